@@ -1,0 +1,376 @@
+package bounce
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Default limits of Options.
+const (
+	DefaultMaxSize  = 32 << 20 // bytes of one message
+	DefaultMaxDepth = 20       // levels of MIME nesting
+	DefaultMaxParts = 1000     // MIME parts in one message
+)
+
+// ErrTooLarge is returned (wrapped) for a message over Options.MaxSize.
+var ErrTooLarge = errors.New("bounce: message larger than the size limit")
+
+// ErrTooDeep is returned (wrapped) for a message whose MIME structure is
+// nested deeper than Options.MaxDepth or has more than Options.MaxParts parts.
+var ErrTooDeep = errTooDeep
+
+// ErrEmpty is returned for empty input or input that is not a message.
+var ErrEmpty = errors.New("bounce: input is not an email message")
+
+// Options tune Decode. The zero value, or nil, means the defaults.
+type Options struct {
+	// MaxSize is the largest message read, in bytes (default DefaultMaxSize).
+	MaxSize int64
+	// MaxDepth is the deepest MIME nesting followed (default DefaultMaxDepth).
+	MaxDepth int
+	// MaxParts is the most MIME parts parsed (default DefaultMaxParts).
+	MaxParts int
+	// VERP lists return-path patterns such as
+	// "bounces+{local}={domain}@shop.example": when the bounce names no
+	// recipient, the recipient is recovered from the address the bounce was
+	// sent to (To, Delivered-To, X-Original-To, Envelope-To).
+	VERP []string
+}
+
+func (o *Options) withDefaults() Options {
+	var out Options
+	if o != nil {
+		out = *o
+	}
+	if out.MaxSize <= 0 {
+		out.MaxSize = DefaultMaxSize
+	}
+	if out.MaxDepth <= 0 {
+		out.MaxDepth = DefaultMaxDepth
+	}
+	if out.MaxParts <= 0 {
+		out.MaxParts = DefaultMaxParts
+	}
+	return out
+}
+
+// Decode reads one message from r and reports what it is and which
+// recipients it is about. A message that is not a bounce is not an error:
+// its Report has Kind KindNotBounce or KindAutoReply. Decode returns an
+// error, with a Report of KindUnparseable, only when the input cannot be
+// read as a message at all or is over a limit of opts.
+func Decode(r io.Reader, opts *Options) (*Report, error) {
+	o := opts.withDefaults()
+	raw, err := io.ReadAll(io.LimitReader(r, o.MaxSize+1))
+	if err != nil {
+		return &Report{Kind: KindUnparseable}, fmt.Errorf("bounce: read message: %w", err)
+	}
+	if int64(len(raw)) > o.MaxSize {
+		return &Report{Kind: KindUnparseable}, fmt.Errorf("%w (%d bytes)", ErrTooLarge, o.MaxSize)
+	}
+	return DecodeBytes(raw, &o)
+}
+
+// DecodeBytes is Decode for a message already in memory. It does not
+// modify raw.
+func DecodeBytes(raw []byte, opts *Options) (*Report, error) {
+	o := opts.withDefaults()
+	if int64(len(raw)) > o.MaxSize {
+		return &Report{Kind: KindUnparseable}, fmt.Errorf("%w (%d bytes)", ErrTooLarge, o.MaxSize)
+	}
+	raw = normalizeNewlines(raw)
+	raw = skipEnvelopeLine(raw)
+	m, err := newMessage(raw, &o)
+	if err != nil {
+		return &Report{Kind: KindUnparseable}, err
+	}
+	rep := m.decode()
+	return rep, nil
+}
+
+// skipEnvelopeLine drops an mbox "From " line and leading blank lines.
+func skipEnvelopeLine(raw []byte) []byte {
+	raw = trimLeadingBlankLines(raw)
+	if bytes.HasPrefix(raw, []byte("From ")) {
+		if nl := bytes.IndexByte(raw, '\n'); nl >= 0 {
+			raw = raw[nl+1:]
+		}
+	}
+	return raw
+}
+
+// message is a parsed message with the lookups decoders share.
+type message struct {
+	opts *Options
+	raw  []byte
+	root *part
+
+	from    string // decoded From header
+	subject string // decoded Subject header
+
+	bodyTextDone bool
+	bodyText     string
+}
+
+func newMessage(raw []byte, o *Options) (*message, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, ErrEmpty
+	}
+	mp := &mimeParser{maxDepth: o.MaxDepth, maxParts: o.MaxParts}
+	root := mp.parse(raw, 0, nil, "text/plain")
+	if mp.err != nil {
+		return nil, fmt.Errorf("%w (depth %d, parts %d)", mp.err, o.MaxDepth, o.MaxParts)
+	}
+	if len(root.header) == 0 {
+		return nil, fmt.Errorf("%w: no header fields", ErrEmpty)
+	}
+	m := &message{opts: o, raw: raw, root: root}
+	m.from = decodeWords(root.header.get("from"))
+	m.subject = decodeWords(root.header.get("subject"))
+	return m, nil
+}
+
+// header returns the top-level header.
+func (m *message) header() header { return m.root.header }
+
+// get returns a decoded top-level header value.
+func (m *message) get(key string) string { return decodeWords(m.root.header.get(key)) }
+
+// findPart returns the first part, outside attached messages, whose media
+// type is one of types.
+func (m *message) findPart(types ...string) *part {
+	var found *part
+	m.root.walk(func(p *part) bool {
+		if p.insideMessage() {
+			return true
+		}
+		for _, t := range types {
+			if p.mediaType == t {
+				found = p
+				return false
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// dsnPart returns the delivery-status part (RFC 3464, RFC 6533), or nil.
+func (m *message) dsnPart() *part {
+	return m.findPart("message/delivery-status", "message/global-delivery-status",
+		"text/delivery-status", "message/x-delivery-status")
+}
+
+// originalPart returns the attached original message or its headers, or nil.
+func (m *message) originalPart() *part {
+	return m.findPart("message/rfc822", "message/global", "text/rfc822-headers",
+		"message/global-headers", "message/rfc822-headers", "text/rfc822", "message/partial")
+}
+
+// text returns the human-readable text of the bounce itself: every text
+// part outside attached messages (HTML only when there is no plain text),
+// joined by blank lines. For a single-part message it is the body.
+func (m *message) text() string {
+	if m.bodyTextDone {
+		return m.bodyText
+	}
+	m.bodyTextDone = true
+	var plain, html []string
+	m.root.walk(func(p *part) bool {
+		if p.insideMessage() || len(p.children) > 0 {
+			return true
+		}
+		switch {
+		case p.mediaType == "text/plain" || p.mediaType == "text" || p.mediaType == "text/enriched":
+			plain = append(plain, p.text())
+		case p.mediaType == "text/html":
+			html = append(html, p.text())
+		case p == m.root && !strings.HasPrefix(p.mediaType, "multipart/"):
+			plain = append(plain, p.text())
+		}
+		return true
+	})
+	if len(plain) == 0 {
+		plain = html
+	}
+	m.bodyText = strings.Join(plain, "\n\n")
+	return m.bodyText
+}
+
+// decode runs the decoders in order and completes the report.
+func (m *message) decode() *Report {
+	rep := m.runDecoders()
+	m.finish(rep)
+	return rep
+}
+
+func (m *message) runDecoders() *Report {
+	for _, d := range decoders {
+		if d.match != nil && !d.match(m) {
+			continue
+		}
+		if rep := d.decode(m); rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply) {
+			if rep.Format == "" {
+				rep.Format = d.name
+			}
+			return rep
+		}
+	}
+	if rep := decodeAutoReply(m); rep != nil {
+		return rep
+	}
+	if a := m.verpRecipient(); a != "" && looksLikeBounce(m) {
+		return &Report{Kind: KindBounce, Format: "verp", Recipients: []Recipient{{Address: a, Action: "failed", Diagnostic: oneLine(firstParagraph(m.text()))}}}
+	}
+	return &Report{Kind: KindNotBounce}
+}
+
+// finish fills what every report shares: the bounce's own headers, the
+// original message, normalised addresses and codes, and the kind.
+func (m *message) finish(rep *Report) {
+	h := m.header()
+	rep.Subject = m.subject
+	rep.MessageID = strings.Trim(h.get("message-id"), "<> ")
+	if d, err := mail.ParseDate(h.get("date")); err == nil {
+		rep.Date = d.UTC()
+	}
+	if rep.Original.MessageID == "" && rep.Original.Headers == nil && rep.Kind != KindNotBounce {
+		rep.Original = m.original()
+	}
+	out := rep.Recipients[:0]
+	for _, r := range rep.Recipients {
+		r.Address = normalizeAddress(r.Address)
+		if r.Address == "" {
+			continue
+		}
+		if r.OriginalRecipient != "" {
+			r.OriginalRecipient = normalizeAddress(r.OriginalRecipient)
+			if strings.EqualFold(r.OriginalRecipient, r.Address) {
+				r.OriginalRecipient = ""
+			}
+		}
+		r.Action = normalizeAction(r.Action)
+		r.Diagnostic = oneLine(r.Diagnostic)
+		if r.ReportingMTA == "" {
+			r.ReportingMTA = rep.ReportingMTA
+		}
+		r.RemoteMTA = hostOf(r.RemoteMTA)
+		r.ReportingMTA = hostOf(r.ReportingMTA)
+		out = append(out, r)
+	}
+	rep.Recipients = out
+	if len(rep.Recipients) == 0 && (rep.Kind == KindBounce || rep.Kind == KindDelay) {
+		if a := m.verpRecipient(); a != "" {
+			rep.Recipients = append(rep.Recipients, Recipient{Address: a, Action: "failed"})
+		}
+	}
+	if rep.Kind == KindBounce || rep.Kind == KindDelay || rep.Kind == KindDelivered || rep.Kind == "" {
+		if len(rep.Recipients) == 0 {
+			rep.Kind = KindNotBounce
+		} else {
+			rep.Kind = kindOf(rep.Recipients)
+		}
+	}
+}
+
+// kindOf returns the kind of a report from its recipients' actions: a
+// failure anywhere makes it a bounce.
+func kindOf(rs []Recipient) Kind {
+	k := KindDelivered
+	for _, r := range rs {
+		switch RecipientKind(r) {
+		case KindBounce:
+			return KindBounce
+		case KindDelay:
+			k = KindDelay
+		}
+	}
+	return k
+}
+
+// RecipientKind returns the kind of one recipient of a bounce, delay or
+// delivery report, from its action and status.
+func RecipientKind(r Recipient) Kind {
+	switch r.Action {
+	case "delayed":
+		return KindDelay
+	case "delivered", "relayed", "expanded":
+		return KindDelivered
+	}
+	if r.FeedbackType != "" {
+		return KindComplaint
+	}
+	return KindBounce
+}
+
+func normalizeAction(a string) string {
+	a = strings.ToLower(strings.TrimSpace(a))
+	if i := strings.IndexAny(a, " (;"); i >= 0 {
+		a = a[:i]
+	}
+	switch a {
+	case "failed", "failure", "fail", "bounced", "bounce", "permanent", "error":
+		return "failed"
+	case "delayed", "delay", "deferred", "transient":
+		return "delayed"
+	case "delivered", "relayed", "expanded":
+		return a
+	}
+	return a
+}
+
+// hostOf strips an RFC 3464 type ("dns; ") and brackets from an MTA name.
+func hostOf(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, ';'); i >= 0 && i < 10 {
+		s = strings.TrimSpace(s[i+1:])
+	}
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.Trim(s, "[]<>().,:")
+	return strings.ToLower(s)
+}
+
+// oneLine unfolds s and collapses runs of white space into one space.
+func oneLine(s string) string {
+	if s == "" {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000' {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func firstParagraph(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// dateOf parses an RFC 5322 date leniently, zero when it cannot.
+func dateOf(s string) time.Time {
+	if t, err := mail.ParseDate(strings.TrimSpace(s)); err == nil {
+		return t.UTC()
+	}
+	return time.Time{}
+}

@@ -1,0 +1,129 @@
+package bounce
+
+import (
+	"strings"
+)
+
+// bounceSubjects are words of the subjects of non-delivery reports,
+// lower-case.
+var bounceSubjects = []string{
+	"undeliver", "undelivered", "delivery status notification", "returned mail", "return mail",
+	"failure notice", "delivery failure", "mail delivery failed", "nondeliverable", "non-deliverable",
+	"non delivery", "non-delivery", "could not be delivered", "returned to sender", "delivery has failed",
+	"delivery problem", "mail system error", "delivery notification", "not delivered", "failed delivery",
+	"delivery failed", "permanent error", "mail failure", "rejected:", "message rejected", "bounced",
+	"warning: could not send", "delayed mail", "delivery delayed", "message delayed", "unable to deliver",
+	"couldn't be delivered", "can't be delivered", "delivery report", "error sending message",
+	"mail could not be delivered", "delivery notice", "dsn", "returned message", "message not delivered",
+	"nicht zustellbar", "unzustellbar", "non remis", "non recapitabile", "no se puede entregar",
+	"配信", "不達", "エラー", "送信できません", "未達", "届きません", "送達",
+}
+
+// looksLikeBounce reports whether the message has the marks of a
+// non-delivery report: a mail-system sender, a bounce subject, an
+// X-Failed-Recipients header, or a report part.
+func looksLikeBounce(m *message) bool {
+	h := m.header()
+	if h.has("x-failed-recipients") || m.dsnPart() != nil {
+		return true
+	}
+	if isBounceSender(m.from) {
+		return true
+	}
+	s := strings.ToLower(m.subject)
+	for _, w := range bounceSubjects {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeText is the last resort for bounces of unknown formats: it looks
+// for recipients in the X-Failed-Recipients header and in the notice's
+// lines that name an address, and takes the words around each as the
+// diagnostic.
+func decodeText(m *message) *Report {
+	if !looksLikeBounce(m) {
+		return nil
+	}
+	notice := m.notice()
+	rep := &Report{Kind: KindBounce, Format: "text"}
+	var addrs []string
+	for _, v := range m.header().values("x-failed-recipients") {
+		for _, a := range findAddresses(v) {
+			addrs = appendUnique(addrs, a)
+		}
+	}
+	if len(addrs) == 0 {
+		addrs = noticeRecipients(m, notice)
+	}
+	for _, a := range addrs {
+		r := Recipient{Address: a, Action: "failed"}
+		r.Diagnostic = textAbout(notice, a)
+		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
+			r.Diagnostic = oneLine(errorLines(notice))
+		}
+		fillCodes(&r)
+		rep.Recipients = append(rep.Recipients, r)
+	}
+	if len(rep.Recipients) == 0 {
+		return nil
+	}
+	return rep
+}
+
+// noticeRecipients picks the addresses a notice reports as failed: those
+// that start a line (after white space, quotes or '<'), skipping the
+// bounce's own sender and recipient and mail-system addresses.
+func noticeRecipients(m *message, notice string) []string {
+	skip := map[string]bool{}
+	for _, k := range []string{"from", "to", "return-path", "reply-to", "sender", "delivered-to", "x-original-to", "errors-to"} {
+		for _, a := range findAddresses(m.header().get(k)) {
+			skip[a] = true
+		}
+	}
+	var strong, weak []string
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || !strings.Contains(t, "@") {
+			continue
+		}
+		for _, a := range findAddresses(t) {
+			if skip[a] || isBounceSender(a) {
+				continue
+			}
+			lt := strings.ToLower(t)
+			idx := strings.Index(lt, strings.ToLower(a))
+			lead := strings.Trim(lt[:max(idx, 0)], " \t\"'<*-:")
+			if idx >= 0 && (lead == "" || strings.HasSuffix(lead, "rcpt to:") || strings.HasSuffix(lead, "to:")) {
+				strong = appendUnique(strong, a)
+			} else {
+				weak = appendUnique(weak, a)
+			}
+		}
+	}
+	if len(strong) > 0 {
+		return strong
+	}
+	if len(weak) > 0 {
+		return weak[:1]
+	}
+	return nil
+}
+
+// errorLines returns the lines of a notice that carry an SMTP code or an
+// error word, joined.
+func errorLines(notice string) string {
+	var out []string
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if findReplyCode(t) != "" || findStatus(t) != "" {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}

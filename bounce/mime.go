@@ -1,0 +1,301 @@
+package bounce
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"io"
+	"mime"
+	"mime/quotedprintable"
+	"strings"
+)
+
+// part is one node of a message's MIME tree (RFC 2045, RFC 2046). Bodies
+// are kept as slices of the message's bytes and decoded only on demand.
+type part struct {
+	header    header
+	mediaType string            // lower-case type/subtype; text/plain when absent
+	params    map[string]string // Content-Type parameters, keys lower-case
+	raw       []byte            // body, still transfer-encoded
+	children  []*part           // multipart parts, or the one message of a message/rfc822
+	parent    *part
+	depth     int
+
+	decoded   []byte // cache of body()
+	textCache *string
+}
+
+var errTooDeep = errors.New("bounce: MIME structure nested deeper than the limit")
+var errTooManyParts = errors.New("bounce: more MIME parts than the limit")
+
+// mimeParser builds a part tree within the limits of Options.
+type mimeParser struct {
+	maxDepth int
+	maxParts int
+	nparts   int
+	err      error
+}
+
+// parse builds the part for b (header and body), recursing into multipart
+// and message/* bodies.
+func (mp *mimeParser) parse(b []byte, depth int, parent *part, defaultType string) *part {
+	h, body := parseHeader(b)
+	p := &part{header: h, raw: body, parent: parent, depth: depth}
+	mp.nparts++
+	ct := h.get("content-type")
+	p.mediaType, p.params = parseContentType(ct, defaultType)
+	if mp.nparts > mp.maxParts {
+		mp.err = errTooManyParts
+		return p
+	}
+	if depth >= mp.maxDepth {
+		if strings.HasPrefix(p.mediaType, "multipart/") || isMessageType(p.mediaType) {
+			mp.err = errTooDeep
+		}
+		return p
+	}
+	switch {
+	case strings.HasPrefix(p.mediaType, "multipart/"):
+		boundary := p.params["boundary"]
+		if boundary == "" {
+			boundary = guessBoundary(body)
+		}
+		if boundary == "" {
+			// QUIRK: a multipart without a boundary is read as text.
+			p.mediaType = "text/plain"
+			return p
+		}
+		def := "text/plain"
+		if p.mediaType == "multipart/digest" {
+			def = "message/rfc822"
+		}
+		for _, sub := range splitMultipart(body, boundary) {
+			p.children = append(p.children, mp.parse(sub, depth+1, p, def))
+			if mp.err != nil {
+				return p
+			}
+		}
+	case isMessageType(p.mediaType):
+		inner := p.body()
+		if len(bytes.TrimSpace(inner)) > 0 {
+			p.children = append(p.children, mp.parse(trimLeadingBlankLines(inner), depth+1, p, "text/plain"))
+		}
+	}
+	return p
+}
+
+func isMessageType(t string) bool {
+	switch t {
+	case "message/rfc822", "message/global", "message/partial":
+		return true
+	}
+	return false
+}
+
+// parseContentType returns the lower-case media type and parameters of a
+// Content-Type value, leniently: a broken value still yields its type.
+func parseContentType(v, def string) (string, map[string]string) {
+	if v == "" {
+		return def, nil
+	}
+	mt, params, err := mime.ParseMediaType(v)
+	if err == nil {
+		return strings.ToLower(mt), params
+	}
+	// QUIRK: unquoted boundaries with specials, trailing garbage, duplicated
+	// parameters. Take the type and pick parameters by hand.
+	semi := strings.IndexByte(v, ';')
+	t := v
+	if semi >= 0 {
+		t = v[:semi]
+	}
+	t = strings.ToLower(strings.TrimSpace(t))
+	if !strings.Contains(t, "/") {
+		t = def
+	}
+	params = map[string]string{}
+	for _, kv := range strings.Split(v[max(semi, 0):], ";") {
+		eq := strings.IndexByte(kv, '=')
+		if eq < 0 {
+			continue
+		}
+		k := strings.ToLower(strings.TrimSpace(kv[:eq]))
+		val := strings.TrimSpace(kv[eq+1:])
+		val = strings.Trim(val, `"`)
+		if k != "" {
+			if _, seen := params[k]; !seen {
+				params[k] = val
+			}
+		}
+	}
+	return t, params
+}
+
+// splitMultipart returns the body parts of a multipart body delimited by
+// boundary (RFC 2046 section 5.1.1). It is lenient: a missing close
+// delimiter ends the last part at the end of the body, and trailing white
+// space after a delimiter is allowed.
+func splitMultipart(body []byte, boundary string) [][]byte {
+	delim := []byte("--" + boundary)
+	var parts [][]byte
+	start := -1
+	pos := 0
+	for pos <= len(body) {
+		i := bytes.Index(body[pos:], delim)
+		if i < 0 {
+			break
+		}
+		i += pos
+		lineStart := i == 0 || body[i-1] == '\n'
+		after := i + len(delim)
+		if !lineStart {
+			pos = after
+			continue
+		}
+		closing := bytes.HasPrefix(body[after:], []byte("--"))
+		eol := bytes.IndexByte(body[after:], '\n')
+		next := len(body)
+		if eol >= 0 {
+			next = after + eol + 1
+		}
+		if start >= 0 {
+			end := i
+			if end > start && body[end-1] == '\n' {
+				end-- // the line break before a delimiter belongs to it
+			}
+			parts = append(parts, body[start:end])
+		}
+		if closing {
+			return parts
+		}
+		start = next
+		pos = next
+	}
+	if start >= 0 && start < len(body) {
+		parts = append(parts, body[start:])
+	}
+	return parts
+}
+
+// guessBoundary finds a boundary in a multipart body whose Content-Type
+// lost it: the first line that starts with "--".
+func guessBoundary(body []byte) string {
+	for _, line := range bytes.SplitN(body, []byte("\n"), 50) {
+		if bytes.HasPrefix(line, []byte("--")) && len(line) > 4 {
+			b := strings.TrimSpace(string(line[2:]))
+			if !strings.ContainsAny(b, " \t") {
+				return b
+			}
+		}
+	}
+	return ""
+}
+
+func trimLeadingBlankLines(b []byte) []byte {
+	for len(b) > 0 && (b[0] == '\n' || b[0] == ' ' || b[0] == '\t') {
+		nl := bytes.IndexByte(b, '\n')
+		if nl < 0 || len(bytes.TrimSpace(b[:nl])) > 0 {
+			break
+		}
+		b = b[nl+1:]
+	}
+	return b
+}
+
+// body returns the part's body with its Content-Transfer-Encoding removed.
+func (p *part) body() []byte {
+	if p.decoded != nil {
+		return p.decoded
+	}
+	switch strings.ToLower(p.header.get("content-transfer-encoding")) {
+	case "base64":
+		p.decoded = decodeBase64(p.raw)
+	case "quoted-printable":
+		b, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(p.raw)))
+		if err != nil && len(b) == 0 {
+			b = p.raw
+		}
+		p.decoded = normalizeNewlines(b)
+	default:
+		p.decoded = p.raw
+	}
+	return p.decoded
+}
+
+// decodeBase64 decodes leniently: white space and characters outside the
+// alphabet are skipped, and a truncated last quantum is dropped.
+func decodeBase64(raw []byte) []byte {
+	clean := make([]byte, 0, len(raw))
+	for _, c := range raw {
+		if ('A' <= c && c <= 'Z') || ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '+' || c == '/' {
+			clean = append(clean, c)
+		}
+	}
+	clean = clean[:len(clean)-len(clean)%4]
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
+	n, err := base64.StdEncoding.Decode(out, clean)
+	if err != nil && n == 0 {
+		return raw
+	}
+	return normalizeNewlines(out[:n])
+}
+
+// text returns the part's body decoded to UTF-8 with LF line endings.
+func (p *part) text() string {
+	if p.textCache != nil {
+		return *p.textCache
+	}
+	s := decodeCharset(p.body(), p.params["charset"])
+	if p.mediaType == "text/html" {
+		s = htmlToText(s)
+	}
+	p.textCache = &s
+	return s
+}
+
+// walk calls f for p and every part below it, depth first, in order.
+func (p *part) walk(f func(*part) bool) bool {
+	if !f(p) {
+		return false
+	}
+	for _, c := range p.children {
+		if !c.walk(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// insideMessage reports whether p is inside an attached message (below a
+// message/rfc822 part), where text belongs to the original, not the bounce.
+func (p *part) insideMessage() bool {
+	for q := p.parent; q != nil; q = q.parent {
+		if isMessageType(q.mediaType) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeNewlines turns CRLF and lone CR into LF. It returns b itself
+// when there is no CR.
+func normalizeNewlines(b []byte) []byte {
+	i := bytes.IndexByte(b, '\r')
+	if i < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:i]...)
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c == '\r' {
+			out = append(out, '\n')
+			if i+1 < len(b) && b[i+1] == '\n' {
+				i++
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}

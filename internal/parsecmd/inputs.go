@@ -1,0 +1,182 @@
+// Package parsecmd implements `bounced parse`: it reads message files,
+// directories (Maildir included), mbox files and standard input, decodes
+// every message and prints one classified record per recipient as
+// ../shared/CONTRACT.md specifies.
+package parsecmd
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// item is one message to decode.
+type item struct {
+	source string
+	raw    []byte
+	// tooLarge marks an mbox message cut at the size limit.
+	tooLarge bool
+}
+
+// expand lists the files of the inputs in order: a file as itself, a
+// directory as every regular file below it in lexical order. Hidden files
+// and the index files of Maildir servers are skipped.
+func expand(paths []string) ([]string, []error) {
+	var files []string
+	var errs []error
+	for _, p := range paths {
+		if p == "-" {
+			files = append(files, p)
+			continue
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("parse: %w", err))
+			continue
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, fmt.Errorf("parse: %w", err))
+				return nil
+			}
+			name := d.Name()
+			if d.IsDir() {
+				if path != p && strings.HasPrefix(name, ".") && !isMaildirFolder(name) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !d.Type().IsRegular() || skipFile(name) {
+				return nil
+			}
+			found = append(found, path)
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("parse: %s: %w", p, err))
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, errs
+}
+
+// isMaildirFolder reports whether a dot-directory is a Maildir++ folder
+// (".Sent", ".Archive.2024") rather than a hidden directory like ".git".
+func isMaildirFolder(name string) bool {
+	switch name {
+	case ".git", ".svn", ".hg", ".cache":
+		return false
+	}
+	return len(name) > 1
+}
+
+func skipFile(name string) bool {
+	if strings.HasPrefix(name, ".") {
+		return true
+	}
+	lower := strings.ToLower(name)
+	for _, p := range []string{"dovecot", "maildirfolder", "courierimap", "subscriptions", "maildirsize"} {
+		if strings.HasPrefix(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// readMessages reads one input file (or "-") and sends its messages to
+// emit: one for a message file, one per message for an mbox.
+func readMessages(path string, stdin io.Reader, maxSize int64, emit func(item)) error {
+	var r io.Reader
+	if path == "-" {
+		r = stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("parse: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(5)
+	if string(head) == "From " {
+		return readMbox(path, br, maxSize, emit)
+	}
+	raw, err := io.ReadAll(io.LimitReader(br, maxSize+1))
+	if err != nil {
+		return fmt.Errorf("parse: read %s: %w", path, err)
+	}
+	emit(item{source: path, raw: raw})
+	return nil
+}
+
+// readMbox splits an mbox (mboxrd, mboxo: RFC 4155) at its "From " lines
+// and unquotes ">From " lines. Messages are numbered from 1: path#N.
+func readMbox(path string, br *bufio.Reader, maxSize int64, emit func(item)) error {
+	n := 0
+	var cur bytes.Buffer
+	started := false
+	over := false
+	prevBlank := true
+	flush := func() {
+		if !started {
+			return
+		}
+		n++
+		b := make([]byte, cur.Len())
+		copy(b, cur.Bytes())
+		emit(item{source: fmt.Sprintf("%s#%d", path, n), raw: b, tooLarge: over})
+		cur.Reset()
+		over = false
+	}
+	for {
+		line, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			// A very long line: keep reading it whole.
+			long := append([]byte(nil), line...)
+			for err == bufio.ErrBufferFull {
+				line, err = br.ReadSlice('\n')
+				long = append(long, line...)
+			}
+			line = long
+		}
+		if len(line) > 0 {
+			trimmed := bytes.TrimRight(line, "\r\n")
+			if bytes.HasPrefix(line, []byte("From ")) && prevBlank {
+				flush()
+				started = true
+			} else if started {
+				if q := bytes.TrimLeft(line, ">"); len(q) < len(line) && bytes.HasPrefix(q, []byte("From ")) {
+					line = line[1:]
+				}
+				if int64(cur.Len()+len(line)) <= maxSize {
+					cur.Write(line)
+				} else {
+					over = true
+				}
+			}
+			prevBlank = len(trimmed) == 0
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			flush()
+			return fmt.Errorf("parse: read %s: %w", path, err)
+		}
+	}
+	flush()
+	return nil
+}
