@@ -17,9 +17,10 @@ type decoder struct {
 // then the generic RFC 3464 reader, then the last-resort text reader.
 var decoders = concat(
 	[]decoder{{name: "arf", decode: decodeARF}},
-	mtaDecoders1,
-	mtaDecoders2,
-	mtaDecoders3,
+	providerDecoders,
+	applianceDecoders,
+	carrierDecoders,
+	mtaDecoders,
 	[]decoder{
 		{name: "rfc3464", decode: decodeRFC3464},
 		{name: "text", decode: decodeText},
