@@ -1,0 +1,47 @@
+# bounced: see README.md.
+GO       ?= go
+BIN      ?= bin/bounced
+PKGS     ?= ./...
+FUZZTIME ?= 2m
+
+.PHONY: all build test test-short lint fuzz bench bench-e2e demo score clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/bounced
+
+# The full suite: unit tests, the corpus accuracy gate, and the integration
+# tests against real redis-server, nats-server and Dovecot started by the
+# tests themselves on free loopback ports.
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -race -shuffle=on -timeout 12m $(PKGS)
+
+test-short:
+	$(GO) test -short $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+	@if command -v staticcheck >/dev/null; then staticcheck $(PKGS); else echo "staticcheck not installed, skipped"; fi
+
+fuzz:
+	$(GO) test ./bounce -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./classify -run '^$$' -fuzz FuzzClassify -fuzztime $(FUZZTIME)
+
+bench:
+	GOMAXPROCS=1 $(GO) test ./bounce -run '^$$' -bench DecodeCorpus -benchmem -count 6 | tee bench.out
+	$(GO) test ./classify -run '^$$' -bench . -benchmem
+
+score: build
+	../shared/tools/score ../shared/corpus/sisimai --bin $(BIN)
+
+demo:
+	$(GO) run ./cmd/bounced-demo
+
+bench-e2e:
+	$(GO) run ./cmd/bounced-bench
+
+clean:
+	rm -rf bin bench.out

@@ -1,0 +1,532 @@
+// Package config reads the configuration of `bounced run`: one YAML file,
+// decoded strictly (an unknown key is an error), every key with a default,
+// every key overridable by an environment variable, secrets taken from the
+// environment or from files, and the whole validated at start.
+//
+// Environment overrides are named after the key path, upper-cased and
+// joined by underscores under the prefix BOUNCED_: redis.url is
+// BOUNCED_REDIS_URL, mailboxes[0].password is BOUNCED_MAILBOXES_0_PASSWORD.
+// A secret value of the form "env:NAME" is read from the environment
+// variable NAME, and "file:/path" from the file (trailing newline trimmed).
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// EnvPrefix starts the name of every environment override.
+const EnvPrefix = "BOUNCED_"
+
+// Config is the whole configuration of the daemon.
+type Config struct {
+	// Log configures logging.
+	Log Log `yaml:"log"`
+	// HTTP configures the health, metrics and suppression API server.
+	HTTP HTTP `yaml:"http"`
+	// Redis is the suppression store.
+	Redis Redis `yaml:"redis"`
+	// Policy decides when a bounce suppresses an address.
+	Policy Policy `yaml:"policy"`
+	// NATS is where events are published.
+	NATS NATS `yaml:"nats"`
+	// Decode tunes the bounce decoder.
+	Decode Decode `yaml:"decode"`
+	// Mailboxes are the return-path mailboxes watched, one worker each.
+	Mailboxes []Mailbox `yaml:"mailboxes"`
+}
+
+// Log configures logging.
+type Log struct {
+	// Level is debug, info, warn or error (default info).
+	Level string `yaml:"level"`
+	// Format is text or json (default text).
+	Format string `yaml:"format"`
+}
+
+// HTTP configures the HTTP server.
+type HTTP struct {
+	// Listen is the address of the HTTP server, "" to disable (default 127.0.0.1:8025).
+	Listen string `yaml:"listen"`
+	// Token is the bearer token required by requests that change data
+	// (lifting a suppression). Without it those requests are refused.
+	Token Secret `yaml:"token"`
+}
+
+// Redis configures the suppression store.
+type Redis struct {
+	// URL is redis://[user:pass@]host:port/db or rediss:// for TLS
+	// (default redis://127.0.0.1:6379/0). Addrs, when set, wins.
+	URL string `yaml:"url"`
+	// Addrs lists servers for Sentinel or Cluster (with MasterName for Sentinel).
+	Addrs []string `yaml:"addrs"`
+	// MasterName selects Redis Sentinel.
+	MasterName string `yaml:"master_name"`
+	// Username and Password authenticate (Password is a secret).
+	Username string `yaml:"username"`
+	Password Secret `yaml:"password"`
+	// DB is the database number (default 0).
+	DB int `yaml:"db"`
+	// TLS turns on TLS (also implied by a rediss:// URL).
+	TLS bool `yaml:"tls"`
+	// TLSCAFile is a PEM file of CAs to trust; empty means the system's.
+	TLSCAFile string `yaml:"tls_ca_file"`
+	// TLSServerName overrides the name checked in the server's certificate.
+	TLSServerName string `yaml:"tls_server_name"`
+	// TLSInsecureSkipVerify disables certificate checks (tests only).
+	TLSInsecureSkipVerify bool `yaml:"tls_insecure_skip_verify"`
+	// Prefix starts every key (default "{bounced}": the braces keep all keys
+	// in one Redis Cluster hash slot).
+	Prefix string `yaml:"prefix"`
+}
+
+// Policy decides when a bounce suppresses an address.
+type Policy struct {
+	// SoftThreshold soft bounces within SoftWindow suppress (default 3).
+	SoftThreshold int `yaml:"soft_threshold"`
+	// SoftWindow is the window soft bounces are counted in (default 168h).
+	SoftWindow Duration `yaml:"soft_window"`
+	// SoftExpiry is how long a soft suppression lasts (default 720h).
+	SoftExpiry Duration `yaml:"soft_expiry"`
+	// ComplaintScope is the scope complaints suppress: marketing or all (default marketing).
+	ComplaintScope string `yaml:"complaint_scope"`
+}
+
+// NATS configures the event stream.
+type NATS struct {
+	// URL of the NATS server (nats:// or tls://). Empty starts an embedded
+	// NATS server with JetStream on DataDir.
+	URL string `yaml:"url"`
+	// DataDir is the embedded server's JetStream directory (default ./data/nats).
+	DataDir string `yaml:"data_dir"`
+	// Stream is the JetStream stream name (default BOUNCED).
+	Stream string `yaml:"stream"`
+	// SubjectPrefix starts every subject (default bounced).
+	SubjectPrefix string `yaml:"subject_prefix"`
+	// Replicas of the stream (default 1).
+	Replicas int `yaml:"replicas"`
+	// MaxAge of events in the stream (default 720h).
+	MaxAge Duration `yaml:"max_age"`
+	// DuplicateWindow is how long Nats-Msg-Id deduplicates (default 24h).
+	DuplicateWindow Duration `yaml:"duplicate_window"`
+	// Token, User, Password, CredsFile and NKeyFile authenticate.
+	Token     Secret `yaml:"token"`
+	User      string `yaml:"user"`
+	Password  Secret `yaml:"password"`
+	CredsFile string `yaml:"creds_file"`
+	NKeyFile  string `yaml:"nkey_file"`
+	// TLS turns on TLS (also implied by a tls:// URL).
+	TLS bool `yaml:"tls"`
+	// TLSCAFile, TLSCertFile and TLSKeyFile are PEM files for TLS.
+	TLSCAFile   string `yaml:"tls_ca_file"`
+	TLSCertFile string `yaml:"tls_cert_file"`
+	TLSKeyFile  string `yaml:"tls_key_file"`
+	// TLSInsecureSkipVerify disables certificate checks (tests only).
+	TLSInsecureSkipVerify bool `yaml:"tls_insecure_skip_verify"`
+}
+
+// Decode tunes the bounce decoder.
+type Decode struct {
+	// MaxSize is the largest message decoded, in bytes (default 32 MiB).
+	MaxSize int64 `yaml:"max_size"`
+	// MaxDepth is the deepest MIME nesting followed (default 20).
+	MaxDepth int `yaml:"max_depth"`
+	// VERP lists return-path patterns like bounces+{local}={domain}@shop.example.
+	VERP []string `yaml:"verp"`
+	// Headers lists headers of the original message copied into events
+	// (for example X-Customer-ID).
+	Headers []string `yaml:"headers"`
+}
+
+// Mailbox is one watched IMAP mailbox.
+type Mailbox struct {
+	// Name names the worker in logs and checkpoints (default the username).
+	Name string `yaml:"name"`
+	// Addr is host:port of the IMAP server (required).
+	Addr string `yaml:"addr"`
+	// TLS is implicit (default), starttls, or plain (needs AllowPlain).
+	TLS string `yaml:"tls"`
+	// AllowPlain permits an unencrypted connection.
+	AllowPlain bool `yaml:"allow_plain"`
+	// TLSCAFile is a PEM file of CAs to trust; empty means the system's.
+	TLSCAFile string `yaml:"tls_ca_file"`
+	// TLSServerName overrides the name checked in the certificate.
+	TLSServerName string `yaml:"tls_server_name"`
+	// TLSInsecureSkipVerify disables certificate checks (tests only).
+	TLSInsecureSkipVerify bool `yaml:"tls_insecure_skip_verify"`
+	// Username logs in (required).
+	Username string `yaml:"username"`
+	// Password is the password (a secret), for login and plain.
+	Password Secret `yaml:"password"`
+	// Auth is login (default), plain, or xoauth2.
+	Auth string `yaml:"auth"`
+	// TokenFile holds an OAuth2 access token, read at every connect (xoauth2).
+	TokenFile string `yaml:"token_file"`
+	// TokenCommand prints an OAuth2 access token, run at every connect (xoauth2).
+	TokenCommand string `yaml:"token_command"`
+	// Mailbox is the folder watched (default INBOX).
+	Mailbox string `yaml:"mailbox"`
+	// ProcessedFolder receives handled bounces (default Processed).
+	ProcessedFolder string `yaml:"processed_folder"`
+	// IgnoredFolder receives auto-replies and ordinary mail (default Ignored).
+	IgnoredFolder string `yaml:"ignored_folder"`
+	// QuarantineFolder receives messages that could not be decoded (default Quarantine).
+	QuarantineFolder string `yaml:"quarantine_folder"`
+	// After is move (default) or flag: what is done with a handled bounce.
+	After string `yaml:"after"`
+	// BatchSize is the number of messages fetched at once (default 100).
+	BatchSize int `yaml:"batch_size"`
+	// MaxMessageSize is the largest message fetched whole (default 10 MiB).
+	MaxMessageSize int64 `yaml:"max_message_size"`
+	// PollInterval is the wait between polls without IDLE (default 30s).
+	PollInterval Duration `yaml:"poll_interval"`
+	// IdleRefresh restarts IDLE this often (default 25m).
+	IdleRefresh Duration `yaml:"idle_refresh"`
+}
+
+// Default returns the configuration with every default filled in and no mailbox.
+func Default() Config {
+	return Config{
+		Log:    Log{Level: "info", Format: "text"},
+		HTTP:   HTTP{Listen: "127.0.0.1:8025"},
+		Redis:  Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "{bounced}"},
+		Policy: Policy{SoftThreshold: 3, SoftWindow: Duration(168 * time.Hour), SoftExpiry: Duration(720 * time.Hour), ComplaintScope: "marketing"},
+		NATS: NATS{DataDir: "data/nats", Stream: "BOUNCED", SubjectPrefix: "bounced", Replicas: 1,
+			MaxAge: Duration(720 * time.Hour), DuplicateWindow: Duration(24 * time.Hour)},
+		Decode: Decode{MaxSize: 32 << 20, MaxDepth: 20},
+	}
+}
+
+func mailboxDefaults(m *Mailbox) {
+	def := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	def(&m.TLS, "implicit")
+	def(&m.Auth, "login")
+	def(&m.Mailbox, "INBOX")
+	def(&m.ProcessedFolder, "Processed")
+	def(&m.IgnoredFolder, "Ignored")
+	def(&m.QuarantineFolder, "Quarantine")
+	def(&m.After, "move")
+	def(&m.Name, m.Username)
+	if m.BatchSize == 0 {
+		m.BatchSize = 100
+	}
+	if m.MaxMessageSize == 0 {
+		m.MaxMessageSize = 10 << 20
+	}
+	if m.PollInterval == 0 {
+		m.PollInterval = Duration(30 * time.Second)
+	}
+	if m.IdleRefresh == 0 {
+		m.IdleRefresh = Duration(25 * time.Minute)
+	}
+}
+
+// Load reads the file at path (none when path is ""), applies the
+// environment overrides of environ (os.Environ() form), resolves secrets,
+// fills defaults and validates.
+func Load(path string, environ []string) (*Config, error) {
+	c := Default()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		if err := Parse(b, &c); err != nil {
+			return nil, fmt.Errorf("config: %s: %w", path, err)
+		}
+	}
+	env := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	if err := applyEnv(&c, env); err != nil {
+		return nil, err
+	}
+	if err := resolveSecrets(&c, env); err != nil {
+		return nil, err
+	}
+	for i := range c.Mailboxes {
+		mailboxDefaults(&c.Mailboxes[i])
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Parse decodes YAML strictly into c: unknown keys are errors.
+func Parse(b []byte, c *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+// Validate checks the configuration and says what is wrong, every problem
+// at once.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("config: "+format, a...)) }
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level %q: want debug, info, warn or error", c.Log.Level)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		bad("log.format %q: want text or json", c.Log.Format)
+	}
+	if c.Redis.URL == "" && len(c.Redis.Addrs) == 0 {
+		bad("redis.url or redis.addrs is required")
+	}
+	if c.Policy.SoftThreshold < 1 {
+		bad("policy.soft_threshold %d: must be at least 1", c.Policy.SoftThreshold)
+	}
+	if c.Policy.SoftWindow <= 0 || c.Policy.SoftExpiry <= 0 {
+		bad("policy.soft_window and policy.soft_expiry must be positive")
+	}
+	if c.Policy.ComplaintScope != "marketing" && c.Policy.ComplaintScope != "all" {
+		bad("policy.complaint_scope %q: want marketing or all", c.Policy.ComplaintScope)
+	}
+	if c.NATS.URL == "" && c.NATS.DataDir == "" {
+		bad("nats.data_dir is required for the embedded NATS server (nats.url is empty)")
+	}
+	if c.NATS.Stream == "" || strings.ContainsAny(c.NATS.Stream, ". *>") {
+		bad("nats.stream %q: a stream name without dots, spaces or wildcards is required", c.NATS.Stream)
+	}
+	if c.NATS.SubjectPrefix == "" || strings.ContainsAny(c.NATS.SubjectPrefix, " *>") {
+		bad("nats.subject_prefix %q: a subject without spaces or wildcards is required", c.NATS.SubjectPrefix)
+	}
+	if c.Decode.MaxSize <= 0 || c.Decode.MaxDepth <= 0 {
+		bad("decode.max_size and decode.max_depth must be positive")
+	}
+	for _, p := range c.Decode.VERP {
+		if !strings.Contains(p, "{local}") || !strings.Contains(p, "{domain}") || !strings.Contains(p, "@") {
+			bad("decode.verp %q: a pattern needs {local}, {domain} and an @", p)
+		}
+	}
+	names := map[string]bool{}
+	for i, m := range c.Mailboxes {
+		at := fmt.Sprintf("mailboxes[%d]", i)
+		if m.Addr == "" {
+			bad("%s.addr is required (host:port)", at)
+		} else if !strings.Contains(m.Addr, ":") {
+			bad("%s.addr %q: want host:port", at, m.Addr)
+		}
+		if m.Username == "" {
+			bad("%s.username is required", at)
+		}
+		if names[m.Name] {
+			bad("%s.name %q is used twice", at, m.Name)
+		}
+		names[m.Name] = true
+		switch m.TLS {
+		case "implicit", "starttls":
+		case "plain":
+			if !m.AllowPlain {
+				bad("%s.tls is plain but allow_plain is not set: the password would cross the network in clear", at)
+			}
+		default:
+			bad("%s.tls %q: want implicit, starttls or plain", at, m.TLS)
+		}
+		switch m.Auth {
+		case "login", "plain":
+			if m.Password == "" {
+				bad("%s.password is required for auth %s", at, m.Auth)
+			}
+		case "xoauth2":
+			if m.TokenFile == "" && m.TokenCommand == "" {
+				bad("%s: auth xoauth2 needs token_file or token_command", at)
+			}
+		default:
+			bad("%s.auth %q: want login, plain or xoauth2", at, m.Auth)
+		}
+		if m.After != "move" && m.After != "flag" {
+			bad("%s.after %q: want move or flag", at, m.After)
+		}
+		if m.BatchSize < 1 || m.BatchSize > 10000 {
+			bad("%s.batch_size %d: want 1 to 10000", at, m.BatchSize)
+		}
+		for _, f := range []string{m.ProcessedFolder, m.IgnoredFolder, m.QuarantineFolder} {
+			if strings.EqualFold(f, m.Mailbox) {
+				bad("%s: folder %q is the watched mailbox itself", at, f)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Secret is a configuration value never printed: String and MarshalYAML
+// hide it.
+type Secret string
+
+// String hides the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "***"
+}
+
+// Value returns the secret itself.
+func (s Secret) Value() string { return string(s) }
+
+// MarshalYAML hides the secret when a configuration is printed.
+func (s Secret) MarshalYAML() (any, error) { return s.String(), nil }
+
+// Duration is a time.Duration written as "30s", "168h".
+type Duration time.Duration
+
+// D returns the time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// UnmarshalYAML reads a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration (like 30s or 168h): %w", n.Line, n.Value, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes a Go duration string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// applyEnv sets every field named by an environment variable
+// BOUNCED_<PATH>. Mailboxes are addressed by index; an override for an
+// index past the end adds mailboxes.
+func applyEnv(c *Config, env map[string]string) error {
+	// Mailboxes named in the environment beyond the file's list.
+	for k := range env {
+		rest, ok := strings.CutPrefix(k, EnvPrefix+"MAILBOXES_")
+		if !ok {
+			continue
+		}
+		idx, _, _ := strings.Cut(rest, "_")
+		if n, err := strconv.Atoi(idx); err == nil && n >= len(c.Mailboxes) && n < 64 {
+			c.Mailboxes = append(c.Mailboxes, make([]Mailbox, n+1-len(c.Mailboxes))...)
+		}
+	}
+	return setFromEnv(reflect.ValueOf(c).Elem(), strings.TrimSuffix(EnvPrefix, "_"), env)
+}
+
+func setFromEnv(v reflect.Value, name string, env map[string]string) error {
+	switch v.Kind() {
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			tag := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+			if tag == "" || tag == "-" {
+				continue
+			}
+			if err := setFromEnv(v.Field(i), name+"_"+strings.ToUpper(tag), env); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Struct {
+			for i := 0; i < v.Len(); i++ {
+				if err := setFromEnv(v.Index(i), fmt.Sprintf("%s_%d", name, i), env); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	s, ok := env[name]
+	if !ok {
+		return nil
+	}
+	if err := setScalar(v, s); err != nil {
+		return fmt.Errorf("config: environment %s: %w", name, err)
+	}
+	return nil
+}
+
+func setScalar(v reflect.Value, s string) error {
+	if v.Type() == reflect.TypeOf(Duration(0)) {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return err
+		}
+		v.SetInt(int64(d))
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return err
+		}
+		v.SetInt(n)
+	case reflect.Slice:
+		var parts []string
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		v.Set(reflect.ValueOf(parts))
+	default:
+		return fmt.Errorf("unsupported type %s", v.Type())
+	}
+	return nil
+}
+
+// resolveSecrets replaces "env:NAME" and "file:/path" secret values by
+// what they point at.
+func resolveSecrets(c *Config, env map[string]string) error {
+	var errs []error
+	resolve := func(where string, s *Secret) {
+		v := string(*s)
+		switch {
+		case strings.HasPrefix(v, "env:"):
+			name := v[4:]
+			val, ok := env[name]
+			if !ok {
+				errs = append(errs, fmt.Errorf("config: %s: environment variable %s is not set", where, name))
+			}
+			*s = Secret(val)
+		case strings.HasPrefix(v, "file:"):
+			b, err := os.ReadFile(v[5:])
+			if err != nil {
+				errs = append(errs, fmt.Errorf("config: %s: %w", where, err))
+			}
+			*s = Secret(strings.TrimRight(string(b), "\r\n"))
+		}
+	}
+	resolve("http.token", &c.HTTP.Token)
+	resolve("redis.password", &c.Redis.Password)
+	resolve("nats.token", &c.NATS.Token)
+	resolve("nats.password", &c.NATS.Password)
+	for i := range c.Mailboxes {
+		resolve(fmt.Sprintf("mailboxes[%d].password", i), &c.Mailboxes[i].Password)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,132 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "bounced.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoad_example(t *testing.T) {
+	c, err := Load("../../docs/bounced.example.yaml", []string{"BOUNCED_API_TOKEN=t0k", "SHOP_IMAP_PASSWORD=pw"})
+	if err != nil {
+		t.Fatalf("Load(example) error = %v", err)
+	}
+	if got := c.Mailboxes[0].Password.Value(); got != "pw" {
+		t.Errorf("password = %q, want pw", got)
+	}
+	if c.HTTP.Token.Value() != "t0k" {
+		t.Errorf("token = %q, want t0k", c.HTTP.Token.Value())
+	}
+	if c.Policy.SoftWindow.D() != 168*time.Hour {
+		t.Errorf("soft_window = %v", c.Policy.SoftWindow.D())
+	}
+	if c.Mailboxes[0].Name != "shop" || c.Mailboxes[0].Mailbox != "INBOX" {
+		t.Errorf("mailbox = %+v", c.Mailboxes[0])
+	}
+}
+
+func TestLoad_defaultsWithoutFile(t *testing.T) {
+	c, err := Load("", nil)
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	d := Default()
+	if c.Redis.URL != d.Redis.URL || c.NATS.Stream != "BOUNCED" || c.Policy.SoftThreshold != 3 {
+		t.Errorf("Load() = %+v, want defaults", c)
+	}
+}
+
+func TestLoad_envOverrides(t *testing.T) {
+	p := writeFile(t, "mailboxes:\n  - addr: imap.example.com:993\n    username: u\n    password: x\n")
+	c, err := Load(p, []string{
+		"BOUNCED_REDIS_URL=rediss://r.example:6380/2",
+		"BOUNCED_MAILBOXES_0_PASSWORD=from-env",
+		"BOUNCED_MAILBOXES_0_BATCH_SIZE=7",
+		"BOUNCED_MAILBOXES_1_ADDR=other.example:143",
+		"BOUNCED_MAILBOXES_1_USERNAME=v",
+		"BOUNCED_MAILBOXES_1_TLS=starttls",
+		"BOUNCED_MAILBOXES_1_PASSWORD=p2",
+		"BOUNCED_POLICY_SOFT_WINDOW=48h",
+		"BOUNCED_DECODE_VERP=b+{local}={domain}@s.example,c+{local}={domain}@s.example",
+		"BOUNCED_NATS_TLS=true",
+	})
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	if c.Redis.URL != "rediss://r.example:6380/2" {
+		t.Errorf("redis.url = %q", c.Redis.URL)
+	}
+	if c.Mailboxes[0].Password.Value() != "from-env" || c.Mailboxes[0].BatchSize != 7 {
+		t.Errorf("mailboxes[0] = %+v", c.Mailboxes[0])
+	}
+	if len(c.Mailboxes) != 2 || c.Mailboxes[1].Addr != "other.example:143" || c.Mailboxes[1].Name != "v" {
+		t.Errorf("mailboxes = %+v", c.Mailboxes)
+	}
+	if c.Policy.SoftWindow.D() != 48*time.Hour || len(c.Decode.VERP) != 2 || !c.NATS.TLS {
+		t.Errorf("policy/decode/nats = %+v %+v %v", c.Policy, c.Decode, c.NATS.TLS)
+	}
+}
+
+func TestLoad_secretFromFile(t *testing.T) {
+	dir := t.TempDir()
+	sec := filepath.Join(dir, "pw")
+	os.WriteFile(sec, []byte("s3cret\n"), 0o600)
+	p := writeFile(t, "mailboxes:\n  - addr: h:993\n    username: u\n    password: file:"+sec+"\n")
+	c, err := Load(p, nil)
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	if c.Mailboxes[0].Password.Value() != "s3cret" {
+		t.Errorf("password = %q", c.Mailboxes[0].Password.Value())
+	}
+	out, _ := yaml.Marshal(c)
+	if strings.Contains(string(out), "s3cret") {
+		t.Errorf("marshalled config shows the secret:\n%s", out)
+	}
+}
+
+func TestLoad_errors(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		env        []string
+		want       string
+	}{
+		{"unknown key", "redis:\n  urll: x\n", nil, "field urll not found"},
+		{"bad duration", "policy:\n  soft_window: week\n", nil, "not a duration"},
+		{"plain needs allow", "mailboxes:\n  - addr: h:143\n    username: u\n    password: p\n    tls: plain\n", nil, "allow_plain"},
+		{"xoauth2 needs token", "mailboxes:\n  - addr: h:993\n    username: u\n    auth: xoauth2\n", nil, "token_file or token_command"},
+		{"missing addr", "mailboxes:\n  - username: u\n    password: p\n", nil, "addr is required"},
+		{"unset env secret", "mailboxes:\n  - addr: h:993\n    username: u\n    password: env:NOPE_NOT_SET\n", nil, "NOPE_NOT_SET is not set"},
+		{"bad scope", "policy:\n  complaint_scope: some\n", nil, "complaint_scope"},
+		{"bad verp", "decode:\n  verp: [bounces@shop.example]\n", nil, "{local}"},
+		{"bad env int", "", []string{"BOUNCED_POLICY_SOFT_THRESHOLD=many"}, "BOUNCED_POLICY_SOFT_THRESHOLD"},
+		{"duplicate names", "mailboxes:\n  - {addr: 'h:993', username: u, password: p}\n  - {addr: 'i:993', username: u, password: p}\n", nil, "used twice"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, tc.yaml), tc.env)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load() error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSecret_String(t *testing.T) {
+	if got := Secret("pw").String(); got != "***" {
+		t.Errorf("String() = %q, want ***", got)
+	}
+}
