@@ -1,0 +1,217 @@
+// Package httpapi serves the daemon's HTTP interface: liveness and
+// readiness, Prometheus metrics, the suppression API (list, search, look
+// up, lift) and a small web page for operators.
+//
+// Reading is open to whoever can reach the listener (bind it to loopback or
+// a private network); every request that changes data needs the
+// configured bearer token, and without a configured token such requests
+// are refused.
+package httpapi
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bounced-dev/bounced/internal/suppress"
+)
+
+// Suppressions is the suppression store as the API uses it.
+type Suppressions interface {
+	List(ctx context.Context, o suppress.ListOptions) ([]suppress.Record, int, error)
+	Get(ctx context.Context, addr string) (*suppress.Record, error)
+	Remove(ctx context.Context, addr, actor, note string) (bool, error)
+}
+
+// Status is the daemon's health as /readyz reports it.
+type Status struct {
+	// Ready is true when every dependency answers.
+	Ready bool `json:"ready"`
+	// Components holds one entry per dependency or worker.
+	Components map[string]Component `json:"components"`
+}
+
+// Component is the health of one dependency or worker.
+type Component struct {
+	OK        bool      `json:"ok"`
+	Error     string    `json:"error,omitempty"`
+	LastOK    time.Time `json:"last_ok,omitzero"`
+	Processed int64     `json:"processed,omitempty"`
+}
+
+// Options configure the handler.
+type Options struct {
+	// Store serves the suppression API.
+	Store Suppressions
+	// Token authorises requests that change data. Empty refuses them all.
+	Token string
+	// Health reports readiness.
+	Health func(ctx context.Context) Status
+	// Metrics writes Prometheus text-format metrics.
+	Metrics func(w *strings.Builder)
+	// OnRemove is called after a suppression was lifted (to publish an event).
+	OnRemove func(ctx context.Context, rec *suppress.Record, actor, note string) error
+	// Log receives request errors.
+	Log *slog.Logger
+}
+
+// Handler returns the HTTP handler.
+func Handler(o Options) http.Handler {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	a := &api{o: o}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", a.ready)
+	mux.HandleFunc("GET /metrics", a.metrics)
+	mux.HandleFunc("GET /api/v1/suppressions", a.list)
+	mux.HandleFunc("GET /api/v1/suppressions/{address}", a.get)
+	mux.HandleFunc("DELETE /api/v1/suppressions/{address}", a.auth(a.remove))
+	mux.HandleFunc("GET /{$}", a.page)
+	return mux
+}
+
+type api struct{ o Options }
+
+func (a *api) ready(w http.ResponseWriter, r *http.Request) {
+	st := Status{Ready: true}
+	if a.o.Health != nil {
+		st = a.o.Health(r.Context())
+	}
+	code := http.StatusOK
+	if !st.Ready {
+		code = http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, st)
+}
+
+func (a *api) metrics(w http.ResponseWriter, r *http.Request) {
+	var b strings.Builder
+	if a.o.Metrics != nil {
+		a.o.Metrics(&b)
+	}
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	fmt.Fprint(w, b.String())
+}
+
+// auth wraps a handler that changes data: it needs "Authorization: Bearer
+// <token>" matching the configured token.
+func (a *api) auth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if a.o.Token == "" {
+			writeError(w, http.StatusForbidden, "changes are disabled: no http.token is configured")
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(a.o.Token)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="bounced"`)
+			writeError(w, http.StatusUnauthorized, "a valid bearer token is required")
+			return
+		}
+		h(w, r)
+	}
+}
+
+func (a *api) list(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	o := suppress.ListOptions{Reason: q.Get("reason"), Domain: strings.ToLower(q.Get("domain"))}
+	var err error
+	if o.Limit, err = intParam(q.Get("limit")); err != nil {
+		writeError(w, http.StatusBadRequest, "limit: "+err.Error())
+		return
+	}
+	if o.Offset, err = intParam(q.Get("offset")); err != nil {
+		writeError(w, http.StatusBadRequest, "offset: "+err.Error())
+		return
+	}
+	for name, dst := range map[string]*time.Time{"since": &o.Since, "until": &o.Until} {
+		if v := q.Get(name); v != "" {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, name+": want RFC 3339 time")
+				return
+			}
+			*dst = t
+		}
+	}
+	recs, total, err := a.o.Store.List(r.Context(), o)
+	if err != nil {
+		a.o.Log.Error("list suppressions", "error", err)
+		writeError(w, http.StatusServiceUnavailable, "suppression store unavailable")
+		return
+	}
+	if recs == nil {
+		recs = []suppress.Record{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "suppressions": recs})
+}
+
+func (a *api) get(w http.ResponseWriter, r *http.Request) {
+	rec, err := a.o.Store.Get(r.Context(), r.PathValue("address"))
+	switch {
+	case errors.Is(err, suppress.ErrNotFound):
+		writeError(w, http.StatusNotFound, "address not known")
+	case err != nil:
+		a.o.Log.Error("get suppression", "error", err)
+		writeError(w, http.StatusServiceUnavailable, "suppression store unavailable")
+	default:
+		writeJSON(w, http.StatusOK, rec)
+	}
+}
+
+func (a *api) remove(w http.ResponseWriter, r *http.Request) {
+	addr := r.PathValue("address")
+	actor := r.URL.Query().Get("actor")
+	if actor == "" {
+		actor = "api"
+	}
+	note := r.URL.Query().Get("note")
+	rec, _ := a.o.Store.Get(r.Context(), addr)
+	removed, err := a.o.Store.Remove(r.Context(), addr, actor, note)
+	if err != nil {
+		a.o.Log.Error("remove suppression", "error", err)
+		writeError(w, http.StatusServiceUnavailable, "suppression store unavailable")
+		return
+	}
+	if !removed {
+		writeError(w, http.StatusNotFound, "address is not suppressed")
+		return
+	}
+	if a.o.OnRemove != nil && rec != nil {
+		if err := a.o.OnRemove(r.Context(), rec, actor, note); err != nil {
+			a.o.Log.Error("publish suppression.removed", "error", err)
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"address": addr, "removed": true})
+}
+
+func intParam(v string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, errors.New("want a non-negative integer")
+	}
+	return n, nil
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]string{"error": msg})
+}
