@@ -40,7 +40,7 @@ type Record struct {
 // unparseable); err, when not nil, makes it unparseable.
 func FromReport(source string, rep *bounce.Report, err error) []Record {
 	if err != nil || rep == nil {
-		r := Record{Source: source, Kind: string(bounce.KindUnparseable), Reason: string(classify.Undefined), Category: string(classify.CatTransient)}
+		r := Record{Source: source, Kind: string(bounce.KindUnparseable)}
 		if err != nil {
 			r.Error = err.Error()
 		}
