@@ -130,3 +130,13 @@ func TestSecret_String(t *testing.T) {
 		t.Errorf("String() = %q, want ***", got)
 	}
 }
+
+func TestLoad_dockerCompose(t *testing.T) {
+	c, err := Load("../../docker/bounced/bounced.yaml", []string{"BOUNCED_MAILBOXES_0_PASSWORD=pw", "BOUNCED_HTTP_TOKEN=tok"})
+	if err != nil {
+		t.Fatalf("Load(docker config) error = %v", err)
+	}
+	if c.Mailboxes[0].Password.Value() != "pw" || c.HTTP.Token.Value() != "tok" || c.NATS.URL != "nats://nats:4222" {
+		t.Errorf("docker config = %+v", c)
+	}
+}
