@@ -1,0 +1,736 @@
+// Package suppress is bounced's suppression store in Redis: after a bounce
+// is decoded and classified, the daemon applies it here, and the address is
+// put in a Redis SET that sending systems check with SISMEMBER before they
+// mail it again.
+//
+// # Policy
+//
+// A hard bounce (RFC 3463 class 5 status that can never succeed, Entry.Hard)
+// suppresses the address at once and for good, for all mail (scope "all").
+// A soft bounce (any other bounce: mailbox full, size rejected, policy
+// block, transient failures) is counted per address in a sliding window;
+// Policy.SoftThreshold of them within Policy.SoftWindow suppress the address
+// for all mail until Policy.SoftExpiry after the last of them, so that it is
+// tried again later. An ARF complaint (RFC 5965) suppresses the address for
+// Policy.ComplaintScope, "marketing" by default, until it is lifted. Delay
+// notices, delivery reports and auto-replies (RFC 3834) are recorded as
+// evidence and never suppress. A hard bounce after a soft suppression makes
+// it permanent.
+//
+// Each Apply runs as one Lua script, so it is atomic, and is idempotent: an
+// entry whose idempotency key was seen within Policy.IdempotencyTTL changes
+// nothing and returns the result of its first application.
+//
+// # Keys
+//
+// Every key starts with the prefix given to New, "{bounced}" by default. The
+// braces are a Redis Cluster hash tag: all keys hash to one slot, which the
+// scripts need because they touch several keys at once (and derive some of
+// them from the prefix). A custom prefix must keep a hash tag to work on a
+// cluster. With prefix P:
+//
+//	P:suppressed              SET   addresses suppressed for all mail
+//	P:suppressed:marketing    SET   addresses suppressed for marketing mail only
+//	P:addr:<address>          HASH  the address's record (see Record)
+//	P:soft:<address>          ZSET  soft bounces in the window (member: idempotency key, score: time)
+//	P:expiry                  ZSET  soft suppressions by expiry time
+//	P:idx:time                ZSET  suppressed addresses by suppression time
+//	P:idx:reason:<reason>     ZSET  the same, for one reason
+//	P:idx:domain:<domain>     ZSET  the same, for one domain
+//	P:idem:<key>              STRING  the Result JSON of an applied entry, with a TTL
+//	P:audit                   LIST  lifted suppressions, newest first, capped at AuditLength
+//	P:checkpoint:<key>        HASH  IMAP poller checkpoints (uid_validity, last_uid)
+//
+// Scores and times in hashes are Unix milliseconds; times are kept to the
+// millisecond.
+//
+// # Expiry
+//
+// Redis cannot expire a member of a SET, so soft suppressions are lifted by
+// the store: every Apply, IsSuppressed, Get, List, Count and Remove first
+// lifts up to 100 suppressions whose time in P:expiry has passed, and Sweep
+// lifts them all. Systems that read P:suppressed directly see an expired
+// soft suppression until the next of these calls, so the daemon runs Sweep
+// periodically.
+//
+// # Addresses
+//
+// Addresses are trimmed of spaces and angle brackets and lower-cased whole.
+// RFC 5321 lets the local part be case-sensitive, but no mailbox provider
+// in use treats it so, and one key per address is what SISMEMBER checks
+// need: callers must lower-case the address they check too.
+package suppress
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// DefaultPrefix is the key prefix used when New is given "". Its braces
+// are a Redis Cluster hash tag.
+const DefaultPrefix = "{bounced}"
+
+// AuditLength is how many entries the audit list keeps.
+const AuditLength = 10000
+
+// Scopes of a suppression.
+const (
+	// ScopeAll suppresses every mail to the address.
+	ScopeAll = "all"
+	// ScopeMarketing suppresses marketing mail only.
+	ScopeMarketing = "marketing"
+)
+
+// lazySweepLimit is how many expired soft suppressions each call lifts
+// before doing its work.
+const lazySweepLimit = 100
+
+// sweepBatch is how many expired suppressions Sweep lifts per script call.
+const sweepBatch = 1000
+
+var (
+	// ErrNotFound is returned by Get for an address with no record.
+	ErrNotFound = errors.New("suppress: not found")
+	// ErrInvalid is returned for an entry, address or option the store
+	// cannot use; retrying cannot help.
+	ErrInvalid = errors.New("suppress: invalid argument")
+)
+
+// Policy says when bounces suppress an address.
+type Policy struct {
+	// SoftThreshold is how many soft bounces within SoftWindow suppress an
+	// address.
+	SoftThreshold int
+	// SoftWindow is the sliding window in which soft bounces are counted.
+	SoftWindow time.Duration
+	// SoftExpiry is how long a soft suppression lasts after the latest
+	// bounce of the window that triggered (or extended) it.
+	SoftExpiry time.Duration
+	// ComplaintScope is the scope of a complaint's suppression: "marketing"
+	// or "all".
+	ComplaintScope string
+	// IdempotencyTTL is how long an applied entry's idempotency key is
+	// remembered.
+	IdempotencyTTL time.Duration
+}
+
+// DefaultPolicy returns the default policy: 3 soft bounces within 7 days
+// suppress for 30 days, complaints suppress marketing mail, and idempotency
+// keys are kept 30 days.
+func DefaultPolicy() Policy {
+	return Policy{
+		SoftThreshold:  3,
+		SoftWindow:     7 * 24 * time.Hour,
+		SoftExpiry:     30 * 24 * time.Hour,
+		ComplaintScope: ScopeMarketing,
+		IdempotencyTTL: 30 * 24 * time.Hour,
+	}
+}
+
+// Validate reports a policy that New would have to correct.
+func (p Policy) Validate() error {
+	switch {
+	case p.SoftThreshold < 0:
+		return fmt.Errorf("%w: soft threshold %d < 0", ErrInvalid, p.SoftThreshold)
+	case p.SoftWindow < 0 || p.SoftExpiry < 0 || p.IdempotencyTTL < 0:
+		return fmt.Errorf("%w: negative duration in policy", ErrInvalid)
+	case p.ComplaintScope != "" && p.ComplaintScope != ScopeAll && p.ComplaintScope != ScopeMarketing:
+		return fmt.Errorf("%w: complaint scope %q: want %q or %q", ErrInvalid, p.ComplaintScope, ScopeAll, ScopeMarketing)
+	}
+	return nil
+}
+
+// withDefaults returns p with every zero or invalid field set from
+// DefaultPolicy.
+func (p Policy) withDefaults() Policy {
+	d := DefaultPolicy()
+	if p.SoftThreshold <= 0 {
+		p.SoftThreshold = d.SoftThreshold
+	}
+	if p.SoftWindow < time.Millisecond {
+		p.SoftWindow = d.SoftWindow
+	}
+	if p.SoftExpiry < time.Millisecond {
+		p.SoftExpiry = d.SoftExpiry
+	}
+	if p.ComplaintScope != ScopeAll {
+		p.ComplaintScope = ScopeMarketing
+	}
+	if p.IdempotencyTTL < time.Millisecond {
+		p.IdempotencyTTL = d.IdempotencyTTL
+	}
+	return p
+}
+
+// Entry is one recipient of a decoded, classified report, as the pipeline
+// applies it.
+type Entry struct {
+	// IdempotencyKey identifies the entry (e.g. mailbox, UID and
+	// recipient); applying the same key twice changes nothing. Required.
+	IdempotencyKey string `json:"idempotency_key"`
+	// Recipient is the address the report is about. Required.
+	Recipient string `json:"recipient"`
+	// Kind is bounce, delay, delivered, complaint, auto_reply, not_bounce or
+	// unparseable.
+	Kind string `json:"kind"`
+	// Reason and Category are the classifier's verdict.
+	Reason   string `json:"reason"`
+	Category string `json:"category"`
+	// Hard is true when retrying the recipient can never succeed.
+	Hard bool `json:"hard"`
+	// Status is the RFC 3463 enhanced status code.
+	Status string `json:"status"`
+	// ReplyCode is the SMTP reply code.
+	ReplyCode string `json:"reply_code"`
+	// Diagnostic is the remote server's text.
+	Diagnostic string `json:"diagnostic"`
+	// RemoteMTA and ReportingMTA are the refusing and reporting hosts.
+	RemoteMTA    string `json:"remote_mta"`
+	ReportingMTA string `json:"reporting_mta"`
+	// Format names the decoder that read the report.
+	Format string `json:"format"`
+	// Rule names the classification rule that decided.
+	Rule string `json:"rule"`
+	// OriginalMessageID and OriginalSubject describe the mail that bounced.
+	OriginalMessageID string `json:"original_message_id"`
+	OriginalSubject   string `json:"original_subject"`
+	// Source says where the report came from (e.g. a mailbox and UID).
+	Source string `json:"source"`
+	// At is when the bounce happened; zero means now. Soft bounces are
+	// counted by this time.
+	At time.Time `json:"at"`
+}
+
+// Result says what Apply did.
+type Result struct {
+	// Duplicate is true when the idempotency key had been applied before;
+	// the other fields are then those of the first application.
+	Duplicate bool `json:"duplicate"`
+	// Suppressed says whether the address is suppressed after the entry.
+	Suppressed bool `json:"suppressed"`
+	// NewlySuppressed is true when the entry put the address in a set it was
+	// not in: suppressed it, or widened a marketing suppression to all
+	// mail. Making a soft suppression permanent is not new.
+	NewlySuppressed bool `json:"newly_suppressed"`
+	// Scope is the address's scope after the entry, or "".
+	Scope string `json:"scope"`
+	// Count is how many entries have been applied for the address, this one
+	// included.
+	Count int `json:"count"`
+	// WindowCount is, for a soft bounce, how many soft bounces are in the
+	// busiest span shorter than Policy.SoftWindow that includes it, itself
+	// included (a late, out-of-order report counts with later ones).
+	WindowCount int `json:"window_count"`
+	// ExpiresAt is when a soft suppression ends; zero for a permanent one.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+}
+
+// Record is what the store knows of one address.
+type Record struct {
+	// Address is the normalised address.
+	Address string `json:"address"`
+	// Suppressed and Scope give the address's current suppression.
+	Suppressed bool   `json:"suppressed"`
+	Scope      string `json:"scope,omitempty"`
+	// The fields from Kind to Source come from the entry that last decided
+	// the suppression, or from the last entry when the address is not
+	// suppressed.
+	Kind              string `json:"kind"`
+	Reason            string `json:"reason"`
+	Category          string `json:"category"`
+	Hard              bool   `json:"hard"`
+	Status            string `json:"status,omitempty"`
+	ReplyCode         string `json:"reply_code,omitempty"`
+	Diagnostic        string `json:"diagnostic,omitempty"`
+	RemoteMTA         string `json:"remote_mta,omitempty"`
+	ReportingMTA      string `json:"reporting_mta,omitempty"`
+	Format            string `json:"format,omitempty"`
+	Rule              string `json:"rule,omitempty"`
+	OriginalMessageID string `json:"original_message_id,omitempty"`
+	OriginalSubject   string `json:"original_subject,omitempty"`
+	Source            string `json:"source,omitempty"`
+	// Count is how many entries have been applied for the address.
+	Count int `json:"count"`
+	// FirstSeen and LastSeen are the earliest and latest entry times.
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	// SuppressedAt is when the current suppression began.
+	SuppressedAt time.Time `json:"suppressed_at,omitzero"`
+	// ExpiresAt is when a soft suppression ends; zero if permanent or none.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// Complaint is true when a complaint is on record (until lifted).
+	Complaint bool `json:"complaint,omitempty"`
+	// LiftedAt and LiftedBy tell the last Remove.
+	LiftedAt time.Time `json:"lifted_at,omitzero"`
+	LiftedBy string    `json:"lifted_by,omitempty"`
+}
+
+// AuditEntry is one lifted suppression in the audit list.
+type AuditEntry struct {
+	At      time.Time `json:"at"`
+	Action  string    `json:"action"`
+	Address string    `json:"address"`
+	Actor   string    `json:"actor"`
+	Note    string    `json:"note"`
+	// Scope and Reason are those of the lifted suppression.
+	Scope  string `json:"scope"`
+	Reason string `json:"reason"`
+}
+
+// ListOptions selects the suppressed addresses List returns.
+type ListOptions struct {
+	// Reason and Domain, when set, keep only addresses suppressed for that
+	// reason or in that domain.
+	Reason string
+	Domain string
+	// Since (inclusive) and Until (exclusive), when set, bound the
+	// suppression time.
+	Since time.Time
+	Until time.Time
+	// Limit is the page size: 100 when zero, at most 1000.
+	Limit int
+	// Offset is how many matching addresses to skip.
+	Offset int
+}
+
+// Store is the suppression store. It is safe for concurrent use.
+type Store struct {
+	c      redis.UniversalClient
+	prefix string
+	policy Policy
+	log    *slog.Logger
+	// now returns the current time; tests replace it.
+	now func() time.Time
+}
+
+// New returns a store on c with keys under prefix (DefaultPrefix when "").
+// Zero fields of p are taken from DefaultPolicy, and so are invalid ones,
+// with a warning (see Policy.Validate). A nil log discards.
+func New(c redis.UniversalClient, prefix string, p Policy, log *slog.Logger) *Store {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	if err := p.Validate(); err != nil {
+		log.Warn("suppress: policy corrected from defaults", "err", err)
+	}
+	if !strings.Contains(prefix, "{") {
+		log.Debug("suppress: key prefix has no hash tag, the store will not work on Redis Cluster", "prefix", prefix)
+	}
+	return &Store{c: c, prefix: prefix, policy: p.withDefaults(), log: log, now: time.Now}
+}
+
+// Policy returns the policy in effect.
+func (s *Store) Policy() Policy { return s.policy }
+
+func (s *Store) key(parts ...string) string {
+	return s.prefix + ":" + strings.Join(parts, ":")
+}
+
+// NormalizeAddress returns the form of addr the store keys on: trimmed of
+// spaces and angle brackets, lower-cased. It fails with ErrInvalid for a
+// string that is not local@domain.
+func NormalizeAddress(addr string) (string, error) {
+	a := strings.TrimSpace(addr)
+	a = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(a, "<"), ">"))
+	a = strings.TrimSuffix(strings.ToLower(a), ".")
+	at := strings.LastIndexByte(a, '@')
+	if at <= 0 || at == len(a)-1 || len(a) > 512 {
+		return "", fmt.Errorf("%w: address %q", ErrInvalid, addr)
+	}
+	for _, r := range a {
+		if r < 0x20 || r == 0x7f {
+			return "", fmt.Errorf("%w: control character in address %q", ErrInvalid, addr)
+		}
+	}
+	return a, nil
+}
+
+func domainOf(addr string) string {
+	return addr[strings.LastIndexByte(addr, '@')+1:]
+}
+
+// Actions of an entry, as the apply script knows them.
+const (
+	actHard      = "hard"
+	actSoft      = "soft"
+	actComplaint = "complaint"
+	actEvidence  = "evidence"
+)
+
+// action tells what an entry does under the policy.
+func action(e Entry) (string, error) {
+	switch e.Kind {
+	case "complaint":
+		return actComplaint, nil
+	case "delay", "delivered", "auto_reply", "not_bounce", "unparseable":
+		return actEvidence, nil
+	case "bounce":
+		switch {
+		case e.Hard:
+			return actHard, nil
+		case e.Category == "auto_reply" || e.Category == "delivered":
+			return actEvidence, nil
+		}
+		// Any bounce that is not hard counts as soft, whatever its category
+		// (mailbox_full, size_rejected, policy_block, transient, suspended,
+		// or a user_unknown that the report did not prove hard).
+		return actSoft, nil
+	}
+	return "", fmt.Errorf("%w: kind %q", ErrInvalid, e.Kind)
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v string) time.Time {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || v == "" {
+		return time.Time{}
+	}
+	return time.UnixMilli(n).UTC()
+}
+
+// Apply records e and suppresses its recipient as the policy says, in one
+// atomic script. Applying an idempotency key again returns the first result
+// with Duplicate set and changes nothing.
+func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
+	addr, err := NormalizeAddress(e.Recipient)
+	if err != nil {
+		return Result{}, err
+	}
+	idem := strings.TrimSpace(e.IdempotencyKey)
+	if idem == "" {
+		return Result{}, fmt.Errorf("%w: empty idempotency key", ErrInvalid)
+	}
+	act, err := action(e)
+	if err != nil {
+		return Result{}, err
+	}
+	now := s.now()
+	at := e.At
+	if at.IsZero() {
+		at = now
+	}
+	p := s.policy
+	hard := "0"
+	if e.Hard {
+		hard = "1"
+	}
+	keys := []string{
+		s.key("idem", idem),
+		s.key("addr", addr),
+		s.key("soft", addr),
+		s.key("suppressed"),
+		s.key("suppressed", "marketing"),
+		s.key("expiry"),
+		s.key("idx", "time"),
+		s.key("idx", "reason", e.Reason),
+		s.key("idx", "domain", domainOf(addr)),
+	}
+	args := []any{
+		s.prefix, ms(now), lazySweepLimit, addr, act, ms(at),
+		p.SoftThreshold, p.SoftWindow.Milliseconds(), p.SoftExpiry.Milliseconds(),
+		p.ComplaintScope, p.IdempotencyTTL.Milliseconds(), idem,
+		e.Reason, e.Category,
+		"kind", e.Kind,
+		"hard", hard,
+		"status", e.Status,
+		"reply_code", e.ReplyCode,
+		"diagnostic", e.Diagnostic,
+		"remote_mta", e.RemoteMTA,
+		"reporting_mta", e.ReportingMTA,
+		"format", e.Format,
+		"rule", e.Rule,
+		"original_message_id", e.OriginalMessageID,
+		"original_subject", e.OriginalSubject,
+		"source", e.Source,
+	}
+	v, err := applyScript.Run(ctx, s.c, keys, args...).Slice()
+	if err != nil {
+		return Result{}, fmt.Errorf("suppress: apply %s: %w", addr, err)
+	}
+	if len(v) != 2 {
+		return Result{}, fmt.Errorf("suppress: apply %s: unexpected script reply %v", addr, v)
+	}
+	js, _ := v[1].(string)
+	var r Result
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		return Result{}, fmt.Errorf("suppress: apply %s: decode result: %w", addr, err)
+	}
+	r.Duplicate = v[0] == int64(1)
+	attrs := []any{"address", addr, "kind", e.Kind, "reason", e.Reason, "rule", e.Rule,
+		"scope", r.Scope, "count", r.Count}
+	switch {
+	case r.Duplicate:
+		s.log.DebugContext(ctx, "suppress: duplicate entry", append(attrs, "idempotency_key", idem)...)
+	case r.NewlySuppressed:
+		if !r.ExpiresAt.IsZero() {
+			attrs = append(attrs, "expires_at", r.ExpiresAt)
+		}
+		s.log.InfoContext(ctx, "suppress: address suppressed", attrs...)
+	default:
+		s.log.DebugContext(ctx, "suppress: entry recorded", attrs...)
+	}
+	return r, nil
+}
+
+// lazySweep lifts a few expired soft suppressions before a read.
+func (s *Store) lazySweep(ctx context.Context) error {
+	err := sweepScript.Run(ctx, s.c, []string{s.key("expiry")}, s.prefix, ms(s.now()), lazySweepLimit).Err()
+	if err != nil {
+		return fmt.Errorf("suppress: sweep: %w", err)
+	}
+	return nil
+}
+
+// Sweep lifts every soft suppression whose expiry has passed and returns how
+// many it lifted. See the package documentation.
+func (s *Store) Sweep(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := sweepScript.Run(ctx, s.c, []string{s.key("expiry")}, s.prefix, ms(s.now()), sweepBatch).Int()
+		if err != nil {
+			return total, fmt.Errorf("suppress: sweep: %w", err)
+		}
+		total += n
+		if n < sweepBatch {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return total, fmt.Errorf("suppress: sweep: %w", err)
+		}
+	}
+	if total > 0 {
+		s.log.InfoContext(ctx, "suppress: expired soft suppressions lifted", "count", total)
+	}
+	return total, nil
+}
+
+// Get returns the record of addr, or ErrNotFound.
+func (s *Store) Get(ctx context.Context, addr string) (*Record, error) {
+	a, err := NormalizeAddress(addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.lazySweep(ctx); err != nil {
+		return nil, err
+	}
+	m, err := s.c.HGetAll(ctx, s.key("addr", a)).Result()
+	if err != nil {
+		return nil, fmt.Errorf("suppress: get %s: %w", a, err)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, a)
+	}
+	return recordOf(a, m), nil
+}
+
+func recordOf(addr string, m map[string]string) *Record {
+	count, _ := strconv.Atoi(m["count"])
+	return &Record{
+		Address:           addr,
+		Suppressed:        m["scope"] != "",
+		Scope:             m["scope"],
+		Kind:              m["kind"],
+		Reason:            m["reason"],
+		Category:          m["category"],
+		Hard:              m["hard"] == "1",
+		Status:            m["status"],
+		ReplyCode:         m["reply_code"],
+		Diagnostic:        m["diagnostic"],
+		RemoteMTA:         m["remote_mta"],
+		ReportingMTA:      m["reporting_mta"],
+		Format:            m["format"],
+		Rule:              m["rule"],
+		OriginalMessageID: m["original_message_id"],
+		OriginalSubject:   m["original_subject"],
+		Source:            m["source"],
+		Count:             count,
+		FirstSeen:         fromMS(m["first_seen"]),
+		LastSeen:          fromMS(m["last_seen"]),
+		SuppressedAt:      fromMS(m["suppressed_at"]),
+		ExpiresAt:         fromMS(m["expires_at"]),
+		Complaint:         m["marketing"] == "1",
+		LiftedAt:          fromMS(m["lifted_at"]),
+		LiftedBy:          m["lifted_by"],
+	}
+}
+
+// IsSuppressed reports whether mail of the given scope must not be sent to
+// addr: scope "all" (or "") asks about any mail, which only an all-mail
+// suppression blocks; "marketing" asks about marketing mail, which both
+// scopes block.
+func (s *Store) IsSuppressed(ctx context.Context, addr, scope string) (bool, error) {
+	if scope == "" {
+		scope = ScopeAll
+	}
+	if scope != ScopeAll && scope != ScopeMarketing {
+		return false, fmt.Errorf("%w: scope %q", ErrInvalid, scope)
+	}
+	a, err := NormalizeAddress(addr)
+	if err != nil {
+		return false, err
+	}
+	keys := []string{s.key("suppressed"), s.key("suppressed", "marketing"), s.key("expiry")}
+	n, err := isSuppressedScript.Run(ctx, s.c, keys, s.prefix, ms(s.now()), lazySweepLimit, a, scope).Int()
+	if err != nil {
+		return false, fmt.Errorf("suppress: check %s: %w", a, err)
+	}
+	return n == 1, nil
+}
+
+// Remove lifts any suppression of addr: it leaves the sets and indexes, its
+// soft-bounce window and complaint are forgotten, and an entry naming actor
+// and note goes to the audit list. The record stays, marked lifted. It
+// reports whether there was a suppression to lift.
+func (s *Store) Remove(ctx context.Context, addr, actor, note string) (bool, error) {
+	a, err := NormalizeAddress(addr)
+	if err != nil {
+		return false, err
+	}
+	now := s.now()
+	keys := []string{
+		s.key("addr", a), s.key("soft", a), s.key("suppressed"), s.key("suppressed", "marketing"),
+		s.key("expiry"), s.key("idx", "time"), s.key("audit"),
+	}
+	n, err := removeScript.Run(ctx, s.c, keys, s.prefix, ms(now), lazySweepLimit, a, actor, note,
+		now.UTC().Format(time.RFC3339Nano), AuditLength).Int()
+	if err != nil {
+		return false, fmt.Errorf("suppress: remove %s: %w", a, err)
+	}
+	if n == 1 {
+		s.log.InfoContext(ctx, "suppress: suppression lifted", "address", a, "actor", actor)
+	}
+	return n == 1, nil
+}
+
+// Audit returns the newest limit entries of the audit list (all when limit
+// is zero or less).
+func (s *Store) Audit(ctx context.Context, limit int) ([]AuditEntry, error) {
+	vs, err := s.c.LRange(ctx, s.key("audit"), 0, int64(limit)-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("suppress: audit: %w", err)
+	}
+	out := make([]AuditEntry, 0, len(vs))
+	for _, v := range vs {
+		var e AuditEntry
+		if err := json.Unmarshal([]byte(v), &e); err != nil {
+			return nil, fmt.Errorf("suppress: audit: decode %q: %w", v, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// List returns a page of suppressed addresses matching o, newest
+// suppression first, and how many match in all. With both Reason and
+// Domain, it scans the reason's index.
+func (s *Store) List(ctx context.Context, o ListOptions) ([]Record, int, error) {
+	limit := o.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	offset := max(o.Offset, 0)
+	domain := strings.ToLower(strings.TrimPrefix(strings.TrimSpace(o.Domain), "@"))
+	reason := strings.TrimSpace(o.Reason)
+	lo, hi := "-inf", "+inf"
+	if !o.Since.IsZero() {
+		lo = strconv.FormatInt(ms(o.Since), 10)
+	}
+	if !o.Until.IsZero() {
+		hi = "(" + strconv.FormatInt(ms(o.Until), 10)
+	}
+	key := s.key("idx", "time")
+	switch {
+	case reason != "":
+		key = s.key("idx", "reason", reason)
+	case domain != "":
+		key = s.key("idx", "domain", domain)
+	}
+
+	if err := s.lazySweep(ctx); err != nil {
+		return nil, 0, err
+	}
+	var page []string
+	var total int
+	if reason != "" && domain != "" {
+		var matched []string
+		for off := int64(0); ; off += sweepBatch {
+			batch, err := s.c.ZRevRangeByScore(ctx, key, &redis.ZRangeBy{Min: lo, Max: hi, Offset: off, Count: sweepBatch}).Result()
+			if err != nil {
+				return nil, 0, fmt.Errorf("suppress: list: %w", err)
+			}
+			for _, m := range batch {
+				if domainOf(m) == domain {
+					matched = append(matched, m)
+				}
+			}
+			if len(batch) < sweepBatch {
+				break
+			}
+		}
+		total = len(matched)
+		if offset < len(matched) {
+			page = matched[offset:min(offset+limit, len(matched))]
+		}
+	} else {
+		pipe := s.c.Pipeline()
+		cnt := pipe.ZCount(ctx, key, lo, hi)
+		rng := pipe.ZRevRangeByScore(ctx, key, &redis.ZRangeBy{Min: lo, Max: hi, Offset: int64(offset), Count: int64(limit)})
+		if _, err := pipe.Exec(ctx); err != nil {
+			return nil, 0, fmt.Errorf("suppress: list: %w", err)
+		}
+		total, page = int(cnt.Val()), rng.Val()
+	}
+	if len(page) == 0 {
+		return []Record{}, total, nil
+	}
+	pipe := s.c.Pipeline()
+	cmds := make([]*redis.MapStringStringCmd, len(page))
+	for i, a := range page {
+		cmds[i] = pipe.HGetAll(ctx, s.key("addr", a))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, 0, fmt.Errorf("suppress: list: %w", err)
+	}
+	out := make([]Record, 0, len(page))
+	for i, a := range page {
+		if m := cmds[i].Val(); len(m) > 0 {
+			out = append(out, *recordOf(a, m))
+		}
+	}
+	return out, total, nil
+}
+
+// Count returns how many addresses are suppressed, in either scope.
+func (s *Store) Count(ctx context.Context) (int64, error) {
+	if err := s.lazySweep(ctx); err != nil {
+		return 0, err
+	}
+	pipe := s.c.Pipeline()
+	all := pipe.SCard(ctx, s.key("suppressed"))
+	mkt := pipe.SCard(ctx, s.key("suppressed", "marketing"))
+	if _, err := pipe.Exec(ctx); err != nil {
+		return 0, fmt.Errorf("suppress: count: %w", err)
+	}
+	return all.Val() + mkt.Val(), nil
+}
+
+// Ping checks that Redis answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.c.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("suppress: ping: %w", err)
+	}
+	return nil
+}
