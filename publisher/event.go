@@ -1,0 +1,257 @@
+package publisher
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SchemaVersion is the version of the Event JSON schema this package
+// writes, carried in every event's "schema" field. It changes only when a
+// field is removed or changes meaning; adding a field does not change it.
+const SchemaVersion = 1
+
+// EventType says what happened; it is the event's "type" field and picks
+// its subject.
+type EventType string
+
+// The event types.
+const (
+	// TypeBounce is a failed delivery to one recipient (a DSN or a
+	// bounce text), hard or soft.
+	TypeBounce EventType = "bounce"
+	// TypeComplaint is a recipient's spam complaint (an ARF feedback
+	// report, RFC 5965).
+	TypeComplaint EventType = "complaint"
+	// TypeDelay is a delivery the remote MTA is still retrying (a DSN with
+	// Action: delayed, RFC 3464 section 2.3.3).
+	TypeDelay EventType = "delay"
+	// TypeSuppressionAdded is sent when an address enters the suppression
+	// list, or widens its scope, after the event that caused it.
+	TypeSuppressionAdded EventType = "suppression.added"
+	// TypeSuppressionRemoved is sent when a suppression is lifted; Actor
+	// and Note say who and why.
+	TypeSuppressionRemoved EventType = "suppression.removed"
+	// TypeUnparseable is a message no decoder could read; it was
+	// quarantined, and Error says why.
+	TypeUnparseable EventType = "unparseable"
+)
+
+// Known reports whether t is one of the event types above.
+func (t EventType) Known() bool {
+	switch t {
+	case TypeBounce, TypeComplaint, TypeDelay, TypeSuppressionAdded, TypeSuppressionRemoved, TypeUnparseable:
+		return true
+	}
+	return false
+}
+
+// ErrInvalidEvent is wrapped by the errors Validate and Publish return for
+// an event that cannot be published: retrying it will not help.
+var ErrInvalidEvent = errors.New("publisher: invalid event")
+
+// Event is one JSON event, about one recipient of one message (or about one
+// message, for unparseable). docs/events.md describes every field.
+//
+// Recipient, reason, category, hard and suppressed are always in the JSON,
+// empty when they do not apply; the other optional fields are left out when
+// empty. Times are written in UTC, RFC 3339.
+type Event struct {
+	// Schema is the schema version, SchemaVersion; Publish sets it when 0.
+	Schema int `json:"schema"`
+	// ID is the idempotency key: the same fact always has the same ID. It
+	// is also the Nats-Msg-Id, so JetStream drops a second publish of it
+	// within the stream's duplicate window.
+	ID string `json:"id"`
+	// Type says what happened, and picks the subject.
+	Type EventType `json:"type"`
+	// Time is when the message was received (or the suppression changed).
+	Time time.Time `json:"time"`
+
+	// Recipient is the address that bounced or complained.
+	Recipient string `json:"recipient"`
+	// Kind is the decoder's kind of the recipient's report: failed,
+	// delayed, complaint, unparseable...
+	Kind string `json:"kind,omitempty"`
+	// Reason is the classifier's reason, e.g. user_unknown, mailbox_full.
+	Reason string `json:"reason"`
+	// Category groups reasons, e.g. user_unknown, policy_block, transient.
+	Category string `json:"category"`
+	// Hard is true for a permanent failure.
+	Hard bool `json:"hard"`
+	// Status is the enhanced status code (RFC 3463), e.g. 5.1.1.
+	Status string `json:"status,omitempty"`
+	// ReplyCode is the SMTP reply code (RFC 5321), e.g. 550.
+	ReplyCode string `json:"reply_code,omitempty"`
+	// Diagnostic is the remote server's own words.
+	Diagnostic string `json:"diagnostic,omitempty"`
+	// RemoteMTA is the server that refused the message.
+	RemoteMTA string `json:"remote_mta,omitempty"`
+	// ReportingMTA is the server that wrote the bounce.
+	ReportingMTA string `json:"reporting_mta,omitempty"`
+	// Format is the decoder that read the message, e.g. rfc3464, postfix.
+	Format string `json:"format,omitempty"`
+	// Rule is the classifier rule that decided Reason.
+	Rule string `json:"rule,omitempty"`
+
+	// OriginalMessageID is the Message-ID of the message that bounced.
+	OriginalMessageID string `json:"original_message_id,omitempty"`
+	// OriginalSubject is the Subject of the message that bounced.
+	OriginalSubject string `json:"original_subject,omitempty"`
+	// OriginalFrom is the From of the message that bounced.
+	OriginalFrom string `json:"original_from,omitempty"`
+	// Headers are the configured headers of the message that bounced
+	// (e.g. X-Customer-ID), by name as configured.
+	Headers map[string]string `json:"headers,omitempty"`
+
+	// Suppressed says whether the recipient is suppressed after this event.
+	Suppressed bool `json:"suppressed"`
+	// Scope is what the suppression covers: "all" or "marketing".
+	Scope string `json:"scope,omitempty"`
+	// Count is how many events the suppression store has seen for the
+	// recipient, this one included.
+	Count int `json:"count,omitempty"`
+	// ExpiresAt is when a soft suppression ends; nil when permanent or not
+	// suppressed.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// Mailbox is the name of the mailbox the message came from.
+	Mailbox string `json:"mailbox,omitempty"`
+	// Source locates the message, e.g.
+	// imap://mail.example/INBOX;UIDVALIDITY=1;UID=5.
+	Source string `json:"source,omitempty"`
+	// Error says why an unparseable message could not be read.
+	Error string `json:"error,omitempty"`
+	// Actor is who lifted a suppression (suppression.removed).
+	Actor string `json:"actor,omitempty"`
+	// Note is the actor's reason for lifting it (suppression.removed).
+	Note string `json:"note,omitempty"`
+}
+
+// MarshalJSON writes e with its times in UTC.
+func (e Event) MarshalJSON() ([]byte, error) {
+	return json.Marshal(e.plain())
+}
+
+// plainEvent is Event without methods, so that marshalling it does not
+// recurse into MarshalJSON.
+type plainEvent Event
+
+func (e Event) plain() plainEvent {
+	p := plainEvent(e)
+	p.Time = p.Time.UTC()
+	if p.ExpiresAt != nil {
+		t := p.ExpiresAt.UTC()
+		p.ExpiresAt = &t
+	}
+	return p
+}
+
+// Marshal returns the JSON body Publish sends for ev: MarshalJSON's, but
+// with '<', '>' and '&' written as they are rather than as \u003c...
+// escapes, as addresses like "Shop <orders@shop.example>" are common.
+func Marshal(ev Event) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ev.plain()); err != nil {
+		return nil, fmt.Errorf("publisher: marshal event %s: %w", ev.ID, err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Validate returns an error wrapping ErrInvalidEvent when e lacks what
+// every consumer relies on: a known schema and type, an ID (one line) and a
+// time, and a recipient for every type but unparseable.
+func (e *Event) Validate() error {
+	switch {
+	case e.Schema != SchemaVersion:
+		return fmt.Errorf("%w: schema %d, want %d", ErrInvalidEvent, e.Schema, SchemaVersion)
+	case e.ID == "":
+		return fmt.Errorf("%w: no id", ErrInvalidEvent)
+	case strings.ContainsAny(e.ID, "\r\n\x00"):
+		// It is sent as the Nats-Msg-Id header.
+		return fmt.Errorf("%w: id %q has a line break or NUL", ErrInvalidEvent, e.ID)
+	case !e.Type.Known():
+		return fmt.Errorf("%w: unknown type %q", ErrInvalidEvent, e.Type)
+	case e.Time.IsZero():
+		return fmt.Errorf("%w: %s: no time", ErrInvalidEvent, e.ID)
+	case e.Recipient == "" && e.Type != TypeUnparseable:
+		return fmt.Errorf("%w: %s: %s event without recipient", ErrInvalidEvent, e.ID, e.Type)
+	}
+	return nil
+}
+
+// DefaultSubjectPrefix is the subject prefix used when none is given.
+const DefaultSubjectPrefix = "bounced"
+
+// Subject returns the subject e is published on under prefix
+// (DefaultSubjectPrefix when empty):
+//
+//	<prefix>.bounce.<category>.<reason>
+//	<prefix>.delay.<category>.<reason>
+//	<prefix>.complaint
+//	<prefix>.suppression.added
+//	<prefix>.suppression.removed
+//	<prefix>.unparseable
+//
+// Category and reason are sanitised into single tokens (see SubjectToken);
+// an empty one becomes "undefined". An unknown type gives
+// <prefix>.<type as a token>.
+func (e *Event) Subject(prefix string) string {
+	p := SubjectPrefix(prefix)
+	switch e.Type {
+	case TypeBounce, TypeDelay:
+		return p + "." + string(e.Type) + "." + token(e.Category) + "." + token(e.Reason)
+	case TypeComplaint, TypeSuppressionAdded, TypeSuppressionRemoved, TypeUnparseable:
+		return p + "." + string(e.Type)
+	}
+	return p + "." + token(string(e.Type))
+}
+
+// SubjectPrefix returns prefix cleaned for use as a subject prefix: each
+// dot-separated token sanitised with SubjectToken, empty tokens dropped,
+// and DefaultSubjectPrefix when nothing is left.
+func SubjectPrefix(prefix string) string {
+	var toks []string
+	for _, t := range strings.Split(prefix, ".") {
+		if t = SubjectToken(t); t != "" {
+			toks = append(toks, t)
+		}
+	}
+	if len(toks) == 0 {
+		return DefaultSubjectPrefix
+	}
+	return strings.Join(toks, ".")
+}
+
+// SubjectToken returns s as one NATS subject token: lower case, with every
+// rune but ASCII letters, digits, '_' and '-' (dots, spaces, the wildcards
+// '*' and '>', control and non-ASCII characters) replaced by '_'. Leading
+// and trailing spaces are dropped first; "" stays "".
+func SubjectToken(s string) string {
+	s = strings.TrimSpace(s)
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-':
+			b = append(b, byte(r))
+		case r >= 'A' && r <= 'Z':
+			b = append(b, byte(r-'A'+'a'))
+		default:
+			b = append(b, '_')
+		}
+	}
+	return string(b)
+}
+
+// token is SubjectToken with "undefined" for an empty token.
+func token(s string) string {
+	if t := SubjectToken(s); t != "" {
+		return t
+	}
+	return "undefined"
+}
