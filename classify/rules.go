@@ -2,114 +2,201 @@ package classify
 
 import "strings"
 
-// statusRules maps enhanced status codes (RFC 3463, and the IANA registry
-// of enhanced status codes) to reasons. The most specific entry wins:
-// "5.1.1" before "5.1".
-var statusRules = map[string]Reason{
-	"1.1":  UserUnknown,   // bad destination mailbox address
-	"1.2":  HostUnknown,   // bad destination system address
-	"1.3":  UserUnknown,   // bad destination mailbox address syntax
-	"1.4":  UserUnknown,   // destination mailbox address ambiguous
-	"1.6":  HasMoved,      // destination mailbox has moved, no forwarding address
-	"1.7":  Rejected,      // bad sender's mailbox address syntax
-	"1.8":  Rejected,      // bad sender's system address
-	"1.10": NotAccept,     // recipient address has null MX (RFC 7505)
-	"2.1":  Suspended,     // mailbox disabled, not accepting messages
-	"2.2":  MailboxFull,   // mailbox full
-	"2.3":  ExceedLimit,   // message length exceeds administrative limit
-	"3.1":  SystemFull,    // mail system full
-	"3.4":  MessageTooBig, // message too big for system
-	"4.1":  NetworkError,
-	"4.3":  SystemError,
-	"4.4":  NetworkError,
-	"4.6":  NetworkError, // routing loop detected
-	"4.7":  Expired,      // delivery time expired
-	"5.3":  SyntaxError,
-	"6.0":  ContentError,
-	"7.1":  Rejected,
-	"7.25": RequirePTR,                                            // reverse DNS validation failed (RFC 7372)
-	"7.26": AuthFailure,                                           // multiple authentication checks failed
-	"7.27": NotAccept,                                             // sender address has null MX
-	"7.23": AuthFailure,                                           // SPF validation failed
-	"7.24": AuthFailure,                                           // SPF validation error
-	"7.20": AuthFailure, "7.21": AuthFailure, "7.22": AuthFailure, // DKIM
-	"7.9":  SecurityError,
-	"7.10": FailedSTARTTLS, // encryption needed
-	"7.13": Suspended,      // user account disabled
-	"7.7":  SecurityError,
+// Rule is one line of a rule table: a reason and the conditions under which
+// it applies. Every non-empty condition must hold; within one condition any
+// listed value will do. A rule with no condition at all never matches.
+type Rule struct {
+	// Reason is the verdict when the rule matches.
+	Reason Reason
+	// Text lists wordings (see the package doc for their syntax); one of
+	// them must occur in the diagnostic.
+	Text []string
+	// Not lists wordings none of which may occur in the diagnostic.
+	Not []string
+	// Status lists enhanced status codes: "5.7.26" (exactly), "x.7.26"
+	// (either class), "5.7." or "x.2." (a prefix).
+	Status []string
+	// Code lists SMTP reply codes: "550", or a class "5xx".
+	Code []string
+	// Command lists the SMTP commands the rule is about (RCPT, DATA, MAIL,
+	// CONN, HELO...).
+	Command []string
+	// Spoke requires the server to have said something beyond its reply
+	// and status codes.
+	Spoke bool
+	// Hard, when not nil, overrides the reason's default hardness: only
+	// where the wording itself proves the failure is (or is not) permanent.
+	Hard *bool
+	// Name, when set, replaces the matched wording in Verdict.Rule.
+	Name string
+
+	text []pattern
+	not  []pattern
 }
 
-// textRule is one wording of a reason: every one of its words must be in
-// the lower-cased text.
-type textRule struct {
-	reason Reason
-	words  []string
-}
+var (
+	yes = func() *bool { b := true; return &b }()
+	no  = func() *bool { b := false; return &b }()
+)
 
-// textRules are tried in order; the first whose words all appear in the
-// diagnostic decides.
-var textRules = []textRule{
-	{MailboxFull, []string{"mailbox full"}},
-	{MailboxFull, []string{"mailbox is full"}},
-	{MailboxFull, []string{"over quota"}},
-	{MailboxFull, []string{"quota exceeded"}},
-	{UserUnknown, []string{"user unknown"}},
-	{UserUnknown, []string{"no such user"}},
-	{UserUnknown, []string{"unknown user"}},
-	{UserUnknown, []string{"does not exist"}},
-	{HostUnknown, []string{"host not found"}},
-	{HostUnknown, []string{"domain not found"}},
-	{MessageTooBig, []string{"message too large"}},
-	{MessageTooBig, []string{"too big"}},
-	{SpamDetected, []string{"spam"}},
-	{Blocked, []string{"blocked"}},
-	{Expired, []string{"retry timeout exceeded"}},
-}
-
-// Classify decides the reason, category and hardness of one failed
-// recipient. Each step names itself in Verdict.Rule.
-func Classify(in Input) Verdict {
-	switch {
-	case in.FeedbackType != "":
-		return verdict(Complaint, "feedback:"+in.FeedbackType)
-	case in.Action == "delivered" || in.Action == "relayed" || in.Action == "expanded":
-		return verdict(Delivered, "action:"+in.Action)
-	}
-	text := strings.ToLower(in.Diagnostic)
-	for _, r := range textRules {
-		if containsAll(text, r.words) {
-			return verdict(r.reason, "text:"+string(r.reason)+"/"+strings.Join(r.words, "+"))
+// compileRules checks and prepares a table at package initialisation; a
+// mistake in a table (unknown reason, upper-case wording) panics at start,
+// which the tests catch.
+func compileRules(table []Rule) []Rule {
+	for i := range table {
+		r := &table[i]
+		if !r.Reason.Valid() {
+			panic("classify: rule with unknown reason " + string(r.Reason))
+		}
+		if len(r.Text) == 0 && len(r.Status) == 0 && len(r.Code) == 0 && len(r.Command) == 0 {
+			panic("classify: rule without condition for " + string(r.Reason))
+		}
+		r.text = make([]pattern, len(r.Text))
+		for j, t := range r.Text {
+			r.text[j] = compilePattern(t)
+		}
+		r.not = make([]pattern, len(r.Not))
+		for j, t := range r.Not {
+			r.not[j] = compilePattern(t)
 		}
 	}
-	if in.Hint.Valid() {
-		return verdict(in.Hint, "hint:"+string(in.Hint))
+	return table
+}
+
+// facts is the normalised Input that rules are matched against.
+type facts struct {
+	text    string // normalised diagnostic
+	idx     index  // text and its byte pairs
+	status  string // "5.1.1", possibly read from the text
+	code    string // "550", possibly read from the text
+	command string // upper case: RCPT, DATA, MAIL, CONN, HELO, ...
+	action  string
+	remote  string // lower-case host of the remote MTA
+	domain  string // recipient's domain, lower case
+}
+
+// match returns whether r holds for f and, if so, a short description of
+// what matched (the wording, or the status or code).
+func (r *Rule) match(f *facts) (bool, string) {
+	if len(r.Status) > 0 && !statusIn(f.status, r.Status) {
+		return false, ""
 	}
-	if st := in.Status; len(st) >= 5 {
-		detail := st[2:]
-		if r, ok := statusRules[detail]; ok {
-			return verdict(r, "status:"+st)
+	if len(r.Code) > 0 && !codeIn(f.code, r.Code) {
+		return false, ""
+	}
+	if len(r.Command) > 0 && !commandIn(f.command, r.Command) {
+		return false, ""
+	}
+	if r.Spoke && !spoke(f.text) {
+		return false, ""
+	}
+	why := ""
+	if len(r.text) > 0 {
+		if f.text == "" {
+			return false, ""
 		}
-		if i := strings.IndexByte(detail, '.'); i > 0 {
-			if r, ok := statusRules[detail[:i]]; ok {
-				return verdict(r, "status:"+st)
+		for i := range r.text {
+			if r.text[i].in(&f.idx) {
+				why = r.text[i].src
+				break
 			}
 		}
-	}
-	if in.Action == "delayed" {
-		return verdict(Expired, "action:delayed")
-	}
-	return verdict(Undefined, "default")
-}
-
-func containsAll(s string, words []string) bool {
-	for _, w := range words {
-		if !strings.Contains(s, w) {
-			return false
+		if why == "" {
+			return false, ""
 		}
 	}
-	return true
+	for i := range r.not {
+		if r.not[i].in(&f.idx) {
+			return false, ""
+		}
+	}
+	if r.Name != "" {
+		why = r.Name
+	}
+	if why == "" {
+		switch {
+		case len(r.Status) > 0:
+			why = f.status
+		case len(r.Code) > 0:
+			why = f.code
+		default:
+			why = f.command
+		}
+	}
+	return true, why
 }
 
-func verdict(r Reason, rule string) Verdict {
-	return Verdict{Reason: r, Category: r.Category(), Hard: r.Hard(), Rule: rule}
+func statusIn(st string, list []string) bool {
+	if st == "" {
+		return false
+	}
+	for _, p := range list {
+		if statusMatch(st, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// statusMatch matches a status against "5.7.26", "x.7.26", "5.7." or "x.7.".
+func statusMatch(st, p string) bool {
+	if p[0] == 'x' {
+		if len(st) < 1 {
+			return false
+		}
+		st, p = st[1:], p[1:]
+	}
+	if strings.HasSuffix(p, ".") {
+		return strings.HasPrefix(st, p)
+	}
+	return st == p
+}
+
+func codeIn(code string, list []string) bool {
+	if code == "" {
+		return false
+	}
+	for _, c := range list {
+		if c == code || len(c) == 3 && c[1:] == "xx" && c[0] == code[0] {
+			return true
+		}
+	}
+	return false
+}
+
+func commandIn(cmd string, list []string) bool {
+	for _, c := range list {
+		if c == cmd {
+			return true
+		}
+	}
+	return false
+}
+
+// firstMatch returns the first rule of table that holds for f.
+func firstMatch(table []Rule, f *facts) (*Rule, string) {
+	for i := range table {
+		if ok, why := table[i].match(f); ok {
+			return &table[i], why
+		}
+	}
+	return nil, ""
+}
+
+// spoke reports whether a normalised text holds a word of at least three
+// letters, not just codes.
+func spoke(s string) bool {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 0x80 {
+			n++
+			if n >= 3 {
+				return true
+			}
+		} else {
+			n = 0
+		}
+	}
+	return false
 }

@@ -1,0 +1,407 @@
+package classify
+
+import "strings"
+
+// This file holds the text helpers of the rule tables: normalisation of the
+// diagnostic (done once per call) and the pattern matcher.
+
+// maxGap is how far apart (in bytes of normalised text) the pieces of a
+// gapped pattern ("this user doesn't have a * account") may be.
+const maxGap = 100
+
+// pattern is one compiled wording. Its source syntax (see the package doc):
+//
+//	"user unknown"     plain substring of the normalised text
+//	"|spam|"           the word "spam", not inside a longer word, an e-mail
+//	                   address, a host name or a URL ('|' at either end
+//	                   asks for a boundary on that side only)
+//	"user * unknown"   pieces in this order, at most maxGap bytes apart
+//	"^: user unknown"  only at the start of the text
+type pattern struct {
+	src    string
+	pieces []string
+	anchor bool // the first piece must start the text
+	wordL  bool // boundary required before the first piece
+	wordR  bool // boundary required after the last piece
+	grams  []uint16
+}
+
+// bigrams is a 4096-bit set of the hashed byte pairs of a text: a pattern
+// whose pairs are not all in the set cannot occur in the text, which
+// spares most substring searches (the tables hold hundreds of wordings).
+type bigrams [64]uint64
+
+func gramOf(a, b byte) uint16 { return (uint16(a)<<5 ^ uint16(b)) & 4095 }
+
+func (g *bigrams) add(s string) {
+	for i := 0; i+1 < len(s); i++ {
+		h := gramOf(s[i], s[i+1])
+		g[h>>6] |= 1 << (h & 63)
+	}
+}
+
+func (g *bigrams) has(h uint16) bool { return g[h>>6]&(1<<(h&63)) != 0 }
+
+// index is a normalised text and its byte pairs.
+type index struct {
+	s     string
+	grams bigrams
+}
+
+func newIndex(s string) index {
+	x := index{s: s}
+	x.grams.add(s)
+	return x
+}
+
+func compilePattern(src string) pattern {
+	p := pattern{src: src}
+	s := src
+	if strings.HasPrefix(s, "^") {
+		p.anchor, s = true, s[1:]
+	}
+	if strings.HasPrefix(s, "|") {
+		p.wordL, s = true, s[1:]
+	}
+	if strings.HasSuffix(s, "|") {
+		p.wordR, s = true, s[:len(s)-1]
+	}
+	for _, piece := range strings.Split(s, " * ") {
+		if piece != "" {
+			p.pieces = append(p.pieces, piece)
+		}
+	}
+	if len(p.pieces) == 0 {
+		panic("classify: empty pattern " + src)
+	}
+	if strings.ToLower(s) != s {
+		panic("classify: pattern must be lower case: " + src)
+	}
+	// Up to six byte pairs spread over the pieces.
+	for _, piece := range p.pieces {
+		for i := 0; i+1 < len(piece); i += 1 + len(piece)/4 {
+			if len(p.grams) < 6 {
+				p.grams = append(p.grams, gramOf(piece[i], piece[i+1]))
+			}
+		}
+	}
+	return p
+}
+
+// in reports whether p occurs in the indexed text x.
+func (p *pattern) in(x *index) bool { return p.mayOccur(x) && p.match(x.s) }
+
+// mayOccur reports whether every byte pair p was indexed by is in x.
+func (p *pattern) mayOccur(x *index) bool {
+	for _, h := range p.grams {
+		if !x.grams.has(h) {
+			return false
+		}
+	}
+	return true
+}
+
+// match reports whether p occurs in the normalised text s.
+func (p *pattern) match(s string) bool {
+	first := p.pieces[0]
+	if p.anchor {
+		if !strings.HasPrefix(s, first) {
+			return false
+		}
+		if len(p.pieces) == 1 {
+			return !p.wordR || boundaryAfter(s, len(first))
+		}
+		return p.matchRest(s, len(first))
+	}
+	from := 0
+	for from <= len(s) {
+		i := strings.Index(s[from:], first)
+		if i < 0 {
+			return false
+		}
+		i += from
+		from = i + 1
+		if p.wordL && !boundaryBefore(s, i) {
+			continue
+		}
+		end := i + len(first)
+		if len(p.pieces) == 1 {
+			if p.wordR && !boundaryAfter(s, end) {
+				continue
+			}
+			return true
+		}
+		if p.matchRest(s, end) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchRest matches pieces[1:] in order after position at.
+func (p *pattern) matchRest(s string, at int) bool {
+	for k := 1; k < len(p.pieces); k++ {
+		piece := p.pieces[k]
+		last := k == len(p.pieces)-1
+		window := s[at:]
+		if len(window) > maxGap+len(piece) {
+			window = window[:maxGap+len(piece)]
+		}
+		found := false
+		off := 0
+		for {
+			j := strings.Index(window[off:], piece)
+			if j < 0 {
+				break
+			}
+			j += off
+			end := at + j + len(piece)
+			if last && p.wordR && !boundaryAfter(s, end) {
+				off = j + 1
+				continue
+			}
+			at, found = end, true
+			break
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+// isJoiner reports whether c joins the parts of a host name, an address or
+// a URL when it stands between two alphanumerics.
+func isJoiner(c byte) bool {
+	switch c {
+	case '.', '-', '_', '@', '/', '=', '+', '%', '#', '?', '&':
+		return true
+	}
+	return false
+}
+
+// boundaryBefore reports whether position i starts a word: the byte before
+// is not alphanumeric and not a joiner preceded by an alphanumeric (so
+// "spam" in "no-spam.example" or "x@spam.org" does not start a word).
+func boundaryBefore(s string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	c := s[i-1]
+	if isAlnum(c) {
+		return false
+	}
+	if isJoiner(c) && i >= 2 && isAlnum(s[i-2]) {
+		return false
+	}
+	return true
+}
+
+// boundaryAfter reports whether position i ends a word (see boundaryBefore).
+func boundaryAfter(s string, i int) bool {
+	if i >= len(s) {
+		return true
+	}
+	c := s[i]
+	if isAlnum(c) {
+		return false
+	}
+	if isJoiner(c) && i+1 < len(s) && isAlnum(s[i+1]) {
+		return false
+	}
+	return true
+}
+
+// normalize lower-cases the diagnostic, folds every run of white space into
+// one space, drops the reply-code prefixes of continued SMTP reply lines
+// ("550-5.7.1 ", "550 5.7.1 " in the middle of the text) so that a wording
+// split across lines reads as one, and replaces every e-mail address by "@"
+// so that words inside addresses ("spam@", "full.name@") match nothing.
+func normalize(text string) string {
+	if text == "" {
+		return ""
+	}
+	s := strings.ToLower(text)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // drop leading white space
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case ' ', '\t', '\r', '\n', '\v', '\f':
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		if space && b.Len() > 0 {
+			if n := continuationPrefix(s, i); n > 0 {
+				i += n - 1
+				continue
+			}
+		}
+		space = false
+		b.WriteByte(c)
+	}
+	out := strings.TrimRight(b.String(), " ")
+	if strings.IndexByte(out, '@') >= 0 {
+		out = maskAddresses(out)
+	}
+	return out
+}
+
+// continuationPrefix returns the length of a reply-code prefix that starts
+// at s[i] in the middle of a text ("550-", "550-5.7.1 ", "550 5.7.1 "), or 0.
+func continuationPrefix(s string, i int) int {
+	if i+4 > len(s) || !isReplyCode(s[i:i+3]) {
+		return 0
+	}
+	sep := s[i+3]
+	if sep != '-' && sep != ' ' {
+		return 0
+	}
+	j := i + 4
+	n := statusLen(s[j:])
+	if n == 0 {
+		if sep == '-' && (j == len(s) || s[j] == ' ') {
+			return skipSpace(s, j) - i
+		}
+		return 0
+	}
+	j += n
+	if j < len(s) && s[j] != ' ' {
+		return 0
+	}
+	return skipSpace(s, j) - i
+}
+
+func skipSpace(s string, j int) int {
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\n') {
+		j++
+	}
+	return j
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// isReplyCode reports whether s is a three-digit SMTP reply code (2xx-5xx).
+func isReplyCode(s string) bool {
+	return len(s) == 3 && s[0] >= '2' && s[0] <= '5' && isDigit(s[1]) && isDigit(s[2])
+}
+
+// statusLen returns the length of an RFC 3463 status code ("5.7.1",
+// "4.7.650") at the start of s, or 0.
+func statusLen(s string) int {
+	if len(s) < 5 || s[0] < '2' || s[0] > '5' || s[1] != '.' {
+		return 0
+	}
+	j := 2
+	k := j
+	for k < len(s) && k-j < 3 && isDigit(s[k]) {
+		k++
+	}
+	if k == j || k >= len(s) || s[k] != '.' {
+		return 0
+	}
+	j = k + 1
+	k = j
+	for k < len(s) && k-j < 3 && isDigit(s[k]) {
+		k++
+	}
+	if k == j || k < len(s) && isDigit(s[k]) {
+		return 0
+	}
+	return k
+}
+
+func isLocalChar(c byte) bool {
+	return isAlnum(c) || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0
+}
+
+func isDomainChar(c byte) bool {
+	return isAlnum(c) || c == '.' || c == '-' || c == '[' || c == ']' || c == ':'
+}
+
+// maskAddresses replaces every local@domain in s by "@".
+func maskAddresses(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '@' {
+			continue
+		}
+		l := i
+		for l > last && isLocalChar(s[l-1]) {
+			l--
+		}
+		r := i + 1
+		for r < len(s) && isDomainChar(s[r]) {
+			r++
+		}
+		for r > i+1 && (s[r-1] == '.' || s[r-1] == ':' || s[r-1] == '-') {
+			r-- // a sentence's full stop or a colon after the address
+		}
+		if l == i || r == i+1 {
+			continue
+		}
+		b.WriteString(s[last:l])
+		b.WriteByte('@')
+		last = r
+		i = r - 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// findStatus returns the first RFC 3463 status code in s, or "". The code
+// must stand alone (not inside an IP address or a version number).
+func findStatus(s string) string {
+	for i := 0; i+5 <= len(s); i++ {
+		c := s[i]
+		if c != '2' && c != '4' && c != '5' {
+			continue
+		}
+		if i > 0 && (isDigit(s[i-1]) || s[i-1] == '.') {
+			continue
+		}
+		n := statusLen(s[i:])
+		if n == 0 {
+			continue
+		}
+		if i+n < len(s) && (s[i+n] == '.' && i+n+1 < len(s) && isDigit(s[i+n+1]) || isAlnum(s[i+n])) {
+			continue
+		}
+		return s[i : i+n]
+	}
+	return ""
+}
+
+// findReplyCode returns the first SMTP reply code that starts the text or
+// follows "said:", "reply:", "error:"... in s, or "".
+func findReplyCode(s string) string {
+	for i := 0; i+3 <= len(s); i++ {
+		if !isReplyCode(s[i : i+3]) {
+			continue
+		}
+		if i > 0 && s[i-1] != ' ' && s[i-1] != ':' && s[i-1] != '(' && s[i-1] != '[' && s[i-1] != '<' && s[i-1] != '"' && s[i-1] != '\'' {
+			continue
+		}
+		if i+3 < len(s) && s[i+3] != ' ' && s[i+3] != '-' && s[i+3] != ',' && s[i+3] != ':' {
+			continue
+		}
+		if i+4 < len(s) && s[i+3] == ' ' && isDigit(s[i+4]) && statusLen(s[i+4:]) == 0 {
+			continue // "550 2024" or a number in a sentence
+		}
+		return s[i : i+3]
+	}
+	return ""
+}
