@@ -1,0 +1,38 @@
+package pipeline
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Metrics counts what a pipeline did. Safe for concurrent use.
+type Metrics struct {
+	Processed   atomic.Int64 // bounce messages handled
+	Ignored     atomic.Int64 // auto-replies, ordinary mail and delivery reports
+	Quarantined atomic.Int64 // undecodable messages
+	Recipients  atomic.Int64 // recipients applied and published
+	Duplicates  atomic.Int64 // recipients already applied (a message handled again)
+
+	mu      sync.Mutex
+	latency [16]int64 // handling time histogram, bucket i < 2^i ms
+}
+
+func (m *Metrics) observe(d time.Duration) {
+	ms := d.Milliseconds()
+	i := 0
+	for i < len(m.latency)-1 && ms >= 1<<i {
+		i++
+	}
+	m.mu.Lock()
+	m.latency[i]++
+	m.mu.Unlock()
+}
+
+// Latency returns the handling-time histogram: counts per bucket, bucket i
+// holding times under 2^i milliseconds.
+func (m *Metrics) Latency() [16]int64 {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.latency
+}
