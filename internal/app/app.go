@@ -1,0 +1,307 @@
+// Package app is the lifecycle of `bounced run`: it connects Redis and NATS
+// (starting an embedded NATS server when none is configured), creates the
+// stream, starts one mailbox worker per configured mailbox and the HTTP
+// server, and stops them all when its context ends.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/internal/config"
+	"github.com/bounced-dev/bounced/internal/mailbox"
+	"github.com/bounced-dev/bounced/internal/natsembed"
+	"github.com/bounced-dev/bounced/internal/pipeline"
+	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/publisher"
+)
+
+// App is a running daemon.
+type App struct {
+	cfg *config.Config
+	log *slog.Logger
+
+	redis    redis.UniversalClient
+	store    *suppress.Store
+	embedded *natsembed.Server
+	nc       *nats.Conn
+	pub      *publisher.Publisher
+	pipe     *pipeline.Pipeline
+	workers  []*mailbox.Worker
+	httpLn   net.Listener
+
+	ready chan struct{}
+}
+
+// New returns an App for cfg. Nothing is started before Run.
+func New(cfg *config.Config, log *slog.Logger) *App {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &App{cfg: cfg, log: log, ready: make(chan struct{})}
+}
+
+// Ready is closed once every component is started.
+func (a *App) Ready() <-chan struct{} { return a.ready }
+
+// HTTPAddr returns the HTTP server's address once Ready, "" when disabled.
+func (a *App) HTTPAddr() string {
+	if a.httpLn == nil {
+		return ""
+	}
+	return a.httpLn.Addr().String()
+}
+
+// NATSURL returns the URL of the NATS server in use (the embedded one's
+// when nats.url is empty), once Ready.
+func (a *App) NATSURL() string {
+	if a.nc == nil {
+		return ""
+	}
+	return a.nc.ConnectedUrl()
+}
+
+// Run starts everything and blocks until ctx ends, then stops in order:
+// workers first (no message is left half handled: an interrupted one is
+// simply handled again at the next start), then HTTP, NATS and Redis.
+func (a *App) Run(ctx context.Context) error {
+	if err := a.start(ctx); err != nil {
+		a.close()
+		return err
+	}
+	close(a.ready)
+	var wg sync.WaitGroup
+	for _, w := range a.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer a.recoverPanic("worker")
+			if err := w.Run(ctx); err != nil {
+				a.log.Error("mailbox worker stopped", "error", err)
+			}
+		}()
+	}
+	srv := &http.Server{Handler: a.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+	if a.httpLn != nil {
+		go func() {
+			defer a.recoverPanic("http")
+			if err := srv.Serve(a.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.log.Error("http server", "error", err)
+			}
+		}()
+	}
+	go a.sweepLoop(ctx)
+	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", a.NATSURL())
+	<-ctx.Done()
+	a.log.Info("stopping")
+	wg.Wait()
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdown)
+	a.close()
+	return nil
+}
+
+func (a *App) start(ctx context.Context) error {
+	cfg := a.cfg
+	var err error
+	// Redis.
+	ro := suppress.ClientOptions{Addrs: cfg.Redis.Addrs, MasterName: cfg.Redis.MasterName}
+	if len(cfg.Redis.Addrs) == 0 {
+		if ro, err = suppress.ParseURL(cfg.Redis.URL); err != nil {
+			return fmt.Errorf("app: redis.url: %w", err)
+		}
+	}
+	if cfg.Redis.Username != "" {
+		ro.Username = cfg.Redis.Username
+	}
+	if cfg.Redis.Password != "" {
+		ro.Password = cfg.Redis.Password.Value()
+	}
+	if cfg.Redis.DB != 0 {
+		ro.DB = cfg.Redis.DB
+	}
+	ro.TLS = ro.TLS || cfg.Redis.TLS
+	ro.TLSCAFile, ro.TLSServerName, ro.TLSInsecureSkipVerify = cfg.Redis.TLSCAFile, cfg.Redis.TLSServerName, cfg.Redis.TLSInsecureSkipVerify
+	if a.redis, err = suppress.NewClient(ro); err != nil {
+		return fmt.Errorf("app: redis: %w", err)
+	}
+	policy := suppress.Policy{
+		SoftThreshold: cfg.Policy.SoftThreshold, SoftWindow: cfg.Policy.SoftWindow.D(),
+		SoftExpiry: cfg.Policy.SoftExpiry.D(), ComplaintScope: cfg.Policy.ComplaintScope,
+	}
+	a.store = suppress.New(a.redis, cfg.Redis.Prefix, policy, a.log.With("component", "suppress"))
+	if err := a.store.Ping(ctx); err != nil {
+		a.log.Warn("redis not reachable yet; workers will retry", "error", err)
+	}
+
+	// NATS, embedded when no URL is configured.
+	url := cfg.NATS.URL
+	if url == "" {
+		if err := os.MkdirAll(cfg.NATS.DataDir, 0o750); err != nil {
+			return fmt.Errorf("app: nats.data_dir: %w", err)
+		}
+		a.embedded, err = natsembed.Start(ctx, natsembed.Options{DataDir: cfg.NATS.DataDir, Host: "127.0.0.1", Port: -1, Logger: a.log.With("component", "nats")})
+		if err != nil {
+			return fmt.Errorf("app: embedded nats: %w", err)
+		}
+		url = a.embedded.ClientURL()
+		a.log.Info("embedded NATS server started", "url", url, "data_dir", cfg.NATS.DataDir)
+	}
+	a.nc, err = publisher.Connect(ctx, publisher.ConnOptions{
+		URL: url, Name: "bounced", Token: cfg.NATS.Token.Value(), User: cfg.NATS.User, Password: cfg.NATS.Password.Value(),
+		CredsFile: cfg.NATS.CredsFile, NKeyFile: cfg.NATS.NKeyFile, TLS: cfg.NATS.TLS, TLSCAFile: cfg.NATS.TLSCAFile,
+		TLSCertFile: cfg.NATS.TLSCertFile, TLSKeyFile: cfg.NATS.TLSKeyFile, TLSInsecureSkipVerify: cfg.NATS.TLSInsecureSkipVerify,
+	}, a.log.With("component", "nats"))
+	if err != nil {
+		return fmt.Errorf("app: nats: %w", err)
+	}
+	js, err := jetstream.New(a.nc)
+	if err != nil {
+		return fmt.Errorf("app: jetstream: %w", err)
+	}
+	sc := publisher.StreamConfig{
+		Name: cfg.NATS.Stream, SubjectPrefix: cfg.NATS.SubjectPrefix, Replicas: cfg.NATS.Replicas,
+		MaxAge: cfg.NATS.MaxAge.D(), DuplicateWindow: cfg.NATS.DuplicateWindow.D(),
+	}
+	for attempt := 0; ; attempt++ {
+		a.pub, err = publisher.New(ctx, js, sc, a.log.With("component", "publisher"))
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("app: stream %s: %w", sc.Name, err)
+		}
+		a.log.Warn("cannot create the stream yet; retrying", "stream", sc.Name, "error", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff(attempt)):
+		}
+	}
+
+	a.pipe = pipeline.New(a.store, a.pub, pipeline.Options{
+		Decode:  bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},
+		Headers: cfg.Decode.Headers,
+		Log:     a.log.With("component", "pipeline"),
+	})
+	for _, mc := range cfg.Mailboxes {
+		wc, err := mailboxConfig(mc)
+		if err != nil {
+			return err
+		}
+		w, err := mailbox.New(wc, a.pipe.Handle, a.store, a.log.With("component", "mailbox", "mailbox", mc.Name))
+		if err != nil {
+			return fmt.Errorf("app: mailbox %s: %w", mc.Name, err)
+		}
+		a.workers = append(a.workers, w)
+	}
+	if cfg.HTTP.Listen != "" {
+		if a.httpLn, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
+			return fmt.Errorf("app: http.listen: %w", err)
+		}
+	}
+	return nil
+}
+
+func mailboxConfig(mc config.Mailbox) (mailbox.Config, error) {
+	wc := mailbox.Config{
+		Name: mc.Name, Addr: mc.Addr, TLS: mailbox.TLSMode(mc.TLS), AllowPlain: mc.AllowPlain,
+		TLSInsecureSkipVerify: mc.TLSInsecureSkipVerify, TLSServerName: mc.TLSServerName,
+		Username: mc.Username, Password: mc.Password.Value(), Auth: mailbox.AuthMethod(mc.Auth),
+		Mailbox: mc.Mailbox, ProcessedFolder: mc.ProcessedFolder, IgnoredFolder: mc.IgnoredFolder,
+		QuarantineFolder: mc.QuarantineFolder, After: mailbox.AfterAction(mc.After),
+		BatchSize: mc.BatchSize, MaxMessageSize: mc.MaxMessageSize, PollInterval: mc.PollInterval.D(),
+		IdleRefresh: mc.IdleRefresh.D(),
+	}
+	if mc.TLSCAFile != "" {
+		pool, err := loadCAs(mc.TLSCAFile)
+		if err != nil {
+			return wc, fmt.Errorf("app: mailbox %s: %w", mc.Name, err)
+		}
+		wc.TLSRootCAs = pool
+	}
+	switch {
+	case mc.TokenFile != "":
+		path := mc.TokenFile
+		wc.Token = func(ctx context.Context) (string, error) {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return "", fmt.Errorf("app: read token file: %w", err)
+			}
+			return strings.TrimSpace(string(b)), nil
+		}
+	case mc.TokenCommand != "":
+		command := mc.TokenCommand
+		wc.Token = func(ctx context.Context) (string, error) {
+			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			out, err := exec.CommandContext(ctx, "/bin/sh", "-c", command).Output()
+			if err != nil {
+				return "", fmt.Errorf("app: token command: %w", err)
+			}
+			return strings.TrimSpace(string(out)), nil
+		}
+	}
+	return wc, nil
+}
+
+func (a *App) sweepLoop(ctx context.Context) {
+	defer a.recoverPanic("sweep")
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.store.Sweep(ctx); err != nil {
+				a.log.Warn("sweep of expired suppressions failed", "error", err)
+			} else if n > 0 {
+				a.log.Info("expired soft suppressions lifted", "count", n)
+			}
+		}
+	}
+}
+
+func (a *App) close() {
+	if a.nc != nil {
+		a.nc.Drain()
+		a.nc.Close()
+	}
+	if a.embedded != nil {
+		a.embedded.Shutdown()
+	}
+	if a.redis != nil {
+		a.redis.Close()
+	}
+	if a.httpLn != nil {
+		a.httpLn.Close()
+	}
+}
+
+func (a *App) recoverPanic(what string) {
+	if r := recover(); r != nil {
+		a.log.Error("panic recovered", "in", what, "panic", r)
+	}
+}
+
+// backoff returns a wait that grows with attempt, capped at 30s.
+func backoff(attempt int) time.Duration {
+	d := 500 * time.Millisecond << min(attempt, 6)
+	return min(d, 30*time.Second)
+}

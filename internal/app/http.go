@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/bounced-dev/bounced/internal/httpapi"
+	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/publisher"
+)
+
+func (a *App) httpHandler() http.Handler {
+	return httpapi.Handler(httpapi.Options{
+		Store:    a.store,
+		Token:    a.cfg.HTTP.Token.Value(),
+		Health:   a.health,
+		Metrics:  a.writeMetrics,
+		OnRemove: a.publishRemoved,
+		Log:      a.log.With("component", "http"),
+	})
+}
+
+// health reports each dependency and worker; the daemon is ready when all are OK.
+func (a *App) health(ctx context.Context) httpapi.Status {
+	st := httpapi.Status{Ready: true, Components: map[string]httpapi.Component{}}
+	set := func(name string, c httpapi.Component) {
+		st.Components[name] = c
+		st.Ready = st.Ready && c.OK
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
+		set("redis", httpapi.Component{Error: err.Error()})
+	} else {
+		set("redis", httpapi.Component{OK: true})
+	}
+	if a.nc != nil && a.nc.IsConnected() {
+		set("nats", httpapi.Component{OK: true})
+	} else {
+		set("nats", httpapi.Component{Error: "not connected"})
+	}
+	for _, w := range a.workers {
+		s := w.Status()
+		set("mailbox:"+w.Status().Name, httpapi.Component{OK: s.Connected, Error: s.LastError, LastOK: s.LastSuccess, Processed: int64(s.Processed)})
+	}
+	return st
+}
+
+func (a *App) writeMetrics(b *strings.Builder) {
+	m := a.pipe.Metrics()
+	counter := func(name, help string, v int64) {
+		fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
+	}
+	counter("bounced_messages_processed_total", "Bounce messages handled.", m.Processed.Load())
+	counter("bounced_messages_ignored_total", "Auto-replies, ordinary mail and delivery reports moved aside.", m.Ignored.Load())
+	counter("bounced_messages_quarantined_total", "Messages that could not be decoded.", m.Quarantined.Load())
+	counter("bounced_recipients_total", "Recipients applied to the store and published.", m.Recipients.Load())
+	counter("bounced_recipients_duplicate_total", "Recipients found already applied (a message handled again).", m.Duplicates.Load())
+	fmt.Fprintf(b, "# HELP bounced_handle_seconds Time to handle one bounce message.\n# TYPE bounced_handle_seconds histogram\n")
+	var cum int64
+	h := m.Latency()
+	for i, n := range h {
+		cum += n
+		le := "+Inf"
+		if i < len(h)-1 {
+			le = fmt.Sprintf("%g", float64(int64(1)<<i)/1000)
+		}
+		fmt.Fprintf(b, "bounced_handle_seconds_bucket{le=%q} %d\n", le, cum)
+	}
+	fmt.Fprintf(b, "bounced_handle_seconds_count %d\n", cum)
+	for _, w := range a.workers {
+		s := w.Status()
+		up := 0
+		if s.Connected {
+			up = 1
+		}
+		fmt.Fprintf(b, "bounced_mailbox_connected{mailbox=%q} %d\n", w.Status().Name, up)
+	}
+}
+
+// publishRemoved publishes suppression.removed after an operator lifted a
+// suppression.
+func (a *App) publishRemoved(ctx context.Context, rec *suppress.Record, actor, note string) error {
+	now := time.Now().UTC()
+	_, err := a.pub.Publish(ctx, publisher.Event{
+		ID: fmt.Sprintf("removed:%s:%d", rec.Address, now.UnixNano()), Type: publisher.TypeSuppressionRemoved,
+		Time: now, Recipient: rec.Address, Kind: rec.Kind, Reason: rec.Reason, Category: rec.Category, Hard: rec.Hard,
+		Scope: rec.Scope, Count: rec.Count, Actor: actor, Note: note,
+	})
+	return err
+}
+
+func loadCAs(path string) (*x509.CertPool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("no PEM certificates in %s", path)
+	}
+	return pool, nil
+}
