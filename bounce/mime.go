@@ -110,6 +110,10 @@ func parseContentType(v, def string) (string, map[string]string) {
 		t = v[:semi]
 	}
 	t = strings.ToLower(strings.TrimSpace(t))
+	if sp := strings.IndexAny(t, " \t"); sp > 0 {
+		// QUIRK: a missing ';' ("text/plain charset=...").
+		t = t[:sp]
+	}
 	if !strings.Contains(t, "/") {
 		t = def
 	}

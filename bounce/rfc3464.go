@@ -20,6 +20,7 @@ func parseDSNFields(body string) (header, []header) {
 	var blocks []header
 	var cur header
 	inRecipient := false
+	paraStart := 0 // index in perMessage where the current paragraph starts
 	flush := func() {
 		if len(cur) > 0 {
 			blocks = append(blocks, cur)
@@ -34,6 +35,7 @@ func parseDSNFields(body string) (header, []header) {
 				flush()
 				inRecipient = false
 			}
+			paraStart = len(perMessage)
 			continue
 		}
 		if (line[0] == ' ' || line[0] == '\t') && (len(cur) > 0 || (!inRecipient && len(perMessage) > 0)) {
@@ -47,6 +49,19 @@ func parseDSNFields(body string) (header, []header) {
 				continue
 			}
 		}
+		// QUIRK: the further lines of a multi-line SMTP reply ("550-...",
+		// "550 ...") are often not folded; they continue the
+		// Diagnostic-Code right above them.
+		if len(line) > 3 && (line[3] == '-' || line[3] == ' ') && leadingReplyCode(line) != "" {
+			target := &perMessage
+			if inRecipient {
+				target = &cur
+			}
+			if n := len(*target); n > 0 && (*target)[n-1].key == "diagnostic-code" {
+				(*target)[n-1].value += "\n " + line
+				continue
+			}
+		}
 		c := strings.IndexByte(line, ':')
 		if c <= 0 {
 			continue
@@ -57,8 +72,22 @@ func parseDSNFields(body string) (header, []header) {
 		}
 		f := field{key: key, value: line[c+1:]}
 		if recipientFields[key] {
-			if inRecipient && (cur.has(key) || key == "original-recipient" && cur.has("final-recipient") && cur.has("action")) {
+			if inRecipient && (cur.has(key) || key == "original-recipient" && fieldBefore(cur, "final-recipient", "action")) {
 				flush()
+			}
+			if !inRecipient {
+				// QUIRK: some reports (Symantec MessageLabs, Facebook,
+				// Mimecast, SurfControl) write a recipient's Action, Status
+				// or Diagnostic-Code before its Final-Recipient: the
+				// fields of this paragraph from the first per-recipient one
+				// on belong to the recipient, not to the message.
+				for j := paraStart; j < len(perMessage); j++ {
+					if perRecipientOnly(perMessage[j].key) {
+						cur = append(cur, perMessage[j:]...)
+						perMessage = perMessage[:j]
+						break
+					}
+				}
 			}
 			inRecipient = true
 		}
@@ -75,6 +104,30 @@ func parseDSNFields(body string) (header, []header) {
 		blocks = append(blocks, perMessage)
 	}
 	return perMessage, blocks
+}
+
+// fieldBefore reports whether h has both fields and a before b.
+func fieldBefore(h header, a, b string) bool {
+	ia, ib := -1, -1
+	for i := range h {
+		if h[i].key == a && ia < 0 {
+			ia = i
+		}
+		if h[i].key == b && ib < 0 {
+			ib = i
+		}
+	}
+	return ia >= 0 && ib > ia
+}
+
+// perRecipientOnly reports whether k is a field RFC 3464 section 2.3
+// allows only in a per-recipient block.
+func perRecipientOnly(k string) bool {
+	switch k {
+	case "action", "status", "diagnostic-code", "remote-mta", "last-attempt-date", "will-retry-until":
+		return true
+	}
+	return false
 }
 
 func knownDSNField(k string) bool {

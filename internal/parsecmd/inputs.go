@@ -130,6 +130,10 @@ func readMbox(path string, br *bufio.Reader, maxSize int64, emit func(item)) err
 	started := false
 	over := false
 	prevBlank := true
+	// QUIRK: a single message saved with its envelope "From " line is an
+	// mbox of one: it keeps its plain path as source. The first message is
+	// held back until a second one shows the file is a real mbox.
+	var first *item
 	flush := func() {
 		if !started {
 			return
@@ -137,10 +141,26 @@ func readMbox(path string, br *bufio.Reader, maxSize int64, emit func(item)) err
 		n++
 		b := make([]byte, cur.Len())
 		copy(b, cur.Bytes())
-		emit(item{source: fmt.Sprintf("%s#%d", path, n), raw: b, tooLarge: over})
+		it := item{source: fmt.Sprintf("%s#%d", path, n), raw: b, tooLarge: over}
 		cur.Reset()
 		over = false
+		switch n {
+		case 1:
+			first = &it
+		case 2:
+			emit(*first)
+			first = nil
+			fallthrough
+		default:
+			emit(it)
+		}
 	}
+	defer func() {
+		if first != nil {
+			first.source = path
+			emit(*first)
+		}
+	}()
 	for {
 		line, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
