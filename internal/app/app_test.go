@@ -1,0 +1,339 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bounced-dev/bounced/internal/config"
+	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/publisher"
+)
+
+// stack is Dovecot, Redis and nats-server on loopback, and a config that
+// points bounced at them.
+type stack struct {
+	dovecot *testutil.Dovecot
+	redis   *testutil.RedisServer
+	nats    *testutil.NATSServer
+	cfg     *config.Config
+	logs    *syncBuffer
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: skipped with -short")
+	}
+	s := &stack{dovecot: testutil.StartDovecot(t), redis: testutil.StartRedisWith(t, testutil.RedisOptions{Persist: true}), nats: testutil.StartNATS(t), logs: &syncBuffer{}}
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	writeCA(t, s.dovecot, ca)
+	cfg := config.Default()
+	cfg.Redis.URL = "redis://" + s.redis.Addr + "/0"
+	cfg.NATS.URL = s.nats.URL
+	cfg.HTTP.Listen = "127.0.0.1:0"
+	cfg.Decode.Headers = []string{"X-Customer-ID"}
+	cfg.Mailboxes = []config.Mailbox{{
+		Name: "shop", Addr: s.dovecot.IMAPSAddr, TLS: "implicit", TLSCAFile: ca, Username: s.dovecot.User,
+		Password: config.Secret(s.dovecot.Password), Auth: "login", Mailbox: "INBOX", ProcessedFolder: "Processed",
+		IgnoredFolder: "Ignored", QuarantineFolder: "Quarantine", After: "move", BatchSize: 50,
+		MaxMessageSize: 10 << 20, PollInterval: config.Duration(time.Second), IdleRefresh: config.Duration(time.Minute),
+	}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s.cfg = &cfg
+	return s
+}
+
+// writeCA copies Dovecot's self-signed certificate, its own CA.
+func writeCA(t *testing.T, d *testutil.Dovecot, path string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(d.Dir, "dovecot.crt"))
+	if err != nil {
+		t.Fatalf("dovecot certificate: %v", err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// run starts the daemon in-process and stops it when the test ends.
+func (s *stack) run(t *testing.T) *App {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	a := New(s.cfg, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Error("daemon did not stop within 15s of cancel")
+		}
+		if t.Failed() {
+			t.Logf("daemon log:\n%s", s.logs.tail(6000))
+		}
+	})
+	select {
+	case <-a.Ready():
+	case err := <-done:
+		t.Fatalf("daemon stopped at start: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("daemon not ready after 30s")
+	}
+	return a
+}
+
+func (s *stack) store(t *testing.T) *suppress.Store {
+	c := redis.NewClient(&redis.Options{Addr: s.redis.Addr})
+	t.Cleanup(func() { c.Close() })
+	return suppress.New(c, s.cfg.Redis.Prefix, suppress.DefaultPolicy(), nil)
+}
+
+// events returns the stream's events.
+func (s *stack) events(t *testing.T) []publisher.Event {
+	t.Helper()
+	nc, err := nats.Connect(s.nats.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := js.Stream(ctx, s.cfg.NATS.Stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, _ := st.Info(ctx)
+	var out []publisher.Event
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
+		m, err := st.GetMsg(ctx, seq)
+		if err != nil {
+			continue
+		}
+		var ev publisher.Event
+		json.Unmarshal(m.Data, &ev)
+		out = append(out, ev)
+	}
+	return out
+}
+
+// waitFor polls cond until it holds or the timeout passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// genBounce is a Postfix DSN for one hard-bouncing recipient.
+func genBounce(tag string, i int) ([]byte, string) {
+	rcpt := fmt.Sprintf("user%d-%s@example.net", i, tag)
+	return []byte(fmt.Sprintf(`Return-Path: <>
+Date: Mon, 23 Nov 2026 09:12:01 +0900
+From: MAILER-DAEMON@mail.shop.example (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: bounces@shop.example
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="BB"
+Message-Id: <%[2]s.%[1]d@mail.shop.example>
+
+--BB
+Content-Type: text/plain
+
+<%[3]s>: host mx.example.net[192.0.2.1] said: 550 5.1.1 User unknown (in reply to RCPT TO command)
+
+--BB
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mail.shop.example
+
+Final-Recipient: rfc822; %[3]s
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <%[3]s>: User unknown
+
+--BB
+Content-Type: text/rfc822-headers
+
+From: orders@shop.example
+To: %[3]s
+Subject: Order %[1]d
+Message-ID: <order-%[2]s-%[1]d@shop.example>
+X-Customer-ID: C-%[1]d
+
+--BB--
+`, i, tag, rcpt)), rcpt
+}
+
+func TestRun_dovecotEndToEnd(t *testing.T) {
+	s := newStack(t)
+	samples, _ := filepath.Glob("../../cmd/bounced-demo/samples/*.eml")
+	if len(samples) != 7 {
+		t.Fatalf("want the 7 demo samples, found %d", len(samples))
+	}
+	for _, f := range samples {
+		b, _ := os.ReadFile(f)
+		s.dovecot.Append(t, "INBOX", []byte(strings.ReplaceAll(string(b), "\n", "\r\n")))
+	}
+	a := s.run(t)
+	waitFor(t, 30*time.Second, "INBOX to empty", func() bool { return s.dovecot.Count(t, "INBOX") == 0 })
+	for folder, want := range map[string]int{"Processed": 5, "Ignored": 1, "Quarantine": 1} {
+		if got := s.dovecot.Count(t, folder); got != want {
+			t.Errorf("%s holds %d messages, want %d", folder, got, want)
+		}
+	}
+	st := s.store(t)
+	ctx := context.Background()
+	for _, addr := range []string{"hanako.typo@example.net", "hanako-mobile@docomo.example.ne.jp"} {
+		if ok, err := st.IsSuppressed(ctx, addr, "all"); err != nil || !ok {
+			t.Errorf("IsSuppressed(%s) = %v, %v; want true", addr, ok, err)
+		}
+	}
+	if ok, _ := st.IsSuppressed(ctx, "saburo@isp.example", "all"); ok {
+		t.Error("a complaint suppressed all mail, want marketing only")
+	}
+	if ok, _ := st.IsSuppressed(ctx, "saburo@isp.example", "marketing"); !ok {
+		t.Error("a complaint did not suppress marketing")
+	}
+	evs := s.events(t)
+	counts := map[publisher.EventType]int{}
+	for _, ev := range evs {
+		counts[ev.Type]++
+	}
+	want := map[publisher.EventType]int{publisher.TypeBounce: 4, publisher.TypeComplaint: 1, publisher.TypeSuppressionAdded: 3, publisher.TypeUnparseable: 1}
+	for typ, n := range want {
+		if counts[typ] != n {
+			t.Errorf("%d %s events, want %d (all: %v)", counts[typ], typ, n, counts)
+		}
+	}
+	resp, err := http.Get("http://" + a.HTTPAddr() + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("/readyz = %d %s, want 200", resp.StatusCode, body)
+	}
+}
+
+// TestRun_outages stops each server for a while during a run: the daemon
+// keeps running, reports the outage, and catches up with nothing lost.
+func TestRun_outages(t *testing.T) {
+	for _, which := range []string{"redis", "nats", "dovecot"} {
+		t.Run(which, func(t *testing.T) {
+			s := newStack(t)
+			s.cfg.Mailboxes[0].PollInterval = config.Duration(500 * time.Millisecond)
+			a := s.run(t)
+			var rcpts []string
+			appendN := func(from, to int) {
+				for i := from; i < to; i++ {
+					raw, rcpt := genBounce(which, i)
+					s.dovecot.Append(t, "INBOX", raw)
+					rcpts = append(rcpts, rcpt)
+				}
+			}
+			appendN(0, 5)
+			waitFor(t, 20*time.Second, "first bounces handled", func() bool { return s.dovecot.Count(t, "Processed") == 5 })
+
+			var stop, start func()
+			switch which {
+			case "redis":
+				stop, start = s.redis.Stop, s.redis.Start
+			case "nats":
+				stop, start = s.nats.Stop, s.nats.Start
+			case "dovecot":
+				stop, start = s.dovecot.Stop, s.dovecot.Start
+			}
+			if which == "dovecot" {
+				stop()
+				time.Sleep(2 * time.Second)
+				start()
+				appendN(5, 10)
+			} else {
+				stop()
+				appendN(5, 10)
+				time.Sleep(3 * time.Second)
+				if which == "redis" || which == "nats" {
+					st := a.health(context.Background())
+					if st.Ready || st.Components[which].OK {
+						t.Errorf("health during %s outage = %+v, want %s not OK", which, st, which)
+					}
+				}
+				if n := s.dovecot.Count(t, "Processed"); n != 5 {
+					t.Errorf("%d messages moved during the %s outage, want 5 (none of the new ones)", n, which)
+				}
+				start()
+			}
+			waitFor(t, 90*time.Second, "catch-up after the outage", func() bool {
+				return s.dovecot.Count(t, "INBOX") == 0 && s.dovecot.Count(t, "Processed") == 10
+			})
+			st := s.store(t)
+			for _, r := range rcpts {
+				rec, err := st.Get(context.Background(), r)
+				if err != nil || !rec.Suppressed || rec.Count != 1 {
+					t.Errorf("record of %s = %+v, %v; want suppressed once", r, rec, err)
+				}
+			}
+			counts := map[publisher.EventType]int{}
+			for _, ev := range s.events(t) {
+				counts[ev.Type]++
+			}
+			if counts[publisher.TypeBounce] != 10 || counts[publisher.TypeSuppressionAdded] != 10 {
+				t.Errorf("events = %v, want 10 bounce and 10 suppression.added", counts)
+			}
+			if !strings.Contains(s.logs.String(), "level=WARN") && !strings.Contains(s.logs.String(), "level=ERROR") {
+				t.Errorf("the %s outage left no warning in the log", which)
+			}
+		})
+	}
+}
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncBuffer) tail(n int) string {
+	str := s.String()
+	if len(str) > n {
+		return str[len(str)-n:]
+	}
+	return str
+}
