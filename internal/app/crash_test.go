@@ -1,0 +1,144 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bounced-dev/bounced/publisher"
+)
+
+// TestCrash_sigkillLosesNothing runs the real binary against Dovecot,
+// Redis and nats-server and kills it with SIGKILL at random moments while
+// bounces keep arriving. In the end every bounce's address must be
+// suppressed exactly once, every event be in the stream exactly once, and
+// every message sit in its folder, none lost and none doubled.
+func TestCrash_sigkillLosesNothing(t *testing.T) {
+	s := newStack(t)
+	bin := filepath.Join(t.TempDir(), "bounced")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/bounced").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cfgPath := filepath.Join(t.TempDir(), "bounced.yaml")
+	m := s.cfg.Mailboxes[0]
+	cfgYAML := fmt.Sprintf(`log: {level: info}
+http: {listen: ""}
+redis: {url: "redis://%s/0"}
+nats: {url: "%s"}
+mailboxes:
+  - name: shop
+    addr: "%s"
+    tls: implicit
+    tls_ca_file: "%s"
+    username: "%s"
+    password: env:CRASH_IMAP_PASSWORD
+    batch_size: 7
+    poll_interval: 300ms
+`, s.redis.Addr, s.nats.URL, m.Addr, m.TLSCAFile, m.Username)
+	if err := os.WriteFile(cfgPath, []byte(cfgYAML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(t.TempDir(), "bounced.log")
+	logFile, _ := os.Create(logPath)
+	defer logFile.Close()
+	start := func() *exec.Cmd {
+		cmd := exec.Command(bin, "run", "--config", cfgPath)
+		cmd.Env = append(os.Environ(), "CRASH_IMAP_PASSWORD="+m.Password.Value())
+		cmd.Stdout, cmd.Stderr = logFile, logFile
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+
+	const rounds, perRound = 8, 40
+	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
+	var rcpts []string
+	autoReplies, broken := 0, 0
+	appendRound := func(r int) {
+		for i := 0; i < perRound; i++ {
+			raw, rcpt := genBounce(fmt.Sprintf("r%d", r), i)
+			s.dovecot.Append(t, "INBOX", raw)
+			rcpts = append(rcpts, rcpt)
+		}
+		s.dovecot.Append(t, "INBOX", []byte(fmt.Sprintf("From: person%d@example.jp\r\nTo: orders@shop.example\r\nSubject: Out of Office\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <ooo-%d@example.jp>\r\n\r\nAway until Monday.\r\n", r, r)))
+		autoReplies++
+		s.dovecot.Append(t, "INBOX", []byte(fmt.Sprintf("garbage line %d without any header\r\n", r)))
+		broken++
+	}
+	midWork := 0
+	for r := 0; r < rounds; r++ {
+		appendRound(r)
+		before := s.dovecot.Count(t, "INBOX")
+		cmd := start()
+		time.Sleep(time.Duration(60+rng.IntN(300)) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		left := s.dovecot.Count(t, "INBOX")
+		t.Logf("round %d: %d waiting before, %d after the kill", r, before, left)
+		if left > 0 && left < before {
+			midWork++
+		}
+	}
+	t.Logf("%d of %d kills hit the daemon with messages handled and others still waiting", midWork, rounds)
+	if midWork < 2 {
+		t.Errorf("only %d kills landed while the daemon was working: the test proves too little", midWork)
+	}
+	// A last, clean run drains what is left.
+	cmd := start()
+	total := len(rcpts) + autoReplies + broken
+	waitFor(t, 120*time.Second, "the mailbox to drain", func() bool {
+		return s.dovecot.Count(t, "INBOX") == 0 &&
+			s.dovecot.Count(t, "Processed")+s.dovecot.Count(t, "Ignored")+s.dovecot.Count(t, "Quarantine") >= total
+	})
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	if t.Failed() {
+		b, _ := os.ReadFile(logPath)
+		t.Logf("daemon log tail:\n%s", tail(string(b), 5000))
+	}
+
+	for folder, want := range map[string]int{"INBOX": 0, "Processed": len(rcpts), "Ignored": autoReplies, "Quarantine": broken} {
+		if got := s.dovecot.Count(t, folder); got != want {
+			t.Errorf("%s holds %d messages, want %d", folder, got, want)
+		}
+	}
+	st := s.store(t)
+	for _, r := range rcpts {
+		rec, err := st.Get(context.Background(), r)
+		if err != nil || !rec.Suppressed || rec.Count != 1 || rec.Reason != "user_unknown" {
+			t.Errorf("record of %s = %+v, %v; want suppressed once for user_unknown", r, rec, err)
+		}
+	}
+	counts := map[publisher.EventType]int{}
+	ids := map[string]int{}
+	for _, ev := range s.events(t) {
+		counts[ev.Type]++
+		ids[ev.ID]++
+	}
+	want := map[publisher.EventType]int{publisher.TypeBounce: len(rcpts), publisher.TypeSuppressionAdded: len(rcpts), publisher.TypeUnparseable: broken}
+	for typ, n := range want {
+		if counts[typ] != n {
+			t.Errorf("%d %s events in the stream, want exactly %d", counts[typ], typ, n)
+		}
+	}
+	for id, n := range ids {
+		if n != 1 {
+			t.Errorf("event %s is in the stream %d times", id, n)
+		}
+	}
+	t.Logf("%d rounds of SIGKILL: %d bounces, %d auto-replies, %d broken messages, all accounted for", rounds, len(rcpts), autoReplies, broken)
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}

@@ -1,0 +1,621 @@
+package mailbox
+
+import (
+	"cmp"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-sasl"
+)
+
+const (
+	dialTimeout = 30 * time.Second
+	// fetchBudget bounds the bytes of message bodies fetched (and held in
+	// memory) at once; a single message may exceed it up to MaxMessageSize.
+	fetchBudget = 32 << 20
+)
+
+// handlerError is a transient handler (or handler-side) failure: the
+// connection is fine, the worker backs off and polls again.
+type handlerError struct{ err error }
+
+func (e *handlerError) Error() string { return e.err.Error() }
+func (e *handlerError) Unwrap() error { return e.err }
+
+// session is one connection: connect, log in, select, then poll and wait
+// until an error or until ctx is done. up is called once the mailbox is
+// selected.
+func (w *Worker) session(ctx context.Context, up func()) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = w.recovered("session", v)
+		}
+	}()
+
+	exists := make(chan struct{}, 1)
+	opts := &imapclient.Options{
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			// Called from the client's reader goroutine: must not block.
+			Mailbox: func(d *imapclient.UnilateralDataMailbox) {
+				if d.NumMessages != nil {
+					select {
+					case exists <- struct{}{}:
+					default:
+					}
+				}
+			},
+		},
+	}
+	c, stop, err := w.connect(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stop()
+		c.Close()
+	}()
+
+	caps := c.Caps()
+	if !w.cfg.NoCreateFolders {
+		if err := w.createFolders(c); err != nil {
+			return err
+		}
+	}
+	sel, err := c.Select(w.cfg.Mailbox, nil).Wait()
+	if err != nil {
+		return fmt.Errorf("mailbox: select %q: %w", w.cfg.Mailbox, err)
+	}
+	if sel.UIDValidity == 0 {
+		return fmt.Errorf("mailbox: select %q: server sent no UIDVALIDITY", w.cfg.Mailbox)
+	}
+	if w.cfg.After == AfterFlag && !flagAllowed(sel.PermanentFlags, imap.Flag(w.cfg.Flag)) {
+		return fmt.Errorf("mailbox: %q does not keep flag %s (PERMANENTFLAGS %v)", w.cfg.Mailbox, w.cfg.Flag, sel.PermanentFlags)
+	}
+
+	cpValidity, lastUID, err := w.cp.LoadCheckpoint(ctx, w.key)
+	if err != nil {
+		return fmt.Errorf("mailbox: load checkpoint: %w", err)
+	}
+	if cpValidity != sel.UIDValidity {
+		if cpValidity != 0 {
+			// RFC 9051 section 2.3.1.1: a new UIDVALIDITY means the UIDs
+			// saved before name other messages, or none.
+			w.log.Info("mailbox: UIDVALIDITY changed, starting over", "old", cpValidity, "new", sel.UIDValidity, "last_uid", lastUID)
+		}
+		lastUID = 0
+		if err := w.cp.SaveCheckpoint(ctx, w.key, sel.UIDValidity, 0); err != nil {
+			return fmt.Errorf("mailbox: save checkpoint: %w", err)
+		}
+	}
+	s := &pollState{c: c, caps: caps, uidValidity: sel.UIDValidity, lastUID: lastUID}
+	w.update(func(st *Status) {
+		st.Connected = true
+		st.UIDValidity, st.LastUID = s.uidValidity, s.lastUID
+	})
+	up()
+
+	failures := 0
+	for {
+		// An EXISTS that comes after this point (during the poll or before
+		// IDLE starts) makes the wait return at once.
+		select {
+		case <-exists:
+		default:
+		}
+		err := w.poll(ctx, s)
+		var he *handlerError
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.As(err, &he):
+			failures++
+			w.setError(err)
+			d := backoff(w.cfg.BackoffMin, w.cfg.BackoffMax, failures)
+			w.log.Warn("mailbox: handler failed, will retry", "err", err, "retry_in", d)
+			if !sleep(ctx, d, w.wake) {
+				return nil
+			}
+			continue
+		case err != nil:
+			return err
+		}
+		failures = 0
+		w.update(func(st *Status) { st.LastSuccess = time.Now() })
+		if err := w.wait(ctx, s, exists); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// connect dials, secures and authenticates a connection. The returned stop
+// function ends the watch that closes the connection when ctx is done
+// (go-imap takes no context: closing the connection is how its blocking
+// calls are cancelled).
+func (w *Worker) connect(ctx context.Context, opts *imapclient.Options) (*imapclient.Client, func() bool, error) {
+	d := net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", w.cfg.Addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mailbox: connect %s: %w", w.cfg.Addr, err)
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	fail := func(err error) (*imapclient.Client, func() bool, error) {
+		stop()
+		conn.Close()
+		return nil, nil, err
+	}
+
+	var c *imapclient.Client
+	switch w.cfg.TLS {
+	case TLSImplicit:
+		// What imapclient.DialTLS does, but cancellable by ctx.
+		cfg := w.cfg.tlsConfig()
+		cfg.NextProtos = []string{"imap"}
+		tc := tls.Client(conn, cfg)
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return fail(fmt.Errorf("mailbox: tls handshake with %s: %w", w.cfg.Addr, err))
+		}
+		c = imapclient.New(tc, opts)
+	case TLSStartTLS:
+		opts.TLSConfig = w.cfg.tlsConfig()
+		c, err = imapclient.NewStartTLS(conn, opts)
+		if err != nil {
+			return fail(fmt.Errorf("mailbox: starttls with %s: %w", w.cfg.Addr, err))
+		}
+	case TLSPlain:
+		c = imapclient.New(conn, opts)
+	default:
+		return fail(fmt.Errorf("mailbox: unknown tls mode %q", w.cfg.TLS))
+	}
+	if err := c.WaitGreeting(); err != nil {
+		c.Close()
+		return fail(fmt.Errorf("mailbox: greeting from %s: %w", w.cfg.Addr, err))
+	}
+	if err := w.authenticate(ctx, c); err != nil {
+		c.Close()
+		return fail(err)
+	}
+	return c, stop, nil
+}
+
+// authenticate logs in with the configured method. Errors never hold the
+// password or token.
+func (w *Worker) authenticate(ctx context.Context, c *imapclient.Client) error {
+	if c.State() == imap.ConnStateAuthenticated {
+		return nil // PREAUTH
+	}
+	user := w.cfg.Username
+	var err error
+	switch w.cfg.Auth {
+	case AuthLogin:
+		if c.Caps().Has(imap.CapLoginDisabled) {
+			return fmt.Errorf("mailbox: server refuses LOGIN (LOGINDISABLED): use tls or another auth method")
+		}
+		err = c.Login(user, w.cfg.Password).Wait()
+	case AuthPlain:
+		err = c.Authenticate(sasl.NewPlainClient("", user, w.cfg.Password))
+	case AuthXOAUTH2:
+		var token string
+		token, err = w.cfg.Token(ctx)
+		if err != nil {
+			return fmt.Errorf("mailbox: get xoauth2 token: %w", err)
+		}
+		err = c.Authenticate(&xoauth2Client{user: user, token: token})
+	default:
+		err = fmt.Errorf("unknown method %q", w.cfg.Auth)
+	}
+	if err != nil {
+		return fmt.Errorf("mailbox: authenticate %q with %s: %w", user, w.cfg.Auth, err)
+	}
+	return nil
+}
+
+// createFolders creates the destination folders that do not exist.
+func (w *Worker) createFolders(c *imapclient.Client) error {
+	folders := []string{w.cfg.IgnoredFolder, w.cfg.QuarantineFolder}
+	if w.cfg.After == AfterMove {
+		folders = append([]string{w.cfg.ProcessedFolder}, folders...)
+	}
+	for _, f := range folders {
+		l, err := c.List("", f, nil).Collect()
+		if err != nil {
+			return fmt.Errorf("mailbox: list %q: %w", f, err)
+		}
+		if len(l) > 0 {
+			continue
+		}
+		err = c.Create(f, nil).Wait()
+		var ie *imap.Error
+		if errors.As(err, &ie) && ie.Code == imap.ResponseCodeAlreadyExists {
+			err = nil
+		}
+		if err != nil {
+			return fmt.Errorf("mailbox: create %q: %w", f, err)
+		}
+		w.log.Info("mailbox: created folder", "folder", f)
+	}
+	return nil
+}
+
+// flagAllowed reports whether flag can be stored permanently: PERMANENTFLAGS
+// lists it or \*, or was not sent at all (RFC 9051 section 7.1).
+func flagAllowed(perm []imap.Flag, flag imap.Flag) bool {
+	if len(perm) == 0 {
+		return true
+	}
+	for _, f := range perm {
+		if f == imap.FlagWildcard || strings.EqualFold(string(f), string(flag)) {
+			return true
+		}
+	}
+	return false
+}
+
+// pollState is what a session knows of the selected mailbox.
+type pollState struct {
+	c           *imapclient.Client
+	caps        imap.CapSet
+	uidValidity uint32
+	lastUID     uint32
+	warnedNoUID bool
+}
+
+// poll handles every unhandled message of the mailbox, BatchSize at a
+// time.
+func (w *Worker) poll(ctx context.Context, s *pollState) error {
+	// Messages flagged \Deleted are on their way out: another client's
+	// expunge, or our own COPY fallback on a server without UIDPLUS.
+	criteria := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}}
+	if w.cfg.After == AfterFlag {
+		// In flag mode processed bounces stay: skip them by checkpoint and
+		// by keyword. In move mode everything left is unhandled, even below
+		// the checkpoint (a handled message whose move failed).
+		criteria.NotFlag = append(criteria.NotFlag, imap.Flag(w.cfg.Flag))
+		var set imap.UIDSet
+		set.AddRange(imap.UID(s.lastUID+1), 0) // lastUID+1:*
+		criteria.UID = []imap.UIDSet{set}
+	}
+	data, err := s.c.UIDSearch(criteria, nil).Wait()
+	if err != nil {
+		return fmt.Errorf("mailbox: uid search: %w", err)
+	}
+	var uids []imap.UID
+	for _, uid := range data.AllUIDs() {
+		// "n:*" matches the highest UID even when it is below n (RFC 9051
+		// section 6.4.8), so filter here too.
+		if w.cfg.After == AfterFlag && uint32(uid) <= s.lastUID {
+			continue
+		}
+		uids = append(uids, uid)
+	}
+	slices.Sort(uids)
+	uids = slices.Compact(uids)
+	for len(uids) > 0 {
+		n := min(len(uids), w.cfg.BatchSize)
+		if err := w.batch(ctx, s, uids[:n]); err != nil {
+			return err
+		}
+		uids = uids[n:]
+	}
+	return nil
+}
+
+// meta is what the first FETCH of a batch says about a message.
+type meta struct {
+	uid  imap.UID
+	size int64
+	date time.Time
+}
+
+// handled is a message whose handler succeeded.
+type handled struct {
+	uid imap.UID
+	d   Disposition
+}
+
+// batch fetches and handles the messages uids (ascending), then moves or
+// flags the handled ones and saves the checkpoint. On a handler error the
+// rest of the batch is left alone and a *handlerError returned.
+func (w *Worker) batch(ctx context.Context, s *pollState, uids []imap.UID) error {
+	metas, err := w.fetchMeta(s.c, uids)
+	if err != nil {
+		return err
+	}
+	var (
+		done   []handled
+		hErr   error
+		failed imap.UID
+	)
+	for len(metas) > 0 && hErr == nil {
+		// A chunk is a run of messages fetched whole, or a run fetched
+		// truncated, within fetchBudget bytes.
+		trunc := metas[0].size > w.cfg.MaxMessageSize
+		n, total := 0, int64(0)
+		for n < len(metas) && (metas[n].size > w.cfg.MaxMessageSize) == trunc {
+			sz := min(metas[n].size, w.cfg.MaxMessageSize)
+			if n > 0 && total+sz > fetchBudget {
+				break
+			}
+			total += sz
+			n++
+		}
+		chunk := metas[:n]
+		metas = metas[n:]
+		bodies, err := w.fetchBodies(s.c, chunk, trunc)
+		if err != nil {
+			hErr = err // a connection error: still apply what was handled
+			break
+		}
+		for _, m := range chunk {
+			raw, ok := bodies[m.uid]
+			if !ok {
+				continue // expunged meanwhile by another client
+			}
+			msg := &Message{
+				Worker: w.cfg.Name, User: w.cfg.Username, Addr: w.cfg.Addr, Mailbox: w.cfg.Mailbox,
+				UIDValidity: s.uidValidity, UID: uint32(m.uid),
+				Raw: raw, Size: m.size, Truncated: trunc, InternalDate: m.date,
+			}
+			d, err := w.callHandler(ctx, msg)
+			if err != nil {
+				w.update(func(st *Status) { st.HandlerErrors++ })
+				hErr, failed = &handlerError{fmt.Errorf("mailbox: handler for uid %d: %w", m.uid, err)}, m.uid
+				break
+			}
+			done = append(done, handled{m.uid, d})
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err := w.apply(s, done); err != nil {
+		return err
+	}
+	if len(done) > 0 {
+		w.checkpoint(ctx, s, uint32(done[len(done)-1].uid))
+	}
+	if hErr != nil && failed != 0 {
+		w.log.Debug("mailbox: batch stopped", "uid", failed, "handled", len(done))
+	}
+	return hErr
+}
+
+// callHandler calls the handler, turning a panic into an error.
+func (w *Worker) callHandler(ctx context.Context, m *Message) (d Disposition, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = w.recovered("handler", v)
+		}
+	}()
+	d, err = w.h(ctx, m)
+	if err == nil && (d < Processed || d > Quarantined) {
+		err = fmt.Errorf("mailbox: handler returned unknown disposition %d", int(d))
+	}
+	return d, err
+}
+
+// fetchMeta fetches UID, RFC822.SIZE and INTERNALDATE of uids, in UID
+// order; messages expunged meanwhile are missing.
+func (w *Worker) fetchMeta(c *imapclient.Client, uids []imap.UID) ([]meta, error) {
+	bufs, err := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+		UID: true, RFC822Size: true, InternalDate: true,
+	}).Collect()
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: uid fetch size: %w", err)
+	}
+	metas := make([]meta, 0, len(bufs))
+	for _, b := range bufs {
+		if b.UID == 0 {
+			continue
+		}
+		metas = append(metas, meta{uid: b.UID, size: b.RFC822Size, date: b.InternalDate})
+	}
+	slices.SortFunc(metas, func(a, b meta) int { return cmp.Compare(a.uid, b.uid) })
+	return metas, nil
+}
+
+// fetchBodies fetches the messages of chunk with BODY.PEEK[] (which never
+// sets \Seen, RFC 9051 section 6.4.5), or only their first MaxMessageSize
+// bytes with BODY.PEEK[]<0.N> when trunc. Bodies are read through a limit
+// in case a server's RFC822.SIZE was wrong.
+func (w *Worker) fetchBodies(c *imapclient.Client, chunk []meta, trunc bool) (map[imap.UID][]byte, error) {
+	var set imap.UIDSet
+	for _, m := range chunk {
+		set.AddNum(m.uid)
+	}
+	section := &imap.FetchItemBodySection{Peek: true}
+	if trunc {
+		section.Partial = &imap.SectionPartial{Offset: 0, Size: w.cfg.MaxMessageSize}
+	}
+	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+	defer cmd.Close()
+	out := make(map[imap.UID][]byte, len(chunk))
+	for {
+		msg := cmd.Next()
+		if msg == nil {
+			break
+		}
+		var (
+			uid  imap.UID
+			body []byte
+			seen bool
+		)
+		for {
+			item := msg.Next()
+			if item == nil {
+				break
+			}
+			switch item := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = item.UID
+			case imapclient.FetchItemDataBodySection:
+				if item.Literal == nil {
+					seen = true // NIL body
+					continue
+				}
+				b, err := io.ReadAll(io.LimitReader(item.Literal, w.cfg.MaxMessageSize))
+				if err != nil {
+					return nil, fmt.Errorf("mailbox: uid fetch body: %w", err)
+				}
+				body, seen = b, true
+			}
+		}
+		if uid != 0 && seen {
+			out[uid] = body
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		return nil, fmt.Errorf("mailbox: uid fetch body: %w", err)
+	}
+	return out, nil
+}
+
+// apply moves or flags the handled messages, grouped by disposition.
+func (w *Worker) apply(s *pollState, done []handled) error {
+	var sets [3]imap.UIDSet
+	var counts [3]uint64
+	for _, h := range done {
+		sets[h.d].AddNum(h.uid)
+		counts[h.d]++
+	}
+	folders := [3]string{w.cfg.ProcessedFolder, w.cfg.IgnoredFolder, w.cfg.QuarantineFolder}
+	for d := Processed; d <= Quarantined; d++ {
+		if len(sets[d]) == 0 {
+			continue
+		}
+		var err error
+		if d == Processed && w.cfg.After == AfterFlag {
+			err = w.flag(s.c, sets[d])
+		} else {
+			err = w.move(s, sets[d], folders[d])
+		}
+		if err != nil {
+			return err
+		}
+		w.log.Debug("mailbox: messages done", "disposition", d.String(), "uids", sets[d].String())
+	}
+	w.update(func(st *Status) {
+		st.Processed += counts[Processed]
+		st.Ignored += counts[Ignored]
+		st.Quarantined += counts[Quarantined]
+	})
+	return nil
+}
+
+// flag sets the configured keyword on uids.
+func (w *Worker) flag(c *imapclient.Client, uids imap.UIDSet) error {
+	err := c.Store(uids, &imap.StoreFlags{
+		Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.Flag(w.cfg.Flag)},
+	}, nil).Close()
+	if err != nil {
+		return fmt.Errorf("mailbox: uid store %s: %w", w.cfg.Flag, err)
+	}
+	return nil
+}
+
+// move moves uids to folder: UID MOVE (RFC 6851) when the server has it,
+// else UID COPY, UID STORE +FLAGS.SILENT (\Deleted) and UID EXPUNGE (RFC
+// 4315). Never a plain EXPUNGE, which would also remove messages that
+// others flagged \Deleted: without UIDPLUS the copies' originals are left
+// flagged \Deleted.
+func (w *Worker) move(s *pollState, uids imap.UIDSet, folder string) error {
+	c := s.c
+	if s.caps.Has(imap.CapMove) {
+		if _, err := c.Move(uids, folder).Wait(); err != nil {
+			return fmt.Errorf("mailbox: uid move to %q: %w", folder, err)
+		}
+		return nil
+	}
+	if _, err := c.Copy(uids, folder).Wait(); err != nil {
+		return fmt.Errorf("mailbox: uid copy to %q: %w", folder, err)
+	}
+	err := c.Store(uids, &imap.StoreFlags{
+		Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted},
+	}, nil).Close()
+	if err != nil {
+		return fmt.Errorf("mailbox: uid store \\Deleted: %w", err)
+	}
+	if !s.caps.Has(imap.CapUIDPlus) {
+		if !s.warnedNoUID {
+			s.warnedNoUID = true
+			w.log.Warn("mailbox: server has neither MOVE nor UIDPLUS: copied messages stay flagged \\Deleted until someone expunges")
+		}
+		return nil
+	}
+	if err := c.UIDExpunge(uids).Close(); err != nil {
+		return fmt.Errorf("mailbox: uid expunge: %w", err)
+	}
+	return nil
+}
+
+// checkpoint saves uid as the last handled one when it is above the saved
+// one. A failed save is logged and not fatal: in move mode handled
+// messages are gone anyway and in flag mode they carry the keyword.
+func (w *Worker) checkpoint(ctx context.Context, s *pollState, uid uint32) {
+	if uid <= s.lastUID {
+		return
+	}
+	if err := w.cp.SaveCheckpoint(ctx, w.key, s.uidValidity, uid); err != nil {
+		w.setError(err)
+		w.log.Warn("mailbox: save checkpoint failed", "err", err, "uid", uid)
+		return
+	}
+	s.lastUID = uid
+	w.update(func(st *Status) { st.LastUID = uid })
+}
+
+// wait waits for something to do: with IDLE (RFC 2177) when the server
+// has it, until an EXISTS, IdleRefresh, Wake or ctx; else PollInterval.
+func (w *Worker) wait(ctx context.Context, s *pollState, exists <-chan struct{}) error {
+	c := s.c
+	if w.noIdle || !s.caps.Has(imap.CapIdle) {
+		t := time.NewTimer(w.cfg.PollInterval)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		case <-w.wake:
+		case <-exists:
+		case <-c.Closed():
+			return errors.New("mailbox: connection closed by server")
+		}
+		return nil
+	}
+
+	idle, err := c.Idle()
+	if err != nil {
+		return fmt.Errorf("mailbox: idle: %w", err)
+	}
+	w.update(func(st *Status) { st.Idle = true })
+	defer w.update(func(st *Status) { st.Idle = false })
+	t := time.NewTimer(w.cfg.IdleRefresh)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return nil // the connection is being closed
+	case <-c.Closed():
+		return errors.New("mailbox: connection closed by server during idle")
+	case <-exists:
+		w.log.Debug("mailbox: new message")
+	case <-w.wake:
+	case <-t.C:
+	}
+	if err := idle.Close(); err != nil {
+		return fmt.Errorf("mailbox: stop idle: %w", err)
+	}
+	if err := idle.Wait(); err != nil {
+		return fmt.Errorf("mailbox: idle: %w", err)
+	}
+	return nil
+}

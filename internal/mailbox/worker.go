@@ -1,0 +1,202 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Worker polls one mailbox and hands each message to a Handler. Create it
+// with New and run it with Run.
+type Worker struct {
+	cfg  Config
+	h    Handler
+	cp   Checkpoints
+	log  *slog.Logger
+	key  string
+	wake chan struct{}
+
+	running atomic.Bool
+	// noIdle makes the worker poll even when the server offers IDLE
+	// (tests of the poll path: imapserver always offers IDLE).
+	noIdle bool
+
+	mu sync.Mutex
+	st Status
+}
+
+// Status is a snapshot of a Worker for health checks and metrics.
+type Status struct {
+	// Name is Config.Name.
+	Name string
+	// Connected is true while the worker has the mailbox selected.
+	Connected bool
+	// Idle is true while the worker waits in IDLE.
+	Idle bool
+	// LastError is the last connection, handler or checkpoint error, ""
+	// when none happened yet.
+	LastError string
+	// LastErrorAt is when LastError happened.
+	LastErrorAt time.Time
+	// LastSuccess is when the mailbox was last polled to the end.
+	LastSuccess time.Time
+	// UIDValidity and LastUID are the checkpoint.
+	UIDValidity, LastUID uint32
+	// Processed, Ignored and Quarantined count the messages handled (and
+	// moved or flagged) by disposition since New.
+	Processed, Ignored, Quarantined uint64
+	// HandlerErrors counts handler calls that returned an error.
+	HandlerErrors uint64
+	// Reconnects counts connection attempts after a failure.
+	Reconnects uint64
+}
+
+// New validates cfg (filling its defaults) and returns a Worker that hands
+// messages to h and keeps its checkpoint in cp. A nil log discards logs.
+func New(cfg Config, h Handler, cp Checkpoints, log *slog.Logger) (*Worker, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if h == nil {
+		return nil, errors.New("mailbox: nil handler")
+	}
+	if cp == nil {
+		return nil, errors.New("mailbox: nil checkpoints")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	w := &Worker{
+		cfg:  cfg,
+		h:    h,
+		cp:   cp,
+		log:  log.With("worker", cfg.Name, "mailbox", cfg.Mailbox),
+		key:  cfg.Name + "/" + cfg.Mailbox,
+		wake: make(chan struct{}, 1),
+	}
+	w.st.Name = cfg.Name
+	return w, nil
+}
+
+// Status returns a snapshot of the worker's state.
+func (w *Worker) Status() Status {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.st
+}
+
+// Wake makes a waiting worker poll the mailbox now. It never blocks.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run connects, handles every message of the mailbox, and waits for new
+// ones (with IDLE when the server has it, else by polling) until ctx is
+// done, when it returns nil. Any connection or IMAP error closes the
+// connection, and Run connects again after an exponential, jittered
+// backoff; it logs the outage once at warn, and the recovery at info.
+func (w *Worker) Run(ctx context.Context) error {
+	if !w.running.CompareAndSwap(false, true) {
+		return errors.New("mailbox: worker is already running")
+	}
+	defer w.running.Store(false)
+
+	var (
+		failures int
+		outage   bool
+		since    time.Time
+	)
+	up := func() {
+		if outage {
+			w.log.Info("mailbox: connection restored", "addr", w.cfg.Addr, "down_for", time.Since(since).Round(time.Millisecond))
+			outage = false
+		} else {
+			w.log.Info("mailbox: connected", "addr", w.cfg.Addr)
+		}
+		failures = 0
+	}
+	for {
+		err := w.session(ctx, up)
+		w.update(func(st *Status) { st.Connected, st.Idle = false, false })
+		if ctx.Err() != nil {
+			w.log.Debug("mailbox: stopped")
+			return nil
+		}
+		if err == nil {
+			err = errors.New("mailbox: session ended")
+		}
+		w.setError(err)
+		failures++
+		d := backoff(w.cfg.BackoffMin, w.cfg.BackoffMax, failures)
+		if !outage {
+			outage, since = true, time.Now()
+			w.log.Warn("mailbox: connection failed, retrying", "addr", w.cfg.Addr, "err", err)
+		} else {
+			w.log.Debug("mailbox: still failing", "addr", w.cfg.Addr, "err", err, "attempt", failures, "retry_in", d)
+		}
+		if !sleep(ctx, d, nil) {
+			return nil
+		}
+		w.update(func(st *Status) { st.Reconnects++ })
+	}
+}
+
+// update changes the status under the lock.
+func (w *Worker) update(f func(st *Status)) {
+	w.mu.Lock()
+	f(&w.st)
+	w.mu.Unlock()
+}
+
+// setError records err in the status.
+func (w *Worker) setError(err error) {
+	w.update(func(st *Status) {
+		st.LastError = err.Error()
+		st.LastErrorAt = time.Now()
+	})
+}
+
+// backoff returns a random wait in [0, min(max, min·2^(attempt-1))]: an
+// exponential backoff with full jitter.
+func backoff(lo, hi time.Duration, attempt int) time.Duration {
+	d := lo
+	for i := 1; i < attempt && d < hi; i++ {
+		d *= 2
+	}
+	if d > hi {
+		d = hi
+	}
+	if d <= 0 {
+		return 0
+	}
+	return rand.N(d + 1)
+}
+
+// sleep waits for d, for ctx to be done or for a wake-up on wake (may be
+// nil). It reports false when ctx is done.
+func sleep(ctx context.Context, d time.Duration, wake <-chan struct{}) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+	case <-wake:
+	}
+	return true
+}
+
+// recovered turns a panic value into an error and logs it with its stack.
+func (w *Worker) recovered(where string, v any) error {
+	w.log.Error("mailbox: panic", "in", where, "panic", v, "stack", string(debug.Stack()))
+	return fmt.Errorf("mailbox: panic in %s: %v", where, v)
+}

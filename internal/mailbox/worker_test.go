@@ -1,0 +1,438 @@
+package mailbox
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/bounced-dev/bounced/internal/testutil"
+)
+
+func TestWorker_movesByDisposition(t *testing.T) {
+	tests := []struct {
+		name string
+		caps []imap.Cap
+		// inboxLeft is what stays in INBOX: the message flagged \Deleted by
+		// someone else, plus, without UIDPLUS, our copied originals.
+		inboxLeft int
+	}{
+		{"move", nil, 1},
+		{"copyUIDExpunge", []imap.Cap{imap.CapIMAP4rev1, imap.CapUIDPlus}, 1},
+		{"copyNoUIDPlus", []imap.Cap{imap.CapIMAP4rev1}, 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := testutil.StartIMAPMem(t, tc.caps...)
+			deleted := s.Append(t, "INBOX", mail("deleted by someone"))
+			s.AddFlags(t, "INBOX", deleted, imap.FlagDeleted)
+			for _, subj := range []string{"bounce 1", "ignore 2", "quarantine 3", "bounce 4"} {
+				s.Append(t, "INBOX", mail(subj))
+			}
+			rec := &recorder{}
+			cp := newMemCheckpoints()
+			r := start(t, memConfig(s), rec.handle, cp, nil)
+			waitFor(t, 5*time.Second, "4 messages handled", func() bool { return r.w.Status().Processed+r.w.Status().Ignored+r.w.Status().Quarantined == 4 })
+
+			if got, want := rec.ok(), []uint32{2, 3, 4, 5}; !slices.Equal(got, want) {
+				t.Errorf("handled UIDs = %v, want %v (UID order, \\Deleted skipped)", got, want)
+			}
+			for folder, want := range map[string]int{"Processed": 2, "Ignored": 1, "Quarantine": 1, "INBOX": tc.inboxLeft} {
+				if got := s.Count(t, folder); got != want {
+					t.Errorf("Count(%s) = %d, want %d", folder, got, want)
+				}
+			}
+			for _, m := range s.Messages(t, "Processed") {
+				if m.HasFlag(imap.FlagSeen) {
+					t.Errorf("message %d in Processed has \\Seen, want BODY.PEEK to leave it unseen", m.UID)
+				}
+			}
+			if inbox := s.Messages(t, "INBOX"); len(inbox) == 0 || inbox[0].UID != deleted {
+				t.Errorf("INBOX = %v, want the other client's \\Deleted message %d kept", inbox, deleted)
+			}
+			st := r.w.Status()
+			if st.Processed != 2 || st.Ignored != 1 || st.Quarantined != 1 || !st.Connected {
+				t.Errorf("Status() = %+v, want 2/1/1 and connected", st)
+			}
+			if v, last := cp.get("test/INBOX"); v == 0 || last != 5 {
+				t.Errorf("checkpoint = (%d, %d), want (uidvalidity, 5)", v, last)
+			}
+		})
+	}
+}
+
+func TestWorker_handlerErrorRetries(t *testing.T) {
+	tests := []struct {
+		name   string
+		panics bool
+	}{
+		{"error", false},
+		{"panic", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := testutil.StartIMAPMem(t)
+			for _, subj := range []string{"bounce 1", "bounce 2", "bounce 3"} {
+				s.Append(t, "INBOX", mail(subj))
+			}
+			var failures atomic.Int32
+			rec := &recorder{panics: tc.panics}
+			rec.fail = func(m *Message) error {
+				if m.UID == 2 && failures.Add(1) <= 2 {
+					return errTransient
+				}
+				return nil
+			}
+			r := start(t, memConfig(s), rec.handle, newMemCheckpoints(), nil)
+			waitFor(t, 5*time.Second, "3 messages processed", func() bool { return r.w.Status().Processed == 3 })
+
+			var order []uint32
+			for _, c := range rec.all() {
+				order = append(order, c.uid)
+			}
+			if want := []uint32{1, 2, 2, 2, 3}; !slices.Equal(order, want) {
+				t.Errorf("handler calls = %v, want %v (uid 3 waits for uid 2)", order, want)
+			}
+			if got := s.Count(t, "Processed"); got != 3 {
+				t.Errorf("Count(Processed) = %d, want 3", got)
+			}
+			if st := r.w.Status(); st.HandlerErrors != 2 || st.LastError == "" {
+				t.Errorf("Status() = %+v, want 2 handler errors and LastError", st)
+			}
+		})
+	}
+}
+
+func TestWorker_handlerErrorKeepsMessages(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	for _, subj := range []string{"bounce 1", "bounce 2", "bounce 3"} {
+		s.Append(t, "INBOX", mail(subj))
+	}
+	var down atomic.Bool
+	down.Store(true)
+	rec := &recorder{fail: func(m *Message) error {
+		if m.UID >= 2 && down.Load() {
+			return errTransient
+		}
+		return nil
+	}}
+	cp := newMemCheckpoints()
+	cfg := memConfig(s)
+	cfg.BackoffMin, cfg.BackoffMax = 20*time.Millisecond, 20*time.Millisecond
+	r := start(t, cfg, rec.handle, cp, nil)
+	waitFor(t, 5*time.Second, "several failures", func() bool { return r.w.Status().HandlerErrors >= 3 })
+	if got := s.Count(t, "INBOX"); got != 2 {
+		t.Errorf("Count(INBOX) while failing = %d, want 2 (uid 2 and 3 kept)", got)
+	}
+	if _, last := cp.get("test/INBOX"); last != 1 {
+		t.Errorf("checkpoint while failing = %d, want 1", last)
+	}
+	for _, c := range rec.all() {
+		if c.uid == 3 {
+			t.Fatalf("uid 3 was handled while uid 2 was failing")
+		}
+	}
+	down.Store(false)
+	waitFor(t, 5*time.Second, "all processed", func() bool { return s.Count(t, "Processed") == 3 })
+	if _, last := cp.get("test/INBOX"); last != 3 {
+		t.Errorf("checkpoint = %d, want 3", last)
+	}
+}
+
+func TestWorker_flagMode(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	for _, subj := range []string{"bounce 1", "ignore 2", "bounce 3"} {
+		s.Append(t, "INBOX", mail(subj))
+	}
+	cfg := memConfig(s)
+	cfg.After = AfterFlag
+	rec := &recorder{}
+	cp := newMemCheckpoints()
+	r := start(t, cfg, rec.handle, cp, nil)
+	waitFor(t, 5*time.Second, "3 handled", func() bool { return len(rec.ok()) == 3 })
+	waitFor(t, 5*time.Second, "checkpoint 3", func() bool { _, last := cp.get("test/INBOX"); return last == 3 })
+	r.stop(t)
+
+	inbox := s.Messages(t, "INBOX")
+	if len(inbox) != 2 {
+		t.Fatalf("INBOX has %d messages, want the 2 bounces", len(inbox))
+	}
+	for _, m := range inbox {
+		if !m.HasFlag(DefaultFlag) || m.HasFlag(imap.FlagSeen) {
+			t.Errorf("INBOX uid %d flags = %v, want %s and not \\Seen", m.UID, m.Flags, DefaultFlag)
+		}
+	}
+	if got := s.Count(t, "Ignored"); got != 1 {
+		t.Errorf("Count(Ignored) = %d, want 1", got)
+	}
+	if got := s.Count(t, "Processed"); got != 0 {
+		t.Errorf("Count(Processed) = %d, want 0 in flag mode", got)
+	}
+
+	// A second run handles only what is new.
+	s.Append(t, "INBOX", mail("bounce 4"))
+	rec2 := &recorder{}
+	start(t, cfg, rec2.handle, cp, nil)
+	waitFor(t, 5*time.Second, "uid 4 handled", func() bool { return len(rec2.ok()) == 1 })
+	time.Sleep(100 * time.Millisecond)
+	if got := rec2.ok(); !slices.Equal(got, []uint32{4}) {
+		t.Errorf("second run handled %v, want [4]", got)
+	}
+}
+
+func TestWorker_checkpoint(t *testing.T) {
+	tests := []struct {
+		name string
+		// seed returns the checkpoint to start from, given the mailbox's
+		// UIDVALIDITY.
+		seed func(v uint32) (uint32, uint32)
+		want []uint32
+	}{
+		{"honoured", func(v uint32) (uint32, uint32) { return v, 2 }, []uint32{3}},
+		{"none", func(uint32) (uint32, uint32) { return 0, 0 }, []uint32{1, 2, 3}},
+		{"otherUIDValidity", func(v uint32) (uint32, uint32) { return v + 100, 2 }, []uint32{1, 2, 3}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := testutil.StartIMAPMem(t)
+			for _, subj := range []string{"bounce 1", "bounce 2", "bounce 3"} {
+				s.Append(t, "INBOX", mail(subj))
+			}
+			v := uidValidity(t, s.IMAPAccount, "INBOX")
+			cp := newMemCheckpoints()
+			sv, su := tc.seed(v)
+			cp.set("test/INBOX", sv, su)
+			cfg := memConfig(s)
+			cfg.After = AfterFlag
+			rec := &recorder{}
+			start(t, cfg, rec.handle, cp, nil)
+			waitFor(t, 5*time.Second, "checkpoint 3", func() bool { gv, last := cp.get("test/INBOX"); return gv == v && last == 3 })
+			if got := rec.ok(); !slices.Equal(got, tc.want) {
+				t.Errorf("handled %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestWorker_uidValidityChangeResets(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	s.Create(t, "Bounces")
+	for _, subj := range []string{"bounce 1", "bounce 2"} {
+		s.Append(t, "Bounces", mail(subj))
+	}
+	cfg := memConfig(s)
+	cfg.Mailbox, cfg.After = "Bounces", AfterFlag
+	cp := newMemCheckpoints()
+	rec := &recorder{}
+	r := start(t, cfg, rec.handle, cp, nil)
+	waitFor(t, 5*time.Second, "checkpoint 2", func() bool { _, last := cp.get("test/Bounces"); return last == 2 })
+	r.stop(t)
+	oldV, _ := cp.get("test/Bounces")
+
+	s.Recreate(t, "Bounces")
+	s.Append(t, "Bounces", mail("bounce again")) // UID 1 again, below the old checkpoint
+	newV := uidValidity(t, s.IMAPAccount, "Bounces")
+	if newV == oldV {
+		t.Fatalf("UIDVALIDITY did not change (%d)", newV)
+	}
+	rec2 := &recorder{}
+	start(t, cfg, rec2.handle, cp, nil)
+	waitFor(t, 5*time.Second, "new checkpoint", func() bool { v, last := cp.get("test/Bounces"); return v == newV && last == 1 })
+	if calls := rec2.all(); len(calls) != 1 || calls[0].subject != "bounce again" {
+		t.Errorf("handled after recreate = %+v, want the one new message", calls)
+	}
+}
+
+func TestWorker_wakesOnNewMail(t *testing.T) {
+	tests := []struct {
+		name   string
+		noIdle bool
+		poke   func(w *Worker)
+	}{
+		{"idle", false, func(*Worker) {}},
+		{"pollWake", true, func(w *Worker) { w.Wake() }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := testutil.StartIMAPMem(t)
+			rec := &recorder{}
+			cfg := memConfig(s)
+			cfg.PollInterval = time.Hour
+			r := start(t, cfg, rec.handle, newMemCheckpoints(), nil, func(w *Worker) { w.noIdle = tc.noIdle })
+			waitFor(t, 5*time.Second, "first poll done", func() bool { return !r.w.Status().LastSuccess.IsZero() })
+			if tc.noIdle && r.w.Status().Idle {
+				t.Fatalf("Status().Idle = true in poll mode")
+			}
+			if !tc.noIdle {
+				waitFor(t, 5*time.Second, "idle", func() bool { return r.w.Status().Idle })
+			}
+			s.Append(t, "INBOX", mail("bounce new"))
+			appended := time.Now()
+			tc.poke(r.w)
+			waitFor(t, 2*time.Second, "new message handled", func() bool { return len(rec.ok()) == 1 })
+			if d := time.Since(appended); d > time.Second {
+				t.Errorf("handled %v after APPEND, want within 1s", d)
+			}
+		})
+	}
+}
+
+func TestWorker_truncatesOversize(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	big := append(mail("bounce big"), bytes.Repeat([]byte("0123456789abcdef\r\n"), 300)...)
+	s.Append(t, "INBOX", big)
+	s.Append(t, "INBOX", mail("bounce small"))
+	s.Append(t, "INBOX", big)
+	cfg := memConfig(s)
+	cfg.MaxMessageSize = 1000
+	rec := &recorder{}
+	r := start(t, cfg, rec.handle, newMemCheckpoints(), nil)
+	waitFor(t, 5*time.Second, "3 processed", func() bool { return r.w.Status().Processed == 3 })
+
+	calls := rec.all()
+	if len(calls) != 3 {
+		t.Fatalf("handler calls = %d, want 3", len(calls))
+	}
+	for _, c := range calls {
+		wantTrunc := c.uid != 2
+		if c.truncated != wantTrunc {
+			t.Errorf("uid %d Truncated = %v, want %v", c.uid, c.truncated, wantTrunc)
+		}
+		if wantTrunc {
+			if len(c.raw) != 1000 || !bytes.Equal(c.raw, big[:1000]) || c.size != int64(len(big)) {
+				t.Errorf("uid %d: len(Raw) = %d, Size = %d, want the first 1000 bytes of %d", c.uid, len(c.raw), c.size, len(big))
+			}
+		} else if !bytes.Equal(c.raw, mail("bounce small")) {
+			t.Errorf("uid %d Raw = %q, want the whole message", c.uid, c.raw)
+		}
+	}
+	if got := s.Count(t, "Processed"); got != 3 {
+		t.Errorf("Count(Processed) = %d, want 3", got)
+	}
+}
+
+func TestWorker_batches(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	for i := range 7 {
+		s.Append(t, "INBOX", mail("bounce "+string(rune('a'+i))))
+	}
+	cfg := memConfig(s)
+	cfg.BatchSize = 3
+	rec := &recorder{}
+	cp := newMemCheckpoints()
+	r := start(t, cfg, rec.handle, cp, nil)
+	waitFor(t, 5*time.Second, "7 processed", func() bool { return r.w.Status().Processed == 7 })
+	if got, want := rec.ok(), []uint32{1, 2, 3, 4, 5, 6, 7}; !slices.Equal(got, want) {
+		t.Errorf("handled %v, want %v", got, want)
+	}
+	if cp.saves < 3 {
+		t.Errorf("checkpoint saved %d times, want once per batch (3)", cp.saves)
+	}
+}
+
+func TestWorker_cancelReturnsPromptly(t *testing.T) {
+	// silent accepts connections and never greets.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { silent.Close() })
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { c.Close() })
+		}
+	}()
+
+	tests := []struct {
+		name  string
+		setup func(t *testing.T) (Config, *recorder, func(w *Worker) bool)
+	}{
+		{"idle", func(t *testing.T) (Config, *recorder, func(*Worker) bool) {
+			s := testutil.StartIMAPMem(t)
+			return memConfig(s), &recorder{}, func(w *Worker) bool { return w.Status().Idle }
+		}},
+		{"inHandler", func(t *testing.T) (Config, *recorder, func(*Worker) bool) {
+			s := testutil.StartIMAPMem(t)
+			s.Append(t, "INBOX", mail("bounce"))
+			rec := &recorder{block: make(chan struct{})}
+			return memConfig(s), rec, func(*Worker) bool { return len(rec.all()) == 1 }
+		}},
+		{"noGreeting", func(t *testing.T) (Config, *recorder, func(*Worker) bool) {
+			s := testutil.StartIMAPMem(t)
+			cfg := memConfig(s)
+			cfg.Addr = silent.Addr().String()
+			return cfg, &recorder{}, func(*Worker) bool { time.Sleep(200 * time.Millisecond); return true }
+		}},
+		{"backoff", func(t *testing.T) (Config, *recorder, func(*Worker) bool) {
+			s := testutil.StartIMAPMem(t)
+			cfg := memConfig(s)
+			cfg.Password = "wrong"
+			cfg.BackoffMin, cfg.BackoffMax = time.Minute, time.Minute
+			return cfg, &recorder{}, func(w *Worker) bool { return w.Status().LastError != "" }
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, rec, ready := tc.setup(t)
+			r := start(t, cfg, rec.handle, newMemCheckpoints(), nil)
+			waitFor(t, 5*time.Second, "ready", func() bool { return ready(r.w) })
+			began := time.Now()
+			r.stop(t)
+			if d := time.Since(began); d > 500*time.Millisecond {
+				t.Errorf("Run() returned %v after cancel, want promptly", d)
+			}
+		})
+	}
+}
+
+func TestWorker_loginFailureRetries(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	cfg := memConfig(s)
+	cfg.Password = "wrong-password-xyz"
+	logs := newLogRecords(t)
+	r := start(t, cfg, (&recorder{}).handle, newMemCheckpoints(), slog.New(logs))
+	waitFor(t, 5*time.Second, "several attempts", func() bool { return r.w.Status().Reconnects >= 3 })
+	st := r.w.Status()
+	if st.Connected || !strings.Contains(st.LastError, "authenticate") {
+		t.Errorf("Status() = %+v, want disconnected with an authenticate error", st)
+	}
+	if n := logs.count(slog.LevelWarn, "mailbox: connection failed, retrying"); n != 1 {
+		t.Errorf("warn logged %d times, want once per outage", n)
+	}
+	if strings.Contains(logs.text(), cfg.Password) || strings.Contains(st.LastError, cfg.Password) {
+		t.Errorf("the password leaked into logs or status")
+	}
+}
+
+func TestWorker_runTwice(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	r := start(t, memConfig(s), (&recorder{}).handle, newMemCheckpoints(), nil)
+	waitFor(t, 5*time.Second, "connected", func() bool { return r.w.Status().Connected })
+	if err := r.w.Run(context.Background()); err == nil {
+		t.Errorf("second Run() = nil, want an error")
+	}
+}
+
+func TestNew_errors(t *testing.T) {
+	cfg := Config{Addr: "127.0.0.1:1", Username: "u", Password: "p"}
+	if _, err := New(cfg, nil, newMemCheckpoints(), nil); err == nil {
+		t.Errorf("New(nil handler) = nil error")
+	}
+	if _, err := New(cfg, (&recorder{}).handle, nil, nil); err == nil {
+		t.Errorf("New(nil checkpoints) = nil error")
+	}
+	if _, err := New(Config{}, (&recorder{}).handle, newMemCheckpoints(), nil); err == nil || !strings.HasPrefix(err.Error(), "mailbox: ") {
+		t.Errorf("New(empty config) error = %v, want a mailbox: error", err)
+	}
+}

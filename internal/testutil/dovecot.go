@@ -1,0 +1,356 @@
+package testutil
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// Dovecot is a real Dovecot 2.3 IMAP server started for one test, with its
+// configuration, certificate, user database and maildirs in a temporary
+// directory. Stop and Start stop and restart it on the same ports and
+// directories, so that tests can simulate an outage; mail survives.
+//
+// The account is User (bounces) with Password, by LOGIN or AUTHENTICATE
+// PLAIN, or with Token by AUTHENTICATE XOAUTH2 (a static passdb limited to
+// the xoauth2 and oauthbearer mechanisms stands in for a token server).
+type Dovecot struct {
+	// IMAPSAddr is the implicit-TLS (imaps) listener's host:port.
+	IMAPSAddr string
+	// IMAPAddr is the plain IMAP listener's host:port; it offers STARTTLS
+	// and, on loopback, allows login without it.
+	IMAPAddr string
+	// Token is the OAuth2 bearer token accepted for User with XOAUTH2.
+	Token string
+	// CAPool trusts the server's self-signed certificate (for 127.0.0.1
+	// and localhost).
+	CAPool *x509.CertPool
+	// Dir holds dovecot.conf, the certificate, the passwd file, the
+	// maildirs (mail/) and dovecot.log.
+	Dir string
+	// IMAPAccount has User and Password, and helpers (Append, Count,
+	// Messages, ...) that connect to IMAPAddr.
+	IMAPAccount
+
+	t    testing.TB
+	bin  string
+	conf string
+
+	mu   sync.Mutex
+	cmd  *exec.Cmd
+	done chan struct{}
+	out  bytes.Buffer
+}
+
+// StartDovecot starts Dovecot (dovecot -F -c <dir>/dovecot.conf) on two
+// free loopback ports, and stops it and removes its directory when the
+// test ends. The test is skipped when Dovecot is not installed (see
+// RequireBinary), except under CI.
+//
+// Running as root (as tests do here), the master and auth processes run as
+// root, the login processes as dovenull (Dovecot refuses to run them as
+// root) and mail processes as nobody (it refuses uid 0 for mail), so the
+// directory is made world-searchable and mail/ is owned by nobody.
+func StartDovecot(t testing.TB) *Dovecot {
+	t.Helper()
+	bin := RequireBinary(t, "dovecot", "dovecot-imapd")
+	if _, err := os.Stat("/usr/lib/dovecot/imap"); err != nil {
+		msg := "dovecot imap not installed: apt-get install dovecot-imapd"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	// Not t.TempDir(): unix socket paths in base_dir must stay short, and
+	// the unprivileged mail user must be able to reach mail/.
+	dir, err := os.MkdirTemp("", "dovecot-")
+	if err != nil {
+		t.Fatalf("testutil: %v", err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatalf("testutil: %v", err)
+	}
+
+	d := &Dovecot{
+		IMAPSAddr: net.JoinHostPort("127.0.0.1", strconv.Itoa(FreePort(t))),
+		IMAPAddr:  net.JoinHostPort("127.0.0.1", strconv.Itoa(FreePort(t))),
+		Token:     "tok-" + imapRandomHex(t, 16),
+		Dir:       dir,
+		t:         t,
+		bin:       bin,
+		conf:      filepath.Join(dir, "dovecot.conf"),
+	}
+	d.User, d.Password = "bounces", imapRandomHex(t, 12)
+	d.Dial = func() (*imapclient.Client, error) {
+		return imapclient.DialInsecure(d.IMAPAddr, &imapclient.Options{Dialer: &net.Dialer{Timeout: 5 * time.Second}})
+	}
+	d.writeConfig(t)
+	d.Start()
+	t.Cleanup(func() {
+		d.Stop()
+		if t.Failed() {
+			t.Logf("dovecot log:\n%s", d.logTail())
+		}
+	})
+	return d
+}
+
+// writeConfig writes the certificate, the passwd file and dovecot.conf.
+func (d *Dovecot) writeConfig(t testing.TB) {
+	t.Helper()
+	certFile, keyFile := dovecotCert(t, d.Dir)
+	pool := x509.NewCertPool()
+	pemBytes, err := os.ReadFile(certFile)
+	if err != nil || !pool.AppendCertsFromPEM(pemBytes) {
+		t.Fatalf("testutil: read back certificate: %v", err)
+	}
+	d.CAPool = pool
+
+	passwd := filepath.Join(d.Dir, "passwd")
+	if err := os.WriteFile(passwd, []byte(d.User+":{PLAIN}"+d.Password+"\n"), 0o600); err != nil {
+		t.Fatalf("testutil: %v", err)
+	}
+
+	internalUser, loginUser := "root", "dovenull"
+	if _, err := user.Lookup(loginUser); err != nil {
+		loginUser = "nobody"
+	}
+	mailUID, mailGID := "65534", "65534"
+	if u, err := user.Lookup("nobody"); err == nil {
+		mailUID, mailGID = u.Uid, u.Gid
+	}
+	chroot := ""
+	if os.Geteuid() != 0 {
+		u, err := user.Current()
+		if err != nil {
+			t.Fatalf("testutil: %v", err)
+		}
+		internalUser, loginUser = u.Username, u.Username
+		mailUID, mailGID = u.Uid, u.Gid
+		chroot = "  chroot =\n" // chroot needs root
+	}
+	mailDir := filepath.Join(d.Dir, "mail")
+	if err := os.Mkdir(mailDir, 0o700); err != nil {
+		t.Fatalf("testutil: %v", err)
+	}
+	uid, _ := strconv.Atoi(mailUID)
+	gid, _ := strconv.Atoi(mailGID)
+	if os.Geteuid() == 0 {
+		if err := os.Chown(mailDir, uid, gid); err != nil {
+			t.Fatalf("testutil: %v", err)
+		}
+	}
+	_, imapsPort, _ := net.SplitHostPort(d.IMAPSAddr)
+	_, imapPort, _ := net.SplitHostPort(d.IMAPAddr)
+
+	conf := fmt.Sprintf(`# Generated by internal/testutil.StartDovecot.
+protocols = imap
+listen = 127.0.0.1
+base_dir = %[1]s/run
+state_dir = %[1]s/state
+instance_name = bounced-test-%[2]s
+log_path = %[1]s/dovecot.log
+default_internal_user = %[3]s
+default_internal_group = %[3]s
+default_login_user = %[4]s
+mail_uid = %[5]s
+mail_gid = %[6]s
+first_valid_uid = 1
+first_valid_gid = 1
+mail_location = maildir:%[1]s/mail/%%u
+mail_fsync = never
+mailbox_idle_check_interval = 1 secs
+mail_max_userip_connections = 100
+ssl = yes
+ssl_cert = <%[7]s
+ssl_key = <%[8]s
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = no
+auth_mechanisms = plain login xoauth2 oauthbearer
+auth_failure_delay = 0
+# No auth penalty (a growing delay after failed logins, which tests make).
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+auth_verbose = yes
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN %[9]s
+}
+passdb {
+  driver = static
+  mechanisms = xoauth2 oauthbearer
+  args = password=%[10]s
+}
+userdb {
+  driver = static
+  args = home=%[1]s/mail/%%u
+}
+service imap-login {
+%[13]s  inet_listener imap {
+    address = 127.0.0.1
+    port = %[11]s
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = %[12]s
+    ssl = yes
+  }
+}
+`, d.Dir, imapPort, internalUser, loginUser, mailUID, mailGID, certFile, keyFile, passwd, d.Token, imapPort, imapsPort, chroot)
+	if err := os.WriteFile(d.conf, []byte(conf), 0o600); err != nil {
+		t.Fatalf("testutil: %v", err)
+	}
+}
+
+// Start starts Dovecot again after Stop, on the same ports and
+// directories. It fails the test when Dovecot does not accept connections
+// on both ports within 10 seconds. Calling Start on a running server does
+// nothing.
+func (d *Dovecot) Start() {
+	d.t.Helper()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cmd != nil {
+		return
+	}
+	d.out.Reset()
+	cmd := exec.Command(d.bin, "-F", "-c", d.conf)
+	cmd.Stdout = &d.out
+	cmd.Stderr = &d.out
+	// Its own process group, so that Stop can end leftover children.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		d.t.Fatalf("testutil: start dovecot: %v", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(done)
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for _, addr := range []string{d.IMAPAddr, d.IMAPSAddr} {
+		for {
+			select {
+			case <-done:
+				d.t.Fatalf("testutil: dovecot exited at start: %s\n%s", d.out.String(), d.logTail())
+			default:
+			}
+			if err := WaitTCP(addr, 100*time.Millisecond); err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				<-done
+				d.t.Fatalf("testutil: dovecot not listening on %s after 10s\n%s", addr, d.logTail())
+			}
+		}
+	}
+	d.cmd, d.done = cmd, done
+}
+
+// Stop stops Dovecot and waits until it has stopped: SIGTERM to the
+// master, which disconnects every client, then SIGKILL to its process
+// group after 2 seconds (the master dawdles for a second or more on its
+// way out, longer with clients connected). Calling Stop on a stopped
+// server does nothing.
+func (d *Dovecot) Stop() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.cmd == nil {
+		return
+	}
+	pid := d.cmd.Process.Pid
+	_ = d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-d.done:
+	case <-time.After(2 * time.Second):
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+		<-d.done
+	}
+	// End whatever is left of the group (children on their way out).
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	d.cmd, d.done = nil, nil
+}
+
+// TLSConfig returns a client TLS configuration that trusts the server.
+func (d *Dovecot) TLSConfig() *tls.Config {
+	return &tls.Config{RootCAs: d.CAPool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+}
+
+// logTail returns the end of dovecot.log, for failure messages.
+func (d *Dovecot) logTail() string {
+	b, err := os.ReadFile(filepath.Join(d.Dir, "dovecot.log"))
+	if err != nil {
+		return ""
+	}
+	if len(b) > 4000 {
+		b = b[len(b)-4000:]
+	}
+	return string(b)
+}
+
+// dovecotCert makes a self-signed ECDSA certificate for 127.0.0.1, ::1 and
+// localhost, usable as its own CA, and writes it and its key to dir.
+func dovecotCert(t testing.TB, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatalf("testutil: generate key: %v", err)
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	if err != nil {
+		t.Fatalf("testutil: serial: %v", err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "bounced test dovecot"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatalf("testutil: create certificate: %v", err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatalf("testutil: marshal key: %v", err)
+	}
+	certFile = filepath.Join(dir, "dovecot.crt")
+	keyFile = filepath.Join(dir, "dovecot.key")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatalf("testutil: %v", err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatalf("testutil: %v", err)
+	}
+	return certFile, keyFile
+}
