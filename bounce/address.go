@@ -19,6 +19,15 @@ func normalizeAddress(s string) string {
 			s = s[lt+1:]
 		}
 	}
+	if strings.HasPrefix(s, `"`) {
+		// RFC 5321 section 4.1.2: a quoted local part that is not a
+		// dot-atom ("neko..nyaan"@example.jp) keeps its quotes.
+		if q := strings.Index(s[1:], `"@`); q > 0 && !isDotAtom(s[1:q+1]) {
+			if d := normalizeAddress("x@" + s[q+3:]); d != "" {
+				return s[:q+2] + d[1:]
+			}
+		}
+	}
 	s = strings.Trim(s, " \t\"'`<>()[]{}:;,.")
 	if strings.HasPrefix(strings.ToLower(s), "mailto:") {
 		s = s[7:]
@@ -111,4 +120,18 @@ func domainOf(addr string) string {
 		return addr[at+1:]
 	}
 	return ""
+}
+
+// isDotAtom reports whether s is an RFC 5322 dot-atom: atext characters
+// in dot-separated, non-empty runs.
+func isDotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isLocalChar(s[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -28,6 +28,10 @@ func matchDragonFly(m *message) bool {
 	return mailerDaemonFrom(m) && strings.Contains(mtaPeek(m, 200), "dragonfly mail agent")
 }
 
+// dragonflyEndMarkers end dma's notice; the returned message or its
+// headers follow.
+var dragonflyEndMarkers = []string{"original message follows.", "message headers follow."}
+
 func decodeDragonFly(m *message) *Report {
 	text := m.text()
 	lower := strings.ToLower(text)
@@ -36,6 +40,7 @@ func decodeDragonFly(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "dragonfly"}
+	rep.Original = originalAfter(text, dragonflyEndMarkers)
 	if j := strings.Index(lower, "this is the dragonfly mail agent "); j >= 0 {
 		if k := strings.Index(lower[j:], " at "); k >= 0 {
 			h := text[j+k+4:]
@@ -59,7 +64,7 @@ func decodeDragonFly(m *message) *Report {
 	// "Message headers follow.".
 	body := rest[nl:]
 	lb := strings.ToLower(body)
-	for _, mk := range []string{"\noriginal message follows.", "\nmessage headers follow."} {
+	for _, mk := range dragonflyEndMarkers {
 		if e := strings.Index(lb, mk); e >= 0 {
 			body, lb = body[:e], lb[:e]
 		}

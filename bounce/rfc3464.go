@@ -184,7 +184,8 @@ func dsnRecipients(body string) (string, []Recipient) {
 		}
 		r.LastAttempt = dateOf(b.get("last-attempt-date"))
 		diag := b.get("diagnostic-code")
-		if i := strings.IndexByte(diag, ';'); i >= 0 && i < 20 && !strings.ContainsAny(diag[:i], " \t") || i >= 0 && i < 20 && strings.HasPrefix(strings.ToLower(diag), "smtp") {
+		// QUIRK: long vendor types ("X-Outbound-Mail-Relay; ...") occur.
+		if i := strings.IndexByte(diag, ';'); i >= 0 && i < 32 && !strings.ContainsAny(diag[:i], " \t") || i >= 0 && i < 20 && strings.HasPrefix(strings.ToLower(diag), "smtp") {
 			r.DiagnosticType = strings.ToLower(strings.TrimSpace(diag[:i]))
 			diag = diag[i+1:]
 		}

@@ -68,6 +68,7 @@ type smTranscript struct {
 	per     map[string]*smReply // by lower-case address or local part
 	session []*smReply          // replies that name no recipient
 	other   []string            // lines that are neither (program output)
+	expiry  string              // "Message could not be delivered for N days"
 }
 
 func decodeSendmail(m *message) *Report {
@@ -158,6 +159,10 @@ func decodeSendmail(m *message) *Report {
 		}
 		if r.Diagnostic == "" && li != nil {
 			r.Diagnostic = li.reason
+		}
+		if r.Diagnostic == "" && tr.expiry != "" {
+			// Sendmail gave up after its queue timeout (Timeout.queuereturn).
+			r.Diagnostic = tr.expiry
 		}
 		if diagType == "x-unix" && len(tr.other) > 0 {
 			// A local mailer (a program, a mailbox) failed: its own
@@ -313,6 +318,10 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 			tr.session = append(tr.session, cur)
 		default:
 			addr, rest := sendmailSummary(t)
+			if addr == "" && strings.HasPrefix(lt, "message could not be delivered for") {
+				tr.expiry = t
+				continue
+			}
 			if addr == "" {
 				if leadingReplyCode(t) == "" && !strings.HasPrefix(lt, "message could not be delivered") && !strings.HasPrefix(lt, "message will be deleted") && !strings.HasPrefix(lt, "warning: message still undelivered") && !strings.HasPrefix(lt, "will keep trying") {
 					tr.other = append(tr.other, t)

@@ -87,7 +87,8 @@ func decodeV5Sendmail(m *message) *Report {
 				// "example.org (smtp)... 550 Host unknown": about a host.
 				h := who[:sp]
 				if !strings.EqualFold(h, host) {
-					host, cmd, pending = h, "", nil
+					// Another host's account: not the one talked to.
+					host, cmd, pending = "", "", nil
 				}
 				if code != "" && code[0] != '2' && !seenHost[strings.ToLower(h)] {
 					seenHost[strings.ToLower(h)] = true

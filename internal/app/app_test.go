@@ -34,7 +34,7 @@ type stack struct {
 	logs    *syncBuffer
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t testing.TB) *stack {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("integration test: skipped with -short")
@@ -61,7 +61,7 @@ func newStack(t *testing.T) *stack {
 }
 
 // writeCA copies Dovecot's self-signed certificate, its own CA.
-func writeCA(t *testing.T, d *testutil.Dovecot, path string) {
+func writeCA(t testing.TB, d *testutil.Dovecot, path string) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(d.Dir, "dovecot.crt"))
 	if err != nil {
