@@ -50,7 +50,7 @@ func newStack(t testing.TB) *stack {
 	cfg.Mailboxes = []config.Mailbox{{
 		Name: "shop", Addr: s.dovecot.IMAPSAddr, TLS: "implicit", TLSCAFile: ca, Username: s.dovecot.User,
 		Password: config.Secret(s.dovecot.Password), Auth: "login", Mailbox: "INBOX", ProcessedFolder: "Processed",
-		IgnoredFolder: "Ignored", QuarantineFolder: "Quarantine", After: "move", BatchSize: 50,
+		IgnoredFolder: "Ignored", QuarantineFolder: "Quarantine", After: "move", BatchSize: 50, Concurrency: 8,
 		MaxMessageSize: 10 << 20, PollInterval: config.Duration(time.Second), IdleRefresh: config.Duration(time.Minute),
 	}}
 	if err := cfg.Validate(); err != nil {

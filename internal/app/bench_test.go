@@ -215,8 +215,9 @@ mailboxes:
     tls_ca_file: "%s"
     username: "%s"
     password: env:BENCH_IMAP_PASSWORD
-    batch_size: 200
-`, s.redis.Addr, s.nats.URL, m.Addr, m.TLSCAFile, m.Username)), 0o600)
+    batch_size: %d
+    concurrency: %d
+`, s.redis.Addr, s.nats.URL, m.Addr, m.TLSCAFile, m.Username, envInt("BENCH_E2E_BATCH", 200), envInt("BENCH_E2E_CONCURRENCY", 16))), 0o600)
 	cmd := exec.Command(bin, "run", "--config", cfgPath)
 	cmd.Env = append(os.Environ(), "BENCH_IMAP_PASSWORD="+m.Password.Value())
 	cmd.Stderr = os.Stderr
@@ -240,4 +241,3 @@ func rssKiB(pid int) int64 {
 	}
 	return 0
 }
-

@@ -185,6 +185,8 @@ type Mailbox struct {
 	After string `yaml:"after"`
 	// BatchSize is the number of messages fetched at once (default 100).
 	BatchSize int `yaml:"batch_size"`
+	// Concurrency is how many messages of a batch are handled at once (default 8).
+	Concurrency int `yaml:"concurrency"`
 	// MaxMessageSize is the largest message fetched whole (default 10 MiB).
 	MaxMessageSize int64 `yaml:"max_message_size"`
 	// PollInterval is the wait between polls without IDLE (default 30s).
@@ -222,6 +224,9 @@ func mailboxDefaults(m *Mailbox) {
 	def(&m.Name, m.Username)
 	if m.BatchSize == 0 {
 		m.BatchSize = 100
+	}
+	if m.Concurrency == 0 {
+		m.Concurrency = 8
 	}
 	if m.MaxMessageSize == 0 {
 		m.MaxMessageSize = 10 << 20
@@ -359,6 +364,9 @@ func (c *Config) Validate() error {
 		}
 		if m.After != "move" && m.After != "flag" {
 			bad("%s.after %q: want move or flag", at, m.After)
+		}
+		if m.Concurrency < 1 || m.Concurrency > 256 {
+			bad("%s.concurrency %d: want 1 to 256", at, m.Concurrency)
 		}
 		if m.BatchSize < 1 || m.BatchSize > 10000 {
 			bad("%s.batch_size %d: want 1 to 10000", at, m.BatchSize)

@@ -63,6 +63,7 @@ const (
 	DefaultQuarantineFolder = "Quarantine"
 	DefaultFlag             = "$BouncedProcessed"
 	DefaultBatchSize        = 100
+	DefaultConcurrency      = 8
 	DefaultMaxMessageSize   = 10 << 20
 	DefaultPollInterval     = 30 * time.Second
 	DefaultIdleRefresh      = 25 * time.Minute
@@ -126,6 +127,9 @@ type Config struct {
 
 	// BatchSize is the number of UIDs per UID FETCH (default 100).
 	BatchSize int
+	// Concurrency is how many messages of a batch are handled at once
+	// (default 8).
+	Concurrency int
 	// MaxMessageSize is the largest message fetched whole (default 10
 	// MiB); only the first MaxMessageSize bytes of a larger message are
 	// fetched, and the Message is marked Truncated.
@@ -231,6 +235,12 @@ func (c *Config) Validate() error {
 
 	if c.BatchSize == 0 {
 		c.BatchSize = DefaultBatchSize
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.Concurrency < 0 {
+		return fmt.Errorf("mailbox: concurrency %d is negative", c.Concurrency)
 	}
 	if c.BatchSize < 0 {
 		return fmt.Errorf("mailbox: batch size %d is negative", c.BatchSize)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -357,23 +358,50 @@ func (w *Worker) batch(ctx context.Context, s *pollState, uids []imap.UID) error
 			hErr = err // a connection error: still apply what was handled
 			break
 		}
-		for _, m := range chunk {
+		// The handlers of a chunk run concurrently (Config.Concurrency at a
+		// time); their results are then taken in UID order up to the first
+		// failure, so that what is moved and checkpointed is always a
+		// prefix. A message handled after a failed one is simply handled
+		// again later: handlers are idempotent.
+		type result struct {
+			ok  bool // false: expunged meanwhile by another client
+			d   Disposition
+			err error
+		}
+		results := make([]result, len(chunk))
+		sem := make(chan struct{}, w.cfg.Concurrency)
+		var wg sync.WaitGroup
+		for i, m := range chunk {
 			raw, ok := bodies[m.uid]
 			if !ok {
-				continue // expunged meanwhile by another client
+				continue
 			}
 			msg := &Message{
 				Worker: w.cfg.Name, User: w.cfg.Username, Addr: w.cfg.Addr, Mailbox: w.cfg.Mailbox,
 				UIDValidity: s.uidValidity, UID: uint32(m.uid),
 				Raw: raw, Size: m.size, Truncated: trunc, InternalDate: m.date,
 			}
-			d, err := w.callHandler(ctx, msg)
-			if err != nil {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				d, err := w.callHandler(ctx, msg)
+				results[i] = result{ok: true, d: d, err: err}
+			}()
+		}
+		wg.Wait()
+		for i, m := range chunk {
+			r := results[i]
+			if !r.ok {
+				continue
+			}
+			if r.err != nil {
 				w.update(func(st *Status) { st.HandlerErrors++ })
-				hErr, failed = &handlerError{fmt.Errorf("mailbox: handler for uid %d: %w", m.uid, err)}, m.uid
+				hErr, failed = &handlerError{fmt.Errorf("mailbox: handler for uid %d: %w", m.uid, r.err)}, m.uid
 				break
 			}
-			done = append(done, handled{m.uid, d})
+			done = append(done, handled{m.uid, r.d})
 		}
 	}
 	if ctx.Err() != nil {
