@@ -22,6 +22,7 @@ func dovecotConfig(d *testutil.Dovecot, name string) Config {
 		Username: d.User, Password: d.Password,
 		Mailbox: name, ProcessedFolder: name + "-Processed", IgnoredFolder: name + "-Ignored", QuarantineFolder: name + "-Quarantine",
 		PollInterval: time.Minute, BackoffMin: 50 * time.Millisecond, BackoffMax: 300 * time.Millisecond,
+		Concurrency: 1,
 	}
 }
 

@@ -160,6 +160,8 @@ func memConfig(s *testutil.IMAPMem) Config {
 		Name: "test", Addr: s.Addr, TLS: TLSPlain, AllowPlain: true,
 		Username: s.User, Password: s.Password,
 		PollInterval: time.Minute, BackoffMin: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond,
+		// One at a time, so that tests can check the UID order of handling.
+		Concurrency: 1,
 	}
 }
 

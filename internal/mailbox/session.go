@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -371,22 +372,30 @@ func (w *Worker) batch(ctx context.Context, s *pollState, uids []imap.UID) error
 		results := make([]result, len(chunk))
 		sem := make(chan struct{}, w.cfg.Concurrency)
 		var wg sync.WaitGroup
+		var stop atomic.Bool // a handler failed: start no more
 		for i, m := range chunk {
 			raw, ok := bodies[m.uid]
 			if !ok {
 				continue
+			}
+			sem <- struct{}{}
+			if stop.Load() {
+				<-sem
+				break
 			}
 			msg := &Message{
 				Worker: w.cfg.Name, User: w.cfg.Username, Addr: w.cfg.Addr, Mailbox: w.cfg.Mailbox,
 				UIDValidity: s.uidValidity, UID: uint32(m.uid),
 				Raw: raw, Size: m.size, Truncated: trunc, InternalDate: m.date,
 			}
-			sem <- struct{}{}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				defer func() { <-sem }()
 				d, err := w.callHandler(ctx, msg)
+				if err != nil {
+					stop.Store(true)
+				}
 				results[i] = result{ok: true, d: d, err: err}
 			}()
 		}

@@ -3,6 +3,7 @@ package mailbox
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"slices"
@@ -334,6 +335,36 @@ func TestWorker_batches(t *testing.T) {
 	}
 	if cp.saves < 3 {
 		t.Errorf("checkpoint saved %d times, want once per batch (3)", cp.saves)
+	}
+}
+
+// TestWorker_concurrentHandlers handles a batch's messages in parallel:
+// every message is handled once and moved, and a failure keeps the failed
+// message and those after it in the mailbox.
+func TestWorker_concurrentHandlers(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	for i := range 20 {
+		s.Append(t, "INBOX", mail(fmt.Sprintf("bounce %02d", i)))
+	}
+	cfg := memConfig(s)
+	cfg.Concurrency = 8
+	rec := &recorder{}
+	r := start(t, cfg, rec.handle, newMemCheckpoints(), nil)
+	waitFor(t, 5*time.Second, "20 processed", func() bool { return r.w.Status().Processed == 20 })
+	got := rec.ok()
+	slices.Sort(got)
+	want := make([]uint32, 20)
+	for i := range want {
+		want[i] = uint32(i + 1)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("handled %v, want each of 1..20 once", got)
+	}
+	if n := s.Count(t, "Processed"); n != 20 {
+		t.Errorf("Count(Processed) = %d, want 20", n)
+	}
+	if n := s.Count(t, "INBOX"); n != 0 {
+		t.Errorf("Count(INBOX) = %d, want 0", n)
 	}
 }
 
