@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -38,7 +39,8 @@ mailboxes:
     tls_ca_file: "%s"
     username: "%s"
     password: env:CRASH_IMAP_PASSWORD
-    batch_size: 7
+    batch_size: 5
+    concurrency: 2
     poll_interval: 300ms
 `, s.redis.Addr, s.nats.URL, m.Addr, m.TLSCAFile, m.Username)
 	if err := os.WriteFile(cfgPath, []byte(cfgYAML), 0o600); err != nil {
@@ -76,8 +78,14 @@ mailboxes:
 	for r := 0; r < rounds; r++ {
 		appendRound(r)
 		before := s.dovecot.Count(t, "INBOX")
+		handled := countLines(logPath, "msg=recipient")
 		cmd := start()
-		time.Sleep(time.Duration(60+rng.IntN(300)) * time.Millisecond)
+		// Kill at a random moment once the daemon is at work.
+		deadline := time.Now().Add(20 * time.Second)
+		for countLines(logPath, "msg=recipient") == handled && time.Now().Before(deadline) {
+			time.Sleep(2 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(rng.IntN(60)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		left := s.dovecot.Count(t, "INBOX")
@@ -134,6 +142,12 @@ mailboxes:
 		}
 	}
 	t.Logf("%d rounds of SIGKILL: %d bounces, %d auto-replies, %d broken messages, all accounted for", rounds, len(rcpts), autoReplies, broken)
+}
+
+// countLines counts the lines of the file at path that contain sub.
+func countLines(path, sub string) int {
+	b, _ := os.ReadFile(path)
+	return strings.Count(string(b), sub)
 }
 
 func tail(s string, n int) string {
