@@ -40,8 +40,10 @@ score: build
 demo:
 	$(GO) run ./cmd/bounced-demo
 
+# End to end through Dovecot, Redis and nats-server: BENCH_E2E_N bounces
+# drained, BENCH_E2E_PACED arriving at BENCH_E2E_RATE/s for latency.
 bench-e2e:
-	$(GO) run ./cmd/bounced-bench
+	$(GO) test ./internal/app -run '^$$' -bench EndToEnd -benchtime 1x -timeout 30m
 
 clean:
 	rm -rf bin bench.out
