@@ -25,6 +25,8 @@ usage:
       and print one record per failed recipient
   bounced run [--config FILE]
       run the daemon: watch IMAP mailboxes, suppress in Redis, publish to NATS
+  bounced suppressions [--config FILE] list|show|lift ...
+      review, search and lift suppressions in Redis
   bounced version
       print the version
   bounced help
@@ -45,6 +47,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdParse(ctx, args[1:], stdin, stdout, stderr)
 	case "run":
 		return cmdRun(ctx, args[1:], stdout, stderr)
+	case "suppressions":
+		return cmdSuppressions(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bounced", version())
 		return 0

@@ -120,31 +120,9 @@ func (a *App) start(ctx context.Context) error {
 	cfg := a.cfg
 	var err error
 	// Redis.
-	ro := suppress.ClientOptions{Addrs: cfg.Redis.Addrs, MasterName: cfg.Redis.MasterName}
-	if len(cfg.Redis.Addrs) == 0 {
-		if ro, err = suppress.ParseURL(cfg.Redis.URL); err != nil {
-			return fmt.Errorf("app: redis.url: %w", err)
-		}
+	if a.store, a.redis, err = OpenStore(cfg, a.log.With("component", "suppress")); err != nil {
+		return err
 	}
-	if cfg.Redis.Username != "" {
-		ro.Username = cfg.Redis.Username
-	}
-	if cfg.Redis.Password != "" {
-		ro.Password = cfg.Redis.Password.Value()
-	}
-	if cfg.Redis.DB != 0 {
-		ro.DB = cfg.Redis.DB
-	}
-	ro.TLS = ro.TLS || cfg.Redis.TLS
-	ro.TLSCAFile, ro.TLSServerName, ro.TLSInsecureSkipVerify = cfg.Redis.TLSCAFile, cfg.Redis.TLSServerName, cfg.Redis.TLSInsecureSkipVerify
-	if a.redis, err = suppress.NewClient(ro); err != nil {
-		return fmt.Errorf("app: redis: %w", err)
-	}
-	policy := suppress.Policy{
-		SoftThreshold: cfg.Policy.SoftThreshold, SoftWindow: cfg.Policy.SoftWindow.D(),
-		SoftExpiry: cfg.Policy.SoftExpiry.D(), ComplaintScope: cfg.Policy.ComplaintScope,
-	}
-	a.store = suppress.New(a.redis, cfg.Redis.Prefix, policy, a.log.With("component", "suppress"))
 	if err := a.store.Ping(ctx); err != nil {
 		a.log.Warn("redis not reachable yet; workers will retry", "error", err)
 	}

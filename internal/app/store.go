@@ -1,0 +1,49 @@
+package app
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bounced-dev/bounced/internal/config"
+	"github.com/bounced-dev/bounced/internal/suppress"
+)
+
+// OpenStore connects to the Redis of cfg.Redis and returns the suppression
+// store with cfg.Policy, and the client to close when done.
+func OpenStore(cfg *config.Config, log *slog.Logger) (*suppress.Store, redis.UniversalClient, error) {
+	ro := suppress.ClientOptions{Addrs: cfg.Redis.Addrs, MasterName: cfg.Redis.MasterName}
+	if len(cfg.Redis.Addrs) == 0 {
+		var err error
+		if ro, err = suppress.ParseURL(cfg.Redis.URL); err != nil {
+			return nil, nil, fmt.Errorf("app: redis.url: %w", err)
+		}
+	}
+	if cfg.Redis.Username != "" {
+		ro.Username = cfg.Redis.Username
+	}
+	if cfg.Redis.Password != "" {
+		ro.Password = cfg.Redis.Password.Value()
+	}
+	if cfg.Redis.DB != 0 {
+		ro.DB = cfg.Redis.DB
+	}
+	ro.TLS = ro.TLS || cfg.Redis.TLS
+	if cfg.Redis.TLSCAFile != "" {
+		ro.TLSCAFile = cfg.Redis.TLSCAFile
+	}
+	if cfg.Redis.TLSServerName != "" {
+		ro.TLSServerName = cfg.Redis.TLSServerName
+	}
+	ro.TLSInsecureSkipVerify = ro.TLSInsecureSkipVerify || cfg.Redis.TLSInsecureSkipVerify
+	c, err := suppress.NewClient(ro)
+	if err != nil {
+		return nil, nil, fmt.Errorf("app: redis: %w", err)
+	}
+	policy := suppress.Policy{
+		SoftThreshold: cfg.Policy.SoftThreshold, SoftWindow: cfg.Policy.SoftWindow.D(),
+		SoftExpiry: cfg.Policy.SoftExpiry.D(), ComplaintScope: cfg.Policy.ComplaintScope,
+	}
+	return suppress.New(c, cfg.Redis.Prefix, policy, log), c, nil
+}
