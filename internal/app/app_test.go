@@ -137,16 +137,7 @@ func (s *stack) events(t *testing.T) []publisher.Event {
 }
 
 // waitFor polls cond until it holds or the timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
+var waitFor = testutil.WaitFor
 
 // genBounce is a Postfix DSN for one hard-bouncing recipient.
 func genBounce(tag string, i int) ([]byte, string) {

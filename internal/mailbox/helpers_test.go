@@ -219,17 +219,8 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// waitFor polls cond until it is true or timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+// waitFor polls cond until it holds or the timeout passes.
+var waitFor = testutil.WaitFor
 
 // uidValidity returns the UIDVALIDITY of mailbox.
 func uidValidity(t *testing.T, a testutil.IMAPAccount, mailbox string) uint32 {

@@ -1,16 +1,9 @@
 package testutil
 
 import (
-	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -18,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -56,9 +48,7 @@ type Dovecot struct {
 	conf string
 
 	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{}
-	out  bytes.Buffer
+	proc process
 }
 
 // StartDovecot starts Dovecot (dovecot -F -c <dir>/dovecot.conf) on two
@@ -99,6 +89,8 @@ func StartDovecot(t testing.TB) *Dovecot {
 		t:         t,
 		bin:       bin,
 		conf:      filepath.Join(dir, "dovecot.conf"),
+		// Its own process group, so that Stop can end leftover children.
+		proc: process{name: "dovecot", logFile: filepath.Join(dir, "dovecot.log"), logMax: 4000, grace: 2 * time.Second, group: true},
 	}
 	d.User, d.Password = "bounces", imapRandomHex(t, 12)
 	d.Dial = func() (*imapclient.Client, error) {
@@ -109,7 +101,7 @@ func StartDovecot(t testing.TB) *Dovecot {
 	t.Cleanup(func() {
 		d.Stop()
 		if t.Failed() {
-			t.Logf("dovecot log:\n%s", d.logTail())
+			t.Logf("dovecot log:\n%s", d.proc.logTail())
 		}
 	})
 	return d
@@ -118,12 +110,7 @@ func StartDovecot(t testing.TB) *Dovecot {
 // writeConfig writes the certificate, the passwd file and dovecot.conf.
 func (d *Dovecot) writeConfig(t testing.TB) {
 	t.Helper()
-	certFile, keyFile := dovecotCert(t, d.Dir)
-	pool := x509.NewCertPool()
-	pemBytes, err := os.ReadFile(certFile)
-	if err != nil || !pool.AppendCertsFromPEM(pemBytes) {
-		t.Fatalf("testutil: read back certificate: %v", err)
-	}
+	certFile, keyFile, pool := SelfSignedCert(t, d.Dir, "dovecot")
 	d.CAPool = pool
 
 	passwd := filepath.Join(d.Dir, "passwd")
@@ -233,42 +220,7 @@ func (d *Dovecot) Start() {
 	d.t.Helper()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.cmd != nil {
-		return
-	}
-	d.out.Reset()
-	cmd := exec.Command(d.bin, "-F", "-c", d.conf)
-	cmd.Stdout = &d.out
-	cmd.Stderr = &d.out
-	// Its own process group, so that Stop can end leftover children.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		d.t.Fatalf("testutil: start dovecot: %v", err)
-	}
-	done := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for _, addr := range []string{d.IMAPAddr, d.IMAPSAddr} {
-		for {
-			select {
-			case <-done:
-				d.t.Fatalf("testutil: dovecot exited at start: %s\n%s", d.out.String(), d.logTail())
-			default:
-			}
-			if err := WaitTCP(addr, 100*time.Millisecond); err == nil {
-				break
-			}
-			if time.Now().After(deadline) {
-				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-				<-done
-				d.t.Fatalf("testutil: dovecot not listening on %s after 10s\n%s", addr, d.logTail())
-			}
-		}
-	}
-	d.cmd, d.done = cmd, done
+	d.proc.start(d.t, exec.Command(d.bin, "-F", "-c", d.conf), d.IMAPAddr, d.IMAPSAddr)
 }
 
 // Stop stops Dovecot and waits until it has stopped: SIGTERM to the
@@ -279,78 +231,10 @@ func (d *Dovecot) Start() {
 func (d *Dovecot) Stop() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.cmd == nil {
-		return
-	}
-	pid := d.cmd.Process.Pid
-	_ = d.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-d.done:
-	case <-time.After(2 * time.Second):
-		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		<-d.done
-	}
-	// End whatever is left of the group (children on their way out).
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
-	d.cmd, d.done = nil, nil
+	d.proc.stop()
 }
 
 // TLSConfig returns a client TLS configuration that trusts the server.
 func (d *Dovecot) TLSConfig() *tls.Config {
 	return &tls.Config{RootCAs: d.CAPool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
-}
-
-// logTail returns the end of dovecot.log, for failure messages.
-func (d *Dovecot) logTail() string {
-	b, err := os.ReadFile(filepath.Join(d.Dir, "dovecot.log"))
-	if err != nil {
-		return ""
-	}
-	if len(b) > 4000 {
-		b = b[len(b)-4000:]
-	}
-	return string(b)
-}
-
-// dovecotCert makes a self-signed ECDSA certificate for 127.0.0.1, ::1 and
-// localhost, usable as its own CA, and writes it and its key to dir.
-func dovecotCert(t testing.TB, dir string) (certFile, keyFile string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatalf("testutil: generate key: %v", err)
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
-	if err != nil {
-		t.Fatalf("testutil: serial: %v", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "bounced test dovecot"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatalf("testutil: create certificate: %v", err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatalf("testutil: marshal key: %v", err)
-	}
-	certFile = filepath.Join(dir, "dovecot.crt")
-	keyFile = filepath.Join(dir, "dovecot.key")
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatalf("testutil: %v", err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatalf("testutil: %v", err)
-	}
-	return certFile, keyFile
 }

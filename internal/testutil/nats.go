@@ -1,16 +1,13 @@
 package testutil
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -31,14 +28,12 @@ type NATSServer struct {
 	// binary also writes its log there, to nats.log.
 	Dir string
 
-	t       testing.TB
-	port    int
-	bin     string // "" for an embedded server
-	logFile string
+	t    testing.TB
+	port int
+	bin  string // "" for an embedded server
 
 	mu       sync.Mutex
-	cmd      *exec.Cmd
-	done     chan struct{}
+	proc     process // the binary's
 	embedded *natsembed.Server
 }
 
@@ -51,7 +46,7 @@ func StartNATS(t testing.TB) *NATSServer {
 	bin := RequireBinary(t, "nats-server", "nats-server")
 	s := newNATSServer(t)
 	s.bin = bin
-	s.logFile = filepath.Join(s.Dir, "nats.log")
+	s.proc = process{name: "nats-server", logFile: filepath.Join(s.Dir, "nats.log"), logMax: 2000, grace: 5 * time.Second}
 	s.Start()
 	t.Cleanup(s.Stop)
 	return s
@@ -83,7 +78,7 @@ func (s *NATSServer) Start() {
 	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil || s.embedded != nil {
+	if s.proc.running() || s.embedded != nil {
 		return
 	}
 	if s.bin == "" {
@@ -96,35 +91,8 @@ func (s *NATSServer) Start() {
 		s.embedded = srv
 		return
 	}
-	var out bytes.Buffer
-	cmd := exec.Command(s.bin, "-js", "-sd", s.Dir, "-a", "127.0.0.1", "-p", strconv.Itoa(s.port), "-l", s.logFile)
-	cmd.Stdout = &out
-	cmd.Stderr = &out
-	if err := cmd.Start(); err != nil {
-		s.t.Fatalf("testutil: start nats-server: %v", err)
-	}
-	done := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		select {
-		case <-done:
-			s.t.Fatalf("testutil: nats-server exited at start: %s\n%s", out.String(), s.logTail())
-		default:
-		}
-		if err := WaitTCP(s.Addr, 100*time.Millisecond); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			<-done
-			s.t.Fatalf("testutil: nats-server not listening on %s after 10s\n%s", s.Addr, s.logTail())
-		}
-	}
-	s.cmd, s.done = cmd, done
+	cmd := exec.Command(s.bin, "-js", "-sd", s.Dir, "-a", "127.0.0.1", "-p", strconv.Itoa(s.port), "-l", s.proc.logFile)
+	s.proc.start(s.t, cmd, s.Addr)
 }
 
 // Stop stops the server (for the binary: SIGTERM, then SIGKILL after 5
@@ -138,27 +106,5 @@ func (s *NATSServer) Stop() {
 		s.embedded = nil
 		return
 	}
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(5 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-	s.cmd, s.done = nil, nil
-}
-
-// logTail returns the end of the binary's log file, for failure messages.
-func (s *NATSServer) logTail() string {
-	b, err := os.ReadFile(s.logFile)
-	if err != nil {
-		return ""
-	}
-	if len(b) > 2000 {
-		b = b[len(b)-2000:]
-	}
-	return string(b)
+	s.proc.stop()
 }

@@ -1,21 +1,12 @@
 package testutil
 
 import (
-	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -56,8 +47,7 @@ type RedisServer struct {
 	args []string
 
 	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{}
+	proc process
 }
 
 // StartRedis starts a redis-server on a free loopback port that keeps no
@@ -87,6 +77,7 @@ func StartRedisWith(t testing.TB, o RedisOptions) *RedisServer {
 		Dir:  dir,
 		t:    t,
 		bin:  bin,
+		proc: process{name: "redis-server", logFile: filepath.Join(dir, "redis.log"), logMax: 2000, grace: 5 * time.Second},
 	}
 	args := []string{
 		"--bind", "127.0.0.1",
@@ -101,7 +92,8 @@ func StartRedisWith(t testing.TB, o RedisOptions) *RedisServer {
 		args = append(args, "--appendonly", "no")
 	}
 	if o.TLS {
-		certFile, keyFile := s.writeCert(t)
+		certFile, keyFile, pool := SelfSignedCert(t, dir, "redis")
+		s.CAFile, s.CAPool = certFile, pool
 		args = append(args,
 			"--port", "0",
 			"--tls-port", strconv.Itoa(port),
@@ -126,39 +118,9 @@ func (s *RedisServer) Start() {
 	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil {
-		return
-	}
-	var stderr bytes.Buffer
 	cmd := exec.Command(s.bin, s.args...)
 	cmd.Dir = s.Dir
-	cmd.Stdout = &stderr
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		s.t.Fatalf("testutil: start redis-server: %v", err)
-	}
-	done := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(done)
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		select {
-		case <-done:
-			s.t.Fatalf("testutil: redis-server exited at start: %s\n%s", stderr.String(), s.logTail())
-		default:
-		}
-		if err := WaitTCP(s.Addr, 100*time.Millisecond); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			<-done
-			s.t.Fatalf("testutil: redis-server not listening on %s after 10s\n%s", s.Addr, s.logTail())
-		}
-	}
-	s.cmd, s.done = cmd, done
+	s.proc.start(s.t, cmd, s.Addr)
 }
 
 // Stop stops the server (SIGTERM, then SIGKILL after 5 seconds) and waits
@@ -166,79 +128,5 @@ func (s *RedisServer) Start() {
 func (s *RedisServer) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.done:
-	case <-time.After(5 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-	}
-	s.cmd, s.done = nil, nil
-}
-
-// logTail returns the end of the server's log file, for failure messages.
-func (s *RedisServer) logTail() string {
-	b, err := os.ReadFile(filepath.Join(s.Dir, "redis.log"))
-	if err != nil {
-		return ""
-	}
-	if len(b) > 2000 {
-		b = b[len(b)-2000:]
-	}
-	return string(b)
-}
-
-// writeCert makes a self-signed ECDSA certificate for 127.0.0.1 and
-// localhost, usable as its own CA, writes it and its key to s.Dir, and sets
-// s.CAPool and s.CAFile.
-func (s *RedisServer) writeCert(t testing.TB) (certFile, keyFile string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatalf("testutil: generate key: %v", err)
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
-	if err != nil {
-		t.Fatalf("testutil: serial: %v", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "bounced test redis"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatalf("testutil: create certificate: %v", err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatalf("testutil: parse certificate: %v", err)
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatalf("testutil: marshal key: %v", err)
-	}
-	certFile = filepath.Join(s.Dir, "redis.crt")
-	keyFile = filepath.Join(s.Dir, "redis.key")
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
-		t.Fatalf("testutil: %v", err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatalf("testutil: %v", err)
-	}
-	s.CAFile = certFile
-	s.CAPool = x509.NewCertPool()
-	s.CAPool.AddCert(cert)
-	return certFile, keyFile
+	s.proc.stop()
 }

@@ -64,3 +64,21 @@ func WaitTCP(addr string, timeout time.Duration) error {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// WaitFor calls cond until it returns true, and fails the test when it has
+// not after timeout; what names the awaited state in the failure message.
+// It polls every 10ms at first, backing off to every 100ms, so that a
+// condition that is quick to come is seen at once and an expensive one
+// (an IMAP login, say) is not run too often while a slow one comes.
+func WaitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	interval := 10 * time.Millisecond
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		time.Sleep(interval)
+		interval = min(2*interval, 100*time.Millisecond)
+	}
+}
