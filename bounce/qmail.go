@@ -137,6 +137,11 @@ func qmailDetail(r *Recipient, ls []string) {
 			}
 		}
 		if skip {
+			// qmail gave up by time: the failure below is the last
+			// one it met before the message expired in its queue.
+			if strings.Contains(lt, "in the queue too long") && r.ReasonHint == "" {
+				r.ReasonHint = "expired"
+			}
 			inReply = false
 			continue
 		}

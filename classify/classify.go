@@ -94,16 +94,18 @@ func Classify(in Input) Verdict {
 	if r, why := firstMatch(weakTextRules, &f); r != nil {
 		return decideAdjusted(&f, r.Reason, "weak:"+string(r.Reason)+"/"+why, r.Hard)
 	}
-	// Classes of status codes, reply codes, the action.
+	// A delay notice whose status names only a class (4.4.0, 4.0.0): the
+	// message is still queued and will expire if nothing changes.
+	if action == "delayed" {
+		return decide(&f, Expired, "action:delayed", nil)
+	}
+	// Classes of status codes, reply codes.
 	if r, _ := firstMatch(fallbackRules, &f); r != nil {
 		rule := "status:" + f.status
 		if len(r.Status) == 0 {
 			rule = "code:" + f.code
 		}
 		return decide(&f, r.Reason, rule, r.Hard)
-	}
-	if action == "delayed" {
-		return decide(&f, Expired, "action:delayed", nil)
 	}
 	if f.text != "" {
 		// The server said something no rule understands: the failure
@@ -123,6 +125,7 @@ func newFacts(in Input, action string) facts {
 		action:  action,
 		remote:  strings.ToLower(strings.Trim(strings.TrimSpace(in.RemoteMTA), "[].")),
 		domain:  domainOf(in.Recipient),
+		hint:    in.Hint,
 	}
 	if statusLen(f.status) != len(f.status) {
 		f.status = findStatus(f.status)
@@ -245,8 +248,17 @@ func normaliseCommand(c string) string {
 //   - a recipient refused as unknown only after DATA (the address was
 //     accepted at RCPT), or under a mailbox-status code (X.2.0, X.2.1: the
 //     mailbox exists but does not accept), is a filter's refusal, as the
-//     Japanese carriers and content filters answer: filtered. A specific
-//     X.1.x code or a refusal at RCPT keeps user_unknown.
+//     Japanese carriers and content filters answer: filtered;
+//   - so is one in a delivery report (Action set) that proves neither the
+//     stage nor the address: no SMTP command, no status beyond its class
+//     (X.0.0 or none) and no decoder hint. Such replies come from content
+//     filtering gateways and relays (McAfee, SurfControl, MXLogic...) that
+//     answer "unknown user" for whatever their policy refuses; Sisimai
+//     reads them the same way.
+//
+// A specific X.1.x code, a refusal at RCPT, or a decoder's user_unknown
+// hint keeps user_unknown. A bare SMTP reply from a send log (no Action)
+// is taken at face value: a client logs the reply to its own RCPT.
 func decideAdjusted(f *facts, r Reason, rule string, hard *bool) Verdict {
 	if r == UserUnknown || r == HostUnknown {
 		switch {
@@ -258,10 +270,12 @@ func decideAdjusted(f *facts, r Reason, rule string, hard *bool) Verdict {
 	}
 	if r == UserUnknown && f.command != "RCPT" && !statusMatch(f.status, "x.1.") {
 		switch {
-		case f.command == "DATA":
-			return decide(f, Filtered, rule+"+command:DATA", nil)
 		case statusMatch(f.status, "x.2.0") || statusMatch(f.status, "x.2.1"):
 			return decide(f, Filtered, rule+"+status:"+f.status, nil)
+		case f.command == "DATA":
+			return decide(f, Filtered, rule+"+command:DATA", nil)
+		case f.command == "" && f.action != "" && f.hint != UserUnknown && (f.status == "" || genericStatus(f.status)):
+			return decide(f, Filtered, rule+"+stage:unknown", nil)
 		}
 	}
 	return decide(f, r, rule, hard)
@@ -297,13 +311,18 @@ func verdict(r Reason, rule string) Verdict {
 // reasons a decoder's hint may substitute for it: the decoder has read
 // the report's own structured cause (a PowerMTA bounce category, an ESP's
 // bounce subtype, a gateway's verdict), which does not contradict the
-// text but says more. A hint outside this list loses to the text.
+// text but says more. A report saying that its MTA gave up by time
+// (hint expired: qmail's "in the queue too long", a delivery-time
+// notice) outweighs the transient network or system error it met on
+// the way: the retries are over. A hint outside this list loses to the
+// text.
 var hintRefinements = map[Reason][]Reason{
 	UserUnknown:  {Filtered, Suspended, HasMoved},
 	Blocked:      {BadReputation, RequirePTR, SpamDetected, RateLimited, TooManyConnections, PolicyViolation},
 	Rejected:     {Blocked, PolicyViolation, SpamDetected, AuthFailure, SecurityError},
 	SpamDetected: {VirusDetected, PolicyViolation, ContentError},
-	SystemError:  {MailerError, SystemFull},
+	SystemError:  {MailerError, SystemFull, Expired},
+	NetworkError: {Expired},
 	Expired:      {NetworkError, HostUnknown, NotAccept},
 }
 

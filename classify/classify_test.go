@@ -37,9 +37,16 @@ func runCases(t *testing.T, cases []classifyCase) {
 	}
 }
 
-// smtp builds a send-log input: status, reply code and text.
+// smtp builds a send-log input: status, reply code and text, as an SMTP
+// client logs the reply it got.
 func smtp(status, code, text string) Input {
-	return Input{Status: status, ReplyCode: code, Diagnostic: text, Action: "failed"}
+	return Input{Status: status, ReplyCode: code, Diagnostic: text}
+}
+
+// dsn builds a recipient of a delivery report (Action: failed) with its
+// status, reply code, SMTP command (maybe empty) and text.
+func dsn(status, code, command, text string) Input {
+	return Input{Status: status, ReplyCode: code, Command: command, Diagnostic: text, Action: "failed"}
 }
 
 func TestClassify_english(t *testing.T) {
@@ -109,10 +116,50 @@ func TestClassify_english(t *testing.T) {
 		{"pipe command", smtp("5.3.0", "", "Command died with status 1: \"/usr/local/bin/filter\""), MailerError, nil},
 		{"syntax error", smtp("5.5.2", "500", "500 5.5.2 Syntax error, command unrecognized"), SyntaxError, nil},
 		{"bad sequence", smtp("5.5.1", "503", "503 5.5.1 Bad sequence of commands"), SyntaxError, nil},
+		{"not configured to relay", smtp("5.7.1", "550", "550 5.7.1 This server is not configured to relay mail for example.org"), NoRelaying, nil},
+		{"protocol violation", smtp("", "554", "554 SMTP protocol violation, closing connection"), PolicyViolation, nil},
 		{"greeting refused", smtp("", "421", "host mx.example.com[192.0.2.1] refused to talk to me: 421 Service not available, closing transmission channel"), Blocked, nil},
 		{"helo rejected", smtp("5.0.0", "501", "Connected to 192.0.2.112 but my name was rejected. Remote host said: 501 5.0.0 Invalid domain name"), Blocked, nil},
 		{"refused at mail from", Input{Status: "5.1.0", ReplyCode: "553", Command: "MAIL", Diagnostic: "553 5.1.0 neko.example.com does not exist"}, Rejected, nil},
 		{"unknown text is on hold", smtp("4.0.0", "450", "450 4.0.0 Temporary failure"), OnHold, nil},
+	})
+}
+
+// TestClassify_stage covers the SMTP stage and the report's evidence:
+// what a "user unknown" (or "access denied") means depends on when and
+// how it was said.
+func TestClassify_stage(t *testing.T) {
+	runCases(t, []classifyCase{
+		{"gateway unknown user, no stage", dsn("5.0.0", "550", "", "550 Unknown user postmaster-test@example.net"), Filtered, nil},
+		{"gateway no such user, no codes", dsn("", "", "", "No such user: kuro@example.org"), Filtered, nil},
+		{"gateway japanese, no stage", dsn("", "", "", "宛先のユーザは存在しません"), Filtered, nil},
+		{"report at rcpt keeps user unknown", dsn("5.0.0", "550", "RCPT", "550 <kuro@example.org>... No such user"), UserUnknown, nil},
+		{"report with 5.1.1 keeps user unknown", dsn("5.1.1", "550", "", "550 5.1.1 <kuro@example.org>... User unknown"), UserUnknown, nil},
+		{"report with decoder hint keeps user unknown", Input{Status: "5.0.0", Action: "failed", Diagnostic: "Unknown recipient", Hint: UserUnknown}, UserUnknown, nil},
+		{"send log takes the reply at face value", smtp("", "550", "550 Unknown user postmaster-test@example.net"), UserUnknown, nil},
+		{"unknown after data", dsn("5.0.0", "550", "DATA", "550 Unknown user"), Filtered, nil},
+		{"mailbox status 5.2.1 without command", dsn("5.2.1", "550", "", "550 5.2.1 <kuro@example.org>... User unknown"), Filtered, nil},
+		{"unknown at mail from is the sender", dsn("5.1.0", "553", "MAIL", "553 5.1.0 <s@example.com>... User unknown"), Rejected, nil},
+		{"access denied at rcpt", dsn("5.7.1", "550", "RCPT", "550 5.7.1 <kuro@example.org>... Access denied"), SecurityError, nil},
+		{"access denied at ehlo", dsn("5.7.1", "550", "HELO", "550 5.7.1 Access denied"), SecurityError, nil},
+		{"access denied, no stage", dsn("5.7.1", "550", "", "550 5.7.1 <bounce-123@mail.example.com>... Access denied"), SecurityError, nil},
+		{"access denied at mail from", dsn("5.7.1", "550", "MAIL", "550 5.7.1 <s@example.com>... Access denied"), Rejected, nil},
+		{"generic access denied at connect stays blocked", dsn("5.0.0", "550", "CONN", "550 Access denied - go away"), Blocked, nil},
+	})
+}
+
+// TestClassify_expiry covers giving up by time against the network or
+// system error met on the way.
+func TestClassify_expiry(t *testing.T) {
+	runCases(t, []classifyCase{
+		{"connection refused after the queue lifetime", dsn("4.4.7", "", "", "Deferred: Connection refused by mail.example.net."), Expired, nil},
+		{"timed out after the queue lifetime", dsn("4.4.7", "", "", "Deferred: Connection timed out with mx.example.org."), Expired, nil},
+		{"connection refused, still retrying", dsn("4.4.1", "", "", "connect to mx.example.org[192.0.2.9]:25: Connection refused"), NetworkError, nil},
+		{"hint expired over network text", Input{Status: "4.4.1", Action: "failed", Diagnostic: "Sorry, I couldn't establish a connection to the remote host. (#4.4.1)", Hint: Expired}, Expired, nil},
+		{"hint expired over system text", Input{Status: "4.3.0", Action: "failed", Diagnostic: "Resources temporarily unavailable, try again later (#4.3.0)", Hint: Expired}, Expired, nil},
+		{"hint expired loses to a refusal", Input{Status: "5.7.1", Action: "failed", Command: "MAIL", Diagnostic: "553 5.7.1 Sender address rejected: not permitted", Hint: Expired}, Rejected, nil},
+		{"delay notice with a network class", Input{Action: "delayed", Status: "4.4.0"}, Expired, nil},
+		{"delay notice with mailbox full", Input{Action: "delayed", Status: "4.2.2", Diagnostic: "452 4.2.2 Mailbox full"}, MailboxFull, nil},
 	})
 }
 
@@ -194,6 +241,11 @@ func TestClassify_providers(t *testing.T) {
 		{"google low reputation", Input{Status: "5.7.1", ReplyCode: "550", RemoteMTA: "aspmx.l.google.com", Diagnostic: "550-5.7.1 Our system has detected that this message is likely suspicious due to the very low reputation of the sending IP address. To best protect our users from spam, the message has been blocked."}, BadReputation, nil},
 		{"google unsolicited", Input{Status: "5.7.1", ReplyCode: "550", RemoteMTA: "aspmx.l.google.com", Diagnostic: "550-5.7.1 Our system has detected that this message is likely unsolicited mail."}, SpamDetected, nil},
 		{"apple dmarc", Input{Status: "5.7.1", ReplyCode: "554", RemoteMTA: "mx01.mail.icloud.com", Diagnostic: "554 5.7.1 Your message was rejected due to example.org's DMARC policy."}, AuthFailure, nil},
+		{"docomo unknown user after data, generic status", Input{Status: "5.0.0", ReplyCode: "550", Command: "DATA", RemoteMTA: "mfsmax.docomo.ne.jp", Diagnostic: "550 Unknown user y@docomo.ne.jp"}, Rejected, nil},
+		{"au notice says account disabled", Input{Status: "5.0.0", Action: "failed", Recipient: "x@ezweb.ne.jp", Diagnostic: "The user(s) account is disabled. 550 user unknown"}, Suspended, nil},
+		{"microsoft all recipients refused at data", Input{Status: "5.4.1", ReplyCode: "550", Command: "DATA", RemoteMTA: "example-org.mail.protection.outlook.com", Diagnostic: "550 5.4.1 All recipient addresses rejected : Access denied. AS(201806271)"}, Rejected, nil},
+		{"google address not found notice", dsn("5.0.0", "", "", "Your message wasn't delivered to x@example.net because the address couldn't be found. Check for typos or unnecessary spaces and try again."), UserUnknown, nil},
+		{"orange spam code", Input{Status: "5.2.0", ReplyCode: "550", RemoteMTA: "smtp-in.orange.fr", Diagnostic: "550 5.2.0 Message refuse. Message refused. OFR_506 [506]"}, SpamDetected, nil},
 		{"orange ip blocked", Input{ReplyCode: "550", RemoteMTA: "smtp-in.orange.fr", Diagnostic: "550 mwinf5c04 ME Adresse IP source bloquee pour incident de spam. Client host blocked for spamming issues. OFR006_102"}, Blocked, nil},
 		{"laposte account blocked", Input{Status: "5.5.0", ReplyCode: "550", RemoteMTA: "smtpz4.laposte.net", Diagnostic: "550 5.5.0 Le compte du destinataire est bloque. The recipient account is blocked. LPN007_426"}, Suspended, nil},
 		{"godaddy from invalid", Input{Status: "5.2.0", ReplyCode: "550", RemoteMTA: "smtp.secureserver.net", Diagnostic: "550 5.2.0 <x@example.com> From: Domain is invalid. Please provide a valid From: IB506"}, Rejected, nil},

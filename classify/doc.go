@@ -25,13 +25,15 @@
 //     wordings and codes that mean something specific coming from it;
 //  3. textRules (text_rules.go): wordings of real servers, most specific
 //     first; a "user unknown" wording is refined by the SMTP command and
-//     the status (refused after DATA: filtered; at MAIL: rejected; at
-//     connection or HELO: blocked);
+//     the status (refused after DATA, under X.2.0/X.2.1, or in a report
+//     that proves neither stage nor address: filtered; at MAIL: rejected;
+//     at connection or HELO: blocked);
 //  4. the decoder's hint;
 //  5. statusRules: specific enhanced status codes;
 //  6. weakTextRules: generic words ("denied", "rejected", "policy");
-//  7. fallbackRules: status classes and reply codes; then a delayed action
-//     means expired, an unexplained text on_hold, nothing undefined.
+//  7. a delayed action means expired; then fallbackRules: status classes
+//     and reply codes; then an unexplained text is on_hold, nothing
+//     undefined.
 //
 // Hard follows the contract, except that a host_unknown or not_accept the
 // server called temporary (4.x.x, 4xx) is soft, and a Rule may set Hard

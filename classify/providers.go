@@ -75,7 +75,7 @@ var providers = compileProviders([]Provider{
 	{
 		Name:  "google",
 		Hosts: []string{"google.com", "googlemail.com", "gmail.com", "1e100.net"},
-		Signs: []string{"|gsmtp|", "support.google.com/mail"},
+		Signs: []string{"|gsmtp|", "support.google.com/mail", "because the address couldn't be found. check for typos"},
 		Rules: []Rule{
 			{Reason: RateLimited, Text: []string{"receiving mail at a rate that prevents", "receiving mail too quickly", "rate of incoming mail", "?p=receivingrate", "has exceeded the daily", "too many messages to this user", "unusual rate of", "rate that prevents additional messages"}},
 			{Reason: AuthFailure, Status: []string{"x.7.26", "x.7.27", "x.7.30"}},
@@ -102,6 +102,11 @@ var providers = compileProviders([]Provider{
 			{Reason: BadReputation, Status: []string{"x.7.650", "x.7.651", "x.7.652"}},
 			{Reason: AuthFailure, Status: []string{"x.7.509", "x.7.510", "x.7.515", "x.7.23", "x.7.26"}},
 			{Reason: Rejected, Status: []string{"x.7.750", "x.7.705", "x.7.703"}},
+			// Exchange Online refuses DATA with "All recipient addresses
+			// rejected : Access denied" when the tenant refuses the whole
+			// transaction from this sender (each recipient refused at RCPT
+			// reads "Recipient address rejected: Access denied").
+			{Reason: Rejected, Text: []string{"all recipient addresses rejected"}},
 			{Reason: RateLimited, Status: []string{"x.7.700"}},
 			{Reason: UserUnknown, Text: []string{"recipientnotfound", "recipient not found", "recipient address rejected: access denied", "mailbox unavailable", "|mailbox not found|", "requested action not taken: mailbox unavailable"}},
 			{Reason: Blocked, Text: []string{"on our block list", "banned sending ip", "weren't sent", "were not sent", "ip address is on", "blocked using", "(s3140)", "(s3150)", "sc-001", "sc-002", "sc-003", "sc-004", "dy-001", "dy-002", "ou-001", "ou-002", "(as1"}},
@@ -167,6 +172,8 @@ var providers = compileProviders([]Provider{
 			{Reason: UserUnknown, Text: []string{"adresse destinataire invalide", "destinataire inconnu", "invalid recipient", "utilisateur inconnu", "user unknown", "mailbox not found"}, Command: []string{"", "RCPT"}},
 			{Reason: Suspended, Text: []string{"compte du destinataire est bloque", "recipient account is blocked", "compte bloque"}},
 			{Reason: MailboxFull, Text: []string{"boite du destinataire pleine", "mailbox full", "quota"}},
+			// Orange's OFR_506: the message was refused as spam.
+			{Reason: SpamDetected, Text: []string{"|ofr_506|", "|ofr506|"}},
 			{Reason: Blocked, Text: []string{"adresse ip source bloquee", "client host blocked", "ip source bloquee", "|ofr006_", "|ofr004_"}},
 			{Reason: Blocked, Text: []string{"service refuse", "service refused"}, Code: []string{"5xx"}},
 			{Reason: SystemError, Text: []string{"service refuse", "service refused"}},
@@ -178,6 +185,9 @@ var providers = compileProviders([]Provider{
 		Name:  "kddi",
 		Hosts: []string{"ezweb.ne.jp", "au.com", "auone-net.jp", "biz.ezweb.ne.jp"},
 		Rules: []Rule{
+			// au's own notice says a disabled account in words ("The
+			// user(s) account is disabled.") above the SMTP reply.
+			{Reason: Suspended, Text: []string{"account is disabled"}},
 			// au answers "550 <addr>: User unknown" to RCPT for an unknown
 			// mailbox, and "550 : User unknown", with no address, after
 			// DATA when the recipient's own filter refuses the sender.
@@ -195,9 +205,14 @@ var providers = compileProviders([]Provider{
 			{Reason: MailboxFull, Text: []string{"too much mail data"}},
 			{Reason: SyntaxError, Text: []string{"bad sequence of commands", "command parameter not implemented"}},
 			// docomo refuses after DATA with "Unknown user" when the
-			// recipient's designated-reception filter refuses the sender.
+			// recipient's designated-reception settings refuse the
+			// sender's address or domain: the sender is rejected. Under a
+			// mailbox-status code (X.2.x, the sending MTA's reading) or
+			// with no command it is the recipient's filter.
 			{Reason: UserUnknown, Text: []string{"unknown user", "user unknown"}, Command: []string{"RCPT"}},
 			{Reason: UserUnknown, Text: []string{"unknown user", "user unknown"}, Status: []string{"x.1.1"}},
+			{Reason: Filtered, Text: []string{"unknown user", "user unknown"}, Status: []string{"x.2."}},
+			{Reason: Rejected, Text: []string{"unknown user", "user unknown"}, Command: []string{"DATA"}},
 			{Reason: Filtered, Text: []string{"unknown user", "user unknown"}},
 		},
 	},

@@ -73,6 +73,7 @@ type facts struct {
 	action  string
 	remote  string // lower-case host of the remote MTA
 	domain  string // recipient's domain, lower case
+	hint    Reason // the decoder's hint, possibly empty
 }
 
 // match returns whether r holds for f and, if so, a short description of

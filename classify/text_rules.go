@@ -15,7 +15,7 @@ var textRules = compileRules([]Rule{
 
 	// Sender refused by address verification or by an ESP's own account
 	// checks: these sentences name the sender, not the recipient.
-	{Reason: NoRelaying, Text: []string{"email address is not verified", "identities failed the check", "relay access denied", "relaying denied", "relay denied", "relay not permitted", "relaying not permitted", "not permitted to relay", "relay prohibited", "relaying prohibited", "unable to relay", "not allowed to relay", "relaying not allowed", "relaying is not allowed", "relaying mail to * is not allowed", "we do not relay", "no relaying", "relay not allowed", "relaying disallowed", "relay access is denied", "isn't in my list of allowed rcpthosts", "is not in my list of allowed rcpthosts", "not in my list of allowed rcpthosts", "not a gateway", "you are not allowed to relay", "closed relay", "mail relay denied", "insecure mail relay", "中継を拒否", "リレーを拒否"}},
+	{Reason: NoRelaying, Text: []string{"email address is not verified", "identities failed the check", "relay access denied", "relaying denied", "relay denied", "relay not permitted", "relaying not permitted", "not permitted to relay", "relay prohibited", "relaying prohibited", "unable to relay", "not allowed to relay", "relaying not allowed", "relaying is not allowed", "relaying mail to * is not allowed", "we do not relay", "no relaying", "relay not allowed", "relaying disallowed", "relay access is denied", "not configured to relay", "isn't in my list of allowed rcpthosts", "is not in my list of allowed rcpthosts", "not in my list of allowed rcpthosts", "not a gateway", "you are not allowed to relay", "closed relay", "mail relay denied", "insecure mail relay", "中継を拒否", "リレーを拒否"}},
 	{Reason: Suppressed, Text: []string{"suppression list", "has suppressed sending", "recent history of bouncing", "address is suppressed", "on the suppressed list", "is suppressed"}},
 
 	// Too many connections, rate limits, reputation: before "blocked",
@@ -39,12 +39,17 @@ var textRules = compileRules([]Rule{
 
 	// Content: viruses first (their notices often say "spam or virus").
 	{Reason: VirusDetected, Text: []string{"virus", "|malware|", "infected", "trojan", "ウイルス", "ウィルス"}, Not: []string{"virus or spam content"}},
-	{Reason: PolicyViolation, Text: []string{"content presents a potential security issue", "for policy reasons", "denied by policy", "blocked by policy", "rejected by policy", "rejected by organization policy", "organizational settings", "organization policy", "local policy", "policy violation", "violates our", "violation of our", "against our policy", "against policy", "prohibited attachment", "illegal attachment", "attachment is not allowed", "attachments are not allowed", "attachment type", "file type is not allowed", "not accepting mail with attachments", "containing images or other attachments", "header error", "mass mailer", "message given low priority", "email rejected due to security policies", "policy rejection", "policy restriction", "ポリシー"}},
+	{Reason: PolicyViolation, Text: []string{"content presents a potential security issue", "for policy reasons", "denied by policy", "blocked by policy", "rejected by policy", "rejected by organization policy", "organizational settings", "organization policy", "local policy", "policy violation", "violates our", "violation of our", "against our policy", "against policy", "prohibited attachment", "illegal attachment", "attachment is not allowed", "attachments are not allowed", "attachment type", "file type is not allowed", "not accepting mail with attachments", "containing images or other attachments", "header error", "mass mailer", "message given low priority", "email rejected due to security policies", "policy rejection", "policy restriction", "protocol violation", "ポリシー"}},
 	{Reason: ContentError, Text: []string{"improper use of 8-bit data", "8-bit data in message header", "8bit data", "invalid mime", "mime headers", "mime complexity", "improperly-formatted binary content", "unnecessary base64 encoding", "message header size, or recipient list, exceeds", "too many received", "headers too large", "header too large", "message header size exceeds", "content error", "malformed message", "media type not supported", "charset", "encoding error"}},
 	{Reason: SpamDetected, Text: []string{"blacklisted url", "url in message", "uribl", "surbl", "|ube|", "unsolicited", "bulk mail", "bulk e-mail", "bulk email", "junk mail", "spam score", "scored too high", "message content rejected", "content filter", "spam filter", "spamassassin", "looks like spam", "considered spam", "detected as spam", "classified as spam", "flagged as spam", "rejected as spam", "identified as spam", "marked as spam", "appears to be spam", "seems to be spam", "|is spam|", "|as spam|", "spam message", "spam content", "spam detected", "suspected spam", "probable spam", "likely spam", "spam not accepted", "not accept spam", "mail content denied", "迷惑メール", "スパム"}},
 
 	// The recipient's own filter refused this sender or this message.
 	{Reason: Filtered, Text: []string{"rejected by recipients", "rejected by recipient", "recipient has blocked", "recipient rejected your message", "refused by recipient", "recipient's filter", "recipient filter", "filtered by recipient", "blocked by recipient", "blocked by the recipient", "recipient's preferences", "recipient preferences", "user has blocked", "受信拒否", "指定受信"}},
+
+	// A status saying the delivery time expired (X.4.7) names the cause:
+	// the network wording ("connection refused by [192.0.2.1]", "timed
+	// out") says why the message could not be delivered within it.
+	{Reason: Expired, Status: []string{"x.4.7"}, Text: []string{"connect", "unreachable", "no route", "timed out", "timeout", "dns", "network", "not reachable"}},
 
 	// Wordings that name the client's IP address, and directory lookups
 	// whose words ("listed", "blocked") mean something else.
@@ -77,12 +82,15 @@ var textRules = compileRules([]Rule{
 	{Reason: NetworkError, Text: []string{"nxdomain", "domain name not found", "dns error", "dns lookup", "name service error", "host not found", "domain not found"}, Code: []string{"4xx"}},
 	{Reason: HostUnknown, Text: hostUnknownWords, Not: []string{"not found, try again", "temporar", "servfail", "dns error"}},
 
-	// Time and the network. A status saying the delivery time expired
-	// (X.4.7) names the cause: the network wording says why it could not
-	// be delivered within it.
-	{Reason: Expired, Status: []string{"x.4.7"}, Text: []string{"connect", "unreachable", "no route", "timed out", "timeout", "dns", "network", "not reachable"}},
+	// Time and the network.
 	{Reason: Expired, Text: []string{"retry timeout exceeded", "queue too long", "in the queue too long", "delivery time expired", "delivery expired", "message expired", "expired after", "has expired", "could not be delivered for more than", "not delivered for more than", "not been delivered within", "was not delivered within", "within the allowed queue period", "giving up on", "retry time not reached for any host after a long failure period", "have been failing for a long time", "unable to deliver message after multiple retries", "maximum time in queue", "message timeout", "time limit exceeded", "delivery attempts will continue", "has been delayed", "it has not been collected after", "connection timed out", "connection timeout", "timed out", "server did not respond", "did not accept our requests to connect", "could not find a gateway for", "配信期限", "有効期限"}},
 	{Reason: NetworkError, Text: []string{"no route to host", "network is unreachable", "host is unreachable", "host unreachable", "host not reachable", "destination unreachable", "lost connection", "connection reset", "connection refused", "connection closed", "connection dropped", "could not connect", "couldn't connect", "unable to connect", "can't connect", "failed to connect", "wasn't able to establish", "was not able to establish", "network error", "name service error", "host not found, try again", "host name lookup failure", "temporary failure in name resolution", "dns error", "dns lookup", "dns failure", "dns problem", "dns query", "name server", "nameserver", "servfail", "hop count exceeded", "maximum hop count", "too many hops", "routing loop", "mail loop", "mail forwarding loop", "forwarding loop", "message looping", "loop detected", "unable to resolve", "could not resolve", "unrouteable mail domain", "接続できません", "接続に失敗"}},
+
+	// Sendmail's access database (and servers modelled on it) answers a
+	// bare "5.7.1 ... Access denied": a security policy refused the
+	// session, whatever the command (at MAIL it names the sender:
+	// rejected, below).
+	{Reason: SecurityError, Text: []string{"access denied"}, Status: []string{"x.7.1"}, Command: []string{"", "RCPT", "DATA", "CONN", "HELO"}},
 
 	// The mail was refused at connection or greeting time, for no reason
 	// given above: it can only be about the client host.
