@@ -27,6 +27,9 @@ type Input struct {
 	Hint Reason
 	// FeedbackType marks an ARF complaint when not empty.
 	FeedbackType string
+	// DiagnosticType is the RFC 3464 diagnostic-type of Diagnostic (smtp,
+	// x-unix, x-local, ...), when the report gives one.
+	DiagnosticType string
 }
 
 // Verdict is the classifier's answer.
@@ -85,6 +88,12 @@ func Classify(in Input) Verdict {
 	// What the decoder read from the report.
 	if in.Hint.Valid() && in.Hint != Undefined {
 		return decide(&f, in.Hint, "hint:"+string(in.Hint), nil)
+	}
+	// RFC 3464 section 2.3.6: a diagnostic of type x-unix comes from a
+	// local delivery program (procmail, maildrop, a pipe), not from a
+	// remote server: its failure is the mailer's.
+	if dt := strings.ToLower(strings.TrimSpace(in.DiagnosticType)); dt == "x-unix" || dt == "x-local" {
+		return decide(&f, MailerError, "diagnostic-type:"+dt, nil)
 	}
 	// The enhanced status code.
 	if r, _ := firstMatch(statusRules, &f); r != nil {

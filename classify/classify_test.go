@@ -136,6 +136,8 @@ func TestClassify_stage(t *testing.T) {
 		{"report at rcpt keeps user unknown", dsn("5.0.0", "550", "RCPT", "550 <kuro@example.org>... No such user"), UserUnknown, nil},
 		{"report with 5.1.1 keeps user unknown", dsn("5.1.1", "550", "", "550 5.1.1 <kuro@example.org>... User unknown"), UserUnknown, nil},
 		{"report with decoder hint keeps user unknown", Input{Status: "5.0.0", Action: "failed", Diagnostic: "Unknown recipient", Hint: UserUnknown}, UserUnknown, nil},
+		{"local delivery program failed (x-unix)", Input{Status: "4.3.0", Action: "failed", DiagnosticType: "x-unix", Diagnostic: "temporary failure"}, MailerError, nil},
+		{"smtp diagnostic type keeps the status", Input{Status: "4.3.0", Action: "failed", DiagnosticType: "smtp", Diagnostic: "temporary failure"}, SystemError, nil},
 		{"send log takes the reply at face value", smtp("", "550", "550 Unknown user postmaster-test@example.net"), UserUnknown, nil},
 		{"unknown after data", dsn("5.0.0", "550", "DATA", "550 Unknown user"), Filtered, nil},
 		{"mailbox status 5.2.1 without command", dsn("5.2.1", "550", "", "550 5.2.1 <kuro@example.org>... User unknown"), Filtered, nil},

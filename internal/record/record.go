@@ -93,14 +93,15 @@ func FromReport(source string, rep *bounce.Report, err error) []Record {
 // Classify runs the classifier on one recipient of a report.
 func Classify(rc bounce.Recipient) classify.Verdict {
 	return classify.Classify(classify.Input{
-		Status:       rc.Status,
-		ReplyCode:    rc.ReplyCode,
-		Diagnostic:   rc.Diagnostic,
-		Action:       rc.Action,
-		Command:      rc.Command,
-		RemoteMTA:    rc.RemoteMTA,
-		Recipient:    rc.Address,
-		Hint:         classify.Reason(strings.TrimSpace(rc.ReasonHint)),
-		FeedbackType: rc.FeedbackType,
+		Status:         rc.Status,
+		ReplyCode:      rc.ReplyCode,
+		Diagnostic:     rc.Diagnostic,
+		Action:         rc.Action,
+		Command:        rc.Command,
+		RemoteMTA:      rc.RemoteMTA,
+		Recipient:      rc.Address,
+		Hint:           classify.Reason(strings.TrimSpace(rc.ReasonHint)),
+		FeedbackType:   rc.FeedbackType,
+		DiagnosticType: rc.DiagnosticType,
 	})
 }
