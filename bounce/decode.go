@@ -214,7 +214,7 @@ func (m *message) runDecoders() *Report {
 		if d.match != nil && !d.match(m) {
 			continue
 		}
-		if rep := d.decode(m); rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply) {
+		if rep := d.decode(m); rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply || rep.Kind == KindComplaint) {
 			if rep.Format == "" {
 				rep.Format = d.name
 			}

@@ -60,9 +60,14 @@ func decodeText(m *message) *Report {
 	}
 	for _, a := range addrs {
 		r := Recipient{Address: a, Action: "failed"}
-		r.Diagnostic = textAbout(notice, a)
+		r.Diagnostic = textAround(notice, a)
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
+		}
+		if len(addrs) == 1 {
+			if rl := reasonLines(notice); rl != "" && !strings.Contains(r.Diagnostic, rl) {
+				r.Diagnostic = strings.TrimSpace(rl + " " + r.Diagnostic)
+			}
 		}
 		fillCodes(&r)
 		rep.Recipients = append(rep.Recipients, r)
@@ -71,6 +76,25 @@ func decodeText(m *message) *Report {
 		return nil
 	}
 	return rep
+}
+
+// textAround returns what a notice says about addr: the words before it
+// on its line when they are a sentence ("User's mailbox is full: <a>"),
+// then textAbout's words after it.
+func textAround(notice, addr string) string {
+	after := textAbout(notice, addr)
+	i := strings.Index(strings.ToLower(notice), strings.ToLower(addr))
+	if i < 0 {
+		return after
+	}
+	ls := strings.LastIndexByte(notice[:i], '\n') + 1
+	raw := strings.TrimRight(notice[ls:i], " \t<\"'(")
+	before := strings.Trim(raw, " \t<\"'(:")
+	if n := len(strings.Fields(before)); n < 3 || n == 3 && strings.HasSuffix(raw, ":") {
+		// Too short for a sentence, or a label ("Target mail address:").
+		return after
+	}
+	return strings.TrimSpace(oneLine(before) + " " + after)
 }
 
 // noticeRecipients picks the addresses a notice reports as failed: those
@@ -123,6 +147,24 @@ func errorLines(notice string) string {
 		}
 		if findReplyCode(t) != "" || findStatus(t) != "" {
 			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// reasonLines returns the "Reason: ..." lines of a notice ("reject
+// reason: Mailbox full", "Error reason: ..."), joined, or "".
+func reasonLines(notice string) string {
+	var out []string
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		c := strings.IndexByte(t, ':')
+		if c <= 0 || c > 24 || c == len(t)-1 {
+			continue
+		}
+		label := strings.ToLower(t[:c])
+		if label == "reason" || strings.HasSuffix(label, " reason") {
+			out = append(out, strings.TrimSpace(t[c+1:]))
 		}
 	}
 	return strings.Join(out, " ")

@@ -2,7 +2,6 @@ package bounce
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"io"
 	"mime"
@@ -69,7 +68,20 @@ func (mp *mimeParser) parse(b []byte, depth int, parent *part, defaultType strin
 		if p.mediaType == "multipart/digest" {
 			def = "message/rfc822"
 		}
-		for _, sub := range splitMultipart(body, boundary) {
+		subs := splitMultipart(body, boundary)
+		if len(subs) == 0 {
+			// QUIRK: a boundary parameter that the body does not use.
+			if g := guessBoundary(body); g != "" && g != boundary {
+				subs = splitMultipart(body, g)
+			}
+		}
+		if len(subs) == 0 {
+			// QUIRK: a multipart whose delimiters were lost (a flattened
+			// report) is read as text.
+			p.mediaType = "text/plain"
+			return p
+		}
+		for _, sub := range subs {
 			p.children = append(p.children, mp.parse(sub, depth+1, p, def))
 			if mp.err != nil {
 				return p
@@ -150,7 +162,12 @@ func splitMultipart(body []byte, boundary string) [][]byte {
 			break
 		}
 		i += pos
-		lineStart := i == 0 || body[i-1] == '\n'
+		// QUIRK: delimiter lines indented by white space occur.
+		j := i
+		for j > 0 && (body[j-1] == ' ' || body[j-1] == '\t') {
+			j--
+		}
+		lineStart := j == 0 || body[j-1] == '\n'
 		after := i + len(delim)
 		if !lineStart {
 			pos = after
@@ -163,7 +180,7 @@ func splitMultipart(body []byte, boundary string) [][]byte {
 			next = after + eol + 1
 		}
 		if start >= 0 {
-			end := i
+			end := j
 			if end > start && body[end-1] == '\n' {
 				end-- // the line break before a delimiter belongs to it
 			}
@@ -226,23 +243,46 @@ func (p *part) body() []byte {
 	return p.decoded
 }
 
-// decodeBase64 decodes leniently: white space and characters outside the
-// alphabet are skipped, and a truncated last quantum is dropped.
+// decodeBase64 decodes leniently (RFC 2045 section 6.8): white space and
+// characters outside the alphabet are skipped, a last quantum without its
+// padding is decoded as far as it goes, and QUIRK: padding in the middle
+// (separately encoded chunks glued together) starts a new quantum.
 func decodeBase64(raw []byte) []byte {
-	clean := make([]byte, 0, len(raw))
+	out := make([]byte, 0, len(raw)*3/4+3)
+	var acc uint32
+	bits := 0
 	for _, c := range raw {
-		if ('A' <= c && c <= 'Z') || ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c == '+' || c == '/' {
-			clean = append(clean, c)
+		v := b64Value[c]
+		if v == 0xff {
+			if c == '=' {
+				acc, bits = 0, 0 // the rest of this quantum is padding
+			}
+			continue
+		}
+		acc = acc<<6 | uint32(v)
+		bits += 6
+		if bits >= 8 {
+			bits -= 8
+			out = append(out, byte(acc>>bits))
 		}
 	}
-	clean = clean[:len(clean)-len(clean)%4]
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
-	n, err := base64.StdEncoding.Decode(out, clean)
-	if err != nil && n == 0 {
+	if len(out) == 0 && len(bytes.TrimSpace(raw)) > 0 {
 		return raw
 	}
-	return normalizeNewlines(out[:n])
+	return normalizeNewlines(out)
 }
+
+// b64Value maps a byte to its value in the base64 alphabet, 0xff outside it.
+var b64Value = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
+	}
+	return t
+}()
 
 // text returns the part's body decoded to UTF-8 with LF line endings.
 func (p *part) text() string {

@@ -22,7 +22,7 @@ var decoders = concat(
 	carrierDecoders,
 	mtaDecoders,
 	[]decoder{
-		{name: "rfc3464", decode: decodeRFC3464},
+		{name: "rfc3464", decode: decodeGenericDSN},
 		{name: "text", decode: decodeText},
 	},
 )

@@ -156,6 +156,93 @@ func decodeRFC3464(m *message) *Report {
 	return rep
 }
 
+// decodeGenericDSN is the generic RFC 3464 reader of the registry: a
+// delivery-status part, else (QUIRK: reports whose MIME structure was
+// lost or never written, and DSNs pasted into a text notice) the
+// delivery-status fields found in the text itself.
+func decodeGenericDSN(m *message) *Report {
+	if m.dsnPart() != nil {
+		return decodeRFC3464(m)
+	}
+	text := m.text()
+	start, body := inlineDSN(text)
+	if body == "" {
+		return nil
+	}
+	rep := &Report{Kind: KindBounce, Format: "rfc3464"}
+	rep.ReportingMTA, rep.Recipients = dsnRecipients(body)
+	if len(rep.Recipients) == 0 {
+		return nil
+	}
+	notice, _ := splitAtMarker(text[:start])
+	enrichFromText(rep.Recipients, notice)
+	return rep
+}
+
+// inlineDSN finds RFC 3464 section 2.2 and 2.3 fields written in a text
+// body: from the Reporting-MTA (or first Final-Recipient) line at the
+// start of a line, over the paragraphs that start with a delivery-status
+// field. It returns where they start and the fields, or "" when there are
+// none with an Action or Status.
+func inlineDSN(text string) (int, string) {
+	lower := strings.ToLower(text)
+	fr := lineStartIndex(lower, "final-recipient:")
+	if fr < 0 {
+		return 0, ""
+	}
+	start := fr
+	if rm := lineStartIndex(lower[:fr], "reporting-mta:"); rm >= 0 && fr-rm < 4096 {
+		start = rm
+	}
+	end := start
+	for end < len(text) {
+		para := end
+		for para < len(text) && text[para] == '\n' {
+			para++
+		}
+		if para >= len(text) {
+			break
+		}
+		c := strings.IndexByte(lower[para:], ':')
+		if c <= 0 || !knownDSNField(strings.TrimSpace(lower[para:para+c])) {
+			break
+		}
+		next := strings.Index(text[para:], "\n\n")
+		if next < 0 {
+			end = len(text)
+			break
+		}
+		end = para + next + 1
+	}
+	body := text[start:end]
+	lb := lower[start:end]
+	if lineStartIndex(lb, "action:") < 0 && lineStartIndex(lb, "status:") < 0 {
+		return 0, ""
+	}
+	return start, body
+}
+
+// lineStartIndex returns the index of the first s in text that starts a
+// line (after optional white space), or -1.
+func lineStartIndex(text, s string) int {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], s)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		j := i
+		for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
+			j--
+		}
+		if j == 0 || text[j-1] == '\n' {
+			return j
+		}
+		off = i + len(s)
+	}
+	return -1
+}
+
 // dsnRecipients reads the recipients of a delivery-status body.
 func dsnRecipients(body string) (string, []Recipient) {
 	perMessage, blocks := parseDSNFields(body)
@@ -193,6 +280,17 @@ func dsnRecipients(body string) (string, []Recipient) {
 		if r.Diagnostic == "" {
 			r.Diagnostic = oneLine(b.get("x-supplementary-info"))
 		}
+		// QUIRK: Sendmail, PowerMTA and others explain the status in a
+		// comment ("Status: 5.2.1 (mailbox disabled, not accepting
+		// messages)"): the reporting MTA's own words, kept beside the
+		// remote server's.
+		if c := statusComment(b.get("status")); c != "" && !strings.Contains(strings.ToLower(r.Diagnostic), strings.ToLower(c)) {
+			if r.Diagnostic == "" {
+				r.Diagnostic = c
+			} else {
+				r.Diagnostic += " (" + c + ")"
+			}
+		}
 		fillCodes(&r)
 		if r.Address == "" && r.Action == "" && r.Status == "" {
 			continue
@@ -200,6 +298,26 @@ func dsnRecipients(body string) (string, []Recipient) {
 		out = append(out, r)
 	}
 	return reporting, out
+}
+
+// statusComment returns the comment of a Status field ("5.0.0 (permanent
+// failure)" gives "permanent failure"), or "" when it only repeats the
+// class of the code.
+func statusComment(v string) string {
+	i := strings.IndexByte(v, '(')
+	if i < 0 {
+		return ""
+	}
+	c := strings.TrimSpace(strings.TrimRight(v[i+1:], ") \t"))
+	lc := strings.ToLower(c)
+	if strings.HasPrefix(lc, "other or undefined") {
+		return "" // RFC 3463's own name of an x.y.0 code
+	}
+	switch lc {
+	case "", "permanent failure", "permanent error", "transient failure", "temporary failure", "persistent transient failure", "success", "delivered", "delayed", "failed", "undefined status", "unknown":
+		return ""
+	}
+	return oneLine(c)
 }
 
 // dsnAddress reads an RFC 3464 address field ("rfc822; a@b", RFC 6533
@@ -282,13 +400,20 @@ func enrichFromText(rs []Recipient, notice string) {
 		if r.Diagnostic != "" && len(r.Diagnostic) > 12 {
 			continue
 		}
-		if t := textAbout(notice, r.Address); t != "" {
+		if t := textAbout(notice, r.Address); t != "" && !startsWithDSNField(t) {
 			if r.Diagnostic == "" || len(t) > len(r.Diagnostic) {
 				r.Diagnostic = t
 				fillCodes(r)
 			}
 		}
 	}
+}
+
+// startsWithDSNField reports whether t starts with an RFC 3464 field
+// ("Action: delayed"), which is not a diagnostic.
+func startsWithDSNField(t string) bool {
+	c := strings.IndexByte(t, ':')
+	return c > 0 && c < 32 && knownDSNField(strings.ToLower(t[:c]))
 }
 
 // textAbout returns the words a notice says about addr: the rest of the
@@ -308,7 +433,7 @@ func textAbout(notice, addr string) string {
 	if end < 0 {
 		end = len(rest)
 	}
-	t := strings.TrimLeft(rest[:end], ">:) \t")
+	t := strings.TrimLeft(rest[:end], ">:);,. \t")
 	t = oneLine(t)
 	return t
 }

@@ -2,47 +2,68 @@ package bounce
 
 import (
 	"bytes"
-	"io"
-	"mime"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/emersion/go-message/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/japanese"
 )
 
 // decodeCharset converts b from the named charset to UTF-8 with LF line
-// endings. An unknown or missing charset is guessed: 7-bit text with
-// ISO-2022-JP escapes is Japanese (QUIRK: Japanese carriers often omit the
-// charset), valid UTF-8 is UTF-8, Shift_JIS or EUC-JP when the bytes fit,
-// Latin-1 otherwise. It never fails: undecodable bytes become U+FFFD.
+// endings. It never fails: undecodable bytes become U+FFFD.
+//
+// The label is a hint, not the truth (QUIRK: Japanese carriers often omit
+// it or label EUC-JP or Shift_JIS text as ISO-2022-JP):
+//   - 7-bit text with ISO-2022-JP escapes (RFC 1468) is ISO-2022-JP, whatever
+//     the label says;
+//   - text labelled ASCII, UTF-8 or nothing is UTF-8 when it is valid UTF-8,
+//     else guessed;
+//   - text labelled with a Japanese charset that does not fit it is guessed
+//     among UTF-8, EUC-JP and Shift_JIS;
+//   - any other label is looked up in the IANA and WHATWG tables; 8-bit
+//     text under an unknown label is guessed (Japanese, else Windows-1252).
 func decodeCharset(b []byte, cs string) string {
 	b = normalizeNewlines(b)
-	cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
-	if bytes.Contains(b, []byte("\x1b$B")) || bytes.Contains(b, []byte("\x1b$@")) || bytes.Contains(b, []byte("\x1b(J")) {
-		if s, ok := convert(b, "iso-2022-jp"); ok {
-			return s
+	if isASCII(b) {
+		if bytes.IndexByte(b, 0x1b) >= 0 && hasISO2022JPEscape(b) {
+			if s, ok := decodeStrict(b, japanese.ISO2022JP); ok {
+				return s
+			}
 		}
+		// QUIRK: UTF-16 labels on ASCII bodies are mislabels.
+		return string(b)
 	}
+	cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
 	switch cs {
-	case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "7bit", "8bit", "default":
+	case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "unknown", "7bit", "8bit", "default", "x-user-defined":
 		if utf8.Valid(b) {
 			return string(b)
 		}
 		return guessCharset(b)
-	case "iso-2022-jp", "iso-2022-jp-2", "iso-2022-jp-3", "csiso2022jp":
-		if !bytes.ContainsRune(b, 0x1b) && utf8.Valid(b) {
+	case "iso-2022-jp", "iso-2022-jp-2", "iso-2022-jp-3", "csiso2022jp", "jis", "x-jis",
+		"shift_jis", "shift-jis", "sjis", "x-sjis", "cp932", "windows-31j", "ms932", "ms_kanji", "csshiftjis",
+		"euc-jp", "eucjp", "x-euc-jp", "cseucpkdfmtjapanese", "ujis":
+		if cs == "euc-jp" || cs == "eucjp" || cs == "x-euc-jp" || cs == "cseucpkdfmtjapanese" || cs == "ujis" {
+			if s, ok := decodeStrict(b, japanese.EUCJP); ok {
+				return s
+			}
+		} else if !strings.Contains(cs, "2022") && cs != "jis" && cs != "x-jis" {
+			if s, ok := decodeStrict(b, japanese.ShiftJIS); ok {
+				return s
+			}
+		}
+		if utf8.Valid(b) {
 			return string(b)
 		}
-	case "shift_jis", "shift-jis", "sjis", "x-sjis", "cp932", "windows-31j", "ms932":
-		if s, ok := decodeWith(b, japanese.ShiftJIS); ok {
-			return s
-		}
+		return guessJapanese(b)
 	}
-	if s, ok := convert(b, cs); ok {
-		return s
+	if enc := lookupEncoding(cs); enc != nil {
+		if out, err := enc.NewDecoder().Bytes(b); err == nil || len(out) > 0 {
+			return string(normalizeNewlines(out))
+		}
 	}
 	if utf8.Valid(b) {
 		return string(b)
@@ -50,52 +71,246 @@ func decodeCharset(b []byte, cs string) string {
 	return guessCharset(b)
 }
 
-func convert(b []byte, cs string) (string, bool) {
-	r, err := charset.Reader(cs, bytes.NewReader(b))
-	if err != nil {
-		return "", false
+// isASCII reports whether b holds only 7-bit bytes.
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
 	}
-	out, err := io.ReadAll(r)
-	if err != nil && len(out) == 0 {
+	return true
+}
+
+// hasISO2022JPEscape reports whether b holds an ISO-2022-JP designation
+// (RFC 1468): ESC $ B, ESC $ @, ESC ( J, ESC ( I.
+func hasISO2022JPEscape(b []byte) bool {
+	for i := bytes.IndexByte(b, 0x1b); i >= 0 && i+2 < len(b); {
+		s := b[i+1 : i+3]
+		if s[0] == '$' && (s[1] == 'B' || s[1] == '@') || s[0] == '(' && (s[1] == 'J' || s[1] == 'I') {
+			return true
+		}
+		j := bytes.IndexByte(b[i+1:], 0x1b)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+// lookupEncoding finds a charset by its MIME (IANA) name or WHATWG label,
+// nil when unknown.
+func lookupEncoding(cs string) encoding.Encoding {
+	if cs == "" {
+		return nil
+	}
+	// QUIRK: WHATWG reads ISO-8859-1 as Windows-1252, a superset seen in
+	// practice; ianaindex would not.
+	if e, err := htmlindex.Get(cs); err == nil && e != nil {
+		return e
+	}
+	if e, err := ianaindex.MIME.Encoding(cs); err == nil && e != nil {
+		return e
+	}
+	if e, err := ianaindex.MIME.Encoding("cs" + cs); err == nil && e != nil {
+		return e
+	}
+	return nil
+}
+
+// decodeStrict decodes b with enc, failing when any byte does not fit.
+func decodeStrict(b []byte, enc encoding.Encoding) (string, bool) {
+	out, err := enc.NewDecoder().Bytes(b)
+	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
 		return "", false
 	}
 	return string(normalizeNewlines(out)), true
 }
 
-func decodeWith(b []byte, enc encoding.Encoding) (string, bool) {
-	out, err := enc.NewDecoder().Bytes(b)
-	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
-		return "", false
-	}
-	return string(out), true
-}
-
-// guessCharset decodes 8-bit text without a usable charset label.
+// guessCharset decodes 8-bit text without a usable charset label: a
+// Japanese encoding when one fits, Windows-1252 otherwise.
 func guessCharset(b []byte) string {
-	if s, ok := decodeWith(b, japanese.ShiftJIS); ok {
+	if s, ok := guessJapaneseStrict(b); ok {
 		return s
 	}
-	if s, ok := decodeWith(b, japanese.EUCJP); ok {
-		return s
-	}
-	s, _ := charmap.ISO8859_1.NewDecoder().Bytes(b)
+	s, _ := charmap.Windows1252.NewDecoder().Bytes(b)
 	return string(s)
 }
 
-var wordDecoder = &mime.WordDecoder{CharsetReader: charset.Reader}
+// guessJapanese decodes 8-bit text known to be Japanese: the encoding that
+// fits, else Shift_JIS with U+FFFD for what does not.
+func guessJapanese(b []byte) string {
+	if s, ok := guessJapaneseStrict(b); ok {
+		return s
+	}
+	e, _ := japanese.EUCJP.NewDecoder().Bytes(b)
+	s, _ := japanese.ShiftJIS.NewDecoder().Bytes(b)
+	if japaneseScore(string(e)) > japaneseScore(string(s)) {
+		return string(e)
+	}
+	return string(s)
+}
+
+// guessJapaneseStrict tries EUC-JP and Shift_JIS. Many byte strings are
+// valid in both (EUC-JP pairs read as Shift_JIS half-width katakana), so
+// when both fit, the one that reads as more ordinary Japanese (kana and
+// kanji rather than half-width katakana and symbols) wins.
+func guessJapaneseStrict(b []byte) (string, bool) {
+	e, eok := decodeStrict(b, japanese.EUCJP)
+	s, sok := decodeStrict(b, japanese.ShiftJIS)
+	switch {
+	case eok && sok:
+		if japaneseScore(s) > japaneseScore(e) {
+			return s, true
+		}
+		return e, true
+	case eok:
+		return e, true
+	case sok:
+		return s, true
+	}
+	return "", false
+}
+
+// japaneseScore counts the runes of s typical of Japanese prose (kana,
+// kanji, full-width punctuation) minus the unlikely ones (half-width
+// katakana, private use, replacement characters).
+func japaneseScore(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r < 0x80:
+		case r >= 0x3000 && r <= 0x30ff, r >= 0x4e00 && r <= 0x9fff, r >= 0xff01 && r <= 0xff5e:
+			n += 2
+		case r >= 0xff61 && r <= 0xff9f, r == utf8.RuneError, r >= 0xe000 && r <= 0xf8ff:
+			n -= 2
+		default:
+			n--
+		}
+	}
+	return n
+}
 
 // decodeWords decodes RFC 2047 encoded words in a header value, and raw
 // ISO-2022-JP or 8-bit bytes (QUIRK: unencoded Japanese headers).
 func decodeWords(v string) string {
 	if strings.Contains(v, "=?") {
-		if d, err := wordDecoder.DecodeHeader(v); err == nil {
-			v = d
-		}
+		v = decodeEncodedWords(v)
 	}
 	if strings.IndexByte(v, 0x1b) >= 0 || !utf8.ValidString(v) {
 		v = decodeCharset([]byte(v), "")
 	}
 	return v
+}
+
+// decodeEncodedWords decodes the RFC 2047 encoded words of v leniently.
+// White space between adjacent encoded words is dropped (RFC 2047 section
+// 6.2). QUIRK: the bytes of adjacent words in the same charset are joined
+// before conversion, because mailers split multi-byte characters and
+// ISO-2022-JP escape sequences across words; words with an unknown charset
+// or a broken encoding are decoded as well as they can be, never dropped;
+// encoded words inside quoted strings and glued to text are decoded too.
+func decodeEncodedWords(v string) string {
+	var out strings.Builder
+	out.Grow(len(v))
+	var pending []byte // decoded bytes of adjacent words in pendingCS
+	pendingCS := ""
+	flush := func() {
+		if pending != nil {
+			out.WriteString(decodeCharset(pending, pendingCS))
+			pending, pendingCS = nil, ""
+		}
+	}
+	rest := v
+	for {
+		i := strings.Index(rest, "=?")
+		if i < 0 {
+			break
+		}
+		cs, enc, text, n, ok := parseEncodedWord(rest[i:])
+		if !ok {
+			flush()
+			out.WriteString(rest[:i+2])
+			rest = rest[i+2:]
+			continue
+		}
+		between := rest[:i]
+		if pending != nil && strings.TrimSpace(between) == "" {
+			between = ""
+		}
+		if between != "" || cs != pendingCS {
+			flush()
+			out.WriteString(between)
+		}
+		raw := decodeWordBytes(enc, text)
+		if pending == nil {
+			pending = []byte{}
+		}
+		pending = append(pending, raw...)
+		pendingCS = cs
+		rest = rest[i+n:]
+	}
+	flush()
+	out.WriteString(rest)
+	return out.String()
+}
+
+// parseEncodedWord reads "=?charset?enc?text?=" at the start of s and
+// returns its parts and length.
+func parseEncodedWord(s string) (cs string, enc byte, text string, n int, ok bool) {
+	q1 := strings.IndexByte(s[2:], '?')
+	if q1 <= 0 || q1 > 64 {
+		return
+	}
+	cs = s[2 : 2+q1]
+	if star := strings.IndexByte(cs, '*'); star >= 0 {
+		cs = cs[:star] // RFC 2231 section 5: language suffix
+	}
+	p := 2 + q1 + 1
+	if p+2 > len(s) || s[p+1] != '?' {
+		return
+	}
+	enc = s[p] | 0x20
+	if enc != 'b' && enc != 'q' {
+		return
+	}
+	p += 2
+	end := strings.Index(s[p:], "?=")
+	if end < 0 {
+		return
+	}
+	text = s[p : p+end]
+	if strings.ContainsAny(text, " \t\n") && enc == 'b' {
+		// QUIRK: folded inside a base64 word; drop the white space.
+		text = strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\t' || r == '\n' {
+				return -1
+			}
+			return r
+		}, text)
+	}
+	return strings.ToLower(cs), enc, text, p + end + 2, true
+}
+
+// decodeWordBytes returns the bytes an encoded word's text stands for.
+func decodeWordBytes(enc byte, text string) []byte {
+	if enc == 'b' {
+		return decodeBase64([]byte(text))
+	}
+	out := make([]byte, 0, len(text))
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c == '_':
+			out = append(out, ' ')
+		case c == '=' && i+2 < len(text) && isHex(text[i+1]) && isHex(text[i+2]):
+			out = append(out, unhex(text[i+1])<<4|unhex(text[i+2]))
+			i += 2
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // htmlToText reduces HTML to its text: tags dropped, block tags turned into

@@ -71,8 +71,17 @@ func cmdParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	maxDepth := fs.Int("max-depth", bounce.DefaultMaxDepth, "deepest MIME nesting followed")
 	workers := fs.Int("workers", 0, "messages decoded in parallel (default: number of CPUs)")
 	progress := fs.Bool("progress", false, "always draw a progress bar on stderr")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	// Flags may come after paths too: parse, take one path, parse the rest.
+	var paths []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		paths = append(paths, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 	o := parsecmd.Options{
 		Format:  *format,
@@ -85,7 +94,7 @@ func cmdParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if *progress {
 		o.Progress = progress
 	}
-	return parsecmd.Run(ctx, fs.Args(), o)
+	return parsecmd.Run(ctx, paths, o)
 }
 
 type multiFlag []string
