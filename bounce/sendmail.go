@@ -168,6 +168,13 @@ func decodeSendmail(m *message) *Report {
 			// A local mailer (a program, a mailbox) failed: its own
 			// output is the only account of why.
 			r.Diagnostic = oneLine(strings.Join(tr.other, " "))
+		} else if dsnDiag == "" && len(tr.other) > 0 {
+			// QUIRK: with no Diagnostic-Code, the local mailer's words in
+			// the transcript ("mail.local: unknown user: x") say more than
+			// Sendmail's own "Service unavailable" after them.
+			if other := oneLine(strings.Join(tr.other, " ")); !strings.Contains(r.Diagnostic, other) {
+				r.Diagnostic = strings.TrimSpace(other + " " + r.Diagnostic)
+			}
 		}
 		if r.Diagnostic != dsnDiag {
 			r.ReplyCode = ""
@@ -296,6 +303,9 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 			continue
 		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !strings.Contains(t, " "):
 			// the next section, or a MIME boundary
+			return tr
+		case strings.IndexByte(lt, ':') > 0 && knownDSNField(lt[:strings.IndexByte(lt, ':')]):
+			// QUIRK: a delivery-status block inline in the text ends the transcript.
 			return tr
 		case strings.HasPrefix(lt, "... while talking to ") || strings.HasPrefix(lt, "while talking to "):
 			h := t[strings.Index(lt, "talking to ")+len("talking to "):]
