@@ -9,7 +9,8 @@ import "strings"
 // mailer-daemon as a multipart/report whose delivery-status part is empty.
 // The notice says "** Message not delivered **", explains the cause, and
 // quotes the reply after "The response was:"; the failed recipient is in
-// X-Failed-Recipients.
+// X-Failed-Recipients, and for a "Send mail as" relay failure every
+// recipient of the original message.
 
 func matchGoogleWorkspace(m *message) bool {
 	return matchGmail(m) && m.dsnPart() != nil
@@ -26,11 +27,21 @@ func decodeGoogleWorkspace(m *message) *Report {
 			addrs = appendUnique(addrs, a)
 		}
 	}
+	response := googleResponse(text)
+	lower := strings.ToLower(text)
+	sendMailAs := strings.Contains(lower, "'send mail as'") || strings.Contains(lower, "\"send mail as\"") || strings.Contains(lower, "customfromdenied")
+	if sendMailAs {
+		// The user's own SMTP relay for "Send mail as" refused the
+		// message: it went to none of its recipients, so every address
+		// of the original's To and Cc failed, beside the ones Gmail lists.
+		o := m.original()
+		for _, a := range append(findAddresses(o.To), findAddresses(strings.Join(o.Headers["Cc"], ","))...) {
+			addrs = appendUnique(addrs, a)
+		}
+	}
 	if len(addrs) == 0 {
 		return nil
 	}
-	response := googleResponse(text)
-	lower := strings.ToLower(text)
 	action := "failed"
 	if strings.Contains(lower, "delivery incomplete") || strings.Contains(lower, "will retry") {
 		action = "delayed"
@@ -38,6 +49,10 @@ func decodeGoogleWorkspace(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "googleworkspace"}
 	for _, a := range addrs {
 		r := Recipient{Address: a, Action: action}
+		if sendMailAs {
+			// The sender's own relay refused the sender.
+			r.ReasonHint = "rejected"
+		}
 		setReply(&r, response)
 		if r.Diagnostic == "" {
 			r.Diagnostic = paragraphAbout(text, a)
