@@ -152,8 +152,57 @@ func decodeRFC3464(m *message) *Report {
 	if len(rep.Recipients) == 0 {
 		return nil
 	}
-	enrichFromText(rep.Recipients, m.notice())
+	notice := m.notice()
+	enrichFromText(rep.Recipients, notice)
+	rep.Recipients = append(rep.Recipients, noticeRejections(notice, rep.ReportingMTA, rep.Recipients)...)
 	return rep
+}
+
+// noticeRejections reads recipients that a notice reports rejected in
+// words only, beside its delivery-status part: "Your message to <user>
+// was automatically rejected: <reason>". QUIRK: the address may be a bare
+// local part, which names a user of the reporting MTA (RFC 5321 section
+// 4.1.1.3: an unqualified address is local to the host that wrote it).
+func noticeRejections(notice, reporting string, known []Recipient) []Recipient {
+	var out []Recipient
+	lower := strings.ToLower(notice)
+	const lead = "your message to <"
+	for i := strings.Index(lower, lead); i >= 0; {
+		start := i + len(lead)
+		end := strings.IndexByte(lower[start:], '>')
+		if end < 0 {
+			break
+		}
+		addr := strings.TrimSpace(notice[start : start+end])
+		rest := lower[start+end+1:]
+		if j := strings.IndexByte(rest, ':'); j >= 0 && strings.Contains(rest[:j], "rejected") {
+			if !strings.Contains(addr, "@") && reporting != "" && addr != "" && !strings.ContainsAny(addr, " \t") {
+				addr += "@" + reporting
+			}
+			if a := normalizeAddress(addr); a != "" && !knownRecipient(known, a) {
+				reason := notice[start+end+1+j+1:]
+				if k := strings.Index(reason, "\n\n"); k >= 0 {
+					reason = reason[:k]
+				}
+				out = append(out, Recipient{Address: a, Action: "failed", Diagnostic: oneLine(reason), ReportingMTA: reporting})
+			}
+		}
+		next := strings.Index(lower[start:], lead)
+		if next < 0 {
+			break
+		}
+		i = start + next
+	}
+	return out
+}
+
+func knownRecipient(rs []Recipient, a string) bool {
+	for _, r := range rs {
+		if strings.EqualFold(r.Address, a) {
+			return true
+		}
+	}
+	return false
 }
 
 // decodeGenericDSN is the generic RFC 3464 reader of the registry: a
@@ -176,6 +225,12 @@ func decodeGenericDSN(m *message) *Report {
 	}
 	notice, _ := splitAtMarker(text[:start])
 	enrichFromText(rep.Recipients, notice)
+	if after := strings.TrimLeft(text[start+len(body):], "\n"); after != "" && m.originalPart() == nil {
+		// The returned message's header often follows the fields.
+		if h, _ := parseHeader([]byte(after)); h.has("from") || h.has("message-id") {
+			rep.Original = originalFromHeader(h)
+		}
+	}
 	return rep
 }
 
