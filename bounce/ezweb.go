@@ -140,8 +140,13 @@ func decodeEZweb(m *message) *Report {
 				}
 			}
 		}
-		if r.Diagnostic == "" {
+		switch {
+		case r.Diagnostic == "":
 			r.Diagnostic = cause
+		case hint != "" && !strings.Contains(r.Diagnostic, cause):
+			// The carrier's own sentence ("The user(s) account is
+			// disabled.") says more than the generic reply after it.
+			r.Diagnostic = cause + " " + r.Diagnostic
 		}
 		if r.Command == "" {
 			r.Command = ezwebCommand(r.Diagnostic)
