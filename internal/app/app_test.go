@@ -8,9 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,7 +31,7 @@ type stack struct {
 	redis   *testutil.RedisServer
 	nats    *testutil.NATSServer
 	cfg     *config.Config
-	logs    *syncBuffer
+	logs    *testutil.LogBuffer
 }
 
 func newStack(t testing.TB) *stack {
@@ -39,7 +39,7 @@ func newStack(t testing.TB) *stack {
 	if testing.Short() {
 		t.Skip("integration test: skipped with -short")
 	}
-	s := &stack{dovecot: testutil.StartDovecot(t), redis: testutil.StartRedisWith(t, testutil.RedisOptions{Persist: true}), nats: testutil.StartNATS(t), logs: &syncBuffer{}}
+	s := &stack{dovecot: testutil.StartDovecot(t), redis: testutil.StartRedisWith(t, testutil.RedisOptions{Persist: true}), nats: testutil.StartNATS(t), logs: &testutil.LogBuffer{}}
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	writeCA(t, s.dovecot, ca)
 	cfg := config.Default()
@@ -88,7 +88,7 @@ func (s *stack) run(t *testing.T) *App {
 			t.Error("daemon did not stop within 15s of cancel")
 		}
 		if t.Failed() {
-			t.Logf("daemon log:\n%s", s.logs.tail(6000))
+			t.Logf("daemon log:\n%s", s.logs.Tail(6000))
 		}
 	})
 	select {
@@ -303,28 +303,32 @@ func TestRun_outages(t *testing.T) {
 	}
 }
 
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-func (s *syncBuffer) tail(n int) string {
-	str := s.String()
-	if len(str) > n {
-		return str[len(str)-n:]
+// buildBinary builds cmd/bounced for tests that run the real binary.
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bounced")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/bounced").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return str
+	return bin
+}
+
+// binaryConfig writes a configuration file for the real binary pointing at
+// the stack, with the mailbox settings of extra (YAML lines under the
+// mailbox), and returns its path and the environment that carries the
+// IMAP password.
+func (s *stack) binaryConfig(t testing.TB, level string, extra ...string) (string, []string) {
+	t.Helper()
+	m := s.cfg.Mailboxes[0]
+	var b strings.Builder
+	fmt.Fprintf(&b, "log: {level: %s}\nhttp: {listen: \"\"}\nredis: {url: \"redis://%s/0\"}\nnats: {url: \"%s\"}\n", level, s.redis.Addr, s.nats.URL)
+	fmt.Fprintf(&b, "mailboxes:\n  - name: shop\n    addr: %q\n    tls: implicit\n    tls_ca_file: %q\n    username: %q\n    password: env:TEST_IMAP_PASSWORD\n", m.Addr, m.TLSCAFile, m.Username)
+	for _, e := range extra {
+		fmt.Fprintf(&b, "    %s\n", e)
+	}
+	path := filepath.Join(t.TempDir(), "bounced.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, append(os.Environ(), "TEST_IMAP_PASSWORD="+m.Password.Value())
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,10 +50,7 @@ func envInt(name string, def int) int {
 func benchOnce(b *testing.B, n, paced, rate int) {
 	b.StopTimer()
 	s := newStack(b)
-	bin := filepath.Join(b.TempDir(), "bounced")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/bounced").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(b)
 	// Phase 1: N bounces waiting before the daemon starts.
 	appendParallel(b, s, "drain", 0, n, 4, nil)
 	events := subscribe(b, s)
@@ -202,24 +198,11 @@ func appendParallel(b *testing.B, s *stack, tag string, from, to, conns int, don
 }
 
 func startBinary(b *testing.B, s *stack, bin string) *exec.Cmd {
-	m := s.cfg.Mailboxes[0]
-	cfgPath := filepath.Join(b.TempDir(), "bounced.yaml")
-	os.WriteFile(cfgPath, []byte(fmt.Sprintf(`log: {level: warn}
-http: {listen: ""}
-redis: {url: "redis://%s/0"}
-nats: {url: "%s"}
-mailboxes:
-  - name: shop
-    addr: "%s"
-    tls: implicit
-    tls_ca_file: "%s"
-    username: "%s"
-    password: env:BENCH_IMAP_PASSWORD
-    batch_size: %d
-    concurrency: %d
-`, s.redis.Addr, s.nats.URL, m.Addr, m.TLSCAFile, m.Username, envInt("BENCH_E2E_BATCH", 200), envInt("BENCH_E2E_CONCURRENCY", 16))), 0o600)
+	cfgPath, env := s.binaryConfig(b, "warn",
+		fmt.Sprintf("batch_size: %d", envInt("BENCH_E2E_BATCH", 200)),
+		fmt.Sprintf("concurrency: %d", envInt("BENCH_E2E_CONCURRENCY", 16)))
 	cmd := exec.Command(bin, "run", "--config", cfgPath)
-	cmd.Env = append(os.Environ(), "BENCH_IMAP_PASSWORD="+m.Password.Value())
+	cmd.Env = env
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)

@@ -22,36 +22,14 @@ import (
 // every message sit in its folder, none lost and none doubled.
 func TestCrash_sigkillLosesNothing(t *testing.T) {
 	s := newStack(t)
-	bin := filepath.Join(t.TempDir(), "bounced")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/bounced").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cfgPath := filepath.Join(t.TempDir(), "bounced.yaml")
-	m := s.cfg.Mailboxes[0]
-	cfgYAML := fmt.Sprintf(`log: {level: info}
-http: {listen: ""}
-redis: {url: "redis://%s/0"}
-nats: {url: "%s"}
-mailboxes:
-  - name: shop
-    addr: "%s"
-    tls: implicit
-    tls_ca_file: "%s"
-    username: "%s"
-    password: env:CRASH_IMAP_PASSWORD
-    batch_size: 5
-    concurrency: 2
-    poll_interval: 300ms
-`, s.redis.Addr, s.nats.URL, m.Addr, m.TLSCAFile, m.Username)
-	if err := os.WriteFile(cfgPath, []byte(cfgYAML), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bin := buildBinary(t)
+	cfgPath, env := s.binaryConfig(t, "info", "batch_size: 5", "concurrency: 2", "poll_interval: 300ms")
 	logPath := filepath.Join(t.TempDir(), "bounced.log")
 	logFile, _ := os.Create(logPath)
 	defer logFile.Close()
 	start := func() *exec.Cmd {
 		cmd := exec.Command(bin, "run", "--config", cfgPath)
-		cmd.Env = append(os.Environ(), "CRASH_IMAP_PASSWORD="+m.Password.Value())
+		cmd.Env = env
 		cmd.Stdout, cmd.Stderr = logFile, logFile
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

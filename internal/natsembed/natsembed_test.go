@@ -1,14 +1,12 @@
 package natsembed_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,25 +14,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bounced-dev/bounced/internal/natsembed"
+	"github.com/bounced-dev/bounced/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func start(t *testing.T, o natsembed.Options) *natsembed.Server {
 	t.Helper()
@@ -50,7 +31,7 @@ func start(t *testing.T, o natsembed.Options) *natsembed.Server {
 
 func TestStart_jetStreamPersists(t *testing.T) {
 	dir := t.TempDir()
-	var logs syncBuffer
+	var logs testutil.LogBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
