@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Default limits of Options.
@@ -21,8 +22,12 @@ const (
 var ErrTooLarge = errors.New("bounce: message larger than the size limit")
 
 // ErrTooDeep is returned (wrapped) for a message whose MIME structure is
-// nested deeper than Options.MaxDepth or has more than Options.MaxParts parts.
+// nested deeper than Options.MaxDepth.
 var ErrTooDeep = errTooDeep
+
+// ErrTooManyParts is returned (wrapped) for a message with more MIME parts
+// than Options.MaxParts.
+var ErrTooManyParts = errTooManyParts
 
 // ErrEmpty is returned for empty input or input that is not a message.
 var ErrEmpty = errors.New("bounce: input is not an email message")
@@ -244,6 +249,14 @@ func (m *message) finish(rep *Report) {
 	}
 	out := rep.Recipients[:0]
 	for _, r := range rep.Recipients {
+		if !utf8.ValidString(r.Address) {
+			// QUIRK: 8-bit bytes read from a raw header or text by a
+			// decoder: guess their charset rather than emit invalid UTF-8.
+			r.Address = decodeCharset([]byte(r.Address), "")
+		}
+		if !utf8.ValidString(r.Diagnostic) {
+			r.Diagnostic = decodeCharset([]byte(r.Diagnostic), "")
+		}
 		r.Address = normalizeAddress(r.Address)
 		if r.Address == "" {
 			continue
@@ -255,7 +268,7 @@ func (m *message) finish(rep *Report) {
 			}
 		}
 		r.Action = normalizeAction(r.Action)
-		r.Diagnostic = oneLine(r.Diagnostic)
+		r.Diagnostic = truncateText(oneLine(r.Diagnostic), maxDiagnosticLen)
 		if r.ReportingMTA == "" {
 			r.ReportingMTA = rep.ReportingMTA
 		}
@@ -276,6 +289,21 @@ func (m *message) finish(rep *Report) {
 			rep.Kind = kindOf(rep.Recipients)
 		}
 	}
+}
+
+// maxDiagnosticLen bounds a recipient's diagnostic, in bytes: a server's
+// reply is a few lines; more is text a decoder took by mistake.
+const maxDiagnosticLen = 4096
+
+// truncateText cuts s to at most n bytes at a character boundary.
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // kindOf returns the kind of a report from its recipients' actions: a

@@ -83,7 +83,7 @@ func decodeText(m *message) *Report {
 // then textAbout's words after it.
 func textAround(notice, addr string) string {
 	after := textAbout(notice, addr)
-	i := strings.Index(strings.ToLower(notice), strings.ToLower(addr))
+	i := indexFold(notice, addr)
 	if i < 0 {
 		return after
 	}
@@ -99,7 +99,8 @@ func textAround(notice, addr string) string {
 
 // noticeRecipients picks the addresses a notice reports as failed: those
 // that start a line (after white space, quotes or '<'), skipping the
-// bounce's own sender and recipient and mail-system addresses.
+// bounce's own sender and recipient and mail-system addresses. At most
+// maxTextRecipients are taken.
 func noticeRecipients(m *message, notice string) []string {
 	skip := map[string]bool{}
 	for _, k := range []string{"from", "to", "return-path", "reply-to", "sender", "delivered-to", "x-original-to", "errors-to"} {
@@ -108,33 +109,41 @@ func noticeRecipients(m *message, notice string) []string {
 		}
 	}
 	var strong, weak []string
-	for _, line := range strings.Split(notice, "\n") {
-		t := strings.TrimSpace(line)
-		if t == "" || !strings.Contains(t, "@") {
+	seen := map[string]bool{}
+	for rest := notice; rest != "" && len(strong) < maxTextRecipients; {
+		line := rest
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			line, rest = rest[:nl], rest[nl+1:]
+		} else {
+			rest = ""
+		}
+		if strings.IndexByte(line, '@') < 0 {
 			continue
 		}
-		for _, a := range findAddresses(t) {
-			if skip[a] || isBounceSender(a) {
-				continue
+		t := strings.TrimSpace(line)
+		scanAddresses(t, func(a string, at int) bool {
+			if skip[a] || seen[a] || isBounceSender(a) {
+				return true
 			}
-			lt := strings.ToLower(t)
-			idx := strings.Index(lt, strings.ToLower(a))
-			lead := strings.Trim(lt[:max(idx, 0)], " \t\"'<*-:")
-			if idx >= 0 && (lead == "" || strings.HasSuffix(lead, "rcpt to:") || strings.HasSuffix(lead, "to:")) {
-				strong = appendUnique(strong, a)
-			} else {
-				weak = appendUnique(weak, a)
+			seen[a] = true
+			lead := strings.Trim(t[:at], " \t\"'<*-:")
+			if lead == "" || strings.EqualFold(lead, "to") || len(lead) >= 7 && strings.EqualFold(lead[len(lead)-7:], "rcpt to") {
+				strong = append(strong, a)
+			} else if len(weak) == 0 {
+				weak = append(weak, a)
 			}
-		}
+			return len(strong) < maxTextRecipients
+		})
 	}
 	if len(strong) > 0 {
 		return strong
 	}
-	if len(weak) > 0 {
-		return weak[:1]
-	}
-	return nil
+	return weak
 }
+
+// maxTextRecipients bounds the recipients the text decoder reads from one
+// notice (and so its work): real notices list a handful.
+const maxTextRecipients = 1000
 
 // errorLines returns the lines of a notice that carry an SMTP code or an
 // error word, joined.

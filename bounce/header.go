@@ -51,11 +51,38 @@ func (h header) values(key string) []string {
 // parseHeader reads a header block from the start of b (LF line endings)
 // and returns it with the rest of b, the body. The header ends at the first
 // empty line; a first line that is not a header field means there is no
-// header at all.
+// header at all. It takes linear time whatever the folding.
 func parseHeader(b []byte) (header, []byte) {
 	h := make(header, 0, 16)
 	rest := b
+	// The value being read: b[vstart:vend], unfolded when it is stored.
+	vstart, vend := -1, -1
+	var key string
+	folded := false
+	store := func() {
+		if vstart < 0 {
+			return
+		}
+		v := b[vstart:vend]
+		var s string
+		if folded {
+			// RFC 5322 section 2.2.3: unfolding removes the CRLF, not the
+			// white space.
+			buf := make([]byte, 0, len(v))
+			for _, c := range v {
+				if c != '\n' {
+					buf = append(buf, c)
+				}
+			}
+			s = string(buf)
+		} else {
+			s = string(v)
+		}
+		h = append(h, field{key: key, value: s})
+		vstart, folded = -1, false
+	}
 	for len(rest) > 0 {
+		off := len(b) - len(rest)
 		nl := bytes.IndexByte(rest, '\n')
 		var line []byte
 		if nl < 0 {
@@ -63,31 +90,74 @@ func parseHeader(b []byte) (header, []byte) {
 		} else {
 			line, rest = rest[:nl], rest[nl+1:]
 		}
-		if len(line) == 0 || (len(bytes.TrimSpace(line)) == 0 && len(h) > 0) {
+		if len(line) == 0 || (len(bytes.TrimSpace(line)) == 0 && (len(h) > 0 || vstart >= 0)) {
+			store()
 			return h, rest
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			if len(h) > 0 {
-				// RFC 5322 section 2.2.3: unfolding removes the CRLF, not the white space.
+			if vstart >= 0 && vend == off-1 {
+				vend = off + len(line)
+				folded = true
+			} else if len(h) > 0 || vstart >= 0 {
+				// QUIRK: a continuation after a stray line still belongs
+				// to the field before it.
+				store()
 				h[len(h)-1].value += string(line)
 			}
 			continue
 		}
 		colon := bytes.IndexByte(line, ':')
 		if colon <= 0 || !isFieldName(line[:colon]) {
-			if len(h) == 0 {
+			if len(h) == 0 && vstart < 0 {
 				// QUIRK: a part or message with no header at all starts with its body.
 				return h, b
 			}
 			// QUIRK: a stray line inside a header (seen in hand-made and broken
 			// bounces, e.g. an mbox "From " line) is skipped.
+			store()
 			continue
 		}
-		key := strings.ToLower(string(bytes.TrimSpace(line[:colon])))
-		h = append(h, field{key: key, value: string(line[colon+1:])})
+		store()
+		key = lowerKey(line[:colon])
+		vstart, vend = off+colon+1, off+len(line)
 	}
+	store()
 	return h, rest
 }
+
+// lowerKey returns a field name lower-cased and trimmed, without
+// allocating for the common names.
+func lowerKey(b []byte) string {
+	b = bytes.TrimSpace(b)
+	var buf [64]byte
+	if len(b) <= len(buf) {
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		if k, ok := commonKeys[string(buf[:len(b)])]; ok {
+			return k
+		}
+		return string(buf[:len(b)])
+	}
+	return strings.ToLower(string(b))
+}
+
+// commonKeys interns the names of the fields most messages have.
+var commonKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"received", "from", "to", "cc", "subject", "date", "message-id", "return-path",
+		"content-type", "content-transfer-encoding", "mime-version", "content-disposition", "content-description",
+		"x-mailer", "reply-to", "sender", "delivered-to", "x-original-to", "auto-submitted", "dkim-signature",
+		"authentication-results", "references", "in-reply-to", "x-failed-recipients", "precedence",
+		"final-recipient", "original-recipient", "action", "status", "remote-mta", "diagnostic-code",
+		"reporting-mta", "arrival-date", "last-attempt-date", "received-from-mta", "x-spam-status"} {
+		m[k] = k
+	}
+	return m
+}()
 
 func isFieldName(b []byte) bool {
 	b = bytes.TrimRight(b, " \t")

@@ -21,16 +21,40 @@ func parseDSNFields(body string) (header, []header) {
 	var cur header
 	inRecipient := false
 	paraStart := 0 // index in perMessage where the current paragraph starts
+	// Continuation lines are gathered and joined once (a value folded over
+	// many lines must not cost quadratic time).
+	var cont []string
+	var contTarget *header
+	contIdx := -1
+	flushCont := func() {
+		if contTarget != nil && len(cont) > 0 {
+			(*contTarget)[contIdx].value += strings.Join(cont, "")
+		}
+		cont, contTarget = cont[:0], nil
+	}
+	addCont := func(t *header, s string) {
+		if contTarget != t || contIdx != len(*t)-1 {
+			flushCont()
+			contTarget, contIdx = t, len(*t)-1
+		}
+		cont = append(cont, s)
+	}
 	flush := func() {
+		flushCont()
 		if len(cur) > 0 {
 			blocks = append(blocks, cur)
 		}
 		cur = nil
 	}
-	lines := strings.Split(body, "\n")
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
+	for rest := body; rest != ""; {
+		line := rest
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			line, rest = rest[:nl], rest[nl+1:]
+		} else {
+			rest = ""
+		}
 		if strings.TrimSpace(line) == "" {
+			flushCont()
 			if inRecipient {
 				flush()
 				inRecipient = false
@@ -42,9 +66,9 @@ func parseDSNFields(body string) (header, []header) {
 			// A folded continuation, unless it is an indented field.
 			if c := strings.IndexByte(line, ':'); c < 0 || !isFieldName([]byte(strings.TrimSpace(line[:c]))) || !knownDSNField(strings.ToLower(strings.TrimSpace(line[:c]))) {
 				if inRecipient {
-					cur[len(cur)-1].value += "\n" + line
+					addCont(&cur, "\n"+line)
 				} else {
-					perMessage[len(perMessage)-1].value += "\n" + line
+					addCont(&perMessage, "\n"+line)
 				}
 				continue
 			}
@@ -58,10 +82,11 @@ func parseDSNFields(body string) (header, []header) {
 				target = &cur
 			}
 			if n := len(*target); n > 0 && (*target)[n-1].key == "diagnostic-code" {
-				(*target)[n-1].value += "\n " + line
+				addCont(target, "\n "+line)
 				continue
 			}
 		}
+		flushCont()
 		c := strings.IndexByte(line, ':')
 		if c <= 0 {
 			continue
@@ -477,8 +502,7 @@ func textAbout(notice, addr string) string {
 	if addr == "" {
 		return ""
 	}
-	lower := strings.ToLower(notice)
-	i := strings.Index(lower, strings.ToLower(addr))
+	i := indexFold(notice, addr)
 	if i < 0 {
 		return ""
 	}
@@ -488,7 +512,18 @@ func textAbout(notice, addr string) string {
 	if end < 0 {
 		end = len(rest)
 	}
+	if end > maxAboutLen {
+		// A notice with no paragraph breaks: keep the words near the
+		// address, not the rest of the message.
+		end = maxAboutLen
+		if nl := strings.LastIndexByte(rest[:end], '\n'); nl > 0 {
+			end = nl
+		}
+	}
 	t := strings.TrimLeft(rest[:end], ">:);,. \t")
 	t = oneLine(t)
 	return t
 }
+
+// maxAboutLen bounds the text textAbout takes after an address.
+const maxAboutLen = 2048

@@ -130,7 +130,7 @@ func decodeStrict(b []byte, enc encoding.Encoding) (string, bool) {
 // guessCharset decodes 8-bit text without a usable charset label: a
 // Japanese encoding when one fits, Windows-1252 otherwise.
 func guessCharset(b []byte) string {
-	if s, ok := guessJapaneseStrict(b); ok {
+	if s, ok := guessJapaneseStrict(b); ok && japaneseRun(s) {
 		return s
 	}
 	s, _ := charmap.Windows1252.NewDecoder().Bytes(b)
@@ -170,6 +170,21 @@ func guessJapaneseStrict(b []byte) (string, bool) {
 		return s, true
 	}
 	return "", false
+}
+
+// japaneseRun reports whether s has two Japanese characters in a row:
+// 8-bit Latin text ("h\xe9llo") can pass for Shift_JIS, but its
+// "Japanese" characters stand alone between ASCII letters.
+func japaneseRun(s string) bool {
+	prev := false
+	for _, r := range s {
+		j := r >= 0x3000 && r <= 0x30ff || r >= 0x4e00 && r <= 0x9fff || r >= 0xff01 && r <= 0xff5e
+		if j && prev {
+			return true
+		}
+		prev = j
+	}
+	return false
 }
 
 // japaneseScore counts the runes of s typical of Japanese prose (kana,
@@ -320,6 +335,7 @@ func htmlToText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	lower := strings.ToLower(s)
+	var unclosed [3]bool // a skipped element with no end tag: do not look again
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c == '<' {
@@ -328,10 +344,14 @@ func htmlToText(s string) string {
 				break
 			}
 			tag := lower[i+1 : i+end]
-			for _, skip := range []string{"style", "script", "head"} {
-				if strings.HasPrefix(tag, skip) {
+			for k, skip := range []string{"style", "script", "head"} {
+				if strings.HasPrefix(tag, skip) && !unclosed[k] {
 					if close := strings.Index(lower[i:], "</"+skip); close >= 0 {
-						end = close + strings.IndexByte(s[i+close:], '>')
+						if gt := strings.IndexByte(s[i+close:], '>'); gt >= 0 {
+							end = close + gt
+						}
+					} else {
+						unclosed[k] = true
 					}
 				}
 			}

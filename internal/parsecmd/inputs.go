@@ -111,7 +111,7 @@ func readMessages(path string, stdin io.Reader, maxSize int64, emit func(item)) 
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(5)
-	if string(head) == "From " {
+	if string(head) == "From " && !crOnly(br) {
 		return readMbox(path, br, maxSize, emit)
 	}
 	raw, err := io.ReadAll(io.LimitReader(br, maxSize+1))
@@ -199,4 +199,16 @@ func readMbox(path string, br *bufio.Reader, maxSize int64, emit func(item)) err
 	}
 	flush()
 	return nil
+}
+
+// crOnly reports whether the input's first line ends with a lone CR: a
+// message saved with old Mac line endings, whose envelope "From " line does
+// not make it an mbox (there are no LF-delimited lines to split at).
+// QUIRK: such files are read whole; bounce.Decode drops the "From " line.
+func crOnly(br *bufio.Reader) bool {
+	head, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(head, '\r'); i >= 0 {
+		return i+1 < len(head) && head[i+1] != '\n' && bytes.IndexByte(head[:i], '\n') < 0
+	}
+	return false
 }

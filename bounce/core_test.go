@@ -1,0 +1,606 @@
+package bounce
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/japanese"
+)
+
+func mustEncode(t *testing.T, s string, enc interface{ Bytes([]byte) ([]byte, error) }) []byte {
+	t.Helper()
+	b, err := enc.Bytes([]byte(s))
+	if err != nil {
+		t.Fatalf("encode %q: %v", s, err)
+	}
+	return b
+}
+
+func TestParseHeader(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		want     []field
+		wantBody string
+	}{
+		{"simple", "From: a@example.com\nSubject: hi\n\nbody\n",
+			[]field{{"from", " a@example.com"}, {"subject", " hi"}}, "body\n"},
+		{"folded", "Subject: one\n two\n\tthree\nTo: b@example.com\n\nx",
+			[]field{{"subject", " one two\tthree"}, {"to", " b@example.com"}}, "x"},
+		{"key case and spaces", "Content-TYPE : text/plain\n\n",
+			[]field{{"content-type", " text/plain"}}, ""},
+		{"stray line skipped", "From: a@example.com\nFrom MAILER-DAEMON Mon\nTo: b@example.com\n\nx",
+			[]field{{"from", " a@example.com"}, {"to", " b@example.com"}}, "x"},
+		{"no header", "Hello there\nsecond line\n", nil, "Hello there\nsecond line\n"},
+		{"white space line ends header", "From: a@example.com\n   \nbody", []field{{"from", " a@example.com"}}, "body"},
+		{"no blank line", "From: a@example.com", []field{{"from", " a@example.com"}}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, body := parseHeader([]byte(tc.in))
+			if len(h) != len(tc.want) {
+				t.Fatalf("parseHeader() = %q, want %q", h, tc.want)
+			}
+			for i := range h {
+				if h[i] != tc.want[i] {
+					t.Errorf("parseHeader() field %d = %q, want %q", i, h[i], tc.want[i])
+				}
+			}
+			if string(body) != tc.wantBody {
+				t.Errorf("parseHeader() body = %q, want %q", body, tc.wantBody)
+			}
+		})
+	}
+}
+
+func TestParseHeader_linearFolding(t *testing.T) {
+	// A value folded over a million lines must not take quadratic time.
+	var b strings.Builder
+	b.WriteString("Subject: x\n")
+	for i := 0; i < 1<<20; i++ {
+		b.WriteString(" y\n")
+	}
+	b.WriteString("\nbody")
+	h, body := parseHeader([]byte(b.String()))
+	if len(h) != 1 || len(h[0].value) != 2+2<<20 || string(body) != "body" {
+		t.Fatalf("parseHeader() = %d fields, value %d bytes, body %q", len(h), len(h[0].value), body)
+	}
+}
+
+func TestDecodeWords(t *testing.T) {
+	utf := "バウンスのテスト(日本語)"
+	raw := []byte(utf)
+	split := "=?UTF-8?B?" + base64.StdEncoding.EncodeToString(raw[:20]) + "?=\n =?UTF-8?B?" + base64.StdEncoding.EncodeToString(raw[20:]) + "?="
+	jis := mustEncode(t, "休暇中です", japanese.ISO2022JP.NewEncoder())
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "Hello world", "Hello world"},
+		{"q word", "=?iso-8859-1?q?caf=E9_cr=E8me?=", "café crème"},
+		{"b word utf-8", "=?utf-8?B?44GT44KT44Gr44Gh44Gv?=", "こんにちは"},
+		{"adjacent words join", "=?utf-8?q?a?= =?utf-8?q?b?=", "ab"},
+		{"text between words kept", "=?utf-8?q?a?= and =?utf-8?q?b?=", "a and b"},
+		{"character split across words", strings.ReplaceAll(split, "\n", ""), utf},
+		{"iso-2022-jp word", "=?ISO-2022-JP?B?" + base64.StdEncoding.EncodeToString(jis) + "?=", "休暇中です"},
+		{"unknown charset kept readable", "=?x-unknown?q?hello?=", "hello"},
+		{"broken word left alone", "=?utf-8?x?abc?=", "=?utf-8?x?abc?="},
+		{"raw iso-2022-jp", string(jis), "休暇中です"},
+		{"raw latin-1", "caf\xe9", "café"},
+		{"raw utf-8", "Grüße", "Grüße"},
+		{"missing padding", "=?utf-8?B?44GT44KT?=", "こん"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := decodeWords(tc.in); got != tc.want {
+				t.Errorf("decodeWords(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeCharset(t *testing.T) {
+	const jp = "送信先メールアドレスが見つかりませんでした。"
+	tests := []struct {
+		name    string
+		in      []byte
+		charset string
+		want    string
+	}{
+		{"ascii", []byte("hello\r\nworld"), "us-ascii", "hello\nworld"},
+		{"utf-8", []byte("héllo"), "utf-8", "héllo"},
+		{"latin-1 labelled", []byte("h\xe9llo"), "iso-8859-1", "héllo"},
+		{"latin-1 unlabelled", []byte("h\xe9llo"), "", "héllo"},
+		{"windows-1252 quotes", []byte("\x93hi\x94"), "windows-1252", "“hi”"},
+		{"iso-2022-jp labelled", mustEncode(t, jp, japanese.ISO2022JP.NewEncoder()), "iso-2022-jp", jp},
+		{"iso-2022-jp undeclared", mustEncode(t, jp, japanese.ISO2022JP.NewEncoder()), "", jp},
+		{"iso-2022-jp under a wrong label", mustEncode(t, jp, japanese.ISO2022JP.NewEncoder()), "us-ascii", jp},
+		{"euc-jp labelled", mustEncode(t, jp, japanese.EUCJP.NewEncoder()), "euc-jp", jp},
+		{"euc-jp labelled iso-2022-jp", mustEncode(t, jp, japanese.EUCJP.NewEncoder()), "iso-2022-jp", jp},
+		{"euc-jp unlabelled", mustEncode(t, jp, japanese.EUCJP.NewEncoder()), "", jp},
+		{"shift_jis labelled", mustEncode(t, jp, japanese.ShiftJIS.NewEncoder()), "shift_jis", jp},
+		{"shift_jis labelled iso-2022-jp", mustEncode(t, jp, japanese.ShiftJIS.NewEncoder()), "iso-2022-jp", jp},
+		{"shift_jis unlabelled", mustEncode(t, jp, japanese.ShiftJIS.NewEncoder()), "", jp},
+		{"utf-8 labelled shift_jis", []byte(jp), "shift_jis", jp},
+		{"unknown label", []byte("plain"), "x-no-such-charset", "plain"},
+		{"quoted label", []byte("h\xe9"), `"ISO-8859-1"`, "hé"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := decodeCharset(tc.in, tc.charset); got != tc.want {
+				t.Errorf("decodeCharset(%q, %q) = %q, want %q", tc.in, tc.charset, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeBase64(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"padded", "aGVsbG8=", "hello"},
+		{"two pad", "aGVsbA==", "hell"},
+		{"lines", "aGVs\nbG8g\r\nd29y bGQ=", "hello world"},
+		{"unpadded tail", "aGVsbG8", "hello"},
+		{"glued chunks", "aGk=aGk=", "hihi"},
+		{"garbage skipped", "aGV*sbG8=", "hello"},
+		{"crlf normalised", base64.StdEncoding.EncodeToString([]byte("a\r\nb")), "a\nb"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(decodeBase64([]byte(tc.in))); got != tc.want {
+				t.Errorf("decodeBase64(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeNewlines(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\nb": "a\nb", "a\r\nb": "a\nb", "a\rb": "a\nb", "a\r\r\nb": "a\n\nb", "\r": "\n", "": "",
+	} {
+		if got := string(normalizeNewlines([]byte(in))); got != want {
+			t.Errorf("normalizeNewlines(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSplitMultipart(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want []string
+	}{
+		{"two parts", "pre\n--b\nA\n--b\nB\n--b--\npost", []string{"A", "B"}},
+		{"no close delimiter", "--b\nA\n--b\nB\n", []string{"A", "B\n"}},
+		{"indented delimiter", "--b\nA\n --b\nB\n--b--", []string{"A", "B"}},
+		{"delimiter text inside a line", "--b\nx --b y\n--b--", []string{"x --b y"}},
+		{"trailing white space", "--b  \nA\n--b--  \n", []string{"A"}},
+		{"none", "no parts here", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := splitMultipart([]byte(tc.body), "b")
+			if len(got) != len(tc.want) {
+				t.Fatalf("splitMultipart() = %q, want %q", got, tc.want)
+			}
+			for i := range got {
+				if string(got[i]) != tc.want[i] {
+					t.Errorf("splitMultipart() part %d = %q, want %q", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestMIME_lostDelimitersReadAsText(t *testing.T) {
+	raw := "From: MAILER-DAEMON@example.net\nContent-Type: multipart/report; boundary=\"gone\"\n\nThe body.\n"
+	rep, err := DecodeBytes([]byte(raw), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Kind != KindNotBounce {
+		t.Errorf("Decode() kind = %v, want %v", rep.Kind, KindNotBounce)
+	}
+	o := (&Options{}).withDefaults()
+	m, err := newMessage([]byte(raw), &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.text(); !strings.Contains(got, "The body.") {
+		t.Errorf("text() = %q, want the body", got)
+	}
+}
+
+func TestNormalizeAddress(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"kijitora@example.jp", "kijitora@example.jp"},
+		{"rfc822; <Kijitora@Example.JP>", "Kijitora@example.jp"},
+		{"RFC822;kijitora@example.jp.", "kijitora@example.jp"},
+		{"'kijitora@example.jp'", "kijitora@example.jp"},
+		{`"Neko, Nyaan" <neko@example.org>`, "neko@example.org"},
+		{"mailto:neko@example.org", "neko@example.org"},
+		{`"neko..nyaan"@example.jp`, `"neko..nyaan"@example.jp`},
+		{"utf-8; 山田@例え.jp", "山田@例え.jp"},
+		{"user@[192.0.2.1]", "user@[192.0.2.1]"},
+		{"root@localhost", "root@localhost"},
+		{"nobody", ""},
+		{"@example.jp", ""},
+		{"user@", ""},
+		{"a b@example.jp", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := normalizeAddress(tc.in); got != tc.want {
+			t.Errorf("normalizeAddress(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestFindAddresses(t *testing.T) {
+	got := findAddresses("To: <a@example.com>, b@Example.COM; again a@example.com and 'c@example.org'.")
+	want := []string{"a@example.com", "b@example.com", "c@example.org"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("findAddresses() = %q, want %q", got, want)
+	}
+	// Many distinct addresses stay linear and keep their order.
+	var b strings.Builder
+	for i := 0; i < 5000; i++ {
+		b.WriteString("u")
+		b.WriteString(strings.Repeat("x", i%7))
+		b.WriteString("@d")
+		b.WriteString(string(rune('a' + i%26)))
+		b.WriteString(".example ")
+	}
+	if n := len(findAddresses(b.String())); n != 7*26 {
+		t.Errorf("findAddresses() found %d distinct addresses, want %d", n, 7*26)
+	}
+}
+
+func TestFindStatus(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"550 5.1.1 <a@b>: User unknown", "5.1.1"},
+		{"smtp; 452 4.2.2 Mailbox full", "4.2.2"},
+		{"Status: 5.7.26", "5.7.26"},
+		{"from 192.0.2.5.1 host", ""},
+		{"version 5.1.1a", "5.1.1"},
+		{"Postfix 2.5.1.3", ""},
+		{"X5.1.1", ""},
+		{"#5.1.0 Address rejected", "5.1.0"},
+		{"no code", ""},
+	}
+	for _, tc := range tests {
+		if got := findStatus(tc.in); got != tc.want {
+			t.Errorf("findStatus(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestFindReplyCode(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"550 5.1.1 User unknown", "550"},
+		{"host said: 452-4.2.2 full", "452"},
+		{"(550)", "550"},
+		{"id 5501234", ""},
+		{"2010-550", ""},
+		{"in 1999 it was 421 busy", "421"},
+		{"port 25: 554 rejected", "554"},
+		{"nothing", ""},
+	}
+	for _, tc := range tests {
+		if got := findReplyCode(tc.in); got != tc.want {
+			t.Errorf("findReplyCode(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestStatusComment(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"5.0.0 (permanent failure)", ""},
+		{"4.0.0 (cat.example.net: host name lookup failure)", "cat.example.net: host name lookup failure"},
+		{"4.4.0 (other or undefined network or routing status)", ""},
+		{"5.1.1", ""},
+	}
+	for _, tc := range tests {
+		if got := statusComment(tc.in); got != tc.want {
+			t.Errorf("statusComment(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestParseDSNFields_linearFolding(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Final-Recipient: rfc822; a@example.com\nAction: failed\nDiagnostic-Code: smtp; 550 x\n")
+	for i := 0; i < 1<<18; i++ {
+		b.WriteString(" more\n")
+	}
+	_, blocks := parseDSNFields(b.String())
+	if len(blocks) != 1 || len(blocks[0].get("diagnostic-code")) < 1<<20 {
+		t.Fatalf("parseDSNFields() = %d blocks", len(blocks))
+	}
+}
+
+func TestMatchVERP(t *testing.T) {
+	tests := []struct{ pat, addr, want string }{
+		{"bounces+{local}={domain}@shop.example", "bounces+frank=example.com@shop.example", "frank@example.com"},
+		{"bounces+{local}={domain}@shop.example", "BOUNCES+Frank=Example.COM@Shop.Example", "Frank@example.com"},
+		{"bounces+{local}={domain}@shop.example", "bounces+a=b=example.com@shop.example", "a=b@example.com"},
+		{"bounces+{local}={domain}@shop.example", "bounces@shop.example", ""},
+		{"bounces+{local}={domain}@shop.example", "bounces+frank=example.com@other.example", ""},
+		{"bounces+{local}={domain}@shop.example", "bounces+=example.com@shop.example", ""},
+		{"b-{local}-at-{domain}@lists.example", "b-frank-at-example.com@lists.example", "frank@example.com"},
+		{"{domain}={local}@x.example", "example.com=frank@x.example", ""},
+		{"no placeholders@x.example", "no placeholders@x.example", ""},
+		{"{local}{domain}@x.example", "ab@x.example", ""},
+	}
+	for _, tc := range tests {
+		if got := MatchVERP(tc.pat, tc.addr); got != tc.want {
+			t.Errorf("MatchVERP(%q, %q) = %q, want %q", tc.pat, tc.addr, got, tc.want)
+		}
+	}
+}
+
+func TestDecode_VERP(t *testing.T) {
+	raw := "From: MAILER-DAEMON@mx.example.com\nTo: bounces+frank=example.com@shop.example\nSubject: Undeliverable\n\nThe mailbox is unavailable.\n"
+	opts := &Options{VERP: []string{"bounces+{local}={domain}@shop.example"}}
+	rep, err := DecodeBytes([]byte(raw), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Kind != KindBounce || len(rep.Recipients) != 1 || rep.Recipients[0].Address != "frank@example.com" {
+		t.Errorf("Decode() = %v %+v, want a bounce for frank@example.com", rep.Kind, rep.Recipients)
+	}
+	rep, _ = DecodeBytes([]byte(raw), nil)
+	if rep.Kind != KindNotBounce {
+		t.Errorf("Decode() without VERP = %v, want %v", rep.Kind, KindNotBounce)
+	}
+}
+
+func TestDecode_limits(t *testing.T) {
+	nested := func(depth int) string {
+		var b strings.Builder
+		b.WriteString("From: MAILER-DAEMON@example.net\n")
+		for i := 0; i < depth; i++ {
+			b.WriteString("Content-Type: message/rfc822\n\n")
+		}
+		b.WriteString("Subject: inner\n\nbody\n")
+		return b.String()
+	}
+	manyParts := func(n int) string {
+		var b strings.Builder
+		b.WriteString("From: a@example.net\nContent-Type: multipart/mixed; boundary=x\n\n")
+		for i := 0; i < n; i++ {
+			b.WriteString("--x\n\npart\n")
+		}
+		b.WriteString("--x--\n")
+		return b.String()
+	}
+	tests := []struct {
+		name string
+		raw  string
+		opts *Options
+		want error
+	}{
+		{"too large", strings.Repeat("x", 2048), &Options{MaxSize: 1024}, ErrTooLarge},
+		{"too deep", nested(30), nil, ErrTooDeep},
+		{"depth within limit", nested(5), nil, nil},
+		{"too many parts", manyParts(50), &Options{MaxParts: 10}, ErrTooManyParts},
+		{"parts within limit", manyParts(5), &Options{MaxParts: 10}, nil},
+		{"empty", "  \n\n", nil, ErrEmpty},
+		{"not a message", "just some words\n", nil, ErrEmpty},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, decode := range []func() (*Report, error){
+				func() (*Report, error) { return DecodeBytes([]byte(tc.raw), tc.opts) },
+				func() (*Report, error) { return Decode(strings.NewReader(tc.raw), tc.opts) },
+			} {
+				rep, err := decode()
+				if rep == nil {
+					t.Fatal("Decode() returned a nil report")
+				}
+				if tc.want == nil {
+					if err != nil {
+						t.Errorf("Decode() error = %v, want nil", err)
+					}
+					continue
+				}
+				if !errors.Is(err, tc.want) {
+					t.Errorf("Decode() error = %v, want %v", err, tc.want)
+				}
+				if rep.Kind != KindUnparseable {
+					t.Errorf("Decode() kind = %v, want %v", rep.Kind, KindUnparseable)
+				}
+			}
+		})
+	}
+}
+
+func TestDecode_lineEndingsAgree(t *testing.T) {
+	files := []string{"testdata/rfc3464-multi.eml", "testdata/carrier-ezweb-transcript.eml", "testdata/charset-eucjp-mislabelled.eml", "testdata/arf-abuse.eml"}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lf, _ := DecodeBytes(raw, nil)
+		for name, conv := range map[string][]byte{
+			"crlf": bytes.ReplaceAll(raw, []byte("\n"), []byte("\r\n")),
+			"cr":   bytes.ReplaceAll(raw, []byte("\n"), []byte("\r")),
+		} {
+			got, err := DecodeBytes(conv, nil)
+			if err != nil {
+				t.Fatalf("%s %s: %v", f, name, err)
+			}
+			if got.Kind != lf.Kind || len(got.Recipients) != len(lf.Recipients) {
+				t.Fatalf("%s %s: Decode() = %v %d recipients, want %v %d", f, name, got.Kind, len(got.Recipients), lf.Kind, len(lf.Recipients))
+			}
+			for i := range got.Recipients {
+				if got.Recipients[i] != lf.Recipients[i] {
+					t.Errorf("%s %s: recipient %d = %+v, want %+v", f, name, i, got.Recipients[i], lf.Recipients[i])
+				}
+			}
+		}
+	}
+}
+
+func TestDecode_charsetFixtures(t *testing.T) {
+	tests := []struct {
+		file    string
+		text    string // in the decoded notice
+		subject string // of the bounce or, with "orig:", of the original
+	}{
+		{"testdata/charset-eucjp-mislabelled.eml", "送信先メールアドレスが見つかりませんでした。", ""},
+		{"testdata/charset-sjis-base64.eml", "メールボックスが一杯です。", "バウンスのテスト(日本語)"},
+		{"testdata/charset-iso2022jp-crlf.eml", "宛先のメールアドレスは存在しません。", ""},
+		{"testdata/charset-iso2022jp-crlf.eml", "Le destinataire est inconnu: désolé.", ""},
+		{"testdata/carrier-ezweb-disabled.eml", "送信先メールアドレスが見つかりませんでした。", ""},
+		{"testdata/carrier-kddi-mailboxfull.eml", "送信先のメールボックスが一杯のため", "メールエラー通知"},
+		{"testdata/autoreply-vacation.eml", "6月20日まで休暇をいただいております。", "休暇中です"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			raw, err := os.ReadFile(tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := (&Options{}).withDefaults()
+			m, err := newMessage(skipEnvelopeLine(normalizeNewlines(raw)), &o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(m.text(), tc.text) {
+				t.Errorf("text() = %q, want it to contain %q", m.text(), tc.text)
+			}
+			if tc.subject != "" && m.subject != tc.subject {
+				t.Errorf("subject = %q, want %q", m.subject, tc.subject)
+			}
+		})
+	}
+}
+
+func TestIsAutoReply(t *testing.T) {
+	tests := []struct {
+		name    string
+		header  string
+		subject string
+		want    bool
+	}{
+		{"rfc 3834", "Auto-Submitted: auto-replied\n", "Away", true},
+		{"auto-generated alone", "Auto-Submitted: auto-generated\n", "Report", false},
+		{"exchange prefix", "", "Automatic reply: Hello", true},
+		{"exchange words with suppress header", "X-Auto-Response-Suppress: All\n", "Hello (Out of Office)", true},
+		{"human reply quoting words", "", "Re: your out of office message", false},
+		{"x-autoreply", "X-Autoreply: yes\n", "Hello", true},
+		{"x-autoreply no", "X-Autoreply: no\n", "Hello", false},
+		{"precedence", "Precedence: auto_reply\n", "Hello", true},
+		{"apple", "X-Apple-Action: vacation\n", "Hello", true},
+		{"japanese prefix", "", "自動応答: こんにちは", true},
+		{"plain mail", "", "Lunch?", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _ := parseHeader([]byte(tc.header + "\n"))
+			if got := isAutoReply(h, tc.subject); got != tc.want {
+				t.Errorf("isAutoReply(%q, %q) = %v, want %v", tc.header, tc.subject, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestInlineDSN(t *testing.T) {
+	text := "Sorry.\n\nReporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n\nFrom: b@example.org\nSubject: x\n"
+	start, body := inlineDSN(text)
+	if !strings.HasPrefix(text[start:], "Reporting-MTA:") || strings.Contains(body, "From:") || !strings.Contains(body, "Status: 5.1.1") {
+		t.Errorf("inlineDSN() = %d, %q", start, body)
+	}
+	if _, body := inlineDSN("Final-Recipient is a word we use.\n"); body != "" {
+		t.Errorf("inlineDSN() of prose = %q, want none", body)
+	}
+}
+
+func TestIndexFold(t *testing.T) {
+	tests := []struct {
+		s, sub string
+		want   int
+	}{
+		{"hello World", "world", 6},
+		{"hello World world", "world", 12},
+		{"xxAbC@Example.jp yy", "abc@example.jp", 2},
+		{"abc", "abcd", -1},
+		{"", "a", -1},
+		{"abc", "", 0},
+		{"aaaaaaaaB", "ab", 7},
+		{"AAAAAAAAb", "ab", 7},
+		{"no match here", "zz", -1},
+	}
+	for _, tc := range tests {
+		if got := indexFold(tc.s, tc.sub); got != tc.want {
+			t.Errorf("indexFold(%q, %q) = %d, want %d", tc.s, tc.sub, got, tc.want)
+		}
+	}
+}
+
+// TestDecode_pathologicalInputs guards against quadratic time on inputs
+// built to hurt: each 256 KiB message must decode well within a second.
+func TestDecode_pathologicalInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow")
+	}
+	const n = 256 << 10
+	text := "From: MAILER-DAEMON@example.net\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
+	dsn := "From: MAILER-DAEMON@example.net\nSubject: Delivery Status Notification (Failure)\nContent-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\n"
+	gen := func(format string) string {
+		var b strings.Builder
+		for i := 0; b.Len() < n; i++ {
+			b.WriteString(strings.ReplaceAll(format, "N", strconv.Itoa(i)))
+		}
+		return b.String()
+	}
+	cases := map[string]string{
+		"addresses on one line":  text + gen("uN@dN.example "),
+		"addresses on lines":     text + gen("uN@dN.example\n"),
+		"exim-like list":         "From: Mail Delivery System <Mailer-Daemon@x.example>\nSubject: Mail delivery failed\n\n" + gen("  uN@b.example\n    SMTP error from remote mail server after RCPT TO:<uN@b.example>:\n    550 5.1.1 unknown\n"),
+		"dsn recipients":         dsn + gen("Final-Recipient: rfc822; uN@b.example\nAction: failed\nStatus: 5.1.1\n\n"),
+		"folded dsn field":       dsn + "Final-Recipient: rfc822; a@b.example\nAction: failed\nDiagnostic-Code: smtp; 550\n" + strings.Repeat(" x\n", n/3),
+		"folded header":          "From: a@b.example\nSubject: x\n" + strings.Repeat(" y\n", n/3) + "\nbody\n",
+		"unclosed style":         "From: a@b.example\nContent-Type: text/html\n\n" + strings.Repeat("<style>", n/7),
+		"delimiters":             text + strings.Repeat("--b\n", n/4),
+		"encoded words":          "From: a@b.example\nSubject: " + strings.Repeat("=?utf-8?q?a?= ", n/14) + "\n\nx",
+		"at signs":               text + strings.Repeat("@", n),
+		"local part then at":     text + strings.Repeat("a.", n/2) + "@",
+		"escapes":                text + strings.Repeat("\x1b$B", n/3),
+		"8-bit bytes":            text + strings.Repeat("\xe9a", n/2),
+		"transcript":             "From: Mail Delivery Subsystem <MAILER-DAEMON@x.example>\nSubject: Returned mail: see transcript for details\n\n   ----- Transcript of session follows -----\n" + gen(">>> RCPT To:<uN@b.example>\n<<< 550 5.1.1 <uN@b.example>... User unknown\n"),
+		"postfix-like":           "From: MAILER-DAEMON@x.example (Mail Delivery System)\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host x.example.\n\n" + gen("<uN@b.example>: host mx.b.example[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)\n\n"),
+		"qmail-like":             "From: MAILER-DAEMON@x.example\nSubject: failure notice\n\nHi. This is the qmail-send program at x.example.\n\n" + gen("<uN@b.example>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n"),
+		"nested messages":        strings.Repeat("Content-Type: message/rfc822\n\n", 19) + "From: a@b.example\n\nx",
+		"many received headers":  strings.Repeat("Received: from x by y\n", n/22) + "From: MAILER-DAEMON@x.example\n\nbody\n",
+		"arf many rcpt-to":       "From: fbl@x.example\nContent-Type: multipart/report; report-type=feedback-report; boundary=b\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n" + gen("Original-Rcpt-To: uN@b.example\n"),
+		"html long line":         "From: MAILER-DAEMON@x.example\nContent-Type: text/html\n\n" + strings.Repeat("<p>a", n/4),
+		"base64 body":            "From: MAILER-DAEMON@x.example\nContent-Transfer-Encoding: base64\n\n" + strings.Repeat("QUJD\n", n/5),
+		"quoted-printable body":  "From: MAILER-DAEMON@x.example\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("=41=\n", n/5),
+	}
+	for name, raw := range cases {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			rep, _ := DecodeBytes([]byte(raw), nil)
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("Decode() took %v for %d bytes", d, len(raw))
+			}
+			if rep == nil || !knownKinds[rep.Kind] {
+				t.Errorf("Decode() = %+v", rep)
+			}
+			for _, r := range rep.Recipients {
+				if len(r.Diagnostic) > maxDiagnosticLen {
+					t.Errorf("diagnostic of %d bytes", len(r.Diagnostic))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,79 @@
+package bounce
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// knownKinds are the kinds Decode may report.
+var knownKinds = map[Kind]bool{
+	KindBounce: true, KindDelay: true, KindDelivered: true, KindComplaint: true,
+	KindAutoReply: true, KindNotBounce: true, KindUnparseable: true,
+}
+
+// FuzzDecode decodes arbitrary input, seeded with every testdata/*.eml
+// (and the crashers kept in testdata/fuzz/FuzzDecode). It checks that
+// Decode never panics, always reports a known kind, normalises every
+// recipient's address, and keeps its output bounded by its input.
+func FuzzDecode(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.eml")
+	for _, file := range files {
+		if raw, err := os.ReadFile(file); err == nil {
+			f.Add(raw)
+		}
+	}
+	f.Add([]byte("From: MAILER-DAEMON@example.net\nContent-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n--b--\n"))
+	f.Add([]byte("Subject: =?utf-8?B?44GT?= =?iso-2022-jp?B?GyRCJCIbKEI=?=\n\n\x1b$B$\"\x1b(B\n"))
+	opts := &Options{MaxSize: 1 << 20, VERP: []string{"bounces+{local}={domain}@shop.example"}}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		rep, err := DecodeBytes(raw, opts)
+		if rep == nil {
+			t.Fatal("DecodeBytes() returned a nil report")
+		}
+		if !knownKinds[rep.Kind] {
+			t.Fatalf("DecodeBytes() kind = %q, not a known kind", rep.Kind)
+		}
+		if err != nil {
+			if rep.Kind != KindUnparseable {
+				t.Fatalf("DecodeBytes() error %v with kind %q, want %q", err, rep.Kind, KindUnparseable)
+			}
+			return
+		}
+		// Bounded output: no more recipients than the input has '@'
+		// signs, no text much longer than the input.
+		if n := strings.Count(string(raw), "@") + 1; len(rep.Recipients) > n {
+			t.Fatalf("DecodeBytes() = %d recipients from an input with %d '@'", len(rep.Recipients), n-1)
+		}
+		limit := 4*len(raw) + 64
+		for _, r := range rep.Recipients {
+			if r.Address == "" {
+				t.Fatalf("DecodeBytes() recipient with an empty address: %+v", r)
+			}
+			if got := normalizeAddress(r.Address); got != r.Address {
+				t.Fatalf("recipient %q is not normalised (normalizeAddress gives %q)", r.Address, got)
+			}
+			at := strings.LastIndexByte(r.Address, '@')
+			if at <= 0 || at == len(r.Address)-1 {
+				t.Fatalf("recipient %q is not local@domain", r.Address)
+			}
+			if d := r.Address[at+1:]; d != strings.ToLower(d) {
+				t.Fatalf("recipient %q: domain not lower-cased", r.Address)
+			}
+			if strings.ContainsAny(r.Diagnostic, "\n\r\t") {
+				t.Fatalf("diagnostic %q is not one line", r.Diagnostic)
+			}
+			if len(r.Diagnostic) > limit || len(r.Address) > len(raw) {
+				t.Fatalf("recipient %q: output larger than the input", r.Address)
+			}
+			if !utf8.ValidString(r.Diagnostic) || !utf8.ValidString(r.Address) {
+				t.Fatalf("recipient %q: invalid UTF-8 in the output", r.Address)
+			}
+		}
+		if rep.Kind == KindAutoReply && len(rep.Recipients) > 0 {
+			t.Fatalf("an auto-reply with recipients: %+v", rep.Recipients)
+		}
+	})
+}
