@@ -1,6 +1,9 @@
 package bounce
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // autoReplySubjects are subject prefixes or words of vacation and
 // out-of-office replies, lower-case, in English and Japanese.
@@ -14,13 +17,28 @@ var autoReplySubjects = []string{
 // isBounceSender reports whether a From value is a mail system's (a
 // mailer-daemon or postmaster), whose messages are never auto-replies.
 func isBounceSender(from string) bool {
-	f := strings.ToLower(from)
-	for _, s := range []string{"mailer-daemon", "mailer_daemon", "mailerdaemon", "postmaster", "mail delivery", "maildelivery", "mail-daemon", "mail_daemon", "maildaemon", "nobody@", "noreply-dmarc", "mail administrator", "mailadmin", "bounce"} {
-		if strings.Contains(f, s) {
+	var buf [256]byte
+	f := buf[:0]
+	if len(from) > len(buf) {
+		f = make([]byte, 0, len(from))
+	}
+	for i := 0; i < len(from); i++ {
+		f = append(f, lowerASCII(from[i]))
+	}
+	for _, s := range bounceSenderWords {
+		if bytes.Contains(f, s) {
 			return true
 		}
 	}
 	return false
+}
+
+// bounceSenderWords mark the senders of mail systems, lower-case.
+var bounceSenderWords = [][]byte{
+	[]byte("mailer-daemon"), []byte("mailer_daemon"), []byte("mailerdaemon"), []byte("postmaster"),
+	[]byte("mail delivery"), []byte("maildelivery"), []byte("mail-daemon"), []byte("mail_daemon"),
+	[]byte("maildaemon"), []byte("nobody@"), []byte("noreply-dmarc"), []byte("mail administrator"),
+	[]byte("mailadmin"), []byte("bounce"),
 }
 
 // autoReplyPrefixes start the subjects that vacation programs and

@@ -563,28 +563,28 @@ func TestDecode_pathologicalInputs(t *testing.T) {
 		return b.String()
 	}
 	cases := map[string]string{
-		"addresses on one line":  text + gen("uN@dN.example "),
-		"addresses on lines":     text + gen("uN@dN.example\n"),
-		"exim-like list":         "From: Mail Delivery System <Mailer-Daemon@x.example>\nSubject: Mail delivery failed\n\n" + gen("  uN@b.example\n    SMTP error from remote mail server after RCPT TO:<uN@b.example>:\n    550 5.1.1 unknown\n"),
-		"dsn recipients":         dsn + gen("Final-Recipient: rfc822; uN@b.example\nAction: failed\nStatus: 5.1.1\n\n"),
-		"folded dsn field":       dsn + "Final-Recipient: rfc822; a@b.example\nAction: failed\nDiagnostic-Code: smtp; 550\n" + strings.Repeat(" x\n", n/3),
-		"folded header":          "From: a@b.example\nSubject: x\n" + strings.Repeat(" y\n", n/3) + "\nbody\n",
-		"unclosed style":         "From: a@b.example\nContent-Type: text/html\n\n" + strings.Repeat("<style>", n/7),
-		"delimiters":             text + strings.Repeat("--b\n", n/4),
-		"encoded words":          "From: a@b.example\nSubject: " + strings.Repeat("=?utf-8?q?a?= ", n/14) + "\n\nx",
-		"at signs":               text + strings.Repeat("@", n),
-		"local part then at":     text + strings.Repeat("a.", n/2) + "@",
-		"escapes":                text + strings.Repeat("\x1b$B", n/3),
-		"8-bit bytes":            text + strings.Repeat("\xe9a", n/2),
-		"transcript":             "From: Mail Delivery Subsystem <MAILER-DAEMON@x.example>\nSubject: Returned mail: see transcript for details\n\n   ----- Transcript of session follows -----\n" + gen(">>> RCPT To:<uN@b.example>\n<<< 550 5.1.1 <uN@b.example>... User unknown\n"),
-		"postfix-like":           "From: MAILER-DAEMON@x.example (Mail Delivery System)\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host x.example.\n\n" + gen("<uN@b.example>: host mx.b.example[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)\n\n"),
-		"qmail-like":             "From: MAILER-DAEMON@x.example\nSubject: failure notice\n\nHi. This is the qmail-send program at x.example.\n\n" + gen("<uN@b.example>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n"),
-		"nested messages":        strings.Repeat("Content-Type: message/rfc822\n\n", 19) + "From: a@b.example\n\nx",
-		"many received headers":  strings.Repeat("Received: from x by y\n", n/22) + "From: MAILER-DAEMON@x.example\n\nbody\n",
-		"arf many rcpt-to":       "From: fbl@x.example\nContent-Type: multipart/report; report-type=feedback-report; boundary=b\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n" + gen("Original-Rcpt-To: uN@b.example\n"),
-		"html long line":         "From: MAILER-DAEMON@x.example\nContent-Type: text/html\n\n" + strings.Repeat("<p>a", n/4),
-		"base64 body":            "From: MAILER-DAEMON@x.example\nContent-Transfer-Encoding: base64\n\n" + strings.Repeat("QUJD\n", n/5),
-		"quoted-printable body":  "From: MAILER-DAEMON@x.example\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("=41=\n", n/5),
+		"addresses on one line": text + gen("uN@dN.example "),
+		"addresses on lines":    text + gen("uN@dN.example\n"),
+		"exim-like list":        "From: Mail Delivery System <Mailer-Daemon@x.example>\nSubject: Mail delivery failed\n\n" + gen("  uN@b.example\n    SMTP error from remote mail server after RCPT TO:<uN@b.example>:\n    550 5.1.1 unknown\n"),
+		"dsn recipients":        dsn + gen("Final-Recipient: rfc822; uN@b.example\nAction: failed\nStatus: 5.1.1\n\n"),
+		"folded dsn field":      dsn + "Final-Recipient: rfc822; a@b.example\nAction: failed\nDiagnostic-Code: smtp; 550\n" + strings.Repeat(" x\n", n/3),
+		"folded header":         "From: a@b.example\nSubject: x\n" + strings.Repeat(" y\n", n/3) + "\nbody\n",
+		"unclosed style":        "From: a@b.example\nContent-Type: text/html\n\n" + strings.Repeat("<style>", n/7),
+		"delimiters":            text + strings.Repeat("--b\n", n/4),
+		"encoded words":         "From: a@b.example\nSubject: " + strings.Repeat("=?utf-8?q?a?= ", n/14) + "\n\nx",
+		"at signs":              text + strings.Repeat("@", n),
+		"local part then at":    text + strings.Repeat("a.", n/2) + "@",
+		"escapes":               text + strings.Repeat("\x1b$B", n/3),
+		"8-bit bytes":           text + strings.Repeat("\xe9a", n/2),
+		"transcript":            "From: Mail Delivery Subsystem <MAILER-DAEMON@x.example>\nSubject: Returned mail: see transcript for details\n\n   ----- Transcript of session follows -----\n" + gen(">>> RCPT To:<uN@b.example>\n<<< 550 5.1.1 <uN@b.example>... User unknown\n"),
+		"postfix-like":          "From: MAILER-DAEMON@x.example (Mail Delivery System)\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host x.example.\n\n" + gen("<uN@b.example>: host mx.b.example[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)\n\n"),
+		"qmail-like":            "From: MAILER-DAEMON@x.example\nSubject: failure notice\n\nHi. This is the qmail-send program at x.example.\n\n" + gen("<uN@b.example>:\nSorry, no mailbox here by that name. (#5.1.1)\n\n"),
+		"nested messages":       strings.Repeat("Content-Type: message/rfc822\n\n", 19) + "From: a@b.example\n\nx",
+		"many received headers": strings.Repeat("Received: from x by y\n", n/22) + "From: MAILER-DAEMON@x.example\n\nbody\n",
+		"arf many rcpt-to":      "From: fbl@x.example\nContent-Type: multipart/report; report-type=feedback-report; boundary=b\n\n--b\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n" + gen("Original-Rcpt-To: uN@b.example\n"),
+		"html long line":        "From: MAILER-DAEMON@x.example\nContent-Type: text/html\n\n" + strings.Repeat("<p>a", n/4),
+		"base64 body":           "From: MAILER-DAEMON@x.example\nContent-Transfer-Encoding: base64\n\n" + strings.Repeat("QUJD\n", n/5),
+		"quoted-printable body": "From: MAILER-DAEMON@x.example\nContent-Transfer-Encoding: quoted-printable\n\n" + strings.Repeat("=41=\n", n/5),
 	}
 	for name, raw := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -602,5 +602,74 @@ func TestDecode_pathologicalInputs(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestDecodeQP(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"caf=E9", "caf\xe9"},
+		{"caf=e9", "caf\xe9"},
+		{"soft=\nbreak", "softbreak"},
+		{"soft=  \nbreak", "softbreak"},
+		{"a=3D=3d", "a=="},
+		{"broken =ZZ here", "broken =ZZ here"},
+		{"end=", "end"},
+		{"no escapes", "no escapes"},
+	}
+	for _, tc := range tests {
+		if got := string(decodeQP([]byte(tc.in))); got != tc.want {
+			t.Errorf("decodeQP(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestDateOf(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Mon, 3 Jun 2024 10:00:00 +0000", "2024-06-03T10:00:00Z"},
+		{"Thu, 29 Apr 2004 23:34:45 +0900 (JST)", "2004-04-29T14:34:45Z"},
+		{"29 Apr 2004 23:34 -0130", "2004-04-30T01:04:00Z"},
+		{"Sun,  7 Sep 2008 21:40:11 +0900 (JST)", "2008-09-07T12:40:11Z"},
+		{"Wed, 3 May 2007 23:34:45", ""}, // no zone: left to net/mail, which refuses it
+		{"Thu, 29 Apr 1999 23:34:45 -0500 (CDT)", "1999-04-30T04:34:45Z"},
+		{"Mon, 20 Sep 2021 21:32:59 +0200 (GMT+02:00)", "2021-09-20T19:32:59Z"},
+		{"Mon, 2 Jan 2006 15:04:05 MST", "2006-01-02T15:04:05Z"},
+		{"garbage", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		got := dateOf(tc.in)
+		s := ""
+		if !got.IsZero() {
+			s = got.Format(time.RFC3339)
+		}
+		if s != tc.want {
+			t.Errorf("dateOf(%q) = %q, want %q", tc.in, s, tc.want)
+		}
+	}
+}
+
+func TestHTMLToText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<p>Hello</p><p>World</p>", "\nHello\n\nWorld\n"},
+		{"<STYLE>p{}</STYLE>text", "text"},
+		{"<head><title>x</title></head><body>body</body>", "body"},
+		{"<header>kept</header>", "kept"},
+		{"a<br/>b&amp;c&nbsp;d", "a\nb&c d"},
+		{"<td>a</td><td>b</td>", " a  b "},
+		{"<style>never closed", "never closed"},
+		{"x < y", "x "},
+	}
+	for _, tc := range tests {
+		if got := htmlToText(tc.in); got != tc.want {
+			t.Errorf("htmlToText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestDecodeCharset_strayByte(t *testing.T) {
+	const jp = "メールアドレスが見つかりませんでした"
+	b := append(mustEncode(t, jp, japanese.EUCJP.NewEncoder()), 0xa4)
+	if got := decodeCharset(b, ""); !strings.HasPrefix(got, jp) {
+		t.Errorf("decodeCharset(EUC-JP with a stray byte) = %q, want it to start with %q", got, jp)
 	}
 }

@@ -120,6 +120,12 @@ type message struct {
 
 	bodyTextDone bool
 	bodyText     string
+
+	// Caches of notice() and original(), which many decoders ask for.
+	noticeDone   bool
+	noticeText   string
+	originalDone bool
+	originalVal  Original
 }
 
 func newMessage(raw []byte, o *Options) (*message, error) {
@@ -215,11 +221,9 @@ func (m *message) decode() *Report {
 }
 
 func (m *message) runDecoders() *Report {
-	for _, d := range decoders {
-		if d.match != nil && !d.match(m) {
-			continue
-		}
-		if rep := d.decode(m); rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply || rep.Kind == KindComplaint) {
+	for i := range decoders {
+		d := &decoders[i]
+		if rep := m.try(d); rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply || rep.Kind == KindComplaint) {
 			if rep.Format == "" {
 				rep.Format = d.name
 			}
@@ -235,15 +239,36 @@ func (m *message) runDecoders() *Report {
 	return &Report{Kind: KindNotBounce}
 }
 
+// try runs one decoder. A decoder that panics on input it did not foresee
+// is skipped, as if the message were not of its format: one broken
+// decoder must not take a daemon down nor keep the others from reading
+// the message.
+func (m *message) try(d *decoder) (rep *Report) {
+	defer func() {
+		if r := recover(); r != nil {
+			if onDecoderPanic != nil {
+				onDecoderPanic(d.name, r)
+			}
+			rep = nil
+		}
+	}()
+	if d.match != nil && !d.match(m) {
+		return nil
+	}
+	return d.decode(m)
+}
+
+// onDecoderPanic, when set (by tests), is told of a decoder's panic that
+// try recovered.
+var onDecoderPanic func(decoder string, v any)
+
 // finish fills what every report shares: the bounce's own headers, the
 // original message, normalised addresses and codes, and the kind.
 func (m *message) finish(rep *Report) {
 	h := m.header()
 	rep.Subject = m.subject
 	rep.MessageID = strings.Trim(h.get("message-id"), "<> ")
-	if d, err := mail.ParseDate(h.get("date")); err == nil {
-		rep.Date = d.UTC()
-	}
+	rep.Date = dateOf(h.get("date"))
 	if rep.Original.MessageID == "" && rep.Original.Headers == nil && rep.Kind != KindNotBounce {
 		rep.Original = m.original()
 	}
@@ -397,8 +422,122 @@ func firstParagraph(s string) string {
 
 // dateOf parses an RFC 5322 date leniently, zero when it cannot.
 func dateOf(s string) time.Time {
-	if t, err := mail.ParseDate(strings.TrimSpace(s)); err == nil {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	if t, ok := parseDateFast(s); ok {
+		return t
+	}
+	if t, err := mail.ParseDate(s); err == nil {
 		return t.UTC()
 	}
 	return time.Time{}
+}
+
+// parseDateFast reads the usual form of an RFC 5322 section 3.3 date
+// ("Mon, 2 Jan 2006 15:04:05 -0700 (MST)", day name, seconds and comment
+// optional) without the allocations of trying every layout, in UTC; ok is
+// false for any other form.
+func parseDateFast(s string) (t time.Time, ok bool) {
+	if c := strings.IndexByte(s, ','); c >= 0 && c <= 9 {
+		s = s[c+1:]
+	}
+	s = strings.TrimLeft(s, " \t")
+	num := func(min, max int) (int, bool) {
+		n, i := 0, 0
+		for i < len(s) && i < max && isDigit(s[i]) {
+			n = n*10 + int(s[i]-'0')
+			i++
+		}
+		if i < min {
+			return 0, false
+		}
+		s = s[i:]
+		return n, true
+	}
+	skipSpace := func() bool {
+		i := 0
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+		s = s[i:]
+		return i > 0
+	}
+	day, ok1 := num(1, 2)
+	if !ok1 || !skipSpace() || len(s) < 4 {
+		return t, false
+	}
+	month := monthOf(s[:3])
+	s = s[3:]
+	if month == 0 || !skipSpace() {
+		return t, false
+	}
+	year, ok2 := num(4, 4)
+	if !ok2 || !skipSpace() {
+		return t, false
+	}
+	hour, ok3 := num(2, 2)
+	if !ok3 || len(s) == 0 || s[0] != ':' {
+		return t, false
+	}
+	s = s[1:]
+	min, ok4 := num(2, 2)
+	if !ok4 {
+		return t, false
+	}
+	sec := 0
+	if len(s) > 0 && s[0] == ':' {
+		s = s[1:]
+		var ok5 bool
+		if sec, ok5 = num(2, 2); !ok5 {
+			return t, false
+		}
+	}
+	if !skipSpace() || len(s) < 5 || (s[0] != '+' && s[0] != '-') {
+		return t, false
+	}
+	sign := s[0]
+	s = s[1:]
+	zone, ok6 := num(4, 4)
+	if !ok6 || (len(s) > 0 && s[0] != ' ' && s[0] != '\t') || zone%100 >= 60 || hour > 23 || min > 59 || sec > 60 || day > 31 {
+		return t, false
+	}
+	off := (zone/100*60 + zone%100) * 60
+	if sign == '-' {
+		off = -off
+	}
+	t = time.Date(year, time.Month(month), day, hour, min, sec, 0, time.UTC).Add(-time.Duration(off) * time.Second)
+	return t, true
+}
+
+// monthOf returns the number of an English month abbreviation, 0 if none.
+func monthOf(m string) int {
+	switch strings.ToLower(m) {
+	case "jan":
+		return 1
+	case "feb":
+		return 2
+	case "mar":
+		return 3
+	case "apr":
+		return 4
+	case "may":
+		return 5
+	case "jun":
+		return 6
+	case "jul":
+		return 7
+	case "aug":
+		return 8
+	case "sep":
+		return 9
+	case "oct":
+		return 10
+	case "nov":
+		return 11
+	case "dec":
+		return 12
+	}
+	return 0
 }

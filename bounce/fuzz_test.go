@@ -1,8 +1,10 @@
 package bounce
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -28,8 +30,21 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("From: MAILER-DAEMON@example.net\nContent-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n--b--\n"))
 	f.Add([]byte("Subject: =?utf-8?B?44GT?= =?iso-2022-jp?B?GyRCJCIbKEI=?=\n\n\x1b$B$\"\x1b(B\n"))
 	opts := &Options{MaxSize: 1 << 20, VERP: []string{"bounces+{local}={domain}@shop.example"}}
+	// BOUNCE_FUZZ_TOLERATE_PANICS=1 lets fuzzing go on past a decoder's
+	// known (recovered) panic while its owner fixes it.
+	tolerate := os.Getenv("BOUNCE_FUZZ_TOLERATE_PANICS") != ""
+	var panicked string
+	onDecoderPanic = func(decoder string, v any) {
+		panicked = fmt.Sprintf("decoder %s panicked: %v\n%s", decoder, v, debug.Stack())
+	}
+	f.Cleanup(func() { onDecoderPanic = nil })
 	f.Fuzz(func(t *testing.T, raw []byte) {
+		panicked = ""
 		rep, err := DecodeBytes(raw, opts)
+		if panicked != "" && !tolerate {
+			// Decode recovered, but the decoder has a bug.
+			t.Fatal(panicked)
+		}
 		if rep == nil {
 			t.Fatal("DecodeBytes() returned a nil report")
 		}
@@ -65,7 +80,7 @@ func FuzzDecode(f *testing.F) {
 			if strings.ContainsAny(r.Diagnostic, "\n\r\t") {
 				t.Fatalf("diagnostic %q is not one line", r.Diagnostic)
 			}
-			if len(r.Diagnostic) > limit || len(r.Address) > len(raw) {
+			if len(r.Diagnostic) > limit || len(r.Address) > limit {
 				t.Fatalf("recipient %q: output larger than the input", r.Address)
 			}
 			if !utf8.ValidString(r.Diagnostic) || !utf8.ValidString(r.Address) {

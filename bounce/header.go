@@ -51,37 +51,23 @@ func (h header) values(key string) []string {
 // parseHeader reads a header block from the start of b (LF line endings)
 // and returns it with the rest of b, the body. The header ends at the first
 // empty line; a first line that is not a header field means there is no
-// header at all. It takes linear time whatever the folding.
+// header at all. It takes linear time whatever the folding, and copies
+// the header block once: values are substrings of that copy.
 func parseHeader(b []byte) (header, []byte) {
-	h := make(header, 0, 16)
-	rest := b
-	// The value being read: b[vstart:vend], unfolded when it is stored.
-	vstart, vend := -1, -1
-	var key string
-	folded := false
-	store := func() {
-		if vstart < 0 {
-			return
-		}
-		v := b[vstart:vend]
-		var s string
-		if folded {
-			// RFC 5322 section 2.2.3: unfolding removes the CRLF, not the
-			// white space.
-			buf := make([]byte, 0, len(v))
-			for _, c := range v {
-				if c != '\n' {
-					buf = append(buf, c)
-				}
-			}
-			s = string(buf)
-		} else {
-			s = string(v)
-		}
-		h = append(h, field{key: key, value: s})
-		vstart, folded = -1, false
+	type span struct {
+		key      string // lower-case; "" when b[ks:ke] is already
+		ks, ke   int
+		vs, ve   int // value: b[vs:ve]
+		folded   bool
+		appended string // QUIRK: continuation lines after a stray line
 	}
-	for len(rest) > 0 {
+	spans := make([]span, 0, 16)
+	rest := b
+	open := false // spans[len-1] may still get continuation lines
+	body := []byte(nil)
+	end := len(b) // end of the header block in b
+	done := false
+	for len(rest) > 0 && !done {
 		off := len(b) - len(rest)
 		nl := bytes.IndexByte(rest, '\n')
 		var line []byte
@@ -90,39 +76,73 @@ func parseHeader(b []byte) (header, []byte) {
 		} else {
 			line, rest = rest[:nl], rest[nl+1:]
 		}
-		if len(line) == 0 || (len(bytes.TrimSpace(line)) == 0 && (len(h) > 0 || vstart >= 0)) {
-			store()
-			return h, rest
-		}
-		if line[0] == ' ' || line[0] == '\t' {
-			if vstart >= 0 && vend == off-1 {
-				vend = off + len(line)
-				folded = true
-			} else if len(h) > 0 || vstart >= 0 {
-				// QUIRK: a continuation after a stray line still belongs
-				// to the field before it.
-				store()
-				h[len(h)-1].value += string(line)
+		switch {
+		case len(line) == 0 || (len(spans) > 0 && len(bytes.TrimSpace(line)) == 0):
+			end, body, done = off, rest, true
+		case line[0] == ' ' || line[0] == '\t':
+			if n := len(spans); n > 0 {
+				if open && spans[n-1].ve == off-1 {
+					spans[n-1].ve = off + len(line)
+					spans[n-1].folded = true
+				} else {
+					spans[n-1].appended += string(line)
+				}
 			}
-			continue
-		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 || !isFieldName(line[:colon]) {
-			if len(h) == 0 && vstart < 0 {
-				// QUIRK: a part or message with no header at all starts with its body.
-				return h, b
+		default:
+			colon := bytes.IndexByte(line, ':')
+			if colon <= 0 || !isFieldName(line[:colon]) {
+				if len(spans) == 0 {
+					// QUIRK: a part or message with no header at all starts with its body.
+					return header{}, b
+				}
+				// QUIRK: a stray line inside a header (seen in hand-made and broken
+				// bounces, e.g. an mbox "From " line) is skipped.
+				open = false
+				continue
 			}
-			// QUIRK: a stray line inside a header (seen in hand-made and broken
-			// bounces, e.g. an mbox "From " line) is skipped.
-			store()
-			continue
+			key := ""
+			if k := bytes.TrimSpace(line[:colon]); hasUpperASCII(k) || len(k) != colon {
+				key = lowerKey(k)
+			}
+			spans = append(spans, span{key: key, ks: off, ke: off + colon, vs: off + colon + 1, ve: off + len(line)})
+			open = true
 		}
-		store()
-		key = lowerKey(line[:colon])
-		vstart, vend = off+colon+1, off+len(line)
 	}
-	store()
-	return h, rest
+	if !done {
+		body = rest
+	}
+	if len(spans) == 0 {
+		return header{}, body
+	}
+	block := string(b[:min(end, len(b))])
+	h := make(header, len(spans))
+	for i, sp := range spans {
+		v := block[sp.vs:sp.ve]
+		if sp.folded {
+			// RFC 5322 section 2.2.3: unfolding removes the CRLF, not the
+			// white space.
+			v = strings.ReplaceAll(v, "\n", "")
+		}
+		if sp.appended != "" {
+			v += sp.appended
+		}
+		k := sp.key
+		if k == "" {
+			k = block[sp.ks:sp.ke]
+		}
+		h[i] = field{key: k, value: v}
+	}
+	return h, body
+}
+
+// hasUpperASCII reports whether b has an ASCII capital letter.
+func hasUpperASCII(b []byte) bool {
+	for _, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // lowerKey returns a field name lower-cased and trimmed, without
@@ -175,6 +195,9 @@ func isFieldName(b []byte) bool {
 // canonicalKey returns key in canonical MIME header form (X-Customer-Id
 // style: first letter and letters after '-' upper-case).
 func canonicalKey(key string) string {
+	if c, ok := canonicalKeys[key]; ok {
+		return c
+	}
 	b := []byte(strings.ToLower(strings.TrimSpace(key)))
 	upper := true
 	for i, c := range b {
@@ -185,3 +208,20 @@ func canonicalKey(key string) string {
 	}
 	return string(b)
 }
+
+// canonicalKeys holds the canonical forms of commonKeys, by lower-case key.
+var canonicalKeys = func() map[string]string {
+	m := make(map[string]string, len(commonKeys))
+	for k := range commonKeys {
+		b := []byte(k)
+		upper := true
+		for i, c := range b {
+			if upper && 'a' <= c && c <= 'z' {
+				b[i] = c - 'a' + 'A'
+			}
+			upper = c == '-'
+		}
+		m[k] = string(b)
+	}
+	return m
+}()

@@ -3,9 +3,7 @@ package bounce
 import (
 	"bytes"
 	"errors"
-	"io"
 	"mime"
-	"mime/quotedprintable"
 	"strings"
 )
 
@@ -232,15 +230,48 @@ func (p *part) body() []byte {
 	case "base64":
 		p.decoded = decodeBase64(p.raw)
 	case "quoted-printable":
-		b, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(p.raw)))
-		if err != nil && len(b) == 0 {
-			b = p.raw
-		}
-		p.decoded = normalizeNewlines(b)
+		p.decoded = decodeQP(p.raw)
 	default:
 		p.decoded = p.raw
 	}
 	return p.decoded
+}
+
+// decodeQP decodes quoted-printable (RFC 2045 section 6.7) leniently:
+// "=XX" in either case is a byte, "=" at the end of a line (trailing white
+// space allowed) is a soft line break, and QUIRK: any other "=" is kept
+// as it is rather than failing the part.
+func decodeQP(raw []byte) []byte {
+	if bytes.IndexByte(raw, '=') < 0 {
+		return raw
+	}
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '=' {
+			out = append(out, c)
+			continue
+		}
+		if i+2 < len(raw) && isHex(raw[i+1]) && isHex(raw[i+2]) {
+			out = append(out, unhex(raw[i+1])<<4|unhex(raw[i+2]))
+			i += 2
+			continue
+		}
+		j := i + 1
+		for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t') {
+			j++
+		}
+		if j == len(raw) {
+			i = j - 1
+			continue
+		}
+		if raw[j] == '\n' {
+			i = j
+			continue
+		}
+		out = append(out, c)
+	}
+	return normalizeNewlines(out)
 }
 
 // decodeBase64 decodes leniently (RFC 2045 section 6.8): white space and

@@ -33,6 +33,13 @@ var originalMarkers = []string{
 // attached message or headers part, or from the text after a marker line
 // in a non-MIME bounce.
 func (m *message) original() Original {
+	if !m.originalDone {
+		m.originalVal, m.originalDone = m.readOriginal(), true
+	}
+	return m.originalVal
+}
+
+func (m *message) readOriginal() Original {
 	var h header
 	if p := m.originalPart(); p != nil {
 		if len(p.children) > 0 {
@@ -79,34 +86,65 @@ func (m *message) inlineOriginal() string {
 }
 
 // splitAtMarker splits a bounce text into the notice and the returned
-// message at the first original-message marker line.
+// message at the first original-message marker line. Markers made of
+// dashes count anywhere in a line, the others at its start; case is
+// ignored. It reads each line once.
 func splitAtMarker(body string) (string, string) {
-	lower := strings.ToLower(body)
-	best := -1
-	bestLen := 0
-	for _, mk := range originalMarkers {
-		if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
-			if strings.HasPrefix(mk, "-----") || strings.HasPrefix(mk, "---") || i == 0 || lower[i-1] == '\n' {
-				best, bestLen = i, len(mk)
+	var buf [256]byte
+	for off := 0; off < len(body); {
+		end := len(body)
+		if nl := strings.IndexByte(body[off:], '\n'); nl >= 0 {
+			end = off + nl + 1
+		}
+		line := body[off:end]
+		off = end
+		dashes := strings.Contains(line, "---")
+		if !dashes {
+			if len(line) < 20 || (line[0]|0x20) != 'o' && (line[0]|0x20) != 't' {
+				continue
 			}
 		}
+		lower := asciiLower(line, buf[:0])
+		best := -1
+		for _, mk := range originalMarkers {
+			if strings.HasPrefix(mk, "---") {
+				if !dashes {
+					continue
+				}
+				if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
+					best = i
+				}
+			} else if strings.HasPrefix(lower, mk) {
+				best = 0
+			}
+		}
+		if best >= 0 {
+			return body[:end-len(line)+best], body[end:]
+		}
 	}
-	if best < 0 {
-		return body, ""
+	return body, ""
+}
+
+// asciiLower returns s with ASCII letters lower-cased and every other
+// byte kept, so that indexes into it are indexes into s; buf is used when
+// it is large enough.
+func asciiLower(s string, buf []byte) string {
+	b := append(buf[:0], s...)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
 	}
-	end := best + bestLen
-	if nl := strings.IndexByte(body[end:], '\n'); nl >= 0 {
-		end += nl + 1
-	} else {
-		end = len(body)
-	}
-	return body[:best], body[end:]
+	return string(b)
 }
 
 // notice returns the bounce text without the returned message.
 func (m *message) notice() string {
-	n, _ := splitAtMarker(m.text())
-	return n
+	if !m.noticeDone {
+		m.noticeText, _ = splitAtMarker(m.text())
+		m.noticeDone = true
+	}
+	return m.noticeText
 }
 
 var _ = bytes.Compare

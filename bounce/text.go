@@ -133,6 +133,11 @@ func guessCharset(b []byte) string {
 	if s, ok := guessJapaneseStrict(b); ok && japaneseRun(s) {
 		return s
 	}
+	// QUIRK: Japanese text with a stray or truncated byte is still
+	// Japanese when nearly all of it reads as such.
+	if s := guessJapanese(b); japaneseRun(s) && strings.Count(s, "\uFFFD")*20 < japaneseScore(s) {
+		return s
+	}
 	s, _ := charmap.Windows1252.NewDecoder().Bytes(b)
 	return string(s)
 }
@@ -334,8 +339,8 @@ func decodeWordBytes(enc byte, text string) []byte {
 func htmlToText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	lower := strings.ToLower(s)
 	var unclosed [3]bool // a skipped element with no end tag: do not look again
+	var nameBuf [16]byte
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c == '<' {
@@ -343,10 +348,18 @@ func htmlToText(s string) string {
 			if end < 0 {
 				break
 			}
-			tag := lower[i+1 : i+end]
+			// The tag's name, lower-cased, with its leading '/'.
+			tag := nameBuf[:0]
+			for j := i + 1; j < i+end && len(tag) < len(nameBuf); j++ {
+				ch := s[j]
+				if ch == ' ' || ch == '\t' || ch == '\n' || ch == '/' && len(tag) > 0 {
+					break
+				}
+				tag = append(tag, lowerASCII(ch))
+			}
 			for k, skip := range []string{"style", "script", "head"} {
-				if strings.HasPrefix(tag, skip) && !unclosed[k] {
-					if close := strings.Index(lower[i:], "</"+skip); close >= 0 {
+				if string(tag) == skip && !unclosed[k] {
+					if close := indexFold(s[i:], "</"+skip); close >= 0 {
 						if gt := strings.IndexByte(s[i+close:], '>'); gt >= 0 {
 							end = close + gt
 						}
@@ -355,11 +368,7 @@ func htmlToText(s string) string {
 					}
 				}
 			}
-			name := strings.TrimLeft(tag, "/")
-			if sp := strings.IndexAny(name, " \t\n/"); sp >= 0 {
-				name = name[:sp]
-			}
-			switch name {
+			switch string(bytes.TrimLeft(tag, "/")) {
 			case "br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", "pre", "blockquote":
 				b.WriteByte('\n')
 			case "td", "th":

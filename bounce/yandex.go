@@ -55,7 +55,7 @@ func applPostfixText(rs []Recipient, notice string) {
 			lp = strings.ToLower(para)
 		}
 		if strings.HasPrefix(lp, "host ") {
-			if j := strings.Index(lp, " said: "); j >= 0 {
+			if j := strings.Index(lp, " said: "); j >= len("host ") {
 				host := para[len("host "):j]
 				if b := strings.IndexByte(host, '['); b > 0 {
 					host = host[:b]

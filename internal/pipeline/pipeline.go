@@ -85,6 +85,9 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 	}
 	log := p.log.With("mailbox", m.Worker, "uid", m.UID, "msg", msgKey[:12])
 	rep, err := p.decode(m)
+	if err == nil && len(rep.Recipients) == 0 && (rep.Kind == bounce.KindComplaint || rep.Kind == bounce.KindBounce || rep.Kind == bounce.KindDelay) {
+		err = fmt.Errorf("bounce: %s report names no recipient", rep.Kind)
+	}
 	if err != nil || rep.Kind == bounce.KindUnparseable {
 		if err == nil {
 			err = fmt.Errorf("bounce: unparseable")

@@ -92,6 +92,7 @@ func TestHandle_dispositions(t *testing.T) {
 		{"complaint.eml", mailbox.Processed, []publisher.EventType{publisher.TypeComplaint, publisher.TypeSuppressionAdded}},
 		{"vacation.eml", mailbox.Ignored, nil},
 		{"garbage.eml", mailbox.Quarantined, []publisher.EventType{publisher.TypeUnparseable}},
+		{"complaint-nobody.eml", mailbox.Quarantined, []publisher.EventType{publisher.TypeUnparseable}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

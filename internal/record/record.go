@@ -4,6 +4,7 @@
 package record
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/bounced-dev/bounced/bounce"
@@ -61,7 +62,13 @@ func FromReport(source string, rep *bounce.Report, err error) []Record {
 		case bounce.KindAutoReply:
 			r.Recipient = rep.AutoReplyFrom
 			r.Reason, r.Category = string(classify.AutoReply), string(classify.CatAutoReply)
+		case bounce.KindNotBounce:
+			r.Reason, r.Category = "", ""
 		default:
+			// A report (a complaint, a bounce) that names nobody could not
+			// be read for what it is about: a human has to look at it.
+			r.Kind = string(bounce.KindUnparseable)
+			r.Error = fmt.Sprintf("bounce: %s report names no recipient", rep.Kind)
 			r.Reason, r.Category = "", ""
 		}
 		return []Record{r}
