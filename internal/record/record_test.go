@@ -1,0 +1,53 @@
+package record
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/bounced-dev/bounced/bounce"
+)
+
+func TestFromReport(t *testing.T) {
+	tests := []struct {
+		name string
+		rep  *bounce.Report
+		err  error
+		want []Record
+	}{
+		{"decode error", nil, errors.New("bounce: too large"),
+			[]Record{{Source: "s", Kind: "unparseable", Error: "bounce: too large"}}},
+		{"not a bounce", &bounce.Report{Kind: bounce.KindNotBounce}, nil,
+			[]Record{{Source: "s", Kind: "not_bounce"}}},
+		{"auto-reply names who replied", &bounce.Report{Kind: bounce.KindAutoReply, Format: "rfc3834", AutoReplyFrom: "a@example.jp"}, nil,
+			[]Record{{Source: "s", Kind: "auto_reply", Recipient: "a@example.jp", Reason: "auto_reply", Category: "auto_reply", Format: "rfc3834"}}},
+		{"complaint naming nobody is unparseable", &bounce.Report{Kind: bounce.KindComplaint, Format: "arf"}, nil,
+			[]Record{{Source: "s", Kind: "unparseable", Format: "arf", Error: "bounce: complaint report names no recipient"}}},
+		{"bounce and delay per recipient", &bounce.Report{Kind: bounce.KindBounce, Format: "postfix", ReportingMTA: "mx.example.org",
+			Original: bounce.Original{MessageID: "m@shop.example", From: "o@shop.example"},
+			Recipients: []bounce.Recipient{
+				{Address: "a@example.net", Action: "failed", Status: "5.1.1", ReplyCode: "550", Diagnostic: "550 5.1.1 user unknown", RemoteMTA: "mx.example.net"},
+				{Address: "b@example.net", Action: "delayed", Status: "4.4.7", Diagnostic: "retry timeout exceeded"},
+			}}, nil,
+			[]Record{
+				{Source: "s", Kind: "bounce", Recipient: "a@example.net", Action: "failed", Status: "5.1.1", ReplyCode: "550", Reason: "user_unknown",
+					Category: "user_unknown", Hard: true, Diagnostic: "550 5.1.1 user unknown", RemoteMTA: "mx.example.net", ReportingMTA: "mx.example.org",
+					Format: "postfix", OriginalMessageID: "m@shop.example", OriginalFrom: "o@shop.example"},
+				{Source: "s", Kind: "delay", Recipient: "b@example.net", Action: "delayed", Status: "4.4.7", Reason: "expired", Category: "transient",
+					Diagnostic: "retry timeout exceeded", ReportingMTA: "mx.example.org", Format: "postfix", OriginalMessageID: "m@shop.example", OriginalFrom: "o@shop.example"},
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := FromReport("s", tc.rep, tc.err)
+			if len(got) != len(tc.want) {
+				t.Fatalf("FromReport() = %+v, want %+v", got, tc.want)
+			}
+			for i := range got {
+				got[i].Rule = "" // the classifier's rule names are its own business
+				if got[i] != tc.want[i] {
+					t.Errorf("FromReport()[%d] = %+v, want %+v", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
