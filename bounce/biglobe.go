@@ -17,7 +17,7 @@ func matchBiglobe(m *message) bool {
 }
 
 // biglobeReasons maps BIGLOBE's descriptions to reasons.
-var biglobeReasons = []struct{ phrase, reason string }{
+var biglobeReasons = []phraseHint{
 	{"mailbox exceeded the local limit", "mailbox_full"},
 	{"user unknown", "user_unknown"},
 }
@@ -50,14 +50,7 @@ func decodeBiglobe(m *message) *Report {
 		}
 	}
 	diag := strings.Join(info, " ")
-	hint := ""
-	ld := strings.ToLower(diag)
-	for _, br := range biglobeReasons {
-		if strings.Contains(ld, br.phrase) {
-			hint = br.reason
-			break
-		}
-	}
+	hint := hintOf(diag, biglobeReasons)
 	for _, a := range addrs {
 		r := applRecipient(a, diag)
 		r.ReasonHint = hint

@@ -20,7 +20,7 @@ func matchDomino(m *message) bool {
 
 // dominoReasons maps Domino's own descriptions (English and the localised
 // releases) to reasons.
-var dominoReasons = []struct{ phrase, reason string }{
+var dominoReasons = []phraseHint{
 	{"not listed in domino directory", "user_unknown"},
 	{"not listed in public name & address book", "user_unknown"},
 	{"no se encuentra en el directorio de domino", "user_unknown"},
@@ -49,12 +49,8 @@ func decodeDomino(m *message) *Report {
 			r.Diagnostic = because
 			fillCodes(r)
 		}
-		l := strings.ToLower(r.Diagnostic)
-		for _, dr := range dominoReasons {
-			if strings.Contains(l, dr.phrase) {
-				r.ReasonHint = dr.reason
-				break
-			}
+		if h := hintOf(r.Diagnostic, dominoReasons); h != "" {
+			r.ReasonHint = h
 		}
 	}
 	if len(rep.Recipients) == 0 {

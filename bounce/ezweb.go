@@ -25,7 +25,7 @@ import "strings"
 
 // ezwebCauses are the English sentences of au's notices, lower-case, and
 // the reason each states.
-var ezwebCauses = []struct{ phrase, reason string }{
+var ezwebCauses = []phraseHint{
 	{"the user(s) account is temporarily over quota", "mailbox_full"},
 	{"the user(s) account is disabled", "suspended"},
 	{"the user(s) account is temporarily limited", "suspended"},
@@ -107,12 +107,7 @@ func decodeEZweb(m *message) *Report {
 		case isASCIIString(t) && !strings.Contains(t, "@"):
 			causes = append(causes, t)
 			if hint == "" {
-				for _, c := range ezwebCauses {
-					if strings.Contains(lt, c.phrase) {
-						hint = c.reason
-						break
-					}
-				}
+				hint = hintOf(lt, ezwebCauses)
 			}
 		}
 	}

@@ -16,7 +16,7 @@ func matchIMailServer(m *message) bool {
 
 // imailReasons maps IMail's own phrases to reasons; IMail writes them
 // itself, so the classifier cannot tell them from a remote reply.
-var imailReasons = []struct{ phrase, reason string }{
+var imailReasons = []phraseHint{
 	{"unknown user", "user_unknown"},
 	{"invalid final delivery userid", "user_unknown"},
 	{"unknown host", "host_unknown"},

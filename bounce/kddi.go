@@ -17,7 +17,7 @@ import "strings"
 
 // kddiCauses are au one net's sentences, lower-case, and the reason each
 // states.
-var kddiCauses = []struct{ phrase, reason string }{
+var kddiCauses = []phraseHint{
 	{"as their mailbox is full", "mailbox_full"},
 	{"as the remote domain doesnt exist", "host_unknown"},
 	{"as the remote domain doesn't exist", "host_unknown"},
@@ -59,12 +59,8 @@ func decodeKDDI(m *message) *Report {
 	}
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
-		ld := strings.ToLower(r.Diagnostic)
-		for _, c := range kddiCauses {
-			if strings.Contains(ld, c.phrase) {
-				r.ReasonHint = c.reason
-				break
-			}
+		if h := hintOf(r.Diagnostic, kddiCauses); h != "" {
+			r.ReasonHint = h
 		}
 		fillCodes(r)
 	}

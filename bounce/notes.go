@@ -21,7 +21,7 @@ func matchNotes(m *message) bool {
 }
 
 // notesPhrases maps the gateway's own reasons to reasons.
-var notesPhrases = []struct{ phrase, reason string }{
+var notesPhrases = []phraseHint{
 	{"user not listed in public name & address book", "user_unknown"},
 	{"ディレクトリのリストにありません", "user_unknown"},
 	{"message has exceeded maximum hop count", "network_error"},
@@ -56,14 +56,7 @@ func decodeNotes(m *message) *Report {
 		reason = append(reason, t)
 	}
 	diag := strings.Join(reason, " ")
-	hint := ""
-	ld := strings.ToLower(diag)
-	for _, p := range notesPhrases {
-		if strings.Contains(ld, p.phrase) {
-			hint = p.reason
-			break
-		}
-	}
+	hint := hintOf(diag, notesPhrases)
 	rep := &Report{Kind: KindBounce, Format: "notes"}
 	for _, a := range addrs {
 		r := applRecipient(a, diag)
