@@ -280,17 +280,26 @@ func sendmailListed(notice string) []smListed {
 	return out
 }
 
-// sendmailTranscriptOf reads the "Transcript of session follows" section.
-func sendmailTranscriptOf(notice string) *smTranscript {
-	tr := &smTranscript{per: map[string]*smReply{}}
-	lower := strings.ToLower(notice)
-	i := strings.Index(lower, "----- transcript of session follows -----")
+// transcriptSection returns the text after Sendmail's "----- Transcript
+// of session follows -----" line, and whether there is one.
+func transcriptSection(notice string) (string, bool) {
+	i := strings.Index(strings.ToLower(notice), "----- transcript of session follows -----")
 	if i < 0 {
-		return tr
+		return "", false
 	}
 	body := notice[i:]
 	if nl := strings.IndexByte(body, '\n'); nl >= 0 {
-		body = body[nl+1:]
+		return body[nl+1:], true
+	}
+	return "", true
+}
+
+// sendmailTranscriptOf reads the "Transcript of session follows" section.
+func sendmailTranscriptOf(notice string) *smTranscript {
+	tr := &smTranscript{per: map[string]*smReply{}}
+	body, ok := transcriptSection(notice)
+	if !ok {
+		return tr
 	}
 	host, cmd := "", ""
 	var group []*smReply // replies since the last command

@@ -33,14 +33,9 @@ func matchV5Sendmail(m *message) bool {
 func decodeV5Sendmail(m *message) *Report {
 	text := m.text()
 	notice, _ := splitAtMarkerFrom(text, sendmailEndMarkers)
-	lower := strings.ToLower(notice)
-	i := strings.Index(lower, "----- transcript of session follows -----")
-	if i < 0 {
+	body, ok := transcriptSection(notice)
+	if !ok {
 		return nil
-	}
-	body := notice[i:]
-	if nl := strings.IndexByte(body, '\n'); nl >= 0 {
-		body = body[nl+1:]
 	}
 	rep := &Report{Kind: KindBounce, Format: "v5sendmail"}
 	rep.Original = originalAfter(text, sendmailEndMarkers)
