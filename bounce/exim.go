@@ -64,12 +64,7 @@ func decodeExim(m *message) *Report {
 	items := eximItems(notice[start:])
 	generated := eximGenerated(notice)
 	reporting, dsn := dsnOf(m)
-	var failed []string
-	for _, v := range m.header().values("x-failed-recipients") {
-		for _, a := range findAddresses(v) {
-			failed = appendUnique(failed, a)
-		}
-	}
+	failed := m.failedRecipients()
 	rep := &Report{Kind: KindBounce, Format: "exim", ReportingMTA: reporting}
 	for n, it := range items {
 		if c := strings.Index(it.head, ": "); c > 0 && normalizeAddress(it.head[:c]) != "" && !strings.ContainsAny(strings.TrimSpace(it.head[:c]), " \t") {

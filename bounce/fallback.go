@@ -49,12 +49,7 @@ func decodeText(m *message) *Report {
 	}
 	notice := m.notice()
 	rep := &Report{Kind: KindBounce, Format: "text"}
-	var addrs []string
-	for _, v := range m.header().values("x-failed-recipients") {
-		for _, a := range findAddresses(v) {
-			addrs = appendUnique(addrs, a)
-		}
-	}
+	addrs := m.failedRecipients()
 	if len(addrs) == 0 {
 		addrs = noticeRecipients(m, notice)
 	}
@@ -177,4 +172,17 @@ func reasonLines(notice string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// failedRecipients returns the addresses of the X-Failed-Recipients
+// headers (Exim, Gmail and others name the failed recipients there), in
+// order and without repeats.
+func (m *message) failedRecipients() []string {
+	var out []string
+	for _, v := range m.header().values("x-failed-recipients") {
+		for _, a := range findAddresses(v) {
+			out = appendUnique(out, a)
+		}
+	}
+	return out
 }

@@ -150,11 +150,7 @@ func decodeGmailText(m *message) *Report {
 		}
 	}
 	if len(addrs) == 0 {
-		for _, v := range m.header().values("x-failed-recipients") {
-			for _, a := range findAddresses(v) {
-				addrs = appendUnique(addrs, a)
-			}
-		}
+		addrs = m.failedRecipients()
 	}
 	if len(addrs) == 0 {
 		return nil

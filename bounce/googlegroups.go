@@ -28,12 +28,7 @@ func decodeGoogleGroups(m *message) *Report {
 	if !strings.Contains(text, "groups.google.com") && !strings.Contains(text, "Google Groups") {
 		return nil
 	}
-	var addrs []string
-	for _, v := range m.header().values("x-failed-recipients") {
-		for _, a := range findAddresses(v) {
-			addrs = appendUnique(addrs, a)
-		}
-	}
+	addrs := m.failedRecipients()
 	if len(addrs) == 0 {
 		return nil
 	}

@@ -21,12 +21,7 @@ func decodeGoogleWorkspace(m *message) *Report {
 		return nil // a complete report: Gmail's decoder reads it
 	}
 	text := m.notice()
-	var addrs []string
-	for _, v := range m.header().values("x-failed-recipients") {
-		for _, a := range findAddresses(v) {
-			addrs = appendUnique(addrs, a)
-		}
-	}
+	addrs := m.failedRecipients()
 	response := googleResponse(text)
 	lower := strings.ToLower(text)
 	sendMailAs := strings.Contains(lower, "'send mail as'") || strings.Contains(lower, "\"send mail as\"") || strings.Contains(lower, "customfromdenied")
