@@ -203,7 +203,7 @@ func mailboxConfig(mc config.Mailbox) (mailbox.Config, error) {
 		Username: mc.Username, Password: mc.Password.Value(), Auth: mailbox.AuthMethod(mc.Auth),
 		Mailbox: mc.Mailbox, ProcessedFolder: mc.ProcessedFolder, IgnoredFolder: mc.IgnoredFolder,
 		QuarantineFolder: mc.QuarantineFolder, After: mailbox.AfterAction(mc.After),
-		BatchSize: mc.BatchSize, Concurrency: mc.Concurrency, MaxMessageSize: mc.MaxMessageSize, PollInterval: mc.PollInterval.D(),
+		BatchSize: mc.BatchSize, MoveBatchSize: mc.MoveBatchSize, Concurrency: mc.Concurrency, MaxMessageSize: mc.MaxMessageSize, PollInterval: mc.PollInterval.D(),
 		IdleRefresh: mc.IdleRefresh.D(),
 	}
 	if mc.TLSCAFile != "" {

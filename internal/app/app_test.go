@@ -34,12 +34,12 @@ type stack struct {
 	logs    *testutil.LogBuffer
 }
 
-func newStack(t testing.TB) *stack {
+func newStack(t testing.TB, dovecotSettings ...string) *stack {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("integration test: skipped with -short")
 	}
-	s := &stack{dovecot: testutil.StartDovecot(t), redis: testutil.StartRedisWith(t, testutil.RedisOptions{Persist: true}), nats: testutil.StartNATS(t), logs: &testutil.LogBuffer{}}
+	s := &stack{dovecot: testutil.StartDovecotWith(t, testutil.DovecotOptions{Settings: dovecotSettings}), redis: testutil.StartRedisWith(t, testutil.RedisOptions{Persist: true}), nats: testutil.StartNATS(t), logs: &testutil.LogBuffer{}}
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	writeCA(t, s.dovecot, ca)
 	cfg := config.Default()
@@ -50,7 +50,7 @@ func newStack(t testing.TB) *stack {
 	cfg.Mailboxes = []config.Mailbox{{
 		Name: "shop", Addr: s.dovecot.IMAPSAddr, TLS: "implicit", TLSCAFile: ca, Username: s.dovecot.User,
 		Password: config.Secret(s.dovecot.Password), Auth: "login", Mailbox: "INBOX", ProcessedFolder: "Processed",
-		IgnoredFolder: "Ignored", QuarantineFolder: "Quarantine", After: "move", BatchSize: 50, Concurrency: 8,
+		IgnoredFolder: "Ignored", QuarantineFolder: "Quarantine", After: "move", BatchSize: 50, MoveBatchSize: 2000, Concurrency: 8,
 		MaxMessageSize: 10 << 20, PollInterval: config.Duration(time.Second), IdleRefresh: config.Duration(time.Minute),
 	}}
 	if err := cfg.Validate(); err != nil {

@@ -204,7 +204,7 @@ func appendParallel(b *testing.B, s *stack, tag string, from, to, conns int, don
 
 // deliverMaildir writes bounces [from,to) into the INBOX Maildir of the
 // Dovecot account (mail_location maildir:<Dir>/mail/%u).
-func deliverMaildir(b *testing.B, s *stack, tag string, from, to int) {
+func deliverMaildir(b testing.TB, s *stack, tag string, from, to int) {
 	dir := filepath.Join(s.dovecot.Dir, "mail", s.dovecot.User)
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -228,6 +228,7 @@ func deliverMaildir(b *testing.B, s *stack, tag string, from, to int) {
 func startBinary(b *testing.B, s *stack, bin string) *exec.Cmd {
 	cfgPath, env := s.binaryConfig(b, "warn",
 		fmt.Sprintf("batch_size: %d", envInt("BENCH_E2E_BATCH", 200)),
+		fmt.Sprintf("move_batch_size: %d", envInt("BENCH_E2E_MOVE_BATCH", 2000)),
 		fmt.Sprintf("concurrency: %d", envInt("BENCH_E2E_CONCURRENCY", 16)))
 	cmd := exec.Command(bin, "run", "--config", cfgPath)
 	cmd.Env = env

@@ -23,7 +23,7 @@ import (
 func TestCrash_sigkillLosesNothing(t *testing.T) {
 	s := newStack(t)
 	bin := buildBinary(t)
-	cfgPath, env := s.binaryConfig(t, "info", "batch_size: 5", "concurrency: 2", "poll_interval: 300ms")
+	cfgPath, env := s.binaryConfig(t, "info", "batch_size: 5", "move_batch_size: 5", "concurrency: 2", "poll_interval: 300ms")
 	logPath := filepath.Join(t.TempDir(), "bounced.log")
 	logFile, _ := os.Create(logPath)
 	defer logFile.Close()

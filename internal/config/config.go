@@ -185,6 +185,10 @@ type Mailbox struct {
 	After string `yaml:"after"`
 	// BatchSize is the number of messages fetched at once (default 100).
 	BatchSize int `yaml:"batch_size"`
+	// MoveBatchSize is the most handled messages moved or flagged with one
+	// command (default 2000): the server's cost per MOVE grows with the
+	// mailbox, so large sets drain a backlog faster.
+	MoveBatchSize int `yaml:"move_batch_size"`
 	// Concurrency is how many messages of a batch are handled at once (default 8).
 	Concurrency int `yaml:"concurrency"`
 	// MaxMessageSize is the largest message fetched whole (default 10 MiB).
@@ -224,6 +228,9 @@ func mailboxDefaults(m *Mailbox) {
 	def(&m.Name, m.Username)
 	if m.BatchSize == 0 {
 		m.BatchSize = 100
+	}
+	if m.MoveBatchSize == 0 {
+		m.MoveBatchSize = 2000
 	}
 	if m.Concurrency == 0 {
 		m.Concurrency = 8
@@ -370,6 +377,9 @@ func (c *Config) Validate() error {
 		}
 		if m.BatchSize < 1 || m.BatchSize > 10000 {
 			bad("%s.batch_size %d: want 1 to 10000", at, m.BatchSize)
+		}
+		if m.MoveBatchSize < 1 || m.MoveBatchSize > 100000 {
+			bad("%s.move_batch_size %d: want 1 to 100000", at, m.MoveBatchSize)
 		}
 		for _, f := range []string{m.ProcessedFolder, m.IgnoredFolder, m.QuarantineFolder} {
 			if strings.EqualFold(f, m.Mailbox) {

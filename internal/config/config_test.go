@@ -114,6 +114,7 @@ func TestLoad_errors(t *testing.T) {
 		{"bad verp", "decode:\n  verp: [bounces@shop.example]\n", nil, "{local}"},
 		{"bad env int", "", []string{"BOUNCED_POLICY_SOFT_THRESHOLD=many"}, "BOUNCED_POLICY_SOFT_THRESHOLD"},
 		{"duplicate names", "mailboxes:\n  - {addr: 'h:993', username: u, password: p}\n  - {addr: 'i:993', username: u, password: p}\n", nil, "used twice"},
+		{"move batch out of range", "mailboxes:\n  - {addr: 'h:993', username: u, password: p, move_batch_size: 200000}\n", nil, "move_batch_size 200000"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,7 +21,7 @@ func TestConfig_Validate(t *testing.T) {
 			want := Config{
 				Name: "bounces", Addr: "mail.example:993", TLS: TLSImplicit, Username: "bounces", Password: "pw",
 				Auth: AuthLogin, Mailbox: "INBOX", ProcessedFolder: "Processed", IgnoredFolder: "Ignored",
-				QuarantineFolder: "Quarantine", After: AfterMove, Flag: "$BouncedProcessed", BatchSize: 100, Concurrency: DefaultConcurrency,
+				QuarantineFolder: "Quarantine", After: AfterMove, Flag: "$BouncedProcessed", BatchSize: 100, MoveBatchSize: 2000, Concurrency: DefaultConcurrency,
 				MaxMessageSize: 10 << 20, PollInterval: 30 * time.Second, IdleRefresh: 25 * time.Minute,
 				BackoffMin: time.Second, BackoffMax: 2 * time.Minute,
 			}
@@ -62,6 +62,7 @@ func TestConfig_Validate(t *testing.T) {
 		{"flagWithSpace", func(c *Config) { c.Flag = "bounced done" }, "not allowed in a keyword", nil},
 		{"flagSystem", func(c *Config) { c.Flag = `\Deleted` }, "system flags", nil},
 		{"negativeBatch", func(c *Config) { c.BatchSize = -1 }, "batch size", nil},
+		{"negativeMoveBatch", func(c *Config) { c.MoveBatchSize = -1 }, "move batch size", nil},
 		{"negativeSize", func(c *Config) { c.MaxMessageSize = -1 }, "max message size", nil},
 		{"negativePoll", func(c *Config) { c.PollInterval = -time.Second }, "poll interval", nil},
 		{"backoffInverted", func(c *Config) { c.BackoffMin, c.BackoffMax = time.Minute, time.Second }, "backoff max", nil},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,8 @@ type memCheckpoints struct {
 	mu    sync.Mutex
 	m     map[string][2]uint32
 	saves int
+	// saved lists every lastUID saved, in order.
+	saved []uint32
 	err   error // returned by both methods when set
 }
 
@@ -44,7 +47,14 @@ func (c *memCheckpoints) SaveCheckpoint(_ context.Context, key string, uidValidi
 	}
 	c.m[key] = [2]uint32{uidValidity, lastUID}
 	c.saves++
+	c.saved = append(c.saved, lastUID)
 	return nil
+}
+
+func (c *memCheckpoints) history() []uint32 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.saved)
 }
 
 func (c *memCheckpoints) get(key string) (uint32, uint32) {

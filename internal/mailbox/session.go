@@ -10,8 +10,6 @@ import (
 	"net"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -19,12 +17,7 @@ import (
 	"github.com/emersion/go-sasl"
 )
 
-const (
-	dialTimeout = 30 * time.Second
-	// fetchBudget bounds the bytes of message bodies fetched (and held in
-	// memory) at once; a single message may exceed it up to MaxMessageSize.
-	fetchBudget = 32 << 20
-)
+const dialTimeout = 30 * time.Second
 
 // handlerError is a transient handler (or handler-side) failure: the
 // connection is fine, the worker backs off and polls again.
@@ -303,14 +296,7 @@ func (w *Worker) poll(ctx context.Context, s *pollState) error {
 	}
 	slices.Sort(uids)
 	uids = slices.Compact(uids)
-	for len(uids) > 0 {
-		n := min(len(uids), w.cfg.BatchSize)
-		if err := w.batch(ctx, s, uids[:n]); err != nil {
-			return err
-		}
-		uids = uids[n:]
-	}
-	return nil
+	return w.drain(ctx, s, uids)
 }
 
 // meta is what the first FETCH of a batch says about a message.
@@ -324,108 +310,6 @@ type meta struct {
 type handled struct {
 	uid imap.UID
 	d   Disposition
-}
-
-// batch fetches and handles the messages uids (ascending), then moves or
-// flags the handled ones and saves the checkpoint. On a handler error the
-// rest of the batch is left alone and a *handlerError returned.
-func (w *Worker) batch(ctx context.Context, s *pollState, uids []imap.UID) error {
-	metas, err := w.fetchMeta(s.c, uids)
-	if err != nil {
-		return err
-	}
-	var (
-		done   []handled
-		hErr   error
-		failed imap.UID
-	)
-	for len(metas) > 0 && hErr == nil {
-		// A chunk is a run of messages fetched whole, or a run fetched
-		// truncated, within fetchBudget bytes.
-		trunc := metas[0].size > w.cfg.MaxMessageSize
-		n, total := 0, int64(0)
-		for n < len(metas) && (metas[n].size > w.cfg.MaxMessageSize) == trunc {
-			sz := min(metas[n].size, w.cfg.MaxMessageSize)
-			if n > 0 && total+sz > fetchBudget {
-				break
-			}
-			total += sz
-			n++
-		}
-		chunk := metas[:n]
-		metas = metas[n:]
-		bodies, err := w.fetchBodies(s.c, chunk, trunc)
-		if err != nil {
-			hErr = err // a connection error: still apply what was handled
-			break
-		}
-		// The handlers of a chunk run concurrently (Config.Concurrency at a
-		// time); their results are then taken in UID order up to the first
-		// failure, so that what is moved and checkpointed is always a
-		// prefix. A message handled after a failed one is simply handled
-		// again later: handlers are idempotent.
-		type result struct {
-			ok  bool // false: expunged meanwhile by another client
-			d   Disposition
-			err error
-		}
-		results := make([]result, len(chunk))
-		sem := make(chan struct{}, w.cfg.Concurrency)
-		var wg sync.WaitGroup
-		var stop atomic.Bool // a handler failed: start no more
-		for i, m := range chunk {
-			raw, ok := bodies[m.uid]
-			if !ok {
-				continue
-			}
-			sem <- struct{}{}
-			if stop.Load() {
-				<-sem
-				break
-			}
-			msg := &Message{
-				Worker: w.cfg.Name, User: w.cfg.Username, Addr: w.cfg.Addr, Mailbox: w.cfg.Mailbox,
-				UIDValidity: s.uidValidity, UID: uint32(m.uid),
-				Raw: raw, Size: m.size, Truncated: trunc, InternalDate: m.date,
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() { <-sem }()
-				d, err := w.callHandler(ctx, msg)
-				if err != nil {
-					stop.Store(true)
-				}
-				results[i] = result{ok: true, d: d, err: err}
-			}()
-		}
-		wg.Wait()
-		for i, m := range chunk {
-			r := results[i]
-			if !r.ok {
-				continue
-			}
-			if r.err != nil {
-				w.update(func(st *Status) { st.HandlerErrors++ })
-				hErr, failed = &handlerError{fmt.Errorf("mailbox: handler for uid %d: %w", m.uid, r.err)}, m.uid
-				break
-			}
-			done = append(done, handled{m.uid, r.d})
-		}
-	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if err := w.apply(s, done); err != nil {
-		return err
-	}
-	if len(done) > 0 {
-		w.checkpoint(ctx, s, uint32(done[len(done)-1].uid))
-	}
-	if hErr != nil && failed != 0 {
-		w.log.Debug("mailbox: batch stopped", "uid", failed, "handled", len(done))
-	}
-	return hErr
 }
 
 // callHandler calls the handler, turning a panic into an error.

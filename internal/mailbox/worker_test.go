@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -325,7 +326,7 @@ func TestWorker_batches(t *testing.T) {
 		s.Append(t, "INBOX", mail("bounce "+string(rune('a'+i))))
 	}
 	cfg := memConfig(s)
-	cfg.BatchSize = 3
+	cfg.BatchSize, cfg.MoveBatchSize = 3, 3
 	rec := &recorder{}
 	cp := newMemCheckpoints()
 	r := start(t, cfg, rec.handle, cp, nil)
@@ -336,6 +337,71 @@ func TestWorker_batches(t *testing.T) {
 	if cp.saves < 3 {
 		t.Errorf("checkpoint saved %d times, want once per batch (3)", cp.saves)
 	}
+}
+
+// TestWorker_moveBatches moves handled messages MoveBatchSize at a time,
+// across fetch batches, and the rest when the mailbox has been read: with
+// batches of 2 and moves of 5, nothing has moved while 1-5 are handled,
+// 1-5 then move together and 6-7 at the end, and the checkpoint follows
+// each move.
+func TestWorker_moveBatches(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	for i := range 7 {
+		s.Append(t, "INBOX", mail("bounce "+string(rune('a'+i))))
+	}
+	cfg := memConfig(s)
+	cfg.BatchSize, cfg.MoveBatchSize = 2, 5
+	cp := newMemCheckpoints()
+	var mu sync.Mutex
+	inbox := map[uint32]int{}
+	rec := &recorder{fail: func(m *Message) error {
+		n := s.Count(t, "INBOX")
+		mu.Lock()
+		inbox[m.UID] = n
+		mu.Unlock()
+		return nil
+	}}
+	r := start(t, cfg, rec.handle, cp, nil)
+	waitFor(t, 5*time.Second, "7 processed", func() bool { return s.Count(t, "Processed") == 7 })
+	r.stop(t)
+	mu.Lock()
+	defer mu.Unlock()
+	for uid := uint32(1); uid <= 5; uid++ {
+		if inbox[uid] != 7 {
+			t.Errorf("INBOX held %d messages while uid %d was handled, want 7 (no move before 5 are handled)", inbox[uid], uid)
+		}
+	}
+	if got, want := cp.history(), []uint32{0, 5, 7}; !slices.Equal(got, want) {
+		t.Errorf("checkpoints saved %v, want %v (start, after each move)", got, want)
+	}
+}
+
+// TestWorker_moveBatchFlushedOnError moves the messages handled before a
+// handler failure at once, although fewer than MoveBatchSize wait.
+func TestWorker_moveBatchFlushedOnError(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	for i := range 5 {
+		s.Append(t, "INBOX", mail("bounce "+string(rune('a'+i))))
+	}
+	cfg := memConfig(s)
+	cfg.BatchSize, cfg.MoveBatchSize = 2, 100
+	cfg.BackoffMin, cfg.BackoffMax = time.Hour, time.Hour
+	rec := &recorder{fail: func(m *Message) error {
+		if m.UID == 4 {
+			return errTransient
+		}
+		return nil
+	}}
+	cp := newMemCheckpoints()
+	r := start(t, cfg, rec.handle, cp, nil)
+	waitFor(t, 5*time.Second, "uids 1-3 moved", func() bool { return s.Count(t, "Processed") == 3 })
+	if got := s.Count(t, "INBOX"); got != 2 {
+		t.Errorf("Count(INBOX) = %d, want 2 (uid 4 failed, 5 after it)", got)
+	}
+	if _, last := cp.get("test/INBOX"); last != 3 {
+		t.Errorf("checkpoint = %d, want 3", last)
+	}
+	r.stop(t)
 }
 
 // TestWorker_concurrentHandlers handles a batch's messages in parallel:

@@ -62,6 +62,19 @@ type Dovecot struct {
 // directory is made world-searchable and mail/ is owned by nobody.
 func StartDovecot(t testing.TB) *Dovecot {
 	t.Helper()
+	return StartDovecotWith(t, DovecotOptions{})
+}
+
+// DovecotOptions changes the configuration StartDovecotWith writes.
+type DovecotOptions struct {
+	// Settings are extra dovecot.conf lines, appended at the end (for
+	// example "maildir_very_dirty_syncs = yes").
+	Settings []string
+}
+
+// StartDovecotWith is StartDovecot with options.
+func StartDovecotWith(t testing.TB, opts DovecotOptions) *Dovecot {
+	t.Helper()
 	bin := RequireBinary(t, "dovecot", "dovecot-imapd")
 	if _, err := os.Stat("/usr/lib/dovecot/imap"); err != nil {
 		msg := "dovecot imap not installed: apt-get install dovecot-imapd"
@@ -96,7 +109,7 @@ func StartDovecot(t testing.TB) *Dovecot {
 	d.Dial = func() (*imapclient.Client, error) {
 		return imapclient.DialInsecure(d.IMAPAddr, &imapclient.Options{Dialer: &net.Dialer{Timeout: 5 * time.Second}})
 	}
-	d.writeConfig(t)
+	d.writeConfig(t, opts)
 	d.Start()
 	t.Cleanup(func() {
 		d.Stop()
@@ -108,7 +121,7 @@ func StartDovecot(t testing.TB) *Dovecot {
 }
 
 // writeConfig writes the certificate, the passwd file and dovecot.conf.
-func (d *Dovecot) writeConfig(t testing.TB) {
+func (d *Dovecot) writeConfig(t testing.TB, opts DovecotOptions) {
 	t.Helper()
 	certFile, keyFile, pool := SelfSignedCert(t, d.Dir, "dovecot")
 	d.CAPool = pool
@@ -207,6 +220,9 @@ service imap-login {
   }
 }
 `, d.Dir, imapPort, internalUser, loginUser, mailUID, mailGID, certFile, keyFile, passwd, d.Token, imapPort, imapsPort, chroot)
+	for _, line := range opts.Settings {
+		conf += line + "\n"
+	}
 	if err := os.WriteFile(d.conf, []byte(conf), 0o600); err != nil {
 		t.Fatalf("testutil: %v", err)
 	}

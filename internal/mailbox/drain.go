@@ -1,0 +1,260 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/emersion/go-imap/v2"
+)
+
+const (
+	// fetchBudget bounds the bytes of one UID FETCH of bodies; a single
+	// message may exceed it up to MaxMessageSize.
+	fetchBudget = 16 << 20
+	// inFlightBudget bounds the bytes of message bodies fetched and not yet
+	// handled: the fetcher works at most one chunk ahead of the handlers.
+	inFlightBudget = 2 * fetchBudget
+)
+
+// job is one fetched message on its way through the handlers.
+type job struct {
+	msg  *Message
+	held int64         // bytes counted against inFlightBudget
+	done chan struct{} // closed when d and err are set, or skipped is
+	d    Disposition
+	err  error
+	// skipped is set when the drain stopped before the handler ran.
+	skipped bool
+}
+
+// drain handles the messages uids (ascending) as a pipeline of three
+// stages that overlap, so that neither the server nor the handlers wait
+// for the other:
+//
+//   - the fetcher reads the sizes of BatchSize UIDs at a time, then their
+//     bodies in chunks of at most fetchBudget bytes, and queues one job per
+//     message in UID order, with at most inFlightBudget bytes not yet
+//     handled;
+//   - Concurrency handlers take the jobs in that order and run the
+//     Handler;
+//   - the calling goroutine, the committer, takes the results in UID order
+//     and moves (or flags) the handled messages MoveBatchSize at a time,
+//     while the next ones are fetched and handled, and saves the checkpoint
+//     after each move.
+//
+// What is moved and checkpointed is always a prefix of uids. At the first
+// handler failure the drain stops: nothing after the failed message is
+// committed (those already handled are handled again later, harmlessly,
+// since handlers are idempotent), the prefix before it is moved, and a
+// *handlerError is returned. A fetch error (a broken connection) ends it
+// the same way, after moving what was handled.
+func (w *Worker) drain(ctx context.Context, s *pollState, uids []imap.UID) error {
+	if len(uids) == 0 {
+		return nil
+	}
+	fctx, stopFetch := context.WithCancel(ctx)
+	defer stopFetch()
+	var (
+		budget  = newByteBudget(inFlightBudget)
+		queue   = make(chan *job, 4*w.cfg.BatchSize+w.cfg.Concurrency)
+		jobs    = make(chan *job)
+		stopped atomic.Bool
+		wg      sync.WaitGroup
+		fetched = make(chan error, 1)
+	)
+	go func() {
+		defer func() {
+			if v := recover(); v != nil {
+				fetched <- w.recovered("fetch", v)
+			}
+		}()
+		fetched <- w.fetch(fctx, s, uids, budget, queue, jobs)
+	}()
+	for range w.cfg.Concurrency {
+		wg.Go(func() {
+			for j := range jobs {
+				if stopped.Load() {
+					j.skipped = true
+				} else if j.d, j.err = w.callHandler(ctx, j.msg); j.err != nil {
+					// Start no more: what follows would not be committed.
+					stopped.Store(true)
+				}
+				close(j.done)
+			}
+		})
+	}
+
+	var (
+		pending []handled
+		hErr    error // the first handler failure
+		mErr    error // a failed move: the connection is likely gone
+	)
+	stop := func() {
+		stopped.Store(true)
+		stopFetch()
+	}
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		if err := w.apply(s, pending); err != nil {
+			return err
+		}
+		w.checkpoint(ctx, s, uint32(pending[len(pending)-1].uid))
+		pending = pending[:0]
+		return nil
+	}
+	for j := range queue {
+		<-j.done
+		budget.release(j.held)
+		uid := imap.UID(j.msg.UID)
+		j.msg = nil // the body is no longer needed
+		switch {
+		case j.skipped || hErr != nil || mErr != nil:
+			continue
+		case j.err != nil:
+			w.update(func(st *Status) { st.HandlerErrors++ })
+			hErr = &handlerError{fmt.Errorf("mailbox: handler for uid %d: %w", uid, j.err)}
+			w.log.Debug("mailbox: drain stopped", "uid", uid, "handled", len(pending))
+			stop()
+			continue
+		}
+		pending = append(pending, handled{uid, j.d})
+		if len(pending) >= w.cfg.MoveBatchSize {
+			if err := flush(); err != nil {
+				mErr = err
+				stop()
+			}
+		}
+	}
+	wg.Wait()
+	fErr := <-fetched
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if mErr != nil {
+		return mErr
+	}
+	if err := flush(); err != nil {
+		return errors.Join(hErr, fErr, err)
+	}
+	if hErr != nil {
+		return hErr
+	}
+	return fErr
+}
+
+// fetch is the drain's first stage: it fetches uids BatchSize at a time
+// and queues a job per message in UID order on queue (for the committer)
+// and on jobs (for the handlers), closing both when it returns. It
+// returns nil when every message was queued or ctx was cancelled, and the
+// error of a failed FETCH.
+func (w *Worker) fetch(ctx context.Context, s *pollState, uids []imap.UID, budget *byteBudget, queue, jobs chan<- *job) error {
+	defer close(queue)
+	defer close(jobs)
+	for len(uids) > 0 {
+		n := min(len(uids), w.cfg.BatchSize)
+		metas, err := w.fetchMeta(s.c, uids[:n])
+		if err != nil {
+			return err
+		}
+		uids = uids[n:]
+		for len(metas) > 0 {
+			// A chunk is a run of messages fetched whole, or a run fetched
+			// truncated, within fetchBudget bytes.
+			trunc := metas[0].size > w.cfg.MaxMessageSize
+			n, total := 0, int64(0)
+			for n < len(metas) && (metas[n].size > w.cfg.MaxMessageSize) == trunc {
+				sz := min(metas[n].size, w.cfg.MaxMessageSize)
+				if n > 0 && total+sz > fetchBudget {
+					break
+				}
+				total += sz
+				n++
+			}
+			chunk := metas[:n]
+			metas = metas[n:]
+			if err := budget.acquire(ctx, total); err != nil {
+				return nil // stopped
+			}
+			bodies, err := w.fetchBodies(s.c, chunk, trunc)
+			if err != nil {
+				budget.release(total)
+				return err
+			}
+			for _, m := range chunk {
+				held := min(m.size, w.cfg.MaxMessageSize)
+				raw, ok := bodies[m.uid]
+				if !ok { // expunged meanwhile by another client
+					budget.release(held)
+					continue
+				}
+				j := &job{held: held, done: make(chan struct{}), msg: &Message{
+					Worker: w.cfg.Name, User: w.cfg.Username, Addr: w.cfg.Addr, Mailbox: w.cfg.Mailbox,
+					UIDValidity: s.uidValidity, UID: uint32(m.uid),
+					Raw: raw, Size: m.size, Truncated: trunc, InternalDate: m.date,
+				}}
+				select {
+				case queue <- j:
+				case <-ctx.Done():
+					budget.release(held)
+					return nil
+				}
+				select {
+				case jobs <- j:
+				case <-ctx.Done():
+					j.skipped = true
+					close(j.done)
+					return nil
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// byteBudget counts bytes held against a limit. One goroutine acquires,
+// any releases.
+type byteBudget struct {
+	mu    sync.Mutex
+	used  int64
+	limit int64
+	freed chan struct{}
+}
+
+func newByteBudget(limit int64) *byteBudget {
+	return &byteBudget{limit: limit, freed: make(chan struct{}, 1)}
+}
+
+// acquire waits until n more bytes fit within the limit (or nothing is
+// held: a single request may exceed the limit), or until ctx is done.
+func (b *byteBudget) acquire(ctx context.Context, n int64) error {
+	for {
+		b.mu.Lock()
+		if b.used == 0 || b.used+n <= b.limit {
+			b.used += n
+			b.mu.Unlock()
+			return nil
+		}
+		b.mu.Unlock()
+		select {
+		case <-b.freed:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// release gives back n bytes.
+func (b *byteBudget) release(n int64) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	select {
+	case b.freed <- struct{}{}:
+	default:
+	}
+}
