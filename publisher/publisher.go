@@ -238,31 +238,108 @@ type PublishResult struct {
 // ErrInvalidEvent. When the error is transient (IsTransient), publish the
 // same event again later: its ID makes that safe.
 func (p *Publisher) Publish(ctx context.Context, ev Event) (PublishResult, error) {
+	msg, err := p.message(ev)
+	if err != nil {
+		return PublishResult{}, err
+	}
+	ack, err := p.js.PublishMsg(ctx, msg, jetstream.WithMsgID(ev.ID), jetstream.WithExpectStream(p.stream))
+	if err != nil {
+		return PublishResult{}, publishError(ev, msg, err)
+	}
+	return p.result(ctx, ev, msg, ack), nil
+}
+
+// defaultAckWait is how long PublishAll waits for an ack when ctx has no
+// deadline, as Publish does (JetStream's default).
+const defaultAckWait = 5 * time.Second
+
+// PublishAll publishes evs as Publish does, in order, but sends each
+// without waiting for the ack of the one before, then waits until the
+// stream has stored them all (or ctx ends; without a deadline on ctx, 5
+// seconds). Events sent together on one connection are stored in the
+// order given. On an error some of evs may have been stored: publish them
+// all again, their IDs make that safe. Give the JetStream of New the
+// option jetstream.WithPublishAsyncTimeout, so that acks that never come
+// (an outage) do not stay pending in it forever.
+func (p *Publisher) PublishAll(ctx context.Context, evs ...Event) ([]PublishResult, error) {
+	if len(evs) == 1 {
+		res, err := p.Publish(ctx, evs[0])
+		if err != nil {
+			return nil, err
+		}
+		return []PublishResult{res}, nil
+	}
+	msgs := make([]*nats.Msg, len(evs))
+	for i, ev := range evs {
+		msg, err := p.message(ev)
+		if err != nil {
+			return nil, err
+		}
+		msgs[i] = msg
+	}
+	futures := make([]jetstream.PubAckFuture, len(evs))
+	for i, msg := range msgs {
+		f, err := p.js.PublishMsgAsync(msg, jetstream.WithMsgID(evs[i].ID), jetstream.WithExpectStream(p.stream))
+		if err != nil {
+			return nil, publishError(evs[i], msg, err)
+		}
+		futures[i] = f
+	}
+	wait := defaultAckWait
+	if dl, ok := ctx.Deadline(); ok {
+		wait = time.Until(dl)
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	out := make([]PublishResult, len(evs))
+	for i, f := range futures {
+		select {
+		case ack := <-f.Ok():
+			out[i] = p.result(ctx, evs[i], msgs[i], ack)
+		case err := <-f.Err():
+			return nil, publishError(evs[i], msgs[i], err)
+		case <-ctx.Done():
+			return nil, publishError(evs[i], msgs[i], ctx.Err())
+		case <-timer.C:
+			return nil, publishError(evs[i], msgs[i], fmt.Errorf("no ack within %v: %w", wait, context.DeadlineExceeded))
+		}
+	}
+	return out, nil
+}
+
+// message validates ev (setting a zero Schema) and makes its NATS message.
+func (p *Publisher) message(ev Event) (*nats.Msg, error) {
 	if ev.Schema == 0 {
 		ev.Schema = SchemaVersion
 	}
 	if err := ev.Validate(); err != nil {
-		return PublishResult{}, err
+		return nil, err
 	}
 	data, err := Marshal(ev)
 	if err != nil {
-		return PublishResult{}, err
+		return nil, err
 	}
 	msg := &nats.Msg{Subject: ev.Subject(p.prefix), Data: data, Header: nats.Header{}}
 	msg.Header.Set(HeaderSchema, strconv.Itoa(ev.Schema))
 	msg.Header.Set(HeaderType, string(ev.Type))
-	ack, err := p.js.PublishMsg(ctx, msg, jetstream.WithMsgID(ev.ID), jetstream.WithExpectStream(p.stream))
-	if errors.Is(err, nats.ErrReconnectBufExceeded) {
-		// Connect's connections buffer nothing while reconnecting.
-		return PublishResult{}, fmt.Errorf("publisher: publish %s event %s on %s: not connected, reconnecting: %w", ev.Type, ev.ID, msg.Subject, err)
-	}
-	if err != nil {
-		return PublishResult{}, fmt.Errorf("publisher: publish %s event %s on %s: %w", ev.Type, ev.ID, msg.Subject, err)
-	}
+	return msg, nil
+}
+
+// result logs an ack and returns it as a PublishResult.
+func (p *Publisher) result(ctx context.Context, ev Event, msg *nats.Msg, ack *jetstream.PubAck) PublishResult {
 	res := PublishResult{Sequence: ack.Sequence, Duplicate: ack.Duplicate}
 	p.log.DebugContext(ctx, "event published", "type", ev.Type, "id", ev.ID, "subject", msg.Subject,
 		"seq", res.Sequence, "duplicate", res.Duplicate)
-	return res, nil
+	return res
+}
+
+// publishError wraps a failed publish of ev.
+func publishError(ev Event, msg *nats.Msg, err error) error {
+	if errors.Is(err, nats.ErrReconnectBufExceeded) {
+		// Connect's connections buffer nothing while reconnecting.
+		return fmt.Errorf("publisher: publish %s event %s on %s: not connected, reconnecting: %w", ev.Type, ev.ID, msg.Subject, err)
+	}
+	return fmt.Errorf("publisher: publish %s event %s on %s: %w", ev.Type, ev.ID, msg.Subject, err)
 }
 
 // IsTransient reports whether err, from Publish, New or Connect, is a

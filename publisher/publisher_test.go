@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -376,6 +377,53 @@ func TestPublish_duplicate(t *testing.T) {
 	}
 }
 
+// TestPublishAll sends events together: they are stored in the order
+// given, deduplicated by ID like Publish's, and an invalid one stops the
+// call before anything is sent.
+func TestPublishAll(t *testing.T) {
+	srv := testutil.StartNATSEmbedded(t)
+	_, js := connect(t, srv.URL)
+	ctx := ctxT(t, 30*time.Second)
+	p, err := publisher.New(ctx, js, publisher.StreamConfig{}, testLog(t))
+	if err != nil {
+		t.Fatalf("New() = %v", err)
+	}
+	bad := sampleBounce()
+	bad.ID = "other"
+	bad.Recipient = ""
+	tests := []struct {
+		name    string
+		evs     []publisher.Event
+		want    []publisher.PublishResult
+		wantErr error
+	}{
+		{"two", []publisher.Event{sampleBounce(), sampleComplaint()}, []publisher.PublishResult{{Sequence: 1}, {Sequence: 2}}, nil},
+		{"againDuplicates", []publisher.Event{sampleBounce(), sampleComplaint()}, []publisher.PublishResult{{Sequence: 1, Duplicate: true}, {Sequence: 2, Duplicate: true}}, nil},
+		{"one", []publisher.Event{func() publisher.Event { e := sampleBounce(); e.ID = "third"; return e }()}, []publisher.PublishResult{{Sequence: 3}}, nil},
+		{"invalidSendsNothing", []publisher.Event{func() publisher.Event { e := sampleComplaint(); e.ID = "fourth"; return e }(), bad}, nil, publisher.ErrInvalidEvent},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := p.PublishAll(ctx, tc.evs...)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("PublishAll() error = %v, want %v", err, tc.wantErr)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("PublishAll() = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+	if n := streamInfo(t, js, "BOUNCED").State.Msgs; n != 3 {
+		t.Errorf("stream has %d messages, want 3", n)
+	}
+	msgs := fetch(t, js, "BOUNCED", "bounced.>", 1, 3)
+	for i, wantID := range []string{sampleBounce().ID, sampleComplaint().ID, "third"} {
+		if id := msgs[i].Headers().Get(jetstream.MsgIDHeader); id != wantID {
+			t.Errorf("stream message %d has ID %q, want %q", i+1, id, wantID)
+		}
+	}
+}
+
 // TestPublish_outage stops the server, the real nats-server binary and
 // the embedded one: while it is down, Publish fails with a transient error;
 // once it is back, the same connection reconnects by itself and Publish
@@ -422,6 +470,13 @@ func testOutage(t *testing.T, srv *testutil.NATSServer) {
 	}
 	if !strings.HasPrefix(err.Error(), "publisher: ") {
 		t.Errorf("Publish() error %q, want a publisher: prefix", err)
+	}
+
+	pctx, cancel = context.WithTimeout(ctx, 3*time.Second)
+	_, err = p.PublishAll(pctx, during, sampleBounce())
+	cancel()
+	if err == nil || !publisher.IsTransient(err) {
+		t.Errorf("PublishAll() during the outage = %v, want a transient error", err)
 	}
 
 	srv.Start()

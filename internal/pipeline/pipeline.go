@@ -37,6 +37,8 @@ type Store interface {
 // Publisher publishes events and waits for JetStream's ack.
 type Publisher interface {
 	Publish(ctx context.Context, ev publisher.Event) (publisher.PublishResult, error)
+	// PublishAll publishes events in order and waits for all their acks.
+	PublishAll(ctx context.Context, evs ...publisher.Event) ([]publisher.PublishResult, error)
 }
 
 // Options configure a Pipeline.
@@ -125,17 +127,17 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 		if err != nil {
 			return 0, fmt.Errorf("pipeline: suppression store: %w", err)
 		}
-		ev := eventOf(r, key, at, m, headers, res)
-		if _, err := p.pub.Publish(ctx, ev); err != nil {
-			return 0, fmt.Errorf("pipeline: publish %s event: %w", ev.Type, err)
-		}
+		evs := []publisher.Event{eventOf(r, key, at, m, headers, res)}
 		if res.NewlySuppressed {
-			added := ev
+			added := evs[0]
 			added.ID = key + ":added"
 			added.Type = publisher.TypeSuppressionAdded
-			if _, err := p.pub.Publish(ctx, added); err != nil {
-				return 0, fmt.Errorf("pipeline: publish suppression event: %w", err)
-			}
+			evs = append(evs, added)
+		}
+		// The suppression event goes out with the bounce's, not after its
+		// ack: one round trip, and the stream keeps them in this order.
+		if _, err := p.pub.PublishAll(ctx, evs...); err != nil {
+			return 0, fmt.Errorf("pipeline: publish: %w", err)
 		}
 		p.opts.Metrics.Recipients.Add(1)
 		if res.Duplicate {

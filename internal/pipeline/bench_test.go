@@ -1,0 +1,90 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bounced-dev/bounced/internal/mailbox"
+	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/publisher"
+)
+
+// BenchmarkHandle measures the handler stage alone, without IMAP: hard
+// bounces, each to a new address (one Redis script, two JetStream
+// publishes), handled by BENCH_HANDLE_CONCURRENCY goroutines (default 32)
+// against redis-server with its append-only file fsynced on every write
+// and nats-server with file storage, as the daemon runs. It reports
+// messages per second and the handler's p50 and p99 latency.
+func BenchmarkHandle(b *testing.B) {
+	conc := 32
+	if v, err := strconv.Atoi(os.Getenv("BENCH_HANDLE_CONCURRENCY")); err == nil && v > 0 {
+		conc = v
+	}
+	ctx := context.Background()
+	rs := testutil.StartRedisWith(b, testutil.RedisOptions{Persist: true, Args: strings.Fields(os.Getenv("BENCH_REDIS_ARGS"))})
+	rc := redis.NewClient(&redis.Options{Addr: rs.Addr, PoolSize: conc + 4})
+	b.Cleanup(func() { rc.Close() })
+	store := suppress.New(rc, "{b}", suppress.DefaultPolicy(), nil)
+	ns := testutil.StartNATS(b)
+	nc, err := nats.Connect(ns.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(nc.Close)
+	js, _ := jetstream.New(nc)
+	pub, err := publisher.New(ctx, js, publisher.StreamConfig{Name: "BOUNCED", SubjectPrefix: "bounced"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := New(store, pub, Options{})
+	tmpl, err := os.ReadFile("testdata/hard-bounce.eml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	msgs := make([]*mailbox.Message, b.N)
+	for i := range msgs {
+		raw := strings.ReplaceAll(string(tmpl), "hanako.typo@example.net", fmt.Sprintf("user%d.%d@example.net", i, time.Now().UnixNano()))
+		msgs[i] = &mailbox.Message{Worker: "bench", Mailbox: "INBOX", UIDValidity: 1, UID: uint32(i + 1), Raw: []byte(raw)}
+	}
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for range conc {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(msgs) {
+					return
+				}
+				t0 := time.Now()
+				if d, err := p.Handle(ctx, msgs[i]); err != nil || d != mailbox.Processed {
+					b.Errorf("Handle = %v, %v", d, err)
+					return
+				}
+				lat[i] = time.Since(t0)
+			}
+		})
+	}
+	wg.Wait()
+	el := time.Since(start)
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(b.N)/el.Seconds(), "msgs/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
