@@ -83,7 +83,7 @@ func run() int {
 	cfg.Mailboxes = []config.Mailbox{{
 		Name: "shop", Addr: imapAddr, TLS: "plain", AllowPlain: true, Username: imapUser,
 		Password: config.Secret(imapPass), Auth: "login", Mailbox: "INBOX", ProcessedFolder: "Processed",
-		IgnoredFolder: "Ignored", QuarantineFolder: "Quarantine", After: "move", BatchSize: 100, MoveBatchSize: 2000, Concurrency: 8,
+		IgnoredFolder: "Ignored", QuarantineFolder: "Quarantine", After: "move", BatchSize: 500, MoveBatchSize: 2000, Concurrency: 64,
 		MaxMessageSize: 10 << 20, PollInterval: config.Duration(time.Second), IdleRefresh: config.Duration(time.Minute),
 	}}
 	if err := cfg.Validate(); err != nil {

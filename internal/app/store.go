@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"runtime"
 
 	"github.com/redis/go-redis/v9"
 
@@ -37,6 +38,7 @@ func OpenStore(cfg *config.Config, log *slog.Logger) (*suppress.Store, redis.Uni
 		ro.TLSServerName = cfg.Redis.TLSServerName
 	}
 	ro.TLSInsecureSkipVerify = ro.TLSInsecureSkipVerify || cfg.Redis.TLSInsecureSkipVerify
+	ro.PoolSize = poolSize(cfg)
 	c, err := suppress.NewClient(ro)
 	if err != nil {
 		return nil, nil, fmt.Errorf("app: redis: %w", err)
@@ -46,4 +48,18 @@ func OpenStore(cfg *config.Config, log *slog.Logger) (*suppress.Store, redis.Uni
 		SoftExpiry: cfg.Policy.SoftExpiry.D(), ComplaintScope: cfg.Policy.ComplaintScope,
 	}
 	return suppress.New(c, cfg.Redis.Prefix, policy, log), c, nil
+}
+
+// poolSize is enough Redis connections for every mailbox's handlers at
+// once, plus some for checkpoints, the sweeper and the HTTP API; or 0 (the
+// go-redis default, 10 per CPU) when that is more.
+func poolSize(cfg *config.Config) int {
+	n := 8
+	for _, m := range cfg.Mailboxes {
+		n += m.Concurrency
+	}
+	if n <= 10*runtime.GOMAXPROCS(0) {
+		return 0
+	}
+	return n
 }

@@ -183,13 +183,13 @@ type Mailbox struct {
 	QuarantineFolder string `yaml:"quarantine_folder"`
 	// After is move (default) or flag: what is done with a handled bounce.
 	After string `yaml:"after"`
-	// BatchSize is the number of messages fetched at once (default 100).
+	// BatchSize is the number of messages whose sizes are fetched at once (default 500).
 	BatchSize int `yaml:"batch_size"`
 	// MoveBatchSize is the most handled messages moved or flagged with one
 	// command (default 2000): the server's cost per MOVE grows with the
 	// mailbox, so large sets drain a backlog faster.
 	MoveBatchSize int `yaml:"move_batch_size"`
-	// Concurrency is how many messages of a batch are handled at once (default 8).
+	// Concurrency is how many messages are handled at once (default 64).
 	Concurrency int `yaml:"concurrency"`
 	// MaxMessageSize is the largest message fetched whole (default 10 MiB).
 	MaxMessageSize int64 `yaml:"max_message_size"`
@@ -227,13 +227,13 @@ func mailboxDefaults(m *Mailbox) {
 	def(&m.After, "move")
 	def(&m.Name, m.Username)
 	if m.BatchSize == 0 {
-		m.BatchSize = 100
+		m.BatchSize = 500
 	}
 	if m.MoveBatchSize == 0 {
 		m.MoveBatchSize = 2000
 	}
 	if m.Concurrency == 0 {
-		m.Concurrency = 8
+		m.Concurrency = 64
 	}
 	if m.MaxMessageSize == 0 {
 		m.MaxMessageSize = 10 << 20

@@ -62,9 +62,9 @@ const (
 	DefaultIgnoredFolder    = "Ignored"
 	DefaultQuarantineFolder = "Quarantine"
 	DefaultFlag             = "$BouncedProcessed"
-	DefaultBatchSize        = 100
+	DefaultBatchSize        = 500
 	DefaultMoveBatchSize    = 2000
-	DefaultConcurrency      = 8
+	DefaultConcurrency      = 64
 	DefaultMaxMessageSize   = 10 << 20
 	DefaultPollInterval     = 30 * time.Second
 	DefaultIdleRefresh      = 25 * time.Minute
@@ -126,7 +126,8 @@ type Config struct {
 	// $BouncedProcessed).
 	Flag string
 
-	// BatchSize is the number of UIDs per UID FETCH (default 100).
+	// BatchSize is the number of UIDs per UID FETCH of sizes (default
+	// 500); bodies are then fetched in chunks of at most 16 MiB.
 	BatchSize int
 	// MoveBatchSize is the most handled messages moved (or flagged) with
 	// one command (default 2000). Handled messages wait for the next
@@ -135,8 +136,9 @@ type Config struct {
 	// handled again (harmlessly: handlers are idempotent). Larger sets cost
 	// the server less: Dovecot rescans a Maildir on every MOVE.
 	MoveBatchSize int
-	// Concurrency is how many messages of a batch are handled at once
-	// (default 8).
+	// Concurrency is how many messages are handled at once (default 64):
+	// handlers mostly wait on Redis and NATS, so many in flight keep both
+	// busy.
 	Concurrency int
 	// MaxMessageSize is the largest message fetched whole (default 10
 	// MiB); only the first MaxMessageSize bytes of a larger message are

@@ -21,7 +21,7 @@ func TestConfig_Validate(t *testing.T) {
 			want := Config{
 				Name: "bounces", Addr: "mail.example:993", TLS: TLSImplicit, Username: "bounces", Password: "pw",
 				Auth: AuthLogin, Mailbox: "INBOX", ProcessedFolder: "Processed", IgnoredFolder: "Ignored",
-				QuarantineFolder: "Quarantine", After: AfterMove, Flag: "$BouncedProcessed", BatchSize: 100, MoveBatchSize: 2000, Concurrency: DefaultConcurrency,
+				QuarantineFolder: "Quarantine", After: AfterMove, Flag: "$BouncedProcessed", BatchSize: 500, MoveBatchSize: 2000, Concurrency: DefaultConcurrency,
 				MaxMessageSize: 10 << 20, PollInterval: 30 * time.Second, IdleRefresh: 25 * time.Minute,
 				BackoffMin: time.Second, BackoffMax: 2 * time.Minute,
 			}

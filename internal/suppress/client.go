@@ -44,6 +44,10 @@ type ClientOptions struct {
 	// RootCAs, when not nil, are CAs to trust in addition to TLSCAFile,
 	// for programs and tests that hold them in memory.
 	RootCAs *x509.CertPool `json:"-"`
+	// PoolSize is the most connections kept per node; 0 means go-redis's
+	// default of 10 per CPU. Set it to at least the number of concurrent
+	// callers, or they wait for a connection.
+	PoolSize int `json:"pool_size"`
 }
 
 // Timeouts of the clients NewClient builds.
@@ -73,6 +77,7 @@ func NewClient(o ClientOptions) (redis.UniversalClient, error) {
 		ReadTimeout:           readTimeout,
 		WriteTimeout:          writeTimeout,
 		ContextTimeoutEnabled: true,
+		PoolSize:              o.PoolSize,
 	}
 	if o.TLS {
 		cfg, err := tlsConfig(o)
