@@ -38,11 +38,17 @@ type App struct {
 	redis    redis.UniversalClient
 	store    *suppress.Store
 	embedded *natsembed.Server
+	httpLn   net.Listener
+
+	// Set while starting, read by the HTTP handlers, which serve from the
+	// first moment: guarded by mu.
+	mu       sync.RWMutex
+	starting string // what start waits for, "" once started
+	startErr error  // the last error while waiting
 	nc       *nats.Conn
 	pub      *publisher.Publisher
 	pipe     *pipeline.Pipeline
 	workers  []*mailbox.Worker
-	httpLn   net.Listener
 
 	ready chan struct{}
 }
@@ -69,17 +75,50 @@ func (a *App) HTTPAddr() string {
 // NATSURL returns the URL of the NATS server in use (the embedded one's
 // when nats.url is empty), once Ready.
 func (a *App) NATSURL() string {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
 	if a.nc == nil {
 		return ""
 	}
 	return a.nc.ConnectedUrl()
 }
 
+// waiting records what start waits for, and the last error doing so, for
+// the health report.
+func (a *App) waiting(what string, err error) {
+	a.mu.Lock()
+	a.starting, a.startErr = what, err
+	a.mu.Unlock()
+}
+
 // Run starts everything and blocks until ctx ends, then stops in order:
 // workers first (no message is left half handled: an interrupted one is
 // simply handled again at the next start), then HTTP, NATS and Redis.
+//
+// The HTTP server (health, metrics, the suppression API) answers from the
+// start, while Run still waits for NATS or the stream: /readyz then says
+// what it waits for.
 func (a *App) Run(ctx context.Context) error {
+	srv := &http.Server{Handler: a.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+	stopHTTP := func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown)
+	}
+	if err := a.open(); err != nil {
+		a.close()
+		return err
+	}
+	if a.httpLn != nil {
+		go func() {
+			defer a.recoverPanic("http")
+			if err := srv.Serve(a.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.log.Error("http server", "error", err)
+			}
+		}()
+	}
 	if err := a.start(ctx); err != nil {
+		stopHTTP()
 		a.close()
 		return err
 	}
@@ -95,39 +134,43 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		}()
 	}
-	srv := &http.Server{Handler: a.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
-	if a.httpLn != nil {
-		go func() {
-			defer a.recoverPanic("http")
-			if err := srv.Serve(a.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				a.log.Error("http server", "error", err)
-			}
-		}()
-	}
 	go a.sweepLoop(ctx)
 	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", a.NATSURL())
 	<-ctx.Done()
 	a.log.Info("stopping")
 	wg.Wait()
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	srv.Shutdown(shutdown)
+	stopHTTP()
 	a.close()
 	return nil
 }
 
+// open makes what the HTTP server needs: the Redis store and the
+// listener. Neither waits for a server: Redis is connected on first use.
+func (a *App) open() error {
+	var err error
+	if a.store, a.redis, err = OpenStore(a.cfg, a.log.With("component", "suppress")); err != nil {
+		return err
+	}
+	if a.cfg.HTTP.Listen != "" {
+		if a.httpLn, err = net.Listen("tcp", a.cfg.HTTP.Listen); err != nil {
+			return fmt.Errorf("app: http.listen: %w", err)
+		}
+	}
+	return nil
+}
+
+// start connects NATS (starting the embedded server when no URL is
+// configured), creates or updates the stream, waiting as long as ctx
+// allows for both, and makes the pipeline and the workers.
 func (a *App) start(ctx context.Context) error {
 	cfg := a.cfg
 	var err error
-	// Redis.
-	if a.store, a.redis, err = OpenStore(cfg, a.log.With("component", "suppress")); err != nil {
-		return err
-	}
 	if err := a.store.Ping(ctx); err != nil {
 		a.log.Warn("redis not reachable yet; workers will retry", "error", err)
 	}
 
 	// NATS, embedded when no URL is configured.
+	a.waiting("connecting to NATS", nil)
 	url := cfg.NATS.URL
 	if url == "" {
 		if err := os.MkdirAll(cfg.NATS.DataDir, 0o750); err != nil {
@@ -140,7 +183,7 @@ func (a *App) start(ctx context.Context) error {
 		url = a.embedded.ClientURL()
 		a.log.Info("embedded NATS server started", "url", url, "data_dir", cfg.NATS.DataDir)
 	}
-	a.nc, err = publisher.Connect(ctx, publisher.ConnOptions{
+	nc, err := publisher.Connect(ctx, publisher.ConnOptions{
 		URL: url, Name: "bounced", Token: cfg.NATS.Token.Value(), User: cfg.NATS.User, Password: cfg.NATS.Password.Value(),
 		CredsFile: cfg.NATS.CredsFile, NKeyFile: cfg.NATS.NKeyFile, TLS: cfg.NATS.TLS, TLSCAFile: cfg.NATS.TLSCAFile,
 		TLSCertFile: cfg.NATS.TLSCertFile, TLSKeyFile: cfg.NATS.TLSKeyFile, TLSInsecureSkipVerify: cfg.NATS.TLSInsecureSkipVerify,
@@ -148,7 +191,12 @@ func (a *App) start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("app: nats: %w", err)
 	}
-	js, err := jetstream.New(a.nc)
+	a.mu.Lock()
+	a.nc = nc
+	a.mu.Unlock()
+	// Acks of PublishAll that never come (an outage) are forgotten after
+	// a while instead of filling JetStream's table of pending publishes.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(30*time.Second))
 	if err != nil {
 		return fmt.Errorf("app: jetstream: %w", err)
 	}
@@ -156,14 +204,17 @@ func (a *App) start(ctx context.Context) error {
 		Name: cfg.NATS.Stream, SubjectPrefix: cfg.NATS.SubjectPrefix, Replicas: cfg.NATS.Replicas,
 		MaxAge: cfg.NATS.MaxAge.D(), DuplicateWindow: cfg.NATS.DuplicateWindow.D(),
 	}
+	a.waiting("creating stream "+sc.Name, nil)
+	var pub *publisher.Publisher
 	for attempt := 0; ; attempt++ {
-		a.pub, err = publisher.New(ctx, js, sc, a.log.With("component", "publisher"))
+		pub, err = publisher.New(ctx, js, sc, a.log.With("component", "publisher"))
 		if err == nil {
 			break
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("app: stream %s: %w", sc.Name, err)
 		}
+		a.waiting("creating stream "+sc.Name, err)
 		a.log.Warn("cannot create the stream yet; retrying", "stream", sc.Name, "error", err)
 		select {
 		case <-ctx.Done():
@@ -172,27 +223,27 @@ func (a *App) start(ctx context.Context) error {
 		}
 	}
 
-	a.pipe = pipeline.New(a.store, a.pub, pipeline.Options{
+	pipe := pipeline.New(a.store, pub, pipeline.Options{
 		Decode:  bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},
 		Headers: cfg.Decode.Headers,
 		Log:     a.log.With("component", "pipeline"),
 	})
+	var workers []*mailbox.Worker
 	for _, mc := range cfg.Mailboxes {
 		wc, err := mailboxConfig(mc)
 		if err != nil {
 			return err
 		}
-		w, err := mailbox.New(wc, a.pipe.Handle, a.store, a.log.With("component", "mailbox", "mailbox", mc.Name))
+		w, err := mailbox.New(wc, pipe.Handle, a.store, a.log.With("component", "mailbox", "mailbox", mc.Name))
 		if err != nil {
 			return fmt.Errorf("app: mailbox %s: %w", mc.Name, err)
 		}
-		a.workers = append(a.workers, w)
+		workers = append(workers, w)
 	}
-	if cfg.HTTP.Listen != "" {
-		if a.httpLn, err = net.Listen("tcp", cfg.HTTP.Listen); err != nil {
-			return fmt.Errorf("app: http.listen: %w", err)
-		}
-	}
+	a.mu.Lock()
+	a.pub, a.pipe, a.workers = pub, pipe, workers
+	a.starting, a.startErr = "", nil
+	a.mu.Unlock()
 	return nil
 }
 
@@ -257,9 +308,12 @@ func (a *App) sweepLoop(ctx context.Context) {
 }
 
 func (a *App) close() {
-	if a.nc != nil {
-		a.nc.Drain()
-		a.nc.Close()
+	a.mu.RLock()
+	nc := a.nc
+	a.mu.RUnlock()
+	if nc != nil {
+		nc.Drain()
+		nc.Close()
 	}
 	if a.embedded != nil {
 		a.embedded.Shutdown()

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -231,6 +234,68 @@ func TestRun_dovecotEndToEnd(t *testing.T) {
 	}
 }
 
+// TestRun_healthWhileWaitingForNATS starts the daemon while NATS is down:
+// the HTTP server answers at once, /readyz says what the daemon waits for,
+// and once NATS is up the daemon starts and handles mail.
+func TestRun_healthWhileWaitingForNATS(t *testing.T) {
+	s := newStack(t)
+	s.nats.Stop()
+	s.cfg.HTTP.Listen = net.JoinHostPort("127.0.0.1", strconv.Itoa(testutil.FreePort(t)))
+	base := "http://" + s.cfg.HTTP.Listen
+	a := New(s.cfg, slog.New(slog.NewTextHandler(s.logs, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Error("daemon did not stop within 15s of cancel")
+		}
+	}()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	waitFor(t, 10*time.Second, "/healthz to answer while NATS is down", func() bool { code, _ := get("/healthz"); return code == 200 })
+	code, body := get("/readyz")
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "starting: connecting to NATS") || !strings.Contains(body, `"mailbox:shop"`) {
+		t.Errorf("/readyz while waiting for NATS = %d %s; want 503 saying it is connecting to NATS, with the mailbox", code, body)
+	}
+	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, "bounced_messages_processed_total 0") {
+		t.Errorf("/metrics while waiting for NATS = %d %s", code, body)
+	}
+	select {
+	case <-a.Ready():
+		t.Fatal("daemon ready while NATS is down")
+	case err := <-done:
+		t.Fatalf("daemon stopped while waiting for NATS: %v", err)
+	default:
+	}
+
+	s.nats.Start()
+	select {
+	case <-a.Ready():
+	case err := <-done:
+		t.Fatalf("daemon stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("daemon not ready 30s after NATS came up")
+	}
+	raw, rcpt := genBounce("late", 1)
+	s.dovecot.Append(t, "INBOX", raw)
+	waitFor(t, 20*time.Second, "the bounce handled", func() bool { return s.dovecot.Count(t, "Processed") == 1 })
+	if ok, err := s.store(t).IsSuppressed(context.Background(), rcpt, "all"); err != nil || !ok {
+		t.Errorf("IsSuppressed(%s) = %v, %v; want true", rcpt, ok, err)
+	}
+	waitFor(t, 10*time.Second, "/readyz to say ready", func() bool { code, _ := get("/readyz"); return code == 200 })
+}
+
 // TestRun_outages stops each server for a while during a run: the daemon
 // keeps running, reports the outage, and catches up with nothing lost.
 func TestRun_outages(t *testing.T) {
@@ -331,4 +396,28 @@ func (s *stack) binaryConfig(t testing.TB, level string, extra ...string) (strin
 		t.Fatal(err)
 	}
 	return path, append(os.Environ(), "TEST_IMAP_PASSWORD="+m.Password.Value())
+}
+
+func TestPoolSize(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	tests := []struct {
+		name        string
+		concurrency []int
+		want        int
+	}{
+		{"defaultIsEnough", []int{1}, 0},
+		{"oneBusyMailbox", []int{10*procs + 1}, 10*procs + 9},
+		{"summedOverMailboxes", []int{8 * procs, 8 * procs}, 16*procs + 8},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var cfg config.Config
+			for _, c := range tc.concurrency {
+				cfg.Mailboxes = append(cfg.Mailboxes, config.Mailbox{Concurrency: c})
+			}
+			if got := poolSize(&cfg); got != tc.want {
+				t.Errorf("poolSize(%v) = %d, want %d", tc.concurrency, got, tc.want)
+			}
+		})
+	}
 }

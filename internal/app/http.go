@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bounced-dev/bounced/internal/httpapi"
+	"github.com/bounced-dev/bounced/internal/pipeline"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/publisher"
 )
@@ -39,20 +41,42 @@ func (a *App) health(ctx context.Context) httpapi.Status {
 	} else {
 		set("redis", httpapi.Component{OK: true})
 	}
-	if a.nc != nil && a.nc.IsConnected() {
+	a.mu.RLock()
+	nc, workers, starting, startErr := a.nc, a.workers, a.starting, a.startErr
+	a.mu.RUnlock()
+	switch {
+	case nc != nil && nc.IsConnected():
 		set("nats", httpapi.Component{OK: true})
-	} else {
+	case nc == nil && starting != "":
+		msg := "starting: " + starting
+		if startErr != nil {
+			msg += ": " + startErr.Error()
+		}
+		set("nats", httpapi.Component{Error: msg})
+	default:
 		set("nats", httpapi.Component{Error: "not connected"})
 	}
-	for _, w := range a.workers {
+	if workers == nil {
+		// Not started yet: the configured mailboxes wait for NATS.
+		for _, mc := range a.cfg.Mailboxes {
+			set("mailbox:"+mc.Name, httpapi.Component{Error: "not started: " + starting})
+		}
+	}
+	for _, w := range workers {
 		s := w.Status()
-		set("mailbox:"+w.Status().Name, httpapi.Component{OK: s.Connected, Error: s.LastError, LastOK: s.LastSuccess, Processed: int64(s.Processed)})
+		set("mailbox:"+s.Name, httpapi.Component{OK: s.Connected, Error: s.LastError, LastOK: s.LastSuccess, Processed: int64(s.Processed)})
 	}
 	return st
 }
 
 func (a *App) writeMetrics(b *strings.Builder) {
-	m := a.pipe.Metrics()
+	a.mu.RLock()
+	pipe, workers := a.pipe, a.workers
+	a.mu.RUnlock()
+	m := &pipeline.Metrics{} // zeros until started
+	if pipe != nil {
+		m = pipe.Metrics()
+	}
 	counter := func(name, help string, v int64) {
 		fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
 	}
@@ -73,7 +97,7 @@ func (a *App) writeMetrics(b *strings.Builder) {
 		fmt.Fprintf(b, "bounced_handle_seconds_bucket{le=%q} %d\n", le, cum)
 	}
 	fmt.Fprintf(b, "bounced_handle_seconds_count %d\n", cum)
-	for _, w := range a.workers {
+	for _, w := range workers {
 		s := w.Status()
 		up := 0
 		if s.Connected {
@@ -86,8 +110,14 @@ func (a *App) writeMetrics(b *strings.Builder) {
 // publishRemoved publishes suppression.removed after an operator lifted a
 // suppression.
 func (a *App) publishRemoved(ctx context.Context, rec *suppress.Record, actor, note string) error {
+	a.mu.RLock()
+	pub := a.pub
+	a.mu.RUnlock()
+	if pub == nil {
+		return errors.New("app: not connected to NATS yet: suppression.removed not published")
+	}
 	now := time.Now().UTC()
-	_, err := a.pub.Publish(ctx, publisher.Event{
+	_, err := pub.Publish(ctx, publisher.Event{
 		ID: fmt.Sprintf("removed:%s:%d", rec.Address, now.UnixNano()), Type: publisher.TypeSuppressionRemoved,
 		Time: now, Recipient: rec.Address, Kind: rec.Kind, Reason: rec.Reason, Category: rec.Category, Hard: rec.Hard,
 		Scope: rec.Scope, Count: rec.Count, Actor: actor, Note: note,
