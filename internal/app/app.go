@@ -99,15 +99,15 @@ func (a *App) waiting(what string, err error) {
 // start, while Run still waits for NATS or the stream: /readyz then says
 // what it waits for.
 func (a *App) Run(ctx context.Context) error {
+	if err := a.open(); err != nil {
+		a.close()
+		return err
+	}
 	srv := &http.Server{Handler: a.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
 	stopHTTP := func() {
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(shutdown)
-	}
-	if err := a.open(); err != nil {
-		a.close()
-		return err
 	}
 	if a.httpLn != nil {
 		go func() {

@@ -271,6 +271,9 @@ func TestRun_healthWhileWaitingForNATS(t *testing.T) {
 	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, "bounced_messages_processed_total 0") {
 		t.Errorf("/metrics while waiting for NATS = %d %s", code, body)
 	}
+	if code, body := get("/api/v1/suppressions"); code != 200 {
+		t.Errorf("/api/v1/suppressions while waiting for NATS = %d %s, want 200 (Redis is up)", code, body)
+	}
 	select {
 	case <-a.Ready():
 		t.Fatal("daemon ready while NATS is down")

@@ -1,0 +1,263 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/bounced-dev/bounced/internal/testutil"
+)
+
+// composeFile is the part of docker-compose.yml the test reads.
+type composeFile struct {
+	Services map[string]struct {
+		Image       string            `yaml:"image"`
+		Build       any               `yaml:"build"`
+		Command     []string          `yaml:"command"`
+		Entrypoint  []string          `yaml:"entrypoint"`
+		Environment map[string]string `yaml:"environment"`
+		Volumes     []string          `yaml:"volumes"`
+		Ports       []string          `yaml:"ports"`
+		DependsOn   []string          `yaml:"depends_on"`
+	} `yaml:"services"`
+	Volumes map[string]any `yaml:"volumes"`
+}
+
+// composeDefault expands ${NAME:-default} to its default, as Compose does
+// when NAME is not set.
+func composeDefault(v string) string {
+	return regexp.MustCompile(`\$\{[A-Z_]+:-([^}]*)\}`).ReplaceAllString(v, "$1")
+}
+
+// TestDockerCompose runs the docker-compose.yml system without Docker (no
+// engine runs on the test machines): the same servers from the Debian
+// packages, started from the files the compose file mounts, with only
+// paths, ports and host names changed. Dovecot is configured by
+// docker/dovecot/dovecot.conf and started by docker/dovecot/entrypoint.sh
+// (which makes the certificate and the user), redis-server and
+// nats-server get the compose file's arguments, and bounced runs with
+// docker/bounced/bounced.yaml and the compose file's environment. A bounce
+// delivered with `doveadm save`, as the compose file's comment says, must
+// end up suppressed and visible in the HTTP API, and lifting it must take
+// the token of the compose environment.
+func TestDockerCompose(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: skipped with -short")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("the compose Dovecot runs mail as uid 1000: needs root")
+	}
+	testutil.RequireBinary(t, "openssl", "openssl")
+	doveadm := testutil.RequireBinary(t, "doveadm", "dovecot-core")
+	testutil.RequireBinary(t, "dovecot", "dovecot-imapd")
+
+	b, err := os.ReadFile("../../docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cf composeFile
+	if err := yaml.Unmarshal(b, &cf); err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	for _, name := range []string{"redis", "nats", "dovecot", "bounced"} {
+		if _, ok := cf.Services[name]; !ok {
+			t.Fatalf("docker-compose.yml has no %s service", name)
+		}
+	}
+	for name, svc := range cf.Services {
+		for _, v := range svc.Volumes {
+			src, _, _ := strings.Cut(v, ":")
+			if strings.HasPrefix(src, "./") {
+				if _, err := os.Stat(filepath.Join("../..", src)); err != nil {
+					t.Errorf("service %s mounts %s: %v", name, src, err)
+				}
+			} else if _, ok := cf.Volumes[src]; !ok {
+				t.Errorf("service %s mounts volume %q, not declared under volumes", name, src)
+			}
+		}
+	}
+	if cf.Services["bounced"].Build == nil {
+		t.Error("the bounced service is not built from the repository")
+	}
+
+	// Redis and NATS with the compose file's arguments.
+	redisArgs := cf.Services["redis"].Command
+	if len(redisArgs) == 0 || redisArgs[0] != "redis-server" {
+		t.Fatalf("redis command %v, want redis-server ...", redisArgs)
+	}
+	rs := testutil.StartRedisWith(t, testutil.RedisOptions{Args: redisArgs[1:]})
+	if !slicesContains(cf.Services["nats"].Command, "-js") {
+		t.Errorf("nats command %v does not turn on JetStream (-js)", cf.Services["nats"].Command)
+	}
+	ns := testutil.StartNATS(t)
+
+	// Dovecot from the mounted configuration and entrypoint.
+	dir, err := os.MkdirTemp("", "compose-") // short: Dovecot's socket paths
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"certs", "etc"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	imapsPort := testutil.FreePort(t)
+	conf := readRepoFile(t, "docker/dovecot/dovecot.conf")
+	conf = strings.NewReplacer(
+		"</certs/", "<"+dir+"/certs/",
+		"/etc/dovecot/users", dir+"/etc/users",
+		"listen = *", "listen = 127.0.0.1",
+		"port = 993", "port = "+strconv.Itoa(imapsPort),
+		"log_path = /dev/stderr", "log_path = "+dir+"/dovecot.log",
+	).Replace(conf)
+	conf += fmt.Sprintf("base_dir = %[1]s/run\nstate_dir = %[1]s/state\ninstance_name = compose-%[2]d\n", dir, imapsPort)
+	confPath := filepath.Join(dir, "etc", "dovecot.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	entry := readRepoFile(t, "docker/dovecot/entrypoint.sh")
+	if !strings.Contains(entry, "exec dovecot -F") {
+		t.Fatalf("entrypoint.sh does not end in exec dovecot -F:\n%s", entry)
+	}
+	entry = strings.NewReplacer(
+		"/certs", dir+"/certs",
+		"/etc/dovecot/users", dir+"/etc/users",
+		"/srv/mail", dir+"/mail",
+		"exec dovecot -F", "exec dovecot -F -c "+confPath,
+	).Replace(entry)
+	entryPath := filepath.Join(dir, "entrypoint.sh")
+	if err := os.WriteFile(entryPath, []byte(entry), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dov := cf.Services["dovecot"]
+	password := composeDefault(dov.Environment["IMAP_PASSWORD"])
+	cmd := exec.Command("/bin/sh", entryPath)
+	cmd.Env = append(os.Environ(), "IMAP_PASSWORD="+password, "PATH=/usr/sbin:/usr/bin:/sbin:/bin")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		time.Sleep(500 * time.Millisecond)
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
+			t.Logf("entrypoint output:\n%s\ndovecot log:\n%s", out.String(), tail(string(log), 4000))
+		}
+	})
+	imapsAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(imapsPort))
+	if err := testutil.WaitTCP(imapsAddr, 20*time.Second); err != nil {
+		t.Fatalf("compose Dovecot not listening: %v", err)
+	}
+
+	// bounced with the mounted configuration and the compose environment.
+	bin := buildBinary(t)
+	httpAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(testutil.FreePort(t)))
+	env := append(os.Environ(),
+		"BOUNCED_REDIS_URL=redis://"+rs.Addr+"/0",
+		"BOUNCED_NATS_URL="+ns.URL,
+		"BOUNCED_HTTP_LISTEN="+httpAddr,
+		"BOUNCED_MAILBOXES_0_ADDR="+imapsAddr,
+		"BOUNCED_MAILBOXES_0_TLS_CA_FILE="+dir+"/certs/imap.pem",
+		"BOUNCED_MAILBOXES_0_POLL_INTERVAL=1s",
+	)
+	var token string
+	for k, v := range cf.Services["bounced"].Environment {
+		env = append(env, k+"="+composeDefault(v))
+		if k == "BOUNCED_HTTP_TOKEN" {
+			token = composeDefault(v)
+		}
+	}
+	if token == "" {
+		t.Fatal("the compose environment sets no BOUNCED_HTTP_TOKEN: the API would be read-only")
+	}
+	var logs strings.Builder
+	bd := exec.Command(bin, "run", "--config", "../../docker/bounced/bounced.yaml")
+	bd.Env = env
+	bd.Stdout, bd.Stderr = &logs, &logs
+	if err := bd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		bd.Process.Signal(syscall.SIGTERM)
+		bd.Wait()
+		if t.Failed() {
+			t.Logf("bounced log:\n%s", tail(logs.String(), 6000))
+		}
+	})
+
+	// A bounce delivered as the compose file's comment says.
+	raw, rcpt := genBounce("compose", 1)
+	save := exec.Command(doveadm, "-c", confPath, "save", "-u", "bounces")
+	save.Stdin = strings.NewReader(string(raw))
+	if o, err := save.CombinedOutput(); err != nil {
+		t.Fatalf("doveadm save: %v\n%s", err, o)
+	}
+	api := "http://" + httpAddr + "/api/v1/suppressions/" + rcpt
+	waitFor(t, 30*time.Second, "the bounce's address in the API", func() bool {
+		resp, err := http.Get(api)
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	})
+	del := func(tok string) int {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodDelete, api, nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := del(""); code != http.StatusUnauthorized {
+		t.Errorf("DELETE without the token = %d, want 401", code)
+	}
+	if code := del(token); code != http.StatusOK {
+		t.Errorf("DELETE with the compose token = %d, want 200", code)
+	}
+}
+
+func readRepoFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../..", path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
