@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-message/charset"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/japanese"
 )
 
@@ -663,6 +665,20 @@ func TestHTMLToText(t *testing.T) {
 		if got := htmlToText(tc.in); got != tc.want {
 			t.Errorf("htmlToText(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestDecodeCharset_registered decodes with an encoding a program added to
+// go-message's charset table, under a label no standard table knows.
+func TestDecodeCharset_registered(t *testing.T) {
+	const ru = "Почтовый ящик переполнен"
+	in := mustEncode(t, ru, charmap.KOI8R.NewEncoder())
+	if got := decodeCharset(in, "x-bounced-test-koi8"); got == ru {
+		t.Fatalf("decodeCharset under an unknown label = %q before registering it", got)
+	}
+	charset.RegisterEncoding("x-bounced-test-koi8", charmap.KOI8R)
+	if got := decodeCharset(in, "X-Bounced-Test-KOI8"); got != ru {
+		t.Errorf("decodeCharset(KOI8-R, registered label) = %q, want %q", got, ru)
 	}
 }
 

@@ -2,13 +2,14 @@ package bounce
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/emersion/go-message/charset"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/japanese"
 )
 
@@ -23,8 +24,10 @@ import (
 //     else guessed;
 //   - text labelled with a Japanese charset that does not fit it is guessed
 //     among UTF-8, EUC-JP and Shift_JIS;
-//   - any other label is looked up in the IANA and WHATWG tables; 8-bit
-//     text under an unknown label is guessed (Japanese, else Windows-1252).
+//   - any other label is looked up in the WHATWG table, then in go-message's
+//     charset table (IANA names, and encodings added with
+//     charset.RegisterEncoding); 8-bit text under an unknown label is
+//     guessed (Japanese, else Windows-1252).
 func decodeCharset(b []byte, cs string) string {
 	b = normalizeNewlines(b)
 	if isASCII(b) {
@@ -60,8 +63,17 @@ func decodeCharset(b []byte, cs string) string {
 		}
 		return guessJapanese(b)
 	}
-	if enc := lookupEncoding(cs); enc != nil {
+	// QUIRK: WHATWG labels first: they read ISO-8859-1 as Windows-1252, a
+	// superset seen in practice.
+	if enc, err := htmlindex.Get(cs); err == nil && enc != nil {
 		if out, err := enc.NewDecoder().Bytes(b); err == nil || len(out) > 0 {
+			return string(normalizeNewlines(out))
+		}
+	}
+	// Then go-message's charset table: the IANA names, its own aliases, and
+	// any encoding a program added with charset.RegisterEncoding.
+	if r, err := charset.Reader(cs, bytes.NewReader(b)); err == nil {
+		if out, err := io.ReadAll(r); err == nil || len(out) > 0 {
 			return string(normalizeNewlines(out))
 		}
 	}
@@ -96,26 +108,6 @@ func hasISO2022JPEscape(b []byte) bool {
 		i += 1 + j
 	}
 	return false
-}
-
-// lookupEncoding finds a charset by its MIME (IANA) name or WHATWG label,
-// nil when unknown.
-func lookupEncoding(cs string) encoding.Encoding {
-	if cs == "" {
-		return nil
-	}
-	// QUIRK: WHATWG reads ISO-8859-1 as Windows-1252, a superset seen in
-	// practice; ianaindex would not.
-	if e, err := htmlindex.Get(cs); err == nil && e != nil {
-		return e
-	}
-	if e, err := ianaindex.MIME.Encoding(cs); err == nil && e != nil {
-		return e
-	}
-	if e, err := ianaindex.MIME.Encoding("cs" + cs); err == nil && e != nil {
-		return e
-	}
-	return nil
 }
 
 // decodeStrict decodes b with enc, failing when any byte does not fit.
