@@ -50,7 +50,8 @@ type App struct {
 	pipe     *pipeline.Pipeline
 	workers  []*mailbox.Worker
 
-	ready chan struct{}
+	ready      chan struct{}
+	outboxWake chan struct{}
 }
 
 // New returns an App for cfg. Nothing is started before Run.
@@ -58,7 +59,7 @@ func New(cfg *config.Config, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &App{cfg: cfg, log: log, ready: make(chan struct{})}
+	return &App{cfg: cfg, log: log, ready: make(chan struct{}), outboxWake: make(chan struct{}, 1)}
 }
 
 // Ready is closed once every component is started.
@@ -135,6 +136,7 @@ func (a *App) Run(ctx context.Context) error {
 		}()
 	}
 	go a.sweepLoop(ctx)
+	go a.outboxLoop(ctx, a.pub)
 	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", a.NATSURL())
 	<-ctx.Done()
 	a.log.Info("stopping")

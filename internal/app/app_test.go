@@ -299,6 +299,66 @@ func TestRun_healthWhileWaitingForNATS(t *testing.T) {
 	waitFor(t, 10*time.Second, "/readyz to say ready", func() bool { code, _ := get("/readyz"); return code == 200 })
 }
 
+// TestRun_liftsArePublished lifts suppressions the two ways operators do:
+// through the store, as `bounced suppressions lift` does (it publishes
+// nothing itself), and through the HTTP API while NATS is down. Each lift
+// reaches the stream exactly once, the second when NATS is back.
+func TestRun_liftsArePublished(t *testing.T) {
+	s := newStack(t)
+	s.cfg.HTTP.Token = config.Secret("tok")
+	a := s.run(t)
+	var rcpts []string
+	for i := range 2 {
+		raw, rcpt := genBounce("lift", i)
+		s.dovecot.Append(t, "INBOX", raw)
+		rcpts = append(rcpts, rcpt)
+	}
+	waitFor(t, 20*time.Second, "both bounces handled", func() bool { return s.dovecot.Count(t, "Processed") == 2 })
+	removed := func() map[string][]publisher.Event {
+		out := map[string][]publisher.Event{}
+		for _, ev := range s.events(t) {
+			if ev.Type == publisher.TypeSuppressionRemoved {
+				out[ev.Recipient] = append(out[ev.Recipient], ev)
+			}
+		}
+		return out
+	}
+
+	ctx := context.Background()
+	if ok, err := s.store(t).Remove(ctx, rcpts[0], "cli:ops", "typo fixed"); err != nil || !ok {
+		t.Fatalf("Remove() = %v, %v", ok, err)
+	}
+	waitFor(t, 10*time.Second, "the CLI lift published", func() bool { return len(removed()[rcpts[0]]) == 1 })
+	ev := removed()[rcpts[0]][0]
+	if ev.Actor != "cli:ops" || ev.Note != "typo fixed" || ev.Reason != "user_unknown" || !ev.Hard || ev.Scope != "all" {
+		t.Errorf("suppression.removed = %+v", ev)
+	}
+
+	s.nats.Stop()
+	req, _ := http.NewRequest(http.MethodDelete, "http://"+a.HTTPAddr()+"/api/v1/suppressions/"+rcpts[1]+"?actor=alice", nil)
+	req.Header.Set("Authorization", "Bearer tok")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("DELETE while NATS is down = %d, want 200 (the event waits in the outbox)", resp.StatusCode)
+	}
+	time.Sleep(2 * time.Second)
+	s.nats.Start()
+	waitFor(t, 30*time.Second, "the API lift published after the outage", func() bool { return len(removed()[rcpts[1]]) == 1 })
+	time.Sleep(2 * time.Second)
+	for _, r := range rcpts {
+		if n := len(removed()[r]); n != 1 {
+			t.Errorf("%d suppression.removed events for %s, want exactly 1", n, r)
+		}
+	}
+	if box, err := s.store(t).Outbox(ctx, 10); err != nil || len(box) != 0 {
+		t.Errorf("Outbox() after publishing = %+v, %v; want empty", box, err)
+	}
+}
+
 // TestRun_outages stops each server for a while during a run: the daemon
 // keeps running, reports the outage, and catches up with nothing lost.
 func TestRun_outages(t *testing.T) {

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -13,16 +12,16 @@ import (
 	"github.com/bounced-dev/bounced/internal/httpapi"
 	"github.com/bounced-dev/bounced/internal/pipeline"
 	"github.com/bounced-dev/bounced/internal/suppress"
-	"github.com/bounced-dev/bounced/publisher"
 )
 
 func (a *App) httpHandler() http.Handler {
 	return httpapi.Handler(httpapi.Options{
-		Store:    a.store,
-		Token:    a.cfg.HTTP.Token.Value(),
-		Health:   a.health,
-		Metrics:  a.writeMetrics,
-		OnRemove: a.publishRemoved,
+		Store:   a.store,
+		Token:   a.cfg.HTTP.Token.Value(),
+		Health:  a.health,
+		Metrics: a.writeMetrics,
+		// The lift queued its event in the outbox: publish it now.
+		OnRemove: func(context.Context, *suppress.Record, string, string) error { a.kickOutbox(); return nil },
 		Log:      a.log.With("component", "http"),
 	})
 }
@@ -105,24 +104,6 @@ func (a *App) writeMetrics(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "bounced_mailbox_connected{mailbox=%q} %d\n", w.Status().Name, up)
 	}
-}
-
-// publishRemoved publishes suppression.removed after an operator lifted a
-// suppression.
-func (a *App) publishRemoved(ctx context.Context, rec *suppress.Record, actor, note string) error {
-	a.mu.RLock()
-	pub := a.pub
-	a.mu.RUnlock()
-	if pub == nil {
-		return errors.New("app: not connected to NATS yet: suppression.removed not published")
-	}
-	now := time.Now().UTC()
-	_, err := pub.Publish(ctx, publisher.Event{
-		ID: fmt.Sprintf("removed:%s:%d", rec.Address, now.UnixNano()), Type: publisher.TypeSuppressionRemoved,
-		Time: now, Recipient: rec.Address, Kind: rec.Kind, Reason: rec.Reason, Category: rec.Category, Hard: rec.Hard,
-		Scope: rec.Scope, Count: rec.Count, Actor: actor, Note: note,
-	})
-	return err
 }
 
 func loadCAs(path string) (*x509.CertPool, error) {

@@ -228,16 +228,17 @@ var sweepScript = redis.NewScript(luaLib + `
 return sweep(tonumber(ARGV[2]), tonumber(ARGV[3]))
 `)
 
-// removeScript lifts a suppression and audits it; see Store.Remove.
+// removeScript lifts a suppression, audits it and queues its
+// suppression.removed event in the outbox; see Store.Remove.
 //
 // KEYS: 1 addr hash, 2 soft window, 3 all-mail set, 4 marketing set,
-// 5 expiry, 6 idx:time, 7 audit.
+// 5 expiry, 6 idx:time, 7 audit, 8 outbox.
 // ARGV: 1 prefix, 2 now, 3 sweep limit, 4 address, 5 actor, 6 note,
 // 7 now as RFC 3339, 8 audit length.
 var removeScript = redis.NewScript(luaLib + `
 sweep(tonumber(ARGV[2]), tonumber(ARGV[3]))
 local a, h = ARGV[4], KEYS[1]
-local f = redis.call('HMGET', h, 'scope', 'reason')
+local f = redis.call('HMGET', h, 'scope', 'reason', 'kind', 'category', 'hard', 'count')
 local n = redis.call('SREM', KEYS[3], a) + redis.call('SREM', KEYS[4], a)
 local scope = f[1] or ''
 if n == 0 and scope == '' then return 0 end
@@ -251,6 +252,9 @@ end
 redis.call('LPUSH', KEYS[7], cjson.encode({at = ARGV[7], action = 'remove', address = a,
   actor = ARGV[5], note = ARGV[6], scope = scope, reason = f[2] or ''}))
 redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[8]) - 1)
+redis.call('RPUSH', KEYS[8], cjson.encode({at = ARGV[7], at_ms = ARGV[2], address = a,
+  actor = ARGV[5], note = ARGV[6], scope = scope, reason = f[2] or '', kind = f[3] or '',
+  category = f[4] or '', hard = f[5] or '', count = f[6] or ''}))
 return 1
 `)
 

@@ -601,7 +601,7 @@ func (s *Store) Remove(ctx context.Context, addr, actor, note string) (bool, err
 	now := s.now()
 	keys := []string{
 		s.key("addr", a), s.key("soft", a), s.key("suppressed"), s.key("suppressed", "marketing"),
-		s.key("expiry"), s.key("idx", "time"), s.key("audit"),
+		s.key("expiry"), s.key("idx", "time"), s.key("audit"), s.key("outbox"),
 	}
 	n, err := removeScript.Run(ctx, s.c, keys, s.prefix, ms(now), lazySweepLimit, a, actor, note,
 		now.UTC().Format(time.RFC3339Nano), AuditLength).Int()
@@ -612,6 +612,65 @@ func (s *Store) Remove(ctx context.Context, addr, actor, note string) (bool, err
 		s.log.InfoContext(ctx, "suppress: suppression lifted", "address", a, "actor", actor)
 	}
 	return n == 1, nil
+}
+
+// Lifted is a suppression lifted by Remove, waiting in the outbox until its
+// suppression.removed event is published.
+type Lifted struct {
+	// At is when it was lifted; Actor and Note are Remove's.
+	At           time.Time
+	Address      string
+	Actor, Note  string
+	Scope        string // the scope lifted: all or marketing
+	Kind, Reason string
+	Category     string
+	Hard         bool
+	Count        int
+
+	raw string // the outbox entry, for Published
+}
+
+// ID is an identifier of the lift, stable across reads of the outbox: use
+// it as the event's ID, so that publishing twice is deduplicated.
+func (l Lifted) ID() string {
+	return "removed:" + l.Address + ":" + strconv.FormatInt(l.At.UnixMilli(), 10)
+}
+
+// Outbox returns the oldest lifted suppressions (at most limit) whose
+// event is not yet published. Remove queues them in the same script that
+// lifts, so that a lift is published even when NATS is down at the time,
+// or when it was made by a program that does not publish (the CLI).
+func (s *Store) Outbox(ctx context.Context, limit int) ([]Lifted, error) {
+	vs, err := s.c.LRange(ctx, s.key("outbox"), 0, int64(limit)-1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("suppress: outbox: %w", err)
+	}
+	out := make([]Lifted, 0, len(vs))
+	for _, v := range vs {
+		var e struct {
+			AtMS                                string `json:"at_ms"`
+			Address, Actor, Note, Scope, Reason string
+			Kind, Category, Hard, Count         string
+		}
+		if err := json.Unmarshal([]byte(v), &e); err != nil {
+			return nil, fmt.Errorf("suppress: outbox: decode %q: %w", v, err)
+		}
+		ms, _ := strconv.ParseInt(e.AtMS, 10, 64)
+		count, _ := strconv.Atoi(e.Count)
+		out = append(out, Lifted{
+			At: time.UnixMilli(ms).UTC(), Address: e.Address, Actor: e.Actor, Note: e.Note, Scope: e.Scope,
+			Kind: e.Kind, Reason: e.Reason, Category: e.Category, Hard: e.Hard == "1", Count: count, raw: v,
+		})
+	}
+	return out, nil
+}
+
+// Published takes l out of the outbox once its event is published.
+func (s *Store) Published(ctx context.Context, l Lifted) error {
+	if err := s.c.LRem(ctx, s.key("outbox"), 1, l.raw).Err(); err != nil {
+		return fmt.Errorf("suppress: outbox: %w", err)
+	}
+	return nil
 }
 
 // Audit returns the newest limit entries of the audit list (all when limit

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -537,6 +538,30 @@ func TestRemove(t *testing.T) {
 	rec, err := s.Get(ctx, "hard@example.com")
 	if err != nil || rec.Suppressed || rec.LiftedBy != "alice" || !rec.LiftedAt.Equal(base.Add(time.Hour)) {
 		t.Errorf("Get() after Remove = %+v, %v", rec, err)
+	}
+	// Each lift waits in the outbox, oldest first, until published.
+	box, err := s.Outbox(ctx, 10)
+	if err != nil || len(box) != 3 {
+		t.Fatalf("Outbox() = %+v, %v; want the 3 lifts", box, err)
+	}
+	first := box[0]
+	first.raw = ""
+	wantLift := Lifted{At: base.Add(time.Hour), Address: "hard@example.com", Actor: "alice", Note: "customer asked",
+		Scope: ScopeAll, Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, Count: 1}
+	if first != wantLift {
+		t.Errorf("Outbox()[0] = %+v, want %+v", first, wantLift)
+	}
+	if box[1].Address != "complaint@example.com" || box[1].Scope != ScopeMarketing || box[2].Address != "soft@example.com" {
+		t.Errorf("Outbox() order/scopes = %+v", box)
+	}
+	if box[0].ID() == box[1].ID() || box[0].ID() != "removed:hard@example.com:"+strconv.FormatInt(base.Add(time.Hour).UnixMilli(), 10) {
+		t.Errorf("IDs %q, %q: want removed:<address>:<ms>, distinct", box[0].ID(), box[1].ID())
+	}
+	if err := s.Published(ctx, box[1]); err != nil {
+		t.Fatal(err)
+	}
+	if box, _ := s.Outbox(ctx, 10); len(box) != 2 || box[0].Address != "hard@example.com" || box[1].Address != "soft@example.com" {
+		t.Errorf("Outbox() after Published(complaint) = %+v", box)
 	}
 	// A new hard bounce suppresses again; a replay of the old one does not.
 	if r, _ := s.Apply(ctx, hardAt("h1", "hard@example.com", 0)); !r.Duplicate {
