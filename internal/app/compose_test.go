@@ -31,7 +31,12 @@ type composeFile struct {
 		Environment map[string]string `yaml:"environment"`
 		Volumes     []string          `yaml:"volumes"`
 		Ports       []string          `yaml:"ports"`
-		DependsOn   []string          `yaml:"depends_on"`
+		DependsOn   map[string]struct {
+			Condition string `yaml:"condition"`
+		} `yaml:"depends_on"`
+		Healthcheck struct {
+			Test []string `yaml:"test"`
+		} `yaml:"healthcheck"`
 	} `yaml:"services"`
 	Volumes map[string]any `yaml:"volumes"`
 }
@@ -91,6 +96,12 @@ func TestDockerCompose(t *testing.T) {
 	}
 	if cf.Services["bounced"].Build == nil {
 		t.Error("the bounced service is not built from the repository")
+	}
+	// bounced reads Dovecot's certificate at start: it must wait for it.
+	for dep, cond := range map[string]string{"redis": "service_healthy", "nats": "service_started", "dovecot": "service_healthy"} {
+		if got := cf.Services["bounced"].DependsOn[dep].Condition; got != cond {
+			t.Errorf("bounced depends on %s with condition %q, want %q", dep, got, cond)
+		}
 	}
 
 	// Redis and NATS with the compose file's arguments.
@@ -169,6 +180,15 @@ func TestDockerCompose(t *testing.T) {
 	imapsAddr := net.JoinHostPort("127.0.0.1", strconv.Itoa(imapsPort))
 	if err := testutil.WaitTCP(imapsAddr, 20*time.Second); err != nil {
 		t.Fatalf("compose Dovecot not listening: %v", err)
+	}
+	// Its healthcheck, which bounced waits for, must pass now.
+	hc := dov.Healthcheck.Test
+	if len(hc) != 2 || hc[0] != "CMD-SHELL" {
+		t.Fatalf("dovecot healthcheck %v, want [CMD-SHELL, ...]", hc)
+	}
+	check := strings.NewReplacer("/certs/", dir+"/certs/", "doveadm ", "doveadm -c "+confPath+" ").Replace(hc[1])
+	if o, err := exec.Command("/bin/sh", "-c", check).CombinedOutput(); err != nil {
+		t.Errorf("dovecot healthcheck %q failed on a running Dovecot: %v\n%s", check, err, o)
 	}
 
 	// bounced with the mounted configuration and the compose environment.
