@@ -336,7 +336,11 @@ func TestPublish_subjectAndRoundTrip(t *testing.T) {
 	})
 }
 
-func TestPublish_duplicate(t *testing.T) {
+// newDefaultPublisher starts an embedded server and returns its
+// JetStream, a Publisher with the default stream, and a context for the
+// test.
+func newDefaultPublisher(t *testing.T) (jetstream.JetStream, *publisher.Publisher, context.Context) {
+	t.Helper()
 	srv := testutil.StartNATSEmbedded(t)
 	_, js := connect(t, srv.URL)
 	ctx := ctxT(t, 30*time.Second)
@@ -344,6 +348,11 @@ func TestPublish_duplicate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("New() = %v", err)
 	}
+	return js, p, ctx
+}
+
+func TestPublish_duplicate(t *testing.T) {
+	js, p, ctx := newDefaultPublisher(t)
 	tests := []struct {
 		name          string
 		ev            publisher.Event
@@ -381,13 +390,7 @@ func TestPublish_duplicate(t *testing.T) {
 // given, deduplicated by ID like Publish's, and an invalid one stops the
 // call before anything is sent.
 func TestPublishAll(t *testing.T) {
-	srv := testutil.StartNATSEmbedded(t)
-	_, js := connect(t, srv.URL)
-	ctx := ctxT(t, 30*time.Second)
-	p, err := publisher.New(ctx, js, publisher.StreamConfig{}, testLog(t))
-	if err != nil {
-		t.Fatalf("New() = %v", err)
-	}
+	js, p, ctx := newDefaultPublisher(t)
 	bad := sampleBounce()
 	bad.ID = "other"
 	bad.Recipient = ""

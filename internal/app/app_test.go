@@ -75,18 +75,28 @@ func writeCA(t testing.TB, d *testutil.Dovecot, path string) {
 	}
 }
 
-// run starts the daemon in-process and stops it when the test ends.
+// run starts the daemon in-process, waits until it is ready, and stops it
+// when the test ends.
 func (s *stack) run(t *testing.T) *App {
 	t.Helper()
+	a, done := s.start(t)
+	waitReady(t, a, done, 30*time.Second)
+	return a
+}
+
+// start starts the daemon in-process without waiting for it, and stops it
+// when the test ends. done receives what Run returns.
+func (s *stack) start(t *testing.T) (a *App, done <-chan error) {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	a := New(s.cfg, log)
+	a = New(s.cfg, log)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
+	ran := make(chan error, 1)
+	go func() { ran <- a.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-done:
+		case <-ran:
 		case <-time.After(15 * time.Second):
 			t.Error("daemon did not stop within 15s of cancel")
 		}
@@ -94,14 +104,20 @@ func (s *stack) run(t *testing.T) *App {
 			t.Logf("daemon log:\n%s", s.logs.Tail(6000))
 		}
 	})
+	return a, ran
+}
+
+// waitReady waits until a is ready, failing the test when Run returns or
+// the timeout passes first.
+func waitReady(t *testing.T, a *App, done <-chan error, timeout time.Duration) {
+	t.Helper()
 	select {
 	case <-a.Ready():
 	case err := <-done:
 		t.Fatalf("daemon stopped at start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon not ready after 30s")
+	case <-time.After(timeout):
+		t.Fatalf("daemon not ready after %v", timeout)
 	}
-	return a
 }
 
 func (s *stack) store(t *testing.T) *suppress.Store {
@@ -242,18 +258,7 @@ func TestRun_healthWhileWaitingForNATS(t *testing.T) {
 	s.nats.Stop()
 	s.cfg.HTTP.Listen = net.JoinHostPort("127.0.0.1", strconv.Itoa(testutil.FreePort(t)))
 	base := "http://" + s.cfg.HTTP.Listen
-	a := New(s.cfg, slog.New(slog.NewTextHandler(s.logs, nil)))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
-	defer func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("daemon did not stop within 15s of cancel")
-		}
-	}()
+	a, done := s.start(t)
 	get := func(path string) (int, string) {
 		resp, err := http.Get(base + path)
 		if err != nil {
@@ -283,13 +288,7 @@ func TestRun_healthWhileWaitingForNATS(t *testing.T) {
 	}
 
 	s.nats.Start()
-	select {
-	case <-a.Ready():
-	case err := <-done:
-		t.Fatalf("daemon stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("daemon not ready 30s after NATS came up")
-	}
+	waitReady(t, a, done, 30*time.Second)
 	raw, rcpt := genBounce("late", 1)
 	s.dovecot.Append(t, "INBOX", raw)
 	waitFor(t, 20*time.Second, "the bounce handled", func() bool { return s.dovecot.Count(t, "Processed") == 1 })

@@ -164,6 +164,17 @@ func mail(subject string) []byte {
 		"\r\nMessage-ID: <" + strings.ReplaceAll(subject, " ", ".") + "@mx.example>\r\n\r\nbody of " + subject + "\r\n")
 }
 
+// memServerWith starts an in-memory server whose INBOX holds n messages,
+// "bounce a", "bounce b", ...
+func memServerWith(t *testing.T, n int) *testutil.IMAPMem {
+	t.Helper()
+	s := testutil.StartIMAPMem(t)
+	for i := range n {
+		s.Append(t, "INBOX", mail("bounce "+string(rune('a'+i))))
+	}
+	return s
+}
+
 // memConfig returns a Config for the in-memory server s with fast timings.
 func memConfig(s *testutil.IMAPMem) Config {
 	return Config{

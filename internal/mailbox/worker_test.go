@@ -321,10 +321,7 @@ func TestWorker_truncatesOversize(t *testing.T) {
 }
 
 func TestWorker_batches(t *testing.T) {
-	s := testutil.StartIMAPMem(t)
-	for i := range 7 {
-		s.Append(t, "INBOX", mail("bounce "+string(rune('a'+i))))
-	}
+	s := memServerWith(t, 7)
 	cfg := memConfig(s)
 	cfg.BatchSize, cfg.MoveBatchSize = 3, 3
 	rec := &recorder{}
@@ -345,10 +342,7 @@ func TestWorker_batches(t *testing.T) {
 // 1-5 then move together and 6-7 at the end, and the checkpoint follows
 // each move.
 func TestWorker_moveBatches(t *testing.T) {
-	s := testutil.StartIMAPMem(t)
-	for i := range 7 {
-		s.Append(t, "INBOX", mail("bounce "+string(rune('a'+i))))
-	}
+	s := memServerWith(t, 7)
 	cfg := memConfig(s)
 	cfg.BatchSize, cfg.MoveBatchSize = 2, 5
 	cp := newMemCheckpoints()
@@ -379,10 +373,7 @@ func TestWorker_moveBatches(t *testing.T) {
 // TestWorker_moveBatchFlushedOnError moves the messages handled before a
 // handler failure at once, although fewer than MoveBatchSize wait.
 func TestWorker_moveBatchFlushedOnError(t *testing.T) {
-	s := testutil.StartIMAPMem(t)
-	for i := range 5 {
-		s.Append(t, "INBOX", mail("bounce "+string(rune('a'+i))))
-	}
+	s := memServerWith(t, 5)
 	cfg := memConfig(s)
 	cfg.BatchSize, cfg.MoveBatchSize = 2, 100
 	cfg.BackoffMin, cfg.BackoffMax = time.Hour, time.Hour

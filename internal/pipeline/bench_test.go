@@ -12,14 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bounced-dev/bounced/internal/mailbox"
-	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
-	"github.com/bounced-dev/bounced/publisher"
 )
 
 // BenchmarkHandle measures the handler stage alone, without IMAP: hard
@@ -35,21 +31,7 @@ func BenchmarkHandle(b *testing.B) {
 	}
 	ctx := context.Background()
 	rs := testutil.StartRedisWith(b, testutil.RedisOptions{Persist: true, Args: strings.Fields(os.Getenv("BENCH_REDIS_ARGS"))})
-	rc := redis.NewClient(&redis.Options{Addr: rs.Addr, PoolSize: conc + 4})
-	b.Cleanup(func() { rc.Close() })
-	store := suppress.New(rc, "{b}", suppress.DefaultPolicy(), nil)
-	ns := testutil.StartNATS(b)
-	nc, err := nats.Connect(ns.URL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(nc.Close)
-	js, _ := jetstream.New(nc)
-	pub, err := publisher.New(ctx, js, publisher.StreamConfig{Name: "BOUNCED", SubjectPrefix: "bounced"}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p := New(store, pub, Options{})
+	p := newStackWith(b, rs, &redis.Options{PoolSize: conc + 4}, testutil.StartNATS(b)).pipe
 	tmpl, err := os.ReadFile("testdata/hard-bounce.eml")
 	if err != nil {
 		b.Fatal(err)

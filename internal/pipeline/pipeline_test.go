@@ -27,12 +27,18 @@ type stack struct {
 
 func newStack(t *testing.T) *stack {
 	t.Helper()
+	return newStackWith(t, testutil.StartRedis(t), &redis.Options{MaxRetries: -1}, testutil.StartNATSEmbedded(t))
+}
+
+// newStackWith builds a pipeline on the Redis rs (a client with ro and
+// rs's address) and the NATS server ns.
+func newStackWith(t testing.TB, rs *testutil.RedisServer, ro *redis.Options, ns *testutil.NATSServer) *stack {
+	t.Helper()
 	ctx := context.Background()
-	rs := testutil.StartRedis(t)
-	rc := redis.NewClient(&redis.Options{Addr: rs.Addr, MaxRetries: -1})
+	ro.Addr = rs.Addr
+	rc := redis.NewClient(ro)
 	t.Cleanup(func() { rc.Close() })
 	store := suppress.New(rc, "{p}", suppress.DefaultPolicy(), nil)
-	ns := testutil.StartNATSEmbedded(t)
 	nc, err := nats.Connect(ns.URL)
 	if err != nil {
 		t.Fatal(err)
