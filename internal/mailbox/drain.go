@@ -91,6 +91,10 @@ func (w *Worker) drain(ctx context.Context, s *pollState, uids []imap.UID) error
 		pending []handled
 		hErr    error // the first handler failure
 		mErr    error // a failed move: the connection is likely gone
+		// cut is set at the first skipped message: a handler may have
+		// started a later one first, but nothing after a gap is committed
+		// (in flag mode the checkpoint would pass over the gap).
+		cut bool
 	)
 	stop := func() {
 		stopped.Store(true)
@@ -112,8 +116,11 @@ func (w *Worker) drain(ctx context.Context, s *pollState, uids []imap.UID) error
 		budget.release(j.held)
 		uid := imap.UID(j.msg.UID)
 		j.msg = nil // the body is no longer needed
+		if j.skipped {
+			cut = true
+		}
 		switch {
-		case j.skipped || hErr != nil || mErr != nil:
+		case cut || hErr != nil || mErr != nil:
 			continue
 		case j.err != nil:
 			w.update(func(st *Status) { st.HandlerErrors++ })
