@@ -257,7 +257,7 @@ func mailboxConfig(mc config.Mailbox) (mailbox.Config, error) {
 		Mailbox: mc.Mailbox, ProcessedFolder: mc.ProcessedFolder, IgnoredFolder: mc.IgnoredFolder,
 		QuarantineFolder: mc.QuarantineFolder, After: mailbox.AfterAction(mc.After),
 		BatchSize: mc.BatchSize, MoveBatchSize: mc.MoveBatchSize, Concurrency: mc.Concurrency, MaxMessageSize: mc.MaxMessageSize, PollInterval: mc.PollInterval.D(),
-		IdleRefresh: mc.IdleRefresh.D(),
+		IdleRefresh: mc.IdleRefresh.D(), StopGrace: mc.StopGrace.D(),
 	}
 	if mc.TLSCAFile != "" {
 		pool, err := loadCAs(mc.TLSCAFile)

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -133,4 +135,56 @@ func tail(s string, n int) string {
 		return s[len(s)-n:]
 	}
 	return s
+}
+
+// TestStop_sigtermMovesWhatItHandled stops the binary with SIGTERM in the
+// middle of a backlog: it must finish what it is handling and move every
+// message it handled before it exits, so that each suppressed address's
+// bounce is in Processed and every other bounce still waits in INBOX,
+// unhandled.
+func TestStop_sigtermMovesWhatItHandled(t *testing.T) {
+	s := newStack(t)
+	bin := buildBinary(t)
+	const n = 3000
+	raw, _ := genBounce("term", 0)
+	s.dovecot.Append(t, "INBOX", raw) // creates the Maildir
+	deliverMaildir(t, s, "term", 1, n)
+	cfgPath, env := s.binaryConfig(t, "info")
+	logPath := filepath.Join(t.TempDir(), "bounced.log")
+	logFile, _ := os.Create(logPath)
+	defer logFile.Close()
+	cmd := exec.Command(bin, "run", "--config", cfgPath)
+	cmd.Env = env
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, "the first recipients handled", func() bool { return countLines(logPath, "msg=recipient") >= 50 })
+	cmd.Process.Signal(syscall.SIGTERM)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("bounced exited with %v after SIGTERM, want 0", err)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("bounced still running 20s after SIGTERM")
+	}
+	processed, waiting := s.dovecot.Count(t, "Processed"), s.dovecot.Count(t, "INBOX")
+	suppressed, err := redis.NewClient(&redis.Options{Addr: s.redis.Addr}).SCard(context.Background(), s.cfg.Redis.Prefix+":suppressed").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("after SIGTERM: %d processed, %d waiting, %d suppressed", processed, waiting, suppressed)
+	if processed+waiting != n {
+		t.Errorf("Processed %d + INBOX %d = %d, want %d", processed, waiting, processed+waiting, n)
+	}
+	if int64(processed) != suppressed {
+		t.Errorf("%d addresses suppressed but %d messages moved: handled messages were left behind", suppressed, processed)
+	}
+	if processed == 0 || waiting == 0 {
+		t.Errorf("the stop did not land mid-work (%d processed, %d waiting): the test proves too little", processed, waiting)
+	}
 }

@@ -197,6 +197,9 @@ type Mailbox struct {
 	PollInterval Duration `yaml:"poll_interval"`
 	// IdleRefresh restarts IDLE this often (default 25m).
 	IdleRefresh Duration `yaml:"idle_refresh"`
+	// StopGrace is how long a stopping daemon lets the messages being
+	// handled finish and moves the handled ones (default 10s).
+	StopGrace Duration `yaml:"stop_grace"`
 }
 
 // Default returns the configuration with every default filled in and no mailbox.
@@ -243,6 +246,9 @@ func mailboxDefaults(m *Mailbox) {
 	}
 	if m.IdleRefresh == 0 {
 		m.IdleRefresh = Duration(25 * time.Minute)
+	}
+	if m.StopGrace == 0 {
+		m.StopGrace = Duration(10 * time.Second)
 	}
 }
 

@@ -70,6 +70,7 @@ const (
 	DefaultIdleRefresh      = 25 * time.Minute
 	DefaultBackoffMin       = time.Second
 	DefaultBackoffMax       = 2 * time.Minute
+	DefaultStopGrace        = 10 * time.Second
 )
 
 // Config configures one Worker: one account and one watched mailbox.
@@ -154,6 +155,11 @@ type Config struct {
 	// before a reconnect or a retry after a handler error (defaults 1s and
 	// 2m).
 	BackoffMin, BackoffMax time.Duration
+	// StopGrace is how long a stopping worker lets the messages being
+	// handled finish and moves the handled ones (default 10s); then it
+	// closes the connection, and what is left is handled again at the next
+	// start.
+	StopGrace time.Duration
 }
 
 // Validate fills in the defaults and reports the first invalid setting.
@@ -276,6 +282,7 @@ func (c *Config) Validate() error {
 		{"idle refresh", &c.IdleRefresh, DefaultIdleRefresh},
 		{"backoff min", &c.BackoffMin, DefaultBackoffMin},
 		{"backoff max", &c.BackoffMax, DefaultBackoffMax},
+		{"stop grace", &c.StopGrace, DefaultStopGrace},
 	} {
 		if *d.p == 0 {
 			*d.p = d.def

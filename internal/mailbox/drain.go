@@ -51,7 +51,11 @@ type job struct {
 // since handlers are idempotent), the prefix before it is moved, and a
 // *handlerError is returned. A fetch error (a broken connection) ends it
 // the same way, after moving what was handled.
-func (w *Worker) drain(ctx context.Context, s *pollState, uids []imap.UID) error {
+//
+// When ctx is done the drain stops too, but the handlers run on hard: the
+// messages being handled finish and the handled prefix is moved, unless
+// hard ends first.
+func (w *Worker) drain(ctx, hard context.Context, s *pollState, uids []imap.UID) error {
 	if len(uids) == 0 {
 		return nil
 	}
@@ -76,9 +80,9 @@ func (w *Worker) drain(ctx context.Context, s *pollState, uids []imap.UID) error
 	for range w.cfg.Concurrency {
 		wg.Go(func() {
 			for j := range jobs {
-				if stopped.Load() {
+				if stopped.Load() || ctx.Err() != nil {
 					j.skipped = true
-				} else if j.d, j.err = w.callHandler(ctx, j.msg); j.err != nil {
+				} else if j.d, j.err = w.callHandler(hard, j.msg); j.err != nil {
 					// Start no more: what follows would not be committed.
 					stopped.Store(true)
 				}
@@ -107,7 +111,7 @@ func (w *Worker) drain(ctx context.Context, s *pollState, uids []imap.UID) error
 		if err := w.apply(s, pending); err != nil {
 			return err
 		}
-		w.checkpoint(ctx, s, uint32(pending[len(pending)-1].uid))
+		w.checkpoint(hard, s, uint32(pending[len(pending)-1].uid))
 		pending = pending[:0]
 		return nil
 	}
@@ -139,8 +143,8 @@ func (w *Worker) drain(ctx context.Context, s *pollState, uids []imap.UID) error
 	}
 	wg.Wait()
 	fErr := <-fetched
-	if ctx.Err() != nil {
-		return ctx.Err()
+	if hard.Err() != nil {
+		return hard.Err()
 	}
 	if mErr != nil {
 		return mErr

@@ -28,8 +28,9 @@ func (e *handlerError) Unwrap() error { return e.err }
 
 // session is one connection: connect, log in, select, then poll and wait
 // until an error or until ctx is done. up is called once the mailbox is
-// selected.
-func (w *Worker) session(ctx context.Context, up func()) (err error) {
+// selected. hard, done at the latest StopGrace after ctx, closes the
+// connection and is given to the handlers.
+func (w *Worker) session(ctx, hard context.Context, up func()) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = w.recovered("session", v)
@@ -54,6 +55,13 @@ func (w *Worker) session(ctx context.Context, up func()) (err error) {
 	if err != nil {
 		return err
 	}
+	// Connected: from here a stop lets the work in hand finish, and only
+	// hard closes the connection.
+	if !stop() {
+		c.Close()
+		return nil // stopped while connecting
+	}
+	stop = context.AfterFunc(hard, func() { c.Close() })
 	defer func() {
 		stop()
 		c.Close()
@@ -76,7 +84,7 @@ func (w *Worker) session(ctx context.Context, up func()) (err error) {
 		return fmt.Errorf("mailbox: %q does not keep flag %s (PERMANENTFLAGS %v)", w.cfg.Mailbox, w.cfg.Flag, sel.PermanentFlags)
 	}
 
-	cpValidity, lastUID, err := w.cp.LoadCheckpoint(ctx, w.key)
+	cpValidity, lastUID, err := w.cp.LoadCheckpoint(hard, w.key)
 	if err != nil {
 		return fmt.Errorf("mailbox: load checkpoint: %w", err)
 	}
@@ -87,7 +95,7 @@ func (w *Worker) session(ctx context.Context, up func()) (err error) {
 			w.log.Info("mailbox: UIDVALIDITY changed, starting over", "old", cpValidity, "new", sel.UIDValidity, "last_uid", lastUID)
 		}
 		lastUID = 0
-		if err := w.cp.SaveCheckpoint(ctx, w.key, sel.UIDValidity, 0); err != nil {
+		if err := w.cp.SaveCheckpoint(hard, w.key, sel.UIDValidity, 0); err != nil {
 			return fmt.Errorf("mailbox: save checkpoint: %w", err)
 		}
 	}
@@ -106,7 +114,7 @@ func (w *Worker) session(ctx context.Context, up func()) (err error) {
 		case <-exists:
 		default:
 		}
-		err := w.poll(ctx, s)
+		err := w.poll(ctx, hard, s)
 		var he *handlerError
 		switch {
 		case ctx.Err() != nil:
@@ -266,9 +274,8 @@ type pollState struct {
 	warnedNoUID bool
 }
 
-// poll handles every unhandled message of the mailbox, BatchSize at a
-// time.
-func (w *Worker) poll(ctx context.Context, s *pollState) error {
+// poll handles every unhandled message of the mailbox (see drain).
+func (w *Worker) poll(ctx, hard context.Context, s *pollState) error {
 	// Messages flagged \Deleted are on their way out: another client's
 	// expunge, or our own COPY fallback on a server without UIDPLUS.
 	criteria := &imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}}
@@ -296,7 +303,7 @@ func (w *Worker) poll(ctx context.Context, s *pollState) error {
 	}
 	slices.Sort(uids)
 	uids = slices.Compact(uids)
-	return w.drain(ctx, s, uids)
+	return w.drain(ctx, hard, s, uids)
 }
 
 // meta is what the first FETCH of a batch says about a message.

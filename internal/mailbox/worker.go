@@ -104,11 +104,20 @@ func (w *Worker) Wake() {
 // done, when it returns nil. Any connection or IMAP error closes the
 // connection, and Run connects again after an exponential, jittered
 // backoff; it logs the outage once at warn, and the recovery at info.
+//
+// When ctx is done Run fetches and starts nothing more, but lets the
+// messages being handled finish and moves the handled ones, for at most
+// StopGrace; then it closes the connection.
 func (w *Worker) Run(ctx context.Context) error {
 	if !w.running.CompareAndSwap(false, true) {
 		return errors.New("mailbox: worker is already running")
 	}
 	defer w.running.Store(false)
+	// hard ends StopGrace after ctx: it closes the connection and cancels
+	// the handlers.
+	hard, cancelHard := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelHard()
+	defer context.AfterFunc(ctx, func() { time.AfterFunc(w.cfg.StopGrace, cancelHard) })()
 
 	var (
 		failures int
@@ -125,7 +134,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		failures = 0
 	}
 	for {
-		err := w.session(ctx, up)
+		err := w.session(ctx, hard, up)
 		w.update(func(st *Status) { st.Connected, st.Idle = false, false })
 		if ctx.Err() != nil {
 			w.log.Debug("mailbox: stopped")

@@ -450,11 +450,14 @@ func TestWorker_cancelReturnsPromptly(t *testing.T) {
 			s := testutil.StartIMAPMem(t)
 			return memConfig(s), &recorder{}, func(w *Worker) bool { return w.Status().Idle }
 		}},
+		// A handler that does not finish is cut off after StopGrace.
 		{"inHandler", func(t *testing.T) (Config, *recorder, func(*Worker) bool) {
 			s := testutil.StartIMAPMem(t)
 			s.Append(t, "INBOX", mail("bounce"))
 			rec := &recorder{block: make(chan struct{})}
-			return memConfig(s), rec, func(*Worker) bool { return len(rec.all()) == 1 }
+			cfg := memConfig(s)
+			cfg.StopGrace = 100 * time.Millisecond
+			return cfg, rec, func(*Worker) bool { return len(rec.all()) == 1 }
 		}},
 		{"noGreeting", func(t *testing.T) (Config, *recorder, func(*Worker) bool) {
 			s := testutil.StartIMAPMem(t)
@@ -522,5 +525,75 @@ func TestNew_errors(t *testing.T) {
 	}
 	if _, err := New(Config{}, (&recorder{}).handle, newMemCheckpoints(), nil); err == nil || !strings.HasPrefix(err.Error(), "mailbox: ") {
 		t.Errorf("New(empty config) error = %v, want a mailbox: error", err)
+	}
+}
+
+// TestWorker_stopFinishesAndMoves stops a worker while a handler runs: the
+// handler finishes, the handled messages are moved and checkpointed, and
+// nothing more is fetched or handled.
+func TestWorker_stopFinishesAndMoves(t *testing.T) {
+	s := memServerWith(t, 6)
+	cfg := memConfig(s)
+	cfg.MoveBatchSize = 100 // nothing moves before the end
+	cfg.StopGrace = 5 * time.Second
+	release := make(chan struct{})
+	inThree := make(chan struct{})
+	rec := &recorder{fail: func(m *Message) error {
+		if m.UID == 3 {
+			close(inThree)
+			<-release
+		}
+		return nil
+	}}
+	cp := newMemCheckpoints()
+	r := start(t, cfg, rec.handle, cp, nil)
+	<-inThree
+	r.cancel()
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	select {
+	case err := <-r.done:
+		r.once.Do(func() {}) // Run has returned: nothing for stop to wait for
+		if err != nil {
+			t.Fatalf("Run() = %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run() did not return after the handler finished")
+	}
+	if got, want := rec.ok(), []uint32{1, 2, 3}; !slices.Equal(got, want) {
+		t.Errorf("handled %v, want %v (nothing started after the stop)", got, want)
+	}
+	if p, in := s.Count(t, "Processed"), s.Count(t, "INBOX"); p != 3 || in != 3 {
+		t.Errorf("Processed %d, INBOX %d after the stop; want 3 and 3", p, in)
+	}
+	if _, last := cp.get("test/INBOX"); last != 3 {
+		t.Errorf("checkpoint = %d, want 3", last)
+	}
+}
+
+// TestWorker_stopGraceExpires cuts off a handler that does not finish
+// within StopGrace: Run returns, and nothing is moved (all is handled
+// again at the next start).
+func TestWorker_stopGraceExpires(t *testing.T) {
+	s := memServerWith(t, 3)
+	cfg := memConfig(s)
+	cfg.MoveBatchSize = 100
+	cfg.StopGrace = 200 * time.Millisecond
+	rec := &recorder{block: make(chan struct{})}
+	r := start(t, cfg, rec.handle, newMemCheckpoints(), nil)
+	waitFor(t, 5*time.Second, "a handler running", func() bool { return len(rec.all()) == 1 })
+	began := time.Now()
+	r.cancel()
+	select {
+	case <-r.done:
+		r.once.Do(func() {})
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run() did not return after StopGrace")
+	}
+	if d := time.Since(began); d < 150*time.Millisecond || d > 2*time.Second {
+		t.Errorf("Run() returned %v after the stop, want about StopGrace (200ms)", d)
+	}
+	if in := s.Count(t, "INBOX"); in != 3 {
+		t.Errorf("INBOX holds %d after an expired grace, want 3", in)
 	}
 }
