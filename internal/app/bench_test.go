@@ -32,8 +32,9 @@ import (
 // BENCH_E2E_N sets N (default 2000), BENCH_E2E_PACED the number of paced
 // bounces (default 300) and BENCH_E2E_RATE their rate per second (default
 // 100); the daemon runs with its default settings unless BENCH_E2E_BATCH,
-// BENCH_E2E_MOVE_BATCH or BENCH_E2E_CONCURRENCY set batch_size,
-// move_batch_size or concurrency. Run it with `make bench-e2e`.
+// BENCH_E2E_MOVE_BATCH, BENCH_E2E_CONCURRENCY or BENCH_E2E_AFTER set
+// batch_size, move_batch_size, concurrency or after (move or flag). Run it
+// with `make bench-e2e`.
 func BenchmarkEndToEnd(b *testing.B) {
 	n := envInt("BENCH_E2E_N", 2000)
 	paced := envInt("BENCH_E2E_PACED", 300)
@@ -238,6 +239,9 @@ func startBinary(b *testing.B, s *stack, bin string) *exec.Cmd {
 		if v := envInt(env, 0); v > 0 {
 			extra = append(extra, fmt.Sprintf("%s: %d", key, v))
 		}
+	}
+	if after := os.Getenv("BENCH_E2E_AFTER"); after != "" {
+		extra = append(extra, "after: "+after)
 	}
 	cfgPath, env := s.binaryConfig(b, "warn", extra...)
 	cmd := exec.Command(bin, "run", "--config", cfgPath)
