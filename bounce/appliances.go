@@ -207,6 +207,58 @@ func applRecipient(addr, diag string) Recipient {
 	return r
 }
 
+// applReport returns a bounce report in format with one recipient per
+// address of addrs (applRecipient with diag, then set, when not nil), and
+// original; nil when addrs is empty.
+func applReport(format string, addrs []string, diag string, set func(*Recipient), original Original) *Report {
+	if len(addrs) == 0 {
+		return nil
+	}
+	rep := &Report{Kind: KindBounce, Format: format, Original: original}
+	for _, a := range addrs {
+		r := applRecipient(a, diag)
+		if set != nil {
+			set(&r)
+		}
+		rep.Recipients = append(rep.Recipients, r)
+	}
+	return rep
+}
+
+// applSections reads the Sendmail-like notices made of sections that open
+// at a line containing a marker (lower case) and close at a "-----" line:
+// it returns the addresses found in the addrMarker section (lines may
+// start with ">>>"), and the non-empty lines of the textMarker section
+// joined with spaces.
+func applSections(text, addrMarker, textMarker string) (addrs []string, diag string) {
+	var lines []string
+	state := 0 // 1: addresses, 2: text
+	for _, line := range applLines(text) {
+		t := strings.TrimSpace(line)
+		lt := strings.ToLower(t)
+		switch {
+		case strings.Contains(lt, addrMarker):
+			state = 1
+			continue
+		case strings.Contains(lt, textMarker):
+			state = 2
+			continue
+		case strings.HasPrefix(t, "-----"):
+			state = 0
+			continue
+		}
+		switch {
+		case state == 1:
+			if a := firstAddress(strings.TrimLeft(t, ">")); a != "" {
+				addrs = appendUnique(addrs, a)
+			}
+		case state == 2 && t != "":
+			lines = append(lines, t)
+		}
+	}
+	return addrs, strings.Join(lines, " ")
+}
+
 // applDSN decodes the message/delivery-status part of a product that
 // writes one, and completes each recipient with what the notice says
 // about it: the command from a transcript or Postfix-style "in reply to"

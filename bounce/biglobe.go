@@ -23,41 +23,7 @@ var biglobeReasons = []phraseHint{
 }
 
 func decodeBiglobe(m *message) *Report {
-	rep := &Report{Kind: KindBounce, Format: "biglobe"}
-	var addrs, info []string
-	state := 0 // 1: addresses, 2: information
-	for _, line := range applLines(m.notice()) {
-		t := strings.TrimSpace(line)
-		lt := strings.ToLower(t)
-		switch {
-		case strings.Contains(lt, "the following addresses had delivery problems"):
-			state = 1
-			continue
-		case strings.Contains(lt, "non-delivered information"):
-			state = 2
-			continue
-		case strings.HasPrefix(t, "-----"):
-			state = 0
-			continue
-		}
-		switch {
-		case state == 1:
-			if a := firstAddress(t); a != "" {
-				addrs = appendUnique(addrs, a)
-			}
-		case state == 2 && t != "":
-			info = append(info, t)
-		}
-	}
-	diag := strings.Join(info, " ")
+	addrs, diag := applSections(m.notice(), "the following addresses had delivery problems", "non-delivered information")
 	hint := hintOf(diag, biglobeReasons)
-	for _, a := range addrs {
-		r := applRecipient(a, diag)
-		r.ReasonHint = hint
-		rep.Recipients = append(rep.Recipients, r)
-	}
-	if len(rep.Recipients) == 0 {
-		return nil
-	}
-	return rep
+	return applReport("biglobe", addrs, diag, func(r *Recipient) { r.ReasonHint = hint }, Original{})
 }

@@ -59,17 +59,9 @@ func decodeMFilter(m *message) *Report {
 	if ci := strings.Index(lower, mfilterCommand); ci >= 0 {
 		cmd = applCommandWord(strings.ToLower(section(ci)))
 	}
-	rep := &Report{Kind: KindBounce, Format: "mfilter"}
-	for _, a := range addrs {
-		r := applRecipient(a, diag)
-		r.Command = cmd
-		rep.Recipients = append(rep.Recipients, r)
-	}
-	if len(rep.Recipients) == 0 {
-		return nil
-	}
+	var orig Original
 	if oi := strings.Index(lower, mfilterOriginal); oi >= 0 {
-		rep.Original = applOriginalAfter(text[oi:], mfilterOriginal)
+		orig = applOriginalAfter(text[oi:], mfilterOriginal)
 	}
-	return rep
+	return applReport("mfilter", addrs, diag, func(r *Recipient) { r.Command = cmd }, orig)
 }

@@ -57,17 +57,9 @@ func decodeNotes(m *message) *Report {
 	}
 	diag := strings.Join(reason, " ")
 	hint := hintOf(diag, notesPhrases)
-	rep := &Report{Kind: KindBounce, Format: "notes"}
-	for _, a := range addrs {
-		r := applRecipient(a, diag)
-		r.ReasonHint = hint
-		rep.Recipients = append(rep.Recipients, r)
-	}
-	if len(rep.Recipients) == 0 {
-		return nil
-	}
+	var orig Original
 	if i := strings.Index(lower, notesReturned); i >= 0 {
-		rep.Original = applOriginalAfter(text[i:], notesReturned)
+		orig = applOriginalAfter(text[i:], notesReturned)
 	}
-	return rep
+	return applReport("notes", addrs, diag, func(r *Recipient) { r.ReasonHint = hint }, orig)
 }
