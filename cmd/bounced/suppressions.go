@@ -20,6 +20,9 @@ const suppressionsUsage = `usage:
   bounced suppressions [--config FILE] list [--reason R] [--domain D] [--since RFC3339] [--limit N] [--json]
   bounced suppressions [--config FILE] show ADDRESS
   bounced suppressions [--config FILE] lift [--note TEXT] [--actor NAME] ADDRESS
+
+lift is audited, and queues a suppression.removed event that the running
+daemon publishes to NATS.
 `
 
 // cmdSuppressions reviews, searches and lifts suppressions in the Redis
