@@ -77,10 +77,25 @@ func (w *Worker) drain(ctx, hard context.Context, s *pollState, uids []imap.UID)
 		}()
 		fetched <- w.fetch(fctx, s, uids, budget, queue, jobs)
 	}()
+	// take receives the next job and decides whether to start it, under a
+	// lock: decisions are then made in UID order, so that once one job is
+	// skipped (a stop, or a failure before it) every later one is too, and
+	// no job that ran hides behind a skipped one.
+	var takeMu sync.Mutex
+	take := func() (j *job, start, ok bool) {
+		takeMu.Lock()
+		defer takeMu.Unlock()
+		j, ok = <-jobs
+		return j, ok && !stopped.Load() && ctx.Err() == nil, ok
+	}
 	for range w.cfg.Concurrency {
 		wg.Go(func() {
-			for j := range jobs {
-				if stopped.Load() || ctx.Err() != nil {
+			for {
+				j, start, ok := take()
+				if !ok {
+					return
+				}
+				if !start {
 					j.skipped = true
 				} else if j.d, j.err = w.callHandler(hard, j.msg); j.err != nil {
 					// Start no more: what follows would not be committed.
@@ -95,9 +110,8 @@ func (w *Worker) drain(ctx, hard context.Context, s *pollState, uids []imap.UID)
 		pending []handled
 		hErr    error // the first handler failure
 		mErr    error // a failed move: the connection is likely gone
-		// cut is set at the first skipped message: a handler may have
-		// started a later one first, but nothing after a gap is committed
-		// (in flag mode the checkpoint would pass over the gap).
+		// cut is set at the first skipped message: nothing after a gap is
+		// committed (in flag mode the checkpoint would pass over it).
 		cut bool
 	)
 	stop := func() {
