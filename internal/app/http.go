@@ -11,7 +11,6 @@ import (
 
 	"github.com/bounced-dev/bounced/internal/httpapi"
 	"github.com/bounced-dev/bounced/internal/pipeline"
-	"github.com/bounced-dev/bounced/internal/suppress"
 )
 
 func (a *App) httpHandler() http.Handler {
@@ -21,7 +20,7 @@ func (a *App) httpHandler() http.Handler {
 		Health:  a.health,
 		Metrics: a.writeMetrics,
 		// The lift queued its event in the outbox: publish it now.
-		OnRemove: func(context.Context, *suppress.Record, string, string) error { a.kickOutbox(); return nil },
+		OnRemove: func(string, string) { a.kickOutbox() },
 		Log:      a.log.With("component", "http"),
 	})
 }

@@ -56,8 +56,10 @@ type Options struct {
 	Health func(ctx context.Context) Status
 	// Metrics writes Prometheus text-format metrics.
 	Metrics func(w *strings.Builder)
-	// OnRemove is called after a suppression was lifted (to publish an event).
-	OnRemove func(ctx context.Context, rec *suppress.Record, actor, note string) error
+	// OnRemove, when set, is called after a suppression was lifted, with
+	// the address and the actor (the daemon publishes the event the lift
+	// queued).
+	OnRemove func(addr, actor string)
 	// Log receives request errors.
 	Log *slog.Logger
 }
@@ -174,7 +176,6 @@ func (a *api) remove(w http.ResponseWriter, r *http.Request) {
 		actor = "api"
 	}
 	note := r.URL.Query().Get("note")
-	rec, _ := a.o.Store.Get(r.Context(), addr)
 	removed, err := a.o.Store.Remove(r.Context(), addr, actor, note)
 	if err != nil {
 		a.o.Log.Error("remove suppression", "error", err)
@@ -185,10 +186,8 @@ func (a *api) remove(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "address is not suppressed")
 		return
 	}
-	if a.o.OnRemove != nil && rec != nil {
-		if err := a.o.OnRemove(r.Context(), rec, actor, note); err != nil {
-			a.o.Log.Error("publish suppression.removed", "error", err)
-		}
+	if a.o.OnRemove != nil {
+		a.o.OnRemove(addr, actor)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"address": addr, "removed": true})
 }

@@ -32,9 +32,8 @@ func newServer(t *testing.T, token string) (*httptest.Server, *suppress.Store, *
 		}
 	}
 	var removed []string
-	h := Handler(Options{Store: st, Token: token, OnRemove: func(ctx context.Context, rec *suppress.Record, actor, note string) error {
-		removed = append(removed, rec.Address+"/"+actor)
-		return nil
+	h := Handler(Options{Store: st, Token: token, OnRemove: func(addr, actor string) {
+		removed = append(removed, addr+"/"+actor)
 	}})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
