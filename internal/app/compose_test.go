@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -110,7 +111,7 @@ func TestDockerCompose(t *testing.T) {
 		t.Fatalf("redis command %v, want redis-server ...", redisArgs)
 	}
 	rs := testutil.StartRedisWith(t, testutil.RedisOptions{Args: redisArgs[1:]})
-	if !slicesContains(cf.Services["nats"].Command, "-js") {
+	if !slices.Contains(cf.Services["nats"].Command, "-js") {
 		t.Errorf("nats command %v does not turn on JetStream (-js)", cf.Services["nats"].Command)
 	}
 	ns := testutil.StartNATS(t)
@@ -271,13 +272,4 @@ func readRepoFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

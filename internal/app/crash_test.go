@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -173,7 +171,7 @@ func TestStop_sigtermMovesWhatItHandled(t *testing.T) {
 		t.Fatal("bounced still running 20s after SIGTERM")
 	}
 	processed, waiting := s.dovecot.Count(t, "Processed"), s.dovecot.Count(t, "INBOX")
-	suppressed, err := redis.NewClient(&redis.Options{Addr: s.redis.Addr}).SCard(context.Background(), s.cfg.Redis.Prefix+":suppressed").Result()
+	suppressed, err := s.store(t).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
