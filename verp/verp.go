@@ -35,12 +35,13 @@
 // new secret in front, keep the old one until the mail it signed can no
 // longer bounce, then drop it (docs/verp.md).
 //
-// RFC 5321 section 4.5.3.1.1 limits a local part to 64 octets. Sign keeps
-// "bounces+" + token + "+" + recipient within it for recipients up to about
-// 30 characters; it never truncates a longer one (a truncated recipient
-// could not be verified) and returns the address with LocalPartLen saying
-// how long it is: Postfix, Exim and the big mailbox providers accept longer
-// local parts in MAIL FROM. Only an address over the 254 octets a path can
+// RFC 5321 section 4.5.3.1.1 limits a local part to 64 octets. With the
+// pattern above, "bounces+" + token + "+" + recipient (its "@" written "=")
+// stays within it for recipients up to 39 characters (32 with a send id of
+// 6). Sign never truncates a longer one (a truncated recipient could not be
+// verified): it returns the whole address, and LocalPartLen tells how long
+// its local part is. Postfix, Exim and the big mailbox providers accept
+// longer local parts in MAIL FROM. Only an address over the 254 octets a path can
 // hold (RFC 5321 section 4.5.3.1.3) is refused, with ErrTooLong.
 package verp
 

@@ -72,6 +72,14 @@ func TestSign_layout(t *testing.T) {
 	if n := LocalPartLen(rp); n > MaxLocalLen {
 		t.Errorf("local part of %q is %d octets, want at most %d", rp, n, MaxLocalLen)
 	}
+	// docs/verp.md: recipients up to 39 characters fit in 64 octets.
+	r39 := strings.Repeat("x", 39-len("@example.com")) + "@example.com"
+	for rcpt, want := range map[string]int{r39: 64, "x" + r39: 65} {
+		rp, _ := s.Sign(rcpt, Options{})
+		if n := LocalPartLen(rp); n != want {
+			t.Errorf("LocalPartLen(Sign(%d characters)) = %d, want %d", len(rcpt), n, want)
+		}
+	}
 }
 
 func TestVerify_caseFolded(t *testing.T) {
