@@ -64,7 +64,6 @@ type checks struct {
 	valid       map[string]bool   // recipients with a genuine, fresh token
 	failed      map[string]string // recipient read from a bad token -> BadSignature or Expired
 	anyFailed   string            // the worst failure of any token, "" if none
-	originals   map[string]string // report recipient -> its Original-Recipient
 }
 
 // verify reads the return paths the message was sent to (its envelope
@@ -76,12 +75,7 @@ func (p *Pipeline) verify(raw []byte, rep *bounce.Report) *checks {
 	if !c.on {
 		return c
 	}
-	c.valid, c.failed, c.originals = map[string]bool{}, map[string]string{}, map[string]string{}
-	for _, rc := range rep.Recipients {
-		if rc.OriginalRecipient != "" {
-			c.originals[strings.ToLower(rc.Address)] = strings.ToLower(rc.OriginalRecipient)
-		}
-	}
+	c.valid, c.failed = map[string]bool{}, map[string]string{}
 	vals := headerValues(raw, envelopeHeaders)
 	if rp := rep.Original.Get("Return-Path"); rp != "" {
 		vals = append(vals, rp)
@@ -118,21 +112,21 @@ func (c *checks) fail(rcpt, state string) {
 }
 
 // of returns the verdict for the report's recipient rcpt and logs a
-// failed check.
+// failed check. Only rcpt itself verifies: not its Original-Recipient
+// (RFC 3464 section 2.3.1), which the report's writer chooses as freely as
+// the rest, so that a forger holding a token for himself could name
+// himself there and anyone as the final recipient.
 func (c *checks) of(rcpt string, log *slog.Logger) verdict {
 	if !c.on {
 		return verdict{}
 	}
 	r := strings.ToLower(rcpt)
-	o := c.originals[r]
 	var state string
 	switch {
-	case c.valid[r] || (o != "" && c.valid[o]):
+	case c.valid[r]:
 		state = Verified
 	case c.failed[r] != "":
 		state = c.failed[r]
-	case o != "" && c.failed[o] != "":
-		state = c.failed[o]
 	case len(c.valid) > 0:
 		state = Mismatch
 	case c.anyFailed != "":

@@ -157,7 +157,10 @@ func TestHandle_verpRequireSigned(t *testing.T) {
 		{"signed", dsn(signFor(t, signer, victim, verpNow), victim, ""), victim, "all", Verified, false},
 		{"signed by the old key", dsn(signFor(t, old, victim, verpNow), victim, ""), victim, "all", Verified, false},
 		{"signed, upper-cased by a relay", dsn(strings.ToUpper(signFor(t, signer, victim, verpNow)), victim, ""), victim, "all", Verified, false},
-		{"signed for the original recipient", dsn(signFor(t, signer, victim, verpNow), "victim@mx.internal.example", victim), "victim@mx.internal.example", "all", Verified, false},
+		// Original-Recipient is the report writer's word too: a forger with
+		// a token for himself must not name himself there and the victim
+		// as the final recipient.
+		{"signed for the Original-Recipient only", dsn(signFor(t, signer, attacker, verpNow), victim, attacker), victim, "", Mismatch, true},
 		// A bounce text without a DSN is soft (classify's rule for the verp
 		// format): verified and counted, not yet suppressed.
 		{"text bounce, recipient only in the return path", textBounce(signFor(t, signer, victim, verpNow)), victim, "", Verified, false},
