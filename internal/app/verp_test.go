@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -97,7 +99,7 @@ func TestRun_verpForgedBouncesSuppressNobody(t *testing.T) {
 		{foreign, sign("attacker@evil.example"), "mismatch"},
 		{unsigned, "bounces+victim4=example.net@shop.example", "unsigned"},
 	}
-	s.run(t)
+	a := s.run(t)
 	for i, c := range cases {
 		s.dovecot.Append(t, "INBOX", verpBounce(c.returnPath, c.rcpt, i))
 	}
@@ -139,6 +141,15 @@ func TestRun_verpForgedBouncesSuppressNobody(t *testing.T) {
 	}
 	if !strings.Contains(s.logs.String(), "not suppressing") {
 		t.Error("the daemon's log says nothing of the unverified bounces")
+	}
+	resp, err := http.Get("http://" + a.HTTPAddr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := fmt.Sprintf("bounced_recipients_unverified_total %d\n", len(cases)-1); !strings.Contains(string(body), want) {
+		t.Errorf("/metrics lacks %q:\n%s", want, body)
 	}
 	if strings.Contains(s.logs.String(), secret) {
 		t.Error("the daemon's log shows the VERP secret")

@@ -61,6 +61,7 @@ func (v verdict) mark(ev *publisher.Event) {
 // checks is what the return paths of one message prove.
 type checks struct {
 	on, require bool
+	metrics     *Metrics
 	valid       map[string]bool   // recipients with a genuine, fresh token
 	failed      map[string]string // recipient read from a bad token -> BadSignature or Expired
 	anyFailed   string            // the worst failure of any token, "" if none
@@ -71,7 +72,7 @@ type checks struct {
 // verifies those of the signed pattern.
 func (p *Pipeline) verify(raw []byte, rep *bounce.Report) *checks {
 	v := p.opts.VERP
-	c := &checks{on: v.Signer != nil, require: v.Require}
+	c := &checks{on: v.Signer != nil, require: v.Require, metrics: p.opts.Metrics}
 	if !c.on {
 		return c
 	}
@@ -137,6 +138,7 @@ func (c *checks) of(rcpt string, log *slog.Logger) verdict {
 	v := verdict{state: state, unverified: c.require && state != Verified}
 	switch {
 	case v.unverified:
+		c.metrics.Unverified.Add(1)
 		log.Warn("bounce not verified by its return path: recorded, not suppressing", "recipient", rcpt, "verification", state)
 	case state != Verified:
 		log.Debug("bounce not verified by its return path", "recipient", rcpt, "verification", state)

@@ -196,6 +196,9 @@ func TestHandle_verpRequireSigned(t *testing.T) {
 			if ev.Recipient != tc.rcpt || ev.Verification != tc.wantState || ev.Unverified != tc.unverified || ev.Suppressed != (tc.scope != "") {
 				t.Errorf("event = %+v; want recipient %s, verification %s, unverified %v", ev, tc.rcpt, tc.wantState, tc.unverified)
 			}
+			if got, want := s.pipe.Metrics().Unverified.Load(), map[bool]int64{true: 1, false: 0}[tc.unverified]; got != want {
+				t.Errorf("Metrics().Unverified = %d, want %d", got, want)
+			}
 			added := 0
 			for _, ev := range evs {
 				if ev.Type == publisher.TypeSuppressionAdded {
