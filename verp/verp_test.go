@@ -337,3 +337,21 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// TestSign_vector pins the format to the test vector of docs/verp.md, which
+// other languages' implementations check against.
+func TestSign_vector(t *testing.T) {
+	s, err := New(Config{Pattern: testPattern, Secrets: [][]byte{[]byte("5f2c8e1a9b7d4c3e6f0a1b2c3d4e5f60")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 12, 2, 23, 59, 0, 0, time.UTC)
+	for sendID, want := range map[string]string{
+		"":           "bounces+ke22ta6f6ofg6gl7+taro=docomo.ne.jp@shop.example",
+		"order-1042": "bounces+ke2xfsq7het4shtj.order-1042+taro=docomo.ne.jp@shop.example",
+	} {
+		if got, err := s.Sign("taro@docomo.ne.jp", Options{SendID: sendID, Day: day}); err != nil || got != want {
+			t.Errorf("Sign(send id %q) = %q, %v; want %q", sendID, got, err, want)
+		}
+	}
+}
