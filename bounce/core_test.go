@@ -339,6 +339,10 @@ func TestMatchVERP(t *testing.T) {
 		{"{domain}={local}@x.example", "example.com=frank@x.example", ""},
 		{"no placeholders@x.example", "no placeholders@x.example", ""},
 		{"{local}{domain}@x.example", "ab@x.example", ""},
+		{"bounces+{token}+{local}={domain}@shop.example", "bounces+ke22ta6f6ofg6gl7+taro=docomo.ne.jp@shop.example", "taro@docomo.ne.jp"},
+		{"bounces+{token}+{local}={domain}@shop.example", "bounces+ke22ta6f6ofg6gl7.c42+a+b=example.com@shop.example", "a+b@example.com"},
+		{"bounces+{token}+{local}={domain}@shop.example", "bounces+taro=docomo.ne.jp@shop.example", ""},
+		{"bounces+{token}{local}={domain}@shop.example", "bounces+taro=docomo.ne.jp@shop.example", ""},
 	}
 	for _, tc := range tests {
 		if got := MatchVERP(tc.pat, tc.addr); got != tc.want {

@@ -25,7 +25,10 @@ func (m *message) verpRecipient() string {
 
 // MatchVERP returns the recipient encoded in addr by the VERP pattern pat
 // ("bounces+{local}={domain}@shop.example"), or "" when addr does not fit.
-// The pattern's literal parts compare case-insensitively.
+// The pattern's literal parts compare case-insensitively. A signed
+// pattern ("bounces+{token}+{local}={domain}@shop.example", package verp)
+// has a token before the local part, which MatchVERP skips up to the
+// separator that follows it: it does not check the token.
 func MatchVERP(pat, addr string) string {
 	li := strings.Index(pat, "{local}")
 	di := strings.Index(pat, "{domain}")
@@ -33,6 +36,13 @@ func MatchVERP(pat, addr string) string {
 		return ""
 	}
 	prefix := pat[:li]
+	tokenSep := ""
+	if ti := strings.Index(prefix, "{token}"); ti >= 0 {
+		prefix, tokenSep = prefix[:ti], prefix[ti+len("{token}"):]
+		if tokenSep == "" {
+			return ""
+		}
+	}
 	middle := pat[li+len("{local}") : di]
 	suffix := pat[di+len("{domain}"):]
 	a := addr
@@ -40,6 +50,13 @@ func MatchVERP(pat, addr string) string {
 		return ""
 	}
 	inner := a[len(prefix) : len(a)-len(suffix)]
+	if tokenSep != "" {
+		k := strings.Index(strings.ToLower(inner), strings.ToLower(tokenSep))
+		if k <= 0 {
+			return ""
+		}
+		inner = inner[k+len(tokenSep):]
+	}
 	if middle == "" {
 		return ""
 	}

@@ -129,6 +129,13 @@ type Event struct {
 	Actor string `json:"actor,omitempty"`
 	// Note is the actor's reason for lifting it (suppression.removed).
 	Note string `json:"note,omitempty"`
+	// Verification is the signed-VERP check of the recipient (package
+	// verp, docs/verp.md): verified, unsigned, bad_signature, expired or
+	// mismatch; empty when no VERP secret is configured.
+	Verification string `json:"verification,omitempty"`
+	// Unverified is true when that check failed while verp.require_signed
+	// is set: the bounce was recorded but suppressed nobody.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // MarshalJSON writes e with its times in UTC.

@@ -225,7 +225,12 @@ func (a *App) start(ctx context.Context) error {
 		}
 	}
 
+	signer, err := cfg.VERP.Signer()
+	if err != nil {
+		return err
+	}
 	pipe := pipeline.New(a.store, pub, pipeline.Options{
+		VERP:    pipeline.VERP{Signer: signer, Require: cfg.VERP.RequireSigned},
 		Decode:  bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},
 		Headers: cfg.Decode.Headers,
 		Log:     a.log.With("component", "pipeline"),

@@ -83,6 +83,7 @@ func (a *App) writeMetrics(b *strings.Builder) {
 	counter("bounced_messages_quarantined_total", "Messages that could not be decoded.", m.Quarantined.Load())
 	counter("bounced_recipients_total", "Recipients applied to the store and published.", m.Recipients.Load())
 	counter("bounced_recipients_duplicate_total", "Recipients found already applied (a message handled again).", m.Duplicates.Load())
+	counter("bounced_recipients_unverified_total", "Recipients recorded without suppressing: no valid signed return path (verp.require_signed).", m.Unverified.Load())
 	fmt.Fprintf(b, "# HELP bounced_handle_seconds Time to handle one bounce message.\n# TYPE bounced_handle_seconds histogram\n")
 	var cum int64
 	h := m.Latency()

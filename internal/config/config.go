@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/bounced-dev/bounced/verp"
 )
 
 // EnvPrefix starts the name of every environment override.
@@ -43,6 +45,47 @@ type Config struct {
 	Decode Decode `yaml:"decode"`
 	// Mailboxes are the return-path mailboxes watched, one worker each.
 	Mailboxes []Mailbox `yaml:"mailboxes"`
+	// VERP configures signed return paths (docs/verp.md).
+	VERP VERP `yaml:"verp"`
+}
+
+// VERP configures signed VERP return paths: the envelope senders that
+// `bounced verp sign` and package verp make, and the check of every
+// bounce against them (docs/verp.md).
+type VERP struct {
+	// ReturnPath is the pattern of the signed return path, with {token},
+	// {local} and {domain}, e.g. bounces+{token}+{local}={domain}@shop.example.
+	// Required with Secrets; the decoder also reads recipients from it.
+	ReturnPath string `yaml:"return_path"`
+	// Secrets are the HMAC keys (secrets: env:NAME or file:/path). The
+	// first signs, all verify: rotate by adding a new one in front. Each
+	// needs at least 32 characters (openssl rand -hex 32) with at least 8
+	// different ones.
+	Secrets []Secret `yaml:"secrets"`
+	// RequireSigned makes a bounce or complaint without a valid token for
+	// its recipient unable to suppress: it is recorded and published as
+	// unverified. Without it such bounces suppress as before (default false).
+	RequireSigned bool `yaml:"require_signed"`
+	// MaxAge, when positive, refuses tokens older than this (rounded up to
+	// whole days), e.g. 1080h; 0 accepts any age (default 0).
+	MaxAge Duration `yaml:"max_age"`
+}
+
+// Signer returns the signer the VERP section describes, or nil when it has
+// no secret.
+func (v VERP) Signer() (*verp.Signer, error) {
+	if len(v.Secrets) == 0 {
+		return nil, nil
+	}
+	keys := make([][]byte, len(v.Secrets))
+	for i, s := range v.Secrets {
+		keys[i] = []byte(s.Value())
+	}
+	s, err := verp.New(verp.Config{Pattern: v.ReturnPath, Secrets: keys, MaxAge: v.MaxAge.D()})
+	if err != nil {
+		return nil, fmt.Errorf("config: verp: %w", err)
+	}
+	return s, nil
 }
 
 // Log configures logging.
@@ -339,6 +382,7 @@ func (c *Config) Validate() error {
 			bad("decode.verp %q: a pattern needs {local}, {domain} and an @", p)
 		}
 	}
+	errs = append(errs, c.VERP.validate()...)
 	names := map[string]bool{}
 	for i, m := range c.Mailboxes {
 		at := fmt.Sprintf("mailboxes[%d]", i)
@@ -394,6 +438,32 @@ func (c *Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validate checks the verp section: every secret strong enough, a pattern
+// verp accepts, and secrets when require_signed is set.
+func (v VERP) validate() []error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("config: "+format, a...)) }
+	if v.RequireSigned && len(v.Secrets) == 0 {
+		bad("verp.secrets: verp.require_signed is set but there is no secret to verify with")
+	}
+	for i, s := range v.Secrets {
+		if err := verp.CheckSecret([]byte(s.Value())); err != nil {
+			bad("verp.secrets[%d]: %w", i, err)
+		}
+	}
+	if v.ReturnPath == "" {
+		if len(v.Secrets) > 0 {
+			bad("verp.return_path is required with verp.secrets (e.g. bounces+{token}+{local}={domain}@shop.example)")
+		}
+	} else if _, err := verp.ParsePattern(v.ReturnPath); err != nil {
+		bad("verp.return_path: %w", err)
+	}
+	if v.MaxAge < 0 {
+		bad("verp.max_age %v: must not be negative", v.MaxAge.D())
+	}
+	return errs
 }
 
 // Secret is a configuration value never printed: String and MarshalYAML
@@ -516,7 +586,11 @@ func setScalar(v reflect.Value, s string) error {
 				parts = append(parts, p)
 			}
 		}
-		v.Set(reflect.ValueOf(parts))
+		sl := reflect.MakeSlice(v.Type(), len(parts), len(parts)) // []string or []Secret
+		for i, p := range parts {
+			sl.Index(i).SetString(p)
+		}
+		v.Set(sl)
 	default:
 		return fmt.Errorf("unsupported type %s", v.Type())
 	}
@@ -551,6 +625,9 @@ func resolveSecrets(c *Config, env map[string]string) error {
 	resolve("nats.password", &c.NATS.Password)
 	for i := range c.Mailboxes {
 		resolve(fmt.Sprintf("mailboxes[%d].password", i), &c.Mailboxes[i].Password)
+	}
+	for i := range c.VERP.Secrets {
+		resolve(fmt.Sprintf("verp.secrets[%d]", i), &c.VERP.Secrets[i])
 	}
 	return errors.Join(errs...)
 }

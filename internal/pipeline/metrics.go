@@ -13,6 +13,7 @@ type Metrics struct {
 	Quarantined atomic.Int64 // undecodable messages
 	Recipients  atomic.Int64 // recipients applied and published
 	Duplicates  atomic.Int64 // recipients already applied (a message handled again)
+	Unverified  atomic.Int64 // recipients whose return path did not verify under verp.require_signed
 
 	mu      sync.Mutex
 	latency [16]int64 // handling time histogram, bucket i < 2^i ms

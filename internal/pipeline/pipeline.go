@@ -51,6 +51,8 @@ type Options struct {
 	Log *slog.Logger
 	// Metrics, when not nil, counts what the pipeline does.
 	Metrics *Metrics
+	// VERP checks every bounce against the signed return paths (verify.go).
+	VERP VERP
 }
 
 // Pipeline handles messages fetched from a mailbox.
@@ -69,6 +71,7 @@ func New(store Store, pub Publisher, o Options) *Pipeline {
 	if o.Metrics == nil {
 		o.Metrics = &Metrics{}
 	}
+	o = withVERP(o)
 	return &Pipeline{store: store, pub: pub, opts: o, log: o.Log}
 }
 
@@ -113,21 +116,25 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 		return mailbox.Ignored, nil
 	}
 	headers := p.originalHeaders(rep)
+	checks := p.verify(m.Raw, rep)
 	for _, r := range recs {
 		if r.Recipient == "" || r.Kind == string(bounce.KindDelivered) {
 			continue
 		}
 		key := msgKey + ":" + r.Recipient
+		vd := checks.of(r.Recipient, log)
 		res, err := p.store.Apply(ctx, suppress.Entry{
 			IdempotencyKey: key, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason, Category: r.Category,
 			Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode, Diagnostic: r.Diagnostic,
 			RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format, Rule: r.Rule,
 			OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject, Source: m.Source(), At: at,
+			Verification: vd.state, Unverified: vd.unverified,
 		})
 		if err != nil {
 			return 0, fmt.Errorf("pipeline: suppression store: %w", err)
 		}
 		evs := []publisher.Event{eventOf(r, key, at, m, headers, res)}
+		vd.mark(&evs[0])
 		if res.NewlySuppressed {
 			added := evs[0]
 			added.ID = key + ":added"

@@ -207,6 +207,14 @@ type Entry struct {
 	// At is when the bounce happened; zero means now. Soft bounces are
 	// counted by this time.
 	At time.Time `json:"at"`
+	// Verification is the outcome of the signed-VERP check (verified,
+	// unsigned, bad_signature, expired, mismatch; "" when none was made),
+	// kept in the record.
+	Verification string `json:"verification,omitempty"`
+	// Unverified makes the entry evidence only: recorded (and counted in
+	// Count) but never suppressing nor counting as a soft bounce, for a
+	// bounce that failed the check while verp.require_signed is set.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // Result says what Apply did.
@@ -257,6 +265,8 @@ type Record struct {
 	OriginalMessageID string `json:"original_message_id,omitempty"`
 	OriginalSubject   string `json:"original_subject,omitempty"`
 	Source            string `json:"source,omitempty"`
+	// Verification is the signed-VERP check of that entry (Entry.Verification).
+	Verification string `json:"verification,omitempty"`
 	// Count is how many entries have been applied for the address.
 	Count int `json:"count"`
 	// FirstSeen and LastSeen are the earliest and latest entry times.
@@ -370,6 +380,9 @@ const (
 
 // action tells what an entry does under the policy.
 func action(e Entry) (string, error) {
+	if e.Unverified && (e.Kind == "bounce" || e.Kind == "complaint") {
+		return actEvidence, nil
+	}
 	switch e.Kind {
 	case "complaint":
 		return actComplaint, nil
@@ -454,6 +467,7 @@ func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
 		"original_message_id", e.OriginalMessageID,
 		"original_subject", e.OriginalSubject,
 		"source", e.Source,
+		"verification", e.Verification,
 	}
 	v, err := applyScript.Run(ctx, s.c, keys, args...).Slice()
 	if err != nil {
@@ -555,6 +569,7 @@ func recordOf(addr string, m map[string]string) *Record {
 		OriginalMessageID: m["original_message_id"],
 		OriginalSubject:   m["original_subject"],
 		Source:            m["source"],
+		Verification:      m["verification"],
 		Count:             count,
 		FirstSeen:         fromMS(m["first_seen"]),
 		LastSeen:          fromMS(m["last_seen"]),
