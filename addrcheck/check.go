@@ -183,11 +183,12 @@ func (c *Checker) CheckContext(ctx context.Context, addr string) (Result, error)
 }
 
 // domainCheckable reports whether the domain is worth a DNS query: no
-// fault in the domain's syntax.
+// fault in the domain's syntax that was not fixed (a stray dot is fixed:
+// the domain checked is the fixed one).
 func domainCheckable(r Result) bool {
 	for _, f := range r.Faults {
 		switch f.Code {
-		case CodeDomainEmpty, CodeDomainDot, CodeDomainCharacter, CodeDomainHyphen, CodeLabelTooLong,
+		case CodeDomainEmpty, CodeDomainCharacter, CodeDomainHyphen, CodeLabelTooLong,
 			CodeDomainTooLong, CodeSingleLabel, CodeNumericTLD, CodeDomainLiteral, CodeNoAt, CodeMultipleAt:
 			return false
 		}
