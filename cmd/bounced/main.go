@@ -27,6 +27,8 @@ usage:
       run the daemon: watch IMAP mailboxes, suppress in Redis, publish to NATS
   bounced suppressions [--config FILE] list|show|lift ...
       review, search and lift suppressions in Redis
+  bounced check [--format table|json] [--dns] [--resolver HOST:PORT] ADDRESS...
+      find what keeps mail from arriving at addresses, and how to fix it
   bounced version
       print the version
   bounced help
@@ -49,6 +51,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "suppressions":
 		return cmdSuppressions(ctx, args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bounced", version())
 		return 0
