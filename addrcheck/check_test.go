@@ -249,3 +249,10 @@ func TestAnnotate(t *testing.T) {
 		t.Errorf("Annotate(customer@example.com) = %q %v %q", carrier, faults, sug)
 	}
 }
+
+func BenchmarkCheck(b *testing.B) {
+	addrs := []string{"taro.@docomo.ne.jp", "hanako@docomo.ne.jo", "customer@example.com", "ＡＢＣ＠ｄｏｃｏｍｏ．ｎｅ．ｊｐ", "x@abc.ocn.ne.jp"}
+	for i := 0; b.Loop(); i++ {
+		Check(addrs[i%len(addrs)])
+	}
+}
