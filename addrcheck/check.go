@@ -355,9 +355,10 @@ func (c *Checker) split(a *analysis, s string) (local, domain string, quoted, ok
 		// A known domain at the end: the "@" was left out
 		// (tarodocomo.ne.jp).
 		var best *entry
+		lower := strings.ToLower(s)
 		for i := range c.table().entries {
 			e := &c.table().entries[i]
-			if !e.wildcard && len(s) > len(e.base) && strings.HasSuffix(strings.ToLower(s), e.base) &&
+			if !e.wildcard && len(lower) == len(s) && len(s) > len(e.base) && strings.HasSuffix(lower, e.base) &&
 				(best == nil || len(e.base) > len(best.base)) {
 				best = e
 			}

@@ -39,6 +39,8 @@ func TestCheck_faults(t *testing.T) {
 		{"no at", "taro.docomo.example", CodeNoAt, ""},
 		{"no at, known domain", "tarodocomo.ne.jp", CodeNoAt, "taro@docomo.ne.jp"},
 		{"no at, gmail", "hanakogmail.com", CodeNoAt, "hanako@gmail.com"},
+		{"no at, upper case", "TAROEZWEB.NE.JP", CodeNoAt, "TARO@ezweb.ne.jp"},
+		{"no at, longest domain", "jirobiz.ezweb.ne.jp", CodeNoAt, "jiro@biz.ezweb.ne.jp"},
 
 		{"doubled at", "taro@@docomo.ne.jp", CodeMultipleAt, "taro@docomo.ne.jp"},
 		{"two at", "taro@docomo.ne.jp@ezweb.ne.jp", CodeMultipleAt, ""},
@@ -198,6 +200,7 @@ func TestCheck_combined(t *testing.T) {
 		suggestion string
 	}{
 		{"taro.@docomo.ne.jo", []Code{CodeDotBeforeAt, CodeDomainTypo}, "taro@docomo.ne.jp"},
+		{"taro.docomo.ne.jp", []Code{CodeNoAt, CodeDotBeforeAt}, "taro@docomo.ne.jp"},
 		{"ＴＡＲＯ．．＠ｅｚｗｅｂ，ｎｅ，ｊｐ", []Code{CodeFullWidth, CodeComma, CodeDotBeforeAt}, "TARO@ezweb.ne.jp"},
 		// A fault without a fix: no suggestion at all, though the dot could be fixed.
 		{"ta(ro.@docomo.ne.jp", []Code{CodeDotBeforeAt, CodeInvalidCharacter}, ""},
