@@ -9,8 +9,9 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"unicode"
+
+	"golang.org/x/text/width"
 
 	"github.com/bounced-dev/bounced/addrcheck"
 )
@@ -136,22 +137,20 @@ func cmdCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 // writeCheckTable prints one row per fault (one "ok" row for an address
 // without any).
 func writeCheckTable(w io.Writer, results []addrcheck.Result, lang string) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ADDRESS\tCARRIER\tSEVERITY\tFAULT\tSUGGESTION\tMESSAGE")
+	rows := [][]string{{"ADDRESS", "CARRIER", "SEVERITY", "FAULT", "SUGGESTION", "MESSAGE"}}
 	for _, r := range results {
-		carrier := r.Carrier
+		addr, carrier := sanitize(r.Address), r.Carrier
 		if carrier == "" {
 			carrier = "-"
 		}
 		if len(r.Faults) == 0 {
-			mx := ""
+			note := ""
 			if r.DNS != nil && len(r.DNS.MX) > 0 {
-				mx = "MX " + strings.Join(r.DNS.MX, ", ")
+				note = "MX " + strings.Join(r.DNS.MX, ", ")
 			} else if r.DNS != nil && r.DNS.ImplicitMX {
-				mx = "no MX, address " + strings.Join(r.DNS.Addresses, ", ")
+				note = "no MX, address " + strings.Join(r.DNS.Addresses, ", ")
 			}
-			fmt.Fprintf(tw, "%s\t%s\tok\t-\t-\t%s\n", sanitize(r.Address), carrier, mx)
-			continue
+			rows = append(rows, []string{addr, carrier, "ok", "-", "-", note})
 		}
 		for _, f := range r.Faults {
 			msg := f.Message
@@ -162,13 +161,46 @@ func writeCheckTable(w io.Writer, results []addrcheck.Result, lang string) {
 			if sug == "" {
 				sug = "-"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", sanitize(r.Address), carrier, f.Severity, f.Code, sanitize(sug), sanitize(msg))
+			rows = append(rows, []string{addr, carrier, string(f.Severity), string(f.Code), sanitize(sug), sanitize(msg)})
 		}
 		if r.DNS != nil && r.DNS.Error != "" {
-			fmt.Fprintf(tw, "%s\t%s\t-\tdns_error\t-\t%s\n", sanitize(r.Address), carrier, sanitize(r.DNS.Error))
+			rows = append(rows, []string{addr, carrier, "-", "dns_error", "-", sanitize(r.DNS.Error)})
 		}
 	}
-	tw.Flush()
+	// Columns are padded by display width: a full-width character takes two
+	// cells of a terminal (text/tabwriter counts it as one).
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, cell := range row[:len(row)-1] {
+			widths[i] = max(widths[i], displayWidth(cell))
+		}
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		b.Reset()
+		for i, cell := range row {
+			b.WriteString(cell)
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(cell)+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// displayWidth is the number of terminal cells s takes: two for East Asian
+// wide and full-width characters (UAX #11), one for the rest.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // sanitize makes text safe for a terminal and a table: control, format

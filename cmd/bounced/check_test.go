@@ -132,3 +132,23 @@ func TestCheckCommand_binary(t *testing.T) {
 		t.Errorf("bounced check output:\n%s", out)
 	}
 }
+
+func TestCheckCommand_tableAlignsFullWidth(t *testing.T) {
+	_, out, _ := runCheck(t, "", "--format", "table", "ＡＢ＠ａｕ．ｃｏｍ", "ab@au.com")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("table = %q", out)
+	}
+	// The CARRIER column starts at the same terminal cell on every row.
+	col := func(line string) int { return displayWidth(line[:strings.Index(line, "  ")]) }
+	head := displayWidth("ADDRESS") + strings.Index(lines[0][len("ADDRESS"):], "C")
+	for _, l := range lines[1:] {
+		i := strings.Index(l, "au  ")
+		if i < 0 {
+			t.Fatalf("row without carrier: %q", l)
+		}
+		if got := displayWidth(l[:i]); got != head {
+			t.Errorf("row %q: carrier at cell %d, header at %d (address width %d)", l, got, head, col(l))
+		}
+	}
+}
