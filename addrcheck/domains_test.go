@@ -125,7 +125,7 @@ func TestNearMiss_legitimate(t *testing.T) {
 		"jcom.home.ne.jp", "ab.auone-net.jp", "a.zaq.ne.jp", "kk.em-net.ne.jp", "tbz.t-com.ne.jp",
 		"nttdocomo.com", "kddi.ne.jp", "softbank.com", "rakuten.com", "sony.co.jp", "hitachi.co.jp",
 		"ntt.com", "ocn.com", "kyoto-u.ac.jp", "u-tokyo.ac.jp", "city.osaka.lg.jp",
-		"icloud.com", "me.com", "mac.com", "au.com", "docomo.ne.jp", "t.vodafone.ne.jp", "mbr.nifty.com",
+		"emobile.ne.jp", "cloud.com", "icloud.com", "me.com", "mac.com", "au.com", "docomo.ne.jp", "t.vodafone.ne.jp", "mbr.nifty.com",
 	)
 	for _, d := range legit {
 		if got := tb.nearMiss(d); len(got) != 0 {
