@@ -164,6 +164,9 @@ func (t *table) lookup(d string) *entry {
 // parent domain that belongs to a carrier (a subdomain of a carrier's
 // domain is the carrier's).
 func (t *table) carrier(d string) string {
+	if len(d) > MaxDomainLength {
+		return "" // no such domain; and walking its labels would cost O(n²)
+	}
 	for s := d; s != ""; {
 		if e := t.lookup(s); e != nil && e.Carrier != "" {
 			return e.Carrier
