@@ -29,6 +29,8 @@ usage:
       review, search and lift suppressions in Redis
   bounced verp sign|verify ...
       make and check signed VERP return paths (docs/verp.md)
+  bounced check [--format table|json] [--dns] [--resolver HOST:PORT] ADDRESS...
+      find what keeps mail from arriving at addresses, and how to fix it
   bounced version
       print the version
   bounced help
@@ -53,6 +55,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdSuppressions(ctx, args[1:], stdout, stderr)
 	case "verp":
 		return cmdVERP(args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bounced", version())
 		return 0

@@ -77,6 +77,7 @@ func Handler(o Options) http.Handler {
 	mux.HandleFunc("GET /api/v1/suppressions", a.list)
 	mux.HandleFunc("GET /api/v1/suppressions/{address}", a.get)
 	mux.HandleFunc("DELETE /api/v1/suppressions/{address}", a.auth(a.remove))
+	mux.HandleFunc("/api/v1/check", a.auth(a.check))
 	mux.HandleFunc("GET /{$}", a.page)
 	return mux
 }
