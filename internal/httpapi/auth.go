@@ -155,9 +155,9 @@ func (a *authenticator) refuse(w http.ResponseWriter, r *http.Request, client, w
 	writeError(w, http.StatusTooManyRequests, "too many wrong tokens from this client: retry later")
 }
 
-// logRefusal logs a refused token at warn, at most about one line a second;
-// the next line written counts the ones left out. The token is never
-// logged.
+// logRefusal logs a refused token at warn, at most about one line a second
+// after a burst of ten; the next line written counts the ones left out.
+// Neither the token nor the address asked for is logged.
 func (a *authenticator) logRefusal(r *http.Request, client, why string, limited bool, now time.Time) {
 	a.mu.Lock()
 	if !a.logs.AllowN(now, 1) {
@@ -168,7 +168,8 @@ func (a *authenticator) logRefusal(r *http.Request, client, why string, limited 
 	n := a.suppressed
 	a.suppressed = 0
 	a.mu.Unlock()
-	a.log.Warn("http: bearer token refused", "client", client, "method", r.Method, "path", r.URL.Path,
+	// The route, not the path: a path can hold a customer's address.
+	a.log.Warn("http: bearer token refused", "client", client, "route", r.Pattern,
 		"why", why, "limited", limited, "refusals_not_logged", n)
 }
 

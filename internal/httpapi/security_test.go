@@ -152,6 +152,9 @@ func TestAPI_tokenGuessingIsLimited(t *testing.T) {
 	if lines > 20 {
 		t.Errorf("%d log lines for %d refusals: the log is not rate limited", lines, guesses+1)
 	}
+	if !strings.Contains(log, `route="GET /api/v1/suppressions"`) {
+		t.Errorf("the log does not name the route:\n%s", log)
+	}
 	if strings.Contains(log, "secret-guess") || strings.Contains(log, readTok) {
 		t.Errorf("a token value is in the log:\n%s", log)
 	}
@@ -278,5 +281,22 @@ func TestAPI_healthHasHeaders(t *testing.T) {
 	resp.Body.Close()
 	if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("healthz headers = %v", resp.Header)
+	}
+}
+
+// TestAPI_refusalLogHoldsNoAddress: the log line of a refused token names
+// the route, not the address asked for (personal data).
+func TestAPI_refusalLogHoldsNoAddress(t *testing.T) {
+	var logs testutil.LogBuffer
+	srv, _, _ := newServerWith(t, Options{ReadToken: readTok, Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	if code := doFrom(t, http.DefaultClient, "GET", srv.URL+"/api/v1/suppressions/victim@example.com", "guess-secret-guess"); code != 401 {
+		t.Fatalf("wrong token = %d, want 401", code)
+	}
+	log := logs.String()
+	if !strings.Contains(log, "bearer token refused") || !strings.Contains(log, "{address}") {
+		t.Errorf("no refusal line naming the route:\n%s", log)
+	}
+	if strings.Contains(log, "victim") || strings.Contains(log, "secret-guess") {
+		t.Errorf("the log holds the address or the token:\n%s", log)
 	}
 }
