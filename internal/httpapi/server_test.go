@@ -196,3 +196,56 @@ func TestServer_limitWaitsForBusy(t *testing.T) {
 		t.Errorf("request after a slot freed: %v", err)
 	}
 }
+
+// TestServer_slowHeadersTimeOut: a client that trickles its headers a
+// byte at a time (slowloris) is cut off by ReadHeaderTimeout, however
+// long it keeps sending.
+func TestServer_slowHeadersTimeOut(t *testing.T) {
+	_, addr := startServer(t, nil, ServerOptions{ReadHeaderTimeout: 300 * time.Millisecond})
+	c := idleConns(t, addr, 1)[0]
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		closedByServer(c, 20*time.Second)
+	}()
+	start := time.Now()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	header := "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + strings.Repeat("a", 10000)
+	for i := 0; ; i++ {
+		select {
+		case <-closed:
+			t.Logf("cut off after %v", time.Since(start).Round(10*time.Millisecond))
+			return
+		case <-tick.C:
+			if time.Since(start) > 20*time.Second {
+				t.Fatal("a trickling client kept its connection for 20s")
+			}
+			c.Write([]byte{header[i%len(header)]})
+		}
+	}
+}
+
+// TestServer_maxHeaderBytes: headers over MaxHeaderBytes are refused with
+// 431 and not read further.
+func TestServer_maxHeaderBytes(t *testing.T) {
+	_, addr := startServer(t, nil, ServerOptions{MaxHeaderBytes: 4 << 10})
+	req, _ := http.NewRequest("GET", "http://"+addr+"/healthz", nil)
+	req.Header.Set("X-Big", strings.Repeat("b", 64<<10))
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("64 KiB header = %d, want 431", resp.StatusCode)
+	}
+	resp, err = http.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("small request = %d, want 200", resp.StatusCode)
+	}
+}
