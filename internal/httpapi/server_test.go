@@ -57,8 +57,11 @@ func idleConns(t *testing.T, addr string, n int) []net.Conn {
 // stay open, idle, as a keep-alive client leaves them.
 func keepAliveConns(t *testing.T, addr string, n int) []net.Conn {
 	t.Helper()
-	cs := idleConns(t, addr, n)
-	for i, c := range cs {
+	var cs []net.Conn
+	for i := range n {
+		// Each request right after its dial: ReadHeaderTimeout runs from
+		// the connection.
+		c := idleConns(t, addr, 1)[0]
 		if _, err := io.WriteString(c, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
 			t.Fatal(err)
 		}
@@ -72,6 +75,7 @@ func keepAliveConns(t *testing.T, addr string, n int) []net.Conn {
 		if resp.StatusCode != 200 || resp.Close {
 			t.Fatalf("keep-alive conn %d: status %d, close %v", i, resp.StatusCode, resp.Close)
 		}
+		cs = append(cs, c)
 	}
 	return cs
 }
@@ -89,7 +93,7 @@ func closedByServer(c net.Conn, d time.Duration) bool {
 // server within their timeouts. (With only ReadHeaderTimeout set, as
 // before, the keep-alive ones stayed open for ever.)
 func TestServer_idleConnectionsTimeOut(t *testing.T) {
-	_, addr := startServer(t, nil, ServerOptions{ReadHeaderTimeout: 300 * time.Millisecond, IdleTimeout: 300 * time.Millisecond})
+	_, addr := startServer(t, nil, ServerOptions{ReadHeaderTimeout: time.Second, IdleTimeout: time.Second})
 	silent := idleConns(t, addr, 50)
 	kept := keepAliveConns(t, addr, 50)
 	start := time.Now()
