@@ -109,13 +109,6 @@ func (a *authenticator) wrap(need access, h http.HandlerFunc) http.HandlerFunc {
 			writeError(w, http.StatusForbidden, what+" are disabled: no "+key+" is configured")
 			return
 		}
-		client := clientKey(r.RemoteAddr)
-		now := a.now()
-		lim := a.limiter(client, false, now)
-		if lim != nil && lim.TokensAt(now) < 1 {
-			a.refuse(w, r, client, "rate limited", lim, now)
-			return
-		}
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || got == "" {
 			// No guess was made: not counted.
@@ -123,13 +116,21 @@ func (a *authenticator) wrap(need access, h http.HandlerFunc) http.HandlerFunc {
 			writeError(w, http.StatusUnauthorized, "a bearer token is required ("+key+")")
 			return
 		}
-		if match(allowed, got) {
-			h(w, r)
+		client := clientKey(r.RemoteAddr)
+		now := a.now()
+		// Every try takes one from the client's budget before the
+		// comparison, so that concurrent guesses cannot overrun it; a
+		// right token gives it back.
+		lim := a.limiter(client, now)
+		res := lim.ReserveN(now, 1)
+		if !res.OK() || res.DelayFrom(now) > 0 {
+			res.CancelAt(now)
+			a.refuse(w, r, client, "rate limited", lim, now)
 			return
 		}
-		lim = a.limiter(client, true, now)
-		if !lim.AllowN(now, 1) {
-			a.refuse(w, r, client, "rate limited", lim, now)
+		if match(allowed, got) {
+			res.CancelAt(now)
+			h(w, r)
 			return
 		}
 		a.logRefusal(r, client, "wrong token", false, now)
@@ -173,19 +174,12 @@ func (a *authenticator) logRefusal(r *http.Request, client, why string, limited 
 		"why", why, "limited", limited, "refusals_not_logged", n)
 }
 
-// limiter returns the failure limiter of client, making one when create
-// is set (nil otherwise when the client has none).
-func (a *authenticator) limiter(client string, create bool, now time.Time) *rate.Limiter {
+// limiter returns the failure limiter of client, made when it has none.
+func (a *authenticator) limiter(client string, now time.Time) *rate.Limiter {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if lim, ok := a.clients[client]; ok {
 		return lim
-	}
-	if !create {
-		if len(a.clients) >= maxClients {
-			return a.overflow
-		}
-		return nil
 	}
 	if len(a.clients) >= maxClients {
 		// Forget the clients whose budget is whole again.
@@ -195,6 +189,7 @@ func (a *authenticator) limiter(client string, create bool, now time.Time) *rate
 			}
 		}
 		if len(a.clients) >= maxClients {
+			// Too many clients failing at once: they share one budget.
 			return a.overflow
 		}
 	}

@@ -98,7 +98,8 @@ func doFrom(t *testing.T, c *http.Client, method, url, token string) int {
 	}
 	resp, err := c.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		t.Error(err) // not Fatal: called from goroutines too
+		return 0
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
@@ -298,5 +299,32 @@ func TestAPI_refusalLogHoldsNoAddress(t *testing.T) {
 	}
 	if strings.Contains(log, "victim") || strings.Contains(log, "secret-guess") {
 		t.Errorf("the log holds the address or the token:\n%s", log)
+	}
+}
+
+// TestAPI_concurrentGuessesCannotOverrunTheBudget: guesses sent all at
+// once get no more 401s (tokens compared) than the burst.
+func TestAPI_concurrentGuessesCannotOverrunTheBudget(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)}
+	srv, _, _ := newServerWith(t, Options{ReadToken: readTok, AuthFailureBurst: 5, AuthFailureInterval: time.Minute, clock: clock.now})
+	c := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 0, MaxIdleConnsPerHost: 100}, Timeout: 20 * time.Second}
+	const n = 100
+	codes := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			codes <- doFrom(t, c, "GET", srv.URL+"/api/v1/suppressions", "guess-"+strconv.Itoa(i))
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	counts := map[int]int{}
+	for code := range codes {
+		counts[code]++
+	}
+	if counts[401] != 5 || counts[429] != n-5 {
+		t.Errorf("answers to %d concurrent guesses = %v, want 5 x 401 and %d x 429", n, counts, n-5)
 	}
 }
