@@ -206,6 +206,11 @@ func hasScheme(urls, scheme string) bool {
 	return false
 }
 
+// RedactURL returns the comma-separated list of URLs urls with every user
+// information (a user and password, or a token) replaced by "redacted":
+// the form to log or put in an error.
+func RedactURL(urls string) string { return redactURLs(urls) }
+
 // redactURLs returns the comma-separated list urls with every user
 // information (a user and password, or a token) replaced by "redacted",
 // for logs and errors.

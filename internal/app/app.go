@@ -104,7 +104,7 @@ func (a *App) Run(ctx context.Context) error {
 		a.close()
 		return err
 	}
-	srv := &http.Server{Handler: a.httpHandler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := a.httpServer()
 	stopHTTP := func() {
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -137,7 +137,7 @@ func (a *App) Run(ctx context.Context) error {
 	}
 	go a.sweepLoop(ctx)
 	go a.outboxLoop(ctx, a.pub)
-	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", a.NATSURL())
+	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", publisher.RedactURL(a.NATSURL()))
 	<-ctx.Done()
 	a.log.Info("stopping")
 	wg.Wait()
@@ -183,7 +183,7 @@ func (a *App) start(ctx context.Context) error {
 			return fmt.Errorf("app: embedded nats: %w", err)
 		}
 		url = a.embedded.ClientURL()
-		a.log.Info("embedded NATS server started", "url", url, "data_dir", cfg.NATS.DataDir)
+		a.log.Info("embedded NATS server started", "url", publisher.RedactURL(url), "data_dir", cfg.NATS.DataDir)
 	}
 	nc, err := publisher.Connect(ctx, publisher.ConnOptions{
 		URL: url, Name: "bounced", Token: cfg.NATS.Token.Value(), User: cfg.NATS.User, Password: cfg.NATS.Password.Value(),

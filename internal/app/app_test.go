@@ -257,10 +257,13 @@ func TestRun_healthWhileWaitingForNATS(t *testing.T) {
 	s := newStack(t)
 	s.nats.Stop()
 	s.cfg.HTTP.Listen = net.JoinHostPort("127.0.0.1", strconv.Itoa(testutil.FreePort(t)))
+	s.cfg.HTTP.ReadToken = "read-token-4f9a1c3e7b"
 	base := "http://" + s.cfg.HTTP.Listen
 	a, done := s.start(t)
 	get := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Header.Set("Authorization", "Bearer read-token-4f9a1c3e7b")
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return 0, err.Error()
 		}

@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -48,6 +51,20 @@ func composeDefault(v string) string {
 	return regexp.MustCompile(`\$\{[A-Z_]+:-([^}]*)\}`).ReplaceAllString(v, "$1")
 }
 
+// composeRequired matches ${NAME:?message}, a variable Compose refuses to
+// start without.
+var composeRequired = regexp.MustCompile(`^\$\{([A-Z_]+):\?[^}]+\}$`)
+
+// randomToken returns 32 random bytes in hex, as `openssl rand -hex 32`.
+func randomToken(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
 // TestDockerCompose runs the docker-compose.yml system without Docker (no
 // engine runs on the test machines): the same servers from the Debian
 // packages, started from the files the compose file mounts, with only
@@ -57,8 +74,11 @@ func composeDefault(v string) string {
 // nats-server get the compose file's arguments, and bounced runs with
 // docker/bounced/bounced.yaml and the compose file's environment. A bounce
 // delivered with `doveadm save`, as the compose file's comment says, must
-// end up suppressed and visible in the HTTP API, and lifting it must take
-// the token of the compose environment.
+// end up suppressed and visible in the HTTP API with the read token, and
+// lifting it must take the write token. Every published port binds
+// 127.0.0.1 only, the tokens have no default in the compose file (Compose
+// refuses to start without them), and bounced refuses to start with the
+// example token the compose file used to default to.
 func TestDockerCompose(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration test: skipped with -short")
@@ -94,6 +114,17 @@ func TestDockerCompose(t *testing.T) {
 				t.Errorf("service %s mounts volume %q, not declared under volumes", name, src)
 			}
 		}
+	}
+	// Nothing is published beyond the host: the API serves personal data.
+	for name, svc := range cf.Services {
+		for _, p := range svc.Ports {
+			if !strings.HasPrefix(p, "127.0.0.1:") {
+				t.Errorf("service %s publishes %q on every interface, want 127.0.0.1:...", name, p)
+			}
+		}
+	}
+	if ports := cf.Services["bounced"].Ports; !slices.Contains(ports, "127.0.0.1:8025:8025") {
+		t.Errorf("bounced publishes %v, want 127.0.0.1:8025:8025", ports)
 	}
 	if cf.Services["bounced"].Build == nil {
 		t.Error("the bounced service is not built from the repository")
@@ -203,15 +234,45 @@ func TestDockerCompose(t *testing.T) {
 		"BOUNCED_MAILBOXES_0_TLS_CA_FILE="+dir+"/certs/imap.pem",
 		"BOUNCED_MAILBOXES_0_POLL_INTERVAL=1s",
 	)
-	var token string
-	for k, v := range cf.Services["bounced"].Environment {
-		env = append(env, k+"="+composeDefault(v))
-		if k == "BOUNCED_HTTP_TOKEN" {
-			token = composeDefault(v)
+	// The tokens must be given: no default a reader of the compose file
+	// would know.
+	tokens := map[string]string{}
+	for _, k := range []string{"BOUNCED_HTTP_READ_TOKEN", "BOUNCED_HTTP_WRITE_TOKEN"} {
+		v, ok := cf.Services["bounced"].Environment[k]
+		if !ok {
+			t.Fatalf("the compose environment sets no %s", k)
 		}
+		if !composeRequired.MatchString(v) {
+			t.Errorf("%s is %q, want ${NAME:?message}: a token with a default is a known token", k, v)
+		}
+		tokens[k] = randomToken(t)
 	}
-	if token == "" {
-		t.Fatal("the compose environment sets no BOUNCED_HTTP_TOKEN: the API would be read-only")
+	for k, v := range cf.Services["bounced"].Environment {
+		if m := composeRequired.FindStringSubmatch(v); m != nil {
+			if tokens[k] == "" {
+				t.Fatalf("compose requires %s for %s: the test does not know what to give", m[1], k)
+			}
+			env = append(env, k+"="+tokens[k])
+			continue
+		}
+		env = append(env, k+"="+composeDefault(v))
+	}
+	readToken, writeToken := tokens["BOUNCED_HTTP_READ_TOKEN"], tokens["BOUNCED_HTTP_WRITE_TOKEN"]
+
+	// The example token the compose file defaulted to, and a short one,
+	// stop bounced at start with an error naming the key.
+	for _, bad := range []struct{ key, env, value string }{
+		{"http.write_token", "BOUNCED_HTTP_WRITE_TOKEN", "change-me-too"},
+		{"http.read_token", "BOUNCED_HTTP_READ_TOKEN", "change-me"},
+		{"http.write_token", "BOUNCED_HTTP_WRITE_TOKEN", "short"},
+	} {
+		chk := exec.Command(bin, "run", "--check", "--config", "../../docker/bounced/bounced.yaml")
+		chk.Env = append(slices.Clone(env), bad.env+"="+bad.value)
+		o, err := chk.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(o), bad.key) {
+			t.Errorf("bounced with %s=%s: %v\n%s\nwant exit status 2 naming %s", bad.env, bad.value, err, o, bad.key)
+		}
 	}
 	var logs strings.Builder
 	bd := exec.Command(bin, "run", "--config", "../../docker/bounced/bounced.yaml")
@@ -236,14 +297,23 @@ func TestDockerCompose(t *testing.T) {
 		t.Fatalf("doveadm save: %v\n%s", err, o)
 	}
 	api := "http://" + httpAddr + "/api/v1/suppressions/" + rcpt
-	waitFor(t, 30*time.Second, "the bounce's address in the API", func() bool {
-		resp, err := http.Get(api)
-		if err != nil {
-			return false
+	get := func(tok string) int {
+		req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, api, nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
 		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0
+		}
+		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
+		return resp.StatusCode
+	}
+	waitFor(t, 30*time.Second, "the bounce's address in the API", func() bool { return get(readToken) == 200 })
+	if code := get(""); code != http.StatusUnauthorized {
+		t.Errorf("GET of an address without a token = %d, want 401", code)
+	}
 	del := func(tok string) int {
 		req, _ := http.NewRequestWithContext(context.Background(), http.MethodDelete, api, nil)
 		if tok != "" {
@@ -260,8 +330,11 @@ func TestDockerCompose(t *testing.T) {
 	if code := del(""); code != http.StatusUnauthorized {
 		t.Errorf("DELETE without the token = %d, want 401", code)
 	}
-	if code := del(token); code != http.StatusOK {
-		t.Errorf("DELETE with the compose token = %d, want 200", code)
+	if code := del(readToken); code != http.StatusUnauthorized {
+		t.Errorf("DELETE with the read token = %d, want 401", code)
+	}
+	if code := del(writeToken); code != http.StatusOK {
+		t.Errorf("DELETE with the write token = %d, want 200", code)
 	}
 }
 

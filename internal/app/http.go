@@ -15,13 +15,24 @@ import (
 
 func (a *App) httpHandler() http.Handler {
 	return httpapi.Handler(httpapi.Options{
-		Store:   a.store,
-		Token:   a.cfg.HTTP.Token.Value(),
-		Health:  a.health,
-		Metrics: a.writeMetrics,
+		Store:      a.store,
+		ReadToken:  a.cfg.HTTP.ReadToken.Value(),
+		WriteToken: a.cfg.HTTP.WriteToken.Value(),
+		Token:      a.cfg.HTTP.Token.Value(),
+		Health:     a.health,
+		Metrics:    a.writeMetrics,
 		// The lift queued its event in the outbox: publish it now.
 		OnRemove: func(string, string) { a.kickOutbox() },
 		Log:      a.log.With("component", "http"),
+	})
+}
+
+// httpServer returns the HTTP server with the limits of the configuration.
+func (a *App) httpServer() *httpapi.Server {
+	h := a.cfg.HTTP
+	return httpapi.NewServer(a.httpHandler(), httpapi.ServerOptions{
+		ReadHeaderTimeout: h.ReadHeaderTimeout.D(), ReadTimeout: h.ReadTimeout.D(), WriteTimeout: h.WriteTimeout.D(),
+		IdleTimeout: h.IdleTimeout.D(), MaxConns: h.MaxConnections, Log: a.log.With("component", "http"),
 	})
 }
 

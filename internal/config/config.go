@@ -100,9 +100,64 @@ type Log struct {
 type HTTP struct {
 	// Listen is the address of the HTTP server, "" to disable (default 127.0.0.1:8025).
 	Listen string `yaml:"listen"`
-	// Token is the bearer token required by requests that change data
-	// (lifting a suppression). Without it those requests are refused.
+	// ReadToken is the bearer token for reads of personal data: the
+	// suppression list and one address (the write token reads too).
+	// Without it (and without WriteToken) reads are refused.
+	ReadToken Secret `yaml:"read_token"`
+	// WriteToken is the bearer token for changes (lifting a suppression)
+	// and reads. Without it changes are refused.
+	WriteToken Secret `yaml:"write_token"`
+	// Token is the deprecated single token, meaning both ReadToken and
+	// WriteToken; it cannot be combined with them.
 	Token Secret `yaml:"token"`
+	// MaxConnections is the most connections served at once (default
+	// 256); beyond it the connection idle longest is closed.
+	MaxConnections int `yaml:"max_connections"`
+	// ReadHeaderTimeout is how long a client has to send its request
+	// headers (default 5s).
+	ReadHeaderTimeout Duration `yaml:"read_header_timeout"`
+	// ReadTimeout is how long a client has to send a whole request (default 30s).
+	ReadTimeout Duration `yaml:"read_timeout"`
+	// WriteTimeout is how long an answer may take (default 60s).
+	WriteTimeout Duration `yaml:"write_timeout"`
+	// IdleTimeout closes a keep-alive connection idle this long (default 60s).
+	IdleTimeout Duration `yaml:"idle_timeout"`
+}
+
+// MinTokenLength is the shortest HTTP token accepted.
+const MinTokenLength = 16
+
+// exampleTokens are tokens printed in this project's examples (the compose
+// file, the documentation) and common placeholders: a daemon configured
+// with one would be open to anyone who read them.
+var exampleTokens = []string{
+	"change-me", "change-me-too", "changeme", "change_me", "changeit", "secret", "token", "password",
+	"example", "example-token", "test", "admin", "bounced", "replace-me", "xxxxxxxxxxxxxxxx",
+	"0123456789abcdef", "your-token-here", "my-secret-token",
+}
+
+// weakToken says what is wrong with an HTTP token, or "" when nothing is.
+func weakToken(t string) string {
+	lower := strings.ToLower(t)
+	for _, e := range exampleTokens {
+		if lower == e {
+			return "is an example token: make a random one (openssl rand -hex 32)"
+		}
+	}
+	if strings.HasPrefix(lower, "change-me") || strings.HasPrefix(lower, "changeme") {
+		return "is an example token: make a random one (openssl rand -hex 32)"
+	}
+	if len(t) < MinTokenLength {
+		return fmt.Sprintf("is shorter than %d characters: make a random one (openssl rand -hex 32)", MinTokenLength)
+	}
+	distinct := map[rune]bool{}
+	for _, r := range t {
+		distinct[r] = true
+	}
+	if len(distinct) < 8 {
+		return "has fewer than 8 distinct characters: make a random one (openssl rand -hex 32)"
+	}
+	return ""
 }
 
 // Redis configures the suppression store.
@@ -249,7 +304,7 @@ type Mailbox struct {
 func Default() Config {
 	return Config{
 		Log:    Log{Level: "info", Format: "text"},
-		HTTP:   HTTP{Listen: "127.0.0.1:8025"},
+		HTTP:   HTTP{Listen: "127.0.0.1:8025", MaxConnections: 256, ReadHeaderTimeout: Duration(5 * time.Second), ReadTimeout: Duration(30 * time.Second), WriteTimeout: Duration(60 * time.Second), IdleTimeout: Duration(60 * time.Second)},
 		Redis:  Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "{bounced}"},
 		Policy: Policy{SoftThreshold: 3, SoftWindow: Duration(168 * time.Hour), SoftExpiry: Duration(720 * time.Hour), ComplaintScope: "marketing"},
 		NATS: NATS{DataDir: "data/nats", Stream: "BOUNCED", SubjectPrefix: "bounced", Replicas: 1,
@@ -327,6 +382,10 @@ func Load(path string, environ []string) (*Config, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	// The deprecated http.token is both tokens.
+	if c.HTTP.Token != "" {
+		c.HTTP.ReadToken, c.HTTP.WriteToken = c.HTTP.Token, c.HTTP.Token
+	}
 	return &c, nil
 }
 
@@ -352,6 +411,26 @@ func (c *Config) Validate() error {
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		bad("log.format %q: want text or json", c.Log.Format)
+	}
+	if c.HTTP.Token != "" && (c.HTTP.ReadToken != "" || c.HTTP.WriteToken != "") {
+		bad("http.token is the deprecated form of http.read_token and http.write_token: set either it or them")
+	}
+	for _, tok := range []struct {
+		key string
+		val Secret
+	}{{"http.token", c.HTTP.Token}, {"http.read_token", c.HTTP.ReadToken}, {"http.write_token", c.HTTP.WriteToken}} {
+		if tok.val == "" {
+			continue
+		}
+		if why := weakToken(tok.val.Value()); why != "" {
+			bad("%s %s", tok.key, why)
+		}
+	}
+	if c.HTTP.MaxConnections < 1 || c.HTTP.MaxConnections > 100000 {
+		bad("http.max_connections %d: want 1 to 100000", c.HTTP.MaxConnections)
+	}
+	if c.HTTP.ReadHeaderTimeout <= 0 || c.HTTP.ReadTimeout <= 0 || c.HTTP.WriteTimeout <= 0 || c.HTTP.IdleTimeout <= 0 {
+		bad("http.read_header_timeout, http.read_timeout, http.write_timeout and http.idle_timeout must be positive")
 	}
 	if c.Redis.URL == "" && len(c.Redis.Addrs) == 0 {
 		bad("redis.url or redis.addrs is required")
@@ -620,6 +699,8 @@ func resolveSecrets(c *Config, env map[string]string) error {
 		}
 	}
 	resolve("http.token", &c.HTTP.Token)
+	resolve("http.read_token", &c.HTTP.ReadToken)
+	resolve("http.write_token", &c.HTTP.WriteToken)
 	resolve("redis.password", &c.Redis.Password)
 	resolve("nats.token", &c.NATS.Token)
 	resolve("nats.password", &c.NATS.Password)

@@ -20,15 +20,18 @@ func writeFile(t *testing.T, body string) string {
 }
 
 func TestLoad_example(t *testing.T) {
-	c, err := Load("../../docs/bounced.example.yaml", []string{"BOUNCED_API_TOKEN=t0k", "SHOP_IMAP_PASSWORD=pw"})
+	c, err := Load("../../docs/bounced.example.yaml", []string{"BOUNCED_API_READ_TOKEN=" + readTok, "BOUNCED_API_WRITE_TOKEN=" + writeTok, "SHOP_IMAP_PASSWORD=pw"})
 	if err != nil {
 		t.Fatalf("Load(example) error = %v", err)
 	}
 	if got := c.Mailboxes[0].Password.Value(); got != "pw" {
 		t.Errorf("password = %q, want pw", got)
 	}
-	if c.HTTP.Token.Value() != "t0k" {
-		t.Errorf("token = %q, want t0k", c.HTTP.Token.Value())
+	if c.HTTP.ReadToken.Value() != readTok || c.HTTP.WriteToken.Value() != writeTok {
+		t.Errorf("tokens = %q, %q; want %q, %q", c.HTTP.ReadToken.Value(), c.HTTP.WriteToken.Value(), readTok, writeTok)
+	}
+	if c.HTTP.MaxConnections != 256 || c.HTTP.IdleTimeout.D() != time.Minute || c.HTTP.ReadHeaderTimeout.D() != 5*time.Second {
+		t.Errorf("http = %+v", c.HTTP)
 	}
 	if c.Policy.SoftWindow.D() != 168*time.Hour {
 		t.Errorf("soft_window = %v", c.Policy.SoftWindow.D())
@@ -133,11 +136,64 @@ func TestSecret_String(t *testing.T) {
 }
 
 func TestLoad_dockerCompose(t *testing.T) {
-	c, err := Load("../../docker/bounced/bounced.yaml", []string{"BOUNCED_MAILBOXES_0_PASSWORD=pw", "BOUNCED_HTTP_TOKEN=tok"})
+	c, err := Load("../../docker/bounced/bounced.yaml", []string{"BOUNCED_MAILBOXES_0_PASSWORD=pw", "BOUNCED_HTTP_READ_TOKEN=" + readTok, "BOUNCED_HTTP_WRITE_TOKEN=" + writeTok})
 	if err != nil {
 		t.Fatalf("Load(docker config) error = %v", err)
 	}
-	if c.Mailboxes[0].Password.Value() != "pw" || c.HTTP.Token.Value() != "tok" || c.NATS.URL != "nats://nats:4222" {
+	if c.Mailboxes[0].Password.Value() != "pw" || c.HTTP.WriteToken.Value() != writeTok || c.NATS.URL != "nats://nats:4222" {
 		t.Errorf("docker config = %+v", c)
+	}
+}
+
+const (
+	readTok  = "3f1c9a7be24d4e0a9c51"
+	writeTok = "b82e6d0f47a9c1e35d7f"
+)
+
+// TestLoad_httpTokens: the deprecated http.token means both tokens, it
+// cannot be mixed with them, and example or weak tokens are refused with an
+// error naming the key.
+func TestLoad_httpTokens(t *testing.T) {
+	t.Run("deprecated token is both", func(t *testing.T) {
+		c, err := Load("", []string{"BOUNCED_HTTP_TOKEN=" + writeTok})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.HTTP.ReadToken.Value() != writeTok || c.HTTP.WriteToken.Value() != writeTok {
+			t.Errorf("tokens = %q, %q; want both %q", c.HTTP.ReadToken, c.HTTP.WriteToken, writeTok)
+		}
+	})
+	t.Run("separate tokens", func(t *testing.T) {
+		c, err := Load("", []string{"BOUNCED_HTTP_READ_TOKEN=" + readTok})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.HTTP.ReadToken.Value() != readTok || c.HTTP.WriteToken != "" {
+			t.Errorf("tokens = %q, %q; want read only", c.HTTP.ReadToken.Value(), c.HTTP.WriteToken.Value())
+		}
+	})
+	tests := []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"compose's old default", []string{"BOUNCED_HTTP_TOKEN=change-me-too"}, "http.token is an example token"},
+		{"placeholder write token", []string{"BOUNCED_HTTP_WRITE_TOKEN=Change-Me-Please-123"}, "http.write_token is an example token"},
+		{"short read token", []string{"BOUNCED_HTTP_READ_TOKEN=tok"}, "http.read_token is shorter than 16 characters"},
+		{"repetitive token", []string{"BOUNCED_HTTP_WRITE_TOKEN=abababababababababab"}, "http.write_token has fewer than 8 distinct characters"},
+		{"both forms", []string{"BOUNCED_HTTP_TOKEN=" + writeTok, "BOUNCED_HTTP_READ_TOKEN=" + readTok}, "http.token is the deprecated form"},
+		{"no connections", []string{"BOUNCED_HTTP_MAX_CONNECTIONS=0"}, "http.max_connections 0"},
+		{"zero idle timeout", []string{"BOUNCED_HTTP_IDLE_TIMEOUT=0s"}, "http.idle_timeout must be positive"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load("", tc.env)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load(%v) error = %v, want %q", tc.env, err, tc.want)
+			}
+			if v := strings.SplitN(tc.env[0], "=", 2)[1]; err != nil && len(v) >= 8 && strings.Contains(err.Error(), v) {
+				t.Errorf("the error repeats the token: %v", err)
+			}
+		})
 	}
 }

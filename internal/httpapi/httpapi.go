@@ -2,15 +2,19 @@
 // readiness, Prometheus metrics, the suppression API (list, search, look
 // up, lift) and a small web page for operators.
 //
-// Reading is open to whoever can reach the listener (bind it to loopback or
-// a private network); every request that changes data needs the
-// configured bearer token, and without a configured token such requests
-// are refused.
+// The suppression list holds customers' addresses, which are personal
+// data: reading it (the list, one address) needs the read token or the
+// write token, and a change (lifting a suppression) needs the write token,
+// each sent as "Authorization: Bearer <token>". Without a configured token
+// those requests are refused. A client that sends too many wrong tokens is
+// answered 429 for a while, and the refusals are logged. Health, readiness
+// and metrics need no token. Every answer carries security headers: a
+// strict Content-Security-Policy, nosniff, no framing, no referrer and no
+// caching.
 package httpapi
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -50,8 +54,22 @@ type Component struct {
 type Options struct {
 	// Store serves the suppression API.
 	Store Suppressions
-	// Token authorises requests that change data. Empty refuses them all.
+	// ReadToken authorises reads of the suppression list and of one
+	// address. WriteToken authorises them too.
+	ReadToken string
+	// WriteToken authorises changes (lifting a suppression) and reads.
+	// Empty (with Token empty) refuses every change.
+	WriteToken string
+	// Token is both a read and a write token.
+	//
+	// Deprecated: set ReadToken and WriteToken.
 	Token string
+	// AuthFailureBurst is how many wrong tokens one client may send before
+	// it is answered 429 (default DefaultAuthFailureBurst).
+	AuthFailureBurst int
+	// AuthFailureInterval is the time that gives a limited client one
+	// more try (default DefaultAuthFailureInterval).
+	AuthFailureInterval time.Duration
 	// Health reports readiness.
 	Health func(ctx context.Context) Status
 	// Metrics writes Prometheus text-format metrics.
@@ -60,8 +78,10 @@ type Options struct {
 	// the address and the actor (the daemon publishes the event the lift
 	// queued).
 	OnRemove func(addr, actor string)
-	// Log receives request errors.
+	// Log receives request errors and refused tokens.
 	Log *slog.Logger
+
+	clock func() time.Time // for tests; time.Now when nil
 }
 
 // Handler returns the HTTP handler.
@@ -70,16 +90,36 @@ func Handler(o Options) http.Handler {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
 	a := &api{o: o}
+	auth := newAuthenticator(o)
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.HandleFunc("GET /metrics", a.metrics)
-	mux.HandleFunc("GET /api/v1/suppressions", a.list)
-	mux.HandleFunc("GET /api/v1/suppressions/{address}", a.get)
-	mux.HandleFunc("DELETE /api/v1/suppressions/{address}", a.auth(a.remove))
-	mux.HandleFunc("/api/v1/check", a.auth(a.check))
+	mux.HandleFunc("GET /api/v1/suppressions", auth.wrap(accessRead, a.list))
+	mux.HandleFunc("GET /api/v1/suppressions/{address}", auth.wrap(accessRead, a.get))
+	mux.HandleFunc("DELETE /api/v1/suppressions/{address}", auth.wrap(accessWrite, a.remove))
+	mux.HandleFunc("/api/v1/check", auth.wrap(accessRead, a.check))
 	mux.HandleFunc("GET /{$}", a.page)
-	return mux
+	mux.HandleFunc("GET /ui/{file}", a.asset)
+	return secureHeaders(mux)
+}
+
+// apiCSP forbids everything: API answers are data, never a document to
+// render. The page sets its own policy (pageCSP).
+const apiCSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+// secureHeaders sets the headers every answer carries.
+func secureHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", apiCSP)
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "no-referrer")
+		hd.Set("Cache-Control", "no-store")
+		hd.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
 }
 
 type api struct{ o Options }
@@ -103,24 +143,6 @@ func (a *api) metrics(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 	fmt.Fprint(w, b.String())
-}
-
-// auth wraps a handler that changes data: it needs "Authorization: Bearer
-// <token>" matching the configured token.
-func (a *api) auth(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if a.o.Token == "" {
-			writeError(w, http.StatusForbidden, "changes are disabled: no http.token is configured")
-			return
-		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(a.o.Token)) != 1 {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="bounced"`)
-			writeError(w, http.StatusUnauthorized, "a valid bearer token is required")
-			return
-		}
-		h(w, r)
-	}
 }
 
 func (a *api) list(w http.ResponseWriter, r *http.Request) {

@@ -124,12 +124,21 @@ func readMessages(path string, stdin io.Reader, maxSize int64, emit func(item)) 
 
 // readMbox splits an mbox (mboxrd, mboxo: RFC 4155) at its "From " lines
 // and unquotes ">From " lines. Messages are numbered from 1: path#N.
+//
+// Memory is bounded by maxSize whatever the input: lines are read in
+// pieces of at most the reader's buffer, a message is kept only while it
+// is within maxSize, and one that grows past it is dropped at once and
+// reported as too large (its item has no data), the messages after it
+// being read as usual.
 func readMbox(path string, br *bufio.Reader, maxSize int64, emit func(item)) error {
 	n := 0
 	var cur bytes.Buffer
 	started := false
 	over := false
 	prevBlank := true
+	lineStart := true  // the next piece starts a line
+	fromLine := false  // the pieces of an envelope line are being skipped
+	pieceBlank := true // the line so far is empty
 	// QUIRK: a single message saved with its envelope "From " line is an
 	// mbox of one: it keeps its plain path as source. The first message is
 	// held back until a second one shows the file is a real mbox.
@@ -139,10 +148,12 @@ func readMbox(path string, br *bufio.Reader, maxSize int64, emit func(item)) err
 			return
 		}
 		n++
-		b := make([]byte, cur.Len())
-		copy(b, cur.Bytes())
-		it := item{source: fmt.Sprintf("%s#%d", path, n), raw: b, tooLarge: over}
-		cur.Reset()
+		var raw []byte
+		if !over {
+			raw = cur.Bytes() // handed over: cur starts a new buffer
+		}
+		it := item{source: fmt.Sprintf("%s#%d", path, n), raw: raw, tooLarge: over}
+		cur = bytes.Buffer{}
 		over = false
 		switch n {
 		case 1:
@@ -162,32 +173,41 @@ func readMbox(path string, br *bufio.Reader, maxSize int64, emit func(item)) err
 		}
 	}()
 	for {
-		line, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			// A very long line: keep reading it whole.
-			long := append([]byte(nil), line...)
-			for err == bufio.ErrBufferFull {
-				line, err = br.ReadSlice('\n')
-				long = append(long, line...)
-			}
-			line = long
-		}
-		if len(line) > 0 {
-			trimmed := bytes.TrimRight(line, "\r\n")
-			if bytes.HasPrefix(line, []byte("From ")) && prevBlank {
-				flush()
-				started = true
-			} else if started {
-				if q := bytes.TrimLeft(line, ">"); len(q) < len(line) && bytes.HasPrefix(q, []byte("From ")) {
-					line = line[1:]
+		// A piece is a whole line, or the part of a long line that fills
+		// the buffer (bufio.ErrBufferFull), or the end of the input.
+		piece, err := br.ReadSlice('\n')
+		if len(piece) > 0 {
+			if lineStart {
+				fromLine = false
+				pieceBlank = true
+				if bytes.HasPrefix(piece, []byte("From ")) && prevBlank {
+					flush()
+					started = true
+					fromLine = true
+				} else if started {
+					if q := bytes.TrimLeft(piece, ">"); len(q) < len(piece) && bytes.HasPrefix(q, []byte("From ")) {
+						piece = piece[1:]
+					}
 				}
-				if int64(cur.Len()+len(line)) <= maxSize {
-					cur.Write(line)
+			}
+			if started && !fromLine && !over {
+				if int64(cur.Len()+len(piece)) <= maxSize {
+					cur.Write(piece)
 				} else {
 					over = true
+					cur = bytes.Buffer{} // let the memory go now
 				}
 			}
-			prevBlank = len(trimmed) == 0
+			if len(bytes.TrimRight(piece, "\r\n")) > 0 {
+				pieceBlank = false
+			}
+			lineStart = piece[len(piece)-1] == '\n'
+			if lineStart {
+				prevBlank = pieceBlank
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
 		}
 		if err == io.EOF {
 			break

@@ -43,7 +43,8 @@ func (w *jsonWriter) close() error {
 	return err
 }
 
-// tableWriter prints aligned columns for people.
+// tableWriter prints aligned columns for people, with every control
+// character and escape sequence of the bounce text removed (see printable).
 type tableWriter struct {
 	bw *bufio.Writer
 	tw *tabwriter.Writer
@@ -67,8 +68,11 @@ func (w *tableWriter) write(r record.Record) error {
 	if r.Error != "" {
 		diag = r.Error
 	}
-	_, err := fmt.Fprintf(w.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clip(r.Source, 40), r.Kind, r.Recipient,
-		r.Status, r.Reason, hard, r.Format, clip(diag, 70))
+	// Every field may come from the bounce (the source from a file name):
+	// printable strips what a terminal would obey.
+	p := printable
+	_, err := fmt.Fprintf(w.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clip(p(r.Source), 40), p(r.Kind), p(r.Recipient),
+		p(r.Status), p(r.Reason), hard, p(r.Format), clip(p(diag), 70))
 	if w.n%200 == 0 {
 		w.tw.Flush()
 	}

@@ -68,7 +68,7 @@ func Run(ctx context.Context, paths []string, o Options) int {
 	files, errs := expand(paths)
 	status := 0
 	for _, err := range errs {
-		fmt.Fprintln(o.Stderr, err)
+		fmt.Fprintln(o.Stderr, printable(err.Error()))
 		status = 1
 	}
 	workers := o.Workers
@@ -114,7 +114,7 @@ func Run(ctx context.Context, paths []string, o Options) int {
 				jobs <- j
 			})
 			if err != nil {
-				fmt.Fprintln(o.Stderr, err)
+				fmt.Fprintln(o.Stderr, printable(err.Error()))
 				status = 1
 			}
 			if bar != nil {
@@ -126,7 +126,7 @@ func Run(ctx context.Context, paths []string, o Options) int {
 		recs := <-j.done
 		for _, r := range recs {
 			if r.Error != "" {
-				fmt.Fprintf(o.Stderr, "bounced parse: %s: %s\n", r.Source, r.Error)
+				fmt.Fprintf(o.Stderr, "bounced parse: %s: %s\n", printable(r.Source), printable(r.Error))
 			}
 			if err := out.write(r); err != nil {
 				fmt.Fprintf(o.Stderr, "bounced parse: write: %v\n", err)
