@@ -39,6 +39,7 @@ func (a *App) health(ctx context.Context) httpapi.Status {
 	} else {
 		set("redis", httpapi.Component{OK: true})
 	}
+	set("store_epoch", a.epochComponent())
 	a.mu.RLock()
 	nc, workers, starting, startErr := a.nc, a.workers, a.starting, a.startErr
 	a.mu.RUnlock()
