@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // StreamState is what the stream holds, for a program that keeps it as its
@@ -54,3 +56,7 @@ func (p *Publisher) SetStreamMetadata(ctx context.Context, key, value string) er
 	p.log.InfoContext(ctx, "stream metadata set", "stream", p.stream, "key", key, "value", value)
 	return nil
 }
+
+// JetStream returns the JetStream context p publishes with, e.g. to read
+// the stream back.
+func (p *Publisher) JetStream() jetstream.JetStream { return p.js }

@@ -27,6 +27,8 @@ usage:
       run the daemon: watch IMAP mailboxes, suppress in Redis, publish to NATS
   bounced suppressions [--config FILE] list|show|lift ...
       review, search and lift suppressions in Redis
+  bounced rebuild [--config FILE] [--accept-empty]
+      recreate the suppression list in Redis from the JetStream stream
   bounced version
       print the version
   bounced help
@@ -49,6 +51,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "suppressions":
 		return cmdSuppressions(ctx, args[1:], stdout, stderr)
+	case "rebuild":
+		return cmdRebuild(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bounced", version())
 		return 0

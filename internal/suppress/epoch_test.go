@@ -216,7 +216,7 @@ func TestReplayLift_noOutbox(t *testing.T) {
 	if err != nil || n == 0 {
 		t.Fatalf("Reset() = %d, %v", n, err)
 	}
-	if _, err := s.ReplayApply(ctx, hardAt("h1", "a@example.com", 0)); err != nil {
+	if _, err := s.ReplayApply(ctx, hardAt("h1", "a@example.com", 0), base); err != nil {
 		t.Fatal(err)
 	}
 	if ok, err := s.ReplayLift(ctx, "a@example.com", lifts[0].Actor, lifts[0].Note, lifts[0].At); !ok || err != nil {

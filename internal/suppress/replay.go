@@ -10,12 +10,15 @@ import (
 // The methods below rebuild the store from its durable log (the JetStream
 // stream of events), which `bounced rebuild` replays in order.
 
-// ReplayApply applies e as Apply does, but as of e.At (when the event was
-// recorded): expiries are judged at that time, so that replaying a log in
-// order gives what applying it live gave. Call Sweep after the last event
-// to lift what has expired since. It does not check the epoch.
-func (s *Store) ReplayApply(ctx context.Context, e Entry) (Result, error) {
-	now := e.At
+// ReplayApply applies e as Apply does, but as of now, the time it was
+// applied live (its event's time in the stream; e.At when zero): expiries
+// are judged at that time, so that replaying a log in order gives what
+// applying it live gave. Call Sweep after the last event to lift what has
+// expired since. It does not check the epoch.
+func (s *Store) ReplayApply(ctx context.Context, e Entry, now time.Time) (Result, error) {
+	if now.IsZero() {
+		now = e.At
+	}
 	if now.IsZero() {
 		now = s.now()
 	}
