@@ -243,6 +243,23 @@ func TestEvent_capped(t *testing.T) {
 	if other.Capped().ID == c.ID {
 		t.Errorf("two long IDs capped to the same %q", c.ID[:40])
 	}
+	// The worst case: every field at its cap, of characters JSON writes
+	// in six bytes.
+	worst := ev
+	ctl := strings.Repeat("\x01", 1<<20)
+	for _, f := range []*string{&worst.Recipient, &worst.Kind, &worst.Reason, &worst.Category, &worst.Status,
+		&worst.ReplyCode, &worst.Diagnostic, &worst.RemoteMTA, &worst.ReportingMTA, &worst.Format, &worst.Rule,
+		&worst.OriginalMessageID, &worst.OriginalSubject, &worst.OriginalFrom, &worst.Scope, &worst.Mailbox,
+		&worst.Source, &worst.Error, &worst.Actor, &worst.Note} {
+		*f = ctl
+	}
+	worst.Headers = map[string]string{}
+	for i := range 1000 {
+		worst.Headers[strconv.Itoa(i)+ctl[:300]] = ctl[:5000]
+	}
+	if data, err := publisher.Marshal(worst.Capped()); err != nil || len(data) >= 600<<10 {
+		t.Errorf("worst-case capped event: %d bytes (%v), want < 600 KiB", len(data), err)
+	}
 	small := sampleBounce()
 	if got := small.Capped(); !jsonEqual(t, got, small) {
 		t.Errorf("Capped() changed an event within its caps")

@@ -10,8 +10,9 @@ import (
 
 // Caps of the event fields, in bytes of UTF-8. Publish applies them (see
 // Event.Capped), so that no event can exceed a server's payload limit (1 MB
-// by default): with every field at its cap, an event's JSON is under 150 KB,
-// even when every byte is a control character that JSON escapes six-fold.
+// by default): with every field at its cap, an event's JSON is under 100 KB
+// of ordinary text, and under 600 KB even if every byte were a control
+// character, which JSON writes in six.
 const (
 	// MaxIDLen caps ID. A longer ID keeps its first bytes and ends in "~"
 	// and a hash of the whole ID, so that two long IDs stay distinct and

@@ -92,6 +92,13 @@ func TestRun_redisWipedIsNotReady(t *testing.T) {
 	if !strings.Contains(logs.String(), "suppression store lost its data") {
 		t.Errorf("no error logged for the wiped store")
 	}
+	if resp, err := http.Get("http://" + a.HTTPAddr() + "/metrics"); err == nil {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), "bounced_store_epoch_ok 0") {
+			t.Errorf("/metrics does not say bounced_store_epoch_ok 0 for a wiped store")
+		}
+	}
 	// The daemon's store refuses to apply.
 	_, err = a.store.Apply(ctx, suppress.Entry{IdempotencyKey: "k1", Recipient: "a@example.com", Kind: "bounce", Hard: true, Reason: "user_unknown"})
 	if !errors.Is(err, suppress.ErrNoEpoch) || !suppress.IsTransient(err) {

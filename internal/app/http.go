@@ -104,6 +104,7 @@ func (a *App) writeMetrics(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "bounced_mailbox_connected{mailbox=%q} %d\n", w.Status().Name, up)
 	}
+	a.writeStoreAndStreamMetrics(b)
 }
 
 func loadCAs(path string) (*x509.CertPool, error) {
