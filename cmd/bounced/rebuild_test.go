@@ -189,8 +189,10 @@ func TestRebuild_fromStream(t *testing.T) {
 	}
 
 	rebuildCmd := func(args ...string) (int, string, string) {
-		var out, errb bytes.Buffer
-		code := run(append([]string{"rebuild", "--config", cfgPath}, args...), os.Stdin, &out, &errb)
+		// The NATS connection logs its closing to stderr asynchronously.
+		var out bytes.Buffer
+		errb := &testutil.LogBuffer{}
+		code := run(append([]string{"rebuild", "--config", cfgPath}, args...), os.Stdin, &out, errb)
 		return code, out.String(), errb.String()
 	}
 	// Not wiped: rebuild refuses without --force.
