@@ -72,6 +72,11 @@ func slicesEqual(a, b []string) bool {
 // opts (a free port, a temporary store) and returns its URL.
 func startServer(t *testing.T, opts server.Options) string {
 	t.Helper()
+	return startServerWith(t, opts).ClientURL()
+}
+
+func startServerWith(t *testing.T, opts server.Options) *server.Server {
+	t.Helper()
 	opts.Host, opts.Port, opts.JetStream, opts.StoreDir = "127.0.0.1", -1, true, t.TempDir()
 	opts.NoLog, opts.NoSigs = true, true
 	s, err := server.NewServer(&opts)
@@ -83,7 +88,41 @@ func startServer(t *testing.T, opts server.Options) string {
 		t.Fatal("nats server not ready")
 	}
 	t.Cleanup(s.Shutdown)
-	return s.ClientURL()
+	return s
+}
+
+// TestPublish_streamCannotBeRecreated: the stream is deleted and the
+// account may not create another one: the publish fails as permanent.
+func TestPublish_streamCannotBeRecreated(t *testing.T) {
+	srv := startServerWith(t, server.Options{})
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, _ := jetstream.New(nc)
+	ctx := ctxT(t, 30*time.Second)
+	p, err := publisher.New(ctx, js, publisher.StreamConfig{Storage: "memory"}, testLog(t))
+	if err != nil {
+		t.Fatalf("New() = %v", err)
+	}
+	if err := js.DeleteStream(ctx, publisher.DefaultStreamName); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "OTHER", Subjects: []string{"other.>"}, Storage: jetstream.MemoryStorage}); err != nil {
+		t.Fatal(err)
+	}
+	limits := map[string]server.JetStreamAccountLimits{"": {MaxStreams: 1, MaxMemory: -1, MaxStore: -1, MaxConsumers: -1}}
+	if err := srv.GlobalAccount().UpdateJetStreamLimits(limits); err != nil {
+		t.Fatalf("UpdateJetStreamLimits() = %v", err)
+	}
+	_, err = p.Publish(ctx, sampleBounce())
+	if !errors.Is(err, publisher.ErrPermanent) || publisher.IsTransient(err) {
+		t.Fatalf("Publish() with no stream and none allowed = %v, want ErrPermanent", err)
+	}
+	if got := p.Stats(); got.PermanentFailures != 1 || got.StreamsRecreated != 0 {
+		t.Errorf("Stats() = %+v, want 1 permanent failure, 0 recreated", got)
+	}
 }
 
 // TestPublish_permanentErrors: failures that cannot heal wrap
@@ -119,6 +158,19 @@ func TestPublish_permanentErrors(t *testing.T) {
 			name: "streamFullDiscardNew",
 			setup: func(ctx context.Context, js jetstream.JetStream) error {
 				return updateStream(ctx, js, func(c *jetstream.StreamConfig) { c.MaxMsgs, c.Discard = 1, jetstream.DiscardNew })
+			},
+			ev: sampleBounce(),
+		},
+		{
+			// Deleted, and its subjects taken by another stream meanwhile:
+			// recreating cannot help.
+			name: "subjectTakenByAnotherStream",
+			setup: func(ctx context.Context, js jetstream.JetStream) error {
+				if err := js.DeleteStream(ctx, publisher.DefaultStreamName); err != nil {
+					return err
+				}
+				_, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "OTHER", Subjects: []string{"bounced.>"}, Storage: jetstream.MemoryStorage})
+				return err
 			},
 			ev: sampleBounce(),
 		},
