@@ -17,7 +17,7 @@ const (
 	// MaxIDLen caps ID. A longer ID keeps its first bytes and ends in "~"
 	// and a hash of the whole ID, so that two long IDs stay distinct and
 	// the same ID always gives the same capped one.
-	MaxIDLen = 512
+	MaxIDLen = 1024
 	// MaxShortFieldLen caps the fields that hold one token, address, host
 	// name or code: recipient, kind, reason, category, status, reply_code,
 	// remote_mta, reporting_mta, format, rule, original_message_id,

@@ -166,6 +166,10 @@ func rebuild(ctx context.Context, store *suppress.Store, pub *publisher.Publishe
 	epoch := suppress.NewEpoch(time.Now())
 	if durable != "" {
 		epoch.ID = durable // Redis is again the index of the same log
+	} else if err := pub.SetStreamMetadata(ctx, app.EpochMetadataKey, epoch.ID); err != nil {
+		// First, so that a running daemon sees a wiped store, not one to
+		// adopt, while the replay fills it.
+		return st, err
 	}
 	if _, err := store.Reset(ctx); err != nil {
 		return st, err

@@ -442,7 +442,10 @@ func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
 func seenKey(e Entry, addr, act, idem string) string {
 	src := "idem\x00" + idem
 	if id := strings.TrimSpace(strings.Trim(strings.TrimSpace(e.OriginalMessageID), "<>")); id != "" {
-		src = "mid\x00" + id
+		// Events carry at most the first 1,010 bytes of a Message-ID
+		// (publisher.MaxShortFieldLen with its marker): key on fewer, so
+		// that a rebuild from the events gives the same key.
+		src = "mid\x00" + id[:min(len(id), 900)]
 	} else if k := strings.TrimSpace(e.MessageKey); k != "" {
 		src = "msg\x00" + k
 	}
