@@ -183,6 +183,17 @@ func TestCheckEpoch_wipeDetected(t *testing.T) {
 		t.Errorf("CheckEpoch(other epoch) = %+v, want mismatch", st)
 	}
 
+	// A rebuild replays into the wiped store while Apply refuses.
+	if err := c.FlushAll(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReplayApply(ctx, hardAt("h3", "c@example.com", 0), base); err != nil {
+		t.Errorf("ReplayApply() on a wiped store = %v, want it applied", err)
+	}
+	if _, err := s.Apply(ctx, hardAt("h4", "d@example.com", 0)); !errors.Is(err, ErrNoEpoch) {
+		t.Errorf("Apply() during the replay = %v, want ErrNoEpoch", err)
+	}
+
 	// A store from before epochs: data in redis, events, no epoch anywhere.
 	old, _ := newStore(t, c, "{old}")
 	if _, err := old.Apply(ctx, hardAt("o1", "old@example.com", 0)); err != nil {

@@ -22,7 +22,7 @@ func (s *Store) ReplayApply(ctx context.Context, e Entry, now time.Time) (Result
 	if now.IsZero() {
 		now = s.now()
 	}
-	return s.apply(ctx, e, now)
+	return s.apply(ctx, e, now, false)
 }
 
 // ReplayLift lifts addr as Remove did at at, with the same audit entry,

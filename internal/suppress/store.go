@@ -434,7 +434,7 @@ func fromMS(v string) time.Time {
 // nothing. Once CheckEpoch has been called, Apply fails with an error
 // wrapping ErrNoEpoch while the store has no epoch (Redis lost its data).
 func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
-	return s.apply(ctx, e, s.now())
+	return s.apply(ctx, e, s.now(), s.requireEpoch.Load())
 }
 
 // seenKey identifies what e asserts of addr: its effect on the address,
@@ -453,7 +453,7 @@ func seenKey(e Entry, addr, act, idem string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-func (s *Store) apply(ctx context.Context, e Entry, now time.Time) (Result, error) {
+func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch bool) (Result, error) {
 	addr, err := NormalizeAddress(e.Recipient)
 	if err != nil {
 		return Result{}, err
@@ -476,7 +476,7 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time) (Result, erro
 		hard = "1"
 	}
 	requireEpoch := "0"
-	if s.requireEpoch.Load() {
+	if needEpoch {
 		requireEpoch = "1"
 	}
 	keys := []string{
