@@ -28,6 +28,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -127,9 +129,29 @@ func (c StreamConfig) storageType() jetstream.StorageType {
 // Publisher publishes events to one stream. It is safe for concurrent use.
 type Publisher struct {
 	js     jetstream.JetStream
+	cfg    StreamConfig // with defaults
 	stream string
 	prefix string
 	log    *slog.Logger
+
+	healMu    sync.Mutex // one recreation of the stream at a time
+	recreated atomic.Int64
+	permanent atomic.Int64
+}
+
+// Stats counts what a Publisher did beyond publishing, for metrics.
+type Stats struct {
+	// StreamsRecreated is how many times the stream was found missing
+	// while publishing and created again.
+	StreamsRecreated int64
+	// PermanentFailures is how many publishes failed with an error
+	// wrapping ErrPermanent.
+	PermanentFailures int64
+}
+
+// Stats returns p's counters.
+func (p *Publisher) Stats() Stats {
+	return Stats{StreamsRecreated: p.recreated.Load(), PermanentFailures: p.permanent.Load()}
 }
 
 // New makes sure the stream cfg describes exists with cfg's subjects,
@@ -152,7 +174,7 @@ func New(ctx context.Context, js jetstream.JetStream, cfg StreamConfig, log *slo
 	if err := ensureStream(ctx, js, cfg, log, true); err != nil {
 		return nil, err
 	}
-	return &Publisher{js: js, stream: cfg.Name, prefix: cfg.SubjectPrefix, log: log}, nil
+	return &Publisher{js: js, cfg: cfg, stream: cfg.Name, prefix: cfg.SubjectPrefix, log: log}, nil
 }
 
 // ensureStream creates the stream, or updates it when its managed fields
@@ -238,13 +260,19 @@ type PublishResult struct {
 // ErrInvalidEvent. When the error is transient (IsTransient), publish the
 // same event again later: its ID makes that safe.
 func (p *Publisher) Publish(ctx context.Context, ev Event) (PublishResult, error) {
-	msg, err := p.message(ev)
+	msg, ev, err := p.message(ev)
 	if err != nil {
 		return PublishResult{}, err
 	}
 	ack, err := p.js.PublishMsg(ctx, msg, jetstream.WithMsgID(ev.ID), jetstream.WithExpectStream(p.stream))
 	if err != nil {
-		return PublishResult{}, publishError(ev, msg, err)
+		var healed bool
+		if healed, err = p.heal(ctx, err); healed {
+			ack, err = p.js.PublishMsg(ctx, msg, jetstream.WithMsgID(ev.ID), jetstream.WithExpectStream(p.stream))
+		}
+	}
+	if err != nil {
+		return PublishResult{}, p.publishError(ctx, ev, msg, err)
 	}
 	return p.result(ctx, ev, msg, ack), nil
 }
@@ -270,18 +298,37 @@ func (p *Publisher) PublishAll(ctx context.Context, evs ...Event) ([]PublishResu
 		return []PublishResult{res}, nil
 	}
 	msgs := make([]*nats.Msg, len(evs))
+	capped := make([]Event, len(evs))
 	for i, ev := range evs {
-		msg, err := p.message(ev)
+		msg, ev, err := p.message(ev)
 		if err != nil {
 			return nil, err
 		}
-		msgs[i] = msg
+		msgs[i], capped[i] = msg, ev
 	}
+	out, i, err := p.publishAll(ctx, capped, msgs)
+	if err != nil {
+		var healed bool
+		if healed, err = p.heal(ctx, err); healed {
+			// The stream was recreated: publish them all again; their IDs
+			// drop any that were stored.
+			out, i, err = p.publishAll(ctx, capped, msgs)
+		}
+	}
+	if err != nil {
+		return nil, p.publishError(ctx, capped[i], msgs[i], err)
+	}
+	return out, nil
+}
+
+// publishAll sends msgs without waiting, then waits for their acks. On an
+// error it returns the index of the event that failed.
+func (p *Publisher) publishAll(ctx context.Context, evs []Event, msgs []*nats.Msg) ([]PublishResult, int, error) {
 	futures := make([]jetstream.PubAckFuture, len(evs))
 	for i, msg := range msgs {
 		f, err := p.js.PublishMsgAsync(msg, jetstream.WithMsgID(evs[i].ID), jetstream.WithExpectStream(p.stream))
 		if err != nil {
-			return nil, publishError(evs[i], msg, err)
+			return nil, i, err
 		}
 		futures[i] = f
 	}
@@ -297,32 +344,34 @@ func (p *Publisher) PublishAll(ctx context.Context, evs ...Event) ([]PublishResu
 		case ack := <-f.Ok():
 			out[i] = p.result(ctx, evs[i], msgs[i], ack)
 		case err := <-f.Err():
-			return nil, publishError(evs[i], msgs[i], err)
+			return nil, i, err
 		case <-ctx.Done():
-			return nil, publishError(evs[i], msgs[i], ctx.Err())
+			return nil, i, ctx.Err()
 		case <-timer.C:
-			return nil, publishError(evs[i], msgs[i], fmt.Errorf("no ack within %v: %w", wait, context.DeadlineExceeded))
+			return nil, i, fmt.Errorf("no ack within %v: %w", wait, context.DeadlineExceeded)
 		}
 	}
-	return out, nil
+	return out, 0, nil
 }
 
-// message validates ev (setting a zero Schema) and makes its NATS message.
-func (p *Publisher) message(ev Event) (*nats.Msg, error) {
+// message caps and validates ev (setting a zero Schema) and makes its NATS
+// message; it returns the capped event.
+func (p *Publisher) message(ev Event) (*nats.Msg, Event, error) {
 	if ev.Schema == 0 {
 		ev.Schema = SchemaVersion
 	}
+	ev = ev.Capped()
 	if err := ev.Validate(); err != nil {
-		return nil, err
+		return nil, ev, err
 	}
 	data, err := Marshal(ev)
 	if err != nil {
-		return nil, err
+		return nil, ev, err
 	}
 	msg := &nats.Msg{Subject: ev.Subject(p.prefix), Data: data, Header: nats.Header{}}
 	msg.Header.Set(HeaderSchema, strconv.Itoa(ev.Schema))
 	msg.Header.Set(HeaderType, string(ev.Type))
-	return msg, nil
+	return msg, ev, nil
 }
 
 // result logs an ack and returns it as a PublishResult.
@@ -333,23 +382,108 @@ func (p *Publisher) result(ctx context.Context, ev Event, msg *nats.Msg, ack *je
 	return res
 }
 
-// publishError wraps a failed publish of ev.
-func publishError(ev Event, msg *nats.Msg, err error) error {
+// ErrPermanent is wrapped by the errors of a publish that failed for a
+// reason retrying cannot fix: publishing to the subject is not permitted,
+// the event is larger than the server or stream accepts, the stream is
+// full and discards new messages, or the stream is missing and cannot be
+// created. IsTransient is false for them.
+var ErrPermanent = errors.New("publisher: permanent failure")
+
+// publishError wraps a failed publish of ev, saying whether it is
+// permanent, and logs and counts a permanent one.
+func (p *Publisher) publishError(ctx context.Context, ev Event, msg *nats.Msg, err error) error {
 	if errors.Is(err, nats.ErrReconnectBufExceeded) {
 		// Connect's connections buffer nothing while reconnecting.
 		return fmt.Errorf("publisher: publish %s event %s on %s: not connected, reconnecting: %w", ev.Type, ev.ID, msg.Subject, err)
 	}
+	if why := p.permanentCause(err, msg); why != "" && !errors.Is(err, ErrPermanent) {
+		err = fmt.Errorf("%w (%s): %w", ErrPermanent, why, err)
+	}
+	if errors.Is(err, ErrPermanent) {
+		p.permanent.Add(1)
+		p.log.ErrorContext(ctx, "event cannot be published", "type", ev.Type, "id", ev.ID,
+			"subject", msg.Subject, "size", len(msg.Data), "error", err)
+	}
 	return fmt.Errorf("publisher: publish %s event %s on %s: %w", ev.Type, ev.ID, msg.Subject, err)
+}
+
+// permanentCause says why err, from publishing msg, cannot be fixed by
+// retrying, or "" when it may be.
+func (p *Publisher) permanentCause(err error, msg *nats.Msg) string {
+	if errors.Is(err, nats.ErrMaxPayload) {
+		return "larger than the server's max_payload"
+	}
+	var apiErr *jetstream.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.ErrorCode {
+		case jetstream.JSErrCodeStreamMessageExceedsMaximum:
+			return "larger than the stream's max_msg_size"
+		case 10060: // JSStreamNotMatchErr: another stream took the subject
+			return "the subject belongs to another stream"
+		case 10077: // JSStreamStoreFailedF, wrapping the store's error
+			// nats-server server/store.go: ErrMaxMsgs, ErrMaxBytes,
+			// ErrMaxMsgsPerSubject (limits with discard new) and
+			// ErrMsgTooLarge.
+			d := apiErr.Description
+			if strings.Contains(d, "maximum") && strings.Contains(d, "exceeded") || strings.Contains(d, "message too large") {
+				return "the stream is full and discards new messages"
+			}
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) {
+		// A publish the server refuses for permissions is dropped, and
+		// only the connection's last error tells: nats-server answers
+		// `-ERR 'Permissions Violation for Publish to "<subject>"'`.
+		if nc := p.js.Conn(); nc != nil {
+			if last := nc.LastError(); errors.Is(last, nats.ErrPermissionViolation) &&
+				strings.Contains(last.Error(), `Publish to "`+msg.Subject+`"`) {
+				return "not permitted to publish to " + msg.Subject
+			}
+		}
+	}
+	return ""
+}
+
+// heal recreates the stream when err, a failed publish, says no stream
+// answered and the stream is indeed gone (deleted while running). It
+// reports whether it did, so that the publish can be tried again, and
+// returns err, wrapped in ErrPermanent when the stream is gone and cannot
+// be created (refused configuration, permissions, overlapping subjects).
+func (p *Publisher) heal(ctx context.Context, err error) (bool, error) {
+	if !errors.Is(err, jetstream.ErrNoStreamResponse) && !errors.Is(err, nats.ErrNoResponders) {
+		return false, err
+	}
+	p.healMu.Lock()
+	defer p.healMu.Unlock()
+	_, serr := p.js.Stream(ctx, p.stream)
+	switch {
+	case serr == nil:
+		return true, err // another publish recreated it meanwhile, or it answers again
+	case !errors.Is(serr, jetstream.ErrStreamNotFound):
+		return false, err // JetStream itself does not answer: an outage
+	}
+	p.log.WarnContext(ctx, "stream missing while publishing; recreating it", "stream", p.stream)
+	if cerr := ensureStream(ctx, p.js, p.cfg, p.log, true); cerr != nil {
+		p.log.ErrorContext(ctx, "stream cannot be recreated", "stream", p.stream, "error", cerr)
+		if IsTransient(cerr) {
+			return false, err
+		}
+		return false, fmt.Errorf("%w (stream %s is missing and cannot be created: %w): %w", ErrPermanent, p.stream, cerr, err)
+	}
+	p.recreated.Add(1)
+	p.log.WarnContext(ctx, "stream recreated", "stream", p.stream)
+	return true, err
 }
 
 // IsTransient reports whether err, from Publish, New or Connect, is a
 // failure that may go away by itself: a timeout, no responders (no
 // JetStream leader yet), a closed, draining or reconnecting connection, a
 // network error, or a JetStream API error with code 503 (unavailable) or
-// 408. An invalid event, a refused configuration, a denied permission, a
-// server without JetStream or a cancelled context is not transient.
+// 408. An invalid event, an error wrapping ErrPermanent, a refused
+// configuration, a denied permission, a server without JetStream or a
+// cancelled context is not transient.
 func IsTransient(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, ErrInvalidEvent) {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, ErrInvalidEvent) || errors.Is(err, ErrPermanent) {
 		return false
 	}
 	for _, target := range []error{

@@ -52,6 +52,7 @@ type App struct {
 
 	ready      chan struct{}
 	outboxWake chan struct{}
+	epoch      epochState // the suppression store's epoch (epoch.go)
 }
 
 // New returns an App for cfg. Nothing is started before Run.
@@ -136,6 +137,7 @@ func (a *App) Run(ctx context.Context) error {
 		}()
 	}
 	go a.sweepLoop(ctx)
+	go a.epochLoop(ctx, a.pub)
 	go a.outboxLoop(ctx, a.pub)
 	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", publisher.RedactURL(a.NATSURL()))
 	<-ctx.Done()
@@ -229,6 +231,7 @@ func (a *App) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	a.checkEpoch(ctx, pub) // before any Apply: from now on Apply refuses without an epoch
 	pipe := pipeline.New(a.store, pub, pipeline.Options{
 		VERP:    pipeline.VERP{Signer: signer, Require: cfg.VERP.RequireSigned},
 		Decode:  bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},

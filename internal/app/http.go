@@ -50,6 +50,7 @@ func (a *App) health(ctx context.Context) httpapi.Status {
 	} else {
 		set("redis", httpapi.Component{OK: true})
 	}
+	set("store_epoch", a.epochComponent())
 	a.mu.RLock()
 	nc, workers, starting, startErr := a.nc, a.workers, a.starting, a.startErr
 	a.mu.RUnlock()
@@ -115,6 +116,7 @@ func (a *App) writeMetrics(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "bounced_mailbox_connected{mailbox=%q} %d\n", w.Status().Name, up)
 	}
+	a.writeStoreAndStreamMetrics(b)
 }
 
 func loadCAs(path string) (*x509.CertPool, error) {

@@ -129,6 +129,7 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 			RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format, Rule: r.Rule,
 			OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject, Source: m.Source(), At: at,
 			Verification: vd.state, Unverified: vd.unverified,
+			MessageKey: msgKey,
 		})
 		if err != nil {
 			return 0, fmt.Errorf("pipeline: suppression store: %w", err)

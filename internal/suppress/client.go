@@ -213,11 +213,16 @@ func ParseURL(raw string) (ClientOptions, error) {
 // IsTransient reports whether err is a failure that may pass if the call is
 // retried later: Redis unreachable, a timeout, a dropped connection, or a
 // server that is loading, failing over, read-only, out of memory or busy.
-// Invalid input, authentication, certificate and script errors, a closed
-// client and a cancelled context are permanent.
+// A store without its epoch (ErrNoEpoch) is transient too: it lasts until
+// an operator rebuilds, and no message may be given up for it. Invalid
+// input, authentication, certificate and script errors, a closed client
+// and a cancelled context are permanent.
 func IsTransient(err error) bool {
 	if err == nil {
 		return false
+	}
+	if errors.Is(err, ErrNoEpoch) {
+		return true // until an operator rebuilds the store; see ErrNoEpoch
 	}
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError

@@ -2,6 +2,10 @@ package suppress
 
 import "github.com/redis/go-redis/v9"
 
+// noEpochReply starts the error the apply script returns when the store
+// must have an epoch and has none.
+const noEpochReply = "NOEPOCH"
+
 // The Lua scripts below run inside Redis, each atomically. Every one of them
 // starts with luaLib, which defines P (the key prefix, always ARGV[1]) and
 // the helpers shared by the scripts. Times are Unix milliseconds.
@@ -95,15 +99,21 @@ end
 // applyScript records one entry; see Store.Apply.
 //
 // KEYS: 1 idem, 2 addr hash, 3 soft window, 4 all-mail set, 5 marketing set,
-// 6 expiry, 7 idx:time, 8 idx:reason:<reason>, 9 idx:domain:<domain>.
+// 6 expiry, 7 idx:time, 8 idx:reason:<reason>, 9 idx:domain:<domain>,
+// 10 seen (original message, address, action), 11 epoch.
 // ARGV: 1 prefix, 2 now, 3 sweep limit, 4 address, 5 action (hard, soft,
 // complaint, evidence), 6 at, 7 soft threshold, 8 soft window, 9 soft
 // expiry, 10 complaint scope, 11 idempotency TTL, 12 idempotency key,
-// 13 reason, 14 category, 15... detail field name/value pairs.
+// 13 reason, 14 category, 15 "1" to refuse without an epoch, 16 seen TTL,
+// 17... detail field name/value pairs.
 //
 // It returns {1, json} for a duplicate and {0, json} otherwise, json being
-// the Result.
+// the Result, and the error NOEPOCH (noEpochReply) when ARGV[15] is "1" and
+// the epoch key is missing.
 var applyScript = redis.NewScript(luaLib + `
+if ARGV[15] == '1' and redis.call('EXISTS', KEYS[11]) == 0 then
+  return redis.error_reply('` + noEpochReply + ` the store has no epoch: redis lost its data')
+end
 local now = tonumber(ARGV[2])
 sweep(now, tonumber(ARGV[3]))
 
@@ -113,6 +123,20 @@ if prev then return {1, prev} end
 local a, action, at = ARGV[4], ARGV[5], tonumber(ARGV[6])
 local reason, category = ARGV[13], ARGV[14]
 local h = KEYS[2]
+
+-- The same bounce under another key (received again, or a case variant
+-- of the address): it was counted, it changes nothing.
+if redis.call('EXISTS', KEYS[10]) == 1 then
+  local f = redis.call('HMGET', h, 'scope', 'expires_at', 'count')
+  local sc = f[1] or ''
+  local res = {suppressed = sc ~= '', newly_suppressed = false, scope = sc,
+    count = tonumber(f[3]) or 0, window_count = 0, ['repeat'] = true}
+  if sc ~= '' and num(f[2]) then res.expires_at = iso(num(f[2])) end
+  local js = cjson.encode(res)
+  redis.call('SET', KEYS[1], js, 'PX', ARGV[11])
+  return {0, js}
+end
+redis.call('SET', KEYS[10], '1', 'PX', ARGV[16])
 local cur = redis.call('HMGET', h, 'scope', 'expires_at', 'reason', 'first_seen', 'last_seen', 'suppressed_at')
 local cur_scope = cur[1] or ''
 local cur_exp = num(cur[2])
@@ -199,7 +223,7 @@ if touch then
   redis.call('HSET', h, 'scope', scope, 'expires_at', exp or '', 'suppressed_at', sat)
 end
 if touch or cur_scope == '' then
-  redis.call('HSET', h, 'reason', reason, 'category', category, unpack(ARGV, 15))
+  redis.call('HSET', h, 'reason', reason, 'category', category, unpack(ARGV, 17))
 end
 
 local res = {suppressed = scope ~= '', newly_suppressed = newly, scope = scope,
@@ -234,7 +258,8 @@ return sweep(tonumber(ARGV[2]), tonumber(ARGV[3]))
 // KEYS: 1 addr hash, 2 soft window, 3 all-mail set, 4 marketing set,
 // 5 expiry, 6 idx:time, 7 audit, 8 outbox.
 // ARGV: 1 prefix, 2 now, 3 sweep limit, 4 address, 5 actor, 6 note,
-// 7 now as RFC 3339, 8 audit length.
+// 7 now as RFC 3339, 8 audit length, 9 "1" to queue the event in the
+// outbox (a lift replayed by a rebuild has its event already).
 var removeScript = redis.NewScript(luaLib + `
 sweep(tonumber(ARGV[2]), tonumber(ARGV[3]))
 local a, h = ARGV[4], KEYS[1]
@@ -252,9 +277,11 @@ end
 redis.call('LPUSH', KEYS[7], cjson.encode({at = ARGV[7], action = 'remove', address = a,
   actor = ARGV[5], note = ARGV[6], scope = scope, reason = f[2] or ''}))
 redis.call('LTRIM', KEYS[7], 0, tonumber(ARGV[8]) - 1)
-redis.call('RPUSH', KEYS[8], cjson.encode({at = ARGV[7], at_ms = ARGV[2], address = a,
-  actor = ARGV[5], note = ARGV[6], scope = scope, reason = f[2] or '', kind = f[3] or '',
-  category = f[4] or '', hard = f[5] or '', count = f[6] or ''}))
+if ARGV[9] == '1' then
+  redis.call('RPUSH', KEYS[8], cjson.encode({at = ARGV[7], at_ms = ARGV[2], address = a,
+    actor = ARGV[5], note = ARGV[6], scope = scope, reason = f[2] or '', kind = f[3] or '',
+    category = f[4] or '', hard = f[5] or '', count = f[6] or ''}))
+end
 return 1
 `)
 
@@ -266,5 +293,15 @@ var checkpointScript = redis.NewScript(`
 local f = redis.call('HMGET', KEYS[1], 'uid_validity', 'last_uid')
 if f[1] == ARGV[1] and f[2] and tonumber(f[2]) >= tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'uid_validity', ARGV[1], 'last_uid', ARGV[2], 'updated_at', ARGV[3])
+return 1
+`)
+
+// createEpochScript writes the epoch unless there is one; see
+// Store.CheckEpoch.
+//
+// KEYS: 1 epoch. ARGV: 1 id, 2 created at.
+var createEpochScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'created_at', ARGV[2])
 return 1
 `)

@@ -38,6 +38,8 @@
 //	P:idx:reason:<reason>     ZSET  the same, for one reason
 //	P:idx:domain:<domain>     ZSET  the same, for one domain
 //	P:idem:<key>              STRING  the Result JSON of an applied entry, with a TTL
+//	P:seen:<hash>             STRING  an entry counted for (original message, address, effect), with a TTL
+//	P:epoch                   HASH  the store's epoch (id, created_at); see CheckEpoch
 //	P:audit                   LIST  lifted suppressions, newest first, capped at AuditLength
 //	P:checkpoint:<key>        HASH  IMAP poller checkpoints (uid_validity, last_uid)
 //
@@ -55,7 +57,9 @@
 //
 // # Addresses
 //
-// Addresses are trimmed of spaces and angle brackets and lower-cased whole.
+// Addresses are trimmed of spaces and angle brackets and lower-cased whole
+// (local part and domain), once, in NormalizeAddress; records keep the
+// address as written too (Record.AsWritten).
 // RFC 5321 lets the local part be case-sensitive, but no mailbox provider
 // in use treats it so, and one key per address is what SISMEMBER checks
 // need: callers must lower-case the address they check too.
@@ -63,12 +67,15 @@ package suppress
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -200,8 +207,17 @@ type Entry struct {
 	// Rule names the classification rule that decided.
 	Rule string `json:"rule"`
 	// OriginalMessageID and OriginalSubject describe the mail that bounced.
+	// OriginalMessageID also identifies the bounce: see MessageKey.
 	OriginalMessageID string `json:"original_message_id"`
 	OriginalSubject   string `json:"original_subject"`
+	// MessageKey identifies the report message the entry comes from (e.g.
+	// a hash of its content). An entry counts once per original message,
+	// normalised recipient and effect (hard, soft, complaint, evidence):
+	// the original message is OriginalMessageID when there is one, so the
+	// same bounce received again (resent, re-wrapped, other Received
+	// headers) and case variants of one address count once; without it,
+	// MessageKey; without both, IdempotencyKey.
+	MessageKey string `json:"message_key,omitempty"`
 	// Source says where the report came from (e.g. a mailbox and UID).
 	Source string `json:"source"`
 	// At is when the bounce happened; zero means now. Soft bounces are
@@ -239,12 +255,20 @@ type Result struct {
 	WindowCount int `json:"window_count"`
 	// ExpiresAt is when a soft suppression ends; zero for a permanent one.
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// Repeat is true when the entry is a bounce already counted for the
+	// address under another idempotency key: the same original message
+	// and recipient (see Entry.MessageKey). Nothing changed; Suppressed,
+	// Scope, Count and ExpiresAt are the address's current ones.
+	Repeat bool `json:"repeat,omitempty"`
 }
 
 // Record is what the store knows of one address.
 type Record struct {
 	// Address is the normalised address.
 	Address string `json:"address"`
+	// AsWritten is the address as the entry that last described the
+	// record wrote it, before normalisation (it may differ in case).
+	AsWritten string `json:"as_written,omitempty"`
 	// Suppressed and Scope give the address's current suppression.
 	Suppressed bool   `json:"suppressed"`
 	Scope      string `json:"scope,omitempty"`
@@ -319,6 +343,9 @@ type Store struct {
 	log    *slog.Logger
 	// now returns the current time; tests replace it.
 	now func() time.Time
+	// requireEpoch makes Apply refuse while the store has no epoch; see
+	// CheckEpoch.
+	requireEpoch atomic.Bool
 }
 
 // New returns a store on c with keys under prefix (DefaultPrefix when "").
@@ -415,8 +442,31 @@ func fromMS(v string) time.Time {
 
 // Apply records e and suppresses its recipient as the policy says, in one
 // atomic script. Applying an idempotency key again returns the first result
-// with Duplicate set and changes nothing.
+// with Duplicate set and changes nothing; an entry for a bounce already
+// counted (see Entry.MessageKey) returns with Repeat set and changes
+// nothing. Once CheckEpoch has been called, Apply fails with an error
+// wrapping ErrNoEpoch while the store has no epoch (Redis lost its data).
 func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
+	return s.apply(ctx, e, s.now(), s.requireEpoch.Load())
+}
+
+// seenKey identifies what e asserts of addr: its effect on the address,
+// for one original message. See Entry.MessageKey.
+func seenKey(e Entry, addr, act, idem string) string {
+	src := "idem\x00" + idem
+	if id := strings.TrimSpace(strings.Trim(strings.TrimSpace(e.OriginalMessageID), "<>")); id != "" {
+		// Events carry at most the first 1,010 bytes of a Message-ID
+		// (publisher.MaxShortFieldLen with its marker): key on fewer, so
+		// that a rebuild from the events gives the same key.
+		src = "mid\x00" + id[:min(len(id), 900)]
+	} else if k := strings.TrimSpace(e.MessageKey); k != "" {
+		src = "msg\x00" + k
+	}
+	sum := sha256.Sum256([]byte(src + "\x00" + addr + "\x00" + act))
+	return hex.EncodeToString(sum[:16])
+}
+
+func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch bool) (Result, error) {
 	addr, err := NormalizeAddress(e.Recipient)
 	if err != nil {
 		return Result{}, err
@@ -429,7 +479,6 @@ func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	now := s.now()
 	at := e.At
 	if at.IsZero() {
 		at = now
@@ -438,6 +487,10 @@ func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
 	hard := "0"
 	if e.Hard {
 		hard = "1"
+	}
+	requireEpoch := "0"
+	if needEpoch {
+		requireEpoch = "1"
 	}
 	keys := []string{
 		s.key("idem", idem),
@@ -449,12 +502,15 @@ func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
 		s.key("idx", "time"),
 		s.key("idx", "reason", e.Reason),
 		s.key("idx", "domain", domainOf(addr)),
+		s.key("seen", seenKey(e, addr, act, idem)),
+		s.key("epoch"),
 	}
+	seenTTL := max(p.IdempotencyTTL, 2*p.SoftWindow)
 	args := []any{
 		s.prefix, ms(now), lazySweepLimit, addr, act, ms(at),
 		p.SoftThreshold, p.SoftWindow.Milliseconds(), p.SoftExpiry.Milliseconds(),
 		p.ComplaintScope, p.IdempotencyTTL.Milliseconds(), idem,
-		e.Reason, e.Category,
+		e.Reason, e.Category, requireEpoch, seenTTL.Milliseconds(),
 		"kind", e.Kind,
 		"hard", hard,
 		"status", e.Status,
@@ -468,9 +524,13 @@ func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
 		"original_subject", e.OriginalSubject,
 		"source", e.Source,
 		"verification", e.Verification,
+		"as_written", strings.TrimSpace(e.Recipient),
 	}
 	v, err := applyScript.Run(ctx, s.c, keys, args...).Slice()
 	if err != nil {
+		if redis.HasErrorPrefix(err, noEpochReply) {
+			return Result{}, fmt.Errorf("suppress: apply %s: %w", addr, ErrNoEpoch)
+		}
 		return Result{}, fmt.Errorf("suppress: apply %s: %w", addr, err)
 	}
 	if len(v) != 2 {
@@ -487,6 +547,8 @@ func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
 	switch {
 	case r.Duplicate:
 		s.log.DebugContext(ctx, "suppress: duplicate entry", append(attrs, "idempotency_key", idem)...)
+	case r.Repeat:
+		s.log.DebugContext(ctx, "suppress: bounce already counted", append(attrs, "idempotency_key", idem)...)
 	case r.NewlySuppressed:
 		if !r.ExpiresAt.IsZero() {
 			attrs = append(attrs, "expires_at", r.ExpiresAt)
@@ -553,6 +615,7 @@ func recordOf(addr string, m map[string]string) *Record {
 	count, _ := strconv.Atoi(m["count"])
 	return &Record{
 		Address:           addr,
+		AsWritten:         m["as_written"],
 		Suppressed:        m["scope"] != "",
 		Scope:             m["scope"],
 		Kind:              m["kind"],
@@ -609,17 +672,27 @@ func (s *Store) IsSuppressed(ctx context.Context, addr, scope string) (bool, err
 // and note goes to the audit list. The record stays, marked lifted. It
 // reports whether there was a suppression to lift.
 func (s *Store) Remove(ctx context.Context, addr, actor, note string) (bool, error) {
+	return s.remove(ctx, addr, actor, note, s.now(), true)
+}
+
+func (s *Store) remove(ctx context.Context, addr, actor, note string, now time.Time, outbox bool) (bool, error) {
 	a, err := NormalizeAddress(addr)
 	if err != nil {
 		return false, err
 	}
-	now := s.now()
+	// To the millisecond, as the outbox and so the event carry it: a
+	// rebuild from the events gives the same audit entry.
+	now = time.UnixMilli(now.UnixMilli()).UTC()
 	keys := []string{
 		s.key("addr", a), s.key("soft", a), s.key("suppressed"), s.key("suppressed", "marketing"),
 		s.key("expiry"), s.key("idx", "time"), s.key("audit"), s.key("outbox"),
 	}
+	queue := "0"
+	if outbox {
+		queue = "1"
+	}
 	n, err := removeScript.Run(ctx, s.c, keys, s.prefix, ms(now), lazySweepLimit, a, actor, note,
-		now.UTC().Format(time.RFC3339Nano), AuditLength).Int()
+		now.Format(time.RFC3339Nano), AuditLength, queue).Int()
 	if err != nil {
 		return false, fmt.Errorf("suppress: remove %s: %w", a, err)
 	}

@@ -298,7 +298,7 @@ func TestApply_recordDetails(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Record{
-		Address: "a@example.com", Suppressed: true, Scope: ScopeAll, Kind: "bounce", Reason: "user_unknown",
+		Address: "a@example.com", AsWritten: "a@example.com", Suppressed: true, Scope: ScopeAll, Kind: "bounce", Reason: "user_unknown",
 		Category: "user_unknown", Hard: true, Status: "5.1.1", ReplyCode: "550", Diagnostic: "550 5.1.1 no such user",
 		RemoteMTA: "mx.example.com", ReportingMTA: "relay.shop", Format: "rfc3464", Rule: "status:user_unknown",
 		OriginalMessageID: "<m1@shop>", OriginalSubject: "Sale", Source: "INBOX/h1", Count: 3,
