@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/bounced-dev/bounced/classify"
 )
 
 // EnvPrefix starts the name of every environment override.
@@ -41,6 +43,8 @@ type Config struct {
 	NATS NATS `yaml:"nats"`
 	// Decode tunes the bounce decoder.
 	Decode Decode `yaml:"decode"`
+	// Classify tunes the classifier.
+	Classify Classify `yaml:"classify"`
 	// Mailboxes are the return-path mailboxes watched, one worker each.
 	Mailboxes []Mailbox `yaml:"mailboxes"`
 }
@@ -145,6 +149,15 @@ type Decode struct {
 	// Headers lists headers of the original message copied into events
 	// (for example X-Customer-ID).
 	Headers []string `yaml:"headers"`
+}
+
+// Classify tunes the classifier.
+type Classify struct {
+	// RulesFile is an operator's rules file added to the built-in rules
+	// (the format of classify/rules/*.tsv, see classify/doc.go): its
+	// wordings are tried first and replace the same built-in wordings.
+	// A bad file is refused at start with its line number. "" for none.
+	RulesFile string `yaml:"rules_file"`
 }
 
 // Mailbox is one watched IMAP mailbox.
@@ -337,6 +350,11 @@ func (c *Config) Validate() error {
 	for _, p := range c.Decode.VERP {
 		if !strings.Contains(p, "{local}") || !strings.Contains(p, "{domain}") || !strings.Contains(p, "@") {
 			bad("decode.verp %q: a pattern needs {local}, {domain} and an @", p)
+		}
+	}
+	if c.Classify.RulesFile != "" {
+		if _, err := classify.LoadRulesFile(c.Classify.RulesFile); err != nil {
+			bad("classify.rules_file: %w", err)
 		}
 	}
 	names := map[string]bool{}

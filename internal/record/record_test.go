@@ -43,7 +43,11 @@ func TestFromReport(t *testing.T) {
 				t.Fatalf("FromReport() = %+v, want %+v", got, tc.want)
 			}
 			for i := range got {
-				got[i].Rule = "" // the classifier's rule names are its own business
+				if got[i].Kind != "unparseable" && got[i].Kind != "not_bounce" && got[i].Kind != "auto_reply" && (got[i].Confidence == "" || got[i].RuleSource == "") {
+					t.Errorf("FromReport()[%d] has confidence %q, rule source %q, want both", i, got[i].Confidence, got[i].RuleSource)
+				}
+				// The classifier's rule names and sources are its own business.
+				got[i].Rule, got[i].Confidence, got[i].RuleSource = "", "", ""
 				if got[i] != tc.want[i] {
 					t.Errorf("FromReport()[%d] = %+v, want %+v", i, got[i], tc.want[i])
 				}
