@@ -34,13 +34,15 @@ func (c Command) String() string { return string(c) }
 // case and with "_" and "-" read as spaces, to the stage. Each is matched
 // at the start of the phrase and must end there or before a character
 // that is not a letter, so that "MAILBOX" is not MAIL and "DATABASE" not
-// DATA. Longer names come before their prefixes.
+// DATA. Longer names come before their prefixes. MAIL followed by a
+// space is the command only as "MAIL FROM" or "MAIL command": "mail
+// server" is prose.
 var commandNames = []struct {
 	name string
 	cmd  Command
 }{
 	{"RCPT", Rcpt}, {"RECIPIENT", Rcpt},
-	{"MAIL", Mail}, {"SENDER", Mail},
+	{"MAIL FROM", Mail}, {"MAIL COMMAND", Mail}, {"MAIL", Mail}, {"SENDER", Mail},
 	{"DATA", Data}, {"BDAT", Data}, {"BODY", Data}, {"END OF DATA", Data}, {"FINAL DATA", Data},
 	{"EOD", Data}, {"END OF MESSAGE", Data}, {"MESSAGE BODY", Data}, {"MESSAGE TEXT", Data},
 	{"TEXT COMMAND", Data}, {"CONTENT", Data},
@@ -65,9 +67,13 @@ func ParseCommand(s string) Command {
 		u = strings.NewReplacer("_", " ", "-", " ").Replace(u)
 	}
 	for _, n := range commandNames {
-		if strings.HasPrefix(u, n.name) && (len(u) == len(n.name) || !isLetter(u[len(n.name)])) {
-			return n.cmd
+		if !strings.HasPrefix(u, n.name) || len(u) > len(n.name) && isLetter(u[len(n.name)]) {
+			continue
 		}
+		if n.name == "MAIL" && len(u) > 4 && u[4] == ' ' {
+			continue // "mail server", "mail delivery": not the command
+		}
+		return n.cmd
 	}
 	return ""
 }

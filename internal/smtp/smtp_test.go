@@ -13,7 +13,8 @@ func TestFindStatus(t *testing.T) {
 		{"refused by 192.5.1.1 today", ""},  // an IP address
 		{"server v5.1.1 says no", ""},       // glued to a word
 		{"version 5.1.1.3 of the spec", ""}, // a version number
-		{"5.1.1a is not a code", ""},        // glued to a letter
+		{"5.1.1User unknown", "5.1.1"},      // QUIRK: no space after the code
+		{"5.1.12345 is a number", ""},
 		{"status 3.1.1 is not a class", ""}, // no class 3
 		{"(5.7.1) blocked", "5.7.1"},        // parenthesised
 		{"4.4.7; delivery time expired", "4.4.7"},
@@ -93,6 +94,9 @@ func TestParseCommand(t *testing.T) {
 		{"rcpt_to", Rcpt},
 		{"MAIL FROM:<>", Mail},
 		{"mailbox full", ""}, // a word that starts like a command
+		{"mail server said", ""},
+		{"mail:", Mail},
+		{"MAIL command", Mail},
 		{"end of data", Data},
 		{"end-of-data", Data},
 		{"BDAT", Data},

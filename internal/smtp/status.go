@@ -40,9 +40,12 @@ func StatusLen(s string) int {
 func IsStatus(s string) bool { return s != "" && StatusLen(s) == len(s) }
 
 // FindStatus returns the first enhanced status code in s that stands
-// alone, or "". A code glued to a word or a number on either side is
-// not one ("v5.1.1", "5.1.1a"), and neither is a dotted quad or a
-// version ("192.5.1.1", "5.1.1.3").
+// alone, or "". A code glued to a word or a number before it is not one
+// ("v5.1.1", "15.1.1"), and neither is a dotted quad or a version
+// ("192.5.1.1", "5.1.1.3").
+//
+// QUIRK: a letter right after the code is accepted ("5.1.1User
+// unknown" of servers that omit the space).
 func FindStatus(s string) string {
 	for i := 0; i+5 <= len(s); i++ {
 		c := s[i]
@@ -56,7 +59,7 @@ func FindStatus(s string) string {
 		if n == 0 {
 			continue
 		}
-		if e := i + n; e < len(s) && (isAlnum(s[e]) || s[e] == '.' && e+1 < len(s) && isDigit(s[e+1])) {
+		if e := i + n; e < len(s) && (isDigit(s[e]) || s[e] == '.' && e+1 < len(s) && isDigit(s[e+1])) {
 			continue
 		}
 		return s[i : i+n]
