@@ -43,6 +43,11 @@ const (
 // origin was not recorded.
 const sourceLegacy = "legacy"
 
+// sourceMeaning marks a wording written from the meaning of the words (a
+// paraphrase, another language) with no published reference: like
+// legacy, it is not a citation.
+const sourceMeaning = "meaning"
+
 // line is one parsed line of a rules file.
 type line struct {
 	file     string

@@ -86,6 +86,12 @@ func FromReportWith(c *classify.Classifier, source string, rep *bounce.Report, e
 		v := ClassifyWith(c, rc)
 		r := base
 		r.Kind = string(bounce.RecipientKind(rc))
+		if v.Reason == classify.AutoReply && r.Kind == string(bounce.KindBounce) {
+			// The words say an automatic reply (a challenge-response
+			// system holding the message): the recipient is the address
+			// that replied, and nothing failed.
+			r.Kind = string(bounce.KindAutoReply)
+		}
 		r.Recipient = rc.Address
 		r.Action = rc.Action
 		r.Status = rc.Status

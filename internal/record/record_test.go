@@ -55,3 +55,13 @@ func TestFromReport(t *testing.T) {
 		})
 	}
 }
+
+func TestFromReport_challengeResponseIsAutoReply(t *testing.T) {
+	rep := &bounce.Report{Kind: bounce.KindBounce, Format: "fallback", Recipients: []bounce.Recipient{
+		{Address: "uma@example.com", Action: "failed", Diagnostic: "Your message is held until you confirm that you are a human: reply to this message to confirm."},
+	}}
+	got := FromReport("s", rep, nil)
+	if len(got) != 1 || got[0].Kind != "auto_reply" || got[0].Reason != "auto_reply" || got[0].Recipient != "uma@example.com" || got[0].Hard {
+		t.Errorf("FromReport() = %+v, want one auto_reply record naming the address that replied", got)
+	}
+}
