@@ -232,7 +232,7 @@ func newFacts(in Input, action string) facts {
 	if f.text != "" {
 		// A send log may give only the text: read the codes from it. A
 		// text's own code is also more precise than a generic x.0.0.
-		if st := smtp.FindStatus(f.text); st != "" && (f.status == "" || genericStatus(f.status) && !genericStatus(st) && st[0] == f.status[0]) {
+		if st := failureStatus(f.text, in.Diagnostic); st != "" && (f.status == "" || genericStatus(f.status) && !genericStatus(st) && st[0] == f.status[0]) {
 			f.status = st
 		}
 		if f.code == "" {
@@ -246,6 +246,29 @@ func newFacts(in Input, action string) facts {
 		f.command = string(c)
 	}
 	return f
+}
+
+// failureStatus returns the first enhanced status code of the normalised
+// text, or, when that is a success code (2.X.X) of a reply a transcript
+// quotes before the failure ("250 2.1.0 Sender OK ... 554 5.7.1 ..."),
+// the first failure code of the raw diagnostic (normalize drops the
+// codes of continued replies), else the success code.
+func failureStatus(text, raw string) string {
+	st := smtp.FindStatus(text)
+	if st == "" || st[0] != '2' {
+		return st
+	}
+	for s := raw; s != ""; {
+		c := smtp.FindStatus(s)
+		if c == "" {
+			break
+		}
+		if c[0] != '2' {
+			return c
+		}
+		s = s[strings.Index(s, c)+len(c):]
+	}
+	return st
 }
 
 // genericStatus reports whether st says nothing beyond its class (x.0.0).

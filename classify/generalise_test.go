@@ -65,3 +65,27 @@ func TestClassify_generalise(t *testing.T) {
 		t.Errorf("a temporary host_unknown is hard: %+v", v)
 	}
 }
+
+// TestClassify_successStatus: a class-2 status (RFC 3463 section 3.1)
+// reports a positive delivery action even when the report says failed
+// (a forwarded list message, a relay's copy); the success replies a
+// transcript quotes before a failure do not count.
+func TestClassify_successStatus(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Input
+		want Reason
+	}{
+		{"2.x status in a failed report", Input{Action: "failed", Status: "2.1.5", Diagnostic: "250 2.1.5 Ok"}, Delivered},
+		{"2.x read from the text", Input{Action: "failed", Diagnostic: "250 2.0.0 Ok: queued as 4B2C1"}, Delivered},
+		{"transcript: the failure after the success", Input{Action: "failed", Diagnostic: "250 2.1.0 Sender ok; 554 5.7.1 we do not want this"}, Rejected},
+		{"text decides first", Input{Action: "failed", Status: "2.0.0", Diagnostic: "550 user unknown", Command: "RCPT"}, UserUnknown},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := Classify(tc.in); v.Reason != tc.want {
+				t.Errorf("Classify(%+v) = %s (rule %q), want %s", tc.in, v.Reason, v.Rule, tc.want)
+			}
+		})
+	}
+}

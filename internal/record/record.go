@@ -86,11 +86,16 @@ func FromReportWith(c *classify.Classifier, source string, rep *bounce.Report, e
 		v := ClassifyWith(c, rc)
 		r := base
 		r.Kind = string(bounce.RecipientKind(rc))
-		if v.Reason == classify.AutoReply && r.Kind == string(bounce.KindBounce) {
+		switch {
+		case v.Reason == classify.AutoReply && r.Kind == string(bounce.KindBounce):
 			// The words say an automatic reply (a challenge-response
 			// system holding the message): the recipient is the address
 			// that replied, and nothing failed.
 			r.Kind = string(bounce.KindAutoReply)
+		case v.Reason == classify.Delivered && (r.Kind == string(bounce.KindBounce) || r.Kind == string(bounce.KindDelay)):
+			// A success status (2.X.X) in a report that says failed (a
+			// forwarded list message, a relay's copy): not a failure.
+			r.Kind = string(bounce.KindDelivered)
 		}
 		r.Recipient = rc.Address
 		r.Action = rc.Action

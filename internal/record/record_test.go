@@ -65,3 +65,13 @@ func TestFromReport_challengeResponseIsAutoReply(t *testing.T) {
 		t.Errorf("FromReport() = %+v, want one auto_reply record naming the address that replied", got)
 	}
 }
+
+func TestFromReport_successStatusIsDelivered(t *testing.T) {
+	rep := &bounce.Report{Kind: bounce.KindBounce, Format: "rfc3464", Recipients: []bounce.Recipient{
+		{Address: "list@example.org", Action: "failed", Status: "2.0.0", Diagnostic: "250 2.0.0 Ok"},
+	}}
+	got := FromReport("s", rep, nil)
+	if len(got) != 1 || got[0].Kind != "delivered" || got[0].Reason != "delivered" || got[0].Hard {
+		t.Errorf("FromReport() = %+v, want one delivered record", got)
+	}
+}
