@@ -29,7 +29,9 @@ func NormalizeAddress(s string) (string, error) {
 	a := normalize(s)
 	switch {
 	case a == "":
-		return "", fmt.Errorf("%w: %q", ErrInvalidAddress, s)
+		// The common failure of a decoder trying candidates: no
+		// formatting, no allocation.
+		return "", ErrInvalidAddress
 	case len(a) > MaxAddressLen:
 		return "", fmt.Errorf("%w: longer than %d bytes", ErrInvalidAddress, MaxAddressLen)
 	}
