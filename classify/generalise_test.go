@@ -89,3 +89,30 @@ func TestClassify_successStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestClassify_generaliseAddress: sentences about the recipient's address
+// by meaning, and other languages; a sentence about the sender is not
+// the recipient's unknown address.
+func TestClassify_generaliseAddress(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Input
+		want Reason
+	}{
+		{"not valid", Input{Diagnostic: "550 the address you wrote to is not valid", Command: "RCPT"}, UserUnknown},
+		{"deleted", Input{Diagnostic: "550 this mailbox has been deleted", Command: "RCPT"}, UserUnknown},
+		{"spanish", Input{Diagnostic: "550 usuario desconocido", Command: "RCPT"}, UserUnknown},
+		{"italian", Input{Diagnostic: "550 utente inesistente", Command: "RCPT"}, UserUnknown},
+		{"japanese", Input{Diagnostic: "550 このメールアドレスは存在しません", Command: "RCPT"}, UserUnknown},
+		{"the sender's address", Input{Diagnostic: "553 the sender address you used is not valid", Command: "RCPT"}, Rejected},
+		{"french quota", Input{Diagnostic: "552 quota de la boîte aux lettres dépassé"}, MailboxFull},
+		{"expired within", Input{Action: "failed", Diagnostic: "your message could not be delivered within 5 days"}, Expired},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := Classify(tc.in); v.Reason != tc.want {
+				t.Errorf("Classify(%q) = %s (rule %q), want %s", tc.in.Diagnostic, v.Reason, v.Rule, tc.want)
+			}
+		})
+	}
+}
