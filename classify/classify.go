@@ -286,36 +286,39 @@ func domainOf(addr string) string {
 // Exim "after ...", Sendmail ">>> ...", qmail's sentences) to the SMTP
 // command they name. The last one in the text wins: it is the one the
 // final error answered.
-var commandWords = []struct{ word, command string }{
-	{"in reply to rcpt to", "RCPT"},
-	{"after rcpt to", "RCPT"},
-	{"after rcpt", "RCPT"},
-	{">>> rcpt to", "RCPT"},
-	{"does not like recipient", "RCPT"},
-	{"rcpt to response", "RCPT"},
-	{"smtp:rcpt", "RCPT"},
-	{"smtp:data", "DATA"},
-	{"smtp:mail", "MAIL"},
-	{"in reply to end of data", "DATA"},
-	{"in reply to data", "DATA"},
-	{"after end of data", "DATA"},
-	{"after data", "DATA"},
-	{">>> data", "DATA"},
-	{"failed after i sent the message", "DATA"},
-	{"in reply to mail from", "MAIL"},
-	{"after mail from", "MAIL"},
-	{">>> mail from", "MAIL"},
-	{"sender was rejected", "MAIL"},
-	{"after initial connection", "CONN"},
-	{"refused to talk to me", "CONN"},
-	{"while receiving the initial server greeting", "CONN"},
-	{"in reply to helo", "HELO"},
-	{"in reply to ehlo", "HELO"},
-	{"after helo", "HELO"},
-	{"after ehlo", "HELO"},
-	{"my name was rejected", "HELO"},
-	{"in reply to starttls", "STARTTLS"},
-	{"after starttls", "STARTTLS"},
+var commandWords = []struct {
+	word    string
+	command smtp.Command
+}{
+	{"in reply to rcpt to", smtp.Rcpt},
+	{"after rcpt to", smtp.Rcpt},
+	{"after rcpt", smtp.Rcpt},
+	{">>> rcpt to", smtp.Rcpt},
+	{"does not like recipient", smtp.Rcpt},
+	{"rcpt to response", smtp.Rcpt},
+	{"smtp:rcpt", smtp.Rcpt},
+	{"smtp:data", smtp.Data},
+	{"smtp:mail", smtp.Mail},
+	{"in reply to end of data", smtp.Data},
+	{"in reply to data", smtp.Data},
+	{"after end of data", smtp.Data},
+	{"after data", smtp.Data},
+	{">>> data", smtp.Data},
+	{"failed after i sent the message", smtp.Data},
+	{"in reply to mail from", smtp.Mail},
+	{"after mail from", smtp.Mail},
+	{">>> mail from", smtp.Mail},
+	{"sender was rejected", smtp.Mail},
+	{"after initial connection", smtp.Conn},
+	{"refused to talk to me", smtp.Conn},
+	{"while receiving the initial server greeting", smtp.Conn},
+	{"in reply to helo", smtp.Helo},
+	{"in reply to ehlo", smtp.Helo},
+	{"after helo", smtp.Helo},
+	{"after ehlo", smtp.Helo},
+	{"my name was rejected", smtp.Helo},
+	{"in reply to starttls", smtp.StartTLS},
+	{"after starttls", smtp.StartTLS},
 }
 
 // commandPatterns are commandWords compiled, in the same order.
@@ -335,7 +338,7 @@ func commandOf(x *index) string {
 			continue
 		}
 		if j := strings.LastIndex(x.s, p.pieces[0]); j > at {
-			best, at = commandWords[i].command, j
+			best, at = string(commandWords[i].command), j
 		}
 	}
 	return best
