@@ -222,3 +222,22 @@ func TestClassify_confidence(t *testing.T) {
 		})
 	}
 }
+
+// FuzzLoadRules checks that no operator file makes the loader or the
+// classifier panic: a file is either refused with ErrRules or usable.
+func FuzzLoadRules(f *testing.F) {
+	f.Add("text\t380\tmailbox_full\tkasten voll\t-\tops\n")
+	f.Add("adjust\t10\tblocked\t-\tfrom=user_unknown; command=MAIL\tops\n")
+	f.Add("provider:x\t0\thost\tmx.example\t-\tops\nprovider:x\t5\tblocked\tstatus:5.7.1\t-\tops\n")
+	f.Add("text\t1\tuser_unknown\t|\t-\tops\n")
+	f.Fuzz(func(t *testing.T, file string) {
+		r, err := LoadRules(strings.NewReader(file), "fuzz.tsv")
+		if err != nil {
+			if !errors.Is(err, ErrRules) {
+				t.Fatalf("LoadRules() error %v is not ErrRules", err)
+			}
+			return
+		}
+		New(r).Classify(Input{Action: "failed", Status: "5.7.1", Diagnostic: "550 5.7.1 kasten voll " + file, RemoteMTA: "mx.example"})
+	})
+}
