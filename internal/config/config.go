@@ -23,6 +23,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/verp"
 )
 
@@ -43,6 +44,8 @@ type Config struct {
 	NATS NATS `yaml:"nats"`
 	// Decode tunes the bounce decoder.
 	Decode Decode `yaml:"decode"`
+	// Classify tunes the classifier.
+	Classify Classify `yaml:"classify"`
 	// Mailboxes are the return-path mailboxes watched, one worker each.
 	Mailboxes []Mailbox `yaml:"mailboxes"`
 	// VERP configures signed return paths (docs/verp.md).
@@ -243,6 +246,15 @@ type Decode struct {
 	// Headers lists headers of the original message copied into events
 	// (for example X-Customer-ID).
 	Headers []string `yaml:"headers"`
+}
+
+// Classify tunes the classifier.
+type Classify struct {
+	// RulesFile is an operator's rules file added to the built-in rules
+	// (the format of classify/rules/*.tsv, see classify/doc.go): its
+	// wordings are tried first and replace the same built-in wordings.
+	// A bad file is refused at start with its line number. "" for none.
+	RulesFile string `yaml:"rules_file"`
 }
 
 // Mailbox is one watched IMAP mailbox.
@@ -462,6 +474,11 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.VERP.validate()...)
+	if c.Classify.RulesFile != "" {
+		if _, err := classify.LoadRulesFile(c.Classify.RulesFile); err != nil {
+			bad("classify.rules_file: %w", err)
+		}
+	}
 	names := map[string]bool{}
 	for i, m := range c.Mailboxes {
 		at := fmt.Sprintf("mailboxes[%d]", i)
