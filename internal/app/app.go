@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/natsembed"
@@ -231,12 +232,21 @@ func (a *App) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var cls *classify.Classifier
+	if cfg.Classify.RulesFile != "" {
+		rules, err := classify.LoadRulesFile(cfg.Classify.RulesFile)
+		if err != nil {
+			return fmt.Errorf("app: classify.rules_file: %w", err)
+		}
+		cls = classify.New(rules)
+	}
 	a.checkEpoch(ctx, pub) // before any Apply: from now on Apply refuses without an epoch
 	pipe := pipeline.New(a.store, pub, pipeline.Options{
-		VERP:    pipeline.VERP{Signer: signer, Require: cfg.VERP.RequireSigned},
-		Decode:  bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},
-		Headers: cfg.Decode.Headers,
-		Log:     a.log.With("component", "pipeline"),
+		VERP:       pipeline.VERP{Signer: signer, Require: cfg.VERP.RequireSigned},
+		Classifier: cls,
+		Decode:     bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},
+		Headers:    cfg.Decode.Headers,
+		Log:        a.log.With("component", "pipeline"),
 	})
 	var workers []*mailbox.Worker
 	for _, mc := range cfg.Mailboxes {

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/record"
 	"github.com/bounced-dev/bounced/internal/suppress"
@@ -45,6 +46,8 @@ type Publisher interface {
 type Options struct {
 	// Decode are the decoder's options (limits, VERP patterns).
 	Decode bounce.Options
+	// Classifier classifies each recipient; nil means the built-in rules.
+	Classifier *classify.Classifier
 	// Headers names headers of the original message copied into events.
 	Headers []string
 	// Log receives one line per message handled.
@@ -108,7 +111,7 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 		log.Warn("message quarantined", "error", err)
 		return mailbox.Quarantined, nil
 	}
-	recs := record.FromReport(m.Source(), rep, nil)
+	recs := record.FromReportWith(p.opts.Classifier, m.Source(), rep, nil)
 	switch rep.Kind {
 	case bounce.KindNotBounce, bounce.KindAutoReply, bounce.KindDelivered:
 		p.opts.Metrics.Ignored.Add(1)
@@ -127,6 +130,7 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 			IdempotencyKey: key, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason, Category: r.Category,
 			Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode, Diagnostic: r.Diagnostic,
 			RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format, Rule: r.Rule,
+			Confidence: r.Confidence, RuleSource: r.RuleSource,
 			OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject, Source: m.Source(), At: at,
 			Verification: vd.state, Unverified: vd.unverified,
 			MessageKey: msgKey,
@@ -197,7 +201,7 @@ func eventOf(r record.Record, key string, at time.Time, m *mailbox.Message, head
 		ID: key, Type: typ, Time: at, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason,
 		Category: r.Category, Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode,
 		Diagnostic: r.Diagnostic, RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format,
-		Rule: r.Rule, OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject,
+		Rule: r.Rule, Confidence: r.Confidence, RuleSource: r.RuleSource, OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject,
 		OriginalFrom: r.OriginalFrom, Headers: headers, Suppressed: res.Suppressed, Scope: res.Scope,
 		Count: res.Count, Mailbox: m.Worker, Source: m.Source(),
 	}
