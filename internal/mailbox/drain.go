@@ -252,6 +252,9 @@ func (w *Worker) fetch(ctx context.Context, s *pollState, uids []imap.UID, budge
 		if err != nil {
 			return err
 		}
+		if w.afterMeta != nil {
+			w.afterMeta()
+		}
 		uids = uids[n:]
 		remembered := func(m meta) (Disposition, bool) {
 			return w.recall(msgID{s.uidValidity, uint32(m.uid)})
