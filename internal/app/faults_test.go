@@ -1,0 +1,106 @@
+package app
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bounced-dev/bounced/internal/config"
+	"github.com/bounced-dev/bounced/publisher"
+)
+
+// readyz returns the status code and body of /readyz.
+func readyz(t *testing.T, a *App) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http://" + a.HTTPAddr() + "/readyz")
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// metrics returns what /metrics would serve.
+func metrics(a *App) string {
+	var b strings.Builder
+	a.writeMetrics(&b)
+	return b.String()
+}
+
+// While NATS is down, messages fail again and again, but none counts
+// against max_attempts: nothing is quarantined, and all are processed once
+// NATS is back.
+func TestFaults_natsOutageQuarantinesNothing(t *testing.T) {
+	s := newStack(t)
+	s.cfg.Mailboxes[0].MaxAttempts = 2
+	a := s.run(t)
+	w := a.workers[0]
+	s.nats.Stop()
+	for i := range 3 {
+		raw, _ := genBounce("outage", i)
+		s.dovecot.Append(t, "INBOX", raw)
+	}
+	waitFor(t, 60*time.Second, "3×max_attempts failures", func() bool { return w.Status().HandlerErrors >= 6 })
+	if st := w.Status(); st.Quarantined != 0 || st.Rejected != 0 {
+		t.Errorf("Status() = %+v, want nothing quarantined during the outage", st)
+	}
+	if n := s.dovecot.Count(t, "Quarantine"); n != 0 {
+		t.Errorf("Count(Quarantine) = %d during the NATS outage, want 0", n)
+	}
+	s.nats.Start()
+	waitFor(t, 60*time.Second, "all processed", func() bool { return s.dovecot.Count(t, "Processed") == 3 })
+	if n := s.dovecot.Count(t, "Quarantine"); n != 0 {
+		t.Errorf("Count(Quarantine) = %d, want 0", n)
+	}
+	for _, ev := range s.events(t) {
+		if ev.Type == publisher.TypeUnparseable {
+			t.Errorf("unparseable event %+v after an outage, want none", ev)
+		}
+	}
+}
+
+// A Quarantine folder that refuses every MOVE holds back only the message
+// bound for it; its drain stops advancing, which /readyz and the metrics
+// report after stall_after, and which ends when the folder takes it.
+func TestFaults_stallReported(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root: Dovecot's mail processes must run as another user than the test")
+	}
+	s := newStack(t)
+	s.cfg.Mailboxes[0].StallAfter = config.Duration(time.Second)
+	s.dovecot.Create(t, "Quarantine")
+	dir := filepath.Join(s.dovecot.Dir, "mail", "bounces", ".Quarantine")
+	paths := []string{filepath.Join(dir, "cur"), filepath.Join(dir, "new"), filepath.Join(dir, "tmp"), dir}
+	for _, p := range paths {
+		if err := os.Chmod(p, 0o500); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := s.run(t)
+	s.dovecot.Append(t, "INBOX", []byte("garbage line without any header\r\n"))
+	raw, _ := genBounce("stall", 1)
+	s.dovecot.Append(t, "INBOX", raw)
+	waitFor(t, 20*time.Second, "the bounce processed", func() bool { return s.dovecot.Count(t, "Processed") == 1 })
+	waitFor(t, 20*time.Second, "/readyz to report the stall", func() bool {
+		code, body := readyz(t, a)
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "stalled: 1 messages waiting")
+	})
+	if m := metrics(a); !strings.Contains(m, `bounced_mailbox_stalled{mailbox="shop"} 1`) || !strings.Contains(m, `bounced_mailbox_waiting{mailbox="shop"} 1`) {
+		t.Errorf("metrics during the stall:\n%s", m)
+	}
+	for _, p := range paths {
+		if err := os.Chmod(p, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, 30*time.Second, "quarantined", func() bool { return s.dovecot.Count(t, "Quarantine") == 1 })
+	waitFor(t, 10*time.Second, "/readyz ready again", func() bool { code, _ := readyz(t, a); return code == http.StatusOK })
+	if m := metrics(a); !strings.Contains(m, `bounced_mailbox_stalled{mailbox="shop"} 0`) {
+		t.Errorf("metrics after the stall:\n%s", m)
+	}
+}
