@@ -303,7 +303,7 @@ func (w *Worker) fetch(ctx context.Context, s *pollState, uids []imap.UID, budge
 					budget.release(held)
 					continue
 				}
-				if len(raw) == 0 { // being expunged: see the committer
+				if len(raw) == 0 && w.vanishing(msgID{s.uidValidity, uint32(m.uid)}) { // being expunged: see the committer
 					budget.release(held)
 					select {
 					case queue <- &job{vanished: true, done: closed, msg: &Message{UID: uint32(m.uid)}}:

@@ -46,6 +46,54 @@ func (w *Worker) forget(uidValidity uint32, done []handled) {
 		id := msgID{uidValidity, uint32(h.uid)}
 		delete(w.results, id)
 		delete(w.attempts, id)
+		delete(w.vanished, id)
+	}
+}
+
+// maxVanished is how many polls in a row a message may come back empty
+// before it is handed to the handler as it is: a message that is really
+// empty (or a server that lost its file for good) must not hold the
+// mailbox for ever.
+const maxVanished = 3
+
+// vanishing counts one more empty fetch of a message and reports whether
+// it should still be treated as being expunged.
+func (w *Worker) vanishing(id msgID) bool {
+	w.memMu.Lock()
+	defer w.memMu.Unlock()
+	if w.vanished[id] >= maxVanished {
+		return false
+	}
+	w.vanished[id]++
+	return true
+}
+
+// prune drops what is remembered of the messages of uidValidity that the
+// last search no longer found: moved, or expunged by someone else.
+func (w *Worker) prune(uidValidity uint32, found []uint32) {
+	w.memMu.Lock()
+	defer w.memMu.Unlock()
+	if len(w.results)+len(w.attempts)+len(w.vanished) == 0 {
+		return
+	}
+	set := make(map[uint32]struct{}, len(found))
+	for _, u := range found {
+		set[u] = struct{}{}
+	}
+	for id := range w.results {
+		if _, ok := set[id.uid]; !ok && id.uidValidity == uidValidity {
+			delete(w.results, id)
+		}
+	}
+	for id := range w.attempts {
+		if _, ok := set[id.uid]; !ok && id.uidValidity == uidValidity {
+			delete(w.attempts, id)
+		}
+	}
+	for id := range w.vanished {
+		if _, ok := set[id.uid]; !ok && id.uidValidity == uidValidity {
+			delete(w.vanished, id)
+		}
 	}
 }
 
@@ -62,6 +110,11 @@ func (w *Worker) forgetOther(uidValidity uint32) {
 	for id := range w.attempts {
 		if id.uidValidity != uidValidity {
 			delete(w.attempts, id)
+		}
+	}
+	for id := range w.vanished {
+		if id.uidValidity != uidValidity {
+			delete(w.vanished, id)
 		}
 	}
 }

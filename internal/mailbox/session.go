@@ -287,6 +287,11 @@ func (w *Worker) poll(ctx, hard context.Context, s *pollState) error {
 	}
 	slices.Sort(uids)
 	uids = slices.Compact(uids)
+	found := make([]uint32, len(uids))
+	for i, u := range uids {
+		found[i] = uint32(u)
+	}
+	w.prune(s.uidValidity, found)
 	w.update(func(st *Status) {
 		// The stall clock starts when messages start waiting; an empty
 		// mailbox is never stalled.

@@ -44,6 +44,8 @@ type Worker struct {
 	results map[msgID]Disposition
 	// attempts counts the transient failures of a message (see Check).
 	attempts map[msgID]attempt
+	// vanished counts the polls in a row a message came back empty.
+	vanished map[msgID]int
 
 	mu sync.Mutex
 	st Status
@@ -130,6 +132,7 @@ func New(cfg Config, h Handler, cp Checkpoints, log *slog.Logger) (*Worker, erro
 	w.st.LastProgress = time.Now()
 	w.results = map[msgID]Disposition{}
 	w.attempts = map[msgID]attempt{}
+	w.vanished = map[msgID]int{}
 	return w, nil
 }
 
