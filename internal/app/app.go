@@ -233,7 +233,6 @@ func (a *App) start(ctx context.Context) error {
 		Decode:        bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},
 		Headers:       cfg.Decode.Headers,
 		Log:           a.log.With("component", "pipeline"),
-		MaxEventSize:  int(nc.MaxPayload()),
 		MailboxLimits: limits,
 	})
 	// deps says whether Redis, NATS and the stream answer: a message's

@@ -49,16 +49,21 @@ func TestWorker_permanentErrorQuarantines(t *testing.T) {
 
 // A message that fails every time while the dependencies are up is
 // quarantined after MaxAttempts, through GiveUp; while Check says the
-// dependencies are down, no failure counts and nothing is quarantined.
+// dependencies are down, or the handler says its failure is an outage, no
+// failure counts and nothing is quarantined.
 func TestWorker_maxAttempts(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		up   bool
-	}{{"dependenciesUp", true}, {"dependenciesDown", false}} {
+		name   string
+		up     bool
+		outage bool // the handler says its failure is an outage
+	}{{"dependenciesUp", true, false}, {"dependenciesDown", false, false}, {"outageError", true, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := memServerWith(t, 3)
 			rec := &recorder{fail: func(m *Message) error {
 				if subjectOf(m.Raw) == "bounce b" {
+					if tc.outage {
+						return Outage(errTransient)
+					}
 					return errTransient
 				}
 				return nil
@@ -83,7 +88,7 @@ func TestWorker_maxAttempts(t *testing.T) {
 				return nil
 			}
 			r := start(t, cfg, rec.handle, newMemCheckpoints(), nil)
-			if tc.up {
+			if tc.up && !tc.outage {
 				waitFor(t, 5*time.Second, "b quarantined, a and c processed", func() bool {
 					st := r.w.Status()
 					return st.Quarantined == 1 && st.Processed == 2

@@ -124,6 +124,32 @@ func Permanent(reason string, err error) error {
 	return &PermanentError{Reason: reason, Err: err}
 }
 
+// OutageError is a transient handler error that a dependency caused for
+// every message alike (Redis or NATS unreachable, a permission the server
+// denies): it never counts against Config.MaxAttempts.
+type OutageError struct{ Err error }
+
+// Error returns the underlying error's text.
+func (e *OutageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *OutageError) Unwrap() error { return e.Err }
+
+// Outage wraps err, a failure of a dependency rather than of the message,
+// for a Handler to return; nil stays nil.
+func Outage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &OutageError{Err: err}
+}
+
+// IsOutage reports whether err is or wraps an *OutageError.
+func IsOutage(err error) bool {
+	var oe *OutageError
+	return errors.As(err, &oe)
+}
+
 // IsPermanent reports whether err is or wraps a *PermanentError, and
 // returns it.
 func IsPermanent(err error) (*PermanentError, bool) {

@@ -122,16 +122,21 @@ func (w *Worker) forgetOther(uidValidity uint32) {
 // countFailure decides whether the handler failure of the message uid
 // counts against MaxAttempts, and counts it.
 //
-// The rule: a failure counts only when it is the message's own, which the
-// worker judges by asking Config.Check, right after the failure, whether
-// the dependencies answer. When Redis or NATS is down (or slow enough to
-// time out) Check fails and nothing is counted, so an outage, however
-// long, never quarantines a message; an IMAP outage is never a handler
-// failure at all. When the dependencies answer and the message still
-// fails, again and again, the message is the problem: after MaxAttempts
-// such failures it is quarantined the next time it comes up.
+// The rule: a failure counts only when it is the message's own. It is
+// not when the handler says so (an *OutageError: Redis or NATS unreachable,
+// a permission the server denies), nor when Config.Check, asked right
+// after the failure, says the dependencies do not answer (Redis or NATS
+// down, or slow enough to time out). So an outage, however long, never
+// quarantines a message; an IMAP outage is never a handler failure at all.
+// When the dependencies answer and the message still fails, again and
+// again, the message is the problem: after MaxAttempts such failures it is
+// quarantined the next time it comes up.
 func (w *Worker) countFailure(ctx context.Context, uidValidity uint32, re *retryError) {
 	if re.uid == 0 {
+		return
+	}
+	if IsOutage(re.err) {
+		w.log.Debug("mailbox: outage: failure not counted against the message", "uid", re.uid, "err", re.err)
 		return
 	}
 	if w.cfg.Check != nil {

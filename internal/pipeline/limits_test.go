@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/bounced-dev/bounced/internal/mailbox"
+	"github.com/bounced-dev/bounced/internal/testutil"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -169,20 +172,27 @@ func TestHandle_oversizedEventNeverRetried(t *testing.T) {
 	}
 }
 
-// With MaxEventSize known, a message whose event would be too large is
-// rejected before its recipient is applied.
-func TestHandle_oversizedEventRejectedBeforeApply(t *testing.T) {
-	s := newStack(t)
-	ctx := context.Background()
-	s.pipe.opts.MaxEventSize = 1 << 20
-	d, err := s.pipe.Handle(ctx, dsn("big", strings.Repeat("x", 1500<<10), "big@example.net"))
-	if pe, ok := mailbox.IsPermanent(err); d != mailbox.Quarantined || !ok || pe.Reason != "event too large" {
-		t.Fatalf("Handle() = %v, %v; want Quarantined, event too large", d, err)
-	}
-	if n, _ := s.store.Count(ctx); n != 0 {
-		t.Errorf("store holds %d suppressions, want 0", n)
-	}
-	if rej := rejectedEvents(s.events(t)); len(rej) != 1 {
-		t.Errorf("rejected events = %+v, want 1", rej)
+// Failures of Redis or NATS are outages, which never count against a
+// message's attempts.
+func TestHandle_outagesAreMarked(t *testing.T) {
+	for _, down := range []string{"redis", "nats"} {
+		t.Run(down, func(t *testing.T) {
+			ns := testutil.StartNATSEmbedded(t)
+			s := newStackWith(t, testutil.StartRedis(t), &redis.Options{MaxRetries: -1}, ns)
+			if down == "redis" {
+				s.redis.Stop()
+			} else {
+				ns.Stop()
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			_, err := s.pipe.Handle(ctx, dsn("outage", "Order", "someone@example.net"))
+			if err == nil || !mailbox.IsOutage(err) {
+				t.Errorf("Handle() with %s down = %v; want an outage error", down, err)
+			}
+			if _, perm := mailbox.IsPermanent(err); perm {
+				t.Errorf("Handle() with %s down = %v; want it not permanent", down, err)
+			}
+		})
 	}
 }

@@ -79,10 +79,6 @@ func (l Limits) withDefaults() Limits {
 
 // Options configure a Pipeline.
 type Options struct {
-	// MaxEventSize, when positive, is the largest event the stream takes
-	// (the NATS server's max_payload): a message whose event would be
-	// larger is rejected before anything is applied.
-	MaxEventSize int
 	// Limits apply to every mailbox not named in MailboxLimits.
 	Limits Limits
 	// MailboxLimits are the limits of some mailboxes, by
@@ -168,7 +164,7 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 			Kind: string(bounce.KindUnparseable), Mailbox: m.Worker, Source: m.Source(), Error: err.Error(),
 		}
 		if _, perr := p.pub.Publish(ctx, ev); perr != nil {
-			return 0, fmt.Errorf("pipeline: publish unparseable event: %w", perr)
+			return 0, publishFailure("pipeline: publish unparseable event", perr)
 		}
 		p.opts.Metrics.Quarantined.Add(1)
 		log.Warn("message quarantined", "error", err)
@@ -204,9 +200,6 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 		ev.Schema = publisher.SchemaVersion
 		if err := ev.Validate(); err != nil {
 			return p.reject(ctx, m, msgKey, at, log, "event refused", err)
-		}
-		if err := p.checkSize(ev); err != nil {
-			return p.reject(ctx, m, msgKey, at, log, "event too large", err)
 		}
 	}
 	var couldSuppress int
@@ -265,7 +258,11 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 			return p.reject(ctx, m, msgKey, at, log, "refused by the store", err)
 		}
 		if err != nil {
-			return 0, fmt.Errorf("pipeline: suppression store: %w", err)
+			err = fmt.Errorf("pipeline: suppression store: %w", err)
+			if suppress.IsTransient(err) {
+				err = mailbox.Outage(err)
+			}
+			return 0, err
 		}
 		if res.NewlySuppressed {
 			*newly++
@@ -283,7 +280,7 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 			if permanentPublish(err) {
 				return p.reject(ctx, m, msgKey, at, log, "event refused by the stream", err)
 			}
-			return 0, fmt.Errorf("pipeline: publish: %w", err)
+			return 0, publishFailure("pipeline: publish", err)
 		}
 		p.opts.Metrics.Recipients.Add(1)
 		if res.Duplicate {
@@ -307,35 +304,17 @@ func permanentPublish(err error) bool {
 	return errors.Is(err, publisher.ErrInvalidEvent) || errors.Is(err, nats.ErrMaxPayload)
 }
 
-// eventHeadroom is what the store's result adds to an event (suppressed,
-// scope, count, expiry) and the headers of its NATS message, at most.
-const eventHeadroom = 1024
-
-// checkSize returns an error wrapping publisher.ErrInvalidEvent when ev,
-// once published, could exceed Options.MaxEventSize. It marshals ev only
-// when its text fields, escaped at worst (6 bytes a byte), could.
-func (p *Pipeline) checkSize(ev publisher.Event) error {
-	limit := p.opts.MaxEventSize - eventHeadroom
-	if p.opts.MaxEventSize <= 0 {
-		return nil
-	}
-	n := len(ev.ID) + len(ev.Recipient) + len(ev.Reason) + len(ev.Category) + len(ev.Status) + len(ev.ReplyCode) +
-		len(ev.Diagnostic) + len(ev.RemoteMTA) + len(ev.ReportingMTA) + len(ev.Format) + len(ev.Rule) +
-		len(ev.OriginalMessageID) + len(ev.OriginalSubject) + len(ev.OriginalFrom) + len(ev.Mailbox) + len(ev.Source)
-	for k, v := range ev.Headers {
-		n += len(k) + len(v)
-	}
-	if 6*n+1024 <= limit {
-		return nil
-	}
-	b, err := publisher.Marshal(ev)
-	if err != nil {
+// publishFailure wraps a publish error that is not the message's (see
+// permanentPublish) as a mailbox outage: NATS unreachable, or a server
+// that refuses every message alike (permissions, no JetStream, a stream
+// that cannot be created). Such failures never count against the
+// message's attempts. A cancelled context (a stop) is left as it is.
+func publishFailure(what string, err error) error {
+	err = fmt.Errorf("%s: %w", what, err)
+	if errors.Is(err, context.Canceled) {
 		return err
 	}
-	if len(b) > limit {
-		return fmt.Errorf("%w: event of %d bytes, the stream takes %d", publisher.ErrInvalidEvent, len(b)+eventHeadroom, p.opts.MaxEventSize)
-	}
-	return nil
+	return mailbox.Outage(err)
 }
 
 // maxErrorText bounds the Error of the events Handle publishes about a
@@ -353,7 +332,7 @@ func (p *Pipeline) reject(ctx context.Context, m *mailbox.Message, msgKey string
 	}
 	if _, err := p.pub.Publish(ctx, ev); err != nil {
 		if !permanentPublish(err) {
-			return 0, fmt.Errorf("pipeline: publish rejected event: %w", err)
+			return 0, publishFailure("pipeline: publish rejected event", err)
 		}
 		log.Error("rejected event refused by the stream", "error", err)
 	}
@@ -376,7 +355,7 @@ func (p *Pipeline) alertRate(ctx context.Context, m *mailbox.Message, window tim
 			"the messages that could suppress more go to quarantine until the minute ends", m.Worker, limit, window.UTC().Format(time.RFC3339)),
 	}
 	if _, err := p.pub.Publish(ctx, ev); err != nil {
-		return fmt.Errorf("pipeline: publish rate alert: %w", err)
+		return publishFailure("pipeline: publish rate alert", err)
 	}
 	p.rate.alerted(m.Worker, window)
 	p.opts.Metrics.RateAlerts.Add(1)
@@ -398,7 +377,7 @@ func (p *Pipeline) GiveUp(ctx context.Context, m *mailbox.Message, last error) e
 		Error: truncate("rejected: failed too many times: "+last.Error(), maxErrorText),
 	}
 	if _, err := p.pub.Publish(ctx, ev); err != nil && !permanentPublish(err) {
-		return fmt.Errorf("pipeline: publish give-up event: %w", err)
+		return publishFailure("pipeline: publish give-up event", err)
 	}
 	p.opts.Metrics.Rejected.Add(1)
 	p.opts.Metrics.Quarantined.Add(1)
