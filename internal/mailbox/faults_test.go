@@ -12,6 +12,11 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/bounced-dev/bounced/internal/testutil"
 )
 
 // A message the handler refuses for good goes to quarantine with its
@@ -321,4 +326,57 @@ func maxAttemptLogged(h logRecords) int64 {
 		})
 	}
 	return hi
+}
+
+// A quota on the target folder (Dovecot's quota plugin, on a namespace of
+// its own: Dovecot does not check quota for a MOVE within one namespace,
+// see quota_move_requires_check in its quota-storage.c) refuses the MOVE
+// with NO [OVERQUOTA]: the message stays, is not handled again, and moves
+// once someone makes room; the others go on meanwhile.
+func TestDovecot_quotaOnTargetFolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: skipped with -short")
+	}
+	d := testutil.StartDovecotWith(t, testutil.DovecotOptions{Settings: []string{
+		"namespace inbox {", "  inbox = yes", "  separator = .", "}",
+		"namespace limited {", "  prefix = Q.", "  separator = .", "  location = maildir:~/limited", "  list = yes", "}",
+		"mail_plugins = $mail_plugins quota",
+		"plugin {",
+		"  quota = count:User quota:ns=",
+		"  quota2 = count:Quarantine quota:ns=Q.",
+		"  quota2_rule = *:messages=2",
+		"  quota_vsizes = yes",
+		"}",
+	}})
+	cfg := dovecotConfig(d, "INBOX")
+	cfg.ProcessedFolder, cfg.IgnoredFolder, cfg.QuarantineFolder = "Processed", "Ignored", "Q.Quarantine"
+	cfg.BackoffMin, cfg.BackoffMax = 20*time.Millisecond, 200*time.Millisecond
+	cfg.MoveBatchSize = 1
+	for _, subj := range []string{"quarantine 1", "quarantine 2", "quarantine 3", "bounce 4"} {
+		d.Append(t, "INBOX", mail(subj))
+	}
+	rec := &recorder{}
+	logs := newLogRecords(t)
+	r := start(t, cfg, rec.handle, newMemCheckpoints(), slog.New(logs))
+	waitFor(t, 10*time.Second, "two quarantined, the bounce processed", func() bool {
+		return d.Count(t, "Q.Quarantine") == 2 && d.Count(t, "Processed") == 1
+	})
+	waitFor(t, 10*time.Second, "3 retries", func() bool { return logs.count(slog.LevelWarn, "mailbox: poll failed, will retry") >= 3 })
+	if st := r.w.Status(); !strings.Contains(st.LastError, "OVERQUOTA") || d.Count(t, "INBOX") != 1 {
+		t.Errorf("LastError = %q, INBOX %d; want OVERQUOTA and quarantine 3 left", st.LastError, d.Count(t, "INBOX"))
+	}
+	// Someone makes room in the quarantine.
+	d.Do(t, func(c *imapclient.Client) error {
+		if _, err := c.Select("Q.Quarantine", nil).Wait(); err != nil {
+			return err
+		}
+		if err := c.Store(imap.SeqSetNum(1), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
+			return err
+		}
+		return c.Expunge().Close()
+	})
+	waitFor(t, 10*time.Second, "quarantine 3 moved", func() bool { return d.Count(t, "INBOX") == 0 })
+	if n := handledTimes(rec, "quarantine 3"); n != 1 {
+		t.Errorf("quarantine 3 handled %d times, want 1", n)
+	}
 }
