@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -102,5 +104,63 @@ func TestFaults_stallReported(t *testing.T) {
 	waitFor(t, 10*time.Second, "/readyz ready again", func() bool { code, _ := readyz(t, a); return code == http.StatusOK })
 	if m := metrics(a); !strings.Contains(m, `bounced_mailbox_stalled{mailbox="shop"} 0`) {
 		t.Errorf("metrics after the stall:\n%s", m)
+	}
+}
+
+// multiDSN returns an RFC 3464 report failing rcpts.
+func multiDSN(tag string, rcpts ...string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: MAILER-DAEMON@mx.example.net\r\nTo: bounces@shop.example\r\nSubject: Undelivered Mail\r\n"+
+		"Message-ID: <dsn-%s@mx.example.net>\r\nMIME-Version: 1.0\r\n"+
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\n"+
+		"Content-Type: text/plain\r\n\r\nNot delivered.\r\n\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\n"+
+		"Reporting-MTA: dns; mx.example.net\r\n", tag)
+	for _, r := range rcpts {
+		fmt.Fprintf(&b, "\r\nFinal-Recipient: rfc822; %s\r\nAction: failed\r\nStatus: 5.1.1\r\n", r)
+	}
+	fmt.Fprintf(&b, "\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: orders@shop.example\r\nSubject: Order\r\n"+
+		"Message-ID: <order-%s@shop.example>\r\n\r\n--b--\r\n", tag)
+	return []byte(b.String())
+}
+
+// A report naming 5,000 recipients and one naming a recipient the store
+// refuses each go to Quarantine unapplied, with a rejected event, and the
+// bounce after them is processed.
+func TestFaults_badMessagesCostOnlyThemselves(t *testing.T) {
+	s := newStack(t)
+	a := s.run(t)
+	rcpts := make([]string, 5000)
+	for i := range rcpts {
+		rcpts[i] = fmt.Sprintf("flood%05d@example.net", i)
+	}
+	s.dovecot.Append(t, "INBOX", multiDSN("flood", rcpts...))
+	s.dovecot.Append(t, "INBOX", multiDSN("long", strings.Repeat("x", 600)+"@example.net", "fine@example.net"))
+	raw, rcpt := genBounce("after", 1)
+	s.dovecot.Append(t, "INBOX", raw)
+	waitFor(t, 60*time.Second, "2 quarantined, 1 processed", func() bool {
+		return s.dovecot.Count(t, "Quarantine") == 2 && s.dovecot.Count(t, "Processed") == 1
+	})
+	ctx := context.Background()
+	if n, err := s.store(t).Count(ctx); err != nil || n != 1 {
+		t.Errorf("store Count() = %d, %v; want 1 (only the good bounce)", n, err)
+	}
+	if ok, _ := s.store(t).IsSuppressed(ctx, rcpt, "all"); !ok {
+		t.Errorf("%s not suppressed", rcpt)
+	}
+	var rejected []string
+	for _, ev := range s.events(t) {
+		if ev.Type == publisher.TypeUnparseable && strings.HasPrefix(ev.Error, "rejected: ") {
+			rejected = append(rejected, ev.Error)
+		}
+	}
+	if len(rejected) != 2 || !strings.Contains(strings.Join(rejected, "\n"), "too many recipients") ||
+		!strings.Contains(strings.Join(rejected, "\n"), "recipient refused by the store") {
+		t.Errorf("rejected events = %q, want the two reasons", rejected)
+	}
+	if m := metrics(a); !strings.Contains(m, "bounced_messages_over_recipient_cap_total 1") || !strings.Contains(m, "bounced_messages_rejected_total 2") {
+		t.Errorf("metrics:\n%s", m)
+	}
+	if st := a.workers[0].Status(); st.Rejected != 2 {
+		t.Errorf("worker Status().Rejected = %d, want 2", st.Rejected)
 	}
 }
