@@ -8,9 +8,12 @@
 // to the suppression store and publishes its events, and tells the mailbox
 // worker where the message goes. It returns an error, and the message
 // stays where it is to be handled again, whenever Redis or JetStream did
-// not confirm: effects are idempotent (one idempotency key per message and
-// recipient, used as the Redis key and the Nats-Msg-Id), so handling a
-// message twice never doubles them.
+// not confirm (a *mailbox.OutageError, which never counts against the
+// message's attempts): effects are idempotent (one idempotency key per
+// message and recipient, used as the Redis key and the Nats-Msg-Id), so
+// handling a message twice never doubles them. A message that can never
+// be applied, or that is over a Limits bound, is quarantined with a
+// *mailbox.PermanentError and a rejected event instead.
 package pipeline
 
 import (
