@@ -14,9 +14,9 @@ import (
 	"github.com/bounced-dev/bounced/publisher"
 )
 
-// dsn returns an RFC 3464 report failing rcpts with 5.1.1, about an
+// failedDSN returns an RFC 3464 report failing rcpts with 5.1.1, about an
 // original message with subject, told apart by id.
-func dsn(id string, subject string, rcpts ...string) *mailbox.Message {
+func failedDSN(id string, subject string, rcpts ...string) *mailbox.Message {
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\r\nTo: bounces@shop.example\r\n"+
 		"Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-%s@mx.example.net>\r\nMIME-Version: 1.0\r\n"+
@@ -57,7 +57,7 @@ func TestHandle_refusedRecipientIsPermanent(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStack(t)
 			ctx := context.Background()
-			d, err := s.pipe.Handle(ctx, dsn(tc.name, "Order", "good@example.net", tc.bad))
+			d, err := s.pipe.Handle(ctx, failedDSN(tc.name, "Order", "good@example.net", tc.bad))
 			pe, ok := mailbox.IsPermanent(err)
 			if d != mailbox.Quarantined || !ok || pe.Reason != "recipient refused by the store" {
 				t.Fatalf("Handle() = %v, %v; want Quarantined and a permanent error naming the store's refusal", d, err)
@@ -82,7 +82,7 @@ func TestHandle_recipientCap(t *testing.T) {
 	for i := range rcpts {
 		rcpts[i] = fmt.Sprintf("user%05d@example.net", i)
 	}
-	d, err := s.pipe.Handle(ctx, dsn("flood", "Order", rcpts...))
+	d, err := s.pipe.Handle(ctx, failedDSN("flood", "Order", rcpts...))
 	pe, ok := mailbox.IsPermanent(err)
 	if d != mailbox.Quarantined || !ok || pe.Reason != "too many recipients" {
 		t.Fatalf("Handle() = %v, %v; want Quarantined, too many recipients", d, err)
@@ -98,7 +98,7 @@ func TestHandle_recipientCap(t *testing.T) {
 		t.Errorf("OverRecipientCap = %d, want 1", n)
 	}
 	// At the cap, a report is applied.
-	d, err = s.pipe.Handle(ctx, dsn("at-cap", "Order", rcpts[:200]...))
+	d, err = s.pipe.Handle(ctx, failedDSN("at-cap", "Order", rcpts[:200]...))
 	if d != mailbox.Processed || err != nil {
 		t.Fatalf("Handle(200 recipients) = %v, %v; want Processed", d, err)
 	}
@@ -118,7 +118,7 @@ func TestHandle_suppressionRateLimit(t *testing.T) {
 	s.pipe.now = func() time.Time { return now }
 	var processed, quarantined int
 	for i := range 12 {
-		d, err := s.pipe.Handle(ctx, dsn(fmt.Sprint("m", i), "Order", fmt.Sprintf("rate%02d@example.net", i)))
+		d, err := s.pipe.Handle(ctx, failedDSN(fmt.Sprint("m", i), "Order", fmt.Sprintf("rate%02d@example.net", i)))
 		switch _, perm := mailbox.IsPermanent(err); {
 		case d == mailbox.Processed && err == nil:
 			processed++
@@ -148,7 +148,7 @@ func TestHandle_suppressionRateLimit(t *testing.T) {
 		t.Errorf("RateLimited = %d, RateAlerts = %d; want 7, 1", m.RateLimited.Load(), m.RateAlerts.Load())
 	}
 	now = now.Add(time.Minute)
-	if d, err := s.pipe.Handle(ctx, dsn("next-minute", "Order", "later@example.net")); d != mailbox.Processed || err != nil {
+	if d, err := s.pipe.Handle(ctx, failedDSN("next-minute", "Order", "later@example.net")); d != mailbox.Processed || err != nil {
 		t.Errorf("Handle() in the next minute = %v, %v; want Processed", d, err)
 	}
 }
@@ -159,7 +159,7 @@ func TestHandle_suppressionRateLimit(t *testing.T) {
 // never left for a retry.
 func TestHandle_oversizedEventNeverRetried(t *testing.T) {
 	s := newStack(t)
-	d, err := s.pipe.Handle(context.Background(), dsn("big", strings.Repeat("x", 1500<<10), "big@example.net"))
+	d, err := s.pipe.Handle(context.Background(), failedDSN("big", strings.Repeat("x", 1500<<10), "big@example.net"))
 	_, perm := mailbox.IsPermanent(err)
 	switch {
 	case d == mailbox.Processed && err == nil:
@@ -186,7 +186,7 @@ func TestHandle_outagesAreMarked(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			defer cancel()
-			_, err := s.pipe.Handle(ctx, dsn("outage", "Order", "someone@example.net"))
+			_, err := s.pipe.Handle(ctx, failedDSN("outage", "Order", "someone@example.net"))
 			if err == nil || !mailbox.IsOutage(err) {
 				t.Errorf("Handle() with %s down = %v; want an outage error", down, err)
 			}
