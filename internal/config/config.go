@@ -310,6 +310,22 @@ type Mailbox struct {
 	// StopGrace is how long a stopping daemon lets the messages being
 	// handled finish and moves the handled ones (default 10s).
 	StopGrace Duration `yaml:"stop_grace"`
+	// MaxAttempts is how many times a message may fail, with Redis and
+	// NATS up, before it is quarantined (default 10). Failures during an
+	// outage do not count.
+	MaxAttempts int `yaml:"max_attempts"`
+	// StallAfter is how long messages may wait with none moved before
+	// /readyz reports the mailbox stalled (default 5m).
+	StallAfter Duration `yaml:"stall_after"`
+	// MaxRecipients is the most recipients one message may name (default
+	// 200, negative for no cap); a report naming more is quarantined
+	// unapplied.
+	MaxRecipients int `yaml:"max_recipients"`
+	// MaxNewSuppressionsPerMinute is the most new suppressions this
+	// mailbox may cause in a minute (default 500, negative for no limit);
+	// past it, messages that could suppress more are quarantined
+	// unapplied and one alert event is published.
+	MaxNewSuppressionsPerMinute int `yaml:"max_new_suppressions_per_minute"`
 }
 
 // Default returns the configuration with every default filled in and no mailbox.
@@ -359,6 +375,18 @@ func mailboxDefaults(m *Mailbox) {
 	}
 	if m.StopGrace == 0 {
 		m.StopGrace = Duration(10 * time.Second)
+	}
+	if m.MaxAttempts == 0 {
+		m.MaxAttempts = 10
+	}
+	if m.StallAfter == 0 {
+		m.StallAfter = Duration(5 * time.Minute)
+	}
+	if m.MaxRecipients == 0 {
+		m.MaxRecipients = 200
+	}
+	if m.MaxNewSuppressionsPerMinute == 0 {
+		m.MaxNewSuppressionsPerMinute = 500
 	}
 }
 
