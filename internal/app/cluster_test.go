@@ -39,7 +39,8 @@ const clusterBounces = 2000
 // bounced's hash slot and waits for its replica to take over, then kills
 // the NATS node that leads the stream. In the end every address must be
 // suppressed exactly once, every event be in the stream exactly once (by
-// Nats-Msg-Id), every message sit in its folder and the daemon be ready.
+// Nats-Msg-Id), every message sit in its folder and the daemon be ready,
+// also after the killed nodes have rejoined.
 func TestCluster_failoversLoseNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration test: skipped with -short")
@@ -155,6 +156,42 @@ func TestCluster_failoversLoseNothing(t *testing.T) {
 		total, drained.Round(10*time.Millisecond), stall(logPath, redisKill, natsKill), stall(logPath, natsKill, time.Now()), metricLine(metrics, "bounced_recipients_duplicate_total"))
 
 	logWarnings(t, logPath)
+
+	// The killed nodes come back: the old master as a replica of the new
+	// one, the NATS node as a current replica of the stream; the daemon
+	// stays ready.
+	healStart := time.Now()
+	oldMaster.Start()
+	leader.Start()
+	rc.WaitHealthy(t, 60*time.Second)
+	waitFor(t, 60*time.Second, "the old master to replicate the new one", func() bool {
+		nodes, err := rc.Nodes(nil)
+		if err != nil {
+			return false
+		}
+		ids := map[string]testutil.RedisClusterNode{}
+		for _, n := range nodes {
+			ids[n.Addr] = n
+		}
+		old, cur := ids[oldMaster.Addr], ids[newMaster.Addr]
+		return !old.Master && old.MasterID == cur.ID && cur.Master && cur.Serves(slot)
+	})
+	waitFor(t, 60*time.Second, "every replica of the stream current", func() bool {
+		info, err := nc.StreamInfo("BOUNCED")
+		if err != nil || info.Cluster == nil || info.Cluster.Leader == "" || len(info.Cluster.Replicas) != 2 {
+			return false
+		}
+		for _, r := range info.Cluster.Replicas {
+			if !r.Current || r.Offline || r.Lag > 0 {
+				return false
+			}
+		}
+		return true
+	})
+	t.Logf("both killed nodes rejoined within %v", time.Since(healStart).Round(10*time.Millisecond))
+	if code, body := httpGet("http://" + httpAddr + "/readyz"); code != 200 {
+		t.Errorf("/readyz after the nodes rejoined = %d %s, want 200", code, body)
+	}
 
 	cmd.Process.Signal(syscall.SIGTERM)
 	select {
