@@ -102,6 +102,7 @@ func TestCluster_failoversLoseNothing(t *testing.T) {
 		waitFor(t, 90*time.Second, what, func() bool {
 			select {
 			case err := <-exited:
+				stopped = true
 				t.Fatalf("bounced exited: %v", err)
 			default:
 			}
