@@ -475,6 +475,7 @@ func (c *Config) Validate() error {
 	if c.Redis.URL == "" && len(c.Redis.Addrs) == 0 {
 		bad("redis.url or redis.addrs is required")
 	}
+	errs = append(errs, c.Redis.validateCluster()...)
 	if c.Policy.SoftThreshold < 1 {
 		bad("policy.soft_threshold %d: must be at least 1", c.Policy.SoftThreshold)
 	}
