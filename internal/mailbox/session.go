@@ -114,6 +114,14 @@ func (w *Worker) session(ctx, hard context.Context, up func()) (err error) {
 			// (w.failures outlives the session), and poll again. What was
 			// handled and not moved is remembered, so the next poll only
 			// moves it.
+			// Messages committed since the last failure end the streak:
+			// each outage starts its backoff afresh, also in a long
+			// backlog, while a failure that makes no progress (a MOVE the
+			// server keeps refusing) keeps growing it.
+			if s.lastUID != w.failedAt {
+				w.failures = 0
+			}
+			w.failedAt = s.lastUID
 			w.failures++
 			w.setError(err)
 			w.countFailure(hard, s.uidValidity, re)

@@ -35,6 +35,8 @@ type Worker struct {
 	// across reconnects, while the same trouble repeats. Only Run's
 	// goroutine uses it.
 	failures int
+	// failedAt is the checkpoint (last UID) at the last failed poll.
+	failedAt uint32
 
 	// memMu guards results and attempts, which outlive sessions.
 	memMu sync.Mutex
