@@ -1,0 +1,322 @@
+#!/bin/bash
+# make-zoo.sh: regenerate bounce/testdata/zoo/<mta>/*.eml with real MTAs.
+#
+# Usage (as root, on a Debian 12 machine; see README.md beside this file):
+#   scripts/zoo/make-zoo.sh [postfix|exim|...]...
+#
+# For each MTA: install its Debian package (one at a time: they all provide
+# mail-transport-agent and conflict), run it with a config and spool of its
+# own under $ZOO_TMP on 127.0.0.1:2525, route example.net and example.com to
+# sink.py on 127.0.0.1:2526, submit the cases of send.py, wait for the
+# bounces to come back to sender@example.com at the sink, file them with
+# collect.py, stop the MTA and purge the package. Nothing listens on
+# anything but loopback. CI does not run this: the .eml files are committed,
+# and bounce/zoo_test.go checks each against its golden .json.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+ZOO_TMP=${ZOO_TMP:-/tmp/zoo}
+DEST=$REPO/bounce/testdata/zoo
+MTA_PORT=2525
+SINK_PORT=2526   # example.net, the recipients: SIZE 20000
+SENDER_PORT=2527 # example.com, the sender: where the bounces come back
+# The machine keeps these; an MTA install that would remove one is refused.
+KEEP="redis-server dovecot-imapd nats-server"
+# How long to wait for the last bounce: the retry window of the greylist
+# case (60 s in every config below) plus queue runs.
+WAIT=${ZOO_WAIT:-150}
+
+log() { echo "make-zoo: $*" >&2; }
+
+apt_install() {
+	local sim
+	sim=$(apt-get -s install "$@" 2>&1)
+	for k in $KEEP; do
+		if grep -q "^Remv $k " <<<"$sim"; then
+			log "installing $* would remove $k: refused"
+			return 1
+		fi
+	done
+	DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >"$ZOO_TMP/apt.log" 2>&1
+}
+
+apt_purge() {
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y "$@" >>"$ZOO_TMP/apt.log" 2>&1 || true
+}
+
+# No package may start its daemon on install: we start each with our config.
+OWN_POLICY=""
+DEVLOG_PID=""
+no_autostart() {
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod +x /usr/sbin/policy-rc.d
+		OWN_POLICY=1
+	fi
+}
+
+cleanup() {
+	[ -n "$OWN_POLICY" ] && rm -f /usr/sbin/policy-rc.d
+	[ -n "$DEVLOG_PID" ] && kill "$DEVLOG_PID" 2>/dev/null
+	return 0
+}
+trap cleanup EXIT
+
+start_sink() { # DIR
+	python3 "$HERE/sink.py" "$SINK_PORT" "$1/out" --size 20000 >"$1/sink.log" 2>&1 &
+	echo $! >"$1/sink.pid"
+	python3 "$HERE/sink.py" "$SENDER_PORT" "$1/out" >"$1/sender.log" 2>&1 &
+	echo $! >"$1/sender.pid"
+	wait_port "$SINK_PORT"
+	wait_port "$SENDER_PORT"
+}
+
+stop_sink() { # DIR
+	kill "$(cat "$1/sink.pid")" "$(cat "$1/sender.pid")" 2>/dev/null || true
+}
+
+wait_port() { # PORT
+	for _ in $(seq 50); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+		sleep 0.2
+	done
+	log "nothing listens on 127.0.0.1:$1"
+	return 1
+}
+
+# wait_bounces DIR N: until the sink holds N bounces (null sender) or WAIT s.
+wait_bounces() {
+	local end=$((SECONDS + WAIT))
+	while [ $SECONDS -lt $end ]; do
+		local n
+		n=$(grep -l '^X-Zoo-Envelope-From: <>' "$1"/out/*.eml 2>/dev/null | wc -l)
+		[ "$n" -ge "$2" ] && return 0
+		sleep 2
+	done
+	log "$(basename "$1"): only $(grep -l '^X-Zoo-Envelope-From: <>' "$1"/out/*.eml 2>/dev/null | wc -l) of $2 bounces after ${WAIT}s"
+}
+
+collect() { # DIR MTA
+	rm -rf "${DEST:?}/$2"
+	python3 "$HERE/collect.py" "$1/out" "$2" "$DEST/$2"
+}
+
+# Expected bounces per MTA: 8 cases, one DSN each, plus a delay warning
+# for the greylist case where the MTA sends one.
+run_cases() { # DIR MTA EXPECTED
+	python3 "$HERE/send.py" 127.0.0.1 "$MTA_PORT" "$2"
+	wait_bounces "$1" "$3"
+}
+
+# ---------------------------------------------------------------- postfix
+zoo_postfix() {
+	local d=$ZOO_TMP/postfix
+	rm -rf "$d" && mkdir -p "$d/etc" "$d/out" "$d/spool" "$d/data"
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	apt_install postfix
+	chown postfix "$d/data"
+	cat >"$d/etc/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $d/spool
+data_directory = $d/data
+maillog_file = $d/maillog
+maillog_file_prefixes = $ZOO_TMP
+myhostname = mta.example.com
+mydomain = example.com
+myorigin = example.com
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+transport_maps = inline:{ example.net=smtp:[127.0.0.1]:$SINK_PORT, example.com=smtp:[127.0.0.1]:$SENDER_PORT }
+maximal_queue_lifetime = 60s
+bounce_queue_lifetime = 60s
+minimal_backoff_time = 5s
+maximal_backoff_time = 10s
+queue_run_delay = 5s
+delay_warning_time = 15s
+CONF
+	# the stock master.cf, smtpd on 127.0.0.1:2525, no chroot
+	sed "s/^smtp      inet/127.0.0.1:$MTA_PORT inet/" /usr/share/postfix/master.cf.dist |
+		awk '/^[^ #]/ && NF>=8 {$5="n"} {print}' >"$d/etc/master.cf"
+	start_sink "$d"
+	postfix -c "$d/etc" start
+	wait_port "$MTA_PORT"
+	run_cases "$d" postfix 9
+	postfix -c "$d/etc" stop || true
+	stop_sink "$d"
+	collect "$d" postfix
+	apt_purge postfix
+}
+
+# ---------------------------------------------------------------- exim
+zoo_exim() {
+	local d=$ZOO_TMP/exim
+	rm -rf "$d" && mkdir -p "$d/spool" "$d/log" "$d/out"
+	apt_install exim4-daemon-light
+	chown -R Debian-exim "$d/spool" "$d/log"
+	cat >"$d/exim.conf" <<CONF
+primary_hostname = mta.example.com
+qualify_domain = example.com
+daemon_smtp_ports = $MTA_PORT
+local_interfaces = 127.0.0.1
+spool_directory = $d/spool
+log_file_path = $d/log/%slog
+exim_user = Debian-exim
+exim_group = Debian-exim
+never_users = root
+host_lookup =
+rfc1413_hosts =
+tls_advertise_hosts =
+acl_smtp_rcpt = acl_check_rcpt
+dsn_advertise_hosts = *
+delay_warning = 15s:1h
+delay_warning_condition = true
+keep_environment =
+
+begin acl
+acl_check_rcpt:
+  accept hosts = 127.0.0.1
+  deny
+
+begin routers
+zoo_sink:
+  driver = manualroute
+  domains = example.net
+  transport = remote_smtp
+  route_list = * 127.0.0.1 byname
+  self = send
+zoo_sender:
+  driver = manualroute
+  domains = example.com
+  transport = sender_smtp
+  route_list = * 127.0.0.1 byname
+  self = send
+dnslookup:
+  driver = dnslookup
+  transport = remote_smtp
+  no_more
+
+begin transports
+remote_smtp:
+  driver = smtp
+  port = $SINK_PORT
+  allow_localhost
+sender_smtp:
+  driver = smtp
+  port = $SENDER_PORT
+  allow_localhost
+
+begin retry
+*  *  F,1m,10s
+CONF
+	start_sink "$d"
+	exim4 -C "$d/exim.conf" -bd -q10s -oP "$d/exim.pid"
+	wait_port "$MTA_PORT"
+	run_cases "$d" exim 9
+	kill "$(cat "$d/exim.pid")" || true
+	stop_sink "$d"
+	collect "$d" exim
+	apt_purge exim4-daemon-light exim4-base exim4-config
+}
+
+# ---------------------------------------------------------------- opensmtpd
+# OpenSMTPD keeps its queue in the compiled-in /var/spool/smtpd (the
+# package's), emptied by the purge.
+zoo_opensmtpd() {
+	local d=$ZOO_TMP/opensmtpd
+	rm -rf "$d" && mkdir -p "$d/out"
+	apt_install opensmtpd
+	cat >"$d/smtpd.conf" <<CONF
+queue ttl 60s
+bounce warn-interval 15s
+listen on 127.0.0.1 port $MTA_PORT hostname mta.example.com
+action "sink" relay host smtp://127.0.0.1:$SINK_PORT helo mta.example.com
+action "sender" relay host smtp://127.0.0.1:$SENDER_PORT helo mta.example.com
+action "dns" relay helo mta.example.com
+match from any for domain "example.net" action "sink"
+match from any for domain "example.com" action "sender"
+match from any for any action "dns"
+CONF
+	start_sink "$d"
+	smtpd -d -f "$d/smtpd.conf" >"$d/log" 2>&1 &
+	echo $! >"$d/smtpd.pid"
+	wait_port "$MTA_PORT"
+	run_cases "$d" opensmtpd 9
+	kill "$(cat "$d/smtpd.pid")" || true
+	stop_sink "$d"
+	collect "$d" opensmtpd
+	apt_purge opensmtpd opensmtpd-extras
+}
+
+# ---------------------------------------------------------------- sendmail
+zoo_sendmail() {
+	local d=$ZOO_TMP/sendmail
+	rm -rf "$d" && mkdir -p "$d/mqueue" "$d/out"
+	chmod 700 "$d/mqueue"
+	apt_install sendmail-bin sendmail-cf m4
+	cat >"$d/zoo.mc" <<CONF
+divert(-1)
+include(\`/usr/share/sendmail/cf/m4/cf.m4')
+divert(0)dnl
+VERSIONID(\`bounced zoo')dnl
+OSTYPE(\`linux')dnl
+define(\`confDOMAIN_NAME', \`mta.example.com')dnl
+define(\`QUEUE_DIR', \`$d/mqueue')dnl
+define(\`STATUS_FILE', \`$d/statistics')dnl
+define(\`confCW_FILE', \`-o $d/local-host-names')dnl
+define(\`confPID_FILE', \`$d/sendmail.pid')dnl
+define(\`confTO_QUEUERETURN', \`1m')dnl
+define(\`confTO_QUEUEWARN', \`15s')dnl
+define(\`confMIN_QUEUE_AGE', \`0')dnl
+define(\`confDONT_PROBE_INTERFACES', \`True')dnl
+define(\`confPRIVACY_FLAGS', \`authwarnings')dnl
+define(\`RELAY_MAILER_ARGS', \`TCP \$h $SINK_PORT')dnl
+define(\`ESMTP_MAILER_ARGS', \`TCP \$h $SENDER_PORT')dnl
+define(\`SMTP_MAILER_ARGS', \`TCP \$h $SENDER_PORT')dnl
+define(\`confSERVICE_SWITCH_FILE', \`$d/service.switch')dnl
+define(\`confHOSTS_FILE', \`$d/hosts')dnl
+define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath')dnl
+FEATURE(\`accept_unresolvable_domains')dnl
+FEATURE(\`mailertable', \`hash -o $d/mailertable')dnl
+FEATURE(\`access_db', \`hash -T<TMPF> -o $d/access')dnl
+DAEMON_OPTIONS(\`Port=$MTA_PORT, Addr=127.0.0.1, Name=MTA')dnl
+MAILER(\`smtp')dnl
+CONF
+	# example.net through the "relay" mailer to the sink, example.com
+	# (the sender) through "esmtp" to the other one; the rest by DNS.
+	printf 'example.net\trelay:[127.0.0.1]\nexample.com\tesmtp:[127.0.0.1]\n' >"$d/mailertable"
+	printf 'Connect:127.0.0.1\tRELAY\n' >"$d/access"
+	makemap hash "$d/mailertable" <"$d/mailertable"
+	makemap hash "$d/access" <"$d/access"
+	printf 'hosts files dns\naliases files\n' >"$d/service.switch"
+	printf '127.0.0.1 mta.example.com %s localhost\n' "$(hostname)" >"$d/hosts"
+	touch "$d/local-host-names"
+	m4 "$d/zoo.mc" >"$d/sendmail.cf"
+	start_sink "$d"
+	sendmail -C "$d/sendmail.cf" -bd -q10s -L zoo-sendmail
+	wait_port "$MTA_PORT"
+	run_cases "$d" sendmail 9
+	kill "$(head -1 "$d/sendmail.pid")" || true
+	stop_sink "$d"
+	collect "$d" sendmail
+	apt_purge sendmail-bin sendmail-cf sendmail-base
+}
+
+# ---------------------------------------------------------------- main
+mkdir -p "$ZOO_TMP"
+no_autostart
+# Some MTAs (postfix, sendmail) log only to syslog: give them a /dev/log.
+if [ ! -S /dev/log ]; then
+	python3 "$HERE/devlog.py" "$ZOO_TMP/syslog" &
+	DEVLOG_PID=$!
+fi
+for mta in "${@:-postfix exim opensmtpd sendmail}"; do
+	for m in $mta; do
+		log "$m"
+		"zoo_$m"
+	done
+done
+log "done: review git diff bounce/testdata/zoo, then go test ./bounce -run TestZoo -zoo-update and check each .json by hand"
