@@ -74,7 +74,33 @@ func decodeOpenSMTPD(m *message) *Report {
 	}
 	for i := range rs {
 		finishRecipient(&rs[i])
+		openSMTPDExpired(&rs[i])
 	}
 	rep.Recipients = rs
 	return rep
+}
+
+// openSMTPDExpired reads OpenSMTPD's report of an envelope that reached
+// its queue ttl (smtpd.conf(5): "queue ttl delay: Set the default
+// expiration time for temporarily undeliverable messages"). OpenSMTPD
+// 6.8 removes the envelope then ("relay: Expire for ...: stat=Envelope
+// expired" in its log, nothing left in `smtpctl show queue`), but its
+// notice uses the delay template and the DSN says "delayed", as in the
+// zoo's greylist case (testdata/zoo/opensmtpd):
+//
+//	    A message is delayed for more than 0 seconds for the following
+//	    list of recipients:
+//
+//	grey@example.net: Envelope expired
+//
+//	Final-Recipient: rfc822; grey@example.net
+//	Action: delayed
+//	Status: 4.4.7
+//
+// 4.4.7 is "Delivery time expired" (RFC 3463 section 3.5): the message
+// will not be tried again, so the recipient failed.
+func openSMTPDExpired(r *Recipient) {
+	if strings.EqualFold(r.Action, "delayed") && r.Status == "4.4.7" && strings.Contains(strings.ToLower(r.Diagnostic), "envelope expired") {
+		r.Action = "failed"
+	}
 }
