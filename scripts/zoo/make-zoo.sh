@@ -305,6 +305,38 @@ CONF
 	apt_purge sendmail-bin sendmail-cf sendmail-base
 }
 
+# ---------------------------------------------------------------- courier
+# Courier's paths are compiled in (/etc/courier, /var/lib/courier): this
+# edits the package's files, which the purge removes.
+zoo_courier() {
+	local d=$ZOO_TMP/courier e=/etc/courier
+	rm -rf "$d" && mkdir -p "$d/out"
+	echo "courier-base courier-base/webadmin-configmode boolean false" | debconf-set-selections
+	apt_install courier-mta
+	echo mta.example.com >"$e/me"
+	echo example.com >"$e/defaultdomain"
+	printf 'example.net: [127.0.0.1],%s\nexample.com: [127.0.0.1],%s\n' "$SINK_PORT" "$SENDER_PORT" >"$e/esmtproutes"
+	sed -i "s/^PORT=smtp/PORT=$MTA_PORT/; s/^BOFHCHECKDNS=1/BOFHCHECKDNS=0/; s/^TARPIT=1/TARPIT=0/; s/^ESMTPDSTART=.*/ESMTPDSTART=YES/" "$e/esmtpd"
+	echo ADDRESS=127.0.0.1 >>"$e/esmtpd"
+	echo 1m >"$e/queuetime"
+	echo 15s >"$e/warntime"
+	echo 10 >"$e/retryalpha"
+	echo 3 >"$e/retrybeta"
+	echo 15 >"$e/retrygamma"
+	echo 1 >"$e/retrymaxdelta"
+	makesmtpaccess # the package's smtpaccess/default lets 127.0.0.1 relay
+	start_sink "$d"
+	setsid courier start </dev/null >"$d/start.log" 2>&1
+	setsid esmtpd start </dev/null >>"$d/start.log" 2>&1
+	wait_port "$MTA_PORT"
+	run_cases "$d" courier 9
+	esmtpd stop || true
+	courier stop || true
+	stop_sink "$d"
+	collect "$d" courier
+	apt_purge courier-mta courier-base
+}
+
 # ---------------------------------------------------------------- main
 mkdir -p "$ZOO_TMP"
 no_autostart
@@ -313,7 +345,7 @@ if [ ! -S /dev/log ]; then
 	python3 "$HERE/devlog.py" "$ZOO_TMP/syslog" &
 	DEVLOG_PID=$!
 fi
-for mta in "${@:-postfix exim opensmtpd sendmail}"; do
+for mta in "${@:-postfix exim opensmtpd sendmail courier}"; do
 	for m in $mta; do
 		log "$m"
 		"zoo_$m"

@@ -12,7 +12,8 @@ the local part of each RCPT TO address (the domain does not matter):
   anything else: 250 accepted
 
 With --size LIMIT the server advertises SIZE LIMIT: a MAIL FROM whose SIZE=
-is larger, or a DATA section that is larger, gets 552 5.3.4. make-zoo.sh runs
+is larger, or a DATA section that is larger, gets 552 5.3.4 (not for a
+null sender: bounces are always taken). make-zoo.sh runs
 one sink with a limit for example.net (the recipients) and one without for
 example.com (the sender, where the bounces come back: some MTAs return the
 whole message, which is larger than the limit). Every accepted message is
@@ -76,7 +77,7 @@ class Handler(socketserver.StreamRequestHandler):
             elif verb == "MAIL":
                 m = re.search(r"FROM:\s*<([^>]*)>", line, re.I)
                 size = re.search(r"SIZE=(\d+)", line, re.I)
-                if LIMIT and size and int(size.group(1)) > LIMIT:
+                if LIMIT and m and m.group(1) and size and int(size.group(1)) > LIMIT:
                     self.send("552 5.3.4 Message size exceeds fixed maximum message size")
                     continue
                 sender, rcpts = (m.group(1) if m else ""), []
@@ -101,7 +102,7 @@ class Handler(socketserver.StreamRequestHandler):
                     if l.startswith(b".."):
                         l = l[1:]
                     data += l
-                if LIMIT and len(data) > LIMIT:
+                if LIMIT and sender and len(data) > LIMIT:
                     self.send("552 5.3.4 Error: message file too big")
                 else:
                     self.save(sender, rcpts, bytes(data))
