@@ -337,6 +337,28 @@ zoo_courier() {
 	apt_purge courier-mta courier-base
 }
 
+# ---------------------------------------------------------------- dma
+# The DragonFly Mail Agent takes mail on the command line only and sends
+# everything to one smarthost, the sink (bounces to sender@example.com
+# included); it retries temporary failures on a compiled-in schedule of
+# days and writes no DSN, so only the permanent cases are made, and it
+# cannot reach DNS for the unknown domain through a smarthost. It reads
+# the package's /etc/dma/dma.conf, which the purge removes.
+zoo_dma() {
+	local d=$ZOO_TMP/dma
+	rm -rf "$d" && mkdir -p "$d/spool" "$d/out"
+	apt_install dma
+	chown root:mail "$d/spool"
+	chmod 770 "$d/spool"
+	printf 'SMARTHOST 127.0.0.1\nPORT %s\nSPOOLDIR %s\nMAILNAME mta.example.com\n' "$SINK_PORT" "$d/spool" >/etc/dma/dma.conf
+	start_sink "$d"
+	python3 "$HERE/send.py" --sendmail /usr/sbin/dma dma unknown-user mailbox-full size-limit policy-ja multi
+	wait_bounces "$d" 7 # one bounce per recipient: multi makes three
+	stop_sink "$d"
+	collect "$d" dma
+	apt_purge dma
+}
+
 # ---------------------------------------------------------------- main
 mkdir -p "$ZOO_TMP"
 no_autostart
@@ -345,7 +367,7 @@ if [ ! -S /dev/log ]; then
 	python3 "$HERE/devlog.py" "$ZOO_TMP/syslog" &
 	DEVLOG_PID=$!
 fi
-for mta in "${@:-postfix exim opensmtpd sendmail courier}"; do
+for mta in "${@:-postfix exim opensmtpd sendmail courier dma}"; do
 	for m in $mta; do
 		log "$m"
 		"zoo_$m"

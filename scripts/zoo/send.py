@@ -7,8 +7,14 @@ answers which case. Recipients are at example.net (routed by the MTA to
 sink.py) or at nosuch.example.org (left to DNS, which has no such name).
 
 Usage: send.py HOST PORT MTA [CASE...]
+       send.py --sendmail PROGRAM MTA [CASE...]
+
+The second form hands each message to a sendmail-compatible program
+(PROGRAM -f SENDER RCPT...) on its standard input, for MTAs such as dma
+that take no SMTP connection.
 """
 import smtplib
+import subprocess
 import sys
 import time
 from email import policy
@@ -42,6 +48,15 @@ def message(case, mta, rcpts):
 
 
 def main():
+    if sys.argv[1] == "--sendmail":
+        prog, mta = sys.argv[2], sys.argv[3]
+        for case in sys.argv[4:] or list(CASES):
+            rcpts = CASES[case]
+            msg = message(case, mta, rcpts).as_bytes()
+            subprocess.run([prog, "-f", SENDER] + rcpts, input=msg, check=True)
+            print("send: %s: submitted" % case)
+            time.sleep(0.2)
+        return
     host, port, mta = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     cases = sys.argv[4:] or list(CASES)
     for case in cases:
