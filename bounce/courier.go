@@ -36,7 +36,15 @@ func decodeCourier(m *message) *Report {
 	}
 	reporting, rs := dsnOf(m)
 	action := "failed"
-	if strings.Contains(lower, "delayed mail") || strings.Contains(lower, "has not been delivered") && !strings.Contains(lower, "cannot be delivered") {
+	if strings.Contains(lower, "delayed mail") || strings.Contains(lower, "has not been delivered") && !strings.Contains(lower, "cannot be delivered") ||
+		strings.Contains(lower, "delays in delivering your message") {
+		// Courier 1.0's delay notice (its dsndelayed.txt template), as in
+		// the zoo's greylist case (testdata/zoo/courier):
+		//
+		//	                     DELAYS IN DELIVERING YOUR MESSAGE
+		//
+		//	The delivery of the following E-mail message has been delayed.  This is an
+		//	advisory notice only; ...
 		action = "delayed"
 	}
 	paras := courierParagraphs(notice)

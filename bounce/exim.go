@@ -62,6 +62,9 @@ func decodeExim(m *message) *Report {
 		}
 	}
 	if start < 0 {
+		if i := strings.Index(lower, eximSuccessMarker); i >= 0 {
+			return eximSuccess(m, notice[i+len(eximSuccessMarker):])
+		}
 		return nil
 	}
 	items := eximItems(notice[start:])
@@ -163,6 +166,58 @@ func decodeExim(m *message) *Report {
 			finishRecipient(&r)
 			rep.Recipients = append(rep.Recipients, r)
 		}
+	}
+	return rep
+}
+
+// eximSuccessMarker opens the notice Exim sends for a recipient whose
+// DSN asked for NOTIFY=SUCCESS (deliver.c, Exim 4.82 and later), one
+// address a line, as in the zoo's success case (testdata/zoo/exim):
+//
+//	This message was created automatically by mail delivery software.
+//	 ----- The following addresses had successful delivery notifications -----
+//	<ok@example.net> (relayed to non-DSN-aware mailer)
+//
+// Exim's message/delivery-status part says "Action: delivered"; without
+// it the notice alone says the same.
+const eximSuccessMarker = "the following addresses had successful delivery notifications"
+
+// eximSuccess reads the addresses of a success notice.
+func eximSuccess(m *message, list string) *Report {
+	reporting, dsn := dsnOf(m)
+	rep := &Report{Kind: KindBounce, Format: "exim", ReportingMTA: reporting}
+	for n, l := range mtaLines(list) {
+		t := strings.TrimSpace(l)
+		if n == 0 && !strings.HasPrefix(t, "<") {
+			continue // the rest of the marker line
+		}
+		if t == "" || !strings.HasPrefix(t, "<") {
+			if len(rep.Recipients) > 0 {
+				break
+			}
+			continue
+		}
+		end := strings.IndexByte(t, '>')
+		if end < 0 {
+			continue
+		}
+		a := normalizeAddress(t[1:end])
+		if a == "" || findRecipient(rep.Recipients, a) >= 0 {
+			continue
+		}
+		r := Recipient{Address: a, Action: "delivered"}
+		if i := findRecipient(dsn, a); i >= 0 {
+			d := dsn[i]
+			r.Status, r.RemoteMTA, r.Diagnostic = d.Status, d.RemoteMTA, d.Diagnostic
+			if d.Action != "" {
+				r.Action = d.Action
+			}
+		}
+		finishRecipient(&r)
+		rep.Recipients = append(rep.Recipients, r)
+	}
+	if len(rep.Recipients) == 0 {
+		return nil
 	}
 	return rep
 }
