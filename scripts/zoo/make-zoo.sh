@@ -97,17 +97,24 @@ wait_bounces() {
 	log "$(basename "$1"): only $(grep -l '^X-Zoo-Envelope-From: <>' "$1"/out/*.eml 2>/dev/null | wc -l) of $2 bounces after ${WAIT}s"
 }
 
-collect() { # DIR MTA
-	rm -rf "${DEST:?}/$2"
+collect() { # DIR MTA (the .json goldens stay: TestZoo compares the new messages with them)
+	rm -f "${DEST:?}/$2"/*.eml
 	python3 "$HERE/collect.py" "$1/out" "$2" "$DEST/$2"
 }
 
-# Expected bounces per MTA: 8 cases, one DSN each, plus a delay warning
-# for the greylist case where the MTA sends one.
-run_cases() { # DIR MTA EXPECTED
-	python3 "$HERE/send.py" 127.0.0.1 "$MTA_PORT" "$2"
-	wait_bounces "$1" "$3"
+# Expected bounces per MTA: one per case, plus a delay warning for each
+# of the two expiry cases where the MTA sends one.
+run_cases() { # DIR MTA EXPECTED [CASE...] (default: all but the local ones)
+	local d=$1 mta=$2 n=$3
+	shift 3
+	python3 "$HERE/send.py" 127.0.0.1 "$MTA_PORT" "$mta" "$@"
+	wait_bounces "$d" "$n"
 }
+
+# The cases of send.py that every MTA gets, and those that need a local
+# domain (virt.example.com) the MTA delivers to itself.
+CASES="unknown-user unknown-domain mailbox-full size-limit policy-ja greylist-expired multi success quota-expired"
+LOCAL_CASES="local-unknown local-full"
 
 # ---------------------------------------------------------------- postfix
 zoo_postfix() {
@@ -137,14 +144,27 @@ minimal_backoff_time = 5s
 maximal_backoff_time = 10s
 queue_run_delay = 5s
 delay_warning_time = 15s
+# a local domain: nobody@ is not a mailbox (accepted, then bounced by
+# virtual(8)); full@ is an mbox already at virtual_mailbox_limit
+virtual_mailbox_domains = virt.example.com
+virtual_mailbox_base = $d/vmail
+virtual_mailbox_maps = inline:{ full@virt.example.com=full }
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+virtual_mailbox_limit = 102400
+message_size_limit = 102400
+smtpd_reject_unlisted_recipient = no
 CONF
+	mkdir -p "$d/vmail"
+	head -c 102400 /dev/zero | tr '\0' 'x' >"$d/vmail/full"
+	chown -R 65534:65534 "$d/vmail"
 	# the stock master.cf, smtpd on 127.0.0.1:2525, no chroot
 	sed "s/^smtp      inet/127.0.0.1:$MTA_PORT inet/" /usr/share/postfix/master.cf.dist |
 		awk '/^[^ #]/ && NF>=8 {$5="n"} {print}' >"$d/etc/master.cf"
 	start_sink "$d"
 	postfix -c "$d/etc" start
 	wait_port "$MTA_PORT"
-	run_cases "$d" postfix 9
+	run_cases "$d" postfix 13 $CASES $LOCAL_CASES
 	postfix -c "$d/etc" stop || true
 	stop_sink "$d"
 	collect "$d" postfix
@@ -156,7 +176,9 @@ zoo_exim() {
 	local d=$ZOO_TMP/exim
 	rm -rf "$d" && mkdir -p "$d/spool" "$d/log" "$d/out"
 	apt_install exim4-daemon-light
-	chown -R Debian-exim "$d/spool" "$d/log"
+	mkdir -p "$d/vmail"
+	head -c 2048 /dev/zero | tr '\0' 'x' >"$d/vmail/full" # over the 1k quota
+	chown -R Debian-exim "$d/spool" "$d/log" "$d/vmail"
 	cat >"$d/exim.conf" <<CONF
 primary_hostname = mta.example.com
 qualify_domain = example.com
@@ -182,6 +204,11 @@ acl_check_rcpt:
   deny
 
 begin routers
+virt_full:
+  driver = accept
+  domains = virt.example.com
+  local_parts = full
+  transport = virt_file
 zoo_sink:
   driver = manualroute
   domains = example.net
@@ -208,6 +235,11 @@ sender_smtp:
   driver = smtp
   port = $SENDER_PORT
   allow_localhost
+virt_file:
+  driver = appendfile
+  file = $d/vmail/\$local_part
+  user = Debian-exim
+  quota = 1k
 
 begin retry
 *  *  F,1m,10s
@@ -215,7 +247,9 @@ CONF
 	start_sink "$d"
 	exim4 -C "$d/exim.conf" -bd -q10s -oP "$d/exim.pid"
 	wait_port "$MTA_PORT"
-	run_cases "$d" exim 9
+	# local-unknown: no router takes nobody@virt.example.com, so the
+	# dnslookup router finds no such domain (Exim's "Unrouteable address")
+	run_cases "$d" exim 13 $CASES $LOCAL_CASES
 	kill "$(cat "$d/exim.pid")" || true
 	stop_sink "$d"
 	collect "$d" exim
@@ -244,7 +278,7 @@ CONF
 	smtpd -d -f "$d/smtpd.conf" >"$d/log" 2>&1 &
 	echo $! >"$d/smtpd.pid"
 	wait_port "$MTA_PORT"
-	run_cases "$d" opensmtpd 9
+	run_cases "$d" opensmtpd 11 $CASES
 	kill "$(cat "$d/smtpd.pid")" || true
 	stop_sink "$d"
 	collect "$d" opensmtpd
@@ -298,7 +332,7 @@ CONF
 	start_sink "$d"
 	sendmail -C "$d/sendmail.cf" -bd -q10s -L zoo-sendmail
 	wait_port "$MTA_PORT"
-	run_cases "$d" sendmail 9
+	run_cases "$d" sendmail 11 $CASES
 	kill "$(head -1 "$d/sendmail.pid")" || true
 	stop_sink "$d"
 	collect "$d" sendmail
@@ -329,12 +363,12 @@ zoo_courier() {
 	setsid courier start </dev/null >"$d/start.log" 2>&1
 	setsid esmtpd start </dev/null >>"$d/start.log" 2>&1
 	wait_port "$MTA_PORT"
-	run_cases "$d" courier 9
+	run_cases "$d" courier 11 $CASES
 	esmtpd stop || true
 	courier stop || true
 	stop_sink "$d"
 	collect "$d" courier
-	apt_purge courier-mta courier-base
+	apt_purge courier-mta courier-base courier-authdaemon courier-authlib courier-authlib-userdb
 }
 
 # ---------------------------------------------------------------- dma
@@ -382,7 +416,7 @@ zoo_haraka() {
 	"$d/node_modules/.bin/haraka" -c "$i" >"$d/haraka.log" 2>&1 &
 	echo $! >"$d/haraka.pid"
 	wait_port "$MTA_PORT"
-	run_cases "$d" haraka 7
+	run_cases "$d" haraka 8 $CASES
 	kill "$(cat "$d/haraka.pid")" || true
 	stop_sink "$d"
 	collect "$d" haraka

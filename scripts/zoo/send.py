@@ -30,7 +30,13 @@ CASES = {
     "greylist-expired": ["grey@example.net"],
     "multi": ["unknown1@example.net", "full2@example.net", "policy3@example.net"],
     "success": ["ok@example.net"],
+    "quota-expired": ["quota@example.net"],
+    # Only for MTAs configured with a local domain virt.example.com
+    # (make-zoo.sh names them): the MTA's own delivery refuses.
+    "local-unknown": ["nobody@virt.example.com"],
+    "local-full": ["full@virt.example.com"],
 }
+LOCAL = ("local-unknown", "local-full")
 
 
 def message(case, mta, rcpts):
@@ -50,7 +56,7 @@ def message(case, mta, rcpts):
 def main():
     if sys.argv[1] == "--sendmail":
         prog, mta = sys.argv[2], sys.argv[3]
-        for case in sys.argv[4:] or list(CASES):
+        for case in sys.argv[4:] or [c for c in CASES if c not in LOCAL]:
             rcpts = CASES[case]
             msg = message(case, mta, rcpts).as_bytes()
             subprocess.run([prog, "-f", SENDER] + rcpts, input=msg, check=True)
@@ -58,7 +64,7 @@ def main():
             time.sleep(0.2)
         return
     host, port, mta = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    cases = sys.argv[4:] or list(CASES)
+    cases = sys.argv[4:] or [c for c in CASES if c not in LOCAL]
     for case in cases:
         rcpts = CASES[case]
         s = smtplib.SMTP(host, port, local_hostname="client.example.com")

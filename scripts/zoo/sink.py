@@ -9,6 +9,7 @@ the local part of each RCPT TO address (the domain does not matter):
   big      accepted at RCPT; SIZE limit enforced         (size limit)
   policy   550 5.7.1 with a Japanese, carrier-style text (policy rejection)
   grey     450 4.7.1 greylisted, on every try           (expiry after retries)
+  quota    452 4.2.2 mailbox full, on every try          (expiry, a specific cause)
   anything else: 250 accepted
 
 With --size LIMIT the server advertises SIZE LIMIT: a MAIL FROM whose SIZE=
@@ -46,6 +47,8 @@ def reply_for(rcpt):
         return "552 5.2.2 <%s>: Recipient address rejected: Mailbox full, quota exceeded" % rcpt
     if local.startswith("policy"):
         return POLICY_JA.format(rcpt=rcpt)
+    if local.startswith("quota"):
+        return "452 4.2.2 <%s>: Recipient address rejected: Mailbox full, over quota, try again later" % rcpt
     if local.startswith("grey"):
         return "450 4.7.1 <%s>: Recipient address rejected: Greylisted, please try again later" % rcpt
     return "250 2.1.5 Ok"
