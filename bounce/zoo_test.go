@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,10 +154,18 @@ func zooDecode(path string, raw []byte) zooVerdict {
 	return v
 }
 
+// zooEqual compares two verdicts, their recipients in any order: an MTA
+// may list them in a different order on every run (OpenSMTPD does).
 func zooEqual(a, b zooVerdict) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
+	x, _ := json.Marshal(zooSorted(a))
+	y, _ := json.Marshal(zooSorted(b))
 	return bytes.Equal(x, y)
+}
+
+func zooSorted(v zooVerdict) zooVerdict {
+	v.Recipients = slices.Clone(v.Recipients)
+	slices.SortStableFunc(v.Recipients, func(a, b zooRcpt) int { return strings.Compare(a.Address, b.Address) })
+	return v
 }
 
 // zooNoticeOnly are zoo messages whose human-readable notice does not name
@@ -191,13 +200,15 @@ func TestZooWithoutDSN(t *testing.T) {
 		n++
 		b, err := os.ReadFile(strings.TrimSuffix(f, ".eml") + ".json")
 		if err != nil {
-			t.Fatal(err)
+			t.Errorf("%s: %v", name, err)
+			continue
 		}
 		var want zooVerdict
 		if err := json.Unmarshal(b, &want); err != nil {
 			t.Fatal(err)
 		}
-		got := zooDecode(f, stripped)
+		got := zooSorted(zooDecode(f, stripped))
+		want = zooSorted(want)
 		var w, g []string
 		for _, r := range want.Recipients {
 			w = append(w, r.Address+" "+r.Kind)

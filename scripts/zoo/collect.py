@@ -42,7 +42,10 @@ def main():
         case = c.group(1).decode() if c else "unmatched"
         for old, new in scrubs:
             body = body.replace(old, new)
-        delayed = re.search(rb"(?im)^Action:\s*delayed", body) is not None
+        # OpenSMTPD reports an expired envelope as "Action: delayed" with
+        # "Status: 4.4.7" (delivery time expired): that is the final one.
+        delayed = (re.search(rb"(?im)^Action:\s*delayed", body) is not None
+                   and re.search(rb"(?im)^Status:\s*4\.4\.7", body) is None)
         name = case + "-delayed" if delayed else case
         n = seen.get(name, 0) + 1
         seen[name] = n
