@@ -4,7 +4,9 @@
 A bounce is a message the sink received with a null MAIL FROM. Its case is
 read from the Message-ID or ENVID of the returned message (zoo-CASE-MTA, see
 send.py). The first bounce of a case is CASE.eml; a delay warning that came
-before the final bounce is CASE-delayed.eml; a further one CASE-N.eml. The
+before the final bounce is CASE-delayed.eml; a further one CASE-N.eml
+(ordered by the recipient it names when the MTA writes one bounce per
+recipient, else by arrival). The
 X-Zoo-Envelope-* headers that sink.py prepended are removed; the rest of the
 message is kept byte for byte, except that the machine's own names are
 replaced by example names (--scrub OLD=NEW, may be repeated).
@@ -29,7 +31,7 @@ def main():
         else:
             sys.exit("collect: unknown argument %s" % args[0])
     os.makedirs(dest, exist_ok=True)
-    seen = {}
+    groups = {}
     for path in sorted(glob.glob(os.path.join(src, "*.eml"))):
         raw = open(path, "rb").read()
         m = re.match(rb"X-Zoo-Envelope-From: <([^>]*)>\r?\nX-Zoo-Envelope-To: [^\n]*\n", raw)
@@ -47,14 +49,19 @@ def main():
         delayed = (re.search(rb"(?im)^Action:\s*delayed", body) is not None
                    and re.search(rb"(?im)^Status:\s*4\.4\.7", body) is None)
         name = case + "-delayed" if delayed else case
-        n = seen.get(name, 0) + 1
-        seen[name] = n
-        if n > 1:
-            name = "%s-%d" % (name, n)
-        out = os.path.join(dest, name + ".eml")
-        with open(out, "wb") as f:
-            f.write(body)
-        print("collect: %s -> %s" % (os.path.basename(path), out))
+        # An MTA that writes one bounce per recipient (dma) sends them in
+        # any order: they are named in the order of the recipient each is
+        # about, when a header says it.
+        k = re.search(rb"(?im)^(?:X-Original-To|X-Failed-Recipients):\s*<?([^>\s,]+)", body)
+        key = k.group(1).lower() if k else b""
+        groups.setdefault(name, []).append((key, path, body))
+    for name, items in groups.items():
+        items.sort(key=lambda it: it[0])  # stable: arrival order otherwise
+        for n, (_, path, body) in enumerate(items, 1):
+            out = os.path.join(dest, (name if n == 1 else "%s-%d" % (name, n)) + ".eml")
+            with open(out, "wb") as f:
+                f.write(body)
+            print("collect: %s -> %s" % (os.path.basename(path), out))
 
 
 if __name__ == "__main__":
