@@ -239,7 +239,7 @@ sender_smtp:
   allow_localhost
 virt_file:
   driver = appendfile
-  file = $d/vmail/\$local_part
+  file = $d/vmail/full
   user = Debian-exim
   quota = 1k
 
