@@ -252,7 +252,7 @@ CONF
 	# local-unknown: no router takes nobody@virt.example.com, so the
 	# dnslookup router finds no such domain (Exim's "Unrouteable address");
 	# local-full: the appendfile quota is a temporary error, so a delay
-	# warning (which gives no reason) and the bounce at the retry timeout
+	# warning ("mailbox is full"), then the bounce at the retry timeout
 	run_cases "$d" exim 14 $CASES $LOCAL_CASES
 	kill "$(cat "$d/exim.pid")" || true
 	stop_sink "$d"
