@@ -172,8 +172,7 @@ func zooSorted(v zooVerdict) zooVerdict {
 // their recipients the way the DSN part does, so TestZooWithoutDSN cannot
 // ask the same of them; with why.
 var zooNoticeOnly = map[string]string{
-	"courier/success": "Courier's success notice lists nobody: only its DSN part names the recipient",
-	"haraka/multi":    "no Haraka decoder: the generic text reading finds only the first of the three recipients the notice lists",
+	"haraka/multi": "no Haraka decoder: the generic text reading finds only the first of the three recipients the notice lists",
 }
 
 // TestZooWithoutDSN removes the message/delivery-status part from every
