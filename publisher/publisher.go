@@ -130,6 +130,7 @@ type Publisher struct {
 	stream string
 	prefix string
 	log    *slog.Logger
+	host   string // in the CloudEvents source (cloudevents.go)
 }
 
 // New makes sure the stream cfg describes exists with cfg's subjects,
@@ -152,7 +153,7 @@ func New(ctx context.Context, js jetstream.JetStream, cfg StreamConfig, log *slo
 	if err := ensureStream(ctx, js, cfg, log, true); err != nil {
 		return nil, err
 	}
-	return &Publisher{js: js, stream: cfg.Name, prefix: cfg.SubjectPrefix, log: log}, nil
+	return &Publisher{js: js, stream: cfg.Name, prefix: cfg.SubjectPrefix, log: log, host: hostname()}, nil
 }
 
 // ensureStream creates the stream, or updates it when its managed fields
@@ -322,6 +323,7 @@ func (p *Publisher) message(ev Event) (*nats.Msg, error) {
 	msg := &nats.Msg{Subject: ev.Subject(p.prefix), Data: data, Header: nats.Header{}}
 	msg.Header.Set(HeaderSchema, strconv.Itoa(ev.Schema))
 	msg.Header.Set(HeaderType, string(ev.Type))
+	setCloudEvents(msg.Header, ev, p.host)
 	return msg, nil
 }
 
