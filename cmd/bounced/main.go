@@ -31,6 +31,8 @@ usage:
       make and check signed VERP return paths (docs/verp.md)
   bounced check [--format table|json] [--dns] [--resolver HOST:PORT] ADDRESS...
       find what keeps mail from arriving at addresses, and how to fix it
+  bounced webhooks [--config FILE] list|replay|secret ...
+      list webhook endpoints, deliver events again since a time, make a secret
   bounced version
       print the version
   bounced help
@@ -57,6 +59,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdVERP(args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(ctx, args[1:], stdin, stdout, stderr)
+	case "webhooks":
+		return cmdWebhooks(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bounced", version())
 		return 0

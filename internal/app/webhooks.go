@@ -3,12 +3,18 @@ package app
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
 	"sync"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bounced-dev/bounced/internal/config"
+	"github.com/bounced-dev/bounced/internal/natsembed"
 	"github.com/bounced-dev/bounced/internal/webhook"
 	"github.com/bounced-dev/bounced/publisher"
 )
@@ -87,4 +93,35 @@ func (a *App) Webhooks() *webhook.Service {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	return a.webhooks
+}
+
+// DialNATS connects a command-line client to the NATS server the daemon
+// uses: nats.url, or the embedded server of a running daemon at
+// nats.listen with its listen credentials. It gives up when ctx ends.
+func DialNATS(ctx context.Context, cfg *config.Config, log *slog.Logger) (*nats.Conn, error) {
+	n := cfg.NATS
+	o := publisher.ConnOptions{
+		URL: n.URL, Name: "bounced-cli", Token: n.Token.Value(), User: n.User, Password: n.Password.Value(),
+		CredsFile: n.CredsFile, NKeyFile: n.NKeyFile, TLS: n.TLS, TLSCAFile: n.TLSCAFile,
+		TLSCertFile: n.TLSCertFile, TLSKeyFile: n.TLSKeyFile, TLSInsecureSkipVerify: n.TLSInsecureSkipVerify,
+	}
+	if n.URL == "" {
+		host, port, err := natsembed.SplitListen(n.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("app: nats.listen: %w", err)
+		}
+		if port < 0 {
+			return nil, errors.New("app: nats.listen has port 0: the running daemon's port is not known; set a port")
+		}
+		if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+			host = "127.0.0.1"
+		}
+		o = publisher.ConnOptions{URL: "nats://" + net.JoinHostPort(host, strconv.Itoa(port)), Name: "bounced-cli",
+			User: n.ListenUser, Password: n.ListenPassword.Value(), Token: n.ListenToken.Value()}
+	}
+	nc, err := publisher.Connect(ctx, o, log)
+	if err != nil && n.URL == "" {
+		return nil, fmt.Errorf("%w (is `bounced run` running? its embedded NATS server is only up while it runs)", err)
+	}
+	return nc, err
 }
