@@ -139,4 +139,3 @@ func TestWebhooksCommand_embeddedNotRunning(t *testing.T) {
 		t.Errorf("webhooks list without a daemon = %d %q, want 1 and a hint to start bounced run", code, errb.String())
 	}
 }
-
