@@ -78,8 +78,8 @@ type Webhook struct {
 	RetryMin Duration `yaml:"retry_min"`
 	// RetryMax caps the wait between attempts (default 24h).
 	RetryMax Duration `yaml:"retry_max"`
-	// TLSCAFile is a PEM file of CAs to trust for the URL; empty means the
-	// system's. Certificates are always verified.
+	// TLSCAFile is a PEM file of CAs to trust for the URL instead of the
+	// system's (empty). Certificates are always verified.
 	TLSCAFile string `yaml:"tls_ca_file"`
 }
 
