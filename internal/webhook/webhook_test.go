@@ -569,3 +569,68 @@ func TestSubjects(t *testing.T) {
 		t.Errorf("Subjects(all) = %v, want the six types, no dead letters", all)
 	}
 }
+
+// TestDeliver_eventsWhileStopped: events published while no Service runs
+// are delivered when one starts again, from the durable consumer.
+func TestDeliver_eventsWhileStopped(t *testing.T) {
+	h := newHarness(t)
+	rcv := newReceiver(t, false, func(int) int { return http.StatusOK })
+	ep := endpoint(t, "crm", rcv.srv.URL)
+	svc, err := webhook.New(h.js, []webhook.Endpoint{ep}, webhook.Options{Log: testLog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); svc.Run(ctx) }()
+	testutil.WaitFor(t, 20*time.Second, "first consumer", func() bool { return svc.Status(h.ctx)[0].State == "running" })
+	h.publish(event("before-stop", publisher.TypeBounce))
+	testutil.WaitFor(t, 20*time.Second, "first delivery", func() bool { return metrics(svc, "crm").Delivered == 1 })
+	cancel()
+	<-done
+
+	h.publish(event("while-stopped-1", publisher.TypeBounce))
+	h.publish(event("while-stopped-2", publisher.TypeComplaint))
+	again := h.run(ep)
+	testutil.WaitFor(t, 20*time.Second, "deliveries after the restart", func() bool { return metrics(again, "crm").Delivered == 2 && h.settled("crm") })
+	var ids []string
+	for _, r := range rcv.requests() {
+		ids = append(ids, r.header.Get("ce-id"))
+	}
+	if len(ids) != 3 || ids[0] != "before-stop" || !strings.Contains(strings.Join(ids, ","), "while-stopped-1") || !strings.Contains(strings.Join(ids, ","), "while-stopped-2") {
+		t.Errorf("receiver got %v, want before-stop then the two events published while stopped, once each", ids)
+	}
+}
+
+// TestDeliver_retryAfter: a 503 with Retry-After waits at least that long.
+func TestDeliver_retryAfter(t *testing.T) {
+	h := newHarness(t)
+	var mu sync.Mutex
+	var times []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		n := len(times)
+		mu.Unlock()
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	ep := endpoint(t, "busy", srv.URL)
+	ep.RetryMax = 5 * time.Second
+	svc := h.run(ep)
+	h.publish(event("r1", publisher.TypeBounce))
+	testutil.WaitFor(t, 20*time.Second, "delivery", func() bool { return metrics(svc, "busy").Delivered == 1 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(times) != 2 {
+		t.Fatalf("receiver got %d requests, want 2", len(times))
+	}
+	if d := times[1].Sub(times[0]); d < time.Second {
+		t.Errorf("retry came %v after a Retry-After: 1, want at least 1s (retry_min is 20ms)", d)
+	}
+}
