@@ -634,3 +634,50 @@ func TestDeliver_retryAfter(t *testing.T) {
 		t.Errorf("retry came %v after a Retry-After: 1, want at least 1s (retry_min is 20ms)", d)
 	}
 }
+
+// BenchmarkDeliver measures events delivered per second to a local
+// receiver that answers 204 at once (go test -bench Deliver -benchtime 2000x).
+func BenchmarkDeliver(b *testing.B) {
+	srv := testutil.StartNATSEmbedded(b)
+	nc, err := nats.Connect(srv.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pub, err := publisher.New(ctx, js, publisher.StreamConfig{Storage: "memory"}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer rcv.Close()
+	key, _ := webhook.ParseSecret(vectorSecret)
+	svc, err := webhook.New(js, []webhook.Endpoint{{Name: "bench", URL: rcv.URL, Keys: [][]byte{key}}}, webhook.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); svc.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	testutil.WaitFor(b, 20*time.Second, "consumer", func() bool { return svc.Status(ctx)[0].State == "running" })
+	evs := make([]publisher.Event, b.N)
+	for i := range evs {
+		evs[i] = event(fmt.Sprintf("bench-%d:a@example.net", i), publisher.TypeBounce)
+	}
+	b.ResetTimer()
+	for i := 0; i < len(evs); i += 100 {
+		if _, err := pub.PublishAll(ctx, evs[i:min(i+100, len(evs))]...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	testutil.WaitFor(b, 5*time.Minute, "deliveries", func() bool { return svc.Metrics()[0].Delivered == uint64(b.N) })
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
