@@ -79,6 +79,7 @@ func run() int {
 	cfg.Redis.URL = redisURL
 	cfg.Redis.Prefix = fmt.Sprintf("{bounced-demo-%d}", time.Now().UnixNano())
 	cfg.NATS.DataDir = filepath.Join(tmp, "nats")
+	cfg.NATS.Listen = "127.0.0.1:0" // a free port: the line below prints it
 	cfg.HTTP.Listen = "127.0.0.1:0"
 	// Reads of the list are personal data: the demo makes its own tokens.
 	readToken, writeToken := randomToken(), randomToken()
