@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -10,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -822,8 +822,21 @@ func chaosQuota(t *testing.T) {
 	d.finish(t, f, "quota", chaosCmd("quota"))
 }
 
-// hostilePending names the kinds whose handling waits for a fix under way.
-var hostilePending = map[string]string{}
+// hostilePending names the kinds whose handling waits for a fix under way
+// (measured on main before the fixes: each stalls the mailbox for good, or
+// suppresses without bound).
+var hostilePending = map[string]string{
+	"recipient-bomb-100k":        "faultpath: a cap on recipients per message",
+	"oversized-original-subject": "storenats: event fields capped under the NATS payload limit",
+	"long-recipient":             "faultpath: suppress.ErrInvalid is permanent and quarantines",
+	"control-char-recipient":     "faultpath: suppress.ErrInvalid is permanent and quarantines",
+}
+
+// contentKey identifies a message by its bytes without line ends, which a
+// Maildir may store differently from how they were delivered.
+func contentKey(raw []byte) [32]byte {
+	return sha256.Sum256([]byte(strings.NewReplacer("\r", "", "\n", "").Replace(string(raw))))
+}
 
 // TestChaos_hostileMessages delivers hostile messages (testutil.HostileSet)
 // with valid bounces between them, and checks that the daemon stays alive
@@ -837,19 +850,24 @@ func TestChaos_hostileMessages(t *testing.T) {
 	}
 	cs := newChaosStack(t)
 	set := testutil.HostileSet(n, func(kind string) bool { return hostilePending[kind] == "" || chaosPending() })
+	if !chaosPending() {
+		for k, needs := range hostilePending {
+			t.Logf("kind %s left out: needs %s (BOUNCED_CHAOS_PENDING=1 includes it)", k, needs)
+		}
+	}
 	d := cs.daemon(t, "concurrency: 8", "poll_interval: 300ms")
 	m := &mail{}
 	var raws [][]byte
 	var names []string
-	kindOf := map[string]string{}
+	kindOf := map[[32]byte]string{}
 	for i, h := range set {
-		name := fmt.Sprintf("h%04d-%s", i, h.Kind)
-		raws, names = append(raws, h.Raw), append(names, name)
-		kindOf[name] = h.Kind
+		raws, names = append(raws, h.Raw), append(names, fmt.Sprintf("h%04d-%s", i, h.Kind))
+		kindOf[contentKey(h.Raw)] = h.Kind
 		if i%10 == 9 {
 			raw, rcpt := genBounce("valid", i)
 			m.rcpts = append(m.rcpts, rcpt)
 			raws, names = append(raws, raw), append(names, fmt.Sprintf("v%04d-valid", i))
+			kindOf[contentKey(raw)] = "valid"
 		}
 	}
 	cs.deliverRaw(t, "", raws, names...)
@@ -871,21 +889,21 @@ func TestChaos_hostileMessages(t *testing.T) {
 		time.Sleep(500 * time.Millisecond)
 	}
 	took := time.Since(start)
-	// Where each message went, by its file name in the Maildir.
+	// Where each message went, by its content in the Maildir (Dovecot
+	// names a moved message's file anew).
 	where := map[string]map[string]int{} // kind -> folder -> n
 	root := filepath.Join(cs.dovecot.Dir, "mail", cs.dovecot.User)
-	nameRE := regexp.MustCompile(`([hv]\d{4}-[a-z0-9-]+)\.chaos`)
 	for folder, dir := range map[string]string{"INBOX": "", "Processed": ".Processed", "Ignored": ".Ignored", "Quarantine": ".Quarantine"} {
 		for _, sub := range []string{"new", "cur"} {
 			ents, _ := os.ReadDir(filepath.Join(root, dir, sub))
 			for _, e := range ents {
-				mm := nameRE.FindStringSubmatch(e.Name())
-				if mm == nil {
+				b, err := os.ReadFile(filepath.Join(root, dir, sub, e.Name()))
+				if err != nil {
 					continue
 				}
-				kind := kindOf[mm[1]]
+				kind := kindOf[contentKey(b)]
 				if kind == "" {
-					kind = "valid"
+					kind = "unknown"
 				}
 				if where[kind] == nil {
 					where[kind] = map[string]int{}
@@ -894,7 +912,8 @@ func TestChaos_hostileMessages(t *testing.T) {
 			}
 		}
 	}
-	for _, k := range append([]testutil.HostileKind{{Name: "valid"}}, testutil.HostileKinds()...) {
+	t.Log("| kind | Processed | Ignored | Quarantine | INBOX |")
+	for _, k := range append([]testutil.HostileKind{{Name: "valid"}, {Name: "unknown"}}, testutil.HostileKinds()...) {
 		if w := where[k.Name]; w != nil {
 			t.Logf("| %s | %d | %d | %d | %d |", k.Name, w["Processed"], w["Ignored"], w["Quarantine"], w["INBOX"])
 		}
