@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -371,7 +372,7 @@ func (cs *chaosStack) account(t *testing.T, m *mail, evRcpts []string) figures {
 	}
 	bounces := map[string]int{}
 	ids := map[string]int{}
-	for _, ev := range cs.events(t) {
+	for _, ev := range cs.streamEvents(t) {
 		f.events++
 		ids[ev.ID]++
 		if ev.Type == publisher.TypeBounce {
@@ -663,8 +664,56 @@ func chaosRedisWipe(t *testing.T) {
 	}
 	cs.drained(t, m, 120*time.Second)
 	f := cs.account(t, m, nil)
-	f.note = fmt.Sprintf("FLUSHALL after 100 bounces; detected: %v; rebuilt", detected)
+	f.note = fmt.Sprintf("FLUSHALL after 100 bounces; detected: %v; rebuild ok: %v", detected, err == nil)
 	d.finish(t, f, "redis-wipe", chaosCmd("redis-wipe"))
+}
+
+// streamEvents returns the stream's events, failing the test (and going
+// on, with none) when the stream is missing.
+func (cs *chaosStack) streamEvents(t *testing.T) []publisher.Event {
+	t.Helper()
+	nc, err := nats.Connect(cs.nats.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, _ := jetstream.New(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	st, err := js.Stream(ctx, cs.cfg.NATS.Stream)
+	if err != nil {
+		t.Errorf("stream %s: %v", cs.cfg.NATS.Stream, err)
+		return nil
+	}
+	info, err := st.Info(ctx)
+	if err != nil || info.State.Msgs == 0 {
+		return nil
+	}
+	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{})
+	if err != nil {
+		t.Errorf("stream consumer: %v", err)
+		return nil
+	}
+	var out []publisher.Event
+	for uint64(len(out)) < info.State.Msgs {
+		batch, err := cons.FetchNoWait(1000)
+		if err != nil {
+			t.Errorf("stream fetch: %v", err)
+			return out
+		}
+		n := 0
+		for m := range batch.Messages() {
+			var ev publisher.Event
+			json.Unmarshal(m.Data(), &ev)
+			out = append(out, ev)
+			n++
+		}
+		if n == 0 && ctx.Err() != nil {
+			t.Errorf("stream read: %d of %d events", len(out), info.State.Msgs)
+			return out
+		}
+	}
+	return out
 }
 
 // eventCount returns the number of events in the stream.
@@ -761,7 +810,7 @@ func chaosFolderUncreatable(t *testing.T) {
 			f.dupCounts++
 		}
 	}
-	for _, ev := range cs.events(t) {
+	for _, ev := range cs.streamEvents(t) {
 		if ev.Type == publisher.TypeBounce {
 			f.events++
 		}
