@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +27,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/testutil"
 	"github.com/bounced-dev/bounced/publisher"
 )
@@ -125,8 +127,21 @@ func readFile(path string) string {
 }
 
 // chaosMailbox is the mailbox settings of most rows: small batches, so
-// that a kill or a cut lands between handled and moved messages.
-var chaosMailbox = []string{"batch_size: 10", "move_batch_size: 10", "concurrency: 4", "poll_interval: 300ms"}
+// that a kill or a cut lands between handled and moved messages. The rows
+// flood one mailbox with distinct hard bounces on purpose, so the cap on
+// new suppressions per minute is off where the daemon has one.
+var chaosMailbox = append([]string{"batch_size: 10", "move_batch_size: 10", "concurrency: 4", "poll_interval: 300ms"},
+	ifSetting("MaxNewSuppressionsPerMinute", "max_new_suppressions_per_minute: -1")...)
+
+// ifSetting returns line when config.Mailbox has the field (a setting
+// added by a fix that may or may not be merged yet: the configuration
+// refuses unknown keys), and nothing otherwise.
+func ifSetting(field, line string) []string {
+	if _, ok := reflect.TypeOf(config.Mailbox{}).FieldByName(field); ok {
+		return []string{line}
+	}
+	return nil
+}
 
 // daemon is the bounced binary, started and stopped (or killed) as a row
 // says, with its peak RSS over every run.
@@ -344,6 +359,9 @@ type figures struct {
 	peakMiB              float64
 	ready                bool
 	note                 string
+	// unreadyOK is set by rows whose end state needs an operator, where
+	// /readyz may rightly say not ready.
+	unreadyOK bool
 }
 
 func (f figures) String() string {
@@ -429,15 +447,12 @@ func (d *daemon) finish(t *testing.T, f figures, row, cmd string) {
 	if !d.alive() {
 		t.Error("the daemon is not running at the end")
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if code, _ := d.readyz(); code == 200 {
-			f.ready = true
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
+	timeout := 30 * time.Second
+	if f.unreadyOK {
+		timeout = 5 * time.Second
 	}
-	if !f.ready {
+	f.ready = poll(timeout, func() bool { code, _ := d.readyz(); return code == 200 })
+	if !f.ready && !f.unreadyOK {
 		code, body := d.readyz()
 		t.Errorf("/readyz at the end = %d %s, want 200", code, body)
 	}
@@ -819,6 +834,7 @@ func chaosFolderUncreatable(t *testing.T) {
 		t.Errorf("%d bounces not suppressed, %d counted twice", f.lost, f.dupCounts)
 	}
 	f.note = "Quarantine blocked by a file; 5 broken messages wait in INBOX"
+	f.unreadyOK = true // the folder needs an operator: /readyz may say so
 	d.finish(t, f, "folder-uncreatable", chaosCmd("folder-uncreatable"))
 }
 
@@ -835,7 +851,7 @@ var quotaSettings = []string{
 func chaosQuota(t *testing.T) {
 	skipPending(t, "faultpath: backoff that grows on a refused MOVE, stalled drain on /readyz")
 	cs := newChaosStack(t, quotaSettings...)
-	d := cs.daemon(t, chaosMailbox...)
+	d := cs.daemon(t, append(ifSetting("StallAfter", "stall_after: 5s"), chaosMailbox...)...)
 	m := &mail{}
 	cs.deliver(t, m, "a", 40, false)
 	d.start()
@@ -904,7 +920,7 @@ func TestChaos_hostileMessages(t *testing.T) {
 			t.Logf("kind %s left out: needs %s (BOUNCED_CHAOS_PENDING=1 includes it)", k, needs)
 		}
 	}
-	d := cs.daemon(t, "concurrency: 8", "poll_interval: 300ms")
+	d := cs.daemon(t, append([]string{"concurrency: 8", "poll_interval: 300ms"}, ifSetting("MaxNewSuppressionsPerMinute", "max_new_suppressions_per_minute: -1")...)...)
 	m := &mail{}
 	var raws [][]byte
 	var names []string
