@@ -390,12 +390,22 @@ func (cs *chaosStack) account(t *testing.T, m *mail, evRcpts []string) figures {
 	}
 	bounces := map[string]int{}
 	ids := map[string]int{}
+	unparseable := 0
 	for _, ev := range cs.streamEvents(t) {
 		f.events++
 		ids[ev.ID]++
-		if ev.Type == publisher.TypeBounce {
+		switch ev.Type {
+		case publisher.TypeBounce:
 			bounces[ev.Recipient]++
+		case publisher.TypeUnparseable:
+			unparseable++
 		}
+	}
+	if evRcpts == nil && unparseable != m.broke {
+		// A message handled again after a kill must not be reported
+		// unparseable again (nor one that was not, at all).
+		t.Errorf("%d unparseable events for %d broken messages", unparseable, m.broke)
+		f.dupEvents += max(0, unparseable-m.broke)
 	}
 	for _, n := range ids {
 		if n > 1 {
