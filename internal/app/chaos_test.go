@@ -683,7 +683,9 @@ func chaosRedisWipe(t *testing.T) {
 	if !strings.Contains(tail(readFile(d.logPath), 1<<20), "level=ERROR") {
 		t.Error("no error logged after Redis was wiped")
 	}
-	out, err := exec.Command(cs.bin, "rebuild", "--config", d.cfg).CombinedOutput()
+	rebuild := exec.Command(cs.bin, "rebuild", "--config", d.cfg)
+	rebuild.Env = d.env
+	out, err := rebuild.CombinedOutput()
 	if err != nil {
 		t.Errorf("bounced rebuild: %v\n%s", err, tail(string(out), 2000))
 	}
