@@ -173,11 +173,11 @@ func TestRun_metricsAndLogs(t *testing.T) {
 		{"bounced_messages_decoded_total", l("kind", "unparseable", "format", "none"), 1},
 		// 01 (example.net), 04 (docomo.example.ne.jp: not docomo's) and the
 		// gmail.com bounce; the docomo.ne.jp one has its carrier.
-		{"bounced_bounces_total", l("kind", "bounce", "category", "user_unknown", "reason", "user_unknown", "carrier", "other"), 3},
-		{"bounced_bounces_total", l("kind", "bounce", "category", "user_unknown", "reason", "user_unknown", "carrier", "docomo"), 1},
-		{"bounced_bounces_total", l("kind", "bounce", "category", "mailbox_full", "reason", "mailbox_full", "carrier", "other"), 1},
-		{"bounced_bounces_total", l("kind", "bounce", "category", "policy_block", "reason", "auth_failure", "carrier", "other"), 1},
-		{"bounced_bounces_total", l("kind", "complaint", "category", "complaint", "reason", "complaint", "carrier", "other"), 1},
+		{"bounced_bounces_total", l("kind", "bounce", "category", "user_unknown", "reason", "user_unknown", "hard", "true", "carrier", "other"), 3},
+		{"bounced_bounces_total", l("kind", "bounce", "category", "user_unknown", "reason", "user_unknown", "hard", "true", "carrier", "docomo"), 1},
+		{"bounced_bounces_total", l("kind", "bounce", "category", "mailbox_full", "reason", "mailbox_full", "hard", "false", "carrier", "other"), 1},
+		{"bounced_bounces_total", l("kind", "bounce", "category", "policy_block", "reason", "auth_failure", "hard", "false", "carrier", "other"), 1},
+		{"bounced_bounces_total", l("kind", "complaint", "category", "complaint", "reason", "complaint", "hard", "false", "carrier", "other"), 1},
 		{"bounced_bounces_by_domain_total", l("kind", "bounce", "category", "user_unknown", "domain", "docomo.ne.jp"), 1},
 		{"bounced_bounces_by_domain_total", l("kind", "bounce", "category", "user_unknown", "domain", "gmail.com"), 1},
 		{"bounced_bounces_by_domain_total", l("kind", "bounce", "category", "user_unknown", "domain", "other"), 2},

@@ -34,7 +34,7 @@ var (
 
 	dFetched  = desc("bounced_messages_fetched_total", "Messages fetched from a mailbox and handed to the pipeline (again when handled again after an outage).", "mailbox")
 	dDecoded  = desc("bounced_messages_decoded_total", "Messages decoded, by kind and by the decoder format that read them.", "kind", "format")
-	dBounces  = desc("bounced_bounces_total", "Recipients bounced or complained about, first time applied, by kind, category, reason and the recipient's mobile carrier (or other).", "kind", "category", "reason", "carrier")
+	dBounces  = desc("bounced_bounces_total", "Recipients bounced or complained about, first time applied, by kind, category, reason, hardness and the recipient's mobile carrier (or other).", "kind", "category", "reason", "hard", "carrier")
 	dByDomain = desc("bounced_bounces_by_domain_total", "Recipients bounced or complained about, first time applied, by kind, category and recipient domain (large providers and carriers only, else other).", "kind", "category", "domain")
 	dAdded    = desc("bounced_suppressions_added_total", "Addresses newly suppressed, by scope.", "scope")
 	dLifted   = desc("bounced_suppressions_lifted_total", "Suppressions lifted by an operator (API or CLI) whose event was published, by scope.", "scope")
@@ -87,7 +87,7 @@ func (d daemon) Collect(ch chan<- prometheus.Metric) {
 		counter(dDecoded, float64(n), k.Kind, k.Format)
 	}
 	for k, n := range p.Bounces {
-		counter(dBounces, float64(n), k.Kind, k.Category, k.Reason, k.Carrier)
+		counter(dBounces, float64(n), k.Kind, k.Category, k.Reason, k.Hard, k.Carrier)
 	}
 	for k, n := range p.BouncesByDomain {
 		counter(dByDomain, float64(n), k.Kind, k.Category, k.Domain)

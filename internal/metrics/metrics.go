@@ -28,8 +28,9 @@ import (
 // DecodedKey are the labels of a decoded message.
 type DecodedKey struct{ Kind, Format string }
 
-// BounceKey are the labels of a recipient's bounce.
-type BounceKey struct{ Kind, Category, Reason, Carrier string }
+// BounceKey are the labels of a recipient's bounce. Hard is "true" or
+// "false" (the record's hard: what Amazon SES counts in its bounce rate).
+type BounceKey struct{ Kind, Category, Reason, Hard, Carrier string }
 
 // DomainKey are the labels of a recipient's bounce by recipient domain.
 type DomainKey struct{ Kind, Category, Domain string }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"maps"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,9 +63,11 @@ func (m *Metrics) Decoded(kind, format string) {
 }
 
 // Bounce counts a recipient applied for the first time (not a duplicate):
-// its kind, category and reason, and its domain's carrier and provider.
-func (m *Metrics) Bounce(kind, category, reason, recipient string) {
-	b := metrics.BounceKey{Kind: metrics.Kind(kind), Category: metrics.Category(category), Reason: metrics.Reason(reason), Carrier: metrics.Carrier(recipient)}
+// its kind, category, reason and hardness, and its domain's carrier and
+// (for the large providers) the domain itself.
+func (m *Metrics) Bounce(kind, category, reason string, hard bool, recipient string) {
+	b := metrics.BounceKey{Kind: metrics.Kind(kind), Category: metrics.Category(category), Reason: metrics.Reason(reason),
+		Hard: strconv.FormatBool(hard), Carrier: metrics.Carrier(recipient)}
 	d := metrics.DomainKey{Kind: b.Kind, Category: b.Category, Domain: metrics.Domain(recipient)}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -321,7 +321,7 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 		if res.Duplicate {
 			p.opts.Metrics.Duplicates.Add(1)
 		} else {
-			p.opts.Metrics.Bounce(r.Kind, r.Category, r.Reason, r.Recipient)
+			p.opts.Metrics.Bounce(r.Kind, r.Category, r.Reason, r.Hard, r.Recipient)
 		}
 		if res.NewlySuppressed {
 			p.opts.Metrics.SuppressionAdded(res.Scope)
