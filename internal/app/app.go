@@ -56,6 +56,7 @@ type App struct {
 	ready      chan struct{}
 	outboxWake chan struct{}
 	epoch      epochState // the suppression store's epoch (epoch.go)
+	obs        obsState   // the metrics registry (http.go)
 }
 
 // New returns an App for cfg. Nothing is started before Run.
@@ -285,7 +286,7 @@ func (a *App) start(ctx context.Context) error {
 			return err
 		}
 		wc.Check, wc.GiveUp = deps, pipe.GiveUp
-		w, err := mailbox.New(wc, pipe.Handle, a.store, a.log.With("component", "mailbox", "mailbox", mc.Name))
+		w, err := mailbox.New(wc, pipe.Handle, a.store, a.log.With("component", "mailbox"))
 		if err != nil {
 			return fmt.Errorf("app: mailbox %s: %w", mc.Name, err)
 		}
@@ -356,6 +357,7 @@ func (a *App) sweepLoop(ctx context.Context) {
 			if n, err := a.store.Sweep(ctx); err != nil {
 				a.log.Warn("sweep of expired suppressions failed", "error", err)
 			} else if n > 0 {
+				a.countExpired(n)
 				a.log.Info("expired soft suppressions lifted", "count", n)
 			}
 		}

@@ -70,6 +70,7 @@ func (a *App) flushOutbox(ctx context.Context, pub *publisher.Publisher) (int, e
 				return n, fmt.Errorf("app: publish suppression.removed of %s: %w", l.Address, err)
 			} else {
 				n++
+				a.countLifted(l.Scope)
 			}
 			if err := a.store.Published(ctx, l); err != nil {
 				return n, err

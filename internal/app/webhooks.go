@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	bmetrics "github.com/bounced-dev/bounced/internal/metrics"
 	"log/slog"
 	"net"
 	"strconv"
@@ -70,6 +71,13 @@ func (a *App) makeWebhooks(js jetstream.JetStream) error {
 	a.mu.Lock()
 	a.webhooks = svc
 	a.mu.Unlock()
+	a.Metrics().SetWebhooks(func() []bmetrics.Webhook {
+		var out []bmetrics.Webhook
+		for _, m := range svc.Metrics() {
+			out = append(out, bmetrics.Webhook{Endpoint: m.Endpoint, Delivered: m.Delivered, Failed: m.Failed, DeadLettered: m.DeadLettered})
+		}
+		return out
+	})
 	return nil
 }
 

@@ -114,6 +114,9 @@ func TestRun_embeddedNATSListenAndWebhooks(t *testing.T) {
 		m := a.Webhooks().Metrics()
 		return m[0].Delivered == 1
 	})
+	if m := metrics(a); !strings.Contains(m, `bounced_webhook_deliveries_total{endpoint="crm"} 1`) {
+		t.Errorf("/metrics has no delivery for the endpoint:\n%s", m)
+	}
 	mu.Lock()
 	if len(got) != 1 || got[0].Header.Get("ce-id") != "k2:b@example.net" || got[0].Header.Get("webhook-signature") == "" {
 		t.Errorf("receiver got %d requests (first ce-id %q), want the bounce only, signed", len(got), got[0].Header.Get("ce-id"))

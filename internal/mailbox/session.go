@@ -126,7 +126,7 @@ func (w *Worker) session(ctx, hard context.Context, up func()) (err error) {
 			w.setError(err)
 			w.countFailure(hard, s.uidValidity, re)
 			d := backoff(w.cfg.BackoffMin, w.cfg.BackoffMax, w.failures)
-			w.log.Warn("mailbox: poll failed, will retry", "err", err, "attempt", w.failures, "retry_in", d)
+			w.log.Warn("mailbox: poll failed, will retry", "error", err, "attempt", w.failures, "retry_in", d)
 			if !sleep(ctx, d, w.wake) {
 				return nil
 			}
@@ -446,7 +446,7 @@ func (w *Worker) apply(s *pollState, done []handled) (kept []imap.UID, refused, 
 			// messages stay, for a later retry of the move alone.
 			kept = append(kept, uids[d]...)
 			refusals = append(refusals, err)
-			w.log.Warn("mailbox: server refused the messages' folder; they stay", "disposition", d.String(), "folder", folders[d], "uids", sets[d].String(), "err", err)
+			w.log.Warn("mailbox: server refused the messages' folder; they stay", "disposition", d.String(), "folder", folders[d], "uids", sets[d].String(), "error", err)
 			continue
 		}
 		if err != nil {
@@ -541,7 +541,7 @@ func (w *Worker) checkpoint(ctx context.Context, s *pollState, uid uint32) {
 	}
 	if err := w.cp.SaveCheckpoint(ctx, w.key, s.uidValidity, uid); err != nil {
 		w.setError(err)
-		w.log.Warn("mailbox: save checkpoint failed", "err", err, "uid", uid)
+		w.log.Warn("mailbox: save checkpoint failed", "error", err, "uid", uid)
 		return
 	}
 	s.lastUID = uid

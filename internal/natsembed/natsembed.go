@@ -68,7 +68,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	log = log.With("component", "nats-server")
+	log = log.With("subsystem", "nats-server")
 	ns, err := server.NewServer(&server.Options{
 		Host:     o.Host,
 		Port:     o.Port,

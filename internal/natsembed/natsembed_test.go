@@ -74,7 +74,7 @@ func TestStart_jetStreamPersists(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "jetstream")); err != nil {
 		t.Errorf("JetStream store not in DataDir: %v", err)
 	}
-	if !strings.Contains(logs.String(), "level=DEBUG") || !strings.Contains(logs.String(), "component=nats-server") {
+	if !strings.Contains(logs.String(), "level=DEBUG") || !strings.Contains(logs.String(), "subsystem=nats-server") {
 		t.Errorf("server log not routed to slog at debug:\n%s", logs.String())
 	}
 }
