@@ -1,0 +1,120 @@
+package decoders
+
+import "strings"
+
+// Courier (https://www.courier-mta.org) bounces have a Message-ID
+// "<courier.HEX.HEX@host>", the subject "NOTICE: mail delivery status.",
+// and a notice "This is a delivery status notification from HOST, running
+// the Courier mail server, version X." with a DSN part (RFC 3464) after
+// it. The notice quotes the SMTP dialogue of each recipient:
+//
+//	<kijitora@example.co.jp>:
+//	    mx.example.co.jp [192.0.2.95]:
+//	>>> RCPT TO:<kijitora@example.co.jp>
+//	<<< 550 5.1.1 <kijitora@example.co.jp>... User Unknown
+//
+// which gives the command and the server's complete reply.
+
+func matchCourier(m *message) bool {
+	if strings.HasPrefix(strings.ToLower(strings.Trim(m.header().get("message-id"), "<> ")), "courier.") {
+		return true
+	}
+	s := strings.ToLower(m.subject)
+	if strings.HasPrefix(s, "notice: mail delivery status") {
+		return true
+	}
+	return mtaReceivedHas(m, "with dsn;") && mailerDaemonFrom(m)
+}
+
+func decodeCourier(m *message) *Report {
+	notice := m.notice()
+	lower := strings.ToLower(notice)
+	if !strings.Contains(lower, "running the courier mail server") && !strings.Contains(lower, "courier mail server") {
+		if !strings.HasPrefix(strings.ToLower(strings.Trim(m.header().get("message-id"), "<> ")), "courier.") {
+			return nil
+		}
+	}
+	reporting, rs := dsnOf(m)
+	action := "failed"
+	if strings.Contains(lower, "delayed mail") || strings.Contains(lower, "has not been delivered") && !strings.Contains(lower, "cannot be delivered") {
+		action = "delayed"
+	}
+	paras := courierParagraphs(notice)
+	if len(rs) == 0 {
+		for _, p := range paras {
+			rs = append(rs, Recipient{Address: p.addr, Action: action})
+		}
+	}
+	for i := range rs {
+		r := &rs[i]
+		for _, p := range paras {
+			if !strings.EqualFold(p.addr, r.Address) {
+				continue
+			}
+			host, cmd, reply := courierDialogue(p.lines)
+			if r.RemoteMTA == "" {
+				r.RemoteMTA = host
+			}
+			if r.Command == "" {
+				r.Command = cmd
+			}
+			if reply != "" && (r.Diagnostic == "" || len(reply) > len(r.Diagnostic)) {
+				r.Diagnostic = reply
+			}
+			break
+		}
+		finishRecipient(r)
+	}
+	return &Report{Kind: KindBounce, Format: "courier", ReportingMTA: reporting, Recipients: rs}
+}
+
+// courierParagraphs reads the "<address>:" paragraphs of the notice.
+func courierParagraphs(notice string) []qmailPara {
+	var out []qmailPara
+	var cur *qmailPara
+	for _, l := range mtaLines(notice) {
+		t := strings.TrimSpace(l)
+		if t == "" || strings.HasPrefix(t, "-----") {
+			if cur != nil {
+				out = append(out, *cur)
+				cur = nil
+			}
+			continue
+		}
+		if mtaIndent(l) == 0 && strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">:") {
+			if a := normalizeAddress(t[1 : len(t)-2]); a != "" {
+				if cur != nil {
+					out = append(out, *cur)
+				}
+				cur = &qmailPara{addr: a}
+				continue
+			}
+		}
+		if cur != nil {
+			cur.lines = append(cur.lines, t)
+		}
+	}
+	if cur != nil {
+		out = append(out, *cur)
+	}
+	return out
+}
+
+// courierDialogue reads "host [ip]:", ">>> COMMAND" and "<<< reply" lines.
+func courierDialogue(ls []string) (host, cmd, reply string) {
+	var said []string
+	for _, t := range ls {
+		switch {
+		case strings.HasPrefix(t, ">>>"):
+			cmd = smtpCommand(strings.TrimSpace(t[3:]))
+			said = nil
+		case strings.HasPrefix(t, "<<<"):
+			said = append(said, strings.TrimSpace(t[3:]))
+		case strings.HasSuffix(t, ":") && len(said) == 0:
+			if h, _, ok := hostAndRest(strings.TrimSuffix(t, ":")); ok {
+				host = h
+			}
+		}
+	}
+	return host, cmd, joinReply(said)
+}

@@ -1,0 +1,227 @@
+package decoders
+
+import (
+	"bytes"
+	"strings"
+)
+
+// field is one header field: its name lower-cased and its value unfolded
+// (continuation line breaks removed) but not yet RFC 2047 decoded.
+type field struct {
+	key   string
+	value string
+}
+
+// header is an ordered list of header fields. It is lenient where
+// textproto readers are strict: a line without a colon ends nothing and is
+// skipped, and a missing blank line before the body is tolerated.
+type header []field
+
+// get returns the first value of key (lower-case), trimmed, or "".
+func (h header) get(key string) string {
+	for i := range h {
+		if h[i].key == key {
+			return strings.TrimSpace(h[i].value)
+		}
+	}
+	return ""
+}
+
+// has reports whether the header has a field named key (lower-case).
+func (h header) has(key string) bool {
+	for i := range h {
+		if h[i].key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// values returns every value of key (lower-case), trimmed.
+func (h header) values(key string) []string {
+	var out []string
+	for i := range h {
+		if h[i].key == key {
+			out = append(out, strings.TrimSpace(h[i].value))
+		}
+	}
+	return out
+}
+
+// parseHeader reads a header block from the start of b (LF line endings)
+// and returns it with the rest of b, the body. The header ends at the first
+// empty line; a first line that is not a header field means there is no
+// header at all. It takes linear time whatever the folding, and copies
+// the header block once: values are substrings of that copy.
+func parseHeader(b []byte) (header, []byte) {
+	type span struct {
+		key      string // lower-case; "" when b[ks:ke] is already
+		ks, ke   int
+		vs, ve   int // value: b[vs:ve]
+		folded   bool
+		appended string // QUIRK: continuation lines after a stray line
+	}
+	spans := make([]span, 0, 16)
+	rest := b
+	open := false // spans[len-1] may still get continuation lines
+	body := []byte(nil)
+	end := len(b) // end of the header block in b
+	done := false
+	for len(rest) > 0 && !done {
+		off := len(b) - len(rest)
+		nl := bytes.IndexByte(rest, '\n')
+		var line []byte
+		if nl < 0 {
+			line, rest = rest, nil
+		} else {
+			line, rest = rest[:nl], rest[nl+1:]
+		}
+		switch {
+		case len(line) == 0 || (len(spans) > 0 && len(bytes.TrimSpace(line)) == 0):
+			end, body, done = off, rest, true
+		case line[0] == ' ' || line[0] == '\t':
+			if n := len(spans); n > 0 {
+				if open && spans[n-1].ve == off-1 {
+					spans[n-1].ve = off + len(line)
+					spans[n-1].folded = true
+				} else {
+					spans[n-1].appended += string(line)
+				}
+			}
+		default:
+			colon := bytes.IndexByte(line, ':')
+			if colon <= 0 || !isFieldName(line[:colon]) {
+				if len(spans) == 0 {
+					// QUIRK: a part or message with no header at all starts with its body.
+					return header{}, b
+				}
+				// QUIRK: a stray line inside a header (seen in hand-made and broken
+				// bounces, e.g. an mbox "From " line) is skipped.
+				open = false
+				continue
+			}
+			key := ""
+			if k := bytes.TrimSpace(line[:colon]); hasUpperASCII(k) || len(k) != colon {
+				key = lowerKey(k)
+			}
+			spans = append(spans, span{key: key, ks: off, ke: off + colon, vs: off + colon + 1, ve: off + len(line)})
+			open = true
+		}
+	}
+	if !done {
+		body = rest
+	}
+	if len(spans) == 0 {
+		return header{}, body
+	}
+	block := string(b[:min(end, len(b))])
+	h := make(header, len(spans))
+	for i, sp := range spans {
+		v := block[sp.vs:sp.ve]
+		if sp.folded {
+			// RFC 5322 section 2.2.3: unfolding removes the CRLF, not the
+			// white space.
+			v = strings.ReplaceAll(v, "\n", "")
+		}
+		if sp.appended != "" {
+			v += sp.appended
+		}
+		k := sp.key
+		if k == "" {
+			k = block[sp.ks:sp.ke]
+		}
+		h[i] = field{key: k, value: v}
+	}
+	return h, body
+}
+
+// hasUpperASCII reports whether b has an ASCII capital letter.
+func hasUpperASCII(b []byte) bool {
+	for _, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerKey returns a field name lower-cased and trimmed, without
+// allocating for the common names.
+func lowerKey(b []byte) string {
+	b = bytes.TrimSpace(b)
+	var buf [64]byte
+	if len(b) <= len(buf) {
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		if k, ok := commonKeys[string(buf[:len(b)])]; ok {
+			return k
+		}
+		return string(buf[:len(b)])
+	}
+	return strings.ToLower(string(b))
+}
+
+// commonKeys interns the names of the fields most messages have.
+var commonKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, k := range []string{"received", "from", "to", "cc", "subject", "date", "message-id", "return-path",
+		"content-type", "content-transfer-encoding", "mime-version", "content-disposition", "content-description",
+		"x-mailer", "reply-to", "sender", "delivered-to", "x-original-to", "auto-submitted", "dkim-signature",
+		"authentication-results", "references", "in-reply-to", "x-failed-recipients", "precedence",
+		"final-recipient", "original-recipient", "action", "status", "remote-mta", "diagnostic-code",
+		"reporting-mta", "arrival-date", "last-attempt-date", "received-from-mta", "x-spam-status"} {
+		m[k] = k
+	}
+	return m
+}()
+
+func isFieldName(b []byte) bool {
+	b = bytes.TrimRight(b, " \t")
+	if len(b) == 0 || len(b) > 76 {
+		return false
+	}
+	for _, c := range b {
+		if c <= ' ' || c >= 127 {
+			return false
+		}
+	}
+	return true
+}
+
+// canonicalKey returns key in canonical MIME header form (X-Customer-Id
+// style: first letter and letters after '-' upper-case).
+func canonicalKey(key string) string {
+	if c, ok := canonicalKeys[key]; ok {
+		return c
+	}
+	b := []byte(strings.ToLower(strings.TrimSpace(key)))
+	upper := true
+	for i, c := range b {
+		if upper && 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+		upper = c == '-'
+	}
+	return string(b)
+}
+
+// canonicalKeys holds the canonical forms of commonKeys, by lower-case key.
+var canonicalKeys = func() map[string]string {
+	m := make(map[string]string, len(commonKeys))
+	for k := range commonKeys {
+		b := []byte(k)
+		upper := true
+		for i, c := range b {
+			if upper && 'a' <= c && c <= 'z' {
+				b[i] = c - 'a' + 'A'
+			}
+			upper = c == '-'
+		}
+		m[k] = string(b)
+	}
+	return m
+}()

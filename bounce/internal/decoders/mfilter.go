@@ -1,0 +1,67 @@
+package decoders
+
+import "strings"
+
+// m-FILTER, a Japanese mail gateway by Digital Arts, writes plain-text
+// reports (X-Mailer: m-FILTER; some deployments rename the mailer, e.g.
+// "local-mailhub") with the subject "failure notice": a Japanese preamble,
+// the failed addresses one per line, then sections introduced by ruler
+// lines "-------server message" (the remote server's reply), "-------SMTP
+// command" (the command it answered) and "-------original message" or
+// "-------original mail info".
+
+const (
+	mfilterServer   = "-------server message"
+	mfilterCommand  = "-------smtp command"
+	mfilterOriginal = "-------original m"
+)
+
+func matchMFilter(m *message) bool {
+	if applHeaderHas(m, "x-mailer", "m-filter") {
+		return true
+	}
+	if !strings.EqualFold(strings.TrimSpace(m.subject), "failure notice") {
+		return false
+	}
+	return strings.Contains(strings.ToLower(m.text()), mfilterServer)
+}
+
+func decodeMFilter(m *message) *Report {
+	text := m.text()
+	lower := strings.ToLower(text)
+	si := strings.Index(lower, mfilterServer)
+	if si < 0 {
+		return nil
+	}
+	var addrs []string
+	for _, line := range applLines(text[:si]) {
+		t := strings.TrimSpace(line)
+		if strings.Count(t, "@") == 1 && !strings.ContainsAny(t, " \t") {
+			if a := normalizeAddress(t); a != "" {
+				addrs = appendUnique(addrs, a)
+			}
+		}
+	}
+	section := func(from int) string {
+		rest := text[from:]
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			rest = rest[nl+1:]
+		} else {
+			return ""
+		}
+		if end := strings.Index(rest, "\n-------"); end >= 0 {
+			rest = rest[:end]
+		}
+		return strings.TrimSpace(rest)
+	}
+	diag := section(si)
+	cmd := ""
+	if ci := strings.Index(lower, mfilterCommand); ci >= 0 {
+		cmd = applCommandWord(strings.ToLower(section(ci)))
+	}
+	var orig Original
+	if oi := strings.Index(lower, mfilterOriginal); oi >= 0 {
+		orig = applOriginalAfter(text[oi:], mfilterOriginal)
+	}
+	return applReport("mfilter", addrs, diag, func(r *Recipient) { r.Command = cmd }, orig)
+}

@@ -1,0 +1,376 @@
+package decoders
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"strings"
+)
+
+// part is one node of a message's MIME tree (RFC 2045, RFC 2046). Bodies
+// are kept as slices of the message's bytes and decoded only on demand.
+type part struct {
+	header    header
+	mediaType string            // lower-case type/subtype; text/plain when absent
+	params    map[string]string // Content-Type parameters, keys lower-case
+	raw       []byte            // body, still transfer-encoded
+	children  []*part           // multipart parts, or the one message of a message/rfc822
+	parent    *part
+	depth     int
+
+	decoded   []byte // cache of body()
+	textCache *string
+}
+
+var errTooDeep = errors.New("bounce: MIME structure nested deeper than the limit")
+var errTooManyParts = errors.New("bounce: more MIME parts than the limit")
+
+// mimeParser builds a part tree within the limits of Options.
+type mimeParser struct {
+	maxDepth int
+	maxParts int
+	nparts   int
+	err      error
+}
+
+// parse builds the part for b (header and body), recursing into multipart
+// and message/* bodies.
+func (mp *mimeParser) parse(b []byte, depth int, parent *part, defaultType string) *part {
+	h, body := parseHeader(b)
+	p := &part{header: h, raw: body, parent: parent, depth: depth}
+	mp.nparts++
+	ct := h.get("content-type")
+	p.mediaType, p.params = parseContentType(ct, defaultType)
+	if mp.nparts > mp.maxParts {
+		mp.err = errTooManyParts
+		return p
+	}
+	if depth >= mp.maxDepth {
+		if strings.HasPrefix(p.mediaType, "multipart/") || isMessageType(p.mediaType) {
+			mp.err = errTooDeep
+		}
+		return p
+	}
+	switch {
+	case strings.HasPrefix(p.mediaType, "multipart/"):
+		boundary := p.params["boundary"]
+		if boundary == "" {
+			boundary = guessBoundary(body)
+		}
+		if boundary == "" {
+			// QUIRK: a multipart without a boundary is read as text.
+			p.mediaType = "text/plain"
+			return p
+		}
+		def := "text/plain"
+		if p.mediaType == "multipart/digest" {
+			def = "message/rfc822"
+		}
+		subs := splitMultipart(body, boundary)
+		if len(subs) == 0 {
+			// QUIRK: a boundary parameter that the body does not use.
+			if g := guessBoundary(body); g != "" && g != boundary {
+				subs = splitMultipart(body, g)
+			}
+		}
+		if len(subs) == 0 {
+			// QUIRK: a multipart whose delimiters were lost (a flattened
+			// report) is read as text.
+			p.mediaType = "text/plain"
+			return p
+		}
+		for _, sub := range subs {
+			p.children = append(p.children, mp.parse(sub, depth+1, p, def))
+			if mp.err != nil {
+				return p
+			}
+		}
+	case isMessageType(p.mediaType):
+		inner := p.body()
+		if len(bytes.TrimSpace(inner)) > 0 {
+			p.children = append(p.children, mp.parse(trimLeadingBlankLines(inner), depth+1, p, "text/plain"))
+		}
+	}
+	return p
+}
+
+func isMessageType(t string) bool {
+	switch t {
+	case "message/rfc822", "message/global", "message/partial":
+		return true
+	}
+	return false
+}
+
+// parseContentType returns the lower-case media type and parameters of a
+// Content-Type value, leniently: a broken value still yields its type.
+func parseContentType(v, def string) (string, map[string]string) {
+	if v == "" {
+		return def, nil
+	}
+	mt, params, err := mime.ParseMediaType(v)
+	if err == nil {
+		return strings.ToLower(mt), params
+	}
+	// QUIRK: unquoted boundaries with specials, trailing garbage, duplicated
+	// parameters. Take the type and pick parameters by hand.
+	semi := strings.IndexByte(v, ';')
+	t := v
+	if semi >= 0 {
+		t = v[:semi]
+	}
+	t = strings.ToLower(strings.TrimSpace(t))
+	if sp := strings.IndexAny(t, " \t"); sp > 0 {
+		// QUIRK: a missing ';' ("text/plain charset=...").
+		t = t[:sp]
+	}
+	if !strings.Contains(t, "/") {
+		t = def
+	}
+	params = map[string]string{}
+	for _, kv := range strings.Split(v[max(semi, 0):], ";") {
+		eq := strings.IndexByte(kv, '=')
+		if eq < 0 {
+			continue
+		}
+		k := strings.ToLower(strings.TrimSpace(kv[:eq]))
+		val := strings.TrimSpace(kv[eq+1:])
+		val = strings.Trim(val, `"`)
+		if k != "" {
+			if _, seen := params[k]; !seen {
+				params[k] = val
+			}
+		}
+	}
+	return t, params
+}
+
+// splitMultipart returns the body parts of a multipart body delimited by
+// boundary (RFC 2046 section 5.1.1). It is lenient: a missing close
+// delimiter ends the last part at the end of the body, and trailing white
+// space after a delimiter is allowed.
+func splitMultipart(body []byte, boundary string) [][]byte {
+	delim := []byte("--" + boundary)
+	var parts [][]byte
+	start := -1
+	pos := 0
+	for pos <= len(body) {
+		i := bytes.Index(body[pos:], delim)
+		if i < 0 {
+			break
+		}
+		i += pos
+		// QUIRK: delimiter lines indented by white space occur.
+		j := i
+		for j > 0 && (body[j-1] == ' ' || body[j-1] == '\t') {
+			j--
+		}
+		lineStart := j == 0 || body[j-1] == '\n'
+		after := i + len(delim)
+		if !lineStart {
+			pos = after
+			continue
+		}
+		closing := bytes.HasPrefix(body[after:], []byte("--"))
+		eol := bytes.IndexByte(body[after:], '\n')
+		next := len(body)
+		if eol >= 0 {
+			next = after + eol + 1
+		}
+		if start >= 0 {
+			end := j
+			if end > start && body[end-1] == '\n' {
+				end-- // the line break before a delimiter belongs to it
+			}
+			parts = append(parts, body[start:end])
+		}
+		if closing {
+			return parts
+		}
+		start = next
+		pos = next
+	}
+	if start >= 0 && start < len(body) {
+		parts = append(parts, body[start:])
+	}
+	return parts
+}
+
+// guessBoundary finds a boundary in a multipart body whose Content-Type
+// lost it: the first line that starts with "--".
+func guessBoundary(body []byte) string {
+	for _, line := range bytes.SplitN(body, []byte("\n"), 50) {
+		if bytes.HasPrefix(line, []byte("--")) && len(line) > 4 {
+			b := strings.TrimSpace(string(line[2:]))
+			if !strings.ContainsAny(b, " \t") {
+				return b
+			}
+		}
+	}
+	return ""
+}
+
+func trimLeadingBlankLines(b []byte) []byte {
+	for len(b) > 0 && (b[0] == '\n' || b[0] == ' ' || b[0] == '\t') {
+		nl := bytes.IndexByte(b, '\n')
+		if nl < 0 || len(bytes.TrimSpace(b[:nl])) > 0 {
+			break
+		}
+		b = b[nl+1:]
+	}
+	return b
+}
+
+// body returns the part's body with its Content-Transfer-Encoding removed.
+func (p *part) body() []byte {
+	if p.decoded != nil {
+		return p.decoded
+	}
+	switch strings.ToLower(p.header.get("content-transfer-encoding")) {
+	case "base64":
+		p.decoded = decodeBase64(p.raw)
+	case "quoted-printable":
+		p.decoded = decodeQP(p.raw)
+	default:
+		p.decoded = p.raw
+	}
+	return p.decoded
+}
+
+// decodeQP decodes quoted-printable (RFC 2045 section 6.7) leniently:
+// "=XX" in either case is a byte, "=" at the end of a line (trailing white
+// space allowed) is a soft line break, and QUIRK: any other "=" is kept
+// as it is rather than failing the part.
+func decodeQP(raw []byte) []byte {
+	if bytes.IndexByte(raw, '=') < 0 {
+		return raw
+	}
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '=' {
+			out = append(out, c)
+			continue
+		}
+		if i+2 < len(raw) && isHex(raw[i+1]) && isHex(raw[i+2]) {
+			out = append(out, unhex(raw[i+1])<<4|unhex(raw[i+2]))
+			i += 2
+			continue
+		}
+		j := i + 1
+		for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t') {
+			j++
+		}
+		if j == len(raw) {
+			i = j - 1
+			continue
+		}
+		if raw[j] == '\n' {
+			i = j
+			continue
+		}
+		out = append(out, c)
+	}
+	return normalizeNewlines(out)
+}
+
+// decodeBase64 decodes leniently (RFC 2045 section 6.8): white space and
+// characters outside the alphabet are skipped, a last quantum without its
+// padding is decoded as far as it goes, and QUIRK: padding in the middle
+// (separately encoded chunks glued together) starts a new quantum.
+func decodeBase64(raw []byte) []byte {
+	out := make([]byte, 0, len(raw)*3/4+3)
+	var acc uint32
+	bits := 0
+	for _, c := range raw {
+		v := b64Value[c]
+		if v == 0xff {
+			if c == '=' {
+				acc, bits = 0, 0 // the rest of this quantum is padding
+			}
+			continue
+		}
+		acc = acc<<6 | uint32(v)
+		bits += 6
+		if bits >= 8 {
+			bits -= 8
+			out = append(out, byte(acc>>bits))
+		}
+	}
+	if len(out) == 0 && len(bytes.TrimSpace(raw)) > 0 {
+		return raw
+	}
+	return normalizeNewlines(out)
+}
+
+// b64Value maps a byte to its value in the base64 alphabet, 0xff outside it.
+var b64Value = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
+	}
+	return t
+}()
+
+// text returns the part's body decoded to UTF-8 with LF line endings.
+func (p *part) text() string {
+	if p.textCache != nil {
+		return *p.textCache
+	}
+	s := decodeCharset(p.body(), p.params["charset"])
+	if p.mediaType == "text/html" {
+		s = htmlToText(s)
+	}
+	p.textCache = &s
+	return s
+}
+
+// walk calls f for p and every part below it, depth first, in order.
+func (p *part) walk(f func(*part) bool) bool {
+	if !f(p) {
+		return false
+	}
+	for _, c := range p.children {
+		if !c.walk(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// insideMessage reports whether p is inside an attached message (below a
+// message/rfc822 part), where text belongs to the original, not the bounce.
+func (p *part) insideMessage() bool {
+	for q := p.parent; q != nil; q = q.parent {
+		if isMessageType(q.mediaType) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizeNewlines turns CRLF and lone CR into LF. It returns b itself
+// when there is no CR.
+func normalizeNewlines(b []byte) []byte {
+	i := bytes.IndexByte(b, '\r')
+	if i < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:i]...)
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c == '\r' {
+			out = append(out, '\n')
+			if i+1 < len(b) && b[i+1] == '\n' {
+				i++
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
