@@ -12,14 +12,14 @@ func matchActiveHunter(m *message) bool {
 	// QUIRK: X-AHMAILID is stamped on every message the gateway passes,
 	// other servers' bounces included; only its own reports use its MIME
 	// boundary.
-	return applContainsFold(m.header().get("content-type"), "active!hunter")
+	return containsFold(m.header().get("content-type"), "active!hunter")
 }
 
 func decodeActiveHunter(m *message) *Report {
-	if rep := applDSN(m, "activehunter"); rep != nil {
+	if rep := dsnWithCommands(m, "activehunter"); rep != nil {
 		return rep
 	}
-	addrs, diag := applSections(m.text(), "the following addresses had permanent fatal errors", "transcript of session follows")
-	cmd := applCommand(diag)
-	return applReport("activehunter", addrs, diag, func(r *Recipient) { r.Command = cmd }, Original{})
+	addrs, diag := noticeSections(m.text(), "the following addresses had permanent fatal errors", "transcript of session follows")
+	cmd := commandIn(diag)
+	return failedReport("activehunter", addrs, diag, func(r *Recipient) { r.Command = cmd }, Original{})
 }

@@ -12,7 +12,7 @@ import "strings"
 // %smtp_reason_by_ccat), which this decoder turns into a reason hint.
 
 func matchAmavis(m *message) bool {
-	if applContainsFold(m.from, "content-filter at ") {
+	if containsFold(m.from, "content-filter at ") {
 		return true
 	}
 	return isBounceSender(m.from) && m.dsnPart() != nil && strings.Contains(m.text(), "amavisd-new")
@@ -28,7 +28,7 @@ var amavisVerdicts = []struct{ verdict, reason string }{
 }
 
 func decodeAmavis(m *message) *Report {
-	rep := applDSN(m, "amavis")
+	rep := dsnWithCommands(m, "amavis")
 	if rep == nil {
 		return nil
 	}

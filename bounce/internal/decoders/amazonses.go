@@ -42,7 +42,7 @@ func decodeAmazonSES(m *message) *Report {
 			return rep
 		}
 	}
-	rep := decodeDSNAs(m, "amazonses")
+	rep := dsnAs(m, "amazonses")
 	if rep == nil {
 		return nil
 	}

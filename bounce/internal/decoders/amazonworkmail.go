@@ -16,7 +16,7 @@ func matchAmazonWorkMail(m *message) bool {
 }
 
 func decodeAmazonWorkMail(m *message) *Report {
-	if rep := decodeDSNAs(m, "amazonworkmail"); rep != nil {
+	if rep := dsnAs(m, "amazonworkmail"); rep != nil {
 		return rep
 	}
 	text := m.notice()

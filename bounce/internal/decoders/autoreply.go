@@ -56,10 +56,16 @@ var autoReplyPrefixes = []string{
 // the headers of vacation programs, or an auto-reply subject backed by a
 // mark of machine-written mail.
 func decodeAutoReply(m *message) *Report {
-	if isBounceSender(m.from) || !isAutoReply(m.header(), m.subject) {
+	if !matchAutoReply(m) {
 		return nil
 	}
 	return &Report{Kind: KindAutoReply, Format: "rfc3834", AutoReplyFrom: firstAddress(m.from)}
+}
+
+// matchAutoReply reports whether the header marks the message as an
+// auto-reply and its sender is not a mail system.
+func matchAutoReply(m *message) bool {
+	return !isBounceSender(m.from) && isAutoReply(m.header(), m.subject)
 }
 
 // isAutoReply reports whether a message's header marks it as an

@@ -7,12 +7,12 @@ package decoders
 // amavisd-based), so the decoder reads it and names the product.
 
 func matchBarracuda(m *message) bool {
-	if applContainsFold(m.subject, "message you sent blocked by our") {
+	if containsFold(m.subject, "message you sent blocked by our") {
 		return true
 	}
-	return isBounceSender(m.from) && applHeaderHas(m, "received", "barracuda") && m.dsnPart() != nil
+	return isBounceSender(m.from) && headerHas(m, "received", "barracuda") && m.dsnPart() != nil
 }
 
 func decodeBarracuda(m *message) *Report {
-	return applDSN(m, "barracuda")
+	return dsnWithCommands(m, "barracuda")
 }

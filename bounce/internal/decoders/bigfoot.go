@@ -6,18 +6,18 @@ package decoders
 // a message/delivery-status part.
 
 func matchBigfoot(m *message) bool {
-	if applContainsFold(m.from, "bigfoot.com") {
+	if containsFold(m.from, "bigfoot.com") {
 		return true
 	}
-	return applHeaderHas(m, "received", "litemail")
+	return headerHas(m, "received", "litemail")
 }
 
 func decodeBigfoot(m *message) *Report {
-	rep := applDSN(m, "bigfoot")
+	rep := dsnWithCommands(m, "bigfoot")
 	if rep == nil {
 		return nil
 	}
-	tr := applTranscript(m.notice())
+	tr := sessionTranscript(m.notice())
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
 		if t, ok := tr[r.Address]; ok {

@@ -13,7 +13,7 @@ func matchBiglobe(m *message) bool {
 	if strings.Contains(f, "biglobe.ne.jp") && isBounceSender(f) {
 		return true
 	}
-	return applContainsFold(m.header().get("content-type"), "biglobe")
+	return containsFold(m.header().get("content-type"), "biglobe")
 }
 
 // biglobeReasons maps BIGLOBE's descriptions to reasons.
@@ -23,7 +23,7 @@ var biglobeReasons = []phraseHint{
 }
 
 func decodeBiglobe(m *message) *Report {
-	addrs, diag := applSections(m.notice(), "the following addresses had delivery problems", "non-delivered information")
+	addrs, diag := noticeSections(m.notice(), "the following addresses had delivery problems", "non-delivered information")
 	hint := hintOf(diag, biglobeReasons)
-	return applReport("biglobe", addrs, diag, func(r *Recipient) { r.ReasonHint = hint }, Original{})
+	return failedReport("biglobe", addrs, diag, func(r *Recipient) { r.ReasonHint = hint }, Original{})
 }

@@ -23,7 +23,7 @@ func matchCourier(m *message) bool {
 	if strings.HasPrefix(s, "notice: mail delivery status") {
 		return true
 	}
-	return mtaReceivedHas(m, "with dsn;") && mailerDaemonFrom(m)
+	return receivedHas(m, "with dsn;") && mailerDaemonFrom(m)
 }
 
 func decodeCourier(m *message) *Report {
@@ -72,7 +72,7 @@ func decodeCourier(m *message) *Report {
 func courierParagraphs(notice string) []qmailPara {
 	var out []qmailPara
 	var cur *qmailPara
-	for _, l := range mtaLines(notice) {
+	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		if t == "" || strings.HasPrefix(t, "-----") {
 			if cur != nil {
@@ -81,7 +81,7 @@ func courierParagraphs(notice string) []qmailPara {
 			}
 			continue
 		}
-		if mtaIndent(l) == 0 && strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">:") {
+		if indentOf(l) == 0 && strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">:") {
 			if a := normalizeAddress(t[1 : len(t)-2]); a != "" {
 				if cur != nil {
 					out = append(out, *cur)

@@ -12,10 +12,10 @@ import "strings"
 
 func matchDomino(m *message) bool {
 	s := strings.ToUpper(m.subject)
-	if strings.HasPrefix(s, "DELIVERY FAILURE:") || strings.HasPrefix(s, "DELIVERY_FAILURE:") || strings.HasPrefix(s, "DELIVERY REPORT") && applHeaderHas(m, "received", "domino") {
+	if strings.HasPrefix(s, "DELIVERY FAILURE:") || strings.HasPrefix(s, "DELIVERY_FAILURE:") || strings.HasPrefix(s, "DELIVERY REPORT") && headerHas(m, "received", "domino") {
 		return true
 	}
-	return applHeaderHas(m, "x-mailer", "domino")
+	return headerHas(m, "x-mailer", "domino")
 }
 
 // dominoReasons maps Domino's own descriptions (English and the localised
@@ -34,7 +34,7 @@ var dominoReasons = []phraseHint{
 func decodeDomino(m *message) *Report {
 	notice := m.notice()
 	addrs, because := dominoText(notice)
-	rep := applDSN(m, "domino")
+	rep := dsnWithCommands(m, "domino")
 	if rep == nil {
 		rep = &Report{Kind: KindBounce, Format: "domino"}
 		for _, a := range addrs {
@@ -66,7 +66,7 @@ func decodeDomino(m *message) *Report {
 
 // dominoSubject reads the "Subject:" line of the "Your message" paragraph.
 func dominoSubject(notice string) string {
-	for _, line := range applLines(notice) {
+	for _, line := range splitLines(notice) {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(strings.ToLower(t), "was not delivered to") {
 			break
@@ -81,7 +81,7 @@ func dominoSubject(notice string) string {
 // dominoText reads the addresses after "was not delivered to:" and the
 // paragraph after "because:".
 func dominoText(notice string) (addrs []string, because string) {
-	lines := applLines(notice)
+	lines := splitLines(notice)
 	state := 0 // 1: addresses, 2: reason
 	var reason []string
 	for _, line := range lines {

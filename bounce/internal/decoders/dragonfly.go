@@ -22,10 +22,10 @@ import "strings"
 // up.") stand alone.
 
 func matchDragonFly(m *message) bool {
-	if mtaReceivedHas(m, "(DragonFly Mail Agent") {
+	if receivedHas(m, "(DragonFly Mail Agent") {
 		return true
 	}
-	return mailerDaemonFrom(m) && strings.Contains(mtaPeek(m, 200), "dragonfly mail agent")
+	return mailerDaemonFrom(m) && strings.Contains(textPeek(m, 200), "dragonfly mail agent")
 }
 
 // dragonflyEndMarkers end dma's notice; the returned message or its
@@ -70,7 +70,7 @@ func decodeDragonFly(m *message) *Report {
 		}
 	}
 	var reply []string
-	for _, l := range mtaLines(strings.TrimSpace(body)) {
+	for _, l := range splitLines(strings.TrimSpace(body)) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue

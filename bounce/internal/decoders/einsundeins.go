@@ -40,7 +40,7 @@ func decodeUnitedInternet(m *message, format string) *Report {
 		return nil
 	}
 	notice := text[:orig]
-	lines := applLines(notice)
+	lines := splitLines(notice)
 	for i, l := range lines {
 		if strings.Contains(strings.ToLower(l), "following address") {
 			lines = lines[i+1:]
@@ -62,7 +62,7 @@ func decodeUnitedInternet(m *message, format string) *Report {
 		if addr == "" {
 			return
 		}
-		r := applEximRecipient(addr, strings.Join(words, " "))
+		r := eximRecipient(addr, strings.Join(words, " "))
 		r.Action = action
 		// QUIRK: 1&1 states the size limit in its own words, no code.
 		if strings.Contains(strings.ToLower(r.Diagnostic), "mail size limit exceeded") {
@@ -77,7 +77,7 @@ func decodeUnitedInternet(m *message, format string) *Report {
 			continue
 		}
 		if line[0] != ' ' && line[0] != '\t' {
-			if a, rest, ok := applAddressLead(t); ok && rest == "" {
+			if a, rest, ok := addressLead(t); ok && rest == "" {
 				flush()
 				addr = a
 				continue
@@ -92,6 +92,6 @@ func decodeUnitedInternet(m *message, format string) *Report {
 	if len(rep.Recipients) == 0 {
 		return nil
 	}
-	rep.Original = applOriginalAfter(text[orig:], unitedInternetOriginal)
+	rep.Original = originalAfterLine(text[orig:], unitedInternetOriginal)
 	return rep
 }

@@ -89,7 +89,7 @@ func decodeExchange2003(m *message) *Report {
 		cur, diag = nil, nil
 	}
 	inMTSID := false
-	for _, line := range linesOf(text[start:]) {
+	for _, line := range trimmedLines(text[start:]) {
 		t := strings.TrimSpace(line)
 		if t == "" {
 			if cur != nil && len(diag) > 0 {

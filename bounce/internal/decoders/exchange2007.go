@@ -126,7 +126,7 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 	var out []exchangeDiag
 	var cur *exchangeDiag
 	var pendingHost string
-	for _, line := range linesOf(text) {
+	for _, line := range trimmedLines(text) {
 		t := strings.TrimSpace(line)
 		if t == "" {
 			pendingHost = ""

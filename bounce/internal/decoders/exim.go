@@ -30,7 +30,7 @@ func matchExim(m *message) bool {
 	if strings.HasPrefix(s, "mail delivery failed") || strings.HasPrefix(s, "warning: message ") && strings.Contains(s, "delayed") || strings.HasPrefix(s, "mail failure") {
 		return true
 	}
-	return mailerDaemonFrom(m) && mtaReceivedHas(m, "(Exim ")
+	return mailerDaemonFrom(m) && receivedHas(m, "(Exim ")
 }
 
 // eximItem is one address of an Exim notice with its detail lines.
@@ -176,7 +176,7 @@ func itemsText(items []eximItem) []string {
 // address(es) failed:" up to the first line that is not indented.
 func eximItems(s string) []eximItem {
 	var out []eximItem
-	ls := mtaLines(s)
+	ls := splitLines(s)
 	base := -1
 	begun := false
 	for _, l := range ls {
@@ -188,7 +188,7 @@ func eximItems(s string) []eximItem {
 			}
 			continue
 		}
-		ind := mtaIndent(l)
+		ind := indentOf(l)
 		if !begun {
 			if ind == 0 {
 				// the rest of the sentence before the list
@@ -307,7 +307,7 @@ func eximGenerated(notice string) map[string]string {
 		key, buf = "", nil
 	}
 	inHead := false
-	for _, l := range mtaLines(notice[i:])[1:] {
+	for _, l := range splitLines(notice[i:])[1:] {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "------ ") {
 			flush()

@@ -51,7 +51,7 @@ func decodeFML(m *message) *Report {
 		}
 	}
 	var diag, addr string
-	for _, l := range mtaLines(body) {
+	for _, l := range splitLines(body) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue

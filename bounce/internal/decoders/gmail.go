@@ -144,7 +144,7 @@ func decodeGmailText(m *message) *Report {
 		}
 	}
 	var addrs []string
-	for _, line := range linesOf(body)[1:] {
+	for _, line := range trimmedLines(body)[1:] {
 		if a := bareAddress(line); a != "" {
 			addrs = appendUnique(addrs, a)
 		}

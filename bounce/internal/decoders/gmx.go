@@ -15,7 +15,7 @@ func matchGMX(m *message) bool {
 	if h.has("x-gmx-antispam") || h.has("x-gmx-antivirus") {
 		return true
 	}
-	return applContainsFold(m.from, "gmx.")
+	return containsFold(m.from, "gmx.")
 }
 
 func decodeGMX(m *message) *Report {

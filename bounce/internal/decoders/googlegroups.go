@@ -52,7 +52,7 @@ func googleGroupsSentence(text, addr string) string {
 	if at := strings.IndexByte(addr, '@'); at > 0 {
 		group = addr[:at]
 	}
-	lines := linesOf(text)
+	lines := trimmedLines(text)
 	for _, l := range lines {
 		for _, q := range [][2]string{{"(", ")"}, {"（", "）"}, {"「", "」"}, {"\"", "\""}} {
 			if strings.Contains(l, q[0]+group+q[1]) {

@@ -30,7 +30,7 @@ func decodeIMailServer(m *message) *Report {
 	if i := strings.Index(strings.ToLower(text), "original message follows."); i >= 0 {
 		text = text[:i]
 	}
-	lines := applLines(text)
+	lines := splitLines(text)
 	rep := &Report{Kind: KindBounce, Format: "imailserver"}
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
@@ -93,6 +93,6 @@ func decodeIMailServer(m *message) *Report {
 	if len(rep.Recipients) == 0 {
 		return nil
 	}
-	rep.Original = applOriginalAfter(m.text(), "original message follows.")
+	rep.Original = originalAfterLine(m.text(), "original message follows.")
 	return rep
 }

@@ -10,14 +10,14 @@ import "strings"
 // a message/rfc822 part.
 
 func matchMailFoundry(m *message) bool {
-	if !applContainsFold(m.subject, "message delivery has failed") {
+	if !containsFold(m.subject, "message delivery has failed") {
 		return false
 	}
-	return applHeaderHas(m, "received", "(mailfoundry)")
+	return headerHas(m, "received", "(mailfoundry)")
 }
 
 func decodeMailFoundry(m *message) *Report {
-	lines := applLines(m.notice())
+	lines := splitLines(m.notice())
 	rep := &Report{Kind: KindBounce, Format: "mailfoundry"}
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])

@@ -15,7 +15,7 @@ func matchMailRu(m *message) bool {
 		return true
 	}
 	f := strings.ToLower(m.from)
-	return isBounceSender(f) && (strings.Contains(f, "mail.ru") || applHeaderHas(m, "message-id", "mail.ru>"))
+	return isBounceSender(f) && (strings.Contains(f, "mail.ru") || headerHas(m, "message-id", "mail.ru>"))
 }
 
 func decodeMailRu(m *message) *Report {
@@ -25,7 +25,7 @@ func decodeMailRu(m *message) *Report {
 		text = text[i:]
 	}
 	rep := &Report{Kind: KindBounce, Format: "mailru"}
-	rep.Recipients = applExim(text)
+	rep.Recipients = eximList(text)
 	if len(rep.Recipients) == 0 {
 		for _, v := range m.header().values("x-mailer-daemon-recipients") {
 			for _, a := range findAddresses(v) {

@@ -13,11 +13,11 @@ import "strings"
 func matchMcAfee(m *message) bool {
 	// QUIRK: the gateway stamps X-NAI-Header on every message it modifies,
 	// other servers' bounces included; only its own reports have the list.
-	return applHeaderHas(m, "x-nai-header", "mcafee") && strings.Contains(strings.ToLower(m.text()), "the following addresses had delivery problems")
+	return headerHas(m, "x-nai-header", "mcafee") && strings.Contains(strings.ToLower(m.text()), "the following addresses had delivery problems")
 }
 
 func decodeMcAfee(m *message) *Report {
-	rep := applDSN(m, "mcafee")
+	rep := dsnWithCommands(m, "mcafee")
 	if rep == nil {
 		rep = &Report{Kind: KindBounce, Format: "mcafee"}
 	}
@@ -27,7 +27,7 @@ func decodeMcAfee(m *message) *Report {
 	for i, r := range rep.Recipients {
 		seen[r.Address] = i
 	}
-	for _, line := range applLines(text) {
+	for _, line := range splitLines(text) {
 		t := strings.TrimSpace(line)
 		if !strings.HasPrefix(t, "<") {
 			continue
@@ -50,7 +50,7 @@ func decodeMcAfee(m *message) *Report {
 			continue
 		}
 		seen[addr] = len(rep.Recipients)
-		rep.Recipients = append(rep.Recipients, applRecipient(addr, words))
+		rep.Recipients = append(rep.Recipients, failedRecipient(addr, words))
 	}
 	if len(rep.Recipients) == 0 {
 		return nil

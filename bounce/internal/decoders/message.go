@@ -71,6 +71,11 @@ type message struct {
 	from    string // decoded From header
 	subject string // decoded Subject header
 
+	// bodyRead is set by every lookup of the body (text, notice, parts,
+	// the original): TestRegistry_matchReadsHeadersOnly checks that no
+	// match function sets it.
+	bodyRead bool
+
 	bodyTextDone bool
 	bodyText     string
 
@@ -108,6 +113,7 @@ func (m *message) get(key string) string { return decodeWords(m.root.header.get(
 // findPart returns the first part, outside attached messages, whose media
 // type is one of types.
 func (m *message) findPart(types ...string) *part {
+	m.bodyRead = true
 	var found *part
 	m.root.walk(func(p *part) bool {
 		if p.insideMessage() {
@@ -140,6 +146,7 @@ func (m *message) originalPart() *part {
 // part outside attached messages (HTML only when there is no plain text),
 // joined by blank lines. For a single-part message it is the body.
 func (m *message) text() string {
+	m.bodyRead = true
 	if m.bodyTextDone {
 		return m.bodyText
 	}
@@ -174,20 +181,14 @@ func (m *message) decode() *Report {
 }
 
 func (m *message) runDecoders() *Report {
-	for i := range decoders {
-		d := &decoders[i]
+	for i := range registry {
+		d := &registry[i]
 		if rep := m.try(d); rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply || rep.Kind == KindComplaint) {
 			if rep.Format == "" {
 				rep.Format = d.name
 			}
 			return rep
 		}
-	}
-	if rep := decodeAutoReply(m); rep != nil {
-		return rep
-	}
-	if a := m.verpRecipient(); a != "" && looksLikeBounce(m) {
-		return &Report{Kind: KindBounce, Format: "verp", Recipients: []Recipient{{Address: a, Action: "failed", Diagnostic: oneLine(firstParagraph(m.text()))}}}
 	}
 	return &Report{Kind: KindNotBounce}
 }

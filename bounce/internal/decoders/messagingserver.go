@@ -19,7 +19,7 @@ func matchMessagingServer(m *message) bool {
 	if !strings.HasPrefix(m.subject, "Delivery Notification: ") {
 		return false
 	}
-	return applHeaderHas(m, "received", "messaging server")
+	return headerHas(m, "received", "messaging server")
 }
 
 // messagingServerBlock is one recipient of the text part.
@@ -30,7 +30,7 @@ type messagingServerBlock struct {
 func decodeMessagingServer(m *message) *Report {
 	notice := m.notice()
 	blocks := messagingServerBlocks(notice)
-	rep := applDSN(m, "messagingserver")
+	rep := dsnWithCommands(m, "messagingserver")
 	if rep == nil {
 		rep = &Report{Kind: KindBounce, Format: "messagingserver"}
 		for _, b := range blocks {
@@ -91,7 +91,7 @@ func messagingServerOriginal(notice string) Original {
 	}
 	var b strings.Builder
 	started := false
-	for _, line := range applLines(notice[i:])[1:] {
+	for _, line := range splitLines(notice[i:])[1:] {
 		t := strings.TrimSpace(line)
 		if t == "" {
 			if started {
@@ -129,7 +129,7 @@ func messagingServerCommand(reason string) string {
 func messagingServerBlocks(notice string) []messagingServerBlock {
 	var out []messagingServerBlock
 	var cur *messagingServerBlock
-	for _, line := range applLines(notice) {
+	for _, line := range splitLines(notice) {
 		t := strings.TrimSpace(line)
 		c := strings.Index(t, ": ")
 		if c <= 0 {

@@ -17,7 +17,7 @@ const (
 )
 
 func matchMFilter(m *message) bool {
-	if applHeaderHas(m, "x-mailer", "m-filter") {
+	if headerHas(m, "x-mailer", "m-filter") {
 		return true
 	}
 	if !strings.EqualFold(strings.TrimSpace(m.subject), "failure notice") {
@@ -34,7 +34,7 @@ func decodeMFilter(m *message) *Report {
 		return nil
 	}
 	var addrs []string
-	for _, line := range applLines(text[:si]) {
+	for _, line := range splitLines(text[:si]) {
 		t := strings.TrimSpace(line)
 		if strings.Count(t, "@") == 1 && !strings.ContainsAny(t, " \t") {
 			if a := normalizeAddress(t); a != "" {
@@ -57,11 +57,11 @@ func decodeMFilter(m *message) *Report {
 	diag := section(si)
 	cmd := ""
 	if ci := strings.Index(lower, mfilterCommand); ci >= 0 {
-		cmd = applCommandWord(strings.ToLower(section(ci)))
+		cmd = smtpCommand(strings.ToLower(section(ci)))
 	}
 	var orig Original
 	if oi := strings.Index(lower, mfilterOriginal); oi >= 0 {
-		orig = applOriginalAfter(text[oi:], mfilterOriginal)
+		orig = originalAfterLine(text[oi:], mfilterOriginal)
 	}
-	return applReport("mfilter", addrs, diag, func(r *Recipient) { r.Command = cmd }, orig)
+	return failedReport("mfilter", addrs, diag, func(r *Recipient) { r.Command = cmd }, orig)
 }

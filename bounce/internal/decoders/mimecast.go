@@ -11,20 +11,20 @@ import "strings"
 // with the Final-Recipient last and "rfc/822" address types.
 
 func matchMimecast(m *message) bool {
-	if applHeaderHas(m, "message-id", "mimecast.lan>") {
+	if headerHas(m, "message-id", "mimecast.lan>") {
 		return true
 	}
 	// QUIRK: X-Mimecast-* headers are also stamped on other servers'
 	// bounces delivered through Mimecast; only its own notices have the
 	// subject.
 	h := m.header()
-	return (h.has("x-mimecast-originator") || h.has("x-mc-system")) && applContainsFold(m.subject, "delivery failure")
+	return (h.has("x-mimecast-originator") || h.has("x-mc-system")) && containsFold(m.subject, "delivery failure")
 }
 
 func decodeMimecast(m *message) *Report {
 	notice := m.notice()
 	addr, summary, info := mimecastText(notice)
-	rep := applDSN(m, "mimecast")
+	rep := dsnWithCommands(m, "mimecast")
 	if rep == nil {
 		if addr == "" {
 			return nil
@@ -48,7 +48,7 @@ func decodeMimecast(m *message) *Report {
 // mimecastText reads the "-- value" lines that follow the text part's
 // labels.
 func mimecastText(notice string) (addr, summary, info string) {
-	lines := applLines(notice)
+	lines := splitLines(notice)
 	for i, line := range lines {
 		l := strings.ToLower(strings.TrimSpace(line))
 		var dst *string

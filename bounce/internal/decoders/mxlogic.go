@@ -17,7 +17,7 @@ func matchMXLogic(m *message) bool {
 	if !isBounceSender(m.from) {
 		return false
 	}
-	return applHeaderHas(m, "received", "(mxl_mta-") || applContainsFold(m.from, "mxlogic")
+	return headerHas(m, "received", "(mxl_mta-") || containsFold(m.from, "mxlogic")
 }
 
 func decodeMXLogic(m *message) *Report {
@@ -27,10 +27,10 @@ func decodeMXLogic(m *message) *Report {
 		text = text[:i]
 	}
 	rep := &Report{Kind: KindBounce, Format: "mxlogic"}
-	rep.Recipients = applExim(text)
+	rep.Recipients = eximList(text)
 	if len(rep.Recipients) == 0 {
 		return nil
 	}
-	rep.Original = applOriginalAfter(m.text(), "included is a copy of the message header")
+	rep.Original = originalAfterLine(m.text(), "included is a copy of the message header")
 	return rep
 }

@@ -44,12 +44,12 @@ func decodeNotes(m *message) *Report {
 	}
 	var reason []string
 	var addrs []string
-	for _, line := range applLines(body) {
+	for _, line := range splitLines(body) {
 		t := strings.TrimSpace(line)
 		if t == "" {
 			continue
 		}
-		if a, rest, ok := applAddressLead(t); ok && rest == "" {
+		if a, rest, ok := addressLead(t); ok && rest == "" {
 			addrs = appendUnique(addrs, a)
 			continue
 		}
@@ -59,7 +59,7 @@ func decodeNotes(m *message) *Report {
 	hint := hintOf(diag, notesPhrases)
 	var orig Original
 	if i := strings.Index(lower, notesReturned); i >= 0 {
-		orig = applOriginalAfter(text[i:], notesReturned)
+		orig = originalAfterLine(text[i:], notesReturned)
 	}
-	return applReport("notes", addrs, diag, func(r *Recipient) { r.ReasonHint = hint }, orig)
+	return failedReport("notes", addrs, diag, func(r *Recipient) { r.ReasonHint = hint }, orig)
 }

@@ -21,7 +21,7 @@ func matchOpenSMTPD(m *message) bool {
 	if strings.HasPrefix(strings.ToLower(m.subject), "delivery status notification:") {
 		return true
 	}
-	return mtaReceivedHas(m, "(OpenSMTPD)")
+	return receivedHas(m, "(OpenSMTPD)")
 }
 
 func decodeOpenSMTPD(m *message) *Report {
@@ -38,14 +38,14 @@ func decodeOpenSMTPD(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "opensmtpd", ReportingMTA: reporting}
 	var listed []Recipient
 	inList := false
-	for _, l := range mtaLines(notice) {
+	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		if strings.HasSuffix(strings.ToLower(t), "list of recipients:") {
 			inList = true
 			continue
 		}
-		if !inList || t == "" || mtaIndent(l) > 0 {
-			if inList && mtaIndent(l) > 0 && len(listed) > 0 {
+		if !inList || t == "" || indentOf(l) > 0 {
+			if inList && indentOf(l) > 0 && len(listed) > 0 {
 				inList = false
 			}
 			continue

@@ -33,6 +33,7 @@ var originalMarkers = []string{
 // attached message or headers part, or from the text after a marker line
 // in a non-MIME bounce.
 func (m *message) original() Original {
+	m.bodyRead = true
 	if !m.originalDone {
 		m.originalVal, m.originalDone = m.readOriginal(), true
 	}

@@ -30,14 +30,14 @@ func matchOutlook(m *message) bool {
 }
 
 func decodeOutlook(m *message) *Report {
-	rep := decodeDSNAs(m, "outlook")
+	rep := dsnAs(m, "outlook")
 	if rep == nil {
 		return nil
 	}
 	// QUIRK: SMTPSVC writes no Diagnostic-Code for delays and expiries;
 	// the notice's sentence is all the report says.
 	var said string
-	for _, line := range linesOf(m.notice()) {
+	for _, line := range trimmedLines(m.notice()) {
 		if strings.Contains(strings.ToLower(line), "following recipient") {
 			said = strings.TrimSpace(line)
 			break

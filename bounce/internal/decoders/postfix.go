@@ -34,7 +34,7 @@ func matchPostfix(m *message) bool {
 			return true
 		}
 	}
-	return mailerDaemonFrom(m) && (mtaReceivedHas(m, "(Postfix)") || mtaReceivedHas(m, "(Postfix,"))
+	return mailerDaemonFrom(m) && (receivedHas(m, "(Postfix)") || receivedHas(m, "(Postfix,"))
 }
 
 // postfixMarkers are the first lines of Postfix notices, lower-case.
@@ -145,12 +145,12 @@ func postfixParagraphs(notice string) []postfixPara {
 		}
 		block = nil
 	}
-	for _, l := range mtaLines(notice) {
+	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		switch {
 		case t == "":
 			flush()
-		case strings.HasPrefix(t, "<") && mtaIndent(l) < 2 && postfixHead(t):
+		case strings.HasPrefix(t, "<") && indentOf(l) < 2 && postfixHead(t):
 			flush()
 			block = append(block, t)
 		case len(block) > 0:
@@ -319,14 +319,14 @@ func postfixServerErrors(notice string) []Recipient {
 		text string
 	}
 	var steps []step
-	for _, l := range mtaLines(notice) {
+	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		switch {
 		case strings.HasPrefix(t, "In:"):
 			steps = append(steps, step{true, strings.TrimSpace(t[3:])})
 		case strings.HasPrefix(t, "Out:"):
 			steps = append(steps, step{false, strings.TrimSpace(t[4:])})
-		case t != "" && len(steps) > 0 && mtaIndent(l) >= 3:
+		case t != "" && len(steps) > 0 && indentOf(l) >= 3:
 			steps[len(steps)-1].text += " " + t
 		case t == "" && len(steps) > 0:
 			// the transcript ends at the first blank line after it

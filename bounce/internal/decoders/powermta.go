@@ -40,7 +40,7 @@ func decodePowerMTA(m *message) *Report {
 	if p == nil {
 		return nil
 	}
-	rep := applDSN(m, "powermta")
+	rep := dsnWithCommands(m, "powermta")
 	if rep == nil {
 		return nil
 	}

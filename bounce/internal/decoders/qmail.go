@@ -24,10 +24,10 @@ func matchQmail(m *message) bool {
 	if strings.HasPrefix(s, "failure notice") || strings.Contains(s, "delivery failure") {
 		return true
 	}
-	if mailerDaemonFrom(m) && (mtaReceivedHas(m, "(qmail ") || mtaReceivedHas(m, "qmail-")) {
+	if mailerDaemonFrom(m) && (receivedHas(m, "(qmail ") || receivedHas(m, "qmail-")) {
 		return true
 	}
-	return strings.Contains(mtaPeek(m, 400), "this is the qmail-send program")
+	return strings.Contains(textPeek(m, 400), "this is the qmail-send program")
 }
 
 // qmailPara is one "<address>:" paragraph of a QSBMF notice.
@@ -69,7 +69,7 @@ func decodeQmail(m *message) *Report {
 func qmailParagraphs(notice string) []qmailPara {
 	var out []qmailPara
 	var cur *qmailPara
-	for _, l := range mtaLines(notice) {
+	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			if cur != nil && len(cur.lines) > 0 {

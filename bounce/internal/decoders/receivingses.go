@@ -17,7 +17,7 @@ func matchReceivingSES(m *message) bool {
 }
 
 func decodeReceivingSES(m *message) *Report {
-	rep := decodeDSNAs(m, "receivingses")
+	rep := dsnAs(m, "receivingses")
 	if rep == nil || !strings.Contains(rep.ReportingMTA, "amazonaws.com") && !strings.Contains(rep.ReportingMTA, "amazonses.com") {
 		return nil
 	}

@@ -21,7 +21,7 @@ func matchSendGrid(m *message) bool {
 }
 
 func decodeSendGrid(m *message) *Report {
-	rep := decodeDSNAs(m, "sendgrid")
+	rep := dsnAs(m, "sendgrid")
 	if rep == nil {
 		return nil
 	}

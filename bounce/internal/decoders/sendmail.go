@@ -239,7 +239,7 @@ func sendmailSame(listed, a string) bool {
 func sendmailListed(notice string) []smListed {
 	var out []smListed
 	action := ""
-	for _, l := range mtaLines(notice) {
+	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		lt := strings.ToLower(t)
 		if strings.HasPrefix(t, "-----") {
@@ -272,7 +272,7 @@ func sendmailListed(notice string) []smListed {
 			}
 			continue
 		}
-		if mtaIndent(l) > 2 && len(out) > 0 {
+		if indentOf(l) > 2 && len(out) > 0 {
 			continue
 		}
 		out = append(out, smListed{addr: strings.Trim(t, "\""), action: action})
@@ -304,7 +304,7 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 	host, cmd := "", ""
 	var group []*smReply // replies since the last command
 	var cur *smReply     // the reply being read
-	for _, l := range mtaLines(body) {
+	for _, l := range splitLines(body) {
 		t := strings.TrimSpace(l)
 		lt := strings.ToLower(t)
 		switch {
@@ -477,7 +477,7 @@ func unquoteForwarded(text string) string {
 	}
 	var b strings.Builder
 	quoted := 0
-	for _, l := range mtaLines(text) {
+	for _, l := range splitLines(text) {
 		if strings.HasPrefix(l, ">") {
 			quoted++
 			l = strings.TrimPrefix(l[1:], " ")

@@ -10,15 +10,15 @@ import "strings"
 // Final-Recipient.
 
 func matchSurfControl(m *message) bool {
-	return applHeaderHas(m, "x-mailer", "surfcontrol")
+	return headerHas(m, "x-mailer", "surfcontrol")
 }
 
 func decodeSurfControl(m *message) *Report {
-	rep := applDSN(m, "surfcontrol")
+	rep := dsnWithCommands(m, "surfcontrol")
 	text := m.notice()
 	if rep == nil {
 		rep = &Report{Kind: KindBounce, Format: "surfcontrol"}
-		for _, line := range applLines(text) {
+		for _, line := range splitLines(text) {
 			t := strings.TrimSpace(line)
 			if strings.HasPrefix(strings.ToLower(t), "addressed to:") {
 				if a := firstAddress(t); a != "" {
@@ -30,7 +30,7 @@ func decodeSurfControl(m *message) *Report {
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
 		// "kijitora@example.com: [192.0.2.5], 550 kijitora@example.com... No such user"
-		for _, line := range applLines(text) {
+		for _, line := range splitLines(text) {
 			t := strings.TrimSpace(line)
 			if !strings.HasPrefix(strings.ToLower(t), strings.ToLower(r.Address)+":") {
 				continue

@@ -12,15 +12,15 @@ import "strings"
 // ***"; the returned message is attached.
 
 func matchTrendMicro(m *message) bool {
-	if applContainsFold(m.header().get("content-type"), "interscan") {
+	if containsFold(m.header().get("content-type"), "interscan") {
 		return true
 	}
-	return applContainsFold(m.from, "interscan")
+	return containsFold(m.from, "interscan")
 }
 
 func decodeTrendMicro(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "trendmicro"}
-	lines := applLines(m.notice())
+	lines := splitLines(m.notice())
 	index := map[string]int{}
 	add := func(a string) *Recipient {
 		if i, ok := index[a]; ok {
@@ -50,7 +50,7 @@ func decodeTrendMicro(m *message) *Report {
 				i = j
 			}
 			r := add(a)
-			r.Command = applCommandWord(strings.ToLower(sent))
+			r.Command = smtpCommand(strings.ToLower(sent))
 			r.Diagnostic = strings.Join(reply, " ")
 			fillCodes(r)
 		case strings.HasPrefix(lt, "reason:") && strings.Contains(t, "@"):

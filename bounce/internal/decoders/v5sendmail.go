@@ -44,7 +44,7 @@ func decodeV5Sendmail(m *message) *Report {
 	type hostNote struct{ host, text, code string }
 	var hostNotes []hostNote
 	seenHost := map[string]bool{}
-	for _, l := range mtaLines(body) {
+	for _, l := range splitLines(body) {
 		t := strings.TrimSpace(l)
 		lt := strings.ToLower(t)
 		switch {

@@ -19,7 +19,7 @@ func matchVerizon(m *message) bool {
 }
 
 func decodeVerizon(m *message) *Report {
-	lines := applLines(m.text())
+	lines := splitLines(m.text())
 	var errs []string
 	var reply, rcpt, origTo, mailFrom string
 	inOriginal := false
@@ -69,7 +69,7 @@ func decodeVerizon(m *message) *Report {
 	fillCodes(&r)
 	rep := &Report{Kind: KindBounce, Format: "verizon", Recipients: []Recipient{r}}
 	// The MMS gateway summarises the returned message as a header block.
-	rep.Original = applOriginalAfter(m.text(), "original message:")
+	rep.Original = originalAfterLine(m.text(), "original message:")
 	if rep.Original.Headers == nil && mailFrom != "" {
 		rep.Original = Original{From: mailFrom, Headers: map[string][]string{}}
 	}

@@ -2,6 +2,21 @@ package decoders
 
 import "strings"
 
+// matchVERP reports whether the bounce was sent to an address that a
+// VERP return path of Options.VERP encodes a recipient in.
+func matchVERP(m *message) bool { return m.verpRecipient() != "" }
+
+// decodeVERP reports the recipient of the VERP return path of a message
+// that looks like a bounce (looksLikeBounce) but names no recipient the
+// decoders before it could read.
+func decodeVERP(m *message) *Report {
+	a := m.verpRecipient()
+	if a == "" || !looksLikeBounce(m) {
+		return nil
+	}
+	return &Report{Kind: KindBounce, Format: "verp", Recipients: []Recipient{{Address: a, Action: "failed", Diagnostic: oneLine(firstParagraph(m.text()))}}}
+}
+
 // verpRecipient recovers the recipient encoded in the address the bounce
 // was sent to by a VERP return path (Options.VERP), or "".
 func (m *message) verpRecipient() string {

@@ -33,7 +33,7 @@ func decodeX1(m *message) *Report {
 	}
 	rep := &Report{Kind: KindBounce, Format: "x1"}
 	started := false
-	for _, l := range mtaLines(text[i:])[1:] {
+	for _, l := range splitLines(text[i:])[1:] {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			if started {

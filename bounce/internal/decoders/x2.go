@@ -38,7 +38,7 @@ func decodeX2(m *message) *Report {
 	case strings.Contains(lower, "delivery failed: "):
 		var cur *qmailPara
 		var paras []qmailPara
-		for _, l := range mtaLines(notice) {
+		for _, l := range splitLines(notice) {
 			t := strings.TrimSpace(l)
 			lt := strings.ToLower(t)
 			if strings.HasPrefix(lt, "delivery failed: ") {

@@ -35,7 +35,7 @@ func decodeX3(m *message) *Report {
 	inList, inDetails := false, false
 	expired := false
 	var details []string
-	for _, l := range mtaLines(notice) {
+	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		lt := strings.ToLower(t)
 		switch {

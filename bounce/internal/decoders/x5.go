@@ -14,11 +14,12 @@ import "strings"
 // The decoder reads the attached bounce: the report is that bounce's,
 // decoded by whichever decoder knows its format.
 
-// nestedDecoders is the registry as seen from decodeX5, set at
+// nestedDecoders is the registry as seen from decodeX5 (which skips
+// itself, auto-replies and the last resorts), set at
 // initialisation (the registry holds decodeX5 itself).
 var nestedDecoders []decoder
 
-func init() { nestedDecoders = decoders }
+func init() { nestedDecoders = registry }
 
 func matchX5(m *message) bool {
 	return mailerDaemonFrom(m) && m.dsnPart() == nil
@@ -39,7 +40,7 @@ func decodeX5(m *message) *Report {
 		return nil
 	}
 	for _, d := range nestedDecoders {
-		if d.name == "x5" || d.name == "text" {
+		if d.name == "x5" || d.family == familyAutoReply || d.family == familyFallback {
 			continue
 		}
 		if d.match != nil && !d.match(im) {

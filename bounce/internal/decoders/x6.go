@@ -29,7 +29,7 @@ func decodeX6(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "x6"}
-	for _, l := range mtaLines(text[i:]) {
+	for _, l := range splitLines(text[i:]) {
 		t := strings.TrimSpace(l)
 		lt := strings.ToLower(t)
 		var addrs []string

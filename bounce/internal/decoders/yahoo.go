@@ -46,7 +46,7 @@ func decodeYahoo(m *message) *Report {
 		rep.Recipients = append(rep.Recipients, *cur)
 		cur, said = nil, nil
 	}
-	for _, line := range linesOf(text[i:])[1:] {
+	for _, line := range trimmedLines(text[i:])[1:] {
 		t := strings.TrimSpace(line)
 		if strings.HasSuffix(t, ":") && strings.HasPrefix(t, "<") {
 			if a := bareAddress(t); a != "" {
@@ -79,7 +79,7 @@ func yahooReply(r *Recipient, s string) {
 	// "... User Unknown [RCPT_TO]": the command the server refused.
 	if strings.HasSuffix(s, "]") {
 		if j := strings.LastIndexByte(s, '['); j >= 0 {
-			if c := smtpCommandOf(s[j+1 : len(s)-1]); c != "" {
+			if c := smtpCommand(s[j+1 : len(s)-1]); c != "" {
 				r.Command = c
 				s = strings.TrimSpace(s[:j])
 			}

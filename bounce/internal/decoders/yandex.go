@@ -13,23 +13,23 @@ func matchYandex(m *message) bool {
 	if !isBounceSender(m.from) {
 		return false
 	}
-	return h.has("x-yandex-front") || h.has("x-yandex-uniq") || applContainsFold(m.from, "@yandex.")
+	return h.has("x-yandex-front") || h.has("x-yandex-uniq") || containsFold(m.from, "@yandex.")
 }
 
 func decodeYandex(m *message) *Report {
-	rep := applDSN(m, "yandex")
+	rep := dsnWithCommands(m, "yandex")
 	if rep == nil {
 		return nil
 	}
-	applPostfixText(rep.Recipients, m.notice())
+	postfixTextDetails(rep.Recipients, m.notice())
 	return rep
 }
 
-// applPostfixText completes recipients from a Postfix-style notice: the
+// postfixTextDetails completes recipients from a Postfix-style notice: the
 // paragraph "<a@b>: host mx.example.jp[192.0.2.1] said: 550 ... (in reply
 // to RCPT TO command)" gives the command, the remote host and, when the
 // delivery-status part lacks it, the reply.
-func applPostfixText(rs []Recipient, notice string) {
+func postfixTextDetails(rs []Recipient, notice string) {
 	lower := strings.ToLower(notice)
 	for i := range rs {
 		r := &rs[i]
@@ -49,7 +49,7 @@ func applPostfixText(rs []Recipient, notice string) {
 		lp := strings.ToLower(para)
 		if j := strings.Index(lp, "(in reply to "); j >= 0 {
 			if r.Command == "" {
-				r.Command = applCommandWord(lp[j+len("(in reply to "):])
+				r.Command = smtpCommand(lp[j+len("(in reply to "):])
 			}
 			para = strings.TrimSpace(para[:j])
 			lp = strings.ToLower(para)

@@ -14,7 +14,7 @@ func matchZoho(m *message) bool {
 	if h.has("x-zohomail") {
 		return true
 	}
-	return applHeaderHas(m, "x-mailer", "zoho mail") && isBounceSender(m.from)
+	return headerHas(m, "x-mailer", "zoho mail") && isBounceSender(m.from)
 }
 
 func decodeZoho(m *message) *Report {
@@ -24,13 +24,13 @@ func decodeZoho(m *message) *Report {
 	if strings.Contains(strings.ToLower(text), "this is a temporary error") {
 		action = "delayed"
 	}
-	for _, line := range applLines(text) {
+	for _, line := range splitLines(text) {
 		t := strings.TrimSpace(line)
 		k := strings.Index(t, "ERROR_CODE :")
 		if k < 0 {
 			continue
 		}
-		a, _, ok := applAddressLead(t)
+		a, _, ok := addressLead(t)
 		if !ok {
 			continue
 		}

@@ -6,37 +6,95 @@ import (
 	"github.com/bounced-dev/bounced/internal/smtp"
 )
 
-// mtaDecoders lists the decoders of general-purpose MTAs (Postfix, Sendmail, Exim, qmail, ...), in the order they are tried.
-//
-// The order matters only where two formats share marks: Sendmail before
-// its DSN-less V5 ancestor, qmail before the qmail-derived X2 and X4
-// notices, the nested-bounce reader X5 last.
-var mtaDecoders = []decoder{
-	{name: "postfix", match: matchPostfix, decode: decodePostfix},
-	{name: "sendmail", match: matchSendmail, decode: decodeSendmail},
-	{name: "v5sendmail", match: matchV5Sendmail, decode: decodeV5Sendmail},
-	{name: "exim", match: matchExim, decode: decodeExim},
-	{name: "qmail", match: matchQmail, decode: decodeQmail},
-	{name: "courier", match: matchCourier, decode: decodeCourier},
-	{name: "opensmtpd", match: matchOpenSMTPD, decode: decodeOpenSMTPD},
-	{name: "dragonfly", match: matchDragonFly, decode: decodeDragonFly},
-	{name: "fml", match: matchFML, decode: decodeFML},
-	{name: "x1", match: matchX1, decode: decodeX1},
-	{name: "x2", match: matchX2, decode: decodeX2},
-	{name: "x3", match: matchX3, decode: decodeX3},
-	{name: "x4", match: matchX4, decode: decodeX4},
-	{name: "x6", match: matchX6, decode: decodeX6},
-	{name: "x5", match: matchX5, decode: decodeX5},
-}
-
-// The helpers below are shared by the MTA decoders: they read the pieces
-// of SMTP dialogue that MTAs quote in their notices.
+// The helpers below read the pieces of SMTP dialogue that notices quote:
+// the command a phrase names, a relayed remote error, reply codes and
+// statuses, multi-line replies, "host X said:" and session transcripts.
 
 // smtpCommand maps a command as MTAs name it in their notices ("RCPT
 // TO:<a@b>", "MAIL FROM", "end of data", "final DATA", "initial
 // connection", "EHLO") to the name Recipient.Command uses (RFC 5321
 // section 4.1), or "": smtp.ParseCommand, the one mapper.
 func smtpCommand(s string) string { return string(smtp.ParseCommand(s)) }
+
+// commandIn returns the SMTP command (RCPT, MAIL, DATA, HELO, CONN) that
+// a phrase of a bounce names ("in reply to RCPT TO command", "after end of
+// data", ">>> MAIL FROM:<...>", "for TEXT command"), or "".
+func commandIn(s string) string {
+	l := strings.ToLower(s)
+	for _, lead := range []string{"in reply to ", "after ", "for ", ">>> ", "sent <<< ", "while sending ", "smtp command\n"} {
+		i := strings.Index(l, lead)
+		if i < 0 {
+			continue
+		}
+		if c := smtpCommand(strings.TrimLeft(l[i+len(lead):], " \t\n")); c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+// remoteError reads the Exim-style sentence in which a gateway relays a
+// remote server's reply ("SMTP error from remote mail server after RCPT
+// TO:<a@b>: host mx.example.jp [192.0.2.1]: 550 5.1.1 ...", GMX's "host:
+// mx.example.jp 550 ...", 1&1's "for TEXT command, host: h (ip) reason: 550
+// ..."). It returns the command, the remote host and the reply itself; ok is
+// false when s holds no such sentence. s is one line.
+func remoteError(s string) (cmd, host, reply string, ok bool) {
+	l := strings.ToLower(s)
+	i := strings.Index(l, "smtp error from remote")
+	if i < 0 {
+		if !strings.HasPrefix(l, "host ") {
+			return "", "", s, false
+		}
+		// Exim without the first line: "host mx.example.jp [192.0.2.1]: 550 ..."
+		s, l, i = " "+s, " "+l, 0
+	}
+	rest := l[i:]
+	if i > 0 || strings.HasPrefix(rest, "smtp error") {
+		for _, lead := range []string{" after ", " for "} {
+			if j := strings.Index(rest, lead); j >= 0 {
+				cmd = smtpCommand(strings.TrimSpace(rest[j+len(lead):]))
+				break
+			}
+		}
+	}
+	j := strings.Index(rest, " host")
+	if j < 0 {
+		return cmd, "", strings.TrimSpace(s[i+len("smtp error from remote"):]), true
+	}
+	pos := i + j + len(" host")
+	for pos < len(s) && (s[pos] == ':' || s[pos] == ' ') {
+		pos++
+	}
+	end := pos
+	for end < len(s) && s[end] != ' ' && s[end] != '[' && s[end] != '(' {
+		end++
+	}
+	host = strings.TrimRight(s[pos:end], ":,")
+	pos = end
+	for pos < len(s) {
+		switch {
+		case s[pos] == ' ' || s[pos] == ':' || s[pos] == ',':
+			pos++
+		case s[pos] == '[' || s[pos] == '(':
+			closer := byte(']')
+			if s[pos] == '(' {
+				closer = ')'
+			}
+			k := strings.IndexByte(s[pos:], closer)
+			if k < 0 {
+				pos = len(s)
+			} else {
+				pos += k + 1
+			}
+		case strings.HasPrefix(strings.ToLower(s[pos:]), "reason:"):
+			pos += len("reason:")
+		default:
+			return cmd, host, strings.TrimSpace(s[pos:]), true
+		}
+	}
+	return cmd, host, "", true
+}
 
 // replyStatus returns the enhanced status code that an SMTP reply
 // carries right after its reply code ("550 5.1.1 ...", "550-5.7.26 ...",
@@ -153,104 +211,6 @@ func hostAndRest(s string) (host, rest string, ok bool) {
 	return strings.Trim(host, "[]"), t, true
 }
 
-// mailerDaemonFrom reports whether the From header names a mail system
-// (MAILER-DAEMON, postmaster, Mail Delivery System, ...).
-func mailerDaemonFrom(m *message) bool {
-	return isBounceSender(m.from)
-}
-
-// receivedHas reports whether any Received header contains sub
-// (compared as written).
-func mtaReceivedHas(m *message, sub string) bool {
-	for _, v := range m.header().values("received") {
-		if strings.Contains(v, sub) {
-			return true
-		}
-	}
-	return false
-}
-
-// headPeek returns the first n bytes of the bounce's own text,
-// lower-cased, for cheap tests of marker lines.
-func mtaPeek(m *message, n int) string {
-	t := m.text()
-	if len(t) > n {
-		t = t[:n]
-	}
-	return strings.ToLower(t)
-}
-
-// originalRecipients returns the addresses of the To header of the
-// returned message, for notices that do not name the failed recipient.
-func originalRecipients(m *message) []string {
-	return toAddresses(m.original())
-}
-
-// lines splits text into lines without the trailing CR.
-func mtaLines(s string) []string {
-	return strings.Split(s, "\n")
-}
-
-// indentOf returns how many spaces or tabs a line starts with.
-func mtaIndent(l string) int {
-	n := 0
-	for n < len(l) && (l[n] == ' ' || l[n] == '\t') {
-		n++
-	}
-	return n
-}
-
-// dsnOf returns the recipients of the message's delivery-status part,
-// with the reporting MTA, or nil.
-func dsnOf(m *message) (string, []Recipient) {
-	p := m.dsnPart()
-	if p == nil {
-		return "", nil
-	}
-	return dsnRecipients(p.text())
-}
-
-// findRecipient returns the index of the recipient in rs with address a
-// (or original recipient a), or -1.
-func findRecipient(rs []Recipient, a string) int {
-	a = strings.ToLower(normalizeAddress(a))
-	if a == "" {
-		return -1
-	}
-	for i := range rs {
-		if strings.ToLower(normalizeAddress(rs[i].Address)) == a || rs[i].OriginalRecipient != "" && strings.ToLower(normalizeAddress(rs[i].OriginalRecipient)) == a {
-			return i
-		}
-	}
-	return -1
-}
-
-// originalAfter reads the returned message that a plain-text notice
-// carries after one of the lower-case marker lines, or the zero Original.
-func originalAfter(text string, markers []string) Original {
-	_, rest := splitAtMarkerFrom(text, markers)
-	rest = strings.TrimLeft(rest, "\n")
-	if i := strings.IndexByte(rest, ':'); i <= 0 || i > 40 {
-		return Original{}
-	}
-	h, _ := parseHeader([]byte(rest))
-	return originalFromHeader(h)
-}
-
-// toAddresses returns the addresses of an Original's To header.
-func toAddresses(o Original) []string {
-	var out []string
-	if o.Headers == nil {
-		return nil
-	}
-	for _, v := range o.Headers["To"] {
-		for _, a := range findAddresses(v) {
-			out = appendUnique(out, a)
-		}
-	}
-	return out
-}
-
 // tidyReply removes the reply code and status that a multi-line SMTP
 // reply repeats on each line, once the lines are joined ("550-5.7.1 A
 // 550-5.7.1 B 550 5.7.1 C" becomes "550 5.7.1 A B C"), as DSN
@@ -313,4 +273,50 @@ func finishRecipient(r *Recipient) {
 	r.Diagnostic = tidyReply(oneLine(r.Diagnostic))
 	fillCodes(r)
 	preferReplyStatus(r)
+}
+
+// replyOf splits a server reply such as "550 5.1.1 <a@b>... User Unknown"
+// into a recipient's ReplyCode, Status and Diagnostic, keeping codes the
+// recipient already has unless they are generic.
+func setReply(r *Recipient, reply string) {
+	reply = oneLine(reply)
+	if reply == "" {
+		return
+	}
+	r.Diagnostic = reply
+	if rc := leadingReplyCode(reply); rc != "" {
+		r.ReplyCode = rc
+	}
+	fillCodes(r)
+}
+
+// sessionTranscript reads a Sendmail-style session transcript (">>> RCPT
+// TO:<a@b>" then "<<< 550 ..." lines) and returns, for each address named
+// by a sent command, the command and the reply that followed it.
+func sessionTranscript(text string) map[string][2]string {
+	out := map[string][2]string{}
+	lines := splitLines(text)
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if !strings.HasPrefix(t, ">>>") {
+			continue
+		}
+		sent := strings.TrimSpace(t[3:])
+		cmd := smtpCommand(strings.ToLower(sent))
+		var reply []string
+		for j := i + 1; j < len(lines); j++ {
+			u := strings.TrimSpace(lines[j])
+			if !strings.HasPrefix(u, "<<<") {
+				break
+			}
+			reply = append(reply, strings.TrimSpace(u[3:]))
+			i = j
+		}
+		addr := firstAddress(sent)
+		if addr == "" || len(reply) == 0 {
+			continue
+		}
+		out[addr] = [2]string{cmd, strings.Join(reply, " ")}
+	}
+	return out
 }

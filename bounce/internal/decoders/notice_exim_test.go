@@ -23,9 +23,9 @@ func TestApplRemoteError(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cmd, host, reply, ok := applRemoteError(tc.in)
+			cmd, host, reply, ok := remoteError(tc.in)
 			if cmd != tc.cmd || host != tc.host || reply != tc.reply || ok != tc.ok {
-				t.Errorf("applRemoteError() = %q, %q, %q, %v, want %q, %q, %q, %v", cmd, host, reply, ok, tc.cmd, tc.host, tc.reply, tc.ok)
+				t.Errorf("remoteError() = %q, %q, %q, %v, want %q, %q, %q, %v", cmd, host, reply, ok, tc.cmd, tc.host, tc.reply, tc.ok)
 			}
 		})
 	}
@@ -45,9 +45,9 @@ func TestApplAddressLead(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			addr, rest, ok := applAddressLead(tc.in)
+			addr, rest, ok := addressLead(tc.in)
 			if addr != tc.addr || rest != tc.rest || ok != tc.ok {
-				t.Errorf("applAddressLead(%q) = %q, %q, %v, want %q, %q, %v", tc.in, addr, rest, ok, tc.addr, tc.rest, tc.ok)
+				t.Errorf("addressLead(%q) = %q, %q, %v, want %q, %q, %v", tc.in, addr, rest, ok, tc.addr, tc.rest, tc.ok)
 			}
 		})
 	}
@@ -62,8 +62,8 @@ func TestApplCommand(t *testing.T) {
 		{"Connection timed out", ""},
 	}
 	for _, tc := range tests {
-		if got := applCommand(tc.in); got != tc.want {
-			t.Errorf("applCommand(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := commandIn(tc.in); got != tc.want {
+			t.Errorf("commandIn(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
@@ -77,12 +77,12 @@ func TestApplExim_delay(t *testing.T) {
 		"    Delay reason: SMTP error from remote mail server after RCPT TO:<a@example.jp>:\n" +
 		"    host mx.example.jp [192.0.2.1]: 451 4.3.0 Try again later\n\n" +
 		"No action is required on your part.\n"
-	rs := applExim(text)
+	rs := eximList(text)
 	if len(rs) != 1 {
-		t.Fatalf("applExim() = %d recipients, want 1", len(rs))
+		t.Fatalf("eximList() = %d recipients, want 1", len(rs))
 	}
 	r := rs[0]
 	if r.Address != "a@example.jp" || r.Action != "delayed" || r.Command != "RCPT" || r.RemoteMTA != "mx.example.jp" || r.Diagnostic != "451 4.3.0 Try again later" || r.Status != "4.3.0" {
-		t.Errorf("applExim() = %+v", r)
+		t.Errorf("eximList() = %+v", r)
 	}
 }
