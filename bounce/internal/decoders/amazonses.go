@@ -28,7 +28,7 @@ import (
 
 func matchAmazonSES(m *message) bool {
 	h := m.header()
-	if h.has("x-amz-sns-message-id") {
+	if h.Has("x-amz-sns-message-id") {
 		return true
 	}
 	d := domainOf(fromAddress(m))

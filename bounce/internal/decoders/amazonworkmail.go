@@ -12,7 +12,7 @@ import "strings"
 
 func matchAmazonWorkMail(m *message) bool {
 	h := m.header()
-	return strings.Contains(h.get("x-mailer"), "Amazon WorkMail") || strings.Contains(h.get("x-original-mailer"), "Amazon WorkMail")
+	return strings.Contains(h.Get("x-mailer"), "Amazon WorkMail") || strings.Contains(h.Get("x-original-mailer"), "Amazon WorkMail")
 }
 
 func decodeAmazonWorkMail(m *message) *Report {

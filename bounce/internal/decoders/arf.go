@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // decodeARF reads complaints: abuse and feedback-loop reports.
 //
@@ -22,17 +26,17 @@ import "strings"
 // "undisclosed") is still a complaint, with no recipient.
 func decodeARF(m *message) *Report {
 	if p := m.findPart("message/feedback-report"); p != nil {
-		return decodeFeedbackReport(m, p.text())
+		return decodeFeedbackReport(m, p.Text())
 	}
 	h := m.header()
-	if strings.Contains(strings.ToLower(h.get("content-type")), "feedback-report") {
+	if strings.Contains(strings.ToLower(h.Get("content-type")), "feedback-report") {
 		// QUIRK: a feedback report whose report part is labelled text/plain.
 		var found string
-		m.root.walk(func(p *part) bool {
-			if p.insideMessage() || len(p.children) > 0 || !strings.HasPrefix(p.mediaType, "text/") {
+		m.root.Walk(func(p *part) bool {
+			if p.InsideMessage() || len(p.Children) > 0 || !strings.HasPrefix(p.MediaType, "text/") {
 				return true
 			}
-			if t := strings.TrimLeft(p.text(), "\n"); hasFeedbackFields(t) {
+			if t := strings.TrimLeft(p.Text(), "\n"); hasFeedbackFields(t) {
 				found = t
 				return false
 			}
@@ -42,7 +46,7 @@ func decodeARF(m *message) *Report {
 			return decodeFeedbackReport(m, found)
 		}
 	}
-	if strings.EqualFold(h.get("x-apple-unsubscribe"), "true") {
+	if strings.EqualFold(h.Get("x-apple-unsubscribe"), "true") {
 		return decodeAppleUnsubscribe(m)
 	}
 	if strings.Contains(strings.ToLower(m.subject), "complaint about message from") {
@@ -54,26 +58,26 @@ func decodeARF(m *message) *Report {
 // hasFeedbackFields reports whether t starts with RFC 5965 section 3.1
 // fields.
 func hasFeedbackFields(t string) bool {
-	h, _ := parseHeader([]byte(t))
-	return h.has("feedback-type") && (h.has("user-agent") || h.has("version"))
+	h, _ := mime.ParseHeader([]byte(t))
+	return h.Has("feedback-type") && (h.Has("user-agent") || h.Has("version"))
 }
 
 // decodeFeedbackReport reads an RFC 5965 report whose machine-readable part
 // is fields.
 func decodeFeedbackReport(m *message, fields string) *Report {
-	h, _ := parseHeader([]byte(strings.TrimLeft(fields, "\n")))
-	ft := strings.ToLower(strings.TrimSpace(h.get("feedback-type")))
+	h, _ := mime.ParseHeader([]byte(strings.TrimLeft(fields, "\n")))
+	ft := strings.ToLower(strings.TrimSpace(h.Get("feedback-type")))
 	if i := strings.IndexAny(ft, " ;("); i >= 0 {
 		ft = ft[:i]
 	}
 	if ft == "" {
 		ft = "abuse"
 	}
-	rep := &Report{Kind: KindComplaint, Format: "arf", ReportingMTA: hostOf(h.get("reporting-mta"))}
+	rep := &Report{Kind: KindComplaint, Format: "arf", ReportingMTA: hostOf(h.Get("reporting-mta"))}
 	rep.Original = m.original()
 	var addrs []string
 	for _, k := range []string{"original-rcpt-to", "removal-recipient"} {
-		for _, v := range h.values(k) {
+		for _, v := range h.Values(k) {
 			if a := normalizeAddress(v); a != "" {
 				addrs = appendUnique(addrs, a)
 			}
@@ -86,7 +90,7 @@ func decodeFeedbackReport(m *message, fields string) *Report {
 		addrs = complainedRecipients(&rep.Original)
 	}
 	if rep.Original.From == "" {
-		rep.Original.From = normalizeAddress(h.get("original-mail-from"))
+		rep.Original.From = normalizeAddress(h.Get("original-mail-from"))
 	}
 	diag := oneLine(firstParagraph(m.notice()))
 	for _, a := range addrs {

@@ -20,7 +20,7 @@ func matchEinsUndEins(m *message) bool {
 	if !isBounceSender(m.from) {
 		return false
 	}
-	if h.has("x-ui-out-filterresults") {
+	if h.Has("x-ui-out-filterresults") {
 		return true
 	}
 	f := strings.ToLower(m.from)

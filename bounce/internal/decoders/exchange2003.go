@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Microsoft Exchange Server 5.5 / 2000 / 2003 non-delivery reports.
 //
@@ -37,11 +41,11 @@ var exchange2003Codes = map[string]string{
 
 func matchExchange2003(m *message) bool {
 	h := m.header()
-	xm := strings.ToLower(h.get("x-mailer"))
+	xm := strings.ToLower(h.Get("x-mailer"))
 	if strings.Contains(xm, "internet mail service") || strings.Contains(xm, "microsoft exchange server internet mail connector") {
 		return true
 	}
-	if h.has("x-ms-embedded-report") {
+	if h.Has("x-ms-embedded-report") {
 		return true
 	}
 	s := strings.ToLower(m.subject)
@@ -51,7 +55,7 @@ func matchExchange2003(m *message) bool {
 // anyReceivedWith reports whether a Received header contains the
 // lower-case words w.
 func anyReceivedWith(m *message, w string) bool {
-	for _, v := range m.header().values("received") {
+	for _, v := range m.header().Values("received") {
 		if strings.Contains(strings.ToLower(v), w) {
 			return true
 		}
@@ -146,7 +150,7 @@ func exchangeErrorCode(s string) string {
 			c := s[i+1 : i+9]
 			ok := true
 			for j := 0; j < len(c); j++ {
-				if !isHex(c[j]) {
+				if !mime.IsHex(c[j]) {
 					ok = false
 					break
 				}

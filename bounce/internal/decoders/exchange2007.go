@@ -31,16 +31,16 @@ import "strings"
 
 func matchExchange2007(m *message) bool {
 	h := m.header()
-	if h.has("x-ms-exchange-message-is-ndr") {
+	if h.Has("x-ms-exchange-message-is-ndr") {
 		return true
 	}
-	if !strings.HasPrefix(m.root.mediaType, "multipart/report") {
+	if !strings.HasPrefix(m.root.MediaType, "multipart/report") {
 		return false
 	}
 	// QUIRK: Exchange marks the alternative part of its notice with a
 	// "differences=Content-Type" parameter no other MTA writes.
-	for _, c := range m.root.children {
-		if c.mediaType == "multipart/alternative" && c.params["differences"] != "" {
+	for _, c := range m.root.Children {
+		if c.MediaType == "multipart/alternative" && c.Params["differences"] != "" {
 			return true
 		}
 	}
@@ -69,7 +69,7 @@ func decodeExchangeNDR(m *message, format string) *Report {
 	var rep *Report
 	if p := m.dsnPart(); p != nil {
 		rep = &Report{Kind: KindBounce, Format: format}
-		rep.ReportingMTA, rep.Recipients = dsnRecipients(p.text())
+		rep.ReportingMTA, rep.Recipients = dsnRecipients(p.Text())
 		if len(rep.Recipients) == 0 {
 			rep = nil
 		}

@@ -23,7 +23,7 @@ import "strings"
 
 func matchExim(m *message) bool {
 	h := m.header()
-	if h.has("x-failed-recipients") {
+	if h.Has("x-failed-recipients") {
 		return true
 	}
 	s := strings.ToLower(m.subject)

@@ -42,7 +42,7 @@ func matchEZweb(m *message) bool {
 	if (strings.Contains(f, "@ezweb.ne.jp") || strings.Contains(f, "@au.com") || strings.Contains(f, ".ezweb.ne.jp")) && isBounceSender(f) {
 		return true
 	}
-	for _, v := range m.header().values("received") {
+	for _, v := range m.header().Values("received") {
 		if strings.Contains(v, "(EZweb Mail)") {
 			return isBounceSender(f) || strings.HasPrefix(strings.ToLower(m.subject), "mail system error")
 		}
@@ -118,11 +118,11 @@ func decodeEZweb(m *message) *Report {
 	cause := strings.Join(causes, " ")
 	// QUIRK: au's content filter marks what it refused with X-SPASIGN: NG;
 	// the notice then says only that the recipient was rejected.
-	if hint == "" && strings.EqualFold(m.header().get("x-spasign"), "NG") {
+	if hint == "" && strings.EqualFold(m.header().Get("x-spasign"), "NG") {
 		hint = "filtered"
 	}
 	if p := m.dsnPart(); p != nil {
-		rep.ReportingMTA, rep.Recipients = dsnRecipients(p.text())
+		rep.ReportingMTA, rep.Recipients = dsnRecipients(p.Text())
 	}
 	if len(rep.Recipients) == 0 {
 		rep.Recipients = listed

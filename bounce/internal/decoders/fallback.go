@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
 )
 
@@ -24,7 +25,7 @@ var bounceSubjects = []string{
 // X-Failed-Recipients header, or a report part.
 func looksLikeBounce(m *message) bool {
 	h := m.header()
-	if h.has("x-failed-recipients") || m.dsnPart() != nil {
+	if h.Has("x-failed-recipients") || m.dsnPart() != nil {
 		return true
 	}
 	if isBounceSender(m.from) {
@@ -78,7 +79,7 @@ func decodeText(m *message) *Report {
 // then textAbout's words after it.
 func textAround(notice, addr string) string {
 	after := textAbout(notice, addr)
-	i := indexFold(notice, addr)
+	i := mime.IndexFold(notice, addr)
 	if i < 0 {
 		return after
 	}
@@ -99,7 +100,7 @@ func textAround(notice, addr string) string {
 func noticeRecipients(m *message, notice string) []string {
 	skip := map[string]bool{}
 	for _, k := range []string{"from", "to", "return-path", "reply-to", "sender", "delivered-to", "x-original-to", "errors-to"} {
-		for _, a := range findAddresses(m.header().get(k)) {
+		for _, a := range findAddresses(m.header().Get(k)) {
 			skip[a] = true
 		}
 	}
@@ -179,7 +180,7 @@ func reasonLines(notice string) string {
 // order and without repeats.
 func (m *message) failedRecipients() []string {
 	var out []string
-	for _, v := range m.header().values("x-failed-recipients") {
+	for _, v := range m.header().Values("x-failed-recipients") {
 		for _, a := range findAddresses(v) {
 			out = appendUnique(out, a)
 		}

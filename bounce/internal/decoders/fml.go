@@ -18,7 +18,7 @@ import "strings"
 // also carry X-MLServer: only a notice with one of these wordings is read.
 
 func matchFML(m *message) bool {
-	return strings.HasPrefix(strings.ToLower(m.header().get("x-mlserver")), "fml")
+	return strings.HasPrefix(strings.ToLower(m.header().Get("x-mlserver")), "fml")
 }
 
 // fmlErrors map fml's wordings (lower-case) to the reason they state.

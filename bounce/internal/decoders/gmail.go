@@ -60,7 +60,7 @@ func decodeGmail(m *message) *Report {
 // delivery-status part leaves out from the notice.
 func decodeGmailDSN(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "gmail"}
-	rep.ReportingMTA, rep.Recipients = dsnRecipients(m.dsnPart().text())
+	rep.ReportingMTA, rep.Recipients = dsnRecipients(m.dsnPart().Text())
 	if len(rep.Recipients) == 0 {
 		return nil
 	}

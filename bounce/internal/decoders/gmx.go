@@ -12,7 +12,7 @@ func matchGMX(m *message) bool {
 		return false
 	}
 	h := m.header()
-	if h.has("x-gmx-antispam") || h.has("x-gmx-antivirus") {
+	if h.Has("x-gmx-antispam") || h.Has("x-gmx-antivirus") {
 		return true
 	}
 	return containsFold(m.from, "gmx.")

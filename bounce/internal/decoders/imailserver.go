@@ -11,7 +11,7 @@ import "strings"
 // message follows.".
 
 func matchIMailServer(m *message) bool {
-	return strings.HasPrefix(strings.ToLower(m.header().get("x-mailer")), "<smtp32 v") && looksLikeBounce(m)
+	return strings.HasPrefix(strings.ToLower(m.header().Get("x-mailer")), "<smtp32 v") && looksLikeBounce(m)
 }
 
 // imailReasons maps IMail's own phrases to reasons; IMail writes them

@@ -11,7 +11,7 @@ import "strings"
 // shorten addresses to their local part.
 
 func matchMailRu(m *message) bool {
-	if m.header().has("x-mailer-daemon-recipients") {
+	if m.header().Has("x-mailer-daemon-recipients") {
 		return true
 	}
 	f := strings.ToLower(m.from)
@@ -27,7 +27,7 @@ func decodeMailRu(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "mailru"}
 	rep.Recipients = eximList(text)
 	if len(rep.Recipients) == 0 {
-		for _, v := range m.header().values("x-mailer-daemon-recipients") {
+		for _, v := range m.header().Values("x-mailer-daemon-recipients") {
 			for _, a := range findAddresses(v) {
 				rep.Recipients = append(rep.Recipients, Recipient{Address: a, Action: "failed"})
 			}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"net/mail"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ type Options struct {
 // The error, with a nil report, says the input is not a message or is
 // over a limit of o: it wraps ErrEmpty, ErrTooDeep or ErrTooManyParts.
 func Decode(raw []byte, o *Options) (*Report, error) {
-	raw = normalizeNewlines(raw)
+	raw = mime.NormalizeNewlines(raw)
 	raw = skipEnvelopeLine(raw)
 	m, err := newMessage(raw, o)
 	if err != nil {
@@ -45,15 +46,15 @@ var ErrEmpty = errors.New("bounce: input is not an email message")
 
 // ErrTooDeep is returned (wrapped) for a message whose MIME structure is
 // nested deeper than Options.MaxDepth.
-var ErrTooDeep = errTooDeep
+var ErrTooDeep = mime.ErrTooDeep
 
 // ErrTooManyParts is returned (wrapped) for a message with more MIME parts
 // than Options.MaxParts.
-var ErrTooManyParts = errTooManyParts
+var ErrTooManyParts = mime.ErrTooManyParts
 
 // skipEnvelopeLine drops an mbox "From " line and leading blank lines.
 func skipEnvelopeLine(raw []byte) []byte {
-	raw = trimLeadingBlankLines(raw)
+	raw = mime.TrimLeadingBlankLines(raw)
 	if bytes.HasPrefix(raw, []byte("From ")) {
 		if nl := bytes.IndexByte(raw, '\n'); nl >= 0 {
 			raw = raw[nl+1:]
@@ -90,37 +91,37 @@ func newMessage(raw []byte, o *Options) (*message, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, ErrEmpty
 	}
-	mp := &mimeParser{maxDepth: o.MaxDepth, maxParts: o.MaxParts}
-	root := mp.parse(raw, 0, nil, "text/plain")
-	if mp.err != nil {
-		return nil, fmt.Errorf("%w (depth %d, parts %d)", mp.err, o.MaxDepth, o.MaxParts)
+	mp := &mime.Parser{MaxDepth: o.MaxDepth, MaxParts: o.MaxParts}
+	root := mp.Parse(raw, 0, nil, "text/plain")
+	if mp.Err != nil {
+		return nil, fmt.Errorf("%w (depth %d, parts %d)", mp.Err, o.MaxDepth, o.MaxParts)
 	}
-	if len(root.header) == 0 {
+	if len(root.Header) == 0 {
 		return nil, fmt.Errorf("%w: no header fields", ErrEmpty)
 	}
 	m := &message{opts: o, raw: raw, root: root}
-	m.from = decodeWords(root.header.get("from"))
-	m.subject = decodeWords(root.header.get("subject"))
+	m.from = mime.DecodeWords(root.Header.Get("from"))
+	m.subject = mime.DecodeWords(root.Header.Get("subject"))
 	return m, nil
 }
 
 // header returns the top-level header.
-func (m *message) header() header { return m.root.header }
+func (m *message) header() header { return m.root.Header }
 
 // get returns a decoded top-level header value.
-func (m *message) get(key string) string { return decodeWords(m.root.header.get(key)) }
+func (m *message) get(key string) string { return mime.DecodeWords(m.root.Header.Get(key)) }
 
 // findPart returns the first part, outside attached messages, whose media
 // type is one of types.
 func (m *message) findPart(types ...string) *part {
 	m.bodyRead = true
 	var found *part
-	m.root.walk(func(p *part) bool {
-		if p.insideMessage() {
+	m.root.Walk(func(p *part) bool {
+		if p.InsideMessage() {
 			return true
 		}
 		for _, t := range types {
-			if p.mediaType == t {
+			if p.MediaType == t {
 				found = p
 				return false
 			}
@@ -152,17 +153,17 @@ func (m *message) text() string {
 	}
 	m.bodyTextDone = true
 	var plain, html []string
-	m.root.walk(func(p *part) bool {
-		if p.insideMessage() || len(p.children) > 0 {
+	m.root.Walk(func(p *part) bool {
+		if p.InsideMessage() || len(p.Children) > 0 {
 			return true
 		}
 		switch {
-		case p.mediaType == "text/plain" || p.mediaType == "text" || p.mediaType == "text/enriched":
-			plain = append(plain, p.text())
-		case p.mediaType == "text/html":
-			html = append(html, p.text())
-		case p == m.root && !strings.HasPrefix(p.mediaType, "multipart/"):
-			plain = append(plain, p.text())
+		case p.MediaType == "text/plain" || p.MediaType == "text" || p.MediaType == "text/enriched":
+			plain = append(plain, p.Text())
+		case p.MediaType == "text/html":
+			html = append(html, p.Text())
+		case p == m.root && !strings.HasPrefix(p.MediaType, "multipart/"):
+			plain = append(plain, p.Text())
 		}
 		return true
 	})
@@ -217,8 +218,8 @@ func (m *message) try(d *decoder) (rep *Report) {
 func (m *message) finish(rep *Report) {
 	h := m.header()
 	rep.Subject = m.subject
-	rep.MessageID = strings.Trim(h.get("message-id"), "<> ")
-	rep.Date = dateOf(h.get("date"))
+	rep.MessageID = strings.Trim(h.Get("message-id"), "<> ")
+	rep.Date = dateOf(h.Get("date"))
 	if rep.Original.MessageID == "" && rep.Original.Headers == nil && rep.Kind != KindNotBounce {
 		rep.Original = m.original()
 	}
@@ -227,10 +228,10 @@ func (m *message) finish(rep *Report) {
 		if !utf8.ValidString(r.Address) {
 			// QUIRK: 8-bit bytes read from a raw header or text by a
 			// decoder: guess their charset rather than emit invalid UTF-8.
-			r.Address = decodeCharset([]byte(r.Address), "")
+			r.Address = mime.DecodeCharset([]byte(r.Address), "")
 		}
 		if !utf8.ValidString(r.Diagnostic) {
-			r.Diagnostic = decodeCharset([]byte(r.Diagnostic), "")
+			r.Diagnostic = mime.DecodeCharset([]byte(r.Diagnostic), "")
 		}
 		r.Address = normalizeAddress(r.Address)
 		if r.Address == "" {
@@ -491,3 +492,10 @@ func monthOf(m string) int {
 	}
 	return 0
 }
+
+// The MIME types of package mime, under the names the decoders use.
+type (
+	part   = mime.Part
+	header = mime.Header
+	field  = mime.Field
+)

@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Oracle Communications Messaging Server (formerly Sun Java System / Sun ONE
 // Messaging Server, iPlanet; used by iCloud) writes multipart/report
@@ -13,7 +17,7 @@ import "strings"
 // ("@relay:user@host").
 
 func matchMessagingServer(m *message) bool {
-	if strings.Contains(m.header().get("content-type"), "Boundary_(ID_") {
+	if strings.Contains(m.header().Get("content-type"), "Boundary_(ID_") {
 		return true
 	}
 	if !strings.HasPrefix(m.subject, "Delivery Notification: ") {
@@ -106,7 +110,7 @@ func messagingServerOriginal(notice string) Original {
 		b.WriteString(t)
 		b.WriteByte('\n')
 	}
-	h, _ := parseHeader([]byte(b.String()))
+	h, _ := mime.ParseHeader([]byte(b.String()))
 	return originalFromHeader(h)
 }
 

@@ -11,7 +11,7 @@ import "strings"
 
 func matchMXLogic(m *message) bool {
 	h := m.header()
-	if h.has("x-mx-bounce") || h.has("x-mxl-notehash") || h.has("x-mxl-hash") {
+	if h.Has("x-mx-bounce") || h.Has("x-mxl-notehash") || h.Has("x-mxl-hash") {
 		return true
 	}
 	if !isBounceSender(m.from) {

@@ -10,7 +10,7 @@ import "strings"
 func headerHas(m *message, key, sub string) bool {
 	h := m.header()
 	for i := range h {
-		if h[i].key == key && containsFold(h[i].value, sub) {
+		if h[i].Key == key && containsFold(h[i].Value, sub) {
 			return true
 		}
 	}
@@ -20,7 +20,7 @@ func headerHas(m *message, key, sub string) bool {
 // receivedHas reports whether any Received header contains sub
 // (compared as written).
 func receivedHas(m *message, sub string) bool {
-	for _, v := range m.header().values("received") {
+	for _, v := range m.header().Values("received") {
 		if strings.Contains(v, sub) {
 			return true
 		}
@@ -31,7 +31,7 @@ func receivedHas(m *message, sub string) bool {
 // anyReceivedBy reports whether a Received header of the bounce names a
 // host below domain as the receiving ("by") host.
 func anyReceivedBy(m *message, domain string) bool {
-	for _, v := range m.header().values("received") {
+	for _, v := range m.header().Values("received") {
 		lv := strings.ToLower(v)
 		i := strings.Index(lv, " by ")
 		if i < 0 {

@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // The helpers below read the lines of a notice: indentation, a peek at
 // its start, lines without trailing space, a line that is only an address.
@@ -48,4 +52,4 @@ func splitLines(text string) []string { return strings.Split(text, "\n") }
 
 // containsFold reports whether s contains sub, ignoring ASCII case,
 // without allocating.
-func containsFold(s, sub string) bool { return indexFold(s, sub) >= 0 }
+func containsFold(s, sub string) bool { return mime.IndexFold(s, sub) >= 0 }

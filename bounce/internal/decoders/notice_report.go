@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // The helpers below build reports: failed recipients from words,
 // Sendmail-like sections, a delivery-status part read under a format's
@@ -107,7 +111,7 @@ func dsnOf(m *message) (string, []Recipient) {
 	if p == nil {
 		return "", nil
 	}
-	return dsnRecipients(p.text())
+	return dsnRecipients(p.Text())
 }
 
 // findRecipient returns the index of the recipient in rs with address a
@@ -153,7 +157,7 @@ func originalAfter(text string, markers []string) Original {
 	if i := strings.IndexByte(rest, ':'); i <= 0 || i > 40 {
 		return Original{}
 	}
-	h, _ := parseHeader([]byte(rest))
+	h, _ := mime.ParseHeader([]byte(rest))
 	return originalFromHeader(h)
 }
 
@@ -177,6 +181,6 @@ func originalAfterLine(text, marker string) Original {
 			rest = strings.TrimLeft(rest[nl+1:], "\n")
 		}
 	}
-	h, _ := parseHeader([]byte(rest))
+	h, _ := mime.ParseHeader([]byte(rest))
 	return originalFromHeader(h)
 }

@@ -19,11 +19,11 @@ func matchOffice365(m *message) bool {
 	// X-MS-Office365-* on every message it receives, bounces from other
 	// MTAs included; only an NDR Exchange generated itself also carries
 	// X-MS-Exchange-Message-Is-Ndr.
-	if !h.has("x-ms-exchange-message-is-ndr") {
+	if !h.Has("x-ms-exchange-message-is-ndr") {
 		return false
 	}
 	for _, f := range h {
-		if strings.HasPrefix(f.key, "x-ms-exchange-crosstenant-") || strings.HasPrefix(f.key, "x-ms-office365-") {
+		if strings.HasPrefix(f.Key, "x-ms-exchange-crosstenant-") || strings.HasPrefix(f.Key, "x-ms-office365-") {
 			return true
 		}
 	}
@@ -48,7 +48,7 @@ func decodeOffice365Summary(m *message) *Report {
 	text := m.notice()
 	lower := strings.ToLower(text)
 	var addrs []string
-	for _, v := range m.header().values("x-failed-recipients") {
+	for _, v := range m.header().Values("x-failed-recipients") {
 		addrs = append(addrs, findAddresses(v)...)
 	}
 	if len(addrs) == 0 {

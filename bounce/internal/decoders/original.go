@@ -2,6 +2,7 @@ package decoders
 
 import (
 	"bytes"
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
 )
 
@@ -43,13 +44,13 @@ func (m *message) original() Original {
 func (m *message) readOriginal() Original {
 	var h header
 	if p := m.originalPart(); p != nil {
-		if len(p.children) > 0 {
-			h = p.children[0].header
+		if len(p.Children) > 0 {
+			h = p.Children[0].Header
 		} else {
-			h, _ = parseHeader(trimLeadingBlankLines(p.body()))
+			h, _ = mime.ParseHeader(mime.TrimLeadingBlankLines(p.Body()))
 		}
 	} else if rest := m.inlineOriginal(); rest != "" {
-		h, _ = parseHeader([]byte(rest))
+		h, _ = mime.ParseHeader([]byte(rest))
 	}
 	return originalFromHeader(h)
 }
@@ -60,16 +61,16 @@ func originalFromHeader(h header) Original {
 	}
 	o := Original{Headers: make(map[string][]string, len(h))}
 	for _, f := range h {
-		k := canonicalKey(f.key)
-		o.Headers[k] = append(o.Headers[k], strings.TrimSpace(decodeWords(f.value)))
+		k := mime.CanonicalKey(f.Key)
+		o.Headers[k] = append(o.Headers[k], strings.TrimSpace(mime.DecodeWords(f.Value)))
 	}
-	o.MessageID = strings.Trim(h.get("message-id"), "<> \t")
-	o.From = firstAddress(decodeWords(h.get("from")))
-	if rp := normalizeAddress(h.get("return-path")); rp != "" && o.From == "" {
+	o.MessageID = strings.Trim(h.Get("message-id"), "<> \t")
+	o.From = firstAddress(mime.DecodeWords(h.Get("from")))
+	if rp := normalizeAddress(h.Get("return-path")); rp != "" && o.From == "" {
 		o.From = rp
 	}
-	o.To = oneLine(decodeWords(h.get("to")))
-	o.Subject = oneLine(decodeWords(h.get("subject")))
+	o.To = oneLine(mime.DecodeWords(h.Get("to")))
+	o.Subject = oneLine(mime.DecodeWords(h.Get("subject")))
 	return o
 }
 

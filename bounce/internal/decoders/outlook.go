@@ -13,13 +13,13 @@ import "strings"
 
 func matchOutlook(m *message) bool {
 	h := m.header()
-	if !h.has("x-dsncontext") {
+	if !h.Has("x-dsncontext") {
 		return false
 	}
-	if h.has("x-message-delivery") || h.has("x-message-info") {
+	if h.Has("x-message-delivery") || h.Has("x-message-info") {
 		return true
 	}
-	mid := strings.ToLower(h.get("message-id"))
+	mid := strings.ToLower(h.Get("message-id"))
 	from := domainOf(fromAddress(m))
 	for _, d := range []string{"hotmail.com", "outlook.com", "live.com", "msn.com"} {
 		if strings.Contains(mid, d) || hostIs(from, d) {

@@ -56,7 +56,7 @@ func decodePostfix(m *message) *Report {
 	notice := m.notice()
 	lower := strings.ToLower(notice)
 	reporting, rs := dsnOf(m)
-	known := len(rs) > 0 && m.dsnPart() != nil && strings.Contains(strings.ToLower(m.dsnPart().text()), "x-postfix")
+	known := len(rs) > 0 && m.dsnPart() != nil && strings.Contains(strings.ToLower(m.dsnPart().Text()), "x-postfix")
 	if !known {
 		for _, mk := range postfixMarkers {
 			if strings.Contains(lower, mk) {

@@ -13,7 +13,7 @@ func matchPowerMTA(m *message) bool {
 		return false
 	}
 	p := m.dsnPart()
-	return p != nil && strings.Contains(strings.ToLower(p.text()), "x-powermta-")
+	return p != nil && strings.Contains(strings.ToLower(p.Text()), "x-powermta-")
 }
 
 // powerMTACategories maps PowerMTA's bounce categories to reasons
@@ -44,13 +44,13 @@ func decodePowerMTA(m *message) *Report {
 	if rep == nil {
 		return nil
 	}
-	_, blocks := parseDSNFields(p.text())
+	_, blocks := parseDSNFields(p.Text())
 	for _, b := range blocks {
-		cat := strings.ToLower(strings.TrimSpace(b.get("x-powermta-bouncecategory")))
+		cat := strings.ToLower(strings.TrimSpace(b.Get("x-powermta-bouncecategory")))
 		if cat == "" {
 			continue
 		}
-		addr := dsnAddress(b.get("final-recipient"))
+		addr := dsnAddress(b.Get("final-recipient"))
 		for i := range rep.Recipients {
 			if rep.Recipients[i].Address == addr && rep.Recipients[i].ReasonHint == "" {
 				rep.Recipients[i].ReasonHint = powerMTACategories[cat]

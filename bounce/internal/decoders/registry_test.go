@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"os"
 	"path/filepath"
 	"testing"
@@ -89,7 +90,7 @@ func TestRegistry_matchReadsHeadersOnly(t *testing.T) {
 			if d.match == nil {
 				continue
 			}
-			m, err := newMessage(skipEnvelopeLine(normalizeNewlines(raw)), testOptions())
+			m, err := newMessage(skipEnvelopeLine(mime.NormalizeNewlines(raw)), testOptions())
 			if err != nil {
 				continue
 			}

@@ -1,6 +1,10 @@
 package decoders
 
-import "time"
+import (
+	"time"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Kind says what a decoded message is.
 type Kind string
@@ -93,7 +97,7 @@ func (o *Original) Get(key string) string {
 	if o.Headers == nil {
 		return ""
 	}
-	v := o.Headers[canonicalKey(key)]
+	v := o.Headers[mime.CanonicalKey(key)]
 	if len(v) == 0 {
 		return ""
 	}

@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
 )
 
@@ -28,7 +29,7 @@ func parseDSNFields(body string) (header, []header) {
 	contIdx := -1
 	flushCont := func() {
 		if contTarget != nil && len(cont) > 0 {
-			(*contTarget)[contIdx].value += strings.Join(cont, "")
+			(*contTarget)[contIdx].Value += strings.Join(cont, "")
 		}
 		cont, contTarget = cont[:0], nil
 	}
@@ -64,7 +65,7 @@ func parseDSNFields(body string) (header, []header) {
 		}
 		if (line[0] == ' ' || line[0] == '\t') && (len(cur) > 0 || (!inRecipient && len(perMessage) > 0)) {
 			// A folded continuation, unless it is an indented field.
-			if c := strings.IndexByte(line, ':'); c < 0 || !isFieldName([]byte(strings.TrimSpace(line[:c]))) || !knownDSNField(strings.ToLower(strings.TrimSpace(line[:c]))) {
+			if c := strings.IndexByte(line, ':'); c < 0 || !mime.IsFieldName([]byte(strings.TrimSpace(line[:c]))) || !knownDSNField(strings.ToLower(strings.TrimSpace(line[:c]))) {
 				if inRecipient {
 					addCont(&cur, "\n"+line)
 				} else {
@@ -81,7 +82,7 @@ func parseDSNFields(body string) (header, []header) {
 			if inRecipient {
 				target = &cur
 			}
-			if n := len(*target); n > 0 && (*target)[n-1].key == "diagnostic-code" {
+			if n := len(*target); n > 0 && (*target)[n-1].Key == "diagnostic-code" {
 				addCont(target, "\n "+line)
 				continue
 			}
@@ -92,12 +93,12 @@ func parseDSNFields(body string) (header, []header) {
 			continue
 		}
 		key := strings.ToLower(strings.TrimSpace(line[:c]))
-		if !isFieldName([]byte(key)) {
+		if !mime.IsFieldName([]byte(key)) {
 			continue
 		}
-		f := field{key: key, value: line[c+1:]}
+		f := field{Key: key, Value: line[c+1:]}
 		if recipientFields[key] {
-			if inRecipient && (cur.has(key) || key == "original-recipient" && fieldBefore(cur, "final-recipient", "action")) {
+			if inRecipient && (cur.Has(key) || key == "original-recipient" && fieldBefore(cur, "final-recipient", "action")) {
 				flush()
 			}
 			if !inRecipient {
@@ -107,7 +108,7 @@ func parseDSNFields(body string) (header, []header) {
 				// fields of this paragraph from the first per-recipient one
 				// on belong to the recipient, not to the message.
 				for j := paraStart; j < len(perMessage); j++ {
-					if perRecipientOnly(perMessage[j].key) {
+					if perRecipientOnly(perMessage[j].Key) {
 						cur = append(cur, perMessage[j:]...)
 						perMessage = perMessage[:j]
 						break
@@ -125,7 +126,7 @@ func parseDSNFields(body string) (header, []header) {
 	flush()
 	// QUIRK: a per-message block holding recipient fields after all (no
 	// Final-Recipient anywhere, only Action/Status) is one recipient.
-	if len(blocks) == 0 && perMessage.has("action") {
+	if len(blocks) == 0 && perMessage.Has("action") {
 		blocks = append(blocks, perMessage)
 	}
 	return perMessage, blocks
@@ -135,10 +136,10 @@ func parseDSNFields(body string) (header, []header) {
 func fieldBefore(h header, a, b string) bool {
 	ia, ib := -1, -1
 	for i := range h {
-		if h[i].key == a && ia < 0 {
+		if h[i].Key == a && ia < 0 {
 			ia = i
 		}
-		if h[i].key == b && ib < 0 {
+		if h[i].Key == b && ib < 0 {
 			ib = i
 		}
 	}
@@ -173,7 +174,7 @@ func decodeRFC3464(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "rfc3464"}
-	rep.ReportingMTA, rep.Recipients = dsnRecipients(p.text())
+	rep.ReportingMTA, rep.Recipients = dsnRecipients(p.Text())
 	if len(rep.Recipients) == 0 {
 		return nil
 	}
@@ -252,7 +253,7 @@ func decodeGenericDSN(m *message) *Report {
 	enrichFromText(rep.Recipients, notice)
 	if after := strings.TrimLeft(text[start+len(body):], "\n"); after != "" && m.originalPart() == nil {
 		// The returned message's header often follows the fields.
-		if h, _ := parseHeader([]byte(after)); h.has("from") || h.has("message-id") {
+		if h, _ := mime.ParseHeader([]byte(after)); h.Has("from") || h.Has("message-id") {
 			rep.Original = originalFromHeader(h)
 		}
 	}
@@ -326,13 +327,13 @@ func lineStartIndex(text, s string) int {
 // dsnRecipients reads the recipients of a delivery-status body.
 func dsnRecipients(body string) (string, []Recipient) {
 	perMessage, blocks := parseDSNFields(body)
-	reporting := hostOf(perMessage.get("reporting-mta"))
+	reporting := hostOf(perMessage.Get("reporting-mta"))
 	var out []Recipient
 	for _, b := range blocks {
 		r := Recipient{ReportingMTA: reporting}
-		final := b.get("final-recipient")
-		orig := b.get("original-recipient")
-		actual := b.get("x-actual-recipient")
+		final := b.Get("final-recipient")
+		orig := b.Get("original-recipient")
+		actual := b.Get("x-actual-recipient")
 		r.Address = dsnAddress(final)
 		if r.Address == "" {
 			r.Address = dsnAddress(orig)
@@ -343,14 +344,14 @@ func dsnRecipients(body string) (string, []Recipient) {
 		if o := dsnAddress(orig); o != "" && o != r.Address {
 			r.OriginalRecipient = o
 		}
-		r.Action = b.get("action")
-		r.Status = findStatus(b.get("status"))
-		r.RemoteMTA = hostOf(b.get("remote-mta"))
-		if rm := b.get("reporting-mta"); rm != "" {
+		r.Action = b.Get("action")
+		r.Status = findStatus(b.Get("status"))
+		r.RemoteMTA = hostOf(b.Get("remote-mta"))
+		if rm := b.Get("reporting-mta"); rm != "" {
 			r.ReportingMTA = hostOf(rm)
 		}
-		r.LastAttempt = dateOf(b.get("last-attempt-date"))
-		diag := b.get("diagnostic-code")
+		r.LastAttempt = dateOf(b.Get("last-attempt-date"))
+		diag := b.Get("diagnostic-code")
 		// QUIRK: long vendor types ("X-Outbound-Mail-Relay; ...") occur.
 		if i := strings.IndexByte(diag, ';'); i >= 0 && i < 32 && !strings.ContainsAny(diag[:i], " \t") || i >= 0 && i < 20 && strings.HasPrefix(strings.ToLower(diag), "smtp") {
 			r.DiagnosticType = strings.ToLower(strings.TrimSpace(diag[:i]))
@@ -358,13 +359,13 @@ func dsnRecipients(body string) (string, []Recipient) {
 		}
 		r.Diagnostic = oneLine(diag)
 		if r.Diagnostic == "" {
-			r.Diagnostic = oneLine(b.get("x-supplementary-info"))
+			r.Diagnostic = oneLine(b.Get("x-supplementary-info"))
 		}
 		// QUIRK: Sendmail, PowerMTA and others explain the status in a
 		// comment ("Status: 5.2.1 (mailbox disabled, not accepting
 		// messages)"): the reporting MTA's own words, kept beside the
 		// remote server's.
-		if c := statusComment(b.get("status")); c != "" && !strings.Contains(strings.ToLower(r.Diagnostic), strings.ToLower(c)) {
+		if c := statusComment(b.Get("status")); c != "" && !strings.Contains(strings.ToLower(r.Diagnostic), strings.ToLower(c)) {
 			if r.Diagnostic == "" {
 				r.Diagnostic = c
 			} else {
@@ -416,26 +417,14 @@ func dsnAddress(v string) string {
 func decodeXtext(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '+' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+		if s[i] == '+' && i+2 < len(s) && mime.IsHex(s[i+1]) && mime.IsHex(s[i+2]) {
+			b.WriteByte(mime.Unhex(s[i+1])<<4 | mime.Unhex(s[i+2]))
 			i += 2
 			continue
 		}
 		b.WriteByte(s[i])
 	}
 	return b.String()
-}
-
-func isHex(c byte) bool { return isDigit(c) || ('A' <= c && c <= 'F') || ('a' <= c && c <= 'f') }
-func unhex(c byte) byte {
-	switch {
-	case isDigit(c):
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
 }
 
 // fillCodes completes a recipient's reply code and status from its
@@ -502,7 +491,7 @@ func textAbout(notice, addr string) string {
 	if addr == "" {
 		return ""
 	}
-	i := indexFold(notice, addr)
+	i := mime.IndexFold(notice, addr)
 	if i < 0 {
 		return ""
 	}

@@ -12,12 +12,12 @@ import "strings"
 // Return-Path apps@sendgrid.net or the X-SendGrid-* delivery-status fields.
 
 func matchSendGrid(m *message) bool {
-	rp := strings.ToLower(m.header().get("return-path"))
+	rp := strings.ToLower(m.header().Get("return-path"))
 	if strings.Contains(rp, "sendgrid.net") {
 		return true
 	}
 	p := m.dsnPart()
-	return p != nil && strings.Contains(p.text(), "X-SendGrid-")
+	return p != nil && strings.Contains(p.Text(), "X-SendGrid-")
 }
 
 func decodeSendGrid(m *message) *Report {

@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Sendmail (https://www.proofpoint.com/us/products/email-protection/open-source-email-solution)
 // bounces come from "Mail Delivery Subsystem <MAILER-DAEMON@host>" with
@@ -498,27 +502,27 @@ func unquoteForwarded(text string) string {
 // there is nothing to repair.
 func reparseMultipart(m *message) *message {
 	root := m.root
-	if strings.HasPrefix(root.mediaType, "multipart/") || len(root.children) > 0 && !isMessageType(root.mediaType) {
+	if strings.HasPrefix(root.MediaType, "multipart/") || len(root.Children) > 0 && !mime.IsMessageType(root.MediaType) {
 		return nil
 	}
-	if root.mediaType != "message/delivery-status" && root.mediaType != "text/plain" {
+	if root.MediaType != "message/delivery-status" && root.MediaType != "text/plain" {
 		return nil
 	}
-	b := guessBoundary(root.raw)
-	if b == "" || len(splitMultipart(root.raw, b)) < 2 {
+	b := mime.GuessBoundary(root.Raw)
+	if b == "" || len(mime.SplitMultipart(root.Raw, b)) < 2 {
 		return nil
 	}
-	if root.mediaType == "text/plain" && !strings.Contains(string(root.raw), "\n--"+b+"--") {
+	if root.MediaType == "text/plain" && !strings.Contains(string(root.Raw), "\n--"+b+"--") {
 		return nil
 	}
-	raw := make([]byte, 0, len(root.raw)+100)
+	raw := make([]byte, 0, len(root.Raw)+100)
 	raw = append(raw, "Content-Type: multipart/report; boundary=\""...)
 	raw = append(raw, b...)
 	raw = append(raw, "\"\n\n"...)
-	raw = append(raw, root.raw...)
-	mp := &mimeParser{maxDepth: m.opts.MaxDepth, maxParts: m.opts.MaxParts}
-	nr := mp.parse(raw, 0, nil, "text/plain")
-	if mp.err != nil {
+	raw = append(raw, root.Raw...)
+	mp := &mime.Parser{MaxDepth: m.opts.MaxDepth, MaxParts: m.opts.MaxParts}
+	nr := mp.Parse(raw, 0, nil, "text/plain")
+	if mp.Err != nil {
 		return nil
 	}
 	return &message{opts: m.opts, raw: raw, root: nr, from: m.from, subject: m.subject}

@@ -12,7 +12,7 @@ import "strings"
 // ***"; the returned message is attached.
 
 func matchTrendMicro(m *message) bool {
-	if containsFold(m.header().get("content-type"), "interscan") {
+	if containsFold(m.header().Get("content-type"), "interscan") {
 		return true
 	}
 	return containsFold(m.from, "interscan")

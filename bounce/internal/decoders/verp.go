@@ -25,7 +25,7 @@ func (m *message) verpRecipient() string {
 	}
 	h := m.header()
 	for _, k := range []string{"x-original-to", "delivered-to", "envelope-to", "x-envelope-to", "to", "x-rcpt-to"} {
-		for _, v := range h.values(k) {
+		for _, v := range h.Values(k) {
 			for _, a := range findAddresses(v) {
 				for _, pat := range m.opts.VERP {
 					if r := MatchVERP(pat, a); r != "" {

@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // X5 is an unidentified gateway (a mail filter appliance, seen with
 // "TMMSG_" MIME boundaries) that, refused by the next hop, returns the
@@ -27,16 +31,16 @@ func matchX5(m *message) bool {
 
 func decodeX5(m *message) *Report {
 	p := m.originalPart()
-	if p == nil || len(p.children) == 0 || p.depth > 4 {
+	if p == nil || len(p.Children) == 0 || p.Depth > 4 {
 		return nil
 	}
 	// Parse the attached message on its own, so that its parts are not
 	// "inside an attached message".
-	im, err := newMessage(trimLeadingBlankLines(p.body()), m.opts)
+	im, err := newMessage(mime.TrimLeadingBlankLines(p.Body()), m.opts)
 	if err != nil || !isBounceSender(im.from) || im.dsnPart() == nil {
 		return nil
 	}
-	if id := strings.TrimSpace(im.header().get("message-id")); id != "" && strings.EqualFold(id, strings.TrimSpace(m.header().get("message-id"))) {
+	if id := strings.TrimSpace(im.header().Get("message-id")); id != "" && strings.EqualFold(id, strings.TrimSpace(m.header().Get("message-id"))) {
 		return nil
 	}
 	for _, d := range nestedDecoders {

@@ -21,7 +21,7 @@ import "strings"
 
 func matchYahoo(m *message) bool {
 	h := m.header()
-	if h.has("x-ymailisg") || h.has("x-ymail-osg") {
+	if h.Has("x-ymailisg") || h.Has("x-ymail-osg") {
 		return true
 	}
 	d := domainOf(fromAddress(m))

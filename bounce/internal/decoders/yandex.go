@@ -13,7 +13,7 @@ func matchYandex(m *message) bool {
 	if !isBounceSender(m.from) {
 		return false
 	}
-	return h.has("x-yandex-front") || h.has("x-yandex-uniq") || containsFold(m.from, "@yandex.")
+	return h.Has("x-yandex-front") || h.Has("x-yandex-uniq") || containsFold(m.from, "@yandex.")
 }
 
 func decodeYandex(m *message) *Report {

@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Zoho Mail reports come from mailer-daemon@mail.zoho.com with X-Mailer:
 // Zoho Mail and an X-ZohoMail header. The text part names each failed
@@ -11,7 +15,7 @@ import "strings"
 
 func matchZoho(m *message) bool {
 	h := m.header()
-	if h.has("x-zohomail") {
+	if h.Has("x-zohomail") {
 		return true
 	}
 	return headerHas(m, "x-mailer", "zoho mail") && isBounceSender(m.from)
@@ -60,7 +64,7 @@ func decodeZoho(m *message) *Report {
 		return nil
 	}
 	if i := strings.Index(text, "\nReceived:"); i >= 0 {
-		h, _ := parseHeader([]byte(text[i+1:]))
+		h, _ := mime.ParseHeader([]byte(text[i+1:]))
 		rep.Original = originalFromHeader(h)
 	}
 	return rep

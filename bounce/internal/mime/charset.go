@@ -1,4 +1,4 @@
-package decoders
+package mime
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"golang.org/x/text/encoding/japanese"
 )
 
-// decodeCharset converts b from the named charset to UTF-8 with LF line
+// DecodeCharset converts b from the named charset to UTF-8 with LF line
 // endings. It never fails: undecodable bytes become U+FFFD.
 //
 // The label is a hint, not the truth (QUIRK: Japanese carriers often omit
@@ -28,8 +28,8 @@ import (
 //     charset table (IANA names, and encodings added with
 //     charset.RegisterEncoding); 8-bit text under an unknown label is
 //     guessed (Japanese, else Windows-1252).
-func decodeCharset(b []byte, cs string) string {
-	b = normalizeNewlines(b)
+func DecodeCharset(b []byte, cs string) string {
+	b = NormalizeNewlines(b)
 	if isASCII(b) {
 		if bytes.IndexByte(b, 0x1b) >= 0 && hasISO2022JPEscape(b) {
 			if s, ok := decodeStrict(b, japanese.ISO2022JP); ok {
@@ -67,14 +67,14 @@ func decodeCharset(b []byte, cs string) string {
 	// superset seen in practice.
 	if enc, err := htmlindex.Get(cs); err == nil && enc != nil {
 		if out, err := enc.NewDecoder().Bytes(b); err == nil || len(out) > 0 {
-			return string(normalizeNewlines(out))
+			return string(NormalizeNewlines(out))
 		}
 	}
 	// Then go-message's charset table: the IANA names, its own aliases, and
 	// any encoding a program added with charset.RegisterEncoding.
 	if r, err := charset.Reader(cs, bytes.NewReader(b)); err == nil {
 		if out, err := io.ReadAll(r); err == nil || len(out) > 0 {
-			return string(normalizeNewlines(out))
+			return string(NormalizeNewlines(out))
 		}
 	}
 	if utf8.Valid(b) {
@@ -116,7 +116,7 @@ func decodeStrict(b []byte, enc encoding.Encoding) (string, bool) {
 	if err != nil || bytes.ContainsRune(out, utf8.RuneError) {
 		return "", false
 	}
-	return string(normalizeNewlines(out)), true
+	return string(NormalizeNewlines(out)), true
 }
 
 // guessCharset decodes 8-bit text without a usable charset label: a
@@ -203,14 +203,14 @@ func japaneseScore(s string) int {
 	return n
 }
 
-// decodeWords decodes RFC 2047 encoded words in a header value, and raw
+// DecodeWords decodes RFC 2047 encoded words in a header value, and raw
 // ISO-2022-JP or 8-bit bytes (QUIRK: unencoded Japanese headers).
-func decodeWords(v string) string {
+func DecodeWords(v string) string {
 	if strings.Contains(v, "=?") {
 		v = decodeEncodedWords(v)
 	}
 	if strings.IndexByte(v, 0x1b) >= 0 || !utf8.ValidString(v) {
-		v = decodeCharset([]byte(v), "")
+		v = DecodeCharset([]byte(v), "")
 	}
 	return v
 }
@@ -229,7 +229,7 @@ func decodeEncodedWords(v string) string {
 	pendingCS := ""
 	flush := func() {
 		if pending != nil {
-			out.WriteString(decodeCharset(pending, pendingCS))
+			out.WriteString(DecodeCharset(pending, pendingCS))
 			pending, pendingCS = nil, ""
 		}
 	}
@@ -307,7 +307,7 @@ func parseEncodedWord(s string) (cs string, enc byte, text string, n int, ok boo
 // decodeWordBytes returns the bytes an encoded word's text stands for.
 func decodeWordBytes(enc byte, text string) []byte {
 	if enc == 'b' {
-		return decodeBase64([]byte(text))
+		return DecodeBase64([]byte(text))
 	}
 	out := make([]byte, 0, len(text))
 	for i := 0; i < len(text); i++ {
@@ -315,8 +315,8 @@ func decodeWordBytes(enc byte, text string) []byte {
 		switch {
 		case c == '_':
 			out = append(out, ' ')
-		case c == '=' && i+2 < len(text) && isHex(text[i+1]) && isHex(text[i+2]):
-			out = append(out, unhex(text[i+1])<<4|unhex(text[i+2]))
+		case c == '=' && i+2 < len(text) && IsHex(text[i+1]) && IsHex(text[i+2]):
+			out = append(out, Unhex(text[i+1])<<4|Unhex(text[i+2]))
 			i += 2
 		default:
 			out = append(out, c)
@@ -325,10 +325,10 @@ func decodeWordBytes(enc byte, text string) []byte {
 	return out
 }
 
-// htmlToText reduces HTML to its text: tags dropped, block tags turned into
+// HTMLToText reduces HTML to its text: tags dropped, block tags turned into
 // line breaks, the common entities decoded. It is enough for reading the
 // words of a bounce, not a renderer.
-func htmlToText(s string) string {
+func HTMLToText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	var unclosed [3]bool // a skipped element with no end tag: do not look again
@@ -347,11 +347,11 @@ func htmlToText(s string) string {
 				if ch == ' ' || ch == '\t' || ch == '\n' || ch == '/' && len(tag) > 0 {
 					break
 				}
-				tag = append(tag, lowerASCII(ch))
+				tag = append(tag, LowerASCII(ch))
 			}
 			for k, skip := range []string{"style", "script", "head"} {
 				if string(tag) == skip && !unclosed[k] {
-					if close := indexFold(s[i:], "</"+skip); close >= 0 {
+					if close := IndexFold(s[i:], "</"+skip); close >= 0 {
 						if gt := strings.IndexByte(s[i+close:], '>'); gt >= 0 {
 							end = close + gt
 						}

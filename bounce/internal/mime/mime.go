@@ -1,4 +1,4 @@
-package decoders
+package mime
 
 import (
 	"bytes"
@@ -7,94 +7,102 @@ import (
 	"strings"
 )
 
-// part is one node of a message's MIME tree (RFC 2045, RFC 2046). Bodies
+// Part is one node of a message's MIME tree (RFC 2045, RFC 2046). Bodies
 // are kept as slices of the message's bytes and decoded only on demand.
-type part struct {
-	header    header
-	mediaType string            // lower-case type/subtype; text/plain when absent
-	params    map[string]string // Content-Type parameters, keys lower-case
-	raw       []byte            // body, still transfer-encoded
-	children  []*part           // multipart parts, or the one message of a message/rfc822
-	parent    *part
-	depth     int
+type Part struct {
+	Header    Header
+	MediaType string            // lower-case type/subtype; text/plain when absent
+	Params    map[string]string // Content-Type parameters, keys lower-case
+	Raw       []byte            // body, still transfer-encoded
+	Children  []*Part           // multipart parts, or the one message of a message/rfc822
+	Parent    *Part
+	Depth     int
 
-	decoded   []byte // cache of body()
+	decoded   []byte // cache of Body()
 	textCache *string
 }
 
-var errTooDeep = errors.New("bounce: MIME structure nested deeper than the limit")
-var errTooManyParts = errors.New("bounce: more MIME parts than the limit")
+// ErrTooDeep is returned (wrapped) by Parser for a structure nested
+// deeper than its MaxDepth.
+var ErrTooDeep = errors.New("bounce: MIME structure nested deeper than the limit")
 
-// mimeParser builds a part tree within the limits of Options.
-type mimeParser struct {
-	maxDepth int
-	maxParts int
-	nparts   int
-	err      error
+// ErrTooManyParts is returned (wrapped) by Parser for more parts than its
+// MaxParts.
+var ErrTooManyParts = errors.New("bounce: more MIME parts than the limit")
+
+// Parser builds a part tree within its limits.
+type Parser struct {
+	MaxDepth int
+	MaxParts int
+	// Err is ErrTooDeep or ErrTooManyParts once a limit was passed.
+	Err    error
+	nparts int
 }
 
-// parse builds the part for b (header and body), recursing into multipart
+// Parse builds the part for b (header and body), recursing into multipart
 // and message/* bodies.
-func (mp *mimeParser) parse(b []byte, depth int, parent *part, defaultType string) *part {
-	h, body := parseHeader(b)
-	p := &part{header: h, raw: body, parent: parent, depth: depth}
+func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *Part {
+	h, body := ParseHeader(b)
+	p := &Part{Header: h, Raw: body, Parent: parent, Depth: depth}
 	mp.nparts++
-	ct := h.get("content-type")
-	p.mediaType, p.params = parseContentType(ct, defaultType)
-	if mp.nparts > mp.maxParts {
-		mp.err = errTooManyParts
+	ct := h.Get("content-type")
+	p.MediaType, p.Params = parseContentType(ct, defaultType)
+	if mp.nparts > mp.MaxParts {
+		mp.Err = ErrTooManyParts
 		return p
 	}
-	if depth >= mp.maxDepth {
-		if strings.HasPrefix(p.mediaType, "multipart/") || isMessageType(p.mediaType) {
-			mp.err = errTooDeep
+	if depth >= mp.MaxDepth {
+		if strings.HasPrefix(p.MediaType, "multipart/") || IsMessageType(p.MediaType) {
+			mp.Err = ErrTooDeep
 		}
 		return p
 	}
 	switch {
-	case strings.HasPrefix(p.mediaType, "multipart/"):
-		boundary := p.params["boundary"]
+	case strings.HasPrefix(p.MediaType, "multipart/"):
+		boundary := p.Params["boundary"]
 		if boundary == "" {
-			boundary = guessBoundary(body)
+			boundary = GuessBoundary(body)
 		}
 		if boundary == "" {
 			// QUIRK: a multipart without a boundary is read as text.
-			p.mediaType = "text/plain"
+			p.MediaType = "text/plain"
 			return p
 		}
 		def := "text/plain"
-		if p.mediaType == "multipart/digest" {
+		if p.MediaType == "multipart/digest" {
 			def = "message/rfc822"
 		}
-		subs := splitMultipart(body, boundary)
+		subs := SplitMultipart(body, boundary)
 		if len(subs) == 0 {
 			// QUIRK: a boundary parameter that the body does not use.
-			if g := guessBoundary(body); g != "" && g != boundary {
-				subs = splitMultipart(body, g)
+			if g := GuessBoundary(body); g != "" && g != boundary {
+				subs = SplitMultipart(body, g)
 			}
 		}
 		if len(subs) == 0 {
 			// QUIRK: a multipart whose delimiters were lost (a flattened
 			// report) is read as text.
-			p.mediaType = "text/plain"
+			p.MediaType = "text/plain"
 			return p
 		}
 		for _, sub := range subs {
-			p.children = append(p.children, mp.parse(sub, depth+1, p, def))
-			if mp.err != nil {
+			p.Children = append(p.Children, mp.Parse(sub, depth+1, p, def))
+			if mp.Err != nil {
 				return p
 			}
 		}
-	case isMessageType(p.mediaType):
-		inner := p.body()
+	case IsMessageType(p.MediaType):
+		inner := p.Body()
 		if len(bytes.TrimSpace(inner)) > 0 {
-			p.children = append(p.children, mp.parse(trimLeadingBlankLines(inner), depth+1, p, "text/plain"))
+			p.Children = append(p.Children, mp.Parse(TrimLeadingBlankLines(inner), depth+1, p, "text/plain"))
 		}
 	}
 	return p
 }
 
-func isMessageType(t string) bool {
+// IsMessageType reports whether t is a media type whose body is a whole
+// message (message/rfc822, message/global, message/partial).
+func IsMessageType(t string) bool {
 	switch t {
 	case "message/rfc822", "message/global", "message/partial":
 		return true
@@ -145,11 +153,11 @@ func parseContentType(v, def string) (string, map[string]string) {
 	return t, params
 }
 
-// splitMultipart returns the body parts of a multipart body delimited by
+// SplitMultipart returns the body parts of a multipart body delimited by
 // boundary (RFC 2046 section 5.1.1). It is lenient: a missing close
 // delimiter ends the last part at the end of the body, and trailing white
 // space after a delimiter is allowed.
-func splitMultipart(body []byte, boundary string) [][]byte {
+func SplitMultipart(body []byte, boundary string) [][]byte {
 	delim := []byte("--" + boundary)
 	var parts [][]byte
 	start := -1
@@ -196,9 +204,9 @@ func splitMultipart(body []byte, boundary string) [][]byte {
 	return parts
 }
 
-// guessBoundary finds a boundary in a multipart body whose Content-Type
+// GuessBoundary finds a boundary in a multipart body whose Content-Type
 // lost it: the first line that starts with "--".
-func guessBoundary(body []byte) string {
+func GuessBoundary(body []byte) string {
 	for _, line := range bytes.SplitN(body, []byte("\n"), 50) {
 		if bytes.HasPrefix(line, []byte("--")) && len(line) > 4 {
 			b := strings.TrimSpace(string(line[2:]))
@@ -210,7 +218,8 @@ func guessBoundary(body []byte) string {
 	return ""
 }
 
-func trimLeadingBlankLines(b []byte) []byte {
+// TrimLeadingBlankLines drops the blank lines at the start of b.
+func TrimLeadingBlankLines(b []byte) []byte {
 	for len(b) > 0 && (b[0] == '\n' || b[0] == ' ' || b[0] == '\t') {
 		nl := bytes.IndexByte(b, '\n')
 		if nl < 0 || len(bytes.TrimSpace(b[:nl])) > 0 {
@@ -221,27 +230,27 @@ func trimLeadingBlankLines(b []byte) []byte {
 	return b
 }
 
-// body returns the part's body with its Content-Transfer-Encoding removed.
-func (p *part) body() []byte {
+// Body returns the part's body with its Content-Transfer-Encoding removed.
+func (p *Part) Body() []byte {
 	if p.decoded != nil {
 		return p.decoded
 	}
-	switch strings.ToLower(p.header.get("content-transfer-encoding")) {
+	switch strings.ToLower(p.Header.Get("content-transfer-encoding")) {
 	case "base64":
-		p.decoded = decodeBase64(p.raw)
+		p.decoded = DecodeBase64(p.Raw)
 	case "quoted-printable":
-		p.decoded = decodeQP(p.raw)
+		p.decoded = DecodeQP(p.Raw)
 	default:
-		p.decoded = p.raw
+		p.decoded = p.Raw
 	}
 	return p.decoded
 }
 
-// decodeQP decodes quoted-printable (RFC 2045 section 6.7) leniently:
+// DecodeQP decodes quoted-printable (RFC 2045 section 6.7) leniently:
 // "=XX" in either case is a byte, "=" at the end of a line (trailing white
 // space allowed) is a soft line break, and QUIRK: any other "=" is kept
 // as it is rather than failing the part.
-func decodeQP(raw []byte) []byte {
+func DecodeQP(raw []byte) []byte {
 	if bytes.IndexByte(raw, '=') < 0 {
 		return raw
 	}
@@ -252,8 +261,8 @@ func decodeQP(raw []byte) []byte {
 			out = append(out, c)
 			continue
 		}
-		if i+2 < len(raw) && isHex(raw[i+1]) && isHex(raw[i+2]) {
-			out = append(out, unhex(raw[i+1])<<4|unhex(raw[i+2]))
+		if i+2 < len(raw) && IsHex(raw[i+1]) && IsHex(raw[i+2]) {
+			out = append(out, Unhex(raw[i+1])<<4|Unhex(raw[i+2]))
 			i += 2
 			continue
 		}
@@ -271,14 +280,14 @@ func decodeQP(raw []byte) []byte {
 		}
 		out = append(out, c)
 	}
-	return normalizeNewlines(out)
+	return NormalizeNewlines(out)
 }
 
-// decodeBase64 decodes leniently (RFC 2045 section 6.8): white space and
+// DecodeBase64 decodes leniently (RFC 2045 section 6.8): white space and
 // characters outside the alphabet are skipped, a last quantum without its
 // padding is decoded as far as it goes, and QUIRK: padding in the middle
 // (separately encoded chunks glued together) starts a new quantum.
-func decodeBase64(raw []byte) []byte {
+func DecodeBase64(raw []byte) []byte {
 	out := make([]byte, 0, len(raw)*3/4+3)
 	var acc uint32
 	bits := 0
@@ -300,7 +309,7 @@ func decodeBase64(raw []byte) []byte {
 	if len(out) == 0 && len(bytes.TrimSpace(raw)) > 0 {
 		return raw
 	}
-	return normalizeNewlines(out)
+	return NormalizeNewlines(out)
 }
 
 // b64Value maps a byte to its value in the base64 alphabet, 0xff outside it.
@@ -315,46 +324,46 @@ var b64Value = func() (t [256]byte) {
 	return t
 }()
 
-// text returns the part's body decoded to UTF-8 with LF line endings.
-func (p *part) text() string {
+// Text returns the part's body decoded to UTF-8 with LF line endings.
+func (p *Part) Text() string {
 	if p.textCache != nil {
 		return *p.textCache
 	}
-	s := decodeCharset(p.body(), p.params["charset"])
-	if p.mediaType == "text/html" {
-		s = htmlToText(s)
+	s := DecodeCharset(p.Body(), p.Params["charset"])
+	if p.MediaType == "text/html" {
+		s = HTMLToText(s)
 	}
 	p.textCache = &s
 	return s
 }
 
-// walk calls f for p and every part below it, depth first, in order.
-func (p *part) walk(f func(*part) bool) bool {
+// Walk calls f for p and every part below it, depth first, in order.
+func (p *Part) Walk(f func(*Part) bool) bool {
 	if !f(p) {
 		return false
 	}
-	for _, c := range p.children {
-		if !c.walk(f) {
+	for _, c := range p.Children {
+		if !c.Walk(f) {
 			return false
 		}
 	}
 	return true
 }
 
-// insideMessage reports whether p is inside an attached message (below a
+// InsideMessage reports whether p is inside an attached message (below a
 // message/rfc822 part), where text belongs to the original, not the bounce.
-func (p *part) insideMessage() bool {
-	for q := p.parent; q != nil; q = q.parent {
-		if isMessageType(q.mediaType) {
+func (p *Part) InsideMessage() bool {
+	for q := p.Parent; q != nil; q = q.Parent {
+		if IsMessageType(q.MediaType) {
 			return true
 		}
 	}
 	return false
 }
 
-// normalizeNewlines turns CRLF and lone CR into LF. It returns b itself
+// NormalizeNewlines turns CRLF and lone CR into LF. It returns b itself
 // when there is no CR.
-func normalizeNewlines(b []byte) []byte {
+func NormalizeNewlines(b []byte) []byte {
 	i := bytes.IndexByte(b, '\r')
 	if i < 0 {
 		return b

@@ -1,59 +1,59 @@
-package decoders
+package mime
 
 import (
 	"bytes"
 	"strings"
 )
 
-// field is one header field: its name lower-cased and its value unfolded
+// Field is one header field: its name lower-cased and its value unfolded
 // (continuation line breaks removed) but not yet RFC 2047 decoded.
-type field struct {
-	key   string
-	value string
+type Field struct {
+	Key   string
+	Value string
 }
 
-// header is an ordered list of header fields. It is lenient where
+// Header is an ordered list of header fields. It is lenient where
 // textproto readers are strict: a line without a colon ends nothing and is
 // skipped, and a missing blank line before the body is tolerated.
-type header []field
+type Header []Field
 
-// get returns the first value of key (lower-case), trimmed, or "".
-func (h header) get(key string) string {
+// Get returns the first value of key (lower-case), trimmed, or "".
+func (h Header) Get(key string) string {
 	for i := range h {
-		if h[i].key == key {
-			return strings.TrimSpace(h[i].value)
+		if h[i].Key == key {
+			return strings.TrimSpace(h[i].Value)
 		}
 	}
 	return ""
 }
 
-// has reports whether the header has a field named key (lower-case).
-func (h header) has(key string) bool {
+// Has reports whether the header has a field named key (lower-case).
+func (h Header) Has(key string) bool {
 	for i := range h {
-		if h[i].key == key {
+		if h[i].Key == key {
 			return true
 		}
 	}
 	return false
 }
 
-// values returns every value of key (lower-case), trimmed.
-func (h header) values(key string) []string {
+// Values returns every value of key (lower-case), trimmed.
+func (h Header) Values(key string) []string {
 	var out []string
 	for i := range h {
-		if h[i].key == key {
-			out = append(out, strings.TrimSpace(h[i].value))
+		if h[i].Key == key {
+			out = append(out, strings.TrimSpace(h[i].Value))
 		}
 	}
 	return out
 }
 
-// parseHeader reads a header block from the start of b (LF line endings)
+// ParseHeader reads a header block from the start of b (LF line endings)
 // and returns it with the rest of b, the body. The header ends at the first
 // empty line; a first line that is not a header field means there is no
 // header at all. It takes linear time whatever the folding, and copies
 // the header block once: values are substrings of that copy.
-func parseHeader(b []byte) (header, []byte) {
+func ParseHeader(b []byte) (Header, []byte) {
 	type span struct {
 		key      string // lower-case; "" when b[ks:ke] is already
 		ks, ke   int
@@ -65,7 +65,7 @@ func parseHeader(b []byte) (header, []byte) {
 	rest := b
 	open := false // spans[len-1] may still get continuation lines
 	body := []byte(nil)
-	end := len(b) // end of the header block in b
+	end := len(b) // end of the Header block in b
 	done := false
 	for len(rest) > 0 && !done {
 		off := len(b) - len(rest)
@@ -90,10 +90,10 @@ func parseHeader(b []byte) (header, []byte) {
 			}
 		default:
 			colon := bytes.IndexByte(line, ':')
-			if colon <= 0 || !isFieldName(line[:colon]) {
+			if colon <= 0 || !IsFieldName(line[:colon]) {
 				if len(spans) == 0 {
 					// QUIRK: a part or message with no header at all starts with its body.
-					return header{}, b
+					return Header{}, b
 				}
 				// QUIRK: a stray line inside a header (seen in hand-made and broken
 				// bounces, e.g. an mbox "From " line) is skipped.
@@ -112,10 +112,10 @@ func parseHeader(b []byte) (header, []byte) {
 		body = rest
 	}
 	if len(spans) == 0 {
-		return header{}, body
+		return Header{}, body
 	}
 	block := string(b[:min(end, len(b))])
-	h := make(header, len(spans))
+	h := make(Header, len(spans))
 	for i, sp := range spans {
 		v := block[sp.vs:sp.ve]
 		if sp.folded {
@@ -130,7 +130,7 @@ func parseHeader(b []byte) (header, []byte) {
 		if k == "" {
 			k = block[sp.ks:sp.ke]
 		}
-		h[i] = field{key: k, value: v}
+		h[i] = Field{Key: k, Value: v}
 	}
 	return h, body
 }
@@ -179,7 +179,9 @@ var commonKeys = func() map[string]string {
 	return m
 }()
 
-func isFieldName(b []byte) bool {
+// IsFieldName reports whether b (trimmed on the right) can be a header
+// field name: printable ASCII without spaces, at most 76 bytes.
+func IsFieldName(b []byte) bool {
 	b = bytes.TrimRight(b, " \t")
 	if len(b) == 0 || len(b) > 76 {
 		return false
@@ -192,9 +194,9 @@ func isFieldName(b []byte) bool {
 	return true
 }
 
-// canonicalKey returns key in canonical MIME header form (X-Customer-Id
+// CanonicalKey returns key in canonical MIME header form (X-Customer-Id
 // style: first letter and letters after '-' upper-case).
-func canonicalKey(key string) string {
+func CanonicalKey(key string) string {
 	if c, ok := canonicalKeys[key]; ok {
 		return c
 	}

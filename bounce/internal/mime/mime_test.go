@@ -1,0 +1,276 @@
+package mime
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-message/charset"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+)
+
+func mustEncode(t *testing.T, s string, enc interface{ Bytes([]byte) ([]byte, error) }) []byte {
+	t.Helper()
+	b, err := enc.Bytes([]byte(s))
+	if err != nil {
+		t.Fatalf("encode %q: %v", s, err)
+	}
+	return b
+}
+
+func TestParseHeader(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		want     []Field
+		wantBody string
+	}{
+		{"simple", "From: a@example.com\nSubject: hi\n\nbody\n",
+			[]Field{{"from", " a@example.com"}, {"subject", " hi"}}, "body\n"},
+		{"folded", "Subject: one\n two\n\tthree\nTo: b@example.com\n\nx",
+			[]Field{{"subject", " one two\tthree"}, {"to", " b@example.com"}}, "x"},
+		{"key case and spaces", "Content-TYPE : text/plain\n\n",
+			[]Field{{"content-type", " text/plain"}}, ""},
+		{"stray line skipped", "From: a@example.com\nFrom MAILER-DAEMON Mon\nTo: b@example.com\n\nx",
+			[]Field{{"from", " a@example.com"}, {"to", " b@example.com"}}, "x"},
+		{"no header", "Hello there\nsecond line\n", nil, "Hello there\nsecond line\n"},
+		{"white space line ends header", "From: a@example.com\n   \nbody", []Field{{"from", " a@example.com"}}, "body"},
+		{"no blank line", "From: a@example.com", []Field{{"from", " a@example.com"}}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, body := ParseHeader([]byte(tc.in))
+			if len(h) != len(tc.want) {
+				t.Fatalf("ParseHeader() = %q, want %q", h, tc.want)
+			}
+			for i := range h {
+				if h[i] != tc.want[i] {
+					t.Errorf("ParseHeader() field %d = %q, want %q", i, h[i], tc.want[i])
+				}
+			}
+			if string(body) != tc.wantBody {
+				t.Errorf("ParseHeader() body = %q, want %q", body, tc.wantBody)
+			}
+		})
+	}
+}
+
+func TestParseHeader_linearFolding(t *testing.T) {
+	// A value folded over a million lines must not take quadratic time.
+	var b strings.Builder
+	b.WriteString("Subject: x\n")
+	for i := 0; i < 1<<20; i++ {
+		b.WriteString(" y\n")
+	}
+	b.WriteString("\nbody")
+	h, body := ParseHeader([]byte(b.String()))
+	if len(h) != 1 || len(h[0].Value) != 2+2<<20 || string(body) != "body" {
+		t.Fatalf("ParseHeader() = %d fields, value %d bytes, body %q", len(h), len(h[0].Value), body)
+	}
+}
+
+func TestDecodeWords(t *testing.T) {
+	utf := "バウンスのテスト(日本語)"
+	raw := []byte(utf)
+	split := "=?UTF-8?B?" + base64.StdEncoding.EncodeToString(raw[:20]) + "?=\n =?UTF-8?B?" + base64.StdEncoding.EncodeToString(raw[20:]) + "?="
+	jis := mustEncode(t, "休暇中です", japanese.ISO2022JP.NewEncoder())
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "Hello world", "Hello world"},
+		{"q word", "=?iso-8859-1?q?caf=E9_cr=E8me?=", "café crème"},
+		{"b word utf-8", "=?utf-8?B?44GT44KT44Gr44Gh44Gv?=", "こんにちは"},
+		{"adjacent words join", "=?utf-8?q?a?= =?utf-8?q?b?=", "ab"},
+		{"text between words kept", "=?utf-8?q?a?= and =?utf-8?q?b?=", "a and b"},
+		{"character split across words", strings.ReplaceAll(split, "\n", ""), utf},
+		{"iso-2022-jp word", "=?ISO-2022-JP?B?" + base64.StdEncoding.EncodeToString(jis) + "?=", "休暇中です"},
+		{"unknown charset kept readable", "=?x-unknown?q?hello?=", "hello"},
+		{"broken word left alone", "=?utf-8?x?abc?=", "=?utf-8?x?abc?="},
+		{"raw iso-2022-jp", string(jis), "休暇中です"},
+		{"raw latin-1", "caf\xe9", "café"},
+		{"raw utf-8", "Grüße", "Grüße"},
+		{"missing padding", "=?utf-8?B?44GT44KT?=", "こん"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DecodeWords(tc.in); got != tc.want {
+				t.Errorf("DecodeWords(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeCharset(t *testing.T) {
+	const jp = "送信先メールアドレスが見つかりませんでした。"
+	tests := []struct {
+		name    string
+		in      []byte
+		charset string
+		want    string
+	}{
+		{"ascii", []byte("hello\r\nworld"), "us-ascii", "hello\nworld"},
+		{"utf-8", []byte("héllo"), "utf-8", "héllo"},
+		{"latin-1 labelled", []byte("h\xe9llo"), "iso-8859-1", "héllo"},
+		{"latin-1 unlabelled", []byte("h\xe9llo"), "", "héllo"},
+		{"windows-1252 quotes", []byte("\x93hi\x94"), "windows-1252", "“hi”"},
+		{"iso-2022-jp labelled", mustEncode(t, jp, japanese.ISO2022JP.NewEncoder()), "iso-2022-jp", jp},
+		{"iso-2022-jp undeclared", mustEncode(t, jp, japanese.ISO2022JP.NewEncoder()), "", jp},
+		{"iso-2022-jp under a wrong label", mustEncode(t, jp, japanese.ISO2022JP.NewEncoder()), "us-ascii", jp},
+		{"euc-jp labelled", mustEncode(t, jp, japanese.EUCJP.NewEncoder()), "euc-jp", jp},
+		{"euc-jp labelled iso-2022-jp", mustEncode(t, jp, japanese.EUCJP.NewEncoder()), "iso-2022-jp", jp},
+		{"euc-jp unlabelled", mustEncode(t, jp, japanese.EUCJP.NewEncoder()), "", jp},
+		{"shift_jis labelled", mustEncode(t, jp, japanese.ShiftJIS.NewEncoder()), "shift_jis", jp},
+		{"shift_jis labelled iso-2022-jp", mustEncode(t, jp, japanese.ShiftJIS.NewEncoder()), "iso-2022-jp", jp},
+		{"shift_jis unlabelled", mustEncode(t, jp, japanese.ShiftJIS.NewEncoder()), "", jp},
+		{"utf-8 labelled shift_jis", []byte(jp), "shift_jis", jp},
+		{"unknown label", []byte("plain"), "x-no-such-charset", "plain"},
+		{"quoted label", []byte("h\xe9"), `"ISO-8859-1"`, "hé"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DecodeCharset(tc.in, tc.charset); got != tc.want {
+				t.Errorf("DecodeCharset(%q, %q) = %q, want %q", tc.in, tc.charset, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeBase64(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"padded", "aGVsbG8=", "hello"},
+		{"two pad", "aGVsbA==", "hell"},
+		{"lines", "aGVs\nbG8g\r\nd29y bGQ=", "hello world"},
+		{"unpadded tail", "aGVsbG8", "hello"},
+		{"glued chunks", "aGk=aGk=", "hihi"},
+		{"garbage skipped", "aGV*sbG8=", "hello"},
+		{"crlf normalised", base64.StdEncoding.EncodeToString([]byte("a\r\nb")), "a\nb"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(DecodeBase64([]byte(tc.in))); got != tc.want {
+				t.Errorf("DecodeBase64(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeNewlines(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\nb": "a\nb", "a\r\nb": "a\nb", "a\rb": "a\nb", "a\r\r\nb": "a\n\nb", "\r": "\n", "": "",
+	} {
+		if got := string(NormalizeNewlines([]byte(in))); got != want {
+			t.Errorf("NormalizeNewlines(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSplitMultipart(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want []string
+	}{
+		{"two parts", "pre\n--b\nA\n--b\nB\n--b--\npost", []string{"A", "B"}},
+		{"no close delimiter", "--b\nA\n--b\nB\n", []string{"A", "B\n"}},
+		{"indented delimiter", "--b\nA\n --b\nB\n--b--", []string{"A", "B"}},
+		{"delimiter text inside a line", "--b\nx --b y\n--b--", []string{"x --b y"}},
+		{"trailing white space", "--b  \nA\n--b--  \n", []string{"A"}},
+		{"none", "no parts here", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := SplitMultipart([]byte(tc.body), "b")
+			if len(got) != len(tc.want) {
+				t.Fatalf("SplitMultipart() = %q, want %q", got, tc.want)
+			}
+			for i := range got {
+				if string(got[i]) != tc.want[i] {
+					t.Errorf("SplitMultipart() part %d = %q, want %q", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestIndexFold(t *testing.T) {
+	tests := []struct {
+		s, sub string
+		want   int
+	}{
+		{"hello World", "world", 6},
+		{"hello World world", "world", 12},
+		{"xxAbC@Example.jp yy", "abc@example.jp", 2},
+		{"abc", "abcd", -1},
+		{"", "a", -1},
+		{"abc", "", 0},
+		{"aaaaaaaaB", "ab", 7},
+		{"AAAAAAAAb", "ab", 7},
+		{"no match here", "zz", -1},
+	}
+	for _, tc := range tests {
+		if got := IndexFold(tc.s, tc.sub); got != tc.want {
+			t.Errorf("IndexFold(%q, %q) = %d, want %d", tc.s, tc.sub, got, tc.want)
+		}
+	}
+}
+
+func TestDecodeQP(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"caf=E9", "caf\xe9"},
+		{"caf=e9", "caf\xe9"},
+		{"soft=\nbreak", "softbreak"},
+		{"soft=  \nbreak", "softbreak"},
+		{"a=3D=3d", "a=="},
+		{"broken =ZZ here", "broken =ZZ here"},
+		{"end=", "end"},
+		{"no escapes", "no escapes"},
+	}
+	for _, tc := range tests {
+		if got := string(DecodeQP([]byte(tc.in))); got != tc.want {
+			t.Errorf("DecodeQP(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHTMLToText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<p>Hello</p><p>World</p>", "\nHello\n\nWorld\n"},
+		{"<STYLE>p{}</STYLE>text", "text"},
+		{"<head><title>x</title></head><body>body</body>", "body"},
+		{"<header>kept</header>", "kept"},
+		{"a<br/>b&amp;c&nbsp;d", "a\nb&c d"},
+		{"<td>a</td><td>b</td>", " a  b "},
+		{"<style>never closed", "never closed"},
+		{"x < y", "x "},
+	}
+	for _, tc := range tests {
+		if got := HTMLToText(tc.in); got != tc.want {
+			t.Errorf("HTMLToText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestDecodeCharset_registered decodes with an encoding a program added to
+// go-message's charset table, under a label no standard table knows.
+func TestDecodeCharset_registered(t *testing.T) {
+	const ru = "Почтовый ящик переполнен"
+	in := mustEncode(t, ru, charmap.KOI8R.NewEncoder())
+	if got := DecodeCharset(in, "x-bounced-test-koi8"); got == ru {
+		t.Fatalf("DecodeCharset under an unknown label = %q before registering it", got)
+	}
+	charset.RegisterEncoding("x-bounced-test-koi8", charmap.KOI8R)
+	if got := DecodeCharset(in, "X-Bounced-Test-KOI8"); got != ru {
+		t.Errorf("DecodeCharset(KOI8-R, registered label) = %q, want %q", got, ru)
+	}
+}
+
+func TestDecodeCharset_strayByte(t *testing.T) {
+	const jp = "メールアドレスが見つかりませんでした"
+	b := append(mustEncode(t, jp, japanese.EUCJP.NewEncoder()), 0xa4)
+	if got := DecodeCharset(b, ""); !strings.HasPrefix(got, jp) {
+		t.Errorf("DecodeCharset(EUC-JP with a stray byte) = %q, want it to start with %q", got, jp)
+	}
+}
