@@ -39,7 +39,7 @@ func decodeCourier(m *message) *Report {
 	if strings.Contains(lower, "delayed mail") || strings.Contains(lower, "has not been delivered") && !strings.Contains(lower, "cannot be delivered") {
 		action = "delayed"
 	}
-	paras := courierParagraphs(notice)
+	paras := addressParagraphs(notice, courierStyle)
 	if len(rs) == 0 {
 		for _, p := range paras {
 			rs = append(rs, Recipient{Address: p.addr, Action: action})
@@ -68,37 +68,6 @@ func decodeCourier(m *message) *Report {
 	return &Report{Kind: KindBounce, Format: "courier", ReportingMTA: reporting, Recipients: rs}
 }
 
-// courierParagraphs reads the "<address>:" paragraphs of the notice.
-func courierParagraphs(notice string) []qmailPara {
-	var out []qmailPara
-	var cur *qmailPara
-	for _, l := range splitLines(notice) {
-		t := strings.TrimSpace(l)
-		if t == "" || strings.HasPrefix(t, "-----") {
-			if cur != nil {
-				out = append(out, *cur)
-				cur = nil
-			}
-			continue
-		}
-		if indentOf(l) == 0 && strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">:") {
-			if a := normalizeAddress(t[1 : len(t)-2]); a != "" {
-				if cur != nil {
-					out = append(out, *cur)
-				}
-				cur = &qmailPara{addr: a}
-				continue
-			}
-		}
-		if cur != nil {
-			cur.lines = append(cur.lines, t)
-		}
-	}
-	if cur != nil {
-		out = append(out, *cur)
-	}
-	return out
-}
 
 // courierDialogue reads "host [ip]:", ">>> COMMAND" and "<<< reply" lines.
 func courierDialogue(ls []string) (host, cmd, reply string) {

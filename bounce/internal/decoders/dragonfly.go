@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // The DragonFly Mail Agent (dma, https://github.com/corecode/dma), the
 // small MTA of DragonFly BSD and other systems, bounces with a Received
@@ -33,16 +37,16 @@ func matchDragonFly(m *message) bool {
 var dragonflyEndMarkers = []string{"original message follows.", "message headers follow."}
 
 func decodeDragonFly(m *message) *Report {
+	const lead = "there was an error delivering your mail to "
 	text := m.text()
-	lower := strings.ToLower(text)
-	i := strings.Index(lower, "there was an error delivering your mail to ")
-	if i < 0 {
+	section, ok := sectionFrom(text, lead)
+	if !ok {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "dragonfly"}
 	rep.Original = originalAfter(text, dragonflyEndMarkers)
-	if j := strings.Index(lower, "this is the dragonfly mail agent "); j >= 0 {
-		if k := strings.Index(lower[j:], " at "); k >= 0 {
+	if j := mime.IndexFold(text, "this is the dragonfly mail agent "); j >= 0 {
+		if k := mime.IndexFold(text[j:], " at "); k >= 0 {
 			h := text[j+k+4:]
 			if nl := strings.IndexAny(h, "\n "); nl >= 0 {
 				h = h[:nl]
@@ -50,7 +54,7 @@ func decodeDragonFly(m *message) *Report {
 			rep.ReportingMTA = strings.TrimRight(h, ".")
 		}
 	}
-	rest := text[i+len("there was an error delivering your mail to "):]
+	rest := section[len(lead):]
 	nl := strings.IndexByte(rest, '\n')
 	if nl < 0 {
 		nl = len(rest)

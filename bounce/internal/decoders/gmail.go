@@ -122,19 +122,16 @@ func paragraphAbout(text, addr string) string {
 
 // decodeGmailText reads Gmail's plain-text notices.
 func decodeGmailText(m *message) *Report {
-	text := m.notice()
-	lower := strings.ToLower(text)
-	i := strings.Index(lower, "delivery to the following recipient")
-	if i < 0 {
+	body, ok := sectionFrom(m.notice(), "delivery to the following recipient")
+	if !ok {
 		return nil
 	}
 	action := "failed"
-	if strings.Contains(lower[i:min(len(lower), i+80)], "delayed") {
+	if containsFold(body[:min(len(body), 80)], "delayed") {
 		action = "delayed"
 	}
 	// The recipients are the indented addresses after the first line,
 	// up to the technical details.
-	body := text[i:]
 	details := ""
 	if j := strings.Index(strings.ToLower(body), "technical details of "); j >= 0 {
 		details = body[j:]

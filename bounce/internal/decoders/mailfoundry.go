@@ -29,15 +29,13 @@ func decodeMailFoundry(m *message) *Report {
 			continue
 		}
 		var words []string
-		for j := i + 1; j < len(lines); j++ {
-			u := strings.TrimSpace(lines[j])
-			if u == "" || strings.HasPrefix(strings.ToLower(u), "unable to deliver message to:") {
-				break
+		para, _ := takeLines(lines, i+1, func(u string) bool {
+			return u != "" && !strings.HasPrefix(strings.ToLower(u), "unable to deliver message to:")
+		})
+		for _, u := range para {
+			if !strings.HasPrefix(strings.ToLower(u), "delivery failed for the following reason") {
+				words = append(words, u)
 			}
-			if strings.HasPrefix(strings.ToLower(u), "delivery failed for the following reason") {
-				continue
-			}
-			words = append(words, u)
 		}
 		r := Recipient{Address: addr, Action: "failed", Diagnostic: oneLine(strings.Join(words, " "))}
 		// "Server mx.example.org[192.0.2.1] failed with: 550 ..." or

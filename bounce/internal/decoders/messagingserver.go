@@ -94,19 +94,10 @@ func messagingServerOriginal(notice string) Original {
 		return Original{}
 	}
 	var b strings.Builder
-	started := false
-	for _, line := range splitLines(notice[i:])[1:] {
-		t := strings.TrimSpace(line)
-		if t == "" {
-			if started {
-				break
-			}
-			continue
-		}
+	for _, t := range blockAfter(notice[i:]) {
 		if c := strings.Index(t, ": "); c <= 0 || strings.ContainsAny(t[:c], " \t") {
 			break
 		}
-		started = true
 		b.WriteString(t)
 		b.WriteByte('\n')
 	}

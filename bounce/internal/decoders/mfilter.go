@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // m-FILTER, a Japanese mail gateway by Digital Arts, writes plain-text
 // reports (X-Mailer: m-FILTER; some deployments rename the mailer, e.g.
@@ -28,14 +32,12 @@ func matchMFilter(m *message) bool {
 
 func decodeMFilter(m *message) *Report {
 	text := m.text()
-	lower := strings.ToLower(text)
-	si := strings.Index(lower, mfilterServer)
+	si := mime.IndexFold(text, mfilterServer)
 	if si < 0 {
 		return nil
 	}
 	var addrs []string
-	for _, line := range splitLines(text[:si]) {
-		t := strings.TrimSpace(line)
+	for _, t := range nonBlankLines(text[:si]) {
 		if strings.Count(t, "@") == 1 && !strings.ContainsAny(t, " \t") {
 			if a := normalizeAddress(t); a != "" {
 				addrs = appendUnique(addrs, a)
@@ -56,11 +58,11 @@ func decodeMFilter(m *message) *Report {
 	}
 	diag := section(si)
 	cmd := ""
-	if ci := strings.Index(lower, mfilterCommand); ci >= 0 {
+	if ci := mime.IndexFold(text, mfilterCommand); ci >= 0 {
 		cmd = smtpCommand(strings.ToLower(section(ci)))
 	}
 	var orig Original
-	if oi := strings.Index(lower, mfilterOriginal); oi >= 0 {
+	if oi := mime.IndexFold(text, mfilterOriginal); oi >= 0 {
 		orig = originalAfterLine(text[oi:], mfilterOriginal)
 	}
 	return failedReport("mfilter", addrs, diag, func(r *Recipient) { r.Command = cmd }, orig)

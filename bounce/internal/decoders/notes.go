@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // The Lotus Notes SMTP MTA (the gateway of Notes/Domino releases before
 // R5) writes plain-text reports from postmaster with the subject
@@ -29,8 +33,7 @@ var notesPhrases = []phraseHint{
 
 func decodeNotes(m *message) *Report {
 	text := m.text()
-	lower := strings.ToLower(text)
-	start := strings.Index(lower, notesReasons)
+	start := mime.IndexFold(text, notesReasons)
 	if start < 0 {
 		return nil
 	}
@@ -44,11 +47,7 @@ func decodeNotes(m *message) *Report {
 	}
 	var reason []string
 	var addrs []string
-	for _, line := range splitLines(body) {
-		t := strings.TrimSpace(line)
-		if t == "" {
-			continue
-		}
+	for _, t := range nonBlankLines(body) {
 		if a, rest, ok := addressLead(t); ok && rest == "" {
 			addrs = appendUnique(addrs, a)
 			continue
@@ -58,7 +57,7 @@ func decodeNotes(m *message) *Report {
 	diag := strings.Join(reason, " ")
 	hint := hintOf(diag, notesPhrases)
 	var orig Original
-	if i := strings.Index(lower, notesReturned); i >= 0 {
+	if i := mime.IndexFold(text, notesReturned); i >= 0 {
 		orig = originalAfterLine(text[i:], notesReturned)
 	}
 	return failedReport("notes", addrs, diag, func(r *Recipient) { r.ReasonHint = hint }, orig)

@@ -53,3 +53,60 @@ func splitLines(text string) []string { return strings.Split(text, "\n") }
 // containsFold reports whether s contains sub, ignoring ASCII case,
 // without allocating.
 func containsFold(s, sub string) bool { return mime.IndexFold(s, sub) >= 0 }
+
+// sectionFrom returns text from the first line that holds marker (ASCII,
+// matched ignoring case) on, starting at the marker; ok is false when
+// text has no such line.
+func sectionFrom(text, marker string) (section string, ok bool) {
+	i := mime.IndexFold(text, marker)
+	if i < 0 {
+		return "", false
+	}
+	return text[i:], true
+}
+
+// blockAfter returns the block of lines that follows the first line of
+// text: blank lines before it are skipped, and it ends at the next blank
+// line. Each line is trimmed of surrounding white space.
+func blockAfter(text string) []string {
+	var out []string
+	for _, l := range splitLines(text)[1:] {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			if len(out) > 0 {
+				break
+			}
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// nonBlankLines returns the lines of text that are not blank, trimmed of
+// surrounding white space.
+func nonBlankLines(text string) []string {
+	var out []string
+	for _, l := range splitLines(text) {
+		if t := strings.TrimSpace(l); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// takeLines returns the lines of lines from index from on, trimmed, as
+// long as take accepts them, and the index of the last one taken (from-1
+// when none is).
+func takeLines(lines []string, from int, take func(t string) bool) (taken []string, last int) {
+	last = from - 1
+	for j := from; j < len(lines); j++ {
+		t := strings.TrimSpace(lines[j])
+		if !take(t) {
+			break
+		}
+		taken = append(taken, t)
+		last = j
+	}
+	return taken, last
+}

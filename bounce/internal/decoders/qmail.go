@@ -30,12 +30,6 @@ func matchQmail(m *message) bool {
 	return strings.Contains(textPeek(m, 400), "this is the qmail-send program")
 }
 
-// qmailPara is one "<address>:" paragraph of a QSBMF notice.
-type qmailPara struct {
-	addr  string
-	lines []string
-}
-
 func decodeQmail(m *message) *Report {
 	notice := m.notice()
 	lower := strings.ToLower(notice)
@@ -54,7 +48,7 @@ func decodeQmail(m *message) *Report {
 		}
 		rep.ReportingMTA = strings.TrimRight(h, ".")
 	}
-	for _, p := range qmailParagraphs(notice) {
+	for _, p := range addressParagraphs(notice, qmailStyle) {
 		r := Recipient{Address: p.addr, Action: action}
 		qmailDetail(&r, p.lines)
 		finishRecipient(&r)
@@ -63,42 +57,6 @@ func decodeQmail(m *message) *Report {
 	return rep
 }
 
-// qmailParagraphs reads the "<address>:" paragraphs of a notice: the
-// address alone on a line, then the lines up to a blank line or the next
-// address.
-func qmailParagraphs(notice string) []qmailPara {
-	var out []qmailPara
-	var cur *qmailPara
-	for _, l := range splitLines(notice) {
-		t := strings.TrimSpace(l)
-		if t == "" {
-			if cur != nil && len(cur.lines) > 0 {
-				out = append(out, *cur)
-				cur = nil
-			}
-			continue
-		}
-		if strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">:") {
-			if a := normalizeAddress(t[1 : len(t)-2]); a != "" {
-				if cur != nil {
-					out = append(out, *cur)
-				}
-				cur = &qmailPara{addr: a}
-				continue
-			}
-		}
-		if strings.HasPrefix(t, "---") {
-			break
-		}
-		if cur != nil {
-			cur.lines = append(cur.lines, t)
-		}
-	}
-	if cur != nil {
-		out = append(out, *cur)
-	}
-	return out
-}
 
 // qmailBoilerplate are qmail's sentences that say how it gave up, not
 // why delivery failed; they are left out of the diagnostic. Lower-case

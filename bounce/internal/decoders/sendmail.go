@@ -308,12 +308,9 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 	host, cmd := "", ""
 	var group []*smReply // replies since the last command
 	var cur *smReply     // the reply being read
-	for _, l := range splitLines(body) {
-		t := strings.TrimSpace(l)
+	for _, t := range nonBlankLines(body) {
 		lt := strings.ToLower(t)
 		switch {
-		case t == "":
-			continue
 		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !strings.Contains(t, " "):
 			// the next section, or a MIME boundary
 			return tr

@@ -40,14 +40,13 @@ func decodeTrendMicro(m *message) *Report {
 			if a == "" {
 				continue
 			}
+			replies, last := takeLines(lines, i+1, func(u string) bool {
+				return strings.HasPrefix(strings.ToLower(u), "received >>> ")
+			})
+			i = last
 			var reply []string
-			for j := i + 1; j < len(lines); j++ {
-				u := strings.TrimSpace(lines[j])
-				if !strings.HasPrefix(strings.ToLower(u), "received >>> ") {
-					break
-				}
+			for _, u := range replies {
 				reply = append(reply, u[len("received >>> "):])
-				i = j
 			}
 			r := add(a)
 			r.Command = smtpCommand(strings.ToLower(sent))

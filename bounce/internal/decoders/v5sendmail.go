@@ -44,12 +44,9 @@ func decodeV5Sendmail(m *message) *Report {
 	type hostNote struct{ host, text, code string }
 	var hostNotes []hostNote
 	seenHost := map[string]bool{}
-	for _, l := range splitLines(body) {
-		t := strings.TrimSpace(l)
+	for _, t := range nonBlankLines(body) {
 		lt := strings.ToLower(t)
 		switch {
-		case t == "":
-			continue
 		case strings.HasPrefix(lt, "while talking to ") || strings.HasPrefix(lt, "... while talking to "):
 			host = strings.TrimRight(strings.TrimSpace(t[strings.Index(lt, "talking to ")+len("talking to "):]), ".:")
 			cmd, pending = "", nil

@@ -21,10 +21,8 @@ func matchX1(m *message) bool {
 }
 
 func decodeX1(m *message) *Report {
-	text := m.text()
-	lower := strings.ToLower(text)
-	i := strings.Index(lower, "---the following addresses had delivery errors---")
-	if i < 0 {
+	section, ok := sectionFrom(m.text(), "---the following addresses had delivery errors---")
+	if !ok {
 		return nil
 	}
 	action := "failed"
@@ -32,16 +30,7 @@ func decodeX1(m *message) *Report {
 		action = "delayed"
 	}
 	rep := &Report{Kind: KindBounce, Format: "x1"}
-	started := false
-	for _, l := range splitLines(text[i:])[1:] {
-		t := strings.TrimSpace(l)
-		if t == "" {
-			if started {
-				break
-			}
-			continue
-		}
-		started = true
+	for _, t := range blockAfter(section) {
 		addr, reason := t, ""
 		if b := strings.IndexByte(t, '['); b > 0 {
 			addr = strings.TrimSpace(t[:b])

@@ -29,15 +29,15 @@ func decodeX2(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "x2"}
 	switch {
 	case strings.Contains(lower, "unable to deliver message to the following address"):
-		for _, p := range qmailParagraphs(notice) {
+		for _, p := range addressParagraphs(notice, qmailStyle) {
 			r := Recipient{Address: p.addr, Action: "failed"}
 			qmailDetail(&r, p.lines)
 			finishRecipient(&r)
 			rep.Recipients = append(rep.Recipients, r)
 		}
 	case strings.Contains(lower, "delivery failed: "):
-		var cur *qmailPara
-		var paras []qmailPara
+		var cur *addrPara
+		var paras []addrPara
 		for _, l := range splitLines(notice) {
 			t := strings.TrimSpace(l)
 			lt := strings.ToLower(t)
@@ -46,7 +46,7 @@ func decodeX2(m *message) *Report {
 					if cur != nil {
 						paras = append(paras, *cur)
 					}
-					cur = &qmailPara{addr: a}
+					cur = &addrPara{addr: a}
 				}
 				continue
 			}

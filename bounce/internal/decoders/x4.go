@@ -25,7 +25,7 @@ func decodeX4(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "x4"}
-	for _, p := range qmailParagraphs(notice) {
+	for _, p := range addressParagraphs(notice, qmailStyle) {
 		r := Recipient{Address: p.addr, Action: "failed"}
 		qmailDetail(&r, p.lines)
 		// QUIRK: "child status 100..." is the exit status of the local

@@ -22,14 +22,12 @@ func matchX6(m *message) bool {
 }
 
 func decodeX6(m *message) *Report {
-	text := m.text()
-	lower := strings.ToLower(text)
-	i := strings.Index(lower, "we had trouble delivering your message")
-	if i < 0 {
+	section, ok := sectionFrom(m.text(), "we had trouble delivering your message")
+	if !ok {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "x6"}
-	for _, l := range splitLines(text[i:]) {
+	for _, l := range splitLines(section) {
 		t := strings.TrimSpace(l)
 		lt := strings.ToLower(t)
 		var addrs []string

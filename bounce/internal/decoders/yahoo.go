@@ -29,41 +29,16 @@ func matchYahoo(m *message) bool {
 }
 
 func decodeYahoo(m *message) *Report {
-	text := m.notice()
-	lower := strings.ToLower(text)
-	i := strings.Index(lower, "unable to deliver your message to the following address")
-	if i < 0 {
+	section, ok := sectionFrom(m.notice(), "unable to deliver your message to the following address")
+	if !ok {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "yahoo"}
-	var cur *Recipient
-	var said []string
-	flush := func() {
-		if cur == nil {
-			return
-		}
-		yahooReply(cur, strings.Join(said, " "))
-		rep.Recipients = append(rep.Recipients, *cur)
-		cur, said = nil, nil
+	for _, p := range addressParagraphs(section, qmailStyle) {
+		r := Recipient{Address: p.addr, Action: "failed"}
+		yahooReply(&r, strings.Join(p.lines, " "))
+		rep.Recipients = append(rep.Recipients, r)
 	}
-	for _, line := range trimmedLines(text[i:])[1:] {
-		t := strings.TrimSpace(line)
-		if strings.HasSuffix(t, ":") && strings.HasPrefix(t, "<") {
-			if a := bareAddress(t); a != "" {
-				flush()
-				cur = &Recipient{Address: a, Action: "failed"}
-				continue
-			}
-		}
-		if cur == nil || t == "" {
-			if t == "" && cur != nil && len(said) > 0 {
-				flush()
-			}
-			continue
-		}
-		said = append(said, t)
-	}
-	flush()
 	if len(rep.Recipients) == 0 {
 		return nil
 	}

@@ -14,8 +14,7 @@ import (
 // headers follow, without a separator.
 
 func matchZoho(m *message) bool {
-	h := m.header()
-	if h.Has("x-zohomail") {
+	if m.header().Has("x-zohomail") {
 		return true
 	}
 	return headerHas(m, "x-mailer", "zoho mail") && isBounceSender(m.from)
