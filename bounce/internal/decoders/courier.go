@@ -68,7 +68,6 @@ func decodeCourier(m *message) *Report {
 	return &Report{Kind: KindBounce, Format: "courier", ReportingMTA: reporting, Recipients: rs}
 }
 
-
 // courierDialogue reads "host [ip]:", ">>> COMMAND" and "<<< reply" lines.
 func courierDialogue(ls []string) (host, cmd, reply string) {
 	var said []string

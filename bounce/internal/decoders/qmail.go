@@ -57,7 +57,6 @@ func decodeQmail(m *message) *Report {
 	return rep
 }
 
-
 // qmailBoilerplate are qmail's sentences that say how it gave up, not
 // why delivery failed; they are left out of the diagnostic. Lower-case
 // prefixes.
