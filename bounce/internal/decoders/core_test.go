@@ -235,3 +235,26 @@ func TestDateOf(t *testing.T) {
 
 // testOptions returns the limits bounce.Options defaults to.
 func testOptions() *Options { return &Options{MaxDepth: 20, MaxParts: 1000} }
+
+// TestOneLine checks oneLine, and that its fast path (isOneLine) agrees
+// with the slow one.
+func TestOneLine(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"550 5.1.1 unknown", "550 5.1.1 unknown"},
+		{" 550  5.1.1\tunknown \n", "550 5.1.1 unknown"},
+		{"a\r\nb", "a b"},
+		{"宛先\u3000不明", "宛先 不明"},
+		{"bad \xff byte", "bad \ufffd byte"},
+		{"ünïcode ok", "ünïcode ok"},
+		{"trailing ", "trailing"},
+	}
+	for _, tc := range tests {
+		if got := oneLine(tc.in); got != tc.want {
+			t.Errorf("oneLine(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		if isOneLine(tc.in) != (tc.in == tc.want) {
+			t.Errorf("isOneLine(%q) = %v, want %v", tc.in, isOneLine(tc.in), tc.in == tc.want)
+		}
+	}
+}

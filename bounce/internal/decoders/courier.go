@@ -28,7 +28,7 @@ func matchCourier(m *message) bool {
 
 func decodeCourier(m *message) *Report {
 	notice := m.notice()
-	lower := strings.ToLower(notice)
+	lower := m.lowerNotice()
 	if !strings.Contains(lower, "running the courier mail server") && !strings.Contains(lower, "courier mail server") {
 		if !strings.HasPrefix(strings.ToLower(strings.Trim(m.header().Get("message-id"), "<> ")), "courier.") {
 			return nil

@@ -34,7 +34,7 @@ func decodeEinsUndEins(m *message) *Report {
 // decodeUnitedInternet reads the reports of 1&1 and GMX.
 func decodeUnitedInternet(m *message, format string) *Report {
 	text := m.text()
-	lower := strings.ToLower(text)
+	lower := m.lowerText()
 	orig := strings.Index(lower, unitedInternetOriginal)
 	if orig < 0 {
 		return nil

@@ -65,7 +65,7 @@ func anyReceivedWith(m *message, w string) bool {
 
 func decodeExchange2003(m *message) *Report {
 	text := m.notice()
-	lower := strings.ToLower(text)
+	lower := m.lowerNotice()
 	start := -1
 	for _, mk := range []string{"did not reach the following recipient(s):", "the following recipient(s) could not be reached:", "did not reach the following recipient"} {
 		if i := strings.Index(lower, mk); i >= 0 {

@@ -23,7 +23,7 @@ func decodeGoogleWorkspace(m *message) *Report {
 	text := m.notice()
 	addrs := m.failedRecipients()
 	response := googleResponse(text)
-	lower := strings.ToLower(text)
+	lower := m.lowerNotice()
 	sendMailAs := strings.Contains(lower, "'send mail as'") || strings.Contains(lower, "\"send mail as\"") || strings.Contains(lower, "customfromdenied")
 	if sendMailAs {
 		// The user's own SMTP relay for "Send mail as" refused the

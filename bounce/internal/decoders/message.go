@@ -70,12 +70,18 @@ type message struct {
 	root *part
 
 	from    string // decoded From header
+
+	fromAddrDone bool
+	fromAddr     string // cache of fromAddress
 	subject string // decoded Subject header
 
 	// bodyRead is set by every lookup of the body (text, notice, parts,
 	// the original): TestRegistry_matchReadsHeadersOnly checks that no
 	// match function sets it.
 	bodyRead bool
+
+	lowerTextDone, lowerNoticeDone bool
+	lowerTextVal, lowerNoticeVal   string // caches of lowerText and lowerNotice
 
 	bodyTextDone bool
 	bodyText     string
@@ -343,7 +349,7 @@ func hostOf(s string) string {
 
 // oneLine unfolds s and collapses runs of white space into one space.
 func oneLine(s string) string {
-	if s == "" {
+	if isOneLine(s) {
 		return s
 	}
 	var b strings.Builder
@@ -361,6 +367,33 @@ func oneLine(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isOneLine reports whether oneLine would return s unchanged: no line
+// breaks, tabs or ideographic spaces, no space at either end and no two
+// spaces in a row.
+func isOneLine(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n' || c == '\r' || c == '\t':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		case c == 0xe3 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x80: // U+3000
+			return false
+		case c >= 0x80:
+			ascii = false
+		}
+	}
+	// oneLine rewrites invalid UTF-8 as U+FFFD.
+	return ascii || utf8.ValidString(s)
 }
 
 func firstParagraph(s string) string {
@@ -499,3 +532,19 @@ type (
 	header = mime.Header
 	field  = mime.Field
 )
+
+// lowerText returns text() lower-cased, computed once.
+func (m *message) lowerText() string {
+	if !m.lowerTextDone {
+		m.lowerTextVal, m.lowerTextDone = strings.ToLower(m.text()), true
+	}
+	return m.lowerTextVal
+}
+
+// lowerNotice returns notice() lower-cased, computed once.
+func (m *message) lowerNotice() string {
+	if !m.lowerNoticeDone {
+		m.lowerNoticeVal, m.lowerNoticeDone = strings.ToLower(m.notice()), true
+	}
+	return m.lowerNoticeVal
+}

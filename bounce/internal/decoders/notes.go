@@ -21,7 +21,7 @@ func matchNotes(m *message) bool {
 	if !strings.HasPrefix(strings.ToLower(m.subject), "undeliverable message") {
 		return false
 	}
-	return strings.Contains(strings.ToLower(m.text()), notesReasons)
+	return strings.Contains(m.lowerText(), notesReasons)
 }
 
 // notesPhrases maps the gateway's own reasons to reasons.

@@ -53,7 +53,10 @@ func anyReceivedBy(m *message, domain string) bool {
 
 // fromAddress returns the lower-cased address of the bounce's From header.
 func fromAddress(m *message) string {
-	return strings.ToLower(firstAddress(m.from))
+	if !m.fromAddrDone {
+		m.fromAddr, m.fromAddrDone = strings.ToLower(firstAddress(m.from)), true
+	}
+	return m.fromAddr
 }
 
 // hostIs reports whether host equals domain or is below it.

@@ -21,11 +21,11 @@ func indentOf(l string) int {
 // textPeek returns the first n bytes of the bounce's own text,
 // lower-cased, for cheap tests of marker lines.
 func textPeek(m *message, n int) string {
-	t := m.text()
-	if len(t) > n {
-		t = t[:n]
+	l := m.lowerText()
+	if len(l) > n {
+		l = l[:n]
 	}
-	return strings.ToLower(t)
+	return l
 }
 
 // trimmedLines splits text into lines without their trailing white space.

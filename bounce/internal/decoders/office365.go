@@ -46,7 +46,7 @@ func decodeOffice365(m *message) *Report {
 // NDR.
 func decodeOffice365Summary(m *message) *Report {
 	text := m.notice()
-	lower := strings.ToLower(text)
+	lower := m.lowerNotice()
 	var addrs []string
 	for _, v := range m.header().Values("x-failed-recipients") {
 		addrs = append(addrs, findAddresses(v)...)

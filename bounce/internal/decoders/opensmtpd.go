@@ -26,7 +26,7 @@ func matchOpenSMTPD(m *message) bool {
 
 func decodeOpenSMTPD(m *message) *Report {
 	notice := m.notice()
-	lower := strings.ToLower(notice)
+	lower := m.lowerNotice()
 	if !strings.Contains(lower, "this is the mailer-daemon, please do not reply") {
 		return nil
 	}

@@ -60,9 +60,17 @@ func originalFromHeader(h header) Original {
 		return Original{}
 	}
 	o := Original{Headers: make(map[string][]string, len(h))}
-	for _, f := range h {
+	// One backing array for the values: most keys have one value, so
+	// each gets a one-element slice of it (a second value reallocates).
+	vals := make([]string, len(h))
+	for i, f := range h {
 		k := mime.CanonicalKey(f.Key)
-		o.Headers[k] = append(o.Headers[k], strings.TrimSpace(mime.DecodeWords(f.Value)))
+		vals[i] = strings.TrimSpace(mime.DecodeWords(f.Value))
+		if prev, ok := o.Headers[k]; ok {
+			o.Headers[k] = append(prev, vals[i])
+		} else {
+			o.Headers[k] = vals[i : i+1 : i+1]
+		}
 	}
 	o.MessageID = strings.Trim(h.Get("message-id"), "<> \t")
 	o.From = firstAddress(mime.DecodeWords(h.Get("from")))

@@ -54,7 +54,7 @@ type postfixPara struct {
 
 func decodePostfix(m *message) *Report {
 	notice := m.notice()
-	lower := strings.ToLower(notice)
+	lower := m.lowerNotice()
 	reporting, rs := dsnOf(m)
 	known := len(rs) > 0 && m.dsnPart() != nil && strings.Contains(strings.ToLower(m.dsnPart().Text()), "x-postfix")
 	if !known {

@@ -45,7 +45,7 @@ func matchSendmail(m *message) bool {
 
 // sendmailMarked reports whether the text has Sendmail's section lines.
 func sendmailMarked(m *message) bool {
-	t := strings.ToLower(m.text())
+	t := m.lowerText()
 	return strings.Contains(t, "----- transcript of session follows -----") || strings.Contains(t, "----- the following addresses had")
 }
 

@@ -25,7 +25,7 @@ func matchX2(m *message) bool {
 
 func decodeX2(m *message) *Report {
 	notice := m.notice()
-	lower := strings.ToLower(notice)
+	lower := m.lowerNotice()
 	rep := &Report{Kind: KindBounce, Format: "x2"}
 	switch {
 	case strings.Contains(lower, "unable to deliver message to the following address"):

@@ -26,7 +26,7 @@ func matchX3(m *message) bool {
 
 func decodeX3(m *message) *Report {
 	notice := m.notice()
-	lower := strings.ToLower(notice)
+	lower := m.lowerNotice()
 	if !strings.Contains(lower, "this is an automatically generated delivery status notification") {
 		return nil
 	}

@@ -20,7 +20,7 @@ func matchX4(m *message) bool {
 
 func decodeX4(m *message) *Report {
 	notice := m.notice()
-	lower := strings.ToLower(notice)
+	lower := m.lowerNotice()
 	if !strings.Contains(lower, "to the following address(es) could not be delivered") {
 		return nil
 	}

@@ -20,6 +20,7 @@ type Part struct {
 
 	decoded   []byte // cache of Body()
 	textCache *string
+	inMessage bool // below a message/* part: part of an attached message
 }
 
 // ErrTooDeep is returned (wrapped) by Parser for a structure nested
@@ -44,6 +45,7 @@ type Parser struct {
 func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *Part {
 	h, body := ParseHeader(b)
 	p := &Part{Header: h, Raw: body, Parent: parent, Depth: depth}
+	p.inMessage = parent != nil && (parent.inMessage || IsMessageType(parent.MediaType))
 	mp.nparts++
 	ct := h.Get("content-type")
 	p.MediaType, p.Params = parseContentType(ct, defaultType)
@@ -58,6 +60,11 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		return p
 	}
 	switch {
+	case strings.HasPrefix(p.MediaType, "multipart/") && p.inMessage:
+		// The parts of an attached message are not split: a bounce is
+		// read from its own parts and the attached message's header, so
+		// the returned message's body, its attachments and their base64
+		// are never parsed nor decoded. Its Children stay empty.
 	case strings.HasPrefix(p.MediaType, "multipart/"):
 		boundary := p.Params["boundary"]
 		if boundary == "" {
@@ -352,14 +359,7 @@ func (p *Part) Walk(f func(*Part) bool) bool {
 
 // InsideMessage reports whether p is inside an attached message (below a
 // message/rfc822 part), where text belongs to the original, not the bounce.
-func (p *Part) InsideMessage() bool {
-	for q := p.Parent; q != nil; q = q.Parent {
-		if IsMessageType(q.MediaType) {
-			return true
-		}
-	}
-	return false
-}
+func (p *Part) InsideMessage() bool { return p.inMessage }
 
 // NormalizeNewlines turns CRLF and lone CR into LF. It returns b itself
 // when there is no CR.
