@@ -69,11 +69,11 @@ type message struct {
 	raw  []byte
 	root *part
 
-	from    string // decoded From header
+	from string // decoded From header
 
 	fromAddrDone bool
 	fromAddr     string // cache of fromAddress
-	subject string // decoded Subject header
+	subject      string // decoded Subject header
 
 	// bodyRead is set by every lookup of the body (text, notice, parts,
 	// the original): TestRegistry_matchReadsHeadersOnly checks that no
