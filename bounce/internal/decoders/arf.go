@@ -49,7 +49,7 @@ func decodeARF(m *message) *Report {
 	if strings.EqualFold(h.Get("x-apple-unsubscribe"), "true") {
 		return decodeAppleUnsubscribe(m)
 	}
-	if strings.Contains(strings.ToLower(m.subject), "complaint about message from") {
+	if containsFold(m.subject, "complaint about message from") {
 		return decodeJMRP(m)
 	}
 	return nil

@@ -42,7 +42,7 @@ func decodeUnitedInternet(m *message, format string) *Report {
 	notice := text[:orig]
 	lines := splitLines(notice)
 	for i, l := range lines {
-		if strings.Contains(strings.ToLower(l), "following address") {
+		if containsFold(l, "following address") {
 			lines = lines[i+1:]
 			break
 		}
@@ -52,7 +52,7 @@ func decodeUnitedInternet(m *message, format string) *Report {
 		lines = lines[1:]
 	}
 	action := "failed"
-	if strings.Contains(strings.ToLower(notice), "has not yet been delivered") {
+	if containsFold(notice, "has not yet been delivered") {
 		action = "delayed"
 	}
 	rep := &Report{Kind: KindBounce, Format: format}
@@ -65,7 +65,7 @@ func decodeUnitedInternet(m *message, format string) *Report {
 		r := eximRecipient(addr, strings.Join(words, " "))
 		r.Action = action
 		// QUIRK: 1&1 states the size limit in its own words, no code.
-		if strings.Contains(strings.ToLower(r.Diagnostic), "mail size limit exceeded") {
+		if containsFold(r.Diagnostic, "mail size limit exceeded") {
 			r.ReasonHint = "message_too_big"
 		}
 		rep.Recipients = append(rep.Recipients, r)

@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // fml (https://www.fml.org), a mailing list manager common in Japan,
 // answers a post it refuses with a notice from the list's admin address
@@ -40,7 +44,7 @@ var fmlErrors = []struct{ word, reason string }{
 func decodeFML(m *message) *Report {
 	subj := strings.ToLower(m.subject)
 	body := m.text()
-	if i := strings.Index(strings.ToLower(body), "original mail as follows:"); i >= 0 {
+	if i := mime.IndexFold(body, "original mail as follows:"); i >= 0 {
 		body = body[:i]
 	}
 	reason := ""

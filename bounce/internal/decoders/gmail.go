@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Gmail (Google's outbound mail servers) delivery status notifications.
 //
@@ -133,7 +137,7 @@ func decodeGmailText(m *message) *Report {
 	// The recipients are the indented addresses after the first line,
 	// up to the technical details.
 	details := ""
-	if j := strings.Index(strings.ToLower(body), "technical details of "); j >= 0 {
+	if j := mime.IndexFold(body, "technical details of "); j >= 0 {
 		details = body[j:]
 		body = body[:j]
 		if c := strings.IndexByte(details, ':'); c >= 0 {

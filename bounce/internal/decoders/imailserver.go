@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Ipswitch IMail Server writes plain-text reports with X-Mailer: <SMTP32
 // vNNN> and the subject "Undeliverable Mail". Each failure is one line
@@ -27,7 +31,7 @@ var imailReasons = []phraseHint{
 
 func decodeIMailServer(m *message) *Report {
 	text := m.text()
-	if i := strings.Index(strings.ToLower(text), "original message follows."); i >= 0 {
+	if i := mime.IndexFold(text, "original message follows."); i >= 0 {
 		text = text[:i]
 	}
 	lines := splitLines(text)

@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Microsoft Office 365 / Exchange Online non-delivery reports.
 //
@@ -54,7 +58,7 @@ func decodeOffice365Summary(m *message) *Report {
 	if len(addrs) == 0 {
 		if i := strings.Index(lower, "your message to "); i >= 0 {
 			rest := text[i+len("your message to "):]
-			if j := strings.Index(strings.ToLower(rest), " couldn"); j > 0 {
+			if j := mime.IndexFold(rest, " couldn"); j > 0 {
 				if a := bareAddress(rest[:j]); a != "" {
 					addrs = append(addrs, a)
 				}

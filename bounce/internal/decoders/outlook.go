@@ -38,7 +38,7 @@ func decodeOutlook(m *message) *Report {
 	// the notice's sentence is all the report says.
 	var said string
 	for _, line := range trimmedLines(m.notice()) {
-		if strings.Contains(strings.ToLower(line), "following recipient") {
+		if containsFold(line, "following recipient") {
 			said = strings.TrimSpace(line)
 			break
 		}

@@ -13,7 +13,7 @@ func matchPowerMTA(m *message) bool {
 		return false
 	}
 	p := m.dsnPart()
-	return p != nil && strings.Contains(strings.ToLower(p.Text()), "x-powermta-")
+	return p != nil && containsFold(p.Text(), "x-powermta-")
 }
 
 // powerMTACategories maps PowerMTA's bounce categories to reasons

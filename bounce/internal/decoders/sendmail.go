@@ -37,10 +37,10 @@ func matchSendmail(m *message) bool {
 	s := strings.ToLower(m.subject)
 	for _, p := range sendmailSubjects {
 		if strings.HasPrefix(s, p) {
-			return m.dsnPart() != nil || strings.Contains(strings.ToLower(m.from), "mail delivery subsystem") || sendmailMarked(m)
+			return m.dsnPart() != nil || containsFold(m.from, "mail delivery subsystem") || sendmailMarked(m)
 		}
 	}
-	return strings.Contains(strings.ToLower(m.from), "mail delivery subsystem") && m.dsnPart() != nil
+	return containsFold(m.from, "mail delivery subsystem") && m.dsnPart() != nil
 }
 
 // sendmailMarked reports whether the text has Sendmail's section lines.
@@ -287,7 +287,7 @@ func sendmailListed(notice string) []smListed {
 // transcriptSection returns the text after Sendmail's "----- Transcript
 // of session follows -----" line, and whether there is one.
 func transcriptSection(notice string) (string, bool) {
-	i := strings.Index(strings.ToLower(notice), "----- transcript of session follows -----")
+	i := mime.IndexFold(notice, "----- transcript of session follows -----")
 	if i < 0 {
 		return "", false
 	}

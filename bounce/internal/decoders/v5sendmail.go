@@ -27,7 +27,7 @@ func matchV5Sendmail(m *message) bool {
 	}
 	s := strings.ToLower(m.subject)
 	return strings.HasPrefix(s, "returned mail:") || strings.HasPrefix(s, "warning: could not send message") ||
-		strings.Contains(strings.ToLower(m.from), "mail delivery subsystem")
+		containsFold(m.from, "mail delivery subsystem")
 }
 
 func decodeV5Sendmail(m *message) *Report {

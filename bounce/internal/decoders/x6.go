@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // X6 is an unidentified MTA whose notices ("There was an error sending
 // your mail" from a bare "mailer-daemon") read:
@@ -40,7 +44,7 @@ func decodeX6(m *message) *Report {
 		case strings.Contains(lt, "returned permanent errors: "), strings.Contains(lt, "returned temporary errors: "):
 			j := strings.Index(lt, "errors: ") + len("errors: ")
 			list := t[j:]
-			if k := strings.Index(strings.ToLower(list), ". reason:"); k >= 0 {
+			if k := mime.IndexFold(list, ". reason:"); k >= 0 {
 				list = list[:k]
 			}
 			for _, a := range strings.Split(list, ",") {

@@ -53,7 +53,7 @@ func decodeZoho(m *message) *Report {
 		}
 		// QUIRK: Zoho says "Host not reachable." with a 421 after it gave
 		// up retrying a host that never answered.
-		if strings.Contains(strings.ToLower(words), "host not reachable") {
+		if containsFold(words, "host not reachable") {
 			r.ReasonHint = "expired"
 		}
 		fillCodes(&r)

@@ -2,13 +2,14 @@ package mime
 
 import "strings"
 
-// IndexFold returns the index of sub in s, matching ASCII letters
-// case-insensitively, or -1, without allocating. An exact match is
-// preferred (the usual case, and the fast one); otherwise the first
-// case-variant.
+// IndexFold returns the index of the first instance of sub in s,
+// matching ASCII letters case-insensitively, or -1, without allocating:
+// strings.Index(strings.ToLower(s), strings.ToLower(sub)) for ASCII sub,
+// with an index into s itself.
 func IndexFold(s, sub string) int {
-	if i := strings.Index(s, sub); i >= 0 || sub == "" {
-		return i
+	exact := strings.Index(s, sub)
+	if exact == 0 || sub == "" {
+		return exact
 	}
 	n := len(sub)
 	lo, up := LowerASCII(sub[0]), sub[0]
@@ -16,6 +17,9 @@ func IndexFold(s, sub string) int {
 		up -= 'a' - 'A'
 	}
 	end := len(s) - n + 1 // candidates start before end
+	if exact > 0 {
+		end = exact // a case-variant counts only before the exact match
+	}
 	// next returns the next index >= j of c, remembering it in *at so
 	// that each byte is scanned once per case.
 	next := func(c byte, j int, at *int) int {
@@ -40,14 +44,14 @@ func IndexFold(s, sub string) int {
 			k = u
 		}
 		if k < 0 {
-			return -1
+			break
 		}
 		j = k
 		if asciiEqualFold(s[j:j+n], sub) {
 			return j
 		}
 	}
-	return -1
+	return exact
 }
 
 // LowerASCII returns c lower-cased if it is an ASCII capital letter.

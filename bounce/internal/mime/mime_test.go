@@ -201,7 +201,9 @@ func TestIndexFold(t *testing.T) {
 		want   int
 	}{
 		{"hello World", "world", 6},
-		{"hello World world", "world", 12},
+		{"hello World world", "world", 6}, // the first instance, not the first exact one
+		{"Received: by x; from World", "world", 21},
+		{"WORLD", "world", 0},
 		{"xxAbC@Example.jp yy", "abc@example.jp", 2},
 		{"abc", "abcd", -1},
 		{"", "a", -1},
