@@ -117,11 +117,102 @@ func IsMessageType(t string) bool {
 	return false
 }
 
+// parseSimpleContentType reads the common forms of a Content-Type value
+// ("text/plain; charset=us-ascii", `multipart/report;
+// report-type=delivery-status; boundary="b"`) without the allocations of
+// mime.ParseMediaType, with the same result; ok is false for any other
+// form (comments, escapes, RFC 2231 parameters, 8-bit bytes, a repeated
+// parameter), which the caller hands to mime.ParseMediaType.
+func parseSimpleContentType(v string) (t string, params map[string]string, ok bool) {
+	i := 0
+	skipSpace := func() {
+		for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
+			i++
+		}
+	}
+	token := func() string {
+		j := i
+		for i < len(v) && isTokenChar(v[i]) {
+			i++
+		}
+		return v[j:i]
+	}
+	skipSpace()
+	start := i
+	typ := token()
+	if typ == "" || i >= len(v) || v[i] != '/' {
+		return "", nil, false
+	}
+	i++
+	sub := token()
+	if sub == "" {
+		return "", nil, false
+	}
+	t = strings.ToLower(v[start:i])
+	for {
+		skipSpace()
+		if i == len(v) {
+			return t, params, true
+		}
+		if v[i] != ';' {
+			return "", nil, false
+		}
+		i++
+		skipSpace()
+		if i == len(v) {
+			return t, params, true // QUIRK: a trailing ';', as mime.ParseMediaType allows
+		}
+		key := token()
+		if key == "" || strings.IndexByte(key, '*') >= 0 || i >= len(v) || v[i] != '=' {
+			return "", nil, false
+		}
+		i++
+		var val string
+		if i < len(v) && v[i] == '"' {
+			end := strings.IndexByte(v[i+1:], '"')
+			if end < 0 {
+				return "", nil, false
+			}
+			val = v[i+1 : i+1+end]
+			for k := 0; k < len(val); k++ {
+				if c := val[k]; c == '\\' || c < ' ' && c != '\t' || c >= 0x7f {
+					return "", nil, false
+				}
+			}
+			i += end + 2
+		} else {
+			val = token()
+			if val == "" {
+				return "", nil, false
+			}
+		}
+		if params == nil {
+			params = make(map[string]string, 2)
+		}
+		key = strings.ToLower(key)
+		if _, dup := params[key]; dup {
+			return "", nil, false
+		}
+		params[key] = val
+	}
+}
+
+// isTokenChar reports whether c may appear in an RFC 2045 token.
+func isTokenChar(c byte) bool {
+	if c <= ' ' || c >= 0x7f {
+		return false
+	}
+	return !strings.ContainsRune(`()<>@,;:\"/[]?=`, rune(c))
+}
+
 // parseContentType returns the lower-case media type and parameters of a
 // Content-Type value, leniently: a broken value still yields its type.
 func parseContentType(v, def string) (string, map[string]string) {
 	if v == "" {
 		return def, nil
+	}
+	if t, params, ok := parseSimpleContentType(v); ok {
+		return t, params
 	}
 	mt, params, err := mime.ParseMediaType(v)
 	if err == nil {

@@ -2,6 +2,7 @@ package mime
 
 import (
 	"encoding/base64"
+	"mime"
 	"strings"
 	"testing"
 
@@ -274,5 +275,44 @@ func TestDecodeCharset_strayByte(t *testing.T) {
 	b := append(mustEncode(t, jp, japanese.EUCJP.NewEncoder()), 0xa4)
 	if got := DecodeCharset(b, ""); !strings.HasPrefix(got, jp) {
 		t.Errorf("DecodeCharset(EUC-JP with a stray byte) = %q, want it to start with %q", got, jp)
+	}
+}
+
+// TestParseSimpleContentType checks that the fast path reads what
+// mime.ParseMediaType reads, and declines what it cannot read the same.
+func TestParseSimpleContentType(t *testing.T) {
+	values := []string{
+		"text/plain", "TEXT/Plain; Charset=US-ASCII", "text/plain; charset=\"iso-2022-jp\"",
+		"multipart/report; report-type=delivery-status;\tboundary=\"==_b.1/2\"",
+		"multipart/mixed; boundary=\"a b\"", "text/plain;", "message/rfc822 ",
+		"text/plain; charset=utf-8; format=flowed; delsp=yes",
+		"text/plain; charset=utf-8; charset=latin1", "text/plain (comment)", "text",
+		"text/plain; name*=utf-8''a%20b", "text/plain; name=\"a\\\"b\"", "text/plain charset=x",
+		"multipart/alternative; boundary=----=_Part_1", "text/plain; charset=\"caf\xc3\xa9\"", "/plain", "text/",
+	}
+	for _, v := range values {
+		ft, fp, ok := parseSimpleContentType(v)
+		mt, mp, err := mime.ParseMediaType(v)
+		if !ok {
+			continue
+		}
+		if err != nil {
+			t.Errorf("parseSimpleContentType(%q) = %q %v, but mime.ParseMediaType fails: %v", v, ft, fp, err)
+			continue
+		}
+		if ft != mt || len(fp) != len(mp) {
+			t.Errorf("parseSimpleContentType(%q) = %q %v, want %q %v", v, ft, fp, mt, mp)
+			continue
+		}
+		for k, want := range mp {
+			if fp[k] != want {
+				t.Errorf("parseSimpleContentType(%q) param %q = %q, want %q", v, k, fp[k], want)
+			}
+		}
+	}
+	for _, v := range []string{"text/plain", "text/plain; charset=us-ascii", "multipart/report; boundary=\"b\""} {
+		if _, _, ok := parseSimpleContentType(v); !ok {
+			t.Errorf("parseSimpleContentType(%q) declined a common form", v)
+		}
 	}
 }
