@@ -1,6 +1,8 @@
 // Package decoders reads bounce messages for package bounce: the parsed
-// message, the helpers that read notices, one file per decoder and the
-// registry that orders them.
+// message (message.go), the helpers that read notices (notice_*.go,
+// rfc3464.go, original.go, address.go), one file per decoder and the
+// registry that orders them (registry.go). Package bounce's doc.go
+// describes the design.
 package decoders
 
 import (

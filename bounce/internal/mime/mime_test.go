@@ -316,3 +316,28 @@ func TestParseSimpleContentType(t *testing.T) {
 		}
 	}
 }
+
+// TestParse_attachedMessageNotSplit checks that the parts of an attached
+// message are not parsed (only its header is), while the bounce's own
+// multipart is.
+func TestParse_attachedMessageNotSplit(t *testing.T) {
+	raw := "Content-Type: multipart/report; boundary=outer\n\n--outer\nContent-Type: text/plain\n\nnotice\n" +
+		"--outer\nContent-Type: message/rfc822\n\nSubject: original\nContent-Type: multipart/mixed; boundary=inner\n\n" +
+		"--inner\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0x\n--inner--\n--outer--\n"
+	mp := &Parser{MaxDepth: 20, MaxParts: 1000}
+	root := mp.Parse([]byte(raw), 0, nil, "text/plain")
+	if mp.Err != nil || len(root.Children) != 2 {
+		t.Fatalf("Parse() = %d parts, err %v, want 2 parts", len(root.Children), mp.Err)
+	}
+	msg := root.Children[1]
+	if len(msg.Children) != 1 || msg.Children[0].Header.Get("subject") != "original" {
+		t.Fatalf("attached message = %+v, want its header read", msg.Children)
+	}
+	orig := msg.Children[0]
+	if !orig.InsideMessage() || root.Children[0].InsideMessage() {
+		t.Errorf("InsideMessage() = %v for the original, %v for the notice; want true, false", orig.InsideMessage(), root.Children[0].InsideMessage())
+	}
+	if len(orig.Children) != 0 {
+		t.Errorf("the attached message's multipart was split into %d parts, want none", len(orig.Children))
+	}
+}
