@@ -61,7 +61,8 @@ func ParseHeader(b []byte) (Header, []byte) {
 		folded   bool
 		appended string // QUIRK: continuation lines after a stray line
 	}
-	spans := make([]span, 0, 16)
+	var stack [40]span // most headers fit: no allocation for the spans
+	spans := stack[:0]
 	rest := b
 	open := false // spans[len-1] may still get continuation lines
 	body := []byte(nil)
