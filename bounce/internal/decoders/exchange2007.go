@@ -69,7 +69,7 @@ func decodeExchangeNDR(m *message, format string) *Report {
 	var rep *Report
 	if p := m.dsnPart(); p != nil {
 		rep = &Report{Kind: KindBounce, Format: format}
-		rep.ReportingMTA, rep.Recipients = dsnRecipients(p.Text())
+		rep.ReportingMTA, rep.Recipients = dsnOf(m)
 		if len(rep.Recipients) == 0 {
 			rep = nil
 		}

@@ -122,7 +122,7 @@ func decodeEZweb(m *message) *Report {
 		hint = "filtered"
 	}
 	if p := m.dsnPart(); p != nil {
-		rep.ReportingMTA, rep.Recipients = dsnRecipients(p.Text())
+		rep.ReportingMTA, rep.Recipients = dsnOf(m)
 	}
 	if len(rep.Recipients) == 0 {
 		rep.Recipients = listed

@@ -64,7 +64,7 @@ func decodeGmail(m *message) *Report {
 // delivery-status part leaves out from the notice.
 func decodeGmailDSN(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "gmail"}
-	rep.ReportingMTA, rep.Recipients = dsnRecipients(m.dsnPart().Text())
+	rep.ReportingMTA, rep.Recipients = dsnOf(m)
 	if len(rep.Recipients) == 0 {
 		return nil
 	}

@@ -82,6 +82,10 @@ type message struct {
 	// match function sets it.
 	bodyRead bool
 
+	dsnDone       bool
+	dsnReporting  string      // cache of dsnOf
+	dsnRecipients []Recipient // cache of dsnOf, never handed out itself
+
 	lowerTextDone, lowerNoticeDone bool
 	lowerTextVal, lowerNoticeVal   string // caches of lowerText and lowerNotice
 

@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
@@ -107,11 +108,14 @@ func dsnAs(m *message, format string) *Report {
 // dsnOf returns the recipients of the message's delivery-status part,
 // with the reporting MTA, or nil.
 func dsnOf(m *message) (string, []Recipient) {
-	p := m.dsnPart()
-	if p == nil {
-		return "", nil
+	if !m.dsnDone {
+		m.dsnDone = true
+		if p := m.dsnPart(); p != nil {
+			m.dsnReporting, m.dsnRecipients = dsnRecipients(p.Text())
+		}
 	}
-	return dsnRecipients(p.Text())
+	// A copy: decoders complete the recipients they are given.
+	return m.dsnReporting, slices.Clone(m.dsnRecipients)
 }
 
 // findRecipient returns the index of the recipient in rs with address a

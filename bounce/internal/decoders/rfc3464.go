@@ -174,7 +174,7 @@ func decodeRFC3464(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "rfc3464"}
-	rep.ReportingMTA, rep.Recipients = dsnRecipients(p.Text())
+	rep.ReportingMTA, rep.Recipients = dsnOf(m)
 	if len(rep.Recipients) == 0 {
 		return nil
 	}
