@@ -64,7 +64,7 @@ func originalFromHeader(h header) Original {
 	// each gets a one-element slice of it (a second value reallocates).
 	vals := make([]string, len(h))
 	for i, f := range h {
-		k := mime.CanonicalKey(f.Key)
+		k := f.CanonicalName()
 		vals[i] = strings.TrimSpace(mime.DecodeWords(f.Value))
 		if prev, ok := o.Headers[k]; ok {
 			o.Headers[k] = append(prev, vals[i])

@@ -10,6 +10,37 @@ import (
 type Field struct {
 	Key   string
 	Value string
+	// Name is the field name as written, trimmed ("X-Mailer"); empty in
+	// fields built by hand, where Key is all there is.
+	Name string
+}
+
+// CanonicalName returns the field's name in canonical MIME header form,
+// CanonicalKey(f.Key), without allocating when the name was written in
+// that form.
+func (f Field) CanonicalName() string {
+	if c, ok := canonicalKeys[f.Key]; ok {
+		return c
+	}
+	if f.Name != "" && isCanonical(f.Name) {
+		return f.Name
+	}
+	return CanonicalKey(f.Key)
+}
+
+// isCanonical reports whether name is in canonical MIME header form: a
+// capital letter first and after each '-', small letters elsewhere.
+func isCanonical(name string) bool {
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z' && upper, 'A' <= c && c <= 'Z' && !upper, c <= ' ' || c >= 0x7f:
+			return false
+		}
+		upper = c == '-'
+	}
+	return true
 }
 
 // Header is an ordered list of header fields. It is lenient where
@@ -131,7 +162,7 @@ func ParseHeader(b []byte) (Header, []byte) {
 		if k == "" {
 			k = block[sp.ks:sp.ke]
 		}
-		h[i] = Field{Key: k, Value: v}
+		h[i] = Field{Key: k, Value: v, Name: strings.TrimSpace(block[sp.ks:sp.ke])}
 	}
 	return h, body
 }

@@ -28,16 +28,16 @@ func TestParseHeader(t *testing.T) {
 		wantBody string
 	}{
 		{"simple", "From: a@example.com\nSubject: hi\n\nbody\n",
-			[]Field{{"from", " a@example.com"}, {"subject", " hi"}}, "body\n"},
+			[]Field{{Key: "from", Value: " a@example.com", Name: "From"}, {Key: "subject", Value: " hi", Name: "Subject"}}, "body\n"},
 		{"folded", "Subject: one\n two\n\tthree\nTo: b@example.com\n\nx",
-			[]Field{{"subject", " one two\tthree"}, {"to", " b@example.com"}}, "x"},
+			[]Field{{Key: "subject", Value: " one two\tthree", Name: "Subject"}, {Key: "to", Value: " b@example.com", Name: "To"}}, "x"},
 		{"key case and spaces", "Content-TYPE : text/plain\n\n",
-			[]Field{{"content-type", " text/plain"}}, ""},
+			[]Field{{Key: "content-type", Value: " text/plain", Name: "Content-TYPE"}}, ""},
 		{"stray line skipped", "From: a@example.com\nFrom MAILER-DAEMON Mon\nTo: b@example.com\n\nx",
-			[]Field{{"from", " a@example.com"}, {"to", " b@example.com"}}, "x"},
+			[]Field{{Key: "from", Value: " a@example.com", Name: "From"}, {Key: "to", Value: " b@example.com", Name: "To"}}, "x"},
 		{"no header", "Hello there\nsecond line\n", nil, "Hello there\nsecond line\n"},
-		{"white space line ends header", "From: a@example.com\n   \nbody", []Field{{"from", " a@example.com"}}, "body"},
-		{"no blank line", "From: a@example.com", []Field{{"from", " a@example.com"}}, ""},
+		{"white space line ends header", "From: a@example.com\n   \nbody", []Field{{Key: "from", Value: " a@example.com", Name: "From"}}, "body"},
+		{"no blank line", "From: a@example.com", []Field{{Key: "from", Value: " a@example.com", Name: "From"}}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -339,5 +339,19 @@ func TestParse_attachedMessageNotSplit(t *testing.T) {
 	}
 	if len(orig.Children) != 0 {
 		t.Errorf("the attached message's multipart was split into %d parts, want none", len(orig.Children))
+	}
+}
+
+// TestField_CanonicalName checks that the written name is used only when
+// it is what CanonicalKey would make.
+func TestField_CanonicalName(t *testing.T) {
+	h, _ := ParseHeader([]byte("X-Spam-Score: 1\nx-lower-case: 2\nX-MIXED-case: 3\nMessage-ID: <a@b>\nX-Y_z: 4\n\n"))
+	for _, f := range h {
+		if got, want := f.CanonicalName(), CanonicalKey(f.Key); got != want {
+			t.Errorf("CanonicalName(%q) = %q, want %q", f.Name, got, want)
+		}
+	}
+	if got := (Field{Key: "x-hand-made"}).CanonicalName(); got != "X-Hand-Made" {
+		t.Errorf("CanonicalName() of a hand-made field = %q, want X-Hand-Made", got)
 	}
 }
