@@ -9,7 +9,7 @@ import "strings"
 // BIGLOBE's own description of the failure, in English or Japanese.
 
 func matchBiglobe(m *message) bool {
-	f := strings.ToLower(m.from)
+	f := m.lowerFrom()
 	if strings.Contains(f, "biglobe.ne.jp") && isBounceSender(f) {
 		return true
 	}

@@ -19,7 +19,7 @@ func matchCourier(m *message) bool {
 	if strings.HasPrefix(strings.ToLower(strings.Trim(m.header().Get("message-id"), "<> ")), "courier.") {
 		return true
 	}
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	if strings.HasPrefix(s, "notice: mail delivery status") {
 		return true
 	}

@@ -23,7 +23,7 @@ func matchEinsUndEins(m *message) bool {
 	if h.Has("x-ui-out-filterresults") {
 		return true
 	}
-	f := strings.ToLower(m.from)
+	f := m.lowerFrom()
 	return strings.Contains(f, "kundenserver") || strings.Contains(f, "1and1") || strings.Contains(f, "ionos")
 }
 

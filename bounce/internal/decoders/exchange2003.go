@@ -48,7 +48,7 @@ func matchExchange2003(m *message) bool {
 	if h.Has("x-ms-embedded-report") {
 		return true
 	}
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	return strings.HasPrefix(s, "undeliverable:") && anyReceivedWith(m, "internet mail service")
 }
 

@@ -26,7 +26,7 @@ func matchExim(m *message) bool {
 	if h.Has("x-failed-recipients") {
 		return true
 	}
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	if strings.HasPrefix(s, "mail delivery failed") || strings.HasPrefix(s, "warning: message ") && strings.Contains(s, "delayed") || strings.HasPrefix(s, "mail failure") {
 		return true
 	}

@@ -38,13 +38,13 @@ var ezwebCauses = []phraseHint{
 }
 
 func matchEZweb(m *message) bool {
-	f := strings.ToLower(m.from)
+	f := m.lowerFrom()
 	if (strings.Contains(f, "@ezweb.ne.jp") || strings.Contains(f, "@au.com") || strings.Contains(f, ".ezweb.ne.jp")) && isBounceSender(f) {
 		return true
 	}
 	for _, v := range m.header().Values("received") {
 		if strings.Contains(v, "(EZweb Mail)") {
-			return isBounceSender(f) || strings.HasPrefix(strings.ToLower(m.subject), "mail system error")
+			return isBounceSender(f) || strings.HasPrefix(m.lowerSubject(), "mail system error")
 		}
 	}
 	return false

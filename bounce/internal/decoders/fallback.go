@@ -31,7 +31,7 @@ func looksLikeBounce(m *message) bool {
 	if isBounceSender(m.from) {
 		return true
 	}
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	for _, w := range bounceSubjects {
 		if strings.Contains(s, w) {
 			return true

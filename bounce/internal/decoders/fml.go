@@ -42,7 +42,7 @@ var fmlErrors = []struct{ word, reason string }{
 }
 
 func decodeFML(m *message) *Report {
-	subj := strings.ToLower(m.subject)
+	subj := m.lowerSubject()
 	body := m.text()
 	if i := mime.IndexFold(body, "original mail as follows:"); i >= 0 {
 		body = body[:i]

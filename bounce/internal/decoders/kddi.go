@@ -24,7 +24,7 @@ var kddiCauses = []phraseHint{
 }
 
 func matchKDDI(m *message) bool {
-	f := strings.ToLower(m.from)
+	f := m.lowerFrom()
 	if strings.Contains(f, "no-reply@") && (strings.Contains(f, ".dion.ne.jp") || strings.Contains(f, "auone-net.jp")) {
 		return true
 	}

@@ -14,7 +14,7 @@ func matchMailRu(m *message) bool {
 	if m.header().Has("x-mailer-daemon-recipients") {
 		return true
 	}
-	f := strings.ToLower(m.from)
+	f := m.lowerFrom()
 	return isBounceSender(f) && (strings.Contains(f, "mail.ru") || headerHas(m, "message-id", "mail.ru>"))
 }
 

@@ -82,6 +82,8 @@ type message struct {
 	// match function sets it.
 	bodyRead bool
 
+	lowerSubj, lowerFromVal *string // caches of lowerSubject and lowerFrom
+
 	dsnDone       bool
 	dsnReporting  string      // cache of dsnOf
 	dsnRecipients []Recipient // cache of dsnOf, never handed out itself
@@ -503,7 +505,14 @@ func parseDateFast(s string) (t time.Time, ok bool) {
 
 // monthOf returns the number of an English month abbreviation, 0 if none.
 func monthOf(m string) int {
-	switch strings.ToLower(m) {
+	if len(m) != 3 {
+		return 0
+	}
+	var b [3]byte
+	for i := range b {
+		b[i] = mime.LowerASCII(m[i])
+	}
+	switch string(b[:]) {
 	case "jan":
 		return 1
 	case "feb":
@@ -538,6 +547,24 @@ type (
 	header = mime.Header
 	field  = mime.Field
 )
+
+// lowerSubject returns the decoded Subject lower-cased, computed once.
+func (m *message) lowerSubject() string {
+	if m.lowerSubj == nil {
+		s := strings.ToLower(m.subject)
+		m.lowerSubj = &s
+	}
+	return *m.lowerSubj
+}
+
+// lowerFrom returns the decoded From header lower-cased, computed once.
+func (m *message) lowerFrom() string {
+	if m.lowerFromVal == nil {
+		s := strings.ToLower(m.from)
+		m.lowerFromVal = &s
+	}
+	return *m.lowerFromVal
+}
 
 // lowerText returns text() lower-cased, computed once.
 func (m *message) lowerText() string {

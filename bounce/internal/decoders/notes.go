@@ -18,7 +18,7 @@ const (
 )
 
 func matchNotes(m *message) bool {
-	if !strings.HasPrefix(strings.ToLower(m.subject), "undeliverable message") {
+	if !strings.HasPrefix(m.lowerSubject(), "undeliverable message") {
 		return false
 	}
 	return strings.Contains(m.lowerText(), notesReasons)

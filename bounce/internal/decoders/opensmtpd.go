@@ -18,7 +18,7 @@ import "strings"
 // but without the server's reply: the notice's line is the diagnostic.
 
 func matchOpenSMTPD(m *message) bool {
-	if strings.HasPrefix(strings.ToLower(m.subject), "delivery status notification:") {
+	if strings.HasPrefix(m.lowerSubject(), "delivery status notification:") {
 		return true
 	}
 	return receivedHas(m, "(OpenSMTPD)")

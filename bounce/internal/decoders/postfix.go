@@ -28,7 +28,7 @@ var postfixSubjects = []string{
 }
 
 func matchPostfix(m *message) bool {
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	for _, p := range postfixSubjects {
 		if strings.HasPrefix(s, p) {
 			return true
@@ -66,7 +66,7 @@ func decodePostfix(m *message) *Report {
 		}
 	}
 	if !known {
-		s := strings.ToLower(m.subject)
+		s := m.lowerSubject()
 		for _, p := range postfixSubjects {
 			if strings.HasPrefix(s, p) {
 				known = true
@@ -78,13 +78,13 @@ func decodePostfix(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "postfix", ReportingMTA: reporting}
-	if strings.HasPrefix(strings.ToLower(m.subject), "postfix smtp server: errors from") {
+	if strings.HasPrefix(m.lowerSubject(), "postfix smtp server: errors from") {
 		rep.Recipients = postfixServerErrors(notice)
 		return rep
 	}
 	paras := postfixParagraphs(notice)
 	action := "failed"
-	subj := strings.ToLower(m.subject)
+	subj := m.lowerSubject()
 	switch {
 	case strings.Contains(lower, "this is a warning only") || strings.HasPrefix(subj, "delayed mail"):
 		action = "delayed"

@@ -20,7 +20,7 @@ import "strings"
 // status code.
 
 func matchQmail(m *message) bool {
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	if strings.HasPrefix(s, "failure notice") || strings.Contains(s, "delivery failure") {
 		return true
 	}

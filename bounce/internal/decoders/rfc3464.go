@@ -92,7 +92,7 @@ func parseDSNFields(body string) (header, []header) {
 		if c <= 0 {
 			continue
 		}
-		key := strings.ToLower(strings.TrimSpace(line[:c]))
+		key := mime.FieldKey(line[:c])
 		if !mime.IsFieldName([]byte(key)) {
 			continue
 		}

@@ -34,7 +34,7 @@ var sendmailSubjects = []string{
 }
 
 func matchSendmail(m *message) bool {
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	for _, p := range sendmailSubjects {
 		if strings.HasPrefix(s, p) {
 			return m.dsnPart() != nil || containsFold(m.from, "mail delivery subsystem") || sendmailMarked(m)

@@ -25,7 +25,7 @@ func matchV5Sendmail(m *message) bool {
 	if m.dsnPart() != nil {
 		return false
 	}
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	return strings.HasPrefix(s, "returned mail:") || strings.HasPrefix(s, "warning: could not send message") ||
 		containsFold(m.from, "mail delivery subsystem")
 }

@@ -11,7 +11,7 @@ import "strings"
 // envelope as "RCPT TO: a@b".
 
 func matchVerizon(m *message) bool {
-	f := strings.ToLower(m.from)
+	f := m.lowerFrom()
 	if strings.Contains(f, "vzwpix.com") || strings.Contains(f, "vtext.com") {
 		return true
 	}

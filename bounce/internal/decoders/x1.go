@@ -13,7 +13,7 @@ import "strings"
 //	kijitora@example.co.jp [User unknown]
 
 func matchX1(m *message) bool {
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	if strings.HasPrefix(s, "returned mail: ") || strings.HasPrefix(s, "warning--could not send mail") || strings.HasPrefix(s, "mail delivery failure") {
 		return mailerDaemonFrom(m)
 	}
@@ -26,7 +26,7 @@ func decodeX1(m *message) *Report {
 		return nil
 	}
 	action := "failed"
-	if strings.HasPrefix(strings.ToLower(m.subject), "warning--") {
+	if strings.HasPrefix(m.lowerSubject(), "warning--") {
 		action = "delayed"
 	}
 	rep := &Report{Kind: KindBounce, Format: "x1"}

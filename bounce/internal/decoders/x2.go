@@ -16,7 +16,7 @@ import "strings"
 // "Remote host said[Response Message]:" and a "STEP: DATA SEND" line.
 
 func matchX2(m *message) bool {
-	s := strings.ToLower(m.subject)
+	s := m.lowerSubject()
 	if !strings.Contains(s, "deliver") && !strings.Contains(s, "failure") {
 		return false
 	}

@@ -21,7 +21,7 @@ import "strings"
 // message/delivery-status part, whose status is used.
 
 func matchX3(m *message) bool {
-	return strings.HasPrefix(strings.ToLower(m.subject), "delivery status notification") && mailerDaemonFrom(m)
+	return strings.HasPrefix(m.lowerSubject(), "delivery status notification") && mailerDaemonFrom(m)
 }
 
 func decodeX3(m *message) *Report {

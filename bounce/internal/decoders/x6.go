@@ -22,7 +22,7 @@ import (
 // text in brackets; the original headers are attached as a text file.
 
 func matchX6(m *message) bool {
-	return strings.HasPrefix(strings.ToLower(m.subject), "there was an error sending your mail")
+	return strings.HasPrefix(m.lowerSubject(), "there was an error sending your mail")
 }
 
 func decodeX6(m *message) *Report {

@@ -259,3 +259,16 @@ var canonicalKeys = func() map[string]string {
 	}
 	return m
 }()
+
+// FieldKey returns a field name as Header keys hold it: trimmed and
+// lower-cased (ASCII), without allocating for a name already in that form
+// or for a common one.
+func FieldKey(name string) string {
+	name = strings.TrimSpace(name)
+	for i := 0; i < len(name); i++ {
+		if 'A' <= name[i] && name[i] <= 'Z' {
+			return lowerKey([]byte(name))
+		}
+	}
+	return name
+}

@@ -355,3 +355,11 @@ func TestField_CanonicalName(t *testing.T) {
 		t.Errorf("CanonicalName() of a hand-made field = %q, want X-Hand-Made", got)
 	}
 }
+
+func TestFieldKey(t *testing.T) {
+	for in, want := range map[string]string{" Final-Recipient ": "final-recipient", "x-custom": "x-custom", "X-Custom-Field": "x-custom-field", "": ""} {
+		if got := FieldKey(in); got != want {
+			t.Errorf("FieldKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
