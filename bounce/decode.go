@@ -1,14 +1,11 @@
 package bounce
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
-	"strings"
-	"time"
-	"unicode/utf8"
+
+	"github.com/bounced-dev/bounced/bounce/internal/decoders"
 )
 
 // Default limits of Options.
@@ -23,14 +20,14 @@ var ErrTooLarge = errors.New("bounce: message larger than the size limit")
 
 // ErrTooDeep is returned (wrapped) for a message whose MIME structure is
 // nested deeper than Options.MaxDepth.
-var ErrTooDeep = errTooDeep
+var ErrTooDeep = decoders.ErrTooDeep
 
 // ErrTooManyParts is returned (wrapped) for a message with more MIME parts
 // than Options.MaxParts.
-var ErrTooManyParts = errTooManyParts
+var ErrTooManyParts = decoders.ErrTooManyParts
 
 // ErrEmpty is returned for empty input or input that is not a message.
-var ErrEmpty = errors.New("bounce: input is not an email message")
+var ErrEmpty = decoders.ErrEmpty
 
 // Options tune Decode. The zero value, or nil, means the defaults.
 type Options struct {
@@ -45,6 +42,11 @@ type Options struct {
 	// recipient, the recipient is recovered from the address the bounce was
 	// sent to (To, Delivered-To, X-Original-To, Envelope-To).
 	VERP []string
+	// OnDecoderPanic, when not nil, is told of a panic of one decoder that
+	// Decode recovered (the message is then read as if it were not of that
+	// decoder's format): the decoder's name and the value of the panic.
+	// It is for logging and tests; nil ignores such panics.
+	OnDecoderPanic func(decoder string, v any)
 }
 
 func (o *Options) withDefaults() Options {
@@ -88,456 +90,23 @@ func DecodeBytes(raw []byte, opts *Options) (*Report, error) {
 	if int64(len(raw)) > o.MaxSize {
 		return &Report{Kind: KindUnparseable}, fmt.Errorf("%w (%d bytes)", ErrTooLarge, o.MaxSize)
 	}
-	raw = normalizeNewlines(raw)
-	raw = skipEnvelopeLine(raw)
-	m, err := newMessage(raw, &o)
+	rep, err := decoders.Decode(raw, &decoders.Options{
+		MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, VERP: o.VERP, OnPanic: o.OnDecoderPanic,
+	})
 	if err != nil {
 		return &Report{Kind: KindUnparseable}, err
 	}
-	rep := m.decode()
 	return rep, nil
 }
 
-// skipEnvelopeLine drops an mbox "From " line and leading blank lines.
-func skipEnvelopeLine(raw []byte) []byte {
-	raw = trimLeadingBlankLines(raw)
-	if bytes.HasPrefix(raw, []byte("From ")) {
-		if nl := bytes.IndexByte(raw, '\n'); nl >= 0 {
-			raw = raw[nl+1:]
-		}
-	}
-	return raw
-}
-
-// message is a parsed message with the lookups decoders share.
-type message struct {
-	opts *Options
-	raw  []byte
-	root *part
-
-	from    string // decoded From header
-	subject string // decoded Subject header
-
-	bodyTextDone bool
-	bodyText     string
-
-	// Caches of notice() and original(), which many decoders ask for.
-	noticeDone   bool
-	noticeText   string
-	originalDone bool
-	originalVal  Original
-}
-
-func newMessage(raw []byte, o *Options) (*message, error) {
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil, ErrEmpty
-	}
-	mp := &mimeParser{maxDepth: o.MaxDepth, maxParts: o.MaxParts}
-	root := mp.parse(raw, 0, nil, "text/plain")
-	if mp.err != nil {
-		return nil, fmt.Errorf("%w (depth %d, parts %d)", mp.err, o.MaxDepth, o.MaxParts)
-	}
-	if len(root.header) == 0 {
-		return nil, fmt.Errorf("%w: no header fields", ErrEmpty)
-	}
-	m := &message{opts: o, raw: raw, root: root}
-	m.from = decodeWords(root.header.get("from"))
-	m.subject = decodeWords(root.header.get("subject"))
-	return m, nil
-}
-
-// header returns the top-level header.
-func (m *message) header() header { return m.root.header }
-
-// get returns a decoded top-level header value.
-func (m *message) get(key string) string { return decodeWords(m.root.header.get(key)) }
-
-// findPart returns the first part, outside attached messages, whose media
-// type is one of types.
-func (m *message) findPart(types ...string) *part {
-	var found *part
-	m.root.walk(func(p *part) bool {
-		if p.insideMessage() {
-			return true
-		}
-		for _, t := range types {
-			if p.mediaType == t {
-				found = p
-				return false
-			}
-		}
-		return true
-	})
-	return found
-}
-
-// dsnPart returns the delivery-status part (RFC 3464, RFC 6533), or nil.
-func (m *message) dsnPart() *part {
-	return m.findPart("message/delivery-status", "message/global-delivery-status",
-		"text/delivery-status", "message/x-delivery-status")
-}
-
-// originalPart returns the attached original message or its headers, or nil.
-func (m *message) originalPart() *part {
-	return m.findPart("message/rfc822", "message/global", "text/rfc822-headers",
-		"message/global-headers", "message/rfc822-headers", "text/rfc822", "message/partial")
-}
-
-// text returns the human-readable text of the bounce itself: every text
-// part outside attached messages (HTML only when there is no plain text),
-// joined by blank lines. For a single-part message it is the body.
-func (m *message) text() string {
-	if m.bodyTextDone {
-		return m.bodyText
-	}
-	m.bodyTextDone = true
-	var plain, html []string
-	m.root.walk(func(p *part) bool {
-		if p.insideMessage() || len(p.children) > 0 {
-			return true
-		}
-		switch {
-		case p.mediaType == "text/plain" || p.mediaType == "text" || p.mediaType == "text/enriched":
-			plain = append(plain, p.text())
-		case p.mediaType == "text/html":
-			html = append(html, p.text())
-		case p == m.root && !strings.HasPrefix(p.mediaType, "multipart/"):
-			plain = append(plain, p.text())
-		}
-		return true
-	})
-	if len(plain) == 0 {
-		plain = html
-	}
-	m.bodyText = strings.Join(plain, "\n\n")
-	return m.bodyText
-}
-
-// decode runs the decoders in order and completes the report.
-func (m *message) decode() *Report {
-	rep := m.runDecoders()
-	m.finish(rep)
-	return rep
-}
-
-func (m *message) runDecoders() *Report {
-	for i := range decoders {
-		d := &decoders[i]
-		if rep := m.try(d); rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply || rep.Kind == KindComplaint) {
-			if rep.Format == "" {
-				rep.Format = d.name
-			}
-			return rep
-		}
-	}
-	if rep := decodeAutoReply(m); rep != nil {
-		return rep
-	}
-	if a := m.verpRecipient(); a != "" && looksLikeBounce(m) {
-		return &Report{Kind: KindBounce, Format: "verp", Recipients: []Recipient{{Address: a, Action: "failed", Diagnostic: oneLine(firstParagraph(m.text()))}}}
-	}
-	return &Report{Kind: KindNotBounce}
-}
-
-// try runs one decoder. A decoder that panics on input it did not foresee
-// is skipped, as if the message were not of its format: one broken
-// decoder must not take a daemon down nor keep the others from reading
-// the message.
-func (m *message) try(d *decoder) (rep *Report) {
-	defer func() {
-		if r := recover(); r != nil {
-			if onDecoderPanic != nil {
-				onDecoderPanic(d.name, r)
-			}
-			rep = nil
-		}
-	}()
-	if d.match != nil && !d.match(m) {
-		return nil
-	}
-	return d.decode(m)
-}
-
-// onDecoderPanic, when set (by tests), is told of a decoder's panic that
-// try recovered.
-var onDecoderPanic func(decoder string, v any)
-
-// finish fills what every report shares: the bounce's own headers, the
-// original message, normalised addresses and codes, and the kind.
-func (m *message) finish(rep *Report) {
-	h := m.header()
-	rep.Subject = m.subject
-	rep.MessageID = strings.Trim(h.get("message-id"), "<> ")
-	rep.Date = dateOf(h.get("date"))
-	if rep.Original.MessageID == "" && rep.Original.Headers == nil && rep.Kind != KindNotBounce {
-		rep.Original = m.original()
-	}
-	out := rep.Recipients[:0]
-	for _, r := range rep.Recipients {
-		if !utf8.ValidString(r.Address) {
-			// QUIRK: 8-bit bytes read from a raw header or text by a
-			// decoder: guess their charset rather than emit invalid UTF-8.
-			r.Address = decodeCharset([]byte(r.Address), "")
-		}
-		if !utf8.ValidString(r.Diagnostic) {
-			r.Diagnostic = decodeCharset([]byte(r.Diagnostic), "")
-		}
-		r.Address = normalizeAddress(r.Address)
-		if r.Address == "" {
-			continue
-		}
-		if r.OriginalRecipient != "" {
-			r.OriginalRecipient = normalizeAddress(r.OriginalRecipient)
-			if strings.EqualFold(r.OriginalRecipient, r.Address) {
-				r.OriginalRecipient = ""
-			}
-		}
-		r.Action = normalizeAction(r.Action)
-		r.Diagnostic = truncateText(oneLine(r.Diagnostic), maxDiagnosticLen)
-		if r.ReportingMTA == "" {
-			r.ReportingMTA = rep.ReportingMTA
-		}
-		r.RemoteMTA = hostOf(r.RemoteMTA)
-		r.ReportingMTA = hostOf(r.ReportingMTA)
-		out = append(out, r)
-	}
-	rep.Recipients = out
-	if len(rep.Recipients) == 0 && (rep.Kind == KindBounce || rep.Kind == KindDelay) {
-		if a := m.verpRecipient(); a != "" {
-			rep.Recipients = append(rep.Recipients, Recipient{Address: a, Action: "failed"})
-		}
-	}
-	if rep.Kind == KindBounce || rep.Kind == KindDelay || rep.Kind == KindDelivered || rep.Kind == "" {
-		if len(rep.Recipients) == 0 {
-			rep.Kind = KindNotBounce
-		} else {
-			rep.Kind = kindOf(rep.Recipients)
-		}
-	}
-}
-
-// maxDiagnosticLen bounds a recipient's diagnostic, in bytes: a server's
-// reply is a few lines; more is text a decoder took by mistake.
-const maxDiagnosticLen = 4096
-
-// truncateText cuts s to at most n bytes at a character boundary.
-func truncateText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// kindOf returns the kind of a report from its recipients' actions: a
-// failure anywhere makes it a bounce.
-func kindOf(rs []Recipient) Kind {
-	k := KindDelivered
-	for _, r := range rs {
-		switch RecipientKind(r) {
-		case KindBounce:
-			return KindBounce
-		case KindDelay:
-			k = KindDelay
-		}
-	}
-	return k
-}
+// MatchVERP returns the recipient encoded in addr by the VERP pattern pat
+// ("bounces+{local}={domain}@shop.example"), or "" when addr does not fit.
+// The pattern's literal parts compare case-insensitively. A signed
+// pattern ("bounces+{token}+{local}={domain}@shop.example", package verp)
+// has a token before the local part, which MatchVERP skips up to the
+// separator that follows it: it does not check the token.
+func MatchVERP(pat, addr string) string { return decoders.MatchVERP(pat, addr) }
 
 // RecipientKind returns the kind of one recipient of a bounce, delay or
 // delivery report, from its action and status.
-func RecipientKind(r Recipient) Kind {
-	switch r.Action {
-	case "delayed":
-		return KindDelay
-	case "delivered", "relayed", "expanded":
-		return KindDelivered
-	}
-	if r.FeedbackType != "" {
-		return KindComplaint
-	}
-	return KindBounce
-}
-
-func normalizeAction(a string) string {
-	a = strings.ToLower(strings.TrimSpace(a))
-	if i := strings.IndexAny(a, " (;"); i >= 0 {
-		a = a[:i]
-	}
-	switch a {
-	case "failed", "failure", "fail", "bounced", "bounce", "permanent", "error":
-		return "failed"
-	case "delayed", "delay", "deferred", "transient":
-		return "delayed"
-	case "delivered", "relayed", "expanded":
-		return a
-	}
-	return a
-}
-
-// hostOf strips an RFC 3464 type ("dns; ") and brackets from an MTA name.
-func hostOf(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, ';'); i >= 0 && i < 10 {
-		s = strings.TrimSpace(s[i+1:])
-	}
-	if i := strings.IndexAny(s, " \t"); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.Trim(s, "[]<>().,:")
-	return strings.ToLower(s)
-}
-
-// oneLine unfolds s and collapses runs of white space into one space.
-func oneLine(s string) string {
-	if s == "" {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000' {
-			space = true
-			continue
-		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func firstParagraph(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, "\n\n"); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-// dateOf parses an RFC 5322 date leniently, zero when it cannot.
-func dateOf(s string) time.Time {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}
-	}
-	if t, ok := parseDateFast(s); ok {
-		return t
-	}
-	if t, err := mail.ParseDate(s); err == nil {
-		return t.UTC()
-	}
-	return time.Time{}
-}
-
-// parseDateFast reads the usual form of an RFC 5322 section 3.3 date
-// ("Mon, 2 Jan 2006 15:04:05 -0700 (MST)", day name, seconds and comment
-// optional) without the allocations of trying every layout, in UTC; ok is
-// false for any other form.
-func parseDateFast(s string) (t time.Time, ok bool) {
-	if c := strings.IndexByte(s, ','); c >= 0 && c <= 9 {
-		s = s[c+1:]
-	}
-	s = strings.TrimLeft(s, " \t")
-	num := func(min, max int) (int, bool) {
-		n, i := 0, 0
-		for i < len(s) && i < max && isDigit(s[i]) {
-			n = n*10 + int(s[i]-'0')
-			i++
-		}
-		if i < min {
-			return 0, false
-		}
-		s = s[i:]
-		return n, true
-	}
-	skipSpace := func() bool {
-		i := 0
-		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-			i++
-		}
-		s = s[i:]
-		return i > 0
-	}
-	day, ok1 := num(1, 2)
-	if !ok1 || !skipSpace() || len(s) < 4 {
-		return t, false
-	}
-	month := monthOf(s[:3])
-	s = s[3:]
-	if month == 0 || !skipSpace() {
-		return t, false
-	}
-	year, ok2 := num(4, 4)
-	if !ok2 || !skipSpace() {
-		return t, false
-	}
-	hour, ok3 := num(2, 2)
-	if !ok3 || len(s) == 0 || s[0] != ':' {
-		return t, false
-	}
-	s = s[1:]
-	min, ok4 := num(2, 2)
-	if !ok4 {
-		return t, false
-	}
-	sec := 0
-	if len(s) > 0 && s[0] == ':' {
-		s = s[1:]
-		var ok5 bool
-		if sec, ok5 = num(2, 2); !ok5 {
-			return t, false
-		}
-	}
-	if !skipSpace() || len(s) < 5 || (s[0] != '+' && s[0] != '-') {
-		return t, false
-	}
-	sign := s[0]
-	s = s[1:]
-	zone, ok6 := num(4, 4)
-	if !ok6 || (len(s) > 0 && s[0] != ' ' && s[0] != '\t') || zone%100 >= 60 || hour > 23 || min > 59 || sec > 60 || day > 31 {
-		return t, false
-	}
-	off := (zone/100*60 + zone%100) * 60
-	if sign == '-' {
-		off = -off
-	}
-	t = time.Date(year, time.Month(month), day, hour, min, sec, 0, time.UTC).Add(-time.Duration(off) * time.Second)
-	return t, true
-}
-
-// monthOf returns the number of an English month abbreviation, 0 if none.
-func monthOf(m string) int {
-	switch strings.ToLower(m) {
-	case "jan":
-		return 1
-	case "feb":
-		return 2
-	case "mar":
-		return 3
-	case "apr":
-		return 4
-	case "may":
-		return 5
-	case "jun":
-		return 6
-	case "jul":
-		return 7
-	case "aug":
-		return 8
-	case "sep":
-		return 9
-	case "oct":
-		return 10
-	case "nov":
-		return 11
-	case "dec":
-		return 12
-	}
-	return 0
-}
+func RecipientKind(r Recipient) Kind { return decoders.RecipientKind(r) }

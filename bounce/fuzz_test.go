@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/bounced-dev/bounced/internal/smtp"
 )
 
 // knownKinds are the kinds Decode may report.
@@ -34,10 +36,9 @@ func FuzzDecode(f *testing.F) {
 	// known (recovered) panic while its owner fixes it.
 	tolerate := os.Getenv("BOUNCE_FUZZ_TOLERATE_PANICS") != ""
 	var panicked string
-	onDecoderPanic = func(decoder string, v any) {
+	opts.OnDecoderPanic = func(decoder string, v any) {
 		panicked = fmt.Sprintf("decoder %s panicked: %v\n%s", decoder, v, debug.Stack())
 	}
-	f.Cleanup(func() { onDecoderPanic = nil })
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		panicked = ""
 		rep, err := DecodeBytes(raw, opts)
@@ -67,8 +68,8 @@ func FuzzDecode(f *testing.F) {
 			if r.Address == "" {
 				t.Fatalf("DecodeBytes() recipient with an empty address: %+v", r)
 			}
-			if got := normalizeAddress(r.Address); got != r.Address {
-				t.Fatalf("recipient %q is not normalised (normalizeAddress gives %q)", r.Address, got)
+			if got, err := smtp.NormalizeAddress(r.Address); err != nil || got != r.Address {
+				t.Fatalf("recipient %q is not normalised (smtp.NormalizeAddress gives %q, %v)", r.Address, got, err)
 			}
 			at := strings.LastIndexByte(r.Address, '@')
 			if at <= 0 || at == len(r.Address)-1 {

@@ -1,108 +1,30 @@
-// Package bounce decodes bounce messages into structured reports.
-//
-// It reads RFC 3464 delivery status notifications (multipart/report with
-// message/delivery-status), RFC 6533 global DSNs (message/global-delivery-status),
-// RFC 5965 abuse reports (ARF), RFC 3834 auto-replies, and the non-standard
-// bounce formats of many real MTAs and mail providers. It knows nothing of
-// IMAP, Redis or NATS: an io.Reader goes in, a Report comes out.
 package bounce
 
-import "time"
+import "github.com/bounced-dev/bounced/bounce/internal/decoders"
 
 // Kind says what a decoded message is.
-type Kind string
+type Kind = decoders.Kind
 
 // The kinds of message Decode recognises.
 const (
-	KindBounce      Kind = "bounce"      // at least one recipient failed permanently or the report says failed
-	KindDelay       Kind = "delay"       // delivery is delayed, the MTA keeps trying
-	KindDelivered   Kind = "delivered"   // a positive delivery (or relay) report
-	KindComplaint   Kind = "complaint"   // an ARF abuse/feedback report
-	KindAutoReply   Kind = "auto_reply"  // vacation, out-of-office and other RFC 3834 replies
-	KindNotBounce   Kind = "not_bounce"  // ordinary mail
-	KindUnparseable Kind = "unparseable" // input that could not be read as a message
+	KindBounce      = decoders.KindBounce      // at least one recipient failed permanently or the report says failed
+	KindDelay       = decoders.KindDelay       // delivery is delayed, the MTA keeps trying
+	KindDelivered   = decoders.KindDelivered   // a positive delivery (or relay) report
+	KindComplaint   = decoders.KindComplaint   // an ARF abuse/feedback report
+	KindAutoReply   = decoders.KindAutoReply   // vacation, out-of-office and other RFC 3834 replies
+	KindNotBounce   = decoders.KindNotBounce   // ordinary mail
+	KindUnparseable = decoders.KindUnparseable // input that could not be read as a message
 )
 
-// Report is what Decode learned from one message.
-type Report struct {
-	// Kind is the message's kind. A report whose Recipients disagree in
-	// kind (one failed, one delayed) takes the kind of the most severe.
-	Kind Kind
-	// Format names the decoder that read the message: rfc3464, arf,
-	// postfix, exim, qmail, ...
-	Format string
-	// Recipients lists the recipients the report is about, in the order
-	// the message lists them.
-	Recipients []Recipient
-	// Original describes the message that bounced, when the bounce carries it.
-	Original Original
-	// ReportingMTA is the host that wrote the report, when known.
-	ReportingMTA string
-	// AutoReplyFrom is the address that sent an auto-reply (KindAutoReply).
-	AutoReplyFrom string
-	// Subject is the subject of the bounce message itself.
-	Subject string
-	// MessageID is the Message-ID of the bounce message itself.
-	MessageID string
-	// Date is the Date header of the bounce message, zero when absent.
-	Date time.Time
-}
+// Report is what Decode learned from one message: its kind, its format,
+// the recipients it is about and the message that bounced. Its fields are
+// documented in bounce/internal/decoders (report.go), where the decoders
+// that fill it live.
+type Report = decoders.Report
 
-// Recipient is one recipient a report is about.
-type Recipient struct {
-	// Address is the recipient, local@domain with the domain lower-cased.
-	Address string
-	// OriginalRecipient is the address as the sender wrote it, when the
-	// report gives it (RFC 3464 Original-Recipient) and it differs.
-	OriginalRecipient string
-	// Action is failed, delayed, delivered, relayed, expanded, or "".
-	Action string
-	// Status is the RFC 3463 enhanced status code, e.g. "5.1.1", or "".
-	Status string
-	// ReplyCode is the SMTP reply code, e.g. "550", or "".
-	ReplyCode string
-	// Diagnostic is the remote server's own words, unfolded, on one line.
-	Diagnostic string
-	// DiagnosticType is the RFC 3464 diagnostic-type (smtp, x-unix, ...).
-	DiagnosticType string
-	// Command is the SMTP command the remote server refused (RCPT, DATA,
-	// MAIL, CONN, HELO, STARTTLS, ...), when the report says it.
-	Command string
-	// RemoteMTA is the host that refused the message, when known.
-	RemoteMTA string
-	// ReportingMTA is the host that wrote the report, when known.
-	ReportingMTA string
-	// LastAttempt is when delivery was last tried, zero when unknown.
-	LastAttempt time.Time
-	// FeedbackType is the ARF feedback type (abuse, fraud, opt-out, ...)
-	// for complaints.
-	FeedbackType string
-	// ReasonHint is a reason (one of package classify's names) that the
-	// decoder read from the report itself, for formats that state their
-	// cause in their own words rather than in a status code. Empty when
-	// the decoder has no opinion; the classifier decides.
-	ReasonHint string
-}
+// Recipient is one recipient a Report is about, with what the report says
+// of it (action, status, diagnostic, the MTAs involved).
+type Recipient = decoders.Recipient
 
-// Original describes the message that bounced.
-type Original struct {
-	MessageID string
-	From      string
-	To        string
-	Subject   string
-	// Headers holds every header of the original message the bounce
-	// carries, keys in canonical MIME form, values decoded.
-	Headers map[string][]string
-}
-
-// Get returns the first value of the original message's header key, or "".
-func (o *Original) Get(key string) string {
-	if o.Headers == nil {
-		return ""
-	}
-	v := o.Headers[canonicalKey(key)]
-	if len(v) == 0 {
-		return ""
-	}
-	return v[0]
-}
+// Original describes the message that bounced, as the bounce returns it.
+type Original = decoders.Original

@@ -1,0 +1,169 @@
+package decoders
+
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
+
+// Microsoft Exchange Server 5.5 / 2000 / 2003 non-delivery reports.
+//
+// These predate Exchange's RFC 3464 support: a plain-text notice, often
+// with the original message attached, recognised by the X-Mailer of the
+// Internet Mail Service or Internet Mail Connector, or the
+// X-MS-Embedded-Report header. The notice reads
+//
+//	Your message
+//	  To: ... Subject: ... Sent: ...
+//	did not reach the following recipient(s):
+//
+//	kijitora@example.jp on Thu, 29 Apr 2010 00:00:00 -0000
+//	    The recipient name is not recognized
+//	    MSEXCH:IMS:NNN:KIJITORACAT:NEKO 0 (000C05A6) Unknown Recipient
+//
+// or, from the Internet Mail Connector, "The following recipient(s) could
+// not be reached:" with the same kind of blocks. The hexadecimal code in
+// parentheses is Exchange's own error code (see exchange2003Codes).
+
+// exchange2003Codes maps Exchange's MSEXCH error codes to the reason they
+// name. The codes are Exchange's internal MAPI/IMS error numbers, listed in
+// Microsoft KB 284204 and in Sisimai's Exchange2003 module; only codes whose
+// meaning is unambiguous are given a reason.
+var exchange2003Codes = map[string]string{
+	"000C05A6": "user_unknown",   // Unknown Recipient
+	"00120270": "network_error",  // Too Many Hops (a mail loop)
+	"00050311": "content_error",  // Conversion to Internet format failed
+	"000502CC": "content_error",  // Conversion to Internet format failed
+	"000B0981": "security_error", // 502 Server does not support AUTH
+	"00010256": "system_error",   // Too many recipients
+	"000D06B5": "system_error",   // No proxy for recipient
+}
+
+func matchExchange2003(m *message) bool {
+	h := m.header()
+	xm := strings.ToLower(h.Get("x-mailer"))
+	if strings.Contains(xm, "internet mail service") || strings.Contains(xm, "microsoft exchange server internet mail connector") {
+		return true
+	}
+	if h.Has("x-ms-embedded-report") {
+		return true
+	}
+	s := m.lowerSubject()
+	return strings.HasPrefix(s, "undeliverable:") && anyReceivedWith(m, "internet mail service")
+}
+
+// anyReceivedWith reports whether a Received header contains the
+// lower-case words w.
+func anyReceivedWith(m *message, w string) bool {
+	for _, v := range m.header().Values("received") {
+		if strings.Contains(strings.ToLower(v), w) {
+			return true
+		}
+	}
+	return false
+}
+
+func decodeExchange2003(m *message) *Report {
+	text := m.notice()
+	lower := m.lowerNotice()
+	start := -1
+	for _, mk := range []string{"did not reach the following recipient(s):", "the following recipient(s) could not be reached:", "did not reach the following recipient"} {
+		if i := strings.Index(lower, mk); i >= 0 {
+			start = i + len(mk)
+			break
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	rep := &Report{Kind: KindBounce, Format: "exchange2003"}
+	var cur *Recipient
+	var diag []string
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		d := strings.Join(diag, " ")
+		cur.Diagnostic = oneLine(d)
+		if code := exchangeErrorCode(d); code != "" {
+			cur.ReasonHint = exchange2003Codes[code]
+		}
+		fillCodes(cur)
+		rep.Recipients = append(rep.Recipients, *cur)
+		cur, diag = nil, nil
+	}
+	inMTSID := false
+	for _, line := range trimmedLines(text[start:]) {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			if cur != nil && len(diag) > 0 {
+				flush()
+			}
+			continue
+		}
+		// A recipient line: "addr on DATE" (QUIRK: the Internet Mail
+		// Connector indents it like the lines about it).
+		if a := exchange2003Recipient(t); a != "" {
+			flush()
+			cur = &Recipient{Address: a, Action: "failed"}
+			inMTSID = false
+			continue
+		}
+		if cur == nil {
+			continue
+		}
+		lt := strings.ToLower(t)
+		if strings.HasPrefix(lt, "the mts-id of the original message is:") {
+			inMTSID = true // QUIRK: the X.400 MTS-ID wraps onto a line starting ";"
+			continue
+		}
+		if inMTSID && (strings.HasPrefix(t, ";") || strings.Contains(t, ";l=")) {
+			continue
+		}
+		inMTSID = false
+		diag = append(diag, t)
+	}
+	flush()
+	if len(rep.Recipients) == 0 {
+		return nil
+	}
+	return rep
+}
+
+// exchange2003Recipient returns the address of a recipient line of an
+// Exchange 2003 notice ("kijitora@example.jp on Thu, 29 Apr 2010 ..."),
+// or "".
+func exchange2003Recipient(t string) string {
+	i := strings.Index(t, " on ")
+	if i <= 0 {
+		return ""
+	}
+	return bareAddress(t[:i])
+}
+
+// exchangeErrorCode returns the 8-digit hexadecimal code in parentheses
+// of an MSEXCH line ("... 0 (000C05A6) Unknown Recipient"), upper-cased,
+// or "".
+func exchangeErrorCode(s string) string {
+	for i := strings.IndexByte(s, '('); i >= 0 && i+9 < len(s); {
+		if s[i+9] == ')' {
+			c := s[i+1 : i+9]
+			ok := true
+			for j := 0; j < len(c); j++ {
+				if !mime.IsHex(c[j]) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				return strings.ToUpper(c)
+			}
+		}
+		n := strings.IndexByte(s[i+1:], '(')
+		if n < 0 {
+			break
+		}
+		i += n + 1
+	}
+	return ""
+}

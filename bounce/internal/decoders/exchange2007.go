@@ -1,0 +1,230 @@
+package decoders
+
+import "strings"
+
+// Microsoft Exchange Server 2007 and later (2010, 2013, 2016, 2019)
+// non-delivery reports.
+//
+// Exchange writes a multipart/report whose notice is a
+// multipart/alternative with the Exchange-specific "differences"
+// parameter, in the sender's language (Content-Language), usually with a
+// message/delivery-status part. Its plain-text notice ends with a section
+// for administrators that is the most precise part of the report:
+//
+//	Diagnostic information for administrators:
+//
+//	Generating server: mta4.example.org
+//
+//	mikeneko@example.co.jp
+//	#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##
+//
+// (Exchange 2007/2010), or, from Exchange 2013 on,
+//
+//	kijitora@example.jp
+//	Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'
+//
+// optionally preceded by the remote host's name on its own line, or a
+// list of attempts "DATE - Server at HOST (IP) returned '...'". The
+// section's headings are translated ("Informazioni di diagnostica per gli
+// amministratori", "Server di generazione"); the address lines and the
+// quoted replies are not, and the parser relies on those.
+
+func matchExchange2007(m *message) bool {
+	h := m.header()
+	if h.Has("x-ms-exchange-message-is-ndr") {
+		return true
+	}
+	if !strings.HasPrefix(m.root.MediaType, "multipart/report") {
+		return false
+	}
+	// QUIRK: Exchange marks the alternative part of its notice with a
+	// "differences=Content-Type" parameter no other MTA writes.
+	for _, c := range m.root.Children {
+		if c.MediaType == "multipart/alternative" && c.Params["differences"] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func decodeExchange2007(m *message) *Report {
+	return decodeExchangeNDR(m, "exchange2007")
+}
+
+// exchangeDiag is what the administrators' section of an Exchange NDR
+// says about one recipient.
+type exchangeDiag struct {
+	addr   string
+	reply  string // the server's reply, codes first
+	remote string // the host that refused, when named
+}
+
+// decodeExchangeNDR reads an Exchange 2007+ or Office 365 NDR: the
+// delivery-status part when there is one, completed (diagnostic, remote
+// host, reporting host) from the administrators' section of the notice;
+// that section alone otherwise.
+func decodeExchangeNDR(m *message, format string) *Report {
+	text := m.notice()
+	generating, diags := parseExchangeDiagnostics(text)
+	var rep *Report
+	if p := m.dsnPart(); p != nil {
+		rep = &Report{Kind: KindBounce, Format: format}
+		rep.ReportingMTA, rep.Recipients = dsnOf(m)
+		if len(rep.Recipients) == 0 {
+			rep = nil
+		}
+	}
+	if rep == nil {
+		if len(diags) == 0 {
+			return nil
+		}
+		rep = &Report{Kind: KindBounce, Format: format}
+		for _, d := range diags {
+			r := Recipient{Address: d.addr, Action: "failed", RemoteMTA: d.remote}
+			setReply(&r, d.reply)
+			if strings.HasPrefix(r.Status, "4") || strings.HasPrefix(r.ReplyCode, "4") {
+				r.Action = "delayed"
+			}
+			rep.Recipients = append(rep.Recipients, r)
+		}
+	} else {
+		for i := range rep.Recipients {
+			r := &rep.Recipients[i]
+			for _, d := range diags {
+				if !strings.EqualFold(d.addr, r.Address) {
+					continue
+				}
+				if r.RemoteMTA == "" {
+					r.RemoteMTA = d.remote
+				}
+				if d.reply != "" && (r.Diagnostic == "" || len(r.Diagnostic) < len(d.reply) && strings.Contains(d.reply, r.Diagnostic)) {
+					setReply(r, d.reply)
+				}
+				break
+			}
+		}
+		// Recipients the administrators' section does not cover get the
+		// notice's words about them.
+		enrichFromText(rep.Recipients, text)
+	}
+	if rep.ReportingMTA == "" {
+		rep.ReportingMTA = generating
+	}
+	return rep
+}
+
+// parseExchangeDiagnostics reads the administrators' section of an
+// Exchange NDR's plain-text notice: the generating server and, for each
+// recipient line (an address alone on a line), the reply below it.
+func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
+	lower := strings.ToLower(text)
+	if !strings.Contains(lower, "returned '") && !strings.Contains(text, "##") {
+		return "", nil
+	}
+	var generating string
+	var skipHosts []string
+	var out []exchangeDiag
+	var cur *exchangeDiag
+	var pendingHost string
+	for _, line := range trimmedLines(text) {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			pendingHost = ""
+			continue
+		}
+		lt := strings.ToLower(t)
+		// "Generating server: HOST", "Receiving server: HOST" and their
+		// translations: a heading, a colon, one host name.
+		// The generating server is Exchange itself; a receiving server
+		// may be the remote host, so only the first is skipped below.
+		if c := strings.LastIndex(t, ": "); c > 0 && (cur == nil || strings.HasSuffix(lt[:c], "server")) {
+			if f := strings.Fields(t[c+2:]); len(f) > 0 && looksLikeHost(f[0]) {
+				if generating == "" {
+					generating = f[0]
+					skipHosts = append(skipHosts, strings.ToLower(f[0]))
+				}
+				continue
+			}
+		}
+		if a := bareAddress(t); a != "" && !strings.Contains(t, "<mailto:") {
+			out = append(out, exchangeDiag{addr: a})
+			cur = &out[len(out)-1]
+			pendingHost = ""
+			continue
+		}
+		if cur == nil {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(t, "#") && strings.Contains(t[1:], "#"):
+			// Exchange 2007/2010: "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##"
+			if cur.reply == "" {
+				r := strings.TrimPrefix(t, "#")
+				if i := strings.Index(r, "##"); i >= 0 {
+					r = r[:i]
+				}
+				cur.reply = strings.TrimSpace(r)
+				if cur.remote == "" && pendingHost != "" {
+					cur.remote = pendingHost
+				}
+			}
+		case strings.Contains(lt, "returned '"):
+			i := strings.Index(lt, "returned '")
+			r := t[i+len("returned '"):]
+			if j := strings.LastIndexByte(r, '\''); j >= 0 {
+				r = r[:j]
+			}
+			host := ""
+			if k := strings.Index(lt[:i], "server at "); k >= 0 {
+				host = strings.Fields(t[k+len("server at "):])[0]
+			} else if pendingHost != "" {
+				host = pendingHost
+			}
+			if host != "" && !exchangeInternalHost(host, skipHosts) && cur.remote == "" {
+				cur.remote = host
+			}
+			if cur.reply == "" {
+				cur.reply = strings.TrimSpace(r)
+			}
+		case looksLikeHost(t):
+			// QUIRK: Office 365 names the remote host alone on the line
+			// before "Remote Server returned '...'".
+			pendingHost = t
+		}
+	}
+	kept := out[:0]
+	for _, d := range out {
+		if d.reply != "" {
+			kept = append(kept, d)
+		}
+	}
+	return generating, kept
+}
+
+// looksLikeHost reports whether s is a lone host name: dotted, no white
+// space, letters, digits, '-' and '.' only.
+func looksLikeHost(s string) bool {
+	if len(s) < 4 || !strings.Contains(s, ".") || strings.HasSuffix(s, ".") && len(s) < 5 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isDigit(c) || isAlpha(c) || c == '-' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return isAlpha(s[len(s)-1]) || s[len(s)-1] == '.'
+}
+
+// exchangeInternalHost reports whether host is one of Exchange's own
+// (the generating or receiving server, or an Exchange Online front end)
+// rather than the remote host that refused the message.
+func exchangeInternalHost(host string, own []string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, o := range own {
+		if h == o {
+			return true
+		}
+	}
+	return hostIs(h, "protection.outlook.com") || hostIs(h, "prod.outlook.com")
+}

@@ -1,0 +1,189 @@
+package decoders
+
+import (
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+	"strings"
+)
+
+// bounceSubjects are words of the subjects of non-delivery reports,
+// lower-case.
+var bounceSubjects = []string{
+	"undeliver", "undelivered", "delivery status notification", "returned mail", "return mail",
+	"failure notice", "delivery failure", "mail delivery failed", "nondeliverable", "non-deliverable",
+	"non delivery", "non-delivery", "could not be delivered", "returned to sender", "delivery has failed",
+	"delivery problem", "mail system error", "delivery notification", "not delivered", "failed delivery",
+	"delivery failed", "permanent error", "mail failure", "rejected:", "message rejected", "bounced",
+	"warning: could not send", "delayed mail", "delivery delayed", "message delayed", "unable to deliver",
+	"couldn't be delivered", "can't be delivered", "delivery report", "error sending message",
+	"mail could not be delivered", "delivery notice", "dsn", "returned message", "message not delivered",
+	"nicht zustellbar", "unzustellbar", "non remis", "non recapitabile", "no se puede entregar",
+	"配信", "不達", "エラー", "送信できません", "未達", "届きません", "送達",
+}
+
+// looksLikeBounce reports whether the message has the marks of a
+// non-delivery report: a mail-system sender, a bounce subject, an
+// X-Failed-Recipients header, or a report part.
+func looksLikeBounce(m *message) bool {
+	h := m.header()
+	if h.Has("x-failed-recipients") || m.dsnPart() != nil {
+		return true
+	}
+	if isBounceSender(m.from) {
+		return true
+	}
+	s := m.lowerSubject()
+	for _, w := range bounceSubjects {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeText is the last resort for bounces of unknown formats: it looks
+// for recipients in the X-Failed-Recipients header and in the notice's
+// lines that name an address, and takes the words around each as the
+// diagnostic.
+func decodeText(m *message) *Report {
+	if !looksLikeBounce(m) {
+		return nil
+	}
+	notice := m.notice()
+	rep := &Report{Kind: KindBounce, Format: "text"}
+	addrs := m.failedRecipients()
+	if len(addrs) == 0 {
+		addrs = noticeRecipients(m, notice)
+	}
+	for _, a := range addrs {
+		r := Recipient{Address: a, Action: "failed"}
+		r.Diagnostic = textAround(notice, a)
+		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
+			r.Diagnostic = oneLine(errorLines(notice))
+		}
+		if len(addrs) == 1 {
+			if rl := reasonLines(notice); rl != "" && !strings.Contains(r.Diagnostic, rl) {
+				r.Diagnostic = strings.TrimSpace(rl + " " + r.Diagnostic)
+			}
+		}
+		fillCodes(&r)
+		rep.Recipients = append(rep.Recipients, r)
+	}
+	if len(rep.Recipients) == 0 {
+		return nil
+	}
+	return rep
+}
+
+// textAround returns what a notice says about addr: the words before it
+// on its line when they are a sentence ("User's mailbox is full: <a>"),
+// then textAbout's words after it.
+func textAround(notice, addr string) string {
+	after := textAbout(notice, addr)
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return after
+	}
+	ls := strings.LastIndexByte(notice[:i], '\n') + 1
+	raw := strings.TrimRight(notice[ls:i], " \t<\"'(")
+	before := strings.Trim(raw, " \t<\"'(:")
+	if n := len(strings.Fields(before)); n < 3 || n == 3 && strings.HasSuffix(raw, ":") {
+		// Too short for a sentence, or a label ("Target mail address:").
+		return after
+	}
+	return strings.TrimSpace(oneLine(before) + " " + after)
+}
+
+// noticeRecipients picks the addresses a notice reports as failed: those
+// that start a line (after white space, quotes or '<'), skipping the
+// bounce's own sender and recipient and mail-system addresses. At most
+// maxTextRecipients are taken.
+func noticeRecipients(m *message, notice string) []string {
+	skip := map[string]bool{}
+	for _, k := range []string{"from", "to", "return-path", "reply-to", "sender", "delivered-to", "x-original-to", "errors-to"} {
+		for _, a := range findAddresses(m.header().Get(k)) {
+			skip[a] = true
+		}
+	}
+	var strong, weak []string
+	seen := map[string]bool{}
+	for rest := notice; rest != "" && len(strong) < maxTextRecipients; {
+		line := rest
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			line, rest = rest[:nl], rest[nl+1:]
+		} else {
+			rest = ""
+		}
+		if strings.IndexByte(line, '@') < 0 {
+			continue
+		}
+		t := strings.TrimSpace(line)
+		scanAddresses(t, func(a string, at int) bool {
+			if skip[a] || seen[a] || isBounceSender(a) {
+				return true
+			}
+			seen[a] = true
+			lead := strings.Trim(t[:at], " \t\"'<*-:")
+			if lead == "" || strings.EqualFold(lead, "to") || len(lead) >= 7 && strings.EqualFold(lead[len(lead)-7:], "rcpt to") {
+				strong = append(strong, a)
+			} else if len(weak) == 0 {
+				weak = append(weak, a)
+			}
+			return len(strong) < maxTextRecipients
+		})
+	}
+	if len(strong) > 0 {
+		return strong
+	}
+	return weak
+}
+
+// maxTextRecipients bounds the recipients the text decoder reads from one
+// notice (and so its work): real notices list a handful.
+const maxTextRecipients = 1000
+
+// errorLines returns the lines of a notice that carry an SMTP code or an
+// error word, joined.
+func errorLines(notice string) string {
+	var out []string
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if findReplyCode(t) != "" || findStatus(t) != "" {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// reasonLines returns the "Reason: ..." lines of a notice ("reject
+// reason: Mailbox full", "Error reason: ..."), joined, or "".
+func reasonLines(notice string) string {
+	var out []string
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		c := strings.IndexByte(t, ':')
+		if c <= 0 || c > 24 || c == len(t)-1 {
+			continue
+		}
+		label := strings.ToLower(t[:c])
+		if label == "reason" || strings.HasSuffix(label, " reason") {
+			out = append(out, strings.TrimSpace(t[c+1:]))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// failedRecipients returns the addresses of the X-Failed-Recipients
+// headers (Exim, Gmail and others name the failed recipients there), in
+// order and without repeats.
+func (m *message) failedRecipients() []string {
+	var out []string
+	for _, v := range m.header().Values("x-failed-recipients") {
+		for _, a := range findAddresses(v) {
+			out = appendUnique(out, a)
+		}
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package decoders
+
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
+
+// Oracle Communications Messaging Server (formerly Sun Java System / Sun ONE
+// Messaging Server, iPlanet; used by iCloud) writes multipart/report
+// notices with MIME boundaries "Boundary_(ID_...)" and the subject
+// "Delivery Notification: ...". The text part lists, per recipient,
+// "Recipient address:", "Original address:", "Reason:", "Diagnostic code:"
+// and "Remote system:" lines; the delivery-status part repeats them, but
+// omits the Diagnostic-Code when the server itself gave up (the Reason is
+// then the only description) and may give a source-routed Final-Recipient
+// ("@relay:user@host").
+
+func matchMessagingServer(m *message) bool {
+	if strings.Contains(m.header().Get("content-type"), "Boundary_(ID_") {
+		return true
+	}
+	if !strings.HasPrefix(m.subject, "Delivery Notification: ") {
+		return false
+	}
+	return headerHas(m, "received", "messaging server")
+}
+
+// messagingServerBlock is one recipient of the text part.
+type messagingServerBlock struct {
+	recipient, original, reason, diagnostic, remote string
+}
+
+func decodeMessagingServer(m *message) *Report {
+	notice := m.notice()
+	blocks := messagingServerBlocks(notice)
+	rep := dsnWithCommands(m, "messagingserver")
+	if rep == nil {
+		rep = &Report{Kind: KindBounce, Format: "messagingserver"}
+		for _, b := range blocks {
+			a := normalizeAddress(b.original)
+			if a == "" {
+				a = normalizeAddress(b.recipient)
+			}
+			if a != "" {
+				rep.Recipients = append(rep.Recipients, Recipient{Address: a, Action: "failed"})
+			}
+		}
+	}
+	for i := range rep.Recipients {
+		r := &rep.Recipients[i]
+		for _, b := range blocks {
+			if !strings.EqualFold(normalizeAddress(b.original), r.Address) && !strings.EqualFold(normalizeAddress(b.recipient), r.Address) {
+				continue
+			}
+			diag := strings.TrimSpace(b.diagnostic)
+			if k := strings.IndexByte(diag, ';'); k >= 0 && k < 12 {
+				diag = strings.TrimSpace(diag[k+1:]) // "smtp;550 ..."
+			}
+			if diag == "" {
+				diag = b.reason
+			}
+			// The delivery-status part's diagnostic, when it has one, is
+			// the same reply; otherwise the notice's words replace what
+			// enrichFromText guessed.
+			if diag != "" && (r.DiagnosticType == "" || r.Diagnostic == "") {
+				r.Diagnostic = diag
+				fillCodes(r)
+			}
+			if r.RemoteMTA == "" && b.remote != "" {
+				r.RemoteMTA = b.remote
+			}
+			if r.Command == "" {
+				r.Command = messagingServerCommand(b.reason)
+			}
+			break
+		}
+	}
+	if len(rep.Recipients) == 0 {
+		return nil
+	}
+	if m.originalPart() == nil {
+		rep.Original = messagingServerOriginal(notice)
+	}
+	return rep
+}
+
+// messagingServerOriginal reads the indented header fields that follow
+// "This report relates to a message you sent with the following header
+// fields:", for reports that return no copy of the message.
+func messagingServerOriginal(notice string) Original {
+	i := strings.Index(notice, "with the following header fields:")
+	if i < 0 {
+		return Original{}
+	}
+	var b strings.Builder
+	for _, t := range blockAfter(notice[i:]) {
+		if c := strings.Index(t, ": "); c <= 0 || strings.ContainsAny(t[:c], " \t") {
+			break
+		}
+		b.WriteString(t)
+		b.WriteByte('\n')
+	}
+	h, _ := mime.ParseHeader([]byte(b.String()))
+	return originalFromHeader(h)
+}
+
+// messagingServerCommand maps the server's description of a remote
+// refusal to the command refused.
+func messagingServerCommand(reason string) string {
+	l := strings.ToLower(reason)
+	switch {
+	case strings.Contains(l, "rejected address"), strings.Contains(l, "rejected recipient"):
+		return "RCPT"
+	case strings.Contains(l, "mail from"):
+		return "MAIL"
+	case strings.Contains(l, "rejected message"), strings.Contains(l, "after data"):
+		return "DATA"
+	}
+	return ""
+}
+
+// messagingServerBlocks reads the per-recipient lines of the text part.
+func messagingServerBlocks(notice string) []messagingServerBlock {
+	var out []messagingServerBlock
+	var cur *messagingServerBlock
+	for _, line := range splitLines(notice) {
+		t := strings.TrimSpace(line)
+		c := strings.Index(t, ": ")
+		if c <= 0 {
+			continue
+		}
+		key, val := strings.ToLower(t[:c]), strings.TrimSpace(t[c+2:])
+		switch key {
+		case "recipient address":
+			out = append(out, messagingServerBlock{recipient: val})
+			cur = &out[len(out)-1]
+		case "original address":
+			if cur != nil {
+				cur.original = val
+			}
+		case "reason":
+			if cur != nil {
+				cur.reason = val
+			}
+		case "diagnostic code":
+			if cur != nil {
+				cur.diagnostic = val
+			}
+		case "remote system":
+			if cur != nil {
+				cur.remote = val
+			}
+		}
+	}
+	return out
+}

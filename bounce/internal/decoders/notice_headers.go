@@ -1,0 +1,72 @@
+package decoders
+
+import "strings"
+
+// The helpers below test the bounce's own top-level header (From,
+// Received and marker fields): they are what match functions may read.
+
+// headerHas reports whether any value of the top-level header key
+// (lower-case) contains sub (lower-case), case-insensitively.
+func headerHas(m *message, key, sub string) bool {
+	h := m.header()
+	for i := range h {
+		if h[i].Key == key && containsFold(h[i].Value, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// receivedHas reports whether any Received header contains sub
+// (compared as written).
+func receivedHas(m *message, sub string) bool {
+	for _, v := range m.header().Values("received") {
+		if strings.Contains(v, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyReceivedBy reports whether a Received header of the bounce names a
+// host below domain as the receiving ("by") host.
+func anyReceivedBy(m *message, domain string) bool {
+	for _, v := range m.header().Values("received") {
+		lv := strings.ToLower(v)
+		i := strings.Index(lv, " by ")
+		if i < 0 {
+			if !strings.HasPrefix(lv, "by ") {
+				continue
+			}
+			i = -1
+		}
+		rest := strings.TrimSpace(lv[i+4:])
+		if sp := strings.IndexAny(rest, " \t\n;("); sp >= 0 {
+			rest = rest[:sp]
+		}
+		if hostIs(rest, domain) {
+			return true
+		}
+	}
+	return false
+}
+
+// fromAddress returns the lower-cased address of the bounce's From header.
+func fromAddress(m *message) string {
+	if !m.fromAddrDone {
+		m.fromAddr, m.fromAddrDone = strings.ToLower(firstAddress(m.from)), true
+	}
+	return m.fromAddr
+}
+
+// hostIs reports whether host equals domain or is below it.
+func hostIs(host, domain string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	return host == domain || strings.HasSuffix(host, "."+domain)
+}
+
+// mailerDaemonFrom reports whether the From header names a mail system
+// (MAILER-DAEMON, postmaster, Mail Delivery System, ...).
+func mailerDaemonFrom(m *message) bool {
+	return isBounceSender(m.from)
+}

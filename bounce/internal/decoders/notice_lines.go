@@ -1,0 +1,112 @@
+package decoders
+
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
+
+// The helpers below read the lines of a notice: indentation, a peek at
+// its start, lines without trailing space, a line that is only an address.
+
+// indentOf returns how many spaces or tabs a line starts with.
+func indentOf(l string) int {
+	n := 0
+	for n < len(l) && (l[n] == ' ' || l[n] == '\t') {
+		n++
+	}
+	return n
+}
+
+// textPeek returns the first n bytes of the bounce's own text,
+// lower-cased, for cheap tests of marker lines.
+func textPeek(m *message, n int) string {
+	l := m.lowerText()
+	if len(l) > n {
+		l = l[:n]
+	}
+	return l
+}
+
+// trimmedLines splits text into lines without their trailing white space.
+func trimmedLines(text string) []string {
+	ls := strings.Split(text, "\n")
+	for i, l := range ls {
+		ls[i] = strings.TrimRight(l, " \t\r")
+	}
+	return ls
+}
+
+// bareAddress returns the address a line consists of ("a@b", "<a@b>",
+// "a@b:"), or "" when the line says anything else.
+func bareAddress(line string) string {
+	t := strings.Trim(strings.TrimSpace(line), "<>:;,\"'")
+	if t == "" || strings.ContainsAny(t, " \t<>") || !strings.Contains(t, "@") {
+		return ""
+	}
+	return normalizeAddress(t)
+}
+
+// splitLines splits text into lines.
+func splitLines(text string) []string { return strings.Split(text, "\n") }
+
+// containsFold reports whether s contains sub, ignoring ASCII case,
+// without allocating.
+func containsFold(s, sub string) bool { return mime.IndexFold(s, sub) >= 0 }
+
+// sectionFrom returns text from the first line that holds marker (ASCII,
+// matched ignoring case) on, starting at the marker; ok is false when
+// text has no such line.
+func sectionFrom(text, marker string) (section string, ok bool) {
+	i := mime.IndexFold(text, marker)
+	if i < 0 {
+		return "", false
+	}
+	return text[i:], true
+}
+
+// blockAfter returns the block of lines that follows the first line of
+// text: blank lines before it are skipped, and it ends at the next blank
+// line. Each line is trimmed of surrounding white space.
+func blockAfter(text string) []string {
+	var out []string
+	for _, l := range splitLines(text)[1:] {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			if len(out) > 0 {
+				break
+			}
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// nonBlankLines returns the lines of text that are not blank, trimmed of
+// surrounding white space.
+func nonBlankLines(text string) []string {
+	var out []string
+	for _, l := range splitLines(text) {
+		if t := strings.TrimSpace(l); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// takeLines returns the lines of lines from index from on, trimmed, as
+// long as take accepts them, and the index of the last one taken (from-1
+// when none is).
+func takeLines(lines []string, from int, take func(t string) bool) (taken []string, last int) {
+	last = from - 1
+	for j := from; j < len(lines); j++ {
+		t := strings.TrimSpace(lines[j])
+		if !take(t) {
+			break
+		}
+		taken = append(taken, t)
+		last = j
+	}
+	return taken, last
+}

@@ -1,0 +1,160 @@
+package decoders
+
+import (
+	"bytes"
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+	"strings"
+)
+
+// originalMarkers are lines that non-MIME bounces put before the returned
+// message. Compared lower-case, after trimming.
+var originalMarkers = []string{
+	"--- below this line is a copy of the message.",
+	"------ this is a copy of the message, including all the headers. ------",
+	"------ this is a copy of the message's headers. ------",
+	"------ this is a copy of your message, including all the headers. ------",
+	"------ the body of the message is",
+	"----- original message -----",
+	"-----original message-----",
+	"----- transcript of session follows -----",
+	"--- original message follows.",
+	"------ original message follows ------",
+	"----- unsent message follows -----",
+	"----- unsent message headers follow -----",
+	"------- returned message --------",
+	"--- returned message ---",
+	"original message headers:",
+	"the original message was:",
+	"------ this is a copy of the message",
+	"---------- forwarded message ----------",
+	"----- the following addresses had permanent fatal errors -----",
+}
+
+// original returns the description of the message that bounced: from an
+// attached message or headers part, or from the text after a marker line
+// in a non-MIME bounce.
+func (m *message) original() Original {
+	m.bodyRead = true
+	if !m.originalDone {
+		m.originalVal, m.originalDone = m.readOriginal(), true
+	}
+	return m.originalVal
+}
+
+func (m *message) readOriginal() Original {
+	var h header
+	if p := m.originalPart(); p != nil {
+		if len(p.Children) > 0 {
+			h = p.Children[0].Header
+		} else {
+			h, _ = mime.ParseHeader(mime.TrimLeadingBlankLines(p.Body()))
+		}
+	} else if rest := m.inlineOriginal(); rest != "" {
+		h, _ = mime.ParseHeader([]byte(rest))
+	}
+	return originalFromHeader(h)
+}
+
+func originalFromHeader(h header) Original {
+	if len(h) == 0 {
+		return Original{}
+	}
+	o := Original{Headers: make(map[string][]string, len(h))}
+	// One backing array for the values: most keys have one value, so
+	// each gets a one-element slice of it (a second value reallocates).
+	vals := make([]string, len(h))
+	for i, f := range h {
+		k := f.CanonicalName()
+		vals[i] = strings.TrimSpace(mime.DecodeWords(f.Value))
+		if prev, ok := o.Headers[k]; ok {
+			o.Headers[k] = append(prev, vals[i])
+		} else {
+			o.Headers[k] = vals[i : i+1 : i+1]
+		}
+	}
+	o.MessageID = strings.Trim(h.Get("message-id"), "<> \t")
+	o.From = firstAddress(mime.DecodeWords(h.Get("from")))
+	if rp := normalizeAddress(h.Get("return-path")); rp != "" && o.From == "" {
+		o.From = rp
+	}
+	o.To = oneLine(mime.DecodeWords(h.Get("to")))
+	o.Subject = oneLine(mime.DecodeWords(h.Get("subject")))
+	return o
+}
+
+// inlineOriginal returns the text after the first original-message marker
+// in the raw body of a non-MIME bounce, or "".
+func (m *message) inlineOriginal() string {
+	body := m.text()
+	_, after := splitAtMarker(body)
+	after = strings.TrimLeft(after, "\n")
+	// Only worth it when it looks like a header block.
+	if i := strings.IndexByte(after, ':'); i <= 0 || i > 40 {
+		return ""
+	}
+	return after
+}
+
+// splitAtMarker splits a bounce text into the notice and the returned
+// message at the first original-message marker line. Markers made of
+// dashes count anywhere in a line, the others at its start; case is
+// ignored. It reads each line once.
+func splitAtMarker(body string) (string, string) {
+	var buf [256]byte
+	for off := 0; off < len(body); {
+		end := len(body)
+		if nl := strings.IndexByte(body[off:], '\n'); nl >= 0 {
+			end = off + nl + 1
+		}
+		line := body[off:end]
+		off = end
+		dashes := strings.Contains(line, "---")
+		if !dashes {
+			if len(line) < 20 || (line[0]|0x20) != 'o' && (line[0]|0x20) != 't' {
+				continue
+			}
+		}
+		lower := asciiLower(line, buf[:0])
+		best := -1
+		for _, mk := range originalMarkers {
+			if strings.HasPrefix(mk, "---") {
+				if !dashes {
+					continue
+				}
+				if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
+					best = i
+				}
+			} else if strings.HasPrefix(lower, mk) {
+				best = 0
+			}
+		}
+		if best >= 0 {
+			return body[:end-len(line)+best], body[end:]
+		}
+	}
+	return body, ""
+}
+
+// asciiLower returns s with ASCII letters lower-cased and every other
+// byte kept, so that indexes into it are indexes into s; buf is used when
+// it is large enough.
+func asciiLower(s string, buf []byte) string {
+	b := append(buf[:0], s...)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+// notice returns the bounce text without the returned message.
+func (m *message) notice() string {
+	if !m.noticeDone {
+		m.noticeText, _ = splitAtMarker(m.text())
+		m.noticeDone = true
+	}
+	return m.noticeText
+}
+
+var _ = bytes.Compare

@@ -1,0 +1,397 @@
+package decoders
+
+import "strings"
+
+// Postfix (https://www.postfix.org) bounces are recognised by their
+// subjects ("Undelivered Mail Returned to Sender", "Delayed Mail (still
+// being retried)", "Successful Mail Delivery Report", "Mail Delivery
+// Status Report", "Postfix SMTP server: errors from ...") or by the
+// notice's own first lines ("This is the mail system at host X.", "This is
+// the Postfix program at host X."). The notice (bounce_template(5)) lists
+// one paragraph per recipient:
+//
+//	<kijitora@example.jp>: host mx.example.jp[192.0.2.22] said: 550 5.1.1
+//	    <kijitora@example.jp>... User Unknown (in reply to RCPT TO command)
+//
+// and, since Postfix 2.0, a message/delivery-status part (RFC 3464) follows.
+// The DSN gives the recipients, their status and the server's reply; the
+// paragraph gives the remote host and the SMTP command the reply answered.
+// Without a DSN (older versions, bounces rewritten by relays) the
+// paragraphs alone are decoded.
+
+var postfixSubjects = []string{
+	"undelivered mail returned to sender",
+	"delayed mail (still being retried)",
+	"successful mail delivery report",
+	"mail delivery status report",
+	"postfix smtp server: errors from",
+}
+
+func matchPostfix(m *message) bool {
+	s := m.lowerSubject()
+	for _, p := range postfixSubjects {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return mailerDaemonFrom(m) && (receivedHas(m, "(Postfix)") || receivedHas(m, "(Postfix,"))
+}
+
+// postfixMarkers are the first lines of Postfix notices, lower-case.
+var postfixMarkers = []string{
+	"this is the mail system at host",
+	"this is the postfix program at host",
+	"the mail system",
+	"transcript of session follows.",
+}
+
+// postfixPara is one recipient's paragraph of a Postfix notice.
+type postfixPara struct {
+	addr     string // the failed recipient
+	expanded string // the alias it was expanded from, when said
+	text     string // the rest of the paragraph, unfolded
+}
+
+func decodePostfix(m *message) *Report {
+	notice := m.notice()
+	lower := m.lowerNotice()
+	reporting, rs := dsnOf(m)
+	known := len(rs) > 0 && m.dsnPart() != nil && strings.Contains(strings.ToLower(m.dsnPart().Text()), "x-postfix")
+	if !known {
+		for _, mk := range postfixMarkers {
+			if strings.Contains(lower, mk) {
+				known = true
+				break
+			}
+		}
+	}
+	if !known {
+		s := m.lowerSubject()
+		for _, p := range postfixSubjects {
+			if strings.HasPrefix(s, p) {
+				known = true
+				break
+			}
+		}
+	}
+	if !known {
+		return nil
+	}
+	rep := &Report{Kind: KindBounce, Format: "postfix", ReportingMTA: reporting}
+	if strings.HasPrefix(m.lowerSubject(), "postfix smtp server: errors from") {
+		rep.Recipients = postfixServerErrors(notice)
+		return rep
+	}
+	paras := postfixParagraphs(notice)
+	action := "failed"
+	subj := m.lowerSubject()
+	switch {
+	case strings.Contains(lower, "this is a warning only") || strings.HasPrefix(subj, "delayed mail"):
+		action = "delayed"
+	case strings.HasPrefix(subj, "successful mail delivery report"):
+		action = "delivered"
+	}
+	if len(rs) == 0 {
+		for _, p := range paras {
+			r := Recipient{Address: p.addr, Action: action}
+			if p.expanded != "" {
+				r.OriginalRecipient = p.expanded
+			}
+			applyPostfixDetail(&r, p.text, true)
+			if action == "failed" && strings.HasPrefix(strings.ToLower(p.text), "delivery via") {
+				r.Action = "delivered"
+			}
+			rs = append(rs, r)
+		}
+	} else {
+		for i := range rs {
+			r := &rs[i]
+			for _, p := range paras {
+				if strings.EqualFold(p.addr, r.Address) || r.OriginalRecipient != "" && strings.EqualFold(p.addr, r.OriginalRecipient) {
+					applyPostfixDetail(r, p.text, r.Diagnostic == "")
+					break
+				}
+			}
+			cleanPostfixDiagnostic(r)
+		}
+	}
+	if len(rs) == 0 && strings.Contains(lower, "delivery report unavailable") {
+		// QUIRK: Postfix writes "--- Delivery report unavailable ---" when it
+		// lost the recipient's record; the returned message still says
+		// whom it was for.
+		for _, a := range originalRecipients(m) {
+			rs = append(rs, Recipient{Address: a, Action: "failed"})
+		}
+	}
+	for i := range rs {
+		finishRecipient(&rs[i])
+		postfixMailboxFull(&rs[i])
+	}
+	rep.Recipients = rs
+	return rep
+}
+
+// postfixMailboxFull reads the status Postfix's own delivery agents
+// (local(8), virtual(8)) give a mailbox they could not write: they map
+// the write's errno to the status (src/global/mbox_open.h, mbox_dsn():
+// EDQUOT and EFBIG, a quota or a mailbox size limit such as
+// virtual_mailbox_limit, are X.2.2, "mailbox full" in RFC 3463 section
+// 3.3), and report it with the diagnostic-type x-unix, which alone would
+// read as a failing local program. From the zoo's local-full case
+// (testdata/zoo/postfix):
+//
+//	<full@virt.example.com>: delivery failed to mailbox
+//	    /tmp/zoo2/postfix/vmail/full: error writing message: File too large
+//
+//	Action: failed
+//	Status: 5.2.2
+//	Diagnostic-Code: x-unix; input/output error
+func postfixMailboxFull(r *Recipient) {
+	if r.ReasonHint == "" && strings.EqualFold(r.DiagnosticType, "x-unix") && len(r.Status) == 5 && r.Status[1:] == ".2.2" {
+		r.ReasonHint = "mailbox_full"
+	}
+}
+
+// postfixParagraphs reads the "<addr>: text" paragraphs of a notice. A
+// paragraph starts with "<" at the left margin and runs to a blank line
+// or the next paragraph; its head may wrap ("<a@b> (expanded from\n
+// <c@d>): text").
+func postfixParagraphs(notice string) []postfixPara {
+	var out []postfixPara
+	var block []string
+	flush := func() {
+		if len(block) > 0 {
+			if p, ok := postfixParagraph(strings.Join(block, " ")); ok {
+				out = append(out, p)
+			}
+		}
+		block = nil
+	}
+	for _, l := range splitLines(notice) {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "":
+			flush()
+		case strings.HasPrefix(t, "<") && indentOf(l) < 2 && postfixHead(t):
+			flush()
+			block = append(block, t)
+		case len(block) > 0:
+			block = append(block, t)
+		}
+	}
+	flush()
+	return out
+}
+
+// postfixHead reports whether a line opens a paragraph: "<addr>:" or
+// "<addr> (expanded from". QUIRK: a wrapped reply can start a line with
+// "<addr>... User unknown".
+func postfixHead(t string) bool {
+	gt := strings.IndexByte(t, '>')
+	if gt <= 1 {
+		return false
+	}
+	rest := t[gt+1:]
+	return strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, " (expanded from")
+}
+
+// postfixParagraph parses one joined paragraph.
+func postfixParagraph(t string) (postfixPara, bool) {
+	gt := strings.IndexByte(t, '>')
+	if gt <= 1 {
+		return postfixPara{}, false
+	}
+	addr := normalizeAddress(t[1:gt])
+	if addr == "" {
+		// QUIRK: a local recipient without a domain ("<root>").
+		addr = strings.TrimSpace(t[1:gt])
+		if addr == "" || strings.ContainsAny(addr, " \t") {
+			return postfixPara{}, false
+		}
+	}
+	rest := strings.TrimLeft(t[gt+1:], " ")
+	exp := ""
+	if strings.HasPrefix(rest, "(expanded from ") {
+		if e := strings.IndexByte(rest, ')'); e > 0 {
+			exp = normalizeAddress(rest[len("(expanded from "):e])
+			rest = strings.TrimLeft(rest[e+1:], " ")
+		}
+	}
+	if !strings.HasPrefix(rest, ":") {
+		return postfixPara{}, false
+	}
+	return postfixPara{addr: addr, expanded: exp, text: oneLine(rest[1:])}, true
+}
+
+// applyPostfixDetail reads one paragraph's text ("host X[ip] said: 550
+// ... (in reply to RCPT TO command)", "connect to X[ip]:25: Connection
+// refused", ...) into r: the remote host, the command, and, when setDiag,
+// the diagnostic.
+func applyPostfixDetail(r *Recipient, text string, setDiag bool) {
+	remote, cmd, diag := postfixDetail(text)
+	if r.RemoteMTA == "" {
+		r.RemoteMTA = remote
+	}
+	if r.Command == "" {
+		r.Command = cmd
+	}
+	if setDiag || r.Diagnostic == "" {
+		r.Diagnostic = diag
+	}
+}
+
+// postfixDetail splits a Postfix paragraph into the remote host, the SMTP
+// command and the server's own words.
+func postfixDetail(text string) (remote, cmd, diag string) {
+	t := oneLine(text)
+	lower := strings.ToLower(t)
+	// "(in reply to RCPT TO command)": smtp_reply_footer, always last.
+	if i := strings.LastIndex(lower, "(in reply to "); i >= 0 {
+		if j := strings.Index(lower[i:], " command)"); j > 0 {
+			cmd = smtpCommand(t[i+len("(in reply to ") : i+j])
+			t = strings.TrimSpace(t[:i] + t[i+j+len(" command)"):])
+			lower = strings.ToLower(t)
+		}
+	}
+	// QUIRK: a destination marked dead repeats its last error after
+	// "delivery temporarily suspended: ".
+	if strings.HasPrefix(lower, "delivery temporarily suspended: ") {
+		t = t[len("delivery temporarily suspended: "):]
+		lower = lower[len("delivery temporarily suspended: "):]
+	}
+	switch {
+	case strings.HasPrefix(lower, "host "):
+		h, rest, ok := hostAndRest(t)
+		if ok {
+			remote = h
+			rl := strings.ToLower(rest)
+			if strings.HasPrefix(rl, "refused to talk to me:") {
+				rest = strings.TrimSpace(rest[len("refused to talk to me:"):])
+				if cmd == "" {
+					cmd = "CONN"
+				}
+			}
+			if strings.HasPrefix(rl, "said:") {
+				rest = strings.TrimSpace(rest[5:])
+			}
+			t = rest
+		}
+	case strings.HasPrefix(lower, "connect to "):
+		// A TCP failure: no server spoke, so no command was refused.
+		if h, _, ok := hostAndRest(t[len("connect to "):]); ok {
+			remote = h
+		}
+		if i := strings.Index(lower, ": server refused to talk to me: "); i >= 0 {
+			// Postfix before 2.3: the server did answer, at the greeting.
+			t = t[i+len(": server refused to talk to me: "):]
+			if cmd == "" {
+				cmd = "CONN"
+			}
+		}
+	case strings.HasPrefix(lower, "lost connection with "), strings.HasPrefix(lower, "conversation with "):
+		// The connection broke (or timed out) with no reply: the host is
+		// known, but no command was refused.
+		start := strings.Index(lower, "with ") + len("with ")
+		if h, _, ok := hostAndRest(t[start:]); ok {
+			remote = h
+		}
+	case strings.HasPrefix(lower, "delivery via "):
+		if h, rest, ok := hostAndRest(t[len("delivery via "):]); ok {
+			remote = h
+			t = rest
+		}
+	case strings.HasPrefix(lower, "tls is required, but "):
+		if cmd == "" {
+			cmd = "STARTTLS"
+		}
+		if i := strings.Index(lower, " by host "); i >= 0 {
+			if h, _, ok := hostAndRest(t[i+len(" by host "):]); ok {
+				remote = h
+			}
+		}
+	}
+	return remote, cmd, strings.TrimSpace(t)
+}
+
+// cleanPostfixDiagnostic removes Postfix's framing from a DSN
+// Diagnostic-Code that repeats the notice ("host X said: ... (in reply to
+// ... command)").
+func cleanPostfixDiagnostic(r *Recipient) {
+	d := r.Diagnostic
+	ld := strings.ToLower(d)
+	if strings.HasPrefix(ld, "host ") || strings.Contains(ld, "(in reply to ") {
+		remote, cmd, diag := postfixDetail(d)
+		if r.RemoteMTA == "" {
+			r.RemoteMTA = remote
+		}
+		if r.Command == "" {
+			r.Command = cmd
+		}
+		r.Diagnostic = diag
+	}
+}
+
+// postfixServerErrors reads the notice the Postfix SMTP server sends the
+// postmaster about a session that failed ("Postfix SMTP server: errors
+// from X"): a transcript of " In:" and " Out:" lines. The recipients are
+// those of the RCPT TO commands; the error is the first 4xx or 5xx reply.
+func postfixServerErrors(notice string) []Recipient {
+	type step struct {
+		in   bool
+		text string
+	}
+	var steps []step
+	for _, l := range splitLines(notice) {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(t, "In:"):
+			steps = append(steps, step{true, strings.TrimSpace(t[3:])})
+		case strings.HasPrefix(t, "Out:"):
+			steps = append(steps, step{false, strings.TrimSpace(t[4:])})
+		case t != "" && len(steps) > 0 && indentOf(l) >= 3:
+			steps[len(steps)-1].text += " " + t
+		case t == "" && len(steps) > 0:
+			// the transcript ends at the first blank line after it
+			if len(steps) > 2 {
+				goto done
+			}
+		}
+	}
+done:
+	var rcpts []string
+	lastCmd, lastRcpt := "", ""
+	var rs []Recipient
+	for _, s := range steps {
+		if s.in {
+			lastCmd = s.text
+			if smtpCommand(s.text) == "RCPT" {
+				if a := firstAddress(s.text[min(len(s.text), 8):]); a != "" {
+					lastRcpt = a
+					rcpts = appendUnique(rcpts, a)
+				}
+			}
+			continue
+		}
+		rc := leadingReplyCode(s.text)
+		if rc == "" || rc[0] == '2' || rc[0] == '3' {
+			continue
+		}
+		cmd := smtpCommand(lastCmd)
+		if cmd == "QUIT" || strings.HasPrefix(strings.ToUpper(lastCmd), "QUIT") {
+			continue
+		}
+		targets := rcpts
+		if cmd == "RCPT" {
+			targets = []string{lastRcpt}
+		}
+		for _, a := range targets {
+			if findRecipient(rs, a) >= 0 {
+				continue
+			}
+			r := Recipient{Address: a, Action: "failed", Diagnostic: s.text, Command: cmd}
+			finishRecipient(&r)
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}

@@ -1,0 +1,518 @@
+package decoders
+
+import (
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+	"strings"
+)
+
+// RFC 3464 section 2.3: per-recipient fields. A field of this list opens a
+// new recipient block when the current block already has it.
+var recipientFields = map[string]bool{
+	"final-recipient": true, "original-recipient": true, "x-actual-recipient": true,
+}
+
+// parseDSNFields splits the body of a message/delivery-status part (RFC
+// 3464 section 2.1) into the per-message fields and one header per
+// recipient. QUIRK: real reports omit the blank lines between blocks, put
+// several recipients in one block, indent fields, and fold values; all of
+// that is accepted.
+func parseDSNFields(body string) (header, []header) {
+	var perMessage header
+	var blocks []header
+	var cur header
+	inRecipient := false
+	paraStart := 0 // index in perMessage where the current paragraph starts
+	// Continuation lines are gathered and joined once (a value folded over
+	// many lines must not cost quadratic time).
+	var cont []string
+	var contTarget *header
+	contIdx := -1
+	flushCont := func() {
+		if contTarget != nil && len(cont) > 0 {
+			(*contTarget)[contIdx].Value += strings.Join(cont, "")
+		}
+		cont, contTarget = cont[:0], nil
+	}
+	addCont := func(t *header, s string) {
+		if contTarget != t || contIdx != len(*t)-1 {
+			flushCont()
+			contTarget, contIdx = t, len(*t)-1
+		}
+		cont = append(cont, s)
+	}
+	flush := func() {
+		flushCont()
+		if len(cur) > 0 {
+			blocks = append(blocks, cur)
+		}
+		cur = nil
+	}
+	for rest := body; rest != ""; {
+		line := rest
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			line, rest = rest[:nl], rest[nl+1:]
+		} else {
+			rest = ""
+		}
+		if strings.TrimSpace(line) == "" {
+			flushCont()
+			if inRecipient {
+				flush()
+				inRecipient = false
+			}
+			paraStart = len(perMessage)
+			continue
+		}
+		if (line[0] == ' ' || line[0] == '\t') && (len(cur) > 0 || (!inRecipient && len(perMessage) > 0)) {
+			// A folded continuation, unless it is an indented field.
+			if c := strings.IndexByte(line, ':'); c < 0 || !mime.IsFieldName([]byte(strings.TrimSpace(line[:c]))) || !knownDSNField(strings.ToLower(strings.TrimSpace(line[:c]))) {
+				if inRecipient {
+					addCont(&cur, "\n"+line)
+				} else {
+					addCont(&perMessage, "\n"+line)
+				}
+				continue
+			}
+		}
+		// QUIRK: the further lines of a multi-line SMTP reply ("550-...",
+		// "550 ...") are often not folded; they continue the
+		// Diagnostic-Code right above them.
+		if len(line) > 3 && (line[3] == '-' || line[3] == ' ') && leadingReplyCode(line) != "" {
+			target := &perMessage
+			if inRecipient {
+				target = &cur
+			}
+			if n := len(*target); n > 0 && (*target)[n-1].Key == "diagnostic-code" {
+				addCont(target, "\n "+line)
+				continue
+			}
+		}
+		flushCont()
+		c := strings.IndexByte(line, ':')
+		if c <= 0 {
+			continue
+		}
+		key := mime.FieldKey(line[:c])
+		if !mime.IsFieldName([]byte(key)) {
+			continue
+		}
+		f := field{Key: key, Value: line[c+1:]}
+		if recipientFields[key] {
+			if inRecipient && (cur.Has(key) || key == "original-recipient" && fieldBefore(cur, "final-recipient", "action")) {
+				flush()
+			}
+			if !inRecipient {
+				// QUIRK: some reports (Symantec MessageLabs, Facebook,
+				// Mimecast, SurfControl) write a recipient's Action, Status
+				// or Diagnostic-Code before its Final-Recipient: the
+				// fields of this paragraph from the first per-recipient one
+				// on belong to the recipient, not to the message.
+				for j := paraStart; j < len(perMessage); j++ {
+					if perRecipientOnly(perMessage[j].Key) {
+						cur = append(cur, perMessage[j:]...)
+						perMessage = perMessage[:j]
+						break
+					}
+				}
+			}
+			inRecipient = true
+		}
+		if inRecipient {
+			cur = append(cur, f)
+		} else {
+			perMessage = append(perMessage, f)
+		}
+	}
+	flush()
+	// QUIRK: a per-message block holding recipient fields after all (no
+	// Final-Recipient anywhere, only Action/Status) is one recipient.
+	if len(blocks) == 0 && perMessage.Has("action") {
+		blocks = append(blocks, perMessage)
+	}
+	return perMessage, blocks
+}
+
+// fieldBefore reports whether h has both fields and a before b.
+func fieldBefore(h header, a, b string) bool {
+	ia, ib := -1, -1
+	for i := range h {
+		if h[i].Key == a && ia < 0 {
+			ia = i
+		}
+		if h[i].Key == b && ib < 0 {
+			ib = i
+		}
+	}
+	return ia >= 0 && ib > ia
+}
+
+// perRecipientOnly reports whether k is a field RFC 3464 section 2.3
+// allows only in a per-recipient block.
+func perRecipientOnly(k string) bool {
+	switch k {
+	case "action", "status", "diagnostic-code", "remote-mta", "last-attempt-date", "will-retry-until":
+		return true
+	}
+	return false
+}
+
+func knownDSNField(k string) bool {
+	switch k {
+	case "reporting-mta", "dsn-gateway", "received-from-mta", "arrival-date", "original-envelope-id",
+		"final-recipient", "original-recipient", "action", "status", "remote-mta", "diagnostic-code",
+		"last-attempt-date", "final-log-id", "will-retry-until", "x-actual-recipient", "x-supplementary-info",
+		"x-postfix-queue-id", "x-postfix-sender", "x-display-name", "x-original-message-id":
+		return true
+	}
+	return false
+}
+
+// decodeRFC3464 reads a multipart/report with a delivery-status part.
+func decodeRFC3464(m *message) *Report {
+	p := m.dsnPart()
+	if p == nil {
+		return nil
+	}
+	rep := &Report{Kind: KindBounce, Format: "rfc3464"}
+	rep.ReportingMTA, rep.Recipients = dsnOf(m)
+	if len(rep.Recipients) == 0 {
+		return nil
+	}
+	notice := m.notice()
+	enrichFromText(rep.Recipients, notice)
+	rep.Recipients = append(rep.Recipients, noticeRejections(notice, rep.ReportingMTA, rep.Recipients)...)
+	return rep
+}
+
+// noticeRejections reads recipients that a notice reports rejected in
+// words only, beside its delivery-status part: "Your message to <user>
+// was automatically rejected: <reason>". QUIRK: the address may be a bare
+// local part, which names a user of the reporting MTA (RFC 5321 section
+// 4.1.1.3: an unqualified address is local to the host that wrote it).
+func noticeRejections(notice, reporting string, known []Recipient) []Recipient {
+	var out []Recipient
+	lower := strings.ToLower(notice)
+	const lead = "your message to <"
+	for i := strings.Index(lower, lead); i >= 0; {
+		start := i + len(lead)
+		end := strings.IndexByte(lower[start:], '>')
+		if end < 0 {
+			break
+		}
+		addr := strings.TrimSpace(notice[start : start+end])
+		rest := lower[start+end+1:]
+		if j := strings.IndexByte(rest, ':'); j >= 0 && strings.Contains(rest[:j], "rejected") {
+			if !strings.Contains(addr, "@") && reporting != "" && addr != "" && !strings.ContainsAny(addr, " \t") {
+				addr += "@" + reporting
+			}
+			if a := normalizeAddress(addr); a != "" && !knownRecipient(known, a) {
+				reason := notice[start+end+1+j+1:]
+				if k := strings.Index(reason, "\n\n"); k >= 0 {
+					reason = reason[:k]
+				}
+				out = append(out, Recipient{Address: a, Action: "failed", Diagnostic: oneLine(reason), ReportingMTA: reporting})
+			}
+		}
+		next := strings.Index(lower[start:], lead)
+		if next < 0 {
+			break
+		}
+		i = start + next
+	}
+	return out
+}
+
+func knownRecipient(rs []Recipient, a string) bool {
+	for _, r := range rs {
+		if strings.EqualFold(r.Address, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeGenericDSN is the generic RFC 3464 reader of the registry: a
+// delivery-status part, else (QUIRK: reports whose MIME structure was
+// lost or never written, and DSNs pasted into a text notice) the
+// delivery-status fields found in the text itself.
+func decodeGenericDSN(m *message) *Report {
+	if m.dsnPart() != nil {
+		return decodeRFC3464(m)
+	}
+	text := m.text()
+	start, body := inlineDSN(text)
+	if body == "" {
+		return nil
+	}
+	rep := &Report{Kind: KindBounce, Format: "rfc3464"}
+	rep.ReportingMTA, rep.Recipients = dsnRecipients(body)
+	if len(rep.Recipients) == 0 {
+		return nil
+	}
+	notice, _ := splitAtMarker(text[:start])
+	enrichFromText(rep.Recipients, notice)
+	if after := strings.TrimLeft(text[start+len(body):], "\n"); after != "" && m.originalPart() == nil {
+		// The returned message's header often follows the fields.
+		if h, _ := mime.ParseHeader([]byte(after)); h.Has("from") || h.Has("message-id") {
+			rep.Original = originalFromHeader(h)
+		}
+	}
+	return rep
+}
+
+// inlineDSN finds RFC 3464 section 2.2 and 2.3 fields written in a text
+// body: from the Reporting-MTA (or first Final-Recipient) line at the
+// start of a line, over the paragraphs that start with a delivery-status
+// field. It returns where they start and the fields, or "" when there are
+// none with an Action or Status.
+func inlineDSN(text string) (int, string) {
+	lower := strings.ToLower(text)
+	fr := lineStartIndex(lower, "final-recipient:")
+	if fr < 0 {
+		return 0, ""
+	}
+	start := fr
+	if rm := lineStartIndex(lower[:fr], "reporting-mta:"); rm >= 0 && fr-rm < 4096 {
+		start = rm
+	}
+	end := start
+	for end < len(text) {
+		para := end
+		for para < len(text) && text[para] == '\n' {
+			para++
+		}
+		if para >= len(text) {
+			break
+		}
+		c := strings.IndexByte(lower[para:], ':')
+		if c <= 0 || !knownDSNField(strings.TrimSpace(lower[para:para+c])) {
+			break
+		}
+		next := strings.Index(text[para:], "\n\n")
+		if next < 0 {
+			end = len(text)
+			break
+		}
+		end = para + next + 1
+	}
+	body := text[start:end]
+	lb := lower[start:end]
+	if lineStartIndex(lb, "action:") < 0 && lineStartIndex(lb, "status:") < 0 {
+		return 0, ""
+	}
+	return start, body
+}
+
+// lineStartIndex returns the index of the first s in text that starts a
+// line (after optional white space), or -1.
+func lineStartIndex(text, s string) int {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], s)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		j := i
+		for j > 0 && (text[j-1] == ' ' || text[j-1] == '\t') {
+			j--
+		}
+		if j == 0 || text[j-1] == '\n' {
+			return j
+		}
+		off = i + len(s)
+	}
+	return -1
+}
+
+// dsnRecipients reads the recipients of a delivery-status body.
+func dsnRecipients(body string) (string, []Recipient) {
+	perMessage, blocks := parseDSNFields(body)
+	reporting := hostOf(perMessage.Get("reporting-mta"))
+	var out []Recipient
+	for _, b := range blocks {
+		r := Recipient{ReportingMTA: reporting}
+		final := b.Get("final-recipient")
+		orig := b.Get("original-recipient")
+		actual := b.Get("x-actual-recipient")
+		r.Address = dsnAddress(final)
+		if r.Address == "" {
+			r.Address = dsnAddress(orig)
+		}
+		if r.Address == "" {
+			r.Address = dsnAddress(actual)
+		}
+		if o := dsnAddress(orig); o != "" && o != r.Address {
+			r.OriginalRecipient = o
+		}
+		r.Action = b.Get("action")
+		r.Status = findStatus(b.Get("status"))
+		r.RemoteMTA = hostOf(b.Get("remote-mta"))
+		if rm := b.Get("reporting-mta"); rm != "" {
+			r.ReportingMTA = hostOf(rm)
+		}
+		r.LastAttempt = dateOf(b.Get("last-attempt-date"))
+		diag := b.Get("diagnostic-code")
+		// QUIRK: long vendor types ("X-Outbound-Mail-Relay; ...") occur.
+		if i := strings.IndexByte(diag, ';'); i >= 0 && i < 32 && !strings.ContainsAny(diag[:i], " \t") || i >= 0 && i < 20 && strings.HasPrefix(strings.ToLower(diag), "smtp") {
+			r.DiagnosticType = strings.ToLower(strings.TrimSpace(diag[:i]))
+			diag = diag[i+1:]
+		}
+		r.Diagnostic = oneLine(diag)
+		if r.Diagnostic == "" {
+			r.Diagnostic = oneLine(b.Get("x-supplementary-info"))
+		}
+		// QUIRK: Sendmail, PowerMTA and others explain the status in a
+		// comment ("Status: 5.2.1 (mailbox disabled, not accepting
+		// messages)"): the reporting MTA's own words, kept beside the
+		// remote server's.
+		if c := statusComment(b.Get("status")); c != "" && !strings.Contains(strings.ToLower(r.Diagnostic), strings.ToLower(c)) {
+			if r.Diagnostic == "" {
+				r.Diagnostic = c
+			} else {
+				r.Diagnostic += " (" + c + ")"
+			}
+		}
+		fillCodes(&r)
+		if r.Address == "" && r.Action == "" && r.Status == "" {
+			continue
+		}
+		out = append(out, r)
+	}
+	return reporting, out
+}
+
+// statusComment returns the comment of a Status field ("5.0.0 (permanent
+// failure)" gives "permanent failure"), or "" when it only repeats the
+// class of the code.
+func statusComment(v string) string {
+	i := strings.IndexByte(v, '(')
+	if i < 0 {
+		return ""
+	}
+	c := strings.TrimSpace(strings.TrimRight(v[i+1:], ") \t"))
+	lc := strings.ToLower(c)
+	if strings.HasPrefix(lc, "other or undefined") {
+		return "" // RFC 3463's own name of an x.y.0 code
+	}
+	switch lc {
+	case "", "permanent failure", "permanent error", "transient failure", "temporary failure", "persistent transient failure", "success", "delivered", "delayed", "failed", "undefined status", "unknown":
+		return ""
+	}
+	return oneLine(c)
+}
+
+// dsnAddress reads an RFC 3464 address field ("rfc822; a@b", RFC 6533
+// "utf-8; a@b"), decoding xtext (RFC 3461 section 4).
+func dsnAddress(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return ""
+	}
+	if strings.Contains(v, "+") && strings.Contains(strings.ToLower(v[:min(len(v), 8)]), "rfc822") {
+		v = decodeXtext(v)
+	}
+	return normalizeAddress(v)
+}
+
+func decodeXtext(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '+' && i+2 < len(s) && mime.IsHex(s[i+1]) && mime.IsHex(s[i+2]) {
+			b.WriteByte(mime.Unhex(s[i+1])<<4 | mime.Unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// fillCodes completes a recipient's reply code and status from its
+// diagnostic text, and prefers the text's specific status to a generic one.
+func fillCodes(r *Recipient) {
+	d := r.Diagnostic
+	if r.ReplyCode == "" {
+		r.ReplyCode = leadingReplyCode(d)
+		if r.ReplyCode == "" {
+			r.ReplyCode = findReplyCode(d)
+		}
+	}
+	if st := findStatus(d); st != "" {
+		if r.Status == "" || (genericStatus(r.Status) && !genericStatus(st) && st[0] == r.Status[0]) {
+			r.Status = st
+		}
+	}
+	if r.Status == "" && r.ReplyCode != "" {
+		r.Status = statusFromReplyCode(r.ReplyCode)
+	}
+}
+
+// statusFromReplyCode gives the class-only enhanced status of a reply code.
+func statusFromReplyCode(rc string) string {
+	switch rc[0] {
+	case '5':
+		return "5.0.0"
+	case '4':
+		return "4.0.0"
+	case '2':
+		return "2.0.0"
+	}
+	return ""
+}
+
+// enrichFromText fills diagnostics missing from a delivery-status part from
+// the human-readable notice, where MTAs often write the remote server's
+// reply beside the recipient's address.
+func enrichFromText(rs []Recipient, notice string) {
+	for i := range rs {
+		r := &rs[i]
+		if r.Diagnostic != "" && len(r.Diagnostic) > 12 {
+			continue
+		}
+		if t := textAbout(notice, r.Address); t != "" && !startsWithDSNField(t) {
+			if r.Diagnostic == "" || len(t) > len(r.Diagnostic) {
+				r.Diagnostic = t
+				fillCodes(r)
+			}
+		}
+	}
+}
+
+// startsWithDSNField reports whether t starts with an RFC 3464 field
+// ("Action: delayed"), which is not a diagnostic.
+func startsWithDSNField(t string) bool {
+	c := strings.IndexByte(t, ':')
+	return c > 0 && c < 32 && knownDSNField(strings.ToLower(t[:c]))
+}
+
+// textAbout returns the words a notice says about addr: the rest of the
+// line that names it and the following lines up to a blank line.
+func textAbout(notice, addr string) string {
+	if addr == "" {
+		return ""
+	}
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return ""
+	}
+	start := i + len(addr)
+	rest := notice[start:]
+	end := strings.Index(rest, "\n\n")
+	if end < 0 {
+		end = len(rest)
+	}
+	if end > maxAboutLen {
+		// A notice with no paragraph breaks: keep the words near the
+		// address, not the rest of the message.
+		end = maxAboutLen
+		if nl := strings.LastIndexByte(rest[:end], '\n'); nl > 0 {
+			end = nl
+		}
+	}
+	t := strings.TrimLeft(rest[:end], ">:);,. \t")
+	t = oneLine(t)
+	return t
+}
+
+// maxAboutLen bounds the text textAbout takes after an address.
+const maxAboutLen = 2048

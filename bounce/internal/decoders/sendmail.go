@@ -1,0 +1,526 @@
+package decoders
+
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
+
+// Sendmail (https://www.proofpoint.com/us/products/email-protection/open-source-email-solution)
+// bounces come from "Mail Delivery Subsystem <MAILER-DAEMON@host>" with
+// subjects "Returned mail: ...", "Warning: could not send message for
+// past ...", "Postmaster notify: ...", and a notice (savemail.c errbody)
+// made of sections:
+//
+//	   ----- The following addresses had permanent fatal errors -----
+//	<kijitora@example.com>
+//	    (reason: 550 5.1.1 <kijitora@example.com>... User unknown)
+//
+//	   ----- Transcript of session follows -----
+//	... while talking to mx.example.com.:
+//	>>> RCPT To:<kijitora@example.com>
+//	<<< 550 5.1.1 <kijitora@example.com>... User unknown
+//	550 5.1.1 <kijitora@example.com>... User unknown
+//
+// followed by a message/delivery-status part (RFC 3464, Sendmail 8.8 and
+// later). The DSN gives the recipients and their status; the transcript
+// gives the remote host, the command (">>>") and the server's own reply
+// ("<<<"). Sendmail 5 and early 8 notices without a DSN are read by the
+// v5sendmail decoder.
+
+var sendmailSubjects = []string{
+	"returned mail:", "warning: could not send message for past", "postmaster notify:", "postmaster warning:",
+	"return receipt", "fwd: returned mail:",
+}
+
+func matchSendmail(m *message) bool {
+	s := m.lowerSubject()
+	for _, p := range sendmailSubjects {
+		if strings.HasPrefix(s, p) {
+			return m.dsnPart() != nil || containsFold(m.from, "mail delivery subsystem") || sendmailMarked(m)
+		}
+	}
+	return containsFold(m.from, "mail delivery subsystem") && m.dsnPart() != nil
+}
+
+// sendmailMarked reports whether the text has Sendmail's section lines.
+func sendmailMarked(m *message) bool {
+	t := m.lowerText()
+	return strings.Contains(t, "----- transcript of session follows -----") || strings.Contains(t, "----- the following addresses had")
+}
+
+// smListed is one address of a "The following addresses had ..." section.
+type smListed struct {
+	addr     string // as written: an address, a local part, or a "|program"
+	reason   string // the "(reason: ...)" line
+	expanded string // the "(expanded from: ...)" address
+	action   string
+}
+
+// smReply is what the transcript says about one recipient, or about a
+// whole session (addr == "").
+type smReply struct {
+	host    string
+	cmd     string
+	reply   []string // the "<<<" lines of the server's reply
+	summary string   // Sendmail's own line about the recipient
+	last    bool     // the reply was the last one to its command
+}
+
+// smTranscript is a parsed "Transcript of session follows" section.
+type smTranscript struct {
+	per     map[string]*smReply // by lower-case address or local part
+	session []*smReply          // replies that name no recipient
+	other   []string            // lines that are neither (program output)
+	expiry  string              // "Message could not be delivered for N days"
+}
+
+func decodeSendmail(m *message) *Report {
+	reparsed := false
+	if mm := reparseMultipart(m); mm != nil {
+		m, reparsed = mm, true
+	}
+	text := m.text()
+	if q := unquoteForwarded(text); q != "" {
+		// QUIRK: a bounce forwarded inline, quoted with "> ".
+		text = q
+	}
+	notice, _ := splitAtMarkerFrom(text, sendmailEndMarkers)
+	lower := strings.ToLower(notice)
+	if !strings.Contains(lower, "----- transcript of session follows -----") && !strings.Contains(lower, "----- the following addresses had") {
+		return nil
+	}
+	listed := sendmailListed(notice)
+	tr := sendmailTranscriptOf(notice)
+	reporting, rs := dsnOf(m)
+	if len(rs) == 0 {
+		reporting, rs = dsnRecipients(dsnBlockIn(notice))
+	}
+	rep := &Report{Kind: KindBounce, Format: "sendmail", ReportingMTA: reporting}
+	switch {
+	case m.originalPart() == nil:
+		rep.Original = originalAfter(text, sendmailEndMarkers)
+	case reparsed:
+		rep.Original = m.original()
+	}
+	if len(rs) == 0 {
+		for _, l := range listed {
+			a := normalizeAddress(l.addr)
+			if a == "" {
+				a = normalizeAddress(l.expanded)
+			}
+			if a == "" {
+				continue
+			}
+			rs = append(rs, Recipient{Address: a, Action: l.action, Diagnostic: l.reason})
+		}
+	}
+	for i := range rs {
+		r := &rs[i]
+		var li *smListed
+		for j := range listed {
+			if sendmailSame(listed[j].addr, r.Address) || sendmailSame(listed[j].expanded, r.Address) || r.OriginalRecipient != "" && sendmailSame(listed[j].addr, r.OriginalRecipient) {
+				li = &listed[j]
+				break
+			}
+		}
+		if r.Address == "" && i < len(listed) {
+			// QUIRK: a Final-Recipient Sendmail could not write
+			// ("RFC822; @mx.example.org"): the notice's list names it.
+			li = &listed[i]
+			if a := normalizeAddress(li.addr); a != "" {
+				r.Address = a
+			} else if a := normalizeAddress(li.expanded); a != "" {
+				r.Address = a
+			}
+		}
+		if r.Action == "" && li != nil {
+			r.Action = li.action
+		}
+		sr := tr.about(r.Address)
+		if sr == nil && li != nil {
+			sr = tr.about(li.addr)
+		}
+		if sr == nil {
+			sr = tr.sessionReply()
+		}
+		diagType := strings.ToLower(r.DiagnosticType)
+		dsnDiag := r.Diagnostic
+		if sr != nil {
+			if r.RemoteMTA == "" {
+				r.RemoteMTA = sr.host
+			}
+			if r.Command == "" {
+				r.Command = sr.commandFor()
+			}
+			if len(sr.reply) > 0 {
+				if dsnDiag == "" || diagType != "" && diagType != "smtp" || len(sr.reply) > 1 {
+					r.Diagnostic = joinReply(sr.reply)
+				}
+			} else if sr.summary != "" && (dsnDiag == "" || diagType == "x-unix" && len(dsnDiag) < 8) {
+				r.Diagnostic = sr.summary
+			}
+		}
+		if r.Diagnostic == "" && li != nil {
+			r.Diagnostic = li.reason
+		}
+		if r.Diagnostic == "" && tr.expiry != "" {
+			// Sendmail gave up after its queue timeout (Timeout.queuereturn).
+			r.Diagnostic = tr.expiry
+		}
+		if diagType == "x-unix" && len(tr.other) > 0 {
+			// A local mailer (a program, a mailbox) failed: its own
+			// output is the only account of why.
+			r.Diagnostic = oneLine(strings.Join(tr.other, " "))
+		} else if dsnDiag == "" && len(tr.other) > 0 {
+			// QUIRK: with no Diagnostic-Code, the local mailer's words in
+			// the transcript ("mail.local: unknown user: x") say more than
+			// Sendmail's own "Service unavailable" after them.
+			if other := oneLine(strings.Join(tr.other, " ")); !strings.Contains(r.Diagnostic, other) {
+				r.Diagnostic = strings.TrimSpace(other + " " + r.Diagnostic)
+			}
+		}
+		if r.Diagnostic != dsnDiag {
+			r.ReplyCode = ""
+		}
+		finishRecipient(r)
+	}
+	rep.Recipients = rs
+	return rep
+}
+
+// sendmailEndMarkers end the notice of a Sendmail bounce (the returned
+// message follows them).
+var sendmailEndMarkers = []string{
+	"----- original message follows -----",
+	"----- unsent message follows -----",
+	"----- message header follows -----",
+	"----- unsent message headers follow -----",
+	"------- returned message --------",
+	"----- returned message -----",
+}
+
+// splitAtMarkerFrom splits text at the first line holding one of the
+// lower-case markers.
+func splitAtMarkerFrom(text string, markers []string) (string, string) {
+	lower := strings.ToLower(text)
+	best := -1
+	for _, mk := range markers {
+		if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return text, ""
+	}
+	start := strings.LastIndexByte(text[:best], '\n') + 1
+	rest := text[best:]
+	if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+		rest = rest[nl+1:]
+	} else {
+		rest = ""
+	}
+	return text[:start], rest
+}
+
+// sendmailSame reports whether a listed address (an address, a local part
+// or "<addr>") names the recipient a.
+func sendmailSame(listed, a string) bool {
+	if listed == "" || a == "" {
+		return false
+	}
+	if n := normalizeAddress(listed); n != "" {
+		return strings.EqualFold(n, normalizeAddress(a))
+	}
+	l := strings.Trim(listed, "<> \t\"")
+	if at := strings.IndexByte(a, '@'); at > 0 {
+		return strings.EqualFold(l, a[:at])
+	}
+	return strings.EqualFold(l, a)
+}
+
+// sendmailListed reads the "The following addresses had ..." sections.
+func sendmailListed(notice string) []smListed {
+	var out []smListed
+	action := ""
+	for _, l := range splitLines(notice) {
+		t := strings.TrimSpace(l)
+		lt := strings.ToLower(t)
+		if strings.HasPrefix(t, "-----") {
+			switch {
+			case strings.Contains(lt, "permanent fatal error"), strings.Contains(lt, "permanent delivery error"), strings.Contains(lt, "fatal error"):
+				action = "failed"
+			case strings.Contains(lt, "transient non-fatal"), strings.Contains(lt, "transient"):
+				action = "delayed"
+			case strings.Contains(lt, "successful delivery"):
+				action = "delivered"
+			default:
+				action = ""
+			}
+			continue
+		}
+		if action == "" || t == "" {
+			continue
+		}
+		if strings.HasPrefix(t, "(") {
+			if len(out) == 0 {
+				continue
+			}
+			last := &out[len(out)-1]
+			body := strings.TrimSuffix(t[1:], ")")
+			switch {
+			case strings.HasPrefix(strings.ToLower(body), "reason:"):
+				last.reason = strings.TrimSpace(body[len("reason:"):])
+			case strings.HasPrefix(strings.ToLower(body), "expanded from:"):
+				last.expanded = strings.TrimSpace(body[len("expanded from:"):])
+			}
+			continue
+		}
+		if indentOf(l) > 2 && len(out) > 0 {
+			continue
+		}
+		out = append(out, smListed{addr: strings.Trim(t, "\""), action: action})
+	}
+	return out
+}
+
+// transcriptSection returns the text after Sendmail's "----- Transcript
+// of session follows -----" line, and whether there is one.
+func transcriptSection(notice string) (string, bool) {
+	i := mime.IndexFold(notice, "----- transcript of session follows -----")
+	if i < 0 {
+		return "", false
+	}
+	body := notice[i:]
+	if nl := strings.IndexByte(body, '\n'); nl >= 0 {
+		return body[nl+1:], true
+	}
+	return "", true
+}
+
+// sendmailTranscriptOf reads the "Transcript of session follows" section.
+func sendmailTranscriptOf(notice string) *smTranscript {
+	tr := &smTranscript{per: map[string]*smReply{}}
+	body, ok := transcriptSection(notice)
+	if !ok {
+		return tr
+	}
+	host, cmd := "", ""
+	var group []*smReply // replies since the last command
+	var cur *smReply     // the reply being read
+	for _, t := range nonBlankLines(body) {
+		lt := strings.ToLower(t)
+		switch {
+		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !strings.Contains(t, " "):
+			// the next section, or a MIME boundary
+			return tr
+		case strings.IndexByte(lt, ':') > 0 && knownDSNField(lt[:strings.IndexByte(lt, ':')]):
+			// QUIRK: a delivery-status block inline in the text ends the transcript.
+			return tr
+		case strings.HasPrefix(lt, "... while talking to ") || strings.HasPrefix(lt, "while talking to "):
+			h := t[strings.Index(lt, "talking to ")+len("talking to "):]
+			host = strings.TrimRight(strings.TrimSpace(h), ".:")
+			cmd, group, cur = "", nil, nil
+		case strings.HasPrefix(t, ">>>"):
+			cmd = strings.TrimSpace(t[3:])
+			group, cur = nil, nil
+		case strings.HasPrefix(t, "<<<"):
+			r := strings.TrimSpace(t[3:])
+			if cur != nil && len(cur.reply) > 0 && strings.HasPrefix(cur.reply[len(cur.reply)-1], leadingReplyCode(r)+"-") && leadingReplyCode(r) != "" {
+				cur.reply = append(cur.reply, r)
+				continue
+			}
+			for _, g := range group {
+				g.last = false
+			}
+			cur = &smReply{host: host, cmd: cmd, reply: []string{r}, last: true}
+			group = append(group, cur)
+			tr.session = append(tr.session, cur)
+		default:
+			addr, rest := sendmailSummary(t)
+			if addr == "" && strings.HasPrefix(lt, "message could not be delivered for") {
+				tr.expiry = t
+				continue
+			}
+			if addr == "" {
+				if leadingReplyCode(t) == "" && !strings.HasPrefix(lt, "message could not be delivered") && !strings.HasPrefix(lt, "message will be deleted") && !strings.HasPrefix(lt, "warning: message still undelivered") && !strings.HasPrefix(lt, "will keep trying") {
+					tr.other = append(tr.other, t)
+				} else if leadingReplyCode(t) != "" && len(tr.other) > 0 {
+					// "554 5.3.0 unknown mailer error 255" closes a
+					// program's output.
+					tr.other = append(tr.other, t)
+				}
+				continue
+			}
+			key := strings.ToLower(addr)
+			if _, seen := tr.per[key]; seen {
+				continue
+			}
+			sr := &smReply{host: host, cmd: cmd, summary: rest}
+			if cur != nil && cur.summary == "" {
+				// Sendmail writes its line right after the reply it read.
+				cur.summary = rest
+				sr = cur
+			}
+			tr.per[key] = sr
+		}
+	}
+	return tr
+}
+
+// sendmailSummary reads Sendmail's own line about a recipient: "550 5.1.1
+// <a@b>... User unknown", "<a@b>... Deferred: Connection refused by
+// mx.", "kijitora... Deferred: ...". It returns the address (or local
+// part) and the text after "... ".
+func sendmailSummary(t string) (string, string) {
+	s := t
+	if rc := leadingReplyCode(s); rc != "" {
+		s = strings.TrimSpace(s[3:])
+		if st := replyStatus(s); st != "" {
+			s = strings.TrimSpace(s[len(st):])
+		}
+	}
+	dots := strings.Index(s, "... ")
+	if dots <= 0 {
+		return "", ""
+	}
+	a := strings.Trim(s[:dots], "<> \t\"")
+	if a == "" || strings.ContainsAny(a, " \t") {
+		return "", ""
+	}
+	rest := strings.TrimSpace(s[dots+4:])
+	if strings.HasPrefix(strings.ToLower(rest), "deferred: ") {
+		rest = strings.TrimSpace(rest[len("deferred: "):])
+	}
+	return a, rest
+}
+
+// about returns what the transcript says about the recipient a (an
+// address or a local part), or nil.
+func (tr *smTranscript) about(a string) *smReply {
+	if a == "" {
+		return nil
+	}
+	if r := tr.per[strings.ToLower(strings.Trim(a, "<> \t\""))]; r != nil {
+		return r
+	}
+	if n := normalizeAddress(a); n != "" {
+		if r := tr.per[strings.ToLower(n)]; r != nil {
+			return r
+		}
+		if at := strings.IndexByte(n, '@'); at > 0 {
+			return tr.per[strings.ToLower(n[:at])]
+		}
+	}
+	return nil
+}
+
+// sessionReply returns the error reply of a session that names no
+// recipient (a refused MAIL FROM, DATA or connection), or nil.
+func (tr *smTranscript) sessionReply() *smReply {
+	for _, r := range tr.session {
+		if len(r.reply) == 0 {
+			continue
+		}
+		rc := leadingReplyCode(r.reply[0])
+		if rc != "" && rc[0] == '2' {
+			continue
+		}
+		if strings.HasPrefix(strings.ToUpper(r.cmd), "QUIT") {
+			continue
+		}
+		return r
+	}
+	return nil
+}
+
+// commandFor returns the command a reply answered. QUIRK: with
+// PIPELINING Sendmail shows only ">>> DATA" but prints the replies to the
+// RCPT commands sent with it first; a reply followed by another one to the
+// same command answered an earlier RCPT.
+func (r *smReply) commandFor() string {
+	c := smtpCommand(r.cmd)
+	if c == "DATA" && len(r.reply) > 0 && !r.last {
+		return "RCPT"
+	}
+	if c == "" && r.cmd == "" && len(r.reply) > 0 {
+		// A reply before any command is the server's greeting.
+		return "CONN"
+	}
+	return c
+}
+
+// dsnBlockIn returns the delivery-status fields a bounce carries as plain
+// text (a message/delivery-status part flattened by a relay or a
+// forward), from the first "Reporting-MTA:" or "Final-Recipient:" line.
+func dsnBlockIn(text string) string {
+	lower := strings.ToLower(text)
+	i := strings.Index(lower, "\nreporting-mta:")
+	if i < 0 {
+		i = strings.Index(lower, "\nfinal-recipient:")
+	}
+	if i < 0 {
+		return ""
+	}
+	return text[i+1:]
+}
+
+// unquoteForwarded returns the text of a bounce that was forwarded inline
+// with "> " quoting ("Begin forwarded message:"), unquoted, or "" when the
+// text is not one.
+func unquoteForwarded(text string) string {
+	if !strings.Contains(text, "\n> ") && !strings.Contains(text, "\n>>") {
+		return ""
+	}
+	lower := strings.ToLower(text)
+	if !strings.Contains(lower, "forwarded message") && !strings.Contains(lower, "fwd:") {
+		return ""
+	}
+	var b strings.Builder
+	quoted := 0
+	for _, l := range splitLines(text) {
+		if strings.HasPrefix(l, ">") {
+			quoted++
+			l = strings.TrimPrefix(l[1:], " ")
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	if quoted < 5 {
+		return ""
+	}
+	return b.String()
+}
+
+// reparseMultipart re-reads a message whose top-level Content-Type lost
+// its multipart type (QUIRK: "Content-Type: message/delivery-status" over
+// a multipart/report body, written by broken relays): when the body has a
+// MIME boundary, it is parsed as multipart/report. It returns nil when
+// there is nothing to repair.
+func reparseMultipart(m *message) *message {
+	root := m.root
+	if strings.HasPrefix(root.MediaType, "multipart/") || len(root.Children) > 0 && !mime.IsMessageType(root.MediaType) {
+		return nil
+	}
+	if root.MediaType != "message/delivery-status" && root.MediaType != "text/plain" {
+		return nil
+	}
+	b := mime.GuessBoundary(root.Raw)
+	if b == "" || len(mime.SplitMultipart(root.Raw, b)) < 2 {
+		return nil
+	}
+	if root.MediaType == "text/plain" && !strings.Contains(string(root.Raw), "\n--"+b+"--") {
+		return nil
+	}
+	raw := make([]byte, 0, len(root.Raw)+100)
+	raw = append(raw, "Content-Type: multipart/report; boundary=\""...)
+	raw = append(raw, b...)
+	raw = append(raw, "\"\n\n"...)
+	raw = append(raw, root.Raw...)
+	mp := &mime.Parser{MaxDepth: m.opts.MaxDepth, MaxParts: m.opts.MaxParts}
+	nr := mp.Parse(raw, 0, nil, "text/plain")
+	if mp.Err != nil {
+		return nil
+	}
+	return &message{opts: m.opts, raw: raw, root: nr, from: m.from, subject: m.subject}
+}

@@ -1,0 +1,42 @@
+package decoders
+
+import "strings"
+
+// X4 is an unidentified qmail-based MTA (a hosting provider's, with
+// vdelivermail-style "child status" lines). Its notice is qmail's layout
+// without qmail's greeting:
+//
+//	Your mail message to the following address(es) could not be delivered. This
+//	is a permanent error. ...
+//
+//	<kijitora@example.com>:
+//	child status 100...The e-mail message could not be delivered because the user's mailfolder is full.
+//
+//	--- Below this line is a copy of the message.
+
+func matchX4(m *message) bool {
+	return mailerDaemonFrom(m)
+}
+
+func decodeX4(m *message) *Report {
+	notice := m.notice()
+	lower := m.lowerNotice()
+	if !strings.Contains(lower, "to the following address(es) could not be delivered") {
+		return nil
+	}
+	rep := &Report{Kind: KindBounce, Format: "x4"}
+	for _, p := range addressParagraphs(notice, qmailStyle) {
+		r := Recipient{Address: p.addr, Action: "failed"}
+		qmailDetail(&r, p.lines)
+		// QUIRK: "child status 100..." is the exit status of the local
+		// delivery program, not part of its message.
+		if lt := strings.ToLower(r.Diagnostic); strings.HasPrefix(lt, "child status ") {
+			if d := strings.Index(r.Diagnostic, "..."); d > 0 {
+				r.Diagnostic = strings.TrimSpace(r.Diagnostic[d+3:])
+			}
+		}
+		finishRecipient(&r)
+		rep.Recipients = append(rep.Recipients, r)
+	}
+	return rep
+}

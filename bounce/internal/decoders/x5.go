@@ -1,0 +1,64 @@
+package decoders
+
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
+
+// X5 is an unidentified gateway (a mail filter appliance, seen with
+// "TMMSG_" MIME boundaries) that, refused by the next hop, returns the
+// bounce it received attached to a notice of its own whose list of
+// addresses is empty:
+//
+//	----- The following addresses had permanent delivery errors -----
+//
+//	[message/rfc822: the next hop's bounce, with its delivery-status part]
+//
+// The decoder reads the attached bounce: the report is that bounce's,
+// decoded by whichever decoder knows its format.
+
+// nestedDecoders is the registry as seen from decodeX5 (which skips
+// itself, auto-replies and the last resorts), set at
+// initialisation (the registry holds decodeX5 itself).
+var nestedDecoders []decoder
+
+func init() { nestedDecoders = registry }
+
+func matchX5(m *message) bool {
+	return mailerDaemonFrom(m) && m.dsnPart() == nil
+}
+
+func decodeX5(m *message) *Report {
+	p := m.originalPart()
+	if p == nil || len(p.Children) == 0 || p.Depth > 4 {
+		return nil
+	}
+	// Parse the attached message on its own, so that its parts are not
+	// "inside an attached message".
+	im, err := newMessage(mime.TrimLeadingBlankLines(p.Body()), m.opts)
+	if err != nil || !isBounceSender(im.from) || im.dsnPart() == nil {
+		return nil
+	}
+	if id := strings.TrimSpace(im.header().Get("message-id")); id != "" && strings.EqualFold(id, strings.TrimSpace(m.header().Get("message-id"))) {
+		return nil
+	}
+	for _, d := range nestedDecoders {
+		if d.name == "x5" || d.family == familyAutoReply || d.family == familyFallback {
+			continue
+		}
+		if d.match != nil && !d.match(im) {
+			continue
+		}
+		if rep := d.decode(im); rep != nil && len(rep.Recipients) > 0 {
+			if rep.Format == "" {
+				rep.Format = d.name
+			}
+			if rep.Original.MessageID == "" && rep.Original.Headers == nil {
+				rep.Original = im.original()
+			}
+			return rep
+		}
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package decoders
+
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
+
+// X6 is an unidentified MTA whose notices ("There was an error sending
+// your mail" from a bare "mailer-daemon") read:
+//
+//	We had trouble delivering your message. Full details follow:
+//
+//	1 error(s):
+//
+//	SMTP Server <mx.example.org> rejected recipient <kijitora@example.org>
+//	(Error following RCPT command). It responded as follows: [550 5.1.1 User unknown]
+//
+// or "The following recipients returned permanent errors: ADDRESS.
+// Reason: SMTP Server <192.0.2.223> refused to accept your message (DATA),
+// with the following error message: [554 ...]". The server's reply is the
+// text in brackets; the original headers are attached as a text file.
+
+func matchX6(m *message) bool {
+	return strings.HasPrefix(m.lowerSubject(), "there was an error sending your mail")
+}
+
+func decodeX6(m *message) *Report {
+	section, ok := sectionFrom(m.text(), "we had trouble delivering your message")
+	if !ok {
+		return nil
+	}
+	rep := &Report{Kind: KindBounce, Format: "x6"}
+	for _, l := range splitLines(section) {
+		t := strings.TrimSpace(l)
+		lt := strings.ToLower(t)
+		var addrs []string
+		switch {
+		case strings.Contains(lt, "rejected recipient <"):
+			j := strings.Index(lt, "rejected recipient <") + len("rejected recipient ")
+			if a := normalizeAddress(t[j : j+strings.IndexByte(t[j:], '>')+1]); a != "" {
+				addrs = append(addrs, a)
+			}
+		case strings.Contains(lt, "returned permanent errors: "), strings.Contains(lt, "returned temporary errors: "):
+			j := strings.Index(lt, "errors: ") + len("errors: ")
+			list := t[j:]
+			if k := mime.IndexFold(list, ". reason:"); k >= 0 {
+				list = list[:k]
+			}
+			for _, a := range strings.Split(list, ",") {
+				if n := normalizeAddress(a); n != "" {
+					addrs = append(addrs, n)
+				}
+			}
+		default:
+			continue
+		}
+		r := Recipient{Action: "failed"}
+		if strings.Contains(lt, "temporary errors") {
+			r.Action = "delayed"
+		}
+		if j := strings.Index(lt, "smtp server <"); j >= 0 {
+			h := t[j+len("smtp server <"):]
+			if k := strings.IndexByte(h, '>'); k > 0 {
+				r.RemoteMTA = h[:k]
+			}
+		}
+		switch {
+		case strings.Contains(lt, "(error following rcpt command)"), strings.Contains(lt, "rejected recipient"):
+			r.Command = "RCPT"
+		case strings.Contains(lt, "(data)"):
+			r.Command = "DATA"
+		case strings.Contains(lt, "(mail from)"), strings.Contains(lt, "(error following mail command)"):
+			r.Command = "MAIL"
+		}
+		if j := strings.LastIndexByte(t, '['); j >= 0 {
+			r.Diagnostic = strings.TrimSuffix(strings.TrimSpace(t[j+1:]), "]")
+		}
+		for _, a := range addrs {
+			rr := r
+			rr.Address = a
+			finishRecipient(&rr)
+			rep.Recipients = append(rep.Recipients, rr)
+		}
+	}
+	return rep
+}

@@ -1,0 +1,476 @@
+package mime
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"strings"
+)
+
+// Part is one node of a message's MIME tree (RFC 2045, RFC 2046). Bodies
+// are kept as slices of the message's bytes and decoded only on demand.
+type Part struct {
+	Header    Header
+	MediaType string            // lower-case type/subtype; text/plain when absent
+	Params    map[string]string // Content-Type parameters, keys lower-case
+	Raw       []byte            // body, still transfer-encoded
+	Children  []*Part           // multipart parts, or the one message of a message/rfc822
+	Parent    *Part
+	Depth     int
+
+	decoded   []byte // cache of Body()
+	textCache *string
+	inMessage bool // below a message/* part: part of an attached message
+}
+
+// ErrTooDeep is returned (wrapped) by Parser for a structure nested
+// deeper than its MaxDepth.
+var ErrTooDeep = errors.New("bounce: MIME structure nested deeper than the limit")
+
+// ErrTooManyParts is returned (wrapped) by Parser for more parts than its
+// MaxParts.
+var ErrTooManyParts = errors.New("bounce: more MIME parts than the limit")
+
+// Parser builds a part tree within its limits.
+type Parser struct {
+	MaxDepth int
+	MaxParts int
+	// Err is ErrTooDeep or ErrTooManyParts once a limit was passed.
+	Err    error
+	nparts int
+}
+
+// Parse builds the part for b (header and body), recursing into multipart
+// and message/* bodies.
+func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *Part {
+	h, body := ParseHeader(b)
+	p := &Part{Header: h, Raw: body, Parent: parent, Depth: depth}
+	p.inMessage = parent != nil && (parent.inMessage || IsMessageType(parent.MediaType))
+	mp.nparts++
+	ct := h.Get("content-type")
+	p.MediaType, p.Params = parseContentType(ct, defaultType)
+	if mp.nparts > mp.MaxParts {
+		mp.Err = ErrTooManyParts
+		return p
+	}
+	if depth >= mp.MaxDepth {
+		if strings.HasPrefix(p.MediaType, "multipart/") || IsMessageType(p.MediaType) {
+			mp.Err = ErrTooDeep
+		}
+		return p
+	}
+	switch {
+	case strings.HasPrefix(p.MediaType, "multipart/") && p.inMessage:
+		// The parts of an attached message are not split: a bounce is
+		// read from its own parts and the attached message's header, so
+		// the returned message's body, its attachments and their base64
+		// are never parsed nor decoded. Its Children stay empty.
+	case strings.HasPrefix(p.MediaType, "multipart/"):
+		boundary := p.Params["boundary"]
+		if boundary == "" {
+			boundary = GuessBoundary(body)
+		}
+		if boundary == "" {
+			// QUIRK: a multipart without a boundary is read as text.
+			p.MediaType = "text/plain"
+			return p
+		}
+		def := "text/plain"
+		if p.MediaType == "multipart/digest" {
+			def = "message/rfc822"
+		}
+		subs := SplitMultipart(body, boundary)
+		if len(subs) == 0 {
+			// QUIRK: a boundary parameter that the body does not use.
+			if g := GuessBoundary(body); g != "" && g != boundary {
+				subs = SplitMultipart(body, g)
+			}
+		}
+		if len(subs) == 0 {
+			// QUIRK: a multipart whose delimiters were lost (a flattened
+			// report) is read as text.
+			p.MediaType = "text/plain"
+			return p
+		}
+		for _, sub := range subs {
+			p.Children = append(p.Children, mp.Parse(sub, depth+1, p, def))
+			if mp.Err != nil {
+				return p
+			}
+		}
+	case IsMessageType(p.MediaType):
+		inner := p.Body()
+		if len(bytes.TrimSpace(inner)) > 0 {
+			p.Children = append(p.Children, mp.Parse(TrimLeadingBlankLines(inner), depth+1, p, "text/plain"))
+		}
+	}
+	return p
+}
+
+// IsMessageType reports whether t is a media type whose body is a whole
+// message (message/rfc822, message/global, message/partial).
+func IsMessageType(t string) bool {
+	switch t {
+	case "message/rfc822", "message/global", "message/partial":
+		return true
+	}
+	return false
+}
+
+// parseSimpleContentType reads the common forms of a Content-Type value
+// ("text/plain; charset=us-ascii", `multipart/report;
+// report-type=delivery-status; boundary="b"`) without the allocations of
+// mime.ParseMediaType, with the same result; ok is false for any other
+// form (comments, escapes, RFC 2231 parameters, 8-bit bytes, a repeated
+// parameter), which the caller hands to mime.ParseMediaType.
+func parseSimpleContentType(v string) (t string, params map[string]string, ok bool) {
+	i := 0
+	skipSpace := func() {
+		for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
+			i++
+		}
+	}
+	token := func() string {
+		j := i
+		for i < len(v) && isTokenChar(v[i]) {
+			i++
+		}
+		return v[j:i]
+	}
+	skipSpace()
+	start := i
+	typ := token()
+	if typ == "" || i >= len(v) || v[i] != '/' {
+		return "", nil, false
+	}
+	i++
+	sub := token()
+	if sub == "" {
+		return "", nil, false
+	}
+	t = strings.ToLower(v[start:i])
+	for {
+		skipSpace()
+		if i == len(v) {
+			return t, params, true
+		}
+		if v[i] != ';' {
+			return "", nil, false
+		}
+		i++
+		skipSpace()
+		if i == len(v) {
+			return t, params, true // QUIRK: a trailing ';', as mime.ParseMediaType allows
+		}
+		key := token()
+		if key == "" || strings.IndexByte(key, '*') >= 0 || i >= len(v) || v[i] != '=' {
+			return "", nil, false
+		}
+		i++
+		var val string
+		if i < len(v) && v[i] == '"' {
+			end := strings.IndexByte(v[i+1:], '"')
+			if end < 0 {
+				return "", nil, false
+			}
+			val = v[i+1 : i+1+end]
+			for k := 0; k < len(val); k++ {
+				if c := val[k]; c == '\\' || c < ' ' && c != '\t' || c >= 0x7f {
+					return "", nil, false
+				}
+			}
+			i += end + 2
+		} else {
+			val = token()
+			if val == "" {
+				return "", nil, false
+			}
+		}
+		if params == nil {
+			params = make(map[string]string, 2)
+		}
+		key = strings.ToLower(key)
+		if _, dup := params[key]; dup {
+			return "", nil, false
+		}
+		params[key] = val
+	}
+}
+
+// isTokenChar reports whether c may appear in an RFC 2045 token.
+func isTokenChar(c byte) bool {
+	if c <= ' ' || c >= 0x7f {
+		return false
+	}
+	return !strings.ContainsRune(`()<>@,;:\"/[]?=`, rune(c))
+}
+
+// parseContentType returns the lower-case media type and parameters of a
+// Content-Type value, leniently: a broken value still yields its type.
+func parseContentType(v, def string) (string, map[string]string) {
+	if v == "" {
+		return def, nil
+	}
+	if t, params, ok := parseSimpleContentType(v); ok {
+		return t, params
+	}
+	mt, params, err := mime.ParseMediaType(v)
+	if err == nil {
+		return strings.ToLower(mt), params
+	}
+	// QUIRK: unquoted boundaries with specials, trailing garbage, duplicated
+	// parameters. Take the type and pick parameters by hand.
+	semi := strings.IndexByte(v, ';')
+	t := v
+	if semi >= 0 {
+		t = v[:semi]
+	}
+	t = strings.ToLower(strings.TrimSpace(t))
+	if sp := strings.IndexAny(t, " \t"); sp > 0 {
+		// QUIRK: a missing ';' ("text/plain charset=...").
+		t = t[:sp]
+	}
+	if !strings.Contains(t, "/") {
+		t = def
+	}
+	params = map[string]string{}
+	for _, kv := range strings.Split(v[max(semi, 0):], ";") {
+		eq := strings.IndexByte(kv, '=')
+		if eq < 0 {
+			continue
+		}
+		k := strings.ToLower(strings.TrimSpace(kv[:eq]))
+		val := strings.TrimSpace(kv[eq+1:])
+		val = strings.Trim(val, `"`)
+		if k != "" {
+			if _, seen := params[k]; !seen {
+				params[k] = val
+			}
+		}
+	}
+	return t, params
+}
+
+// SplitMultipart returns the body parts of a multipart body delimited by
+// boundary (RFC 2046 section 5.1.1). It is lenient: a missing close
+// delimiter ends the last part at the end of the body, and trailing white
+// space after a delimiter is allowed.
+func SplitMultipart(body []byte, boundary string) [][]byte {
+	delim := []byte("--" + boundary)
+	var parts [][]byte
+	start := -1
+	pos := 0
+	for pos <= len(body) {
+		i := bytes.Index(body[pos:], delim)
+		if i < 0 {
+			break
+		}
+		i += pos
+		// QUIRK: delimiter lines indented by white space occur.
+		j := i
+		for j > 0 && (body[j-1] == ' ' || body[j-1] == '\t') {
+			j--
+		}
+		lineStart := j == 0 || body[j-1] == '\n'
+		after := i + len(delim)
+		if !lineStart {
+			pos = after
+			continue
+		}
+		closing := bytes.HasPrefix(body[after:], []byte("--"))
+		eol := bytes.IndexByte(body[after:], '\n')
+		next := len(body)
+		if eol >= 0 {
+			next = after + eol + 1
+		}
+		if start >= 0 {
+			end := j
+			if end > start && body[end-1] == '\n' {
+				end-- // the line break before a delimiter belongs to it
+			}
+			parts = append(parts, body[start:end])
+		}
+		if closing {
+			return parts
+		}
+		start = next
+		pos = next
+	}
+	if start >= 0 && start < len(body) {
+		parts = append(parts, body[start:])
+	}
+	return parts
+}
+
+// GuessBoundary finds a boundary in a multipart body whose Content-Type
+// lost it: the first line that starts with "--".
+func GuessBoundary(body []byte) string {
+	for _, line := range bytes.SplitN(body, []byte("\n"), 50) {
+		if bytes.HasPrefix(line, []byte("--")) && len(line) > 4 {
+			b := strings.TrimSpace(string(line[2:]))
+			if !strings.ContainsAny(b, " \t") {
+				return b
+			}
+		}
+	}
+	return ""
+}
+
+// TrimLeadingBlankLines drops the blank lines at the start of b.
+func TrimLeadingBlankLines(b []byte) []byte {
+	for len(b) > 0 && (b[0] == '\n' || b[0] == ' ' || b[0] == '\t') {
+		nl := bytes.IndexByte(b, '\n')
+		if nl < 0 || len(bytes.TrimSpace(b[:nl])) > 0 {
+			break
+		}
+		b = b[nl+1:]
+	}
+	return b
+}
+
+// Body returns the part's body with its Content-Transfer-Encoding removed.
+func (p *Part) Body() []byte {
+	if p.decoded != nil {
+		return p.decoded
+	}
+	switch strings.ToLower(p.Header.Get("content-transfer-encoding")) {
+	case "base64":
+		p.decoded = DecodeBase64(p.Raw)
+	case "quoted-printable":
+		p.decoded = DecodeQP(p.Raw)
+	default:
+		p.decoded = p.Raw
+	}
+	return p.decoded
+}
+
+// DecodeQP decodes quoted-printable (RFC 2045 section 6.7) leniently:
+// "=XX" in either case is a byte, "=" at the end of a line (trailing white
+// space allowed) is a soft line break, and QUIRK: any other "=" is kept
+// as it is rather than failing the part.
+func DecodeQP(raw []byte) []byte {
+	if bytes.IndexByte(raw, '=') < 0 {
+		return raw
+	}
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c != '=' {
+			out = append(out, c)
+			continue
+		}
+		if i+2 < len(raw) && IsHex(raw[i+1]) && IsHex(raw[i+2]) {
+			out = append(out, Unhex(raw[i+1])<<4|Unhex(raw[i+2]))
+			i += 2
+			continue
+		}
+		j := i + 1
+		for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t') {
+			j++
+		}
+		if j == len(raw) {
+			i = j - 1
+			continue
+		}
+		if raw[j] == '\n' {
+			i = j
+			continue
+		}
+		out = append(out, c)
+	}
+	return NormalizeNewlines(out)
+}
+
+// DecodeBase64 decodes leniently (RFC 2045 section 6.8): white space and
+// characters outside the alphabet are skipped, a last quantum without its
+// padding is decoded as far as it goes, and QUIRK: padding in the middle
+// (separately encoded chunks glued together) starts a new quantum.
+func DecodeBase64(raw []byte) []byte {
+	out := make([]byte, 0, len(raw)*3/4+3)
+	var acc uint32
+	bits := 0
+	for _, c := range raw {
+		v := b64Value[c]
+		if v == 0xff {
+			if c == '=' {
+				acc, bits = 0, 0 // the rest of this quantum is padding
+			}
+			continue
+		}
+		acc = acc<<6 | uint32(v)
+		bits += 6
+		if bits >= 8 {
+			bits -= 8
+			out = append(out, byte(acc>>bits))
+		}
+	}
+	if len(out) == 0 && len(bytes.TrimSpace(raw)) > 0 {
+		return raw
+	}
+	return NormalizeNewlines(out)
+}
+
+// b64Value maps a byte to its value in the base64 alphabet, 0xff outside it.
+var b64Value = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = byte(i)
+	}
+	return t
+}()
+
+// Text returns the part's body decoded to UTF-8 with LF line endings.
+func (p *Part) Text() string {
+	if p.textCache != nil {
+		return *p.textCache
+	}
+	s := DecodeCharset(p.Body(), p.Params["charset"])
+	if p.MediaType == "text/html" {
+		s = HTMLToText(s)
+	}
+	p.textCache = &s
+	return s
+}
+
+// Walk calls f for p and every part below it, depth first, in order.
+func (p *Part) Walk(f func(*Part) bool) bool {
+	if !f(p) {
+		return false
+	}
+	for _, c := range p.Children {
+		if !c.Walk(f) {
+			return false
+		}
+	}
+	return true
+}
+
+// InsideMessage reports whether p is inside an attached message (below a
+// message/rfc822 part), where text belongs to the original, not the bounce.
+func (p *Part) InsideMessage() bool { return p.inMessage }
+
+// NormalizeNewlines turns CRLF and lone CR into LF. It returns b itself
+// when there is no CR.
+func NormalizeNewlines(b []byte) []byte {
+	i := bytes.IndexByte(b, '\r')
+	if i < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	out = append(out, b[:i]...)
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c == '\r' {
+			out = append(out, '\n')
+			if i+1 < len(b) && b[i+1] == '\n' {
+				i++
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}

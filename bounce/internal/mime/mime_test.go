@@ -1,0 +1,365 @@
+package mime
+
+import (
+	"encoding/base64"
+	"mime"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-message/charset"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+)
+
+func mustEncode(t *testing.T, s string, enc interface{ Bytes([]byte) ([]byte, error) }) []byte {
+	t.Helper()
+	b, err := enc.Bytes([]byte(s))
+	if err != nil {
+		t.Fatalf("encode %q: %v", s, err)
+	}
+	return b
+}
+
+func TestParseHeader(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		want     []Field
+		wantBody string
+	}{
+		{"simple", "From: a@example.com\nSubject: hi\n\nbody\n",
+			[]Field{{Key: "from", Value: " a@example.com", Name: "From"}, {Key: "subject", Value: " hi", Name: "Subject"}}, "body\n"},
+		{"folded", "Subject: one\n two\n\tthree\nTo: b@example.com\n\nx",
+			[]Field{{Key: "subject", Value: " one two\tthree", Name: "Subject"}, {Key: "to", Value: " b@example.com", Name: "To"}}, "x"},
+		{"key case and spaces", "Content-TYPE : text/plain\n\n",
+			[]Field{{Key: "content-type", Value: " text/plain", Name: "Content-TYPE"}}, ""},
+		{"stray line skipped", "From: a@example.com\nFrom MAILER-DAEMON Mon\nTo: b@example.com\n\nx",
+			[]Field{{Key: "from", Value: " a@example.com", Name: "From"}, {Key: "to", Value: " b@example.com", Name: "To"}}, "x"},
+		{"no header", "Hello there\nsecond line\n", nil, "Hello there\nsecond line\n"},
+		{"white space line ends header", "From: a@example.com\n   \nbody", []Field{{Key: "from", Value: " a@example.com", Name: "From"}}, "body"},
+		{"no blank line", "From: a@example.com", []Field{{Key: "from", Value: " a@example.com", Name: "From"}}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h, body := ParseHeader([]byte(tc.in))
+			if len(h) != len(tc.want) {
+				t.Fatalf("ParseHeader() = %q, want %q", h, tc.want)
+			}
+			for i := range h {
+				if h[i] != tc.want[i] {
+					t.Errorf("ParseHeader() field %d = %q, want %q", i, h[i], tc.want[i])
+				}
+			}
+			if string(body) != tc.wantBody {
+				t.Errorf("ParseHeader() body = %q, want %q", body, tc.wantBody)
+			}
+		})
+	}
+}
+
+func TestParseHeader_linearFolding(t *testing.T) {
+	// A value folded over a million lines must not take quadratic time.
+	var b strings.Builder
+	b.WriteString("Subject: x\n")
+	for i := 0; i < 1<<20; i++ {
+		b.WriteString(" y\n")
+	}
+	b.WriteString("\nbody")
+	h, body := ParseHeader([]byte(b.String()))
+	if len(h) != 1 || len(h[0].Value) != 2+2<<20 || string(body) != "body" {
+		t.Fatalf("ParseHeader() = %d fields, value %d bytes, body %q", len(h), len(h[0].Value), body)
+	}
+}
+
+func TestDecodeWords(t *testing.T) {
+	utf := "バウンスのテスト(日本語)"
+	raw := []byte(utf)
+	split := "=?UTF-8?B?" + base64.StdEncoding.EncodeToString(raw[:20]) + "?=\n =?UTF-8?B?" + base64.StdEncoding.EncodeToString(raw[20:]) + "?="
+	jis := mustEncode(t, "休暇中です", japanese.ISO2022JP.NewEncoder())
+	tests := []struct {
+		name, in, want string
+	}{
+		{"plain", "Hello world", "Hello world"},
+		{"q word", "=?iso-8859-1?q?caf=E9_cr=E8me?=", "café crème"},
+		{"b word utf-8", "=?utf-8?B?44GT44KT44Gr44Gh44Gv?=", "こんにちは"},
+		{"adjacent words join", "=?utf-8?q?a?= =?utf-8?q?b?=", "ab"},
+		{"text between words kept", "=?utf-8?q?a?= and =?utf-8?q?b?=", "a and b"},
+		{"character split across words", strings.ReplaceAll(split, "\n", ""), utf},
+		{"iso-2022-jp word", "=?ISO-2022-JP?B?" + base64.StdEncoding.EncodeToString(jis) + "?=", "休暇中です"},
+		{"unknown charset kept readable", "=?x-unknown?q?hello?=", "hello"},
+		{"broken word left alone", "=?utf-8?x?abc?=", "=?utf-8?x?abc?="},
+		{"raw iso-2022-jp", string(jis), "休暇中です"},
+		{"raw latin-1", "caf\xe9", "café"},
+		{"raw utf-8", "Grüße", "Grüße"},
+		{"missing padding", "=?utf-8?B?44GT44KT?=", "こん"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DecodeWords(tc.in); got != tc.want {
+				t.Errorf("DecodeWords(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeCharset(t *testing.T) {
+	const jp = "送信先メールアドレスが見つかりませんでした。"
+	tests := []struct {
+		name    string
+		in      []byte
+		charset string
+		want    string
+	}{
+		{"ascii", []byte("hello\r\nworld"), "us-ascii", "hello\nworld"},
+		{"utf-8", []byte("héllo"), "utf-8", "héllo"},
+		{"latin-1 labelled", []byte("h\xe9llo"), "iso-8859-1", "héllo"},
+		{"latin-1 unlabelled", []byte("h\xe9llo"), "", "héllo"},
+		{"windows-1252 quotes", []byte("\x93hi\x94"), "windows-1252", "“hi”"},
+		{"iso-2022-jp labelled", mustEncode(t, jp, japanese.ISO2022JP.NewEncoder()), "iso-2022-jp", jp},
+		{"iso-2022-jp undeclared", mustEncode(t, jp, japanese.ISO2022JP.NewEncoder()), "", jp},
+		{"iso-2022-jp under a wrong label", mustEncode(t, jp, japanese.ISO2022JP.NewEncoder()), "us-ascii", jp},
+		{"euc-jp labelled", mustEncode(t, jp, japanese.EUCJP.NewEncoder()), "euc-jp", jp},
+		{"euc-jp labelled iso-2022-jp", mustEncode(t, jp, japanese.EUCJP.NewEncoder()), "iso-2022-jp", jp},
+		{"euc-jp unlabelled", mustEncode(t, jp, japanese.EUCJP.NewEncoder()), "", jp},
+		{"shift_jis labelled", mustEncode(t, jp, japanese.ShiftJIS.NewEncoder()), "shift_jis", jp},
+		{"shift_jis labelled iso-2022-jp", mustEncode(t, jp, japanese.ShiftJIS.NewEncoder()), "iso-2022-jp", jp},
+		{"shift_jis unlabelled", mustEncode(t, jp, japanese.ShiftJIS.NewEncoder()), "", jp},
+		{"utf-8 labelled shift_jis", []byte(jp), "shift_jis", jp},
+		{"unknown label", []byte("plain"), "x-no-such-charset", "plain"},
+		{"quoted label", []byte("h\xe9"), `"ISO-8859-1"`, "hé"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DecodeCharset(tc.in, tc.charset); got != tc.want {
+				t.Errorf("DecodeCharset(%q, %q) = %q, want %q", tc.in, tc.charset, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDecodeBase64(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"padded", "aGVsbG8=", "hello"},
+		{"two pad", "aGVsbA==", "hell"},
+		{"lines", "aGVs\nbG8g\r\nd29y bGQ=", "hello world"},
+		{"unpadded tail", "aGVsbG8", "hello"},
+		{"glued chunks", "aGk=aGk=", "hihi"},
+		{"garbage skipped", "aGV*sbG8=", "hello"},
+		{"crlf normalised", base64.StdEncoding.EncodeToString([]byte("a\r\nb")), "a\nb"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(DecodeBase64([]byte(tc.in))); got != tc.want {
+				t.Errorf("DecodeBase64(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeNewlines(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\nb": "a\nb", "a\r\nb": "a\nb", "a\rb": "a\nb", "a\r\r\nb": "a\n\nb", "\r": "\n", "": "",
+	} {
+		if got := string(NormalizeNewlines([]byte(in))); got != want {
+			t.Errorf("NormalizeNewlines(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSplitMultipart(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want []string
+	}{
+		{"two parts", "pre\n--b\nA\n--b\nB\n--b--\npost", []string{"A", "B"}},
+		{"no close delimiter", "--b\nA\n--b\nB\n", []string{"A", "B\n"}},
+		{"indented delimiter", "--b\nA\n --b\nB\n--b--", []string{"A", "B"}},
+		{"delimiter text inside a line", "--b\nx --b y\n--b--", []string{"x --b y"}},
+		{"trailing white space", "--b  \nA\n--b--  \n", []string{"A"}},
+		{"none", "no parts here", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := SplitMultipart([]byte(tc.body), "b")
+			if len(got) != len(tc.want) {
+				t.Fatalf("SplitMultipart() = %q, want %q", got, tc.want)
+			}
+			for i := range got {
+				if string(got[i]) != tc.want[i] {
+					t.Errorf("SplitMultipart() part %d = %q, want %q", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestIndexFold(t *testing.T) {
+	tests := []struct {
+		s, sub string
+		want   int
+	}{
+		{"hello World", "world", 6},
+		{"hello World world", "world", 6}, // the first instance, not the first exact one
+		{"Received: by x; from World", "world", 21},
+		{"WORLD", "world", 0},
+		{"xxAbC@Example.jp yy", "abc@example.jp", 2},
+		{"abc", "abcd", -1},
+		{"", "a", -1},
+		{"abc", "", 0},
+		{"aaaaaaaaB", "ab", 7},
+		{"AAAAAAAAb", "ab", 7},
+		{"no match here", "zz", -1},
+	}
+	for _, tc := range tests {
+		if got := IndexFold(tc.s, tc.sub); got != tc.want {
+			t.Errorf("IndexFold(%q, %q) = %d, want %d", tc.s, tc.sub, got, tc.want)
+		}
+	}
+}
+
+func TestDecodeQP(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"caf=E9", "caf\xe9"},
+		{"caf=e9", "caf\xe9"},
+		{"soft=\nbreak", "softbreak"},
+		{"soft=  \nbreak", "softbreak"},
+		{"a=3D=3d", "a=="},
+		{"broken =ZZ here", "broken =ZZ here"},
+		{"end=", "end"},
+		{"no escapes", "no escapes"},
+	}
+	for _, tc := range tests {
+		if got := string(DecodeQP([]byte(tc.in))); got != tc.want {
+			t.Errorf("DecodeQP(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestHTMLToText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"<p>Hello</p><p>World</p>", "\nHello\n\nWorld\n"},
+		{"<STYLE>p{}</STYLE>text", "text"},
+		{"<head><title>x</title></head><body>body</body>", "body"},
+		{"<header>kept</header>", "kept"},
+		{"a<br/>b&amp;c&nbsp;d", "a\nb&c d"},
+		{"<td>a</td><td>b</td>", " a  b "},
+		{"<style>never closed", "never closed"},
+		{"x < y", "x "},
+	}
+	for _, tc := range tests {
+		if got := HTMLToText(tc.in); got != tc.want {
+			t.Errorf("HTMLToText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestDecodeCharset_registered decodes with an encoding a program added to
+// go-message's charset table, under a label no standard table knows.
+func TestDecodeCharset_registered(t *testing.T) {
+	const ru = "Почтовый ящик переполнен"
+	in := mustEncode(t, ru, charmap.KOI8R.NewEncoder())
+	if got := DecodeCharset(in, "x-bounced-test-koi8"); got == ru {
+		t.Fatalf("DecodeCharset under an unknown label = %q before registering it", got)
+	}
+	charset.RegisterEncoding("x-bounced-test-koi8", charmap.KOI8R)
+	if got := DecodeCharset(in, "X-Bounced-Test-KOI8"); got != ru {
+		t.Errorf("DecodeCharset(KOI8-R, registered label) = %q, want %q", got, ru)
+	}
+}
+
+func TestDecodeCharset_strayByte(t *testing.T) {
+	const jp = "メールアドレスが見つかりませんでした"
+	b := append(mustEncode(t, jp, japanese.EUCJP.NewEncoder()), 0xa4)
+	if got := DecodeCharset(b, ""); !strings.HasPrefix(got, jp) {
+		t.Errorf("DecodeCharset(EUC-JP with a stray byte) = %q, want it to start with %q", got, jp)
+	}
+}
+
+// TestParseSimpleContentType checks that the fast path reads what
+// mime.ParseMediaType reads, and declines what it cannot read the same.
+func TestParseSimpleContentType(t *testing.T) {
+	values := []string{
+		"text/plain", "TEXT/Plain; Charset=US-ASCII", "text/plain; charset=\"iso-2022-jp\"",
+		"multipart/report; report-type=delivery-status;\tboundary=\"==_b.1/2\"",
+		"multipart/mixed; boundary=\"a b\"", "text/plain;", "message/rfc822 ",
+		"text/plain; charset=utf-8; format=flowed; delsp=yes",
+		"text/plain; charset=utf-8; charset=latin1", "text/plain (comment)", "text",
+		"text/plain; name*=utf-8''a%20b", "text/plain; name=\"a\\\"b\"", "text/plain charset=x",
+		"multipart/alternative; boundary=----=_Part_1", "text/plain; charset=\"caf\xc3\xa9\"", "/plain", "text/",
+	}
+	for _, v := range values {
+		ft, fp, ok := parseSimpleContentType(v)
+		mt, mp, err := mime.ParseMediaType(v)
+		if !ok {
+			continue
+		}
+		if err != nil {
+			t.Errorf("parseSimpleContentType(%q) = %q %v, but mime.ParseMediaType fails: %v", v, ft, fp, err)
+			continue
+		}
+		if ft != mt || len(fp) != len(mp) {
+			t.Errorf("parseSimpleContentType(%q) = %q %v, want %q %v", v, ft, fp, mt, mp)
+			continue
+		}
+		for k, want := range mp {
+			if fp[k] != want {
+				t.Errorf("parseSimpleContentType(%q) param %q = %q, want %q", v, k, fp[k], want)
+			}
+		}
+	}
+	for _, v := range []string{"text/plain", "text/plain; charset=us-ascii", "multipart/report; boundary=\"b\""} {
+		if _, _, ok := parseSimpleContentType(v); !ok {
+			t.Errorf("parseSimpleContentType(%q) declined a common form", v)
+		}
+	}
+}
+
+// TestParse_attachedMessageNotSplit checks that the parts of an attached
+// message are not parsed (only its header is), while the bounce's own
+// multipart is.
+func TestParse_attachedMessageNotSplit(t *testing.T) {
+	raw := "Content-Type: multipart/report; boundary=outer\n\n--outer\nContent-Type: text/plain\n\nnotice\n" +
+		"--outer\nContent-Type: message/rfc822\n\nSubject: original\nContent-Type: multipart/mixed; boundary=inner\n\n" +
+		"--inner\nContent-Type: application/pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0x\n--inner--\n--outer--\n"
+	mp := &Parser{MaxDepth: 20, MaxParts: 1000}
+	root := mp.Parse([]byte(raw), 0, nil, "text/plain")
+	if mp.Err != nil || len(root.Children) != 2 {
+		t.Fatalf("Parse() = %d parts, err %v, want 2 parts", len(root.Children), mp.Err)
+	}
+	msg := root.Children[1]
+	if len(msg.Children) != 1 || msg.Children[0].Header.Get("subject") != "original" {
+		t.Fatalf("attached message = %+v, want its header read", msg.Children)
+	}
+	orig := msg.Children[0]
+	if !orig.InsideMessage() || root.Children[0].InsideMessage() {
+		t.Errorf("InsideMessage() = %v for the original, %v for the notice; want true, false", orig.InsideMessage(), root.Children[0].InsideMessage())
+	}
+	if len(orig.Children) != 0 {
+		t.Errorf("the attached message's multipart was split into %d parts, want none", len(orig.Children))
+	}
+}
+
+// TestField_CanonicalName checks that the written name is used only when
+// it is what CanonicalKey would make.
+func TestField_CanonicalName(t *testing.T) {
+	h, _ := ParseHeader([]byte("X-Spam-Score: 1\nx-lower-case: 2\nX-MIXED-case: 3\nMessage-ID: <a@b>\nX-Y_z: 4\n\n"))
+	for _, f := range h {
+		if got, want := f.CanonicalName(), CanonicalKey(f.Key); got != want {
+			t.Errorf("CanonicalName(%q) = %q, want %q", f.Name, got, want)
+		}
+	}
+	if got := (Field{Key: "x-hand-made"}).CanonicalName(); got != "X-Hand-Made" {
+		t.Errorf("CanonicalName() of a hand-made field = %q, want X-Hand-Made", got)
+	}
+}
+
+func TestFieldKey(t *testing.T) {
+	for in, want := range map[string]string{" Final-Recipient ": "final-recipient", "x-custom": "x-custom", "X-Custom-Field": "x-custom-field", "": ""} {
+		if got := FieldKey(in); got != want {
+			t.Errorf("FieldKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
