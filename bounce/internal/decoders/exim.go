@@ -186,7 +186,7 @@ const eximSuccessMarker = "the following addresses had successful delivery notif
 func eximSuccess(m *message, list string) *Report {
 	reporting, dsn := dsnOf(m)
 	rep := &Report{Kind: KindBounce, Format: "exim", ReportingMTA: reporting}
-	for n, l := range mtaLines(list) {
+	for n, l := range splitLines(list) {
 		t := strings.TrimSpace(l)
 		if n == 0 && !strings.HasPrefix(t, "<") {
 			continue // the rest of the marker line

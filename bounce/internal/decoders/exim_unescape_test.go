@@ -1,4 +1,4 @@
-package bounce
+package decoders
 
 import "testing"
 
