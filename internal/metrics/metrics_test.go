@@ -10,6 +10,7 @@ import (
 )
 
 func TestLabels_bounded(t *testing.T) {
+	resetFormats()
 	for _, tc := range []struct {
 		name, got, want string
 	}{
@@ -40,7 +41,16 @@ func TestLabels_bounded(t *testing.T) {
 }
 
 // However many distinct formats come, at most maxFormats label values.
+// resetFormats forgets the formats seen, which other tests depend on.
+func resetFormats() {
+	formats.Lock()
+	formats.seen = map[string]bool{}
+	formats.Unlock()
+}
+
 func TestFormat_capped(t *testing.T) {
+	resetFormats()
+	t.Cleanup(resetFormats)
 	seen := map[string]bool{}
 	for i := range 3 * maxFormats {
 		seen[Format(fmt.Sprintf("decoder%d", i))] = true
