@@ -277,6 +277,9 @@ func clusterConfig(t *testing.T, d *testutil.Dovecot, rc *testutil.RedisCluster,
 	fmt.Fprintf(&b, "mailboxes:\n  - name: shop\n    addr: %q\n    tls: implicit\n    tls_ca_file: %q\n    username: %q\n    password: env:TEST_IMAP_PASSWORD\n", d.IMAPSAddr, ca, d.User)
 	// Small batches keep the daemon at work long enough for two failovers.
 	b.WriteString("    batch_size: 10\n    move_batch_size: 50\n    concurrency: 4\n    poll_interval: 500ms\n")
+	// The cap on new suppressions a minute would hold back most of the
+	// 2,000 hard bounces; this test is about failovers, not that cap.
+	b.WriteString("    max_new_suppressions_per_minute: -1\n")
 	path := filepath.Join(t.TempDir(), "bounced.yaml")
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
