@@ -126,7 +126,7 @@ func DefaultRules() map[string]Rule {
 		RuleSenderBlocked:                   sender,
 		// Network-class failures: the outage detector, never the address.
 		string(classify.NetworkError): network,
-		RuleDefault: {Action: ActionCount, Scope: ScopeAll, Threshold: 3, Window: 7 * dayDur, Expiry: 30 * dayDur},
+		RuleDefault:                   {Action: ActionCount, Scope: ScopeAll, Threshold: 3, Window: 7 * dayDur, Expiry: 30 * dayDur},
 	}
 }
 
@@ -168,7 +168,9 @@ func (p Policy) HasScope(sc string) bool { return slices.Contains(p.Scopes(), sc
 // validateRules checks p.Rules and p.Streams; every error names the key.
 func (p Policy) validateRules() []error {
 	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, a...)...)) }
+	bad := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, a...)...))
+	}
 	for _, s := range p.Streams {
 		if !scopeName.MatchString(s) || s == ScopeAll {
 			bad("policy.streams: %q is not a stream name (lower-case letters, digits, _ and -)", s)

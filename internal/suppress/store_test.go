@@ -2,11 +2,11 @@ package suppress
 
 import (
 	"context"
-	"reflect"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"reflect"
 	"slices"
 	"strconv"
 	"sync"
