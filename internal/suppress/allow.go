@@ -27,7 +27,7 @@ func NormalizeAllowEntry(entry string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if !validDomain(domainOf(a)) {
+		if !validDomain(domainOf(a)) || strings.Count(a, "@") != 1 {
 			return "", fmt.Errorf("%w: allowlist entry %q: not an address", ErrInvalid, entry)
 		}
 		return a, nil

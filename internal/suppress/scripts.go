@@ -315,7 +315,9 @@ if ARGV[20] == '1' then
   redis.call('ZREMRANGEBYSCORE', KEYS[13], '-inf', '(' .. (at - bw))
   redis.call('PEXPIRE', KEYS[13], bw)
   local n = redis.call('ZCOUNT', KEYS[13], at - bw, at + bw)
-  if n >= tonumber(ARGV[21]) and redis.call('SET', KEYS[14], at, 'NX', 'PX', bw) then
+  local last = num(redis.call('GET', KEYS[14]))
+  if n >= tonumber(ARGV[21]) and (not last or at >= last + bw or at < last - bw) then
+    redis.call('SET', KEYS[14], at, 'PX', 2 * bw)
     outage = true
   end
 end
