@@ -130,12 +130,12 @@ func TestApply_reasonDefaults(t *testing.T) {
 		{name: "transient counts by the default rule", entries: days(a, "system_error", 3, false, nil),
 			wantScopes: everyScope, wantRule: RuleDefault, wantAction: "count", wantExpiry: 32 * day},
 		{name: "low confidence user_unknown counts as soft",
-			entries: days(a, "user_unknown", 1, false, func(e *Entry) { e.Rule = "default:user_unknown" }),
+			entries:  days(a, "user_unknown", 1, false, func(e *Entry) { e.Rule = "default:user_unknown" }),
 			wantRule: RuleDefault, wantAction: "count", wantLow: true},
 		{name: "low confidence needs three days", entries: days(a, "user_unknown", 3, false, func(e *Entry) { e.Rule = "default:undefined" }),
 			wantScopes: everyScope, wantRule: RuleDefault, wantAction: "count", wantLow: true, wantExpiry: 32 * day},
 		{name: "user_unknown the report calls temporary counts as soft",
-			entries: days(a, "user_unknown", 1, false, func(e *Entry) { e.Hard, e.Status = false, "4.1.1" }),
+			entries:  days(a, "user_unknown", 1, false, func(e *Entry) { e.Hard, e.Status = false, "4.1.1" }),
 			wantRule: RuleDefault, wantAction: "count"},
 	}
 	for i, tc := range tests {
