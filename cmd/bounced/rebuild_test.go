@@ -213,7 +213,7 @@ func TestRebuild_fromStream(t *testing.T) {
 	after := snapshot(t, ctx, c, store, addrs)
 	if !reflect.DeepEqual(after, before) {
 		for a, r := range before.Records {
-			if after.Records[a] != r {
+			if !reflect.DeepEqual(after.Records[a], r) {
 				t.Errorf("record %s:\n rebuilt %+v\n before  %+v", a, after.Records[a], r)
 			}
 		}

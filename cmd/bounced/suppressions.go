@@ -20,9 +20,18 @@ const suppressionsUsage = `usage:
   bounced suppressions [--config FILE] list [--reason R] [--domain D] [--since RFC3339] [--limit N] [--json]
   bounced suppressions [--config FILE] show ADDRESS
   bounced suppressions [--config FILE] lift [--note TEXT] [--actor NAME] ADDRESS
+  bounced suppressions [--config FILE] check [--scope SCOPE] ADDRESS
+  bounced suppressions [--config FILE] allow add|remove [--note TEXT] [--actor NAME] ADDRESS|DOMAIN
+  bounced suppressions [--config FILE] allow list
+  bounced suppressions [--config FILE] delivered [--at RFC3339] ADDRESS...
+  bounced suppressions [--config FILE] deliveries FILE|-
 
 lift is audited, and queues a suppression.removed event that the running
-daemon publishes to NATS.
+daemon publishes to NATS. check answers as SISMEMBER on the scope's set
+does (exit status 0 suppressed, 1 not, 2 error). allow add lifts what the
+entry covers; allow add and remove are audited. delivered and deliveries
+report successful deliveries, which clear the soft bounces counted for the
+addresses; deliveries reads a send log (see docs/events.md).
 `
 
 // cmdSuppressions reviews, searches and lifts suppressions in the Redis
@@ -91,6 +100,14 @@ func cmdSuppressions(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 		fmt.Fprintf(stdout, "lifted %s\n", lf.Arg(0))
 		return 0
+	case "check":
+		return suppressionsCheck(ctx, store, rest, stdout, stderr)
+	case "allow":
+		return suppressionsAllow(ctx, store, rest, stdout, stderr)
+	case "delivered":
+		return suppressionsDelivered(ctx, store, rest, stdout, stderr)
+	case "deliveries":
+		return suppressionsDeliveries(ctx, store, rest, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "bounced suppressions: unknown subcommand %q\n%s", sub, suppressionsUsage)
 		return 2
