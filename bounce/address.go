@@ -2,59 +2,20 @@ package bounce
 
 import (
 	"strings"
+
+	"github.com/bounced-dev/bounced/internal/smtp"
 )
 
 // normalizeAddress turns an address as reports write it ("rfc822;
 // <Kijitora@Example.JP>", "kijitora@example.jp.", "'x@y'") into
-// local@domain with the domain lower-cased, or "" when it is not one.
+// local@domain with the domain lower-cased, or "" when it is not one:
+// smtp.NormalizeAddress, the one normaliser the store shares.
 func normalizeAddress(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, ';'); i >= 0 && i < 12 && !strings.Contains(s[:i], "@") {
-		s = strings.TrimSpace(s[i+1:]) // address-type; RFC 3464 section 2.3.2
-	}
-	if lt := strings.LastIndexByte(s, '<'); lt >= 0 {
-		if gt := strings.IndexByte(s[lt:], '>'); gt > 0 {
-			s = s[lt+1 : lt+gt]
-		} else {
-			s = s[lt+1:]
-		}
-	}
-	if strings.HasPrefix(s, `"`) {
-		// RFC 5321 section 4.1.2: a quoted local part that is not a
-		// dot-atom ("neko..nyaan"@example.jp) keeps its quotes.
-		if q := strings.Index(s[1:], `"@`); q > 0 && !isDotAtom(s[1:q+1]) {
-			if d := normalizeAddress("x@" + s[q+3:]); d != "" {
-				return s[:q+2] + d[1:]
-			}
-		}
-	}
-	literal := strings.Contains(s, "@[") && strings.HasSuffix(strings.TrimRight(s, " \t>.,;:)'\""), "]")
-	s = strings.Trim(s, " \t\"'`<>()[]{}:;,.")
-	if literal {
-		s += "]" // RFC 5321 section 4.1.3: an address literal keeps its brackets.
-	}
-	if strings.HasPrefix(strings.ToLower(s), "mailto:") {
-		s = s[7:]
-	}
-	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || at == len(s)-1 {
+	a, err := smtp.NormalizeAddress(s)
+	if err != nil {
 		return ""
 	}
-	local, domain := s[:at], strings.ToLower(s[at+1:])
-	local = strings.Trim(local, `"'`)
-	domain = strings.TrimRight(domain, ".")
-	if local == "" || domain == "" || strings.ContainsAny(domain, " \t<>()[],;:\"@") || strings.ContainsAny(local, " \t<>(),;:") {
-		if !(strings.HasPrefix(domain, "[") && strings.HasSuffix(domain, "]")) {
-			return ""
-		}
-	}
-	if !strings.Contains(domain, ".") && !strings.HasPrefix(domain, "[") && domain != "localhost" {
-		// QUIRK: unqualified names occur ("user@localhost", "root@mx"): keep them.
-		if len(domain) < 2 {
-			return ""
-		}
-	}
-	return local + "@" + domain
+	return a
 }
 
 func isLocalChar(c byte) bool {
@@ -159,20 +120,6 @@ func domainOf(addr string) string {
 		return addr[at+1:]
 	}
 	return ""
-}
-
-// isDotAtom reports whether s is an RFC 5322 dot-atom: atext characters
-// in dot-separated, non-empty runs.
-func isDotAtom(s string) bool {
-	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isLocalChar(s[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // indexFold returns the index of sub in s, matching ASCII letters

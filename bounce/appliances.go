@@ -1,6 +1,10 @@
 package bounce
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/internal/smtp"
+)
 
 // applianceDecoders lists the decoders of mail appliances, gateways and smaller providers, in the order they are tried.
 //
@@ -94,23 +98,7 @@ func applCommand(s string) string {
 }
 
 // applCommandWord maps the start of a lower-case phrase to an SMTP command.
-func applCommandWord(w string) string {
-	switch {
-	case strings.HasPrefix(w, "rcpt"):
-		return "RCPT"
-	case strings.HasPrefix(w, "mail from"), strings.HasPrefix(w, "mail command"), w == "mail" || strings.HasPrefix(w, "mail:"):
-		return "MAIL"
-	case strings.HasPrefix(w, "end of data"), strings.HasPrefix(w, "data"), strings.HasPrefix(w, "text command"), strings.HasPrefix(w, "message text"):
-		return "DATA"
-	case strings.HasPrefix(w, "helo"), strings.HasPrefix(w, "ehlo"):
-		return "HELO"
-	case strings.HasPrefix(w, "starttls"):
-		return "STARTTLS"
-	case strings.HasPrefix(w, "initial connection"), strings.HasPrefix(w, "connect"):
-		return "CONN"
-	}
-	return ""
-}
+func applCommandWord(w string) string { return string(smtp.ParseCommand(w)) }
 
 // applRemoteError reads the Exim-style sentence in which a gateway relays a
 // remote server's reply ("SMTP error from remote mail server after RCPT

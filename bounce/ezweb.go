@@ -1,6 +1,10 @@
 package bounce
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/internal/smtp"
+)
 
 // au by KDDI's mobile mail (EZweb, ezweb.ne.jp; au.com and biz.ezweb.ne.jp
 // since 2017) writes its own reports from Postmaster@ezweb.ne.jp, subject
@@ -166,16 +170,9 @@ func ezwebCommand(s string) string {
 			return ""
 		}
 	}
-	for _, c := range []string{"RCPT", "MAIL", "DATA", "HELO", "EHLO"} {
-		if strings.HasPrefix(u, c) {
-			if c == "EHLO" {
-				return "HELO"
-			}
-			return c
-		}
-	}
-	if strings.HasPrefix(u, "END OF DATA") {
-		return "DATA"
+	switch c := smtp.ParseCommand(u); c {
+	case smtp.Rcpt, smtp.Mail, smtp.Data, smtp.Helo:
+		return string(c)
 	}
 	return ""
 }

@@ -42,7 +42,7 @@ var gmailStates = map[string]string{
 	"8":  "AUTH",     // "535 SMTP AUTH failed with the remote server. (state 8)."
 	"9":  "STARTTLS", // "454 454 TLS missing certificate ... (state 9)."
 	"12": "AUTH",     // "500 Remote server does not support SMTP Authenticated Relay (state 12)."
-	"13": "EHLO",     // "550 550 5.7.1 <...>... Access denied (state 13)."
+	"13": "HELO",     // EHLO: "550 550 5.7.1 <...>... Access denied (state 13)."
 	"14": "RCPT",     // "550 550 5.1.1 <...>... User Unknown (state 14)."
 	"15": "DATA",     // "554 554 Error: no valid recipients (state 15)."
 	"17": "DATA",     // "550 550 5.7.1 Message rejected by InterScan MSS (state 17)."

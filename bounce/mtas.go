@@ -1,6 +1,10 @@
 package bounce
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/internal/smtp"
+)
 
 // mtaDecoders lists the decoders of general-purpose MTAs (Postfix, Sendmail, Exim, qmail, ...), in the order they are tried.
 //
@@ -31,35 +35,8 @@ var mtaDecoders = []decoder{
 // smtpCommand maps a command as MTAs name it in their notices ("RCPT
 // TO:<a@b>", "MAIL FROM", "end of data", "final DATA", "initial
 // connection", "EHLO") to the name Recipient.Command uses (RFC 5321
-// section 4.1), or "".
-func smtpCommand(s string) string {
-	u := strings.ToUpper(strings.TrimSpace(s))
-	u = strings.TrimLeft(u, "<>:( ")
-	switch {
-	case u == "":
-		return ""
-	case strings.HasPrefix(u, "RCPT"), strings.HasPrefix(u, "RECIPIENT"):
-		return "RCPT"
-	case strings.HasPrefix(u, "MAIL"), strings.HasPrefix(u, "SENDER"):
-		return "MAIL"
-	case strings.HasPrefix(u, "DATA"), strings.HasPrefix(u, "BDAT"), strings.HasPrefix(u, "END OF DATA"),
-		strings.HasPrefix(u, "FINAL DATA"), strings.HasPrefix(u, "END-OF-DATA"), strings.HasPrefix(u, "EOD"),
-		strings.HasPrefix(u, "END OF MESSAGE"), strings.HasPrefix(u, "MESSAGE BODY"):
-		return "DATA"
-	case strings.HasPrefix(u, "EHLO"):
-		return "EHLO"
-	case strings.HasPrefix(u, "HELO"), strings.HasPrefix(u, "LHLO"):
-		return "HELO"
-	case strings.HasPrefix(u, "STARTTLS"), strings.HasPrefix(u, "TLS"):
-		return "STARTTLS"
-	case strings.HasPrefix(u, "AUTH"):
-		return "AUTH"
-	case strings.HasPrefix(u, "INITIAL CONNECTION"), strings.HasPrefix(u, "CONNECT"), strings.HasPrefix(u, "GREETING"),
-		strings.HasPrefix(u, "BANNER"), strings.HasPrefix(u, "THE INITIAL SERVER GREETING"), strings.HasPrefix(u, "SERVER GREETING"):
-		return "CONN"
-	}
-	return ""
-}
+// section 4.1), or "": smtp.ParseCommand, the one mapper.
+func smtpCommand(s string) string { return string(smtp.ParseCommand(s)) }
 
 // replyStatus returns the enhanced status code that an SMTP reply
 // carries right after its reply code ("550 5.1.1 ...", "550-5.7.26 ...",

@@ -1,6 +1,10 @@
 package bounce
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/internal/smtp"
+)
 
 // providerDecoders lists the decoders of large mail providers and sending services (Microsoft, Google, Yahoo, Amazon, ...), in the order they are tried.
 //
@@ -88,27 +92,7 @@ func setReply(r *Recipient, reply string) {
 
 // smtpCommandOf maps the names bounces give to SMTP stages ("RCPT_TO",
 // "MAIL FROM", "end of data", "connect") to Recipient.Command values.
-func smtpCommandOf(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	s = strings.NewReplacer("_", " ", "-", " ").Replace(s)
-	switch {
-	case strings.HasPrefix(s, "RCPT"):
-		return "RCPT"
-	case strings.HasPrefix(s, "MAIL"):
-		return "MAIL"
-	case strings.HasPrefix(s, "DATA"), strings.HasPrefix(s, "BODY"), strings.HasPrefix(s, "END OF DATA"), s == "CONTENT":
-		return "DATA"
-	case strings.HasPrefix(s, "EHLO"), strings.HasPrefix(s, "HELO"):
-		return strings.Fields(s)[0]
-	case strings.HasPrefix(s, "STARTTLS"), s == "TLS":
-		return "STARTTLS"
-	case strings.HasPrefix(s, "AUTH"):
-		return "AUTH"
-	case strings.HasPrefix(s, "CONN"), strings.HasPrefix(s, "GREETING"), strings.HasPrefix(s, "BANNER"):
-		return "CONN"
-	}
-	return ""
-}
+func smtpCommandOf(s string) string { return string(smtp.ParseCommand(s)) }
 
 // linesOf splits text into lines without their trailing white space.
 func linesOf(text string) []string {

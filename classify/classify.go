@@ -1,6 +1,11 @@
 package classify
 
-import "strings"
+import (
+	"slices"
+	"strings"
+
+	"github.com/bounced-dev/bounced/internal/smtp"
+)
 
 // Input is what the classifier knows of one failed recipient. Every field
 // may be empty; an SMTP-time rejection from a send log typically carries
@@ -43,11 +48,54 @@ type Verdict struct {
 	// Rule names the rule that decided, e.g. "status:5.1.1" or
 	// "text:mailbox_full/mailbox is full".
 	Rule string
+	// Confidence says how strong the evidence is; a Low verdict must
+	// never suppress an address for good.
+	Confidence Confidence
+	// RuleSource says where the deciding rule comes from (an RFC, an
+	// MTA's source or documentation, a provider's error reference, a
+	// corpus message), or "" when that is not recorded.
+	RuleSource string
 }
 
+// Confidence is how strong the evidence of a verdict is.
+type Confidence string
+
+// The confidence levels.
+const (
+	// High: a specific status code, the report's structure (a complaint,
+	// a delivery report) or a rule with a cited source decided.
+	High Confidence = "high"
+	// Medium: a rule without a recorded source, the decoder's hint,
+	// generic words or the class of a status code decided.
+	Medium Confidence = "medium"
+	// Low: a fallback guess (a bare reply code, the catch-all).
+	Low Confidence = "low"
+)
+
+// Classifier classifies with one set of rules. The zero value is not
+// usable; New makes one.
+type Classifier struct {
+	rules *Rules
+}
+
+// New returns a Classifier with rules, or with the built-in rules when
+// rules is nil.
+func New(rules *Rules) *Classifier {
+	if rules == nil {
+		rules = builtin
+	}
+	return &Classifier{rules: rules}
+}
+
+var defaultClassifier = New(nil)
+
 // Classify decides the reason, category and hardness of one failed
-// recipient. It is a pure function of its input; each stage names itself
-// in Verdict.Rule:
+// recipient with the built-in rules; see Classifier.Classify.
+func Classify(in Input) Verdict { return defaultClassifier.Classify(in) }
+
+// Classify decides the reason, category and hardness of one failed
+// recipient. It is a pure function of its input and the rules; each stage
+// names itself in Verdict.Rule:
 //
 //	feedback:, action:, hint:   complaints, delivery reports, auto-replies
 //	provider:NAME/...           a provider's own wordings and codes
@@ -57,71 +105,109 @@ type Verdict struct {
 //	weak:REASON/WORDING         generic words ("blocked", "denied", ...)
 //	code:NNN, action:delayed    the reply code, the DSN action
 //	default:REASON              nothing else applied
-func Classify(in Input) Verdict {
+//
+// After a rule of the provider, text, status or weak stages matched, the
+// refine and adjust rules of the table may change its verdict (each
+// names itself after a "+").
+func (c *Classifier) Classify(in Input) Verdict {
+	t := c.rules
 	action := strings.ToLower(strings.TrimSpace(in.Action))
 	switch {
 	case in.FeedbackType != "":
-		return verdict(Complaint, "feedback:"+strings.ToLower(strings.TrimSpace(in.FeedbackType)))
+		return structural(Complaint, "feedback:"+strings.ToLower(strings.TrimSpace(in.FeedbackType)), "RFC 5965 section 3.1 (Feedback-Type)")
 	case in.Hint == Complaint:
-		return verdict(Complaint, "hint:complaint")
+		return structural(Complaint, "hint:complaint", "")
 	case action == "delivered" || action == "relayed" || action == "expanded":
-		return verdict(Delivered, "action:"+action)
+		return structural(Delivered, "action:"+action, "RFC 3464 section 2.3.3 (Action)")
 	case in.Hint == Delivered || in.Hint == AutoReply:
-		return verdict(in.Hint, "hint:"+string(in.Hint))
+		return structural(in.Hint, "hint:"+string(in.Hint), "")
 	}
 
 	f := newFacts(in, action)
 
 	// Providers: wordings that mean something specific coming from them.
-	if p := findProvider(&f); p != nil {
-		if r, why := firstMatch(p.Rules, &f); r != nil {
-			return decide(&f, r.Reason, "provider:"+p.Name+"/"+why, r.Hard)
+	if p := t.findProvider(&f); p != nil {
+		if r, why, src := firstMatch(p.Rules, &f); r != nil {
+			return t.decide(&f, "provider", r, r.Reason, "provider:"+p.Name+"/"+why, src, ruleConfidence(r, src, High))
 		}
 	}
 	// The server's own words, most specific first.
-	if r, why := firstMatch(textRules, &f); r != nil {
-		if refines(in.Hint, r.Reason) {
-			return decide(&f, in.Hint, "hint:"+string(in.Hint)+"+text:"+string(r.Reason)+"/"+why, nil)
+	if r, why, src := firstMatch(t.text, &f); r != nil {
+		rule := "text:" + string(r.Reason) + "/" + why
+		if ref := t.refinement(r.Reason, &f); ref != nil {
+			return t.decide(&f, "hint", ref, in.Hint, "hint:"+string(in.Hint)+"+"+rule, src, ruleConfidence(r, src, High))
 		}
-		return decideAdjusted(&f, r.Reason, "text:"+string(r.Reason)+"/"+why, r.Hard)
+		return t.decide(&f, stageText, r, r.Reason, rule, src, ruleConfidence(r, src, High))
 	}
 	// What the decoder read from the report.
 	if in.Hint.Valid() && in.Hint != Undefined {
-		return decide(&f, in.Hint, "hint:"+string(in.Hint), nil)
+		return t.decide(&f, "hint", nil, in.Hint, "hint:"+string(in.Hint), "", Medium)
 	}
 	// RFC 3464 section 2.3.6: a diagnostic of type x-unix comes from a
 	// local delivery program (procmail, maildrop, a pipe), not from a
 	// remote server: its failure is the mailer's.
 	if dt := strings.ToLower(strings.TrimSpace(in.DiagnosticType)); dt == "x-unix" || dt == "x-local" {
-		return decide(&f, MailerError, "diagnostic-type:"+dt, nil)
+		return t.decide(&f, "hint", nil, MailerError, "diagnostic-type:"+dt, "RFC 3464 section 2.3.6 (Diagnostic-Code)", Medium)
 	}
 	// The enhanced status code.
-	if r, _ := firstMatch(statusRules, &f); r != nil {
-		return decideAdjusted(&f, r.Reason, "status:"+f.status, r.Hard)
+	if r, _, src := firstMatch(t.status, &f); r != nil {
+		return t.decide(&f, stageStatus, r, r.Reason, "status:"+f.status, src, ruleConfidence(r, src, High))
 	}
 	// Generic words that only decide when nothing more specific did.
-	if r, why := firstMatch(weakTextRules, &f); r != nil {
-		return decideAdjusted(&f, r.Reason, "weak:"+string(r.Reason)+"/"+why, r.Hard)
+	if r, why, src := firstMatch(t.weak, &f); r != nil {
+		return t.decide(&f, stageWeak, r, r.Reason, "weak:"+string(r.Reason)+"/"+why, src, ruleConfidence(r, src, Medium))
 	}
 	// A delay notice whose status names only a class (4.4.0, 4.0.0): the
 	// message is still queued and will expire if nothing changes.
 	if action == "delayed" {
-		return decide(&f, Expired, "action:delayed", nil)
+		return t.decide(&f, "fallback", nil, Expired, "action:delayed", "RFC 3464 section 2.3.3 (Action: delayed)", Medium)
 	}
 	// Classes of status codes, reply codes.
-	if r, _ := firstMatch(fallbackRules, &f); r != nil {
-		rule := "status:" + f.status
+	if r, _, src := firstMatch(t.fallback, &f); r != nil {
+		rule, conf := "status:"+f.status, Medium
 		if len(r.Status) == 0 {
-			rule = "code:" + f.code
+			rule, conf = "code:"+f.code, Low
 		}
-		return decide(&f, r.Reason, rule, r.Hard)
+		return t.decide(&f, "fallback", r, r.Reason, rule, src, ruleConfidence(r, src, conf))
 	}
 	if f.text != "" {
 		// The server said something no rule understands: the failure
 		// is real but its cause unknown (Sisimai's "onhold").
-		return decide(&f, OnHold, "default:on_hold", nil)
+		return t.decide(&f, "fallback", nil, OnHold, "default:on_hold", "", Low)
 	}
-	return decide(&f, Undefined, "default:undefined", nil)
+	return t.decide(&f, "fallback", nil, Undefined, "default:undefined", "", Low)
+}
+
+// structural is a verdict the report's structure decided.
+func structural(r Reason, rule, src string) Verdict {
+	v := verdict(r, rule)
+	v.Confidence, v.RuleSource = High, src
+	return v
+}
+
+// ruleConfidence is the confidence of a verdict of rule r whose deciding
+// wording or code comes from src: at most max, Medium for a wording
+// whose origin is not recorded, and never above what the rule's own
+// confidence= condition allows.
+func ruleConfidence(r *Rule, src string, max Confidence) Confidence {
+	c := max
+	if c == High && (src == "" || src == sourceLegacy || src == sourceMeaning) {
+		c = Medium
+	}
+	if r != nil && r.cond.confidence != "" && rank(r.cond.confidence) < rank(c) {
+		c = r.cond.confidence
+	}
+	return c
+}
+
+func rank(c Confidence) int {
+	switch c {
+	case High:
+		return 2
+	case Medium:
+		return 1
+	}
+	return 0
 }
 
 // newFacts normalises an Input once for every rule.
@@ -136,32 +222,57 @@ func newFacts(in Input, action string) facts {
 		domain:  domainOf(in.Recipient),
 		hint:    in.Hint,
 	}
-	if statusLen(f.status) != len(f.status) {
-		f.status = findStatus(f.status)
+	if !smtp.IsStatus(f.status) {
+		f.status = smtp.FindStatus(f.status)
 	}
-	if !isReplyCode(f.code) {
+	if !smtp.IsReplyCode(f.code) {
 		f.code = ""
 	}
 	f.idx = newIndex(f.text)
 	if f.text != "" {
 		// A send log may give only the text: read the codes from it. A
 		// text's own code is also more precise than a generic x.0.0.
-		if st := findStatus(f.text); st != "" && (f.status == "" || genericStatus(f.status) && !genericStatus(st) && st[0] == f.status[0]) {
+		if st := failureStatus(f.text, in.Diagnostic); st != "" && (f.status == "" || genericStatus(f.status) && !genericStatus(st) && st[0] == f.status[0]) {
 			f.status = st
 		}
 		if f.code == "" {
-			f.code = findReplyCode(f.text)
+			f.code = smtp.FindReplyCode(f.text)
 		}
 		if f.command == "" {
 			f.command = commandOf(&f.idx)
 		}
 	}
-	f.command = normaliseCommand(f.command)
+	if c := smtp.ParseCommand(f.command); c != "" {
+		f.command = string(c)
+	}
 	return f
 }
 
+// failureStatus returns the first enhanced status code of the normalised
+// text, or, when that is a success code (2.X.X) of a reply a transcript
+// quotes before the failure ("250 2.1.0 Sender OK ... 554 5.7.1 ..."),
+// the first failure code of the raw diagnostic (normalize drops the
+// codes of continued replies), else the success code.
+func failureStatus(text, raw string) string {
+	st := smtp.FindStatus(text)
+	if st == "" || st[0] != '2' {
+		return st
+	}
+	for s := raw; s != ""; {
+		c := smtp.FindStatus(s)
+		if c == "" {
+			break
+		}
+		if c[0] != '2' {
+			return c
+		}
+		s = s[strings.Index(s, c)+len(c):]
+	}
+	return st
+}
+
 // genericStatus reports whether st says nothing beyond its class (x.0.0).
-func genericStatus(st string) bool { return len(st) == 5 && st[1:] == ".0.0" }
+func genericStatus(st string) bool { return st != "" && smtp.GenericStatus(st) }
 
 func domainOf(addr string) string {
 	addr = strings.TrimSpace(addr)
@@ -175,36 +286,39 @@ func domainOf(addr string) string {
 // Exim "after ...", Sendmail ">>> ...", qmail's sentences) to the SMTP
 // command they name. The last one in the text wins: it is the one the
 // final error answered.
-var commandWords = []struct{ word, command string }{
-	{"in reply to rcpt to", "RCPT"},
-	{"after rcpt to", "RCPT"},
-	{"after rcpt", "RCPT"},
-	{">>> rcpt to", "RCPT"},
-	{"does not like recipient", "RCPT"},
-	{"rcpt to response", "RCPT"},
-	{"smtp:rcpt", "RCPT"},
-	{"smtp:data", "DATA"},
-	{"smtp:mail", "MAIL"},
-	{"in reply to end of data", "DATA"},
-	{"in reply to data", "DATA"},
-	{"after end of data", "DATA"},
-	{"after data", "DATA"},
-	{">>> data", "DATA"},
-	{"failed after i sent the message", "DATA"},
-	{"in reply to mail from", "MAIL"},
-	{"after mail from", "MAIL"},
-	{">>> mail from", "MAIL"},
-	{"sender was rejected", "MAIL"},
-	{"after initial connection", "CONN"},
-	{"refused to talk to me", "CONN"},
-	{"while receiving the initial server greeting", "CONN"},
-	{"in reply to helo", "HELO"},
-	{"in reply to ehlo", "HELO"},
-	{"after helo", "HELO"},
-	{"after ehlo", "HELO"},
-	{"my name was rejected", "HELO"},
-	{"in reply to starttls", "STARTTLS"},
-	{"after starttls", "STARTTLS"},
+var commandWords = []struct {
+	word    string
+	command smtp.Command
+}{
+	{"in reply to rcpt to", smtp.Rcpt},
+	{"after rcpt to", smtp.Rcpt},
+	{"after rcpt", smtp.Rcpt},
+	{">>> rcpt to", smtp.Rcpt},
+	{"does not like recipient", smtp.Rcpt},
+	{"rcpt to response", smtp.Rcpt},
+	{"smtp:rcpt", smtp.Rcpt},
+	{"smtp:data", smtp.Data},
+	{"smtp:mail", smtp.Mail},
+	{"in reply to end of data", smtp.Data},
+	{"in reply to data", smtp.Data},
+	{"after end of data", smtp.Data},
+	{"after data", smtp.Data},
+	{">>> data", smtp.Data},
+	{"failed after i sent the message", smtp.Data},
+	{"in reply to mail from", smtp.Mail},
+	{"after mail from", smtp.Mail},
+	{">>> mail from", smtp.Mail},
+	{"sender was rejected", smtp.Mail},
+	{"after initial connection", smtp.Conn},
+	{"refused to talk to me", smtp.Conn},
+	{"while receiving the initial server greeting", smtp.Conn},
+	{"in reply to helo", smtp.Helo},
+	{"in reply to ehlo", smtp.Helo},
+	{"after helo", smtp.Helo},
+	{"after ehlo", smtp.Helo},
+	{"my name was rejected", smtp.Helo},
+	{"in reply to starttls", smtp.StartTLS},
+	{"after starttls", smtp.StartTLS},
 }
 
 // commandPatterns are commandWords compiled, in the same order.
@@ -224,84 +338,156 @@ func commandOf(x *index) string {
 			continue
 		}
 		if j := strings.LastIndex(x.s, p.pieces[0]); j > at {
-			best, at = commandWords[i].command, j
+			best, at = string(commandWords[i].command), j
 		}
 	}
 	return best
 }
 
-func normaliseCommand(c string) string {
-	switch {
-	case c == "":
-		return ""
-	case strings.HasPrefix(c, "RCPT"):
-		return "RCPT"
-	case strings.HasPrefix(c, "MAIL"):
-		return "MAIL"
-	case strings.HasPrefix(c, "DATA"), c == "BDAT", c == "EOD", c == "END-OF-DATA":
-		return "DATA"
-	case c == "EHLO" || c == "HELO" || c == "LHLO":
-		return "HELO"
-	case c == "CONNECT" || c == "CONNECTION" || c == "BANNER" || c == "GREETING":
-		return "CONN"
+// decide builds the verdict of a rule (nil for a stage of its own) of
+// the given stage, then applies the adjust rules of the table that hold:
+// each may change the reason (naming itself after a "+" in the rule) or
+// the hardness (only when the deciding rule did not set it), and lower
+// the confidence. The first adjust rule that changes the reason ends the
+// adjustments of the reason; hardness rules are all tried.
+func (t *Rules) decide(f *facts, stage string, r *Rule, reason Reason, rule, src string, conf Confidence) Verdict {
+	var hard *bool
+	if r != nil {
+		hard = r.Hard
 	}
-	return c
-}
-
-// decideAdjusted refines an address reason with the SMTP command and the
-// status before deciding:
-//   - an unknown address or domain refused at MAIL is the sender's, not
-//     the recipient's: rejected;
-//   - one refused at connection or HELO time is the client's own name:
-//     blocked;
-//   - a recipient refused as unknown only after DATA (the address was
-//     accepted at RCPT), or under a mailbox-status code (X.2.0, X.2.1: the
-//     mailbox exists but does not accept), is a filter's refusal, as the
-//     Japanese carriers and content filters answer: filtered;
-//   - so is one in a delivery report (Action set) that proves neither the
-//     stage nor the address: no SMTP command, no status beyond its class
-//     (X.0.0 or none) and no decoder hint. Such replies come from content
-//     filtering gateways and relays (McAfee, SurfControl, MXLogic...) that
-//     answer "unknown user" for whatever their policy refuses; Sisimai
-//     reads them the same way.
-//
-// A specific X.1.x code, a refusal at RCPT, or a decoder's user_unknown
-// hint keeps user_unknown. A bare SMTP reply from a send log (no Action)
-// is taken at face value: a client logs the reply to its own RCPT.
-func decideAdjusted(f *facts, r Reason, rule string, hard *bool) Verdict {
-	if r == UserUnknown || r == HostUnknown {
-		switch {
-		case f.command == "MAIL":
-			return decide(f, Rejected, rule+"+command:MAIL", nil)
-		case f.command == "CONN" || f.command == "HELO":
-			return decide(f, Blocked, rule+"+command:"+f.command, nil)
+	reasonDone := false
+	for i := range t.adjust {
+		a := &t.adjust[i]
+		if !a.adjusts(stage, reason, f) {
+			continue
+		}
+		changes := a.Reason != "-" && a.Reason != ""
+		if changes && reasonDone || !changes && (a.cond.hard == nil || hard != nil) {
+			continue
+		}
+		if changes {
+			reason, reasonDone = a.Reason, true
+			if a.cond.name != "" {
+				rule += "+" + expandName(a.cond.name, f)
+			}
+			if a.cond.hard == nil {
+				hard = nil // the new reason's own hardness
+			}
+		}
+		if a.cond.hard != nil && hard == nil {
+			hard = a.cond.hard
+		}
+		if a.cond.confidence != "" && rank(a.cond.confidence) < rank(conf) {
+			conf = a.cond.confidence
 		}
 	}
-	if r == UserUnknown && f.command != "RCPT" && !statusMatch(f.status, "x.1.") {
-		switch {
-		case statusMatch(f.status, "x.2.0") || statusMatch(f.status, "x.2.1"):
-			return decide(f, Filtered, rule+"+status:"+f.status, nil)
-		case f.command == "DATA":
-			return decide(f, Filtered, rule+"+command:DATA", nil)
-		case f.command == "" && f.action != "" && f.hint != UserUnknown && (f.status == "" || genericStatus(f.status)):
-			return decide(f, Filtered, rule+"+stage:unknown", nil)
-		}
-	}
-	return decide(f, r, rule, hard)
-}
-
-// decide builds the verdict: the contract's hardness unless the rule proves
-// otherwise, and never hard for a domain-level failure the server reported
-// as temporary (a 4xx DNS answer may change).
-func decide(f *facts, r Reason, rule string, hard *bool) Verdict {
-	v := verdict(r, rule)
-	switch {
-	case hard != nil:
+	v := verdict(reason, rule)
+	if hard != nil {
 		v.Hard = *hard
-	case v.Hard && (r == HostUnknown || r == NotAccept) && temporary(f):
-		v.Hard = false
 	}
+	v.Confidence, v.RuleSource = conf, src
 	return v
+}
+
+// expandName fills "{status}" and "{command}" in an adjust rule's name.
+func expandName(name string, f *facts) string {
+	if strings.IndexByte(name, '{') < 0 {
+		return name
+	}
+	return strings.NewReplacer("{status}", f.status, "{command}", f.command).Replace(name)
+}
+
+// adjusts reports whether the adjust rule a holds for a verdict of reason
+// from the given stage.
+func (a *Rule) adjusts(stage string, reason Reason, f *facts) bool {
+	c := &a.cond
+	if !reasonIn(reason, c.from) {
+		return false
+	}
+	if len(c.stages) > 0 && !slices.Contains(c.stages, "*") && !slices.Contains(c.stages, stage) {
+		return false
+	}
+	return c.holds(f)
+}
+
+// holds checks the conditions of an adjust or refine rule other than
+// from and stages.
+func (c *cond) holds(f *facts) bool {
+	if len(c.command) > 0 && !slices.Contains(c.command, f.command) {
+		return false
+	}
+	if len(c.commandNot) > 0 && slices.Contains(c.commandNot, f.command) {
+		return false
+	}
+	if len(c.status) > 0 && !statusCond(f.status, c.status) {
+		return false
+	}
+	if len(c.statusNot) > 0 && statusCond(f.status, c.statusNot) {
+		return false
+	}
+	if len(c.code) > 0 && !codeIn(f.code, c.code) {
+		return false
+	}
+	if len(c.hint) > 0 && !slices.Contains(c.hint, string(f.hint)) {
+		return false
+	}
+	if len(c.hintNot) > 0 && slices.Contains(c.hintNot, string(f.hint)) {
+		return false
+	}
+	switch c.action {
+	case "-":
+		if f.action != "" {
+			return false
+		}
+	case "*":
+		if f.action == "" {
+			return false
+		}
+	}
+	if c.temporary && !temporary(f) {
+		return false
+	}
+	return true
+}
+
+// statusCond matches a status against a condition's list, where "" means
+// no status and "generic" a class-only code (X.0.0).
+func statusCond(st string, list []string) bool {
+	for _, p := range list {
+		switch {
+		case p == "":
+			if st == "" {
+				return true
+			}
+		case p == "generic":
+			if genericStatus(st) {
+				return true
+			}
+		case statusMatch(st, p):
+			return true
+		}
+	}
+	return false
+}
+
+func reasonIn(r Reason, list []Reason) bool { return slices.Contains(list, r) }
+
+// refinement returns the refine rule that lets the decoder's hint stand
+// for the reason a text rule gave, or nil. The decoder has read the
+// report's own structured cause (a PowerMTA bounce category, an ESP's
+// bounce subtype, a gateway's verdict), which does not contradict the
+// text but says more.
+func (t *Rules) refinement(text Reason, f *facts) *Rule {
+	if f.hint == "" {
+		return nil
+	}
+	for i := range t.refine {
+		r := &t.refine[i]
+		if r.Reason == f.hint && reasonIn(text, r.cond.from) && r.cond.holds(f) {
+			return r
+		}
+	}
+	return nil
 }
 
 // temporary reports whether the server called the failure temporary.
@@ -314,32 +500,4 @@ func temporary(f *facts) bool {
 
 func verdict(r Reason, rule string) Verdict {
 	return Verdict{Reason: r, Category: r.Category(), Hard: r.Hard(), Rule: rule}
-}
-
-// hintRefinements lists, for a reason read from the text, the narrower
-// reasons a decoder's hint may substitute for it: the decoder has read
-// the report's own structured cause (a PowerMTA bounce category, an ESP's
-// bounce subtype, a gateway's verdict), which does not contradict the
-// text but says more. A report saying that its MTA gave up by time
-// (hint expired: qmail's "in the queue too long", a delivery-time
-// notice) outweighs the transient network or system error it met on
-// the way: the retries are over. A hint outside this list loses to the
-// text.
-var hintRefinements = map[Reason][]Reason{
-	UserUnknown:  {Filtered, Suspended, HasMoved},
-	Blocked:      {BadReputation, RequirePTR, SpamDetected, RateLimited, TooManyConnections, PolicyViolation},
-	Rejected:     {Blocked, PolicyViolation, SpamDetected, AuthFailure, SecurityError},
-	SpamDetected: {VirusDetected, PolicyViolation, ContentError},
-	SystemError:  {MailerError, SystemFull, Expired},
-	NetworkError: {Expired},
-	Expired:      {NetworkError, HostUnknown, NotAccept},
-}
-
-func refines(hint, text Reason) bool {
-	for _, r := range hintRefinements[text] {
-		if r == hint {
-			return true
-		}
-	}
-	return false
 }

@@ -17,58 +17,100 @@
 //
 // # Stages
 //
-// Classify tries, in order:
+// Classify tries, in order (the stage column of the rules files):
 //
 //  1. complaints (feedback type) and delivery reports (action);
-//  2. providers (providers.go): rules of one provider, selected by the
-//     remote MTA, the recipient's domain or a signature in the text, for
-//     wordings and codes that mean something specific coming from it;
-//  3. textRules (text_rules.go): wordings of real servers, most specific
-//     first; a "user unknown" wording is refined by the SMTP command and
-//     the status (refused after DATA, under X.2.0/X.2.1, or in a report
-//     that proves neither stage nor address: filtered; at MAIL: rejected;
-//     at connection or HELO: blocked);
+//  2. provider:NAME: rules of one provider, selected by the remote MTA,
+//     the recipient's domain (its host lines) or a signature in the text
+//     (its sign lines), for wordings and codes that mean something
+//     specific coming from it;
+//  3. text: wordings of real servers, most specific first;
 //  4. the decoder's hint;
-//  5. statusRules: specific enhanced status codes;
-//  6. weakTextRules: generic words ("denied", "rejected", "policy");
-//  7. a delayed action means expired; then fallbackRules: status classes
-//     and reply codes; then an unexplained text is on_hold, nothing
+//  5. status: specific enhanced status codes;
+//  6. weak: generic words ("denied", "rejected", "policy");
+//  7. a delayed action means expired; then fallback: status classes and
+//     reply codes; then an unexplained text is on_hold, nothing
 //     undefined.
 //
-// Hard follows the contract, except that a host_unknown or not_accept the
-// server called temporary (4.x.x, 4xx) is soft, and a Rule may set Hard
-// where its wording proves it.
+// After a rule matched, only two tables may change its verdict, and each
+// change names itself in Verdict.Rule after a "+": refine (a decoder's
+// hint that says more than the text's reason, e.g. filtered for a "user
+// unknown" text) and adjust (a "user unknown" refused at MAIL is
+// rejected, at connection or HELO blocked, after DATA or under X.2.0 or
+// X.2.1 filtered; a domain failure the server called temporary is soft).
 //
-// # Adding a rule
+// # Rules files
 //
-// Find the table and the place: a provider's own wording goes in its
-// Provider (add a Provider with its Hosts for a new one); a wording any
-// server may write goes in textRules, in the rule of its reason, or in a
-// new Rule placed before every rule whose wordings could occur in the same
-// sentence with a wider meaning (the first matching rule wins). A rule is
-// a Reason and conditions that must all hold:
+// The rules are data: classify/rules/*.tsv, embedded, validated at start
+// and by the tests. One line is one wording or one code, with six
+// TAB-separated columns:
 //
-//	{Reason: MailboxFull, Text: []string{"mailbox is full", "メールボックスがいっぱい"}},
-//	{Reason: Filtered, Text: []string{"unknown user"}, Command: []string{"DATA"}},
-//	{Reason: ExceedLimit, Status: []string{"x.2.3"}, Text: []string{"size"}},
+//	stage  prio  reason  match  when  source
+//	text	380	mailbox_full	mailbox is full	-	Exim appendfile transport (...)
+//	text	150	expired	connect	status=x.4.7	legacy
+//	status	180	mailbox_full	status:x.2.2	-	RFC 3463 section 3.3 (...)
+//	provider:google	0	host	gmail.com	-	Gmail SMTP errors and codes, https://...
+//
+// prio is the precedence inside the stage, lower first; the lines of a
+// stage with one prio are one rule and must share its reason and its
+// when column: any of its wordings (or codes) decides, none of its
+// !wordings may occur. So a specific cause beats a generic one by a lower
+// prio: a size-limit wording beside a generic 5.7.1 is message_too_big.
+// when is "-" or conditions separated by ";": status=5.7.1,x.2. (codes
+// or prefixes), code=550,5xx, command=RCPT,DATA,- ("-": none known),
+// spoke=yes (the server said more than codes), hard=yes|no (only where
+// the wording proves it), name=TEXT (shown instead of the wording),
+// confidence=medium|low (a wording too vague for high); refine and
+// adjust lines also take from=REASONS, hint=, hint!=, status!=,
+// command!=, action=- or *, temporary=yes and stages=.
+// source says where the line comes from: an RFC, an MTA's source or
+// documentation, a provider's published error reference, or
+// corpus:MESSAGE for the corpus message that taught it when nothing
+// better is known; legacy marks a line carried over from the Go tables
+// whose origin was not recorded.
 //
 // Wordings are lower case and matched against the diagnostic normalised
 // once per call: lower-cased, white space folded, the reply-code prefixes
 // of continued lines ("550-5.7.1 ") removed, every e-mail address replaced
 // by "@". Their syntax:
 //
-//	"user unknown"     a plain substring
-//	"|spam|"           a word: not inside a longer word, an address, a
+//	user unknown       a plain substring
+//	|spam|             a word: not inside a longer word, an address, a
 //	                   host name or a URL ("|" on one side only: a
 //	                   boundary on that side only)
-//	"this user * account"  pieces in order, at most 100 bytes apart
-//	"^: user unknown"  at the start of the text
+//	this user * account  pieces in order, at most 100 bytes apart
+//	^: user unknown    at the start of the text
 //
-// Status conditions are "5.7.26" (exact), "x.7.26" (either class) or a
-// prefix ending in "." ("5.", "x.2."); reply codes are "550" or "5xx".
-// Write wordings from the meaning of real servers' messages, never from
-// one sample's full sentence, addresses or hosts. Then add a case to the
-// tests (classify_test.go) and to testdata/cases.jsonl, run
-// `go test ./classify -run golden -update`, review the golden diff, and
-// score the corpus (see the project README).
+// Status codes are "5.7.26" (exact), "x.7.26" (either class) or a prefix
+// ending in "." ("5.", "x.2."); reply codes are "550" or "5xx".
+//
+// # Confidence
+//
+// Every Verdict carries a Confidence: High when a specific status code,
+// the report's structure or a rule with a cited source decided; Medium
+// for a rule whose source is legacy, the decoder's hint, generic words
+// (weak) or a status class; Low for a bare reply code or the catch-all
+// (on_hold, undefined). RuleSource names the source of the deciding line.
+//
+// # Operator rules
+//
+// LoadRules and LoadRulesFile read an operator's file of the same format
+// and return the built-in rules with it added (bounced reads it from
+// classify.rules_file or `bounced parse --rules FILE`): its rules are
+// tried before built-in rules of the same stage and prio, and a wording
+// it lists replaces that wording in the built-in rules of its stage. A
+// bad file is refused with its file name and line number. New(rules)
+// makes a Classifier with them; Classify uses the built-in rules.
+//
+// # Adding a rule
+//
+// Find the stage and the place: a provider's own wording goes in its
+// provider:NAME stage; a wording any server may write goes in text, in
+// the rule (prio) of its reason, or in a new prio placed before every
+// rule whose wordings could occur in the same sentence with a wider
+// meaning. Write wordings from the meaning of real servers' messages,
+// never from one sample's full sentence, addresses or hosts, and cite
+// their source. Then add a case to the tests (classify_test.go) and to
+// testdata/cases.jsonl, run `go test ./classify -run golden -update`,
+// review the golden diff, and score the corpus (see the project README).
 package classify

@@ -25,6 +25,8 @@ type goldenVerdict struct {
 	Category Category `json:"category"`
 	Hard     bool     `json:"hard"`
 	Rule     string   `json:"rule"`
+	// Confidence is the verdict's confidence (issue 7).
+	Confidence Confidence `json:"confidence"`
 }
 
 // TestClassify_golden runs every input of testdata/cases.jsonl and compares
@@ -49,7 +51,7 @@ func TestClassify_golden(t *testing.T) {
 			t.Fatalf("cases.jsonl line %q: %v", line, err)
 		}
 		v := Classify(c.Input)
-		b, _ := json.Marshal(goldenVerdict{c.Name, v.Reason, v.Category, v.Hard, v.Rule})
+		b, _ := json.Marshal(goldenVerdict{c.Name, v.Reason, v.Category, v.Hard, v.Rule, v.Confidence})
 		out.Write(b)
 		out.WriteByte('\n')
 		n++

@@ -1,6 +1,11 @@
 package classify
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bounced-dev/bounced/internal/smtp"
+)
 
 // This file holds the text helpers of the rule tables: normalisation of the
 // diagnostic (done once per call) and the pattern matcher.
@@ -54,7 +59,9 @@ func newIndex(s string) index {
 	return x
 }
 
-func compilePattern(src string) pattern {
+// parsePattern compiles one wording of the syntax above, or says what is
+// wrong with it.
+func parsePattern(src string) (pattern, error) {
 	p := pattern{src: src}
 	s := src
 	if strings.HasPrefix(s, "^") {
@@ -63,7 +70,7 @@ func compilePattern(src string) pattern {
 	if strings.HasPrefix(s, "|") {
 		p.wordL, s = true, s[1:]
 	}
-	if strings.HasSuffix(s, "|") {
+	if strings.HasSuffix(s, "|") && len(s) > 1 {
 		p.wordR, s = true, s[:len(s)-1]
 	}
 	for _, piece := range strings.Split(s, " * ") {
@@ -71,11 +78,14 @@ func compilePattern(src string) pattern {
 			p.pieces = append(p.pieces, piece)
 		}
 	}
-	if len(p.pieces) == 0 {
-		panic("classify: empty pattern " + src)
+	if len(p.pieces) == 0 || strings.TrimSpace(s) == "" {
+		return p, fmt.Errorf("empty wording %q", src)
 	}
 	if strings.ToLower(s) != s {
-		panic("classify: pattern must be lower case: " + src)
+		return p, fmt.Errorf("wording %q must be lower case (texts are matched lower-cased)", src)
+	}
+	if strings.ContainsAny(s, "\t\n") || strings.Contains(s, "  ") {
+		return p, fmt.Errorf("wording %q holds a tab, a newline or two spaces (texts are matched with white space folded)", src)
 	}
 	// Up to six byte pairs spread over the pieces.
 	for _, piece := range p.pieces {
@@ -84,6 +94,15 @@ func compilePattern(src string) pattern {
 				p.grams = append(p.grams, gramOf(piece[i], piece[i+1]))
 			}
 		}
+	}
+	return p, nil
+}
+
+// compilePattern is parsePattern for the wordings written in Go.
+func compilePattern(src string) pattern {
+	p, err := parsePattern(src)
+	if err != nil {
+		panic("classify: " + err.Error())
 	}
 	return p
 }
@@ -258,7 +277,7 @@ func normalize(text string) string {
 // continuationPrefix returns the length of a reply-code prefix that starts
 // at s[i] in the middle of a text ("550-", "550-5.7.1 ", "550 5.7.1 "), or 0.
 func continuationPrefix(s string, i int) int {
-	if i+4 > len(s) || !isReplyCode(s[i:i+3]) {
+	if i+4 > len(s) || !smtp.IsReplyCode(s[i:i+3]) {
 		return 0
 	}
 	sep := s[i+3]
@@ -266,7 +285,7 @@ func continuationPrefix(s string, i int) int {
 		return 0
 	}
 	j := i + 4
-	n := statusLen(s[j:])
+	n := smtp.StatusLen(s[j:])
 	if n == 0 {
 		if sep == '-' && (j == len(s) || s[j] == ' ') {
 			return skipSpace(s, j) - i
@@ -285,38 +304,6 @@ func skipSpace(s string, j int) int {
 		j++
 	}
 	return j
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// isReplyCode reports whether s is a three-digit SMTP reply code (2xx-5xx).
-func isReplyCode(s string) bool {
-	return len(s) == 3 && s[0] >= '2' && s[0] <= '5' && isDigit(s[1]) && isDigit(s[2])
-}
-
-// statusLen returns the length of an RFC 3463 status code ("5.7.1",
-// "4.7.650") at the start of s, or 0.
-func statusLen(s string) int {
-	if len(s) < 5 || s[0] < '2' || s[0] > '5' || s[1] != '.' {
-		return 0
-	}
-	j := 2
-	k := j
-	for k < len(s) && k-j < 3 && isDigit(s[k]) {
-		k++
-	}
-	if k == j || k >= len(s) || s[k] != '.' {
-		return 0
-	}
-	j = k + 1
-	k = j
-	for k < len(s) && k-j < 3 && isDigit(s[k]) {
-		k++
-	}
-	if k == j || k < len(s) && isDigit(s[k]) {
-		return 0
-	}
-	return k
 }
 
 func isLocalChar(c byte) bool {
@@ -360,48 +347,4 @@ func maskAddresses(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
-}
-
-// findStatus returns the first RFC 3463 status code in s, or "". The code
-// must stand alone (not inside an IP address or a version number).
-func findStatus(s string) string {
-	for i := 0; i+5 <= len(s); i++ {
-		c := s[i]
-		if c != '2' && c != '4' && c != '5' {
-			continue
-		}
-		if i > 0 && (isDigit(s[i-1]) || s[i-1] == '.') {
-			continue
-		}
-		n := statusLen(s[i:])
-		if n == 0 {
-			continue
-		}
-		if i+n < len(s) && (s[i+n] == '.' && i+n+1 < len(s) && isDigit(s[i+n+1]) || isAlnum(s[i+n])) {
-			continue
-		}
-		return s[i : i+n]
-	}
-	return ""
-}
-
-// findReplyCode returns the first SMTP reply code that starts the text or
-// follows "said:", "reply:", "error:"... in s, or "".
-func findReplyCode(s string) string {
-	for i := 0; i+3 <= len(s); i++ {
-		if !isReplyCode(s[i : i+3]) {
-			continue
-		}
-		if i > 0 && s[i-1] != ' ' && s[i-1] != ':' && s[i-1] != '(' && s[i-1] != '[' && s[i-1] != '<' && s[i-1] != '"' && s[i-1] != '\'' {
-			continue
-		}
-		if i+3 < len(s) && s[i+3] != ' ' && s[i+3] != '-' && s[i+3] != ',' && s[i+3] != ':' {
-			continue
-		}
-		if i+4 < len(s) && s[i+3] == ' ' && isDigit(s[i+4]) && statusLen(s[i+4:]) == 0 {
-			continue // "550 2024" or a number in a sentence
-		}
-		return s[i : i+3]
-	}
-	return ""
 }

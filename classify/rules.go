@@ -1,6 +1,6 @@
 package classify
 
-import "strings"
+import "github.com/bounced-dev/bounced/internal/smtp"
 
 // Rule is one line of a rule table: a reason and the conditions under which
 // it applies. Every non-empty condition must hold; within one condition any
@@ -19,7 +19,7 @@ type Rule struct {
 	// Code lists SMTP reply codes: "550", or a class "5xx".
 	Code []string
 	// Command lists the SMTP commands the rule is about (RCPT, DATA, MAIL,
-	// CONN, HELO...).
+	// CONN, HELO...; "" for none known).
 	Command []string
 	// Spoke requires the server to have said something beyond its reply
 	// and status codes.
@@ -29,38 +29,16 @@ type Rule struct {
 	Hard *bool
 	// Name, when set, replaces the matched wording in Verdict.Rule.
 	Name string
+	// Source says where the rule comes from (its first line's source).
+	Source string
 
-	text []pattern
-	not  []pattern
-}
-
-var (
-	yes = func() *bool { b := true; return &b }()
-	no  = func() *bool { b := false; return &b }()
-)
-
-// compileRules checks and prepares a table at package initialisation; a
-// mistake in a table (unknown reason, upper-case wording) panics at start,
-// which the tests catch.
-func compileRules(table []Rule) []Rule {
-	for i := range table {
-		r := &table[i]
-		if !r.Reason.Valid() {
-			panic("classify: rule with unknown reason " + string(r.Reason))
-		}
-		if len(r.Text) == 0 && len(r.Status) == 0 && len(r.Code) == 0 && len(r.Command) == 0 {
-			panic("classify: rule without condition for " + string(r.Reason))
-		}
-		r.text = make([]pattern, len(r.Text))
-		for j, t := range r.Text {
-			r.text[j] = compilePattern(t)
-		}
-		r.not = make([]pattern, len(r.Not))
-		for j, t := range r.Not {
-			r.not[j] = compilePattern(t)
-		}
-	}
-	return table
+	text          []pattern
+	textLines     []*line // the line of each wording, for its source
+	not           []pattern
+	statusSources []string
+	codeSources   []string
+	cond          cond
+	line          *line
 }
 
 // facts is the normalised Input that rules are matched against.
@@ -77,38 +55,39 @@ type facts struct {
 }
 
 // match returns whether r holds for f and, if so, a short description of
-// what matched (the wording, or the status or code).
-func (r *Rule) match(f *facts) (bool, string) {
+// what matched (the wording, or the status or code) and where that
+// wording or code comes from.
+func (r *Rule) match(f *facts) (bool, string, string) {
 	if len(r.Status) > 0 && !statusIn(f.status, r.Status) {
-		return false, ""
+		return false, "", ""
 	}
 	if len(r.Code) > 0 && !codeIn(f.code, r.Code) {
-		return false, ""
+		return false, "", ""
 	}
 	if len(r.Command) > 0 && !commandIn(f.command, r.Command) {
-		return false, ""
+		return false, "", ""
 	}
 	if r.Spoke && !spoke(f.text) {
-		return false, ""
+		return false, "", ""
 	}
-	why := ""
+	why, src := "", r.Source
 	if len(r.text) > 0 {
 		if f.text == "" {
-			return false, ""
+			return false, "", ""
 		}
 		for i := range r.text {
 			if r.text[i].in(&f.idx) {
-				why = r.text[i].src
+				why, src = r.text[i].src, r.textLines[i].source
 				break
 			}
 		}
 		if why == "" {
-			return false, ""
+			return false, "", ""
 		}
 	}
 	for i := range r.not {
 		if r.not[i].in(&f.idx) {
-			return false, ""
+			return false, "", ""
 		}
 	}
 	if r.Name != "" {
@@ -118,13 +97,29 @@ func (r *Rule) match(f *facts) (bool, string) {
 		switch {
 		case len(r.Status) > 0:
 			why = f.status
+			src = pickSource(r.Status, r.statusSources, src, func(p string) bool { return statusMatch(f.status, p) })
 		case len(r.Code) > 0:
 			why = f.code
+			src = pickSource(r.Code, r.codeSources, src, func(p string) bool { return codeIn(f.code, []string{p}) })
 		default:
 			why = f.command
 		}
 	}
-	return true, why
+	return true, why, src
+}
+
+// pickSource returns the source of the first of list that ok accepts,
+// when the codes came from lines of their own, else def.
+func pickSource(list, sources []string, def string, ok func(string) bool) string {
+	if len(sources) != len(list) {
+		return def
+	}
+	for i, p := range list {
+		if ok(p) {
+			return sources[i]
+		}
+	}
+	return def
 }
 
 func statusIn(st string, list []string) bool {
@@ -140,18 +135,7 @@ func statusIn(st string, list []string) bool {
 }
 
 // statusMatch matches a status against "5.7.26", "x.7.26", "5.7." or "x.7.".
-func statusMatch(st, p string) bool {
-	if p[0] == 'x' {
-		if len(st) < 1 {
-			return false
-		}
-		st, p = st[1:], p[1:]
-	}
-	if strings.HasSuffix(p, ".") {
-		return strings.HasPrefix(st, p)
-	}
-	return st == p
-}
+func statusMatch(st, p string) bool { return smtp.StatusMatch(st, p) }
 
 func codeIn(code string, list []string) bool {
 	if code == "" {
@@ -174,14 +158,15 @@ func commandIn(cmd string, list []string) bool {
 	return false
 }
 
-// firstMatch returns the first rule of table that holds for f.
-func firstMatch(table []Rule, f *facts) (*Rule, string) {
+// firstMatch returns the first rule of table that holds for f, what
+// matched and its source.
+func firstMatch(table []Rule, f *facts) (*Rule, string, string) {
 	for i := range table {
-		if ok, why := table[i].match(f); ok {
-			return &table[i], why
+		if ok, why, src := table[i].match(f); ok {
+			return &table[i], why, src
 		}
 	}
-	return nil, ""
+	return nil, "", ""
 }
 
 // spoke reports whether a normalised text holds a word of at least three

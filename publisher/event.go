@@ -96,6 +96,11 @@ type Event struct {
 	Format string `json:"format,omitempty"`
 	// Rule is the classifier rule that decided Reason.
 	Rule string `json:"rule,omitempty"`
+	// Confidence is how strong the verdict's evidence is: high, medium or
+	// low (a fallback guess, which never suppresses for good).
+	Confidence string `json:"confidence,omitempty"`
+	// RuleSource is where the deciding rule comes from, when known.
+	RuleSource string `json:"rule_source,omitempty"`
 
 	// OriginalMessageID is the Message-ID of the message that bounced.
 	OriginalMessageID string `json:"original_message_id,omitempty"`

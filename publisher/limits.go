@@ -83,7 +83,8 @@ func (e Event) Capped() Event {
 	e.ID = capID(e.ID)
 	for _, f := range []*string{&e.Recipient, &e.Kind, &e.Reason, &e.Category, &e.Status, &e.ReplyCode,
 		&e.RemoteMTA, &e.ReportingMTA, &e.Format, &e.Rule, &e.OriginalMessageID, &e.OriginalFrom,
-		&e.Scope, &e.Mailbox, &e.Source, &e.Actor, &e.Verification} {
+		&e.Scope, &e.Mailbox, &e.Source, &e.Actor, &e.Verification,
+		&e.Confidence, &e.RuleSource} {
 		*f = Truncate(*f, MaxShortFieldLen)
 	}
 	for _, f := range []*string{&e.Diagnostic, &e.OriginalSubject, &e.Error, &e.Note} {

@@ -57,7 +57,50 @@ func TestCorpusAccuracy(t *testing.T) {
 			if err != nil || !strings.Contains(string(out), " 0 failed") {
 				t.Errorf("score %s below the thresholds (err %v)", corpus, err)
 			}
+			if corpus == "sisimai" {
+				checkConfidence(t, bin, dir)
+			}
 		})
+	}
+}
+
+// checkConfidence checks that every verdict of `bounced parse` on dir
+// says how strong it is and where its rule comes from, that the
+// catch-all is low, and that the share of verdicts decided by a cited
+// source or a specific code does not fall (issue 7: high >= 80%, low <=
+// 3% of the corpus today).
+func checkConfidence(t *testing.T, bin, dir string) {
+	t.Helper()
+	out, err := exec.Command(bin, "parse", "--format", "jsonl", dir).Output()
+	if err != nil && len(out) == 0 {
+		t.Fatalf("bounced parse %s: %v", dir, err)
+	}
+	count := map[string]int{}
+	total := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		var r struct {
+			Kind, Rule, Confidence string
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("bad JSONL line %q: %v", line, err)
+		}
+		switch r.Kind {
+		case "bounce", "delay", "delivered", "complaint":
+		default:
+			continue
+		}
+		total++
+		count[r.Confidence]++
+		switch {
+		case r.Confidence != "high" && r.Confidence != "medium" && r.Confidence != "low":
+			t.Errorf("record with rule %q has confidence %q", r.Rule, r.Confidence)
+		case strings.HasPrefix(r.Rule, "default:") && r.Confidence != "low":
+			t.Errorf("catch-all %q has confidence %q, want low", r.Rule, r.Confidence)
+		}
+	}
+	t.Logf("confidence on %d verdicts: %v", total, count)
+	if total == 0 || float64(count["high"]) < 0.80*float64(total) || float64(count["low"]) > 0.03*float64(total) {
+		t.Errorf("confidence on %d verdicts: %v, want high >= 80%% and low <= 3%%", total, count)
 	}
 }
 

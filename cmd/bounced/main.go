@@ -20,7 +20,7 @@ import (
 const usage = `bounced: bounce and DSN processing
 
 usage:
-  bounced parse [--format jsonl|json|table] [--verp PATTERN] PATH...
+  bounced parse [--format jsonl|json|table] [--verp PATTERN] [--rules FILE] PATH...
       decode message files, directories (Maildir), mbox files or - (stdin)
       and print one record per failed recipient
   bounced run [--config FILE]
@@ -83,6 +83,7 @@ func cmdParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	maxDepth := fs.Int("max-depth", bounce.DefaultMaxDepth, "deepest MIME nesting followed")
 	workers := fs.Int("workers", 0, "messages decoded in parallel (default: number of CPUs)")
 	progress := fs.Bool("progress", false, "always draw a progress bar on stderr")
+	rules := fs.String("rules", "", "an operator's classifier rules file added to the built-in rules (see classify/doc.go)")
 	// Flags may come after paths too: parse, take one path, parse the rest.
 	var paths []string
 	for {
@@ -106,6 +107,7 @@ func cmdParse(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if *progress {
 		o.Progress = progress
 	}
+	o.RulesFile = *rules
 	return parsecmd.Run(ctx, paths, o)
 }
 

@@ -292,6 +292,7 @@ func entryOf(ev publisher.Event) suppress.Entry {
 		IdempotencyKey: ev.ID, Recipient: ev.Recipient, Kind: kind, Reason: ev.Reason, Category: ev.Category,
 		Hard: ev.Hard, Status: ev.Status, ReplyCode: ev.ReplyCode, Diagnostic: ev.Diagnostic,
 		RemoteMTA: ev.RemoteMTA, ReportingMTA: ev.ReportingMTA, Format: ev.Format, Rule: ev.Rule,
+		Confidence: ev.Confidence, RuleSource: ev.RuleSource,
 		OriginalMessageID: ev.OriginalMessageID, OriginalSubject: ev.OriginalSubject, MessageKey: msgKey,
 		Source: ev.Source, At: ev.Time, Verification: ev.Verification, Unverified: ev.Unverified,
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/natsembed"
@@ -231,19 +232,49 @@ func (a *App) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var cls *classify.Classifier
+	if cfg.Classify.RulesFile != "" {
+		rules, err := classify.LoadRulesFile(cfg.Classify.RulesFile)
+		if err != nil {
+			return fmt.Errorf("app: classify.rules_file: %w", err)
+		}
+		cls = classify.New(rules)
+	}
 	a.checkEpoch(ctx, pub) // before any Apply: from now on Apply refuses without an epoch
+	limits := map[string]pipeline.Limits{}
+	for _, mc := range cfg.Mailboxes {
+		limits[mc.Name] = pipeline.Limits{MaxRecipients: mc.MaxRecipients, MaxNewSuppressionsPerMinute: mc.MaxNewSuppressionsPerMinute}
+	}
 	pipe := pipeline.New(a.store, pub, pipeline.Options{
-		VERP:    pipeline.VERP{Signer: signer, Require: cfg.VERP.RequireSigned},
-		Decode:  bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},
-		Headers: cfg.Decode.Headers,
-		Log:     a.log.With("component", "pipeline"),
+		VERP:          pipeline.VERP{Signer: signer, Require: cfg.VERP.RequireSigned},
+		Classifier:    cls,
+		Decode:        bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},
+		Headers:       cfg.Decode.Headers,
+		Log:           a.log.With("component", "pipeline"),
+		MailboxLimits: limits,
 	})
+	// deps says whether Redis, NATS and the stream answer: a message's
+	// failure counts against max_attempts only when they do (see
+	// mailbox.Config.Check), so that an outage never quarantines.
+	deps := func(ctx context.Context) error {
+		if err := a.store.Ping(ctx); err != nil {
+			return fmt.Errorf("app: redis: %w", err)
+		}
+		if !nc.IsConnected() {
+			return errors.New("app: nats not connected")
+		}
+		if _, err := js.Stream(ctx, sc.Name); err != nil {
+			return fmt.Errorf("app: stream %s: %w", sc.Name, err)
+		}
+		return nil
+	}
 	var workers []*mailbox.Worker
 	for _, mc := range cfg.Mailboxes {
 		wc, err := mailboxConfig(mc)
 		if err != nil {
 			return err
 		}
+		wc.Check, wc.GiveUp = deps, pipe.GiveUp
 		w, err := mailbox.New(wc, pipe.Handle, a.store, a.log.With("component", "mailbox", "mailbox", mc.Name))
 		if err != nil {
 			return fmt.Errorf("app: mailbox %s: %w", mc.Name, err)
@@ -266,6 +297,7 @@ func mailboxConfig(mc config.Mailbox) (mailbox.Config, error) {
 		QuarantineFolder: mc.QuarantineFolder, After: mailbox.AfterAction(mc.After),
 		BatchSize: mc.BatchSize, MoveBatchSize: mc.MoveBatchSize, Concurrency: mc.Concurrency, MaxMessageSize: mc.MaxMessageSize, PollInterval: mc.PollInterval.D(),
 		IdleRefresh: mc.IdleRefresh.D(), StopGrace: mc.StopGrace.D(),
+		MaxAttempts: mc.MaxAttempts, StallAfter: mc.StallAfter.D(),
 	}
 	if mc.TLSCAFile != "" {
 		pool, err := loadCAs(mc.TLSCAFile)

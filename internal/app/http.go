@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bounced-dev/bounced/internal/httpapi"
+	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/pipeline"
 )
 
@@ -74,7 +75,14 @@ func (a *App) health(ctx context.Context) httpapi.Status {
 	}
 	for _, w := range workers {
 		s := w.Status()
-		set("mailbox:"+s.Name, httpapi.Component{OK: s.Connected, Error: s.LastError, LastOK: s.LastSuccess, Processed: int64(s.Processed)})
+		c := httpapi.Component{OK: s.Connected && !s.Stalled, Error: s.LastError, LastOK: s.LastSuccess, Processed: int64(s.Processed)}
+		if s.Stalled {
+			// Connected, maybe, but not advancing: one message or one
+			// folder holds the rest back.
+			c.Error = fmt.Sprintf("stalled: %d messages waiting, none moved for %s; last error: %s",
+				s.Waiting, time.Since(s.LastProgress).Round(time.Second), s.LastError)
+		}
+		set("mailbox:"+s.Name, c)
 	}
 	return st
 }
@@ -96,6 +104,10 @@ func (a *App) writeMetrics(b *strings.Builder) {
 	counter("bounced_recipients_total", "Recipients applied to the store and published.", m.Recipients.Load())
 	counter("bounced_recipients_duplicate_total", "Recipients found already applied (a message handled again).", m.Duplicates.Load())
 	counter("bounced_recipients_unverified_total", "Recipients recorded without suppressing: no valid signed return path (verp.require_signed).", m.Unverified.Load())
+	counter("bounced_messages_rejected_total", "Messages quarantined because they can never be applied (also in quarantined).", m.Rejected.Load())
+	counter("bounced_messages_over_recipient_cap_total", "Messages quarantined for naming more recipients than max_recipients.", m.OverRecipientCap.Load())
+	counter("bounced_messages_rate_limited_total", "Messages quarantined because their mailbox reached max_new_suppressions_per_minute.", m.RateLimited.Load())
+	counter("bounced_suppression_rate_alerts_total", "Alerts published for a mailbox reaching max_new_suppressions_per_minute.", m.RateAlerts.Load())
 	fmt.Fprintf(b, "# HELP bounced_handle_seconds Time to handle one bounce message.\n# TYPE bounced_handle_seconds histogram\n")
 	var cum int64
 	h := m.Latency()
@@ -117,6 +129,22 @@ func (a *App) writeMetrics(b *strings.Builder) {
 		fmt.Fprintf(b, "bounced_mailbox_connected{mailbox=%q} %d\n", w.Status().Name, up)
 	}
 	a.writeStoreAndStreamMetrics(b)
+	gauge := func(name, help string, f func(s mailbox.Status) float64) {
+		fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
+		for _, w := range workers {
+			s := w.Status()
+			fmt.Fprintf(b, "%s{mailbox=%q} %g\n", name, s.Name, f(s))
+		}
+	}
+	gauge("bounced_mailbox_stalled", "1 when messages have waited longer than stall_after with none moved.", func(s mailbox.Status) float64 {
+		if s.Stalled {
+			return 1
+		}
+		return 0
+	})
+	gauge("bounced_mailbox_waiting", "Messages found at the last poll and not yet moved.", func(s mailbox.Status) float64 { return float64(s.Waiting) })
+	gauge("bounced_mailbox_progress_age_seconds", "Seconds since a message was last moved, the mailbox found empty, or messages started waiting.",
+		func(s mailbox.Status) float64 { return time.Since(s.LastProgress).Round(time.Millisecond).Seconds() })
 }
 
 func loadCAs(path string) (*x509.CertPool, error) {

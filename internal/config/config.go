@@ -23,6 +23,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/verp"
 )
 
@@ -43,6 +44,8 @@ type Config struct {
 	NATS NATS `yaml:"nats"`
 	// Decode tunes the bounce decoder.
 	Decode Decode `yaml:"decode"`
+	// Classify tunes the classifier.
+	Classify Classify `yaml:"classify"`
 	// Mailboxes are the return-path mailboxes watched, one worker each.
 	Mailboxes []Mailbox `yaml:"mailboxes"`
 	// VERP configures signed return paths (docs/verp.md).
@@ -255,6 +258,15 @@ type Decode struct {
 	Headers []string `yaml:"headers"`
 }
 
+// Classify tunes the classifier.
+type Classify struct {
+	// RulesFile is an operator's rules file added to the built-in rules
+	// (the format of classify/rules/*.tsv, see classify/doc.go): its
+	// wordings are tried first and replace the same built-in wordings.
+	// A bad file is refused at start with its line number. "" for none.
+	RulesFile string `yaml:"rules_file"`
+}
+
 // Mailbox is one watched IMAP mailbox.
 type Mailbox struct {
 	// Name names the worker in logs and checkpoints (default the username).
@@ -308,6 +320,22 @@ type Mailbox struct {
 	// StopGrace is how long a stopping daemon lets the messages being
 	// handled finish and moves the handled ones (default 10s).
 	StopGrace Duration `yaml:"stop_grace"`
+	// MaxAttempts is how many times a message may fail, with Redis and
+	// NATS up, before it is quarantined (default 10). Failures during an
+	// outage do not count.
+	MaxAttempts int `yaml:"max_attempts"`
+	// StallAfter is how long messages may wait with none moved before
+	// /readyz reports the mailbox stalled (default 5m).
+	StallAfter Duration `yaml:"stall_after"`
+	// MaxRecipients is the most recipients one message may name (default
+	// 200, negative for no cap); a report naming more is quarantined
+	// unapplied.
+	MaxRecipients int `yaml:"max_recipients"`
+	// MaxNewSuppressionsPerMinute is the most new suppressions this
+	// mailbox may cause in a minute (default 500, negative for no limit);
+	// past it, messages that could suppress more are quarantined
+	// unapplied and one alert event is published.
+	MaxNewSuppressionsPerMinute int `yaml:"max_new_suppressions_per_minute"`
 }
 
 // Default returns the configuration with every default filled in and no mailbox.
@@ -357,6 +385,18 @@ func mailboxDefaults(m *Mailbox) {
 	}
 	if m.StopGrace == 0 {
 		m.StopGrace = Duration(10 * time.Second)
+	}
+	if m.MaxAttempts == 0 {
+		m.MaxAttempts = 10
+	}
+	if m.StallAfter == 0 {
+		m.StallAfter = Duration(5 * time.Minute)
+	}
+	if m.MaxRecipients == 0 {
+		m.MaxRecipients = 200
+	}
+	if m.MaxNewSuppressionsPerMinute == 0 {
+		m.MaxNewSuppressionsPerMinute = 500
 	}
 }
 
@@ -477,6 +517,11 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.VERP.validate()...)
+	if c.Classify.RulesFile != "" {
+		if _, err := classify.LoadRulesFile(c.Classify.RulesFile); err != nil {
+			bad("classify.rules_file: %w", err)
+		}
+	}
 	names := map[string]bool{}
 	for i, m := range c.Mailboxes {
 		at := fmt.Sprintf("mailboxes[%d]", i)

@@ -71,6 +71,8 @@ const (
 	DefaultBackoffMin       = time.Second
 	DefaultBackoffMax       = 2 * time.Minute
 	DefaultStopGrace        = 10 * time.Second
+	DefaultMaxAttempts      = 10
+	DefaultStallAfter       = 5 * time.Minute
 )
 
 // Config configures one Worker: one account and one watched mailbox.
@@ -117,8 +119,11 @@ type Config struct {
 	// QuarantineFolder receives messages that could not be decoded
 	// (default Quarantine).
 	QuarantineFolder string
-	// NoCreateFolders turns off the creation of missing folders at
-	// connect; by default the folders above are created when missing.
+	// NoCreateFolders turns off the creation of missing folders; by
+	// default a folder above is created the first time a message is moved
+	// to it and the server says it does not exist (TRYCREATE). A folder
+	// that cannot be created, or that refuses a MOVE, holds back only the
+	// messages bound for it.
 	NoCreateFolders bool
 
 	// After is what is done with a handled bounce (default move).
@@ -160,6 +165,25 @@ type Config struct {
 	// closes the connection, and what is left is handled again at the next
 	// start.
 	StopGrace time.Duration
+
+	// MaxAttempts is how many transient handler failures of one message,
+	// counted as Check says, are allowed before the message is quarantined
+	// (default 10).
+	MaxAttempts int
+	// Check, when not nil, reports whether what the Handler depends on
+	// (the store, the event stream) is up. It is called after a transient
+	// handler failure: the failure counts against MaxAttempts only when
+	// Check returns nil, so that an outage never quarantines a message.
+	// With a nil Check every transient failure counts.
+	Check func(ctx context.Context) error
+	// GiveUp, when not nil, is called before a message is quarantined
+	// after MaxAttempts failures, with the last error (to publish an
+	// event, say). A non-nil error leaves the message where it is, for the
+	// next attempt. It must be idempotent.
+	GiveUp func(ctx context.Context, m *Message, last error) error
+	// StallAfter is how long messages may wait without one of them being
+	// moved before Status reports the mailbox Stalled (default 5m).
+	StallAfter time.Duration
 }
 
 // Validate fills in the defaults and reports the first invalid setting.
@@ -267,6 +291,12 @@ func (c *Config) Validate() error {
 	if c.BatchSize < 0 {
 		return fmt.Errorf("mailbox: batch size %d is negative", c.BatchSize)
 	}
+	if c.MaxAttempts == 0 {
+		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.MaxAttempts < 0 {
+		return fmt.Errorf("mailbox: max attempts %d is negative", c.MaxAttempts)
+	}
 	if c.MaxMessageSize == 0 {
 		c.MaxMessageSize = DefaultMaxMessageSize
 	}
@@ -283,6 +313,7 @@ func (c *Config) Validate() error {
 		{"backoff min", &c.BackoffMin, DefaultBackoffMin},
 		{"backoff max", &c.BackoffMax, DefaultBackoffMax},
 		{"stop grace", &c.StopGrace, DefaultStopGrace},
+		{"stall after", &c.StallAfter, DefaultStallAfter},
 	} {
 		if *d.p == 0 {
 			*d.p = d.def

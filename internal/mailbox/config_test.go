@@ -24,6 +24,7 @@ func TestConfig_Validate(t *testing.T) {
 				QuarantineFolder: "Quarantine", After: AfterMove, Flag: "$BouncedProcessed", BatchSize: 500, MoveBatchSize: 2000, Concurrency: DefaultConcurrency,
 				MaxMessageSize: 10 << 20, PollInterval: 30 * time.Second, IdleRefresh: 25 * time.Minute,
 				BackoffMin: time.Second, BackoffMax: 2 * time.Minute, StopGrace: DefaultStopGrace,
+				MaxAttempts: DefaultMaxAttempts, StallAfter: DefaultStallAfter,
 			}
 			if c.Token != nil || fmt.Sprintf("%+v", c) != fmt.Sprintf("%+v", want) {
 				t.Errorf("Validate() filled %+v, want %+v", c, want)

@@ -12,7 +12,13 @@
 // moves them with UID MOVE (RFC 6851), or UID COPY, UID STORE \Deleted and
 // UID EXPUNGE (RFC 4315) — never a plain EXPUNGE — and then waits with
 // IDLE (RFC 2177) or by polling. Any IMAP error closes the connection; the
-// worker reconnects after an exponential, fully jittered backoff.
+// worker reconnects after an exponential, fully jittered backoff, which
+// keeps growing across reconnects until a poll gets to the end of the
+// mailbox. A NO to a MOVE (a folder it cannot create, a quota) keeps only
+// the messages bound for that folder, and only their move is retried.
+// A handler error that is a *PermanentError quarantines the message; a
+// message that fails MaxAttempts times while the dependencies answer is
+// quarantined too.
 //
 // go-imap v2 takes no context: a worker cancels its blocking calls by
 // closing the connection when the context is done.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -28,7 +29,16 @@ type job struct {
 	err  error
 	// skipped is set when the drain stopped before the handler ran.
 	skipped bool
+	// cached is set for a message handled before whose move failed: d is
+	// the remembered disposition, and the handler is not run again.
+	cached bool
+	// vanished is set for a message whose body came back empty: it was
+	// being expunged (by a MOVE of a killed run, or another client).
+	vanished bool
 }
+
+// closed is a closed channel, the done of jobs that need no handler.
+var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // drain handles the messages uids (ascending) as a pipeline of three
 // stages that overlap, so that neither the server nor the handlers wait
@@ -45,12 +55,17 @@ type job struct {
 //     while the next ones are fetched and handled, and saves the checkpoint
 //     after each move.
 //
-// What is moved and checkpointed is always a prefix of uids. At the first
-// handler failure the drain stops: nothing after the failed message is
-// committed (those already handled are handled again later, harmlessly,
-// since handlers are idempotent), the prefix before it is moved, and a
-// *handlerError is returned. A fetch error (a broken connection) ends it
-// the same way, after moving what was handled.
+// What is moved and checkpointed is always a prefix of uids, but for
+// messages whose folder the server refused: those stay (see apply), the
+// others go on, and the checkpoint stays below the first that stayed. At
+// the first handler failure the drain stops: nothing after the failed
+// message is committed, the prefix before it is moved, and a *retryError
+// naming the message is returned. Messages handled and not moved (after a
+// failure, or whose move was refused) are remembered, so that the next
+// drain moves them without handling them again; the handler is idempotent
+// anyway, for what a crash forgets. A message whose body comes back empty
+// (being expunged) stops the drain the same way, without blame. A fetch
+// error (a broken connection) ends it too, after moving what was handled.
 //
 // When ctx is done the drain stops too, but the handlers run on hard: the
 // messages being handled finish and the handled prefix is moved, unless
@@ -97,7 +112,7 @@ func (w *Worker) drain(ctx, hard context.Context, s *pollState, uids []imap.UID)
 				}
 				if !start {
 					j.skipped = true
-				} else if j.d, j.err = w.callHandler(hard, j.msg); j.err != nil {
+				} else if j.d, j.err = w.handle(hard, j.msg); j.err != nil {
 					// Start no more: what follows would not be committed.
 					stopped.Store(true)
 				}
@@ -109,7 +124,12 @@ func (w *Worker) drain(ctx, hard context.Context, s *pollState, uids []imap.UID)
 	var (
 		pending []handled
 		hErr    error // the first handler failure
+		vErr    error // a message that vanished while fetched
 		mErr    error // a failed move: the connection is likely gone
+		refused []error
+		// hold is the lowest UID whose move was refused: the checkpoint
+		// stays below it (in flag mode it would pass over it).
+		hold imap.UID
 		// cut is set at the first skipped message: nothing after a gap is
 		// committed (in flag mode the checkpoint would pass over it).
 		cut bool
@@ -122,10 +142,32 @@ func (w *Worker) drain(ctx, hard context.Context, s *pollState, uids []imap.UID)
 		if len(pending) == 0 {
 			return nil
 		}
-		if err := w.apply(s, pending); err != nil {
+		kept, rErr, err := w.apply(s, pending)
+		if err != nil {
 			return err
 		}
-		w.checkpoint(hard, s, uint32(pending[len(pending)-1].uid))
+		if rErr != nil {
+			refused = append(refused, rErr)
+		}
+		if len(kept) > 0 && (hold == 0 || kept[0] < hold) {
+			hold = kept[0]
+		}
+		last := pending[len(pending)-1].uid
+		if hold != 0 && last >= hold {
+			last = hold - 1
+		}
+		w.checkpoint(hard, s, uint32(last))
+		if len(kept) > 0 {
+			moved := pending[:0:0]
+			for _, h := range pending {
+				if _, stay := slices.BinarySearch(kept, h.uid); !stay {
+					moved = append(moved, h)
+				}
+			}
+			w.forget(s.uidValidity, moved)
+		} else {
+			w.forget(s.uidValidity, pending)
+		}
 		pending = pending[:0]
 		return nil
 	}
@@ -134,15 +176,32 @@ func (w *Worker) drain(ctx, hard context.Context, s *pollState, uids []imap.UID)
 		budget.release(j.held)
 		uid := imap.UID(j.msg.UID)
 		j.msg = nil // the body is no longer needed
+		if j.err == nil && !j.skipped && !j.vanished && !j.cached {
+			// Until it is moved: a failure after this point moves it
+			// later without handling it again.
+			w.remember(msgID{s.uidValidity, uint32(uid)}, j.d)
+		}
 		if j.skipped {
 			cut = true
 		}
 		switch {
 		case cut || hErr != nil || mErr != nil:
 			continue
+		case j.vanished:
+			// QUIRK: Dovecot answers a FETCH of a message whose file is
+			// gone (expunged by another session, or by the MOVE of a run
+			// killed meanwhile) with an empty body and no error. Such a
+			// message is not handed to the handler (it would look
+			// unparseable); the drain stops here and the next poll, after
+			// the server has synced, no longer lists it.
+			cut = true
+			vErr = &retryError{err: fmt.Errorf("mailbox: uid %d came back empty: expunged meanwhile", uid)}
+			w.log.Debug("mailbox: drain stopped at a vanishing message", "uid", uid, "handled", len(pending))
+			stop()
+			continue
 		case j.err != nil:
 			w.update(func(st *Status) { st.HandlerErrors++ })
-			hErr = &handlerError{fmt.Errorf("mailbox: handler for uid %d: %w", uid, j.err)}
+			hErr = &retryError{uid: uint32(uid), err: fmt.Errorf("mailbox: handler for uid %d: %w", uid, j.err)}
 			w.log.Debug("mailbox: drain stopped", "uid", uid, "handled", len(pending))
 			stop()
 			continue
@@ -164,12 +223,19 @@ func (w *Worker) drain(ctx, hard context.Context, s *pollState, uids []imap.UID)
 		return mErr
 	}
 	if err := flush(); err != nil {
-		return errors.Join(hErr, fErr, err)
+		return errors.Join(fErr, err)
 	}
-	if hErr != nil {
+	switch {
+	case hErr != nil:
 		return hErr
+	case fErr != nil:
+		return fErr
+	case vErr != nil:
+		return vErr
+	case len(refused) > 0:
+		return &retryError{err: fmt.Errorf("mailbox: messages left for a later move: %w", errors.Join(refused...))}
 	}
-	return fErr
+	return nil
 }
 
 // fetch is the drain's first stage: it fetches uids BatchSize at a time
@@ -186,13 +252,33 @@ func (w *Worker) fetch(ctx context.Context, s *pollState, uids []imap.UID, budge
 		if err != nil {
 			return err
 		}
+		if w.afterMeta != nil {
+			w.afterMeta()
+		}
 		uids = uids[n:]
+		remembered := func(m meta) (Disposition, bool) {
+			return w.recall(msgID{s.uidValidity, uint32(m.uid)})
+		}
 		for len(metas) > 0 {
+			if d, ok := remembered(metas[0]); ok {
+				// Handled before, not moved: only the move is retried.
+				j := &job{cached: true, d: d, done: closed, msg: &Message{UID: uint32(metas[0].uid)}}
+				metas = metas[1:]
+				select {
+				case queue <- j:
+				case <-ctx.Done():
+					return nil
+				}
+				continue
+			}
 			// A chunk is a run of messages fetched whole, or a run fetched
 			// truncated, within fetchBudget bytes.
 			trunc := metas[0].size > w.cfg.MaxMessageSize
 			n, total := 0, int64(0)
 			for n < len(metas) && (metas[n].size > w.cfg.MaxMessageSize) == trunc {
+				if _, ok := remembered(metas[n]); ok {
+					break
+				}
 				sz := min(metas[n].size, w.cfg.MaxMessageSize)
 				if n > 0 && total+sz > fetchBudget {
 					break
@@ -215,6 +301,15 @@ func (w *Worker) fetch(ctx context.Context, s *pollState, uids []imap.UID, budge
 				raw, ok := bodies[m.uid]
 				if !ok { // expunged meanwhile by another client
 					budget.release(held)
+					continue
+				}
+				if len(raw) == 0 && w.vanishing(msgID{s.uidValidity, uint32(m.uid)}) { // being expunged: see the committer
+					budget.release(held)
+					select {
+					case queue <- &job{vanished: true, done: closed, msg: &Message{UID: uint32(m.uid)}}:
+					case <-ctx.Done():
+						return nil
+					}
 					continue
 				}
 				j := &job{held: held, done: make(chan struct{}), msg: &Message{

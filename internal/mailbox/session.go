@@ -19,13 +19,6 @@ import (
 
 const dialTimeout = 30 * time.Second
 
-// handlerError is a transient handler (or handler-side) failure: the
-// connection is fine, the worker backs off and polls again.
-type handlerError struct{ err error }
-
-func (e *handlerError) Error() string { return e.err.Error() }
-func (e *handlerError) Unwrap() error { return e.err }
-
 // session is one connection: connect, log in, select, then poll and wait
 // until an error or until ctx is done. up is called once the mailbox is
 // selected. hard, done at the latest StopGrace after ctx, closes the
@@ -67,12 +60,9 @@ func (w *Worker) session(ctx, hard context.Context, up func()) (err error) {
 		c.Close()
 	}()
 
+	// The folders are created when first needed (see apply), so that one
+	// that cannot be created holds back only the messages bound for it.
 	caps := c.Caps()
-	if !w.cfg.NoCreateFolders {
-		if err := w.createFolders(c); err != nil {
-			return err
-		}
-	}
 	sel, err := c.Select(w.cfg.Mailbox, nil).Wait()
 	if err != nil {
 		return fmt.Errorf("mailbox: select %q: %w", w.cfg.Mailbox, err)
@@ -99,14 +89,14 @@ func (w *Worker) session(ctx, hard context.Context, up func()) (err error) {
 			return fmt.Errorf("mailbox: save checkpoint: %w", err)
 		}
 	}
-	s := &pollState{c: c, caps: caps, uidValidity: sel.UIDValidity, lastUID: lastUID}
+	w.forgetOther(sel.UIDValidity)
+	s := &pollState{c: c, caps: caps, uidValidity: sel.UIDValidity, lastUID: lastUID, folders: map[string]bool{}}
 	w.update(func(st *Status) {
 		st.Connected = true
 		st.UIDValidity, st.LastUID = s.uidValidity, s.lastUID
 	})
 	up()
 
-	failures := 0
 	for {
 		// An EXISTS that comes after this point (during the poll or before
 		// IDLE starts) makes the wait return at once.
@@ -115,15 +105,20 @@ func (w *Worker) session(ctx, hard context.Context, up func()) (err error) {
 		default:
 		}
 		err := w.poll(ctx, hard, s)
-		var he *handlerError
+		var re *retryError
 		switch {
 		case ctx.Err() != nil:
 			return nil
-		case errors.As(err, &he):
-			failures++
+		case errors.As(err, &re):
+			// The connection is fine: back off, longer each time in a row
+			// (w.failures outlives the session), and poll again. What was
+			// handled and not moved is remembered, so the next poll only
+			// moves it.
+			w.failures++
 			w.setError(err)
-			d := backoff(w.cfg.BackoffMin, w.cfg.BackoffMax, failures)
-			w.log.Warn("mailbox: handler failed, will retry", "err", err, "retry_in", d)
+			w.countFailure(hard, s.uidValidity, re)
+			d := backoff(w.cfg.BackoffMin, w.cfg.BackoffMax, w.failures)
+			w.log.Warn("mailbox: poll failed, will retry", "err", err, "attempt", w.failures, "retry_in", d)
 			if !sleep(ctx, d, w.wake) {
 				return nil
 			}
@@ -131,7 +126,7 @@ func (w *Worker) session(ctx, hard context.Context, up func()) (err error) {
 		case err != nil:
 			return err
 		}
-		failures = 0
+		w.failures = 0
 		w.update(func(st *Status) { st.LastSuccess = time.Now() })
 		if err := w.wait(ctx, s, exists); err != nil {
 			return err
@@ -224,30 +219,17 @@ func (w *Worker) authenticate(ctx context.Context, c *imapclient.Client) error {
 	return nil
 }
 
-// createFolders creates the destination folders that do not exist.
-func (w *Worker) createFolders(c *imapclient.Client) error {
-	folders := []string{w.cfg.IgnoredFolder, w.cfg.QuarantineFolder}
-	if w.cfg.After == AfterMove {
-		folders = append([]string{w.cfg.ProcessedFolder}, folders...)
+// createFolder creates folder; one that exists already is fine.
+func (w *Worker) createFolder(c *imapclient.Client, folder string) error {
+	err := c.Create(folder, nil).Wait()
+	var ie *imap.Error
+	if errors.As(err, &ie) && ie.Code == imap.ResponseCodeAlreadyExists {
+		return nil
 	}
-	for _, f := range folders {
-		l, err := c.List("", f, nil).Collect()
-		if err != nil {
-			return fmt.Errorf("mailbox: list %q: %w", f, err)
-		}
-		if len(l) > 0 {
-			continue
-		}
-		err = c.Create(f, nil).Wait()
-		var ie *imap.Error
-		if errors.As(err, &ie) && ie.Code == imap.ResponseCodeAlreadyExists {
-			err = nil
-		}
-		if err != nil {
-			return fmt.Errorf("mailbox: create %q: %w", f, err)
-		}
-		w.log.Info("mailbox: created folder", "folder", f)
+	if err != nil {
+		return fmt.Errorf("mailbox: create %q: %w", folder, err)
 	}
+	w.log.Info("mailbox: created folder", "folder", folder)
 	return nil
 }
 
@@ -272,6 +254,8 @@ type pollState struct {
 	uidValidity uint32
 	lastUID     uint32
 	warnedNoUID bool
+	// folders says which destination folders are known to exist.
+	folders map[string]bool
 }
 
 // poll handles every unhandled message of the mailbox (see drain).
@@ -303,6 +287,19 @@ func (w *Worker) poll(ctx, hard context.Context, s *pollState) error {
 	}
 	slices.Sort(uids)
 	uids = slices.Compact(uids)
+	found := make([]uint32, len(uids))
+	for i, u := range uids {
+		found[i] = uint32(u)
+	}
+	w.prune(s.uidValidity, found)
+	w.update(func(st *Status) {
+		// The stall clock starts when messages start waiting; an empty
+		// mailbox is never stalled.
+		if st.Waiting == 0 || len(uids) == 0 {
+			st.LastProgress = time.Now()
+		}
+		st.Waiting = len(uids)
+	})
 	return w.drain(ctx, hard, s, uids)
 }
 
@@ -409,15 +406,22 @@ func (w *Worker) fetchBodies(c *imapclient.Client, chunk []meta, trunc bool) (ma
 	return out, nil
 }
 
-// apply moves or flags the handled messages, grouped by disposition.
-func (w *Worker) apply(s *pollState, done []handled) error {
+// apply moves or flags the handled messages, grouped by disposition, and
+// returns the UIDs that stayed because the server refused their folder
+// (an answer to the command, NO or BAD: a folder it cannot create, a
+// quota, a permission), with those refusals joined in refused. A missing
+// folder is created on the server's TRYCREATE, unless NoCreateFolders. err
+// is any other failure, which means the connection is gone.
+func (w *Worker) apply(s *pollState, done []handled) (kept []imap.UID, refused, err error) {
 	var sets [3]imap.UIDSet
-	var counts [3]uint64
+	var uids [3][]imap.UID
 	for _, h := range done {
 		sets[h.d].AddNum(h.uid)
-		counts[h.d]++
+		uids[h.d] = append(uids[h.d], h.uid)
 	}
 	folders := [3]string{w.cfg.ProcessedFolder, w.cfg.IgnoredFolder, w.cfg.QuarantineFolder}
+	var counts [3]uint64
+	var refusals []error
 	for d := Processed; d <= Quarantined; d++ {
 		if len(sets[d]) == 0 {
 			continue
@@ -426,19 +430,52 @@ func (w *Worker) apply(s *pollState, done []handled) error {
 		if d == Processed && w.cfg.After == AfterFlag {
 			err = w.flag(s.c, sets[d])
 		} else {
-			err = w.move(s, sets[d], folders[d])
+			err = w.moveCreating(s, sets[d], folders[d])
+		}
+		var ie *imap.Error
+		if errors.As(err, &ie) {
+			// The server answered: the connection is fine and only these
+			// messages stay, for a later retry of the move alone.
+			kept = append(kept, uids[d]...)
+			refusals = append(refusals, err)
+			w.log.Warn("mailbox: server refused the messages' folder; they stay", "disposition", d.String(), "folder", folders[d], "uids", sets[d].String(), "err", err)
+			continue
 		}
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
+		counts[d] = uint64(len(uids[d]))
 		w.log.Debug("mailbox: messages done", "disposition", d.String(), "uids", sets[d].String())
 	}
+	slices.Sort(kept)
 	w.update(func(st *Status) {
 		st.Processed += counts[Processed]
 		st.Ignored += counts[Ignored]
 		st.Quarantined += counts[Quarantined]
+		if n := int(counts[Processed] + counts[Ignored] + counts[Quarantined]); n > 0 {
+			st.Waiting = max(0, st.Waiting-n)
+			st.LastProgress = time.Now()
+		}
 	})
-	return nil
+	return kept, errors.Join(refusals...), nil
+}
+
+// moveCreating moves uids to folder, creating the folder first when the
+// server says it does not exist (RFC 9051 section 7.1, TRYCREATE).
+func (w *Worker) moveCreating(s *pollState, uids imap.UIDSet, folder string) error {
+	err := w.move(s, uids, folder)
+	var ie *imap.Error
+	if w.cfg.NoCreateFolders || s.folders[folder] || !errors.As(err, &ie) || ie.Code != imap.ResponseCodeTryCreate {
+		if err == nil {
+			s.folders[folder] = true
+		}
+		return err
+	}
+	if err := w.createFolder(s.c, folder); err != nil {
+		return err
+	}
+	s.folders[folder] = true
+	return w.move(s, uids, folder)
 }
 
 // flag sets the configured keyword on uids.

@@ -26,10 +26,43 @@ type Worker struct {
 	// noIdle makes the worker poll even when the server offers IDLE
 	// (tests of the poll path: imapserver always offers IDLE).
 	noIdle bool
+	// afterMeta, when set, is called after each FETCH of sizes, before
+	// the bodies (tests of what the server does meanwhile).
+	afterMeta func()
+
+	// failures counts the failed polls and connections since the last
+	// poll that got to the end of the mailbox: the backoff grows with it,
+	// across reconnects, while the same trouble repeats. Only Run's
+	// goroutine uses it.
+	failures int
+
+	// memMu guards results and attempts, which outlive sessions.
+	memMu sync.Mutex
+	// results remembers messages handled but not yet moved (their move
+	// failed, or the drain stopped before them), so that only the move is
+	// tried again, not the handler.
+	results map[msgID]Disposition
+	// attempts counts the transient failures of a message (see Check).
+	attempts map[msgID]attempt
+	// vanished counts the polls in a row a message came back empty.
+	vanished map[msgID]int
 
 	mu sync.Mutex
 	st Status
 }
+
+// msgID names a message of the watched mailbox (RFC 9051 section 2.3.1.1).
+type msgID struct{ uidValidity, uid uint32 }
+
+// attempt is what the worker remembers of a message's failures.
+type attempt struct {
+	n    int
+	last error
+}
+
+// maxRemembered bounds results: beyond it, handled messages whose move
+// failed are simply handled again.
+const maxRemembered = 1 << 16
 
 // Status is a snapshot of a Worker for health checks and metrics.
 type Status struct {
@@ -55,6 +88,21 @@ type Status struct {
 	HandlerErrors uint64
 	// Reconnects counts connection attempts after a failure.
 	Reconnects uint64
+	// Rejected counts the messages quarantined because the handler said
+	// they can never succeed (a *PermanentError) or because they failed
+	// MaxAttempts times.
+	Rejected uint64
+	// LastRejection is the reason of the last of those, with its UID.
+	LastRejection string
+	// Waiting is the number of messages found at the last poll that are
+	// not yet moved (or flagged).
+	Waiting int
+	// LastProgress is when a message was last moved (or flagged), or the
+	// mailbox found empty, or messages started waiting.
+	LastProgress time.Time
+	// Stalled is true when messages have been waiting for longer than
+	// Config.StallAfter without one of them being moved.
+	Stalled bool
 }
 
 // New validates cfg (filling its defaults) and returns a Worker that hands
@@ -81,6 +129,10 @@ func New(cfg Config, h Handler, cp Checkpoints, log *slog.Logger) (*Worker, erro
 		wake: make(chan struct{}, 1),
 	}
 	w.st.Name = cfg.Name
+	w.st.LastProgress = time.Now()
+	w.results = map[msgID]Disposition{}
+	w.attempts = map[msgID]attempt{}
+	w.vanished = map[msgID]int{}
 	return w, nil
 }
 
@@ -88,7 +140,9 @@ func New(cfg Config, h Handler, cp Checkpoints, log *slog.Logger) (*Worker, erro
 func (w *Worker) Status() Status {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.st
+	st := w.st
+	st.Stalled = st.Waiting > 0 && time.Since(st.LastProgress) > w.cfg.StallAfter
+	return st
 }
 
 // Wake makes a waiting worker poll the mailbox now. It never blocks.
@@ -120,10 +174,12 @@ func (w *Worker) Run(ctx context.Context) error {
 	defer context.AfterFunc(ctx, func() { time.AfterFunc(w.cfg.StopGrace, cancelHard) })()
 
 	var (
-		failures int
-		outage   bool
-		since    time.Time
+		outage bool
+		since  time.Time
 	)
+	// The backoff is not reset by a successful connect, only by a poll
+	// that gets to the end of the mailbox (see session): a server that
+	// accepts connections and then fails every poll is not hammered.
 	up := func() {
 		if outage {
 			w.log.Info("mailbox: connection restored", "addr", w.cfg.Addr, "down_for", time.Since(since).Round(time.Millisecond))
@@ -131,7 +187,6 @@ func (w *Worker) Run(ctx context.Context) error {
 		} else {
 			w.log.Info("mailbox: connected", "addr", w.cfg.Addr)
 		}
-		failures = 0
 	}
 	for {
 		err := w.session(ctx, hard, up)
@@ -144,7 +199,8 @@ func (w *Worker) Run(ctx context.Context) error {
 			err = errors.New("mailbox: session ended")
 		}
 		w.setError(err)
-		failures++
+		w.failures++
+		failures := w.failures
 		d := backoff(w.cfg.BackoffMin, w.cfg.BackoffMax, failures)
 		if !outage {
 			outage, since = true, time.Now()

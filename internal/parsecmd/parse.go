@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/record"
 )
 
@@ -26,9 +27,12 @@ type Options struct {
 	// Progress draws a progress bar on Stderr; "" decides by whether
 	// Stderr is a terminal and the input is large.
 	Progress *bool
-	Stdin    io.Reader
-	Stdout   io.Writer
-	Stderr   io.Writer
+	// RulesFile is an operator's classifier rules file added to the
+	// built-in rules (classify.LoadRulesFile); "" for none.
+	RulesFile string
+	Stdin     io.Reader
+	Stdout    io.Writer
+	Stderr    io.Writer
 }
 
 // Run decodes every message of paths and prints the records. It returns
@@ -61,6 +65,15 @@ func Run(ctx context.Context, paths []string, o Options) int {
 	default:
 		fmt.Fprintf(o.Stderr, "bounced parse: unknown format %q (want jsonl, json or table)\n", o.Format)
 		return 2
+	}
+	var cls *classify.Classifier
+	if o.RulesFile != "" {
+		rules, err := classify.LoadRulesFile(o.RulesFile)
+		if err != nil {
+			fmt.Fprintf(o.Stderr, "bounced parse: %v\n", err)
+			return 2
+		}
+		cls = classify.New(rules)
 	}
 	if len(paths) == 0 {
 		paths = []string{"-"}
@@ -97,7 +110,7 @@ func Run(ctx context.Context, paths []string, o Options) int {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.done <- decodeItem(j.it, &dopts)
+				j.done <- decodeItem(j.it, &dopts, cls)
 			}
 		}()
 	}
@@ -145,7 +158,7 @@ func Run(ctx context.Context, paths []string, o Options) int {
 	return status
 }
 
-func decodeItem(it item, o *bounce.Options) (recs []record.Record) {
+func decodeItem(it item, o *bounce.Options, cls *classify.Classifier) (recs []record.Record) {
 	defer func() {
 		if p := recover(); p != nil {
 			recs = record.FromReport(it.source, nil, fmt.Errorf("bounce: decoder panic: %v", p))
@@ -155,7 +168,7 @@ func decodeItem(it item, o *bounce.Options) (recs []record.Record) {
 		return record.FromReport(it.source, nil, fmt.Errorf("%w", bounce.ErrTooLarge))
 	}
 	rep, err := bounce.DecodeBytes(it.raw, o)
-	return record.FromReport(it.source, rep, err)
+	return record.FromReportWith(cls, it.source, rep, err)
 }
 
 func isTerminal(w io.Writer) bool {

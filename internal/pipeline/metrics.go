@@ -14,6 +14,15 @@ type Metrics struct {
 	Recipients  atomic.Int64 // recipients applied and published
 	Duplicates  atomic.Int64 // recipients already applied (a message handled again)
 	Unverified  atomic.Int64 // recipients whose return path did not verify under verp.require_signed
+	// Rejected counts messages quarantined because they can never be
+	// applied (also counted in Quarantined).
+	Rejected atomic.Int64
+	// OverRecipientCap counts messages rejected for naming more
+	// recipients than Limits.MaxRecipients.
+	OverRecipientCap atomic.Int64
+	// RateLimited counts messages rejected because their mailbox reached
+	// Limits.MaxNewSuppressionsPerMinute; RateAlerts the alerts published.
+	RateLimited, RateAlerts atomic.Int64
 
 	mu      sync.Mutex
 	latency [16]int64 // handling time histogram, bucket i < 2^i ms

@@ -8,21 +8,30 @@
 // to the suppression store and publishes its events, and tells the mailbox
 // worker where the message goes. It returns an error, and the message
 // stays where it is to be handled again, whenever Redis or JetStream did
-// not confirm: effects are idempotent (one idempotency key per message and
-// recipient, used as the Redis key and the Nats-Msg-Id), so handling a
-// message twice never doubles them.
+// not confirm (a *mailbox.OutageError, which never counts against the
+// message's attempts): effects are idempotent (one idempotency key per
+// message and recipient, used as the Redis key and the Nats-Msg-Id), so
+// handling a message twice never doubles them. A message that can never
+// be applied, or that is over a Limits bound, is quarantined with a
+// *mailbox.PermanentError and a rejected event instead.
 package pipeline
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/nats-io/nats.go"
 
 	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/record"
 	"github.com/bounced-dev/bounced/internal/suppress"
@@ -41,10 +50,48 @@ type Publisher interface {
 	PublishAll(ctx context.Context, evs ...publisher.Event) ([]publisher.PublishResult, error)
 }
 
+// Defaults of Limits.
+const (
+	DefaultMaxRecipients            = 200
+	DefaultMaxNewSuppressionsPerMin = 500
+)
+
+// Limits bound what one message, and one mailbox per minute, may do to
+// the suppression list.
+type Limits struct {
+	// MaxRecipients is the most recipients one message may name (default
+	// 200; negative: no limit). A report naming more is not applied at
+	// all: it goes to quarantine for a human, with one event saying why.
+	MaxRecipients int
+	// MaxNewSuppressionsPerMinute is the most new suppressions one mailbox
+	// may cause in a calendar minute (default 500; negative: no limit).
+	// Once reached, the messages of that minute that could suppress an
+	// address are quarantined unapplied, and one alert event is published
+	// for the minute.
+	MaxNewSuppressionsPerMinute int
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxRecipients == 0 {
+		l.MaxRecipients = DefaultMaxRecipients
+	}
+	if l.MaxNewSuppressionsPerMinute == 0 {
+		l.MaxNewSuppressionsPerMinute = DefaultMaxNewSuppressionsPerMin
+	}
+	return l
+}
+
 // Options configure a Pipeline.
 type Options struct {
+	// Limits apply to every mailbox not named in MailboxLimits.
+	Limits Limits
+	// MailboxLimits are the limits of some mailboxes, by
+	// mailbox.Message.Worker.
+	MailboxLimits map[string]Limits
 	// Decode are the decoder's options (limits, VERP patterns).
 	Decode bounce.Options
+	// Classifier classifies each recipient; nil means the built-in rules.
+	Classifier *classify.Classifier
 	// Headers names headers of the original message copied into events.
 	Headers []string
 	// Log receives one line per message handled.
@@ -61,6 +108,8 @@ type Pipeline struct {
 	pub   Publisher
 	opts  Options
 	log   *slog.Logger
+	rate  *rateLimiter
+	now   func() time.Time // the rate limiter's clock
 }
 
 // New returns a Pipeline writing to store and pub.
@@ -72,15 +121,37 @@ func New(store Store, pub Publisher, o Options) *Pipeline {
 		o.Metrics = &Metrics{}
 	}
 	o = withVERP(o)
-	return &Pipeline{store: store, pub: pub, opts: o, log: o.Log}
+	o.Limits = o.Limits.withDefaults()
+	for k, l := range o.MailboxLimits {
+		o.MailboxLimits[k] = l.withDefaults()
+	}
+	return &Pipeline{store: store, pub: pub, opts: o, log: o.Log, rate: newRateLimiter(), now: time.Now}
+}
+
+// limits returns the limits of mailbox.
+func (p *Pipeline) limits(mailbox string) Limits {
+	if l, ok := p.opts.MailboxLimits[mailbox]; ok {
+		return l
+	}
+	return p.opts.Limits
 }
 
 // Metrics returns the pipeline's counters.
 func (p *Pipeline) Metrics() *Metrics { return p.opts.Metrics }
 
 // Handle is a mailbox.Handler: it decodes m, applies and publishes every
-// recipient, and returns where m goes. A non-nil error means a store or
-// publish failure: m must stay and be handled again later.
+// recipient, and returns where m goes.
+//
+// Errors are permanent or transient by type. A message that can never be
+// applied (a recipient the store refuses, an event the stream refuses, more
+// recipients than Limits.MaxRecipients, a mailbox over its suppression
+// rate) is quarantined: Handle publishes an unparseable event whose Error
+// says "rejected: " and why, and returns Quarantined with a
+// *mailbox.PermanentError. Recipients and the limits are checked before
+// anything is applied, so that such a message is either applied whole or
+// not at all (but for an event refused after its recipient was applied).
+// Any other store or publish failure is transient: m must stay and be
+// handled again later.
 func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disposition, error) {
 	start := time.Now()
 	msgKey := MessageKey(m.Raw)
@@ -102,13 +173,13 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 			Kind: string(bounce.KindUnparseable), Mailbox: m.Worker, Source: m.Source(), Error: err.Error(),
 		}
 		if _, perr := p.pub.Publish(ctx, ev); perr != nil {
-			return 0, fmt.Errorf("pipeline: publish unparseable event: %w", perr)
+			return 0, publishFailure("pipeline: publish unparseable event", perr)
 		}
 		p.opts.Metrics.Quarantined.Add(1)
 		log.Warn("message quarantined", "error", err)
 		return mailbox.Quarantined, nil
 	}
-	recs := record.FromReport(m.Source(), rep, nil)
+	recs := record.FromReportWith(p.opts.Classifier, m.Source(), rep, nil)
 	switch rep.Kind {
 	case bounce.KindNotBounce, bounce.KindAutoReply, bounce.KindDelivered:
 		p.opts.Metrics.Ignored.Add(1)
@@ -117,22 +188,98 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 	}
 	headers := p.originalHeaders(rep)
 	checks := p.verify(m.Raw, rep)
+	var apply []record.Record
 	for _, r := range recs {
 		if r.Recipient == "" || r.Kind == string(bounce.KindDelivered) {
 			continue
 		}
+		apply = append(apply, r)
+	}
+	// Checks before any effect: the message is applied whole or not at all.
+	lim := p.limits(m.Worker)
+	if lim.MaxRecipients >= 0 && len(apply) > lim.MaxRecipients {
+		p.opts.Metrics.OverRecipientCap.Add(1)
+		return p.reject(ctx, m, msgKey, at, log, "too many recipients",
+			fmt.Errorf("%w: the report names %d recipients, the cap is %d", errLimit, len(apply), lim.MaxRecipients))
+	}
+	for _, r := range apply {
+		if _, err := suppress.NormalizeAddress(r.Recipient); err != nil {
+			return p.reject(ctx, m, msgKey, at, log, "recipient refused by the store", err)
+		}
+		ev := eventOf(r, msgKey+":"+r.Recipient, at, m, headers, suppress.Result{})
+		ev.Schema = publisher.SchemaVersion
+		if err := ev.Validate(); err != nil {
+			return p.reject(ctx, m, msgKey, at, log, "event refused", err)
+		}
+	}
+	var couldSuppress int
+	for _, r := range apply {
+		if mayNewlySuppress(r) {
+			couldSuppress++
+		}
+	}
+	if couldSuppress > 0 && lim.MaxNewSuppressionsPerMinute >= 0 {
+		window, ok := p.rate.reserve(m.Worker, couldSuppress, lim.MaxNewSuppressionsPerMinute, p.now())
+		if !ok {
+			p.opts.Metrics.RateLimited.Add(1)
+			if err := p.alertRate(ctx, m, window, lim.MaxNewSuppressionsPerMinute, log); err != nil {
+				return 0, err
+			}
+			return p.reject(ctx, m, msgKey, at, log, "suppression rate limit",
+				fmt.Errorf("%w: mailbox %s reached %d new suppressions in the minute from %s", errLimit, m.Worker, lim.MaxNewSuppressionsPerMinute, window.Format("15:04:05")))
+		}
+		newly := 0
+		defer func() { p.rate.settle(m.Worker, window, couldSuppress, newly) }()
+		return p.applyAll(ctx, m, msgKey, at, log, apply, headers, checks, &newly, start)
+	}
+	var newly int
+	return p.applyAll(ctx, m, msgKey, at, log, apply, headers, checks, &newly, start)
+}
+
+// errLimit is wrapped by the reasons of messages over a limit.
+var errLimit = errors.New("pipeline: over a limit")
+
+// mayNewlySuppress reports whether applying r may put its address on the
+// suppression list: a hard or soft bounce (a soft one at the threshold) or
+// a complaint. Delays and evidence never do.
+func mayNewlySuppress(r record.Record) bool {
+	switch r.Kind {
+	case string(bounce.KindComplaint):
+		return true
+	case string(bounce.KindBounce):
+		return r.Category != "auto_reply" && r.Category != "delivered"
+	}
+	return false
+}
+
+// applyAll applies and publishes the recipients of apply, counting the new
+// suppressions in *newly.
+func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey string, at time.Time, log *slog.Logger,
+	apply []record.Record, headers map[string]string, checks *checks, newly *int, start time.Time) (mailbox.Disposition, error) {
+	for _, r := range apply {
 		key := msgKey + ":" + r.Recipient
 		vd := checks.of(r.Recipient, log)
 		res, err := p.store.Apply(ctx, suppress.Entry{
 			IdempotencyKey: key, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason, Category: r.Category,
 			Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode, Diagnostic: r.Diagnostic,
 			RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format, Rule: r.Rule,
+			Confidence: r.Confidence, RuleSource: r.RuleSource,
 			OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject, Source: m.Source(), At: at,
 			Verification: vd.state, Unverified: vd.unverified,
 			MessageKey: msgKey,
 		})
+		if errors.Is(err, suppress.ErrInvalid) {
+			return p.reject(ctx, m, msgKey, at, log, "refused by the store", err)
+		}
 		if err != nil {
-			return 0, fmt.Errorf("pipeline: suppression store: %w", err)
+			err = fmt.Errorf("pipeline: suppression store: %w", err)
+			if suppress.IsTransient(err) {
+				err = mailbox.Outage(err)
+			}
+			return 0, err
+		}
+		if res.NewlySuppressed {
+			*newly++
 		}
 		evs := []publisher.Event{eventOf(r, key, at, m, headers, res)}
 		vd.mark(&evs[0])
@@ -145,7 +292,10 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 		// The suppression event goes out with the bounce's, not after its
 		// ack: one round trip, and the stream keeps them in this order.
 		if _, err := p.pub.PublishAll(ctx, evs...); err != nil {
-			return 0, fmt.Errorf("pipeline: publish: %w", err)
+			if permanentPublish(err) {
+				return p.reject(ctx, m, msgKey, at, log, "event refused by the stream", err)
+			}
+			return 0, publishFailure("pipeline: publish", err)
 		}
 		p.opts.Metrics.Recipients.Add(1)
 		if res.Duplicate {
@@ -157,6 +307,108 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 	p.opts.Metrics.Processed.Add(1)
 	p.opts.Metrics.observe(time.Since(start))
 	return mailbox.Processed, nil
+}
+
+// permanentPublish reports whether a publish failed because of the event
+// itself, which no retry cures: an invalid event, or one over the server's
+// payload limit. Other failures that publisher.IsTransient calls permanent
+// (a denied permission, no JetStream) are the server's and hold every
+// message alike: they stay transient here, retried with a growing backoff,
+// and visible in the logs and on /readyz.
+func permanentPublish(err error) bool {
+	return errors.Is(err, publisher.ErrInvalidEvent) || errors.Is(err, nats.ErrMaxPayload)
+}
+
+// publishFailure wraps a publish error that is not the message's (see
+// permanentPublish) as a mailbox outage: NATS unreachable, or a server
+// that refuses every message alike (permissions, no JetStream, a stream
+// that cannot be created). Such failures never count against the
+// message's attempts. A cancelled context (a stop) is left as it is.
+func publishFailure(what string, err error) error {
+	err = fmt.Errorf("%s: %w", what, err)
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return mailbox.Outage(err)
+}
+
+// maxErrorText bounds the Error of the events Handle publishes about a
+// rejected message: the reason may quote a huge recipient or subject.
+const maxErrorText = 1000
+
+// reject publishes an unparseable event saying why m is refused, and
+// returns Quarantined with a *mailbox.PermanentError. When the event
+// cannot be published for a transient reason, m stays for a retry.
+func (p *Pipeline) reject(ctx context.Context, m *mailbox.Message, msgKey string, at time.Time, log *slog.Logger, reason string, cause error) (mailbox.Disposition, error) {
+	text := truncate("rejected: "+reason+": "+cause.Error(), maxErrorText)
+	ev := publisher.Event{
+		ID: msgKey + ":rejected", Type: publisher.TypeUnparseable, Time: at,
+		Kind: string(bounce.KindUnparseable), Mailbox: m.Worker, Source: m.Source(), Error: text,
+	}
+	if _, err := p.pub.Publish(ctx, ev); err != nil {
+		if !permanentPublish(err) {
+			return 0, publishFailure("pipeline: publish rejected event", err)
+		}
+		log.Error("rejected event refused by the stream", "error", err)
+	}
+	p.opts.Metrics.Rejected.Add(1)
+	p.opts.Metrics.Quarantined.Add(1)
+	log.Warn("message rejected, quarantined", "reason", reason, "error", truncate(cause.Error(), maxErrorText))
+	return mailbox.Quarantined, mailbox.Permanent(reason, errors.New(truncate(cause.Error(), maxErrorText)))
+}
+
+// alertRate publishes, once per mailbox and minute, the alert that the
+// mailbox reached its suppression rate limit.
+func (p *Pipeline) alertRate(ctx context.Context, m *mailbox.Message, window time.Time, limit int, log *slog.Logger) error {
+	if !p.rate.alertDue(m.Worker, window) {
+		return nil
+	}
+	ev := publisher.Event{
+		ID:   "alert:" + m.Worker + ":suppression-rate:" + strconv.FormatInt(window.Unix(), 10),
+		Type: publisher.TypeUnparseable, Time: window, Kind: string(bounce.KindUnparseable), Mailbox: m.Worker, Source: m.Source(),
+		Error: fmt.Sprintf("alert: suppression rate limit: mailbox %s reached %d new suppressions in the minute from %s; "+
+			"the messages that could suppress more go to quarantine until the minute ends", m.Worker, limit, window.UTC().Format(time.RFC3339)),
+	}
+	if _, err := p.pub.Publish(ctx, ev); err != nil {
+		return publishFailure("pipeline: publish rate alert", err)
+	}
+	p.rate.alerted(m.Worker, window)
+	p.opts.Metrics.RateAlerts.Add(1)
+	log.Error("suppression rate limit reached: quarantining what could suppress more", "limit_per_minute", limit, "window", window)
+	return nil
+}
+
+// GiveUp is a mailbox.Config.GiveUp: it publishes the unparseable event
+// of a message quarantined after failing too many times.
+func (p *Pipeline) GiveUp(ctx context.Context, m *mailbox.Message, last error) error {
+	msgKey := MessageKey(m.Raw)
+	at := m.InternalDate.UTC()
+	if at.IsZero() {
+		at = time.Now().UTC()
+	}
+	ev := publisher.Event{
+		ID: msgKey + ":rejected", Type: publisher.TypeUnparseable, Time: at,
+		Kind: string(bounce.KindUnparseable), Mailbox: m.Worker, Source: m.Source(),
+		Error: truncate("rejected: failed too many times: "+last.Error(), maxErrorText),
+	}
+	if _, err := p.pub.Publish(ctx, ev); err != nil && !permanentPublish(err) {
+		return publishFailure("pipeline: publish give-up event", err)
+	}
+	p.opts.Metrics.Rejected.Add(1)
+	p.opts.Metrics.Quarantined.Add(1)
+	p.log.Warn("message failed too many times, quarantined", "mailbox", m.Worker, "uid", m.UID, "msg", msgKey[:12], "error", truncate(last.Error(), maxErrorText))
+	return nil
+}
+
+// truncate cuts s to at most n bytes, on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func (p *Pipeline) decode(m *mailbox.Message) (rep *bounce.Report, err error) {
@@ -197,7 +449,7 @@ func eventOf(r record.Record, key string, at time.Time, m *mailbox.Message, head
 		ID: key, Type: typ, Time: at, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason,
 		Category: r.Category, Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode,
 		Diagnostic: r.Diagnostic, RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format,
-		Rule: r.Rule, OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject,
+		Rule: r.Rule, Confidence: r.Confidence, RuleSource: r.RuleSource, OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject,
 		OriginalFrom: r.OriginalFrom, Headers: headers, Suppressed: res.Suppressed, Scope: res.Scope,
 		Count: res.Count, Mailbox: m.Worker, Source: m.Source(),
 	}

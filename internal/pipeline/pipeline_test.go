@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
@@ -186,5 +188,38 @@ func TestMessageKey_lineEndings(t *testing.T) {
 	}
 	if MessageKey([]byte("a")) == MessageKey([]byte("b")) {
 		t.Error("MessageKey equal for different messages")
+	}
+}
+
+// An operator's rules file (classify.rules_file) decides before the
+// built-in wordings, and every record and event carries the verdict's
+// confidence.
+func TestHandle_operatorRulesAndConfidence(t *testing.T) {
+	ctx := context.Background()
+	s := newStack(t)
+	if _, err := s.pipe.Handle(ctx, sample(t, "soft-bounce.eml")); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.store.Get(ctx, "taro@example.org")
+	if err != nil || rec.Reason != "mailbox_full" || rec.Confidence == "" {
+		t.Fatalf("built-in rules: record = %+v, %v; want mailbox_full with a confidence", rec, err)
+	}
+	if ev := s.events(t)[0]; ev.Confidence != rec.Confidence || ev.Rule != rec.Rule {
+		t.Errorf("event confidence/rule = %q/%q, record %q/%q", ev.Confidence, ev.Rule, rec.Confidence, rec.Rule)
+	}
+
+	rules, err := classify.LoadRules(strings.NewReader(
+		"text\t10\trate_limited\ttried to reach is over quota\t-\toperator: test rule\n"), "operator.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2 := newStack(t)
+	s2.pipe.opts.Classifier = classify.New(rules)
+	if _, err := s2.pipe.Handle(ctx, sample(t, "soft-bounce.eml")); err != nil {
+		t.Fatal(err)
+	}
+	rec, err = s2.store.Get(ctx, "taro@example.org")
+	if err != nil || rec.Reason != "rate_limited" || rec.RuleSource != "operator: test rule" {
+		t.Fatalf("operator rules: record = %+v, %v; want rate_limited from the operator rule", rec, err)
 	}
 }

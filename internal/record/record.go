@@ -32,6 +32,8 @@ type Record struct {
 	// Fields beyond the contract's table.
 	FeedbackType    string `json:"feedback_type,omitempty"`
 	Rule            string `json:"rule,omitempty"`
+	Confidence      string `json:"confidence,omitempty"`  // the verdict's: high, medium, low
+	RuleSource      string `json:"rule_source,omitempty"` // where the deciding rule comes from
 	OriginalSubject string `json:"original_subject,omitempty"`
 	Error           string `json:"error,omitempty"`
 }
@@ -40,6 +42,12 @@ type Record struct {
 // recipient yields one record whose Kind says why (not_bounce, auto_reply,
 // unparseable); err, when not nil, makes it unparseable.
 func FromReport(source string, rep *bounce.Report, err error) []Record {
+	return FromReportWith(nil, source, rep, err)
+}
+
+// FromReportWith is FromReport with the classifier c (nil: the built-in
+// rules), for an operator's rules file.
+func FromReportWith(c *classify.Classifier, source string, rep *bounce.Report, err error) []Record {
 	if err != nil || rep == nil {
 		r := Record{Source: source, Kind: string(bounce.KindUnparseable)}
 		if err != nil {
@@ -75,9 +83,20 @@ func FromReport(source string, rep *bounce.Report, err error) []Record {
 	}
 	out := make([]Record, 0, len(rep.Recipients))
 	for _, rc := range rep.Recipients {
-		v := Classify(rc)
+		v := ClassifyWith(c, rc)
 		r := base
 		r.Kind = string(bounce.RecipientKind(rc))
+		switch {
+		case v.Reason == classify.AutoReply && r.Kind == string(bounce.KindBounce):
+			// The words say an automatic reply (a challenge-response
+			// system holding the message): the recipient is the address
+			// that replied, and nothing failed.
+			r.Kind = string(bounce.KindAutoReply)
+		case v.Reason == classify.Delivered && (r.Kind == string(bounce.KindBounce) || r.Kind == string(bounce.KindDelay)):
+			// A success status (2.X.X) in a report that says failed (a
+			// forwarded list message, a relay's copy): not a failure.
+			r.Kind = string(bounce.KindDelivered)
+		}
 		r.Recipient = rc.Address
 		r.Action = rc.Action
 		r.Status = rc.Status
@@ -86,6 +105,8 @@ func FromReport(source string, rep *bounce.Report, err error) []Record {
 		r.Category = string(v.Category)
 		r.Hard = v.Hard
 		r.Rule = v.Rule
+		r.Confidence = string(v.Confidence)
+		r.RuleSource = v.RuleSource
 		r.Diagnostic = rc.Diagnostic
 		r.RemoteMTA = rc.RemoteMTA
 		if rc.ReportingMTA != "" {
@@ -97,9 +118,18 @@ func FromReport(source string, rep *bounce.Report, err error) []Record {
 	return out
 }
 
+var defaultClassifier = classify.New(nil)
+
 // Classify runs the classifier on one recipient of a report.
-func Classify(rc bounce.Recipient) classify.Verdict {
-	return classify.Classify(classify.Input{
+func Classify(rc bounce.Recipient) classify.Verdict { return ClassifyWith(nil, rc) }
+
+// ClassifyWith runs the classifier c (nil: the built-in rules) on one
+// recipient of a report.
+func ClassifyWith(c *classify.Classifier, rc bounce.Recipient) classify.Verdict {
+	if c == nil {
+		c = defaultClassifier
+	}
+	return c.Classify(classify.Input{
 		Status:         rc.Status,
 		ReplyCode:      rc.ReplyCode,
 		Diagnostic:     rc.Diagnostic,

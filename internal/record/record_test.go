@@ -43,11 +43,35 @@ func TestFromReport(t *testing.T) {
 				t.Fatalf("FromReport() = %+v, want %+v", got, tc.want)
 			}
 			for i := range got {
-				got[i].Rule = "" // the classifier's rule names are its own business
+				if got[i].Kind != "unparseable" && got[i].Kind != "not_bounce" && got[i].Kind != "auto_reply" && (got[i].Confidence == "" || got[i].RuleSource == "") {
+					t.Errorf("FromReport()[%d] has confidence %q, rule source %q, want both", i, got[i].Confidence, got[i].RuleSource)
+				}
+				// The classifier's rule names and sources are its own business.
+				got[i].Rule, got[i].Confidence, got[i].RuleSource = "", "", ""
 				if got[i] != tc.want[i] {
 					t.Errorf("FromReport()[%d] = %+v, want %+v", i, got[i], tc.want[i])
 				}
 			}
 		})
+	}
+}
+
+func TestFromReport_challengeResponseIsAutoReply(t *testing.T) {
+	rep := &bounce.Report{Kind: bounce.KindBounce, Format: "fallback", Recipients: []bounce.Recipient{
+		{Address: "uma@example.com", Action: "failed", Diagnostic: "Your message is held until you confirm that you are a human: reply to this message to confirm."},
+	}}
+	got := FromReport("s", rep, nil)
+	if len(got) != 1 || got[0].Kind != "auto_reply" || got[0].Reason != "auto_reply" || got[0].Recipient != "uma@example.com" || got[0].Hard {
+		t.Errorf("FromReport() = %+v, want one auto_reply record naming the address that replied", got)
+	}
+}
+
+func TestFromReport_successStatusIsDelivered(t *testing.T) {
+	rep := &bounce.Report{Kind: bounce.KindBounce, Format: "rfc3464", Recipients: []bounce.Recipient{
+		{Address: "list@example.org", Action: "failed", Status: "2.0.0", Diagnostic: "250 2.0.0 Ok"},
+	}}
+	got := FromReport("s", rep, nil)
+	if len(got) != 1 || got[0].Kind != "delivered" || got[0].Reason != "delivered" || got[0].Hard {
+		t.Errorf("FromReport() = %+v, want one delivered record", got)
 	}
 }

@@ -82,6 +82,7 @@ import (
 
 	"github.com/bounced-dev/bounced/addrcheck"
 	"github.com/bounced-dev/bounced/classify"
+	"github.com/bounced-dev/bounced/internal/smtp"
 )
 
 // DefaultPrefix is the key prefix used when New is given "". Its braces
@@ -258,6 +259,10 @@ type Entry struct {
 	Format string `json:"format"`
 	// Rule names the classification rule that decided.
 	Rule string `json:"rule"`
+	// Confidence and RuleSource describe the verdict's evidence (see
+	// classify.Verdict).
+	Confidence string `json:"confidence,omitempty"`
+	RuleSource string `json:"rule_source,omitempty"`
 	// OriginalMessageID and OriginalSubject describe the mail that bounced.
 	// OriginalMessageID also identifies the bounce: see MessageKey.
 	OriginalMessageID string `json:"original_message_id"`
@@ -403,6 +408,8 @@ type Record struct {
 	ReportingMTA      string `json:"reporting_mta,omitempty"`
 	Format            string `json:"format,omitempty"`
 	Rule              string `json:"rule,omitempty"`
+	Confidence        string `json:"confidence,omitempty"`
+	RuleSource        string `json:"rule_source,omitempty"`
 	OriginalMessageID string `json:"original_message_id,omitempty"`
 	OriginalSubject   string `json:"original_subject,omitempty"`
 	Source            string `json:"source,omitempty"`
@@ -503,21 +510,15 @@ func (s *Store) key(parts ...string) string {
 	return s.prefix + ":" + strings.Join(parts, ":")
 }
 
-// NormalizeAddress returns the form of addr the store keys on: trimmed of
-// spaces and angle brackets, lower-cased. It fails with ErrInvalid for a
-// string that is not local@domain.
+// NormalizeAddress returns the form of addr the store keys on: the
+// decoder's normalised address (internal/smtp.Key: trimmed of spaces and
+// angle brackets, domain and local part lower-cased), so the store accepts
+// exactly the addresses the decoder reports. It fails with ErrInvalid for a
+// string that is not local@domain, holds a control character or is too long.
 func NormalizeAddress(addr string) (string, error) {
-	a := strings.TrimSpace(addr)
-	a = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(a, "<"), ">"))
-	a = strings.TrimSuffix(strings.ToLower(a), ".")
-	at := strings.LastIndexByte(a, '@')
-	if at <= 0 || at == len(a)-1 || len(a) > 512 {
-		return "", fmt.Errorf("%w: address %q", ErrInvalid, addr)
-	}
-	for _, r := range a {
-		if r < 0x20 || r == 0x7f {
-			return "", fmt.Errorf("%w: control character in address %q", ErrInvalid, addr)
-		}
+	a, err := smtp.Key(addr)
+	if err != nil {
+		return "", fmt.Errorf("%w: address %q: %w", ErrInvalid, addr, err)
 	}
 	return a, nil
 }
@@ -665,6 +666,8 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 		"reporting_mta", e.ReportingMTA,
 		"format", e.Format,
 		"rule", e.Rule,
+		"confidence", e.Confidence,
+		"rule_source", e.RuleSource,
 		"original_message_id", e.OriginalMessageID,
 		"original_subject", e.OriginalSubject,
 		"source", e.Source,
@@ -799,6 +802,8 @@ func recordOf(addr string, m map[string]string) *Record {
 		ReportingMTA:      m["reporting_mta"],
 		Format:            m["format"],
 		Rule:              m["rule"],
+		Confidence:        m["confidence"],
+		RuleSource:        m["rule_source"],
 		OriginalMessageID: m["original_message_id"],
 		OriginalSubject:   m["original_subject"],
 		Source:            m["source"],

@@ -1,0 +1,118 @@
+package classify
+
+import "testing"
+
+// TestClassify_generalise holds sentences written for this test, by
+// meaning (paraphrases and other languages, not copies of any corpus
+// message), of the classes that plain-text notices carry in one
+// sentence: a full mailbox, a domain that does not exist, a DNS
+// blocklist, a sender reputation, a challenge-response system; and a
+// specific cause beside a generic code. None may end as on_hold or
+// undefined.
+func TestClassify_generalise(t *testing.T) {
+	notice := func(text string) Input { return Input{Action: "failed", Diagnostic: text} }
+	tests := []struct {
+		name string
+		in   Input
+		want Reason
+	}{
+		// A full mailbox (RFC 3463 X.2.2, RFC 5321 552).
+		{"storage limit", notice("Delivery failed: the recipient's mailbox has exceeded its storage limit."), MailboxFull},
+		{"inbox full", notice("The inbox of this user is full, please try again later"), MailboxFull},
+		{"over his quota", notice("User kuma is over his quota"), MailboxFull},
+		{"mailbox of the addressee", notice("Sorry, the mailbox of the addressee is currently full."), MailboxFull},
+		{"out of storage", notice("This account has run out of storage space"), MailboxFull},
+		{"french", notice("La boîte aux lettres du destinataire est pleine."), MailboxFull},
+		{"german", notice("Das Postfach des Empfängers ist voll."), MailboxFull},
+		{"portuguese", notice("A caixa postal do destinatário está cheia."), MailboxFull},
+		// The recipient's domain does not exist (RFC 1035 name error).
+		{"domain does not exist", notice("The domain nosuchplace.example does not exist."), HostUnknown},
+		{"domain not found in dns", notice("Could not find the domain nosuchplace.example in DNS"), HostUnknown},
+		{"no dns records", notice("No DNS records were found for bogus.example"), HostUnknown},
+		{"host name not resolved", notice("Host name mail.bogus.example could not be resolved"), HostUnknown},
+		{"non-existent domain", notice("DNS lookup for bogus.example failed: non-existent domain"), HostUnknown},
+		{"temporary dns stays soft", Input{Action: "delayed", Status: "4.4.3", Diagnostic: "the domain bogus.example was not found, will retry"}, HostUnknown},
+		// The sending host is on a DNS blocklist (RFC 5782): sender-side.
+		{"deny list", notice("Your sending address 198.51.100.3 is on our deny list"), Blocked},
+		{"realtime blackhole", notice("Rejected because 203.0.113.9 is listed on a real-time blackhole list"), Blocked},
+		{"dnsbl", notice("Connection refused: the host appears in the dnsbl bl.example.net"), Blocked},
+		{"blocklist", notice("Message not accepted: the server that sent it is on a spam blocklist"), Blocked},
+		{"reputation too low", notice("The reputation of your sending domain is too low to accept mail"), BadReputation},
+		// Challenge-response: the message is held until the sender proves
+		// to be a person; nothing failed.
+		{"challenge/response", notice("This address is protected by a challenge/response filter. Reply to get your mail through."), AutoReply},
+		{"verify human", notice("Before your e-mail reaches me, please verify that you are a human by visiting the link below."), AutoReply},
+		{"held pending confirmation", notice("Your message has been held pending confirmation from you."), AutoReply},
+		{"confirm you sent", notice("Please confirm that you sent this message by answering this e-mail."), AutoReply},
+		// A specific cause beats a generic code and its generic words.
+		{"size beside 5.7.1 policy", Input{Action: "failed", Status: "5.7.1", ReplyCode: "554", Diagnostic: "554 5.7.1 Rejected by policy: size of your message exceeds what we accept"}, MessageTooBig},
+		{"size beside delivery not authorized", Input{Action: "failed", Status: "5.7.1", ReplyCode: "550", Diagnostic: "550 5.7.1 Delivery not authorized, message too large for this domain"}, MessageTooBig},
+		{"full mailbox beside local policy", Input{Action: "failed", Status: "5.7.1", ReplyCode: "550", Diagnostic: "550 5.7.1 local policy: mailbox full"}, MailboxFull},
+		{"size but the quota speaks", notice("552 message size exceeds the remaining quota of this mailbox"), MailboxFull},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Classify(tc.in)
+			if v.Reason != tc.want {
+				t.Errorf("Classify(%q) = %s (rule %q), want %s", tc.in.Diagnostic, v.Reason, v.Rule, tc.want)
+			}
+			if v.Reason == OnHold || v.Reason == Undefined || v.Confidence == Low {
+				t.Errorf("Classify(%q) = %s %s: the words are clear", tc.in.Diagnostic, v.Reason, v.Confidence)
+			}
+		})
+	}
+	if v := Classify(Input{Action: "delayed", Status: "4.4.3", Diagnostic: "the domain bogus.example was not found, will retry"}); v.Hard {
+		t.Errorf("a temporary host_unknown is hard: %+v", v)
+	}
+}
+
+// TestClassify_successStatus: a class-2 status (RFC 3463 section 3.1)
+// reports a positive delivery action even when the report says failed
+// (a forwarded list message, a relay's copy); the success replies a
+// transcript quotes before a failure do not count.
+func TestClassify_successStatus(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Input
+		want Reason
+	}{
+		{"2.x status in a failed report", Input{Action: "failed", Status: "2.1.5", Diagnostic: "250 2.1.5 Ok"}, Delivered},
+		{"2.x read from the text", Input{Action: "failed", Diagnostic: "250 2.0.0 Ok: queued as 4B2C1"}, Delivered},
+		{"transcript: the failure after the success", Input{Action: "failed", Diagnostic: "250 2.1.0 Sender ok; 554 5.7.1 we do not want this"}, Rejected},
+		{"text decides first", Input{Action: "failed", Status: "2.0.0", Diagnostic: "550 user unknown", Command: "RCPT"}, UserUnknown},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := Classify(tc.in); v.Reason != tc.want {
+				t.Errorf("Classify(%+v) = %s (rule %q), want %s", tc.in, v.Reason, v.Rule, tc.want)
+			}
+		})
+	}
+}
+
+// TestClassify_generaliseAddress: sentences about the recipient's address
+// by meaning, and other languages; a sentence about the sender is not
+// the recipient's unknown address.
+func TestClassify_generaliseAddress(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Input
+		want Reason
+	}{
+		{"not valid", Input{Diagnostic: "550 the address you wrote to is not valid", Command: "RCPT"}, UserUnknown},
+		{"deleted", Input{Diagnostic: "550 this mailbox has been deleted", Command: "RCPT"}, UserUnknown},
+		{"spanish", Input{Diagnostic: "550 usuario desconocido", Command: "RCPT"}, UserUnknown},
+		{"italian", Input{Diagnostic: "550 utente inesistente", Command: "RCPT"}, UserUnknown},
+		{"japanese", Input{Diagnostic: "550 このメールアドレスは存在しません", Command: "RCPT"}, UserUnknown},
+		{"the sender's address", Input{Diagnostic: "553 the sender address you used is not valid", Command: "RCPT"}, Rejected},
+		{"french quota", Input{Diagnostic: "552 quota de la boîte aux lettres dépassé"}, MailboxFull},
+		{"expired within", Input{Action: "failed", Diagnostic: "your message could not be delivered within 5 days"}, Expired},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if v := Classify(tc.in); v.Reason != tc.want {
+				t.Errorf("Classify(%q) = %s (rule %q), want %s", tc.in.Diagnostic, v.Reason, v.Rule, tc.want)
+			}
+		})
+	}
+}
