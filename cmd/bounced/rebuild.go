@@ -18,6 +18,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/app"
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/natsembed"
+	"github.com/bounced-dev/bounced/internal/pipeline"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/publisher"
 )
@@ -245,6 +246,19 @@ func replay(ctx context.Context, store *suppress.Store, pub *publisher.Publisher
 // as of its own time.
 func replayOne(ctx context.Context, store *suppress.Store, m jetstream.Msg, stored time.Time, st *rebuildStats, log *slog.Logger) error {
 	st.Events++
+	if strings.HasSuffix(m.Subject(), "."+app.DeliverySubjectSuffix) {
+		n, err := app.ApplyDeliveryReport(ctx, store, m.Data())
+		if errors.Is(err, suppress.ErrInvalid) || errors.Is(err, app.ErrBadDeliveryReport) {
+			st.Skipped++
+			log.Warn("delivery report skipped", "error", err)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		st.Applied += n
+		return nil
+	}
 	var ev publisher.Event
 	if err := json.Unmarshal(m.Data(), &ev); err != nil || ev.Schema != publisher.SchemaVersion {
 		st.Skipped++
@@ -286,10 +300,16 @@ func entryOf(ev publisher.Event) suppress.Entry {
 	if kind == "" {
 		kind = string(ev.Type)
 	}
-	// The pipeline's ID is <message key>:<recipient>.
-	msgKey, _ := strings.CutSuffix(ev.ID, ":"+ev.Recipient)
+	// The pipeline's ID is <message key>:<recipient as written>.
+	written := ev.Recipient
+	if ev.RecipientAsWritten != "" {
+		written = ev.RecipientAsWritten
+	}
+	msgKey, _ := strings.CutSuffix(ev.ID, ":"+written)
 	return suppress.Entry{
-		IdempotencyKey: ev.ID, Recipient: ev.Recipient, Kind: kind, Reason: ev.Reason, Category: ev.Category,
+		// The decision made live, whatever the policy is now.
+		Decision: pipeline.DecisionOf(ev),
+		IdempotencyKey: ev.ID, Recipient: written, Kind: kind, Reason: ev.Reason, Category: ev.Category,
 		Hard: ev.Hard, Status: ev.Status, ReplyCode: ev.ReplyCode, Diagnostic: ev.Diagnostic,
 		RemoteMTA: ev.RemoteMTA, ReportingMTA: ev.ReportingMTA, Format: ev.Format, Rule: ev.Rule,
 		Confidence: ev.Confidence, RuleSource: ev.RuleSource,

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -54,6 +55,8 @@ type App struct {
 	ready      chan struct{}
 	outboxWake chan struct{}
 	epoch      epochState // the suppression store's epoch (epoch.go)
+
+	deliveries, cleared atomic.Int64 // delivery reports applied, soft bounces they cleared (deliveries.go)
 }
 
 // New returns an App for cfg. Nothing is started before Run.
@@ -137,6 +140,8 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	wg.Add(1)
+	go func() { defer wg.Done(); a.policyLoop(ctx) }()
 	go a.sweepLoop(ctx)
 	go a.epochLoop(ctx, a.pub)
 	go a.outboxLoop(ctx, a.pub)

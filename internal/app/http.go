@@ -23,8 +23,9 @@ func (a *App) httpHandler() http.Handler {
 		Health:     a.health,
 		Metrics:    a.writeMetrics,
 		// The lift queued its event in the outbox: publish it now.
-		OnRemove: func(string, string) { a.kickOutbox() },
-		Log:      a.log.With("component", "http"),
+		OnRemove:   func(string, string) { a.kickOutbox() },
+		Deliveries: a.reportDeliveries,
+		Log:        a.log.With("component", "http"),
 	})
 }
 
@@ -108,6 +109,11 @@ func (a *App) writeMetrics(b *strings.Builder) {
 	counter("bounced_messages_over_recipient_cap_total", "Messages quarantined for naming more recipients than max_recipients.", m.OverRecipientCap.Load())
 	counter("bounced_messages_rate_limited_total", "Messages quarantined because their mailbox reached max_new_suppressions_per_minute.", m.RateLimited.Load())
 	counter("bounced_suppression_rate_alerts_total", "Alerts published for a mailbox reaching max_new_suppressions_per_minute.", m.RateAlerts.Load())
+	counter("bounced_sender_alerts_total", "sender.alert events for refusals the sending side caused (blocklisted IP, SPF/DKIM/DMARC, PTR, rate, reputation).", m.SenderAlerts.Load())
+	counter("bounced_sender_outages_total", "sender.alert events for sender-side outages (many domains failing with network errors at once).", m.Outages.Load())
+	counter("bounced_allowlisted_total", "Recipients recorded but not suppressed because they are allowlisted.", m.Allowlisted.Load())
+	counter("bounced_deliveries_reported_total", "Delivery reports applied from the delivery subject.", a.deliveries.Load())
+	counter("bounced_soft_bounces_cleared_total", "Counted soft bounces cleared by delivery reports from the delivery subject.", a.cleared.Load())
 	fmt.Fprintf(b, "# HELP bounced_handle_seconds Time to handle one bounce message.\n# TYPE bounced_handle_seconds histogram\n")
 	var cum int64
 	h := m.Latency()

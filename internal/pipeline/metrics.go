@@ -23,6 +23,10 @@ type Metrics struct {
 	// RateLimited counts messages rejected because their mailbox reached
 	// Limits.MaxNewSuppressionsPerMinute; RateAlerts the alerts published.
 	RateLimited, RateAlerts atomic.Int64
+	// SenderAlerts counts sender.alert events for refusals the sending
+	// side caused; Outages those for sender-side outage bursts;
+	// Allowlisted the recipients recorded but exempt from suppression.
+	SenderAlerts, Outages, Allowlisted atomic.Int64
 
 	mu      sync.Mutex
 	latency [16]int64 // handling time histogram, bucket i < 2^i ms

@@ -247,10 +247,14 @@ type Decision struct {
 // ActionEvidence is Decision.Action for an entry that is evidence only.
 const ActionEvidence = "evidence"
 
-// lowConfidence reports a verdict that must never suppress for good: the
-// classifier's catch-all ("default:" rules, classify.Classify's last
-// stage) decided it.
+// lowConfidence reports a verdict that must never suppress for good: one
+// the classifier calls low (classify.Low, a fallback guess), or, for an
+// entry without a confidence (an event written before it had one), one
+// its catch-all decided ("default:" rules, classify.Classify's last stage).
 func lowConfidence(e Entry) bool {
+	if c := strings.TrimSpace(e.Confidence); c != "" {
+		return c == string(classify.Low)
+	}
 	return strings.HasPrefix(strings.TrimSpace(e.Rule), "default:")
 }
 
