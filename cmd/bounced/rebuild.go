@@ -308,7 +308,7 @@ func entryOf(ev publisher.Event) suppress.Entry {
 	msgKey, _ := strings.CutSuffix(ev.ID, ":"+written)
 	return suppress.Entry{
 		// The decision made live, whatever the policy is now.
-		Decision: pipeline.DecisionOf(ev),
+		Decision:       pipeline.DecisionOf(ev),
 		IdempotencyKey: ev.ID, Recipient: written, Kind: kind, Reason: ev.Reason, Category: ev.Category,
 		Hard: ev.Hard, Status: ev.Status, ReplyCode: ev.ReplyCode, Diagnostic: ev.Diagnostic,
 		RemoteMTA: ev.RemoteMTA, ReportingMTA: ev.ReportingMTA, Format: ev.Format, Rule: ev.Rule,
