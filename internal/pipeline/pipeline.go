@@ -214,7 +214,7 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 	}
 	var couldSuppress int
 	for _, r := range apply {
-		if mayNewlySuppress(r) {
+		if p.mayNewlySuppress(r) {
 			couldSuppress++
 		}
 	}
@@ -240,14 +240,20 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 var errLimit = errors.New("pipeline: over a limit")
 
 // mayNewlySuppress reports whether applying r may put its address on the
-// suppression list: a hard or soft bounce (a soft one at the threshold) or
-// a complaint. Delays and evidence never do.
-func mayNewlySuppress(r record.Record) bool {
+// suppression list: a bounce or a complaint whose policy rule suppresses
+// or counts (when the store tells its policy), never a delay or evidence.
+func (p *Pipeline) mayNewlySuppress(r record.Record) bool {
 	switch r.Kind {
-	case string(bounce.KindComplaint):
+	case string(bounce.KindComplaint), string(bounce.KindBounce):
+		if r.Category == "auto_reply" || r.Category == "delivered" {
+			return false
+		}
+		if ps, ok := p.store.(interface{ Policy() suppress.Policy }); ok {
+			d := ps.Policy().Decide(suppress.Entry{Kind: r.Kind, Reason: r.Reason, Category: r.Category,
+				Hard: r.Hard, Rule: r.Rule, Confidence: r.Confidence, Diagnostic: r.Diagnostic})
+			return d.Action == string(suppress.ActionSuppress) || d.Action == string(suppress.ActionCount)
+		}
 		return true
-	case string(bounce.KindBounce):
-		return r.Category != "auto_reply" && r.Category != "delivered"
 	}
 	return false
 }

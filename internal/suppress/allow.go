@@ -197,3 +197,50 @@ func (s *Store) Delivered(ctx context.Context, addr string, at time.Time) (int, 
 	}
 	return n, nil
 }
+
+// Reapply lifts the suppressions that the policy in effect would not make:
+// those whose deciding bounce's rule is now notify or ignore (a reason
+// switched off), and those of allowlisted addresses. Each lift is audited
+// and published as Remove's, by actor with a note naming the rule. It
+// never adds a suppression: the evidence of what was only counted is not
+// kept. With dryRun it lifts nothing. It returns the addresses (to be)
+// lifted.
+func (s *Store) Reapply(ctx context.Context, actor string, dryRun bool) ([]string, error) {
+	var recs []Record
+	for off := 0; ; off += 1000 {
+		page, _, err := s.List(ctx, ListOptions{Limit: 1000, Offset: off})
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, page...)
+		if len(page) < 1000 {
+			break
+		}
+	}
+	var lifted []string
+	for _, r := range recs {
+		d := s.policy.Decide(Entry{Kind: r.Kind, Reason: r.Reason, Category: r.Category, Hard: r.Hard,
+			Rule: r.Rule, Confidence: r.Confidence, Diagnostic: r.Diagnostic})
+		note := ""
+		switch {
+		case d.Action == string(ActionNotify) || d.Action == string(ActionIgnore):
+			note = "reapplied policy: " + d.Rule + " is " + d.Action
+		default:
+			allowed, err := s.IsAllowed(ctx, r.Address)
+			if err != nil {
+				return lifted, err
+			}
+			if !allowed {
+				continue
+			}
+			note = "reapplied policy: allowlisted"
+		}
+		if !dryRun {
+			if _, err := s.Remove(ctx, r.Address, actor, note); err != nil {
+				return lifted, err
+			}
+		}
+		lifted = append(lifted, r.Address)
+	}
+	return lifted, nil
+}

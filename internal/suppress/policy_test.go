@@ -493,6 +493,24 @@ func TestPolicyChange_keepsRecords(t *testing.T) {
 	if err != nil || !recAfter.Suppressed || !recAfter.ExpiresAt.Equal(recBefore.ExpiresAt) {
 		t.Errorf("Get() under the new policy = %+v, %v; want the suppression unchanged", recAfter, err)
 	}
+	// Reapplying the new policy lifts what it would not suppress.
+	if got, err := after.Reapply(ctx, "op", true); err != nil || !slices.Equal(got, []string{"full@example.com"}) {
+		t.Errorf("Reapply(dry run) = %v, %v", got, err)
+	}
+	if ok, _ := after.IsSuppressed(ctx, "full@example.com", ScopeAll); !ok {
+		t.Error("a dry run lifted")
+	}
+	defer func() {
+		if got, err := after.Reapply(ctx, "op", false); err != nil || !slices.Equal(got, []string{"replayed@example.com", "full@example.com"}) {
+			t.Errorf("Reapply() = %v, %v", got, err)
+		}
+		if ok, _ := after.IsSuppressed(ctx, "full@example.com", ScopeAll); ok {
+			t.Error("Reapply() left full@example.com suppressed")
+		}
+		if a, _ := after.Audit(ctx, 1); len(a) != 1 || !strings.Contains(a[0].Note, "mailbox_full is notify") {
+			t.Errorf("audit = %+v", a)
+		}
+	}()
 	// New bounces follow the new policy...
 	for _, e := range days("new@example.com", "mailbox_full", 3, false, nil) {
 		if r, err := after.Apply(ctx, e); err != nil || r.Suppressed || r.Decision.Action != "notify" {
