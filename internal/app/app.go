@@ -24,6 +24,7 @@ import (
 
 	"github.com/bounced-dev/bounced/bounce"
 	"github.com/bounced-dev/bounced/classify"
+	"github.com/bounced-dev/bounced/internal/checkpoint"
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/natsembed"
@@ -280,7 +281,7 @@ func (a *App) start(ctx context.Context) error {
 			return err
 		}
 		wc.Check, wc.GiveUp = deps, pipe.GiveUp
-		w, err := mailbox.New(wc, pipe.Handle, a.store, a.log.With("component", "mailbox", "mailbox", mc.Name))
+		w, err := mailbox.New(wc, pipe.Handle, checkpoint.New(a.redis, cfg.Redis.Prefix), a.log.With("component", "mailbox", "mailbox", mc.Name))
 		if err != nil {
 			return fmt.Errorf("app: mailbox %s: %w", mc.Name, err)
 		}

@@ -502,17 +502,6 @@ end
 return n
 `)
 
-// checkpointScript saves an IMAP checkpoint; see Store.SaveCheckpoint.
-//
-// KEYS: 1 checkpoint hash. ARGV: 1 UIDVALIDITY, 2 last UID, 3 now.
-// It returns 1 when it saved, 0 when it kept a later UID.
-var checkpointScript = redis.NewScript(`
-local f = redis.call('HMGET', KEYS[1], 'uid_validity', 'last_uid')
-if f[1] == ARGV[1] and f[2] and tonumber(f[2]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[1], 'uid_validity', ARGV[1], 'last_uid', ARGV[2], 'updated_at', ARGV[3])
-return 1
-`)
-
 // createEpochScript writes the epoch unless there is one; see
 // Store.CheckEpoch.
 //

@@ -41,7 +41,9 @@
 //	P:seen:<hash>             STRING  an entry counted for (original message, address, effect), with a TTL
 //	P:epoch                   HASH  the store's epoch (id, created_at); see CheckEpoch
 //	P:audit                   LIST  lifted suppressions, newest first, capped at AuditLength
-//	P:checkpoint:<key>        HASH  IMAP poller checkpoints (uid_validity, last_uid)
+//	P:checkpoint:<key>        HASH  IMAP poller checkpoints, kept by package internal/checkpoint
+//	P:allow:address, P:allow:domain  SET  the allowlist (see Allow)
+//	P:outage, P:outage:alert  ZSET, STRING  the outage detector's window and last alert
 //
 // Scores and times in hashes are Unix milliseconds; times are kept to the
 // millisecond.

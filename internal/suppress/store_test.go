@@ -662,39 +662,6 @@ func TestList(t *testing.T) {
 	}
 }
 
-func TestCheckpoint(t *testing.T) {
-	srv := testutil.StartRedis(t)
-	s, _ := newStore(t, newClient(t, srv), "")
-	type save struct{ validity, uid uint32 }
-	tests := []struct {
-		name         string
-		saves        []save
-		wantValidity uint32
-		wantUID      uint32
-	}{
-		{"none", nil, 0, 0},
-		{"one", []save{{7, 100}}, 7, 100},
-		{"forward", []save{{7, 100}, {7, 150}}, 7, 150},
-		{"never backwards", []save{{7, 100}, {7, 150}, {7, 120}}, 7, 150},
-		{"new validity resets", []save{{7, 150}, {8, 3}}, 8, 3},
-		{"max values", []save{{4294967295, 4294967295}}, 4294967295, 4294967295},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			key := "acct/INBOX/" + tc.name
-			for _, sv := range tc.saves {
-				if err := s.SaveCheckpoint(t.Context(), key, sv.validity, sv.uid); err != nil {
-					t.Fatal(err)
-				}
-			}
-			v, uid, err := s.LoadCheckpoint(t.Context(), key)
-			if err != nil || v != tc.wantValidity || uid != tc.wantUID {
-				t.Errorf("LoadCheckpoint() = %d, %d, %v, want %d, %d", v, uid, err, tc.wantValidity, tc.wantUID)
-			}
-		})
-	}
-}
-
 func TestApply_outage(t *testing.T) {
 	srv := testutil.StartRedis(t)
 	s, _ := newStore(t, newClient(t, srv), "")
