@@ -141,11 +141,20 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		}()
 	}
-	wg.Add(1)
-	go func() { defer wg.Done(); a.policyLoop(ctx) }()
-	go a.sweepLoop(ctx)
-	go a.epochLoop(ctx, a.pub)
-	go a.outboxLoop(ctx, a.pub)
+	// Every loop runs in the WaitGroup: Run returns after all of them.
+	for _, loop := range []func(context.Context){
+		a.policyLoop,
+		func(ctx context.Context) { a.store.RunSweeper(ctx, time.Minute) },
+		func(ctx context.Context) { a.epochLoop(ctx, a.pub) },
+		func(ctx context.Context) { a.outboxLoop(ctx, a.pub) },
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer a.recoverPanic("loop")
+			loop(ctx)
+		}()
+	}
 	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", publisher.RedactURL(a.NATSURL()))
 	<-ctx.Done()
 	a.log.Info("stopping")
@@ -335,24 +344,6 @@ func mailboxConfig(mc config.Mailbox) (mailbox.Config, error) {
 		}
 	}
 	return wc, nil
-}
-
-func (a *App) sweepLoop(ctx context.Context) {
-	defer a.recoverPanic("sweep")
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := a.store.Sweep(ctx); err != nil {
-				a.log.Warn("sweep of expired suppressions failed", "error", err)
-			} else if n > 0 {
-				a.log.Info("expired soft suppressions lifted", "count", n)
-			}
-		}
-	}
 }
 
 func (a *App) close() {
