@@ -286,6 +286,31 @@ func namesSender(e Entry) bool {
 	return false
 }
 
+// networkMarkers are words of an expired delivery that never reached the
+// recipient's server: the sending side's connection failed. Sources:
+// Postfix's delivery status texts ("connect to HOST[IP]:25: Connection
+// refused", "Connection timed out", "No route to host", "Network is
+// unreachable"; smtp(8)), Exim's retry-timeout bounces that quote the
+// last error, and the resolver's "Temporary failure in name resolution"
+// (EAI_AGAIN, getaddrinfo(3)).
+var networkMarkers = []string{
+	"connection refused", "connection timed out", "timed out", "no route to host", "network is unreachable",
+	"connection reset", "could not connect", "unable to connect", "can't connect", "temporary failure in name resolution",
+	"name server failure", "servfail", "lost connection",
+}
+
+// namesNetwork reports whether an expired bounce's text names a
+// connection or DNS failure of the sending side.
+func namesNetwork(e Entry) bool {
+	t := strings.ToLower(e.Diagnostic)
+	for _, m := range networkMarkers {
+		if strings.Contains(t, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // Decide returns the policy's decision for e (ignoring e.Decision).
 func (p Policy) Decide(e Entry) Decision {
 	evidence := Decision{Action: ActionEvidence}
@@ -306,6 +331,10 @@ func (p Policy) Decide(e Entry) Decision {
 	switch {
 	case e.Reason == string(classify.Blocked) && namesSender(e):
 		key = RuleSenderBlocked
+	case e.Reason == string(classify.Expired) && !p.has(e.Reason) && namesNetwork(e):
+		// Given up after connection failures: the network rule (the
+		// outage detector), not the address's count.
+		key = string(classify.NetworkError)
 	case p.has(e.Reason):
 		key = e.Reason
 	case p.has(e.Category):

@@ -125,6 +125,13 @@ func TestApply_reasonDefaults(t *testing.T) {
 			wantRule: "failed_starttls", wantAction: "notify", wantHint: HintSenderSide, wantAlert: true},
 		{name: "network_error never counts", entries: days(a, "network_error", 4, false, nil),
 			wantRule: "network_error", wantAction: "notify", wantHint: HintSenderOutage},
+		{name: "expired after connection failures never counts",
+			entries: days(a, "expired", 4, false, func(e *Entry) {
+				e.Diagnostic = "delivery temporarily suspended: connect to mx.example.jp[192.0.2.9]:25: Connection timed out"
+			}),
+			wantRule: "network_error", wantAction: "notify", wantHint: HintSenderOutage},
+		{name: "expired otherwise counts by the default rule", entries: days(a, "expired", 3, false, nil),
+			wantScopes: everyScope, wantRule: RuleDefault, wantAction: "count", wantExpiry: 32 * day},
 		{name: "complaint suppresses marketing for good", entries: []Entry{complaintAt("c1", a, 0)},
 			wantScopes: []string{ScopeMarketing}, wantRule: "complaint", wantAction: "suppress"},
 		{name: "transient counts by the default rule", entries: days(a, "system_error", 3, false, nil),
