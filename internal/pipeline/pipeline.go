@@ -511,7 +511,7 @@ func alertsOf(ev publisher.Event, key string, res suppress.Result) []publisher.E
 		a.ID, a.Type, a.Alert, a.Hint = id, publisher.TypeSenderAlert, kind, hint
 		return a
 	}
-	if res.Decision.SenderAlert && !res.Allowlisted {
+	if res.Decision.SenderAlert {
 		out = append(out, alert(key+":sender-alert", publisher.AlertSenderRefusal, res.Decision.Hint))
 	}
 	if res.Outage {
