@@ -296,7 +296,7 @@ func namesSender(e Entry) bool {
 var networkMarkers = []string{
 	"connection refused", "connection timed out", "timed out", "no route to host", "network is unreachable",
 	"connection reset", "could not connect", "unable to connect", "can't connect", "temporary failure in name resolution",
-	"name server failure", "servfail", "lost connection",
+	"name server failure", "servfail", "lost connection", "host not found, try again", "name service error",
 }
 
 // namesNetwork reports whether an expired bounce's text names a
@@ -331,9 +331,12 @@ func (p Policy) Decide(e Entry) Decision {
 	switch {
 	case e.Reason == string(classify.Blocked) && namesSender(e):
 		key = RuleSenderBlocked
-	case e.Reason == string(classify.Expired) && !p.has(e.Reason) && namesNetwork(e):
-		// Given up after connection failures: the network rule (the
-		// outage detector), not the address's count.
+	case ((e.Reason == string(classify.Expired) && !p.has(e.Reason)) || (e.Reason == string(classify.HostUnknown) && !e.Hard)) &&
+		namesNetwork(e):
+		// Given up after connection failures, or a DNS lookup that
+		// failed for now (Postfix: "Name service error ...: Host not
+		// found, try again"): the network rule (the outage detector), not
+		// the address's count.
 		key = string(classify.NetworkError)
 	case p.has(e.Reason):
 		key = e.Reason

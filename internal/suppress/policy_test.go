@@ -130,6 +130,12 @@ func TestApply_reasonDefaults(t *testing.T) {
 				e.Diagnostic = "delivery temporarily suspended: connect to mx.example.jp[192.0.2.9]:25: Connection timed out"
 			}),
 			wantRule: "network_error", wantAction: "notify", wantHint: HintSenderOutage},
+		{name: "a temporary DNS failure never counts",
+			entries: days(a, "host_unknown", 4, false, func(e *Entry) {
+				e.Hard, e.Status = false, "4.4.3"
+				e.Diagnostic = "Host or domain name not found. Name service error for name=example.jp type=MX: Host not found, try again"
+			}),
+			wantRule: "network_error", wantAction: "notify", wantHint: HintSenderOutage},
 		{name: "expired otherwise counts by the default rule", entries: days(a, "expired", 3, false, nil),
 			wantScopes: everyScope, wantRule: RuleDefault, wantAction: "count", wantExpiry: 32 * day},
 		{name: "complaint suppresses marketing for good", entries: []Entry{complaintAt("c1", a, 0)},
