@@ -5,17 +5,30 @@
 //
 // # Policy
 //
-// A hard bounce (RFC 3463 class 5 status that can never succeed, Entry.Hard)
-// suppresses the address at once and for good, for all mail (scope "all").
-// A soft bounce (any other bounce: mailbox full, size rejected, policy
-// block, transient failures) is counted per address in a sliding window;
-// Policy.SoftThreshold of them within Policy.SoftWindow suppress the address
-// for all mail until Policy.SoftExpiry after the last of them, so that it is
-// tried again later. An ARF complaint (RFC 5965) suppresses the address for
-// Policy.ComplaintScope, "marketing" by default, until it is lifted. Delay
-// notices, delivery reports and auto-replies (RFC 3834) are recorded as
-// evidence and never suppress. A hard bounce after a soft suppression makes
-// it permanent.
+// Every bounce and complaint is judged by one Rule of the Policy, keyed by
+// its reason or category (a reason's beats its category's; RuleDefault
+// covers the rest; see DefaultRules and Policy.Decide): suppress it at
+// once in a scope, count it on distinct UTC days and suppress once
+// Threshold days fall within Window, notify (publish with a hint, never
+// suppress) or ignore. Refusals the sending side caused (RuleSenderBlocked,
+// auth_failure, rate_limited...) and network-class failures never count
+// against the address: they raise sender-side alerts, and the outage
+// detector (Policy.Burst) fires once when many domains fail at once. A
+// low-confidence verdict never suppresses for good. A suppression with an
+// Expiry is lifted by the store after it; with a Reprobe, one counted
+// bounce in the time after the expiry suppresses again. Delay notices,
+// delivery reports, auto-replies (RFC 3834), unverified bounces and
+// allowlisted addresses (see Allow) are recorded as evidence and never
+// suppress. Delivered forgets the soft bounces counted for an address.
+//
+// Scopes are "all", "transactional", "marketing" and Policy.Streams. An
+// address can be suppressed in several, each with its own expiry; one
+// suppressed for all mail is in every scope's set, so that one SISMEMBER
+// of P:suppressed:<scope> answers a sender (IsSuppressed does exactly
+// that). The decision made for an entry is returned (Result.Decision) and
+// published with its event, so that a rebuild replays it (Entry.Decision)
+// whatever the policy is then: a policy change alters nothing already
+// suppressed until Reapply.
 //
 // Each Apply runs as one Lua script, so it is atomic, and is idempotent: an
 // entry whose idempotency key was seen within Policy.IdempotencyTTL changes
@@ -30,10 +43,10 @@
 // cluster. With prefix P:
 //
 //	P:suppressed              SET   addresses suppressed for all mail
-//	P:suppressed:marketing    SET   addresses suppressed for marketing mail only
-//	P:addr:<address>          HASH  the address's record (see Record)
-//	P:soft:<address>          ZSET  soft bounces in the window (member: idempotency key, score: time)
-//	P:expiry                  ZSET  soft suppressions by expiry time
+//	P:suppressed:<scope>      SET   addresses suppressed for that scope (those of P:suppressed too)
+//	P:addr:<address>          HASH  the address's record (see Record; sc:<scope> fields per scope)
+//	P:soft:<address>          ZSET  counted bounces (member: rule|idempotency key, score: time)
+//	P:expiry                  ZSET  scope suppressions by expiry time (member: scope:address)
 //	P:idx:time                ZSET  suppressed addresses by suppression time
 //	P:idx:reason:<reason>     ZSET  the same, for one reason
 //	P:idx:domain:<domain>     ZSET  the same, for one domain
