@@ -267,7 +267,7 @@ func replayOne(ctx context.Context, store *suppress.Store, m jetstream.Msg, stor
 	}
 	switch ev.Type {
 	case publisher.TypeBounce, publisher.TypeComplaint, publisher.TypeDelay:
-		_, err := store.ReplayApply(ctx, entryOf(ev), stored)
+		_, err := store.ReplayApply(ctx, pipeline.EntryOfEvent(ev), stored)
 		if errors.Is(err, suppress.ErrInvalid) {
 			st.Skipped++
 			log.Warn("event skipped: the store refuses it", "id", ev.ID, "error", err)
@@ -291,29 +291,4 @@ func replayOne(ctx context.Context, store *suppress.Store, m jetstream.Msg, stor
 		// nothing in the store.
 	}
 	return nil
-}
-
-// entryOf is the store entry a bounce, delay or complaint event was
-// published for (internal/pipeline makes both from the same record).
-func entryOf(ev publisher.Event) suppress.Entry {
-	kind := ev.Kind
-	if kind == "" {
-		kind = string(ev.Type)
-	}
-	// The pipeline's ID is <message key>:<recipient as written>.
-	written := ev.Recipient
-	if ev.RecipientAsWritten != "" {
-		written = ev.RecipientAsWritten
-	}
-	msgKey, _ := strings.CutSuffix(ev.ID, ":"+written)
-	return suppress.Entry{
-		// The decision made live, whatever the policy is now.
-		Decision:       pipeline.DecisionOf(ev),
-		IdempotencyKey: ev.ID, Recipient: written, Kind: kind, Reason: ev.Reason, Category: ev.Category,
-		Hard: ev.Hard, Status: ev.Status, ReplyCode: ev.ReplyCode, Diagnostic: ev.Diagnostic,
-		RemoteMTA: ev.RemoteMTA, ReportingMTA: ev.ReportingMTA, Format: ev.Format, Rule: ev.Rule,
-		Confidence: ev.Confidence, RuleSource: ev.RuleSource,
-		OriginalMessageID: ev.OriginalMessageID, OriginalSubject: ev.OriginalSubject, MessageKey: msgKey,
-		Source: ev.Source, At: ev.Time, Verification: ev.Verification, Unverified: ev.Unverified,
-	}
 }

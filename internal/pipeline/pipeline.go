@@ -265,15 +265,7 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 	for _, r := range apply {
 		key := msgKey + ":" + r.Recipient
 		vd := checks.of(r.Recipient, log)
-		res, err := p.store.Apply(ctx, suppress.Entry{
-			IdempotencyKey: key, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason, Category: r.Category,
-			Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode, Diagnostic: r.Diagnostic,
-			RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format, Rule: r.Rule,
-			Confidence: r.Confidence, RuleSource: r.RuleSource,
-			OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject, Source: m.Source(), At: at,
-			Verification: vd.state, Unverified: vd.unverified,
-			MessageKey: msgKey,
-		})
+		res, err := p.store.Apply(ctx, entryOf(r, key, msgKey, m.Source(), at, vd))
 		if errors.Is(err, suppress.ErrInvalid) {
 			return p.reject(ctx, m, msgKey, at, log, "refused by the store", err)
 		}
