@@ -121,6 +121,20 @@ func TestSuppressionsCommand_checkAllowDeliveries(t *testing.T) {
 		t.Errorf("allow remove again = %d, want 1", code)
 	}
 
+	// The default policy suppresses what it suppressed: reapply lifts nothing.
+	if code, out, errs := sup("reapply", "--dry-run"); code != 0 || !strings.Contains(out, "would lift 0 suppressions") {
+		t.Errorf("reapply --dry-run = %d %q %q", code, out, errs)
+	}
+	// With user_unknown switched off, it lifts the user_unknown suppression.
+	t.Setenv("BOUNCED_CONFIG", writeConfig(t, "policy:\n  reasons:\n    user_unknown: {action: notify}\n"))
+	if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "k9", Recipient: "gone@example.com", Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, At: now}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := sup("reapply", "--actor", "ops"); code != 0 || !strings.Contains(out, "gone@example.com") || !strings.Contains(out, "lifted 1 suppressions") {
+		t.Errorf("reapply = %d %q %q", code, out, errs)
+	}
+	t.Setenv("BOUNCED_CONFIG", "")
+
 	log := filepath.Join(t.TempDir(), "send.log")
 	os.WriteFile(log, []byte("# bounced send log\n"+
 		now.Add(-time.Hour).UTC().Format(time.RFC3339)+" Full@Example.com order-123\n"+
@@ -157,4 +171,13 @@ func TestParseDeliveryLine(t *testing.T) {
 			t.Errorf("ParseDeliveryLine(%q) = %q, %v, %v; want %q, %v, %v", tc.line, addr, got, ok, tc.addr, tc.at, tc.ok)
 		}
 	}
+}
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "bounced.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
