@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/testutil"
 )
@@ -583,5 +585,57 @@ func TestPolicy_validate(t *testing.T) {
 	p.Rules = map[string]Rule{"filtered": {Action: ActionSuppress, Scope: "news", Expiry: 7 * day, Reprobe: day}}
 	if err := p.Validate(); err != nil {
 		t.Errorf("Validate(valid stream rule) = %v", err)
+	}
+}
+
+// TestLegacyRecords: records written before scopes (one scope field, a
+// bare address in the expiry set, no scope sets but all and marketing)
+// expire, widen and lift as new ones do.
+func TestLegacyRecords(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	c := newClient(t, srv)
+	s, clk := newStore(t, c, "{legacy}")
+	ctx := t.Context()
+	exp := base.Add(10 * day).UnixMilli()
+	c.HSet(ctx, "{legacy}:addr:soft@example.com", "scope", "all", "expires_at", exp, "reason", "mailbox_full",
+		"category", "mailbox_full", "kind", "bounce", "suppressed_at", base.UnixMilli(), "count", 3)
+	c.SAdd(ctx, "{legacy}:suppressed", "soft@example.com")
+	c.ZAdd(ctx, "{legacy}:expiry", redis.Z{Score: float64(exp), Member: "soft@example.com"})
+	c.ZAdd(ctx, "{legacy}:idx:time", redis.Z{Score: float64(base.UnixMilli()), Member: "soft@example.com"})
+	c.HSet(ctx, "{legacy}:addr:fbl@example.com", "scope", "marketing", "marketing", "1", "marketing_reason", "complaint",
+		"marketing_category", "complaint", "marketing_at", base.UnixMilli(), "reason", "complaint", "category", "complaint",
+		"kind", "complaint", "suppressed_at", base.UnixMilli(), "count", 1)
+	c.SAdd(ctx, "{legacy}:suppressed:marketing", "fbl@example.com")
+	c.ZAdd(ctx, "{legacy}:idx:time", redis.Z{Score: float64(base.UnixMilli()), Member: "fbl@example.com"})
+
+	// SyncScopes puts the all-mail suppression in every scope's set.
+	if err := s.SyncScopes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := inSets(t, s, "soft@example.com"); !slices.Equal(got, everyScope) {
+		t.Errorf("legacy soft suppression in %v, want every scope", got)
+	}
+	// A hard bounce widens the legacy complaint to all mail.
+	r, err := s.Apply(ctx, bounceOf("h", "fbl@example.com", "user_unknown", day))
+	if err != nil || !r.NewlySuppressed || r.Scope != ScopeAll {
+		t.Errorf("Apply(hard after legacy complaint) = %+v, %v", r, err)
+	}
+	// The legacy expiry lifts the soft one everywhere.
+	clk.Set(base.Add(11 * day))
+	if n, err := s.Sweep(ctx); err != nil || n != 1 {
+		t.Errorf("Sweep() = %d, %v, want 1", n, err)
+	}
+	if got := inSets(t, s, "soft@example.com"); got != nil {
+		t.Errorf("legacy soft suppression after expiry in %v, want none", got)
+	}
+	// Lifting the widened one leaves no set holding it.
+	if ok, err := s.Remove(ctx, "fbl@example.com", "op", ""); err != nil || !ok {
+		t.Fatalf("Remove() = %v, %v", ok, err)
+	}
+	if got := inSets(t, s, "fbl@example.com"); got != nil {
+		t.Errorf("after Remove in %v", got)
+	}
+	if n, _ := s.Count(ctx); n != 0 {
+		t.Errorf("Count() = %d, want 0", n)
 	}
 }
