@@ -103,9 +103,9 @@ end
 -- migrate gives a record written before scopes (one 'scope' field and a
 -- 'marketing' complaint flag) its sc: fields.
 local function migrate(h)
+  if redis.call('HEXISTS', h, 'v') == 1 or redis.call('EXISTS', h) == 0 then return end
   local f = redis.call('HMGET', h, 'v', 'scope', 'expires_at', 'reason', 'category', 'kind',
     'suppressed_at', 'marketing', 'marketing_reason', 'marketing_category', 'marketing_at')
-  if f[1] or redis.call('EXISTS', h) == 0 then return end
   if f[2] == 'all' then
     redis.call('HSET', h, 'sc:all', num(f[3]) or 0, 'sr:all', f[4] or '', 'sg:all', f[5] or '',
       'sk:all', f[6] or '', 'st:all', f[7] or '')
@@ -138,8 +138,8 @@ end
 -- summarize writes the record's scope, expires_at and suppressed_at from
 -- its sc: fields, and its indexes. It returns the scope string and the
 -- expiry (nil for good or not suppressed).
-local function summarize(h, a, scopes, at)
-  local st = state(h)
+local function summarize(h, a, scopes, at, st)
+  st = st or state(h)
   local list, forever, exp = scope_list(st, scopes)
   local f = redis.call('HMGET', h, 'scope', 'reason', 'suppressed_at')
   local scope = table.concat(list, ',')
@@ -225,8 +225,8 @@ end
 
 -- put suppresses a in scope sc until e (nil: for good), unless it is
 -- already suppressed there as long. It returns whether it changed.
-local function put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes)
-  local cur = num(redis.call('HGET', h, 'sc:' .. sc))
+local function put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, st)
+  local cur = st[sc]
   if cur == 0 then return false end
   if cur and e and e <= cur then return false end
   local start = num(redis.call('HGET', h, 'st:' .. sc))
@@ -238,6 +238,7 @@ local function put(h, a, sc, e, at, reason, category, kind, reprobe, counter, sc
   else
     redis.call('HDEL', h, 'rp:' .. sc, 'rc:' .. sc)
   end
+  st[sc] = e or 0
   local m = sc .. ':' .. a
   if e then redis.call('ZADD', P .. ':expiry', e, m) else redis.call('ZREM', P .. ':expiry', m) end
   redis.call('SADD', set_of(sc), a)
@@ -324,13 +325,14 @@ end
 
 local cur = redis.call('HMGET', h, 'first_seen', 'last_seen', 'reason', 'scope')
 local count = redis.call('HINCRBY', h, 'count', 1)
-local fs = num(cur[1])
-if not fs or at < fs then redis.call('HSET', h, 'first_seen', at) end
-local ls = num(cur[2])
-if not ls or at > ls then redis.call('HSET', h, 'last_seen', at) end
-redis.call('HSET', h, 'v', '2')
+local fs, ls = num(cur[1]), num(cur[2])
+if not fs or at < fs then fs = at end
+if not ls or at > ls then ls = at end
+redis.call('HSET', h, 'first_seen', fs, 'last_seen', ls, 'v', '2')
 
 local before = state(h)
+local after = {}
+for k, v in pairs(before) do after[k] = v end
 local sc = ARGV[10]
 local expiry, reprobe, counter = tonumber(ARGV[9]), tonumber(ARGV[18]), ARGV[17]
 local touch, wc = false, 0
@@ -340,7 +342,7 @@ elseif action == 'suppress' then
   local e = nil
   if expiry > 0 then e = at + expiry end
   if not e or e > now then
-    touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes)
+    touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, after)
   end
 elseif action == 'count' then
   -- The entry counts in the busiest window of length win (a span shorter
@@ -378,12 +380,11 @@ elseif action == 'count' then
     local e = nil
     if expiry > 0 then e = last + expiry end
     if not e or e > now then
-      touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes)
+      touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, after)
     end
   end
 end
 
-local after = state(h)
 local newly = false
 for _, x in ipairs(scopes) do
   if effective(after, x) and not effective(before, x) then newly = true end
@@ -398,7 +399,7 @@ if touch or next(before) == nil then
   end
   redis.call('HSET', h, 'reason', reason, 'category', category, 'kind', kind, unpack(ARGV, 26))
 end
-local scope, exp = summarize(h, a, scopes, at)
+local scope, exp = summarize(h, a, scopes, at, after)
 
 local res = {suppressed = scope ~= '', newly_suppressed = newly, scope = scope,
   count = count, window_count = wc, allowlisted = allowed, outage = outage}
