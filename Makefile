@@ -47,3 +47,10 @@ bench-e2e:
 
 clean:
 	rm -rf bin bench.out
+
+# The long fault matrix (50 kills, 60 connection faults) and 1,000 hostile
+# messages, through real Dovecot, Redis and nats-server: docs/reliability.md.
+# CHAOS_PENDING=1 also runs the rows that wait for fixes under way.
+.PHONY: chaos
+chaos:
+	BOUNCED_CHAOS_LONG=1 BOUNCED_CHAOS_PENDING=$(CHAOS_PENDING) $(GO) test ./internal/app -run '^TestChaos_' -v -timeout 90m

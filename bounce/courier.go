@@ -36,7 +36,15 @@ func decodeCourier(m *message) *Report {
 	}
 	reporting, rs := dsnOf(m)
 	action := "failed"
-	if strings.Contains(lower, "delayed mail") || strings.Contains(lower, "has not been delivered") && !strings.Contains(lower, "cannot be delivered") {
+	if strings.Contains(lower, "delayed mail") || strings.Contains(lower, "has not been delivered") && !strings.Contains(lower, "cannot be delivered") ||
+		strings.Contains(lower, "delays in delivering your message") {
+		// Courier 1.0's delay notice (its dsndelayed.txt template), as in
+		// the zoo's greylist case (testdata/zoo/courier):
+		//
+		//	                     DELAYS IN DELIVERING YOUR MESSAGE
+		//
+		//	The delivery of the following E-mail message has been delayed.  This is an
+		//	advisory notice only; ...
 		action = "delayed"
 	}
 	paras := courierParagraphs(notice)
@@ -64,6 +72,7 @@ func decodeCourier(m *message) *Report {
 			break
 		}
 		finishRecipient(r)
+		courierExpired(r)
 	}
 	return &Report{Kind: KindBounce, Format: "courier", ReportingMTA: reporting, Recipients: rs}
 }
@@ -117,4 +126,29 @@ func courierDialogue(ls []string) (host, cmd, reply string) {
 		}
 	}
 	return host, cmd, joinReply(said)
+}
+
+// courierExpired reads a recipient that Courier returned as undeliverable
+// while the server's last word was a temporary (4xx) reply: Courier tried
+// it until the message's queuetime ran out (courier(8): "queuetime ...
+// how long a message stays in the queue ... before it is returned as
+// undeliverable") and reports the generic 5.0.0 with the last deferral, as
+// in the zoo's greylist case (testdata/zoo/courier):
+//
+//	Your message to the following recipients cannot be delivered:
+//
+//	<grey@example.net>:
+//	     [127.0.0.1] [127.0.0.1]:
+//	 >>> RCPT TO:<grey@example.net>
+//	 <<< 450 4.7.1 <grey@example.net>: Recipient address rejected: Greylisted, please try again later
+//
+//	Action: failed
+//	Status: 5.0.0
+//
+// The hint says it expired; a reply whose words a rule knows (452 4.2.2
+// "mailbox full") still decides.
+func courierExpired(r *Recipient) {
+	if r.ReasonHint == "" && strings.EqualFold(r.Action, "failed") && strings.HasPrefix(r.ReplyCode, "4") {
+		r.ReasonHint = "expired"
+	}
 }

@@ -1,6 +1,9 @@
 package bounce
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Exim (https://www.exim.org) bounces carry an X-Failed-Recipients header,
 // come from "Mail Delivery System <Mailer-Daemon@host>" with the subject
@@ -59,6 +62,9 @@ func decodeExim(m *message) *Report {
 		}
 	}
 	if start < 0 {
+		if i := strings.Index(lower, eximSuccessMarker); i >= 0 {
+			return eximSuccess(m, notice[i+len(eximSuccessMarker):])
+		}
 		return nil
 	}
 	items := eximItems(notice[start:])
@@ -75,7 +81,7 @@ func decodeExim(m *message) *Report {
 		}
 		r := Recipient{Action: action}
 		remote, cmd, diag, genBy := eximDetail(it.detail)
-		r.RemoteMTA, r.Command, r.Diagnostic = remote, cmd, diag
+		r.RemoteMTA, r.Command, r.Diagnostic = remote, cmd, eximUnescape(diag)
 		head := it.head
 		lh := strings.ToLower(head)
 		isPipe := strings.HasPrefix(lh, "pipe to |")
@@ -134,7 +140,7 @@ func decodeExim(m *message) *Report {
 				r.RemoteMTA = d.RemoteMTA
 			}
 			if r.Diagnostic == "" {
-				r.Diagnostic = d.Diagnostic
+				r.Diagnostic = eximUnescape(d.Diagnostic)
 			}
 			if d.Action != "" {
 				r.Action = d.Action
@@ -163,6 +169,94 @@ func decodeExim(m *message) *Report {
 	}
 	return rep
 }
+
+// eximSuccessMarker opens the notice Exim sends for a recipient whose
+// DSN asked for NOTIFY=SUCCESS (deliver.c, Exim 4.82 and later), one
+// address a line, as in the zoo's success case (testdata/zoo/exim):
+//
+//	This message was created automatically by mail delivery software.
+//	 ----- The following addresses had successful delivery notifications -----
+//	<ok@example.net> (relayed to non-DSN-aware mailer)
+//
+// Exim's message/delivery-status part says "Action: delivered"; without
+// it the notice alone says the same.
+const eximSuccessMarker = "the following addresses had successful delivery notifications"
+
+// eximSuccess reads the addresses of a success notice.
+func eximSuccess(m *message, list string) *Report {
+	reporting, dsn := dsnOf(m)
+	rep := &Report{Kind: KindBounce, Format: "exim", ReportingMTA: reporting}
+	for n, l := range mtaLines(list) {
+		t := strings.TrimSpace(l)
+		if n == 0 && !strings.HasPrefix(t, "<") {
+			continue // the rest of the marker line
+		}
+		if t == "" || !strings.HasPrefix(t, "<") {
+			if len(rep.Recipients) > 0 {
+				break
+			}
+			continue
+		}
+		end := strings.IndexByte(t, '>')
+		if end < 0 {
+			continue
+		}
+		a := normalizeAddress(t[1:end])
+		if a == "" || findRecipient(rep.Recipients, a) >= 0 {
+			continue
+		}
+		r := Recipient{Address: a, Action: "delivered"}
+		if i := findRecipient(dsn, a); i >= 0 {
+			d := dsn[i]
+			r.Status, r.RemoteMTA, r.Diagnostic = d.Status, d.RemoteMTA, d.Diagnostic
+			if d.Action != "" {
+				r.Action = d.Action
+			}
+		}
+		finishRecipient(&r)
+		rep.Recipients = append(rep.Recipients, r)
+	}
+	if len(rep.Recipients) == 0 {
+		return nil
+	}
+	return rep
+}
+
+// eximUnescape undoes the escapes Exim writes for the bytes of a remote
+// server's reply that are not printable ASCII. Exim passes the reply
+// through string_printing() (src/string.c: "Printing characters are
+// unchanged; others are turned into escape sequences: \n, \r, \t ...
+// and \ooo octal for the rest"), so a UTF-8 reply reaches the notice and
+// the Diagnostic-Code as, from the zoo's policy case (testdata/zoo/exim):
+//
+//	550 5.7.1 <policy@example.net>: \345\217\227\344\277\241...
+//
+// Runs of \ooo escapes are turned back into bytes only where they are
+// valid UTF-8 text, so a literal backslash in a reply stays as it is.
+func eximUnescape(s string) string {
+	if !strings.Contains(s, "\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := i
+		var run []byte
+		for j+3 < len(s) && s[j] == '\\' && isOctal(s[j+1]) && isOctal(s[j+2]) && isOctal(s[j+3]) {
+			run = append(run, (s[j+1]-'0')<<6|(s[j+2]-'0')<<3|(s[j+3]-'0'))
+			j += 4
+		}
+		if len(run) > 0 && run[0] >= 0x80 && utf8.Valid(run) {
+			b.Write(run)
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
 func itemsText(items []eximItem) []string {
 	var out []string

@@ -31,8 +31,20 @@ func decodeOpenSMTPD(m *message) *Report {
 		return nil
 	}
 	action := "failed"
-	if strings.Contains(lower, "a message is delayed") || strings.Contains(lower, "only a temporary failure report") {
+	switch {
+	case strings.Contains(lower, "a message is delayed") || strings.Contains(lower, "only a temporary failure report"):
 		action = "delayed"
+	case strings.Contains(lower, "your message was relayed to these recipients"):
+		// smtpd/bounce.c's notice for NOTIFY=SUCCESS when the next hop
+		// takes no DSN, as in the zoo's success case
+		// (testdata/zoo/opensmtpd), the address followed by ": " alone:
+		//
+		//	    Your message was relayed to these recipients.
+		//
+		//	ok@example.net:
+		action = "relayed"
+	case strings.Contains(lower, "your message was successfully delivered to these recipients"):
+		action = "delivered"
 	}
 	reporting, rs := dsnOf(m)
 	rep := &Report{Kind: KindBounce, Format: "opensmtpd", ReportingMTA: reporting}
@@ -40,7 +52,7 @@ func decodeOpenSMTPD(m *message) *Report {
 	inList := false
 	for _, l := range mtaLines(notice) {
 		t := strings.TrimSpace(l)
-		if strings.HasSuffix(strings.ToLower(t), "list of recipients:") {
+		if lt := strings.ToLower(t); strings.HasSuffix(lt, "list of recipients:") || strings.HasSuffix(lt, "to these recipients.") {
 			inList = true
 			continue
 		}
@@ -51,6 +63,9 @@ func decodeOpenSMTPD(m *message) *Report {
 			continue
 		}
 		c := strings.Index(t, ": ")
+		if c <= 0 && action != "failed" && action != "delayed" && strings.HasSuffix(t, ":") {
+			c = len(t) - 1 // a success line gives no reason
+		}
 		if c <= 0 {
 			continue
 		}
@@ -58,7 +73,11 @@ func decodeOpenSMTPD(m *message) *Report {
 		if a == "" {
 			continue
 		}
-		listed = append(listed, Recipient{Address: a, Action: action, Diagnostic: strings.TrimSpace(t[c+2:])})
+		diag := ""
+		if c+2 <= len(t) {
+			diag = strings.TrimSpace(t[c+2:])
+		}
+		listed = append(listed, Recipient{Address: a, Action: action, Diagnostic: diag})
 	}
 	if len(rs) == 0 {
 		rs = listed
@@ -74,7 +93,34 @@ func decodeOpenSMTPD(m *message) *Report {
 	}
 	for i := range rs {
 		finishRecipient(&rs[i])
+		openSMTPDExpired(&rs[i])
 	}
 	rep.Recipients = rs
 	return rep
+}
+
+// openSMTPDExpired reads OpenSMTPD's report of an envelope that reached
+// its queue ttl (smtpd.conf(5): "queue ttl delay: Set the default
+// expiration time for temporarily undeliverable messages"). OpenSMTPD
+// 6.8 removes the envelope then ("relay: Expire for ...: stat=Envelope
+// expired" in its log, nothing left in `smtpctl show queue`), but its
+// notice uses the delay template and the DSN says "delayed", as in the
+// zoo's greylist case (testdata/zoo/opensmtpd):
+//
+//	    A message is delayed for more than 0 seconds for the following
+//	    list of recipients:
+//
+//	grey@example.net: Envelope expired
+//
+//	Final-Recipient: rfc822; grey@example.net
+//	Action: delayed
+//	Status: 4.4.7
+//
+// 4.4.7 is "Delivery time expired" (RFC 3463 section 3.5): the message
+// will not be tried again, so the recipient failed. Without the DSN part
+// the notice's "Envelope expired" says the same.
+func openSMTPDExpired(r *Recipient) {
+	if strings.EqualFold(r.Action, "delayed") && (r.Status == "4.4.7" || r.Status == "") && strings.Contains(strings.ToLower(r.Diagnostic), "envelope expired") {
+		r.Action = "failed"
+	}
 }

@@ -125,9 +125,31 @@ func decodePostfix(m *message) *Report {
 	}
 	for i := range rs {
 		finishRecipient(&rs[i])
+		postfixMailboxFull(&rs[i])
 	}
 	rep.Recipients = rs
 	return rep
+}
+
+// postfixMailboxFull reads the status Postfix's own delivery agents
+// (local(8), virtual(8)) give a mailbox they could not write: they map
+// the write's errno to the status (src/global/mbox_open.h, mbox_dsn():
+// EDQUOT and EFBIG, a quota or a mailbox size limit such as
+// virtual_mailbox_limit, are X.2.2, "mailbox full" in RFC 3463 section
+// 3.3), and report it with the diagnostic-type x-unix, which alone would
+// read as a failing local program. From the zoo's local-full case
+// (testdata/zoo/postfix):
+//
+//	<full@virt.example.com>: delivery failed to mailbox
+//	    /tmp/zoo2/postfix/vmail/full: error writing message: File too large
+//
+//	Action: failed
+//	Status: 5.2.2
+//	Diagnostic-Code: x-unix; input/output error
+func postfixMailboxFull(r *Recipient) {
+	if r.ReasonHint == "" && strings.EqualFold(r.DiagnosticType, "x-unix") && len(r.Status) == 5 && r.Status[1:] == ".2.2" {
+		r.ReasonHint = "mailbox_full"
+	}
 }
 
 // postfixParagraphs reads the "<addr>: text" paragraphs of a notice. A

@@ -38,6 +38,24 @@ func decodeV5Sendmail(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "v5sendmail"}
+	// Sendmail's warning (savemail.c, errbody(), when the message is
+	// still queued after Timeout.queuewarn) opens with a banner and ends
+	// the transcript with the time it will keep trying; its recipients
+	// are delayed, not failed. From the zoo's greylist case
+	// (testdata/zoo/sendmail):
+	//
+	//	    **********************************************
+	//	    **      THIS IS A WARNING MESSAGE ONLY      **
+	//	    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **
+	//	    **********************************************
+	//	...
+	//	<grey@example.net>... Deferred: 450 4.7.1 ...
+	//	Warning: message still undelivered after 15 seconds
+	//	Will keep trying until message is 1 minute old
+	action := "failed"
+	if strings.Contains(strings.ToLower(notice), "this is a warning message only") {
+		action = "delayed"
+	}
 	rep.Original = originalAfter(text, sendmailEndMarkers)
 	host, cmd := "", ""
 	var pending []string // the "<<<" reply not yet given to a recipient
@@ -95,7 +113,7 @@ func decodeV5Sendmail(m *message) *Report {
 			if a == "" {
 				continue
 			}
-			r := Recipient{Address: a, Action: "failed", RemoteMTA: host}
+			r := Recipient{Address: a, Action: action, RemoteMTA: host}
 			if len(pending) > 0 {
 				r.Diagnostic = joinReply(pending)
 				r.Command = smtpCommand(cmd)

@@ -133,6 +133,7 @@ type Publisher struct {
 	stream string
 	prefix string
 	log    *slog.Logger
+	host   string // in the CloudEvents source (cloudevents.go)
 
 	healMu    sync.Mutex // one recreation of the stream at a time
 	recreated atomic.Int64
@@ -174,7 +175,7 @@ func New(ctx context.Context, js jetstream.JetStream, cfg StreamConfig, log *slo
 	if err := ensureStream(ctx, js, cfg, log, true); err != nil {
 		return nil, err
 	}
-	return &Publisher{js: js, cfg: cfg, stream: cfg.Name, prefix: cfg.SubjectPrefix, log: log}, nil
+	return &Publisher{js: js, cfg: cfg, stream: cfg.Name, prefix: cfg.SubjectPrefix, log: log, host: hostname()}, nil
 }
 
 // ensureStream creates the stream, or updates it when its managed fields
@@ -371,6 +372,7 @@ func (p *Publisher) message(ev Event) (*nats.Msg, Event, error) {
 	msg := &nats.Msg{Subject: ev.Subject(p.prefix), Data: data, Header: nats.Header{}}
 	msg.Header.Set(HeaderSchema, strconv.Itoa(ev.Schema))
 	msg.Header.Set(HeaderType, string(ev.Type))
+	setCloudEvents(msg.Header, ev, p.host)
 	return msg, ev, nil
 }
 

@@ -2,6 +2,7 @@ package publisher
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 
@@ -33,6 +34,10 @@ func (p *Publisher) StreamState(ctx context.Context) (StreamState, error) {
 		FirstSeq: info.State.FirstSeq, LastSeq: info.State.LastSeq}, nil
 }
 
+// ErrNoMetadata is returned by SetStreamMetadata when the server does not
+// keep stream metadata (nats-server before 2.10).
+var ErrNoMetadata = errors.New("publisher: the server does not keep stream metadata")
+
 // SetStreamMetadata sets one entry of the stream's metadata, keeping its
 // other settings and entries. The metadata goes with the stream: a stream
 // recreated after it was deleted has none.
@@ -50,8 +55,14 @@ func (p *Publisher) SetStreamMetadata(ctx context.Context, key, value string) er
 		cfg.Metadata = map[string]string{}
 	}
 	cfg.Metadata[key] = value
-	if _, err := p.js.UpdateStream(ctx, cfg); err != nil {
+	s, err = p.js.UpdateStream(ctx, cfg)
+	if err != nil {
 		return fmt.Errorf("publisher: set metadata %s of stream %s: %w", key, p.stream, err)
+	}
+	if s.CachedInfo().Config.Metadata[key] != value {
+		// QUIRK: nats-server before 2.10 accepts the update and drops the
+		// metadata without a word.
+		return fmt.Errorf("%w: stream %s", ErrNoMetadata, p.stream)
 	}
 	p.log.InfoContext(ctx, "stream metadata set", "stream", p.stream, "key", key, "value", value)
 	return nil

@@ -8,7 +8,9 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,7 +79,11 @@ func run() int {
 	cfg.Redis.URL = redisURL
 	cfg.Redis.Prefix = fmt.Sprintf("{bounced-demo-%d}", time.Now().UnixNano())
 	cfg.NATS.DataDir = filepath.Join(tmp, "nats")
+	cfg.NATS.Listen = "127.0.0.1:0" // a free port: the line below prints it
 	cfg.HTTP.Listen = "127.0.0.1:0"
+	// Reads of the list are personal data: the demo makes its own tokens.
+	readToken, writeToken := randomToken(), randomToken()
+	cfg.HTTP.ReadToken, cfg.HTTP.WriteToken = config.Secret(readToken), config.Secret(writeToken)
 	cfg.Decode.Headers = []string{"X-Customer-ID"}
 	cfg.Decode.VERP = []string{"bounces+{local}={domain}@shop.example"}
 	cfg.Mailboxes = []config.Mailbox{{
@@ -103,6 +109,7 @@ func run() int {
 		return 1
 	}
 	fmt.Printf("== bounced running: embedded NATS %s, HTTP http://%s/\n", a.NATSURL(), a.HTTPAddr())
+	fmt.Printf("   API read token %s, write token %s\n", readToken, writeToken)
 
 	start := time.Now()
 	folders, err := waitEmpty(ctx, imapAddr, 30*time.Second)
@@ -339,4 +346,13 @@ func clip(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// randomToken returns 32 random hex digits.
+func randomToken() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
 }

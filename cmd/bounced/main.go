@@ -33,6 +33,8 @@ usage:
       find what keeps mail from arriving at addresses, and how to fix it
   bounced rebuild [--config FILE] [--accept-empty]
       recreate the suppression list in Redis from the JetStream stream
+  bounced webhooks [--config FILE] list|replay|secret ...
+      list webhook endpoints, deliver events again since a time, make a secret
   bounced version
       print the version
   bounced help
@@ -61,6 +63,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdCheck(ctx, args[1:], stdin, stdout, stderr)
 	case "rebuild":
 		return cmdRebuild(ctx, args[1:], stdout, stderr)
+	case "webhooks":
+		return cmdWebhooks(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "bounced", version())
 		return 0

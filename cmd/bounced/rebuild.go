@@ -167,9 +167,10 @@ func rebuild(ctx context.Context, store *suppress.Store, pub *publisher.Publishe
 	epoch := suppress.NewEpoch(time.Now())
 	if durable != "" {
 		epoch.ID = durable // Redis is again the index of the same log
-	} else if err := pub.SetStreamMetadata(ctx, app.EpochMetadataKey, epoch.ID); err != nil {
+	} else if err := pub.SetStreamMetadata(ctx, app.EpochMetadataKey, epoch.ID); err != nil && !errors.Is(err, publisher.ErrNoMetadata) {
 		// First, so that a running daemon sees a wiped store, not one to
-		// adopt, while the replay fills it.
+		// adopt, while the replay fills it. A server without stream
+		// metadata (nats-server < 2.10) tells a wipe by its events alone.
 		return st, err
 	}
 	if _, err := store.Reset(ctx); err != nil {
@@ -191,7 +192,7 @@ func rebuild(ctx context.Context, store *suppress.Store, pub *publisher.Publishe
 	if err := store.SetEpoch(ctx, epoch); err != nil {
 		return st, err
 	}
-	if err := pub.SetStreamMetadata(ctx, app.EpochMetadataKey, epoch.ID); err != nil {
+	if err := pub.SetStreamMetadata(ctx, app.EpochMetadataKey, epoch.ID); err != nil && !errors.Is(err, publisher.ErrNoMetadata) {
 		return st, err
 	}
 	o.Log.Info("suppression store rebuilt", "events", st.Events, "applied", st.Applied, "lifted", st.Lifted,

@@ -30,6 +30,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/natsembed"
 	"github.com/bounced-dev/bounced/internal/pipeline"
 	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/internal/webhook"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -52,10 +53,12 @@ type App struct {
 	pub      *publisher.Publisher
 	pipe     *pipeline.Pipeline
 	workers  []*mailbox.Worker
+	webhooks *webhook.Service // nil without webhooks (webhooks.go)
 
 	ready      chan struct{}
 	outboxWake chan struct{}
 	epoch      epochState // the suppression store's epoch (epoch.go)
+	obs        obsState   // the metrics registry (http.go)
 
 	deliveries, cleared atomic.Int64 // delivery reports applied, soft bounces they cleared (deliveries.go)
 }
@@ -141,10 +144,12 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	a.startWebhooks(ctx, &wg)
+	a.registerPolicyMetrics()
 	// Every loop runs in the WaitGroup: Run returns after all of them.
 	for _, loop := range []func(context.Context){
 		a.policyLoop,
-		func(ctx context.Context) { a.store.RunSweeper(ctx, time.Minute) },
+		func(ctx context.Context) { a.store.RunSweeper(ctx, time.Minute, a.countExpired) },
 		func(ctx context.Context) { a.epochLoop(ctx, a.pub) },
 		func(ctx context.Context) { a.outboxLoop(ctx, a.pub) },
 	} {
@@ -191,20 +196,27 @@ func (a *App) start(ctx context.Context) error {
 
 	// NATS, embedded when no URL is configured.
 	a.waiting("connecting to NATS", nil)
-	url := cfg.NATS.URL
+	url, natsCfg := cfg.NATS.URL, cfg.NATS
 	if url == "" {
 		if err := os.MkdirAll(cfg.NATS.DataDir, 0o750); err != nil {
 			return fmt.Errorf("app: nats.data_dir: %w", err)
 		}
-		a.embedded, err = natsembed.Start(ctx, natsembed.Options{DataDir: cfg.NATS.DataDir, Host: "127.0.0.1", Port: -1, Logger: a.log.With("component", "nats")})
+		host, port, err := natsembed.SplitListen(cfg.NATS.Listen)
+		if err != nil {
+			return fmt.Errorf("app: nats.listen: %w", err)
+		}
+		a.embedded, err = natsembed.Start(ctx, natsembed.Options{DataDir: cfg.NATS.DataDir, Host: host, Port: port, Logger: a.log.With("component", "nats"),
+			User: cfg.NATS.ListenUser, Password: cfg.NATS.ListenPassword.Value(), Token: cfg.NATS.ListenToken.Value()})
 		if err != nil {
 			return fmt.Errorf("app: embedded nats: %w", err)
 		}
 		url = a.embedded.ClientURL()
+		// bounced is a client of its own server like any other.
+		natsCfg.User, natsCfg.Password, natsCfg.Token = cfg.NATS.ListenUser, cfg.NATS.ListenPassword, cfg.NATS.ListenToken
 		a.log.Info("embedded NATS server started", "url", publisher.RedactURL(url), "data_dir", cfg.NATS.DataDir)
 	}
 	nc, err := publisher.Connect(ctx, publisher.ConnOptions{
-		URL: url, Name: "bounced", Token: cfg.NATS.Token.Value(), User: cfg.NATS.User, Password: cfg.NATS.Password.Value(),
+		URL: url, Name: "bounced", Token: natsCfg.Token.Value(), User: natsCfg.User, Password: natsCfg.Password.Value(),
 		CredsFile: cfg.NATS.CredsFile, NKeyFile: cfg.NATS.NKeyFile, TLS: cfg.NATS.TLS, TLSCAFile: cfg.NATS.TLSCAFile,
 		TLSCertFile: cfg.NATS.TLSCertFile, TLSKeyFile: cfg.NATS.TLSKeyFile, TLSInsecureSkipVerify: cfg.NATS.TLSInsecureSkipVerify,
 	}, a.log.With("component", "nats"))
@@ -290,11 +302,14 @@ func (a *App) start(ctx context.Context) error {
 			return err
 		}
 		wc.Check, wc.GiveUp = deps, pipe.GiveUp
-		w, err := mailbox.New(wc, pipe.Handle, checkpoint.New(a.redis, cfg.Redis.Prefix), a.log.With("component", "mailbox", "mailbox", mc.Name))
+		w, err := mailbox.New(wc, pipe.Handle, checkpoint.New(a.redis, cfg.Redis.Prefix), a.log.With("component", "mailbox"))
 		if err != nil {
 			return fmt.Errorf("app: mailbox %s: %w", mc.Name, err)
 		}
 		workers = append(workers, w)
+	}
+	if err := a.makeWebhooks(js); err != nil {
+		return err
 	}
 	a.mu.Lock()
 	a.pub, a.pipe, a.workers = pub, pipe, workers

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,8 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/nats-io/nats.go"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/bounced-dev/bounced/publisher"
 )
@@ -28,6 +32,16 @@ import (
 //   - latency from APPEND to the JetStream event for bounces arriving at
 //     a steady pace while the daemon waits in IDLE (p50, p99);
 //   - the daemon's peak resident memory.
+//
+// In the same run a bare IMAP client drains as many waiting bounces from
+// the same Dovecot (FETCH bodies and MOVE them in the daemon's batch
+// sizes, no decoding), and the daemon's drain throughput is reported as a
+// ratio to it (ratio-vs-bare), with the Redis commands it sent per bounce.
+// It also prints the CPU time each process of the stack used during both
+// drains; BENCH_E2E_APPENDFSYNC=everysec (or no) sets the test Redis's
+// fsync policy for the daemon's drain (it is "always" by default).
+// BENCH_E2E_PERF=file records a CPU profile of the daemon during the drain
+// with perf(1) (perf report -i file).
 //
 // BENCH_E2E_N sets N (default 2000), BENCH_E2E_PACED the number of paced
 // bounces (default 300) and BENCH_E2E_RATE their rate per second (default
@@ -60,9 +74,29 @@ func benchOnce(b *testing.B, n, paced, rate int) {
 	// rest are delivered as files into its new/ folder, as a local
 	// delivery agent would: IMAP APPEND is too slow to queue 100,000.
 	appendParallel(b, s, "drain", 0, 1, 1, nil)
-	deliverMaildir(b, s, "drain", 1, n)
+	// Phase 0: the limit. The same number of bounces drained by a bare
+	// IMAP client from the same Dovecot: bodies fetched and moved in the
+	// daemon's batch sizes, nothing decoded.
+	deliverMaildir(b, s, "bare", 1, n) // with the first: n
+	cpu0 := stackCPU(s, 0)
+	bare := bareDrain(b, s, n)
+	bareCPU := stackCPU(s, 0).sub(cpu0)
+	bareRate := float64(n) / bare.Seconds()
+	deliverMaildir(b, s, "drain", 0, n)
 	events := subscribe(b, s)
+	redisBefore := redisCalls(b, s)
 	cmd := startBinary(b, s, bin)
+	stopPerf := perfRecord(b, cmd.Process.Pid)
+	if v := os.Getenv("BENCH_E2E_APPENDFSYNC"); v != "" {
+		// The test Redis fsyncs its append-only file on every write
+		// (appendfsync always); this sets another policy for the run.
+		rc := redis.NewClient(&redis.Options{Addr: s.redis.Addr})
+		if err := rc.ConfigSet(context.Background(), "appendfsync", v).Err(); err != nil {
+			b.Fatal(err)
+		}
+		rc.Close()
+	}
+	cpu1 := stackCPU(s, cmd.Process.Pid)
 	defer func() {
 		cmd.Process.Signal(syscall.SIGTERM)
 		cmd.Wait()
@@ -99,9 +133,25 @@ func benchOnce(b *testing.B, n, paced, rate int) {
 		}
 	}
 	b.StopTimer()
+	drainCPU := stackCPU(s, cmd.Process.Pid).sub(cpu1)
+	stopPerf()
 	total := last.Sub(start)
 	b.ReportMetric(float64(n)/total.Seconds(), "bounces/s")
 	b.ReportMetric(float64(n)/last.Sub(first).Seconds(), "bounces/s-steady")
+	b.ReportMetric(bareRate, "bare-msgs/s")
+	b.ReportMetric(float64(n)/total.Seconds()/bareRate, "ratio-vs-bare")
+	calls := redisCalls(b, s)
+	var perBounce []string
+	for name, c := range calls {
+		if d := c - redisBefore[name]; d > 0 {
+			perBounce = append(perBounce, fmt.Sprintf("%s %.2f", name, float64(d)/float64(n)))
+		}
+	}
+	sort.Strings(perBounce)
+	fmt.Fprintf(os.Stderr, "e2e: bare IMAP drain of %d in %v (%.0f/s); bounced %.0f/s = %.2fx; Redis calls per bounce during the drain (Lua included): %s\n",
+		n, bare.Round(time.Millisecond), bareRate, float64(n)/total.Seconds(), float64(n)/total.Seconds()/bareRate, strings.Join(perBounce, ", "))
+	fmt.Fprintf(os.Stderr, "e2e: CPU during the bare drain (%v): %s\n", bare.Round(time.Millisecond), bareCPU)
+	fmt.Fprintf(os.Stderr, "e2e: CPU during the bounced drain (%v): %s\n", total.Round(time.Millisecond), drainCPU)
 
 	// Phase 2: paced arrivals while the daemon is in IDLE.
 	time.Sleep(500 * time.Millisecond)
@@ -219,7 +269,7 @@ func deliverMaildir(b testing.TB, s *stack, tag string, from, to int) {
 	uid, gid := int(st.Sys().(*syscall.Stat_t).Uid), int(st.Sys().(*syscall.Stat_t).Gid)
 	for i := from; i < to; i++ {
 		raw, _ := genBounce(tag, i)
-		name := fmt.Sprintf("%d.M%dP%d.bench", time.Now().Unix(), i, os.Getpid())
+		name := fmt.Sprintf("%d.M%dP%d.bench-%s", time.Now().Unix(), i, os.Getpid(), tag)
 		tmp := filepath.Join(dir, "tmp", name)
 		if err := os.WriteFile(tmp, raw, 0o644); err != nil {
 			b.Fatal(err)
@@ -269,4 +319,194 @@ func rssKiB(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// bareDrain drains n waiting messages from INBOX as a bare client would:
+// UID FETCH BODY.PEEK[] in batches of the daemon's batch size, reading
+// every body, and UID MOVE to another folder in batches of its move batch
+// size, over implicit TLS as the daemon connects. It returns how long that
+// took, from login to the last MOVE.
+func bareDrain(b *testing.B, s *stack, n int) time.Duration {
+	fetchBatch, moveBatch := envInt("BENCH_E2E_BATCH", 500), envInt("BENCH_E2E_MOVE_BATCH", 2000)
+	c, err := imapclient.DialTLS(s.dovecot.IMAPSAddr, &imapclient.Options{TLSConfig: s.dovecot.TLSConfig()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	if err := c.Login(s.dovecot.User, s.dovecot.Password).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	if err := c.Create("BareDone", nil).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		b.Fatal(err)
+	}
+	found, err := c.UIDSearch(&imap.SearchCriteria{}, nil).Wait()
+	if err != nil {
+		b.Fatal(err)
+	}
+	uids := found.AllUIDs()
+	if len(uids) < n {
+		b.Fatalf("bare drain: %d messages waiting, want %d", len(uids), n)
+	}
+	var pending []imap.UID
+	move := func() {
+		if len(pending) == 0 {
+			return
+		}
+		if _, err := c.Move(imap.UIDSetNum(pending...), "BareDone").Wait(); err != nil {
+			b.Fatal(err)
+		}
+		pending = pending[:0]
+	}
+	section := &imap.FetchItemBodySection{Peek: true}
+	for i := 0; i < len(uids); i += fetchBatch {
+		batch := uids[i:min(i+fetchBatch, len(uids))]
+		cmd := c.Fetch(imap.UIDSetNum(batch...), &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
+		for {
+			msg := cmd.Next()
+			if msg == nil {
+				break
+			}
+			var uid imap.UID
+			for {
+				item := msg.Next()
+				if item == nil {
+					break
+				}
+				switch it := item.(type) {
+				case imapclient.FetchItemDataUID:
+					uid = it.UID
+				case imapclient.FetchItemDataBodySection:
+					io.Copy(io.Discard, it.Literal)
+				}
+			}
+			pending = append(pending, uid)
+			if len(pending) >= moveBatch {
+				move()
+			}
+		}
+		if err := cmd.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	move()
+	return time.Since(start)
+}
+
+// redisCalls returns Redis's command counts (INFO commandstats).
+func redisCalls(b *testing.B, s *stack) map[string]int64 {
+	rc := redis.NewClient(&redis.Options{Addr: s.redis.Addr})
+	defer rc.Close()
+	info, err := rc.Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := map[string]int64{}
+	for _, line := range strings.Split(info, "\n") {
+		// cmdstat_evalsha:calls=12,usec=...
+		name, rest, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "cmdstat_"), ":calls=")
+		if !ok {
+			continue
+		}
+		v, _ := strconv.ParseInt(strings.SplitN(rest, ",", 2)[0], 10, 64)
+		out[name] = v
+	}
+	return out
+}
+
+// perfRecord starts perf(1) on pid when BENCH_E2E_PERF names an output
+// file, and returns what stops it.
+func perfRecord(b *testing.B, pid int) func() {
+	out := os.Getenv("BENCH_E2E_PERF")
+	if out == "" {
+		return func() {}
+	}
+	cmd := exec.Command("perf", "record", "-F", "499", "-g", "-o", out, "-p", strconv.Itoa(pid))
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Logf("perf: %v", err)
+		return func() {}
+	}
+	return func() {
+		cmd.Process.Signal(syscall.SIGINT)
+		cmd.Wait()
+	}
+}
+
+// cpuUse is the CPU time (user+system) of each process of the stack.
+type cpuUse struct{ bounced, redis, nats, dovecot time.Duration }
+
+func (c cpuUse) sub(o cpuUse) cpuUse {
+	return cpuUse{c.bounced - o.bounced, c.redis - o.redis, c.nats - o.nats, c.dovecot - o.dovecot}
+}
+
+func (c cpuUse) String() string {
+	return fmt.Sprintf("bounced %v, redis-server %v, nats-server %v, dovecot %v", c.bounced.Round(time.Millisecond), c.redis.Round(time.Millisecond), c.nats.Round(time.Millisecond), c.dovecot.Round(time.Millisecond))
+}
+
+// stackCPU reads the CPU time so far of the daemon (pid, 0 for none),
+// the stack's redis-server and nats-server, and every process of its
+// Dovecot's process group, from /proc. Processes that exited are not
+// counted.
+func stackCPU(s *stack, pid int) cpuUse {
+	var c cpuUse
+	if pid > 0 {
+		c.bounced, _ = procCPU(pid)
+	}
+	ents, _ := os.ReadDir("/proc")
+	master := 0
+	type proc struct {
+		pid, pgid int
+		cpu       time.Duration
+	}
+	var all []proc
+	for _, e := range ents {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
+		line := string(cmdline)
+		cpu, pgid := procCPU(p)
+		switch {
+		case strings.Contains(line, "redis-server") && strings.Contains(line, s.redis.Addr):
+			c.redis += cpu
+		case strings.Contains(line, "nats-server") && strings.Contains(line, s.nats.Dir):
+			c.nats += cpu
+		case strings.Contains(line, filepath.Join(s.dovecot.Dir, "dovecot.conf")):
+			master = p
+		}
+		all = append(all, proc{p, pgid, cpu})
+	}
+	for _, p := range all {
+		if master != 0 && p.pgid == master {
+			c.dovecot += p.cpu
+		}
+	}
+	return c
+}
+
+// procCPU returns a process's user+system CPU time and its process group,
+// from /proc/PID/stat (fields 14, 15 and 5, in clock ticks of 1/100 s).
+func procCPU(pid int) (time.Duration, int) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0
+	}
+	// The command name (field 2) is in parentheses and may hold spaces.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, 0
+	}
+	f := strings.Fields(string(b)[i+1:]) // f[0] is field 3
+	if len(f) < 13 {
+		return 0, 0
+	}
+	pgid, _ := strconv.Atoi(f[2])
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond, pgid
 }

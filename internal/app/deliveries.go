@@ -11,8 +11,10 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bounced-dev/bounced/internal/httpapi"
+	"github.com/bounced-dev/bounced/internal/pipeline"
 	"github.com/bounced-dev/bounced/internal/suppress"
 )
 
@@ -166,5 +168,35 @@ func (a *App) deliveryMessage(ctx context.Context, m jetstream.Msg) {
 		a.deliveries.Add(1)
 		a.cleared.Add(int64(n))
 		m.Ack()
+	}
+}
+
+// registerPolicyMetrics adds the policy's series to the metrics registry:
+// sender-side alerts, outages, allowlisted recipients (from the pipeline's
+// counters) and the delivery reports applied.
+func (a *App) registerPolicyMetrics() {
+	pipe := func() *pipeline.Metrics {
+		a.mu.RLock()
+		defer a.mu.RUnlock()
+		if a.pipe == nil {
+			return &pipeline.Metrics{}
+		}
+		return a.pipe.Metrics()
+	}
+	counter := func(name, help string, v func() int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return float64(v()) })
+	}
+	err := a.Metrics().Register(
+		counter("bounced_sender_alerts_total", "sender.alert events for refusals the sending side caused (blocklisted IP, SPF/DKIM/DMARC, PTR, rate, reputation).",
+			func() int64 { return pipe().SenderAlerts.Load() }),
+		counter("bounced_sender_outages_total", "sender.alert events for sender-side outages (many domains failing with network errors at once).",
+			func() int64 { return pipe().Outages.Load() }),
+		counter("bounced_allowlisted_total", "Recipients recorded but not suppressed because they are allowlisted.",
+			func() int64 { return pipe().Allowlisted.Load() }),
+		counter("bounced_deliveries_reported_total", "Delivery reports applied from the delivery subject.", a.deliveries.Load),
+		counter("bounced_soft_bounces_cleared_total", "Counted soft bounces cleared by delivery reports from the delivery subject.", a.cleared.Load),
+	)
+	if err != nil {
+		a.log.Warn("policy metrics not registered", "error", err)
 	}
 }

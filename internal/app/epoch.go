@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bounced-dev/bounced/internal/httpapi"
@@ -25,6 +27,8 @@ type epochState struct {
 	checked bool
 	status  suppress.EpochStatus
 	err     error
+	// noMetadata is set once the server was found to drop stream metadata.
+	noMetadata atomic.Bool
 }
 
 // CheckStoreEpoch compares the store's epoch in Redis with the one the
@@ -42,6 +46,8 @@ func CheckStoreEpoch(ctx context.Context, store *suppress.Store, pub *publisher.
 	}
 	if st.Record != "" {
 		if err := pub.SetStreamMetadata(ctx, EpochMetadataKey, st.Record); err != nil {
+			// Without metadata (nats-server < 2.10) a wipe is still told
+			// by the stream holding events while Redis is empty.
 			return st, fmt.Errorf("app: epoch: %w", err)
 		}
 	}
@@ -56,6 +62,13 @@ func (a *App) checkEpoch(ctx context.Context, pub *publisher.Publisher) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	st, err := CheckStoreEpoch(ctx, a.store, pub)
+	if errors.Is(err, publisher.ErrNoMetadata) {
+		if a.epoch.noMetadata.CompareAndSwap(false, true) {
+			a.log.Warn("the NATS server does not keep stream metadata (nats-server < 2.10): a wiped Redis is told only by the stream holding events while Redis is empty",
+				"error", err)
+		}
+		err = nil
+	}
 	e := &a.epoch
 	e.mu.Lock()
 	was, wasChecked := e.status, e.checked

@@ -3,15 +3,18 @@ package app
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bounced-dev/bounced/internal/httpapi"
-	"github.com/bounced-dev/bounced/internal/mailbox"
-	"github.com/bounced-dev/bounced/internal/pipeline"
+	bmetrics "github.com/bounced-dev/bounced/internal/metrics"
 )
 
 func (a *App) httpHandler() http.Handler {
@@ -32,7 +35,7 @@ func (a *App) httpHandler() http.Handler {
 // httpServer returns the HTTP server with the limits of the configuration.
 func (a *App) httpServer() *httpapi.Server {
 	h := a.cfg.HTTP
-	return httpapi.NewServer(a.httpHandler(), httpapi.ServerOptions{
+	return httpapi.NewServer(a.withMetrics(a.httpHandler()), httpapi.ServerOptions{
 		ReadHeaderTimeout: h.ReadHeaderTimeout.D(), ReadTimeout: h.ReadTimeout.D(), WriteTimeout: h.WriteTimeout.D(),
 		IdleTimeout: h.IdleTimeout.D(), MaxConns: h.MaxConnections, Log: a.log.With("component", "http"),
 	})
@@ -88,69 +91,115 @@ func (a *App) health(ctx context.Context) httpapi.Status {
 	return st
 }
 
-func (a *App) writeMetrics(b *strings.Builder) {
+// obsState is the daemon's metrics registry and the counts kept by the
+// app itself (lifts published by the outbox, expiries of the sweep).
+type obsState struct {
+	once    sync.Once
+	reg     *bmetrics.Registry
+	mu      sync.Mutex
+	lifted  map[string]int64 // by scope
+	expired atomic.Int64
+}
+
+// Metrics returns the daemon's Prometheus registry, made on first use:
+// another component adds its series to it (Register, SetWebhooks).
+func (a *App) Metrics() *bmetrics.Registry {
+	o := &a.obs
+	o.once.Do(func() {
+		o.lifted = map[string]int64{}
+		o.reg = bmetrics.New(bmetrics.Sources{
+			Pipeline:  a.pipelineSnapshot,
+			Mailboxes: a.mailboxSnapshots,
+			Publisher: a.publisherSnapshot,
+			EpochOK:   func() bool { return a.epochComponent().OK },
+			Active: func(ctx context.Context) (map[string]int64, error) {
+				if a.store == nil {
+					return nil, errors.New("app: store not open")
+				}
+				return a.store.CountByScope(ctx)
+			},
+			Lifted: func() map[string]int64 {
+				o.mu.Lock()
+				defer o.mu.Unlock()
+				return maps.Clone(o.lifted)
+			},
+			Expired: o.expired.Load,
+		}, a.log.With("component", "metrics"))
+	})
+	return o.reg
+}
+
+// countLifted counts a lift whose suppression.removed event was published.
+func (a *App) countLifted(scope string) {
+	a.obs.mu.Lock()
+	defer a.obs.mu.Unlock()
+	if a.obs.lifted == nil {
+		a.obs.lifted = map[string]int64{}
+	}
+	a.obs.lifted[bmetrics.Scope(scope)]++
+}
+
+// countExpired counts soft suppressions lifted by the sweep.
+func (a *App) countExpired(n int) { a.obs.expired.Add(int64(n)) }
+
+func (a *App) pipelineSnapshot() bmetrics.Pipeline {
 	a.mu.RLock()
-	pipe, workers := a.pipe, a.workers
+	pipe := a.pipe
 	a.mu.RUnlock()
-	m := &pipeline.Metrics{} // zeros until started
-	if pipe != nil {
-		m = pipe.Metrics()
+	if pipe == nil {
+		return bmetrics.Pipeline{} // zeros until started
 	}
-	counter := func(name, help string, v int64) {
-		fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", name, help, name, name, v)
-	}
-	counter("bounced_messages_processed_total", "Bounce messages handled.", m.Processed.Load())
-	counter("bounced_messages_ignored_total", "Auto-replies, ordinary mail and delivery reports moved aside.", m.Ignored.Load())
-	counter("bounced_messages_quarantined_total", "Messages that could not be decoded.", m.Quarantined.Load())
-	counter("bounced_recipients_total", "Recipients applied to the store and published.", m.Recipients.Load())
-	counter("bounced_recipients_duplicate_total", "Recipients found already applied (a message handled again).", m.Duplicates.Load())
-	counter("bounced_recipients_unverified_total", "Recipients recorded without suppressing: no valid signed return path (verp.require_signed).", m.Unverified.Load())
-	counter("bounced_messages_rejected_total", "Messages quarantined because they can never be applied (also in quarantined).", m.Rejected.Load())
-	counter("bounced_messages_over_recipient_cap_total", "Messages quarantined for naming more recipients than max_recipients.", m.OverRecipientCap.Load())
-	counter("bounced_messages_rate_limited_total", "Messages quarantined because their mailbox reached max_new_suppressions_per_minute.", m.RateLimited.Load())
-	counter("bounced_suppression_rate_alerts_total", "Alerts published for a mailbox reaching max_new_suppressions_per_minute.", m.RateAlerts.Load())
-	counter("bounced_sender_alerts_total", "sender.alert events for refusals the sending side caused (blocklisted IP, SPF/DKIM/DMARC, PTR, rate, reputation).", m.SenderAlerts.Load())
-	counter("bounced_sender_outages_total", "sender.alert events for sender-side outages (many domains failing with network errors at once).", m.Outages.Load())
-	counter("bounced_allowlisted_total", "Recipients recorded but not suppressed because they are allowlisted.", m.Allowlisted.Load())
-	counter("bounced_deliveries_reported_total", "Delivery reports applied from the delivery subject.", a.deliveries.Load())
-	counter("bounced_soft_bounces_cleared_total", "Counted soft bounces cleared by delivery reports from the delivery subject.", a.cleared.Load())
-	fmt.Fprintf(b, "# HELP bounced_handle_seconds Time to handle one bounce message.\n# TYPE bounced_handle_seconds histogram\n")
-	var cum int64
-	h := m.Latency()
-	for i, n := range h {
-		cum += n
-		le := "+Inf"
-		if i < len(h)-1 {
-			le = fmt.Sprintf("%g", float64(int64(1)<<i)/1000)
-		}
-		fmt.Fprintf(b, "bounced_handle_seconds_bucket{le=%q} %d\n", le, cum)
-	}
-	fmt.Fprintf(b, "bounced_handle_seconds_count %d\n", cum)
+	return pipe.Metrics().Snapshot()
+}
+
+func (a *App) mailboxSnapshots() []bmetrics.Mailbox {
+	a.mu.RLock()
+	workers := a.workers
+	a.mu.RUnlock()
+	out := make([]bmetrics.Mailbox, 0, len(workers))
 	for _, w := range workers {
 		s := w.Status()
-		up := 0
-		if s.Connected {
-			up = 1
-		}
-		fmt.Fprintf(b, "bounced_mailbox_connected{mailbox=%q} %d\n", w.Status().Name, up)
+		out = append(out, bmetrics.Mailbox{
+			Name: s.Name, Connected: s.Connected, Stalled: s.Stalled, Waiting: s.Waiting,
+			LastProgress: s.LastProgress, LastSuccess: s.LastSuccess, Reconnects: s.Reconnects,
+			HandlerErrors: s.HandlerErrors, Processed: s.Processed, Ignored: s.Ignored,
+			Quarantined: s.Quarantined, Rejects: s.Rejected,
+		})
 	}
-	a.writeStoreAndStreamMetrics(b)
-	gauge := func(name, help string, f func(s mailbox.Status) float64) {
-		fmt.Fprintf(b, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
-		for _, w := range workers {
-			s := w.Status()
-			fmt.Fprintf(b, "%s{mailbox=%q} %g\n", name, s.Name, f(s))
-		}
+	return out
+}
+
+func (a *App) publisherSnapshot() bmetrics.Publisher {
+	a.mu.RLock()
+	pub := a.pub
+	a.mu.RUnlock()
+	if pub == nil {
+		return bmetrics.Publisher{}
 	}
-	gauge("bounced_mailbox_stalled", "1 when messages have waited longer than stall_after with none moved.", func(s mailbox.Status) float64 {
-		if s.Stalled {
-			return 1
+	st := pub.Stats()
+	return bmetrics.Publisher{StreamsRecreated: st.StreamsRecreated, PermanentFailures: st.PermanentFailures}
+}
+
+// writeMetrics writes every series in the Prometheus text format.
+func (a *App) writeMetrics(b *strings.Builder) {
+	if err := a.Metrics().WriteText(b); err != nil {
+		a.log.Warn("metrics: gather", "error", err)
+	}
+}
+
+// withMetrics serves GET /metrics from the registry through promhttp
+// (content negotiation, compression), and everything else from h.
+func (a *App) withMetrics(h http.Handler) http.Handler {
+	m := a.Metrics().Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			m.ServeHTTP(w, r)
+			return
 		}
-		return 0
+		h.ServeHTTP(w, r)
 	})
-	gauge("bounced_mailbox_waiting", "Messages found at the last poll and not yet moved.", func(s mailbox.Status) float64 { return float64(s.Waiting) })
-	gauge("bounced_mailbox_progress_age_seconds", "Seconds since a message was last moved, the mailbox found empty, or messages started waiting.",
-		func(s mailbox.Status) float64 { return time.Since(s.LastProgress).Round(time.Millisecond).Seconds() })
 }
 
 func loadCAs(path string) (*x509.CertPool, error) {

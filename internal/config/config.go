@@ -50,6 +50,40 @@ type Config struct {
 	Mailboxes []Mailbox `yaml:"mailboxes"`
 	// VERP configures signed return paths (docs/verp.md).
 	VERP VERP `yaml:"verp"`
+	// Webhooks are the HTTP endpoints events are POSTed to (docs/webhooks.md).
+	Webhooks []Webhook `yaml:"webhooks"`
+}
+
+// Webhook is one endpoint that receives events as signed HTTP POSTs
+// (Standard Webhooks), each from its own durable JetStream consumer.
+type Webhook struct {
+	// Name names the endpoint, its consumer and its dead-letter subject:
+	// a-z, 0-9, '_' and '-' (required, unique).
+	Name string `yaml:"name"`
+	// URL receives the POSTs (https://, or http:// for a local receiver).
+	URL string `yaml:"url"`
+	// Secret signs every POST: whsec_ followed by 24 to 64 random bytes in
+	// base64 (a secret; env:NAME or file:/path). `bounced webhooks secret`
+	// makes one.
+	Secret Secret `yaml:"secret"`
+	// Events lists the event types sent (bounce, delay, complaint,
+	// suppression.added, suppression.removed, unparseable); empty sends all.
+	Events []string `yaml:"events"`
+	// Description says what the endpoint is for, for operators.
+	Description string `yaml:"description"`
+	// Timeout bounds one POST (default 15s).
+	Timeout Duration `yaml:"timeout"`
+	// MaxAttempts is how many POSTs of one event fail before it moves to
+	// the dead-letter subject (default 10).
+	MaxAttempts int `yaml:"max_attempts"`
+	// RetryMin is the wait after the first failure (default 5s); each
+	// further wait is four times longer, up to RetryMax (default 24h).
+	RetryMin Duration `yaml:"retry_min"`
+	// RetryMax caps the wait between attempts (default 24h).
+	RetryMax Duration `yaml:"retry_max"`
+	// TLSCAFile is a PEM file of CAs to trust for the URL instead of the
+	// system's (empty). Certificates are always verified.
+	TLSCAFile string `yaml:"tls_ca_file"`
 }
 
 // VERP configures signed VERP return paths: the envelope senders that
@@ -219,6 +253,18 @@ type NATS struct {
 	URL string `yaml:"url"`
 	// DataDir is the embedded server's JetStream directory (default ./data/nats).
 	DataDir string `yaml:"data_dir"`
+	// Listen is host:port the embedded server accepts clients on, so
+	// that other systems can subscribe (default 127.0.0.1:4222; port 0
+	// picks a free one). A non-loopback address needs ListenUser and
+	// ListenPassword, or ListenToken.
+	Listen string `yaml:"listen"`
+	// ListenUser and ListenPassword, when set, are required of every
+	// client of the embedded server (bounced uses them too).
+	ListenUser     string `yaml:"listen_user"`
+	ListenPassword Secret `yaml:"listen_password"`
+	// ListenToken, when set, is required of every client of the embedded
+	// server instead of a user and password.
+	ListenToken Secret `yaml:"listen_token"`
 	// Stream is the JetStream stream name (default BOUNCED).
 	Stream string `yaml:"stream"`
 	// SubjectPrefix starts every subject (default bounced).
@@ -345,7 +391,7 @@ func Default() Config {
 		HTTP:   HTTP{Listen: "127.0.0.1:8025", MaxConnections: 256, ReadHeaderTimeout: Duration(5 * time.Second), ReadTimeout: Duration(30 * time.Second), WriteTimeout: Duration(60 * time.Second), IdleTimeout: Duration(60 * time.Second)},
 		Redis:  Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "{bounced}"},
 		Policy: Policy{SoftThreshold: 3, SoftWindow: Duration(168 * time.Hour), SoftExpiry: Duration(720 * time.Hour), ComplaintScope: "marketing"},
-		NATS: NATS{DataDir: "data/nats", Stream: "BOUNCED", SubjectPrefix: "bounced", Replicas: 1,
+		NATS: NATS{DataDir: "data/nats", Listen: "127.0.0.1:4222", Stream: "BOUNCED", SubjectPrefix: "bounced", Replicas: 1,
 			MaxAge: Duration(720 * time.Hour), DuplicateWindow: Duration(24 * time.Hour)},
 		Decode: Decode{MaxSize: 32 << 20, MaxDepth: 20},
 	}
@@ -429,6 +475,9 @@ func Load(path string, environ []string) (*Config, error) {
 	for i := range c.Mailboxes {
 		mailboxDefaults(&c.Mailboxes[i])
 	}
+	for i := range c.Webhooks {
+		webhookDefaults(&c.Webhooks[i])
+	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -485,6 +534,7 @@ func (c *Config) Validate() error {
 	if c.Redis.URL == "" && len(c.Redis.Addrs) == 0 {
 		bad("redis.url or redis.addrs is required")
 	}
+	errs = append(errs, c.Redis.validateCluster()...)
 	if c.Policy.SoftThreshold < 1 {
 		bad("policy.soft_threshold %d: must be at least 1", c.Policy.SoftThreshold)
 	}
@@ -522,6 +572,8 @@ func (c *Config) Validate() error {
 			bad("classify.rules_file: %w", err)
 		}
 	}
+	errs = append(errs, c.NATS.validateListen()...)
+	errs = append(errs, validateWebhooks(c.Webhooks)...)
 	names := map[string]bool{}
 	for i, m := range c.Mailboxes {
 		at := fmt.Sprintf("mailboxes[%d]", i)
@@ -764,6 +816,11 @@ func resolveSecrets(c *Config, env map[string]string) error {
 	resolve("redis.password", &c.Redis.Password)
 	resolve("nats.token", &c.NATS.Token)
 	resolve("nats.password", &c.NATS.Password)
+	resolve("nats.listen_password", &c.NATS.ListenPassword)
+	resolve("nats.listen_token", &c.NATS.ListenToken)
+	for i := range c.Webhooks {
+		resolve(fmt.Sprintf("webhooks[%d].secret", i), &c.Webhooks[i].Secret)
+	}
 	for i := range c.Mailboxes {
 		resolve(fmt.Sprintf("mailboxes[%d].password", i), &c.Mailboxes[i].Password)
 	}

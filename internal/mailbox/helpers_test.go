@@ -214,7 +214,9 @@ func start(t *testing.T, cfg Config, h Handler, cp Checkpoints, log *slog.Logger
 	return r
 }
 
-// stop cancels the worker and checks that Run returns nil within 2s.
+// stop cancels the worker and checks that Run returns nil within 20s (a
+// deadline, not an expected duration: tests that care how soon Run returns
+// measure it themselves).
 func (r *running) stop(t *testing.T) {
 	t.Helper()
 	r.cancel()
@@ -224,8 +226,8 @@ func (r *running) stop(t *testing.T) {
 			if err != nil {
 				t.Errorf("Run() = %v, want nil", err)
 			}
-		case <-time.After(2 * time.Second):
-			t.Errorf("Run() did not return within 2s of cancel")
+		case <-time.After(20 * time.Second):
+			t.Errorf("Run() did not return within 20s of cancel")
 		}
 	})
 }

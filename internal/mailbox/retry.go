@@ -136,7 +136,7 @@ func (w *Worker) countFailure(ctx context.Context, uidValidity uint32, re *retry
 		return
 	}
 	if IsOutage(re.err) {
-		w.log.Debug("mailbox: outage: failure not counted against the message", "uid", re.uid, "err", re.err)
+		w.log.Debug("mailbox: outage: failure not counted against the message", "uid", re.uid, "error", re.err)
 		return
 	}
 	if w.cfg.Check != nil {
@@ -144,7 +144,7 @@ func (w *Worker) countFailure(ctx context.Context, uidValidity uint32, re *retry
 		err := w.cfg.Check(cctx)
 		cancel()
 		if err != nil {
-			w.log.Debug("mailbox: dependencies down: failure not counted against the message", "uid", re.uid, "check", err)
+			w.log.Debug("mailbox: dependencies down: failure not counted against the message", "uid", re.uid, "error", err)
 			return
 		}
 	}
@@ -155,7 +155,7 @@ func (w *Worker) countFailure(ctx context.Context, uidValidity uint32, re *retry
 	a.last = re.err
 	w.attempts[id] = a
 	w.memMu.Unlock()
-	w.log.Warn("mailbox: message failed with the dependencies up", "uid", re.uid, "attempt", a.n, "max_attempts", w.cfg.MaxAttempts, "err", re.err)
+	w.log.Warn("mailbox: message failed with the dependencies up", "uid", re.uid, "attempt", a.n, "max_attempts", w.cfg.MaxAttempts, "error", re.err)
 }
 
 // exhausted returns the last error of a message that failed MaxAttempts

@@ -114,11 +114,19 @@ func (w *Worker) session(ctx, hard context.Context, up func()) (err error) {
 			// (w.failures outlives the session), and poll again. What was
 			// handled and not moved is remembered, so the next poll only
 			// moves it.
+			// Messages committed since the last failure end the streak:
+			// each outage starts its backoff afresh, also in a long
+			// backlog, while a failure that makes no progress (a MOVE the
+			// server keeps refusing) keeps growing it.
+			if s.lastUID != w.failedAt {
+				w.failures = 0
+			}
+			w.failedAt = s.lastUID
 			w.failures++
 			w.setError(err)
 			w.countFailure(hard, s.uidValidity, re)
 			d := backoff(w.cfg.BackoffMin, w.cfg.BackoffMax, w.failures)
-			w.log.Warn("mailbox: poll failed, will retry", "err", err, "attempt", w.failures, "retry_in", d)
+			w.log.Warn("mailbox: poll failed, will retry", "error", err, "attempt", w.failures, "retry_in", d)
 			if !sleep(ctx, d, w.wake) {
 				return nil
 			}
@@ -438,7 +446,7 @@ func (w *Worker) apply(s *pollState, done []handled) (kept []imap.UID, refused, 
 			// messages stay, for a later retry of the move alone.
 			kept = append(kept, uids[d]...)
 			refusals = append(refusals, err)
-			w.log.Warn("mailbox: server refused the messages' folder; they stay", "disposition", d.String(), "folder", folders[d], "uids", sets[d].String(), "err", err)
+			w.log.Warn("mailbox: server refused the messages' folder; they stay", "disposition", d.String(), "folder", folders[d], "uids", sets[d].String(), "error", err)
 			continue
 		}
 		if err != nil {
@@ -533,7 +541,7 @@ func (w *Worker) checkpoint(ctx context.Context, s *pollState, uid uint32) {
 	}
 	if err := w.cp.SaveCheckpoint(ctx, w.key, s.uidValidity, uid); err != nil {
 		w.setError(err)
-		w.log.Warn("mailbox: save checkpoint failed", "err", err, "uid", uid)
+		w.log.Warn("mailbox: save checkpoint failed", "error", err, "uid", uid)
 		return
 	}
 	s.lastUID = uid

@@ -35,6 +35,8 @@ type Worker struct {
 	// across reconnects, while the same trouble repeats. Only Run's
 	// goroutine uses it.
 	failures int
+	// failedAt is the checkpoint (last UID) at the last failed poll.
+	failedAt uint32
 
 	// memMu guards results and attempts, which outlive sessions.
 	memMu sync.Mutex
@@ -124,7 +126,7 @@ func New(cfg Config, h Handler, cp Checkpoints, log *slog.Logger) (*Worker, erro
 		cfg:  cfg,
 		h:    h,
 		cp:   cp,
-		log:  log.With("worker", cfg.Name, "mailbox", cfg.Mailbox),
+		log:  log.With("mailbox", cfg.Name, "source_folder", cfg.Mailbox),
 		key:  cfg.Name + "/" + cfg.Mailbox,
 		wake: make(chan struct{}, 1),
 	}
@@ -204,9 +206,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		d := backoff(w.cfg.BackoffMin, w.cfg.BackoffMax, failures)
 		if !outage {
 			outage, since = true, time.Now()
-			w.log.Warn("mailbox: connection failed, retrying", "addr", w.cfg.Addr, "err", err)
+			w.log.Warn("mailbox: connection failed, retrying", "addr", w.cfg.Addr, "error", err)
 		} else {
-			w.log.Debug("mailbox: still failing", "addr", w.cfg.Addr, "err", err, "attempt", failures, "retry_in", d)
+			w.log.Debug("mailbox: still failing", "addr", w.cfg.Addr, "error", err, "attempt", failures, "retry_in", d)
 		}
 		if !sleep(ctx, d, nil) {
 			return nil

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"strconv"
 	"sync"
 	"time"
 
@@ -27,6 +29,12 @@ type Options struct {
 	// Port is the client port: -1 picks a free one (see ClientURL), 0 is
 	// the NATS default 4222.
 	Port int
+	// User and Password, when set, are required of every client.
+	User     string
+	Password string
+	// Token, when set, is required of every client instead (it excludes
+	// User and Password).
+	Token string
 	// Logger receives the server's log: its notices and debug lines at
 	// debug level, its warnings and errors at their own. Nil discards.
 	Logger *slog.Logger
@@ -35,6 +43,7 @@ type Options struct {
 // Server is a running embedded NATS server.
 type Server struct {
 	ns   *server.Server
+	host string
 	log  *slog.Logger
 	once sync.Once
 }
@@ -52,16 +61,23 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	if o.Host == "" {
 		o.Host = "127.0.0.1"
 	}
+	if (o.User == "") != (o.Password == "") || (o.Token != "" && o.User != "") {
+		return nil, errors.New("natsembed: set a user and a password, or a token, or neither")
+	}
 	log := o.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	log = log.With("component", "nats-server")
+	log = log.With("subsystem", "nats-server")
 	ns, err := server.NewServer(&server.Options{
-		Host:      o.Host,
-		Port:      o.Port,
-		JetStream: true,
-		StoreDir:  o.DataDir,
+		Host:     o.Host,
+		Port:     o.Port,
+		Username: o.User,
+		Password: o.Password,
+		// A token is the server's "authorization" setting.
+		Authorization: o.Token,
+		JetStream:     true,
+		StoreDir:      o.DataDir,
 		// Only main handles signals. HTTP monitoring, clustering and leaf
 		// nodes stay off: a local server.
 		NoSigs:                 true,
@@ -72,7 +88,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	}
 	sl := &slogLogger{log: log}
 	ns.SetLoggerV2(sl, log.Enabled(ctx, slog.LevelDebug), false, false)
-	s := &Server{ns: ns, log: log}
+	s := &Server{ns: ns, host: o.Host, log: log}
 
 	go func() {
 		defer func() {
@@ -100,12 +116,50 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 		s.Shutdown()
 		return nil, fmt.Errorf("natsembed: jetstream not enabled: %s", sl.fatalMsg())
 	}
-	log.Info("embedded nats server started", "url", ns.ClientURL(), "data_dir", o.DataDir)
+	log.Info("embedded nats server started", "url", ns.ClientURL(), "data_dir", o.DataDir,
+		"auth", o.User != "" || o.Token != "")
 	return s, nil
 }
 
-// ClientURL returns the URL clients connect to, e.g. nats://127.0.0.1:4222.
-func (s *Server) ClientURL() string { return s.ns.ClientURL() }
+// SplitListen splits a listen address host:port into Options' Host and
+// Port. As in net.Listen, an empty host is every interface (0.0.0.0) and
+// port 0 (or an empty port) a free port: it gives Port -1.
+func SplitListen(addr string) (host string, port int, err error) {
+	h, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", 0, fmt.Errorf("natsembed: listen %q: %w", addr, err)
+	}
+	if h == "" {
+		h = "0.0.0.0"
+	}
+	if p == "" || p == "0" {
+		return h, -1, nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 65535 {
+		return "", 0, fmt.Errorf("natsembed: listen %q: bad port", addr)
+	}
+	return h, n, nil
+}
+
+// ClientURL returns the URL clients connect to, e.g. nats://127.0.0.1:4222;
+// for a server on every interface (0.0.0.0, ::), its loopback address.
+func (s *Server) ClientURL() string {
+	addr, ok := s.ns.Addr().(*net.TCPAddr)
+	if !ok {
+		return s.ns.ClientURL()
+	}
+	ip := addr.IP
+	if ip.IsUnspecified() {
+		// Go reports 0.0.0.0 as [::] on a dual-stack host: the host
+		// configured says which loopback to use.
+		ip = net.IPv4(127, 0, 0, 1)
+		if h := net.ParseIP(s.host); h != nil && h.To4() == nil {
+			ip = net.IPv6loopback
+		}
+	}
+	return "nats://" + net.JoinHostPort(ip.String(), strconv.Itoa(addr.Port))
+}
 
 // Shutdown stops the server, closing its client connections, and waits
 // until it has stopped and flushed its streams. Calling it again does

@@ -2,6 +2,7 @@ package natsembed_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -73,7 +74,7 @@ func TestStart_jetStreamPersists(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "jetstream")); err != nil {
 		t.Errorf("JetStream store not in DataDir: %v", err)
 	}
-	if !strings.Contains(logs.String(), "level=DEBUG") || !strings.Contains(logs.String(), "component=nats-server") {
+	if !strings.Contains(logs.String(), "level=DEBUG") || !strings.Contains(logs.String(), "subsystem=nats-server") {
 		t.Errorf("server log not routed to slog at debug:\n%s", logs.String())
 	}
 }
@@ -120,4 +121,119 @@ func mustAtoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+func TestStart_auth(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tests := []struct {
+		name string
+		o    natsembed.Options
+		good []nats.Option
+		bad  map[string][]nats.Option
+	}{
+		{"userPassword", natsembed.Options{User: "shop", Password: "s3cret pw"},
+			[]nats.Option{nats.UserInfo("shop", "s3cret pw")},
+			map[string][]nats.Option{
+				"none":          nil,
+				"wrongPassword": {nats.UserInfo("shop", "s3cret")},
+				"wrongUser":     {nats.UserInfo("other", "s3cret pw")},
+				"token":         {nats.Token("s3cret pw")},
+			}},
+		{"token", natsembed.Options{Token: "tok-123"},
+			[]nats.Option{nats.Token("tok-123")},
+			map[string][]nats.Option{
+				"none":       nil,
+				"wrongToken": {nats.Token("tok-124")},
+				"userInfo":   {nats.UserInfo("tok-123", "tok-123")},
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tc.o
+			o.DataDir, o.Port = t.TempDir(), -1
+			s := start(t, o)
+			for name, opts := range tc.bad {
+				nc, err := nats.Connect(s.ClientURL(), append(opts, nats.NoReconnect())...)
+				if err == nil {
+					nc.Close()
+					t.Errorf("Connect(%s) = nil error, want it refused", name)
+					continue
+				}
+				if !errors.Is(err, nats.ErrAuthorization) && !strings.Contains(strings.ToLower(err.Error()), "authorization") {
+					t.Errorf("Connect(%s) = %v, want an authorization error", name, err)
+				}
+			}
+			nc, err := nats.Connect(s.ClientURL(), tc.good...)
+			if err != nil {
+				t.Fatalf("Connect(right credentials) = %v", err)
+			}
+			defer nc.Close()
+			// JetStream works for the authenticated client.
+			js, err := jetstream.New(nc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "A", Subjects: []string{"a.>"}}); err != nil {
+				t.Fatalf("CreateStream() = %v", err)
+			}
+			if _, err := js.Publish(ctx, "a.x", []byte("x")); err != nil {
+				t.Fatalf("Publish() = %v", err)
+			}
+		})
+	}
+	t.Run("userWithoutPassword", func(t *testing.T) {
+		s, err := natsembed.Start(ctx, natsembed.Options{DataDir: t.TempDir(), Port: -1, User: "shop"})
+		if err == nil {
+			s.Shutdown()
+			t.Fatal("Start(user, no password) = nil error")
+		}
+	})
+}
+
+func TestStart_fixedListenAddress(t *testing.T) {
+	port := testutil.FreePort(t)
+	host, p, err := natsembed.SplitListen("127.0.0.1:" + strconv.Itoa(port))
+	if err != nil || host != "127.0.0.1" || p != port {
+		t.Fatalf("SplitListen() = %q, %d, %v", host, p, err)
+	}
+	s := start(t, natsembed.Options{DataDir: t.TempDir(), Host: host, Port: p})
+	want := "nats://127.0.0.1:" + strconv.Itoa(port)
+	if s.ClientURL() != want {
+		t.Errorf("ClientURL() = %q, want %q", s.ClientURL(), want)
+	}
+	nc, err := nats.Connect(want)
+	if err != nil {
+		t.Fatalf("Connect(%s) = %v", want, err)
+	}
+	nc.Close()
+
+	// Every interface: clients are told the loopback address.
+	all := start(t, natsembed.Options{DataDir: t.TempDir(), Host: "0.0.0.0", Port: -1, Token: "t"})
+	if u := all.ClientURL(); !strings.HasPrefix(u, "nats://127.0.0.1:") {
+		t.Errorf("ClientURL() on 0.0.0.0 = %q, want the loopback address", u)
+	}
+}
+
+func TestSplitListen(t *testing.T) {
+	tests := []struct {
+		in   string
+		host string
+		port int
+		bad  bool
+	}{
+		{"127.0.0.1:4222", "127.0.0.1", 4222, false},
+		{"127.0.0.1:0", "127.0.0.1", -1, false},
+		{":4222", "0.0.0.0", 4222, false},
+		{"[::1]:4333", "::1", 4333, false},
+		{"localhost", "", 0, true},
+		{"127.0.0.1:70000", "", 0, true},
+		{"127.0.0.1:nats", "", 0, true},
+	}
+	for _, tc := range tests {
+		host, port, err := natsembed.SplitListen(tc.in)
+		if (err != nil) != tc.bad || host != tc.host || port != tc.port {
+			t.Errorf("SplitListen(%q) = %q, %d, %v; want %q, %d, error %v", tc.in, host, port, err, tc.host, tc.port, tc.bad)
+		}
+	}
 }

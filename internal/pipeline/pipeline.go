@@ -152,15 +152,22 @@ func (p *Pipeline) Metrics() *Metrics { return p.opts.Metrics }
 // not at all (but for an event refused after its recipient was applied).
 // Any other store or publish failure is transient: m must stay and be
 // handled again later.
-func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disposition, error) {
+func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox.Disposition, err error) {
 	start := time.Now()
+	p.opts.Metrics.Fetched(m.Worker)
+	defer func() { p.opts.Metrics.Observe(outcome(disp, err), time.Since(start)) }()
 	msgKey := MessageKey(m.Raw)
 	at := m.InternalDate.UTC()
 	if at.IsZero() {
 		at = time.Now().UTC()
 	}
-	log := p.log.With("mailbox", m.Worker, "uid", m.UID, "msg", msgKey[:12])
+	log := p.log.With("mailbox", m.Worker, "uid", m.UID, "message_key", msgKey[:12])
 	rep, err := p.decode(m)
+	if rep != nil {
+		p.opts.Metrics.Decoded(string(rep.Kind), rep.Format)
+	} else {
+		p.opts.Metrics.Decoded(string(bounce.KindUnparseable), "")
+	}
 	if err == nil && len(rep.Recipients) == 0 && (rep.Kind == bounce.KindComplaint || rep.Kind == bounce.KindBounce || rep.Kind == bounce.KindDelay) {
 		err = fmt.Errorf("bounce: %s report names no recipient", rep.Kind)
 	}
@@ -236,6 +243,19 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (mailbox.Disp
 	return p.applyAll(ctx, m, msgKey, at, log, apply, headers, checks, &newly, start)
 }
 
+// outcome names how Handle ended, for the handling-time histogram.
+func outcome(d mailbox.Disposition, err error) string {
+	switch {
+	case d == mailbox.Quarantined:
+		return OutcomeQuarantined
+	case err != nil:
+		return OutcomeFailed
+	case d == mailbox.Ignored:
+		return OutcomeIgnored
+	}
+	return OutcomeProcessed
+}
+
 // errLimit is wrapped by the reasons of messages over a limit.
 var errLimit = errors.New("pipeline: over a limit")
 
@@ -302,6 +322,11 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 		p.opts.Metrics.Recipients.Add(1)
 		if res.Duplicate {
 			p.opts.Metrics.Duplicates.Add(1)
+		} else {
+			p.opts.Metrics.Bounce(r.Kind, r.Category, r.Reason, r.Hard, r.Recipient)
+		}
+		if res.NewlySuppressed {
+			p.opts.Metrics.SuppressionAdded(res.Scope)
 		}
 		for _, ev := range evs[1:] {
 			switch ev.Alert {
@@ -317,7 +342,6 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 			"suppressed", res.Suppressed, "scope", res.Scope, "count", res.Count, "duplicate", res.Duplicate)
 	}
 	p.opts.Metrics.Processed.Add(1)
-	p.opts.Metrics.observe(time.Since(start))
 	return mailbox.Processed, nil
 }
 
@@ -408,7 +432,7 @@ func (p *Pipeline) GiveUp(ctx context.Context, m *mailbox.Message, last error) e
 	}
 	p.opts.Metrics.Rejected.Add(1)
 	p.opts.Metrics.Quarantined.Add(1)
-	p.log.Warn("message failed too many times, quarantined", "mailbox", m.Worker, "uid", m.UID, "msg", msgKey[:12], "error", truncate(last.Error(), maxErrorText))
+	p.log.Warn("message failed too many times, quarantined", "mailbox", m.Worker, "uid", m.UID, "message_key", msgKey[:12], "error", truncate(last.Error(), maxErrorText))
 	return nil
 }
 

@@ -55,6 +55,13 @@ const (
 	dialTimeout  = 5 * time.Second
 	readTimeout  = 3 * time.Second
 	writeTimeout = 3 * time.Second
+	// clusterReloadInterval is how old a Cluster client's map of slots to
+	// nodes may grow before it is read again. go-redis rereads the map at
+	// once only on MOVED or ASK; a master that died refuses connections
+	// instead, so with go-redis's default of 60s the slots of a failed
+	// master stay routed to it for up to a minute after its replica has
+	// taken over (TestCluster_failoversLoseNothing).
+	clusterReloadInterval = time.Second
 )
 
 // NewClient builds a go-redis UniversalClient from o: a Sentinel-backed
@@ -86,6 +93,11 @@ func NewClient(o ClientOptions) (redis.UniversalClient, error) {
 		}
 		uo.TLSConfig = cfg
 		uo.Dialer = tlsDialer(cfg)
+	}
+	if len(o.Addrs) > 1 && o.MasterName == "" {
+		co := uo.Cluster()
+		co.ClusterStateReloadInterval = clusterReloadInterval
+		return redis.NewClusterClient(co), nil
 	}
 	return redis.NewUniversalClient(uo), nil
 }

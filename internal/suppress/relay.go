@@ -80,8 +80,8 @@ func (s *Store) FlushOutbox(ctx context.Context, publish PublishLift, permanent 
 }
 
 // RunSweeper lifts the expired suppressions (Sweep) every interval until
-// ctx ends.
-func (s *Store) RunSweeper(ctx context.Context, interval time.Duration) {
+// ctx ends, telling lifted (when not nil) how many each sweep lifted.
+func (s *Store) RunSweeper(ctx context.Context, interval time.Duration, lifted func(int)) {
 	defer s.recoverPanic("sweeper")
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -90,8 +90,12 @@ func (s *Store) RunSweeper(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+			n, err := s.Sweep(ctx)
+			if err != nil && ctx.Err() == nil {
 				s.log.Warn("suppress: sweep of expired suppressions failed", "error", err)
+			}
+			if n > 0 && lifted != nil {
+				lifted(n)
 			}
 		}
 	}

@@ -504,7 +504,7 @@ func New(c redis.UniversalClient, prefix string, p Policy, log *slog.Logger) *St
 		prefix = DefaultPrefix
 	}
 	if err := p.Validate(); err != nil {
-		log.Warn("suppress: policy corrected from defaults", "err", err)
+		log.Warn("suppress: policy corrected from defaults", "error", err)
 	}
 	if !strings.Contains(prefix, "{") {
 		log.Debug("suppress: key prefix has no hash tag, the store will not work on Redis Cluster", "prefix", prefix)

@@ -1,0 +1,97 @@
+package publisher
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go"
+)
+
+// CloudEvents attributes of every event (CloudEvents 1.0, spec.md
+// "Context Attributes"), sent in binary content mode: each attribute as
+// its own ce-<name> header, the event's JSON as the body (CloudEvents NATS
+// protocol binding, section 3.1; the webhooks send them as HTTP headers
+// the same way, HTTP protocol binding section 3.1).
+const (
+	// CloudEventsSpecVersion is the ce-specversion of every event.
+	CloudEventsSpecVersion = "1.0"
+	// CloudEventsTypePrefix starts ce-type, which is the prefix and
+	// Event.Type: dev.bounced.bounce, dev.bounced.suppression.added...
+	CloudEventsTypePrefix = "dev.bounced."
+	// CloudEventsContentType is ce-datacontenttype, the body's type.
+	CloudEventsContentType = "application/json"
+)
+
+// CloudEventHeaders returns the CloudEvents attributes of ev as ce-*
+// headers, values percent-encoded as the NATS and HTTP bindings require
+// (section 3.1.3.2):
+//
+//	ce-specversion      1.0
+//	ce-type             dev.bounced.<type>
+//	ce-source           bounced://<host>/<mailbox> (CloudEventSource)
+//	ce-id               the event's id
+//	ce-time             the event's time, RFC 3339
+//	ce-datacontenttype  application/json
+//
+// The id is unique within the source, as the specification requires: it
+// is unique in the stream.
+func CloudEventHeaders(ev Event, host string) map[string]string {
+	return map[string]string{
+		"ce-specversion":     CloudEventsSpecVersion,
+		"ce-type":            CloudEventsTypePrefix + string(ev.Type),
+		"ce-source":          cePercent(CloudEventSource(host, ev.Mailbox)),
+		"ce-id":              cePercent(ev.ID),
+		"ce-time":            ev.Time.UTC().Format(time.RFC3339Nano),
+		"ce-datacontenttype": CloudEventsContentType,
+	}
+}
+
+// CloudEventSource returns the CloudEvents source of an event from the
+// named mailbox read by the bounced on host: bounced://<host>/<mailbox>,
+// or bounced://<host>/ for an event of no mailbox (a lift by an operator).
+// An empty host is "localhost".
+func CloudEventSource(host, mailbox string) string {
+	host = strings.ToLower(strings.TrimSpace(host))
+	if host == "" {
+		host = "localhost"
+	}
+	u := url.URL{Scheme: "bounced", Host: host, Path: "/" + mailbox}
+	return u.String()
+}
+
+// cePercent percent-encodes s for a ce-* header: space, '"', '%' and every
+// character outside printable ASCII, byte by byte of its UTF-8, with
+// upper-case hex (NATS protocol binding section 3.1.3.2; HTTP protocol
+// binding section 3.1.3.2 says the same).
+func cePercent(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= 0x20 || c >= 0x7f || c == '"' || c == '%' {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// hostname is the host named in the CloudEvents source of a Publisher's
+// events.
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "localhost"
+	}
+	return h
+}
+
+// setCloudEvents sets the CloudEvents headers of ev on a message.
+func setCloudEvents(h nats.Header, ev Event, host string) {
+	for k, v := range CloudEventHeaders(ev, host) {
+		h.Set(k, v)
+	}
+}

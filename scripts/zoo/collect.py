@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Pick the bounces out of what sink.py received and file them by case.
+
+A bounce is a message the sink received with a null MAIL FROM. Its case is
+read from the Message-ID or ENVID of the returned message (zoo-CASE-MTA, see
+send.py). The first bounce of a case is CASE.eml; a delay warning that came
+before the final bounce is CASE-delayed.eml; a further one CASE-N.eml
+(ordered by the recipient it names when the MTA writes one bounce per
+recipient, else by arrival). The
+X-Zoo-Envelope-* headers that sink.py prepended are removed; the rest of the
+message is kept byte for byte, except that the machine's own names are
+replaced by example names (--scrub OLD=NEW, may be repeated).
+
+Usage: collect.py SINKDIR MTA DESTDIR [--scrub OLD=NEW]...
+"""
+import glob
+import os
+import re
+import sys
+
+
+def main():
+    src, mta, dest = sys.argv[1:4]
+    scrubs = []
+    args = sys.argv[4:]
+    while args:
+        if args[0] == "--scrub":
+            old, new = args[1].split("=", 1)
+            scrubs.append((old.encode(), new.encode()))
+            args = args[2:]
+        else:
+            sys.exit("collect: unknown argument %s" % args[0])
+    os.makedirs(dest, exist_ok=True)
+    groups = {}
+    for path in sorted(glob.glob(os.path.join(src, "*.eml"))):
+        raw = open(path, "rb").read()
+        m = re.match(rb"X-Zoo-Envelope-From: <([^>]*)>\r?\nX-Zoo-Envelope-To: [^\n]*\n", raw)
+        if not m:
+            continue
+        if m.group(1) != b"":
+            continue  # a message the sink accepted for delivery, not a bounce
+        body = raw[m.end():]
+        c = re.search(rb"zoo-([a-z-]+?)-" + re.escape(mta.encode()) + rb"\b", body)
+        case = c.group(1).decode() if c else "unmatched"
+        for old, new in scrubs:
+            body = body.replace(old, new)
+        # OpenSMTPD reports an expired envelope as "Action: delayed" with
+        # "Status: 4.4.7" (delivery time expired): that is the final one.
+        delayed = (re.search(rb"(?im)^Action:\s*delayed", body) is not None
+                   and re.search(rb"(?im)^Status:\s*4\.4\.7", body) is None)
+        name = case + "-delayed" if delayed else case
+        # An MTA that writes one bounce per recipient (dma) sends them in
+        # any order: they are named in the order of the recipient each is
+        # about, when a header says it.
+        k = re.search(rb"(?im)^(?:X-Original-To|X-Failed-Recipients):\s*<?([^>\s,]+)", body)
+        key = k.group(1).lower() if k else b""
+        groups.setdefault(name, []).append((key, path, body))
+    for name, items in groups.items():
+        items.sort(key=lambda it: it[0])  # stable: arrival order otherwise
+        for n, (_, path, body) in enumerate(items, 1):
+            out = os.path.join(dest, (name if n == 1 else "%s-%d" % (name, n)) + ".eml")
+            with open(out, "wb") as f:
+                f.write(body)
+            print("collect: %s -> %s" % (os.path.basename(path), out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,443 @@
+#!/bin/bash
+# make-zoo.sh: regenerate bounce/testdata/zoo/<mta>/*.eml with real MTAs.
+#
+# Usage (as root, on a Debian 12 machine; see README.md beside this file):
+#   scripts/zoo/make-zoo.sh [postfix|exim|...]...
+#
+# For each MTA: install its Debian package (one at a time: they all provide
+# mail-transport-agent and conflict), run it with a config and spool of its
+# own under $ZOO_TMP on 127.0.0.1:2525, route example.net and example.com to
+# sink.py on 127.0.0.1:2526, submit the cases of send.py, wait for the
+# bounces to come back to sender@example.com at the sink, file them with
+# collect.py, stop the MTA and purge the package. Nothing listens on
+# anything but loopback. CI does not run this: the .eml files are committed,
+# and bounce/zoo_test.go checks each against its golden .json.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+ZOO_TMP=${ZOO_TMP:-/tmp/zoo}
+DEST=$REPO/bounce/testdata/zoo
+MTA_PORT=2525
+SINK_PORT=2526   # example.net, the recipients: SIZE 20000
+SENDER_PORT=2527 # example.com, the sender: where the bounces come back
+# The machine keeps these; an MTA install that would remove one is refused.
+KEEP="redis-server dovecot-imapd nats-server"
+# How long to wait for the last bounce: the retry window of the greylist
+# case (60 s in every config below) plus queue runs.
+WAIT=${ZOO_WAIT:-150}
+
+log() { echo "make-zoo: $*" >&2; }
+
+apt_install() {
+	local sim
+	sim=$(apt-get -s install "$@" 2>&1)
+	for k in $KEEP; do
+		if grep -q "^Remv $k " <<<"$sim"; then
+			log "installing $* would remove $k: refused"
+			return 1
+		fi
+	done
+	DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >"$ZOO_TMP/apt.log" 2>&1
+}
+
+apt_purge() {
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y "$@" >>"$ZOO_TMP/apt.log" 2>&1 || true
+}
+
+# No package may start its daemon on install: we start each with our config.
+OWN_POLICY=""
+DEVLOG_PID=""
+no_autostart() {
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod +x /usr/sbin/policy-rc.d
+		OWN_POLICY=1
+	fi
+}
+
+cleanup() {
+	[ -n "$OWN_POLICY" ] && rm -f /usr/sbin/policy-rc.d
+	[ -n "$DEVLOG_PID" ] && kill "$DEVLOG_PID" 2>/dev/null
+	return 0
+}
+trap cleanup EXIT
+
+start_sink() { # DIR
+	python3 "$HERE/sink.py" "$SINK_PORT" "$1/out" --size 20000 >"$1/sink.log" 2>&1 &
+	echo $! >"$1/sink.pid"
+	python3 "$HERE/sink.py" "$SENDER_PORT" "$1/out" >"$1/sender.log" 2>&1 &
+	echo $! >"$1/sender.pid"
+	wait_port "$SINK_PORT"
+	wait_port "$SENDER_PORT"
+}
+
+stop_sink() { # DIR
+	kill "$(cat "$1/sink.pid")" "$(cat "$1/sender.pid")" 2>/dev/null || true
+}
+
+wait_port() { # PORT
+	for _ in $(seq 50); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+		sleep 0.2
+	done
+	log "nothing listens on 127.0.0.1:$1"
+	return 1
+}
+
+count_bounces() { # DIR
+	{ grep -l '^X-Zoo-Envelope-From: <>' "$1"/out/*.eml 2>/dev/null || true; } | wc -l
+}
+
+# wait_bounces DIR N: until the sink holds N bounces (null sender) or WAIT s.
+wait_bounces() {
+	local end=$((SECONDS + WAIT))
+	while [ $SECONDS -lt $end ]; do
+		[ "$(count_bounces "$1")" -ge "$2" ] && return 0
+		sleep 2
+	done
+	log "$(basename "$1"): only $(count_bounces "$1") of $2 bounces after ${WAIT}s"
+}
+
+collect() { # DIR MTA (the .json goldens stay: TestZoo compares the new messages with them)
+	rm -f "${DEST:?}/$2"/*.eml
+	python3 "$HERE/collect.py" "$1/out" "$2" "$DEST/$2"
+}
+
+# Expected bounces per MTA: one per case, plus a delay warning for each
+# of the two expiry cases where the MTA sends one.
+run_cases() { # DIR MTA EXPECTED [CASE...] (default: all but the local ones)
+	local d=$1 mta=$2 n=$3
+	shift 3
+	python3 "$HERE/send.py" 127.0.0.1 "$MTA_PORT" "$mta" "$@"
+	wait_bounces "$d" "$n"
+}
+
+# The cases of send.py that every MTA gets, and those that need a local
+# domain (virt.example.com) the MTA delivers to itself.
+CASES="unknown-user unknown-domain mailbox-full size-limit policy-ja greylist-expired multi success quota-expired"
+LOCAL_CASES="local-unknown local-full"
+
+# ---------------------------------------------------------------- postfix
+zoo_postfix() {
+	local d=$ZOO_TMP/postfix
+	rm -rf "$d" && mkdir -p "$d/etc" "$d/out" "$d/spool" "$d/data"
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	apt_install postfix
+	chown postfix "$d/data"
+	cat >"$d/etc/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $d/spool
+data_directory = $d/data
+maillog_file = $d/maillog
+maillog_file_prefixes = $ZOO_TMP
+myhostname = mta.example.com
+mydomain = example.com
+myorigin = example.com
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+smtpd_relay_restrictions = permit_mynetworks, reject
+transport_maps = inline:{ example.net=smtp:[127.0.0.1]:$SINK_PORT, example.com=smtp:[127.0.0.1]:$SENDER_PORT }
+maximal_queue_lifetime = 60s
+bounce_queue_lifetime = 60s
+minimal_backoff_time = 5s
+maximal_backoff_time = 10s
+queue_run_delay = 5s
+delay_warning_time = 15s
+# a local domain: nobody@ is not a mailbox (accepted, then bounced by
+# virtual(8)); full@ is an mbox already at virtual_mailbox_limit
+virtual_mailbox_domains = virt.example.com
+virtual_mailbox_base = $d/vmail
+virtual_mailbox_maps = inline:{ full@virt.example.com=full }
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+virtual_mailbox_limit = 102400
+message_size_limit = 102400
+smtpd_reject_unlisted_recipient = no
+CONF
+	mkdir -p "$d/vmail"
+	head -c 102400 /dev/zero | tr '\0' 'x' >"$d/vmail/full"
+	chown -R 65534:65534 "$d/vmail"
+	# the stock master.cf, smtpd on 127.0.0.1:2525, no chroot
+	sed "s/^smtp      inet/127.0.0.1:$MTA_PORT inet/" /usr/share/postfix/master.cf.dist |
+		awk '/^[^ #]/ && NF>=8 {$5="n"} {print}' >"$d/etc/master.cf"
+	start_sink "$d"
+	postfix -c "$d/etc" start
+	wait_port "$MTA_PORT"
+	run_cases "$d" postfix 13 $CASES $LOCAL_CASES
+	postfix -c "$d/etc" stop || true
+	stop_sink "$d"
+	collect "$d" postfix
+	apt_purge postfix
+}
+
+# ---------------------------------------------------------------- exim
+zoo_exim() {
+	local d=$ZOO_TMP/exim
+	rm -rf "$d" && mkdir -p "$d/spool" "$d/log" "$d/out"
+	apt_install exim4-daemon-light
+	mkdir -p "$d/vmail"
+	head -c 2048 /dev/zero | tr '\0' 'x' >"$d/vmail/full" # over the 1k quota
+	chown -R Debian-exim "$d/spool" "$d/log" "$d/vmail"
+	cat >"$d/exim.conf" <<CONF
+primary_hostname = mta.example.com
+qualify_domain = example.com
+daemon_smtp_ports = $MTA_PORT
+local_interfaces = 127.0.0.1
+spool_directory = $d/spool
+log_file_path = $d/log/%slog
+exim_user = Debian-exim
+exim_group = Debian-exim
+never_users = root
+host_lookup =
+rfc1413_hosts =
+tls_advertise_hosts =
+acl_smtp_rcpt = acl_check_rcpt
+dsn_advertise_hosts = *
+delay_warning = 15s:1h
+delay_warning_condition = true
+keep_environment =
+
+begin acl
+acl_check_rcpt:
+  accept hosts = 127.0.0.1
+  deny
+
+begin routers
+virt_full:
+  driver = accept
+  domains = virt.example.com
+  local_parts = full
+  transport = virt_file
+zoo_sink:
+  driver = manualroute
+  domains = example.net
+  transport = remote_smtp
+  route_list = * 127.0.0.1 byname
+  self = send
+zoo_sender:
+  driver = manualroute
+  domains = example.com
+  transport = sender_smtp
+  route_list = * 127.0.0.1 byname
+  self = send
+dnslookup:
+  driver = dnslookup
+  transport = remote_smtp
+  no_more
+
+begin transports
+remote_smtp:
+  driver = smtp
+  port = $SINK_PORT
+  allow_localhost
+sender_smtp:
+  driver = smtp
+  port = $SENDER_PORT
+  allow_localhost
+virt_file:
+  driver = appendfile
+  file = $d/vmail/full
+  user = Debian-exim
+  quota = 1k
+
+begin retry
+*  *  F,1m,10s
+CONF
+	start_sink "$d"
+	exim4 -C "$d/exim.conf" -bd -q10s -oP "$d/exim.pid"
+	wait_port "$MTA_PORT"
+	# local-unknown: no router takes nobody@virt.example.com, so the
+	# dnslookup router finds no such domain (Exim's "Unrouteable address");
+	# local-full: the appendfile quota is a temporary error, so a delay
+	# warning ("mailbox is full"), then the bounce at the retry timeout
+	run_cases "$d" exim 14 $CASES $LOCAL_CASES
+	kill "$(cat "$d/exim.pid")" || true
+	stop_sink "$d"
+	collect "$d" exim
+	apt_purge exim4-daemon-light exim4-base exim4-config
+}
+
+# ---------------------------------------------------------------- opensmtpd
+# OpenSMTPD keeps its queue in the compiled-in /var/spool/smtpd (the
+# package's), emptied by the purge.
+zoo_opensmtpd() {
+	local d=$ZOO_TMP/opensmtpd
+	rm -rf "$d" && mkdir -p "$d/out"
+	apt_install opensmtpd
+	cat >"$d/smtpd.conf" <<CONF
+queue ttl 60s
+bounce warn-interval 15s
+listen on 127.0.0.1 port $MTA_PORT hostname mta.example.com
+action "sink" relay host smtp://127.0.0.1:$SINK_PORT helo mta.example.com
+action "sender" relay host smtp://127.0.0.1:$SENDER_PORT helo mta.example.com
+action "dns" relay helo mta.example.com
+match from any for domain "example.net" action "sink"
+match from any for domain "example.com" action "sender"
+match from any for any action "dns"
+CONF
+	start_sink "$d"
+	smtpd -d -f "$d/smtpd.conf" >"$d/log" 2>&1 &
+	echo $! >"$d/smtpd.pid"
+	wait_port "$MTA_PORT"
+	run_cases "$d" opensmtpd 11 $CASES
+	kill "$(cat "$d/smtpd.pid")" || true
+	stop_sink "$d"
+	collect "$d" opensmtpd
+	apt_purge opensmtpd opensmtpd-extras
+}
+
+# ---------------------------------------------------------------- sendmail
+zoo_sendmail() {
+	local d=$ZOO_TMP/sendmail
+	rm -rf "$d" && mkdir -p "$d/mqueue" "$d/out"
+	chmod 700 "$d/mqueue"
+	apt_install sendmail-bin sendmail-cf m4
+	cat >"$d/zoo.mc" <<CONF
+divert(-1)
+include(\`/usr/share/sendmail/cf/m4/cf.m4')
+divert(0)dnl
+VERSIONID(\`bounced zoo')dnl
+OSTYPE(\`linux')dnl
+define(\`confDOMAIN_NAME', \`mta.example.com')dnl
+define(\`QUEUE_DIR', \`$d/mqueue')dnl
+define(\`STATUS_FILE', \`$d/statistics')dnl
+define(\`confCW_FILE', \`-o $d/local-host-names')dnl
+define(\`confPID_FILE', \`$d/sendmail.pid')dnl
+define(\`confTO_QUEUERETURN', \`1m')dnl
+define(\`confTO_QUEUEWARN', \`15s')dnl
+define(\`confMIN_QUEUE_AGE', \`0')dnl
+define(\`confDONT_PROBE_INTERFACES', \`True')dnl
+define(\`confPRIVACY_FLAGS', \`authwarnings')dnl
+define(\`RELAY_MAILER_ARGS', \`TCP \$h $SINK_PORT')dnl
+define(\`ESMTP_MAILER_ARGS', \`TCP \$h $SENDER_PORT')dnl
+define(\`SMTP_MAILER_ARGS', \`TCP \$h $SENDER_PORT')dnl
+define(\`confSERVICE_SWITCH_FILE', \`$d/service.switch')dnl
+define(\`confHOSTS_FILE', \`$d/hosts')dnl
+define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath')dnl
+FEATURE(\`accept_unresolvable_domains')dnl
+FEATURE(\`mailertable', \`hash -o $d/mailertable')dnl
+FEATURE(\`access_db', \`hash -T<TMPF> -o $d/access')dnl
+DAEMON_OPTIONS(\`Port=$MTA_PORT, Addr=127.0.0.1, Name=MTA')dnl
+MAILER(\`smtp')dnl
+CONF
+	# example.net through the "relay" mailer to the sink, example.com
+	# (the sender) through "esmtp" to the other one; the rest by DNS.
+	printf 'example.net\trelay:[127.0.0.1]\nexample.com\tesmtp:[127.0.0.1]\n' >"$d/mailertable"
+	printf 'Connect:127.0.0.1\tRELAY\n' >"$d/access"
+	makemap hash "$d/mailertable" <"$d/mailertable"
+	makemap hash "$d/access" <"$d/access"
+	printf 'hosts files dns\naliases files\n' >"$d/service.switch"
+	printf '127.0.0.1 mta.example.com %s localhost\n' "$(hostname)" >"$d/hosts"
+	touch "$d/local-host-names"
+	m4 "$d/zoo.mc" >"$d/sendmail.cf"
+	start_sink "$d"
+	sendmail -C "$d/sendmail.cf" -bd -q10s -L zoo-sendmail
+	wait_port "$MTA_PORT"
+	run_cases "$d" sendmail 11 $CASES
+	kill "$(head -1 "$d/sendmail.pid")" || true
+	stop_sink "$d"
+	collect "$d" sendmail
+	apt_purge sendmail-bin sendmail-cf sendmail-base
+}
+
+# ---------------------------------------------------------------- courier
+# Courier's paths are compiled in (/etc/courier, /var/lib/courier): this
+# edits the package's files, which the purge removes.
+zoo_courier() {
+	local d=$ZOO_TMP/courier e=/etc/courier
+	rm -rf "$d" && mkdir -p "$d/out"
+	echo "courier-base courier-base/webadmin-configmode boolean false" | debconf-set-selections
+	apt_install courier-mta
+	echo mta.example.com >"$e/me"
+	echo example.com >"$e/defaultdomain"
+	printf 'example.net: [127.0.0.1],%s\nexample.com: [127.0.0.1],%s\n' "$SINK_PORT" "$SENDER_PORT" >"$e/esmtproutes"
+	sed -i "s/^PORT=smtp/PORT=$MTA_PORT/; s/^BOFHCHECKDNS=1/BOFHCHECKDNS=0/; s/^TARPIT=1/TARPIT=0/; s/^ESMTPDSTART=.*/ESMTPDSTART=YES/" "$e/esmtpd"
+	echo ADDRESS=127.0.0.1 >>"$e/esmtpd"
+	echo 1m >"$e/queuetime"
+	echo 15s >"$e/warntime"
+	echo 10 >"$e/retryalpha"
+	echo 3 >"$e/retrybeta"
+	echo 15 >"$e/retrygamma"
+	echo 1 >"$e/retrymaxdelta"
+	makesmtpaccess # the package's smtpaccess/default lets 127.0.0.1 relay
+	start_sink "$d"
+	setsid courier start </dev/null >"$d/start.log" 2>&1
+	setsid esmtpd start </dev/null >>"$d/start.log" 2>&1
+	wait_port "$MTA_PORT"
+	run_cases "$d" courier 11 $CASES
+	esmtpd stop || true
+	courier stop || true
+	stop_sink "$d"
+	collect "$d" courier
+	apt_purge courier-mta courier-base courier-authdaemon courier-authlib courier-authlib-userdb
+}
+
+# ---------------------------------------------------------------- dma
+# The DragonFly Mail Agent takes mail on the command line only and sends
+# everything to one smarthost, the sink (bounces to sender@example.com
+# included); it retries temporary failures on a compiled-in schedule of
+# days and writes no DSN, so only the permanent cases are made, and it
+# cannot reach DNS for the unknown domain through a smarthost. It reads
+# the package's /etc/dma/dma.conf, which the purge removes.
+zoo_dma() {
+	local d=$ZOO_TMP/dma
+	rm -rf "$d" && mkdir -p "$d/spool" "$d/out"
+	apt_install dma
+	chown root:mail "$d/spool"
+	chmod 770 "$d/spool"
+	printf 'SMARTHOST 127.0.0.1\nPORT %s\nSPOOLDIR %s\nMAILNAME mta.example.com\n' "$SINK_PORT" "$d/spool" >/etc/dma/dma.conf
+	start_sink "$d"
+	python3 "$HERE/send.py" --sendmail /usr/sbin/dma dma unknown-user mailbox-full size-limit policy-ja multi
+	wait_bounces "$d" 7 # one bounce per recipient: multi makes three
+	stop_sink "$d"
+	collect "$d" dma
+	apt_purge dma
+}
+
+# ---------------------------------------------------------------- haraka
+# Haraka from npm, an instance of its own under $ZOO_TMP; haraka/zoo_route.js
+# (beside this script) routes its outbound delivery to the sinks. Haraka
+# offers no DSN extension, so the success case gets no report.
+zoo_haraka() {
+	local d=$ZOO_TMP/haraka i=$ZOO_TMP/haraka/inst
+	rm -rf "$d" && mkdir -p "$d/out"
+	(cd "$d" && npm install --no-audit --no-fund Haraka@3 >"$d/npm.log" 2>&1)
+	"$d/node_modules/.bin/haraka" -i "$i" >"$d/init.log"
+	printf 'listen=127.0.0.1:%s\nnodes=0\n' "$MTA_PORT" >"$i/config/smtp.ini"
+	echo mta.example.com >"$i/config/me"
+	printf 'relay\nzoo_route\n' >"$i/config/plugins"
+	printf '[relay]\nacl=true\n' >"$i/config/relay.ini"
+	echo 127.0.0.1/32 >"$i/config/relay_acl_allow"
+	printf '[main]\ntemp_fail_intervals=10s*5\nlocal_mx_ok=true\nenable_tls=false\n' >"$i/config/outbound.ini"
+	sed "s/2526/$SINK_PORT/; s/2527/$SENDER_PORT/" "$HERE/haraka/zoo_route.js" >"$i/plugins/zoo_route.js"
+	# haraka -i does not copy the bounce templates; without them the
+	# bounce has no From, To, Subject or text
+	cp "$d"/node_modules/Haraka/config/outbound.bounce_message* "$i/config/"
+	start_sink "$d"
+	"$d/node_modules/.bin/haraka" -c "$i" >"$d/haraka.log" 2>&1 &
+	echo $! >"$d/haraka.pid"
+	wait_port "$MTA_PORT"
+	run_cases "$d" haraka 8 $CASES
+	kill "$(cat "$d/haraka.pid")" || true
+	stop_sink "$d"
+	collect "$d" haraka
+}
+
+# ---------------------------------------------------------------- main
+mkdir -p "$ZOO_TMP"
+no_autostart
+# Some MTAs (postfix, sendmail) log only to syslog: give them a /dev/log.
+if [ ! -S /dev/log ]; then
+	python3 "$HERE/devlog.py" "$ZOO_TMP/syslog" &
+	DEVLOG_PID=$!
+fi
+for mta in "${@:-postfix exim opensmtpd sendmail courier dma haraka}"; do
+	for m in $mta; do
+		log "$m"
+		"zoo_$m"
+	done
+done
+log "done: review git diff bounce/testdata/zoo, then go test ./bounce -run TestZoo -zoo-update and check each .json by hand"

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Submit the zoo's test messages to an MTA on loopback.
+
+Each case is one message from sender@example.com; its Message-ID names the
+case (<zoo-CASE-MTA@example.com>) so that make-zoo.sh can tell which bounce
+answers which case. Recipients are at example.net (routed by the MTA to
+sink.py) or at nosuch.example.org (left to DNS, which has no such name).
+
+Usage: send.py HOST PORT MTA [CASE...]
+       send.py --sendmail PROGRAM MTA [CASE...]
+
+The second form hands each message to a sendmail-compatible program
+(PROGRAM -f SENDER RCPT...) on its standard input, for MTAs such as dma
+that take no SMTP connection.
+"""
+import smtplib
+import subprocess
+import sys
+import time
+from email import policy
+from email.message import EmailMessage
+
+SENDER = "sender@example.com"
+CASES = {
+    "unknown-user": ["unknown@example.net"],
+    "unknown-domain": ["someone@nosuch.example.org"],
+    "mailbox-full": ["full@example.net"],
+    "size-limit": ["big@example.net"],
+    "policy-ja": ["policy@example.net"],
+    "greylist-expired": ["grey@example.net"],
+    "multi": ["unknown1@example.net", "full2@example.net", "policy3@example.net"],
+    "success": ["ok@example.net"],
+    "quota-expired": ["quota@example.net"],
+    # Only for MTAs configured with a local domain virt.example.com
+    # (make-zoo.sh names them): the MTA's own delivery refuses.
+    "local-unknown": ["nobody@virt.example.com"],
+    "local-full": ["full@virt.example.com"],
+}
+LOCAL = ("local-unknown", "local-full")
+
+
+def message(case, mta, rcpts):
+    m = EmailMessage()
+    m["From"] = "Sender <%s>" % SENDER
+    m["To"] = ", ".join(rcpts)
+    m["Subject"] = "zoo test: %s" % case
+    m["Message-ID"] = "<zoo-%s-%s@example.com>" % (case, mta)
+    m["Date"] = "Wed, 02 Dec 2026 10:00:00 +0000"
+    body = "This is the zoo's %s case.\n" % case
+    if case == "size-limit":
+        body += ("0123456789abcdef" * 4 + "\n") * 800  # about 52 kB
+    m.set_content(body)
+    return m
+
+
+def main():
+    if sys.argv[1] == "--sendmail":
+        prog, mta = sys.argv[2], sys.argv[3]
+        for case in sys.argv[4:] or [c for c in CASES if c not in LOCAL]:
+            rcpts = CASES[case]
+            msg = message(case, mta, rcpts).as_bytes()
+            subprocess.run([prog, "-f", SENDER] + rcpts, input=msg, check=True)
+            print("send: %s: submitted" % case)
+            time.sleep(0.2)
+        return
+    host, port, mta = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    cases = sys.argv[4:] or [c for c in CASES if c not in LOCAL]
+    for case in cases:
+        rcpts = CASES[case]
+        s = smtplib.SMTP(host, port, local_hostname="client.example.com")
+        s.ehlo()
+        opts = []
+        mail_opts = []
+        if s.has_extn("dsn"):
+            opts = ["NOTIFY=SUCCESS,FAILURE,DELAY"] if case == "success" else ["NOTIFY=FAILURE,DELAY"]
+            mail_opts = ["RET=HDRS", "ENVID=zoo-%s-%s" % (case, mta)]
+        elif case == "success":
+            print("send: %s does not offer DSN; success case sent without NOTIFY" % mta, file=sys.stderr)
+        refused = s.sendmail(SENDER, rcpts, message(case, mta, rcpts).as_bytes(policy=policy.SMTP),
+                             mail_options=mail_opts, rcpt_options=opts)
+        if refused:
+            print("send: %s: refused %r" % (case, refused), file=sys.stderr)
+        s.quit()
+        print("send: %s: submitted" % case)
+        time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    main()
