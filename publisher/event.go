@@ -38,12 +38,57 @@ const (
 	// TypeUnparseable is a message no decoder could read; it was
 	// quarantined, and Error says why.
 	TypeUnparseable EventType = "unparseable"
+	// TypeSenderAlert says the cause of a bounce is on the sending side
+	// (Alert sender_refusal: a blocklisted IP, SPF/DKIM/DMARC, PTR, rate,
+	// reputation), or that the sending host reaches no one (Alert outage:
+	// many domains failing with network errors at once). It suppresses
+	// nobody.
+	TypeSenderAlert EventType = "sender.alert"
 )
+
+// Alerts of a sender.alert event.
+const (
+	AlertSenderRefusal = "sender_refusal"
+	AlertOutage        = "outage"
+)
+
+// Policy is the suppression policy's decision for the recipient of an
+// event (internal/suppress.Decision): the rule that decided and what it
+// does. A rebuild replays it as recorded.
+type Policy struct {
+	// Rule is the policy key that decided: a reason, a category, default
+	// or sender_blocked.
+	Rule string `json:"rule,omitempty"`
+	// Action is suppress, count, notify, ignore or evidence.
+	Action string `json:"action"`
+	// Scope is the scope the rule suppresses.
+	Scope string `json:"scope,omitempty"`
+	// Threshold (distinct days) and Window are a count rule's.
+	Threshold int    `json:"threshold,omitempty"`
+	Window    string `json:"window,omitempty"`
+	// Expiry is how long the suppression lasts ("" for good); Reprobe the
+	// re-probe time after it.
+	Expiry  string `json:"expiry,omitempty"`
+	Reprobe string `json:"reprobe,omitempty"`
+	// SenderAlert, Outage and LowConfidence are the decision's.
+	SenderAlert   bool `json:"sender_alert,omitempty"`
+	Outage        bool `json:"outage,omitempty"`
+	LowConfidence bool `json:"low_confidence,omitempty"`
+}
+
+// AddressFault is a fault found in the recipient's address (package
+// addrcheck): a code and what to do about it.
+type AddressFault struct {
+	Code      string `json:"code"`
+	Message   string `json:"message,omitempty"`
+	MessageJA string `json:"message_ja,omitempty"`
+}
 
 // Known reports whether t is one of the event types above.
 func (t EventType) Known() bool {
 	switch t {
-	case TypeBounce, TypeComplaint, TypeDelay, TypeSuppressionAdded, TypeSuppressionRemoved, TypeUnparseable:
+	case TypeBounce, TypeComplaint, TypeDelay, TypeSuppressionAdded, TypeSuppressionRemoved, TypeUnparseable,
+		TypeSenderAlert:
 		return true
 	}
 	return false
@@ -71,8 +116,12 @@ type Event struct {
 	// Time is when the message was received (or the suppression changed).
 	Time time.Time `json:"time"`
 
-	// Recipient is the address that bounced or complained.
+	// Recipient is the address that bounced or complained, normalised
+	// (lower-cased) as the suppression sets hold it.
 	Recipient string `json:"recipient"`
+	// RecipientAsWritten is the address as the report wrote it, when it
+	// differs from Recipient.
+	RecipientAsWritten string `json:"recipient_as_written,omitempty"`
 	// Kind is the decoder's kind of the recipient's report: failed,
 	// delayed, complaint, unparseable...
 	Kind string `json:"kind,omitempty"`
@@ -122,6 +171,26 @@ type Event struct {
 	// ExpiresAt is when a soft suppression ends; nil when permanent or not
 	// suppressed.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+
+	// Scopes lists the scopes the recipient is suppressed in.
+	Scopes []string `json:"scopes,omitempty"`
+	// Policy is the suppression policy's decision for this event.
+	Policy *Policy `json:"policy,omitempty"`
+	// Hint tells the operator what to do (e.g. "reduce the size").
+	Hint string `json:"hint,omitempty"`
+	// Allowlisted is true when the recipient or its domain is
+	// allowlisted: recorded, never suppressed.
+	Allowlisted bool `json:"allowlisted,omitempty"`
+	// Carrier is the recipient domain's carrier (docomo, au, softbank,
+	// rakuten) or empty.
+	Carrier string `json:"carrier,omitempty"`
+	// Faults and Suggestion are what is wrong with the recipient's
+	// address and the address suggested instead (user_unknown and
+	// host_unknown bounces).
+	Faults     []AddressFault `json:"faults,omitempty"`
+	Suggestion string         `json:"suggestion,omitempty"`
+	// Alert is the kind of a sender.alert: sender_refusal or outage.
+	Alert string `json:"alert,omitempty"`
 
 	// Mailbox is the name of the mailbox the message came from.
 	Mailbox string `json:"mailbox,omitempty"`
@@ -209,6 +278,7 @@ const DefaultSubjectPrefix = "bounced"
 //	<prefix>.suppression.added
 //	<prefix>.suppression.removed
 //	<prefix>.unparseable
+//	<prefix>.sender.alert
 //
 // Category and reason are sanitised into single tokens (see SubjectToken);
 // an empty one becomes "undefined". An unknown type gives
@@ -218,7 +288,7 @@ func (e *Event) Subject(prefix string) string {
 	switch e.Type {
 	case TypeBounce, TypeDelay:
 		return p + "." + string(e.Type) + "." + token(e.Category) + "." + token(e.Reason)
-	case TypeComplaint, TypeSuppressionAdded, TypeSuppressionRemoved, TypeUnparseable:
+	case TypeComplaint, TypeSuppressionAdded, TypeSuppressionRemoved, TypeUnparseable, TypeSenderAlert:
 		return p + "." + string(e.Type)
 	}
 	return p + "." + token(string(e.Type))

@@ -84,10 +84,10 @@ func (e Event) Capped() Event {
 	for _, f := range []*string{&e.Recipient, &e.Kind, &e.Reason, &e.Category, &e.Status, &e.ReplyCode,
 		&e.RemoteMTA, &e.ReportingMTA, &e.Format, &e.Rule, &e.OriginalMessageID, &e.OriginalFrom,
 		&e.Scope, &e.Mailbox, &e.Source, &e.Actor, &e.Verification,
-		&e.Confidence, &e.RuleSource} {
+		&e.Confidence, &e.RuleSource, &e.RecipientAsWritten, &e.Carrier, &e.Suggestion, &e.Alert} {
 		*f = Truncate(*f, MaxShortFieldLen)
 	}
-	for _, f := range []*string{&e.Diagnostic, &e.OriginalSubject, &e.Error, &e.Note} {
+	for _, f := range []*string{&e.Diagnostic, &e.OriginalSubject, &e.Error, &e.Note, &e.Hint} {
 		*f = Truncate(*f, MaxTextFieldLen)
 	}
 	if len(e.Headers) > 0 && !headersWithinCaps(e.Headers) {

@@ -18,6 +18,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/app"
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/natsembed"
+	"github.com/bounced-dev/bounced/internal/pipeline"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/publisher"
 )
@@ -246,6 +247,19 @@ func replay(ctx context.Context, store *suppress.Store, pub *publisher.Publisher
 // as of its own time.
 func replayOne(ctx context.Context, store *suppress.Store, m jetstream.Msg, stored time.Time, st *rebuildStats, log *slog.Logger) error {
 	st.Events++
+	if strings.HasSuffix(m.Subject(), "."+app.DeliverySubjectSuffix) {
+		n, err := app.ApplyDeliveryReport(ctx, store, m.Data())
+		if errors.Is(err, suppress.ErrInvalid) || errors.Is(err, app.ErrBadDeliveryReport) {
+			st.Skipped++
+			log.Warn("delivery report skipped", "error", err)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		st.Applied += n
+		return nil
+	}
 	var ev publisher.Event
 	if err := json.Unmarshal(m.Data(), &ev); err != nil || ev.Schema != publisher.SchemaVersion {
 		st.Skipped++
@@ -254,7 +268,7 @@ func replayOne(ctx context.Context, store *suppress.Store, m jetstream.Msg, stor
 	}
 	switch ev.Type {
 	case publisher.TypeBounce, publisher.TypeComplaint, publisher.TypeDelay:
-		_, err := store.ReplayApply(ctx, entryOf(ev), stored)
+		_, err := store.ReplayApply(ctx, pipeline.EntryOfEvent(ev), stored)
 		if errors.Is(err, suppress.ErrInvalid) {
 			st.Skipped++
 			log.Warn("event skipped: the store refuses it", "id", ev.ID, "error", err)
@@ -278,23 +292,4 @@ func replayOne(ctx context.Context, store *suppress.Store, m jetstream.Msg, stor
 		// nothing in the store.
 	}
 	return nil
-}
-
-// entryOf is the store entry a bounce, delay or complaint event was
-// published for (internal/pipeline makes both from the same record).
-func entryOf(ev publisher.Event) suppress.Entry {
-	kind := ev.Kind
-	if kind == "" {
-		kind = string(ev.Type)
-	}
-	// The pipeline's ID is <message key>:<recipient>.
-	msgKey, _ := strings.CutSuffix(ev.ID, ":"+ev.Recipient)
-	return suppress.Entry{
-		IdempotencyKey: ev.ID, Recipient: ev.Recipient, Kind: kind, Reason: ev.Reason, Category: ev.Category,
-		Hard: ev.Hard, Status: ev.Status, ReplyCode: ev.ReplyCode, Diagnostic: ev.Diagnostic,
-		RemoteMTA: ev.RemoteMTA, ReportingMTA: ev.ReportingMTA, Format: ev.Format, Rule: ev.Rule,
-		Confidence: ev.Confidence, RuleSource: ev.RuleSource,
-		OriginalMessageID: ev.OriginalMessageID, OriginalSubject: ev.OriginalSubject, MessageKey: msgKey,
-		Source: ev.Source, At: ev.Time, Verification: ev.Verification, Unverified: ev.Unverified,
-	}
 }

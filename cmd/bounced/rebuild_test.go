@@ -18,6 +18,7 @@ import (
 
 	"github.com/bounced-dev/bounced/internal/app"
 	"github.com/bounced-dev/bounced/internal/config"
+	"github.com/bounced-dev/bounced/internal/pipeline"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
 	"github.com/bounced-dev/bounced/publisher"
@@ -115,10 +116,16 @@ func TestRebuild_fromStream(t *testing.T) {
 			t.Fatalf("Apply(%s) = %v", id, err)
 		}
 		typ := map[string]publisher.EventType{"bounce": publisher.TypeBounce, "complaint": publisher.TypeComplaint, "delay": publisher.TypeDelay}[kind]
-		ev := publisher.Event{ID: id, Type: typ, Time: e.At, Recipient: rcpt, Kind: kind, Reason: reason, Category: category,
+		// As the pipeline's events: the normalised address, the address
+		// as written, and the policy's decision.
+		ev := publisher.Event{ID: id, Type: typ, Time: e.At, Recipient: res.Address, Kind: kind, Reason: reason, Category: category,
+			Policy: pipeline.PolicyOf(res.Decision), Hint: res.Decision.Hint,
 			Hard: hard, Status: e.Status, ReplyCode: e.ReplyCode, Diagnostic: e.Diagnostic, RemoteMTA: e.RemoteMTA,
 			ReportingMTA: e.ReportingMTA, Format: e.Format, Rule: e.Rule, OriginalMessageID: origID,
 			OriginalSubject: e.OriginalSubject, Suppressed: res.Suppressed, Scope: res.Scope, Count: res.Count, Source: e.Source}
+		if rcpt != res.Address {
+			ev.RecipientAsWritten = rcpt
+		}
 		evs := []publisher.Event{ev}
 		if res.NewlySuppressed {
 			added := ev
@@ -150,28 +157,37 @@ func TestRebuild_fromStream(t *testing.T) {
 		}
 	}
 	h := time.Hour
-	apply("m01", "Hard@Example.com", "bounce", "user_unknown", "user_unknown", true, "<o1@shop>", 50*h)
-	apply("m01", "hard@example.com", "bounce", "user_unknown", "user_unknown", true, "<o1@shop>", 50*h) // case variant
-	apply("m02", "other@example.org", "bounce", "host_unknown", "host_unknown", true, "<o2@shop>", 49*h)
-	// Three soft bounces: a soft suppression with an expiry; one resent.
-	apply("m03", "full@example.com", "bounce", "mailbox_full", "mailbox_full", false, "<o3@shop>", 48*h)
-	apply("m04", "full@example.com", "bounce", "mailbox_full", "mailbox_full", false, "<o4@shop>", 47*h)
-	apply("m05", "full@example.com", "bounce", "mailbox_full", "mailbox_full", false, "<o4@shop>", 46*h) // same bounce again
-	apply("m06", "Full@example.com", "bounce", "mailbox_full", "mailbox_full", false, "<o6@shop>", 45*h)
-	// A soft suppression that was lifted, then a fresh count.
-	apply("m07", "soft@example.com", "bounce", "mailbox_full", "mailbox_full", false, "", 44*h)
-	apply("m08", "soft@example.com", "bounce", "mailbox_full", "mailbox_full", false, "", 43*h)
-	apply("m09", "soft@example.com", "bounce", "mailbox_full", "mailbox_full", false, "", 42*h)
+	d := 24 * h
+	apply("m01", "Hard@Example.com", "bounce", "user_unknown", "user_unknown", true, "<o1@shop>", 20*d)
+	apply("m01", "hard@example.com", "bounce", "user_unknown", "user_unknown", true, "<o1@shop>", 20*d) // case variant
+	apply("m02", "other@example.org", "bounce", "host_unknown", "host_unknown", true, "<o2@shop>", 19*d)
+	// Three soft bounces on three days: a soft suppression with an expiry; one resent.
+	apply("m03", "full@example.com", "bounce", "mailbox_full", "mailbox_full", false, "<o3@shop>", 15*d)
+	apply("m04", "full@example.com", "bounce", "mailbox_full", "mailbox_full", false, "<o4@shop>", 14*d)
+	apply("m05", "full@example.com", "bounce", "mailbox_full", "mailbox_full", false, "<o4@shop>", 13*d) // same bounce again
+	apply("m06", "Full@example.com", "bounce", "mailbox_full", "mailbox_full", false, "<o6@shop>", 12*d)
+	// A soft suppression that was lifted, then a fresh count, then a
+	// delivery reported on the delivery subject.
+	apply("m07", "soft@example.com", "bounce", "mailbox_full", "mailbox_full", false, "", 11*d)
+	apply("m08", "soft@example.com", "bounce", "mailbox_full", "mailbox_full", false, "", 10*d)
+	apply("m09", "soft@example.com", "bounce", "mailbox_full", "mailbox_full", false, "", 9*d)
 	lift("soft@example.com", "mailbox emptied")
-	apply("m10", "soft@example.com", "bounce", "mailbox_full", "mailbox_full", false, "", 41*h)
+	apply("m10", "soft@example.com", "bounce", "mailbox_full", "mailbox_full", false, "", 8*d)
+	report := []byte(`{"recipients": ["Soft@example.com"], "at": "` + now.Add(-8*d+h).Format(time.RFC3339Nano) + `"}`)
+	if _, err := js.Publish(ctx, cfg.NATS.SubjectPrefix+"."+app.DeliverySubjectSuffix, report); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := app.ApplyDeliveryReport(ctx, store, report); err != nil || n != 1 {
+		t.Fatalf("ApplyDeliveryReport() = %d, %v; want 1 cleared", n, err)
+	}
 	// A complaint, a delay, a hard bounce lifted and one lifted then bounced again.
-	apply("m11", "fbl@example.net", "complaint", "complaint", "complaint", false, "<o11@shop>", 40*h)
-	apply("m12", "slow@example.com", "delay", "expired", "transient", false, "<o12@shop>", 39*h)
-	apply("m13", "typo@example.com", "bounce", "user_unknown", "user_unknown", true, "<o13@shop>", 38*h)
+	apply("m11", "fbl@example.net", "complaint", "complaint", "complaint", false, "<o11@shop>", 7*d)
+	apply("m12", "slow@example.com", "delay", "expired", "transient", false, "<o12@shop>", 6*d)
+	apply("m13", "typo@example.com", "bounce", "user_unknown", "user_unknown", true, "<o13@shop>", 5*d)
 	lift("typo@example.com", "typo fixed")
-	apply("m14", "again@example.com", "bounce", "user_unknown", "user_unknown", true, "<o14@shop>", 37*h)
+	apply("m14", "again@example.com", "bounce", "user_unknown", "user_unknown", true, "<o14@shop>", 4*d)
 	lift("again@example.com", "")
-	apply("m15", "again@example.com", "bounce", "user_unknown", "user_unknown", true, "<o15@shop>", 36*h)
+	apply("m15", "again@example.com", "bounce", "user_unknown", "user_unknown", true, "<o15@shop>", 3*d)
 	// A soft suppression that has expired since: gone after a rebuild too.
 	for i, ago := range []time.Duration{60 * 24 * h, 59 * 24 * h, 58 * 24 * h} {
 		apply(fmt.Sprintf("x%d", i), "expired@example.com", "bounce", "mailbox_full", "mailbox_full", false, "", ago)
@@ -180,8 +196,8 @@ func TestRebuild_fromStream(t *testing.T) {
 	addrs := []string{"hard@example.com", "other@example.org", "full@example.com", "soft@example.com", "fbl@example.net",
 		"slow@example.com", "typo@example.com", "again@example.com", "expired@example.com"}
 	before := snapshot(t, ctx, c, store, addrs)
-	if len(before.Records) != len(addrs) || len(before.All) != 4 || len(before.Mkt) != 1 || len(before.Audit) != 3 {
-		t.Fatalf("store before the wipe: %d records, all %v, marketing %v, %d audit entries; want %d, 4, 1, 3",
+	if len(before.Records) != len(addrs) || len(before.All) != 4 || len(before.Mkt) != 5 || len(before.Audit) != 3 {
+		t.Fatalf("store before the wipe: %d records, all %v, marketing %v, %d audit entries; want %d, 4, 5, 3",
 			len(before.Records), before.All, before.Mkt, len(before.Audit), len(addrs))
 	}
 	if r := before.Records["full@example.com"]; r.Count != 3 || r.ExpiresAt.IsZero() {
@@ -206,6 +222,12 @@ func TestRebuild_fromStream(t *testing.T) {
 	if st, err := app.CheckStoreEpoch(ctx, store, pub); err != nil || st.State != suppress.EpochWiped {
 		t.Fatalf("CheckStoreEpoch(after FLUSHALL) = %+v, %v; want wiped", st, err)
 	}
+	// The policy changed since: the rebuild replays the decisions the
+	// events recorded, not the new policy's.
+	changed := yaml + "policy:\n  reasons:\n    mailbox_full: {action: notify}\n    user_unknown: {action: notify}\n"
+	if err := os.WriteFile(cfgPath, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errs := rebuildCmd()
 	if code != 0 || !strings.Contains(out, "rebuilt from stream") {
 		t.Fatalf("rebuild = %d %q %q", code, out, errs)
@@ -213,7 +235,7 @@ func TestRebuild_fromStream(t *testing.T) {
 	after := snapshot(t, ctx, c, store, addrs)
 	if !reflect.DeepEqual(after, before) {
 		for a, r := range before.Records {
-			if after.Records[a] != r {
+			if !reflect.DeepEqual(after.Records[a], r) {
 				t.Errorf("record %s:\n rebuilt %+v\n before  %+v", a, after.Records[a], r)
 			}
 		}

@@ -20,9 +20,21 @@ const suppressionsUsage = `usage:
   bounced suppressions [--config FILE] list [--reason R] [--domain D] [--since RFC3339] [--limit N] [--json]
   bounced suppressions [--config FILE] show ADDRESS
   bounced suppressions [--config FILE] lift [--note TEXT] [--actor NAME] ADDRESS
+  bounced suppressions [--config FILE] check [--scope SCOPE] ADDRESS
+  bounced suppressions [--config FILE] allow add|remove [--note TEXT] [--actor NAME] ADDRESS|DOMAIN
+  bounced suppressions [--config FILE] allow list
+  bounced suppressions [--config FILE] delivered [--at RFC3339] ADDRESS...
+  bounced suppressions [--config FILE] deliveries FILE|-
+  bounced suppressions [--config FILE] reapply [--dry-run] [--actor NAME]
 
 lift is audited, and queues a suppression.removed event that the running
-daemon publishes to NATS.
+daemon publishes to NATS. check answers as SISMEMBER on the scope's set
+does (exit status 0 suppressed, 1 not, 2 error). allow add lifts what the
+entry covers; allow add and remove are audited. delivered and deliveries
+report successful deliveries, which clear the soft bounces counted for the
+addresses; deliveries reads a send log (see docs/events.md). A policy
+change alters no suppression until reapply lifts those the policy in
+effect would not make (a reason switched off, an allowlisted address).
 `
 
 // cmdSuppressions reviews, searches and lifts suppressions in the Redis
@@ -90,6 +102,37 @@ func cmdSuppressions(ctx context.Context, args []string, stdout, stderr io.Write
 			return 1
 		}
 		fmt.Fprintf(stdout, "lifted %s\n", lf.Arg(0))
+		return 0
+	case "check":
+		return suppressionsCheck(ctx, store, rest, stdout, stderr)
+	case "allow":
+		return suppressionsAllow(ctx, store, rest, stdout, stderr)
+	case "delivered":
+		return suppressionsDelivered(ctx, store, rest, stdout, stderr)
+	case "deliveries":
+		return suppressionsDeliveries(ctx, store, rest, stdout, stderr)
+	case "reapply":
+		rf := flag.NewFlagSet("reapply", flag.ContinueOnError)
+		rf.SetOutput(stderr)
+		dry := rf.Bool("dry-run", false, "only list what would be lifted")
+		actor := rf.String("actor", os.Getenv("USER"), "who reapplies")
+		if err := rf.Parse(rest); err != nil || rf.NArg() != 0 {
+			fmt.Fprint(stderr, suppressionsUsage)
+			return 2
+		}
+		lifted, err := store.Reapply(ctx, "cli:"+*actor, *dry)
+		for _, a := range lifted {
+			fmt.Fprintln(stdout, a)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "bounced suppressions: %v\n", err)
+			return 1
+		}
+		verb := "lifted"
+		if *dry {
+			verb = "would lift"
+		}
+		fmt.Fprintf(stdout, "%s %d suppressions\n", verb, len(lifted))
 		return 0
 	default:
 		fmt.Fprintf(stderr, "bounced suppressions: unknown subcommand %q\n%s", sub, suppressionsUsage)

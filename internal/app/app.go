@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/bounced-dev/bounced/bounce"
 	"github.com/bounced-dev/bounced/classify"
+	"github.com/bounced-dev/bounced/internal/checkpoint"
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/natsembed"
@@ -57,6 +59,8 @@ type App struct {
 	outboxWake chan struct{}
 	epoch      epochState // the suppression store's epoch (epoch.go)
 	obs        obsState   // the metrics registry (http.go)
+
+	deliveries, cleared atomic.Int64 // delivery reports applied, soft bounces they cleared (deliveries.go)
 }
 
 // New returns an App for cfg. Nothing is started before Run.
@@ -141,9 +145,21 @@ func (a *App) Run(ctx context.Context) error {
 		}()
 	}
 	a.startWebhooks(ctx, &wg)
-	go a.sweepLoop(ctx)
-	go a.epochLoop(ctx, a.pub)
-	go a.outboxLoop(ctx, a.pub)
+	a.registerPolicyMetrics()
+	// Every loop runs in the WaitGroup: Run returns after all of them.
+	for _, loop := range []func(context.Context){
+		a.policyLoop,
+		func(ctx context.Context) { a.store.RunSweeper(ctx, time.Minute, a.countExpired) },
+		func(ctx context.Context) { a.epochLoop(ctx, a.pub) },
+		func(ctx context.Context) { a.outboxLoop(ctx, a.pub) },
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer a.recoverPanic("loop")
+			loop(ctx)
+		}()
+	}
 	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", publisher.RedactURL(a.NATSURL()))
 	<-ctx.Done()
 	a.log.Info("stopping")
@@ -286,7 +302,7 @@ func (a *App) start(ctx context.Context) error {
 			return err
 		}
 		wc.Check, wc.GiveUp = deps, pipe.GiveUp
-		w, err := mailbox.New(wc, pipe.Handle, a.store, a.log.With("component", "mailbox"))
+		w, err := mailbox.New(wc, pipe.Handle, checkpoint.New(a.redis, cfg.Redis.Prefix), a.log.With("component", "mailbox"))
 		if err != nil {
 			return fmt.Errorf("app: mailbox %s: %w", mc.Name, err)
 		}
@@ -343,25 +359,6 @@ func mailboxConfig(mc config.Mailbox) (mailbox.Config, error) {
 		}
 	}
 	return wc, nil
-}
-
-func (a *App) sweepLoop(ctx context.Context) {
-	defer a.recoverPanic("sweep")
-	t := time.NewTicker(time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := a.store.Sweep(ctx); err != nil {
-				a.log.Warn("sweep of expired suppressions failed", "error", err)
-			} else if n > 0 {
-				a.countExpired(n)
-				a.log.Info("expired soft suppressions lifted", "count", n)
-			}
-		}
-	}
 }
 
 func (a *App) close() {

@@ -26,8 +26,9 @@ func (a *App) httpHandler() http.Handler {
 		Health:     a.health,
 		Metrics:    a.writeMetrics,
 		// The lift queued its event in the outbox: publish it now.
-		OnRemove: func(string, string) { a.kickOutbox() },
-		Log:      a.log.With("component", "http"),
+		OnRemove:   func(string, string) { a.kickOutbox() },
+		Deliveries: a.reportDeliveries,
+		Log:        a.log.With("component", "http"),
 	})
 }
 

@@ -43,11 +43,7 @@ func OpenStore(cfg *config.Config, log *slog.Logger) (*suppress.Store, redis.Uni
 	if err != nil {
 		return nil, nil, fmt.Errorf("app: redis: %w", err)
 	}
-	policy := suppress.Policy{
-		SoftThreshold: cfg.Policy.SoftThreshold, SoftWindow: cfg.Policy.SoftWindow.D(),
-		SoftExpiry: cfg.Policy.SoftExpiry.D(), ComplaintScope: cfg.Policy.ComplaintScope,
-	}
-	return suppress.New(c, cfg.Redis.Prefix, policy, log), c, nil
+	return suppress.New(c, cfg.Redis.Prefix, cfg.Policy.Suppress(), log), c, nil
 }
 
 // poolSize is enough Redis connections for every mailbox's handlers at

@@ -234,6 +234,16 @@ type Policy struct {
 	SoftExpiry Duration `yaml:"soft_expiry"`
 	// ComplaintScope is the scope complaints suppress: marketing or all (default marketing).
 	ComplaintScope string `yaml:"complaint_scope"`
+	// Reasons is the policy per reason or category (a reason's beats its
+	// category's), merged into the defaults; see Reason and the README.
+	Reasons map[string]Reason `yaml:"reasons"`
+	// Streams are the shop's own scopes (message streams) besides all,
+	// transactional and marketing.
+	Streams []string `yaml:"streams"`
+	// Allow are addresses and domains never suppressed.
+	Allow []string `yaml:"allow"`
+	// Outage configures the sender-side outage detector.
+	Outage Outage `yaml:"outage"`
 }
 
 // NATS configures the event stream.
@@ -530,9 +540,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Policy.SoftWindow <= 0 || c.Policy.SoftExpiry <= 0 {
 		bad("policy.soft_window and policy.soft_expiry must be positive")
+	} else if c.Policy.SoftWindow.D() < 24*time.Hour {
+		bad("policy.soft_window %s: must be at least 24h (soft bounces are counted on distinct days)", c.Policy.SoftWindow.D())
 	}
 	if c.Policy.ComplaintScope != "marketing" && c.Policy.ComplaintScope != "all" {
 		bad("policy.complaint_scope %q: want marketing or all", c.Policy.ComplaintScope)
+	}
+	if err := c.Policy.Suppress().Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("config: %w", err))
 	}
 	if c.NATS.URL == "" && c.NATS.DataDir == "" {
 		bad("nats.data_dir is required for the embedded NATS server (nats.url is empty)")

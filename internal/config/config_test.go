@@ -3,11 +3,14 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/bounced-dev/bounced/internal/suppress"
 )
 
 func writeFile(t *testing.T, body string) string {
@@ -193,6 +196,67 @@ func TestLoad_httpTokens(t *testing.T) {
 			}
 			if v := strings.SplitN(tc.env[0], "=", 2)[1]; err != nil && len(v) >= 8 && strings.Contains(err.Error(), v) {
 				t.Errorf("the error repeats the token: %v", err)
+			}
+		})
+	}
+}
+
+func TestLoad_policy(t *testing.T) {
+	p := writeFile(t, `policy:
+  streams: [news]
+  allow: ["@Partner.Example", vip@shop.example]
+  outage: {domains: 8, window: 15m}
+  reasons:
+    mailbox_full: {threshold: 4}
+    blocked: {action: notify}
+    message_too_big: {action: count, scope: news, expiry: 24h}
+    user_unknown: {action: notify}
+`)
+	c, err := Load(p, nil)
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	sp := c.Policy.Suppress()
+	mf := sp.Rules["mailbox_full"]
+	if mf.Action != suppress.ActionCount || mf.Threshold != 4 || mf.Window != 30*24*time.Hour || mf.Expiry != 30*24*time.Hour {
+		t.Errorf("mailbox_full = %+v, want the default with threshold 4", mf)
+	}
+	if b := sp.Rules["blocked"]; b.Action != suppress.ActionNotify || b.Hint != suppress.HintAllowSender {
+		t.Errorf("blocked = %+v, want notify with its category's hint", b)
+	}
+	if m := sp.Rules["message_too_big"]; m.Action != suppress.ActionCount || m.Scope != "news" || m.Threshold != 3 || m.Expiry != 24*time.Hour {
+		t.Errorf("message_too_big = %+v", m)
+	}
+	if u := sp.Rules["user_unknown"]; u.Action != suppress.ActionNotify {
+		t.Errorf("user_unknown = %+v, want switched off (notify)", u)
+	}
+	if sp.Burst.Domains != 8 || sp.Burst.Window != 15*time.Minute || !slices.Equal(sp.Streams, []string{"news"}) {
+		t.Errorf("policy = %+v", sp)
+	}
+	if d := sp.Decide(suppress.Entry{Kind: "bounce", Reason: "has_moved", Category: "user_unknown", Hard: true}); d.Rule != "user_unknown" || d.Action != "notify" {
+		t.Errorf("has_moved falls back to its category's rule (user_unknown, switched off): %+v", d)
+	}
+}
+
+func TestLoad_policyErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"unknown reason", "policy:\n  reasons:\n    mailbox_ful: {action: notify}\n", "policy.reasons.mailbox_ful"},
+		{"invalid action", "policy:\n  reasons:\n    blocked: {action: block}\n", "policy.reasons.blocked.action"},
+		{"invalid scope", "policy:\n  reasons:\n    blocked: {scope: newsletter}\n", "policy.reasons.blocked.scope"},
+		{"threshold below 1", "policy:\n  reasons:\n    mailbox_full: {threshold: 0}\n", "policy.reasons.mailbox_full.threshold"},
+		{"window below a day", "policy:\n  reasons:\n    mailbox_full: {window: 2h}\n", "policy.reasons.mailbox_full.window"},
+		{"unknown field", "policy:\n  reasons:\n    mailbox_full: {treshold: 2}\n", "treshold"},
+		{"bad stream", "policy:\n  streams: [My News]\n", "policy.streams"},
+		{"bad allow entry", "policy:\n  allow: [example.com, nope]\n", "policy.allow[1]"},
+		{"soft window below a day", "policy:\n  soft_window: 1h\n", "policy.soft_window"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(writeFile(t, tc.yaml), nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load() error = %v, want one naming %q", err, tc.want)
 			}
 		})
 	}

@@ -78,6 +78,14 @@ type Options struct {
 	// the address and the actor (the daemon publishes the event the lift
 	// queued).
 	OnRemove func(addr, actor string)
+	// Policy serves the suppression check, the allowlist and deliveries
+	// (policy.go); nil takes Store when it is a PolicyStore.
+	Policy PolicyStore
+	// Deliveries, when set, takes a delivery report of POST
+	// /api/v1/deliveries (the daemon publishes it and applies it) and
+	// returns how many counted soft bounces it cleared; nil applies it to
+	// Policy.
+	Deliveries func(ctx context.Context, rep DeliveryReport) (int, error)
 	// Log receives request errors and refused tokens.
 	Log *slog.Logger
 
@@ -99,6 +107,7 @@ func Handler(o Options) http.Handler {
 	mux.HandleFunc("GET /api/v1/suppressions/{address}", auth.wrap(accessRead, a.get))
 	mux.HandleFunc("DELETE /api/v1/suppressions/{address}", auth.wrap(accessWrite, a.remove))
 	mux.HandleFunc("/api/v1/check", auth.wrap(accessRead, a.check))
+	a.policyRoutes(mux, auth)
 	mux.HandleFunc("GET /{$}", a.page)
 	mux.HandleFunc("GET /ui/{file}", a.asset)
 	return secureHeaders(mux)

@@ -28,6 +28,10 @@ type Metrics struct {
 	// RateLimited counts messages rejected because their mailbox reached
 	// Limits.MaxNewSuppressionsPerMinute; RateAlerts the alerts published.
 	RateLimited, RateAlerts atomic.Int64
+	// SenderAlerts counts sender.alert events for refusals the sending
+	// side caused; Outages those for sender-side outage bursts;
+	// Allowlisted the recipients recorded but exempt from suppression.
+	SenderAlerts, Outages, Allowlisted atomic.Int64
 
 	// mu guards the labelled counts. Every label value is bounded by
 	// internal/metrics (Reason, Carrier, Domain, ...) before it is a key.

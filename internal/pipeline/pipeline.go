@@ -221,7 +221,7 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox
 	}
 	var couldSuppress int
 	for _, r := range apply {
-		if mayNewlySuppress(r) {
+		if p.mayNewlySuppress(r) {
 			couldSuppress++
 		}
 	}
@@ -260,14 +260,20 @@ func outcome(d mailbox.Disposition, err error) string {
 var errLimit = errors.New("pipeline: over a limit")
 
 // mayNewlySuppress reports whether applying r may put its address on the
-// suppression list: a hard or soft bounce (a soft one at the threshold) or
-// a complaint. Delays and evidence never do.
-func mayNewlySuppress(r record.Record) bool {
+// suppression list: a bounce or a complaint whose policy rule suppresses
+// or counts (when the store tells its policy), never a delay or evidence.
+func (p *Pipeline) mayNewlySuppress(r record.Record) bool {
 	switch r.Kind {
-	case string(bounce.KindComplaint):
+	case string(bounce.KindComplaint), string(bounce.KindBounce):
+		if r.Category == "auto_reply" || r.Category == "delivered" {
+			return false
+		}
+		if ps, ok := p.store.(interface{ Policy() suppress.Policy }); ok {
+			d := ps.Policy().Decide(suppress.Entry{Kind: r.Kind, Reason: r.Reason, Category: r.Category,
+				Hard: r.Hard, Rule: r.Rule, Confidence: r.Confidence, Diagnostic: r.Diagnostic})
+			return d.Action == string(suppress.ActionSuppress) || d.Action == string(suppress.ActionCount)
+		}
 		return true
-	case string(bounce.KindBounce):
-		return r.Category != "auto_reply" && r.Category != "delivered"
 	}
 	return false
 }
@@ -279,15 +285,7 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 	for _, r := range apply {
 		key := msgKey + ":" + r.Recipient
 		vd := checks.of(r.Recipient, log)
-		res, err := p.store.Apply(ctx, suppress.Entry{
-			IdempotencyKey: key, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason, Category: r.Category,
-			Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode, Diagnostic: r.Diagnostic,
-			RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format, Rule: r.Rule,
-			Confidence: r.Confidence, RuleSource: r.RuleSource,
-			OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject, Source: m.Source(), At: at,
-			Verification: vd.state, Unverified: vd.unverified,
-			MessageKey: msgKey,
-		})
+		res, err := p.store.Apply(ctx, entryOf(r, key, msgKey, m.Source(), at, vd))
 		if errors.Is(err, suppress.ErrInvalid) {
 			return p.reject(ctx, m, msgKey, at, log, "refused by the store", err)
 		}
@@ -309,6 +307,10 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 			added.Type = publisher.TypeSuppressionAdded
 			evs = append(evs, added)
 		}
+		evs = append(evs, alertsOf(evs[0], key, res)...)
+		if res.Allowlisted {
+			p.opts.Metrics.Allowlisted.Add(1)
+		}
 		// The suppression event goes out with the bounce's, not after its
 		// ack: one round trip, and the stream keeps them in this order.
 		if _, err := p.pub.PublishAll(ctx, evs...); err != nil {
@@ -326,7 +328,17 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 		if res.NewlySuppressed {
 			p.opts.Metrics.SuppressionAdded(res.Scope)
 		}
-		log.Info("recipient", "recipient", r.Recipient, "kind", r.Kind, "reason", r.Reason, "hard", r.Hard,
+		for _, ev := range evs[1:] {
+			switch ev.Alert {
+			case publisher.AlertSenderRefusal:
+				p.opts.Metrics.SenderAlerts.Add(1)
+			case publisher.AlertOutage:
+				p.opts.Metrics.Outages.Add(1)
+				log.Warn("sender-side outage: bounces for many domains with network errors at once", "recipient", res.Address)
+			}
+		}
+		log.Info("recipient", "recipient", res.Address, "kind", r.Kind, "reason", r.Reason, "hard", r.Hard,
+			"policy", res.Decision.Rule, "action", res.Decision.Action, "allowlisted", res.Allowlisted,
 			"suppressed", res.Suppressed, "scope", res.Scope, "count", res.Count, "duplicate", res.Duplicate)
 	}
 	p.opts.Metrics.Processed.Add(1)
@@ -469,19 +481,93 @@ func eventOf(r record.Record, key string, at time.Time, m *mailbox.Message, head
 	case string(bounce.KindDelay):
 		typ = publisher.TypeDelay
 	}
+	// Events carry the address as the sets hold it, and as written beside.
+	recipient := res.Address
+	if recipient == "" {
+		recipient = r.Recipient
+		if n, err := suppress.NormalizeAddress(r.Recipient); err == nil {
+			recipient = n
+		}
+	}
 	ev := publisher.Event{
-		ID: key, Type: typ, Time: at, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason,
+		ID: key, Type: typ, Time: at, Recipient: recipient, Kind: r.Kind, Reason: r.Reason,
 		Category: r.Category, Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode,
 		Diagnostic: r.Diagnostic, RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format,
-		Rule: r.Rule, Confidence: r.Confidence, RuleSource: r.RuleSource, OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject,
+		Rule: r.Rule, Confidence: r.Confidence, RuleSource: r.RuleSource,
+		OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject,
 		OriginalFrom: r.OriginalFrom, Headers: headers, Suppressed: res.Suppressed, Scope: res.Scope,
 		Count: res.Count, Mailbox: m.Worker, Source: m.Source(),
+		Scopes: res.Scopes(), Allowlisted: res.Allowlisted, Hint: res.Decision.Hint,
+	}
+	if r.Recipient != recipient {
+		ev.RecipientAsWritten = r.Recipient
+	}
+	if res.Decision.Action != "" {
+		ev.Policy = PolicyOf(res.Decision)
+	}
+	carrier, faults, suggestion := suppress.Annotate(suppress.Entry{Recipient: r.Recipient, Kind: r.Kind, Category: r.Category})
+	ev.Carrier, ev.Suggestion = carrier, suggestion
+	for _, f := range faults {
+		ev.Faults = append(ev.Faults, publisher.AddressFault{Code: string(f.Code), Message: f.Message, MessageJA: f.MessageJA})
 	}
 	if !res.ExpiresAt.IsZero() {
 		t := res.ExpiresAt.UTC()
 		ev.ExpiresAt = &t
 	}
 	return ev
+}
+
+// alertsOf returns the sender.alert events that go with ev: one for a
+// refusal the sending side caused, one when the entry made the outage
+// detector fire.
+func alertsOf(ev publisher.Event, key string, res suppress.Result) []publisher.Event {
+	var out []publisher.Event
+	alert := func(id, kind, hint string) publisher.Event {
+		a := ev
+		a.ID, a.Type, a.Alert, a.Hint = id, publisher.TypeSenderAlert, kind, hint
+		return a
+	}
+	if res.Decision.SenderAlert {
+		out = append(out, alert(key+":sender-alert", publisher.AlertSenderRefusal, res.Decision.Hint))
+	}
+	if res.Outage {
+		out = append(out, alert(key+":outage", publisher.AlertOutage, suppress.HintSenderOutage))
+	}
+	return out
+}
+
+// PolicyOf is the event form of a policy decision.
+func PolicyOf(d suppress.Decision) *publisher.Policy {
+	dur := func(v time.Duration) string {
+		if v == 0 {
+			return ""
+		}
+		return v.String()
+	}
+	return &publisher.Policy{Rule: d.Rule, Action: d.Action, Scope: d.Scope, Threshold: d.Threshold,
+		Window: dur(d.Window), Expiry: dur(d.Expiry), Reprobe: dur(d.Reprobe), SenderAlert: d.SenderAlert,
+		Outage: d.Outage, LowConfidence: d.LowConfidence}
+}
+
+// DecisionOf is the policy decision an event recorded (PolicyOf's
+// inverse), or nil when it recorded none (an event written before the
+// policy had rules). The hint is the rule's, as the event carries it.
+func DecisionOf(ev publisher.Event) *suppress.Decision {
+	p := ev.Policy
+	if p == nil || p.Action == "" {
+		return nil
+	}
+	dur := func(s string) time.Duration {
+		d, _ := time.ParseDuration(s)
+		return d
+	}
+	d := &suppress.Decision{Rule: p.Rule, Action: p.Action, Scope: p.Scope, Threshold: p.Threshold,
+		Window: dur(p.Window), Expiry: dur(p.Expiry), Reprobe: dur(p.Reprobe), SenderAlert: p.SenderAlert,
+		Outage: p.Outage, LowConfidence: p.LowConfidence}
+	if ev.Type != publisher.TypeSenderAlert {
+		d.Hint = ev.Hint
+	}
+	return d
 }
 
 // MessageKey identifies a message by its content: the hex SHA-256 of its

@@ -61,8 +61,8 @@ func TestApply_sameBounceCountsOnce(t *testing.T) {
 			name: "distinctOriginalsCount",
 			entries: []Entry{
 				soft("m1:a@example.com", "a@example.com", "m1", "<o1@shop>", 0),
-				soft("m2:a@example.com", "A@example.com", "m2", "<o2@shop>", time.Hour),
-				soft("m3:a@example.com", "a@EXAMPLE.com", "m3", "<o3@shop>", day),
+				soft("m2:a@example.com", "A@example.com", "m2", "<o2@shop>", day),
+				soft("m3:a@example.com", "a@EXAMPLE.com", "m3", "<o3@shop>", 2*day),
 			},
 			wantCount: 3, wantWindow: 3, wantSupp: true,
 		},
@@ -70,7 +70,7 @@ func TestApply_sameBounceCountsOnce(t *testing.T) {
 			name: "distinctMessagesWithoutMessageIDCount",
 			entries: []Entry{
 				soft("m1:a@example.com", "a@example.com", "m1", "", 0),
-				soft("m2:a@example.com", "a@example.com", "m2", "", time.Hour),
+				soft("m2:a@example.com", "a@example.com", "m2", "", day),
 			},
 			wantCount: 2, wantWindow: 2,
 		},

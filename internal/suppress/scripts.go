@@ -16,8 +16,8 @@ const noEpochReply = "NOEPOCH"
 // sound only because every key starts with P and P holds a hash tag
 // ("{bounced}" by default), which puts all the store's keys in one slot.
 
-// luaLib is the prelude of every script: P, and the sweep of expired soft
-// suppressions.
+// luaLib is the prelude of every script: P, the per-scope state of a
+// record, and the sweep of expired suppressions.
 const luaLib = `
 local P = ARGV[1]
 
@@ -62,71 +62,236 @@ end
 
 local function index(a, reason, score)
   redis.call('ZADD', P .. ':idx:time', score, a)
-  if reason ~= '' then
+  if reason and reason ~= '' then
     redis.call('ZADD', P .. ':idx:reason:' .. reason, score, a)
   end
   redis.call('ZADD', P .. ':idx:domain:' .. domain_of(a), score, a)
 end
 
--- sweep lifts at most limit soft suppressions whose expiry is at or before
--- now. An address that also has a complaint on record falls back to the
--- marketing scope, described by the complaint. It returns how many it lifted.
-local function sweep(now, limit)
+local function split(s, sep)
+  local out = {}
+  for x in string.gmatch(s or '', '[^' .. sep .. ']+') do out[#out + 1] = x end
+  return out
+end
+
+local function contains(list, x)
+  for _, v in ipairs(list) do if v == x then return true end end
+  return false
+end
+
+-- set_of is the set that answers "is a suppressed for scope sc?".
+local function set_of(sc)
+  if sc == 'all' then return P .. ':suppressed' end
+  return P .. ':suppressed:' .. sc
+end
+
+-- The per-scope fields of a record hash: sc:<scope> the expiry (ms, 0 for
+-- good), sr/sg/sk:<scope> the reason, category and kind that suppressed
+-- it, st:<scope> when, rp/rc:<scope> its re-probe time and counter.
+local scope_fields = {'sc:', 'sr:', 'sg:', 'sk:', 'st:', 'rp:', 'rc:'}
+
+-- state returns {scope = expiry} of the scopes h is suppressed in.
+local function state(h)
+  local st = {}
+  local f = redis.call('HGETALL', h)
+  for k = 1, #f, 2 do
+    if string.sub(f[k], 1, 3) == 'sc:' then st[string.sub(f[k], 4)] = tonumber(f[k + 1]) end
+  end
+  return st
+end
+
+-- migrate gives a record written before scopes (one 'scope' field and a
+-- 'marketing' complaint flag) its sc: fields.
+local function migrate(h)
+  if redis.call('HEXISTS', h, 'v') == 1 or redis.call('EXISTS', h) == 0 then return end
+  local f = redis.call('HMGET', h, 'v', 'scope', 'expires_at', 'reason', 'category', 'kind',
+    'suppressed_at', 'marketing', 'marketing_reason', 'marketing_category', 'marketing_at')
+  if f[2] == 'all' then
+    redis.call('HSET', h, 'sc:all', num(f[3]) or 0, 'sr:all', f[4] or '', 'sg:all', f[5] or '',
+      'sk:all', f[6] or '', 'st:all', f[7] or '')
+  end
+  if f[8] == '1' or f[2] == 'marketing' then
+    redis.call('HSET', h, 'sc:marketing', 0, 'sr:marketing', f[9] or f[4] or '', 'sg:marketing', f[10] or f[5] or '',
+      'sk:marketing', 'complaint', 'st:marketing', f[11] or f[7] or '')
+  end
+  redis.call('HSET', h, 'v', '2')
+end
+
+-- scope_list orders the scopes of st: all alone when there; else the
+-- configured scopes in order, then any other (a stream no longer
+-- configured) sorted. forever is true when one is for good, exp the
+-- latest expiry.
+local function scope_list(st, scopes)
+  if st['all'] then return {'all'}, st['all'] == 0, st['all'] end
+  local list, forever, exp = {}, false, 0
+  local extra = {}
+  for x, _ in pairs(st) do if not contains(scopes, x) then extra[#extra + 1] = x end end
+  table.sort(extra)
+  for _, x in ipairs(scopes) do if st[x] then list[#list + 1] = x end end
+  for _, x in ipairs(extra) do list[#list + 1] = x end
+  for _, x in ipairs(list) do
+    if st[x] == 0 then forever = true elseif st[x] > exp then exp = st[x] end
+  end
+  return list, forever, exp
+end
+
+-- summarize writes the record's scope, expires_at and suppressed_at from
+-- its sc: fields, and its indexes. It returns the scope string and the
+-- expiry (nil for good or not suppressed).
+local function summarize(h, a, scopes, at, st)
+  st = st or state(h)
+  local list, forever, exp = scope_list(st, scopes)
+  local f = redis.call('HMGET', h, 'scope', 'reason', 'suppressed_at')
+  local scope = table.concat(list, ',')
+  if scope == '' then
+    if f[1] and f[1] ~= '' then unindex(a, f[2]) end
+    redis.call('HSET', h, 'scope', '', 'expires_at', '')
+    return '', nil
+  end
+  local sat = num(f[3])
+  if not f[1] or f[1] == '' or not sat then sat = at end
+  if forever then exp = nil end
+  redis.call('HSET', h, 'scope', scope, 'expires_at', exp or '', 'suppressed_at', sat)
+  index(a, f[2], sat)
+  return scope, exp
+end
+
+-- drop_counter forgets the soft bounces counted under counter.
+local function drop_counter(a, counter)
+  local k = P .. ':soft:' .. a
+  local ms = redis.call('ZRANGE', k, 0, -1)
+  local pre = counter .. '|'
+  for _, m in ipairs(ms) do
+    if string.sub(m, 1, #pre) == pre then redis.call('ZREM', k, m) end
+  end
+end
+
+-- member_of parses an expiry member, scope:address (a bare address, from
+-- before scopes, is scope all).
+local function member_of(m)
+  local c = string.find(m, ':', 1, true)
+  if c and not string.find(string.sub(m, 1, c - 1), '@', 1, true) then
+    return string.sub(m, 1, c - 1), string.sub(m, c + 1)
+  end
+  return 'all', m
+end
+
+-- sweep lifts at most limit scope suppressions whose expiry is at or
+-- before now. An address keeps the other scopes it is suppressed in (a
+-- complaint's marketing suppression outlives a soft one for all mail),
+-- described by the entry that suppressed them. It returns how many it
+-- lifted.
+local function sweep(now, limit, scopes)
   local ex = redis.call('ZRANGEBYSCORE', P .. ':expiry', '-inf', now, 'LIMIT', 0, limit)
-  for _, a in ipairs(ex) do
+  for _, m in ipairs(ex) do
+    redis.call('ZREM', P .. ':expiry', m)
+    local sc, a = member_of(m)
     local h = P .. ':addr:' .. a
-    local f = redis.call('HMGET', h, 'reason', 'marketing', 'marketing_reason',
-      'marketing_category', 'marketing_at', 'expires_at')
-    redis.call('ZREM', P .. ':expiry', a)
-    redis.call('SREM', P .. ':suppressed', a)
-    redis.call('DEL', P .. ':soft:' .. a)
-    unindex(a, f[1])
-    if f[2] == '1' then
-      local mat = num(f[5]) or now
-      redis.call('SADD', P .. ':suppressed:marketing', a)
-      redis.call('HSET', h, 'scope', 'marketing', 'expires_at', '', 'expired_at', f[6] or '',
-        'suppressed_at', mat, 'kind', 'complaint', 'reason', f[3] or '', 'category', f[4] or '',
-        'hard', '0', 'status', '', 'reply_code', '', 'diagnostic', '', 'remote_mta', '', 'rule', '')
-      index(a, f[3] or '', mat)
-    elseif redis.call('EXISTS', h) == 1 then
-      redis.call('HSET', h, 'scope', '', 'expires_at', '', 'expired_at', f[6] or '')
+    migrate(h)
+    local v = num(redis.call('HGET', h, 'sc:' .. sc))
+    if v and v > 0 and v <= now then
+      local f = redis.call('HMGET', h, 'rp:' .. sc, 'rc:' .. sc, 'reason')
+      for _, p in ipairs(scope_fields) do redis.call('HDEL', h, p .. sc) end
+      if f[2] and f[2] ~= '' then
+        drop_counter(a, f[2])
+        if num(f[1]) and num(f[1]) > 0 then redis.call('HSET', h, 'pb:' .. f[2], v + num(f[1])) end
+      end
+      local st = state(h)
+      if sc == 'all' then
+        redis.call('SREM', P .. ':suppressed', a)
+        for _, x in ipairs(scopes) do
+          if not st[x] then redis.call('SREM', set_of(x), a) end
+        end
+      elseif not st['all'] then
+        redis.call('SREM', set_of(sc), a)
+      end
+      local list = scope_list(st, scopes)
+      if #list > 0 then
+        -- What still suppresses the address describes it.
+        local x = list[1]
+        local g = redis.call('HMGET', h, 'sr:' .. x, 'sg:' .. x, 'sk:' .. x, 'st:' .. x)
+        if f[3] and f[3] ~= '' and f[3] ~= g[1] then redis.call('ZREM', P .. ':idx:reason:' .. f[3], a) end
+        redis.call('HSET', h, 'reason', g[1] or '', 'category', g[2] or '', 'kind', g[3] or '',
+          'hard', '0', 'status', '', 'reply_code', '', 'diagnostic', '', 'remote_mta', '', 'rule', '',
+          'suppressed_at', num(g[4]) or now)
+      else
+        redis.call('HSET', h, 'expired_at', v)
+      end
+      summarize(h, a, scopes, now)
     end
   end
   return #ex
+end
+
+-- put suppresses a in scope sc until e (nil: for good), unless it is
+-- already suppressed there as long. It returns whether it changed.
+local function put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, st)
+  local cur = st[sc]
+  if cur == 0 then return false end
+  if cur and e and e <= cur then return false end
+  local start = num(redis.call('HGET', h, 'st:' .. sc))
+  if not cur or not start then start = at end
+  redis.call('HSET', h, 'sc:' .. sc, e or 0, 'sr:' .. sc, reason, 'sg:' .. sc, category,
+    'sk:' .. sc, kind, 'st:' .. sc, start)
+  if e and reprobe > 0 then
+    redis.call('HSET', h, 'rp:' .. sc, reprobe, 'rc:' .. sc, counter)
+  else
+    redis.call('HDEL', h, 'rp:' .. sc, 'rc:' .. sc)
+  end
+  st[sc] = e or 0
+  local m = sc .. ':' .. a
+  if e then redis.call('ZADD', P .. ':expiry', e, m) else redis.call('ZREM', P .. ':expiry', m) end
+  redis.call('SADD', set_of(sc), a)
+  if sc == 'all' then
+    for _, x in ipairs(scopes) do redis.call('SADD', set_of(x), a) end
+  end
+  return true
+end
+
+-- effective reports whether st suppresses scope x.
+local function effective(st, x)
+  return st['all'] ~= nil or st[x] ~= nil
 end
 `
 
 // applyScript records one entry; see Store.Apply.
 //
-// KEYS: 1 idem, 2 addr hash, 3 soft window, 4 all-mail set, 5 marketing set,
-// 6 expiry, 7 idx:time, 8 idx:reason:<reason>, 9 idx:domain:<domain>,
-// 10 seen (original message, address, action), 11 epoch.
-// ARGV: 1 prefix, 2 now, 3 sweep limit, 4 address, 5 action (hard, soft,
-// complaint, evidence), 6 at, 7 soft threshold, 8 soft window, 9 soft
-// expiry, 10 complaint scope, 11 idempotency TTL, 12 idempotency key,
-// 13 reason, 14 category, 15 "1" to refuse without an epoch, 16 seen TTL,
-// 17... detail field name/value pairs.
+// KEYS: 1 idem, 2 addr hash, 3 soft window, 4 all-mail set, 5 expiry,
+// 6 idx:time, 7 idx:reason:<reason>, 8 idx:domain:<domain>, 9 seen
+// (original message, address, effect), 10 epoch, 11 allowlisted
+// addresses, 12 allowlisted domains, 13 outage window, 14 outage alert.
+// ARGV: 1 prefix, 2 now, 3 sweep limit, 4 address, 5 action (suppress,
+// count, notify, ignore, evidence), 6 at, 7 threshold (distinct days),
+// 8 window, 9 expiry (0 for good), 10 scope, 11 idempotency TTL,
+// 12 idempotency key, 13 reason, 14 category, 15 "1" to refuse without an
+// epoch, 16 seen TTL, 17 counter (the rule's key), 18 re-probe, 19 the
+// scopes but all, comma-separated, 20 "1" to feed the outage detector,
+// 21 its domains, 22 its window, 23 the address's domain, 24 the
+// configured allowlist, one entry a line between newlines, 25 kind,
+// 26... detail field name/value pairs.
 //
 // It returns {1, json} for a duplicate and {0, json} otherwise, json being
 // the Result, and the error NOEPOCH (noEpochReply) when ARGV[15] is "1" and
 // the epoch key is missing.
 var applyScript = redis.NewScript(luaLib + `
-if ARGV[15] == '1' and redis.call('EXISTS', KEYS[11]) == 0 then
+if ARGV[15] == '1' and redis.call('EXISTS', KEYS[10]) == 0 then
   return redis.error_reply('` + noEpochReply + ` the store has no epoch: redis lost its data')
 end
 local now = tonumber(ARGV[2])
-sweep(now, tonumber(ARGV[3]))
+local scopes = split(ARGV[19], ',')
+sweep(now, tonumber(ARGV[3]), scopes)
 
 local prev = redis.call('GET', KEYS[1])
 if prev then return {1, prev} end
 
 local a, action, at = ARGV[4], ARGV[5], tonumber(ARGV[6])
-local reason, category = ARGV[13], ARGV[14]
+local reason, category, kind = ARGV[13], ARGV[14], ARGV[25]
 local h = KEYS[2]
+migrate(h)
 
 -- The same bounce under another key (received again, or a case variant
 -- of the address): it was counted, it changes nothing.
-if redis.call('EXISTS', KEYS[10]) == 1 then
+if redis.call('EXISTS', KEYS[9]) == 1 then
   local f = redis.call('HMGET', h, 'scope', 'expires_at', 'count')
   local sc = f[1] or ''
   local res = {suppressed = sc ~= '', newly_suppressed = false, scope = sc,
@@ -136,37 +301,73 @@ if redis.call('EXISTS', KEYS[10]) == 1 then
   redis.call('SET', KEYS[1], js, 'PX', ARGV[11])
   return {0, js}
 end
-redis.call('SET', KEYS[10], '1', 'PX', ARGV[16])
-local cur = redis.call('HMGET', h, 'scope', 'expires_at', 'reason', 'first_seen', 'last_seen', 'suppressed_at')
-local cur_scope = cur[1] or ''
-local cur_exp = num(cur[2])
-local cur_reason = cur[3] or ''
+redis.call('SET', KEYS[9], '1', 'PX', ARGV[16])
 
+local domain = ARGV[23]
+local allowed = redis.call('SISMEMBER', KEYS[11], a) == 1 or redis.call('SISMEMBER', KEYS[12], domain) == 1
+  or string.find(ARGV[24], '\n' .. a .. '\n', 1, true) ~= nil
+  or string.find(ARGV[24], '\n' .. domain .. '\n', 1, true) ~= nil
+
+-- The outage detector: network-class failures for many domains at once.
+local outage = false
+if ARGV[20] == '1' then
+  local bw = tonumber(ARGV[22])
+  redis.call('ZADD', KEYS[13], at, domain)
+  redis.call('ZREMRANGEBYSCORE', KEYS[13], '-inf', '(' .. (at - bw))
+  redis.call('PEXPIRE', KEYS[13], bw)
+  local n = redis.call('ZCOUNT', KEYS[13], at - bw, at + bw)
+  local last = num(redis.call('GET', KEYS[14]))
+  if n >= tonumber(ARGV[21]) and (not last or at >= last + bw or at < last - bw) then
+    redis.call('SET', KEYS[14], at, 'PX', 2 * bw)
+    outage = true
+  end
+end
+
+local cur = redis.call('HMGET', h, 'first_seen', 'last_seen', 'reason', 'scope')
 local count = redis.call('HINCRBY', h, 'count', 1)
-local fs = num(cur[4])
-if not fs or at < fs then redis.call('HSET', h, 'first_seen', at) end
-local ls = num(cur[5])
-if not ls or at > ls then redis.call('HSET', h, 'last_seen', at) end
+local fs, ls = num(cur[1]), num(cur[2])
+if not fs or at < fs then fs = at end
+if not ls or at > ls then ls = at end
+redis.call('HSET', h, 'first_seen', fs, 'last_seen', ls, 'v', '2')
 
--- scope and exp are the suppression after this entry (exp nil: permanent);
--- touch says the entry (re)asserts it, so its details describe the record.
-local scope, exp, touch = cur_scope, cur_exp, false
-local wc = 0
-if action == 'hard' then
-  scope, exp, touch = 'all', nil, true
-elseif action == 'soft' then
+local before = state(h)
+local after = {}
+for k, v in pairs(before) do after[k] = v end
+local sc = ARGV[10]
+local expiry, reprobe, counter = tonumber(ARGV[9]), tonumber(ARGV[18]), ARGV[17]
+local touch, wc = false, 0
+if allowed then
+  -- Never suppressed, never counted.
+elseif action == 'suppress' then
+  local e = nil
+  if expiry > 0 then e = at + expiry end
+  if not e or e > now then
+    touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, after)
+  end
+elseif action == 'count' then
   -- The entry counts in the busiest window of length win (a span shorter
-  -- than win) that contains it, so that late, out-of-order reports count.
-  local win = tonumber(ARGV[8])
-  redis.call('ZADD', KEYS[3], at, ARGV[12])
-  local sc = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. (at - win), '(' .. (at + win), 'WITHSCORES')
+  -- than win) that contains it, so that late, out-of-order reports count;
+  -- a window counts the distinct UTC days it has bounces on.
+  local win, thr = tonumber(ARGV[8]), tonumber(ARGV[7])
+  local pb = num(redis.call('HGET', h, 'pb:' .. counter))
+  if pb and at <= pb then thr = 1 end
+  local pre = counter .. '|'
+  redis.call('ZADD', KEYS[3], at, pre .. ARGV[12])
+  local sc2 = redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. (at - win), '(' .. (at + win), 'WITHSCORES')
   local ts = {}
-  for k = 2, #sc, 2 do ts[#ts + 1] = tonumber(sc[k]) end
-  local last, i = at, 1
-  for j = 1, #ts do
-    while ts[j] - ts[i] >= win do i = i + 1 end
-    if ts[i] <= at and ts[j] >= at and j - i + 1 > wc then
-      wc, last = j - i + 1, ts[j]
+  for k = 1, #sc2, 2 do
+    if string.sub(sc2[k], 1, #pre) == pre then ts[#ts + 1] = tonumber(sc2[k + 1]) end
+  end
+  local last = at
+  for i = 1, #ts do
+    if ts[i] <= at then
+      local days, prevday = 0, nil
+      for j = i, #ts do
+        if ts[j] - ts[i] >= win then break end
+        local d = math.floor(ts[j] / 86400000)
+        if d ~= prevday then days, prevday = days + 1, d end
+        if ts[j] >= at and (days > wc or (days == wc and ts[j] > last)) then wc, last = days, ts[j] end
+      end
     end
   end
   -- Keep what a late entry could still need; the key expires when idle.
@@ -175,96 +376,78 @@ elseif action == 'soft' then
   local ttl = 2 * win
   if newest + 2 * win - now > ttl then ttl = newest + 2 * win - now end
   redis.call('PEXPIRE', KEYS[3], ttl)
-  if wc >= tonumber(ARGV[7]) then
-    local e = last + tonumber(ARGV[9])
-    if e > now then
-      if cur_scope ~= 'all' then
-        scope, exp, touch = 'all', e, true
-      elseif cur_exp then
-        if e > cur_exp then exp = e end
-        touch = true
-      end
+  if wc >= thr then
+    local e = nil
+    if expiry > 0 then e = last + expiry end
+    if not e or e > now then
+      touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, after)
     end
-  end
-elseif action == 'complaint' then
-  redis.call('HSET', h, 'marketing', '1', 'marketing_reason', reason,
-    'marketing_category', category, 'marketing_at', at)
-  if ARGV[10] == 'all' then
-    if not (cur_scope == 'all' and not cur_exp) then scope, exp, touch = 'all', nil, true end
-  elseif cur_scope ~= 'all' then
-    scope, exp, touch = 'marketing', nil, true
   end
 end
 
 local newly = false
-if touch then
-  local sat = num(cur[6])
-  if scope ~= cur_scope or not sat then
-    newly = scope ~= cur_scope
-    sat = at
-  end
-  if scope == 'all' then
-    redis.call('SADD', KEYS[4], a)
-    redis.call('SREM', KEYS[5], a)
-  else
-    redis.call('SADD', KEYS[5], a)
-  end
-  if exp then
-    redis.call('ZADD', KEYS[6], exp, a)
-  else
-    redis.call('ZREM', KEYS[6], a)
-  end
-  if cur_reason ~= '' and cur_reason ~= reason then
-    redis.call('ZREM', P .. ':idx:reason:' .. cur_reason, a)
-  end
-  redis.call('ZADD', KEYS[7], sat, a)
-  if reason ~= '' then redis.call('ZADD', KEYS[8], sat, a) end
-  redis.call('ZADD', KEYS[9], sat, a)
-  redis.call('HSET', h, 'scope', scope, 'expires_at', exp or '', 'suppressed_at', sat)
+for _, x in ipairs(scopes) do
+  if effective(after, x) and not effective(before, x) then newly = true end
 end
-if touch or cur_scope == '' then
-  redis.call('HSET', h, 'reason', reason, 'category', category, unpack(ARGV, 17))
+if after['all'] and not before['all'] then newly = true end
+
+if touch or next(before) == nil then
+  -- The entry decided a suppression, or nothing suppresses: it describes
+  -- the record.
+  if touch and cur[3] and cur[3] ~= '' and cur[3] ~= reason then
+    redis.call('ZREM', P .. ':idx:reason:' .. cur[3], a)
+  end
+  redis.call('HSET', h, 'reason', reason, 'category', category, 'kind', kind, unpack(ARGV, 26))
 end
+local scope, exp = summarize(h, a, scopes, at, after)
 
 local res = {suppressed = scope ~= '', newly_suppressed = newly, scope = scope,
-  count = count, window_count = wc}
+  count = count, window_count = wc, allowlisted = allowed, outage = outage}
 if scope ~= '' and exp then res.expires_at = iso(exp) end
 local js = cjson.encode(res)
 redis.call('SET', KEYS[1], js, 'PX', ARGV[11])
 return {0, js}
 `)
 
-// isSuppressedScript sweeps, then answers Store.IsSuppressed.
+// isSuppressedScript sweeps, then answers Store.IsSuppressed with one
+// SISMEMBER.
 //
-// KEYS: 1 all-mail set, 2 marketing set, 3 expiry.
-// ARGV: 1 prefix, 2 now, 3 sweep limit, 4 address, 5 scope.
+// KEYS: 1 the scope's set, 2 expiry.
+// ARGV: 1 prefix, 2 now, 3 sweep limit, 4 address, 5 scopes (comma-separated).
 var isSuppressedScript = redis.NewScript(luaLib + `
-sweep(tonumber(ARGV[2]), tonumber(ARGV[3]))
-if redis.call('SISMEMBER', KEYS[1], ARGV[4]) == 1 then return 1 end
-if ARGV[5] == 'marketing' and redis.call('SISMEMBER', KEYS[2], ARGV[4]) == 1 then return 1 end
-return 0
+sweep(tonumber(ARGV[2]), tonumber(ARGV[3]), split(ARGV[5], ','))
+return redis.call('SISMEMBER', KEYS[1], ARGV[4])
 `)
 
 // sweepScript lifts expired soft suppressions; see Store.Sweep.
 //
-// KEYS: 1 expiry. ARGV: 1 prefix, 2 now, 3 limit.
+// KEYS: 1 expiry. ARGV: 1 prefix, 2 now, 3 limit, 4 scopes.
 var sweepScript = redis.NewScript(luaLib + `
-return sweep(tonumber(ARGV[2]), tonumber(ARGV[3]))
+return sweep(tonumber(ARGV[2]), tonumber(ARGV[3]), split(ARGV[4], ','))
 `)
 
-// removeScript lifts a suppression, audits it and queues its
-// suppression.removed event in the outbox; see Store.Remove.
+// removeScript lifts every suppression of an address, audits it and
+// queues its suppression.removed event in the outbox; see Store.Remove.
 //
 // KEYS: 1 addr hash, 2 soft window, 3 all-mail set, 4 marketing set,
 // 5 expiry, 6 idx:time, 7 audit, 8 outbox.
 // ARGV: 1 prefix, 2 now, 3 sweep limit, 4 address, 5 actor, 6 note,
 // 7 now as RFC 3339, 8 audit length, 9 "1" to queue the event in the
-// outbox (a lift replayed by a rebuild has its event already).
+// outbox (a lift replayed by a rebuild has its event already), 10 scopes.
 var removeScript = redis.NewScript(luaLib + `
-sweep(tonumber(ARGV[2]), tonumber(ARGV[3]))
+local scopes = split(ARGV[10], ',')
+sweep(tonumber(ARGV[2]), tonumber(ARGV[3]), scopes)
 local a, h = ARGV[4], KEYS[1]
+migrate(h)
 local f = redis.call('HMGET', h, 'scope', 'reason', 'kind', 'category', 'hard', 'count')
-local n = redis.call('SREM', KEYS[3], a) + redis.call('SREM', KEYS[4], a)
+local st = state(h)
+local n = redis.call('SREM', KEYS[3], a)
+for _, x in ipairs(scopes) do n = n + redis.call('SREM', set_of(x), a) end
+for x, _ in pairs(st) do
+  n = n + redis.call('SREM', set_of(x), a)
+  redis.call('ZREM', KEYS[5], x .. ':' .. a)
+  for _, p in ipairs(scope_fields) do redis.call('HDEL', h, p .. x) end
+end
 local scope = f[1] or ''
 if n == 0 and scope == '' then return 0 end
 redis.call('ZREM', KEYS[5], a)
@@ -285,15 +468,39 @@ end
 return 1
 `)
 
-// checkpointScript saves an IMAP checkpoint; see Store.SaveCheckpoint.
+// allowScript adds an entry to, or removes it from, an allowlist set and
+// audits the change; see Store.Allow.
 //
-// KEYS: 1 checkpoint hash. ARGV: 1 UIDVALIDITY, 2 last UID, 3 now.
-// It returns 1 when it saved, 0 when it kept a later UID.
-var checkpointScript = redis.NewScript(`
-local f = redis.call('HMGET', KEYS[1], 'uid_validity', 'last_uid')
-if f[1] == ARGV[1] and f[2] and tonumber(f[2]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[1], 'uid_validity', ARGV[1], 'last_uid', ARGV[2], 'updated_at', ARGV[3])
+// KEYS: 1 allowlist set, 2 audit. ARGV: 1 prefix, 2 "add" or "remove",
+// 3 entry, 4 actor, 5 note, 6 now as RFC 3339, 7 audit length.
+// It returns 1 when the set changed.
+var allowScript = redis.NewScript(luaLib + `
+local n
+if ARGV[2] == 'add' then n = redis.call('SADD', KEYS[1], ARGV[3]) else n = redis.call('SREM', KEYS[1], ARGV[3]) end
+if n == 0 then return 0 end
+redis.call('LPUSH', KEYS[2], cjson.encode({at = ARGV[6], action = 'allow_' .. ARGV[2], address = ARGV[3],
+  actor = ARGV[4], note = ARGV[5], scope = '', reason = ''}))
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[7]) - 1)
 return 1
+`)
+
+// deliveredScript forgets the soft bounces counted for an address up to a
+// successful delivery, and ends its re-probe probation; see
+// Store.Delivered.
+//
+// KEYS: 1 addr hash, 2 soft window. ARGV: 1 delivery time.
+// It returns how many counted bounces it forgot.
+var deliveredScript = redis.NewScript(`
+local n = redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local f = redis.call('HKEYS', KEYS[1])
+  for _, k in ipairs(f) do
+    if string.sub(k, 1, 3) == 'pb:' then redis.call('HDEL', KEYS[1], k) end
+  end
+  local ld = tonumber(redis.call('HGET', KEYS[1], 'last_delivered') or '')
+  if not ld or ld < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'last_delivered', ARGV[1]) end
+end
+return n
 `)
 
 // createEpochScript writes the epoch unless there is one; see

@@ -5,17 +5,30 @@
 //
 // # Policy
 //
-// A hard bounce (RFC 3463 class 5 status that can never succeed, Entry.Hard)
-// suppresses the address at once and for good, for all mail (scope "all").
-// A soft bounce (any other bounce: mailbox full, size rejected, policy
-// block, transient failures) is counted per address in a sliding window;
-// Policy.SoftThreshold of them within Policy.SoftWindow suppress the address
-// for all mail until Policy.SoftExpiry after the last of them, so that it is
-// tried again later. An ARF complaint (RFC 5965) suppresses the address for
-// Policy.ComplaintScope, "marketing" by default, until it is lifted. Delay
-// notices, delivery reports and auto-replies (RFC 3834) are recorded as
-// evidence and never suppress. A hard bounce after a soft suppression makes
-// it permanent.
+// Every bounce and complaint is judged by one Rule of the Policy, keyed by
+// its reason or category (a reason's beats its category's; RuleDefault
+// covers the rest; see DefaultRules and Policy.Decide): suppress it at
+// once in a scope, count it on distinct UTC days and suppress once
+// Threshold days fall within Window, notify (publish with a hint, never
+// suppress) or ignore. Refusals the sending side caused (RuleSenderBlocked,
+// auth_failure, rate_limited...) and network-class failures never count
+// against the address: they raise sender-side alerts, and the outage
+// detector (Policy.Burst) fires once when many domains fail at once. A
+// low-confidence verdict never suppresses for good. A suppression with an
+// Expiry is lifted by the store after it; with a Reprobe, one counted
+// bounce in the time after the expiry suppresses again. Delay notices,
+// delivery reports, auto-replies (RFC 3834), unverified bounces and
+// allowlisted addresses (see Allow) are recorded as evidence and never
+// suppress. Delivered forgets the soft bounces counted for an address.
+//
+// Scopes are "all", "transactional", "marketing" and Policy.Streams. An
+// address can be suppressed in several, each with its own expiry; one
+// suppressed for all mail is in every scope's set, so that one SISMEMBER
+// of P:suppressed:<scope> answers a sender (IsSuppressed does exactly
+// that). The decision made for an entry is returned (Result.Decision) and
+// published with its event, so that a rebuild replays it (Entry.Decision)
+// whatever the policy is then: a policy change alters nothing already
+// suppressed until Reapply.
 //
 // Each Apply runs as one Lua script, so it is atomic, and is idempotent: an
 // entry whose idempotency key was seen within Policy.IdempotencyTTL changes
@@ -30,10 +43,10 @@
 // cluster. With prefix P:
 //
 //	P:suppressed              SET   addresses suppressed for all mail
-//	P:suppressed:marketing    SET   addresses suppressed for marketing mail only
-//	P:addr:<address>          HASH  the address's record (see Record)
-//	P:soft:<address>          ZSET  soft bounces in the window (member: idempotency key, score: time)
-//	P:expiry                  ZSET  soft suppressions by expiry time
+//	P:suppressed:<scope>      SET   addresses suppressed for that scope (those of P:suppressed too)
+//	P:addr:<address>          HASH  the address's record (see Record; sc:<scope> fields per scope)
+//	P:soft:<address>          ZSET  counted bounces (member: rule|idempotency key, score: time)
+//	P:expiry                  ZSET  scope suppressions by expiry time (member: scope:address)
 //	P:idx:time                ZSET  suppressed addresses by suppression time
 //	P:idx:reason:<reason>     ZSET  the same, for one reason
 //	P:idx:domain:<domain>     ZSET  the same, for one domain
@@ -41,7 +54,9 @@
 //	P:seen:<hash>             STRING  an entry counted for (original message, address, effect), with a TTL
 //	P:epoch                   HASH  the store's epoch (id, created_at); see CheckEpoch
 //	P:audit                   LIST  lifted suppressions, newest first, capped at AuditLength
-//	P:checkpoint:<key>        HASH  IMAP poller checkpoints (uid_validity, last_uid)
+//	P:checkpoint:<key>        HASH  IMAP poller checkpoints, kept by package internal/checkpoint
+//	P:allow:address, P:allow:domain  SET  the allowlist (see Allow)
+//	P:outage, P:outage:alert  ZSET, STRING  the outage detector's window and last alert
 //
 // Scores and times in hashes are Unix milliseconds; times are kept to the
 // millisecond.
@@ -80,6 +95,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/bounced-dev/bounced/addrcheck"
+	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/smtp"
 )
 
@@ -113,65 +130,114 @@ var (
 	ErrInvalid = errors.New("suppress: invalid argument")
 )
 
-// Policy says when bounces suppress an address.
+// Policy says when bounces suppress an address: a Rule per reason or
+// category (a reason's beats its category's), the shop's own scopes, the
+// allowlist from the configuration, and the outage detector.
 type Policy struct {
-	// SoftThreshold is how many soft bounces within SoftWindow suppress an
-	// address.
+	// Rules are keyed by reason, category, RuleDefault or
+	// RuleSenderBlocked; each replaces the DefaultRules entry of its key.
+	Rules map[string]Rule
+	// Streams are the shop's own scopes (message streams) besides all,
+	// transactional and marketing.
+	Streams []string
+	// Allow are addresses and domains never suppressed, from the
+	// configuration (see also Store.Allow), normalised.
+	Allow []string
+	// Burst configures the sender-side outage detector (default 5
+	// domains within 10 minutes).
+	Burst Burst
+	// SoftThreshold, SoftWindow and SoftExpiry, when set, are the
+	// threshold, window and expiry of the RuleDefault rule (the
+	// configuration's policy.soft_* keys).
 	SoftThreshold int
-	// SoftWindow is the sliding window in which soft bounces are counted.
-	SoftWindow time.Duration
-	// SoftExpiry is how long a soft suppression lasts after the latest
-	// bounce of the window that triggered (or extended) it.
-	SoftExpiry time.Duration
-	// ComplaintScope is the scope of a complaint's suppression: "marketing"
-	// or "all".
+	SoftWindow    time.Duration
+	SoftExpiry    time.Duration
+	// ComplaintScope, when set, is the complaint rule's scope.
 	ComplaintScope string
 	// IdempotencyTTL is how long an applied entry's idempotency key is
 	// remembered.
 	IdempotencyTTL time.Duration
 }
 
-// DefaultPolicy returns the default policy: 3 soft bounces within 7 days
-// suppress for 30 days, complaints suppress marketing mail, and idempotency
-// keys are kept 30 days.
+// DefaultPolicy returns the default policy: DefaultRules, the outage
+// detector at 5 domains within 10 minutes, and idempotency keys kept 30
+// days.
 func DefaultPolicy() Policy {
 	return Policy{
-		SoftThreshold:  3,
-		SoftWindow:     7 * 24 * time.Hour,
-		SoftExpiry:     30 * 24 * time.Hour,
-		ComplaintScope: ScopeMarketing,
+		Rules:          DefaultRules(),
+		Burst:          Burst{Domains: 5, Window: 10 * time.Minute},
 		IdempotencyTTL: 30 * 24 * time.Hour,
 	}
 }
 
-// Validate reports a policy that New would have to correct.
+// Validate reports a policy that New would have to correct; every error
+// wraps ErrInvalid and names the configuration key.
 func (p Policy) Validate() error {
+	var errs []error
 	switch {
 	case p.SoftThreshold < 0:
-		return fmt.Errorf("%w: soft threshold %d < 0", ErrInvalid, p.SoftThreshold)
+		errs = append(errs, fmt.Errorf("%w: policy.soft_threshold %d < 0", ErrInvalid, p.SoftThreshold))
 	case p.SoftWindow < 0 || p.SoftExpiry < 0 || p.IdempotencyTTL < 0:
-		return fmt.Errorf("%w: negative duration in policy", ErrInvalid)
-	case p.ComplaintScope != "" && p.ComplaintScope != ScopeAll && p.ComplaintScope != ScopeMarketing:
-		return fmt.Errorf("%w: complaint scope %q: want %q or %q", ErrInvalid, p.ComplaintScope, ScopeAll, ScopeMarketing)
+		errs = append(errs, fmt.Errorf("%w: negative duration in policy", ErrInvalid))
+	case p.ComplaintScope != "" && !p.HasScope(p.ComplaintScope):
+		errs = append(errs, fmt.Errorf("%w: policy.complaint_scope %q: want all, transactional, marketing or a stream", ErrInvalid, p.ComplaintScope))
 	}
-	return nil
+	for i, a := range p.Allow {
+		if _, err := NormalizeAllowEntry(a); err != nil {
+			errs = append(errs, fmt.Errorf("policy.allow[%d]: %w", i, err))
+		}
+	}
+	errs = append(errs, p.validateRules()...)
+	return errors.Join(errs...)
 }
 
-// withDefaults returns p with every zero or invalid field set from
-// DefaultPolicy.
+// withDefaults returns p with every zero field set from DefaultPolicy and
+// the invalid rules dropped (their key's default applies).
 func (p Policy) withDefaults() Policy {
 	d := DefaultPolicy()
-	if p.SoftThreshold <= 0 {
-		p.SoftThreshold = d.SoftThreshold
+	rules := DefaultRules()
+	def := rules[RuleDefault]
+	if p.SoftThreshold > 0 {
+		def.Threshold = p.SoftThreshold
 	}
-	if p.SoftWindow < time.Millisecond {
-		p.SoftWindow = d.SoftWindow
+	if p.SoftWindow >= dayDur {
+		def.Window = p.SoftWindow
 	}
-	if p.SoftExpiry < time.Millisecond {
-		p.SoftExpiry = d.SoftExpiry
+	if p.SoftExpiry >= time.Millisecond {
+		def.Expiry = p.SoftExpiry
 	}
-	if p.ComplaintScope != ScopeAll {
-		p.ComplaintScope = ScopeMarketing
+	rules[RuleDefault] = def
+	if p.ComplaintScope != "" && p.HasScope(p.ComplaintScope) {
+		c := rules[string(classify.CatComplaint)]
+		c.Scope = p.ComplaintScope
+		rules[string(classify.CatComplaint)] = c
+	}
+	for k, r := range p.Rules {
+		one := Policy{Rules: map[string]Rule{k: r}, Streams: p.Streams}
+		if len(one.validateRules()) == 0 {
+			rules[k] = r
+		}
+	}
+	p.Rules = rules
+	var streams []string
+	for _, s := range p.Streams {
+		if scopeName.MatchString(s) && s != ScopeAll {
+			streams = append(streams, s)
+		}
+	}
+	p.Streams = streams
+	var allow []string
+	for _, a := range p.Allow {
+		if n, err := NormalizeAllowEntry(a); err == nil {
+			allow = append(allow, n)
+		}
+	}
+	p.Allow = allow
+	if p.Burst.Domains <= 0 {
+		p.Burst.Domains = d.Burst.Domains
+	}
+	if p.Burst.Window < time.Second {
+		p.Burst.Window = d.Burst.Window
 	}
 	if p.IdempotencyTTL < time.Millisecond {
 		p.IdempotencyTTL = d.IdempotencyTTL
@@ -237,6 +303,10 @@ type Entry struct {
 	// Count) but never suppressing nor counting as a soft bounce, for a
 	// bounce that failed the check while verp.require_signed is set.
 	Unverified bool `json:"unverified,omitempty"`
+	// Decision, when not nil, is applied instead of the policy's decision
+	// for the entry: a rebuild replays the decision its event recorded, so
+	// that a policy changed since does not alter what was suppressed.
+	Decision *Decision `json:"decision,omitempty"`
 }
 
 // Result says what Apply did.
@@ -266,6 +336,49 @@ type Result struct {
 	// and recipient (see Entry.MessageKey). Nothing changed; Suppressed,
 	// Scope, Count and ExpiresAt are the address's current ones.
 	Repeat bool `json:"repeat,omitempty"`
+	// Allowlisted is true when the address or its domain is allowlisted:
+	// the entry was recorded and suppressed nothing.
+	Allowlisted bool `json:"allowlisted,omitempty"`
+	// Outage is true when this entry made the outage detector fire: many
+	// domains failed with network-class errors at once (Policy.Burst).
+	// It fires once per window.
+	Outage bool `json:"outage,omitempty"`
+
+	// The fields below are not stored with the result: Apply fills them.
+
+	// Address is the normalised address; AsWritten the entry's.
+	Address   string `json:"-"`
+	AsWritten string `json:"-"`
+	// Decision is the policy's decision for the entry.
+	Decision Decision `json:"-"`
+	// Carrier is the recipient domain's carrier (addrcheck.Carrier). The
+	// faults and the suggestion recorded are Annotate's.
+	Carrier string `json:"-"`
+}
+
+// Scopes returns the scopes of r.Scope.
+func (r Result) Scopes() []string { return splitScopes(r.Scope) }
+
+func splitScopes(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// Annotate returns what the record and event of e carry about its
+// address: the carrier of its domain, and for user_unknown and
+// host_unknown bounces the faults addrcheck finds and the address it
+// suggests.
+func Annotate(e Entry) (carrier string, faults []addrcheck.Fault, suggestion string) {
+	carrier, faults, suggestion = addrcheck.Annotate(strings.TrimSpace(e.Recipient))
+	if e.Kind != "bounce" || (e.Category != string(classify.CatUserUnknown) && e.Category != string(classify.CatHostUnknown)) {
+		return carrier, nil, ""
+	}
+	if len(faults) == 0 {
+		faults = nil
+	}
+	return carrier, faults, suggestion
 }
 
 // Record is what the store knows of one address.
@@ -275,9 +388,27 @@ type Record struct {
 	// AsWritten is the address as the entry that last described the
 	// record wrote it, before normalisation (it may differ in case).
 	AsWritten string `json:"as_written,omitempty"`
-	// Suppressed and Scope give the address's current suppression.
+	// Suppressed and Scope give the address's current suppression: Scope
+	// is "all", or the scopes it is suppressed in, comma-separated.
 	Suppressed bool   `json:"suppressed"`
 	Scope      string `json:"scope,omitempty"`
+	// Scopes lists them.
+	Scopes []string `json:"scopes,omitempty"`
+	// Carrier is the recipient domain's carrier (docomo, au, softbank,
+	// rakuten) or "".
+	Carrier string `json:"carrier,omitempty"`
+	// Faults and Suggestion are what addrcheck found wrong with the address
+	// and the address it suggests, recorded with user_unknown and
+	// host_unknown bounces.
+	Faults     []addrcheck.Fault `json:"faults,omitempty"`
+	Suggestion string            `json:"suggestion,omitempty"`
+	// Policy is the policy's decision for the entry that describes the
+	// record, and Hint what it tells the operator.
+	Policy string `json:"policy,omitempty"`
+	Hint   string `json:"hint,omitempty"`
+	// LastDelivered is the latest successful delivery reported (see
+	// Store.Delivered).
+	LastDelivered time.Time `json:"last_delivered,omitzero"`
 	// The fields from Kind to Source come from the entry that last decided
 	// the suppression, or from the last entry when the address is not
 	// suppressed.
@@ -354,6 +485,12 @@ type Store struct {
 	// requireEpoch makes Apply refuse while the store has no epoch; see
 	// CheckEpoch.
 	requireEpoch atomic.Bool
+	// scopesArg and allowArg are the scripts' arguments for the scopes
+	// but all and for the configured allowlist; maxWindow is the longest
+	// count window.
+	scopesArg string
+	allowArg  string
+	maxWindow time.Duration
 }
 
 // New returns a store on c with keys under prefix (DefaultPrefix when "").
@@ -372,7 +509,13 @@ func New(c redis.UniversalClient, prefix string, p Policy, log *slog.Logger) *St
 	if !strings.Contains(prefix, "{") {
 		log.Debug("suppress: key prefix has no hash tag, the store will not work on Redis Cluster", "prefix", prefix)
 	}
-	return &Store{c: c, prefix: prefix, policy: p.withDefaults(), log: log, now: time.Now}
+	st := &Store{c: c, prefix: prefix, policy: p.withDefaults(), log: log, now: time.Now}
+	st.scopesArg = strings.Join(st.policy.Scopes()[1:], ",")
+	st.allowArg = "\n" + strings.Join(st.policy.Allow, "\n") + "\n"
+	for _, r := range st.policy.Rules {
+		st.maxWindow = max(st.maxWindow, r.Window)
+	}
+	return st
 }
 
 // Policy returns the policy in effect.
@@ -397,39 +540,6 @@ func NormalizeAddress(addr string) (string, error) {
 
 func domainOf(addr string) string {
 	return addr[strings.LastIndexByte(addr, '@')+1:]
-}
-
-// Actions of an entry, as the apply script knows them.
-const (
-	actHard      = "hard"
-	actSoft      = "soft"
-	actComplaint = "complaint"
-	actEvidence  = "evidence"
-)
-
-// action tells what an entry does under the policy.
-func action(e Entry) (string, error) {
-	if e.Unverified && (e.Kind == "bounce" || e.Kind == "complaint") {
-		return actEvidence, nil
-	}
-	switch e.Kind {
-	case "complaint":
-		return actComplaint, nil
-	case "delay", "delivered", "auto_reply", "not_bounce", "unparseable":
-		return actEvidence, nil
-	case "bounce":
-		switch {
-		case e.Hard:
-			return actHard, nil
-		case e.Category == "auto_reply" || e.Category == "delivered":
-			return actEvidence, nil
-		}
-		// Any bounce that is not hard counts as soft, whatever its category
-		// (mailbox_full, size_rejected, policy_block, transient, suspended,
-		// or a user_unknown that the report did not prove hard).
-		return actSoft, nil
-	}
-	return "", fmt.Errorf("%w: kind %q", ErrInvalid, e.Kind)
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
@@ -468,6 +578,29 @@ func seenKey(e Entry, addr, act, idem string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
+// effect names what a decision does to the address, for seenKey: the
+// same bounce counts once per effect (hard, soft, complaint, evidence, as
+// before the policy had rules, so that keys stay those of older stores).
+func effect(e Entry, d Decision) string {
+	switch {
+	case d.Action == ActionEvidence || d.Action == string(ActionNotify) || d.Action == string(ActionIgnore):
+		return "evidence"
+	case e.Kind == "complaint":
+		return "complaint"
+	case d.Action == string(ActionSuppress) && d.Expiry == 0 && d.Scope == ScopeAll:
+		return "hard"
+	}
+	return "soft"
+}
+
+func validKind(k string) bool {
+	switch k {
+	case "bounce", "complaint", "delay", "delivered", "auto_reply", "not_bounce", "unparseable":
+		return true
+	}
+	return false
+}
+
 func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch bool) (Result, error) {
 	addr, err := NormalizeAddress(e.Recipient)
 	if err != nil {
@@ -477,15 +610,21 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	if idem == "" {
 		return Result{}, fmt.Errorf("%w: empty idempotency key", ErrInvalid)
 	}
-	act, err := action(e)
-	if err != nil {
-		return Result{}, err
+	if !validKind(e.Kind) {
+		return Result{}, fmt.Errorf("%w: kind %q", ErrInvalid, e.Kind)
+	}
+	p := s.policy
+	d := p.Decide(e)
+	if e.Decision != nil {
+		if err := e.Decision.valid(); err != nil {
+			return Result{}, err
+		}
+		d = *e.Decision
 	}
 	at := e.At
 	if at.IsZero() {
 		at = now
 	}
-	p := s.policy
 	hard := "0"
 	if e.Hard {
 		hard = "1"
@@ -494,26 +633,46 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	if needEpoch {
 		requireEpoch = "1"
 	}
+	scope := d.Scope
+	if scope == "" {
+		scope = ScopeAll
+	}
+	outage := "0"
+	if d.Outage {
+		outage = "1"
+	}
+	carrier, faults, suggestion := Annotate(e)
+	faultJSON := ""
+	if len(faults) > 0 {
+		b, _ := json.Marshal(faults)
+		faultJSON = string(b)
+	}
+	policy, _ := json.Marshal(d)
+	dom := domainOf(addr)
 	keys := []string{
 		s.key("idem", idem),
 		s.key("addr", addr),
 		s.key("soft", addr),
 		s.key("suppressed"),
-		s.key("suppressed", "marketing"),
 		s.key("expiry"),
 		s.key("idx", "time"),
 		s.key("idx", "reason", e.Reason),
-		s.key("idx", "domain", domainOf(addr)),
-		s.key("seen", seenKey(e, addr, act, idem)),
+		s.key("idx", "domain", dom),
+		s.key("seen", seenKey(e, addr, effect(e, d), idem)),
 		s.key("epoch"),
+		s.key("allow", "address"),
+		s.key("allow", "domain"),
+		s.key("outage"),
+		s.key("outage", "alert"),
 	}
-	seenTTL := max(p.IdempotencyTTL, 2*p.SoftWindow)
+	seenTTL := max(p.IdempotencyTTL, 2*d.Window, 2*s.maxWindow)
 	args := []any{
-		s.prefix, ms(now), lazySweepLimit, addr, act, ms(at),
-		p.SoftThreshold, p.SoftWindow.Milliseconds(), p.SoftExpiry.Milliseconds(),
-		p.ComplaintScope, p.IdempotencyTTL.Milliseconds(), idem,
+		s.prefix, ms(now), lazySweepLimit, addr, d.Action, ms(at),
+		d.Threshold, d.Window.Milliseconds(), d.Expiry.Milliseconds(),
+		scope, p.IdempotencyTTL.Milliseconds(), idem,
 		e.Reason, e.Category, requireEpoch, seenTTL.Milliseconds(),
-		"kind", e.Kind,
+		d.Rule, d.Reprobe.Milliseconds(), s.scopesArg, outage,
+		p.Burst.Domains, p.Burst.Window.Milliseconds(), dom, s.allowArg, e.Kind,
 		"hard", hard,
 		"status", e.Status,
 		"reply_code", e.ReplyCode,
@@ -529,6 +688,11 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 		"source", e.Source,
 		"verification", e.Verification,
 		"as_written", strings.TrimSpace(e.Recipient),
+		"carrier", carrier,
+		"faults", faultJSON,
+		"suggestion", suggestion,
+		"policy", string(policy),
+		"hint", d.Hint,
 	}
 	v, err := applyScript.Run(ctx, s.c, keys, args...).Slice()
 	if err != nil {
@@ -546,8 +710,9 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 		return Result{}, fmt.Errorf("suppress: apply %s: decode result: %w", addr, err)
 	}
 	r.Duplicate = v[0] == int64(1)
+	r.Address, r.AsWritten, r.Decision, r.Carrier = addr, strings.TrimSpace(e.Recipient), d, carrier
 	attrs := []any{"address", addr, "kind", e.Kind, "reason", e.Reason, "rule", e.Rule,
-		"scope", r.Scope, "count", r.Count}
+		"policy", d.Rule, "action", d.Action, "scope", r.Scope, "count", r.Count}
 	switch {
 	case r.Duplicate:
 		s.log.DebugContext(ctx, "suppress: duplicate entry", append(attrs, "idempotency_key", idem)...)
@@ -561,12 +726,16 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	default:
 		s.log.DebugContext(ctx, "suppress: entry recorded", attrs...)
 	}
+	if r.Outage {
+		s.log.WarnContext(ctx, "suppress: sender-side outage: many domains fail with network errors at once",
+			"domains", p.Burst.Domains, "window", p.Burst.Window)
+	}
 	return r, nil
 }
 
 // lazySweep lifts a few expired soft suppressions before a read.
 func (s *Store) lazySweep(ctx context.Context) error {
-	err := sweepScript.Run(ctx, s.c, []string{s.key("expiry")}, s.prefix, ms(s.now()), lazySweepLimit).Err()
+	err := sweepScript.Run(ctx, s.c, []string{s.key("expiry")}, s.prefix, ms(s.now()), lazySweepLimit, s.scopesArg).Err()
 	if err != nil {
 		return fmt.Errorf("suppress: sweep: %w", err)
 	}
@@ -578,7 +747,7 @@ func (s *Store) lazySweep(ctx context.Context) error {
 func (s *Store) Sweep(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := sweepScript.Run(ctx, s.c, []string{s.key("expiry")}, s.prefix, ms(s.now()), sweepBatch).Int()
+		n, err := sweepScript.Run(ctx, s.c, []string{s.key("expiry")}, s.prefix, ms(s.now()), sweepBatch, s.scopesArg).Int()
 		if err != nil {
 			return total, fmt.Errorf("suppress: sweep: %w", err)
 		}
@@ -617,11 +786,26 @@ func (s *Store) Get(ctx context.Context, addr string) (*Record, error) {
 
 func recordOf(addr string, m map[string]string) *Record {
 	count, _ := strconv.Atoi(m["count"])
+	var faults []addrcheck.Fault
+	if f := m["faults"]; f != "" {
+		json.Unmarshal([]byte(f), &faults)
+	}
+	var policy Decision
+	if p := m["policy"]; p != "" {
+		json.Unmarshal([]byte(p), &policy)
+	}
 	return &Record{
 		Address:           addr,
 		AsWritten:         m["as_written"],
 		Suppressed:        m["scope"] != "",
 		Scope:             m["scope"],
+		Scopes:            splitScopes(m["scope"]),
+		Carrier:           m["carrier"],
+		Faults:            faults,
+		Suggestion:        m["suggestion"],
+		Policy:            policy.Rule,
+		Hint:              m["hint"],
+		LastDelivered:     fromMS(m["last_delivered"]),
 		Kind:              m["kind"],
 		Reason:            m["reason"],
 		Category:          m["category"],
@@ -651,26 +835,53 @@ func recordOf(addr string, m map[string]string) *Record {
 }
 
 // IsSuppressed reports whether mail of the given scope must not be sent to
-// addr: scope "all" (or "") asks about any mail, which only an all-mail
-// suppression blocks; "marketing" asks about marketing mail, which both
-// scopes block.
+// addr. It answers with one SISMEMBER of the scope's set, as a sender
+// checking Redis directly does: P:suppressed for "all" (or ""), which
+// holds the addresses suppressed for every mail, and
+// P:suppressed:<scope> for any other scope of the policy, which holds
+// those too. It fails with ErrInvalid for a scope the policy does not
+// know.
 func (s *Store) IsSuppressed(ctx context.Context, addr, scope string) (bool, error) {
 	if scope == "" {
 		scope = ScopeAll
 	}
-	if scope != ScopeAll && scope != ScopeMarketing {
-		return false, fmt.Errorf("%w: scope %q", ErrInvalid, scope)
+	if !s.policy.HasScope(scope) {
+		return false, fmt.Errorf("%w: scope %q: want one of %s", ErrInvalid, scope, strings.Join(s.policy.Scopes(), ", "))
 	}
 	a, err := NormalizeAddress(addr)
 	if err != nil {
 		return false, err
 	}
-	keys := []string{s.key("suppressed"), s.key("suppressed", "marketing"), s.key("expiry")}
-	n, err := isSuppressedScript.Run(ctx, s.c, keys, s.prefix, ms(s.now()), lazySweepLimit, a, scope).Int()
+	keys := []string{s.ScopeKey(scope), s.key("expiry")}
+	n, err := isSuppressedScript.Run(ctx, s.c, keys, s.prefix, ms(s.now()), lazySweepLimit, a, s.scopesArg).Int()
 	if err != nil {
 		return false, fmt.Errorf("suppress: check %s: %w", a, err)
 	}
 	return n == 1, nil
+}
+
+// ScopeKey returns the Redis key of the set that holds the addresses
+// suppressed for scope: P:suppressed for all, P:suppressed:<scope>
+// otherwise.
+func (s *Store) ScopeKey(scope string) string {
+	if scope == ScopeAll || scope == "" {
+		return s.key("suppressed")
+	}
+	return s.key("suppressed", scope)
+}
+
+// SyncScopes adds every address suppressed for all mail to the set of
+// every scope of the policy: run at start, so that a stream added to the
+// configuration (or a store written before scopes) answers SISMEMBER
+// right at once.
+func (s *Store) SyncScopes(ctx context.Context) error {
+	for _, sc := range s.policy.Scopes()[1:] {
+		k := s.ScopeKey(sc)
+		if err := s.c.SUnionStore(ctx, k, k, s.key("suppressed")).Err(); err != nil {
+			return fmt.Errorf("suppress: sync scope %s: %w", sc, err)
+		}
+	}
+	return nil
 }
 
 // Remove lifts any suppression of addr: it leaves the sets and indexes, its
@@ -698,7 +909,7 @@ func (s *Store) remove(ctx context.Context, addr, actor, note string, now time.T
 		queue = "1"
 	}
 	n, err := removeScript.Run(ctx, s.c, keys, s.prefix, ms(now), lazySweepLimit, a, actor, note,
-		now.Format(time.RFC3339Nano), AuditLength, queue).Int()
+		now.Format(time.RFC3339Nano), AuditLength, queue, s.scopesArg).Int()
 	if err != nil {
 		return false, fmt.Errorf("suppress: remove %s: %w", a, err)
 	}
@@ -866,18 +1077,16 @@ func (s *Store) List(ctx context.Context, o ListOptions) ([]Record, int, error) 
 	return out, total, nil
 }
 
-// Count returns how many addresses are suppressed, in either scope.
+// Count returns how many addresses are suppressed, in any scope.
 func (s *Store) Count(ctx context.Context) (int64, error) {
 	if err := s.lazySweep(ctx); err != nil {
 		return 0, err
 	}
-	pipe := s.c.Pipeline()
-	all := pipe.SCard(ctx, s.key("suppressed"))
-	mkt := pipe.SCard(ctx, s.key("suppressed", "marketing"))
-	if _, err := pipe.Exec(ctx); err != nil {
+	n, err := s.c.ZCard(ctx, s.key("idx", "time")).Result()
+	if err != nil {
 		return 0, fmt.Errorf("suppress: count: %w", err)
 	}
-	return all.Val() + mkt.Val(), nil
+	return n, nil
 }
 
 // Ping checks that Redis answers.
