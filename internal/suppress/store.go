@@ -237,6 +237,9 @@ type Entry struct {
 	// Count) but never suppressing nor counting as a soft bounce, for a
 	// bounce that failed the check while verp.require_signed is set.
 	Unverified bool `json:"unverified,omitempty"`
+	// Raw is the content hash of the report message in the raw store
+	// (internal/rawstore), "" when it is not kept.
+	Raw string `json:"raw,omitempty"`
 }
 
 // Result says what Apply did.
@@ -313,6 +316,12 @@ type Record struct {
 	// LiftedAt and LiftedBy tell the last Remove.
 	LiftedAt time.Time `json:"lifted_at,omitzero"`
 	LiftedBy string    `json:"lifted_by,omitempty"`
+	// Carrier is the recipient's carrier or provider group (addrcheck),
+	// Raw the content hash of the report in the raw store, and Note the
+	// operator's note of a suppression added by hand.
+	Carrier string `json:"carrier,omitempty"`
+	Raw     string `json:"raw,omitempty"`
+	Note    string `json:"note,omitempty"`
 }
 
 // AuditEntry is one lifted suppression in the audit list.
@@ -530,6 +539,7 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 		"verification", e.Verification,
 		"as_written", strings.TrimSpace(e.Recipient),
 	}
+	args = append(args, historyArgs(e, addr, idem, at)...) // history.go
 	v, err := applyScript.Run(ctx, s.c, keys, args...).Slice()
 	if err != nil {
 		if redis.HasErrorPrefix(err, noEpochReply) {
@@ -647,6 +657,9 @@ func recordOf(addr string, m map[string]string) *Record {
 		Complaint:         m["marketing"] == "1",
 		LiftedAt:          fromMS(m["lifted_at"]),
 		LiftedBy:          m["lifted_by"],
+		Carrier:           m["carrier"],
+		Raw:               m["raw"],
+		Note:              m["note"],
 	}
 }
 

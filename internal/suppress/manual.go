@@ -1,0 +1,264 @@
+package suppress
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bounced-dev/bounced/classify"
+)
+
+// MaxBatch is the most additions one Add takes.
+const MaxBatch = 1000
+
+// maxNote bounds an operator's note.
+const maxNote = 1000
+
+// Reason and category of a suppression added by hand without a reason
+// from the classifier's vocabulary.
+const (
+	ReasonManual   = "manual"
+	CategoryManual = "manual"
+)
+
+// KindManual is the Record.Kind of a suppression added by hand or
+// imported.
+const KindManual = "manual"
+
+// Statuses of an AddResult.
+const (
+	AddAdded     = "added"     // the address was not suppressed
+	AddWidened   = "widened"   // a marketing suppression now covers all mail
+	AddExtended  = "extended"  // a suppression with an expiry now lasts longer, or for good
+	AddUnchanged = "unchanged" // already suppressed as widely and as long: nothing changed
+	AddRefused   = "refused"   // invalid: see AddResult.Error
+)
+
+// Addition is a suppression added by hand (or imported).
+type Addition struct {
+	// Address is the address to suppress. Required.
+	Address string `json:"address"`
+	// Reason is a reason of the classifier's vocabulary (CONTRACT.md), or
+	// "" for ReasonManual. Category is derived from it.
+	Reason string `json:"reason,omitempty"`
+	// Scope is "all" (the default) or "marketing".
+	Scope string `json:"scope,omitempty"`
+	// Note says why, for the audit trail.
+	Note string `json:"note,omitempty"`
+	// ExpiresAt, when set, ends the suppression (scope "all" only).
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// At is when the suppression began (e.g. an import's LastUpdateTime);
+	// zero means now.
+	At time.Time `json:"at,omitzero"`
+	// Hard marks a suppression for an address that can never receive
+	// mail; it defaults to what the reason says.
+	Hard *bool `json:"hard,omitempty"`
+	// Source says where it came from: "manual" by default, or the import's
+	// format.
+	Source string `json:"source,omitempty"`
+}
+
+// AddResult is what Add did with one Addition.
+type AddResult struct {
+	Address string `json:"address"`
+	Status  string `json:"status"`
+	Error   string `json:"error,omitempty"`
+}
+
+// row is an Addition checked and normalised.
+type row struct {
+	addr, written, reason, category, scope, note, source string
+	exp, at                                              int64
+	hard                                                 bool
+}
+
+// check validates a and fills its defaults.
+func (s *Store) check(a Addition, now time.Time) (row, error) {
+	addr, err := NormalizeAddress(a.Address)
+	if err != nil {
+		return row{}, err
+	}
+	r := row{addr: addr, written: strings.TrimSpace(a.Address), reason: strings.TrimSpace(a.Reason),
+		scope: strings.TrimSpace(a.Scope), note: a.Note, source: a.Source}
+	switch r.reason {
+	case "", ReasonManual:
+		r.reason, r.category = ReasonManual, CategoryManual
+	default:
+		cat := classify.Reason(r.reason).Category()
+		if cat == "" {
+			return row{}, fmt.Errorf("%w: reason %q: not a reason of the vocabulary", ErrInvalid, r.reason)
+		}
+		r.category = string(cat)
+		r.hard = classify.Reason(r.reason).Hard()
+	}
+	if a.Hard != nil {
+		r.hard = *a.Hard
+	}
+	switch r.scope {
+	case "":
+		r.scope = ScopeAll
+	case ScopeAll, ScopeMarketing:
+	default:
+		return row{}, fmt.Errorf("%w: scope %q: want %q or %q", ErrInvalid, r.scope, ScopeAll, ScopeMarketing)
+	}
+	if len(r.note) > maxNote {
+		return row{}, fmt.Errorf("%w: note over %d bytes", ErrInvalid, maxNote)
+	}
+	if !a.ExpiresAt.IsZero() {
+		if r.scope != ScopeAll {
+			return row{}, fmt.Errorf("%w: an expiry needs scope %q", ErrInvalid, ScopeAll)
+		}
+		if !a.ExpiresAt.After(now) {
+			return row{}, fmt.Errorf("%w: expires_at %s is past", ErrInvalid, a.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		r.exp = ms(a.ExpiresAt)
+	}
+	r.at = ms(now)
+	if !a.At.IsZero() {
+		if a.At.After(now.Add(time.Minute)) {
+			return row{}, fmt.Errorf("%w: time %s is in the future", ErrInvalid, a.At.UTC().Format(time.RFC3339))
+		}
+		r.at = ms(a.At)
+	}
+	if r.source == "" {
+		r.source = "manual"
+	}
+	return r, nil
+}
+
+// Add suppresses the addresses of adds by hand (at most MaxBatch), each
+// audited under actor. It is idempotent: adding an address already
+// suppressed as widely and as long changes nothing (AddUnchanged), and the
+// details of a suppression caused by a bounce are kept. An invalid
+// addition is refused alone; the error is for Redis failures.
+func (s *Store) Add(ctx context.Context, actor string, adds []Addition) ([]AddResult, error) {
+	if len(adds) > MaxBatch {
+		return nil, fmt.Errorf("%w: %d additions, at most %d a batch", ErrInvalid, len(adds), MaxBatch)
+	}
+	return s.add(ctx, actor, adds, true)
+}
+
+// addFields is how many ARGV one row takes in addScript.
+const addFields = 13
+
+func (s *Store) add(ctx context.Context, actor string, adds []Addition, audit bool) ([]AddResult, error) {
+	out := make([]AddResult, len(adds))
+	now := s.now()
+	args := []any{s.prefix, ms(now), b01(audit), actor, AuditLength}
+	var idx []int
+	for i, a := range adds {
+		r, err := s.check(a, now)
+		if err != nil {
+			out[i] = AddResult{Address: a.Address, Status: AddRefused, Error: err.Error()}
+			continue
+		}
+		line, _ := json.Marshal(HistoryEntry{At: time.UnixMilli(r.at).UTC(), Kind: KindManual, Reason: r.reason,
+			Category: r.category, Hard: r.hard, Source: r.source, Note: cut(r.note, maxHistoryDiagnostic), Actor: actor})
+		audit, _ := json.Marshal(AuditEntry{At: time.UnixMilli(ms(now)).UTC(), Action: "add", Address: r.addr,
+			Actor: actor, Note: r.note, Scope: r.scope, Reason: r.reason})
+		exp := ""
+		if r.exp != 0 {
+			exp = fmt.Sprint(r.exp)
+		}
+		args = append(args, r.addr, r.written, r.reason, r.category, r.scope, r.note, exp, r.at,
+			r.source, b01(r.hard), CarrierOf(r.addr), string(line), string(audit))
+		out[i] = AddResult{Address: r.addr}
+		idx = append(idx, i)
+	}
+	if len(idx) == 0 {
+		return out, nil
+	}
+	if err := s.lazySweep(ctx); err != nil {
+		return nil, err
+	}
+	st, err := addScript.Run(ctx, s.c, []string{s.key("audit")}, args...).StringSlice()
+	if err != nil {
+		return nil, fmt.Errorf("suppress: add: %w", err)
+	}
+	if len(st) != len(idx) {
+		return nil, fmt.Errorf("suppress: add: %d statuses for %d rows", len(st), len(idx))
+	}
+	for j, i := range idx {
+		out[i].Status = st[j]
+	}
+	if audit {
+		for _, r := range out {
+			if r.Status != AddUnchanged && r.Status != AddRefused {
+				s.log.InfoContext(ctx, "suppress: suppression added by hand", "address", r.Address, "status", r.Status, "actor", actor)
+			}
+		}
+	}
+	return out, nil
+}
+
+func b01(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// addScript adds suppressions by hand; see Store.Add.
+//
+// KEYS: 1 audit. ARGV: 1 prefix, 2 now, 3 "1" to audit each row, 4 actor,
+// 5 audit length, then 13 per row: address, as written, reason, category,
+// scope, note, expiry ms or "", time ms, source, hard, carrier, history
+// line, audit line.
+// It returns one status per row (see the Add* constants).
+var addScript = redis.NewScript(luaLib + `
+local out = {}
+local audit = ARGV[3] == '1'
+for i = 6, #ARGV, ` + strconv.Itoa(addFields) + ` do
+  local a, written, reason, category, scope, note = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5]
+  local exp, at, source, hard, carrier = num(ARGV[i+6]), tonumber(ARGV[i+7]), ARGV[i+8], ARGV[i+9], ARGV[i+10]
+  local h = P .. ':addr:' .. a
+  local cur = redis.call('HMGET', h, 'scope', 'expires_at', 'reason', 'first_seen', 'last_seen')
+  local cs, cexp = cur[1] or '', num(cur[2])
+  local status = 'added'
+  if cs == 'all' and (not cexp or (exp and exp <= cexp)) then
+    status = 'unchanged'
+  elseif cs == 'marketing' and scope == 'marketing' then
+    status = 'unchanged'
+  elseif cs == 'all' then
+    status = 'extended'
+  elseif cs == 'marketing' then
+    status = 'widened'
+  end
+  if status ~= 'unchanged' then
+    if cs ~= '' then unindex(a, cur[3]) end
+    if scope == 'all' then
+      redis.call('SADD', P .. ':suppressed', a)
+      redis.call('SREM', P .. ':suppressed:marketing', a)
+    else
+      redis.call('SADD', P .. ':suppressed:marketing', a)
+    end
+    if exp then
+      redis.call('ZADD', P .. ':expiry', exp, a)
+    else
+      redis.call('ZREM', P .. ':expiry', a)
+    end
+    index(a, reason, at)
+    redis.call('HSET', h, 'scope', scope, 'expires_at', exp or '', 'suppressed_at', at,
+      'kind', 'manual', 'reason', reason, 'category', category, 'hard', hard, 'note', note,
+      'source', source, 'carrier', carrier, 'as_written', written,
+      'status', '', 'reply_code', '', 'diagnostic', '', 'remote_mta', '', 'reporting_mta', '',
+      'format', '', 'rule', '', 'confidence', '', 'rule_source', '', 'original_message_id', '',
+      'original_subject', '', 'verification', '', 'raw', '')
+    local fs, ls = num(cur[4]), num(cur[5])
+    if not fs or at < fs then redis.call('HSET', h, 'first_seen', at) end
+    if not ls or at > ls then redis.call('HSET', h, 'last_seen', at) end
+    local hk = P .. ':hist:' .. a
+    redis.call('LPUSH', hk, ARGV[i+11])
+    redis.call('LTRIM', hk, 0, ` + historyLenLua + ` - 1)
+    if audit then redis.call('LPUSH', KEYS[1], ARGV[i+12]) end
+  end
+  out[#out + 1] = status
+end
+if audit then redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[5]) - 1) end
+return out
+`)
