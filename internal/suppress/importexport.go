@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -243,6 +244,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Impo
 	if err := flush(); err != nil {
 		return rep, err
 	}
+	sort.SliceStable(rep.RefusedRows, func(i, j int) bool { return rep.RefusedRows[i].Line < rep.RefusedRows[j].Line })
 	note := fmt.Sprintf("import %s (%s): %d rows, %d added, %d widened, %d extended, %d unchanged, %d refused",
 		cmp(o.Format, FormatCSV), rep.Columns, rep.Rows, rep.Added, rep.Widened, rep.Extended, rep.Unchanged, rep.Refused)
 	line, _ := json.Marshal(AuditEntry{At: time.UnixMilli(ms(s.now())).UTC(), Action: "import", Actor: o.Actor, Note: note})

@@ -90,7 +90,7 @@ func (s *Store) check(a Addition, now time.Time) (row, error) {
 		r.reason, r.category = ReasonManual, CategoryManual
 	default:
 		cat := classify.Reason(r.reason).Category()
-		if cat == "" {
+		if !classify.Reason(r.reason).Valid() {
 			return row{}, fmt.Errorf("%w: reason %q: not a reason of the vocabulary", ErrInvalid, r.reason)
 		}
 		r.category = string(cat)
