@@ -271,3 +271,6 @@ func (s *Store) Run(ctx context.Context, interval time.Duration) {
 		}
 	}
 }
+
+// Dir returns the store's directory.
+func (s *Store) Dir() string { return s.dir }
