@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -59,9 +61,28 @@ func CarrierOf(addr string) string {
 	if i < 0 {
 		return ""
 	}
-	c, _, _ := addrcheck.Annotate("x" + addr[i:])
+	d := addr[i+1:]
+	if c, ok := carriers.Load(d); ok {
+		return c.(string)
+	}
+	// addrcheck checks the whole address (and looks for typos): worth
+	// doing once per domain, not per row of a million-row import.
+	c, _, _ := addrcheck.Annotate("x@" + d)
+	if carrierCount.Add(1) > maxCarrierCache {
+		carriers.Clear()
+		carrierCount.Store(0)
+	}
+	carriers.Store(d, c)
 	return c
 }
+
+// carriers caches CarrierOf by domain, up to maxCarrierCache domains.
+var (
+	carriers     sync.Map
+	carrierCount atomic.Int64
+)
+
+const maxCarrierCache = 100000
 
 // historyArgs returns the apply script's ARGV after the record's detail
 // pairs: the carrier, raw and note pairs (the last detail pairs), then the

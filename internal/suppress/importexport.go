@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -178,34 +179,69 @@ func (s *Store) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Impo
 		return nil, fmt.Errorf("%w: import: format %q: want %q or %q", ErrInvalid, o.Format, FormatCSV, FormatJSONL)
 	}
 
-	batch := make([]Addition, 0, importBatch)
-	lines := make([]int, 0, importBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		res, err := s.add(ctx, o.Actor, batch, false)
-		if err != nil {
-			return err
-		}
-		for i, r := range res {
-			switch r.Status {
-			case AddAdded:
-				rep.Added++
-			case AddWidened:
-				rep.Widened++
-			case AddExtended:
-				rep.Extended++
-			case AddUnchanged:
-				rep.Unchanged++
-			default:
-				rep.refuse(lines[i], batch[i].Address, r.Error)
+	// The store's work overlaps the reading: one goroutine applies the
+	// batches in order (so that a later row for an address wins), while
+	// this one reads and checks the next.
+	type job struct {
+		adds  []Addition
+		lines []int
+	}
+	jobs := make(chan job, 2)
+	done := make(chan struct{})
+	stored := &ImportReport{}
+	var werr error
+	var failed atomic.Bool
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				werr = fmt.Errorf("suppress: import: panic: %v", r)
+				failed.Store(true)
+				for range jobs {
+				}
+			}
+		}()
+		for j := range jobs {
+			if failed.Load() {
+				continue
+			}
+			res, err := s.add(ctx, o.Actor, j.adds, false)
+			if err != nil {
+				werr = err
+				failed.Store(true)
+				continue
+			}
+			for i, r := range res {
+				switch r.Status {
+				case AddAdded:
+					stored.Added++
+				case AddWidened:
+					stored.Widened++
+				case AddExtended:
+					stored.Extended++
+				case AddUnchanged:
+					stored.Unchanged++
+				default:
+					stored.refuse(j.lines[i], j.adds[i].Address, r.Error)
+				}
 			}
 		}
-		batch, lines = batch[:0], lines[:0]
-		return nil
+	}()
+	finish := func() error {
+		close(jobs)
+		<-done
+		rep.Added, rep.Widened, rep.Extended, rep.Unchanged = stored.Added, stored.Widened, stored.Extended, stored.Unchanged
+		rep.Refused += stored.Refused
+		for _, r := range stored.RefusedRows {
+			if len(rep.RefusedRows) < maxRefusedListed {
+				rep.RefusedRows = append(rep.RefusedRows, r)
+			}
+		}
+		return werr
 	}
-	for {
+	batch := make([]Addition, 0, importBatch)
+	lines := make([]int, 0, importBatch)
+	for !failed.Load() {
 		row, err := next()
 		if errors.Is(err, io.EOF) {
 			break
@@ -216,6 +252,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Impo
 			continue
 		}
 		if err != nil {
+			finish()
 			return rep, fmt.Errorf("suppress: import: read: %w", err)
 		}
 		rep.Rows++
@@ -233,15 +270,18 @@ func (s *Store) Import(ctx context.Context, r io.Reader, o ImportOptions) (*Impo
 		batch = append(batch, a)
 		lines = append(lines, row.line)
 		if len(batch) == importBatch {
-			if err := flush(); err != nil {
-				return rep, err
-			}
+			jobs <- job{batch, lines}
+			batch, lines = make([]Addition, 0, importBatch), make([]int, 0, importBatch)
 			if err := ctx.Err(); err != nil {
+				finish()
 				return rep, fmt.Errorf("suppress: import: %w", err)
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	if len(batch) > 0 {
+		jobs <- job{batch, lines}
+	}
+	if err := finish(); err != nil {
 		return rep, err
 	}
 	sort.SliceStable(rep.RefusedRows, func(i, j int) bool { return rep.RefusedRows[i].Line < rep.RefusedRows[j].Line })

@@ -157,16 +157,24 @@ func (s *Store) add(ctx context.Context, actor string, adds []Addition, audit bo
 			out[i] = AddResult{Address: a.Address, Status: AddRefused, Error: err.Error()}
 			continue
 		}
-		line, _ := json.Marshal(HistoryEntry{At: time.UnixMilli(r.at).UTC(), Kind: KindManual, Reason: r.reason,
-			Category: r.category, Hard: r.hard, Source: r.source, Note: cut(r.note, maxHistoryDiagnostic), Actor: actor})
-		audit, _ := json.Marshal(AuditEntry{At: time.UnixMilli(ms(now)).UTC(), Action: "add", Address: r.addr,
-			Actor: actor, Note: r.note, Scope: r.scope, Reason: r.reason})
+		var line []byte
+		if audit {
+			// An import is audited once, and its rows keep no history
+			// line: the record names the import (source, note).
+			line, _ = json.Marshal(HistoryEntry{At: time.UnixMilli(r.at).UTC(), Kind: KindManual, Reason: r.reason,
+				Category: r.category, Hard: r.hard, Source: r.source, Note: cut(r.note, maxHistoryDiagnostic), Actor: actor})
+		}
+		var auditLine []byte
+		if audit {
+			auditLine, _ = json.Marshal(AuditEntry{At: time.UnixMilli(ms(now)).UTC(), Action: "add", Address: r.addr,
+				Actor: actor, Note: r.note, Scope: r.scope, Reason: r.reason})
+		}
 		exp := ""
 		if r.exp != 0 {
 			exp = fmt.Sprint(r.exp)
 		}
 		args = append(args, r.addr, r.written, r.reason, r.category, r.scope, r.note, exp, r.at,
-			r.source, b01(r.hard), CarrierOf(r.addr), string(line), string(audit))
+			r.source, b01(r.hard), CarrierOf(r.addr), string(line), string(auditLine))
 		out[i] = AddResult{Address: r.addr}
 		idx = append(idx, i)
 	}
@@ -230,31 +238,41 @@ for i = 6, #ARGV, ` + strconv.Itoa(addFields) + ` do
     status = 'widened'
   end
   if status ~= 'unchanged' then
+    local existed = cur[4] ~= false and cur[4] ~= nil
     if cs ~= '' then unindex(a, cur[3]) end
     if scope == 'all' then
       redis.call('SADD', P .. ':suppressed', a)
-      redis.call('SREM', P .. ':suppressed:marketing', a)
+      if cs == 'marketing' then redis.call('SREM', P .. ':suppressed:marketing', a) end
     else
       redis.call('SADD', P .. ':suppressed:marketing', a)
     end
     if exp then
       redis.call('ZADD', P .. ':expiry', exp, a)
-    else
+    elseif cexp then
       redis.call('ZREM', P .. ':expiry', a)
     end
     index(a, reason, at)
-    redis.call('HSET', h, 'scope', scope, 'expires_at', exp or '', 'suppressed_at', at,
-      'kind', 'manual', 'reason', reason, 'category', category, 'hard', hard, 'note', note,
-      'source', source, 'carrier', carrier, 'as_written', written,
-      'status', '', 'reply_code', '', 'diagnostic', '', 'remote_mta', '', 'reporting_mta', '',
-      'format', '', 'rule', '', 'confidence', '', 'rule_source', '', 'original_message_id', '',
-      'original_subject', '', 'verification', '', 'raw', '')
     local fs, ls = num(cur[4]), num(cur[5])
-    if not fs or at < fs then redis.call('HSET', h, 'first_seen', at) end
-    if not ls or at > ls then redis.call('HSET', h, 'last_seen', at) end
-    local hk = P .. ':hist:' .. a
-    redis.call('LPUSH', hk, ARGV[i+11])
-    redis.call('LTRIM', hk, 0, ` + historyLenLua + ` - 1)
+    if not fs or at < fs then fs = at end
+    if not ls or at > ls then ls = at end
+    local f = {'scope', scope, 'suppressed_at', at, 'kind', 'manual', 'reason', reason, 'category', category,
+      'hard', hard, 'source', source, 'as_written', written, 'first_seen', fs, 'last_seen', ls}
+    -- Only what is set: a new record stays small (see TestScale_1M).
+    if exp or existed then f[#f + 1] = 'expires_at'; f[#f + 1] = exp or '' end
+    if note ~= '' or existed then f[#f + 1] = 'note'; f[#f + 1] = note end
+    if carrier ~= '' or existed then f[#f + 1] = 'carrier'; f[#f + 1] = carrier end
+    redis.call('HSET', h, unpack(f))
+    if existed then
+      -- The evidence of an earlier entry no longer describes the record.
+      redis.call('HSET', h, 'status', '', 'reply_code', '', 'diagnostic', '', 'remote_mta', '', 'reporting_mta', '',
+        'format', '', 'rule', '', 'confidence', '', 'rule_source', '', 'original_message_id', '',
+        'original_subject', '', 'verification', '', 'raw', '')
+    end
+    if ARGV[i+11] ~= '' then
+      local hk = P .. ':hist:' .. a
+      redis.call('LPUSH', hk, ARGV[i+11])
+      if existed then redis.call('LTRIM', hk, 0, ` + historyLenLua + ` - 1) end
+    end
     if audit then redis.call('LPUSH', KEYS[1], ARGV[i+12]) end
   end
   out[#out + 1] = status

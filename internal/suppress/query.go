@@ -24,7 +24,7 @@ const (
 	// at most. A page whose filters match rarely may come back short (even
 	// empty) with a Next cursor: following it continues the scan. It bounds
 	// the time one call holds Redis.
-	QueryScanBudget = 20000
+	QueryScanBudget = 2000
 )
 
 // QueryOptions select the suppressed addresses Query returns. Every field
