@@ -295,5 +295,6 @@ func entryOf(ev publisher.Event) suppress.Entry {
 		Confidence: ev.Confidence, RuleSource: ev.RuleSource,
 		OriginalMessageID: ev.OriginalMessageID, OriginalSubject: ev.OriginalSubject, MessageKey: msgKey,
 		Source: ev.Source, At: ev.Time, Verification: ev.Verification, Unverified: ev.Unverified,
+		Raw: ev.Raw,
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/natsembed"
 	"github.com/bounced-dev/bounced/internal/pipeline"
+	"github.com/bounced-dev/bounced/internal/rawstore"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/publisher"
 )
@@ -54,6 +55,8 @@ type App struct {
 	ready      chan struct{}
 	outboxWake chan struct{}
 	epoch      epochState // the suppression store's epoch (epoch.go)
+
+	raw *rawstore.Store // the kept raw messages, nil when raw.dir is empty (raw.go)
 }
 
 // New returns an App for cfg. Nothing is started before Run.
@@ -138,6 +141,7 @@ func (a *App) Run(ctx context.Context) error {
 		}()
 	}
 	go a.sweepLoop(ctx)
+	go a.rawSweepLoop(ctx) // raw.go
 	go a.epochLoop(ctx, a.pub)
 	go a.outboxLoop(ctx, a.pub)
 	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", publisher.RedactURL(a.NATSURL()))
@@ -154,6 +158,9 @@ func (a *App) Run(ctx context.Context) error {
 func (a *App) open() error {
 	var err error
 	if a.store, a.redis, err = OpenStore(a.cfg, a.log.With("component", "suppress")); err != nil {
+		return err
+	}
+	if err := a.openRaw(); err != nil { // raw.go
 		return err
 	}
 	if a.cfg.HTTP.Listen != "" {
@@ -252,6 +259,7 @@ func (a *App) start(ctx context.Context) error {
 		Headers:       cfg.Decode.Headers,
 		Log:           a.log.With("component", "pipeline"),
 		MailboxLimits: limits,
+		Raw:           a.rawKeeper(), // raw.go
 	})
 	// deps says whether Redis, NATS and the stream answer: a message's
 	// failure counts against max_attempts only when they do (see

@@ -25,6 +25,8 @@ func (a *App) httpHandler() http.Handler {
 		// The lift queued its event in the outbox: publish it now.
 		OnRemove: func(string, string) { a.kickOutbox() },
 		Log:      a.log.With("component", "http"),
+		// The kept raw messages and their reprocessing (raw.go).
+		Raw: a.rawReader(), Reprocess: a.reprocessor(),
 	})
 }
 

@@ -50,6 +50,20 @@ type Config struct {
 	Mailboxes []Mailbox `yaml:"mailboxes"`
 	// VERP configures signed return paths (docs/verp.md).
 	VERP VERP `yaml:"verp"`
+	// Raw keeps the raw bytes of every handled message (internal/rawstore).
+	Raw Raw `yaml:"raw"`
+}
+
+// Raw configures the content-addressed store of raw messages: each
+// message handled is kept, compressed, under the SHA-256 of its bytes,
+// which the record and the events carry ("raw"), for the API's
+// /api/v1/bounces/{hash}/raw and reprocessing.
+type Raw struct {
+	// Dir is the store's directory; "" keeps no raw message (default "").
+	Dir string `yaml:"dir"`
+	// RetentionDays is how many days a message is kept after it was last
+	// handled (default 30).
+	RetentionDays int `yaml:"retention_days"`
 }
 
 // VERP configures signed VERP return paths: the envelope senders that
@@ -502,6 +516,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.VERP.validate()...)
+	if c.Raw.RetentionDays < 0 {
+		bad("raw.retention_days must not be negative")
+	}
 	if c.Classify.RulesFile != "" {
 		if _, err := classify.LoadRulesFile(c.Classify.RulesFile); err != nil {
 			bad("classify.rules_file: %w", err)

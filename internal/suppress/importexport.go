@@ -425,6 +425,9 @@ func (s *Store) Export(ctx context.Context, w io.Writer, format, columns string,
 	if err := s.lazySweep(ctx); err != nil {
 		return 0, err
 	}
+	if err := s.ensureAddrIndex(ctx); err != nil {
+		return 0, err
+	}
 	n := 0
 	start := "-"
 	vals := make([]string, len(head))

@@ -134,6 +134,11 @@ func (s *Store) Query(ctx context.Context, o QueryOptions) (Page, error) {
 	if err := s.lazySweep(ctx); err != nil {
 		return Page{}, err
 	}
+	if mode == "l" {
+		if err := s.ensureAddrIndex(ctx); err != nil {
+			return Page{}, err
+		}
+	}
 	v, err := queryScript.Run(ctx, s.c, []string{key}, s.prefix, mode, cur.Score, cur.Member, limit, QueryScanBudget,
 		lo, hi, post.Prefix, post.Reason, post.Category, post.Scope, post.Domain, post.Carrier).Slice()
 	if err != nil {
@@ -166,6 +171,42 @@ func (s *Store) Query(ctx context.Context, o QueryOptions) (Page, error) {
 		p.Records = append(p.Records, *recordOf(a, m))
 	}
 	return p, nil
+}
+
+// ensureAddrIndex builds the address index (P:idx:addr) from the time
+// index when a store written before it existed has suppressions but no
+// address index. It runs once per Store.
+func (s *Store) ensureAddrIndex(ctx context.Context) error {
+	if s.addrIndexed.Load() {
+		return nil
+	}
+	pipe := s.c.Pipeline()
+	ex := pipe.Exists(ctx, s.key("idx", "addr"))
+	n := pipe.ZCard(ctx, s.key("idx", "time"))
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("suppress: address index: %w", err)
+	}
+	if ex.Val() == 0 && n.Val() > 0 {
+		const chunk = 10000
+		for off := int64(0); off < n.Val(); off += chunk {
+			ms, err := s.c.ZRange(ctx, s.key("idx", "time"), off, off+chunk-1).Result()
+			if err != nil {
+				return fmt.Errorf("suppress: address index: %w", err)
+			}
+			zs := make([]redis.Z, len(ms))
+			for i, m := range ms {
+				zs[i] = redis.Z{Member: m}
+			}
+			if len(zs) > 0 {
+				if err := s.c.ZAdd(ctx, s.key("idx", "addr"), zs...).Err(); err != nil {
+					return fmt.Errorf("suppress: address index: %w", err)
+				}
+			}
+		}
+		s.log.InfoContext(ctx, "suppress: address index built", "addresses", n.Val())
+	}
+	s.addrIndexed.Store(true)
+	return nil
 }
 
 // queryScript returns one page of Query.

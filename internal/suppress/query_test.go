@@ -365,3 +365,20 @@ func TestStats_perDay(t *testing.T) {
 		t.Errorf("Stats(since > until) = %v, want ErrInvalid", err)
 	}
 }
+
+// TestQuery_addressIndexBuiltForOldStores: a store written before the
+// address index existed gets it on the first prefix query.
+func TestQuery_addressIndexBuiltForOldStores(t *testing.T) {
+	s, c := newQueryStore(t)
+	ctx := context.Background()
+	for i, a := range []string{"old1@example.com", "old2@example.com", "new@example.com"} {
+		if _, err := s.Apply(ctx, Entry{IdempotencyKey: fmt.Sprint(i), Recipient: a, Kind: "bounce", Reason: "user_unknown", Hard: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Del(ctx, s.key("idx", "addr"))
+	s2 := New(c, "{q}", DefaultPolicy(), nil)
+	if got := strings.Join(allPages(t, s2, QueryOptions{Prefix: "old"}, nil), " "); got != "old1@example.com old2@example.com" {
+		t.Errorf("Query(prefix old) on an old store = %q", got)
+	}
+}

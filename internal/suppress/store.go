@@ -363,6 +363,9 @@ type Store struct {
 	// requireEpoch makes Apply refuse while the store has no epoch; see
 	// CheckEpoch.
 	requireEpoch atomic.Bool
+	// addrIndexed is set once the address index is known to be built
+	// (query.go).
+	addrIndexed atomic.Bool
 }
 
 // New returns a store on c with keys under prefix (DefaultPrefix when "").
