@@ -312,11 +312,12 @@ func (a *api) export(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="suppressions.`+format+`"`)
-	fl, _ := w.(http.Flusher)
+	rc := http.NewResponseController(w)
+	rc.SetWriteDeadline(time.Now().Add(streamIdle))
 	flush := func() {
-		if fl != nil {
-			fl.Flush()
-		}
+		rc.Flush()
+		// Progress: the server's write timeout would cut a long export.
+		rc.SetWriteDeadline(time.Now().Add(streamIdle))
 	}
 	if _, err := s.Export(r.Context(), w, format, columns, flush); err != nil {
 		// The status line is sent: the client sees a truncated file.
@@ -344,7 +345,8 @@ func (a *api) importList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "format: want csv or jsonl")
 		return
 	}
-	rep, err := s.Import(r.Context(), r.Body, suppress.ImportOptions{Format: format, Actor: actorOf(r, ""), Note: q.Get("note")})
+	body := &progressReader{r: r.Body, rc: http.NewResponseController(w)}
+	rep, err := s.Import(r.Context(), body, suppress.ImportOptions{Format: format, Actor: actorOf(r, ""), Note: q.Get("note")})
 	if err != nil {
 		if rep != nil && !errors.Is(err, suppress.ErrInvalid) {
 			a.o.Log.Error("http: import", "error", err, "rows", rep.Rows)
@@ -498,4 +500,27 @@ func (a *api) reprocess(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, rep)
+}
+
+// streamIdle is how long an import or export may go without progress
+// once it runs longer than the server's read or write timeout.
+const streamIdle = time.Minute
+
+// progressReader extends the connection's deadlines while an import's
+// body keeps arriving: a long import that progresses is not cut by the
+// server's read timeout, a stalled one still is.
+type progressReader struct {
+	r    io.Reader
+	rc   *http.ResponseController
+	last time.Time
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if now := time.Now(); n > 0 && now.Sub(p.last) > 100*time.Millisecond {
+		p.last = now
+		p.rc.SetReadDeadline(now.Add(streamIdle))
+		p.rc.SetWriteDeadline(now.Add(2 * streamIdle))
+	}
+	return n, err
 }

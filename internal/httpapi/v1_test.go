@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bounced-dev/bounced/internal/suppress"
 )
@@ -117,5 +118,34 @@ func TestAPIv1_rawIsADownloadNeverAPage(t *testing.T) {
 	}
 	if resp, _ := f.do(t, "GET", "/api/v1/suppressions/"+url.PathEscape(f.bounced)+"/raw?hash="+strings.Repeat("a", 64), f.readTok, "", ""); resp.StatusCode != 404 {
 		t.Errorf("raw of a message not seen for the address = %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestAPIv1_longImportOutlivesTheReadTimeout: an import whose body keeps
+// arriving for longer than the server's read timeout completes.
+func TestAPIv1_longImportOutlivesTheReadTimeout(t *testing.T) {
+	f := newAPIFixture(t)
+	_, addr := startServer(t, f.srv.Config.Handler, ServerOptions{ReadTimeout: 500 * time.Millisecond, WriteTimeout: 500 * time.Millisecond})
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write([]byte("address,reason\n"))
+		for i := 0; i < 8; i++ {
+			time.Sleep(150 * time.Millisecond)
+			fmt.Fprintf(pw, "slow%d@example.com,user_unknown\n", i)
+		}
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/suppressions/import", pr)
+	req.Header.Set("Authorization", "Bearer "+f.writeTok)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var rep suppress.ImportReport
+	if err := json.Unmarshal(b, &rep); err != nil || resp.StatusCode != 200 || rep.Added != 8 {
+		t.Fatalf("slow import = %d %s", resp.StatusCode, b)
 	}
 }
