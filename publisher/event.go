@@ -210,6 +210,9 @@ type Event struct {
 	// Unverified is true when that check failed while verp.require_signed
 	// is set: the bounce was recorded but suppressed nobody.
 	Unverified bool `json:"unverified,omitempty"`
+	// Raw is the SHA-256 (hex) of the report message in the daemon's raw
+	// store, served at /api/v1/bounces/{raw}/raw while it is kept.
+	Raw string `json:"raw,omitempty"`
 }
 
 // MarshalJSON writes e with its times in UTC.

@@ -29,6 +29,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/natsembed"
 	"github.com/bounced-dev/bounced/internal/pipeline"
+	"github.com/bounced-dev/bounced/internal/rawstore"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/webhook"
 	"github.com/bounced-dev/bounced/publisher"
@@ -57,8 +58,9 @@ type App struct {
 
 	ready      chan struct{}
 	outboxWake chan struct{}
-	epoch      epochState // the suppression store's epoch (epoch.go)
-	obs        obsState   // the metrics registry (http.go)
+	epoch      epochState      // the suppression store's epoch (epoch.go)
+	obs        obsState        // the metrics registry (http.go)
+	raw        *rawstore.Store // the kept raw messages, nil when raw.dir is empty (raw.go)
 
 	deliveries, cleared atomic.Int64 // delivery reports applied, soft bounces they cleared (deliveries.go)
 }
@@ -149,6 +151,7 @@ func (a *App) Run(ctx context.Context) error {
 	// Every loop runs in the WaitGroup: Run returns after all of them.
 	for _, loop := range []func(context.Context){
 		a.policyLoop,
+		a.rawSweepLoop, // raw.go
 		func(ctx context.Context) { a.store.RunSweeper(ctx, time.Minute, a.countExpired) },
 		func(ctx context.Context) { a.epochLoop(ctx, a.pub) },
 		func(ctx context.Context) { a.outboxLoop(ctx, a.pub) },
@@ -174,6 +177,9 @@ func (a *App) Run(ctx context.Context) error {
 func (a *App) open() error {
 	var err error
 	if a.store, a.redis, err = OpenStore(a.cfg, a.log.With("component", "suppress")); err != nil {
+		return err
+	}
+	if err := a.openRaw(); err != nil { // raw.go
 		return err
 	}
 	if a.cfg.HTTP.Listen != "" {
@@ -279,6 +285,7 @@ func (a *App) start(ctx context.Context) error {
 		Headers:       cfg.Decode.Headers,
 		Log:           a.log.With("component", "pipeline"),
 		MailboxLimits: limits,
+		Raw:           a.rawKeeper(), // raw.go
 	})
 	// deps says whether Redis, NATS and the stream answer: a message's
 	// failure counts against max_attempts only when they do (see

@@ -272,8 +272,15 @@ func TestRun_healthWhileWaitingForNATS(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 	waitFor(t, 10*time.Second, "/healthz to answer while NATS is down", func() bool { code, _ := get("/healthz"); return code == 200 })
-	code, body := get("/readyz")
-	if code != http.StatusServiceUnavailable || !strings.Contains(body, "starting: connecting to NATS") || !strings.Contains(body, `"mailbox:shop"`) {
+	// The HTTP server answers before the start has reached NATS (it pings
+	// Redis first): wait for /readyz to name what it waits for.
+	var code int
+	var body string
+	waitFor(t, 10*time.Second, "/readyz to say it is connecting to NATS", func() bool {
+		code, body = get("/readyz")
+		return strings.Contains(body, "starting: connecting to NATS")
+	})
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"mailbox:shop"`) {
 		t.Errorf("/readyz while waiting for NATS = %d %s; want 503 saying it is connecting to NATS, with the mailbox", code, body)
 	}
 	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, "bounced_messages_processed_total 0") {

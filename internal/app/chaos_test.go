@@ -525,11 +525,21 @@ func chaosKill(t *testing.T) {
 	m := &mail{}
 	midWork := 0
 	for k := 0; k < kills; k++ {
-		cs.deliver(t, m, fmt.Sprintf("k%d", k), 40, true)
+		// Each kill lands at a random point of the work, chosen by
+		// progress (recipients handled), not by time: a fast machine
+		// would otherwise finish the round before a timed kill.
+		const round = 300
+		cs.deliver(t, m, fmt.Sprintf("k%d", k), round, true)
 		before := d.handled()
+		target := before + 1 + rng.IntN(round/2)
 		d.start()
-		waitFor(t, 60*time.Second, "the daemon at work", func() bool { return d.handled() > before })
-		time.Sleep(time.Duration(rng.IntN(80)) * time.Millisecond) // a random point in the work, not a wait for a result
+		deadline := time.Now().Add(60 * time.Second)
+		for d.handled() < target {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out after 60s waiting for %d recipients handled (round %d)", target-before, k)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
 		d.kill()
 		if n := cs.dovecot.Count(t, "INBOX"); n > 0 {
 			midWork++

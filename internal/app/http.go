@@ -29,6 +29,8 @@ func (a *App) httpHandler() http.Handler {
 		OnRemove:   func(string, string) { a.kickOutbox() },
 		Deliveries: a.reportDeliveries,
 		Log:        a.log.With("component", "http"),
+		// The kept raw messages and their reprocessing (raw.go).
+		Raw: a.rawReader(), Reprocess: a.reprocessor(),
 	})
 }
 

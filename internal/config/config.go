@@ -52,6 +52,8 @@ type Config struct {
 	VERP VERP `yaml:"verp"`
 	// Webhooks are the HTTP endpoints events are POSTed to (docs/webhooks.md).
 	Webhooks []Webhook `yaml:"webhooks"`
+	// Raw keeps the raw bytes of every handled message (internal/rawstore).
+	Raw Raw `yaml:"raw"`
 }
 
 // Webhook is one endpoint that receives events as signed HTTP POSTs
@@ -84,6 +86,18 @@ type Webhook struct {
 	// TLSCAFile is a PEM file of CAs to trust for the URL instead of the
 	// system's (empty). Certificates are always verified.
 	TLSCAFile string `yaml:"tls_ca_file"`
+}
+
+// Raw configures the content-addressed store of raw messages: each
+// message handled is kept, compressed, under the SHA-256 of its bytes,
+// which the record and the events carry ("raw"), for the API's
+// /api/v1/bounces/{hash}/raw and reprocessing.
+type Raw struct {
+	// Dir is the store's directory; "" keeps no raw message (default "").
+	Dir string `yaml:"dir"`
+	// RetentionDays is how many days a message is kept after it was last
+	// handled (default 30).
+	RetentionDays int `yaml:"retention_days"`
 }
 
 // VERP configures signed VERP return paths: the envelope senders that
@@ -567,6 +581,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.VERP.validate()...)
+	if c.Raw.RetentionDays < 0 {
+		bad("raw.retention_days must not be negative")
+	}
 	if c.Classify.RulesFile != "" {
 		if _, err := classify.LoadRulesFile(c.Classify.RulesFile); err != nil {
 			bad("classify.rules_file: %w", err)

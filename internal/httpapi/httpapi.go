@@ -88,6 +88,10 @@ type Options struct {
 	Deliveries func(ctx context.Context, rep DeliveryReport) (int, error)
 	// Log receives request errors and refused tokens.
 	Log *slog.Logger
+	// Raw, when set, serves the kept raw messages (v1.go).
+	Raw RawReader
+	// Reprocess, when set, serves POST /api/v1/reprocess (v1.go).
+	Reprocess Reprocessor
 
 	clock func() time.Time // for tests; time.Now when nil
 }
@@ -103,9 +107,7 @@ func Handler(o Options) http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", a.ready)
 	mux.HandleFunc("GET /metrics", a.metrics)
-	mux.HandleFunc("GET /api/v1/suppressions", auth.wrap(accessRead, a.list))
-	mux.HandleFunc("GET /api/v1/suppressions/{address}", auth.wrap(accessRead, a.get))
-	mux.HandleFunc("DELETE /api/v1/suppressions/{address}", auth.wrap(accessWrite, a.remove))
+	registerV1(mux, a, auth) // v1.go: every API v1 route but the check
 	mux.HandleFunc("/api/v1/check", auth.wrap(accessRead, a.check))
 	a.policyRoutes(mux, auth)
 	mux.HandleFunc("GET /{$}", a.page)
@@ -152,76 +154,6 @@ func (a *api) metrics(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 	fmt.Fprint(w, b.String())
-}
-
-func (a *api) list(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	o := suppress.ListOptions{Reason: q.Get("reason"), Domain: strings.ToLower(q.Get("domain"))}
-	var err error
-	if o.Limit, err = intParam(q.Get("limit")); err != nil {
-		writeError(w, http.StatusBadRequest, "limit: "+err.Error())
-		return
-	}
-	if o.Offset, err = intParam(q.Get("offset")); err != nil {
-		writeError(w, http.StatusBadRequest, "offset: "+err.Error())
-		return
-	}
-	for name, dst := range map[string]*time.Time{"since": &o.Since, "until": &o.Until} {
-		if v := q.Get(name); v != "" {
-			t, err := time.Parse(time.RFC3339, v)
-			if err != nil {
-				writeError(w, http.StatusBadRequest, name+": want RFC 3339 time")
-				return
-			}
-			*dst = t
-		}
-	}
-	recs, total, err := a.o.Store.List(r.Context(), o)
-	if err != nil {
-		a.o.Log.Error("list suppressions", "error", err)
-		writeError(w, http.StatusServiceUnavailable, "suppression store unavailable")
-		return
-	}
-	if recs == nil {
-		recs = []suppress.Record{}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": total, "suppressions": recs})
-}
-
-func (a *api) get(w http.ResponseWriter, r *http.Request) {
-	rec, err := a.o.Store.Get(r.Context(), r.PathValue("address"))
-	switch {
-	case errors.Is(err, suppress.ErrNotFound):
-		writeError(w, http.StatusNotFound, "address not known")
-	case err != nil:
-		a.o.Log.Error("get suppression", "error", err)
-		writeError(w, http.StatusServiceUnavailable, "suppression store unavailable")
-	default:
-		writeJSON(w, http.StatusOK, rec)
-	}
-}
-
-func (a *api) remove(w http.ResponseWriter, r *http.Request) {
-	addr := r.PathValue("address")
-	actor := r.URL.Query().Get("actor")
-	if actor == "" {
-		actor = "api"
-	}
-	note := r.URL.Query().Get("note")
-	removed, err := a.o.Store.Remove(r.Context(), addr, actor, note)
-	if err != nil {
-		a.o.Log.Error("remove suppression", "error", err)
-		writeError(w, http.StatusServiceUnavailable, "suppression store unavailable")
-		return
-	}
-	if !removed {
-		writeError(w, http.StatusNotFound, "address is not suppressed")
-		return
-	}
-	if a.o.OnRemove != nil {
-		a.o.OnRemove(addr, actor)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"address": addr, "removed": true})
 }
 
 func intParam(v string) (int, error) {

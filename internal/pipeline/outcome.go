@@ -17,7 +17,7 @@ import (
 
 // entryOf is the store entry of recipient r of the message with key
 // msgKey, from source, at, with its VERP verdict.
-func entryOf(r record.Record, key, msgKey, source string, at time.Time, vd verdict) suppress.Entry {
+func entryOf(r record.Record, key, msgKey, source, raw string, at time.Time, vd verdict) suppress.Entry {
 	return suppress.Entry{
 		IdempotencyKey: key, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason, Category: r.Category,
 		Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode, Diagnostic: r.Diagnostic,
@@ -25,7 +25,7 @@ func entryOf(r record.Record, key, msgKey, source string, at time.Time, vd verdi
 		Confidence: r.Confidence, RuleSource: r.RuleSource,
 		OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject, Source: source, At: at,
 		Verification: vd.state, Unverified: vd.unverified,
-		MessageKey: msgKey,
+		MessageKey: msgKey, Raw: raw,
 	}
 }
 
@@ -52,5 +52,6 @@ func EntryOfEvent(ev publisher.Event) suppress.Entry {
 		Confidence: ev.Confidence, RuleSource: ev.RuleSource,
 		OriginalMessageID: ev.OriginalMessageID, OriginalSubject: ev.OriginalSubject, MessageKey: msgKey,
 		Source: ev.Source, At: ev.Time, Verification: ev.Verification, Unverified: ev.Unverified,
+		Raw: ev.Raw,
 	}
 }

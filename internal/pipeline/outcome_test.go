@@ -49,9 +49,11 @@ func TestOutcome_roundTrip(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			const msgKey = "0123456789abcdef0123456789abcdef"
 			key := msgKey + ":" + tc.r.Recipient
-			live := entryOf(tc.r, key, msgKey, m.Source(), at, tc.vd)
+			const rawRef = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+			live := entryOf(tc.r, key, msgKey, m.Source(), rawRef, at, tc.vd)
 			norm, _ := suppress.NormalizeAddress(tc.r.Recipient)
 			ev := eventOf(tc.r, key, at, m, nil, suppress.Result{Address: norm, Decision: tc.d})
+			ev.Raw = rawRef
 			tc.vd.mark(&ev)
 			ev.Schema = publisher.SchemaVersion
 			b, err := publisher.Marshal(ev)

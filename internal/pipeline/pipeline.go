@@ -100,6 +100,9 @@ type Options struct {
 	Metrics *Metrics
 	// VERP checks every bounce against the signed return paths (verify.go).
 	VERP VERP
+	// Raw, when not nil, keeps each message's raw bytes before it is
+	// applied (raw.go).
+	Raw RawKeeper
 }
 
 // Pipeline handles messages fetched from a mailbox.
@@ -282,10 +285,14 @@ func (p *Pipeline) mayNewlySuppress(r record.Record) bool {
 // suppressions in *newly.
 func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey string, at time.Time, log *slog.Logger,
 	apply []record.Record, headers map[string]string, checks *checks, newly *int, start time.Time) (mailbox.Disposition, error) {
+	rawRef, err := p.keepRaw(ctx, m)
+	if err != nil {
+		return 0, err
+	}
 	for _, r := range apply {
 		key := msgKey + ":" + r.Recipient
 		vd := checks.of(r.Recipient, log)
-		res, err := p.store.Apply(ctx, entryOf(r, key, msgKey, m.Source(), at, vd))
+		res, err := p.store.Apply(ctx, entryOf(r, key, msgKey, m.Source(), rawRef, at, vd))
 		if errors.Is(err, suppress.ErrInvalid) {
 			return p.reject(ctx, m, msgKey, at, log, "refused by the store", err)
 		}
@@ -300,6 +307,7 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 			*newly++
 		}
 		evs := []publisher.Event{eventOf(r, key, at, m, headers, res)}
+		evs[0].Raw = rawRef
 		vd.mark(&evs[0])
 		if res.NewlySuppressed {
 			added := evs[0]

@@ -58,6 +58,7 @@ local function unindex(a, reason)
     redis.call('ZREM', P .. ':idx:reason:' .. reason, a)
   end
   redis.call('ZREM', P .. ':idx:domain:' .. domain_of(a), a)
+  redis.call('ZREM', P .. ':idx:addr', a) -- lexical index (query.go)
 end
 
 local function index(a, reason, score)
@@ -66,6 +67,7 @@ local function index(a, reason, score)
     redis.call('ZADD', P .. ':idx:reason:' .. reason, score, a)
   end
   redis.call('ZADD', P .. ':idx:domain:' .. domain_of(a), score, a)
+  redis.call('ZADD', P .. ':idx:addr', 0, a) -- lexical index (query.go)
 end
 
 local function split(s, sep)
@@ -397,7 +399,28 @@ if touch or next(before) == nil then
   if touch and cur[3] and cur[3] ~= '' and cur[3] ~= reason then
     redis.call('ZREM', P .. ':idx:reason:' .. cur[3], a)
   end
-  redis.call('HSET', h, 'reason', reason, 'category', category, 'kind', kind, unpack(ARGV, 26))
+  redis.call('HSET', h, 'reason', reason, 'category', category, 'kind', kind, unpack(ARGV, 26, #ARGV - 4))
+end
+
+-- History and daily counters (history.go, stats.go): the last four ARGV
+-- are the UTC day of the entry, its kind, the recipient's carrier and a
+-- compact JSON line for the address's capped history list.
+do
+  local day, kind, carrier, line = ARGV[#ARGV - 3], ARGV[#ARGV - 2], ARGV[#ARGV - 1], ARGV[#ARGV]
+  local hk = P .. ':hist:' .. a
+  redis.call('LPUSH', hk, line)
+  redis.call('LTRIM', hk, 0, ` + historyLenLua + ` - 1)
+  local sk = P .. ':stats:' .. day
+  redis.call('HINCRBY', sk, 'total', 1)
+  redis.call('HINCRBY', sk, 'kind:' .. kind, 1)
+  if kind == 'bounce' or kind == 'complaint' then
+    redis.call('HINCRBY', sk, 'category:' .. category, 1)
+    redis.call('HINCRBY', sk, 'reason:' .. reason, 1)
+    redis.call('HINCRBY', sk, 'domain:' .. domain_of(a), 1)
+    if carrier ~= '' then redis.call('HINCRBY', sk, 'carrier:' .. carrier, 1) end
+  end
+  if newly then redis.call('HINCRBY', sk, 'suppressed', 1) end
+  redis.call('PEXPIRE', sk, ` + statsTTLLua + `)
 end
 local scope, exp = summarize(h, a, scopes, at, after)
 

@@ -307,6 +307,9 @@ type Entry struct {
 	// for the entry: a rebuild replays the decision its event recorded, so
 	// that a policy changed since does not alter what was suppressed.
 	Decision *Decision `json:"decision,omitempty"`
+	// Raw is the content hash of the report message in the raw store
+	// (internal/rawstore), "" when it is not kept.
+	Raw string `json:"raw,omitempty"`
 }
 
 // Result says what Apply did.
@@ -444,6 +447,10 @@ type Record struct {
 	// LiftedAt and LiftedBy tell the last Remove.
 	LiftedAt time.Time `json:"lifted_at,omitzero"`
 	LiftedBy string    `json:"lifted_by,omitempty"`
+	// Raw is the content hash of the report in the raw store, and Note the
+	// operator's note of a suppression added by hand.
+	Raw  string `json:"raw,omitempty"`
+	Note string `json:"note,omitempty"`
 }
 
 // AuditEntry is one lifted suppression in the audit list.
@@ -491,6 +498,9 @@ type Store struct {
 	scopesArg string
 	allowArg  string
 	maxWindow time.Duration
+	// addrIndexed is set once the address index is known to be built
+	// (query.go).
+	addrIndexed atomic.Bool
 }
 
 // New returns a store on c with keys under prefix (DefaultPrefix when "").
@@ -694,6 +704,7 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 		"policy", string(policy),
 		"hint", d.Hint,
 	}
+	args = append(args, historyArgs(e, carrier, idem, at)...) // history.go
 	v, err := applyScript.Run(ctx, s.c, keys, args...).Slice()
 	if err != nil {
 		if redis.HasErrorPrefix(err, noEpochReply) {
@@ -831,6 +842,8 @@ func recordOf(addr string, m map[string]string) *Record {
 		Complaint:         m["marketing"] == "1",
 		LiftedAt:          fromMS(m["lifted_at"]),
 		LiftedBy:          m["lifted_by"],
+		Raw:               m["raw"],
+		Note:              m["note"],
 	}
 }
 
