@@ -207,6 +207,10 @@ func eventKind(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 // starts with ("smtp; 550 5.1.1 <a@b>: user unknown", "550-5.1.1 ...").
 var smtpWords = regexp.MustCompile(`^(?:smtp;\s*)?([245][0-9][0-9])(?:[ -]+([245]\.[0-9]{1,3}\.[0-9]{1,3}))?\b`)
 
+// leadingStatus finds an enhanced status a text starts with, without a
+// reply code before it (Mailgun's "5.1.1 The email account ...").
+var leadingStatus = regexp.MustCompile(`^([245]\.[0-9]{1,3}\.[0-9]{1,3})\b`)
+
 // diagnostic returns the reply code and status at the start of d, and d
 // without its "smtp;" diagnostic-type prefix (RFC 3464 section 2.3.6).
 func diagnostic(d string) (reply, status, text string) {
@@ -217,6 +221,8 @@ func diagnostic(d string) (reply, status, text string) {
 	}
 	if m := smtpWords.FindStringSubmatch(text); m != nil {
 		reply, status = m[1], m[2]
+	} else if m := leadingStatus.FindStringSubmatch(text); m != nil {
+		status = m[1]
 	}
 	return reply, status, text
 }

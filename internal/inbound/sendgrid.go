@@ -61,18 +61,18 @@ func newSendGrid(o SendGridOptions) (*sendGrid, error) {
 }
 
 type sendGridEvent struct {
-	Email       string `json:"email"`
-	Timestamp   int64  `json:"timestamp"`
-	Event       string `json:"event"`
-	EventID     string `json:"sg_event_id"`
-	MessageID   string `json:"sg_message_id"`
-	SMTPID      string `json:"smtp-id"`
-	Reason      string `json:"reason"`
-	Status      string `json:"status"`
-	Type        string `json:"type"`
-	Response    string `json:"response"`
-	Attempt     string `json:"attempt"`
-	Class       string `json:"bounce_classification"`
+	Email     string `json:"email"`
+	Timestamp int64  `json:"timestamp"`
+	Event     string `json:"event"`
+	EventID   string `json:"sg_event_id"`
+	MessageID string `json:"sg_message_id"`
+	SMTPID    string `json:"smtp-id"`
+	Reason    string `json:"reason"`
+	Status    string `json:"status"`
+	Type      string `json:"type"`
+	Response  string `json:"response"`
+	Attempt   string `json:"attempt"`
+	Class     string `json:"bounce_classification"`
 }
 
 // sendGridIgnored are the engagement and processing events of the Event

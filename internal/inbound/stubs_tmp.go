@@ -1,12 +1,9 @@
 package inbound
 
 import "net/http"
-import "github.com/redis/go-redis/v9"
 import "github.com/bounced-dev/bounced/internal/pipeline"
 
 type PostmarkOptions struct{}
-type MailgunOptions struct{ Redis *redis.Client }
 type stub struct{}
 func (stub) parse(r *http.Request, b []byte) ([]pipeline.External, func(), error) { return nil, nil, nil }
 func newPostmark(PostmarkOptions) (provider, error) { return stub{}, nil }
-func newMailgun(MailgunOptions) (provider, error) { return stub{}, nil }
