@@ -25,6 +25,8 @@ import (
 // stack is a real HTTP server with the webhooks of o, on a pipeline
 // writing to a real Redis and a real JetStream.
 type stack struct {
+	redis *testutil.RedisServer
+	nats  *testutil.NATSServer
 	url   string
 	rc    *redis.Client
 	store *suppress.Store
@@ -70,7 +72,7 @@ func newStack(t *testing.T, o Options) *stack {
 		}
 	}()
 	t.Cleanup(func() { srv.Shutdown(context.Background()) })
-	return &stack{url: "http://" + ln.Addr().String(), rc: rc, store: store, js: js}
+	return &stack{redis: rs, nats: ns, url: "http://" + ln.Addr().String(), rc: rc, store: store, js: js}
 }
 
 // post sends body to path with the headers h and returns the status.

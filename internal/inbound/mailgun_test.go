@@ -103,3 +103,49 @@ func TestMailgun_refusedChangesNothing(t *testing.T) {
 		t.Errorf("events = %d, want the first post's complaint and its suppression only", len(evs))
 	}
 }
+
+// TestMailgun_transientFailureIs5xxAndRetryApplies stops Redis, then NATS: the
+// webhook is answered 503 (the provider retries), and the retry with the
+// same token, once Redis is back, is applied once.
+func TestMailgun_transientFailureIs5xxAndRetryApplies(t *testing.T) {
+	for _, down := range []string{"redis", "nats"} {
+		t.Run(down, func(t *testing.T) { testTransient(t, down) })
+	}
+}
+
+func testTransient(t *testing.T, down string) {
+	s := newStack(t, Options{Mailgun: &MailgunOptions{SigningKey: mailgunKey}})
+	body := mailgunPost(t, mailgunKey, time.Now(), "tok-retry", fixture(t, "mailgun-failed-permanent.json"))
+	stop, start := s.redis.Stop, s.redis.Start
+	if down == "nats" {
+		// Redis takes the suppression, the publish fails: the token is
+		// forgotten so that the retry is accepted.
+		stop, start = s.nats.Stop, s.nats.Start
+	}
+	stop()
+	if code := s.post(t, "/webhooks/mailgun", body, nil); code < 500 {
+		t.Fatalf("POST with %s down = %d, want 5xx", down, code)
+	}
+	start()
+	deadline := time.Now().Add(10 * time.Second)
+	code := 0
+	for time.Now().Before(deadline) {
+		if code = s.post(t, "/webhooks/mailgun", body, nil); code == http.StatusOK {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code != http.StatusOK {
+		t.Fatalf("retry POST = %d, want 200", code)
+	}
+	if ok, _ := s.suppressed(t, "alice@example.com"); !ok {
+		t.Error("alice not suppressed after the retry")
+	}
+	evs := s.events(t)
+	if n := count(evs, publisher.TypeBounce, "alice@example.com"); n != 1 {
+		t.Errorf("bounce events = %d, want 1", n)
+	}
+	if n := count(evs, publisher.TypeSuppressionAdded, "alice@example.com"); n != 1 {
+		t.Errorf("suppression.added events = %d, want 1 (published by the retry)", n)
+	}
+}
