@@ -18,7 +18,7 @@ import (
 )
 
 func (a *App) httpHandler() http.Handler {
-	return httpapi.Handler(httpapi.Options{
+	return httpapi.WithWebhooksIn(httpapi.Handler(httpapi.Options{
 		Store:      a.store,
 		ReadToken:  a.cfg.HTTP.ReadToken.Value(),
 		WriteToken: a.cfg.HTTP.WriteToken.Value(),
@@ -28,7 +28,7 @@ func (a *App) httpHandler() http.Handler {
 		// The lift queued its event in the outbox: publish it now.
 		OnRemove: func(string, string) { a.kickOutbox() },
 		Log:      a.log.With("component", "http"),
-	})
+	}), a.inboundHandler())
 }
 
 // httpServer returns the HTTP server with the limits of the configuration.

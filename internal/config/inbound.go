@@ -1,6 +1,9 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/x509"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -85,8 +88,15 @@ func validateInbound(in Inbound) []error {
 			bad("inbound.ses.cert_host %q: want a host pattern such as sns.*.amazonaws.com", s.CertHost)
 		}
 	}
-	if s := in.SendGrid; s.Enabled && s.PublicKey == "" {
-		bad("inbound.sendgrid.public_key is required")
+	if s := in.SendGrid; s.Enabled {
+		der, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s.PublicKey))
+		var k any
+		if err == nil {
+			k, err = x509.ParsePKIXPublicKey(der)
+		}
+		if _, ok := k.(*ecdsa.PublicKey); s.PublicKey == "" || err != nil || !ok {
+			bad("inbound.sendgrid.public_key: want the verification key SendGrid shows (base64 DER, ECDSA)")
+		}
 	}
 	if p := in.Postmark; p.Enabled {
 		if p.SecretPath == "" && (p.Username == "" || p.Password == "") {

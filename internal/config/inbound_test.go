@@ -1,12 +1,19 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
 	"strings"
 	"testing"
 	"time"
 )
 
 func TestLoad_inbound(t *testing.T) {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	p := writeFile(t, `
 inbound:
   max_body_bytes: 65536
@@ -15,7 +22,7 @@ inbound:
     topic_arns: [arn:aws:sns:us-west-2:123456789012:ses-bounces]
   sendgrid:
     enabled: true
-    public_key: MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
+    public_key: `+base64.StdEncoding.EncodeToString(der)+`
   postmark:
     enabled: true
     username: postmark
@@ -45,6 +52,7 @@ func TestLoad_inboundInvalid(t *testing.T) {
 	for _, tc := range []struct{ name, yaml, want string }{
 		{"ses without topics", "inbound:\n  ses:\n    enabled: true\n", "inbound.ses.topic_arns"},
 		{"sendgrid without key", "inbound:\n  sendgrid:\n    enabled: true\n", "inbound.sendgrid.public_key"},
+		{"sendgrid bad key", "inbound:\n  sendgrid:\n    enabled: true\n    public_key: MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n", "inbound.sendgrid.public_key"},
 		{"postmark without credentials", "inbound:\n  postmark:\n    enabled: true\n", "inbound.postmark"},
 		{"postmark short secret path", "inbound:\n  postmark:\n    enabled: true\n    secret_path: short\n", "inbound.postmark.secret_path"},
 		{"mailgun without key", "inbound:\n  mailgun:\n    enabled: true\n", "inbound.mailgun.signing_key"},
