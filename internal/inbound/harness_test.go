@@ -153,7 +153,7 @@ func (s *stack) suppressed(t *testing.T, addr string) (bool, string) {
 	return r.Suppressed, r.Scope
 }
 
-func fixture(t *testing.T, name string) []byte {
+func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {

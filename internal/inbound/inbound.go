@@ -161,6 +161,18 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), code)
 		return
 	}
+	for _, x := range xs {
+		// Checked before anything is applied: a request is applied whole
+		// or refused whole.
+		if _, err := suppress.NormalizeAddress(x.Recipient); err != nil {
+			if undo != nil {
+				undo()
+			}
+			h.log.Warn("webhook refused", "status", http.StatusBadRequest, "event_id", x.EventID, "error", err)
+			http.Error(w, "inbound: malformed body: a recipient is not an address", http.StatusBadRequest)
+			return
+		}
+	}
 	if len(xs) > 0 && h.o.Apply == nil {
 		if undo != nil {
 			undo()
