@@ -83,6 +83,10 @@ func newSES(o SESOptions, log *slog.Logger) (*ses, error) {
 	if o.Client == nil {
 		o.Client = &http.Client{Timeout: 10 * time.Second}
 	}
+	// A redirect could lead off the allowed hosts: follow none.
+	c := *o.Client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	o.Client = &c
 	return &ses{o: o, log: log.With("provider", "ses"), certs: map[string]*x509.Certificate{}}, nil
 }
 

@@ -51,6 +51,9 @@ func newSNSFake(t *testing.T) *snsFake {
 		f.certGets.Add(1)
 		w.Write(pemCert)
 	})
+	mux.HandleFunc("GET /redirect.pem", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/SimpleNotificationService-test.pem", http.StatusFound)
+	})
 	mux.HandleFunc("GET /confirm", func(w http.ResponseWriter, r *http.Request) {
 		f.confirmed.Add(1)
 		w.Write([]byte("<ConfirmSubscriptionResponse/>"))
@@ -177,6 +180,10 @@ func TestSES_refusedChangesNothing(t *testing.T) {
 	json.Unmarshal(good, &tampered)
 	tampered["Message"] = string(fixture(t, "ses-bounce-noemail.json"))
 	bad, _ := json.Marshal(tampered)
+	var redirected map[string]any
+	json.Unmarshal(good, &redirected)
+	redirected["SigningCertURL"] = f.srv.URL + "/redirect.pem"
+	redir, _ := json.Marshal(redirected)
 	var otherHost map[string]any
 	json.Unmarshal(good, &otherHost)
 	otherHost["SigningCertURL"] = "https://evil.example/cert.pem"
@@ -188,6 +195,7 @@ func TestSES_refusedChangesNothing(t *testing.T) {
 	}{
 		{"bad signature", bad, http.StatusUnauthorized},
 		{"certificate host not allowed", evil, http.StatusForbidden},
+		{"certificate behind a redirect", redir, http.StatusBadGateway},
 		{"topic not allowed", f.envelope(t, "Notification", "x2", "arn:aws:sns:us-west-2:1:other", fixture(t, "ses-bounce.json"), "2"), http.StatusForbidden},
 		{"unknown notification", f.envelope(t, "Notification", "x3", testTopic, []byte(`{"notificationType":"Open"}`), "2"), http.StatusBadRequest},
 		{"malformed", []byte(`{"Type":`), http.StatusBadRequest},
