@@ -18,7 +18,7 @@ import (
 )
 
 func (a *App) httpHandler() http.Handler {
-	return httpapi.Handler(httpapi.Options{
+	return httpapi.WithWebhooksIn(httpapi.Handler(httpapi.Options{
 		Store:      a.store,
 		ReadToken:  a.cfg.HTTP.ReadToken.Value(),
 		WriteToken: a.cfg.HTTP.WriteToken.Value(),
@@ -31,7 +31,7 @@ func (a *App) httpHandler() http.Handler {
 		Log:        a.log.With("component", "http"),
 		// The kept raw messages and their reprocessing (raw.go).
 		Raw: a.rawReader(), Reprocess: a.reprocessor(),
-	})
+	}), a.inboundHandler())
 }
 
 // httpServer returns the HTTP server with the limits of the configuration.

@@ -54,6 +54,8 @@ type Config struct {
 	Webhooks []Webhook `yaml:"webhooks"`
 	// Raw keeps the raw bytes of every handled message (internal/rawstore).
 	Raw Raw `yaml:"raw"`
+	// Inbound are the ESP webhooks received (docs/webhooks-in.md).
+	Inbound Inbound `yaml:"inbound"`
 }
 
 // Webhook is one endpoint that receives events as signed HTTP POSTs
@@ -591,6 +593,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.NATS.validateListen()...)
 	errs = append(errs, validateWebhooks(c.Webhooks)...)
+	errs = append(errs, validateInbound(c.Inbound)...)
 	names := map[string]bool{}
 	for i, m := range c.Mailboxes {
 		at := fmt.Sprintf("mailboxes[%d]", i)
@@ -838,6 +841,9 @@ func resolveSecrets(c *Config, env map[string]string) error {
 	for i := range c.Webhooks {
 		resolve(fmt.Sprintf("webhooks[%d].secret", i), &c.Webhooks[i].Secret)
 	}
+	resolve("inbound.postmark.password", &c.Inbound.Postmark.Password)
+	resolve("inbound.postmark.secret_path", &c.Inbound.Postmark.SecretPath)
+	resolve("inbound.mailgun.signing_key", &c.Inbound.Mailgun.SigningKey)
 	for i := range c.Mailboxes {
 		resolve(fmt.Sprintf("mailboxes[%d].password", i), &c.Mailboxes[i].Password)
 	}
