@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
+	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/internal/httpapi"
 	"github.com/bounced-dev/bounced/internal/inbound"
 	"github.com/bounced-dev/bounced/internal/pipeline"
 	"github.com/bounced-dev/bounced/internal/suppress"
@@ -55,5 +58,19 @@ func (a *App) applyExternal(ctx context.Context, x pipeline.External) (suppress.
 	if p == nil {
 		return suppress.Result{}, errNotStarted
 	}
-	return p.ApplyExternal(ctx, x)
+	res, err := p.ApplyExternal(ctx, x)
+	if err != nil || x.Kind != bounce.KindDelivered {
+		return res, err
+	}
+	// A delivery the provider reports clears the soft bounces counted for
+	// the address, as a delivery report on the API does, and the stream
+	// keeps it for a rebuild (the same report twice changes nothing more).
+	at := x.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	if _, err := a.reportDeliveries(ctx, httpapi.DeliveryReport{Recipient: x.Recipient, At: at.UTC()}); err != nil {
+		return res, err
+	}
+	return res, nil
 }

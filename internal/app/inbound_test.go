@@ -5,8 +5,11 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"strconv"
 	"testing"
+	"time"
 
+	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -54,6 +57,32 @@ func TestRun_webhooksIn(t *testing.T) {
 	if n != 1 {
 		t.Errorf("bounce events = %d, want 1", n)
 	}
+
+	// A delivery Postmark reports clears the soft bounces counted for the
+	// address: the next soft bounce starts a fresh count.
+	ctx := context.Background()
+	st := s.store(t)
+	now := time.Now().UTC()
+	for i, ago := range []time.Duration{72 * time.Hour, 48 * time.Hour} {
+		if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "mary" + strconv.Itoa(i), Recipient: "mary@example.com", Kind: "bounce",
+			Reason: "mailbox_full", Category: "mailbox_full", At: now.Add(-ago)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body = []byte(`{"RecordType": "Delivery", "ServerID": 23, "MessageStream": "outbound", "MessageID": "00000000-0000-0000-0000-000000000001",
+		"Recipient": "mary@example.com", "Tag": "", "DeliveredAt": "` + now.Add(-time.Hour).Format(time.RFC3339Nano) + `",
+		"Details": "Test delivery webhook details"}`)
+	if code := post("postmark", "0123456789abcdef-pm"); code != http.StatusOK {
+		t.Fatalf("POST delivery = %d, want 200", code)
+	}
+	if rec, err := st.Get(ctx, "mary@example.com"); err != nil || rec.LastDelivered.IsZero() {
+		t.Fatalf("after Postmark's delivery: %+v, %v; want the delivery recorded", rec, err)
+	}
+	if r, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "mary-now", Recipient: "mary@example.com", Kind: "bounce",
+		Reason: "mailbox_full", Category: "mailbox_full", At: now}); err != nil || r.Suppressed || r.WindowCount != 1 {
+		t.Errorf("Apply after Postmark's delivery = %+v, %v; want a fresh count of 1", r, err)
+	}
+
 	resp, err := http.Post("http://"+a.HTTPAddr()+"/webhooks/ses", "application/json", bytes.NewReader([]byte("{}")))
 	if err != nil {
 		t.Fatal(err)

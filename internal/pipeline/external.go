@@ -11,7 +11,6 @@ import (
 	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/record"
 	"github.com/bounced-dev/bounced/internal/suppress"
-	"github.com/bounced-dev/bounced/publisher"
 )
 
 // External is one recipient of an event an email service provider reported
@@ -84,17 +83,16 @@ func (p *Pipeline) ClassifyExternal(x External) record.Record {
 
 func externalSource(x External) string { return "webhook:" + x.Provider + "/" + x.EventID }
 
-// ApplyExternal applies x to the suppression store and publishes its event
-// (and a suppression.added event when it newly suppresses the address),
-// waiting for JetStream's ack. A delivery is recorded in the store as
-// evidence (kind delivered) and publishes nothing. It returns nil only when both are durable.
+// ApplyExternal applies x to the suppression store under the policy and
+// publishes its events (outcomeEvents: its own, suppression.added, sender
+// alerts), waiting for JetStream's ack, as Handle does for a recipient of a
+// mailbox. A delivery is recorded in the store as evidence (kind
+// delivered) and publishes nothing here: the caller reports it as a
+// delivery (app: the delivery subject), which clears soft counts. It
+// returns nil only when the effects are durable.
 // An error wrapping ErrExternal is permanent (the event is refused); any
 // other error is transient and the provider should send the event again,
 // which is harmless: the key (ExternalKey) makes the effects idempotent.
-//
-// The apply-and-publish steps are those of Handle's applyAll, duplicated
-// here (a few lines) rather than shared, so that the mailbox path stays as
-// it is.
 func (p *Pipeline) ApplyExternal(ctx context.Context, x External) (suppress.Result, error) {
 	if x.Provider == "" || x.EventID == "" {
 		return suppress.Result{}, fmt.Errorf("%w: no provider or event id", ErrExternal)
@@ -106,12 +104,9 @@ func (p *Pipeline) ApplyExternal(ctx context.Context, x External) (suppress.Resu
 	r := p.ClassifyExternal(x)
 	key := ExternalKey(x)
 	src := externalSource(x)
-	res, err := p.store.Apply(ctx, suppress.Entry{
-		IdempotencyKey: key, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason, Category: r.Category,
-		Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode, Diagnostic: r.Diagnostic,
-		RemoteMTA: r.RemoteMTA, Format: r.Format, Rule: r.Rule, Confidence: r.Confidence, RuleSource: r.RuleSource,
-		OriginalMessageID: r.OriginalMessageID, Source: src, At: at, MessageKey: "ext:" + x.Provider + ":" + x.EventID,
-	})
+	// A provider's event carries no VERP token to check: its signature
+	// (internal/inbound) authenticates it.
+	res, err := p.store.Apply(ctx, entryOf(r, key, "ext:"+x.Provider+":"+x.EventID, src, "", at, verdict{}))
 	if errors.Is(err, suppress.ErrInvalid) {
 		return res, fmt.Errorf("%w: %w", ErrExternal, err)
 	}
@@ -119,38 +114,20 @@ func (p *Pipeline) ApplyExternal(ctx context.Context, x External) (suppress.Resu
 		return res, fmt.Errorf("pipeline: suppression store: %w", err)
 	}
 	if r.Kind == string(bounce.KindDelivered) {
-		// A delivery is evidence in the store only: the event vocabulary
-		// (publisher.EventType) has no delivery event, and the store has
-		// no soft-count reset to apply.
+		// Evidence in the store; the caller reports the delivery.
 		p.log.Info("external delivery recorded", "provider", x.Provider, "event_id", x.EventID, "recipient", r.Recipient, "duplicate", res.Duplicate)
 		return res, nil
 	}
 	m := &mailbox.Message{Worker: "webhook:" + x.Provider}
 	ev := eventOf(r, key, at, m, nil, res)
 	ev.Source = src
-	evs := []publisher.Event{ev}
-	if res.NewlySuppressed {
-		added := ev
-		added.ID = key + ":added"
-		added.Type = publisher.TypeSuppressionAdded
-		evs = append(evs, added)
-	}
+	evs := outcomeEvents(ev, key, res)
 	if _, err := p.pub.PublishAll(ctx, evs...); err != nil {
 		if permanentPublish(err) {
 			return res, fmt.Errorf("%w: %w", ErrExternal, err)
 		}
 		return res, fmt.Errorf("pipeline: publish: %w", err)
 	}
-	p.opts.Metrics.Recipients.Add(1)
-	if res.Duplicate {
-		p.opts.Metrics.Duplicates.Add(1)
-	} else {
-		p.opts.Metrics.Bounce(r.Kind, r.Category, r.Reason, r.Hard, r.Recipient)
-	}
-	if res.NewlySuppressed {
-		p.opts.Metrics.SuppressionAdded(res.Scope)
-	}
-	p.log.Info("external recipient", "provider", x.Provider, "event_id", x.EventID, "recipient", r.Recipient,
-		"kind", r.Kind, "reason", r.Reason, "hard", r.Hard, "suppressed", res.Suppressed, "duplicate", res.Duplicate)
+	p.published(p.log.With("provider", x.Provider, "event_id", x.EventID), r, res, evs)
 	return res, nil
 }

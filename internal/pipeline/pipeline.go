@@ -306,19 +306,10 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 		if res.NewlySuppressed {
 			*newly++
 		}
-		evs := []publisher.Event{eventOf(r, key, at, m, headers, res)}
-		evs[0].Raw = rawRef
-		vd.mark(&evs[0])
-		if res.NewlySuppressed {
-			added := evs[0]
-			added.ID = key + ":added"
-			added.Type = publisher.TypeSuppressionAdded
-			evs = append(evs, added)
-		}
-		evs = append(evs, alertsOf(evs[0], key, res)...)
-		if res.Allowlisted {
-			p.opts.Metrics.Allowlisted.Add(1)
-		}
+		ev := eventOf(r, key, at, m, headers, res)
+		ev.Raw = rawRef
+		vd.mark(&ev)
+		evs := outcomeEvents(ev, key, res)
 		// The suppression event goes out with the bounce's, not after its
 		// ack: one round trip, and the stream keeps them in this order.
 		if _, err := p.pub.PublishAll(ctx, evs...); err != nil {
@@ -327,30 +318,54 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 			}
 			return 0, publishFailure("pipeline: publish", err)
 		}
-		p.opts.Metrics.Recipients.Add(1)
-		if res.Duplicate {
-			p.opts.Metrics.Duplicates.Add(1)
-		} else {
-			p.opts.Metrics.Bounce(r.Kind, r.Category, r.Reason, r.Hard, r.Recipient)
-		}
-		if res.NewlySuppressed {
-			p.opts.Metrics.SuppressionAdded(res.Scope)
-		}
-		for _, ev := range evs[1:] {
-			switch ev.Alert {
-			case publisher.AlertSenderRefusal:
-				p.opts.Metrics.SenderAlerts.Add(1)
-			case publisher.AlertOutage:
-				p.opts.Metrics.Outages.Add(1)
-				log.Warn("sender-side outage: bounces for many domains with network errors at once", "recipient", res.Address)
-			}
-		}
-		log.Info("recipient", "recipient", res.Address, "kind", r.Kind, "reason", r.Reason, "hard", r.Hard,
-			"policy", res.Decision.Rule, "action", res.Decision.Action, "allowlisted", res.Allowlisted,
-			"suppressed", res.Suppressed, "scope", res.Scope, "count", res.Count, "duplicate", res.Duplicate)
+		p.published(log, r, res, evs)
 	}
 	p.opts.Metrics.Processed.Add(1)
 	return mailbox.Processed, nil
+}
+
+// outcomeEvents returns the events of one applied recipient, ev first:
+// a suppression.added event when it newly suppressed the address, and the
+// sender-side alerts its decision raised.
+func outcomeEvents(ev publisher.Event, key string, res suppress.Result) []publisher.Event {
+	evs := []publisher.Event{ev}
+	if res.NewlySuppressed {
+		added := ev
+		added.ID = key + ":added"
+		added.Type = publisher.TypeSuppressionAdded
+		evs = append(evs, added)
+	}
+	return append(evs, alertsOf(ev, key, res)...)
+}
+
+// published counts one recipient whose events (outcomeEvents) JetStream
+// acknowledged, and logs it.
+func (p *Pipeline) published(log *slog.Logger, r record.Record, res suppress.Result, evs []publisher.Event) {
+	m := p.opts.Metrics
+	if res.Allowlisted {
+		m.Allowlisted.Add(1)
+	}
+	m.Recipients.Add(1)
+	if res.Duplicate {
+		m.Duplicates.Add(1)
+	} else {
+		m.Bounce(r.Kind, r.Category, r.Reason, r.Hard, r.Recipient)
+	}
+	if res.NewlySuppressed {
+		m.SuppressionAdded(res.Scope)
+	}
+	for _, ev := range evs[1:] {
+		switch ev.Alert {
+		case publisher.AlertSenderRefusal:
+			m.SenderAlerts.Add(1)
+		case publisher.AlertOutage:
+			m.Outages.Add(1)
+			log.Warn("sender-side outage: bounces for many domains with network errors at once", "recipient", res.Address)
+		}
+	}
+	log.Info("recipient", "recipient", res.Address, "kind", r.Kind, "reason", r.Reason, "hard", r.Hard,
+		"policy", res.Decision.Rule, "action", res.Decision.Action, "allowlisted", res.Allowlisted,
+		"suppressed", res.Suppressed, "scope", res.Scope, "count", res.Count, "duplicate", res.Duplicate)
 }
 
 // permanentPublish reports whether a publish failed because of the event
