@@ -37,10 +37,15 @@ func (s *Store) LoadCheckpoint(ctx context.Context, key string) (uidValidity, la
 // SaveCheckpoint saves the IMAP checkpoint under key. For the same
 // UIDVALIDITY it never moves lastUID backwards (a late, lower save is
 // ignored); a different UIDVALIDITY means the mailbox was recreated, and
-// replaces the checkpoint.
+// replaces the checkpoint. A save under a stale fence (see WithFence)
+// fails with ErrStaleFence.
 func (s *Store) SaveCheckpoint(ctx context.Context, key string, uidValidity, lastUID uint32) error {
-	err := checkpointScript.Run(ctx, s.c, []string{s.key("checkpoint", key)},
-		strconv.FormatUint(uint64(uidValidity), 10), strconv.FormatUint(uint64(lastUID), 10), ms(s.now())).Err()
+	keys, args := s.fenced(ctx, []string{s.key("checkpoint", key)},
+		[]any{strconv.FormatUint(uint64(uidValidity), 10), strconv.FormatUint(uint64(lastUID), 10), ms(s.now())})
+	err := checkpointScript.Run(ctx, s.c, keys, args...).Err()
+	if ferr := fenceError("save checkpoint "+strconv.Quote(key), err); ferr != nil {
+		return ferr
+	}
 	if err != nil {
 		return fmt.Errorf("suppress: save checkpoint %q: %w", key, err)
 	}

@@ -96,7 +96,7 @@ local function sweep(now, limit)
 end
 `
 
-// applyScript records one entry; see Store.Apply.
+// applyScript records one entry; see Store.Apply. Fenced: see fenceCheck.
 //
 // KEYS: 1 idem, 2 addr hash, 3 soft window, 4 all-mail set, 5 marketing set,
 // 6 expiry, 7 idx:time, 8 idx:reason:<reason>, 9 idx:domain:<domain>,
@@ -110,7 +110,7 @@ end
 // It returns {1, json} for a duplicate and {0, json} otherwise, json being
 // the Result, and the error NOEPOCH (noEpochReply) when ARGV[15] is "1" and
 // the epoch key is missing.
-var applyScript = redis.NewScript(luaLib + `
+var applyScript = redis.NewScript(luaLib + fenceCheck + `
 if ARGV[15] == '1' and redis.call('EXISTS', KEYS[11]) == 0 then
   return redis.error_reply('` + noEpochReply + ` the store has no epoch: redis lost its data')
 end
@@ -288,8 +288,9 @@ return 1
 // checkpointScript saves an IMAP checkpoint; see Store.SaveCheckpoint.
 //
 // KEYS: 1 checkpoint hash. ARGV: 1 UIDVALIDITY, 2 last UID, 3 now.
+// Fenced: see fenceCheck.
 // It returns 1 when it saved, 0 when it kept a later UID.
-var checkpointScript = redis.NewScript(`
+var checkpointScript = redis.NewScript(fenceCheck + `
 local f = redis.call('HMGET', KEYS[1], 'uid_validity', 'last_uid')
 if f[1] == ARGV[1] and f[2] and tonumber(f[2]) >= tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'uid_validity', ARGV[1], 'last_uid', ARGV[2], 'updated_at', ARGV[3])

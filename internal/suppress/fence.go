@@ -1,0 +1,70 @@
+package suppress
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ErrStaleFence says a write carried a fencing token that is not the
+// current one: the lease it was made under has passed to another holder
+// (see internal/lease). It is transient (IsTransient): the new holder
+// makes the write again.
+var ErrStaleFence = errors.New("suppress: stale fencing token")
+
+// staleFenceReply starts the error the scripts return for a stale token.
+const staleFenceReply = "STALEFENCE"
+
+// Fence is a fencing token: a write carrying it is made only while the
+// Redis key Key holds Token (a counter each new lease holder increments).
+type Fence struct {
+	Key   string
+	Token int64
+}
+
+type fenceCtxKey struct{}
+
+// WithFence returns a context whose store writes (Apply, SaveCheckpoint)
+// carry f and are refused with ErrStaleFence once f is stale. Key must be
+// in the store's hash slot (under its prefix).
+func WithFence(ctx context.Context, f Fence) context.Context {
+	return context.WithValue(ctx, fenceCtxKey{}, f)
+}
+
+// FenceFrom returns the fence of ctx, if any.
+func FenceFrom(ctx context.Context) (Fence, bool) {
+	f, ok := ctx.Value(fenceCtxKey{}).(Fence)
+	return f, ok
+}
+
+// fenceCheck is the prelude of the fenced scripts (after luaLib, whose P
+// it does not use). The caller appends the fence key to KEYS and the
+// token to ARGV, last; the prelude takes both off, so the script's own
+// KEYS and ARGV are as if unfenced. An empty token means no fence (the key
+// is then any key of the store's slot, for Cluster routing).
+const fenceCheck = `
+local FENCE_TOKEN = table.remove(ARGV)
+local FENCE_KEY = table.remove(KEYS)
+if FENCE_TOKEN ~= '' and redis.call('GET', FENCE_KEY) ~= FENCE_TOKEN then
+  return redis.error_reply('` + staleFenceReply + ` fencing token ' .. FENCE_TOKEN .. ' is stale')
+end
+`
+
+// fenced appends the fence of ctx to keys and args (see fenceCheck).
+func (s *Store) fenced(ctx context.Context, keys []string, args []any) ([]string, []any) {
+	if f, ok := FenceFrom(ctx); ok {
+		return append(keys, f.Key), append(args, strconv.FormatInt(f.Token, 10))
+	}
+	return append(keys, s.key("fence", "none")), append(args, "")
+}
+
+// fenceError turns a script's stale-token reply into ErrStaleFence.
+func fenceError(op string, err error) error {
+	if err != nil && redis.HasErrorPrefix(err, staleFenceReply) {
+		return fmt.Errorf("suppress: %s: %w", op, ErrStaleFence)
+	}
+	return nil
+}
