@@ -54,6 +54,7 @@ type App struct {
 	ready      chan struct{}
 	outboxWake chan struct{}
 	epoch      epochState // the suppression store's epoch (epoch.go)
+	leaseOwner string     // this process in the leases (lease.go)
 }
 
 // New returns an App for cfg. Nothing is started before Run.
@@ -61,7 +62,7 @@ func New(cfg *config.Config, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &App{cfg: cfg, log: log, ready: make(chan struct{}), outboxWake: make(chan struct{}, 1)}
+	return &App{cfg: cfg, log: log, ready: make(chan struct{}), outboxWake: make(chan struct{}, 1), leaseOwner: leaseOwner()}
 }
 
 // Ready is closed once every component is started.
@@ -132,7 +133,7 @@ func (a *App) Run(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			defer a.recoverPanic("worker")
-			if err := w.Run(ctx); err != nil {
+			if err := a.runWorker(ctx, w); err != nil {
 				a.log.Error("mailbox worker stopped", "error", err)
 			}
 		}()

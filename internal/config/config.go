@@ -50,6 +50,8 @@ type Config struct {
 	Mailboxes []Mailbox `yaml:"mailboxes"`
 	// VERP configures signed return paths (docs/verp.md).
 	VERP VERP `yaml:"verp"`
+	// Lease configures the lease per mailbox (several processes; lease.go).
+	Lease Lease `yaml:"lease"`
 }
 
 // VERP configures signed VERP return paths: the envelope senders that
@@ -338,6 +340,7 @@ func Default() Config {
 		NATS: NATS{DataDir: "data/nats", Stream: "BOUNCED", SubjectPrefix: "bounced", Replicas: 1,
 			MaxAge: Duration(720 * time.Hour), DuplicateWindow: Duration(24 * time.Hour)},
 		Decode: Decode{MaxSize: 32 << 20, MaxDepth: 20},
+		Lease:  Lease{Enabled: true, TTL: Duration(6 * time.Second), RetryInterval: Duration(time.Second)},
 	}
 }
 
@@ -476,6 +479,7 @@ func (c *Config) Validate() error {
 		bad("redis.url or redis.addrs is required")
 	}
 	errs = append(errs, c.Redis.validateCluster()...)
+	errs = append(errs, c.Lease.validate()...)
 	if c.Policy.SoftThreshold < 1 {
 		bad("policy.soft_threshold %d: must be at least 1", c.Policy.SoftThreshold)
 	}
