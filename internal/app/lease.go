@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/bounced-dev/bounced/internal/httpapi"
 	"github.com/bounced-dev/bounced/internal/lease"
@@ -32,11 +33,29 @@ func (a *App) runWorker(ctx context.Context, w *mailbox.Worker) error {
 	name := w.Status().Name
 	l := lease.New(a.redis, a.cfg.Redis.Prefix, name, lease.Options{
 		TTL: lc.TTL.D(), Renew: lc.RenewInterval.D(), Retry: lc.RetryInterval.D(), Owner: a.leaseOwner,
-		Log: a.log.With("component", "lease", "mailbox", name),
+		Yield: a.leaseYield, Log: a.log.With("component", "lease", "mailbox", name),
 	})
 	return w.RunLeased(ctx, l, func(ctx context.Context, token int64) context.Context {
 		return suppress.WithFence(ctx, suppress.Fence{Key: l.FenceKey(), Token: token})
 	})
+}
+
+// leaseYield is how much longer than lease.retry_interval a standby
+// worker waits before trying for its lease: half the interval for each
+// lease this process holds already, so that processes started together
+// share the mailboxes, while a dead holder's mailboxes are still taken
+// within lease.ttl plus a few intervals.
+func (a *App) leaseYield() time.Duration {
+	a.mu.RLock()
+	workers := a.workers
+	a.mu.RUnlock()
+	held := 0
+	for _, w := range workers {
+		if w.Status().Lease == mailbox.LeaseHeld {
+			held++
+		}
+	}
+	return time.Duration(held) * a.cfg.Lease.RetryInterval.D() / 2
 }
 
 // leaseHealth adjusts the health of a mailbox worker for its lease: a

@@ -30,13 +30,13 @@ var leaseBoxes = []leaseBox{
 }
 
 // leaseConfig writes the configuration of one process of the lease
-// tests: the two mailboxes, HTTP on httpAddr, the mailbox settings of
+// tests: the two mailboxes, HTTP on httpAddr, logs at level, the mailbox settings of
 // extra (YAML lines under each mailbox).
-func leaseConfig(t testing.TB, s *stack, httpAddr string, extra ...string) (string, []string) {
+func leaseConfig(t testing.TB, s *stack, httpAddr, level string, extra ...string) (string, []string) {
 	t.Helper()
 	m := s.cfg.Mailboxes[0]
 	var b strings.Builder
-	fmt.Fprintf(&b, "log: {level: info}\nhttp: {listen: %q}\nredis: {url: \"redis://%s/0\"}\nnats: {url: \"%s\"}\n", httpAddr, s.redis.Addr, s.nats.URL)
+	fmt.Fprintf(&b, "log: {level: %s}\nhttp: {listen: %q}\nredis: {url: \"redis://%s/0\"}\nnats: {url: \"%s\"}\n", level, httpAddr, s.redis.Addr, s.nats.URL)
 	b.WriteString("mailboxes:\n")
 	for _, lb := range leaseBoxes {
 		fmt.Fprintf(&b, "  - name: %s\n    addr: %q\n    tls: implicit\n    tls_ca_file: %q\n    username: %q\n    password: env:TEST_IMAP_PASSWORD\n", lb.name, m.Addr, m.TLSCAFile, m.Username)
@@ -174,7 +174,7 @@ func TestLease_failoverLosesNothing(t *testing.T) {
 	procs := make([]*proc, 3)
 	for i := range procs {
 		addr := fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(t))
-		cfg, env := leaseConfig(t, s, addr, extra...)
+		cfg, env := leaseConfig(t, s, addr, "info", extra...)
 		procs[i] = &proc{id: i, cfg: cfg, env: env, http: addr, log: filepath.Join(dir, fmt.Sprintf("bounced-%d.log", i))}
 	}
 	t.Cleanup(func() {

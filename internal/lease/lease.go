@@ -18,11 +18,12 @@ package lease
 
 import (
 	"context"
-	"crypto/rand"
+	crand "crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -52,6 +53,10 @@ type Options struct {
 	// Owner names this process in the lease's value (default a random
 	// hex string); it must differ between processes.
 	Owner string
+	// Yield, when not nil, returns an extra wait before each try to take
+	// the lease: a process already holding other leases can wait longer,
+	// so that the leases of several resources spread over the processes.
+	Yield func() time.Duration
 	// Log receives the lease's transitions; nil discards.
 	Log *slog.Logger
 }
@@ -59,12 +64,12 @@ type Options struct {
 // Lease is the lease on one named resource. Its methods are safe for
 // concurrent use.
 type Lease struct {
-	c         redis.UniversalClient
-	name      string
-	key       string
-	fence     string
-	o         Options
-	log       *slog.Logger
+	c     redis.UniversalClient
+	name  string
+	key   string
+	fence string
+	o     Options
+	log   *slog.Logger
 }
 
 // New returns the lease on name, with keys under prefix (the store's,
@@ -93,7 +98,7 @@ func New(c redis.UniversalClient, prefix, name string, o Options) *Lease {
 // NewOwner returns a random owner name.
 func NewOwner() string {
 	var b [8]byte
-	_, _ = rand.Read(b[:])
+	_, _ = crand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
 
@@ -183,8 +188,9 @@ func (l *Lease) Holder(ctx context.Context) (string, error) {
 	return v, nil
 }
 
-// Hold runs until ctx is done. It tries to take the lease every Retry;
-// each time it does, it calls run with the fencing token and a context
+// Hold runs until ctx is done. It tries to take the lease every Retry
+// (plus Yield; the first try after a random part of Retry); each time it
+// does, it calls run with the fencing token and a context
 // that is cancelled as soon as the lease is lost: when a renewal finds
 // another holder, or when no renewal succeeded for TTL minus one Renew
 // (Redis unreachable: the lease may have expired meanwhile). When run
@@ -196,7 +202,23 @@ func (l *Lease) Hold(ctx context.Context, state func(held bool), run func(ctx co
 		state = func(bool) {}
 	}
 	var failing bool
-	for ctx.Err() == nil {
+	// The first try comes after a random part of Retry, so that of
+	// processes started together not one takes every lease.
+	wait := rand.N(l.o.Retry + 1)
+	for {
+		if l.o.Yield != nil {
+			wait += l.o.Yield()
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		t.Stop()
+		if ctx.Err() != nil {
+			return
+		}
+		wait = l.o.Retry
 		token, err := l.TryAcquire(ctx)
 		switch {
 		case err != nil:
@@ -207,16 +229,10 @@ func (l *Lease) Hold(ctx context.Context, state func(held bool), run func(ctx co
 		case token > 0:
 			failing = false
 			l.hold(ctx, token, state, run)
-			continue // a released lease may be taken again at once
+			wait = 0 // a released lease may be taken again at once
 		default:
 			failing = false
 		}
-		t := time.NewTimer(l.o.Retry)
-		select {
-		case <-ctx.Done():
-		case <-t.C:
-		}
-		t.Stop()
 	}
 }
 
