@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -55,6 +56,8 @@ type App struct {
 	outboxWake chan struct{}
 	epoch      epochState // the suppression store's epoch (epoch.go)
 	leaseOwner string     // this process in the leases (lease.go)
+	// leaseMembers counts the processes alive sharing the leases.
+	leaseMembers atomic.Int64
 }
 
 // New returns an App for cfg. Nothing is started before Run.
@@ -121,6 +124,7 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	go a.leaseMembersLoop(ctx)
 	if err := a.start(ctx); err != nil {
 		stopHTTP()
 		a.close()

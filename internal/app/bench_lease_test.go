@@ -19,7 +19,8 @@ import (
 // start together, and the combined drain throughput is reported with how
 // the leases were shared (1 when each process worked one mailbox, 0 when
 // one process took both). Run it with `make bench-e2e`, which also runs
-// BenchmarkEndToEnd (one process, one mailbox).
+// BenchmarkEndToEnd (one process, one mailbox); BENCH_E2E_LOG=info logs
+// the leases taken.
 func BenchmarkEndToEndTwoProcesses(b *testing.B) {
 	n := envInt("BENCH_E2E_N", 2000)
 	for i := 0; i < b.N; i++ {
@@ -40,9 +41,13 @@ func benchTwoProcesses(b *testing.B, n int) {
 	events := subscribe(b, s)
 	dir := b.TempDir()
 	procs := make([]*proc, 2)
+	level := os.Getenv("BENCH_E2E_LOG") // info shows the leases taken
+	if level == "" {
+		level = "warn"
+	}
 	for i := range procs {
 		addr := fmt.Sprintf("127.0.0.1:%d", testutil.FreePort(b))
-		cfg, env := leaseConfig(b, s, addr, "warn")
+		cfg, env := leaseConfig(b, s, addr, level)
 		procs[i] = &proc{id: i, cfg: cfg, env: env, http: addr, log: filepath.Join(dir, fmt.Sprintf("bounced-%d.log", i))}
 	}
 	defer func() {
@@ -69,7 +74,7 @@ func benchTwoProcesses(b *testing.B, n int) {
 		}
 	}
 	b.StopTimer()
-	// Who worked what: each process's count of moved messages per mailbox.
+	// Who worked what: the leases each process holds.
 	var shares []string
 	split := 1.0
 	for _, p := range procs {
@@ -78,15 +83,24 @@ func benchTwoProcesses(b *testing.B, n int) {
 			b.Fatalf("process %d does not answer /readyz", p.id)
 		}
 		var mine []string
-		for _, lb := range leaseBoxes {
-			if v := processedOf(st, lb.name); v > 0 {
-				mine = append(mine, fmt.Sprintf("%s:%d", lb.name, v))
-			}
+		if st.Leases != nil {
+			mine = st.Leases.Held
 		}
 		if len(mine) != 1 {
 			split = 0
 		}
 		shares = append(shares, fmt.Sprintf("process %d [%s]", p.id, strings.Join(mine, " ")))
+	}
+	if split == 0 {
+		// Say why: the lease lines of both logs (BENCH_E2E_LOG=info).
+		for _, p := range procs {
+			b, _ := os.ReadFile(p.log)
+			for _, line := range strings.Split(string(b), "\n") {
+				if strings.Contains(line, "lease") || strings.Contains(line, "running") {
+					fmt.Fprintf(os.Stderr, "process %d: %s\n", p.id, line)
+				}
+			}
+		}
 	}
 	d := last.Sub(start)
 	b.ReportMetric(float64(total)/d.Seconds(), "bounces/s")

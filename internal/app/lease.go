@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/bounced-dev/bounced/internal/httpapi"
 	"github.com/bounced-dev/bounced/internal/lease"
@@ -41,10 +44,11 @@ func (a *App) runWorker(ctx context.Context, w *mailbox.Worker) error {
 }
 
 // leaseYield is how much longer than lease.retry_interval a standby
-// worker waits before trying for its lease: half the interval for each
-// lease this process holds already, so that processes started together
-// share the mailboxes, while a dead holder's mailboxes are still taken
-// within lease.ttl plus a few intervals.
+// worker waits before trying for its lease: one more interval when this
+// process already holds its share of the mailboxes (their number over the
+// processes alive, rounded up; see leaseMembersLoop), else nothing. So
+// processes started together share the mailboxes, and a dead holder's
+// mailboxes are still taken within lease.ttl plus two intervals.
 func (a *App) leaseYield() time.Duration {
 	a.mu.RLock()
 	workers := a.workers
@@ -55,7 +59,57 @@ func (a *App) leaseYield() time.Duration {
 			held++
 		}
 	}
-	return time.Duration(held) * a.cfg.Lease.RetryInterval.D() / 2
+	members := max(int(a.leaseMembers.Load()), 1)
+	share := (len(a.cfg.Mailboxes) + members - 1) / members
+	if held == 0 || held < share {
+		return 0
+	}
+	return a.cfg.Lease.RetryInterval.D()
+}
+
+// leaseMembersLoop keeps this process in the set of processes alive (a
+// sorted set of owners scored by their last heartbeat, in Redis) and
+// counts them, for leaseYield, until ctx ends; then it leaves the set.
+func (a *App) leaseMembersLoop(ctx context.Context) {
+	defer a.recoverPanic("lease members")
+	if !a.cfg.Lease.Enabled || len(a.cfg.Mailboxes) == 0 {
+		return
+	}
+	key := a.cfg.Redis.Prefix + ":lease-members"
+	ttl := a.cfg.Lease.TTL.D()
+	every := ttl / 3
+	if a.cfg.Lease.RenewInterval > 0 {
+		every = a.cfg.Lease.RenewInterval.D()
+	}
+	beat := func() {
+		bctx, cancel := context.WithTimeout(ctx, every)
+		defer cancel()
+		now := time.Now().UnixMilli()
+		pipe := a.redis.TxPipeline()
+		pipe.ZAdd(bctx, key, redis.Z{Score: float64(now), Member: a.leaseOwner})
+		pipe.ZRemRangeByScore(bctx, key, "-inf", strconv.FormatInt(now-ttl.Milliseconds(), 10))
+		pipe.PExpire(bctx, key, 2*ttl)
+		n := pipe.ZCard(bctx, key)
+		if _, err := pipe.Exec(bctx); err != nil {
+			a.log.Debug("lease: heartbeat failed", "error", err)
+			return
+		}
+		a.leaseMembers.Store(n.Val())
+	}
+	beat()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+			a.redis.ZRem(rctx, key, a.leaseOwner)
+			cancel()
+			return
+		case <-t.C:
+			beat()
+		}
+	}
 }
 
 // leaseHealth adjusts the health of a mailbox worker for its lease: a

@@ -205,18 +205,24 @@ func (l *Lease) Hold(ctx context.Context, state func(held bool), run func(ctx co
 	// The first try comes after a random part of Retry, so that of
 	// processes started together not one takes every lease.
 	wait := rand.N(l.o.Retry + 1)
-	for {
-		if l.o.Yield != nil {
-			wait += l.o.Yield()
-		}
-		t := time.NewTimer(wait)
+	pause := func(d time.Duration) bool {
+		t := time.NewTimer(d)
+		defer t.Stop()
 		select {
 		case <-ctx.Done():
+			return false
 		case <-t.C:
+			return true
 		}
-		t.Stop()
-		if ctx.Err() != nil {
+	}
+	for {
+		if !pause(wait) {
 			return
+		}
+		if l.o.Yield != nil {
+			if y := l.o.Yield(); y > 0 && !pause(y) {
+				return
+			}
 		}
 		wait = l.o.Retry
 		token, err := l.TryAcquire(ctx)
