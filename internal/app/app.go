@@ -61,6 +61,9 @@ type App struct {
 	epoch      epochState      // the suppression store's epoch (epoch.go)
 	obs        obsState        // the metrics registry (http.go)
 	raw        *rawstore.Store // the kept raw messages, nil when raw.dir is empty (raw.go)
+	leaseOwner string          // this process in the leases (lease.go)
+	// leaseMembers counts the processes alive sharing the leases.
+	leaseMembers atomic.Int64
 
 	deliveries, cleared atomic.Int64 // delivery reports applied, soft bounces they cleared (deliveries.go)
 }
@@ -70,7 +73,7 @@ func New(cfg *config.Config, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &App{cfg: cfg, log: log, ready: make(chan struct{}), outboxWake: make(chan struct{}, 1)}
+	return &App{cfg: cfg, log: log, ready: make(chan struct{}), outboxWake: make(chan struct{}, 1), leaseOwner: leaseOwner()}
 }
 
 // Ready is closed once every component is started.
@@ -129,6 +132,7 @@ func (a *App) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	go a.leaseMembersLoop(ctx)
 	if err := a.start(ctx); err != nil {
 		stopHTTP()
 		a.close()
@@ -141,7 +145,7 @@ func (a *App) Run(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			defer a.recoverPanic("worker")
-			if err := w.Run(ctx); err != nil {
+			if err := a.runWorker(ctx, w); err != nil {
 				a.log.Error("mailbox worker stopped", "error", err)
 			}
 		}()

@@ -88,7 +88,7 @@ func (a *App) health(ctx context.Context) httpapi.Status {
 			c.Error = fmt.Sprintf("stalled: %d messages waiting, none moved for %s; last error: %s",
 				s.Waiting, time.Since(s.LastProgress).Round(time.Second), s.LastError)
 		}
-		set("mailbox:"+s.Name, c)
+		set("mailbox:"+s.Name, leaseHealth(&st, s, c))
 	}
 	return st
 }

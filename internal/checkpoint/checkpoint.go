@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/bounced-dev/bounced/internal/suppress"
 )
 
 // DefaultPrefix is the key prefix used when New is given "".
@@ -70,10 +72,17 @@ func (s *Store) LoadCheckpoint(ctx context.Context, key string) (uidValidity, la
 // SaveCheckpoint saves the checkpoint under key. For the same UIDVALIDITY
 // it never moves lastUID backwards (a late, lower save is ignored); a
 // different UIDVALIDITY means the mailbox was recreated, and replaces the
-// checkpoint.
+// checkpoint. A save under a stale fence (suppress.WithFence: the lease of
+// the mailbox passed to another process) fails with suppress.ErrStaleFence
+// and changes nothing.
 func (s *Store) SaveCheckpoint(ctx context.Context, key string, uidValidity, lastUID uint32) error {
-	err := saveScript.Run(ctx, s.c, []string{s.key(key)},
-		strconv.FormatUint(uint64(uidValidity), 10), strconv.FormatUint(uint64(lastUID), 10), s.now().UnixMilli()).Err()
+	keys, args := suppress.AppendFence(ctx, []string{s.key(key)},
+		[]any{strconv.FormatUint(uint64(uidValidity), 10), strconv.FormatUint(uint64(lastUID), 10), s.now().UnixMilli()},
+		s.prefix+":fence:none")
+	err := saveScript.Run(ctx, s.c, keys, args...).Err()
+	if ferr := suppress.FenceError("checkpoint: save "+strconv.Quote(key), err); ferr != nil {
+		return ferr
+	}
 	if err != nil {
 		return fmt.Errorf("checkpoint: save %q: %w", key, err)
 	}
@@ -83,8 +92,9 @@ func (s *Store) SaveCheckpoint(ctx context.Context, key string, uidValidity, las
 // saveScript saves a checkpoint.
 //
 // KEYS: 1 checkpoint hash. ARGV: 1 UIDVALIDITY, 2 last UID, 3 now.
+// Fenced (suppress.FenceLua).
 // It returns 1 when it saved, 0 when it kept a later UID.
-var saveScript = redis.NewScript(`
+var saveScript = redis.NewScript(suppress.FenceLua + `
 local f = redis.call('HMGET', KEYS[1], 'uid_validity', 'last_uid')
 if f[1] == ARGV[1] and f[2] and tonumber(f[2]) >= tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'uid_validity', ARGV[1], 'last_uid', ARGV[2], 'updated_at', ARGV[3])

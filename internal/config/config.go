@@ -56,6 +56,8 @@ type Config struct {
 	Raw Raw `yaml:"raw"`
 	// Inbound are the ESP webhooks received (docs/webhooks-in.md).
 	Inbound Inbound `yaml:"inbound"`
+	// Lease configures the lease per mailbox (several processes; lease.go).
+	Lease Lease `yaml:"lease"`
 }
 
 // Webhook is one endpoint that receives events as signed HTTP POSTs
@@ -410,6 +412,7 @@ func Default() Config {
 		NATS: NATS{DataDir: "data/nats", Listen: "127.0.0.1:4222", Stream: "BOUNCED", SubjectPrefix: "bounced", Replicas: 1,
 			MaxAge: Duration(720 * time.Hour), DuplicateWindow: Duration(24 * time.Hour)},
 		Decode: Decode{MaxSize: 32 << 20, MaxDepth: 20},
+		Lease:  Lease{Enabled: true, TTL: Duration(6 * time.Second), RetryInterval: Duration(time.Second)},
 	}
 }
 
@@ -551,6 +554,7 @@ func (c *Config) Validate() error {
 		bad("redis.url or redis.addrs is required")
 	}
 	errs = append(errs, c.Redis.validateCluster()...)
+	errs = append(errs, c.Lease.validate()...)
 	if c.Policy.SoftThreshold < 1 {
 		bad("policy.soft_threshold %d: must be at least 1", c.Policy.SoftThreshold)
 	}

@@ -40,6 +40,15 @@ type Status struct {
 	Ready bool `json:"ready"`
 	// Components holds one entry per dependency or worker.
 	Components map[string]Component `json:"components"`
+	// Leases lists the mailboxes whose lease this process holds and those
+	// it stands by for; nil when leases are off.
+	Leases *Leases `json:"leases,omitempty"`
+}
+
+// Leases is what /readyz says of the leases per mailbox.
+type Leases struct {
+	Held    []string `json:"held"`
+	Standby []string `json:"standby"`
 }
 
 // Component is the health of one dependency or worker.
@@ -48,6 +57,8 @@ type Component struct {
 	Error     string    `json:"error,omitempty"`
 	LastOK    time.Time `json:"last_ok,omitzero"`
 	Processed int64     `json:"processed,omitempty"`
+	// Lease is "held" or "standby" for a mailbox under a lease.
+	Lease string `json:"lease,omitempty"`
 }
 
 // Options configure the handler.

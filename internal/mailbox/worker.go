@@ -105,6 +105,8 @@ type Status struct {
 	// Stalled is true when messages have been waiting for longer than
 	// Config.StallAfter without one of them being moved.
 	Stalled bool
+	// Lease is LeaseHeld or LeaseStandby under RunLeased, "" under Run.
+	Lease string
 }
 
 // New validates cfg (filling its defaults) and returns a Worker that hands

@@ -233,6 +233,9 @@ func IsTransient(err error) bool {
 	if err == nil {
 		return false
 	}
+	if errors.Is(err, ErrStaleFence) {
+		return true // the lease's new holder makes the write; see WithFence
+	}
 	if errors.Is(err, ErrNoEpoch) {
 		return true // until an operator rebuilds the store; see ErrNoEpoch
 	}

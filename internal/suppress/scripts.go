@@ -256,7 +256,7 @@ local function effective(st, x)
 end
 `
 
-// applyScript records one entry; see Store.Apply.
+// applyScript records one entry; see Store.Apply. Fenced: see fenceCheck.
 //
 // KEYS: 1 idem, 2 addr hash, 3 soft window, 4 all-mail set, 5 expiry,
 // 6 idx:time, 7 idx:reason:<reason>, 8 idx:domain:<domain>, 9 seen
@@ -275,7 +275,7 @@ end
 // It returns {1, json} for a duplicate and {0, json} otherwise, json being
 // the Result, and the error NOEPOCH (noEpochReply) when ARGV[15] is "1" and
 // the epoch key is missing.
-var applyScript = redis.NewScript(luaLib + `
+var applyScript = redis.NewScript(luaLib + fenceCheck + `
 if ARGV[15] == '1' and redis.call('EXISTS', KEYS[10]) == 0 then
   return redis.error_reply('` + noEpochReply + ` the store has no epoch: redis lost its data')
 end

@@ -568,6 +568,8 @@ func fromMS(v string) time.Time {
 // counted (see Entry.MessageKey) returns with Repeat set and changes
 // nothing. Once CheckEpoch has been called, Apply fails with an error
 // wrapping ErrNoEpoch while the store has no epoch (Redis lost its data).
+// Under a stale fence (see WithFence) it fails with ErrStaleFence and
+// changes nothing.
 func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
 	return s.apply(ctx, e, s.now(), s.requireEpoch.Load())
 }
@@ -705,7 +707,12 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 		"hint", d.Hint,
 	}
 	args = append(args, historyArgs(e, carrier, idem, at)...) // history.go
+	// The fence goes last: the script's prelude takes it off (fence.go).
+	keys, args = s.fenced(ctx, keys, args)
 	v, err := applyScript.Run(ctx, s.c, keys, args...).Slice()
+	if ferr := fenceError("apply "+addr, err); ferr != nil {
+		return Result{}, ferr
+	}
 	if err != nil {
 		if redis.HasErrorPrefix(err, noEpochReply) {
 			return Result{}, fmt.Errorf("suppress: apply %s: %w", addr, ErrNoEpoch)
