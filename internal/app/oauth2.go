@@ -17,6 +17,7 @@ import (
 // server at an earlier run) wins over the configured one.
 func mailboxOAuth2(o config.OAuth2) (*mailbox.OAuth2, error) {
 	mo := &mailbox.OAuth2{
+		Grant:    o.Grant,
 		TokenURL: o.TokenURL, ClientID: o.ClientID, ClientSecret: o.ClientSecret.Value(),
 		RefreshToken: o.RefreshToken.Value(), Scopes: o.Scopes, BasicAuth: o.BasicAuth,
 		RefreshBefore: o.RefreshBefore.D(),

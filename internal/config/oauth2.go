@@ -9,6 +9,11 @@ import (
 // OAuth2 is a mailbox's refresh-token grant for auth xoauth2: bounced gets
 // each access token itself and refreshes it before it expires.
 type OAuth2 struct {
+	// Grant is refresh_token (default: a user consented once and the
+	// refresh token stands for that) or client_credentials (Microsoft 365:
+	// the application itself is allowed to the mailbox by an
+	// administrator; needs ClientSecret and a Tenant, no refresh token).
+	Grant string `yaml:"grant"`
 	// Provider fills in TokenURL and Scopes: google (Gmail, Google
 	// Workspace) or microsoft (Microsoft 365, Outlook.com); "" sets them
 	// by hand.
@@ -44,7 +49,7 @@ type OAuth2 struct {
 
 // Set reports whether any oauth2 setting is given.
 func (o OAuth2) Set() bool {
-	return o.Provider != "" || o.TokenURL != "" || o.ClientID != "" || o.RefreshToken != "" || o.RefreshTokenFile != ""
+	return o.Grant != "" || o.Provider != "" || o.TokenURL != "" || o.ClientID != "" || o.RefreshToken != "" || o.RefreshTokenFile != ""
 }
 
 // The providers' endpoints and IMAP scopes:
@@ -58,6 +63,10 @@ var oauth2Providers = map[string]struct {
 	"google":    {"https://oauth2.googleapis.com/token", []string{"https://mail.google.com/"}},
 	"microsoft": {"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token", []string{"https://outlook.office.com/IMAP.AccessAsUser.All", "offline_access"}},
 }
+
+// microsoftAppScopes are the scopes of Microsoft's client-credentials
+// grant for IMAP: the application permissions granted to it.
+var microsoftAppScopes = []string{"https://outlook.office365.com/.default"}
 
 // oauth2Defaults fills in the provider's token URL and scopes.
 func oauth2Defaults(o *OAuth2) {
@@ -74,6 +83,9 @@ func oauth2Defaults(o *OAuth2) {
 	}
 	if len(o.Scopes) == 0 {
 		o.Scopes = append([]string(nil), p.scopes...)
+		if o.Provider == "microsoft" && o.Grant == "client_credentials" {
+			o.Scopes = append([]string(nil), microsoftAppScopes...)
+		}
 	}
 }
 
@@ -95,8 +107,26 @@ func (o OAuth2) validate(at string) []error {
 	if o.ClientID == "" {
 		bad("%s.oauth2.client_id is required", at)
 	}
-	if o.RefreshToken == "" && o.RefreshTokenFile == "" {
-		bad("%s.oauth2.refresh_token is required (or refresh_token_file)", at)
+	switch o.Grant {
+	case "", "refresh_token":
+		if o.RefreshToken == "" && o.RefreshTokenFile == "" {
+			bad("%s.oauth2.refresh_token is required (or refresh_token_file)", at)
+		}
+	case "client_credentials":
+		if o.ClientSecret == "" {
+			bad("%s.oauth2.client_secret is required with grant client_credentials", at)
+		}
+		if o.RefreshToken != "" || o.RefreshTokenFile != "" {
+			bad("%s.oauth2: grant client_credentials uses no refresh token", at)
+		}
+		if o.Provider == "microsoft" && o.Tenant == "" {
+			bad("%s.oauth2.tenant is required with grant client_credentials (the tenant id or domain)", at)
+		}
+		if o.Provider == "google" {
+			bad("%s.oauth2: provider google has no client_credentials grant for IMAP; use refresh_token", at)
+		}
+	default:
+		bad("%s.oauth2.grant %q: want refresh_token or client_credentials", at, o.Grant)
 	}
 	if o.RefreshBefore < 0 {
 		bad("%s.oauth2.refresh_before %v: must not be negative", at, o.RefreshBefore.D())

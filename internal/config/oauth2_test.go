@@ -45,6 +45,19 @@ func TestLoad_oauth2(t *testing.T) {
 	}
 }
 
+func TestLoad_oauth2ClientCredentials(t *testing.T) {
+	c, err := Load(writeFile(t, "mailboxes:\n  - addr: outlook.office365.com:993\n    username: bounces@shop.example\n    auth: xoauth2\n"+
+		"    oauth2: {grant: client_credentials, provider: microsoft, tenant: 0f1e2d3c-aaaa-bbbb-cccc-000000000000, client_id: app, client_secret: s}\n"), nil)
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	o := c.Mailboxes[0].OAuth2
+	if o.TokenURL != "https://login.microsoftonline.com/0f1e2d3c-aaaa-bbbb-cccc-000000000000/oauth2/v2.0/token" ||
+		len(o.Scopes) != 1 || o.Scopes[0] != "https://outlook.office365.com/.default" {
+		t.Errorf("OAuth2 = %+v, want the tenant's token URL and the .default scope", o)
+	}
+}
+
 func TestLoad_oauth2Errors(t *testing.T) {
 	box := "mailboxes:\n  - addr: h:993\n    username: u\n    auth: xoauth2\n"
 	tests := []struct{ name, yaml, want string }{
@@ -54,6 +67,10 @@ func TestLoad_oauth2Errors(t *testing.T) {
 		{"bad token url", box + "    oauth2: {token_url: 'login.example/token', client_id: c, refresh_token: r}\n", "want an https URL"},
 		{"no client id", box + "    oauth2: {provider: google, refresh_token: r}\n", "client_id is required"},
 		{"no refresh token", box + "    oauth2: {provider: google, client_id: c}\n", "refresh_token is required"},
+		{"client credentials without secret", box + "    oauth2: {grant: client_credentials, provider: microsoft, tenant: t, client_id: c}\n", "client_secret is required"},
+		{"client credentials without tenant", box + "    oauth2: {grant: client_credentials, provider: microsoft, client_id: c, client_secret: s}\n", "tenant is required"},
+		{"client credentials with refresh token", box + "    oauth2: {grant: client_credentials, provider: microsoft, tenant: t, client_id: c, client_secret: s, refresh_token: r}\n", "uses no refresh token"},
+		{"unknown grant", box + "    oauth2: {grant: password, provider: google, client_id: c, refresh_token: r}\n", "grant \"password\""},
 		{"tenant without microsoft", box + "    oauth2: {provider: google, tenant: t, client_id: c, refresh_token: r}\n", "tenant is for provider microsoft"},
 	}
 	for _, tc := range tests {

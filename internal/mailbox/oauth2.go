@@ -19,13 +19,27 @@ import (
 // refreshed, by default.
 const DefaultRefreshBefore = time.Minute
 
-// OAuth2 configures the refresh-token grant (RFC 6749 section 6) that gets
-// the access tokens for auth xoauth2: Gmail (token URL
+// The OAuth2 grants.
+const (
+	// GrantRefreshToken gets access tokens with a refresh token (RFC 6749
+	// section 6), the grant a user consented to once. It is the default.
+	GrantRefreshToken = "refresh_token"
+	// GrantClientCredentials gets access tokens with the client's own
+	// credentials (RFC 6749 section 4.4): an application allowed to the
+	// mailbox by an administrator, as Microsoft 365 permits for IMAP
+	// (scope https://outlook.office365.com/.default).
+	GrantClientCredentials = "client_credentials"
+)
+
+// OAuth2 configures the grant that gets the access tokens for auth
+// xoauth2: the refresh-token grant for Gmail (token URL
 // https://oauth2.googleapis.com/token, scope https://mail.google.com/) and
 // Microsoft 365 (https://login.microsoftonline.com/TENANT/oauth2/v2.0/token,
 // scopes https://outlook.office.com/IMAP.AccessAsUser.All and
-// offline_access).
+// offline_access), or Microsoft 365's client-credentials grant.
 type OAuth2 struct {
+	// Grant is GrantRefreshToken (default, "") or GrantClientCredentials.
+	Grant string
 	// TokenURL is the authorization server's token endpoint (required).
 	TokenURL string
 	// ClientID is the application's client id (required).
@@ -34,7 +48,7 @@ type OAuth2 struct {
 	// client. It is never logged.
 	ClientSecret string
 	// RefreshToken is the long-lived grant the access tokens are got with
-	// (required). A server that rotates it (Microsoft does) sends a new
+	// (required for GrantRefreshToken, unused otherwise). A server that rotates it (Microsoft does) sends a new
 	// one with each access token; the new one is used from then on and
 	// handed to SaveRefreshToken. It is never logged.
 	RefreshToken string
@@ -66,7 +80,11 @@ func (o *OAuth2) validate() error {
 		return fmt.Errorf("mailbox: oauth2 token url %q: want an http(s) URL", o.TokenURL)
 	case o.ClientID == "":
 		return errors.New("mailbox: oauth2 needs a client id")
-	case o.RefreshToken == "":
+	case o.Grant != "" && o.Grant != GrantRefreshToken && o.Grant != GrantClientCredentials:
+		return fmt.Errorf("mailbox: oauth2 grant %q: want %s or %s", o.Grant, GrantRefreshToken, GrantClientCredentials)
+	case o.Grant == GrantClientCredentials && o.ClientSecret == "":
+		return errors.New("mailbox: oauth2 grant client_credentials needs a client secret")
+	case o.Grant != GrantClientCredentials && o.RefreshToken == "":
 		return errors.New("mailbox: oauth2 needs a refresh token")
 	case o.RefreshBefore < 0:
 		return fmt.Errorf("mailbox: oauth2 refresh before %v is negative", o.RefreshBefore)
@@ -129,9 +147,12 @@ type tokenResponse struct {
 	ErrorDescription string `json:"error_description"`
 }
 
-// Token makes one refresh request. Its errors are *TokenError.
+// Token makes one token request. Its errors are *TokenError.
 func (r *refresher) Token() (*oauth2.Token, error) {
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {r.token}}
+	form := url.Values{"grant_type": {GrantRefreshToken}, "refresh_token": {r.token}}
+	if r.o.Grant == GrantClientCredentials {
+		form = url.Values{"grant_type": {GrantClientCredentials}}
+	}
 	if len(r.o.Scopes) > 0 {
 		form.Set("scope", strings.Join(r.o.Scopes, " "))
 	}
@@ -173,7 +194,9 @@ func (r *refresher) Token() (*oauth2.Token, error) {
 		return nil, &TokenError{Status: resp.StatusCode, Err: errors.New("token endpoint sent no access token")}
 	}
 	tok := &oauth2.Token{AccessToken: tr.AccessToken, TokenType: tr.TokenType, RefreshToken: tr.RefreshToken}
-	if tok.RefreshToken == "" {
+	if r.o.Grant == GrantClientCredentials {
+		tok.RefreshToken = "" // none is used (RFC 6749 section 4.4.3)
+	} else if tok.RefreshToken == "" {
 		tok.RefreshToken = r.token
 	}
 	r.token = tok.RefreshToken

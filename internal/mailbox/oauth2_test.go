@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -66,15 +67,24 @@ func (a *authServer) token(w http.ResponseWriter, r *http.Request) {
 		oauthErr(status, "temporarily_unavailable")
 		return
 	}
-	if r.FormValue("grant_type") != "refresh_token" {
+	grant := r.FormValue("grant_type")
+	if grant != "refresh_token" && grant != "client_credentials" {
 		oauthErr(http.StatusBadRequest, "unsupported_grant_type")
 		return
 	}
-	if r.FormValue("client_id") != a.clientID || r.FormValue("client_secret") != a.clientSecret {
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		// RFC 6749 section 2.3.1: both are form-encoded first.
+		id, _ = url.QueryUnescape(id)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		id, secret = r.FormValue("client_id"), r.FormValue("client_secret")
+	}
+	if id != a.clientID || secret != a.clientSecret {
 		oauthErr(http.StatusUnauthorized, "invalid_client")
 		return
 	}
-	if !a.refresh[r.FormValue("refresh_token")] {
+	if grant == "refresh_token" && !a.refresh[r.FormValue("refresh_token")] {
 		oauthErr(http.StatusBadRequest, "invalid_grant")
 		return
 	}
@@ -194,6 +204,33 @@ func TestTokenSource_rotation(t *testing.T) {
 	}
 	if len(saved) != 2 || saved[0] != "refresh-2" || saved[1] != "refresh-3" {
 		t.Errorf("SaveRefreshToken got %q, want [refresh-2 refresh-3]", saved)
+	}
+}
+
+func TestTokenSource_clientCredentials(t *testing.T) {
+	for _, basic := range []bool{false, true} {
+		t.Run(fmt.Sprintf("basicAuth=%v", basic), func(t *testing.T) {
+			a := newAuthServer(t)
+			o := a.oauth2()
+			o.Grant, o.RefreshToken, o.BasicAuth = GrantClientCredentials, "", basic
+			o.Scopes = []string{"https://outlook.office365.com/.default"}
+			if err := (&Config{Addr: "h:993", Username: "u", Auth: AuthXOAUTH2, OAuth2: o}).Validate(); err != nil {
+				t.Fatalf("Validate() = %v", err)
+			}
+			tok, err := newTokenSource(o, nil).Token(context.Background())
+			if err != nil || tok != "access-1" {
+				t.Fatalf("Token() = %q, %v; want access-1", tok, err)
+			}
+			a.set(func() {
+				if len(a.scopes) != 1 || a.scopes[0] != "https://outlook.office365.com/.default" {
+					t.Errorf("scope sent = %q", a.scopes)
+				}
+			})
+			o.ClientSecret = ""
+			if err := (&Config{Addr: "h:993", Username: "u", Auth: AuthXOAUTH2, OAuth2: o}).Validate(); err == nil {
+				t.Errorf("Validate() of client_credentials without a secret = nil, want an error")
+			}
+		})
 	}
 }
 
