@@ -424,3 +424,29 @@ func TestDovecot_xoauth2Refused(t *testing.T) {
 		return logs.count(slog.LevelError, "mailbox: credentials refused, retrying") == 1
 	})
 }
+
+// TestWorker_oauth2GrantRefused: a refresh token the authorization server
+// refuses is a permanent *TokenError: the worker does not log in, says why
+// in its status, and logs it once at error level without the secrets.
+func TestWorker_oauth2GrantRefused(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	a := newAuthServer(t)
+	cfg := memConfig(s)
+	cfg.Auth, cfg.Password = AuthXOAUTH2, ""
+	cfg.OAuth2 = a.oauth2()
+	cfg.OAuth2.RefreshToken = "revoked-refresh-token"
+	logs := newLogRecords(t)
+	r := start(t, cfg, (&recorder{}).handle, newMemCheckpoints(), slog.New(logs))
+	waitFor(t, 5*time.Second, "several attempts", func() bool { return r.w.Status().Reconnects >= 2 })
+	st := r.w.Status()
+	if st.Connected || !strings.Contains(st.LastError, "invalid_grant") || !strings.Contains(st.LastError, "permanent") {
+		t.Errorf("Status() = %+v, want a permanent invalid_grant error", st)
+	}
+	if n := logs.count(slog.LevelError, "mailbox: credentials refused, retrying"); n != 1 {
+		t.Errorf("refusal logged %d times at error, want once", n)
+	}
+	txt := logs.text()
+	if strings.Contains(txt, "revoked-refresh-token") || strings.Contains(txt, a.clientSecret) {
+		t.Errorf("the logs hold a secret:\n%s", txt)
+	}
+}

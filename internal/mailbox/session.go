@@ -229,6 +229,9 @@ func (w *Worker) xoauth2(ctx context.Context, c *imapclient.Client, user string)
 	for try := 1; ; try++ {
 		token, err := w.cfg.Token(ctx)
 		if err != nil {
+			if errors.As(err, new(*TokenError)) {
+				return err // says what it is
+			}
 			return fmt.Errorf("mailbox: get xoauth2 token: %w", err)
 		}
 		cl := &xoauth2Client{user: user, token: token}
