@@ -13,7 +13,8 @@
 // enhanced status codes (with RFC 7372, RFC 7505, RFC 8689), RFC 5321
 // reply codes, RFC 7504 (521/556), RFC 3464 actions and RFC 5965 feedback
 // types. Reasons, categories and default hardness are the table of
-// ../shared/CONTRACT.md (reason.go).
+// docs/reasons.md in the repository (reason.go; the project's output
+// contract, ../shared/CONTRACT.md, fixes the same list).
 //
 // # Stages
 //

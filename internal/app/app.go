@@ -348,6 +348,12 @@ func mailboxConfig(mc config.Mailbox) (mailbox.Config, error) {
 		wc.TLSRootCAs = pool
 	}
 	switch {
+	case mc.OAuth2.Set():
+		o, err := mailboxOAuth2(mc.OAuth2)
+		if err != nil {
+			return wc, fmt.Errorf("app: mailbox %s: %w", mc.Name, err)
+		}
+		wc.OAuth2 = o
 	case mc.TokenFile != "":
 		path := mc.TokenFile
 		wc.Token = func(ctx context.Context) (string, error) {

@@ -357,6 +357,9 @@ type Mailbox struct {
 	TokenFile string `yaml:"token_file"`
 	// TokenCommand prints an OAuth2 access token, run at every connect (xoauth2).
 	TokenCommand string `yaml:"token_command"`
+	// OAuth2 gets the access tokens for xoauth2 with a refresh token,
+	// refreshed before they expire (instead of TokenFile or TokenCommand).
+	OAuth2 OAuth2 `yaml:"oauth2"`
 	// Mailbox is the folder watched (default INBOX).
 	Mailbox string `yaml:"mailbox"`
 	// ProcessedFolder receives handled bounces (default Processed).
@@ -430,6 +433,7 @@ func mailboxDefaults(m *Mailbox) {
 	def(&m.QuarantineFolder, "Quarantine")
 	def(&m.After, "move")
 	def(&m.Name, m.Username)
+	oauth2Defaults(&m.OAuth2)
 	if m.BatchSize == 0 {
 		m.BatchSize = 500
 	}
@@ -628,8 +632,17 @@ func (c *Config) Validate() error {
 				bad("%s.password is required for auth %s", at, m.Auth)
 			}
 		case "xoauth2":
-			if m.TokenFile == "" && m.TokenCommand == "" {
-				bad("%s: auth xoauth2 needs token_file or token_command", at)
+			n := 0
+			for _, set := range []bool{m.TokenFile != "", m.TokenCommand != "", m.OAuth2.Set()} {
+				if set {
+					n++
+				}
+			}
+			if n != 1 {
+				bad("%s: auth xoauth2 needs one of oauth2, token_file or token_command", at)
+			}
+			if m.OAuth2.Set() {
+				errs = append(errs, m.OAuth2.validate(at)...)
 			}
 		default:
 			bad("%s.auth %q: want login, plain or xoauth2", at, m.Auth)
@@ -850,6 +863,8 @@ func resolveSecrets(c *Config, env map[string]string) error {
 	resolve("inbound.mailgun.signing_key", &c.Inbound.Mailgun.SigningKey)
 	for i := range c.Mailboxes {
 		resolve(fmt.Sprintf("mailboxes[%d].password", i), &c.Mailboxes[i].Password)
+		resolve(fmt.Sprintf("mailboxes[%d].oauth2.client_secret", i), &c.Mailboxes[i].OAuth2.ClientSecret)
+		resolve(fmt.Sprintf("mailboxes[%d].oauth2.refresh_token", i), &c.Mailboxes[i].OAuth2.RefreshToken)
 	}
 	for i := range c.VERP.Secrets {
 		resolve(fmt.Sprintf("verp.secrets[%d]", i), &c.VERP.Secrets[i])

@@ -108,6 +108,11 @@ type Config struct {
 	// on every connect so that a refreshed token is used; the token is
 	// never logged.
 	Token func(ctx context.Context) (string, error)
+	// OAuth2, instead of Token, gets the access tokens for auth xoauth2
+	// with a refresh token (RFC 6749 section 6), refreshing each before it
+	// expires; a token the server refuses is refreshed once and the login
+	// tried again.
+	OAuth2 *OAuth2
 
 	// Mailbox is the watched mailbox (default INBOX).
 	Mailbox string
@@ -231,8 +236,16 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("mailbox: auth %s needs a password", c.Auth)
 		}
 	case AuthXOAUTH2:
-		if c.Token == nil {
+		if c.Token == nil && c.OAuth2 == nil {
 			return errors.New("mailbox: auth xoauth2 needs a token source")
+		}
+		if c.Token != nil && c.OAuth2 != nil {
+			return errors.New("mailbox: auth xoauth2 takes a token source or oauth2 settings, not both")
+		}
+		if c.OAuth2 != nil {
+			if err := c.OAuth2.validate(); err != nil {
+				return err
+			}
 		}
 	default:
 		return fmt.Errorf("mailbox: unknown auth method %q (want login, plain or xoauth2)", c.Auth)

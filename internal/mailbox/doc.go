@@ -5,8 +5,10 @@
 //
 // A Worker connects with implicit TLS (RFC 8314), STARTTLS or, when
 // allowed, in plain text; logs in with LOGIN, AUTHENTICATE PLAIN (RFC
-// 4616) or XOAUTH2; selects the mailbox and keeps a checkpoint of its
-// UIDVALIDITY and the last UID handled (RFC 9051 section 2.3.1.1). It
+// 4616) or XOAUTH2 (with a token source of its own, or access tokens it
+// gets and refreshes itself with OAuth2, RFC 6749: see OAuth2); selects
+// the mailbox and keeps a checkpoint of its UIDVALIDITY and the last UID
+// handled (RFC 9051 section 2.3.1.1). It
 // finds messages with UID SEARCH, fetches them in batches with UID FETCH
 // BODY.PEEK[] (never setting \Seen; BODY.PEEK[]<0.N> for oversized ones),
 // moves them with UID MOVE (RFC 6851), or UID COPY, UID STORE \Deleted and

@@ -11,6 +11,8 @@ import (
 // not standardised; OAUTHBEARER (RFC 7628) is its standard successor.
 type xoauth2Client struct {
 	user, token string
+	// report is the server's JSON error report, when it refused the token.
+	report string
 }
 
 var _ sasl.Client = (*xoauth2Client)(nil)
@@ -22,12 +24,23 @@ func (c *xoauth2Client) Start() (mech string, ir []byte, err error) {
 }
 
 // Next is called only when the server rejected the token: its challenge is
-// a JSON error report, which is returned as the error. (The protocol would
-// have the client answer with an empty line to get the tagged NO; the
-// worker drops the connection instead.)
+// a JSON error report (for example {"status":"401","schemes":"bearer"}),
+// which is kept, and the answer is the empty response the protocol asks
+// for, after which the server ends the command
+// (developers.google.com/gmail/imap/xoauth2-protocol, "Error response").
+// go-imap sends an empty response as "=", which Dovecot answers with a BAD
+// rather than a NO; either way the command is over and the connection
+// stays usable for another attempt.
 func (c *xoauth2Client) Next(challenge []byte) ([]byte, error) {
+	if c.report != "" {
+		return nil, fmt.Errorf("mailbox: xoauth2: unexpected second challenge after %s", c.report)
+	}
 	if len(challenge) > 512 {
 		challenge = challenge[:512]
 	}
-	return nil, fmt.Errorf("mailbox: xoauth2 token rejected: %s", challenge)
+	c.report = string(challenge)
+	if c.report == "" {
+		c.report = "{}"
+	}
+	return []byte{}, nil
 }

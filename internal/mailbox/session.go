@@ -196,7 +196,7 @@ func (w *Worker) connect(ctx context.Context, opts *imapclient.Options) (*imapcl
 }
 
 // authenticate logs in with the configured method. Errors never hold the
-// password or token.
+// password or token; a login the server refused is an *AuthError.
 func (w *Worker) authenticate(ctx context.Context, c *imapclient.Client) error {
 	if c.State() == imap.ConnStateAuthenticated {
 		return nil // PREAUTH
@@ -212,19 +212,77 @@ func (w *Worker) authenticate(ctx context.Context, c *imapclient.Client) error {
 	case AuthPlain:
 		err = c.Authenticate(sasl.NewPlainClient("", user, w.cfg.Password))
 	case AuthXOAUTH2:
-		var token string
-		token, err = w.cfg.Token(ctx)
-		if err != nil {
-			return fmt.Errorf("mailbox: get xoauth2 token: %w", err)
-		}
-		err = c.Authenticate(&xoauth2Client{user: user, token: token})
+		return w.xoauth2(ctx, c, user)
 	default:
 		err = fmt.Errorf("unknown method %q", w.cfg.Auth)
 	}
 	if err != nil {
-		return fmt.Errorf("mailbox: authenticate %q with %s: %w", user, w.cfg.Auth, err)
+		return authError(user, w.cfg.Auth, "", err)
 	}
 	return nil
+}
+
+// xoauth2 authenticates with an access token. A token the server refuses
+// (it expired early, or was revoked) is dropped and a fresh one tried
+// once, on the same connection.
+func (w *Worker) xoauth2(ctx context.Context, c *imapclient.Client, user string) error {
+	for try := 1; ; try++ {
+		token, err := w.cfg.Token(ctx)
+		if err != nil {
+			if errors.As(err, new(*TokenError)) {
+				return err // says what it is
+			}
+			return fmt.Errorf("mailbox: get xoauth2 token: %w", err)
+		}
+		cl := &xoauth2Client{user: user, token: token}
+		err = c.Authenticate(cl)
+		if err == nil {
+			return nil
+		}
+		ae := authError(user, AuthXOAUTH2, cl.report, err)
+		if !errors.As(ae, new(*AuthError)) || try > 1 {
+			return ae
+		}
+		w.log.Info("mailbox: xoauth2 token refused, getting a fresh one", "report", cl.report)
+		if w.tokens != nil {
+			w.tokens.Invalidate()
+		}
+	}
+}
+
+// AuthError is a login the server refused (a NO to LOGIN or
+// AUTHENTICATE): a wrong password, or an access token refused even after a
+// refresh. It never holds the password or token.
+type AuthError struct {
+	// User is the account.
+	User string
+	// Method is the authentication method.
+	Method AuthMethod
+	// Report is the XOAUTH2 error report the server sent (JSON, e.g.
+	// {"status":"401","schemes":"bearer"}), "" for other methods.
+	Report string
+	// Err is the server's answer, an *imap.Error.
+	Err error
+}
+
+func (e *AuthError) Error() string {
+	if e.Report != "" {
+		return fmt.Sprintf("mailbox: authenticate %q with %s: xoauth2 token rejected (%s): %v", e.User, e.Method, e.Report, e.Err)
+	}
+	return fmt.Sprintf("mailbox: authenticate %q with %s: %v", e.User, e.Method, e.Err)
+}
+
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// authError returns an *AuthError when err is the server's refusal (a NO,
+// or an XOAUTH2 error report), else err wrapped: a BAD or a broken
+// connection is not about the credentials.
+func authError(user string, m AuthMethod, report string, err error) error {
+	var ie *imap.Error
+	if report != "" || (errors.As(err, &ie) && ie.Type == imap.StatusResponseTypeNo) {
+		return &AuthError{User: user, Method: m, Report: report, Err: err}
+	}
+	return fmt.Errorf("mailbox: authenticate %q with %s: %w", user, m, err)
 }
 
 // createFolder creates folder; one that exists already is fine.

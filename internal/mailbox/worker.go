@@ -21,6 +21,8 @@ type Worker struct {
 	log  *slog.Logger
 	key  string
 	wake chan struct{}
+	// tokens is the refreshing token source of Config.OAuth2, nil without.
+	tokens *tokenSource
 
 	running atomic.Bool
 	// noIdle makes the worker poll even when the server offers IDLE
@@ -132,6 +134,12 @@ func New(cfg Config, h Handler, cp Checkpoints, log *slog.Logger) (*Worker, erro
 		key:  cfg.Name + "/" + cfg.Mailbox,
 		wake: make(chan struct{}, 1),
 	}
+	if cfg.OAuth2 != nil {
+		w.tokens = newTokenSource(cfg.OAuth2, func(err error) {
+			w.log.Error("mailbox: could not save the new oauth2 refresh token; the old one is used at the next start", "error", err)
+		})
+		w.cfg.Token = w.tokens.Token
+	}
 	w.st.Name = cfg.Name
 	w.st.LastProgress = time.Now()
 	w.results = map[msgID]Disposition{}
@@ -208,7 +216,13 @@ func (w *Worker) Run(ctx context.Context) error {
 		d := backoff(w.cfg.BackoffMin, w.cfg.BackoffMax, failures)
 		if !outage {
 			outage, since = true, time.Now()
-			w.log.Warn("mailbox: connection failed, retrying", "addr", w.cfg.Addr, "error", err)
+			if credentialsRefused(err) {
+				// No retry cures it, but the operator may fix the
+				// token file or the grant while the worker waits.
+				w.log.Error("mailbox: credentials refused, retrying", "addr", w.cfg.Addr, "error", err)
+			} else {
+				w.log.Warn("mailbox: connection failed, retrying", "addr", w.cfg.Addr, "error", err)
+			}
 		} else {
 			w.log.Debug("mailbox: still failing", "addr", w.cfg.Addr, "error", err, "attempt", failures, "retry_in", d)
 		}
@@ -217,6 +231,17 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		w.update(func(st *Status) { st.Reconnects++ })
 	}
+}
+
+// credentialsRefused reports whether err is a login the server refused
+// (an *AuthError) or a grant the token endpoint refused (a permanent
+// *TokenError): errors an operator must act on.
+func credentialsRefused(err error) bool {
+	var te *TokenError
+	if errors.As(err, &te) {
+		return te.Permanent
+	}
+	return errors.As(err, new(*AuthError))
 }
 
 // update changes the status under the lock.

@@ -506,8 +506,13 @@ func TestWorker_loginFailureRetries(t *testing.T) {
 	if st.Connected || !strings.Contains(st.LastError, "authenticate") {
 		t.Errorf("Status() = %+v, want disconnected with an authenticate error", st)
 	}
-	if n := logs.count(slog.LevelWarn, "mailbox: connection failed, retrying"); n != 1 {
-		t.Errorf("warn logged %d times, want once per outage", n)
+	// A refused login needs an operator: logged once at error level, not
+	// as a passing connection failure.
+	if n := logs.count(slog.LevelError, "mailbox: credentials refused, retrying"); n != 1 {
+		t.Errorf("refusal logged %d times at error, want once per outage", n)
+	}
+	if n := logs.count(slog.LevelWarn, "mailbox: connection failed, retrying"); n != 0 {
+		t.Errorf("refusal logged %d times as a connection failure, want 0", n)
 	}
 	if strings.Contains(logs.text(), cfg.Password) || strings.Contains(st.LastError, cfg.Password) {
 		t.Errorf("the password leaked into logs or status")

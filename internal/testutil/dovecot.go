@@ -70,6 +70,13 @@ type DovecotOptions struct {
 	// Settings are extra dovecot.conf lines, appended at the end (for
 	// example "maildir_very_dirty_syncs = yes").
 	Settings []string
+	// OAuth2IntrospectionURL, when set, replaces the static token passdb
+	// with Dovecot's oauth2 passdb (passdb { driver = oauth2 }), which
+	// checks every XOAUTH2 and OAUTHBEARER token by POSTing "token=..." to
+	// this URL (introspection_mode = post, RFC 7662): the answer must be a
+	// JSON object with "active": true and "username" naming User.
+	// Dovecot.Token is then not accepted.
+	OAuth2IntrospectionURL string
 }
 
 // StartDovecotWith is StartDovecot with options.
@@ -199,12 +206,7 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN %[9]s
 }
-passdb {
-  driver = static
-  mechanisms = xoauth2 oauthbearer
-  args = password=%[10]s
-}
-userdb {
+%[10]suserdb {
   driver = static
   args = home=%[1]s/mail/%%u
 }
@@ -219,13 +221,34 @@ service imap-login {
     ssl = yes
   }
 }
-`, d.Dir, imapPort, internalUser, loginUser, mailUID, mailGID, certFile, keyFile, passwd, d.Token, imapPort, imapsPort, chroot)
+`, d.Dir, imapPort, internalUser, loginUser, mailUID, mailGID, certFile, keyFile, passwd, d.tokenPassdb(t, opts), imapPort, imapsPort, chroot)
 	for _, line := range opts.Settings {
 		conf += line + "\n"
 	}
 	if err := os.WriteFile(d.conf, []byte(conf), 0o600); err != nil {
 		t.Fatalf("testutil: %v", err)
 	}
+}
+
+// tokenPassdb returns the passdb block for the xoauth2 and oauthbearer
+// mechanisms: a static password (Token) or, with
+// opts.OAuth2IntrospectionURL, the oauth2 driver and its settings file
+// (Dovecot 2.3, doc.dovecot.org/2.3/configuration_manual/authentication/oauth2).
+func (d *Dovecot) tokenPassdb(t testing.TB, opts DovecotOptions) string {
+	t.Helper()
+	if opts.OAuth2IntrospectionURL == "" {
+		return "passdb {\n  driver = static\n  mechanisms = xoauth2 oauthbearer\n  args = password=" + d.Token + "\n}\n"
+	}
+	ext := filepath.Join(d.Dir, "dovecot-oauth2.conf.ext")
+	conf := "introspection_mode = post\n" +
+		"introspection_url = " + opts.OAuth2IntrospectionURL + "\n" +
+		"username_attribute = username\n" +
+		"active_attribute = active\n" +
+		"active_value = true\n"
+	if err := os.WriteFile(ext, []byte(conf), 0o600); err != nil {
+		t.Fatalf("testutil: %v", err)
+	}
+	return "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = " + ext + "\n}\n"
 }
 
 // Start starts Dovecot again after Stop, on the same ports and
