@@ -42,7 +42,7 @@ commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
 flags:
 {{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
 
-flags of {{.Parent.CommandPath}}:
+inherited flags:
 {{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
 
 "{{.CommandPath}} COMMAND --help" says more about a command.{{end}}
