@@ -56,7 +56,7 @@ shows the configuration's entries (policy.allowlist) and the store's.`)
 			short = "take an address or a domain off the store's allowlist"
 		}
 		cmd := sub(op+" [flags] ADDRESS|DOMAIN", short, cobra.ExactArgs(1), func(ctx context.Context, st *suppress.Store, args []string) int {
-			return suppressionsAllow(ctx, st, op, args[0], "cli:"+who, note, s.stdout, s.stderr)
+			return suppressionsAllow(ctx, st, op, args[0], cliActor(who), note, s.stdout, s.stderr)
 		})
 		cmd.Flags().StringVar(&note, "note", "", "why (kept in the audit trail)")
 		actor(cmd, &who)

@@ -45,7 +45,9 @@ func newCheckCmd(s *streams) *cobra.Command {
 		Long:  checkLong,
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			return exitCode(cmdCheck(c.Context(), o, args, c.UsageString(), s))
+			var usage strings.Builder
+			printUsage(&usage, c)
+			return exitCode(cmdCheck(c.Context(), o, args, usage.String(), s))
 		},
 	}
 	f := c.Flags()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -29,7 +30,7 @@ type streams struct {
 
 // usageTemplate is cobra's, with the headings in the lower case of the
 // rest of bounced's messages.
-const usageTemplate = `usage:{{if .Runnable}}
+const usageTemplate = `usage:{{if and .Runnable (not .HasAvailableSubCommands)}}
   {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
   {{.CommandPath}} COMMAND ...{{end}}{{if .HasExample}}
 
@@ -85,7 +86,7 @@ watches IMAP mailboxes. Every command answers --help.`,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			fmt.Fprint(s.stderr, c.UsageString())
+			printUsage(s.stderr, c)
 			return exitCode(2)
 		},
 	}
@@ -120,10 +121,19 @@ func group(s *streams, use, short, long string) *cobra.Command {
 			if len(args) > 0 {
 				fmt.Fprintf(s.stderr, "%s: unknown subcommand %q\n\n", c.CommandPath(), args[0])
 			}
-			fmt.Fprint(s.stderr, c.UsageString())
+			printUsage(s.stderr, c)
 			return exitCode(2)
 		},
 	}
+}
+
+// printUsage prints c's usage to w, ending with a line break.
+func printUsage(w io.Writer, c *cobra.Command) {
+	u := c.UsageString()
+	if !strings.HasSuffix(u, "\n") {
+		u += "\n"
+	}
+	fmt.Fprint(w, u)
 }
 
 // legacyName is a flag written the Go flag package's way, with one dash.

@@ -24,7 +24,7 @@ type storeFlags struct {
 
 func (o *storeFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.config, "config", "", "configuration file; only redis.*, policy.* and log.* are read (default $BOUNCED_CONFIG)")
-	fs.StringVar(&o.redisURL, "redis-url", "", "Redis URL, e.g. redis://:PASSWORD@127.0.0.1:6379/0, over redis.url and redis.addrs (default $BOUNCED_REDIS_URL)")
+	fs.StringVar(&o.redisURL, "redis-url", "", "Redis URL, e.g. redis://127.0.0.1:6379/0, over redis.url and redis.addrs (a password is better in $BOUNCED_REDIS_URL or the configuration: ps shows a command line)")
 	fs.StringVar(&o.prefix, "redis-prefix", "", "key prefix, over redis.prefix (default {bounced})")
 }
 

@@ -54,7 +54,7 @@ func newSuppressionsCmd(s *streams) *cobra.Command {
 		}
 	}
 	actor := func(c *cobra.Command, p *string) {
-		c.Flags().StringVar(p, "actor", os.Getenv("USER"), "who makes the change (kept in the audit trail as cli:NAME)")
+		c.Flags().StringVar(p, "actor", os.Getenv("USER"), "who makes the change (kept in the audit trail as cli:NAME; default $USER)")
 	}
 
 	// list
@@ -103,7 +103,7 @@ func newSuppressionsCmd(s *streams) *cobra.Command {
 		func(ctx context.Context, st *suppress.Store, args []string) int {
 			code := 0
 			for _, a := range args {
-				ok, err := st.Remove(ctx, a, "cli:"+liftActor, note)
+				ok, err := st.Remove(ctx, a, cliActor(liftActor), note)
 				switch {
 				case err != nil:
 					fmt.Fprintf(s.stderr, "bounced suppressions: %v\n", err)
@@ -169,7 +169,7 @@ func newSuppressionsCmd(s *streams) *cobra.Command {
 	var reActor string
 	reapply := sub("reapply [flags]", "lift what the policy in effect would not suppress", cobra.NoArgs,
 		func(ctx context.Context, st *suppress.Store, _ []string) int {
-			lifted, err := st.Reapply(ctx, "cli:"+reActor, dry)
+			lifted, err := st.Reapply(ctx, cliActor(reActor), dry)
 			for _, a := range lifted {
 				fmt.Fprintln(s.stdout, a)
 			}
@@ -201,6 +201,15 @@ func newSuppressionsCmd(s *streams) *cobra.Command {
 
 	c.AddCommand(list, show, add, lift, imp, exp, aud, check, newAllowCmd(s, sub, actor), reapply, delivered, deliveries)
 	return c
+}
+
+// cliActor names who makes a change from the command line in the audit
+// trail: cli:NAME, or cli when no name is known.
+func cliActor(name string) string {
+	if name = strings.TrimSpace(name); name == "" {
+		return "cli"
+	}
+	return "cli:" + name
 }
 
 // listOptions are the flags of suppressions list.
@@ -241,7 +250,7 @@ func recordRow(r suppress.Record, table bool) []string {
 func upper(h []string) []string {
 	out := make([]string, len(h))
 	for i, s := range h {
-		out[i] = strings.ToUpper(s)
+		out[i] = strings.ToUpper(strings.ReplaceAll(s, "_", " "))
 	}
 	return out
 }
@@ -485,7 +494,7 @@ func suppressionsAdd(ctx context.Context, st *suppress.Store, o addOptions, args
 			adds[i].Address = a
 		}
 		addrs = addrs[n:]
-		res, err := st.Add(ctx, "cli:"+o.actor, adds)
+		res, err := st.Add(ctx, cliActor(o.actor), adds)
 		if err != nil {
 			fmt.Fprintf(s.stderr, "bounced suppressions add: %v\n", err)
 			return 1
@@ -579,7 +588,7 @@ func suppressionsImport(ctx context.Context, st *suppress.Store, o importOptions
 		defer f.Close()
 		r = f
 	}
-	rep, err := st.Import(ctx, r, suppress.ImportOptions{Format: ff, Actor: "cli:" + o.actor, Note: o.note})
+	rep, err := st.Import(ctx, r, suppress.ImportOptions{Format: ff, Actor: cliActor(o.actor), Note: o.note})
 	if err != nil {
 		fmt.Fprintf(s.stderr, "bounced suppressions import: %v\n", err)
 		if errors.Is(err, suppress.ErrInvalid) {
