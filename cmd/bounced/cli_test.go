@@ -432,3 +432,70 @@ func TestLegacyFlags(t *testing.T) {
 		t.Errorf("legacyFlags() = %q, want %q", got, want)
 	}
 }
+
+// onTerminal runs the binary with its stdout on a pseudo-terminal made by
+// script(1) (util-linux), as an operator at a shell runs it.
+func onTerminal(t *testing.T, args ...string) string {
+	t.Helper()
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) not installed")
+	}
+	quoted := []string{cliBinary(t)}
+	for _, a := range args {
+		quoted = append(quoted, "'"+strings.ReplaceAll(a, "'", `'\''`)+"'")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, script, "-qec", strings.Join(quoted, " "), "/dev/null")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TERM=dumb"}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("script %v: %v\n%s", args, err, out)
+	}
+	return strings.ReplaceAll(string(out), "\r\n", "\n")
+}
+
+// TestCLI_terminalTables: on a terminal, list, show and stats print
+// tables, and the escape sequences of a hostile bounce never reach the
+// terminal, nor through CSV or an export.
+func TestCLI_terminalTables(t *testing.T) {
+	rs := testutil.StartRedis(t)
+	url := "redis://" + rs.Addr + "/0"
+	c := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	defer c.Close()
+	st := suppress.New(c, "{bounced}", suppress.DefaultPolicy(), nil)
+	hostile := "550 5.1.1 \x1b]0;owned\x07\x1b[2J\x1b[31mno such user\u202e\u009b31m"
+	if _, err := st.Apply(context.Background(), suppress.Entry{IdempotencyKey: "h1", Recipient: "victim@example.com", Kind: "bounce",
+		Reason: "user_unknown", Category: "user_unknown", Hard: true, Diagnostic: hostile, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"suppressions", "list", "--redis-url", url}, []string{"ADDRESS", "SUPPRESSED AT", "victim@example.com", "no such user", "1 of 1 suppressed addresses"}},
+		{[]string{"suppressions", "show", "--redis-url", url, "victim@example.com"}, []string{"FIELD", "server said", "bounces seen (1)", "no such user"}},
+		{[]string{"suppressions", "list", "--redis-url", url, "--format", "csv"}, []string{"address,reason", "no such user"}},
+		{[]string{"suppressions", "export", "--redis-url", url}, []string{"address,scope", "no such user"}},
+		{[]string{"stats", "--redis-url", url}, []string{"DAY", "TOTAL", "SUPPRESSED", "user_unknown"}},
+	} {
+		out := onTerminal(t, tc.args...)
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("bounced %v on a terminal lacks %q:\n%s", tc.args, w, out)
+			}
+		}
+		for _, bad := range []string{"\x1b", "\x07", "\u202e", "\u009b", "owned"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("bounced %v on a terminal prints %q: %q", tc.args, bad, out)
+			}
+		}
+	}
+	// Off a terminal the text is exact: JSON escapes the controls.
+	_, out, _ := bin(t, nil, "", "suppressions", "show", "--redis-url", url, "victim@example.com")
+	var shown showResult
+	if err := json.Unmarshal([]byte(out), &shown); err != nil || shown.Record == nil || shown.Diagnostic != hostile {
+		t.Errorf("show off a terminal: diagnostic %q (%v), want it exact", out, err)
+	}
+}
