@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -37,6 +38,9 @@ func (o *storeFlags) connect(s *streams, name string) (*suppress.Store, redis.Un
 		fmt.Fprintf(s.stderr, "%s: %v\n", name, err)
 		return nil, nil, 2
 	}
+	// go-redis logs every failed dial itself; the command says what failed
+	// once, with its own error.
+	redis.SetLogger(quietRedis{})
 	store, client, err := app.OpenStore(cfg, nil)
 	if err != nil {
 		fmt.Fprintf(s.stderr, "%s: %v\n", name, err)
@@ -44,6 +48,11 @@ func (o *storeFlags) connect(s *streams, name string) (*suppress.Store, redis.Un
 	}
 	return store, client, 0
 }
+
+// quietRedis is a go-redis logger that logs nothing.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
 
 func (o *storeFlags) load() (*config.Config, error) {
 	cfg, err := config.LoadStore(configPath(o.config), os.Environ())

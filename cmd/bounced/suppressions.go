@@ -286,12 +286,14 @@ func suppressionsList(ctx context.Context, st *suppress.Store, o listOptions, s 
 		fmt.Fprintf(s.stderr, "bounced suppressions list: %v\n", err)
 		return 2
 	}
-	for name, dst := range map[string]*time.Time{"since": &o.q.Since, "until": &o.q.Until} {
-		v := map[string]string{"since": o.since, "until": o.until}[name]
-		if v == "" {
+	for _, p := range []struct {
+		name, v string
+		dst     *time.Time
+	}{{"since", o.since, &o.q.Since}, {"until", o.until, &o.q.Until}} {
+		if p.v == "" {
 			continue
 		}
-		if *dst, err = parseTimeFlag(name, v); err != nil {
+		if *p.dst, err = parseTimeFlag(p.name, p.v); err != nil {
 			fmt.Fprintf(s.stderr, "bounced suppressions list: %v\n", err)
 			return 2
 		}
