@@ -19,7 +19,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/webhook"
 )
 
-const webhooksLong = `usage:
+const webhooksLong = `Lists the webhook endpoints, delivers their events again, makes secrets:
   bounced webhooks [--config FILE] list [--json]
       the configured endpoints and what their consumers have to deliver
   bounced webhooks [--config FILE] replay --endpoint NAME --since TIME
