@@ -33,6 +33,15 @@ var (
 	binErr  error
 )
 
+// TestMain removes the binary cliBinary built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
 // cliBinary builds bounced once for the tests of this file, with
 // -X main.version.
 func cliBinary(t *testing.T) string {
