@@ -3,7 +3,11 @@
 // apt-get when missing and running as root), an in-process IMAP server
 // loaded with sample bounces, and the bounced daemon with its embedded
 // NATS server; waits until every sample has been handled; and prints the
-// resulting suppressions, events and folders.
+// resulting suppressions, events and folders. It ends by printing where
+// the operator page and the events can be seen and, when its standard
+// output is a terminal, keeps serving them until interrupted (Ctrl-C);
+// with --exit, or when the output is not a terminal (a pipe, a test), it
+// stops at once.
 package main
 
 import (
@@ -13,6 +17,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -31,6 +36,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+	"github.com/mattn/go-isatty"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redis/go-redis/v9"
@@ -48,9 +54,22 @@ const (
 	imapPass = "demo-password"
 )
 
-func main() { os.Exit(run()) }
+func main() { os.Exit(run(os.Args[1:])) }
 
-func run() int {
+func run(args []string) int {
+	fs := flag.NewFlagSet("bounced-demo", flag.ContinueOnError)
+	exit := fs.Bool("exit", false, "stop once the samples are shown, even on a terminal")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(os.Stderr, "demo: no argument expected, only --exit")
+		return 2
+	}
+	serve := !*exit && isatty.IsTerminal(os.Stdout.Fd())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	tmp, err := os.MkdirTemp("", "bounced-demo-")
@@ -129,6 +148,16 @@ func run() int {
 	fmt.Println("== IMAP folders")
 	for _, f := range []string{"INBOX", "Processed", "Ignored", "Quarantine"} {
 		fmt.Printf("  %-11s %d\n", f, folders[f])
+	}
+	printWhere(a.HTTPAddr(), a.NATSURL(), cfg.NATS.SubjectPrefix, readToken, redisURL, cfg.Redis.Prefix)
+	if serve {
+		fmt.Println("\n== serving until interrupted (Ctrl-C); --exit stops at once")
+		select {
+		case <-ctx.Done():
+		case err := <-done:
+			fmt.Fprintln(os.Stderr, "demo: daemon stopped:", err)
+			return 1
+		}
 	}
 	cancel()
 	<-done
@@ -339,6 +368,16 @@ func printEvents(ctx context.Context, url, stream string) error {
 	}
 	fmt.Println()
 	return nil
+}
+
+// printWhere says where the operator page, the API and the events can be
+// seen while the demo runs.
+func printWhere(httpAddr, natsURL, subjectPrefix, readToken, redisURL, prefix string) {
+	fmt.Println("\n== where to look")
+	fmt.Printf("  operator page  http://%s/  (read token %s)\n", httpAddr, readToken)
+	fmt.Printf("  API            curl -H 'Authorization: Bearer %s' http://%s/api/v1/suppressions\n", readToken, httpAddr)
+	fmt.Printf("  events         nats --server %s sub '%s.>'\n", natsURL, subjectPrefix)
+	fmt.Printf("  CLI            bounced suppressions list --redis-url %s --redis-prefix '%s'\n", redisURL, prefix)
 }
 
 func clip(s string, n int) string {

@@ -5,41 +5,34 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/bounced-dev/bounced/internal/parsecmd"
 	"github.com/bounced-dev/bounced/internal/suppress"
 )
 
-// suppressionsCheck answers whether ADDRESS is suppressed for a scope,
-// as the store's IsSuppressed (one SISMEMBER) does: exit status 0 when
+// suppressionsCheck answers whether addr is suppressed for a scope, as
+// the store's IsSuppressed (one SISMEMBER) does: exit status 0 when
 // suppressed, 1 when not, 2 on an error.
-func suppressionsCheck(ctx context.Context, store *suppress.Store, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	scope := fs.String("scope", suppress.ScopeAll, "scope: all, transactional, marketing or a stream of policy.streams")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
-		fmt.Fprint(stderr, suppressionsUsage)
-		return 2
-	}
-	addr := fs.Arg(0)
-	sup, err := store.IsSuppressed(ctx, addr, *scope)
+func suppressionsCheck(ctx context.Context, store *suppress.Store, scope string, asJSON bool, addr string, stdout, stderr io.Writer) int {
+	sup, err := store.IsSuppressed(ctx, addr, scope)
 	if err != nil {
 		fmt.Fprintf(stderr, "bounced suppressions: %v\n", err)
 		return 2
 	}
 	norm, _ := suppress.NormalizeAddress(addr)
-	if *asJSON {
-		json.NewEncoder(stdout).Encode(map[string]any{"address": norm, "scope": *scope, "suppressed": sup})
+	if asJSON {
+		json.NewEncoder(stdout).Encode(map[string]any{"address": norm, "scope": scope, "suppressed": sup})
 	} else if sup {
-		fmt.Fprintf(stdout, "%s is suppressed for %s mail\n", norm, *scope)
+		fmt.Fprintf(stdout, "%s is suppressed for %s mail\n", parsecmd.Printable(norm), scope)
 	} else {
-		fmt.Fprintf(stdout, "%s is not suppressed for %s mail\n", norm, *scope)
+		fmt.Fprintf(stdout, "%s is not suppressed for %s mail\n", parsecmd.Printable(norm), scope)
 	}
 	if sup {
 		return 0
@@ -47,42 +40,80 @@ func suppressionsCheck(ctx context.Context, store *suppress.Store, args []string
 	return 1
 }
 
-// suppressionsAllow manages the allowlist.
-func suppressionsAllow(ctx context.Context, store *suppress.Store, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, suppressionsUsage)
-		return 2
+// storeSub makes a subcommand of suppressions that runs with the store.
+type storeSub func(use, short string, args cobra.PositionalArgs, fn func(ctx context.Context, st *suppress.Store, args []string) int) *cobra.Command
+
+// newAllowCmd returns suppressions allow add|remove|list: the allowlist.
+func newAllowCmd(s *streams, sub storeSub, actor func(*cobra.Command, *string)) *cobra.Command {
+	c := group(s, "allow", "manage the allowlist: addresses and domains never suppressed", `Manages the allowlist of the store: an address or a domain on it is never
+suppressed (its bounces are still recorded and published, allowlisted).
+allow add lifts what the entry covers; add and remove are audited. list
+shows the configuration's entries (policy.allowlist) and the store's.`)
+	change := func(op string) *cobra.Command {
+		var note, who string
+		short := "allowlist an address or a domain (lifts what it covers)"
+		if op == "remove" {
+			short = "take an address or a domain off the store's allowlist"
+		}
+		cmd := sub(op+" [flags] ADDRESS|DOMAIN", short, cobra.ExactArgs(1), func(ctx context.Context, st *suppress.Store, args []string) int {
+			return suppressionsAllow(ctx, st, op, args[0], cliActor(who), note, s.stdout, s.stderr)
+		})
+		cmd.Flags().StringVar(&note, "note", "", "why (kept in the audit trail)")
+		actor(cmd, &who)
+		return cmd
 	}
-	op, rest := args[0], args[1:]
-	if op == "list" {
-		list, err := store.AllowList(ctx)
+	var format string
+	list := sub("list [flags]", "list the allowlist", cobra.NoArgs, func(ctx context.Context, st *suppress.Store, _ []string) int {
+		f, err := outputFormat(s.stdout, format, formatJSONL, formatTable, formatJSON, formatJSONL, formatCSV)
 		if err != nil {
-			fmt.Fprintf(stderr, "bounced suppressions: %v\n", err)
+			fmt.Fprintf(s.stderr, "bounced suppressions allow list: %v\n", err)
+			return 2
+		}
+		list, err := st.AllowList(ctx)
+		if err != nil {
+			fmt.Fprintf(s.stderr, "bounced suppressions: %v\n", err)
 			return 1
 		}
-		for _, e := range list {
-			fmt.Fprintf(stdout, "%s\t%s\n", e.Entry, e.Source)
+		switch f {
+		case formatJSON:
+			if list == nil {
+				list = []suppress.AllowEntry{}
+			}
+			writeJSON(s.stdout, map[string]any{"allowlist": list})
+		case formatJSONL:
+			enc := newJSONL(s.stdout)
+			for _, e := range list {
+				enc.Encode(e)
+			}
+		case formatCSV:
+			cw := newCSVWriter(s.stdout)
+			cw.write([]string{"entry", "source"})
+			for _, e := range list {
+				cw.write([]string{e.Entry, e.Source})
+			}
+			cw.flush()
+		default:
+			var rows [][]string
+			for _, e := range list {
+				rows = append(rows, []string{e.Entry, e.Source})
+			}
+			writeTable(s.stdout, []string{"ENTRY", "SOURCE"}, rows)
 		}
 		return 0
-	}
-	fs := flag.NewFlagSet("allow", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	note := fs.String("note", "", "why (kept in the audit log)")
-	actor := fs.String("actor", os.Getenv("USER"), "who changes it")
-	if err := fs.Parse(rest); err != nil || fs.NArg() != 1 {
-		fmt.Fprint(stderr, suppressionsUsage)
-		return 2
-	}
+	})
+	list.Flags().StringVar(&format, "format", "", "table, json, jsonl or csv")
+	c.AddCommand(change("add"), change("remove"), list)
+	return c
+}
+
+// suppressionsAllow adds entry to the allowlist (op "add") or removes it.
+func suppressionsAllow(ctx context.Context, store *suppress.Store, op, entry, actor, note string, stdout, stderr io.Writer) int {
 	var changed bool
 	var err error
-	switch op {
-	case "add":
-		changed, err = store.Allow(ctx, fs.Arg(0), "cli:"+*actor, *note)
-	case "remove":
-		changed, err = store.Disallow(ctx, fs.Arg(0), "cli:"+*actor, *note)
-	default:
-		fmt.Fprintf(stderr, "bounced suppressions: allow %q: want add, remove or list\n", op)
-		return 2
+	if op == "add" {
+		changed, err = store.Allow(ctx, entry, actor, note)
+	} else {
+		changed, err = store.Disallow(ctx, entry, actor, note)
 	}
 	if errors.Is(err, suppress.ErrInvalid) {
 		fmt.Fprintf(stderr, "bounced suppressions: %v\n", err)
@@ -92,7 +123,7 @@ func suppressionsAllow(ctx context.Context, store *suppress.Store, args []string
 		fmt.Fprintf(stderr, "bounced suppressions: %v\n", err)
 		return 1
 	}
-	entry, _ := suppress.NormalizeAllowEntry(fs.Arg(0))
+	entry, _ = suppress.NormalizeAllowEntry(entry)
 	switch {
 	case op == "add" && changed:
 		fmt.Fprintf(stdout, "allowlisted %s\n", entry)
@@ -108,24 +139,17 @@ func suppressionsAllow(ctx context.Context, store *suppress.Store, args []string
 }
 
 // suppressionsDelivered reports successful deliveries to the addresses.
-func suppressionsDelivered(ctx context.Context, store *suppress.Store, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("delivered", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	atFlag := fs.String("at", "", "when they were delivered (RFC 3339; default now)")
-	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
-		fmt.Fprint(stderr, suppressionsUsage)
-		return 2
-	}
+func suppressionsDelivered(ctx context.Context, store *suppress.Store, atFlag string, addrs []string, stdout, stderr io.Writer) int {
 	var at time.Time
-	if *atFlag != "" {
+	if atFlag != "" {
 		var err error
-		if at, err = time.Parse(time.RFC3339, *atFlag); err != nil {
+		if at, err = time.Parse(time.RFC3339, atFlag); err != nil {
 			fmt.Fprintf(stderr, "bounced suppressions: --at: %v\n", err)
 			return 2
 		}
 	}
 	code := 0
-	for _, a := range fs.Args() {
+	for _, a := range addrs {
 		n, err := store.Delivered(ctx, a, at)
 		if err != nil {
 			fmt.Fprintf(stderr, "bounced suppressions: %v\n", err)
@@ -139,14 +163,10 @@ func suppressionsDelivered(ctx context.Context, store *suppress.Store, args []st
 
 // suppressionsDeliveries reads a send log (ParseDeliveryLine) and reports
 // every delivery in it.
-func suppressionsDeliveries(ctx context.Context, store *suppress.Store, args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
-		fmt.Fprint(stderr, suppressionsUsage)
-		return 2
-	}
-	var r io.Reader = os.Stdin
-	if args[0] != "-" {
-		f, err := os.Open(args[0])
+func suppressionsDeliveries(ctx context.Context, store *suppress.Store, path string, stdin io.Reader, stdout, stderr io.Writer) int {
+	r := stdin
+	if path != "-" {
+		f, err := os.Open(path)
 		if err != nil {
 			fmt.Fprintf(stderr, "bounced suppressions: %v\n", err)
 			return 1

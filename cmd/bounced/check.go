@@ -4,21 +4,19 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+	"time"
 	"unicode"
 
+	"github.com/spf13/cobra"
 	"golang.org/x/text/width"
 
 	"github.com/bounced-dev/bounced/addrcheck"
 )
 
-const checkUsage = `usage: bounced check [--format table|json] [--lang en|ja] [--dns] [--resolver HOST:PORT] [--timeout D] ADDRESS...
-
-Checks each address for the faults that keep mail from arriving (a dot
+const checkLong = `Checks each address for the faults that keep mail from arriving (a dot
 right before "@", consecutive dots, full-width characters, a comma for a
 dot, mistyped provider domains such as docomo.ne.jo, ...), says how to fix
 each and prints the corrected address when one can be derived. "-" reads
@@ -32,34 +30,45 @@ Exit status: 0 no address has a fault; 1 at least one has a fault (error
 or warning); 2 usage error; 3 a DNS lookup failed (the answer is unknown).
 `
 
-func cmdCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, checkUsage) }
-	format := fs.String("format", "", "output format: table or json (default: table on a terminal, json otherwise)")
-	lang := fs.String("lang", "en", "language of the table's messages: en or ja")
-	useDNS := fs.Bool("dns", false, "look the domains' mail hosts up in the DNS")
-	resolver := fs.String("resolver", "", "DNS server HOST:PORT for --dns (default: the first nameserver of /etc/resolv.conf)")
-	timeout := fs.Duration("timeout", addrcheck.DefaultDNSTimeout, "timeout of one DNS query")
-	// Flags may come after addresses too: parse, take one address, parse the rest.
-	var addrs []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return 2
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		addrs = append(addrs, fs.Arg(0))
-		args = fs.Args()[1:]
+// checkOptions are the flags of bounced check.
+type checkOptions struct {
+	format, lang, resolver string
+	dns                    bool
+	timeout                time.Duration
+}
+
+func newCheckCmd(s *streams) *cobra.Command {
+	var o checkOptions
+	c := &cobra.Command{
+		Use:   "check [flags] ADDRESS...|-",
+		Short: "find what keeps mail from arriving at addresses, and how to fix it",
+		Long:  checkLong,
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			var usage strings.Builder
+			printUsage(&usage, c)
+			return exitCode(cmdCheck(c.Context(), o, args, usage.String(), s))
+		},
 	}
+	f := c.Flags()
+	f.StringVar(&o.format, "format", "", "output format: table or json (default: table on a terminal, json otherwise)")
+	f.StringVar(&o.lang, "lang", "en", "language of the table's messages: en or ja")
+	f.BoolVar(&o.dns, "dns", false, "look the domains' mail hosts up in the DNS")
+	f.StringVar(&o.resolver, "resolver", "", "DNS server HOST:PORT for --dns (default: the first nameserver of /etc/resolv.conf)")
+	f.DurationVar(&o.timeout, "timeout", addrcheck.DefaultDNSTimeout, "timeout of one DNS query")
+	return c
+}
+
+func cmdCheck(ctx context.Context, co checkOptions, addrs []string, usage string, s *streams) int {
+	stdin, stdout, stderr := s.stdin, s.stdout, s.stderr
+	format, lang, useDNS, resolver, timeout := &co.format, &co.lang, &co.dns, &co.resolver, &co.timeout
 	if *resolver != "" {
 		*useDNS = true
 	}
 	switch *format {
 	case "":
 		*format = "json"
-		if checkTerminal(stdout) {
+		if isTerminal(stdout) {
 			*format = "table"
 		}
 	case "table", "json":
@@ -90,7 +99,7 @@ func cmdCheck(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 	}
 	if len(list) == 0 {
-		fmt.Fprint(stderr, checkUsage)
+		fmt.Fprint(stderr, usage)
 		return 2
 	}
 
@@ -215,13 +224,4 @@ func sanitize(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-func checkTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

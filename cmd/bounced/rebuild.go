@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/spf13/cobra"
 
 	"github.com/bounced-dev/bounced/internal/app"
 	"github.com/bounced-dev/bounced/internal/config"
@@ -23,10 +23,7 @@ import (
 	"github.com/bounced-dev/bounced/publisher"
 )
 
-const rebuildUsage = `usage:
-  bounced rebuild [--config FILE] [--accept-empty] [--force]
-
-Recreates the suppression list and the audit trail in Redis from the
+const rebuildLong = `Recreates the suppression list and the audit trail in Redis from the
 JetStream stream, the durable log of every event: bounces, delays and
 complaints are applied again with their ids and times, lifts
 (suppression.removed) replayed in order, expiries honoured; then the
@@ -45,19 +42,27 @@ type rebuildStats struct {
 	FirstSeq, LastSeq                uint64
 }
 
-// cmdRebuild rebuilds the suppression store from the stream.
-func cmdRebuild(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("rebuild", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, rebuildUsage) }
-	path := fs.String("config", os.Getenv("BOUNCED_CONFIG"), "configuration file (redis.*, policy.* and nats.* are used)")
-	acceptEmpty := fs.Bool("accept-empty", false, "accept the empty store without replaying the stream")
-	force := fs.Bool("force", false, "rebuild even when redis has its epoch")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
-		fmt.Fprint(stderr, rebuildUsage)
-		return 2
+func newRebuildCmd(s *streams) *cobra.Command {
+	var path string
+	var acceptEmpty, force bool
+	c := &cobra.Command{
+		Use:   "rebuild [--config FILE] [--accept-empty] [--force]",
+		Short: "recreate the suppression list in Redis from the JetStream stream",
+		Long:  rebuildLong,
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return exitCode(cmdRebuild(c.Context(), configPath(path), acceptEmpty, force, s.stdout, s.stderr))
+		},
 	}
-	cfg, err := config.Load(*path, os.Environ())
+	c.Flags().StringVar(&path, "config", "", "configuration file; redis.*, policy.* and nats.* are used (default $BOUNCED_CONFIG)")
+	c.Flags().BoolVar(&acceptEmpty, "accept-empty", false, "accept the empty store without replaying the stream")
+	c.Flags().BoolVar(&force, "force", false, "rebuild even when redis has its epoch")
+	return c
+}
+
+// cmdRebuild rebuilds the suppression store from the stream.
+func cmdRebuild(ctx context.Context, path string, acceptEmpty, force bool, stdout, stderr io.Writer) int {
+	cfg, err := config.Load(path, os.Environ())
 	if err != nil {
 		fmt.Fprintf(stderr, "bounced rebuild: %v\n", err)
 		return 2
@@ -75,13 +80,13 @@ func cmdRebuild(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 1
 	}
 	defer closeNATS()
-	st, err := rebuild(ctx, store, pub, rebuildOptions{AcceptEmpty: *acceptEmpty, Force: *force, Log: log})
+	st, err := rebuild(ctx, store, pub, rebuildOptions{AcceptEmpty: acceptEmpty, Force: force, Log: log})
 	if err != nil {
 		fmt.Fprintf(stderr, "bounced rebuild: %v\n", err)
 		return 1
 	}
 	n, _ := store.Count(ctx)
-	if *acceptEmpty {
+	if acceptEmpty {
 		fmt.Fprintf(stdout, "empty store accepted; %d suppressed addresses\n", n)
 		return 0
 	}

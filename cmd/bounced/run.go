@@ -2,30 +2,40 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 
+	"github.com/spf13/cobra"
+
 	"github.com/bounced-dev/bounced/internal/app"
 	"github.com/bounced-dev/bounced/internal/config"
 )
 
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", os.Getenv("BOUNCED_CONFIG"), "configuration file (YAML; see docs/bounced.example.yaml)")
-	check := fs.Bool("check", false, "validate the configuration and exit")
-	if err := fs.Parse(args); err != nil {
-		return 2
+func newRunCmd(s *streams) *cobra.Command {
+	var path string
+	var check bool
+	c := &cobra.Command{
+		Use:   "run [--config FILE] [--check]",
+		Short: "run the daemon: watch IMAP mailboxes, suppress in Redis, publish to NATS",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			return exitCode(cmdRun(c.Context(), configPath(path), check, s.stdout, s.stderr))
+		},
 	}
-	cfg, err := config.Load(*path, os.Environ())
+	c.Flags().StringVar(&path, "config", "", "configuration file (YAML; see docs/bounced.example.yaml; default $BOUNCED_CONFIG)")
+	c.Flags().BoolVar(&check, "check", false, "validate the configuration and exit")
+	return c
+}
+
+func cmdRun(ctx context.Context, path string, check bool, stdout, stderr io.Writer) int {
+	cfg, err := config.Load(path, os.Environ())
 	if err != nil {
 		fmt.Fprintf(stderr, "bounced run: %v\n", err)
 		return 2
 	}
-	if *check {
+	if check {
 		fmt.Fprintln(stdout, "configuration OK:", len(cfg.Mailboxes), "mailbox(es)")
 		return 0
 	}

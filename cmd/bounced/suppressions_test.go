@@ -108,7 +108,8 @@ func TestSuppressionsCommand_checkAllowDeliveries(t *testing.T) {
 	if code, _, _ := sup("check", "hard@example.com"); code != 1 {
 		t.Errorf("check after allow add = %d, want 1 (lifted)", code)
 	}
-	if code, out, _ := sup("allow", "list"); code != 0 || !strings.Contains(out, "hard@example.com\tstore") {
+	// Not on a terminal: JSON lines (the tab-separated lines of old are --format csv's rows now).
+	if code, out, _ := sup("allow", "list"); code != 0 || !strings.Contains(out, `{"entry":"hard@example.com","source":"store"}`) {
 		t.Errorf("allow list = %d %q", code, out)
 	}
 	if code, _, _ := sup("allow", "add", "not a domain"); code != 2 {

@@ -3,22 +3,19 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/verp"
 )
 
-const verpUsage = `usage:
-  bounced verp sign   [--config FILE | --secret env:NAME|file:PATH ...] [--return-path PATTERN]
-                      [--send-id ID] [--day YYYY-MM-DD] RECIPIENT...
-  bounced verp verify [--config FILE | --secret env:NAME|file:PATH ...] [--return-path PATTERN]
-                      [--max-age DURATION] [--format text|json] ADDRESS...
+const verpLong = `Makes and checks signed VERP return paths.
 
 sign prints the signed return path (envelope sender) of each recipient, one
 a line. verify prints what each address carries and whether it verifies,
@@ -28,54 +25,70 @@ all verify) and --return-path. A secret is never given on the command line
 itself. See docs/verp.md.
 `
 
-// cmdVERP makes and checks signed VERP return paths (package verp).
-func cmdVERP(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || (args[0] != "sign" && args[0] != "verify") {
-		fmt.Fprint(stderr, verpUsage)
-		return 2
+// verpOptions are the flags of verp sign and verify.
+type verpOptions struct {
+	config, pattern, sendID, day, format string
+	secrets                              []string
+	maxAge                               time.Duration
+}
+
+func newVERPCmd(s *streams) *cobra.Command {
+	var o verpOptions
+	c := group(s, "verp", "make and check signed VERP return paths (docs/verp.md)", verpLong)
+	pf := c.PersistentFlags()
+	pf.StringVar(&o.config, "config", "", "configuration file (its verp section)")
+	pf.StringArrayVar(&o.secrets, "secret", nil, "secret as env:NAME or file:PATH (repeatable; the first signs)")
+	pf.StringVar(&o.pattern, "return-path", "", "return-path pattern, e.g. bounces+{token}+{local}={domain}@shop.example")
+	sign := &cobra.Command{
+		Use:   "sign [flags] RECIPIENT...",
+		Short: "print the signed return path of each recipient",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return exitCode(cmdVERP("sign", o, args, s.stdout, s.stderr))
+		},
 	}
-	sub := args[0]
-	fs := flag.NewFlagSet("verp "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, verpUsage) }
-	path := fs.String("config", "", "configuration file (its verp section)")
-	var secrets multiFlag
-	fs.Var(&secrets, "secret", "secret as env:NAME or file:PATH (repeatable; the first signs)")
-	pattern := fs.String("return-path", "", "return-path pattern, e.g. bounces+{token}+{local}={domain}@shop.example")
-	maxAge := fs.Duration("max-age", 0, "refuse tokens older than this (verify; 0: the configuration's, or any age)")
-	sendID := fs.String("send-id", "", "send id carried in the token (sign)")
-	dayStr := fs.String("day", "", "day of the token, YYYY-MM-DD in UTC (sign; default today)")
-	format := fs.String("format", "text", "output of verify: text or json")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	sign.Flags().StringVar(&o.sendID, "send-id", "", "send id carried in the token")
+	sign.Flags().StringVar(&o.day, "day", "", "day of the token, YYYY-MM-DD in UTC (default today)")
+	verify := &cobra.Command{
+		Use:   "verify [flags] ADDRESS...",
+		Short: "print what each address carries and whether it verifies (exit 1 when one does not)",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return exitCode(cmdVERP("verify", o, args, s.stdout, s.stderr))
+		},
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprint(stderr, verpUsage)
-		return 2
-	}
-	signer, err := verpSigner(*path, secrets, *pattern, *maxAge)
+	verify.Flags().DurationVar(&o.maxAge, "max-age", 0, "refuse tokens older than this (0: the configuration's, or any age)")
+	verify.Flags().StringVar(&o.format, "format", "text", "text or json")
+	c.AddCommand(sign, verify)
+	return c
+}
+
+// cmdVERP makes (sub "sign") and checks ("verify") signed VERP return
+// paths (package verp).
+func cmdVERP(sub string, o verpOptions, args []string, stdout, stderr io.Writer) int {
+	signer, err := verpSigner(o.config, o.secrets, o.pattern, o.maxAge)
 	if err != nil {
 		fmt.Fprintf(stderr, "bounced verp: %v\n", err)
 		return 2
 	}
 	if sub == "sign" {
-		var o verp.Options
-		o.SendID = *sendID
-		if *dayStr != "" {
-			d, err := time.Parse(time.DateOnly, *dayStr)
+		var vo verp.Options
+		vo.SendID = o.sendID
+		if o.day != "" {
+			d, err := time.Parse(time.DateOnly, o.day)
 			if err != nil {
-				fmt.Fprintf(stderr, "bounced verp: --day %q: want YYYY-MM-DD\n", *dayStr)
+				fmt.Fprintf(stderr, "bounced verp: --day %q: want YYYY-MM-DD\n", o.day)
 				return 2
 			}
-			o.Day = d
+			vo.Day = d
 		}
-		return verpSign(signer, o, fs.Args(), stdout, stderr)
+		return verpSign(signer, vo, args, stdout, stderr)
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "bounced verp: --format %q: want text or json\n", *format)
+	if o.format != "text" && o.format != "json" {
+		fmt.Fprintf(stderr, "bounced verp: --format %q: want text or json\n", o.format)
 		return 2
 	}
-	return verpVerify(signer, *format, fs.Args(), stdout)
+	return verpVerify(signer, o.format, args, stdout)
 }
 
 func verpSign(s *verp.Signer, o verp.Options, rcpts []string, stdout, stderr io.Writer) int {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,13 +12,14 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/spf13/cobra"
 
 	"github.com/bounced-dev/bounced/internal/app"
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/webhook"
 )
 
-const webhooksUsage = `usage:
+const webhooksLong = `Lists the webhook endpoints, delivers their events again, makes secrets:
   bounced webhooks [--config FILE] list [--json]
       the configured endpoints and what their consumers have to deliver
   bounced webhooks [--config FILE] replay --endpoint NAME --since TIME
@@ -32,54 +32,52 @@ list and replay reach NATS as the daemon does: nats.url, or the embedded
 server of the running daemon at nats.listen. docs/webhooks.md says more.
 `
 
-// cmdWebhooks lists the webhook endpoints, replays their events and makes
-// secrets.
-func cmdWebhooks(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("webhooks", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), webhooksUsage) }
-	path := fs.String("config", os.Getenv("BOUNCED_CONFIG"), "configuration file (nats.* and webhooks are used)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+func newWebhooksCmd(s *streams) *cobra.Command {
+	var path, endpoint, since string
+	var asJSON bool
+	c := group(s, "webhooks", "list webhook endpoints, deliver events again since a time, make a secret", webhooksLong)
+	c.PersistentFlags().StringVar(&path, "config", "", "configuration file; nats.* and webhooks are used (default $BOUNCED_CONFIG)")
+	list := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "the configured endpoints and what their consumers have to deliver",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return exitCode(cmdWebhooks(c.Context(), "list", configPath(path), "", "", asJSON, s.stdout, s.stderr))
+		},
 	}
-	if fs.NArg() == 0 {
-		fmt.Fprint(stderr, webhooksUsage)
-		return 2
+	list.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	replay := &cobra.Command{
+		Use:   "replay --endpoint NAME --since TIME",
+		Short: "deliver again to an endpoint every event stored since a time",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return exitCode(cmdWebhooks(c.Context(), "replay", configPath(path), endpoint, since, false, s.stdout, s.stderr))
+		},
 	}
-	sub, rest := fs.Arg(0), fs.Args()[1:]
-	if sub == "secret" {
-		s, err := webhook.NewSecret()
-		if err != nil {
-			fmt.Fprintf(stderr, "bounced webhooks: %v\n", err)
-			return 1
-		}
-		fmt.Fprintln(stdout, s)
-		return 0
+	replay.Flags().StringVar(&endpoint, "endpoint", "", "the endpoint's name")
+	replay.Flags().StringVar(&since, "since", "", "replay events stored since this time: RFC 3339, or a duration ago (24h)")
+	secret := &cobra.Command{
+		Use:   "secret",
+		Short: "print a new signing secret (whsec_...) for a webhooks[].secret",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			sec, err := webhook.NewSecret()
+			if err != nil {
+				fmt.Fprintf(s.stderr, "bounced webhooks: %v\n", err)
+				return exitCode(1)
+			}
+			fmt.Fprintln(s.stdout, sec)
+			return nil
+		},
 	}
-	if sub != "list" && sub != "replay" {
-		fmt.Fprintf(stderr, "bounced webhooks: unknown subcommand %q\n\n%s", sub, webhooksUsage)
-		return 2
-	}
-	sf := flag.NewFlagSet(sub, flag.ContinueOnError)
-	sf.SetOutput(stderr)
-	sf.Usage = func() { fmt.Fprint(sf.Output(), webhooksUsage) }
-	endpoint := sf.String("endpoint", "", "the endpoint's name (replay)")
-	since := sf.String("since", "", "replay events stored since this time: RFC 3339, or a duration ago (replay)")
-	asJSON := sf.Bool("json", false, "print JSON (list)")
-	if err := sf.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			sf.SetOutput(stdout)
-			sf.Usage()
-			return 0
-		}
-		return 2
-	}
-	cfg, err := config.Load(*path, os.Environ())
+	c.AddCommand(list, replay, secret)
+	return c
+}
+
+// cmdWebhooks lists the webhook endpoints (sub "list") or replays their
+// events ("replay").
+func cmdWebhooks(ctx context.Context, sub, path, endpoint, since string, asJSON bool, stdout, stderr io.Writer) int {
+	cfg, err := config.Load(path, os.Environ())
 	if err != nil {
 		fmt.Fprintf(stderr, "bounced webhooks: %v\n", err)
 		return 2
@@ -93,15 +91,15 @@ func cmdWebhooks(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	var from time.Time
 	if sub == "replay" {
 		for i := range eps {
-			if eps[i].Name == *endpoint {
+			if eps[i].Name == endpoint {
 				ep = &eps[i]
 			}
 		}
 		if ep == nil {
-			fmt.Fprintf(stderr, "bounced webhooks: replay: --endpoint %q is not in the configuration's webhooks\n", *endpoint)
+			fmt.Fprintf(stderr, "bounced webhooks: replay: --endpoint %q is not in the configuration's webhooks\n", endpoint)
 			return 2
 		}
-		if from, err = parseSince(*since, time.Now()); err != nil {
+		if from, err = parseSince(since, time.Now()); err != nil {
 			fmt.Fprintf(stderr, "bounced webhooks: replay: %v\n", err)
 			return 2
 		}
@@ -131,7 +129,7 @@ func cmdWebhooks(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		fmt.Fprintf(stdout, "%s: %d event(s) since %s to deliver again\n", ep.Name, n, from.UTC().Format(time.RFC3339))
 		return 0
 	}
-	return webhooksList(op, js, opts, eps, *asJSON, stdout, stderr)
+	return webhooksList(op, js, opts, eps, asJSON, stdout, stderr)
 }
 
 // listed is one row of `bounced webhooks list`.
