@@ -8,8 +8,11 @@ FUZZTIME ?= 2m
 
 all: build
 
+# A tagged commit stamps its tag into `bounced version` (docs/releasing.md).
+VERSION  ?= $(shell git describe --tags --exact-match 2>/dev/null)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/bounced
+	$(GO) build $(if $(VERSION),-ldflags "-X main.version=$(VERSION)") -o $(BIN) ./cmd/bounced
 
 # The full suite: unit tests, the corpus accuracy gate, and the integration
 # tests against real redis-server, nats-server and Dovecot started by the
