@@ -493,6 +493,20 @@ func TestPage_browser(t *testing.T) {
 		t.Errorf("store allowlist = %v, %v; want partner.example", list, err)
 	}
 
+	// Add by hand, with a note, through the confirmation.
+	b.do("add by hand", chromedp.Click(chromedp.CSS(`#nav button[data-view="add"]`)),
+		chromedp.SendKeys(chromedp.CSS("#a-address"), "hand@example.net"), setField("#a-reason", "user_unknown"),
+		chromedp.SendKeys(chromedp.CSS("#a-note"), "asked by the customer"), chromedp.Click(chromedp.CSS(`#addform button`)),
+		chromedp.WaitVisible(chromedp.CSS("#confirm-ok")), chromedp.Click(chromedp.CSS("#confirm-ok")))
+	b.wait("the addition", `document.querySelector("#a-results li") && document.querySelector("#a-results li").textContent === "hand@example.net: added"`)
+	if rec, err := f.store.Get(context.Background(), "hand@example.net"); err != nil || !rec.Suppressed || rec.Reason != "user_unknown" || rec.Note != "asked by the customer" {
+		t.Errorf("after the addition hand@example.net = %+v, %v; want suppressed for user_unknown with the note", rec, err)
+	}
+	// The audit view lists the lift and the addition.
+	b.do("open the audit", chromedp.Click(chromedp.CSS(`#nav button[data-view="audit"]`)))
+	b.wait("the audit", `(() => { const t = document.getElementById("au-rows").textContent;
+		return t.includes("alice@example.com") && t.includes(`+jsString(note)+`) && t.includes("hand@example.net"); })()`)
+
 	// Switch to Japanese.
 	b.do("switch to Japanese", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById("lang"); s.value = "ja"; s.dispatchEvent(new Event("change")); })()`))
 	b.wait("Japanese", `document.documentElement.lang === "ja"`)

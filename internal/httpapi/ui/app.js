@@ -3,7 +3,7 @@
 // and lifting with a note, the allowlist, and charts of the daily counters.
 //
 // Every request carries the token typed in the page, kept in this tab's
-// sessionStorage (never in the URL, never in localStorage). Everything the
+// sessionStorage only: never in the URL, and forgotten with the tab. Everything the
 // server sends comes from bounces, that is from strangers: it is put into
 // the page with textContent and setAttribute only, never parsed as HTML.
 "use strict";
