@@ -215,12 +215,13 @@ func (b *browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 }
 
 // wait polls the JavaScript condition cond until it is true, for at most
-// 30 seconds.
+// a minute (CI runs every package's tests at once).
 func (b *browser) wait(what, cond string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(b.ctx, 90*time.Second)
 	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond),
+		chromedp.WithPollingTimeout(time.Minute))); err != nil {
 		dctx, dcancel := context.WithTimeout(b.ctx, 5*time.Second)
 		defer dcancel()
 		state, serr := chromedp.Run(dctx, chromedp.Evaluate[string](`document.getElementById("status").textContent + " | dialog open: " + document.getElementById("confirm").open`))
@@ -458,6 +459,7 @@ func TestPage_browser(t *testing.T) {
 	if got := eval[string](b, `document.getElementById("d-rawtext").textContent`); got != strings.ReplaceAll(hostileRaw, "\r\n", "\n") && got != hostileRaw {
 		t.Errorf("raw bounce shown = %q, want the message as text", got)
 	}
+	b.screenshot("desktop-detail", 1280, true)
 	noScript := `typeof window.__pwned === "undefined" && document.querySelectorAll("img, svg:not(.bars), iframe, object, embed").length === 0 && document.scripts.length === 1`
 	if !eval[bool](b, noScript) {
 		t.Errorf("a script or element from the bounce got into the page: __pwned=%v, elements=%v", eval[any](b, `window.__pwned || null`),

@@ -253,6 +253,7 @@
   // ---- the confirmation dialog -------------------------------------------
   // ask shows msg and, when withNote, a note the operator must fill; it
   // resolves to the note ("" without one), or null when cancelled.
+  let pending = null; // the resolve of the opening the dialog shows
   function ask(msg, withNote) {
     const d = $("confirm");
     $("confirm-msg").textContent = msg;
@@ -261,14 +262,22 @@
     note.value = "";
     note.required = !!withNote;
     note.placeholder = withNote ? t("noteNeeded") : "";
+    if (pending) pending(null);
     return new Promise((resolve) => {
-      d.addEventListener("close", () => {
-        resolve(d.returnValue === "ok" ? note.value.trim() : null);
-      }, { once: true });
+      pending = resolve;
       d.returnValue = "";
       d.showModal();
       (withNote ? note : $("confirm-ok")).focus();
     });
+  }
+  function dialogClosed() {
+    const d = $("confirm");
+    // The close event is queued: one that comes after the dialog opened
+    // again belongs to the earlier opening.
+    if (d.open || !pending) return;
+    const resolve = pending;
+    pending = null;
+    resolve(d.returnValue === "ok" ? $("confirm-note").value.trim() : null);
   }
 
   // ---- views -------------------------------------------------------------
@@ -330,7 +339,7 @@
       labelled(tr, t("reason"), s.reason, s.hard ? "hard" : "");
       labelled(tr, t("scope"), s.scope || "");
       labelled(tr, t("count"), String(s.count));
-      labelled(tr, t("lastSeen"), when(s.last_seen));
+      labelled(tr, t("lastSeen"), when(s.last_seen), "when");
       labelled(tr, t("expires"), s.expires_at ? when(s.expires_at, true) : t("never"));
       labelled(tr, t("serverSaid"), [s.status, s.diagnostic].filter(Boolean).join(" "), "diag");
       const lift = el("button", { type: "button", class: "danger lift" }, t("lift"));
@@ -431,7 +440,7 @@
     hb.replaceChildren();
     for (const h of d.bounces || []) {
       const tr = el("tr");
-      labelled(tr, t("at"), when(h.at));
+      labelled(tr, t("at"), when(h.at), "when");
       labelled(tr, t("kind"), h.kind || "");
       labelled(tr, t("reason"), h.reason || "", h.hard ? "hard" : "");
       labelled(tr, t("status"), [h.status, h.reply_code].filter(Boolean).join(" "));
@@ -454,7 +463,7 @@
   }
   function auditRow(a, withAddress) {
     const tr = el("tr");
-    labelled(tr, t("at"), when(a.at));
+    labelled(tr, t("at"), when(a.at), "when");
     labelled(tr, t("action"), a.action || "");
     if (withAddress) labelled(tr, t("address"), a.address || "");
     labelled(tr, t("actor"), a.actor || "");
@@ -695,6 +704,7 @@
     const stored = sessionStorage.getItem(LANG_KEY);
     setLang(stored || (document.documentElement.lang || "en").slice(0, 2));
     if (sessionStorage.getItem(TOKEN_KEY)) $("token").placeholder = "••••••••";
+    $("confirm").addEventListener("close", dialogClosed);
     $("lang").addEventListener("change", () => {
       sessionStorage.setItem(LANG_KEY, $("lang").value);
       setLang($("lang").value);
