@@ -35,7 +35,7 @@
       pageTotal: "{0} match.",
       pageMore: "More may follow: the next page goes on scanning.",
       noneFound: "No suppressed address matches.",
-      back: "Back to the list",
+      back: "Back to the list", showing: "Showing {0}.",
       showRaw: "Show the raw bounce", hideRaw: "Hide the raw bounce", downloadRaw: "Download the raw bounce",
       noRaw: "No raw bounce is kept for this address.",
       evidence: "Evidence", bouncesSeen: "Every bounce seen", auditTrail: "Audit trail",
@@ -106,7 +106,7 @@
       pageTotal: "該当 {0}件。",
       pageMore: "続きがある可能性があります。次のページで検索を続けます。",
       noneFound: "該当する配信停止アドレスはありません。",
-      back: "一覧に戻る",
+      back: "一覧に戻る", showing: "{0} を表示中。",
       showRaw: "元のバウンスを表示", hideRaw: "元のバウンスを隠す", downloadRaw: "元のバウンスをダウンロード",
       noRaw: "このアドレスの元のバウンスは保存されていません。",
       evidence: "根拠", bouncesSeen: "受信したすべてのバウンス", auditTrail: "操作履歴",
@@ -342,7 +342,7 @@
       labelled(tr, t("lastSeen"), when(s.last_seen), "when");
       labelled(tr, t("expires"), s.expires_at ? when(s.expires_at, true) : t("never"));
       labelled(tr, t("serverSaid"), [s.status, s.diagnostic].filter(Boolean).join(" "), "diag");
-      const lift = el("button", { type: "button", class: "danger lift" }, t("lift"));
+      const lift = el("button", { type: "button", class: "danger lift", "aria-label": t("lift") + " " + s.address }, t("lift"));
       lift.addEventListener("click", () => quiet(liftAddress(s.address)));
       labelled(tr, "", lift, "act");
       rows.appendChild(tr);
@@ -405,6 +405,7 @@
     $("d-rawtext").textContent = "";
     renderDetail();
     show("detail");
+    say(false, "showing", addr);
     window.scrollTo(0, 0);
   }
   function fieldText(k, v) {
