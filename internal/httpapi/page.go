@@ -1,14 +1,20 @@
 package httpapi
 
 import (
+	"bytes"
 	"embed"
 	"net/http"
 	"path"
+
+	"golang.org/x/text/language"
 )
 
 // The page is static: it holds no data and no inline script or style.
 // Its script asks the API for the list with the token typed in the page,
-// so that the personal data it shows is guarded like the API's.
+// so that the personal data it shows is guarded like the API's. It speaks
+// English and Japanese: the server picks the language from
+// Accept-Language (or ?lang=en|ja) and writes it in <html lang>, and a
+// switch on the page changes it.
 //
 //go:embed ui/index.html ui/app.js ui/app.css
 var ui embed.FS
@@ -24,8 +30,44 @@ var assetTypes = map[string]string{
 	".css":  "text/css; charset=utf-8",
 }
 
+// pageLanguages are the page's languages, the default first.
+var pageLanguages = []language.Tag{language.English, language.Japanese}
+
+var pageMatcher = language.NewMatcher(pageLanguages)
+
+// pageLang returns "en" or "ja" for r: its lang parameter, else the best
+// match of its Accept-Language, else English.
+func pageLang(r *http.Request) string {
+	switch v := r.URL.Query().Get("lang"); v {
+	case "en", "ja":
+		return v
+	}
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return "en"
+	}
+	_, i, conf := pageMatcher.Match(tags...)
+	if conf == language.No {
+		return "en"
+	}
+	base, _ := pageLanguages[i].Base()
+	return base.String()
+}
+
 func (a *api) page(w http.ResponseWriter, r *http.Request) {
-	serveAsset(w, "index.html")
+	b, err := ui.ReadFile("ui/index.html")
+	if err != nil {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	lang := pageLang(r)
+	b = bytes.Replace(b, []byte(`<html lang="en"`), []byte(`<html lang="`+lang+`"`), 1)
+	h := w.Header()
+	h.Set("Content-Type", assetTypes[".html"])
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Language", lang)
+	h.Add("Vary", "Accept-Language")
+	w.Write(b)
 }
 
 func (a *api) asset(w http.ResponseWriter, r *http.Request) {
@@ -44,8 +86,5 @@ func serveAsset(w http.ResponseWriter, name string) {
 		return
 	}
 	w.Header().Set("Content-Type", assetTypes[path.Ext(name)])
-	if name == "index.html" {
-		w.Header().Set("Content-Security-Policy", pageCSP)
-	}
 	w.Write(b)
 }
