@@ -19,7 +19,7 @@ build:
 # tests themselves on free loopback ports.
 test:
 	$(GO) vet $(PKGS)
-	$(GO) test -race -shuffle=on -timeout 12m $(PKGS)
+	$(GO) test -race -shuffle=on -timeout 25m $(PKGS)
 
 test-short:
 	$(GO) test -short $(PKGS)

@@ -247,6 +247,7 @@ func TestOpenAPI_everyRoute(t *testing.T) {
 		{"GET", "/readyz", "", "", "", 200},
 		{"GET", "/metrics", "", "", "", 200},
 		{"GET", "/", "", "", "", 200},
+		{"GET", "/?lang=ja", "", "", "", 200},
 		{"GET", "/ui/app.js", "", "", "", 200},
 		{"GET", "/ui/nothing.js", "", "", "", 404},
 		{"GET", "/api/v1/openapi.json", "", "", "", 200},
