@@ -1,0 +1,67 @@
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden.json")
+
+// everyField is a record with every field set, each to its own value.
+func everyField() Record {
+	var r Record
+	r.Source, r.Kind, r.Recipient, r.Action = "file.eml", "bounce", "Taro@docomo.ne.jp", "failed"
+	r.Status, r.ReplyCode, r.Reason, r.Category, r.Hard = "5.1.1", "550", "user_unknown", "user_unknown", true
+	r.Diagnostic, r.RemoteMTA, r.ReportingMTA = "550 5.1.1 <Taro@docomo.ne.jp>: unknown & gone", "mx.docomo.ne.jp", "relay.shop.example"
+	r.Format, r.OriginalMessageID, r.OriginalFrom = "rfc3464", "<o1@shop.example>", "Shop <orders@shop.example>"
+	r.FeedbackType, r.Rule, r.Confidence, r.RuleSource = "abuse", "status:5.1.1", "high", "RFC 3463"
+	r.OriginalSubject, r.Error = "ご注文 #1", "none"
+	return r
+}
+
+// TestRecord_jsonGolden: the JSON of a record, the JSONL line of `bounced
+// parse` (../shared/CONTRACT.md), keeps its keys, their order and which
+// are always present: with every field set, and with none.
+func TestRecord_jsonGolden(t *testing.T) {
+	tests := []struct {
+		name, file string
+		r          Record
+	}{
+		{"every field", "record_full.golden.json", everyField()},
+		{"empty", "record_empty.golden.json", Record{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := json.Marshal(tc.r)
+			if err != nil {
+				t.Fatalf("Marshal() = %v", err)
+			}
+			got := append(b, '\n')
+			path := filepath.Join("testdata", tc.file)
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("Marshal() =\n%s\nwant (%s)\n%s", got, path, want)
+			}
+			var back Record
+			if err := json.Unmarshal(want, &back); err != nil {
+				t.Fatalf("Unmarshal(golden) = %v", err)
+			}
+			if !reflect.DeepEqual(back, tc.r) {
+				t.Errorf("Unmarshal(golden) = %+v, want %+v", back, tc.r)
+			}
+		})
+	}
+}
