@@ -65,3 +65,22 @@ func TestRecord_jsonGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestRecord_jsonNoEscape: an encoder set not to escape HTML (the JSONL
+// writer of `bounced parse`) writes '<', '>' and '&' as they are, and
+// json.Marshal escapes them, as for any struct.
+func TestRecord_jsonNoEscape(t *testing.T) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(everyField()); err != nil {
+		t.Fatal(err)
+	}
+	if want := `"550 5.1.1 <Taro@docomo.ne.jp>: unknown & gone"`; !bytes.Contains(buf.Bytes(), []byte(want)) {
+		t.Errorf("Encode() = %s, want %s unescaped", buf.Bytes(), want)
+	}
+	b, _ := json.Marshal(everyField())
+	if want := `"550 5.1.1 \u003cTaro@docomo.ne.jp\u003e: unknown \u0026 gone"`; !bytes.Contains(b, []byte(want)) {
+		t.Errorf("Marshal() = %s, want %s escaped", b, want)
+	}
+}
