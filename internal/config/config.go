@@ -435,8 +435,6 @@ func Default() Config {
 	}
 }
 
-// mailboxDefaults fills the zero fields of m with the defaults of package
-// mailbox (and of pipeline.Limits for the limits).
 func mailboxDefaults(m *Mailbox) {
 	def := func(p *string, v string) {
 		if *p == "" {
@@ -449,40 +447,40 @@ func mailboxDefaults(m *Mailbox) {
 	def(&m.ProcessedFolder, mailbox.DefaultProcessedFolder)
 	def(&m.IgnoredFolder, mailbox.DefaultIgnoredFolder)
 	def(&m.QuarantineFolder, mailbox.DefaultQuarantineFolder)
-	def(&m.After, string(mailbox.AfterMove))
+	def(&m.After, "move")
 	def(&m.Name, m.Username)
-	ints := []struct {
-		p *int
-		v int
-	}{
-		{&m.BatchSize, mailbox.DefaultBatchSize},
-		{&m.MoveBatchSize, mailbox.DefaultMoveBatchSize},
-		{&m.Concurrency, mailbox.DefaultConcurrency},
-		{&m.MaxAttempts, mailbox.DefaultMaxAttempts},
-		{&m.MaxRecipients, pipeline.DefaultMaxRecipients},
-		{&m.MaxNewSuppressionsPerMinute, pipeline.DefaultMaxNewSuppressionsPerMin},
+	if m.BatchSize == 0 {
+		m.BatchSize = mailbox.DefaultBatchSize
 	}
-	for _, f := range ints {
-		if *f.p == 0 {
-			*f.p = f.v
-		}
+	if m.MoveBatchSize == 0 {
+		m.MoveBatchSize = mailbox.DefaultMoveBatchSize
+	}
+	if m.Concurrency == 0 {
+		m.Concurrency = mailbox.DefaultConcurrency
 	}
 	if m.MaxMessageSize == 0 {
 		m.MaxMessageSize = mailbox.DefaultMaxMessageSize
 	}
-	durs := []struct {
-		p *Duration
-		v time.Duration
-	}{
-		{&m.PollInterval, mailbox.DefaultPollInterval},
-		{&m.IdleRefresh, mailbox.DefaultIdleRefresh},
-		{&m.StopGrace, mailbox.DefaultStopGrace},
-		{&m.StallAfter, mailbox.DefaultStallAfter},
+	if m.PollInterval == 0 {
+		m.PollInterval = Duration(mailbox.DefaultPollInterval)
 	}
-	for _, f := range durs {
-		if *f.p == 0 {
-			*f.p = Duration(f.v)
-		}
+	if m.IdleRefresh == 0 {
+		m.IdleRefresh = Duration(mailbox.DefaultIdleRefresh)
+	}
+	if m.StopGrace == 0 {
+		m.StopGrace = Duration(mailbox.DefaultStopGrace)
+	}
+	if m.MaxAttempts == 0 {
+		m.MaxAttempts = mailbox.DefaultMaxAttempts
+	}
+	if m.StallAfter == 0 {
+		m.StallAfter = Duration(mailbox.DefaultStallAfter)
+	}
+	if m.MaxRecipients == 0 {
+		m.MaxRecipients = pipeline.DefaultMaxRecipients
+	}
+	if m.MaxNewSuppressionsPerMinute == 0 {
+		m.MaxNewSuppressionsPerMinute = pipeline.DefaultMaxNewSuppressionsPerMin
 	}
 }
 
