@@ -4,12 +4,14 @@
 // and to the published event: internal/record fills it from a decoded
 // report (package bounce) and its classification (package classify), and
 // the record, the store's entry and record and the event
-// (publisher.Event) embed it, so that encoding/json writes its fields
-// flat, in its order, where each of them used to list them.
+// (publisher.Event) embed it, and encoding/json writes its fields flat in
+// each of them, in its order.
 //
-// A field added to Verdict travels everywhere with no other edit: its JSON
-// name is its name in the store's Redis hash too (AppendFields,
-// FromFields). It imports the standard library only, so that importing
+// A field added to Verdict travels to the store and the event with no
+// other edit: its JSON name is its name in the store's Redis hash too
+// (AppendFields, FromFields). Only the JSONL record of `bounced parse`,
+// whose order the contract fixes, lists the fields again (a test there
+// fails until a new one is added at its end). It imports the standard library only, so that importing
 // package publisher does not import the classifier's rules.
 package outcome
 

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden.json")
@@ -82,5 +84,38 @@ func TestRecord_jsonNoEscape(t *testing.T) {
 	b, _ := json.Marshal(everyField())
 	if want := `"550 5.1.1 \u003cTaro@docomo.ne.jp\u003e: unknown \u0026 gone"`; !bytes.Contains(b, []byte(want)) {
 		t.Errorf("Marshal() = %s, want %s escaped", b, want)
+	}
+}
+
+// TestRecord_jsonHasEveryVerdictField: the contract's layout (MarshalJSON)
+// writes every field of the outcome: one added to outcome.Verdict fails
+// here until it is added to contractRecord (at its end: the contract is
+// extended only by adding fields).
+func TestRecord_jsonHasEveryVerdictField(t *testing.T) {
+	var r Record
+	rv := reflect.ValueOf(&r.Verdict).Elem()
+	for i := range rv.NumField() {
+		if rv.Field(i).Kind() == reflect.Bool {
+			rv.Field(i).SetBool(true)
+		} else {
+			rv.Field(i).SetString("x")
+		}
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range outcome.FieldNames() {
+		if _, ok := m[name]; !ok {
+			t.Errorf("Marshal(Record) has no %q: add it to contractRecord", name)
+		}
+	}
+	var back Record
+	if err := json.Unmarshal(b, &back); err != nil || back != r {
+		t.Errorf("Unmarshal(Marshal(r)) = %+v, %v; want %+v", back, err, r)
 	}
 }
