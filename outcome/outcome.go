@@ -71,6 +71,7 @@ type Verdict struct {
 // field is one field of Verdict in its flat form.
 type field struct {
 	name   string // the JSON name
+	key    any    // name, boxed once
 	index  int
 	isBool bool
 }
@@ -92,7 +93,7 @@ func fieldsOf(t reflect.Type) []field {
 		default:
 			panic(fmt.Sprintf("outcome: field %s is a %s: the flat form holds strings and bools", f.Name, f.Type))
 		}
-		out = append(out, field{name: name, index: i, isBool: f.Type.Kind() == reflect.Bool})
+		out = append(out, field{name: name, key: name, index: i, isBool: f.Type.Kind() == reflect.Bool})
 	}
 	return out
 }
@@ -111,21 +112,24 @@ func FieldNames() []string {
 // strings, a bool as "1" or "0": the form the suppression store writes in
 // an address's Redis hash (HSET name value ...). FromFields reads it back.
 func (v Verdict) AppendFields(dst []any) []any {
-	rv := reflect.ValueOf(v)
+	rv := reflect.ValueOf(&v).Elem()
 	for _, f := range fields {
 		x := rv.Field(f.index)
 		if f.isBool {
-			b := "0"
+			b := flatFalse
 			if x.Bool() {
-				b = "1"
+				b = flatTrue
 			}
-			dst = append(dst, f.name, b)
+			dst = append(dst, f.key, b)
 			continue
 		}
-		dst = append(dst, f.name, x.String())
+		dst = append(dst, f.key, x.String())
 	}
 	return dst
 }
+
+// flatTrue and flatFalse are a bool's flat values, boxed once.
+var flatTrue, flatFalse any = "1", "0"
 
 // FromFields returns the Verdict whose fields m holds by name, as
 // AppendFields writes them (a bool is true when "1"); a missing field is

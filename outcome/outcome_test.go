@@ -77,3 +77,22 @@ func TestVerdict_hardFlat(t *testing.T) {
 		t.Error(`FromFields(hard "0" or "true") is hard, want only "1"`)
 	}
 }
+
+func BenchmarkVerdict_AppendFields(b *testing.B) {
+	v := every()
+	buf := make([]any, 0, 64)
+	for b.Loop() {
+		buf = v.AppendFields(buf[:0])
+	}
+}
+
+func BenchmarkVerdict_FromFields(b *testing.B) {
+	pairs := every().AppendFields(nil)
+	m := map[string]string{}
+	for i := 0; i < len(pairs); i += 2 {
+		m[pairs[i].(string)] = pairs[i+1].(string)
+	}
+	for b.Loop() {
+		_ = FromFields(m)
+	}
+}
