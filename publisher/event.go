@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // SchemaVersion is the version of the Event JSON schema this package
@@ -122,39 +124,14 @@ type Event struct {
 	// RecipientAsWritten is the address as the report wrote it, when it
 	// differs from Recipient.
 	RecipientAsWritten string `json:"recipient_as_written,omitempty"`
-	// Kind is the decoder's kind of the recipient's report: failed,
-	// delayed, complaint, unparseable...
-	Kind string `json:"kind,omitempty"`
-	// Reason is the classifier's reason, e.g. user_unknown, mailbox_full.
-	Reason string `json:"reason"`
-	// Category groups reasons, e.g. user_unknown, policy_block, transient.
-	Category string `json:"category"`
-	// Hard is true for a permanent failure.
-	Hard bool `json:"hard"`
-	// Status is the enhanced status code (RFC 3463), e.g. 5.1.1.
-	Status string `json:"status,omitempty"`
-	// ReplyCode is the SMTP reply code (RFC 5321), e.g. 550.
-	ReplyCode string `json:"reply_code,omitempty"`
-	// Diagnostic is the remote server's own words.
-	Diagnostic string `json:"diagnostic,omitempty"`
-	// RemoteMTA is the server that refused the message.
-	RemoteMTA string `json:"remote_mta,omitempty"`
-	// ReportingMTA is the server that wrote the bounce.
-	ReportingMTA string `json:"reporting_mta,omitempty"`
-	// Format is the decoder that read the message, e.g. rfc3464, postfix.
-	Format string `json:"format,omitempty"`
-	// Rule is the classifier rule that decided Reason.
-	Rule string `json:"rule,omitempty"`
-	// Confidence is how strong the verdict's evidence is: high, medium or
-	// low (a fallback guess, which never suppresses for good).
-	Confidence string `json:"confidence,omitempty"`
-	// RuleSource is where the deciding rule comes from, when known.
-	RuleSource string `json:"rule_source,omitempty"`
+	// Verdict is the recipient's outcome, its fields written flat:
+	// kind (the decoder's kind of the report: bounce, delay, complaint,
+	// unparseable...), reason, category, hard, status, reply_code,
+	// diagnostic, remote_mta, reporting_mta, format, rule, confidence,
+	// rule_source, original_message_id and original_subject (see
+	// outcome.Verdict).
+	outcome.Verdict
 
-	// OriginalMessageID is the Message-ID of the message that bounced.
-	OriginalMessageID string `json:"original_message_id,omitempty"`
-	// OriginalSubject is the Subject of the message that bounced.
-	OriginalSubject string `json:"original_subject,omitempty"`
 	// OriginalFrom is the From of the message that bounced.
 	OriginalFrom string `json:"original_from,omitempty"`
 	// Headers are the configured headers of the message that bounced

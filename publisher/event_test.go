@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -25,57 +26,61 @@ var (
 // sampleBounce is the bounce of docs/events.md.
 func sampleBounce() publisher.Event {
 	return publisher.Event{
-		Schema:            publisher.SchemaVersion,
-		ID:                "9b2f0c4e7a1d4b6e8f3a5c7d9e1f2a3b:alice@example.net",
-		Type:              publisher.TypeBounce,
-		Time:              sampleTime,
-		Recipient:         "alice@example.net",
-		Kind:              "bounce",
-		Reason:            "user_unknown",
-		Category:          "user_unknown",
-		Hard:              true,
-		Status:            "5.1.1",
-		ReplyCode:         "550",
-		Diagnostic:        "550 5.1.1 <alice@example.net>: Recipient address rejected: User unknown in virtual mailbox table",
-		RemoteMTA:         "mx1.example.net",
-		ReportingMTA:      "mail.shop.example",
-		Format:            "rfc3464",
-		Rule:              "status:5.1.1",
-		OriginalMessageID: "<order-4711@shop.example>",
-		OriginalSubject:   "Your order #4711",
-		OriginalFrom:      "Shop <orders@shop.example>",
-		Headers:           map[string]string{"X-Customer-ID": "c-1029"},
-		Suppressed:        true,
-		Scope:             "all",
-		Count:             1,
-		Mailbox:           "shop",
-		Source:            "imap://mail.shop.example/INBOX;UIDVALIDITY=1;UID=5",
+		Schema:    publisher.SchemaVersion,
+		ID:        "9b2f0c4e7a1d4b6e8f3a5c7d9e1f2a3b:alice@example.net",
+		Type:      publisher.TypeBounce,
+		Time:      sampleTime,
+		Recipient: "alice@example.net",
+		Verdict: outcome.Verdict{
+			Kind:              "bounce",
+			Reason:            "user_unknown",
+			Category:          "user_unknown",
+			Hard:              true,
+			Status:            "5.1.1",
+			ReplyCode:         "550",
+			Diagnostic:        "550 5.1.1 <alice@example.net>: Recipient address rejected: User unknown in virtual mailbox table",
+			RemoteMTA:         "mx1.example.net",
+			ReportingMTA:      "mail.shop.example",
+			Format:            "rfc3464",
+			Rule:              "status:5.1.1",
+			OriginalMessageID: "<order-4711@shop.example>",
+			OriginalSubject:   "Your order #4711",
+		},
+		OriginalFrom: "Shop <orders@shop.example>",
+		Headers:      map[string]string{"X-Customer-ID": "c-1029"},
+		Suppressed:   true,
+		Scope:        "all",
+		Count:        1,
+		Mailbox:      "shop",
+		Source:       "imap://mail.shop.example/INBOX;UIDVALIDITY=1;UID=5",
 	}
 }
 
 // sampleComplaint is the complaint of docs/events.md.
 func sampleComplaint() publisher.Event {
 	return publisher.Event{
-		Schema:            publisher.SchemaVersion,
-		ID:                "4c1e8a2b6d0f4e9a8b7c6d5e4f3a2b1c:bob@example.org",
-		Type:              publisher.TypeComplaint,
-		Time:              sampleTime,
-		Recipient:         "bob@example.org",
-		Kind:              "complaint",
-		Reason:            "complaint",
-		Category:          "complaint",
-		ReportingMTA:      "feedback.example.org",
-		Format:            "arf",
-		Rule:              "feedback-type:abuse",
-		OriginalMessageID: "<news-2025-03@shop.example>",
-		OriginalSubject:   "March news",
-		OriginalFrom:      "Shop <news@shop.example>",
-		Headers:           map[string]string{"X-Customer-ID": "c-2231"},
-		Suppressed:        true,
-		Scope:             "marketing",
-		Count:             1,
-		Mailbox:           "fbl",
-		Source:            "imap://mail.shop.example/INBOX;UIDVALIDITY=7;UID=118",
+		Schema:    publisher.SchemaVersion,
+		ID:        "4c1e8a2b6d0f4e9a8b7c6d5e4f3a2b1c:bob@example.org",
+		Type:      publisher.TypeComplaint,
+		Time:      sampleTime,
+		Recipient: "bob@example.org",
+		Verdict: outcome.Verdict{
+			Kind:              "complaint",
+			Reason:            "complaint",
+			Category:          "complaint",
+			ReportingMTA:      "feedback.example.org",
+			Format:            "arf",
+			Rule:              "feedback-type:abuse",
+			OriginalMessageID: "<news-2025-03@shop.example>",
+			OriginalSubject:   "March news",
+		},
+		OriginalFrom: "Shop <news@shop.example>",
+		Headers:      map[string]string{"X-Customer-ID": "c-2231"},
+		Suppressed:   true,
+		Scope:        "marketing",
+		Count:        1,
+		Mailbox:      "fbl",
+		Source:       "imap://mail.shop.example/INBOX;UIDVALIDITY=7;UID=118",
 	}
 }
 
@@ -108,7 +113,7 @@ func TestEvent_golden(t *testing.T) {
 		}},
 		{"unparseable", "event_unparseable.golden.json", publisher.Event{
 			Schema: 1, ID: "5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b:unparseable", Type: publisher.TypeUnparseable,
-			Time: sampleTime, Kind: "unparseable", Mailbox: "shop",
+			Time: sampleTime, Verdict: outcome.Verdict{Kind: "unparseable"}, Mailbox: "shop",
 			Source: "imap://mail.shop.example/INBOX;UIDVALIDITY=1;UID=9", Error: "bounce: message nesting deeper than 20",
 		}},
 	}
@@ -240,19 +245,19 @@ func TestEvent_Subject(t *testing.T) {
 		ev     publisher.Event
 		want   string
 	}{
-		{"bounce", "bounced", publisher.Event{Type: publisher.TypeBounce, Category: "user_unknown", Reason: "user_unknown"}, "bounced.bounce.user_unknown.user_unknown"},
-		{"defaultPrefix", "", publisher.Event{Type: publisher.TypeBounce, Category: "policy_block", Reason: "spam_detected"}, "bounced.bounce.policy_block.spam_detected"},
-		{"delay", "bounced", publisher.Event{Type: publisher.TypeDelay, Category: "transient", Reason: "expired"}, "bounced.delay.transient.expired"},
-		{"complaint", "bounced", publisher.Event{Type: publisher.TypeComplaint, Category: "complaint", Reason: "complaint"}, "bounced.complaint"},
-		{"suppressionAdded", "bounced", publisher.Event{Type: publisher.TypeSuppressionAdded, Category: "x", Reason: "y"}, "bounced.suppression.added"},
+		{"bounce", "bounced", publisher.Event{Type: publisher.TypeBounce, Verdict: outcome.Verdict{Category: "user_unknown", Reason: "user_unknown"}}, "bounced.bounce.user_unknown.user_unknown"},
+		{"defaultPrefix", "", publisher.Event{Type: publisher.TypeBounce, Verdict: outcome.Verdict{Category: "policy_block", Reason: "spam_detected"}}, "bounced.bounce.policy_block.spam_detected"},
+		{"delay", "bounced", publisher.Event{Type: publisher.TypeDelay, Verdict: outcome.Verdict{Category: "transient", Reason: "expired"}}, "bounced.delay.transient.expired"},
+		{"complaint", "bounced", publisher.Event{Type: publisher.TypeComplaint, Verdict: outcome.Verdict{Category: "complaint", Reason: "complaint"}}, "bounced.complaint"},
+		{"suppressionAdded", "bounced", publisher.Event{Type: publisher.TypeSuppressionAdded, Verdict: outcome.Verdict{Category: "x", Reason: "y"}}, "bounced.suppression.added"},
 		{"suppressionRemoved", "bounced", publisher.Event{Type: publisher.TypeSuppressionRemoved}, "bounced.suppression.removed"},
 		{"unparseable", "bounced", publisher.Event{Type: publisher.TypeUnparseable}, "bounced.unparseable"},
 		{"multiTokenPrefix", "acme.mail.bounced", publisher.Event{Type: publisher.TypeComplaint}, "acme.mail.bounced.complaint"},
 		{"prefixSanitised", " Acme..Bounced* ", publisher.Event{Type: publisher.TypeComplaint}, "acme.bounced_.complaint"},
 		{"wildcardPrefixOnly", ">", publisher.Event{Type: publisher.TypeComplaint}, "_.complaint"},
 		{"emptyReason", "bounced", publisher.Event{Type: publisher.TypeBounce}, "bounced.bounce.undefined.undefined"},
-		{"dotsInReason", "bounced", publisher.Event{Type: publisher.TypeBounce, Category: "policy.block", Reason: "spam detected"}, "bounced.bounce.policy_block.spam_detected"},
-		{"wildcards", "bounced", publisher.Event{Type: publisher.TypeBounce, Category: "*", Reason: ">"}, "bounced.bounce._._"},
+		{"dotsInReason", "bounced", publisher.Event{Type: publisher.TypeBounce, Verdict: outcome.Verdict{Category: "policy.block", Reason: "spam detected"}}, "bounced.bounce.policy_block.spam_detected"},
+		{"wildcards", "bounced", publisher.Event{Type: publisher.TypeBounce, Verdict: outcome.Verdict{Category: "*", Reason: ">"}}, "bounced.bounce._._"},
 		{"unknownType", "bounced", publisher.Event{Type: "Odd.Type"}, "bounced.odd_type"},
 	}
 	for _, tc := range tests {
@@ -298,7 +303,7 @@ func FuzzSubject(f *testing.F) {
 	f.Add("bounced", "bounce", "user_unknown", "user_unknown")
 	f.Add("a..b", "delay", "*", "> x")
 	f.Fuzz(func(t *testing.T, prefix, typ, category, reason string) {
-		ev := publisher.Event{Type: publisher.EventType(typ), Category: category, Reason: reason}
+		ev := publisher.Event{Type: publisher.EventType(typ), Verdict: outcome.Verdict{Category: category, Reason: reason}}
 		s := ev.Subject(prefix)
 		for _, tok := range strings.Split(s, ".") {
 			if tok == "" || tok == "*" || tok == ">" || strings.ContainsAny(tok, " \t\r\n*>") {

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -39,10 +40,12 @@ func Example() {
 		Type:      publisher.TypeBounce,
 		Time:      time.Now(),
 		Recipient: "alice@example.net",
-		Reason:    "user_unknown",
-		Category:  "user_unknown",
-		Hard:      true,
-		Status:    "5.1.1",
+		Verdict: outcome.Verdict{
+			Reason:   "user_unknown",
+			Category: "user_unknown",
+			Hard:     true,
+			Status:   "5.1.1",
+		},
 	})
 	switch {
 	case publisher.IsTransient(err):

@@ -14,6 +14,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/app"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -45,8 +46,9 @@ func BenchmarkRebuild(b *testing.B) {
 		rcpt := fmt.Sprintf("user%d@example.com", i)
 		id := fmt.Sprintf("m%d:%s", i, rcpt)
 		if _, err := js.PublishAsync("bounced.bounce.user_unknown.user_unknown", mustMarshal(b, publisher.Event{
-			Schema: 1, ID: id, Type: publisher.TypeBounce, Time: at, Recipient: rcpt, Kind: "bounce",
-			Reason: "user_unknown", Category: "user_unknown", Hard: true, OriginalMessageID: fmt.Sprintf("<o%d@shop>", i)})); err != nil {
+			Schema: 1, ID: id, Type: publisher.TypeBounce, Time: at, Recipient: rcpt, Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown",
+				Hard: true, OriginalMessageID: fmt.Sprintf("<o%d@shop>", i)},
+		})); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/pipeline"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -107,10 +108,10 @@ func TestRebuild_fromStream(t *testing.T) {
 	apply := func(msgKey, rcpt, kind, reason, category string, hard bool, origID string, ago time.Duration) {
 		t.Helper()
 		id := msgKey + ":" + rcpt
-		e := suppress.Entry{IdempotencyKey: id, Recipient: rcpt, Kind: kind, Reason: reason, Category: category, Hard: hard,
-			Status: "5.1.1", ReplyCode: "550", Diagnostic: "550 " + reason, RemoteMTA: "mx.example.net", ReportingMTA: "mta.shop",
-			Format: "rfc3464", Rule: "status:" + reason, OriginalMessageID: origID, OriginalSubject: "Order " + msgKey,
-			MessageKey: msgKey, Source: "imap://mail/INBOX;UID=" + msgKey, At: now.Add(-ago)}
+		e := suppress.Entry{IdempotencyKey: id, Recipient: rcpt, Verdict: outcome.Verdict{Kind: kind, Reason: reason, Category: category, Hard: hard,
+			Status: "5.1.1", ReplyCode: "550", Diagnostic: "550 " + reason, RemoteMTA: "mx.example.net",
+			ReportingMTA: "mta.shop", Format: "rfc3464", Rule: "status:" + reason, OriginalMessageID: origID,
+			OriginalSubject: "Order " + msgKey}, MessageKey: msgKey, Source: "imap://mail/INBOX;UID=" + msgKey, At: now.Add(-ago)}
 		res, err := store.Apply(ctx, e)
 		if err != nil {
 			t.Fatalf("Apply(%s) = %v", id, err)
@@ -118,11 +119,11 @@ func TestRebuild_fromStream(t *testing.T) {
 		typ := map[string]publisher.EventType{"bounce": publisher.TypeBounce, "complaint": publisher.TypeComplaint, "delay": publisher.TypeDelay}[kind]
 		// As the pipeline's events: the normalised address, the address
 		// as written, and the policy's decision.
-		ev := publisher.Event{ID: id, Type: typ, Time: e.At, Recipient: res.Address, Kind: kind, Reason: reason, Category: category,
-			Policy: pipeline.PolicyOf(res.Decision), Hint: res.Decision.Hint,
-			Hard: hard, Status: e.Status, ReplyCode: e.ReplyCode, Diagnostic: e.Diagnostic, RemoteMTA: e.RemoteMTA,
+		ev := publisher.Event{ID: id, Type: typ, Time: e.At, Recipient: res.Address, Verdict: outcome.Verdict{Kind: kind, Reason: reason, Category: category, Hard: hard,
+			Status: e.Status, ReplyCode: e.ReplyCode, Diagnostic: e.Diagnostic, RemoteMTA: e.RemoteMTA,
 			ReportingMTA: e.ReportingMTA, Format: e.Format, Rule: e.Rule, OriginalMessageID: origID,
-			OriginalSubject: e.OriginalSubject, Suppressed: res.Suppressed, Scope: res.Scope, Count: res.Count, Source: e.Source}
+			OriginalSubject: e.OriginalSubject}, Policy: pipeline.PolicyOf(res.Decision), Hint: res.Decision.Hint,
+			Suppressed: res.Suppressed, Scope: res.Scope, Count: res.Count, Source: e.Source}
 		if rcpt != res.Address {
 			ev.RecipientAsWritten = rcpt
 		}
@@ -147,7 +148,7 @@ func TestRebuild_fromStream(t *testing.T) {
 		}
 		for _, l := range lifts {
 			ev := publisher.Event{ID: l.ID(), Type: publisher.TypeSuppressionRemoved, Time: l.At, Recipient: l.Address,
-				Kind: l.Kind, Reason: l.Reason, Category: l.Category, Hard: l.Hard, Scope: l.Scope, Count: l.Count, Actor: l.Actor, Note: l.Note}
+				Verdict: outcome.Verdict{Kind: l.Kind, Reason: l.Reason, Category: l.Category, Hard: l.Hard}, Scope: l.Scope, Count: l.Count, Actor: l.Actor, Note: l.Note}
 			if _, err := pub.Publish(ctx, ev); err != nil {
 				t.Fatal(err)
 			}
@@ -245,8 +246,9 @@ func TestRebuild_fromStream(t *testing.T) {
 		t.Errorf("CheckStoreEpoch(after rebuild) = %+v, %v; want ok", st, err)
 	}
 	// The rebuilt store counts on: a bounce seen before is a repeat.
-	if r, err := store.Apply(ctx, suppress.Entry{IdempotencyKey: "m99:full@example.com", Recipient: "full@example.com", Kind: "bounce",
-		Reason: "mailbox_full", Category: "mailbox_full", OriginalMessageID: "<o3@shop>", MessageKey: "m99", At: now}); err != nil || !r.Repeat {
+	if r, err := store.Apply(ctx, suppress.Entry{IdempotencyKey: "m99:full@example.com", Recipient: "full@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full",
+		OriginalMessageID: "<o3@shop>"},
+		MessageKey: "m99", At: now}); err != nil || !r.Repeat {
 		t.Errorf("Apply(a bounce replayed) = %+v, %v; want a repeat", r, err)
 	}
 

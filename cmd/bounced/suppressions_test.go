@@ -13,6 +13,7 @@ import (
 
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 func TestSuppressionsCommand(t *testing.T) {
@@ -23,8 +24,8 @@ func TestSuppressionsCommand(t *testing.T) {
 	st := suppress.New(c, "{bounced}", suppress.DefaultPolicy(), nil)
 	ctx := context.Background()
 	for _, e := range []suppress.Entry{
-		{IdempotencyKey: "k1", Recipient: "a@example.com", Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, At: time.Now()},
-		{IdempotencyKey: "k2", Recipient: "b@example.org", Kind: "bounce", Reason: "host_unknown", Category: "host_unknown", Hard: true, At: time.Now()},
+		{IdempotencyKey: "k1", Recipient: "a@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true}, At: time.Now()},
+		{IdempotencyKey: "k2", Recipient: "b@example.org", Verdict: outcome.Verdict{Kind: "bounce", Reason: "host_unknown", Category: "host_unknown", Hard: true}, At: time.Now()},
 	} {
 		if _, err := st.Apply(ctx, e); err != nil {
 			t.Fatal(err)
@@ -70,10 +71,10 @@ func TestSuppressionsCommand_checkAllowDeliveries(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	for _, e := range []suppress.Entry{
-		{IdempotencyKey: "k1", Recipient: "Hard@Example.com", Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, At: now},
-		{IdempotencyKey: "k2", Recipient: "c@example.com", Kind: "complaint", Reason: "complaint", Category: "complaint", At: now},
-		{IdempotencyKey: "k3", Recipient: "full@example.com", Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full", At: now.Add(-48 * time.Hour)},
-		{IdempotencyKey: "k4", Recipient: "full@example.com", Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full", At: now.Add(-24 * time.Hour)},
+		{IdempotencyKey: "k1", Recipient: "Hard@Example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true}, At: now},
+		{IdempotencyKey: "k2", Recipient: "c@example.com", Verdict: outcome.Verdict{Kind: "complaint", Reason: "complaint", Category: "complaint"}, At: now},
+		{IdempotencyKey: "k3", Recipient: "full@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full"}, At: now.Add(-48 * time.Hour)},
+		{IdempotencyKey: "k4", Recipient: "full@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full"}, At: now.Add(-24 * time.Hour)},
 	} {
 		if _, err := st.Apply(ctx, e); err != nil {
 			t.Fatal(err)
@@ -128,7 +129,7 @@ func TestSuppressionsCommand_checkAllowDeliveries(t *testing.T) {
 	}
 	// With user_unknown switched off, it lifts the user_unknown suppression.
 	t.Setenv("BOUNCED_CONFIG", writeConfig(t, "policy:\n  reasons:\n    user_unknown: {action: notify}\n"))
-	if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "k9", Recipient: "gone@example.com", Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, At: now}); err != nil {
+	if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "k9", Recipient: "gone@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true}, At: now}); err != nil {
 		t.Fatal(err)
 	}
 	if code, out, errs := sup("reapply", "--actor", "ops"); code != 0 || !strings.Contains(out, "gone@example.com") || !strings.Contains(out, "lifted 1 suppressions") {
@@ -143,7 +144,7 @@ func TestSuppressionsCommand_checkAllowDeliveries(t *testing.T) {
 	if code, out, errs := sup("deliveries", log); code != 0 || !strings.Contains(out, "3 lines, 1 deliveries, 2 soft bounces cleared") {
 		t.Errorf("deliveries = %d %q %q", code, out, errs)
 	}
-	r, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "k5", Recipient: "full@example.com", Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full", At: now})
+	r, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "k5", Recipient: "full@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full"}, At: now})
 	if err != nil || r.Suppressed || r.WindowCount != 1 {
 		t.Errorf("Apply() after the delivery = %+v, %v; want a fresh count", r, err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/bounced-dev/bounced/internal/testutil"
 	"github.com/bounced-dev/bounced/internal/webhook"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -55,7 +56,7 @@ webhooks:
 	}
 	when := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
 	bounce := func(id string) publisher.Event {
-		return publisher.Event{ID: id, Type: publisher.TypeBounce, Time: when, Recipient: "a@example.net", Reason: "user_unknown", Category: "user_unknown"}
+		return publisher.Event{ID: id, Type: publisher.TypeBounce, Time: when, Recipient: "a@example.net", Verdict: outcome.Verdict{Reason: "user_unknown", Category: "user_unknown"}}
 	}
 	if _, err := pub.Publish(ctx, bounce("before")); err != nil {
 		t.Fatal(err)

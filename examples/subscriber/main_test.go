@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -103,16 +104,16 @@ func TestRun_marksCustomers(t *testing.T) {
 
 	t0 := time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
 	events := []publisher.Event{
-		{ID: "m1:alice@example.net", Type: publisher.TypeBounce, Time: t0, Recipient: "alice@example.net", Reason: "user_unknown", Category: "user_unknown", Hard: true, Suppressed: true, Scope: "all"},
-		{ID: "m1:alice@example.net:added", Type: publisher.TypeSuppressionAdded, Time: t0, Recipient: "alice@example.net", Reason: "user_unknown", Category: "user_unknown", Hard: true, Suppressed: true, Scope: "all"},
-		{ID: "m2:bob@example.org", Type: publisher.TypeComplaint, Time: t0, Recipient: "bob@example.org", Reason: "complaint", Category: "complaint", Suppressed: true, Scope: "marketing"},
+		{ID: "m1:alice@example.net", Type: publisher.TypeBounce, Time: t0, Recipient: "alice@example.net", Verdict: outcome.Verdict{Reason: "user_unknown", Category: "user_unknown", Hard: true}, Suppressed: true, Scope: "all"},
+		{ID: "m1:alice@example.net:added", Type: publisher.TypeSuppressionAdded, Time: t0, Recipient: "alice@example.net", Verdict: outcome.Verdict{Reason: "user_unknown", Category: "user_unknown", Hard: true}, Suppressed: true, Scope: "all"},
+		{ID: "m2:bob@example.org", Type: publisher.TypeComplaint, Time: t0, Recipient: "bob@example.org", Verdict: outcome.Verdict{Reason: "complaint", Category: "complaint"}, Suppressed: true, Scope: "marketing"},
 		// A soft bounce below the threshold suppresses nobody.
-		{ID: "m3:carol@example.com", Type: publisher.TypeBounce, Time: t0, Recipient: "carol@example.com", Reason: "mailbox_full", Category: "mailbox_full"},
-		{ID: "m4:dave@example.jp", Type: publisher.TypeBounce, Time: t0, Recipient: "dave@example.jp", Reason: "user_unknown", Category: "user_unknown", Hard: true, Suppressed: true, Scope: "all"},
+		{ID: "m3:carol@example.com", Type: publisher.TypeBounce, Time: t0, Recipient: "carol@example.com", Verdict: outcome.Verdict{Reason: "mailbox_full", Category: "mailbox_full"}},
+		{ID: "m4:dave@example.jp", Type: publisher.TypeBounce, Time: t0, Recipient: "dave@example.jp", Verdict: outcome.Verdict{Reason: "user_unknown", Category: "user_unknown", Hard: true}, Suppressed: true, Scope: "all"},
 		// An operator lifts dave's suppression an hour later.
 		{ID: "lift-1", Type: publisher.TypeSuppressionRemoved, Time: t0.Add(time.Hour), Recipient: "dave@example.jp", Actor: "api", Note: "typo fixed"},
 		// A delay is not for this system (not subscribed).
-		{ID: "m5:carol@example.com", Type: publisher.TypeDelay, Time: t0, Recipient: "carol@example.com", Reason: "expired", Category: "transient"},
+		{ID: "m5:carol@example.com", Type: publisher.TypeDelay, Time: t0, Recipient: "carol@example.com", Verdict: outcome.Verdict{Reason: "expired", Category: "transient"}},
 	}
 	for _, ev := range events {
 		if _, err := pub.Publish(ctx, ev); err != nil {

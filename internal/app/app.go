@@ -107,8 +107,12 @@ func (a *App) waiting(what string, err error) {
 }
 
 // Run starts everything and blocks until ctx ends, then stops in order:
-// workers first (no message is left half handled: an interrupted one is
-// simply handled again at the next start), then HTTP, NATS and Redis.
+// workers and every loop first (no message is left half handled: an
+// interrupted one is simply handled again at the next start), then HTTP,
+// NATS and Redis. Every goroutine Run starts is in one of its two
+// WaitGroups, so none outlives it; the wait for the workers and loops is
+// bounded (stopBound), so a stuck one cannot keep the process from
+// closing its connections and returning.
 //
 // The HTTP server (health, metrics, the suppression API) answers from the
 // start, while Run still waits for NATS or the stream: /readyz then says
@@ -118,39 +122,53 @@ func (a *App) Run(ctx context.Context) error {
 		a.close()
 		return err
 	}
+	// loops holds the workers and every loop; they end with runCtx, which
+	// ends with ctx or when the start fails.
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var loops, serving sync.WaitGroup
 	srv := a.httpServer()
 	stopHTTP := func() {
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(shutdown)
+		serving.Wait()
 	}
 	if a.httpLn != nil {
+		serving.Add(1)
 		go func() {
+			defer serving.Done()
 			defer a.recoverPanic("http")
 			if err := srv.Serve(a.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				a.log.Error("http server", "error", err)
 			}
 		}()
 	}
-	go a.leaseMembersLoop(ctx)
-	if err := a.start(ctx); err != nil {
+	// stop ends the workers and loops together (they share runCtx) and
+	// waits for them, then stops HTTP, then closes the connections they
+	// used: the lease heartbeat leaves its set before Redis closes.
+	stop := func() {
+		cancel()
+		if !waitWithin(&loops, a.stopBound()) {
+			a.log.Error("stopping: loops still running, closing anyway", "waited", a.stopBound())
+		}
 		stopHTTP()
 		a.close()
+	}
+	a.goLoop(runCtx, &loops, "lease members", a.leaseMembersLoop) // lease.go
+	if err := a.start(runCtx); err != nil {
+		stop()
 		return err
 	}
 	close(a.ready)
-	var wg sync.WaitGroup
 	for _, w := range a.workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer a.recoverPanic("worker")
+		a.goLoop(runCtx, &loops, "worker", func(ctx context.Context) {
 			if err := a.runWorker(ctx, w); err != nil {
 				a.log.Error("mailbox worker stopped", "error", err)
 			}
-		}()
+		})
 	}
-	a.startWebhooks(ctx, &wg)
+	a.startWebhooks(runCtx, &loops)
 	a.registerPolicyMetrics()
 	// Every loop runs in the WaitGroup: Run returns after all of them.
 	for _, loop := range []func(context.Context){
@@ -160,20 +178,53 @@ func (a *App) Run(ctx context.Context) error {
 		func(ctx context.Context) { a.epochLoop(ctx, a.pub) },
 		func(ctx context.Context) { a.outboxLoop(ctx, a.pub) },
 	} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer a.recoverPanic("loop")
-			loop(ctx)
-		}()
+		a.goLoop(runCtx, &loops, "loop", loop)
 	}
 	a.log.Info("bounced running", "mailboxes", len(a.workers), "http", a.HTTPAddr(), "nats", publisher.RedactURL(a.NATSURL()))
 	<-ctx.Done()
 	a.log.Info("stopping")
-	wg.Wait()
-	stopHTTP()
-	a.close()
+	stop()
 	return nil
+}
+
+// goLoop runs loop(ctx) in a goroutine of wg that recovers a panic,
+// naming the loop what.
+func (a *App) goLoop(ctx context.Context, wg *sync.WaitGroup, what string, loop func(context.Context)) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer a.recoverPanic(what)
+		loop(ctx)
+	}()
+}
+
+// stopBound is how long a stop waits for the workers and loops: the
+// longest mailbox stop_grace (the time a worker lets the messages in hand
+// finish), plus time for their last Redis and NATS calls.
+func (a *App) stopBound() time.Duration {
+	d := 10 * time.Second
+	for _, mc := range a.cfg.Mailboxes {
+		d = max(d, mc.StopGrace.D())
+	}
+	return d + 10*time.Second
+}
+
+// waitWithin waits for wg at most d, and reports whether it was done.
+// When it was not, the goroutine waiting for wg stays until wg is done.
+func waitWithin(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // open makes what the HTTP server needs: the Redis store and the

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // TestRun_deliveriesClearSoftCounts reports deliveries the two ways a
@@ -26,8 +27,8 @@ func TestRun_deliveriesClearSoftCounts(t *testing.T) {
 	now := time.Now().UTC()
 	for _, addr := range []string{"nats@example.com", "api@example.com"} {
 		for i, ago := range []time.Duration{72 * time.Hour, 48 * time.Hour} {
-			e := suppress.Entry{IdempotencyKey: addr + string(rune('0'+i)), Recipient: addr, Kind: "bounce",
-				Reason: "mailbox_full", Category: "mailbox_full", At: now.Add(-ago)}
+			e := suppress.Entry{IdempotencyKey: addr + string(rune('0'+i)), Recipient: addr, Verdict: outcome.Verdict{Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full"},
+				At: now.Add(-ago)}
 			if _, err := st.Apply(ctx, e); err != nil {
 				t.Fatal(err)
 			}
@@ -63,8 +64,8 @@ func TestRun_deliveriesClearSoftCounts(t *testing.T) {
 	}
 	// A third bounce starts a fresh count for both.
 	for _, addr := range []string{"nats@example.com", "api@example.com"} {
-		r, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: addr + "-now", Recipient: addr, Kind: "bounce",
-			Reason: "mailbox_full", Category: "mailbox_full", At: now})
+		r, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: addr + "-now", Recipient: addr, Verdict: outcome.Verdict{Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full"},
+			At: now})
 		if err != nil || r.Suppressed || r.WindowCount != 1 {
 			t.Errorf("Apply(%s) after the delivery = %+v, %v; want a fresh count", addr, r, err)
 		}

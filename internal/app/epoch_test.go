@@ -17,6 +17,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // TestRun_redisWipedIsNotReady restarts Redis without persistence under
@@ -100,7 +101,7 @@ func TestRun_redisWipedIsNotReady(t *testing.T) {
 		}
 	}
 	// The daemon's store refuses to apply.
-	_, err = a.store.Apply(ctx, suppress.Entry{IdempotencyKey: "k1", Recipient: "a@example.com", Kind: "bounce", Hard: true, Reason: "user_unknown"})
+	_, err = a.store.Apply(ctx, suppress.Entry{IdempotencyKey: "k1", Recipient: "a@example.com", Verdict: outcome.Verdict{Kind: "bounce", Hard: true, Reason: "user_unknown"}})
 	if !errors.Is(err, suppress.ErrNoEpoch) || !suppress.IsTransient(err) {
 		t.Errorf("Apply() on the wiped store = %v, want ErrNoEpoch, transient", err)
 	}
@@ -110,7 +111,7 @@ func TestRun_redisWipedIsNotReady(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, 20*time.Second, "/readyz to say ready again", func() bool { code, _ := readyz(); return code == 200 })
-	if _, err := a.store.Apply(ctx, suppress.Entry{IdempotencyKey: "k1", Recipient: "a@example.com", Kind: "bounce", Hard: true, Reason: "user_unknown"}); err != nil {
+	if _, err := a.store.Apply(ctx, suppress.Entry{IdempotencyKey: "k1", Recipient: "a@example.com", Verdict: outcome.Verdict{Kind: "bounce", Hard: true, Reason: "user_unknown"}}); err != nil {
 		t.Errorf("Apply() after the epoch is back = %v", err)
 	}
 }

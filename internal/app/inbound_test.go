@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -64,8 +65,8 @@ func TestRun_webhooksIn(t *testing.T) {
 	st := s.store(t)
 	now := time.Now().UTC()
 	for i, ago := range []time.Duration{72 * time.Hour, 48 * time.Hour} {
-		if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "mary" + strconv.Itoa(i), Recipient: "mary@example.com", Kind: "bounce",
-			Reason: "mailbox_full", Category: "mailbox_full", At: now.Add(-ago)}); err != nil {
+		if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "mary" + strconv.Itoa(i), Recipient: "mary@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full"},
+			At: now.Add(-ago)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -78,8 +79,8 @@ func TestRun_webhooksIn(t *testing.T) {
 	if rec, err := st.Get(ctx, "mary@example.com"); err != nil || rec.LastDelivered.IsZero() {
 		t.Fatalf("after Postmark's delivery: %+v, %v; want the delivery recorded", rec, err)
 	}
-	if r, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "mary-now", Recipient: "mary@example.com", Kind: "bounce",
-		Reason: "mailbox_full", Category: "mailbox_full", At: now}); err != nil || r.Suppressed || r.WindowCount != 1 {
+	if r, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "mary-now", Recipient: "mary@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full"},
+		At: now}); err != nil || r.Suppressed || r.WindowCount != 1 {
 		t.Errorf("Apply after Postmark's delivery = %+v, %v; want a fresh count of 1", r, err)
 	}
 

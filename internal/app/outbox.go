@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -22,7 +23,7 @@ func (a *App) liftPublisher(pub *publisher.Publisher) suppress.PublishLift {
 	return func(ctx context.Context, l suppress.Lifted) error {
 		_, err := pub.Publish(ctx, publisher.Event{
 			ID: l.ID(), Type: publisher.TypeSuppressionRemoved, Time: l.At, Recipient: l.Address,
-			Kind: l.Kind, Reason: l.Reason, Category: l.Category, Hard: l.Hard, Scope: l.Scope,
+			Verdict: outcome.Verdict{Kind: l.Kind, Reason: l.Reason, Category: l.Category, Hard: l.Hard}, Scope: l.Scope,
 			Count: l.Count, Actor: l.Actor, Note: l.Note,
 		})
 		if err == nil {

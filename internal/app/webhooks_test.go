@@ -20,6 +20,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/internal/testutil"
 	"github.com/bounced-dev/bounced/internal/webhook"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -104,7 +105,7 @@ func TestRun_embeddedNATSListenAndWebhooks(t *testing.T) {
 	when := time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC)
 	for _, ev := range []publisher.Event{
 		{ID: "k1:a@example.net", Type: publisher.TypeComplaint, Time: when, Recipient: "a@example.net"},
-		{ID: "k2:b@example.net", Type: publisher.TypeBounce, Time: when, Recipient: "b@example.net", Reason: "user_unknown", Category: "user_unknown", Hard: true},
+		{ID: "k2:b@example.net", Type: publisher.TypeBounce, Time: when, Recipient: "b@example.net", Verdict: outcome.Verdict{Reason: "user_unknown", Category: "user_unknown", Hard: true}},
 	} {
 		if _, err := pub.Publish(tctx, ev); err != nil {
 			t.Fatalf("Publish(%s) = %v", ev.ID, err)

@@ -23,7 +23,14 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bounced-dev/bounced/bounce"
 	"github.com/bounced-dev/bounced/classify"
+	"github.com/bounced-dev/bounced/internal/httpapi"
+	"github.com/bounced-dev/bounced/internal/lease"
+	"github.com/bounced-dev/bounced/internal/mailbox"
+	"github.com/bounced-dev/bounced/internal/pipeline"
+	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/publisher"
 	"github.com/bounced-dev/bounced/verp"
 )
 
@@ -405,17 +412,29 @@ type Mailbox struct {
 	MaxNewSuppressionsPerMinute int `yaml:"max_new_suppressions_per_minute"`
 }
 
-// Default returns the configuration with every default filled in and no mailbox.
+// Default returns the configuration with every default filled in and no
+// mailbox. It is the one place the daemon's defaults are put together:
+// each value is the default of the package that implements the setting
+// (httpapi, suppress, publisher, bounce, lease; mailbox and pipeline for
+// a mailbox's, see mailboxDefaults), so that the daemon and a program
+// using the package with zero options agree.
 func Default() Config {
+	rules := suppress.DefaultRules()
+	soft := rules[suppress.RuleDefault]
 	return Config{
-		Log:    Log{Level: "info", Format: "text"},
-		HTTP:   HTTP{Listen: "127.0.0.1:8025", MaxConnections: 256, ReadHeaderTimeout: Duration(5 * time.Second), ReadTimeout: Duration(30 * time.Second), WriteTimeout: Duration(60 * time.Second), IdleTimeout: Duration(60 * time.Second)},
-		Redis:  Redis{URL: "redis://127.0.0.1:6379/0", Prefix: "{bounced}"},
-		Policy: Policy{SoftThreshold: 3, SoftWindow: Duration(168 * time.Hour), SoftExpiry: Duration(720 * time.Hour), ComplaintScope: "marketing"},
-		NATS: NATS{DataDir: "data/nats", Listen: "127.0.0.1:4222", Stream: "BOUNCED", SubjectPrefix: "bounced", Replicas: 1,
-			MaxAge: Duration(720 * time.Hour), DuplicateWindow: Duration(24 * time.Hour)},
-		Decode: Decode{MaxSize: 32 << 20, MaxDepth: 20},
-		Lease:  Lease{Enabled: true, TTL: Duration(6 * time.Second), RetryInterval: Duration(time.Second)},
+		Log: Log{Level: "info", Format: "text"},
+		HTTP: HTTP{Listen: "127.0.0.1:8025", MaxConnections: httpapi.DefaultMaxConns,
+			ReadHeaderTimeout: Duration(httpapi.DefaultReadHeaderTimeout), ReadTimeout: Duration(httpapi.DefaultReadTimeout),
+			WriteTimeout: Duration(httpapi.DefaultWriteTimeout), IdleTimeout: Duration(httpapi.DefaultIdleTimeout)},
+		Redis: Redis{URL: "redis://127.0.0.1:6379/0", Prefix: suppress.DefaultPrefix},
+		Policy: Policy{SoftThreshold: soft.Threshold, SoftWindow: Duration(soft.Window), SoftExpiry: Duration(soft.Expiry),
+			ComplaintScope: rules[string(classify.CatComplaint)].Scope},
+		NATS: NATS{DataDir: "data/nats", Listen: "127.0.0.1:4222", Stream: publisher.DefaultStreamName,
+			SubjectPrefix: publisher.DefaultSubjectPrefix, Replicas: 1,
+			MaxAge: Duration(publisher.DefaultMaxAge), DuplicateWindow: Duration(publisher.DefaultDuplicateWindow)},
+		Decode: Decode{MaxSize: bounce.DefaultMaxSize, MaxDepth: bounce.DefaultMaxDepth},
+		// The lease package retries every TTL/6.
+		Lease: Lease{Enabled: true, TTL: Duration(lease.DefaultTTL), RetryInterval: Duration(lease.DefaultTTL / 6)},
 	}
 }
 
@@ -427,45 +446,45 @@ func mailboxDefaults(m *Mailbox) {
 	}
 	def(&m.TLS, "implicit")
 	def(&m.Auth, "login")
-	def(&m.Mailbox, "INBOX")
-	def(&m.ProcessedFolder, "Processed")
-	def(&m.IgnoredFolder, "Ignored")
-	def(&m.QuarantineFolder, "Quarantine")
+	def(&m.Mailbox, mailbox.DefaultMailbox)
+	def(&m.ProcessedFolder, mailbox.DefaultProcessedFolder)
+	def(&m.IgnoredFolder, mailbox.DefaultIgnoredFolder)
+	def(&m.QuarantineFolder, mailbox.DefaultQuarantineFolder)
 	def(&m.After, "move")
 	def(&m.Name, m.Username)
 	oauth2Defaults(&m.OAuth2)
 	if m.BatchSize == 0 {
-		m.BatchSize = 500
+		m.BatchSize = mailbox.DefaultBatchSize
 	}
 	if m.MoveBatchSize == 0 {
-		m.MoveBatchSize = 2000
+		m.MoveBatchSize = mailbox.DefaultMoveBatchSize
 	}
 	if m.Concurrency == 0 {
-		m.Concurrency = 64
+		m.Concurrency = mailbox.DefaultConcurrency
 	}
 	if m.MaxMessageSize == 0 {
-		m.MaxMessageSize = 10 << 20
+		m.MaxMessageSize = mailbox.DefaultMaxMessageSize
 	}
 	if m.PollInterval == 0 {
-		m.PollInterval = Duration(30 * time.Second)
+		m.PollInterval = Duration(mailbox.DefaultPollInterval)
 	}
 	if m.IdleRefresh == 0 {
-		m.IdleRefresh = Duration(25 * time.Minute)
+		m.IdleRefresh = Duration(mailbox.DefaultIdleRefresh)
 	}
 	if m.StopGrace == 0 {
-		m.StopGrace = Duration(10 * time.Second)
+		m.StopGrace = Duration(mailbox.DefaultStopGrace)
 	}
 	if m.MaxAttempts == 0 {
-		m.MaxAttempts = 10
+		m.MaxAttempts = mailbox.DefaultMaxAttempts
 	}
 	if m.StallAfter == 0 {
-		m.StallAfter = Duration(5 * time.Minute)
+		m.StallAfter = Duration(mailbox.DefaultStallAfter)
 	}
 	if m.MaxRecipients == 0 {
-		m.MaxRecipients = 200
+		m.MaxRecipients = pipeline.DefaultMaxRecipients
 	}
 	if m.MaxNewSuppressionsPerMinute == 0 {
-		m.MaxNewSuppressionsPerMinute = 500
+		m.MaxNewSuppressionsPerMinute = pipeline.DefaultMaxNewSuppressionsPerMin
 	}
 }
 

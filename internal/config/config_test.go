@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 func writeFile(t *testing.T, body string) string {
@@ -233,7 +234,7 @@ func TestLoad_policy(t *testing.T) {
 	if sp.Burst.Domains != 8 || sp.Burst.Window != 15*time.Minute || !slices.Equal(sp.Streams, []string{"news"}) {
 		t.Errorf("policy = %+v", sp)
 	}
-	if d := sp.Decide(suppress.Entry{Kind: "bounce", Reason: "has_moved", Category: "user_unknown", Hard: true}); d.Rule != "user_unknown" || d.Action != "notify" {
+	if d := sp.Decide(suppress.Entry{Verdict: outcome.Verdict{Kind: "bounce", Reason: "has_moved", Category: "user_unknown", Hard: true}}); d.Rule != "user_unknown" || d.Action != "notify" {
 		t.Errorf("has_moved falls back to its category's rule (user_unknown, switched off): %+v", d)
 	}
 }

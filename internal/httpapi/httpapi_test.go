@@ -12,6 +12,7 @@ import (
 
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -31,8 +32,8 @@ func newServerWith(t *testing.T, o Options) (*httptest.Server, *suppress.Store, 
 	ctx := context.Background()
 	at := time.Now().Add(-time.Hour)
 	for _, e := range []suppress.Entry{
-		{IdempotencyKey: "m1:a", Recipient: "a@example.com", Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, Diagnostic: "550 5.1.1 no such user", At: at},
-		{IdempotencyKey: "m2:b", Recipient: "b@example.org", Kind: "bounce", Reason: "host_unknown", Category: "host_unknown", Hard: true, At: at},
+		{IdempotencyKey: "m1:a", Recipient: "a@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, Diagnostic: "550 5.1.1 no such user"}, At: at},
+		{IdempotencyKey: "m2:b", Recipient: "b@example.org", Verdict: outcome.Verdict{Kind: "bounce", Reason: "host_unknown", Category: "host_unknown", Hard: true}, At: at},
 	} {
 		if _, err := st.Apply(ctx, e); err != nil {
 			t.Fatal(err)

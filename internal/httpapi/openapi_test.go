@@ -30,6 +30,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/reprocess"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 func loadSpec(t *testing.T) *openapi3.T {
@@ -198,8 +199,8 @@ func newAPIFixture(t *testing.T) *apiFixture {
 		// As older rules read it: a soft mailbox_full, which today's
 		// rules call a hard user_unknown.
 		if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "m1:" + r.Recipient, Recipient: r.Recipient,
-			Kind: r.Kind, Reason: "mailbox_full", Category: "mailbox_full", Hard: false, Status: r.Status,
-			Diagnostic: r.Diagnostic, Source: "imap://test/INBOX;UID=1", At: time.Now().Add(-time.Hour), Raw: f.rawHash}); err != nil {
+			Verdict: outcome.Verdict{Kind: r.Kind, Reason: "mailbox_full", Category: "mailbox_full",
+				Hard: false, Status: r.Status, Diagnostic: r.Diagnostic}, Source: "imap://test/INBOX;UID=1", At: time.Now().Add(-time.Hour), Raw: f.rawHash}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -208,8 +209,9 @@ func newAPIFixture(t *testing.T) *apiFixture {
 	}
 	at := time.Now().Add(-2 * time.Hour)
 	for i, a := range []string{"a@example.com", "b@example.org", "c@docomo.ne.jp"} {
-		if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "k" + strconv.Itoa(i), Recipient: a, Kind: "bounce",
-			Reason: "user_unknown", Category: "user_unknown", Hard: true, At: at.Add(time.Duration(i) * time.Minute)}); err != nil {
+		if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "k" + strconv.Itoa(i), Recipient: a, Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown",
+			Hard: true},
+			At: at.Add(time.Duration(i) * time.Minute)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // TestAPI_checkAgreesWithStore: the check route, IsSuppressed and
@@ -132,16 +133,14 @@ func TestAPI_deliveries(t *testing.T) {
 }
 
 func hard(addr string) suppress.Entry {
-	return suppress.Entry{IdempotencyKey: "h:" + addr, Recipient: addr, Kind: "bounce", Reason: "user_unknown",
-		Category: "user_unknown", Hard: true, At: time.Now()}
+	return suppress.Entry{IdempotencyKey: "h:" + addr, Recipient: addr, Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown",
+		Hard: true}, At: time.Now()}
 }
 
 func soft(addr string, at time.Time) suppress.Entry {
-	return suppress.Entry{IdempotencyKey: "s:" + addr + at.String(), Recipient: addr, Kind: "bounce", Reason: "mailbox_full",
-		Category: "mailbox_full", At: at}
+	return suppress.Entry{IdempotencyKey: "s:" + addr + at.String(), Recipient: addr, Verdict: outcome.Verdict{Kind: "bounce", Reason: "mailbox_full", Category: "mailbox_full"}, At: at}
 }
 
 func complaint(addr string) suppress.Entry {
-	return suppress.Entry{IdempotencyKey: "c:" + addr, Recipient: addr, Kind: "complaint", Reason: "complaint",
-		Category: "complaint", At: time.Now()}
+	return suppress.Entry{IdempotencyKey: "c:" + addr, Recipient: addr, Verdict: outcome.Verdict{Kind: "complaint", Reason: "complaint", Category: "complaint"}, At: time.Now()}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/lease"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // TestRunLeased_lostLeaseStopsBeforeNextWrite runs a worker under a real
@@ -53,8 +54,8 @@ func TestRunLeased_lostLeaseStopsBeforeNextWrite(t *testing.T) {
 			once.Do(func() { close(inHandler); <-release })
 		}
 		_, err := store.Apply(ctx, suppress.Entry{IdempotencyKey: fmt.Sprintf("test/%d", m.UID),
-			Recipient: fmt.Sprintf("u%d@example.com", m.UID), Kind: "bounce", Reason: "user_unknown",
-			Category: "user_unknown", Hard: true, Status: "5.1.1"})
+			Recipient: fmt.Sprintf("u%d@example.com", m.UID), Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown",
+				Hard: true, Status: "5.1.1"}})
 		mu.Lock()
 		defer mu.Unlock()
 		switch {

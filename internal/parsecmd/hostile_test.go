@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/bounced-dev/bounced/internal/record"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 func TestPrintable(t *testing.T) {
@@ -52,11 +53,12 @@ const hostileText = "\x1b]0;pwned\x07\x1b[2J\x1b[31mrejected\x1b[0m \u009b1mC1\u
 func TestTableWriter_stripsControls(t *testing.T) {
 	var out bytes.Buffer
 	w := newTableWriter(&out)
-	if err := w.write(record.Record{Source: "box\x1b[1m.mbox#1", Kind: "bounce", Recipient: "a\x1b[8m@example.com",
-		Status: "5.1.1\x07", Reason: "user_unknown", Format: "rfc3464", Diagnostic: hostileText}); err != nil {
+	if err := w.write(record.Record{Source: "box\x1b[1m.mbox#1", Verdict: outcome.Verdict{Kind: "bounce", Status: "5.1.1\x07", Reason: "user_unknown",
+		Format: "rfc3464", Diagnostic: hostileText}, Recipient: "a\x1b[8m@example.com",
+	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.write(record.Record{Source: "x", Kind: "unparseable", Error: "bounce: bad \x1b]52;c;ZXZpbA==\x07clipboard"}); err != nil {
+	if err := w.write(record.Record{Source: "x", Verdict: outcome.Verdict{Kind: "unparseable"}, Error: "bounce: bad \x1b]52;c;ZXZpbA==\x07clipboard"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.close(); err != nil {

@@ -4,38 +4,86 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/record"
 	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
-// The outcome of one recipient travels record.Record -> suppress.Entry ->
-// publisher.Event (eventOf) and, in a rebuild, publisher.Event ->
-// suppress.Entry (EntryOfEvent). The mappings live here, side by side, and
-// TestOutcome_roundTrip checks that an event gives back the entry that
-// was applied live.
+// The outcome of one recipient (outcome.Verdict, which record.Record,
+// suppress.Entry, suppress.Record and publisher.Event embed) travels
+// record.Record -> suppress.Entry (entryOf) -> publisher.Event (eventOf)
+// and, in a rebuild, publisher.Event -> suppress.Entry (EntryOfEvent).
+// Each mapping copies the Verdict whole and sets what locates the
+// recipient beside it; TestOutcome_roundTrip checks that every field of
+// it survives, and that an event gives back the entry that was applied
+// live.
+
+// unparseable is the outcome of the events about a message rather than a
+// recipient: unparseable, rejected, an alert.
+var unparseable = outcome.Verdict{Kind: string(bounce.KindUnparseable)}
 
 // entryOf is the store entry of recipient r of the message with key
 // msgKey, from source, at, with its VERP verdict.
 func entryOf(r record.Record, key, msgKey, source, raw string, at time.Time, vd verdict) suppress.Entry {
 	return suppress.Entry{
-		IdempotencyKey: key, Recipient: r.Recipient, Kind: r.Kind, Reason: r.Reason, Category: r.Category,
-		Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode, Diagnostic: r.Diagnostic,
-		RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format, Rule: r.Rule,
-		Confidence: r.Confidence, RuleSource: r.RuleSource,
-		OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject, Source: source, At: at,
-		Verification: vd.state, Unverified: vd.unverified,
-		MessageKey: msgKey, Raw: raw,
+		IdempotencyKey: key, Recipient: r.Recipient, Verdict: r.Verdict, Source: source, At: at,
+		Verification: vd.state, Unverified: vd.unverified, MessageKey: msgKey, Raw: raw,
 	}
+}
+
+// eventOf is the event of recipient r (key: its idempotency key) of m,
+// received at, with the configured headers of the original message and
+// what the store did (res).
+func eventOf(r record.Record, key string, at time.Time, m *mailbox.Message, headers map[string]string, res suppress.Result) publisher.Event {
+	typ := publisher.TypeBounce
+	switch r.Kind {
+	case string(bounce.KindComplaint):
+		typ = publisher.TypeComplaint
+	case string(bounce.KindDelay):
+		typ = publisher.TypeDelay
+	}
+	// Events carry the address as the sets hold it, and as written beside.
+	recipient := res.Address
+	if recipient == "" {
+		recipient = r.Recipient
+		if n, err := suppress.NormalizeAddress(r.Recipient); err == nil {
+			recipient = n
+		}
+	}
+	ev := publisher.Event{
+		ID: key, Type: typ, Time: at, Recipient: recipient, Verdict: r.Verdict,
+		OriginalFrom: r.OriginalFrom, Headers: headers, Suppressed: res.Suppressed, Scope: res.Scope,
+		Count: res.Count, Mailbox: m.Worker, Source: m.Source(),
+		Scopes: res.Scopes(), Allowlisted: res.Allowlisted, Hint: res.Decision.Hint,
+	}
+	if r.Recipient != recipient {
+		ev.RecipientAsWritten = r.Recipient
+	}
+	if res.Decision.Action != "" {
+		ev.Policy = PolicyOf(res.Decision)
+	}
+	carrier, faults, suggestion := suppress.Annotate(suppress.Entry{Recipient: r.Recipient, Verdict: r.Verdict})
+	ev.Carrier, ev.Suggestion = carrier, suggestion
+	for _, f := range faults {
+		ev.Faults = append(ev.Faults, publisher.AddressFault{Code: string(f.Code), Message: f.Message, MessageJA: f.MessageJA})
+	}
+	if !res.ExpiresAt.IsZero() {
+		t := res.ExpiresAt.UTC()
+		ev.ExpiresAt = &t
+	}
+	return ev
 }
 
 // EntryOfEvent is the store entry a bounce, delay or complaint event was
 // published for, with the policy decision it recorded: what `bounced
 // rebuild` applies again.
 func EntryOfEvent(ev publisher.Event) suppress.Entry {
-	kind := ev.Kind
-	if kind == "" {
-		kind = string(ev.Type)
+	v := ev.Verdict
+	if v.Kind == "" {
+		v.Kind = string(ev.Type)
 	}
 	// The ID is <message key>:<recipient as written>.
 	written := ev.Recipient
@@ -46,11 +94,7 @@ func EntryOfEvent(ev publisher.Event) suppress.Entry {
 	return suppress.Entry{
 		// The decision made live, whatever the policy is now.
 		Decision:       DecisionOf(ev),
-		IdempotencyKey: ev.ID, Recipient: written, Kind: kind, Reason: ev.Reason, Category: ev.Category,
-		Hard: ev.Hard, Status: ev.Status, ReplyCode: ev.ReplyCode, Diagnostic: ev.Diagnostic,
-		RemoteMTA: ev.RemoteMTA, ReportingMTA: ev.ReportingMTA, Format: ev.Format, Rule: ev.Rule,
-		Confidence: ev.Confidence, RuleSource: ev.RuleSource,
-		OriginalMessageID: ev.OriginalMessageID, OriginalSubject: ev.OriginalSubject, MessageKey: msgKey,
+		IdempotencyKey: ev.ID, Recipient: written, Verdict: v, MessageKey: msgKey,
 		Source: ev.Source, At: ev.Time, Verification: ev.Verification, Unverified: ev.Unverified,
 		Raw: ev.Raw,
 	}

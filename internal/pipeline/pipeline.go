@@ -158,7 +158,7 @@ func (p *Pipeline) Metrics() *Metrics { return p.opts.Metrics }
 func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox.Disposition, err error) {
 	start := time.Now()
 	p.opts.Metrics.Fetched(m.Worker)
-	defer func() { p.opts.Metrics.Observe(outcome(disp, err), time.Since(start)) }()
+	defer func() { p.opts.Metrics.Observe(handleOutcome(disp, err), time.Since(start)) }()
 	msgKey := MessageKey(m.Raw)
 	at := m.InternalDate.UTC()
 	if at.IsZero() {
@@ -180,7 +180,7 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox
 		}
 		ev := publisher.Event{
 			ID: msgKey + ":unparseable", Type: publisher.TypeUnparseable, Time: at,
-			Kind: string(bounce.KindUnparseable), Mailbox: m.Worker, Source: m.Source(), Error: err.Error(),
+			Verdict: unparseable, Mailbox: m.Worker, Source: m.Source(), Error: err.Error(),
 		}
 		if _, perr := p.pub.Publish(ctx, ev); perr != nil {
 			return 0, publishFailure("pipeline: publish unparseable event", perr)
@@ -246,8 +246,8 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox
 	return p.applyAll(ctx, m, msgKey, at, log, apply, headers, checks, &newly, start)
 }
 
-// outcome names how Handle ended, for the handling-time histogram.
-func outcome(d mailbox.Disposition, err error) string {
+// handleOutcome names how Handle ended, for the handling-time histogram.
+func handleOutcome(d mailbox.Disposition, err error) string {
 	switch {
 	case d == mailbox.Quarantined:
 		return OutcomeQuarantined
@@ -272,8 +272,7 @@ func (p *Pipeline) mayNewlySuppress(r record.Record) bool {
 			return false
 		}
 		if ps, ok := p.store.(interface{ Policy() suppress.Policy }); ok {
-			d := ps.Policy().Decide(suppress.Entry{Kind: r.Kind, Reason: r.Reason, Category: r.Category,
-				Hard: r.Hard, Rule: r.Rule, Confidence: r.Confidence, Diagnostic: r.Diagnostic})
+			d := ps.Policy().Decide(suppress.Entry{Verdict: r.Verdict})
 			return d.Action == string(suppress.ActionSuppress) || d.Action == string(suppress.ActionCount)
 		}
 		return true
@@ -402,7 +401,7 @@ func (p *Pipeline) reject(ctx context.Context, m *mailbox.Message, msgKey string
 	text := truncate("rejected: "+reason+": "+cause.Error(), maxErrorText)
 	ev := publisher.Event{
 		ID: msgKey + ":rejected", Type: publisher.TypeUnparseable, Time: at,
-		Kind: string(bounce.KindUnparseable), Mailbox: m.Worker, Source: m.Source(), Error: text,
+		Verdict: unparseable, Mailbox: m.Worker, Source: m.Source(), Error: text,
 	}
 	if _, err := p.pub.Publish(ctx, ev); err != nil {
 		if !permanentPublish(err) {
@@ -424,7 +423,7 @@ func (p *Pipeline) alertRate(ctx context.Context, m *mailbox.Message, window tim
 	}
 	ev := publisher.Event{
 		ID:   "alert:" + m.Worker + ":suppression-rate:" + strconv.FormatInt(window.Unix(), 10),
-		Type: publisher.TypeUnparseable, Time: window, Kind: string(bounce.KindUnparseable), Mailbox: m.Worker, Source: m.Source(),
+		Type: publisher.TypeUnparseable, Time: window, Verdict: unparseable, Mailbox: m.Worker, Source: m.Source(),
 		Error: fmt.Sprintf("alert: suppression rate limit: mailbox %s reached %d new suppressions in the minute from %s; "+
 			"the messages that could suppress more go to quarantine until the minute ends", m.Worker, limit, window.UTC().Format(time.RFC3339)),
 	}
@@ -447,7 +446,7 @@ func (p *Pipeline) GiveUp(ctx context.Context, m *mailbox.Message, last error) e
 	}
 	ev := publisher.Event{
 		ID: msgKey + ":rejected", Type: publisher.TypeUnparseable, Time: at,
-		Kind: string(bounce.KindUnparseable), Mailbox: m.Worker, Source: m.Source(),
+		Verdict: unparseable, Mailbox: m.Worker, Source: m.Source(),
 		Error: truncate("rejected: failed too many times: "+last.Error(), maxErrorText),
 	}
 	if _, err := p.pub.Publish(ctx, ev); err != nil && !permanentPublish(err) {
@@ -494,50 +493,6 @@ func (p *Pipeline) originalHeaders(rep *bounce.Report) map[string]string {
 		return nil
 	}
 	return out
-}
-
-func eventOf(r record.Record, key string, at time.Time, m *mailbox.Message, headers map[string]string, res suppress.Result) publisher.Event {
-	typ := publisher.TypeBounce
-	switch r.Kind {
-	case string(bounce.KindComplaint):
-		typ = publisher.TypeComplaint
-	case string(bounce.KindDelay):
-		typ = publisher.TypeDelay
-	}
-	// Events carry the address as the sets hold it, and as written beside.
-	recipient := res.Address
-	if recipient == "" {
-		recipient = r.Recipient
-		if n, err := suppress.NormalizeAddress(r.Recipient); err == nil {
-			recipient = n
-		}
-	}
-	ev := publisher.Event{
-		ID: key, Type: typ, Time: at, Recipient: recipient, Kind: r.Kind, Reason: r.Reason,
-		Category: r.Category, Hard: r.Hard, Status: r.Status, ReplyCode: r.ReplyCode,
-		Diagnostic: r.Diagnostic, RemoteMTA: r.RemoteMTA, ReportingMTA: r.ReportingMTA, Format: r.Format,
-		Rule: r.Rule, Confidence: r.Confidence, RuleSource: r.RuleSource,
-		OriginalMessageID: r.OriginalMessageID, OriginalSubject: r.OriginalSubject,
-		OriginalFrom: r.OriginalFrom, Headers: headers, Suppressed: res.Suppressed, Scope: res.Scope,
-		Count: res.Count, Mailbox: m.Worker, Source: m.Source(),
-		Scopes: res.Scopes(), Allowlisted: res.Allowlisted, Hint: res.Decision.Hint,
-	}
-	if r.Recipient != recipient {
-		ev.RecipientAsWritten = r.Recipient
-	}
-	if res.Decision.Action != "" {
-		ev.Policy = PolicyOf(res.Decision)
-	}
-	carrier, faults, suggestion := suppress.Annotate(suppress.Entry{Recipient: r.Recipient, Kind: r.Kind, Category: r.Category})
-	ev.Carrier, ev.Suggestion = carrier, suggestion
-	for _, f := range faults {
-		ev.Faults = append(ev.Faults, publisher.AddressFault{Code: string(f.Code), Message: f.Message, MessageJA: f.MessageJA})
-	}
-	if !res.ExpiresAt.IsZero() {
-		t := res.ExpiresAt.UTC()
-		ev.ExpiresAt = &t
-	}
-	return ev
 }
 
 // alertsOf returns the sender.alert events that go with ev: one for a

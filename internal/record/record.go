@@ -4,16 +4,33 @@
 package record
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/bounced-dev/bounced/bounce"
 	"github.com/bounced-dev/bounced/classify"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
-// Record is one recipient of one message, classified. Its JSON form is the
-// JSONL record of `bounced parse`.
+// Record is one recipient of one message, classified: its outcome
+// (outcome.Verdict) and what locates it. Its JSON form is the JSONL record
+// of `bounced parse` (see MarshalJSON).
 type Record struct {
+	Source    string `json:"source"`
+	Recipient string `json:"recipient"`
+	Action    string `json:"action"`
+	outcome.Verdict
+	OriginalFrom string `json:"original_from"`
+	// Fields beyond the contract's table.
+	FeedbackType string `json:"feedback_type,omitempty"`
+	Error        string `json:"error,omitempty"`
+}
+
+// contractRecord is the JSONL record of ../shared/CONTRACT.md: its keys in
+// the contract's order, those of its first table always present.
+type contractRecord struct {
 	Source            string `json:"source"`
 	Kind              string `json:"kind"`
 	Recipient         string `json:"recipient"`
@@ -29,13 +46,34 @@ type Record struct {
 	Format            string `json:"format"`
 	OriginalMessageID string `json:"original_message_id"`
 	OriginalFrom      string `json:"original_from"`
-	// Fields beyond the contract's table.
-	FeedbackType    string `json:"feedback_type,omitempty"`
-	Rule            string `json:"rule,omitempty"`
-	Confidence      string `json:"confidence,omitempty"`  // the verdict's: high, medium, low
-	RuleSource      string `json:"rule_source,omitempty"` // where the deciding rule comes from
-	OriginalSubject string `json:"original_subject,omitempty"`
-	Error           string `json:"error,omitempty"`
+	FeedbackType      string `json:"feedback_type,omitempty"`
+	Rule              string `json:"rule,omitempty"`
+	Confidence        string `json:"confidence,omitempty"`
+	RuleSource        string `json:"rule_source,omitempty"`
+	OriginalSubject   string `json:"original_subject,omitempty"`
+	Error             string `json:"error,omitempty"`
+}
+
+// MarshalJSON writes r as the contract's JSONL record: in the contract's
+// order, with the fields of its first table present even when empty. (The
+// flat form of the embedded Verdict would order them as events do and
+// leave the empty ones out.) Decoding needs no counterpart: the names are
+// the same. '<', '>' and '&' are written as they are: the encoder that
+// calls it escapes them or not, as it is set to (json.Marshal does).
+func (r Record) MarshalJSON() ([]byte, error) {
+	v := r.Verdict
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(contractRecord{
+		Source: r.Source, Kind: v.Kind, Recipient: r.Recipient, Action: r.Action, Status: v.Status,
+		ReplyCode: v.ReplyCode, Reason: v.Reason, Category: v.Category, Hard: v.Hard, Diagnostic: v.Diagnostic,
+		RemoteMTA: v.RemoteMTA, ReportingMTA: v.ReportingMTA, Format: v.Format,
+		OriginalMessageID: v.OriginalMessageID, OriginalFrom: r.OriginalFrom, FeedbackType: r.FeedbackType,
+		Rule: v.Rule, Confidence: v.Confidence, RuleSource: v.RuleSource, OriginalSubject: v.OriginalSubject,
+		Error: r.Error,
+	})
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), err
 }
 
 // FromReport returns the records of one decoded message. A report with no
@@ -49,20 +87,16 @@ func FromReport(source string, rep *bounce.Report, err error) []Record {
 // rules), for an operator's rules file.
 func FromReportWith(c *classify.Classifier, source string, rep *bounce.Report, err error) []Record {
 	if err != nil || rep == nil {
-		r := Record{Source: source, Kind: string(bounce.KindUnparseable)}
+		r := Record{Source: source}
+		r.Kind = string(bounce.KindUnparseable)
 		if err != nil {
 			r.Error = err.Error()
 		}
 		return []Record{r}
 	}
-	base := Record{
-		Source:            source,
-		Format:            rep.Format,
-		ReportingMTA:      rep.ReportingMTA,
-		OriginalMessageID: rep.Original.MessageID,
-		OriginalFrom:      rep.Original.From,
-		OriginalSubject:   rep.Original.Subject,
-	}
+	base := Record{Source: source, OriginalFrom: rep.Original.From}
+	base.Format, base.ReportingMTA = rep.Format, rep.ReportingMTA
+	base.OriginalMessageID, base.OriginalSubject = rep.Original.MessageID, rep.Original.Subject
 	if len(rep.Recipients) == 0 {
 		r := base
 		r.Kind = string(rep.Kind)
@@ -97,22 +131,15 @@ func FromReportWith(c *classify.Classifier, source string, rep *bounce.Report, e
 			// forwarded list message, a relay's copy): not a failure.
 			r.Kind = string(bounce.KindDelivered)
 		}
-		r.Recipient = rc.Address
-		r.Action = rc.Action
-		r.Status = rc.Status
-		r.ReplyCode = rc.ReplyCode
-		r.Reason = string(v.Reason)
-		r.Category = string(v.Category)
-		r.Hard = v.Hard
-		r.Rule = v.Rule
-		r.Confidence = string(v.Confidence)
-		r.RuleSource = v.RuleSource
-		r.Diagnostic = rc.Diagnostic
-		r.RemoteMTA = rc.RemoteMTA
+		r.Recipient, r.Action, r.FeedbackType = rc.Address, rc.Action, rc.FeedbackType
+		// The one place the outcome is put together: the recipient's
+		// evidence and the classifier's verdict on it.
+		r.Status, r.ReplyCode, r.Diagnostic, r.RemoteMTA = rc.Status, rc.ReplyCode, rc.Diagnostic, rc.RemoteMTA
+		r.Reason, r.Category, r.Hard = string(v.Reason), string(v.Category), v.Hard
+		r.Rule, r.Confidence, r.RuleSource = v.Rule, string(v.Confidence), v.RuleSource
 		if rc.ReportingMTA != "" {
 			r.ReportingMTA = rc.ReportingMTA
 		}
-		r.FeedbackType = rc.FeedbackType
 		out = append(out, r)
 	}
 	return out

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 func TestFromReport(t *testing.T) {
@@ -15,25 +16,28 @@ func TestFromReport(t *testing.T) {
 		want []Record
 	}{
 		{"decode error", nil, errors.New("bounce: too large"),
-			[]Record{{Source: "s", Kind: "unparseable", Error: "bounce: too large"}}},
+			[]Record{{Source: "s", Verdict: outcome.Verdict{Kind: "unparseable"}, Error: "bounce: too large"}}},
 		{"not a bounce", &bounce.Report{Kind: bounce.KindNotBounce}, nil,
-			[]Record{{Source: "s", Kind: "not_bounce"}}},
+			[]Record{{Source: "s", Verdict: outcome.Verdict{Kind: "not_bounce"}}}},
 		{"auto-reply names who replied", &bounce.Report{Kind: bounce.KindAutoReply, Format: "rfc3834", AutoReplyFrom: "a@example.jp"}, nil,
-			[]Record{{Source: "s", Kind: "auto_reply", Recipient: "a@example.jp", Reason: "auto_reply", Category: "auto_reply", Format: "rfc3834"}}},
+			[]Record{{Source: "s", Recipient: "a@example.jp", Verdict: outcome.Verdict{Kind: "auto_reply", Reason: "auto_reply", Category: "auto_reply", Format: "rfc3834"}}}},
 		{"complaint naming nobody is unparseable", &bounce.Report{Kind: bounce.KindComplaint, Format: "arf"}, nil,
-			[]Record{{Source: "s", Kind: "unparseable", Format: "arf", Error: "bounce: complaint report names no recipient"}}},
+			[]Record{{Source: "s", Verdict: outcome.Verdict{Kind: "unparseable", Format: "arf"}, Error: "bounce: complaint report names no recipient"}}},
 		{"bounce and delay per recipient", &bounce.Report{Kind: bounce.KindBounce, Format: "postfix", ReportingMTA: "mx.example.org",
-			Original: bounce.Original{MessageID: "m@shop.example", From: "o@shop.example"},
+			Original: bounce.Original{MessageID: "m@shop.example", From: "o@shop.example", Subject: "Order 1"},
 			Recipients: []bounce.Recipient{
 				{Address: "a@example.net", Action: "failed", Status: "5.1.1", ReplyCode: "550", Diagnostic: "550 5.1.1 user unknown", RemoteMTA: "mx.example.net"},
-				{Address: "b@example.net", Action: "delayed", Status: "4.4.7", Diagnostic: "retry timeout exceeded"},
+				{Address: "b@example.net", Action: "delayed", Status: "4.4.7", Diagnostic: "retry timeout exceeded", ReportingMTA: "relay.example.org"},
 			}}, nil,
 			[]Record{
-				{Source: "s", Kind: "bounce", Recipient: "a@example.net", Action: "failed", Status: "5.1.1", ReplyCode: "550", Reason: "user_unknown",
+				{Source: "s", Recipient: "a@example.net", Action: "failed", OriginalFrom: "o@shop.example", Verdict: outcome.Verdict{
+					Kind: "bounce", Status: "5.1.1", ReplyCode: "550", Reason: "user_unknown",
 					Category: "user_unknown", Hard: true, Diagnostic: "550 5.1.1 user unknown", RemoteMTA: "mx.example.net", ReportingMTA: "mx.example.org",
-					Format: "postfix", OriginalMessageID: "m@shop.example", OriginalFrom: "o@shop.example"},
-				{Source: "s", Kind: "delay", Recipient: "b@example.net", Action: "delayed", Status: "4.4.7", Reason: "expired", Category: "transient",
-					Diagnostic: "retry timeout exceeded", ReportingMTA: "mx.example.org", Format: "postfix", OriginalMessageID: "m@shop.example", OriginalFrom: "o@shop.example"},
+					Format: "postfix", OriginalMessageID: "m@shop.example", OriginalSubject: "Order 1"}},
+				{Source: "s", Recipient: "b@example.net", Action: "delayed", OriginalFrom: "o@shop.example", Verdict: outcome.Verdict{
+					Kind: "delay", Status: "4.4.7", Reason: "expired", Category: "transient",
+					Diagnostic: "retry timeout exceeded", ReportingMTA: "relay.example.org", Format: "postfix", OriginalMessageID: "m@shop.example",
+					OriginalSubject: "Order 1"}},
 			}},
 	}
 	for _, tc := range tests {

@@ -16,6 +16,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/rawstore"
 	"github.com/bounced-dev/bounced/internal/record"
 	"github.com/bounced-dev/bounced/internal/suppress"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // MaxAddresses is the most addresses one Request names.
@@ -243,9 +244,10 @@ func (p *Reprocessor) decide(rec *suppress.Record, h suppress.HistoryEntry, c Ch
 func (p *Reprocessor) apply(ctx context.Context, rec *suppress.Record, h suppress.HistoryEntry, c *Change) error {
 	entry := suppress.Entry{
 		IdempotencyKey: "reprocess:" + h.Raw + ":" + c.Address + ":" + c.New.Kind + ":" + c.New.Reason + ":" + fmt.Sprint(c.New.Hard),
-		Recipient:      c.Address, Kind: c.New.Kind, Reason: c.New.Reason, Category: c.New.Category, Hard: c.New.Hard,
-		Rule: c.New.Rule, Source: h.Source, At: h.At, Raw: h.Raw, MessageKey: "reprocess:" + h.Raw,
-		Status: h.Status, ReplyCode: h.ReplyCode, Diagnostic: h.Diagnostic, RemoteMTA: h.RemoteMTA,
+		Recipient:      c.Address,
+		Verdict: outcome.Verdict{Kind: c.New.Kind, Reason: c.New.Reason, Category: c.New.Category, Hard: c.New.Hard,
+			Rule: c.New.Rule, Status: h.Status, ReplyCode: h.ReplyCode, Diagnostic: h.Diagnostic, RemoteMTA: h.RemoteMTA},
+		Source: h.Source, At: h.At, Raw: h.Raw, MessageKey: "reprocess:" + h.Raw,
 	}
 	switch c.Action {
 	case ActionSuppress:

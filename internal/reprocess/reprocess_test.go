@@ -13,6 +13,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/record"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 type fixture struct {
@@ -64,8 +65,8 @@ func newFixtureOf(t *testing.T, file, kind, reason string, hard bool) *fixture {
 		}
 		f.addr = r.Recipient
 		cat := reason
-		if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "old:" + r.Recipient, Recipient: r.Recipient, Kind: kind,
-			Reason: reason, Category: cat, Hard: hard, At: time.Now().Add(-time.Hour), Raw: f.hash, Source: "test"}); err != nil {
+		if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "old:" + r.Recipient, Recipient: r.Recipient, Verdict: outcome.Verdict{Kind: kind, Reason: reason, Category: cat, Hard: hard},
+			At: time.Now().Add(-time.Hour), Raw: f.hash, Source: "test"}); err != nil {
 			t.Fatal(err)
 		}
 	}

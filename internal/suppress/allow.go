@@ -219,8 +219,7 @@ func (s *Store) Reapply(ctx context.Context, actor string, dryRun bool) ([]strin
 	}
 	var lifted []string
 	for _, r := range recs {
-		d := s.policy.Decide(Entry{Kind: r.Kind, Reason: r.Reason, Category: r.Category, Hard: r.Hard,
-			Rule: r.Rule, Confidence: r.Confidence, Diagnostic: r.Diagnostic})
+		d := s.policy.Decide(Entry{Verdict: r.Verdict})
 		note := ""
 		switch {
 		case d.Action == string(ActionNotify) || d.Action == string(ActionIgnore):

@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // TestNewClient_clusterReloadsSlotsAfterFailover kills (SIGKILL) the
@@ -38,7 +39,8 @@ func TestNewClient_clusterReloadsSlotsAfterFailover(t *testing.T) {
 	ctx := context.Background()
 	entry := func(i int) Entry {
 		return Entry{IdempotencyKey: fmt.Sprintf("shop/1/%d", i), Recipient: fmt.Sprintf("user%d@example.net", i),
-			Kind: "bounce", Reason: "user_unknown", Category: "recipient", Hard: true, Status: "5.1.1"}
+			Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "recipient", Hard: true,
+				Status: "5.1.1"}}
 	}
 	const before = 50
 	for i := range before {

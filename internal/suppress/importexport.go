@@ -17,6 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bounced-dev/bounced/classify"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // File formats of Import and Export.
@@ -533,7 +534,7 @@ func redisLex(key, start string, count int64) redis.ZRangeArgs {
 // complaintScope is the scope the policy's complaint rule suppresses,
 // marketing when the rule suppresses nothing (notify, ignore).
 func (s *Store) complaintScope() string {
-	if sc := s.policy.Decide(Entry{Kind: "complaint"}).Scope; sc != "" {
+	if sc := s.policy.Decide(Entry{Verdict: outcome.Verdict{Kind: "complaint"}}).Scope; sc != "" {
 		return sc
 	}
 	return ScopeMarketing

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // bounceOf is a bounce of reason at base+at, with classify's category
@@ -19,9 +20,9 @@ import (
 func bounceOf(key, addr, reason string, at time.Duration) Entry {
 	r := classify.Reason(reason)
 	return Entry{
-		IdempotencyKey: key, Recipient: addr, Kind: "bounce", Reason: reason, Category: string(r.Category()),
-		Hard: r.Hard(), Status: "5.0.0", ReplyCode: "550", Diagnostic: "550 refused", Format: "rfc3464",
-		Rule: "text:" + reason + "/x", Source: "INBOX/" + key, At: base.Add(at),
+		IdempotencyKey: key, Recipient: addr, Verdict: outcome.Verdict{Kind: "bounce", Reason: reason, Category: string(r.Category()),
+			Hard: r.Hard(), Status: "5.0.0", ReplyCode: "550", Diagnostic: "550 refused", Format: "rfc3464",
+			Rule: "text:" + reason + "/x"}, Source: "INBOX/" + key, At: base.Add(at),
 	}
 }
 

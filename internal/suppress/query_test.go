@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 func newQueryStore(t *testing.T) (*Store, *redis.Client) {
@@ -59,7 +60,7 @@ func TestQuery_cursorIsStable(t *testing.T) {
 		at := base.Add(time.Duration(i/3) * time.Second)
 		// Reasons the default policy suppresses at the first bounce.
 		reason := []string{"user_unknown", "host_unknown", "user_unknown"}[i%3]
-		e := Entry{IdempotencyKey: "k" + a, Recipient: a, Kind: "bounce", Reason: reason, Category: reason, Hard: true, At: at}
+		e := Entry{IdempotencyKey: "k" + a, Recipient: a, Verdict: outcome.Verdict{Kind: "bounce", Reason: reason, Category: reason, Hard: true}, At: at}
 		if _, err := s.Apply(ctx, e); err != nil {
 			t.Fatal(err)
 		}
@@ -118,10 +119,10 @@ func TestQuery_filters(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	for _, e := range []Entry{
-		{IdempotencyKey: "1", Recipient: "taro@docomo.ne.jp", Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, At: now.Add(-3 * time.Hour)},
-		{IdempotencyKey: "2", Recipient: "hanako@ezweb.ne.jp", Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, At: now.Add(-2 * time.Hour)},
-		{IdempotencyKey: "3", Recipient: "tanaka@example.com", Kind: "bounce", Reason: "host_unknown", Category: "host_unknown", Hard: true, At: now.Add(-time.Hour)},
-		{IdempotencyKey: "4", Recipient: "tarou@example.com", Kind: "complaint", Reason: "complaint", Category: "complaint", At: now.Add(-30 * time.Minute)},
+		{IdempotencyKey: "1", Recipient: "taro@docomo.ne.jp", Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true}, At: now.Add(-3 * time.Hour)},
+		{IdempotencyKey: "2", Recipient: "hanako@ezweb.ne.jp", Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true}, At: now.Add(-2 * time.Hour)},
+		{IdempotencyKey: "3", Recipient: "tanaka@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "host_unknown", Category: "host_unknown", Hard: true}, At: now.Add(-time.Hour)},
+		{IdempotencyKey: "4", Recipient: "tarou@example.com", Verdict: outcome.Verdict{Kind: "complaint", Reason: "complaint", Category: "complaint"}, At: now.Add(-30 * time.Minute)},
 	} {
 		if _, err := s.Apply(ctx, e); err != nil {
 			t.Fatal(err)
@@ -343,10 +344,10 @@ func TestStats_perDay(t *testing.T) {
 	d1 := time.Date(2026, 11, 30, 23, 59, 0, 0, time.UTC)
 	d2 := time.Date(2026, 12, 1, 0, 1, 0, 0, time.UTC)
 	for i, e := range []Entry{
-		{Recipient: "a@docomo.ne.jp", Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true, At: d1},
-		{Recipient: "b@docomo.ne.jp", Kind: "bounce", Reason: "blocked", Category: "policy_block", At: d2},
-		{Recipient: "c@example.com", Kind: "delay", Reason: "expired", Category: "transient", At: d2},
-		{Recipient: "b@docomo.ne.jp", Kind: "bounce", Reason: "blocked", Category: "policy_block", At: d2},
+		{Recipient: "a@docomo.ne.jp", Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown", Hard: true}, At: d1},
+		{Recipient: "b@docomo.ne.jp", Verdict: outcome.Verdict{Kind: "bounce", Reason: "blocked", Category: "policy_block"}, At: d2},
+		{Recipient: "c@example.com", Verdict: outcome.Verdict{Kind: "delay", Reason: "expired", Category: "transient"}, At: d2},
+		{Recipient: "b@docomo.ne.jp", Verdict: outcome.Verdict{Kind: "bounce", Reason: "blocked", Category: "policy_block"}, At: d2},
 	} {
 		e.IdempotencyKey = fmt.Sprint("s", i)
 		if i == 3 {
@@ -377,7 +378,7 @@ func TestQuery_addressIndexBuiltForOldStores(t *testing.T) {
 	s, c := newQueryStore(t)
 	ctx := context.Background()
 	for i, a := range []string{"old1@example.com", "old2@example.com", "new@example.com"} {
-		if _, err := s.Apply(ctx, Entry{IdempotencyKey: fmt.Sprint(i), Recipient: a, Kind: "bounce", Reason: "user_unknown", Hard: true}); err != nil {
+		if _, err := s.Apply(ctx, Entry{IdempotencyKey: fmt.Sprint(i), Recipient: a, Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Hard: true}}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // TestNewClient_sentinelFollowsFailover kills (SIGKILL) the master that
@@ -29,7 +30,8 @@ func TestNewClient_sentinelFollowsFailover(t *testing.T) {
 	ctx := context.Background()
 	entry := func(i int) Entry {
 		return Entry{IdempotencyKey: fmt.Sprintf("shop/1/%d", i), Recipient: fmt.Sprintf("user%d@example.net", i),
-			Kind: "bounce", Reason: "user_unknown", Category: "recipient", Hard: true, Status: "5.1.1"}
+			Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "recipient", Hard: true,
+				Status: "5.1.1"}}
 	}
 	const before = 50
 	for i := range before {

@@ -98,6 +98,7 @@ import (
 	"github.com/bounced-dev/bounced/addrcheck"
 	"github.com/bounced-dev/bounced/classify"
 	"github.com/bounced-dev/bounced/internal/smtp"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // DefaultPrefix is the key prefix used when New is given "". Its braces
@@ -253,35 +254,12 @@ type Entry struct {
 	IdempotencyKey string `json:"idempotency_key"`
 	// Recipient is the address the report is about. Required.
 	Recipient string `json:"recipient"`
-	// Kind is bounce, delay, delivered, complaint, auto_reply, not_bounce or
-	// unparseable.
-	Kind string `json:"kind"`
-	// Reason and Category are the classifier's verdict.
-	Reason   string `json:"reason"`
-	Category string `json:"category"`
-	// Hard is true when retrying the recipient can never succeed.
-	Hard bool `json:"hard"`
-	// Status is the RFC 3463 enhanced status code.
-	Status string `json:"status"`
-	// ReplyCode is the SMTP reply code.
-	ReplyCode string `json:"reply_code"`
-	// Diagnostic is the remote server's text.
-	Diagnostic string `json:"diagnostic"`
-	// RemoteMTA and ReportingMTA are the refusing and reporting hosts.
-	RemoteMTA    string `json:"remote_mta"`
-	ReportingMTA string `json:"reporting_mta"`
-	// Format names the decoder that read the report.
-	Format string `json:"format"`
-	// Rule names the classification rule that decided.
-	Rule string `json:"rule"`
-	// Confidence and RuleSource describe the verdict's evidence (see
-	// classify.Verdict).
-	Confidence string `json:"confidence,omitempty"`
-	RuleSource string `json:"rule_source,omitempty"`
-	// OriginalMessageID and OriginalSubject describe the mail that bounced.
-	// OriginalMessageID also identifies the bounce: see MessageKey.
-	OriginalMessageID string `json:"original_message_id"`
-	OriginalSubject   string `json:"original_subject"`
+	// Verdict is the recipient's outcome: the report's kind (bounce,
+	// delay, delivered, complaint, auto_reply, not_bounce or unparseable),
+	// the classifier's verdict and its evidence. OriginalMessageID also
+	// identifies the bounce: see MessageKey. The record keeps every field
+	// (outcome.Verdict.AppendFields).
+	outcome.Verdict
 	// MessageKey identifies the report message the entry comes from (e.g.
 	// a hash of its content). An entry counts once per original message,
 	// normalised recipient and effect (hard, soft, complaint, evidence):
@@ -412,25 +390,11 @@ type Record struct {
 	// LastDelivered is the latest successful delivery reported (see
 	// Store.Delivered).
 	LastDelivered time.Time `json:"last_delivered,omitzero"`
-	// The fields from Kind to Source come from the entry that last decided
-	// the suppression, or from the last entry when the address is not
+	// The Verdict and Source come from the entry that last decided the
+	// suppression, or from the last entry when the address is not
 	// suppressed.
-	Kind              string `json:"kind"`
-	Reason            string `json:"reason"`
-	Category          string `json:"category"`
-	Hard              bool   `json:"hard"`
-	Status            string `json:"status,omitempty"`
-	ReplyCode         string `json:"reply_code,omitempty"`
-	Diagnostic        string `json:"diagnostic,omitempty"`
-	RemoteMTA         string `json:"remote_mta,omitempty"`
-	ReportingMTA      string `json:"reporting_mta,omitempty"`
-	Format            string `json:"format,omitempty"`
-	Rule              string `json:"rule,omitempty"`
-	Confidence        string `json:"confidence,omitempty"`
-	RuleSource        string `json:"rule_source,omitempty"`
-	OriginalMessageID string `json:"original_message_id,omitempty"`
-	OriginalSubject   string `json:"original_subject,omitempty"`
-	Source            string `json:"source,omitempty"`
+	outcome.Verdict
+	Source string `json:"source,omitempty"`
 	// Verification is the signed-VERP check of that entry (Entry.Verification).
 	Verification string `json:"verification,omitempty"`
 	// Count is how many entries have been applied for the address.
@@ -637,10 +601,6 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	if at.IsZero() {
 		at = now
 	}
-	hard := "0"
-	if e.Hard {
-		hard = "1"
-	}
 	requireEpoch := "0"
 	if needEpoch {
 		requireEpoch = "1"
@@ -685,18 +645,6 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 		e.Reason, e.Category, requireEpoch, seenTTL.Milliseconds(),
 		d.Rule, d.Reprobe.Milliseconds(), s.scopesArg, outage,
 		p.Burst.Domains, p.Burst.Window.Milliseconds(), dom, s.allowArg, e.Kind,
-		"hard", hard,
-		"status", e.Status,
-		"reply_code", e.ReplyCode,
-		"diagnostic", e.Diagnostic,
-		"remote_mta", e.RemoteMTA,
-		"reporting_mta", e.ReportingMTA,
-		"format", e.Format,
-		"rule", e.Rule,
-		"confidence", e.Confidence,
-		"rule_source", e.RuleSource,
-		"original_message_id", e.OriginalMessageID,
-		"original_subject", e.OriginalSubject,
 		"source", e.Source,
 		"verification", e.Verification,
 		"as_written", strings.TrimSpace(e.Recipient),
@@ -706,6 +654,8 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 		"policy", string(policy),
 		"hint", d.Hint,
 	}
+	// Every field of the outcome, from the one table of them.
+	args = e.Verdict.AppendFields(args)
 	args = append(args, historyArgs(e, carrier, idem, at)...) // history.go
 	// The fence goes last: the script's prelude takes it off (fence.go).
 	keys, args = s.fenced(ctx, keys, args)
@@ -813,44 +763,30 @@ func recordOf(addr string, m map[string]string) *Record {
 		json.Unmarshal([]byte(p), &policy)
 	}
 	return &Record{
-		Address:           addr,
-		AsWritten:         m["as_written"],
-		Suppressed:        m["scope"] != "",
-		Scope:             m["scope"],
-		Scopes:            splitScopes(m["scope"]),
-		Carrier:           m["carrier"],
-		Faults:            faults,
-		Suggestion:        m["suggestion"],
-		Policy:            policy.Rule,
-		Hint:              m["hint"],
-		LastDelivered:     fromMS(m["last_delivered"]),
-		Kind:              m["kind"],
-		Reason:            m["reason"],
-		Category:          m["category"],
-		Hard:              m["hard"] == "1",
-		Status:            m["status"],
-		ReplyCode:         m["reply_code"],
-		Diagnostic:        m["diagnostic"],
-		RemoteMTA:         m["remote_mta"],
-		ReportingMTA:      m["reporting_mta"],
-		Format:            m["format"],
-		Rule:              m["rule"],
-		Confidence:        m["confidence"],
-		RuleSource:        m["rule_source"],
-		OriginalMessageID: m["original_message_id"],
-		OriginalSubject:   m["original_subject"],
-		Source:            m["source"],
-		Verification:      m["verification"],
-		Count:             count,
-		FirstSeen:         fromMS(m["first_seen"]),
-		LastSeen:          fromMS(m["last_seen"]),
-		SuppressedAt:      fromMS(m["suppressed_at"]),
-		ExpiresAt:         fromMS(m["expires_at"]),
-		Complaint:         m["marketing"] == "1",
-		LiftedAt:          fromMS(m["lifted_at"]),
-		LiftedBy:          m["lifted_by"],
-		Raw:               m["raw"],
-		Note:              m["note"],
+		Address:       addr,
+		AsWritten:     m["as_written"],
+		Suppressed:    m["scope"] != "",
+		Scope:         m["scope"],
+		Scopes:        splitScopes(m["scope"]),
+		Carrier:       m["carrier"],
+		Faults:        faults,
+		Suggestion:    m["suggestion"],
+		Policy:        policy.Rule,
+		Hint:          m["hint"],
+		LastDelivered: fromMS(m["last_delivered"]),
+		Verdict:       outcome.FromFields(m),
+		Source:        m["source"],
+		Verification:  m["verification"],
+		Count:         count,
+		FirstSeen:     fromMS(m["first_seen"]),
+		LastSeen:      fromMS(m["last_seen"]),
+		SuppressedAt:  fromMS(m["suppressed_at"]),
+		ExpiresAt:     fromMS(m["expires_at"]),
+		Complaint:     m["marketing"] == "1",
+		LiftedAt:      fromMS(m["lifted_at"]),
+		LiftedBy:      m["lifted_by"],
+		Raw:           m["raw"],
+		Note:          m["note"],
 	}
 }
 

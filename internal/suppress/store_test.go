@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -75,9 +76,8 @@ func entry(key, addr, kind, reason string, hard bool, at time.Duration) Entry {
 		"complaint": "complaint", "system_error": "transient", "host_unknown": "host_unknown",
 	}[reason]
 	return Entry{
-		IdempotencyKey: key, Recipient: addr, Kind: kind, Reason: reason, Category: cat, Hard: hard,
-		Status: "5.1.1", ReplyCode: "550", Diagnostic: "550 5.1.1 no such user", Format: "rfc3464",
-		Rule: "status:" + reason, Source: "INBOX/" + key, At: base.Add(at),
+		IdempotencyKey: key, Recipient: addr, Verdict: outcome.Verdict{Kind: kind, Reason: reason, Category: cat, Hard: hard, Status: "5.1.1",
+			ReplyCode: "550", Diagnostic: "550 5.1.1 no such user", Format: "rfc3464", Rule: "status:" + reason}, Source: "INBOX/" + key, At: base.Add(at),
 	}
 }
 
@@ -276,11 +276,11 @@ func TestApply_invalid(t *testing.T) {
 		name string
 		e    Entry
 	}{
-		{"no key", Entry{Recipient: "a@example.com", Kind: "bounce"}},
-		{"no recipient", Entry{IdempotencyKey: "k", Kind: "bounce"}},
-		{"no domain", Entry{IdempotencyKey: "k", Recipient: "a@", Kind: "bounce"}},
-		{"unknown kind", Entry{IdempotencyKey: "k", Recipient: "a@example.com", Kind: "bogus"}},
-		{"control character", Entry{IdempotencyKey: "k", Recipient: "a\r\n@example.com", Kind: "bounce"}},
+		{"no key", Entry{Recipient: "a@example.com", Verdict: outcome.Verdict{Kind: "bounce"}}},
+		{"no recipient", Entry{IdempotencyKey: "k", Verdict: outcome.Verdict{Kind: "bounce"}}},
+		{"no domain", Entry{IdempotencyKey: "k", Recipient: "a@", Verdict: outcome.Verdict{Kind: "bounce"}}},
+		{"unknown kind", Entry{IdempotencyKey: "k", Recipient: "a@example.com", Verdict: outcome.Verdict{Kind: "bogus"}}},
+		{"control character", Entry{IdempotencyKey: "k", Recipient: "a\r\n@example.com", Verdict: outcome.Verdict{Kind: "bounce"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -319,10 +319,10 @@ func TestApply_recordDetails(t *testing.T) {
 	}
 	want := Record{
 		Address: "a@example.com", AsWritten: "a@example.com", Suppressed: true, Scope: ScopeAll, Scopes: []string{ScopeAll},
-		Policy: "user_unknown", Hint: HintCheckAddress, Kind: "bounce", Reason: "user_unknown",
-		Category: "user_unknown", Hard: true, Status: "5.1.1", ReplyCode: "550", Diagnostic: "550 5.1.1 no such user",
-		RemoteMTA: "mx.example.com", ReportingMTA: "relay.shop", Format: "rfc3464", Rule: "status:user_unknown",
-		OriginalMessageID: "<m1@shop>", OriginalSubject: "Sale", Source: "INBOX/h1", Count: 3,
+		Policy: "user_unknown", Hint: HintCheckAddress, Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown",
+			Hard: true, Status: "5.1.1", ReplyCode: "550", Diagnostic: "550 5.1.1 no such user",
+			RemoteMTA: "mx.example.com", ReportingMTA: "relay.shop", Format: "rfc3464",
+			Rule: "status:user_unknown", OriginalMessageID: "<m1@shop>", OriginalSubject: "Sale"}, Source: "INBOX/h1", Count: 3,
 		FirstSeen: base, LastSeen: base.Add(2 * time.Hour), SuppressedAt: base.Add(time.Hour),
 	}
 	if !reflect.DeepEqual(*rec, want) {

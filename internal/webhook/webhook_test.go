@@ -24,6 +24,7 @@ import (
 
 	"github.com/bounced-dev/bounced/internal/testutil"
 	"github.com/bounced-dev/bounced/internal/webhook"
+	"github.com/bounced-dev/bounced/outcome"
 	"github.com/bounced-dev/bounced/publisher"
 )
 
@@ -229,7 +230,7 @@ func (h *harness) settled(endpoint string) bool {
 
 func event(id string, typ publisher.EventType) publisher.Event {
 	ev := publisher.Event{ID: id, Type: typ, Time: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC),
-		Recipient: "alice@example.net", Reason: "user_unknown", Category: "user_unknown", Hard: true, Mailbox: "shop"}
+		Recipient: "alice@example.net", Verdict: outcome.Verdict{Reason: "user_unknown", Category: "user_unknown", Hard: true}, Mailbox: "shop"}
 	if typ == publisher.TypeComplaint {
 		ev.Reason, ev.Category, ev.Hard = "complaint", "complaint", false
 	}
