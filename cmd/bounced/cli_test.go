@@ -21,6 +21,7 @@ import (
 
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // testVersion is linked into the binary the CLI tests build, as a tagged
@@ -373,8 +374,8 @@ func TestCLI_suppressionsRedisOnly(t *testing.T) {
 	}
 
 	// stats: a bounce applied today is counted by category and domain.
-	if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "s1", Recipient: "gone@docomo.ne.jp", Kind: "bounce", Reason: "user_unknown",
-		Category: "user_unknown", Hard: true, At: time.Now()}); err != nil {
+	if _, err := st.Apply(ctx, suppress.Entry{IdempotencyKey: "s1", Recipient: "gone@docomo.ne.jp", Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown",
+		Hard: true}, At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	today := time.Now().UTC().Format(time.DateOnly)
@@ -475,8 +476,9 @@ func TestCLI_terminalTables(t *testing.T) {
 	defer c.Close()
 	st := suppress.New(c, "{bounced}", suppress.DefaultPolicy(), nil)
 	hostile := "550 5.1.1 \x1b]0;owned\x07\x1b[2J\x1b[31mno such user\u202e\u009b31m"
-	if _, err := st.Apply(context.Background(), suppress.Entry{IdempotencyKey: "h1", Recipient: "victim@example.com", Kind: "bounce",
-		Reason: "user_unknown", Category: "user_unknown", Hard: true, Diagnostic: hostile, At: time.Now()}); err != nil {
+	if _, err := st.Apply(context.Background(), suppress.Entry{IdempotencyKey: "h1", Recipient: "victim@example.com", Verdict: outcome.Verdict{Kind: "bounce", Reason: "user_unknown", Category: "user_unknown",
+		Hard: true, Diagnostic: hostile},
+		At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {

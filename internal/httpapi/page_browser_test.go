@@ -25,6 +25,7 @@ import (
 	"github.com/bounced-dev/bounced/internal/rawstore"
 	"github.com/bounced-dev/bounced/internal/suppress"
 	"github.com/bounced-dev/bounced/internal/testutil"
+	"github.com/bounced-dev/bounced/outcome"
 )
 
 // chromiumPath finds a Chromium or Chrome binary: $BOUNCED_CHROMIUM, then
@@ -88,10 +89,11 @@ func newUIFixture(t *testing.T) *uiFixture {
 		}
 	}
 	hard := func(key, addr string, at time.Time) suppress.Entry {
-		return suppress.Entry{IdempotencyKey: key, Recipient: addr, Reason: "user_unknown", Category: "user_unknown",
-			Hard: true, Status: "5.1.1", ReplyCode: "550", Diagnostic: "550 5.1.1 <" + addr + ">: Recipient address rejected: User unknown",
-			RemoteMTA: "mx.example.com", Rule: "status-5.1.1", Confidence: "high", Format: "rfc3464",
-			OriginalSubject: "Your order 1234", OriginalMessageID: "<order-1234@shop.example>", At: at}
+		return suppress.Entry{IdempotencyKey: key, Recipient: addr, Verdict: outcome.Verdict{Reason: "user_unknown", Category: "user_unknown", Hard: true,
+			Status: "5.1.1", ReplyCode: "550",
+			Diagnostic: "550 5.1.1 <" + addr + ">: Recipient address rejected: User unknown",
+			RemoteMTA:  "mx.example.com", Rule: "status-5.1.1", Confidence: "high", Format: "rfc3464",
+			OriginalSubject: "Your order 1234", OriginalMessageID: "<order-1234@shop.example>"}, At: at}
 	}
 	// Two bounces for alice (history), one each for alina and bob.
 	e := hard("alice-1", "alice@example.com", now.Add(-3*time.Hour))
@@ -110,8 +112,8 @@ func newUIFixture(t *testing.T) *uiFixture {
 		at := now.AddDate(0, 0, -d)
 		apply(hard(fmt.Sprintf("gmail-%d", d), fmt.Sprintf("user%d@gmail.com", d), at))
 		block := func(key, addr string) suppress.Entry {
-			return suppress.Entry{IdempotencyKey: key, Recipient: addr, Kind: "bounce", Reason: "blocked", Category: "policy_block",
-				Status: "5.7.1", ReplyCode: "550", Diagnostic: "550 5.7.1 blocked by the recipient's filter", At: at}
+			return suppress.Entry{IdempotencyKey: key, Recipient: addr, Verdict: outcome.Verdict{Kind: "bounce", Reason: "blocked", Category: "policy_block",
+				Status: "5.7.1", ReplyCode: "550", Diagnostic: "550 5.7.1 blocked by the recipient's filter"}, At: at}
 		}
 		apply(block(fmt.Sprintf("docomo-%d", d), fmt.Sprintf("taro%d@docomo.ne.jp", d)))
 		if d == 2 {
