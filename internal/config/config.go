@@ -257,7 +257,8 @@ type Policy struct {
 	SoftWindow Duration `yaml:"soft_window"`
 	// SoftExpiry is how long a soft suppression lasts (default 720h).
 	SoftExpiry Duration `yaml:"soft_expiry"`
-	// ComplaintScope is the scope complaints suppress: marketing or all (default marketing).
+	// ComplaintScope is the scope complaints suppress: all, transactional,
+	// marketing or a stream of Streams (default marketing).
 	ComplaintScope string `yaml:"complaint_scope"`
 	// Reasons is the policy per reason or category (a reason's beats its
 	// category's), merged into the defaults; see Reason and the README.
@@ -586,9 +587,8 @@ func (c *Config) Validate() error {
 	} else if c.Policy.SoftWindow.D() < 24*time.Hour {
 		bad("policy.soft_window %s: must be at least 24h (soft bounces are counted on distinct days)", c.Policy.SoftWindow.D())
 	}
-	if c.Policy.ComplaintScope != "marketing" && c.Policy.ComplaintScope != "all" {
-		bad("policy.complaint_scope %q: want marketing or all", c.Policy.ComplaintScope)
-	}
+	// The scopes (complaint_scope among them) are the policy's to check:
+	// all, transactional, marketing or a stream of policy.streams.
 	if err := c.Policy.Suppress().Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("config: %w", err))
 	}

@@ -133,6 +133,28 @@ func TestLoad_errors(t *testing.T) {
 	}
 }
 
+// TestLoad_complaintScopeStream: complaints may suppress one of the
+// shop's own streams, as the policy's rules may (one check, the policy's).
+func TestLoad_complaintScopeStream(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"policy:\n  complaint_scope: newsletter\n  streams: [newsletter]\n", "newsletter"},
+		{"policy:\n  complaint_scope: all\n", "all"},
+		// With reasons configured the default rules are copied in: the
+		// knob must still hold.
+		{"policy:\n  complaint_scope: all\n  reasons:\n    mailbox_full: {action: notify}\n", "all"},
+		// A complaint rule of the operator's own wins over the knob.
+		{"policy:\n  complaint_scope: all\n  reasons:\n    complaint: {scope: transactional}\n", "transactional"},
+	} {
+		c, err := Load(writeFile(t, tc.yaml), nil)
+		if err != nil {
+			t.Fatalf("Load(%q) = %v", tc.yaml, err)
+		}
+		if got := suppress.New(nil, "", c.Policy.Suppress(), nil).Policy().Decide(suppress.Entry{Verdict: outcome.Verdict{Kind: "complaint"}}).Scope; got != tc.want {
+			t.Errorf("%q: complaint scope = %q, want %s", tc.yaml, got, tc.want)
+		}
+	}
+}
+
 func TestSecret_String(t *testing.T) {
 	if got := Secret("pw").String(); got != "***" {
 		t.Errorf("String() = %q, want ***", got)

@@ -208,16 +208,21 @@ func (p Policy) withDefaults() Policy {
 		def.Expiry = p.SoftExpiry
 	}
 	rules[RuleDefault] = def
-	if p.ComplaintScope != "" && p.HasScope(p.ComplaintScope) {
-		c := rules[string(classify.CatComplaint)]
-		c.Scope = p.ComplaintScope
-		rules[string(classify.CatComplaint)] = c
-	}
 	for k, r := range p.Rules {
 		one := Policy{Rules: map[string]Rule{k: r}, Streams: p.Streams}
 		if len(one.validateRules()) == 0 {
 			rules[k] = r
 		}
+	}
+	// ComplaintScope sets the complaint rule's scope unless the rules name
+	// one of their own (a complaint rule other than the default).
+	cat := string(classify.CatComplaint)
+	if own, ok := p.Rules[cat]; p.ComplaintScope != "" && p.HasScope(p.ComplaintScope) && (!ok || own == DefaultRules()[cat]) {
+		c := rules[cat]
+		if c.Action == ActionSuppress || c.Action == ActionCount {
+			c.Scope = p.ComplaintScope
+		}
+		rules[cat] = c
 	}
 	p.Rules = rules
 	var streams []string
