@@ -256,9 +256,10 @@ for i = 7, #ARGV, ` + strconv.Itoa(addFields) + ` do
     redis.call('HSET', h, unpack(f))
     if existed then
       -- The evidence of an earlier entry no longer describes the record.
-      redis.call('HSET', h, 'status', '', 'reply_code', '', 'diagnostic', '', 'remote_mta', '', 'reporting_mta', '',
-        'format', '', 'rule', '', 'confidence', '', 'rule_source', '', 'original_message_id', '',
-        'original_subject', '', 'verification', '', 'raw', '', 'policy', '', 'hint', '')
+      -- hard is the addition's own (written above): keep it.
+      local keep = redis.call('HGET', h, 'hard')
+      redis.call('HSET', h, ` + evidenceReset + `)
+      redis.call('HSET', h, 'hard', keep)
     end
     summarize(h, a, scopes, at, st)
     if ARGV[i+11] ~= '' then

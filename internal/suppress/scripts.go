@@ -1,6 +1,13 @@
 package suppress
 
-import "github.com/redis/go-redis/v9"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bounced-dev/bounced/outcome"
+)
 
 // noEpochReply starts the error the apply script returns when the store
 // must have an epoch and has none.
@@ -18,7 +25,7 @@ const noEpochReply = "NOEPOCH"
 
 // luaLib is the prelude of every script: P, the per-scope state of a
 // record, and the sweep of expired suppressions.
-const luaLib = `
+var luaLib = `
 local P = ARGV[1]
 
 local function num(v)
@@ -213,8 +220,12 @@ local function sweep(now, limit, scopes)
         local x = list[1]
         local g = redis.call('HMGET', h, 'sr:' .. x, 'sg:' .. x, 'sk:' .. x, 'st:' .. x)
         if f[3] and f[3] ~= '' and f[3] ~= g[1] then redis.call('ZREM', P .. ':idx:reason:' .. f[3], a) end
+        -- The evidence fields are not kept per scope: when the record
+        -- described the expired scope's entry, they no longer describe it.
+        if f[3] ~= g[1] or redis.call('HGET', h, 'kind') ~= g[3] then
+          redis.call('HSET', h, ` + evidenceReset + `)
+        end
         redis.call('HSET', h, 'reason', g[1] or '', 'category', g[2] or '', 'kind', g[3] or '',
-          'hard', '0', 'status', '', 'reply_code', '', 'diagnostic', '', 'remote_mta', '', 'rule', '',
           'suppressed_at', num(g[4]) or now)
       else
         redis.call('HSET', h, 'expired_at', v)
@@ -535,3 +546,27 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'created_at', ARGV[2])
 return 1
 `)
+
+// evidenceReset is the Lua argument list (name, value pairs) that empties
+// the evidence of a record: every field of outcome.Verdict but its kind,
+// reason and category (hard as "0"), and the fields the store keeps beside
+// them. A script writes it when the entry that described the record no
+// longer does (an expired scope, an addition by hand).
+var evidenceReset = func() string {
+	var b strings.Builder
+	for _, n := range append(outcome.FieldNames(), "verification", "raw", "policy", "hint") {
+		switch n {
+		case "kind", "reason", "category":
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		v := "''"
+		if n == "hard" {
+			v = "'0'"
+		}
+		fmt.Fprintf(&b, "'%s', %s", n, v)
+	}
+	return b.String()
+}()

@@ -355,7 +355,9 @@ func TestSweep_softExpiry(t *testing.T) {
 	r := suppressSoft("a@example.com", 0)
 	suppressSoft("b@example.com", day)
 	suppressSoft("c@example.com", 0)
-	if _, err := s.Apply(ctx, complaintAt("c-complaint", "c@example.com", time.Hour)); err != nil {
+	ce := complaintAt("c-complaint", "c@example.com", time.Hour)
+	ce.Format = "arf"
+	if _, err := s.Apply(ctx, ce); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := s.Count(ctx); n != 3 {
@@ -386,6 +388,11 @@ func TestSweep_softExpiry(t *testing.T) {
 	rec, err = s.Get(ctx, "c@example.com")
 	if err != nil || rec.Scope != ScopeMarketing || rec.Reason != "complaint" || !rec.SuppressedAt.Equal(base.Add(time.Hour)) {
 		t.Errorf("Get(c) = %+v, %v, want marketing complaint", rec, err)
+	}
+	// The complaint, the last entry, described c before the sweep and
+	// still does: its evidence stays.
+	if rec.Format != "arf" {
+		t.Errorf("Get(c).Format = %q, want the complaint's arf kept", rec.Format)
 	}
 	recs, total, err := s.List(ctx, ListOptions{})
 	if err != nil || total != 2 || len(recs) != 2 || recs[0].Address != "b@example.com" || recs[1].Address != "c@example.com" {
@@ -802,3 +809,40 @@ func BenchmarkApply(b *testing.B) {
 }
 
 func itoa(i int) string { return fmt.Sprint(i) }
+
+// TestSweep_expiredEvidenceCleared: when the entry that described the
+// record (a soft suppression for all mail) expires and an earlier
+// complaint still suppresses marketing, the record names the complaint and
+// keeps none of the expired bounce's evidence.
+func TestSweep_expiredEvidenceCleared(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	c := newClient(t, srv)
+	s, clk := newStore(t, c, "")
+	ctx := t.Context()
+	if _, err := s.Apply(ctx, complaintAt("d-complaint", "d@example.com", 0)); err != nil {
+		t.Fatal(err)
+	}
+	var r Result
+	for i := range 3 {
+		e := softAt(fmt.Sprintf("d-%d", i), "d@example.com", time.Duration(i)*day)
+		e.Diagnostic, e.RemoteMTA, e.Format, e.RuleSource = "452 4.2.2 mailbox full", "mx.example.com", "postfix", "rfc3463"
+		var err error
+		if r, err = s.Apply(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !r.Suppressed || r.Scope != ScopeAll {
+		t.Fatalf("Apply() = %+v, want suppressed for all mail", r)
+	}
+	clk.Set(r.ExpiresAt.Add(time.Hour))
+	if _, err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := s.Get(ctx, "d@example.com")
+	if err != nil || rec.Scope != ScopeMarketing || rec.Reason != "complaint" || rec.Kind != "complaint" {
+		t.Fatalf("Get(d) = %+v, %v; want the marketing complaint", rec, err)
+	}
+	if rec.Diagnostic != "" || rec.RemoteMTA != "" || rec.Format != "" || rec.RuleSource != "" {
+		t.Errorf("Get(d) keeps the expired bounce's evidence: %q %q %q %q", rec.Diagnostic, rec.RemoteMTA, rec.Format, rec.RuleSource)
+	}
+}
