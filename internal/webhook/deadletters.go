@@ -38,8 +38,9 @@ type DeadLetters struct {
 
 // DeadLetters reads the dead letters of endpoint from the stream: how many
 // it holds and the last n, newest first. It asks NATS for the subject's
-// count and for a number of messages proportional to n and to the
-// logarithm of the stream's length, however many events lie between them.
+// count and for at most about n times the logarithm of the stream's
+// length messages (each the first on the subject from a sequence on),
+// however many events or dead letters lie before them.
 func (s *Service) DeadLetters(ctx context.Context, endpoint string, n int) (DeadLetters, error) {
 	return ReadDeadLetters(ctx, s.js, s.opts, endpoint, n)
 }
@@ -69,13 +70,52 @@ func ReadDeadLetters(ctx context.Context, js jetstream.JetStream, o Options, end
 		return out, fmt.Errorf("webhook: dead letters of %s: last message: %w", endpoint, err)
 	}
 	var msgs []*jetstream.RawStreamMsg
-	if err := lastOnSubject(ctx, st, subj, info.State.FirstSeq, last.Sequence+1, n, &msgs); err != nil {
+	if err := lastMsgs(ctx, st, subj, info.State.FirstSeq, last.Sequence+1, out.Stored, n, &msgs); err != nil {
 		return out, fmt.Errorf("webhook: dead letters of %s: %w", endpoint, err)
 	}
 	for _, m := range msgs {
 		out.Recent = append(out.Recent, deadLetterOf(m))
 	}
 	return out, nil
+}
+
+// lastMsgs appends to out, newest first, the last n of the stored
+// messages on subj with sequences in [lo, hi): reading them one by one
+// when they are few, else with lastOnSubject.
+func lastMsgs(ctx context.Context, st jetstream.Stream, subj string, lo, hi, stored uint64, n int, out *[]*jetstream.RawStreamMsg) error {
+	if stored > uint64(4*n) {
+		return lastOnSubject(ctx, st, subj, lo, hi, n, out)
+	}
+	m, err := st.GetMsg(ctx, lo, jetstream.WithGetMsgSubject(subj))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return walkOnSubject(ctx, st, subj, m, hi, n, out)
+}
+
+// walkOnSubject appends to out, newest first, the last need messages on
+// subj from m on with sequences below hi, asking for each in turn.
+func walkOnSubject(ctx context.Context, st jetstream.Stream, subj string, m *jetstream.RawStreamMsg, hi uint64, need int, out *[]*jetstream.RawStreamMsg) error {
+	var found []*jetstream.RawStreamMsg
+	for m.Sequence < hi {
+		found = append(found, m)
+		next, err := st.GetMsg(ctx, m.Sequence+1, jetstream.WithGetMsgSubject(subj))
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		m = next
+	}
+	for i := len(found) - 1; i >= 0 && need > 0; i-- {
+		*out = append(*out, found[i])
+		need--
+	}
+	return nil
 }
 
 // walkSpan is the length of a range of sequences read message by message
@@ -103,20 +143,7 @@ func lastOnSubject(ctx context.Context, st jetstream.Stream, subj string, lo, hi
 	}
 	lo = m.Sequence
 	if hi-lo <= walkSpan {
-		var found []*jetstream.RawStreamMsg
-		for m != nil && m.Sequence < hi {
-			found = append(found, m)
-			if m, err = st.GetMsg(ctx, m.Sequence+1, jetstream.WithGetMsgSubject(subj)); errors.Is(err, jetstream.ErrMsgNotFound) {
-				break
-			} else if err != nil {
-				return err
-			}
-		}
-		for i := len(found) - 1; i >= 0 && need > 0; i-- {
-			*out = append(*out, found[i])
-			need--
-		}
-		return nil
+		return walkOnSubject(ctx, st, subj, m, hi, need, out)
 	}
 	mid := lo + (hi-lo)/2
 	before := len(*out)
