@@ -704,6 +704,13 @@ func TestPage_browserWebhooks(t *testing.T) {
 	if n := eval[int](b, `document.querySelectorAll('#wh-dead .deadbox[data-endpoint="crm"] tbody tr').length`); n != 3 {
 		t.Errorf("in Japanese crm lists %d dead letters, want 3", n)
 	}
+	// A phone: the view fits the screen's width.
+	b.do("a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.wait("the phone layout", `window.innerWidth === 390`)
+	if w := eval[int](b, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the webhooks view is %d pixels wide on a 390 pixel screen", w)
+	}
+	b.screenshot("phone-webhooks", 390, true)
 	if errs := b.consoleErrors(); len(errs) > 0 {
 		t.Errorf("the page wrote errors to the console:\n%s", strings.Join(errs, "\n"))
 	}
