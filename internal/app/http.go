@@ -31,6 +31,7 @@ func (a *App) httpHandler() http.Handler {
 		Log:        a.log.With("component", "http"),
 		// The kept raw messages and their reprocessing (raw.go).
 		Raw: a.rawReader(), Reprocess: a.reprocessor(),
+		Webhooks: a.webhookStatus, // webhooks.go
 	}), a.inboundHandler())
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/bounced-dev/bounced/internal/config"
+	"github.com/bounced-dev/bounced/internal/httpapi"
 	"github.com/bounced-dev/bounced/internal/natsembed"
 	"github.com/bounced-dev/bounced/internal/webhook"
 	"github.com/bounced-dev/bounced/publisher"
@@ -101,6 +102,42 @@ func (a *App) Webhooks() *webhook.Service {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	return a.webhooks
+}
+
+// recentDeadLetters is how many dead letters per endpoint GET
+// /api/v1/webhooks lists.
+const recentDeadLetters = 20
+
+// webhookStatus reports the webhook endpoints for GET /api/v1/webhooks:
+// their status and the dead letters the stream holds for each. Before the
+// deliverers exist it reports the configured endpoints as starting.
+func (a *App) webhookStatus(ctx context.Context) []httpapi.WebhookStatus {
+	svc := a.Webhooks()
+	if svc == nil {
+		var out []httpapi.WebhookStatus
+		o := WebhookOptions(a.cfg)
+		for _, w := range a.cfg.Webhooks {
+			out = append(out, httpapi.WebhookStatus{Status: webhook.Status{
+				Metrics: webhook.Metrics{Endpoint: w.Name}, URL: webhook.RedactURL(w.URL), Description: w.Description,
+				Consumer: webhook.ConsumerName(w.Name), DeadLetterSubject: webhook.DeadLetterSubject(o.SubjectPrefix, w.Name),
+				State: "starting", Pending: -1,
+			}, DeadLettersStored: -1})
+		}
+		return out
+	}
+	var out []httpapi.WebhookStatus
+	for _, st := range svc.Status(ctx) {
+		ws := httpapi.WebhookStatus{Status: st, DeadLettersStored: -1}
+		dl, err := svc.DeadLetters(ctx, st.Endpoint, recentDeadLetters)
+		if err != nil {
+			a.log.Warn("webhook dead letters not read", "endpoint", st.Endpoint, "error", err)
+			ws.DeadLettersError = "dead letters not read: NATS did not answer"
+		} else {
+			ws.DeadLettersStored, ws.RecentDeadLetters = int64(dl.Stored), dl.Recent
+		}
+		out = append(out, ws)
+	}
+	return out
 }
 
 // DialNATS connects a command-line client to the NATS server the daemon

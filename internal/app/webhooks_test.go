@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -145,5 +146,136 @@ func TestRun_embeddedNATSListenAndWebhooks(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("daemon did not stop within 15s")
+	}
+}
+
+// TestRun_webhookDeadLettersOnAPI: a webhook whose receiver always fails
+// ends with its event dead-lettered after max_attempts, and the daemon's
+// GET /api/v1/webhooks (with the read token) shows it: the counter, the
+// dead letter read back from the stream with its error, and a replay
+// time; /metrics counts it too.
+func TestRun_webhookDeadLettersOnAPI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: skipped with -short")
+	}
+	rs := testutil.StartRedis(t)
+	var mu sync.Mutex
+	posts := 0
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		posts++
+		mu.Unlock()
+		http.Error(w, "crm is down", http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(rcv.Close)
+
+	cfg := config.Default()
+	cfg.Redis.URL = "redis://" + rs.Addr + "/0"
+	cfg.HTTP.Listen = "127.0.0.1:0"
+	cfg.HTTP.ReadToken = config.Secret("read-tok-dl-4f9a1c3e7b")
+	cfg.NATS.DataDir = filepath.Join(t.TempDir(), "nats")
+	cfg.NATS.Listen = "127.0.0.1:0"
+	cfg.NATS.ListenUser, cfg.NATS.ListenPassword = "shop", "listen-pw"
+	cfg.Webhooks = []config.Webhook{{Name: "crm", URL: rcv.URL + "/in?token=rcv-t0ken", Secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+		Timeout: config.Duration(5 * time.Second), MaxAttempts: 2, RetryMin: config.Duration(10 * time.Millisecond), RetryMax: config.Duration(100 * time.Millisecond)}}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var logs testutil.LogBuffer
+	a := New(&cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		if t.Failed() {
+			t.Logf("daemon log:\n%s", logs.Tail(6000))
+		}
+	})
+	waitReady(t, a, done, 30*time.Second)
+
+	type deadLetter struct {
+		ID, Error string
+		Attempts  int
+	}
+	type status struct {
+		Endpoint          string       `json:"endpoint"`
+		URL               string       `json:"url"`
+		Failed            int          `json:"failed"`
+		DeadLettered      int          `json:"dead_lettered"`
+		DeadLettersStored int          `json:"dead_letters_stored"`
+		Recent            []deadLetter `json:"recent_dead_letters"`
+		ReplaySince       *time.Time   `json:"replay_since"`
+		State             string       `json:"state"`
+	}
+	apiGet := func(tok string) (int, string, []status) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", "http://"+a.HTTPAddr()+"/api/v1/webhooks", nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var v struct{ Webhooks []status }
+		_ = json.Unmarshal(b, &v)
+		return resp.StatusCode, string(b), v.Webhooks
+	}
+	if code, _, _ := apiGet(""); code != http.StatusUnauthorized {
+		t.Errorf("GET /api/v1/webhooks without a token = %d, want 401", code)
+	}
+	testutil.WaitFor(t, 20*time.Second, "webhook consumer running", func() bool {
+		_, _, st := apiGet("read-tok-dl-4f9a1c3e7b")
+		return len(st) == 1 && st[0].State == "running"
+	})
+
+	nc, err := nats.Connect(a.NATSURL(), nats.UserInfo("shop", "listen-pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tctx, tcancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer tcancel()
+	pub, err := publisher.New(tctx, js, publisher.StreamConfig{Name: cfg.NATS.Stream, SubjectPrefix: cfg.NATS.SubjectPrefix, MaxAge: cfg.NATS.MaxAge.D(), DuplicateWindow: cfg.NATS.DuplicateWindow.D()}, nil)
+	if err != nil {
+		t.Fatalf("publisher.New() = %v", err)
+	}
+	const id = "k9:dead@example.net"
+	if _, err := pub.Publish(tctx, publisher.Event{ID: id, Type: publisher.TypeBounce, Time: time.Now().UTC(), Recipient: "dead@example.net",
+		Reason: "user_unknown", Category: "user_unknown", Hard: true}); err != nil {
+		t.Fatal(err)
+	}
+
+	var st []status
+	var body string
+	testutil.WaitFor(t, 30*time.Second, "the dead letter on GET /api/v1/webhooks", func() bool {
+		_, body, st = apiGet("read-tok-dl-4f9a1c3e7b")
+		return len(st) == 1 && st[0].DeadLettered > 0 && len(st[0].Recent) > 0
+	})
+	w := st[0]
+	if w.Endpoint != "crm" || w.DeadLettered != 1 || w.Failed != 2 || w.DeadLettersStored != 1 || w.ReplaySince == nil {
+		t.Errorf("GET /api/v1/webhooks = %s; want crm with 2 failures, 1 dead letter counted and stored, a replay time", body)
+	}
+	if d := w.Recent[0]; d.ID != id || d.Attempts != 2 || !strings.HasPrefix(d.Error, "status 503: crm is down") {
+		t.Errorf("recent dead letter = %+v, want %s after 2 attempts with the receiver's 503", d, id)
+	}
+	if strings.Contains(body, "rcv-t0ken") || strings.Contains(body, "whsec_") {
+		t.Errorf("GET /api/v1/webhooks shows the URL's query or the secret: %s", body)
+	}
+	mu.Lock()
+	if posts != 2 {
+		t.Errorf("receiver got %d POSTs, want max_attempts 2", posts)
+	}
+	mu.Unlock()
+	if m := metrics(a); !strings.Contains(m, `bounced_webhook_dead_letters_total{endpoint="crm"} 1`) {
+		t.Errorf("/metrics does not count the dead letter:\n%s", m)
 	}
 }

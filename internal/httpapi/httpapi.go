@@ -103,6 +103,9 @@ type Options struct {
 	Raw RawReader
 	// Reprocess, when set, serves POST /api/v1/reprocess (v1.go).
 	Reprocess Reprocessor
+	// Webhooks, when set, reports the webhook endpoints for GET
+	// /api/v1/webhooks (webhooks_status.go), bounded by ctx.
+	Webhooks func(ctx context.Context) []WebhookStatus
 
 	clock func() time.Time // for tests; time.Now when nil
 }

@@ -219,6 +219,7 @@ func newAPIFixture(t *testing.T) *apiFixture {
 		Store: st, ReadToken: f.readTok, WriteToken: f.writeTok, Raw: raws,
 		Reprocess: reprocess.New(reprocess.Options{Store: st, Raw: raws}),
 		OnRemove:  func(addr, actor string) { f.lifted = append(f.lifted, addr) },
+		Webhooks:  fixtureWebhooks,
 	})
 	f.srv = httptest.NewServer(h)
 	t.Cleanup(f.srv.Close)
@@ -289,6 +290,8 @@ func TestOpenAPI_everyRoute(t *testing.T) {
 		{"DELETE", "/api/v1/allowlist/partner.example", w, "", "", 404},
 		{"POST", "/api/v1/deliveries", w, "application/json", `{"recipients": ["c@docomo.ne.jp"], "at": "2026-11-01T10:00:00Z"}`, 200},
 		{"POST", "/api/v1/deliveries", w, "application/json", `{"recipients": []}`, 400},
+		{"GET", "/api/v1/webhooks", r, "", "", 200},
+		{"GET", "/api/v1/webhooks", "", "", "", 401},
 	}
 	ctx := context.Background()
 	exercised := map[string]bool{}

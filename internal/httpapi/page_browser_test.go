@@ -619,3 +619,101 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestPage_browserWebhooks opens the Webhooks view in headless Chromium
+// with an endpoint whose events were dead-lettered: it is marked, its
+// last dead letters are listed newest first with the receiver's words as
+// text, and the replay command is shown; in English, then in Japanese.
+func TestPage_browserWebhooks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test: not in -short")
+	}
+	rs := testutil.StartRedis(t)
+	c := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	t.Cleanup(func() { c.Close() })
+	st := suppress.New(c, "{uiwh}", suppress.DefaultPolicy(), nil)
+	srv := httptest.NewServer(Handler(Options{Store: st, ReadToken: "read-tok-wh", Webhooks: fixtureWebhooks}))
+	t.Cleanup(srv.Close)
+	b := newBrowser(t)
+
+	b.do("load the page", chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#token")),
+		chromedp.SendKeys(chromedp.CSS("#token"), "read-tok-wh"), chromedp.Click(chromedp.CSS("#token-save")))
+	b.wait("the (empty) list", `document.getElementById("pageinfo").textContent.startsWith("Page 1:")`)
+	b.do("open the webhooks", chromedp.Click(chromedp.CSS(`#nav button[data-view="webhooks"]`)))
+	b.wait("the endpoints", `document.querySelectorAll("#wh-rows tr").length === 2 && document.querySelector('#wh-dead .deadbox[data-endpoint="crm"]')`)
+
+	text := func(sel string) string {
+		t.Helper()
+		return eval[string](b, `(document.querySelector(`+jsString(sel)+`) || {}).textContent || ""`)
+	}
+	if !eval[bool](b, `document.querySelector('#wh-rows tr[data-endpoint="crm"]').classList.contains("dead")`) {
+		t.Errorf("the crm row is not marked as having dead letters")
+	}
+	if eval[bool](b, `document.querySelector('#wh-rows tr[data-endpoint="audit"]').classList.contains("dead")`) {
+		t.Errorf("the audit row is marked, and it has no dead letters")
+	}
+	for sel, want := range map[string]string{
+		`#wh-rows tr[data-endpoint="crm"] td.deadcount`:     "3",
+		`#wh-rows tr[data-endpoint="audit"] td.deadcount`:   "0",
+		`#wh-rows tr[data-endpoint="crm"] td.addr`:          "https://crm.shop.example/in?…",
+		`#wh-rows tr[data-endpoint="audit"] td.addr`:        "http://127.0.0.1:9000/events",
+		`#wh-dead .deadbox[data-endpoint="crm"] h3`:         "Dead letters of crm: 3 stored in bounced.deadletter.crm",
+		`#wh-dead .deadbox[data-endpoint="crm"] pre.replay`: "bounced webhooks replay --endpoint crm --since 2026-12-01T09:28:00Z",
+		`#wh-replay-generic`:                                "bounced webhooks replay --endpoint NAME --since TIME",
+		`#status`:                                           "2 webhook endpoint(s); 1 with dead letters.",
+	} {
+		if got := text(sel); got != want {
+			t.Errorf("%s = %q, want %q", sel, got, want)
+		}
+	}
+	if got := eval[[]string](b, `Array.from(document.querySelectorAll('#wh-dead .deadbox[data-endpoint="crm"] tbody tr')).map((r) => r.dataset.id)`); strings.Join(got, ",") != "k3:carol@example.jp,k2:bob@example.jp,k1:alice@example.jp" {
+		t.Errorf("crm's dead letters listed = %v, want the three, newest first", got)
+	}
+	if got := text(`#wh-dead .deadbox[data-endpoint="crm"] tbody tr td.diag`); got != hostileDeadError {
+		t.Errorf("a dead letter's error shows as %q, want the literal text %q", got, hostileDeadError)
+	}
+	if n := eval[int](b, `document.querySelectorAll('#wh-dead .deadbox[data-endpoint="audit"]').length`); n != 0 {
+		t.Errorf("audit has %d dead-letter boxes, want none", n)
+	}
+	if strings.Contains(eval[string](b, `document.body.textContent`), "s3cret") {
+		t.Error("the page shows the URL's password")
+	}
+	if !eval[bool](b, `typeof window.__pwned === "undefined" && document.querySelectorAll("img, iframe, object, embed").length === 0`) {
+		t.Errorf("an element or script from a receiver's answer got into the page")
+	}
+	b.screenshot("desktop-webhooks", 1280, true)
+
+	b.do("switch to Japanese", chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById("lang"); s.value = "ja"; s.dispatchEvent(new Event("change")); })()`))
+	b.wait("Japanese", `document.documentElement.lang === "ja"`)
+	for sel, want := range map[string]string{
+		`#nav button[data-view="webhooks"]`:                 "Webhook",
+		`#view-webhooks h2`:                                 "Webhookの送信先",
+		`#wh-dead .deadbox[data-endpoint="crm"] h3`:         "crm のデッドレター: bounced.deadletter.crm に 3件",
+		`#wh-rows tr[data-endpoint="crm"] td.deadcount`:     "3",
+		`#wh-dead .deadbox[data-endpoint="crm"] pre.replay`: "bounced webhooks replay --endpoint crm --since 2026-12-01T09:28:00Z",
+		`#status`: "Webhookの送信先 2件（うちデッドレターあり 1件）。",
+	} {
+		if got := text(sel); got != want {
+			t.Errorf("in Japanese %s = %q, want %q", sel, got, want)
+		}
+	}
+	if got := eval[string](b, `document.querySelector('#wh-rows tr[data-endpoint="crm"] td.deadcount').dataset.label`); got != "デッドレター" {
+		t.Errorf("the dead-lettered count's label in Japanese = %q, want デッドレター", got)
+	}
+	if got := eval[[]string](b, `Array.from(document.querySelectorAll("#view-webhooks > table th")).map((h) => h.textContent)`); !contains(got, "デッドレター") || !contains(got, "送信先") {
+		t.Errorf("the table's headings in Japanese = %v", got)
+	}
+	if n := eval[int](b, `document.querySelectorAll('#wh-dead .deadbox[data-endpoint="crm"] tbody tr').length`); n != 3 {
+		t.Errorf("in Japanese crm lists %d dead letters, want 3", n)
+	}
+	// A phone: the view fits the screen's width.
+	b.do("a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.wait("the phone layout", `window.innerWidth === 390`)
+	if w := eval[int](b, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the webhooks view is %d pixels wide on a 390 pixel screen", w)
+	}
+	b.screenshot("phone-webhooks", 390, true)
+	if errs := b.consoleErrors(); len(errs) > 0 {
+		t.Errorf("the page wrote errors to the console:\n%s", strings.Join(errs, "\n"))
+	}
+}

@@ -66,6 +66,7 @@ var v1Routes = []route{
 	{"GET", "/api/v1/audit", accessRead, func(a *api) http.HandlerFunc { return a.audit }},
 	{"GET", "/api/v1/stats", accessRead, func(a *api) http.HandlerFunc { return a.stats }},
 	{"POST", "/api/v1/reprocess", accessWrite, func(a *api) http.HandlerFunc { return a.reprocess }},
+	{"GET", "/api/v1/webhooks", accessRead, func(a *api) http.HandlerFunc { return a.webhooks }},
 }
 
 // registerV1 adds v1Routes to mux.

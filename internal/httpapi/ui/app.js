@@ -1,6 +1,7 @@
 // The operator page of bounced: the suppression list with its filters and
 // cursor paging, one address's evidence, history and audit trail, adding
-// and lifting with a note, the allowlist, and charts of the daily counters.
+// and lifting with a note, the allowlist, charts of the daily counters,
+// and the webhook endpoints with their dead letters.
 //
 // Every request carries the token typed in the page, kept in this tab's
 // sessionStorage only: never in the URL, and forgotten with the tab. Everything the
@@ -80,6 +81,21 @@
       cat_size_rejected: "too big", cat_policy_block: "blocked by policy", cat_transient: "transient",
       cat_suspended: "suspended", cat_complaint: "complaint", cat_auto_reply: "auto reply",
       cat_delivered: "delivered", cat_manual: "by hand",
+      navWebhooks: "Webhooks",
+      webhooksTitle: "Webhook endpoints",
+      webhooksHelp: "An event a receiver refused max_attempts times is moved to the endpoint's dead-letter subject. Once the receiver answers again, send it again with the command below.",
+      whEndpoint: "Endpoint", whURL: "URL", whEvents: "Events", whState: "State", whPending: "Pending",
+      whDelivered: "Delivered", whFailed: "Failed", whDead: "Dead-lettered", whLastDelivered: "Last delivery",
+      whLastError: "Last error", whAll: "all", whUnknown: "unknown",
+      whNone: "No webhook endpoint is configured.",
+      whCount: "{0} webhook endpoint(s); {1} with dead letters.",
+      whStored: "{0} ({1} stored)",
+      whDeadTitle: "Dead letters of {0}: {1} stored in {2}",
+      whDeadAt: "Dead-lettered", whEventID: "Event", whType: "Type", whAttempts: "Attempts", whError: "Last error", whEventTime: "Event time",
+      whShown: "The last {0} are shown, newest first.",
+      whReplay: "To send these to {0} again once it answers, run the command below.",
+      whReplayNote: "A replay sends every event stored since that time, delivered before or not; receivers deduplicate on webhook-id.",
+      state_starting: "starting", state_running: "running", state_disabled: "disabled (410 Gone)",
     },
     ja: {
       title: "配信停止アドレス",
@@ -151,6 +167,21 @@
       cat_size_rejected: "サイズ超過", cat_policy_block: "ポリシーで拒否", cat_transient: "一時的エラー",
       cat_suspended: "利用停止", cat_complaint: "苦情", cat_auto_reply: "自動応答",
       cat_delivered: "配信成功", cat_manual: "手動",
+      navWebhooks: "Webhook",
+      webhooksTitle: "Webhookの送信先",
+      webhooksHelp: "受信側が max_attempts 回拒否したイベントは、送信先ごとのデッドレターサブジェクトに移されます。受信側が応答するようになったら、次のコマンドで再送します。",
+      whEndpoint: "送信先", whURL: "URL", whEvents: "イベント", whState: "状態", whPending: "未配信",
+      whDelivered: "配信済み", whFailed: "失敗", whDead: "デッドレター", whLastDelivered: "最終配信",
+      whLastError: "最後のエラー", whAll: "すべて", whUnknown: "不明",
+      whNone: "Webhookの送信先は設定されていません。",
+      whCount: "Webhookの送信先 {0}件（うちデッドレターあり {1}件）。",
+      whStored: "{0}（保存 {1}件）",
+      whDeadTitle: "{0} のデッドレター: {2} に {1}件",
+      whDeadAt: "デッドレター化", whEventID: "イベント", whType: "種類", whAttempts: "試行回数", whError: "最後のエラー", whEventTime: "イベント日時",
+      whShown: "新しい順に最新 {0}件を表示しています。",
+      whReplay: "{0} が応答するようになったら、次のコマンドで再送します。",
+      whReplayNote: "再送では、その時刻以降に保存されたすべてのイベントを、配信済みかどうかにかかわらず送ります。受信側は webhook-id で重複を除いてください。",
+      state_starting: "起動中", state_running: "稼働中", state_disabled: "停止（410 Gone）",
     },
   };
   const REASONS = ["user_unknown", "has_moved", "host_unknown", "not_accept", "mailbox_full", "message_too_big",
@@ -281,7 +312,7 @@
   }
 
   // ---- views -------------------------------------------------------------
-  const VIEWS = ["list", "detail", "add", "allow", "charts", "audit"];
+  const VIEWS = ["list", "detail", "add", "allow", "charts", "audit", "webhooks"];
   let view = "list";
   function show(name) {
     view = name;
@@ -293,6 +324,7 @@
     if (name === "allow") quiet(loadAllow());
     if (name === "charts") quiet(loadCharts());
     if (name === "audit") quiet(loadAudit());
+    if (name === "webhooks") quiet(loadWebhooks());
   }
 
   // ---- the list ----------------------------------------------------------
@@ -674,6 +706,76 @@
     for (const a of (auditData && auditData.audit) || []) rows.appendChild(auditRow(a, true));
   }
 
+  // ---- webhooks ----------------------------------------------------------
+  // Each endpoint with its counters; one with dead letters is marked and
+  // followed by its last dead letters and the command that sends them again.
+  let webhooksData = null;
+  async function loadWebhooks() {
+    if (!needToken()) return;
+    webhooksData = await get("/api/v1/webhooks");
+    renderWebhooks();
+    const eps = webhooksData.webhooks || [];
+    if (eps.length) say(false, "whCount", eps.length, eps.filter(hasDead).length);
+  }
+  const hasDead = (w) => w.dead_lettered > 0 || w.dead_letters_stored > 0;
+  const replayCommand = (name, since) => "bounced webhooks replay --endpoint " + name + " --since " + since;
+  function renderWebhooks() {
+    const rows = $("wh-rows");
+    const dead = $("wh-dead");
+    rows.replaceChildren();
+    dead.replaceChildren();
+    $("wh-info").textContent = "";
+    if (!webhooksData) return;
+    const eps = webhooksData.webhooks || [];
+    if (!eps.length) $("wh-info").textContent = t("whNone");
+    for (const w of eps) {
+      const bad = hasDead(w);
+      const tr = el("tr", { "data-endpoint": w.endpoint, class: bad ? "dead" : "" });
+      labelled(tr, t("whEndpoint"), w.endpoint, "name");
+      labelled(tr, t("whURL"), w.url || "", "addr");
+      labelled(tr, t("whEvents"), (w.events || []).length ? w.events.join(", ") : t("whAll"));
+      labelled(tr, t("whState"), STRINGS.en["state_" + w.state] ? t("state_" + w.state) : w.state || "",
+        w.state === "disabled" ? "hard" : "");
+      labelled(tr, t("whPending"), w.pending >= 0 ? String(w.pending) : t("whUnknown"));
+      labelled(tr, t("whDelivered"), String(w.delivered));
+      labelled(tr, t("whFailed"), String(w.failed), w.failed > 0 ? "failed" : "");
+      const stored = w.dead_letters_stored;
+      labelled(tr, t("whDead"), stored >= 0 && stored !== w.dead_lettered ? t("whStored", w.dead_lettered, stored) : String(w.dead_lettered),
+        "deadcount" + (bad ? " dead" : ""));
+      labelled(tr, t("whLastDelivered"), when(w.last_delivered), "when");
+      labelled(tr, t("whLastError"), w.last_error ? when(w.last_error_at) + " " + w.last_error : "", "diag");
+      rows.appendChild(tr);
+      if (bad || w.dead_letters_error) dead.appendChild(deadBox(w));
+    }
+  }
+  function deadBox(w) {
+    const box = el("div", { class: "deadbox", "data-endpoint": w.endpoint });
+    box.appendChild(el("h3", null, t("whDeadTitle", w.endpoint, w.dead_letters_stored >= 0 ? w.dead_letters_stored : t("whUnknown"), w.dead_letter_subject)));
+    if (w.dead_letters_error) box.appendChild(el("p", { class: "error" }, w.dead_letters_error));
+    const recent = w.recent_dead_letters || [];
+    if (recent.length) {
+      box.appendChild(el("p", { class: "info" }, t("whShown", recent.length)));
+      const tb = el("tbody");
+      for (const d of recent) {
+        const tr = el("tr", { "data-id": d.id });
+        labelled(tr, t("whDeadAt"), when(d.dead_lettered_at), "when");
+        labelled(tr, t("whEventID"), d.id, "addr");
+        labelled(tr, t("whType"), d.type || "");
+        labelled(tr, t("whEventTime"), when(d.time), "when");
+        labelled(tr, t("whAttempts"), String(d.attempts));
+        labelled(tr, t("whError"), d.error || "", "diag");
+        tb.appendChild(tr);
+      }
+      const head = el("tr");
+      for (const k of ["whDeadAt", "whEventID", "whType", "whEventTime", "whAttempts", "whError"]) head.appendChild(el("th", null, t(k)));
+      box.appendChild(el("table", { class: "cards" }, el("thead", null, head), tb));
+    }
+    box.appendChild(el("p", null, t("whReplay", w.endpoint)));
+    box.appendChild(el("pre", { class: "cmd replay" }, replayCommand(w.endpoint, w.replay_since || "TIME")));
+    box.appendChild(el("p", { class: "info" }, t("whReplayNote")));
+    return box;
+  }
+
   // ---- language ----------------------------------------------------------
   const LANG_KEY = "bounced.lang";
   function setLang(l) {
@@ -691,6 +793,7 @@
     renderAllow();
     renderCharts();
     renderAudit();
+    renderWebhooks();
   }
   function fillSelect(sel, values, text, withAny) {
     const keep = sel.value;
@@ -725,7 +828,7 @@
       sessionStorage.removeItem(TOKEN_KEY);
       $("token").value = "";
       $("token").placeholder = "";
-      list.data = null; detail.data = null; allowData = null; statsData = null; auditData = null;
+      list.data = null; detail.data = null; allowData = null; statsData = null; auditData = null; webhooksData = null;
       setLang(lang);
       say(false, "tokenGone");
     });
