@@ -48,15 +48,40 @@ func decodeText(m *message) *Report {
 	if !looksLikeBounce(m) {
 		return nil
 	}
+	return decodeTextNotice(m)
+}
+
+// decodeTextNotice reads a notice as decodeText does, whatever its
+// header says: the caller has found the marks of a failure notice.
+//
+// A plain-text notice has no RFC 3464 Action field, so its recipients
+// carry none: the notice proves a failure but not the SMTP stage, and
+// classify must not read it as a gateway's delivery report.
+func decodeTextNotice(m *message) *Report {
 	notice := m.notice()
 	rep := &Report{Kind: KindBounce, Format: "text"}
 	addrs := m.failedRecipients()
 	if len(addrs) == 0 {
 		addrs = noticeRecipients(m, notice)
 	}
+	if len(addrs) == 0 {
+		if rs := aolScreenNames(m); len(rs) > 0 {
+			rep.Recipients = rs
+			return rep
+		}
+	}
 	for _, a := range addrs {
-		r := Recipient{Address: a, Action: "failed"}
+		r := Recipient{Address: a}
 		r.Diagnostic = textAround(notice, a)
+		if len(addrs) == 1 && !hasFailureWords(r.Diagnostic) {
+			// QUIRK: a notice that names the address in one sentence
+			// and says why in the next paragraph ("Delivery to the
+			// following recipient failed permanently: <a>" / "The
+			// domain ... could not be found").
+			if next := paragraphAfter(notice, a); next != "" {
+				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + next)
+			}
+		}
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
 		}
@@ -186,4 +211,128 @@ func (m *message) failedRecipients() []string {
 		}
 	}
 	return out
+}
+
+// hasFailureWords reports whether a diagnostic says more than that the
+// message failed: an SMTP code, or a word naming a cause.
+func hasFailureWords(d string) bool {
+	if findReplyCode(d) != "" || findStatus(d) != "" {
+		return true
+	}
+	l := strings.ToLower(d)
+	for _, w := range causeWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// causeWords are words that name why a delivery failed, lower-case: with
+// one of them the sentence that names the address says enough.
+var causeWords = []string{
+	"unknown", "not exist", "no such", "not found", "full", "quota", "size", "too large", "too big",
+	"blocked", "blacklist", "blocklist", "spam", "denied", "refused", "rejected", "disabled", "expired",
+}
+
+// paragraphAfter returns the paragraph that follows the one naming addr
+// in notice, as one line, or "" when there is none or it is long (the
+// rest of a message, not a sentence).
+func paragraphAfter(notice, addr string) string {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return ""
+	}
+	rest := notice[i+len(addr):]
+	end := strings.Index(rest, "\n\n")
+	if end < 0 {
+		return ""
+	}
+	rest = strings.TrimLeft(rest[end:], " \t\n")
+	if j := strings.Index(rest, "\n\n"); j >= 0 {
+		rest = rest[:j]
+	}
+	if rest == "" || len(rest) > maxParagraphAfter || strings.HasPrefix(rest, "-") {
+		return ""
+	}
+	return oneLine(rest)
+}
+
+// maxParagraphAfter bounds the paragraph paragraphAfter takes.
+const maxParagraphAfter = 600
+
+// aolScreenNames returns the recipients of a notice from AOL's own mail
+// system that names them by screen name only (its Sendmail's "The
+// following addresses had permanent fatal errors" block, or "Your mail
+// to the following recipients could not be delivered because ...",
+// followed by indented names): AOL addresses are the screen name,
+// without its spaces, at aol.com (AOL Help, "AOL Mail: your username is
+// your email address"). Only a notice whose sender is at aol.com is read
+// so: another system's bare names are local parts of unknown domains.
+// Each diagnostic is the sentence that introduced the names, the
+// "(reason: ...)" line under the name and the notice's SMTP replies.
+func aolScreenNames(m *message) []Recipient {
+	if !strings.HasSuffix(strings.ToLower(firstAddress(m.from)), "@aol.com") {
+		return nil
+	}
+	text := m.text()
+	replies := oneLine(errorLines(text))
+	var out []Recipient
+	heading, in := "", false
+	for _, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		l := strings.ToLower(t)
+		switch {
+		case strings.Contains(l, "following addresses had permanent fatal errors"):
+			heading, in = "", true
+			continue
+		case strings.Contains(l, "following recipients could not be delivered"),
+			strings.Contains(l, "to the following recipients could not be"):
+			heading, in = t, true
+			continue
+		case !in:
+			continue
+		case t == "" && len(out) > 0, strings.HasPrefix(t, "-----"):
+			in = false
+			continue
+		case t == "":
+			continue
+		case strings.HasPrefix(t, "(") && len(out) > 0:
+			d := &out[len(out)-1].Diagnostic
+			*d = strings.TrimSpace(*d + " " + strings.Trim(t, "()"))
+			continue
+		}
+		if a := screenNameAddress(t); a != "" {
+			out = append(out, Recipient{Address: a, Diagnostic: heading})
+		}
+	}
+	for i := range out {
+		if replies != "" && !strings.Contains(out[i].Diagnostic, replies) {
+			out[i].Diagnostic = strings.TrimSpace(out[i].Diagnostic + " " + replies)
+		}
+		fillCodes(&out[i])
+	}
+	return out
+}
+
+// screenNameAddress returns name@aol.com for an AOL screen name (3 to 16
+// letters, digits and spaces, starting with a letter), else "".
+func screenNameAddress(s string) string {
+	if len(s) < 3 || len(s) > 16 || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return ""
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			b = append(b, c)
+		default:
+			return ""
+		}
+	}
+	return string(b) + "@aol.com"
 }
