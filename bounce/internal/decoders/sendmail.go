@@ -343,7 +343,9 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 				continue
 			}
 			if addr == "" {
-				if leadingReplyCode(t) == "" && !strings.HasPrefix(lt, "message could not be delivered") && !strings.HasPrefix(lt, "message will be deleted") && !strings.HasPrefix(lt, "warning: message still undelivered") && !strings.HasPrefix(lt, "will keep trying") {
+				if leadingReplyCode(t) == "" && !strings.HasPrefix(lt, "message could not be delivered") &&
+					!strings.HasPrefix(lt, "message will be deleted") &&
+					!strings.HasPrefix(lt, "warning: message still undelivered") && !strings.HasPrefix(lt, "will keep trying") {
 					tr.other = append(tr.other, t)
 				} else if leadingReplyCode(t) != "" && len(tr.other) > 0 {
 					// "554 5.3.0 unknown mailer error 255" closes a
