@@ -73,12 +73,31 @@ func decodeTextNotice(m *message) *Report {
 	for _, a := range addrs {
 		r := Recipient{Address: a}
 		r.Diagnostic = textAround(notice, a)
+		few := len(addrs) <= maxCrossRead
+		if few {
+			r.Diagnostic = cutAtOther(r.Diagnostic, a, addrs)
+		}
+		if few && !hasFailureWords(r.Diagnostic) {
+			// QUIRK: a notice that names the recipient by its local
+			// part only ('unknown user: "vera"', "walter (user not
+			// found)"), the full address being in the returned
+			// message's header.
+			if l := localPartLine(notice, a); l != "" && !strings.Contains(r.Diagnostic, l) {
+				r.Diagnostic = strings.TrimSpace(l + " " + r.Diagnostic)
+			}
+		}
 		if len(addrs) == 1 && !hasFailureWords(r.Diagnostic) {
 			// QUIRK: a notice that names the address in one sentence
-			// and says why in the next paragraph ("Delivery to the
-			// following recipient failed permanently: <a>" / "The
-			// domain ... could not be found").
-			if next := paragraphAfter(notice, a); next != "" {
+			// and says why in the paragraph after it ("Delivery to
+			// the following recipient failed permanently: <a>" / "The
+			// domain ... could not be found") or before it ("This
+			// Message was undeliverable due to the following reason:
+			// ... over quota." / "<a>").
+			next, prev := paragraphAfter(notice, a), paragraphBefore(notice, a)
+			if !hasFailureWords(next) && hasFailureWords(prev) {
+				next = prev
+			}
+			if next != "" {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + next)
 			}
 		}
@@ -148,7 +167,7 @@ func noticeRecipients(m *message, notice string) []string {
 			}
 			seen[a] = true
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
-			if lead == "" || strings.EqualFold(lead, "to") || len(lead) >= 7 && strings.EqualFold(lead[len(lead)-7:], "rcpt to") {
+			if lead == "" || recipientLabel(lead) {
 				strong = append(strong, a)
 			} else if len(weak) == 0 {
 				weak = append(weak, a)
@@ -161,6 +180,11 @@ func noticeRecipients(m *message, notice string) []string {
 	}
 	return weak
 }
+
+// maxCrossRead bounds the recipients of a notice whose diagnostics are
+// read against each other and searched for their local parts (work
+// quadratic in their number): real notices that need it list a handful.
+const maxCrossRead = 20
 
 // maxTextRecipients bounds the recipients the text decoder reads from one
 // notice (and so its work): real notices list a handful.
@@ -335,4 +359,104 @@ func screenNameAddress(s string) string {
 		}
 	}
 	return string(b) + "@aol.com"
+}
+
+// recipientLabels end the labels that introduce a failed recipient on
+// its line ("To:", "RCPT TO:", "Recipient:", "Recipient address:",
+// "Failed address:", "Empfänger:", "Destinataire :"), lower-case.
+var recipientLabels = []string{"to", "rcpt to", "recipient", "recipients", "recipient address", "failed address",
+	"bad address", "invalid address", "unknown address", "empfänger", "destinataire", "destinatario", "destinatário"}
+
+// maxLabel bounds the length of the words before an address that may be
+// a label.
+const maxLabel = 40
+
+// recipientLabel reports whether lead, the words before an address on
+// its line, is a label that names it as the failed recipient.
+func recipientLabel(lead string) bool {
+	if len(lead) > maxLabel {
+		return false
+	}
+	l := strings.ToLower(strings.TrimSpace(strings.TrimRight(lead, " :")))
+	for _, w := range recipientLabels {
+		if l == w || strings.HasSuffix(l, " "+w) {
+			return true
+		}
+	}
+	return false
+}
+
+// paragraphBefore returns the paragraph before the one naming addr in
+// notice, as one line, or "" when there is none or it is long.
+func paragraphBefore(notice, addr string) string {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return ""
+	}
+	head := notice[:i]
+	end := strings.LastIndex(head, "\n\n")
+	if end < 0 {
+		return ""
+	}
+	head = strings.TrimRight(head[:end], " \t\n")
+	if j := strings.LastIndex(head, "\n\n"); j >= 0 {
+		head = head[j+2:]
+	}
+	if head == "" || len(head) > maxParagraphAfter || strings.IndexByte(head, '@') >= 0 {
+		return ""
+	}
+	return oneLine(head)
+}
+
+// localPartLine returns the line of notice that names addr's local part
+// alone (not as part of an address or a longer word), trimmed, or "".
+func localPartLine(notice, addr string) string {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 2 {
+		return ""
+	}
+	local := addr[:at]
+	for off := 0; off < len(notice); {
+		j := mime.IndexFold(notice[off:], local)
+		if j < 0 {
+			return ""
+		}
+		j += off
+		k := j + len(local)
+		off = k
+		if j > 0 && localPartByte(notice[j-1]) || k < len(notice) && (localPartByte(notice[k]) || notice[k] == '@') {
+			continue
+		}
+		ls := strings.LastIndexByte(notice[:j], '\n') + 1
+		le := strings.IndexByte(notice[k:], '\n')
+		if le < 0 {
+			le = len(notice)
+		} else {
+			le += k
+		}
+		if line := strings.TrimSpace(notice[ls:le]); len(line) <= 200 && strings.IndexByte(line, '@') < 0 {
+			return line
+		}
+	}
+	return ""
+}
+
+// localPartByte reports whether c may continue an address's local part.
+func localPartByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '+'
+}
+
+// cutAtOther cuts a diagnostic read after addr where it names another
+// of the notice's recipients: a list of addresses says nothing about
+// each other.
+func cutAtOther(d, addr string, addrs []string) string {
+	for _, o := range addrs {
+		if o == addr {
+			continue
+		}
+		if i := mime.IndexFold(d, o); i >= 0 {
+			d = strings.TrimSpace(strings.TrimRight(d[:i], " \t<\"'("))
+		}
+	}
+	return d
 }

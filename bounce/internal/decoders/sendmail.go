@@ -247,11 +247,14 @@ func sendmailListed(notice string) []smListed {
 		t := strings.TrimSpace(l)
 		lt := strings.ToLower(t)
 		if strings.HasPrefix(t, "-----") {
+			// Sendmail's savemail.c: "The following addresses had
+			// permanent fatal errors" / "... transient non-fatal
+			// errors" (which holds "fatal error" too: tried first).
 			switch {
-			case strings.Contains(lt, "permanent fatal error"), strings.Contains(lt, "permanent delivery error"), strings.Contains(lt, "fatal error"):
-				action = "failed"
 			case strings.Contains(lt, "transient non-fatal"), strings.Contains(lt, "transient"):
 				action = "delayed"
+			case strings.Contains(lt, "permanent fatal error"), strings.Contains(lt, "permanent delivery error"), strings.Contains(lt, "fatal error"):
+				action = "failed"
 			case strings.Contains(lt, "successful delivery"):
 				action = "delivered"
 			default:
