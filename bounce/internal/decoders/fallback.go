@@ -379,7 +379,9 @@ func recipientLabel(lead string) bool {
 	}
 	l := strings.ToLower(strings.TrimSpace(strings.TrimRight(lead, " :")))
 	for _, w := range recipientLabels {
-		if l == w || strings.HasSuffix(l, " "+w) {
+		// "to" only alone: "Your message to <a>" and "Please reply to
+		// <a>" are sentences, not labels.
+		if l == w || w != "to" && strings.HasSuffix(l, " "+w) {
 			return true
 		}
 	}

@@ -1,0 +1,123 @@
+package bounce_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/internal/record"
+)
+
+// unseenRcpt is what a human reads from a message for one recipient: the
+// record's kind, its address and its reason.
+type unseenRcpt struct{ kind, address, reason string }
+
+// TestDecode_unseen decodes and classifies the messages of
+// testdata/unseen/ (see its README: synthesised from the documented
+// layouts of MTAs and providers, for the classes of mail the held-out
+// corpora showed unread) and compares every record with what a human
+// reads from the message. Cases are grouped by class.
+func TestDecode_unseen(t *testing.T) {
+	r := func(kind, addr, reason string) unseenRcpt { return unseenRcpt{kind, addr, reason} }
+	bounced := func(addr, reason string) unseenRcpt { return r("bounce", addr, reason) }
+	auto := func(addr string) unseenRcpt { return r("auto_reply", addr, "auto_reply") }
+	none := r("not_bounce", "", "")
+	classes := []struct {
+		class string
+		cases map[string][]unseenRcpt
+	}{
+		{"one sentence", map[string][]unseenRcpt{
+			"text-quota":     {bounced("bob.tanaka@example.org", "mailbox_full")},
+			"text-overquota": {bounced("kumiko@example.net", "mailbox_full")},
+			"netscape-quota": {bounced("sven@example.com", "mailbox_full")},
+			"text-nodomain":  {bounced("carol@nosuchdomain.example", "host_unknown")},
+			"text-rbl":       {bounced("dan@example.org", "blocked")},
+			"text-prose":     {bounced("liam.obrien@example.net", "user_unknown")},
+		}},
+		{"challenge-response", map[string][]unseenRcpt{
+			"text-challenge":          {auto("eve@example.org")},
+			"text-challenge-noheader": {auto("verify@example.net")},
+		}},
+		{"specific cause beside generic 5.7.1", map[string][]unseenRcpt{
+			"dsn-size-571":  {bounced("gina@example.org", "message_too_big")},
+			"text-size-571": {bounced("hiro@example.net", "message_too_big")},
+		}},
+		{"older formats", map[string][]unseenRcpt{
+			"exchange2000-multi": {bounced("ivan@example.org", "user_unknown"), bounced("jana@example.org", "mailbox_full")},
+			"exchange55-text":    {bounced("karl.berg@example.com", "user_unknown")},
+			"iplanet-text":       {bounced("jun.sato@example.org", "user_unknown"), bounced("lena@example.org", "mailbox_full")},
+			"netscape":           {bounced("pablo@example.com", "user_unknown"), bounced("rita@example.com", "mailbox_full")},
+			"groupwise":          {bounced("walter@example.org", "user_unknown")},
+			"imail":              {bounced("vera@example.net", "user_unknown")},
+			"smtp32":             {bounced("bert@example.net", "user_unknown")},
+			"llnl-style":         {bounced("anna.b@example.gov", "user_unknown")},
+			"yahoo-old":          {bounced("tara@yahoo.com", "suspended")},
+			"simple-failed":      {bounced("xena@example.org", "undefined"), bounced("yuri@example.org", "undefined")},
+			"simple-warning":     {r("delay", "zoe@example.org", "expired")},
+		}},
+		{"aol screen names", map[string][]unseenRcpt{
+			"aol-screenname":    {bounced("cooldude77@aol.com", "user_unknown")},
+			"aol-mailcontrols":  {bounced("sunnyday42@aol.com", "filtered")},
+			"notaol-screenname": {none}, // bare names from elsewhere are not addresses
+		}},
+		{"wrapped by list software", map[string][]unseenRcpt{
+			"mailman-uncaught": {bounced("mika.virtanen@example.org", "mailbox_full")},
+			"quoted-forward":   {bounced("otto@example.org", "user_unknown")},
+		}},
+		{"list post with a success status", map[string][]unseenRcpt{
+			"list-forward-success":      {none},
+			"list-forward-success-text": {none},
+		}},
+		{"auto-replies in other languages", map[string][]unseenRcpt{
+			"autoreply-de-outlook": {auto("rolf.meier@example.de")},
+			"autoreply-de-plain":   {auto("sabine@example.de")},
+			"autoreply-fr":         {auto("renee@example.fr")},
+			"autoreply-es":         {auto("marta@example.es")},
+			"autoreply-it":         {auto("luca@example.it")},
+			"autoreply-pt":         {auto("joana@example.pt")},
+			"autoreply-nl":         {auto("daan@example.nl")},
+			"autoreply-zh":         {auto("wangwei@example.cn")},
+			"autoreply-ko":         {auto("minji@example.kr")},
+		}},
+		{"complaints naming the recipient in a provider's header", map[string][]unseenRcpt{
+			"arf-jmrp-header":          {r("complaint", "Reader.One@outlook.com", "complaint")},
+			"arf-original-rcpt-header": {r("complaint", "sam.reader@example.net", "complaint")},
+		}},
+		{"rejections marked Auto-Submitted", map[string][]unseenRcpt{
+			"autosubmitted-rejection": {bounced("nora.lind@example.org", "user_unknown")},
+			"autosubmitted-dsn":       {bounced("olaf@example.com", "suspended")},
+		}},
+	}
+	seen := map[string]bool{}
+	for _, c := range classes {
+		t.Run(c.class, func(t *testing.T) {
+			for name, want := range c.cases {
+				seen[name] = true
+				t.Run(name, func(t *testing.T) {
+					path := filepath.Join("testdata", "unseen", name+".eml")
+					raw, err := os.ReadFile(path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					rep, err := bounce.DecodeBytes(raw, nil)
+					var got []unseenRcpt
+					for _, rec := range record.FromReport(path, rep, err) {
+						got = append(got, unseenRcpt{rec.Kind, rec.Recipient, rec.Reason})
+					}
+					if !slices.Equal(got, want) {
+						t.Errorf("Decode(%s) = %v, want %v", name, got, want)
+					}
+				})
+			}
+		})
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "unseen", "*.eml"))
+	for _, f := range files {
+		if name := strings.TrimSuffix(filepath.Base(f), ".eml"); !seen[name] {
+			t.Errorf("testdata/unseen/%s.eml has no case in TestDecode_unseen", name)
+		}
+	}
+}
