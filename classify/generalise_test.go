@@ -138,6 +138,11 @@ func TestClassify_unseenWordings(t *testing.T) {
 		{"mail controls", Input{Diagnostic: "Your mail to the following recipients could not be delivered because they are not accepting mail from shop@shop.example:"}, Filtered, false},
 		{"unknown or illegal alias", Input{Diagnostic: "Unknown or illegal alias: jun@example.org"}, UserUnknown, true},
 		{"illegal host/domain", Input{Diagnostic: "Illegal host/domain name found"}, HostUnknown, true},
+		{"mailbox reached its maximum size", Input{Diagnostic: "The user's mailbox has reached its maximum size"}, MailboxFull, false},
+		{"attachment too large beside 5.7.1", Input{Status: "5.7.1", Diagnostic: "550 5.7.1 attachment too large"}, MessageTooBig, false},
+		{"larger than the maximum", Input{Diagnostic: "the message is larger than the maximum allowed here"}, MessageTooBig, false},
+		{"exchange online 5.1.1 sentence", Input{Diagnostic: "The email address you entered couldn't be found. Please check the recipient's email address"}, UserUnknown, true},
+		{"challenge: waitlisted", Input{Diagnostic: "Your message to a@example.org has been waitlisted until you confirm"}, AutoReply, false},
 		{"greylist is not a word inside another", Input{Status: "5.1.1", Diagnostic: "550 5.1.1 user unknown (greylistd.example.org)"}, UserUnknown, true},
 	}
 	for _, tc := range tests {
