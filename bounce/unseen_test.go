@@ -70,6 +70,9 @@ func TestDecode_unseen(t *testing.T) {
 		{"list post with a success status", map[string][]unseenRcpt{
 			"list-forward-success":      {none},
 			"list-forward-success-text": {none},
+			"list-quote-success":        {none},
+			"list-quote-reply":          {none},
+			"dsn-failed-2x":             {r("delivered", "members@lists.example.org", "delivered")},
 		}},
 		{"auto-replies in other languages", map[string][]unseenRcpt{
 			"autoreply-de-outlook": {auto("rolf.meier@example.de")},

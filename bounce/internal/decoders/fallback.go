@@ -45,10 +45,23 @@ func looksLikeBounce(m *message) bool {
 // lines that name an address, and takes the words around each as the
 // diagnostic.
 func decodeText(m *message) *Report {
-	if !looksLikeBounce(m) {
+	if !looksLikeBounce(m) || listPost(m) {
 		return nil
 	}
 	return decodeTextNotice(m)
+}
+
+// listPost reports whether a message is a post a mailing list
+// distributed to its members (RFC 2919 List-Id, RFC 2369 List-Post) from
+// a person, not a notice of a mail system or of the list's own
+// administrative addresses: its words about a delivery (a member quoting
+// a report, "Fwd: Returned mail") are not a report to the sender.
+func listPost(m *message) bool {
+	h := m.header()
+	if !h.Has("list-id") && !h.Has("list-post") {
+		return false
+	}
+	return !isBounceSender(m.from) && !listAdminSender(m.lowerFrom())
 }
 
 // decodeTextNotice reads a notice as decodeText does, whatever its
