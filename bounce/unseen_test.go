@@ -36,6 +36,8 @@ func TestDecode_unseen(t *testing.T) {
 			"text-nodomain":  {bounced("carol@nosuchdomain.example", "host_unknown")},
 			"text-rbl":       {bounced("dan@example.org", "blocked")},
 			"text-prose":     {bounced("liam.obrien@example.net", "user_unknown")},
+			"text-german":    {bounced("jonas.weber@example.de", "mailbox_full")},
+			"text-dutch":     {bounced("sanne@example.nl", "user_unknown")},
 		}},
 		{"challenge-response", map[string][]unseenRcpt{
 			"text-challenge":          {auto("eve@example.org")},

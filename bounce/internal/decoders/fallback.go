@@ -18,6 +18,9 @@ var bounceSubjects = []string{
 	"mail could not be delivered", "delivery notice", "dsn", "returned message", "message not delivered",
 	"nicht zustellbar", "unzustellbar", "non remis", "non recapitabile", "no se puede entregar",
 	"配信", "不達", "エラー", "送信できません", "未達", "届きません", "送達",
+	// Exchange's and Outlook's "Undeliverable:" in the language of the
+	// reporting server: Dutch, Portuguese, Chinese, Korean, Russian.
+	"onbestelbaar", "não é possível entregar", "无法传递", "無法傳遞", "배달되지 않음", "не доставлено",
 }
 
 // looksLikeBounce reports whether the message has the marks of a
