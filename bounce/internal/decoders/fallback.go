@@ -146,8 +146,10 @@ func textAround(notice, addr string) string {
 	ls := strings.LastIndexByte(notice[:i], '\n') + 1
 	raw := strings.TrimRight(notice[ls:i], " \t<\"'(")
 	before := strings.Trim(raw, " \t<\"'(:")
-	if n := len(strings.Fields(before)); n < 3 || n == 3 && strings.HasSuffix(raw, ":") {
-		// Too short for a sentence, or a label ("Target mail address:").
+	if n := len(strings.Fields(before)); (n < 3 || n == 3 && strings.HasSuffix(raw, ":")) && !hasFailureWords(before) {
+		// Too short for a sentence, or a label ("Target mail address:")
+		// that says nothing of the failure ("Invalid receiver address:"
+		// does).
 		return after
 	}
 	return strings.TrimSpace(oneLine(before) + " " + after)
@@ -272,7 +274,7 @@ func hasFailureWords(d string) bool {
 // one of them the sentence that names the address says enough.
 var causeWords = []string{
 	"unknown", "not exist", "no such", "not found", "full", "quota", "size", "too large", "too big",
-	"blocked", "blacklist", "blocklist", "spam", "denied", "refused", "rejected", "disabled", "expired",
+	"blocked", "blacklist", "blocklist", "spam", "denied", "refused", "rejected", "disabled", "expired", "invalid",
 }
 
 // paragraphAfter returns the paragraph that follows the one naming addr
@@ -404,22 +406,28 @@ func recipientLabel(lead string) bool {
 	return false
 }
 
-// paragraphBefore returns the paragraph before the one naming addr in
-// notice, as one line, or "" when there is none or it is long.
+// paragraphBefore returns the lines before the one naming addr in its
+// paragraph ("The message could not be delivered because the
+// recipient's mailbox is full." / "Recipient: <a>"), or when there are
+// none the paragraph before it, as one line; "" when that is long or
+// names another address.
 func paragraphBefore(notice, addr string) string {
 	i := mime.IndexFold(notice, addr)
 	if i < 0 {
 		return ""
 	}
-	head := notice[:i]
-	end := strings.LastIndex(head, "\n\n")
-	if end < 0 {
-		return ""
-	}
-	head = strings.TrimRight(head[:end], " \t\n")
+	head := notice[:strings.LastIndexByte(notice[:i], '\n')+1]
 	if j := strings.LastIndex(head, "\n\n"); j >= 0 {
-		head = head[j+2:]
+		if same := strings.TrimSpace(head[j+2:]); same != "" {
+			head = same
+		} else {
+			head = strings.TrimRight(head[:j], " \t\n")
+			if k := strings.LastIndex(head, "\n\n"); k >= 0 {
+				head = head[k+2:]
+			}
+		}
 	}
+	head = strings.TrimSpace(head)
 	if head == "" || len(head) > maxParagraphAfter || strings.IndexByte(head, '@') >= 0 {
 		return ""
 	}

@@ -56,6 +56,10 @@ func TestParagraphs(t *testing.T) {
 	if got := paragraphAfter(notice, "a@example.com"); got != "Please reply to <postmaster@example.com>" {
 		t.Errorf("paragraphAfter() = %q", got)
 	}
+	same := "The message could not be delivered because the mailbox is full.\nRecipient: a@example.com\n"
+	if got := paragraphBefore(same, "a@example.com"); got != "The message could not be delivered because the mailbox is full." {
+		t.Errorf("paragraphBefore() = %q, want the lines before the address in its paragraph", got)
+	}
 	if got := cutAtOther("b@example.com is next", "a@example.com", []string{"a@example.com", "b@example.com"}); got != "" {
 		t.Errorf("cutAtOther() = %q, want nothing", got)
 	}
