@@ -81,8 +81,11 @@ func TestDecode_unseen(t *testing.T) {
 			"notaol-screenname": {none}, // bare names from elsewhere are not addresses
 		}},
 		{"wrapped by list software", map[string][]unseenRcpt{
-			"mailman-uncaught": {bounced("mika.virtanen@example.org", "mailbox_full")},
-			"quoted-forward":   {bounced("otto@example.org", "user_unknown")},
+			"mailman-uncaught":       {bounced("mika.virtanen@example.org", "mailbox_full")},
+			"quoted-forward":         {bounced("otto@example.org", "user_unknown")},
+			"forward-inline-postfix": {bounced("pete@example.org", "user_unknown")},
+			"forward-quoted-exim":    {bounced("quentin@example.org", "user_unknown")},
+			"mailman-uncaught-qmail": {bounced("rosa@example.net", "user_unknown")},
 		}},
 		{"list post with a success status", map[string][]unseenRcpt{
 			"list-forward-success":      {none},

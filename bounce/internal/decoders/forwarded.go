@@ -27,6 +27,12 @@ import (
 //	Subject: Mail delivery failed
 //	...
 //
+// A bounce forwarded inline, under a "---------- Forwarded message
+// ----------" or "-----Original Message-----" line followed by its
+// header fields (From:, Date:, Subject:, To:), or quoted line by line
+// with "> ", is read the same way, from those fields and the text after
+// them.
+//
 // The outer message must itself look like a bounce or come from a list's
 // administrative address (owner, bounces, request, admin), and the
 // attached message must carry the marks of a bounce in its own header:
@@ -39,11 +45,13 @@ func decodeForwarded(m *message) *Report {
 		// List-Post) was written to its members, not to the sender.
 		return nil
 	}
-	p := m.findPart("message/rfc822", "message/global")
-	if p == nil || p.Depth > 4 {
+	var raw []byte
+	if p := m.findPart("message/rfc822", "message/global"); p != nil && p.Depth <= 4 {
+		raw = mime.TrimLeadingBlankLines(p.Body())
+	} else if raw = inlineForward(m.text()); raw == nil {
 		return nil
 	}
-	im, err := newMessage(mime.TrimLeadingBlankLines(p.Body()), m.opts)
+	im, err := newMessage(raw, m.opts)
 	if err != nil || !looksLikeBounce(im) {
 		return nil
 	}
@@ -74,4 +82,85 @@ func listAdminSender(from string) bool {
 		}
 	}
 	return false
+}
+
+// forwardMarkers are the lines mail programs write above a message they
+// forward inline (Gmail, Thunderbird, Outlook), lower-case.
+var forwardMarkers = []string{"forwarded message", "original message", "message transféré", "weitergeleitete nachricht"}
+
+// inlineForward returns the message a text forwards inline, rebuilt as
+// a message (its header fields, a blank line, the rest), or nil: after a
+// forward marker line (or at the start of a text quoted with "> "), at
+// least two header fields, one of them From.
+func inlineForward(text string) []byte {
+	lines := strings.Split(text, "\n")
+	start := -1
+	for i, l := range lines {
+		t := strings.ToLower(strings.TrimSpace(l))
+		if strings.HasPrefix(t, "---") || strings.HasPrefix(t, "***") {
+			for _, mk := range forwardMarkers {
+				if strings.Contains(t, mk) {
+					start = i + 1
+					break
+				}
+			}
+		} else if strings.HasPrefix(t, "> from:") || strings.HasPrefix(t, ">from:") {
+			start = i
+		}
+		if start >= 0 {
+			break
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	rest := lines[start:]
+	quoted := len(rest) > 0 && strings.HasPrefix(strings.TrimSpace(rest[0]), ">")
+	var b strings.Builder
+	fields, from, inHeader := 0, false, true
+	for _, l := range rest {
+		if quoted {
+			t := strings.TrimLeft(l, " \t")
+			if !strings.HasPrefix(t, ">") {
+				if strings.TrimSpace(t) == "" {
+					b.WriteByte('\n')
+					continue
+				}
+				break
+			}
+			l = strings.TrimPrefix(strings.TrimPrefix(t, ">"), " ")
+		}
+		if inHeader {
+			t := strings.TrimSpace(l)
+			if t == "" {
+				if fields == 0 {
+					continue
+				}
+				inHeader = false
+				b.WriteByte('\n')
+				continue
+			}
+			c := strings.IndexByte(t, ':')
+			if c <= 0 || c > 30 || strings.ContainsAny(t[:c], " \t") {
+				if fields == 0 {
+					return nil
+				}
+				// Mail programs end the forwarded header without a blank line.
+				inHeader = false
+				b.WriteByte('\n')
+			} else {
+				fields++
+				from = from || strings.EqualFold(t[:c], "from")
+				b.WriteString(t)
+				b.WriteByte('\n')
+				continue
+			}
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if fields < 2 || !from {
+		return nil
+	}
+	return []byte(strings.TrimRight(b.String(), "\n") + "\n")
 }

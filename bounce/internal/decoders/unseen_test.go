@@ -105,3 +105,24 @@ func TestAutoReply_failureNoticeAndChallenge(t *testing.T) {
 		})
 	}
 }
+
+func TestInlineForward(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       string // "" for nil
+	}{
+		{"gmail marker", "FYI\n\n---------- Forwarded message ----------\nFrom: MAILER-DAEMON@x.example\nSubject: failure notice\n\nbody\n",
+			"From: MAILER-DAEMON@x.example\nSubject: failure notice\n\nbody\n"},
+		{"quoted", "See:\n\n> From: a@x.example\n> Subject: s\n>\n> body\n", "From: a@x.example\nSubject: s\n\nbody\n"},
+		{"no header after the marker", "-----Original Message-----\nhello there\n", ""},
+		{"no from", "---------- Forwarded message ----------\nSubject: s\nDate: d\n\nbody\n", ""},
+		{"no marker", "From: a@x.example\nSubject: s\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := string(inlineForward(tc.text)); got != tc.want {
+				t.Errorf("inlineForward() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
