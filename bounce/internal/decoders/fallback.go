@@ -86,8 +86,12 @@ func decodeTextNotice(m *message) *Report {
 			return rep
 		}
 	}
+	action := ""
+	if textDelayed(m) {
+		action = "delayed"
+	}
 	for _, a := range addrs {
-		r := Recipient{Address: a}
+		r := Recipient{Address: a, Action: action}
 		r.Diagnostic = textAround(notice, a)
 		few := len(addrs) <= maxCrossRead
 		if few {
@@ -485,4 +489,38 @@ func cutAtOther(d, addr string, addrs []string) string {
 		}
 	}
 	return d
+}
+
+// delayWords say that a notice only warns of a delay, lower-case:
+// Sendmail's warning ("THIS IS A WARNING MESSAGE ONLY", "Warning: could
+// not send message for past 4 hours"), Exchange's and Windows SMTP's
+// "Delivery to the following recipients has been delayed", Postfix's
+// delay template ("Delayed Mail (still being retried)"), Exim's
+// "Warning: message ... delayed", and the same said in sentences.
+var delayWords = []string{
+	"this is a warning message only", "you do not need to resend", "you do not need to send it again",
+	"has been delayed", "have been delayed", "delivery delayed", "still being retried", "will keep trying",
+	"will continue trying", "will be retried", "has not been delivered yet", "not yet been delivered",
+	"delivery status notification (delay)",
+}
+
+// finalWords say that a notice reports a failure that is final, which
+// no delay wording in it outweighs, lower-case.
+var finalWords = []string{"failed permanently", "permanent error", "permanent failure", "given up", "giving up", "will not be retried"}
+
+// textDelayed reports whether a text notice warns of a delay, not a
+// failure.
+func textDelayed(m *message) bool {
+	l, subj := m.lowerNotice(), m.lowerSubject()
+	for _, w := range finalWords {
+		if strings.Contains(l, w) || strings.Contains(subj, w) {
+			return false
+		}
+	}
+	for _, w := range delayWords {
+		if strings.Contains(l, w) || strings.Contains(subj, w) {
+			return true
+		}
+	}
+	return false
 }
