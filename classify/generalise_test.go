@@ -143,6 +143,9 @@ func TestClassify_unseenWordings(t *testing.T) {
 		{"larger than the maximum", Input{Diagnostic: "the message is larger than the maximum allowed here"}, MessageTooBig, false},
 		{"exchange online 5.1.1 sentence", Input{Diagnostic: "The email address you entered couldn't be found. Please check the recipient's email address"}, UserUnknown, true},
 		{"challenge: waitlisted", Input{Diagnostic: "Your message to a@example.org has been waitlisted until you confirm"}, AutoReply, false},
+		{"challenge: a real person", Input{Diagnostic: "Please reply to this email to verify that you are a real person"}, AutoReply, false},
+		{"challenge: have it delivered", Input{Diagnostic: "please click the link to have your email delivered"}, AutoReply, false},
+		{"challenge: by its service", Input{Diagnostic: "This mailbox is protected by SpamArrest. Please verify your email address"}, AutoReply, false},
 		{"greylist is not a word inside another", Input{Status: "5.1.1", Diagnostic: "550 5.1.1 user unknown (greylistd.example.org)"}, UserUnknown, true},
 	}
 	for _, tc := range tests {

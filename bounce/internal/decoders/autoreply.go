@@ -140,6 +140,9 @@ var (
 		"held pending verification", "held until you confirm", "being held until you", "confirm that you sent",
 		"verify that you sent", "verified their address", "verify your address", "confirm that you are a person",
 		"confirm that you are a human", "verify that you are a human", "prove that you are a human",
+		"you are a real person", "to have your message delivered", "to have your email delivered",
+		"being held until you", "awaiting verification", "awaiting your confirmation", "spamarrest", "spam arrest",
+		"boxbe", "mailinblack",
 	}
 )
 
