@@ -146,6 +146,9 @@ func TestClassify_unseenWordings(t *testing.T) {
 		{"challenge: a real person", Input{Diagnostic: "Please reply to this email to verify that you are a real person"}, AutoReply, false},
 		{"challenge: have it delivered", Input{Diagnostic: "please click the link to have your email delivered"}, AutoReply, false},
 		{"challenge: by its service", Input{Diagnostic: "This mailbox is protected by SpamArrest. Please verify your email address"}, AutoReply, false},
+		{"size limit exceeded beside 5.7.1", Input{Status: "5.7.1", Diagnostic: "550 5.7.1 size limit exceeded"}, MessageTooBig, false},
+		{"attachment size limit beside 5.7.0", Input{Status: "5.7.0", Diagnostic: "554 5.7.0 Your message exceeded the attachment size limit"}, MessageTooBig, false},
+		{"mailbox size limit stays full", Input{Status: "5.2.2", Diagnostic: "552 5.2.2 mailbox size limit exceeded"}, MailboxFull, false},
 		{"greylist is not a word inside another", Input{Status: "5.1.1", Diagnostic: "550 5.1.1 user unknown (greylistd.example.org)"}, UserUnknown, true},
 	}
 	for _, tc := range tests {
