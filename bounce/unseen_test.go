@@ -36,6 +36,8 @@ func TestDecode_unseen(t *testing.T) {
 			"text-nodomain":            {bounced("carol@nosuchdomain.example", "host_unknown")},
 			"text-rbl":                 {bounced("dan@example.org", "blocked")},
 			"text-prose":               {bounced("liam.obrien@example.net", "user_unknown")},
+			"text-prose-sender":        {bounced("walt@example.net", "user_unknown")}, // not the sender it also names
+			"text-prose-two":           {bounced("xavier@example.net", "user_unknown"), bounced("yvonne@example.net", "user_unknown")},
 			"text-german":              {bounced("jonas.weber@example.de", "mailbox_full")},
 			"text-dutch":               {bounced("sanne@example.nl", "user_unknown")},
 			"text-not-valid":           {bounced("ada@example.org", "user_unknown")},

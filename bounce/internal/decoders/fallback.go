@@ -95,7 +95,7 @@ func decodeTextNotice(m *message) *Report {
 		r.Diagnostic = textAround(notice, a)
 		few := len(addrs) <= maxCrossRead
 		if few {
-			r.Diagnostic = cutAtOther(r.Diagnostic, a, addrs)
+			r.Diagnostic = cutAtOther(notice, r.Diagnostic, a, addrs)
 		}
 		if few && !hasFailureWords(r.Diagnostic) {
 			// QUIRK: a notice that names the recipient by its local
@@ -170,9 +170,14 @@ func noticeRecipients(m *message, notice string) []string {
 			skip[a] = true
 		}
 	}
-	var strong, weak []string
+	// The returned message's sender is never its failed recipient.
+	for _, a := range findAddresses(m.original().From) {
+		skip[a] = true
+	}
+	var strong, weak, sender []string
 	seen := map[string]bool{}
-	for rest := notice; rest != "" && len(strong) < maxTextRecipients; {
+	weakLine := -1
+	for n, rest := 0, notice; rest != "" && len(strong) < maxTextRecipients; n++ {
 		line := rest
 		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
 			line, rest = rest[:nl], rest[nl+1:]
@@ -189,18 +194,38 @@ func noticeRecipients(m *message, notice string) []string {
 			}
 			seen[a] = true
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
-			if lead == "" || recipientLabel(lead) {
+			switch {
+			case lead == "" || recipientLabel(lead):
 				strong = append(strong, a)
-			} else if len(weak) == 0 {
-				weak = append(weak, a)
+			case senderLead(lead):
+				// "Your message from <sender> to <a> ...": the sender.
+				sender = append(sender, a)
+			case weakLine < 0 || weakLine == n && len(weak) < maxCrossRead:
+				// The addresses of the first sentence that names
+				// one ("Your message to <a> and <b> could not be
+				// delivered").
+				weak, weakLine = append(weak, a), n
 			}
 			return len(strong) < maxTextRecipients
 		})
 	}
-	if len(strong) > 0 {
+	switch {
+	case len(strong) > 0:
 		return strong
+	case len(weak) > 0:
+		return weak
 	}
-	return weak
+	return sender
+}
+
+// senderLead reports whether the words before an address on its line
+// name it as the sender ("Your message from <a>", "Sender: <a>").
+func senderLead(lead string) bool {
+	if len(lead) > maxLabel {
+		lead = lead[len(lead)-maxLabel:]
+	}
+	l := strings.ToLower(strings.TrimRight(lead, " :<(\"'"))
+	return strings.HasSuffix(l, " from") || l == "from" || strings.HasSuffix(l, "sender") || strings.HasSuffix(l, "mail from")
 }
 
 // maxCrossRead bounds the recipients of a notice whose diagnostics are
@@ -478,10 +503,11 @@ func localPartByte(c byte) bool {
 
 // cutAtOther cuts a diagnostic read after addr where it names another
 // of the notice's recipients: a list of addresses says nothing about
-// each other.
-func cutAtOther(d, addr string, addrs []string) string {
+// each other. Addresses of one sentence ("to <a> and <b> could not be
+// delivered because ...") share its words: d is not cut there.
+func cutAtOther(notice, d, addr string, addrs []string) string {
 	for _, o := range addrs {
-		if o == addr {
+		if o == addr || sameLine(notice, addr, o) {
 			continue
 		}
 		if i := mime.IndexFold(d, o); i >= 0 {
@@ -523,4 +549,21 @@ func textDelayed(m *message) bool {
 		}
 	}
 	return false
+}
+
+// sameLine reports whether the line of notice that first names addr
+// also names o.
+func sameLine(notice, addr, o string) bool {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return false
+	}
+	ls := strings.LastIndexByte(notice[:i], '\n') + 1
+	le := strings.IndexByte(notice[i:], '\n')
+	if le < 0 {
+		le = len(notice)
+	} else {
+		le += i
+	}
+	return mime.IndexFold(notice[ls:le], o) >= 0
 }

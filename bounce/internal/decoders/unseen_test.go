@@ -60,7 +60,7 @@ func TestParagraphs(t *testing.T) {
 	if got := paragraphBefore(same, "a@example.com"); got != "The message could not be delivered because the mailbox is full." {
 		t.Errorf("paragraphBefore() = %q, want the lines before the address in its paragraph", got)
 	}
-	if got := cutAtOther("b@example.com is next", "a@example.com", []string{"a@example.com", "b@example.com"}); got != "" {
+	if got := cutAtOther("a@example.com\nb@example.com\n", "b@example.com is next", "a@example.com", []string{"a@example.com", "b@example.com"}); got != "" {
 		t.Errorf("cutAtOther() = %q, want nothing", got)
 	}
 }
@@ -124,5 +124,20 @@ func TestInlineForward(t *testing.T) {
 				t.Errorf("inlineForward() = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestSenderLead(t *testing.T) {
+	for lead, want := range map[string]bool{
+		"Your message from": true,
+		"Sender:":           true,
+		"MAIL FROM:":        true,
+		"Your message to":   false,
+		"Recipient:":        false,
+		"a sentence that goes on for a long while and then says from": true,
+	} {
+		if got := senderLead(lead); got != want {
+			t.Errorf("senderLead(%q) = %v, want %v", lead, got, want)
+		}
 	}
 }
