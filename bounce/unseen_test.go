@@ -113,6 +113,7 @@ func TestDecode_unseen(t *testing.T) {
 		{"complaints naming the recipient in a provider's header", map[string][]unseenRcpt{
 			"arf-jmrp-header":          {r("complaint", "Reader.One@outlook.com", "complaint")},
 			"arf-original-rcpt-header": {r("complaint", "sam.reader@example.net", "complaint")},
+			"aol-scomp":                {r("complaint", "happyreader42@aol.com", "complaint")},
 		}},
 		{"rejections marked Auto-Submitted", map[string][]unseenRcpt{
 			"autosubmitted-rejection": {bounced("nora.lind@example.org", "user_unknown")},

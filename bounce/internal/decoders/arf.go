@@ -49,7 +49,7 @@ func decodeARF(m *message) *Report {
 	if strings.EqualFold(h.Get("x-apple-unsubscribe"), "true") {
 		return decodeAppleUnsubscribe(m)
 	}
-	if containsFold(m.subject, "complaint about message from") {
+	if containsFold(m.subject, "complaint about message from") || aolFeedbackLoop(m) {
 		return decodeJMRP(m)
 	}
 	return nil
@@ -121,6 +121,15 @@ func complainedRecipients(o *Original) []string {
 		return findAddresses(o.To)
 	}
 	return nil
+}
+
+// aolFeedbackLoop reports whether a message is a report of AOL's feedback
+// loop in the format that predates its ARF reports: sent by
+// scomp@aol.net, "Client TOS Notification" or "Email Feedback Report for
+// IP ..." in the subject, the complained-about message attached.
+func aolFeedbackLoop(m *message) bool {
+	return strings.EqualFold(firstAddress(m.from), "scomp@aol.net") || containsFold(m.subject, "client tos notification") ||
+		containsFold(m.subject, "email feedback report for ip")
 }
 
 // decodeJMRP reads a Microsoft JMRP complaint: the complained-about
