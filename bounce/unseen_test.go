@@ -118,6 +118,7 @@ func TestDecode_unseen(t *testing.T) {
 		{"rejections marked Auto-Submitted", map[string][]unseenRcpt{
 			"autosubmitted-rejection": {bounced("nora.lind@example.org", "user_unknown")},
 			"autosubmitted-dsn":       {bounced("olaf@example.com", "suspended")},
+			"autosubmitted-words":     {bounced("pamela@example.org", "user_unknown")},
 		}},
 	}
 	seen := map[string]bool{}

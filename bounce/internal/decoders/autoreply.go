@@ -96,22 +96,39 @@ func decodeAutoReply(m *message) *Report {
 }
 
 // failureNotice reports whether a message's own text reads as a
-// delivery failure notice: an enhanced status code of class 4 or 5 (RFC
-// 3463 section 3.1: persistent transient or permanent failure) beside
-// words saying that the message was not delivered. A vacation message
-// says neither.
+// delivery failure notice: words saying that the message was not
+// delivered beside an enhanced status code of class 4 or 5 (RFC 3463
+// section 3.1: persistent transient or permanent failure) or words
+// naming the cause. A vacation message says neither.
 func failureNotice(m *message) bool {
-	st := findStatus(m.notice())
-	if st == "" || st[0] != '4' && st[0] != '5' {
+	l := m.lowerNotice()
+	said := false
+	for _, w := range notDeliveredWords {
+		if strings.Contains(l, w) {
+			said = true
+			break
+		}
+	}
+	if !said {
 		return false
 	}
-	l := m.lowerNotice()
-	for _, w := range notDeliveredWords {
+	if st := findStatus(m.notice()); st != "" && (st[0] == '4' || st[0] == '5') {
+		return true
+	}
+	// Without a code, the words must name the cause ("the recipient
+	// does not exist", "mailbox full").
+	for _, w := range rejectionCauses {
 		if strings.Contains(l, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// rejectionCauses name why a server refused a recipient, lower-case.
+var rejectionCauses = []string{
+	"does not exist", "doesn't exist", "no such user", "user unknown", "unknown user", "mailbox is full",
+	"mailbox full", "over quota", "not found", "mailbox unavailable",
 }
 
 // notDeliveredWords say that a message was not delivered, lower-case.

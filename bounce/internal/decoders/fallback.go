@@ -48,10 +48,18 @@ func looksLikeBounce(m *message) bool {
 // lines that name an address, and takes the words around each as the
 // diagnostic.
 func decodeText(m *message) *Report {
-	if !looksLikeBounce(m) || listPost(m) {
+	if listPost(m) || !looksLikeBounce(m) && !(autoSubmitted(m) && failureNotice(m)) {
 		return nil
 	}
 	return decodeTextNotice(m)
+}
+
+// autoSubmitted reports whether a message says it was written by a
+// program (RFC 3834 section 5: Auto-Submitted other than "no"); a
+// gateway's rejection notice may carry no other mark of a bounce.
+func autoSubmitted(m *message) bool {
+	v := strings.ToLower(strings.TrimSpace(m.header().Get("auto-submitted")))
+	return v != "" && v != "no"
 }
 
 // listPost reports whether a message is a post a mailing list

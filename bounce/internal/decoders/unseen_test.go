@@ -91,6 +91,10 @@ func TestAutoReply_failureNoticeAndChallenge(t *testing.T) {
 		{"vacation quoting a code without failure words", "From: a@example.org\nSubject: Automatic reply: x\n\nBack on 5.1.2025.\n", KindAutoReply},
 		{"challenge without headers", "From: v@example.org\nSubject: Please confirm your message\n\n" +
 			"Your message is held pending confirmation. Reply to deliver it.\n", KindAutoReply},
+		{"auto-generated rejection in words", "From: gw@example.org\nSubject: Re: x\nAuto-Submitted: auto-generated\n\n" +
+			"Your message to b@example.org could not be delivered: the recipient does not exist.\n", KindBounce},
+		{"auto-generated notice without a failure", "From: gw@example.org\nSubject: Re: x\nAuto-Submitted: auto-generated\n\n" +
+			"Your message to b@example.org was received and will be answered.\n", KindNotBounce},
 		{"confirm subject without a challenge", "From: shop@example.org\nSubject: Please confirm your order\n\nThanks for your order.\n", KindNotBounce},
 	}
 	for _, tc := range tests {
