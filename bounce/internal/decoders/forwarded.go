@@ -55,21 +55,9 @@ func decodeForwarded(m *message) *Report {
 	if err != nil || !looksLikeBounce(im) {
 		return nil
 	}
-	for _, d := range nestedDecoders {
-		if d.name == "x5" || d.name == "forwarded" || d.name == "verp" || d.family == familyAutoReply {
-			continue
-		}
-		if d.match != nil && !d.match(im) {
-			continue
-		}
-		if rep := d.decode(im); rep != nil && len(rep.Recipients) > 0 {
-			if rep.Format == "" {
-				rep.Format = d.name
-			}
-			return rep
-		}
-	}
-	return nil
+	return decodeNested(im, func(d *decoder) bool {
+		return d.name == "x5" || d.name == "forwarded" || d.name == "verp" || d.family == familyAutoReply
+	})
 }
 
 // listAdminSender reports whether a lower-case From value is a mailing
