@@ -49,11 +49,10 @@ var bounceSenderWords = [][]byte{
 // out-of-office rules write (Exchange "Automatic reply:", Lotus Notes
 // "Auto:", Gmail and cPanel "Auto-Reply", ...), lower-case. Outlook and
 // Exchange write "Automatic reply:" in the language of the mailbox
-// (Microsoft Support, "Send automatic out of office replies from
-// Outlook", in each language's edition): German "Automatische Antwort",
-// French "Réponse automatique", Spanish "Respuesta automática", Italian
-// "Risposta automatica", Portuguese "Resposta automática", Dutch
-// "Automatisch antwoord", Danish and Norwegian "Automatisk svar", Swedish
+// (the localized subject prefix of Outlook's automatic replies): German
+// "Automatische Antwort", French "Réponse automatique", Spanish
+// "Respuesta automática", Italian "Risposta automatica", Portuguese
+// "Resposta automática", Dutch "Automatisch antwoord", Danish and Norwegian "Automatisk svar", Swedish
 // "Automatiskt svar", Finnish "Automaattinen vastaus", Polish
 // "Odpowiedź automatyczna", Czech "Automatická odpověď", Hungarian
 // "Automatikus válasz", Turkish "Otomatik yanıt", Russian
@@ -144,8 +143,8 @@ func matchAutoReply(m *message) bool {
 	return !isBounceSender(m.from) && (isAutoReply(m.header(), m.subject) || challengeSubject(m.lowerSubject()))
 }
 
-// Challenge-response systems (TMDA, http://tmda.sourceforge.net; the
-// Virus Bulletin glossary's "challenge/response") hold a message and ask
+// Challenge-response systems (TMDA, the Tagged Message Delivery Agent;
+// the Virus Bulletin glossary's "challenge/response") hold a message and ask
 // its sender to confirm by a reply or a link; their requests often carry
 // no RFC 3834 header, only a subject asking to confirm or verify and a
 // body that says the message is held. Nothing failed: they are

@@ -344,10 +344,10 @@ const maxParagraphAfter = 600
 // system that names them by screen name only (its Sendmail's "The
 // following addresses had permanent fatal errors" block, or "Your mail
 // to the following recipients could not be delivered because ...",
-// followed by indented names): AOL addresses are the screen name,
-// without its spaces, at aol.com (AOL Help, "AOL Mail: your username is
-// your email address"). Only a notice whose sender is at aol.com is read
-// so: another system's bare names are local parts of unknown domains.
+// followed by indented names): an AOL member's address is the screen
+// name, without its spaces and in lower case, at aol.com. Only a notice
+// whose sender is at aol.com is read so: another system's bare names are
+// local parts of unknown domains.
 // Each diagnostic is the sentence that introduced the names, the
 // "(reason: ...)" line under the name and the notice's SMTP replies.
 func aolScreenNames(m *message) []Recipient {
