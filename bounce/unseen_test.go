@@ -67,6 +67,7 @@ func TestDecode_unseen(t *testing.T) {
 		{"older formats", map[string][]unseenRcpt{
 			"exchange2000-multi":       {bounced("ivan@example.org", "user_unknown"), bounced("jana@example.org", "mailbox_full")},
 			"exchange55-text":          {bounced("karl.berg@example.com", "user_unknown")},
+			"outlook-client":           {bounced("qblake@example.org", "user_unknown")},
 			"exchange2003-german":      {bounced("ute.k@example.de", "user_unknown"), bounced("volker@example.de", "mailbox_full")},
 			"iplanet-text":             {bounced("jun.sato@example.org", "user_unknown"), bounced("lena@example.org", "mailbox_full")},
 			"netscape":                 {bounced("pablo@example.com", "user_unknown"), bounced("rita@example.com", "mailbox_full")},

@@ -23,7 +23,9 @@ import (
 //	    MSEXCH:IMS:NNN:KIJITORACAT:NEKO 0 (000C05A6) Unknown Recipient
 //
 // or, from the Internet Mail Connector, "The following recipient(s) could
-// not be reached:" with the same kind of blocks. The hexadecimal code in
+// not be reached:" with the same kind of blocks (Outlook's own notices,
+// for a message it could not hand to any server, say "cannot be
+// reached"). The hexadecimal code in
 // parentheses is Exchange's own error code (see exchange2003Codes).
 
 // exchange2003Codes maps Exchange's MSEXCH error codes to the reason they
@@ -58,7 +60,8 @@ func decodeExchange2003(m *message) *Report {
 	text := m.notice()
 	lower := m.lowerNotice()
 	start := -1
-	for _, mk := range []string{"did not reach the following recipient(s):", "the following recipient(s) could not be reached:", "did not reach the following recipient"} {
+	for _, mk := range []string{"did not reach the following recipient(s):", "the following recipient(s) could not be reached:",
+		"the following recipient(s) cannot be reached:", "did not reach the following recipient"} {
 		if i := strings.Index(lower, mk); i >= 0 {
 			start = i + len(mk)
 			break
