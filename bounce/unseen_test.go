@@ -70,6 +70,7 @@ func TestDecode_unseen(t *testing.T) {
 			"outlook-client":           {bounced("qblake@example.org", "user_unknown")},
 			"exchange2003-german":      {bounced("ute.k@example.de", "user_unknown"), bounced("volker@example.de", "mailbox_full")},
 			"iplanet-text":             {bounced("jun.sato@example.org", "user_unknown"), bounced("lena@example.org", "mailbox_full")},
+			"iplanet-delayed-text":     {r("delay", "mona@example.org", "expired")},
 			"netscape":                 {bounced("pablo@example.com", "user_unknown"), bounced("rita@example.com", "mailbox_full")},
 			"groupwise":                {bounced("walter@example.org", "user_unknown")},
 			"imail":                    {bounced("vera@example.net", "user_unknown")},
