@@ -101,6 +101,7 @@ func TestDecode_unseen(t *testing.T) {
 			"list-quote-success":        {none},
 			"list-quote-reply":          {none},
 			"dsn-failed-2x":             {r("delivered", "members@lists.example.org", "delivered")},
+			"postfix-verify":            {r("delivered", "sam@example.org", "delivered"), bounced("tim@example.org", "user_unknown")},
 		}},
 		{"auto-replies in other languages", map[string][]unseenRcpt{
 			"autoreply-de-outlook": {auto("rolf.meier@example.de")},
