@@ -40,6 +40,8 @@ func TestDecode_unseen(t *testing.T) {
 			"text-prose-two":           {bounced("xavier@example.net", "user_unknown"), bounced("yvonne@example.net", "user_unknown")},
 			"text-german":              {bounced("jonas.weber@example.de", "mailbox_full")},
 			"text-dutch":               {bounced("sanne@example.nl", "user_unknown")},
+			"nullmailer-style":         {bounced("una@example.org", "mailbox_full")},
+			"text-subject-names":       {bounced("una@example.org", "user_unknown")},
 			"text-not-valid":           {bounced("ada@example.org", "user_unknown")},
 			"text-error-delivering":    {bounced("bea@example.org", "mailbox_full")},
 			"text-user-does-not-exist": {bounced("cid@example.org", "user_unknown")},

@@ -128,6 +128,11 @@ func decodeTextNotice(m *message) *Report {
 			if next != "" {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + next)
 			}
+			if !hasFailureWords(r.Diagnostic) {
+				// "The following error was reported by the remote
+				// mail server:" and the reply further down.
+				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + oneLine(errorLines(notice)))
+			}
 		}
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
