@@ -51,7 +51,48 @@ func decodeText(m *message) *Report {
 	if listPost(m) || !looksLikeBounce(m) && !(autoSubmitted(m) && failureNotice(m)) {
 		return nil
 	}
+	if onlySubject(m) && !noticeSaysFailure(m) {
+		// A person's or a shop's mail whose subject happens to hold a
+		// bounce word ("Delivery failed? Track your parcel") and whose
+		// text says nothing of an undelivered message.
+		return nil
+	}
 	return decodeTextNotice(m)
+}
+
+// onlySubject reports whether the subject is a message's only mark of a
+// bounce: no report part, no X-Failed-Recipients, no mail-system sender.
+func onlySubject(m *message) bool {
+	return !m.header().Has("x-failed-recipients") && m.dsnPart() == nil && !isBounceSender(m.from)
+}
+
+// noticeSaysFailure reports whether a notice's text says that a message
+// was not delivered, names a cause, or quotes a failure code.
+func noticeSaysFailure(m *message) bool {
+	if failureNotice(m) {
+		return true
+	}
+	l := m.lowerNotice()
+	for _, w := range notDeliveredWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	for _, w := range noticeFailureWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	st := findStatus(m.notice())
+	return st != "" && (st[0] == '4' || st[0] == '5')
+}
+
+// noticeFailureWords say in a notice's own words that delivery failed or
+// is delayed, lower-case.
+var noticeFailureWords = []string{
+	"delivery failed", "delivery to the following", "failed", "could not be reached", "did not reach",
+	"not delivered", "undeliver", "returned", "delayed", "bounced", "rejected", "nicht zugestellt",
+	"n'a pas pu être", "no se pudo entregar", "non è stato possibile", "niet worden afgeleverd",
 }
 
 // autoSubmitted reports whether a message says it was written by a
