@@ -156,9 +156,7 @@ func zooSorted(v zooVerdict) zooVerdict {
 // zooNoticeOnly are zoo messages whose human-readable notice does not name
 // their recipients the way the DSN part does, so TestZooWithoutDSN cannot
 // ask the same of them; with why.
-var zooNoticeOnly = map[string]string{
-	"haraka/multi": "no Haraka decoder: the generic text reading finds only the first of the three recipients the notice lists",
-}
+var zooNoticeOnly = map[string]string{}
 
 // TestZooWithoutDSN removes the message/delivery-status part from every
 // zoo message that has one and checks that the decoders still find each

@@ -202,6 +202,13 @@ func textAround(notice, addr string) string {
 		return after
 	}
 	ls := strings.LastIndexByte(notice[:i], '\n') + 1
+	if i-ls > maxBefore {
+		// A sentence, not a line of hundreds of addresses.
+		ls = i - maxBefore
+		if sp := strings.IndexByte(notice[ls:i], ' '); sp >= 0 {
+			ls += sp + 1 // at a word, not inside a character
+		}
+	}
 	raw := strings.TrimRight(notice[ls:i], " \t<\"'(")
 	before := strings.Trim(raw, " \t<\"'(:")
 	if n := len(strings.Fields(before)); (n < 3 || n == 3 && strings.HasSuffix(raw, ":")) && !hasFailureWords(before) {
@@ -212,6 +219,9 @@ func textAround(notice, addr string) string {
 	}
 	return strings.TrimSpace(oneLine(before) + " " + after)
 }
+
+// maxBefore bounds the words textAround takes before an address.
+const maxBefore = 300
 
 // noticeRecipients picks the addresses a notice reports as failed: those
 // that start a line (after white space, quotes or '<'), skipping the
@@ -242,15 +252,21 @@ func noticeRecipients(m *message, notice string) []string {
 			continue
 		}
 		t := strings.TrimSpace(line)
+		prevEnd, prevStrong := 0, false
 		scanAddresses(t, func(a string, at int) bool {
+			// A list after a label ("Intended Recipients: <a>, <b>,
+			// <c>"): an address that only separators part from a
+			// labelled one is labelled too.
+			listed := prevStrong && prevEnd <= at && listSeparators(t[prevEnd:at])
+			prevEnd, prevStrong = min(at+len(a), len(t)), false
 			if skip[a] || seen[a] || isBounceSender(a) {
 				return true
 			}
 			seen[a] = true
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
 			switch {
-			case lead == "" || recipientLabel(lead):
-				strong = append(strong, a)
+			case lead == "" || listed || recipientLabel(lead):
+				strong, prevStrong = append(strong, a), true
 			case senderLead(lead):
 				// "Your message from <sender> to <a> ...": the sender.
 				sender = append(sender, a)
@@ -620,4 +636,12 @@ func sameLine(notice, addr, o string) bool {
 		le += i
 	}
 	return mime.IndexFold(notice[ls:le], o) >= 0
+}
+
+// listSeparators reports whether s holds only what separates the
+// addresses of a list: white space, commas, semicolons, angle brackets,
+// quotes and "and".
+func listSeparators(s string) bool {
+	s = strings.Trim(s, " \t,;<>\"'")
+	return s == "" || strings.EqualFold(s, "and")
 }
