@@ -1,6 +1,9 @@
 package decoders
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestScreenNameAddress(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -142,6 +145,28 @@ func TestSenderLead(t *testing.T) {
 	} {
 		if got := senderLead(lead); got != want {
 			t.Errorf("senderLead(%q) = %v, want %v", lead, got, want)
+		}
+	}
+}
+
+func TestNoticeRecipients_labelledList(t *testing.T) {
+	raw := "From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n" +
+		"Intended Recipients: <a@example.net>, <b@example.net> and c@example.net\n" +
+		"Please reply to d@example.net, e@example.net\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rep.Recipients {
+		got = append(got, r.Address)
+	}
+	if want := "a@example.net b@example.net c@example.net"; strings.Join(got, " ") != want {
+		t.Errorf("Decode() recipients = %v, want %s", got, want)
+	}
+	for s, want := range map[string]bool{">, <": true, " and ": true, "; ": true, " or ": false, " then ": false} {
+		if listSeparators(s) != want {
+			t.Errorf("listSeparators(%q) = %v, want %v", s, !want, want)
 		}
 	}
 }
