@@ -121,6 +121,7 @@ func TestDecode_unseen(t *testing.T) {
 			"arf-jmrp-header":          {r("complaint", "Reader.One@outlook.com", "complaint")},
 			"arf-original-rcpt-header": {r("complaint", "sam.reader@example.net", "complaint")},
 			"aol-scomp":                {r("complaint", "happyreader42@aol.com", "complaint")},
+			"arf-yahoo-cfl":            {r("complaint", "kathy.reader@yahoo.com", "complaint")},
 		}},
 		{"rejections marked Auto-Submitted", map[string][]unseenRcpt{
 			"autosubmitted-rejection": {bounced("nora.lind@example.org", "user_unknown")},
