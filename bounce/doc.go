@@ -41,7 +41,8 @@
 //
 // registry.go holds one table of {name, family, match, decode} with every
 // stage Decode runs, in order: complaints (ARF), providers, appliances,
-// carriers, MTAs, the generic RFC 3464 reader, RFC 3834 auto-replies, the
+// carriers, MTAs, the generic RFC 3464 reader, RFC 3834 auto-replies, a
+// bounce forwarded by list software or a person (attached or inline), the
 // plain-text fallback and the VERP return path. The table's comment gives
 // the reason for each ordering, and TestRegistry_order pins it. A match
 // function reads only the top-level header (From, Subject, Received and

@@ -42,22 +42,7 @@ type zooRcpt struct {
 // does not give yet, keyed by "mta/case", with why. The test checks that
 // each still differs from its golden, so that a fix shows here and its
 // entry is removed.
-var zooKnownMisses = map[string]string{
-	"courier/greylist-expired-delayed": zooGreylistDelay,
-	"exim/greylist-expired-delayed":    zooGreylistDelay,
-	"haraka/greylist-expired": "classify, and no Haraka decoder: Haraka gave up after its temp_fail_intervals (\"Too many failures (Some recipients temp failed\" " +
-		"in the notice) and reports 5.7.1 with the 450 4.7.1 greylisting reply; the generic RFC 3464 reading leaves it to the weak wording \"rejected\"",
-	"opensmtpd/greylist-expired-delayed": zooGreylistDelay,
-	"postfix/greylist-expired-delayed":   zooGreylistDelay,
-	"sendmail/greylist-expired-delayed":  zooGreylistDelay,
-	"sendmail/greylist-expired": "classify: Sendmail gave up at Timeout.queuereturn (\"Message could not be delivered for 1 minute\", DSN status 4.4.7); " +
-		"the decoder keeps the deferral's 4.7.1 (as the labelled corpus wants) and the weak wording \"rejected\" of the greylisting reply decides",
-	"postfix/greylist-expired": "classify: Postfix returns mail at maximal_queue_lifetime with \"Action: failed\" and the last deferral's 4.7.1 " +
-		"(RFC 3463: 4.X.X is a persistent transient failure, here abandoned: expired); the weak wording \"rejected\" of the greylisting reply decides instead",
-}
-
-const zooGreylistDelay = "classify: a greylisting deferral (450 4.7.1 \"Greylisted, please try again later\", RFC 6647) in a delay notice " +
-	"is temporary by design, not a policy block; the weak wording \"rejected\" (\"Recipient address rejected\") decides before action:delayed"
+var zooKnownMisses = map[string]string{}
 
 // TestZoo decodes and classifies every message of testdata/zoo/<mta>/,
 // bounces made by real MTAs with scripts/zoo/make-zoo.sh, and compares the
@@ -171,9 +156,7 @@ func zooSorted(v zooVerdict) zooVerdict {
 // zooNoticeOnly are zoo messages whose human-readable notice does not name
 // their recipients the way the DSN part does, so TestZooWithoutDSN cannot
 // ask the same of them; with why.
-var zooNoticeOnly = map[string]string{
-	"haraka/multi": "no Haraka decoder: the generic text reading finds only the first of the three recipients the notice lists",
-}
+var zooNoticeOnly = map[string]string{}
 
 // TestZooWithoutDSN removes the message/delivery-status part from every
 // zoo message that has one and checks that the decoders still find each

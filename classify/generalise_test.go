@@ -116,3 +116,54 @@ func TestClassify_generaliseAddress(t *testing.T) {
 		})
 	}
 }
+
+// TestClassify_unseenWordings holds the wordings of formats the held-out
+// corpora showed unread, each by the rule that must decide: greylisting
+// in a report (RFC 6647) is a retry that expired or goes on, whatever
+// refusal words it uses; a recipient's own sender filter (AOL Mail
+// Controls) is not a domain that takes no mail; Messaging Server's
+// reasons for an unknown alias and an illegal domain.
+func TestClassify_unseenWordings(t *testing.T) {
+	tests := []struct {
+		name string
+		in   Input
+		want Reason
+		hard bool
+	}{
+		{"greylisted beside rejected", Input{Action: "failed", Status: "4.7.1", ReplyCode: "450",
+			Diagnostic: "450 4.7.1 <a@example.net>: Recipient address rejected: Greylisted, please try again later"}, Expired, false},
+		{"greylisting under a 5.7.1 report status", Input{Action: "failed", Status: "5.7.1",
+			Diagnostic: "450 4.7.1 you are being greylisted by policy, come back later"}, Expired, false},
+		{"graylisted delay", Input{Action: "delayed", Status: "4.2.0", Diagnostic: "451 4.2.0 graylisted, retry in 300 seconds"}, Expired, false},
+		{"mail controls", Input{Diagnostic: "Your mail to the following recipients could not be delivered because they are not accepting mail from shop@shop.example:"}, Filtered, false},
+		{"unknown or illegal alias", Input{Diagnostic: "Unknown or illegal alias: jun@example.org"}, UserUnknown, true},
+		{"illegal host/domain", Input{Diagnostic: "Illegal host/domain name found"}, HostUnknown, true},
+		{"mailbox reached its maximum size", Input{Diagnostic: "The user's mailbox has reached its maximum size"}, MailboxFull, false},
+		{"attachment too large beside 5.7.1", Input{Status: "5.7.1", Diagnostic: "550 5.7.1 attachment too large"}, MessageTooBig, false},
+		{"larger than the maximum", Input{Diagnostic: "the message is larger than the maximum allowed here"}, MessageTooBig, false},
+		{"exchange online 5.1.1 sentence", Input{Diagnostic: "The email address you entered couldn't be found. Please check the recipient's email address"}, UserUnknown, true},
+		{"challenge: waitlisted", Input{Diagnostic: "Your message to a@example.org has been waitlisted until you confirm"}, AutoReply, false},
+		{"challenge: a real person", Input{Diagnostic: "Please reply to this email to verify that you are a real person"}, AutoReply, false},
+		{"challenge: have it delivered", Input{Diagnostic: "please click the link to have your email delivered"}, AutoReply, false},
+		{"challenge: by its service", Input{Diagnostic: "This mailbox is protected by SpamArrest. Please verify your email address"}, AutoReply, false},
+		{"size limit exceeded beside 5.7.1", Input{Status: "5.7.1", Diagnostic: "550 5.7.1 size limit exceeded"}, MessageTooBig, false},
+		{"attachment size limit beside 5.7.0", Input{Status: "5.7.0", Diagnostic: "554 5.7.0 Your message exceeded the attachment size limit"}, MessageTooBig, false},
+		{"greylist is not a word inside another", Input{Status: "5.1.1", Diagnostic: "550 5.1.1 user unknown (greylistd.example.org)"}, UserUnknown, true},
+	}
+	// A mailbox's size limit is a full mailbox, not a message too big
+	// (its rule has no recorded source yet: only the reason is checked).
+	if v := Classify(Input{Status: "5.2.2", Diagnostic: "552 5.2.2 mailbox size limit exceeded"}); v.Reason != MailboxFull {
+		t.Errorf("Classify(mailbox size limit exceeded) = %s (rule %q), want %s", v.Reason, v.Rule, MailboxFull)
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Classify(tc.in)
+			if v.Reason != tc.want || v.Hard != tc.hard {
+				t.Errorf("Classify(%q) = %s hard=%v (rule %q), want %s hard=%v", tc.in.Diagnostic, v.Reason, v.Hard, v.Rule, tc.want, tc.hard)
+			}
+			if v.Confidence != High || v.RuleSource == "" || v.RuleSource == "legacy" {
+				t.Errorf("Classify(%q) = confidence %s source %q: the rule cites its source", tc.in.Diagnostic, v.Confidence, v.RuleSource)
+			}
+		})
+	}
+}

@@ -49,7 +49,7 @@ func decodeARF(m *message) *Report {
 	if strings.EqualFold(h.Get("x-apple-unsubscribe"), "true") {
 		return decodeAppleUnsubscribe(m)
 	}
-	if containsFold(m.subject, "complaint about message from") {
+	if containsFold(m.subject, "complaint about message from") || aolFeedbackLoop(m) {
 		return decodeJMRP(m)
 	}
 	return nil
@@ -106,15 +106,30 @@ func decodeFeedbackReport(m *message, fields string) *Report {
 }
 
 // complainedRecipients returns the recipients of the original message a
-// complaint carries: Microsoft's X-HmXmrOriginalRecipient, else its To.
+// complaint carries: the envelope recipient the receiving system wrote
+// into it, when it names one address, else its To (which may name a
+// list or "undisclosed recipients").
 func complainedRecipients(o *Original) []string {
-	if a := normalizeAddress(o.Get("x-hmxmroriginalrecipient")); a != "" {
-		return []string{a}
+	for _, k := range envelopeRecipientFields {
+		if vs := o.Headers[mime.CanonicalKey(k)]; len(vs) == 1 {
+			if a := findAddresses(vs[0]); len(a) == 1 {
+				return a
+			}
+		}
 	}
 	if o.To != "" {
 		return findAddresses(o.To)
 	}
 	return nil
+}
+
+// aolFeedbackLoop reports whether a message is a report of AOL's feedback
+// loop in the format that predates its ARF reports: sent by
+// scomp@aol.net, "Client TOS Notification" or "Email Feedback Report for
+// IP ..." in the subject, the complained-about message attached.
+func aolFeedbackLoop(m *message) bool {
+	return strings.EqualFold(firstAddress(m.from), "scomp@aol.net") || containsFold(m.subject, "client tos notification") ||
+		containsFold(m.subject, "email feedback report for ip")
 }
 
 // decodeJMRP reads a Microsoft JMRP complaint: the complained-about
@@ -158,3 +173,12 @@ func appendUnique(list []string, s string) []string {
 	}
 	return append(list, s)
 }
+
+// envelopeRecipientFields are the header fields in which a receiving
+// system records, in the message it delivered, the envelope recipient:
+// Microsoft's X-HmXmrOriginalRecipient (Outlook.com JMRP reports) and
+// hMailServer's X-Original-Rcpt-To (its AddXOriginalRcptToHeader
+// setting). Postfix's X-Original-To and Delivered-To are left out: they
+// name every hop a message took (a mailing list's own address when the
+// original reached the complainant through a list).
+var envelopeRecipientFields = []string{"x-hmxmroriginalrecipient", "x-original-rcpt-to"}

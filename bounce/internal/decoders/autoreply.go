@@ -13,6 +13,9 @@ var autoReplySubjects = []string{
 	"auto-response", "out of office", "out of the office", "out-of-office", "vacation", "away from",
 	"on leave", "absence", "abwesenheit", "automatische antwort", "réponse automatique", "respuesta automática",
 	"risposta automatica", "自動応答", "自動返信", "不在", "休暇", "お休み", "自動送信",
+	"fuera de la oficina", "fuori ufficio", "fuori sede", "absent du bureau", "absence du bureau",
+	"nicht im büro", "afwezig", "ausente", "ferias", "férias", "vacances", "urlaub", "休假", "外出",
+	"부재", "휴가",
 }
 
 // isBounceSender reports whether a From value is a mail system's (a
@@ -44,12 +47,28 @@ var bounceSenderWords = [][]byte{
 
 // autoReplyPrefixes start the subjects that vacation programs and
 // out-of-office rules write (Exchange "Automatic reply:", Lotus Notes
-// "Auto:", Gmail and cPanel "Auto-Reply", ...), lower-case.
+// "Auto:", Gmail and cPanel "Auto-Reply", ...), lower-case. Outlook and
+// Exchange write "Automatic reply:" in the language of the mailbox
+// (the localized subject prefix of Outlook's automatic replies): German
+// "Automatische Antwort", French "Réponse automatique", Spanish
+// "Respuesta automática", Italian "Risposta automatica", Portuguese
+// "Resposta automática", Dutch "Automatisch antwoord", Danish and Norwegian "Automatisk svar", Swedish
+// "Automatiskt svar", Finnish "Automaattinen vastaus", Polish
+// "Odpowiedź automatyczna", Czech "Automatická odpověď", Hungarian
+// "Automatikus válasz", Turkish "Otomatik yanıt", Russian
+// "Автоматический ответ", Chinese "自动回复" (Simplified) and "自動回覆"
+// (Traditional), Korean "자동 회신", Japanese "自動応答"; webmail
+// vacation responders use the same words ("Abwesenheitsnotiz", Korean
+// "자동 응답", Chinese "自动答复").
 var autoReplyPrefixes = []string{
 	"auto:", "autoreply", "auto-reply", "auto reply", "[auto-reply]", "[autoreply]", "automatic reply", "auto response",
 	"auto-response", "autoresponse", "out of office", "out of the office", "out-of-office", "abwesenheit",
 	"automatische antwort", "réponse automatique", "respuesta automática", "risposta automatica",
 	"automatisch antwoord", "resposta automática", "自動応答", "自動返信", "不在",
+	"automatisk svar", "automatiskt svar", "automaattinen vastaus", "odpowiedź automatyczna",
+	"automatyczna odpowiedź", "automatická odpověď", "automatikus válasz", "otomatik yanıt", "otomatik yanit",
+	"автоматический ответ", "автоответ", "自动回复", "自動回覆", "自动答复", "自動回复", "자동 회신", "자동 응답",
+	"자동응답", "자동회신",
 }
 
 // decodeAutoReply recognises auto-replies (RFC 3834) from a sender that is
@@ -60,13 +79,114 @@ func decodeAutoReply(m *message) *Report {
 	if !matchAutoReply(m) {
 		return nil
 	}
+	if !isAutoReply(m.header(), m.subject) && !challengeNotice(m) {
+		return nil
+	}
+	if failureNotice(m) {
+		// QUIRK: gateways and MTAs mark their rejection notices
+		// Auto-Submitted: auto-replied or auto-generated too (RFC 3834
+		// section 5 allows it of any automatic response): the notice's
+		// failure reply and words decide, not the header.
+		if rep := decodeTextNotice(m); rep != nil {
+			return rep
+		}
+	}
 	return &Report{Kind: KindAutoReply, Format: "rfc3834", AutoReplyFrom: firstAddress(m.from)}
+}
+
+// failureNotice reports whether a message's own text reads as a
+// delivery failure notice: words saying that the message was not
+// delivered beside an enhanced status code of class 4 or 5 (RFC 3463
+// section 3.1: persistent transient or permanent failure) or words
+// naming the cause. A vacation message says neither.
+func failureNotice(m *message) bool {
+	l := m.lowerNotice()
+	said := false
+	for _, w := range notDeliveredWords {
+		if strings.Contains(l, w) {
+			said = true
+			break
+		}
+	}
+	if !said {
+		return false
+	}
+	if st := findStatus(m.notice()); st != "" && (st[0] == '4' || st[0] == '5') {
+		return true
+	}
+	// Without a code, the words must name the cause ("the recipient
+	// does not exist", "mailbox full").
+	for _, w := range rejectionCauses {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// rejectionCauses name why a server refused a recipient, lower-case.
+var rejectionCauses = []string{
+	"does not exist", "doesn't exist", "no such user", "user unknown", "unknown user", "mailbox is full",
+	"mailbox full", "over quota", "not found", "mailbox unavailable",
+}
+
+// notDeliveredWords say that a message was not delivered, lower-case.
+var notDeliveredWords = []string{
+	"could not be delivered", "couldn't be delivered", "cannot be delivered", "can't be delivered",
+	"was not delivered", "not be delivered", "undeliverable", "delivery failed", "delivery has failed",
+	"failed permanently", "could not deliver", "unable to deliver", "delivery to the following",
 }
 
 // matchAutoReply reports whether the header marks the message as an
 // auto-reply and its sender is not a mail system.
 func matchAutoReply(m *message) bool {
-	return !isBounceSender(m.from) && isAutoReply(m.header(), m.subject)
+	return !isBounceSender(m.from) && (isAutoReply(m.header(), m.subject) || challengeSubject(m.lowerSubject()))
+}
+
+// Challenge-response systems (TMDA, the Tagged Message Delivery Agent;
+// the Virus Bulletin glossary's "challenge/response") hold a message and ask
+// its sender to confirm by a reply or a link; their requests often carry
+// no RFC 3834 header, only a subject asking to confirm or verify and a
+// body that says the message is held. Nothing failed: they are
+// automatic replies.
+var (
+	challengeSubjectWords = []string{"confirm", "verif", "challenge"}
+	challengeBodyWords    = []string{
+		"challenge/response", "challenge-response", "challenge response", "held pending confirmation",
+		"held pending verification", "held until you confirm", "being held until you", "confirm that you sent",
+		"verify that you sent", "verified their address", "verify your address", "confirm that you are a person",
+		"confirm that you are a human", "verify that you are a human", "prove that you are a human",
+		"you are a real person", "to have your message delivered", "to have your email delivered",
+		"being held until you", "awaiting verification", "awaiting your confirmation", "spamarrest", "spam arrest",
+		"boxbe", "mailinblack",
+	}
+)
+
+// challengeSubject reports whether a lower-case subject asks to confirm
+// or verify.
+func challengeSubject(s string) bool {
+	for _, w := range challengeSubjectWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// challengeNotice reports whether a message is a challenge-response
+// system's request: a subject asking to confirm and a body saying the
+// message is held until its sender does.
+func challengeNotice(m *message) bool {
+	if !challengeSubject(m.lowerSubject()) {
+		return false
+	}
+	l := m.lowerNotice()
+	for _, w := range challengeBodyWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // isAutoReply reports whether a message's header marks it as an

@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"net/mail"
 	"strings"
 
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
@@ -22,7 +23,9 @@ import (
 //	    MSEXCH:IMS:NNN:KIJITORACAT:NEKO 0 (000C05A6) Unknown Recipient
 //
 // or, from the Internet Mail Connector, "The following recipient(s) could
-// not be reached:" with the same kind of blocks. The hexadecimal code in
+// not be reached:" with the same kind of blocks (Outlook's own notices,
+// for a message it could not hand to any server, say "cannot be
+// reached"). The hexadecimal code in
 // parentheses is Exchange's own error code (see exchange2003Codes).
 
 // exchange2003Codes maps Exchange's MSEXCH error codes to the reason they
@@ -48,26 +51,17 @@ func matchExchange2003(m *message) bool {
 	if h.Has("x-ms-embedded-report") {
 		return true
 	}
-	s := m.lowerSubject()
-	return strings.HasPrefix(s, "undeliverable:") && anyReceivedWith(m, "internet mail service")
-}
-
-// anyReceivedWith reports whether a Received header contains the
-// lower-case words w.
-func anyReceivedWith(m *message, w string) bool {
-	for _, v := range m.header().Values("received") {
-		if strings.Contains(strings.ToLower(v), w) {
-			return true
-		}
-	}
-	return false
+	// Exchange names its non-delivery reports "Undeliverable: SUBJECT";
+	// decode checks the notice's own wording.
+	return strings.HasPrefix(m.lowerSubject(), "undeliverable:")
 }
 
 func decodeExchange2003(m *message) *Report {
 	text := m.notice()
 	lower := m.lowerNotice()
 	start := -1
-	for _, mk := range []string{"did not reach the following recipient(s):", "the following recipient(s) could not be reached:", "did not reach the following recipient"} {
+	for _, mk := range []string{"did not reach the following recipient(s):", "the following recipient(s) could not be reached:",
+		"the following recipient(s) cannot be reached:", "did not reach the following recipient"} {
 		if i := strings.Index(lower, mk); i >= 0 {
 			start = i + len(mk)
 			break
@@ -77,6 +71,7 @@ func decodeExchange2003(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "exchange2003"}
+	names := originalNames(m)
 	var cur *Recipient
 	var diag []string
 	flush := func() {
@@ -103,7 +98,7 @@ func decodeExchange2003(m *message) *Report {
 		}
 		// A recipient line: "addr on DATE" (QUIRK: the Internet Mail
 		// Connector indents it like the lines about it).
-		if a := exchange2003Recipient(t); a != "" {
+		if a := exchange2003Recipient(t, names); a != "" {
 			flush()
 			cur = &Recipient{Address: a, Action: "failed"}
 			inMTSID = false
@@ -132,13 +127,42 @@ func decodeExchange2003(m *message) *Report {
 
 // exchange2003Recipient returns the address of a recipient line of an
 // Exchange 2003 notice ("kijitora@example.jp on Thu, 29 Apr 2010 ..."),
-// or "".
-func exchange2003Recipient(t string) string {
+// or "". QUIRK: Exchange 2000 and 2003 name a recipient of their own
+// directory by its display name ("Jana Novak on 5/14/2004 10:01 AM");
+// names maps the display names of the original's To and Cc to their
+// addresses.
+func exchange2003Recipient(t string, names map[string]string) string {
 	i := strings.Index(t, " on ")
 	if i <= 0 {
 		return ""
 	}
-	return bareAddress(t[:i])
+	if a := bareAddress(t[:i]); a != "" {
+		return a
+	}
+	return names[strings.ToLower(strings.Trim(strings.TrimSpace(t[:i]), "\"'"))]
+}
+
+// originalNames maps the lower-case display names of the original
+// message's To and Cc to their addresses.
+func originalNames(m *message) map[string]string {
+	o := m.original()
+	list := o.To
+	if cc := o.Get("cc"); cc != "" {
+		list += ", " + cc
+	}
+	if !strings.ContainsAny(list, "\"<") {
+		return nil
+	}
+	as, _ := mail.ParseAddressList(list)
+	out := map[string]string{}
+	for _, a := range as {
+		if a.Name != "" {
+			if addr := normalizeAddress(a.Address); addr != "" {
+				out[strings.ToLower(a.Name)] = addr
+			}
+		}
+	}
+	return out
 }
 
 // exchangeErrorCode returns the 8-digit hexadecimal code in parentheses

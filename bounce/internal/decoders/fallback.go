@@ -18,6 +18,9 @@ var bounceSubjects = []string{
 	"mail could not be delivered", "delivery notice", "dsn", "returned message", "message not delivered",
 	"nicht zustellbar", "unzustellbar", "non remis", "non recapitabile", "no se puede entregar",
 	"配信", "不達", "エラー", "送信できません", "未達", "届きません", "送達",
+	// Exchange's and Outlook's "Undeliverable:" in the language of the
+	// reporting server: Dutch, Portuguese, Chinese, Korean, Russian.
+	"onbestelbaar", "não é possível entregar", "无法传递", "無法傳遞", "배달되지 않음", "не доставлено",
 }
 
 // looksLikeBounce reports whether the message has the marks of a
@@ -45,18 +48,133 @@ func looksLikeBounce(m *message) bool {
 // lines that name an address, and takes the words around each as the
 // diagnostic.
 func decodeText(m *message) *Report {
-	if !looksLikeBounce(m) {
+	if listPost(m) || !looksLikeBounce(m) && !(autoSubmitted(m) && failureNotice(m)) {
 		return nil
 	}
+	if onlySubject(m) && !noticeSaysFailure(m) {
+		// A person's or a shop's mail whose subject happens to hold a
+		// bounce word ("Delivery failed? Track your parcel") and whose
+		// text says nothing of an undelivered message.
+		return nil
+	}
+	return decodeTextNotice(m)
+}
+
+// onlySubject reports whether the subject is a message's only mark of a
+// bounce: no report part, no X-Failed-Recipients, no mail-system sender.
+func onlySubject(m *message) bool {
+	return !m.header().Has("x-failed-recipients") && m.dsnPart() == nil && !isBounceSender(m.from)
+}
+
+// noticeSaysFailure reports whether a notice's text says that a message
+// was not delivered, names a cause, or quotes a failure code.
+func noticeSaysFailure(m *message) bool {
+	if failureNotice(m) {
+		return true
+	}
+	l := m.lowerNotice()
+	for _, w := range notDeliveredWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	for _, w := range noticeFailureWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	st := findStatus(m.notice())
+	return st != "" && (st[0] == '4' || st[0] == '5')
+}
+
+// noticeFailureWords say in a notice's own words that delivery failed or
+// is delayed, lower-case.
+var noticeFailureWords = []string{
+	"delivery failed", "delivery to the following", "failed", "could not be reached", "did not reach",
+	"not delivered", "undeliver", "returned", "delayed", "bounced", "rejected", "nicht zugestellt",
+	"n'a pas pu être", "no se pudo entregar", "non è stato possibile", "niet worden afgeleverd",
+}
+
+// autoSubmitted reports whether a message says it was written by a
+// program (RFC 3834 section 5: Auto-Submitted other than "no"); a
+// gateway's rejection notice may carry no other mark of a bounce.
+func autoSubmitted(m *message) bool {
+	v := strings.ToLower(strings.TrimSpace(m.header().Get("auto-submitted")))
+	return v != "" && v != "no"
+}
+
+// listPost reports whether a message is a post a mailing list
+// distributed to its members (RFC 2919 List-Id, RFC 2369 List-Post) from
+// a person, not a notice of a mail system or of the list's own
+// administrative addresses: its words about a delivery (a member quoting
+// a report, "Fwd: Returned mail") are not a report to the sender.
+func listPost(m *message) bool {
+	h := m.header()
+	if !h.Has("list-id") && !h.Has("list-post") {
+		return false
+	}
+	return !isBounceSender(m.from) && !listAdminSender(m.lowerFrom())
+}
+
+// decodeTextNotice reads a notice as decodeText does, whatever its
+// header says: the caller has found the marks of a failure notice.
+//
+// A plain-text notice has no RFC 3464 Action field, so its recipients
+// carry none: the notice proves a failure but not the SMTP stage, and
+// classify must not read it as a gateway's delivery report.
+func decodeTextNotice(m *message) *Report {
 	notice := m.notice()
 	rep := &Report{Kind: KindBounce, Format: "text"}
 	addrs := m.failedRecipients()
 	if len(addrs) == 0 {
 		addrs = noticeRecipients(m, notice)
 	}
+	if len(addrs) == 0 {
+		if rs := aolScreenNames(m); len(rs) > 0 {
+			rep.Recipients = rs
+			return rep
+		}
+	}
+	action := ""
+	if textDelayed(m) {
+		action = "delayed"
+	}
 	for _, a := range addrs {
-		r := Recipient{Address: a, Action: "failed"}
+		r := Recipient{Address: a, Action: action}
 		r.Diagnostic = textAround(notice, a)
+		few := len(addrs) <= maxCrossRead
+		if few {
+			r.Diagnostic = cutAtOther(notice, r.Diagnostic, a, addrs)
+		}
+		if few && !hasFailureWords(r.Diagnostic) {
+			// QUIRK: a notice that names the recipient by its local
+			// part only ('unknown user: "vera"', "walter (user not
+			// found)"), the full address being in the returned
+			// message's header.
+			if l := localPartLine(notice, a); l != "" && !strings.Contains(r.Diagnostic, l) {
+				r.Diagnostic = strings.TrimSpace(l + " " + r.Diagnostic)
+			}
+		}
+		if len(addrs) == 1 && !hasFailureWords(r.Diagnostic) {
+			// QUIRK: a notice that names the address in one sentence
+			// and says why in the paragraph after it ("Delivery to
+			// the following recipient failed permanently: <a>" / "The
+			// domain ... could not be found") or before it ("This
+			// Message was undeliverable due to the following reason:
+			// ... over quota." / "<a>").
+			next, prev := paragraphAfter(notice, a), paragraphBefore(notice, a)
+			if !hasFailureWords(next) && hasFailureWords(prev) {
+				next = prev
+			}
+			if next != "" {
+				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + next)
+			}
+			if !hasFailureWords(r.Diagnostic) {
+				// "The following error was reported by the remote
+				// mail server:" and the reply further down.
+				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + oneLine(errorLines(notice)))
+			}
+		}
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
 		}
@@ -84,14 +202,26 @@ func textAround(notice, addr string) string {
 		return after
 	}
 	ls := strings.LastIndexByte(notice[:i], '\n') + 1
+	if i-ls > maxBefore {
+		// A sentence, not a line of hundreds of addresses.
+		ls = i - maxBefore
+		if sp := strings.IndexByte(notice[ls:i], ' '); sp >= 0 {
+			ls += sp + 1 // at a word, not inside a character
+		}
+	}
 	raw := strings.TrimRight(notice[ls:i], " \t<\"'(")
 	before := strings.Trim(raw, " \t<\"'(:")
-	if n := len(strings.Fields(before)); n < 3 || n == 3 && strings.HasSuffix(raw, ":") {
-		// Too short for a sentence, or a label ("Target mail address:").
+	if n := len(strings.Fields(before)); (n < 3 || n == 3 && strings.HasSuffix(raw, ":")) && !hasFailureWords(before) {
+		// Too short for a sentence, or a label ("Target mail address:")
+		// that says nothing of the failure ("Invalid receiver address:"
+		// does).
 		return after
 	}
 	return strings.TrimSpace(oneLine(before) + " " + after)
 }
+
+// maxBefore bounds the words textAround takes before an address.
+const maxBefore = 300
 
 // noticeRecipients picks the addresses a notice reports as failed: those
 // that start a line (after white space, quotes or '<'), skipping the
@@ -104,9 +234,14 @@ func noticeRecipients(m *message, notice string) []string {
 			skip[a] = true
 		}
 	}
-	var strong, weak []string
+	// The returned message's sender is never its failed recipient.
+	for _, a := range findAddresses(m.original().From) {
+		skip[a] = true
+	}
+	var strong, weak, sender []string
 	seen := map[string]bool{}
-	for rest := notice; rest != "" && len(strong) < maxTextRecipients; {
+	weakLine := -1
+	for n, rest := 0, notice; rest != "" && len(strong) < maxTextRecipients; n++ {
 		line := rest
 		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
 			line, rest = rest[:nl], rest[nl+1:]
@@ -117,25 +252,56 @@ func noticeRecipients(m *message, notice string) []string {
 			continue
 		}
 		t := strings.TrimSpace(line)
+		prevEnd, prevStrong := 0, false
 		scanAddresses(t, func(a string, at int) bool {
+			// A list after a label ("Intended Recipients: <a>, <b>,
+			// <c>"): an address that only separators part from a
+			// labelled one is labelled too.
+			listed := prevStrong && prevEnd <= at && listSeparators(t[prevEnd:at])
+			prevEnd, prevStrong = min(at+len(a), len(t)), false
 			if skip[a] || seen[a] || isBounceSender(a) {
 				return true
 			}
 			seen[a] = true
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
-			if lead == "" || strings.EqualFold(lead, "to") || len(lead) >= 7 && strings.EqualFold(lead[len(lead)-7:], "rcpt to") {
-				strong = append(strong, a)
-			} else if len(weak) == 0 {
-				weak = append(weak, a)
+			switch {
+			case lead == "" || listed || recipientLabel(lead):
+				strong, prevStrong = append(strong, a), true
+			case senderLead(lead):
+				// "Your message from <sender> to <a> ...": the sender.
+				sender = append(sender, a)
+			case weakLine < 0 || weakLine == n && len(weak) < maxCrossRead:
+				// The addresses of the first sentence that names
+				// one ("Your message to <a> and <b> could not be
+				// delivered").
+				weak, weakLine = append(weak, a), n
 			}
 			return len(strong) < maxTextRecipients
 		})
 	}
-	if len(strong) > 0 {
+	switch {
+	case len(strong) > 0:
 		return strong
+	case len(weak) > 0:
+		return weak
 	}
-	return weak
+	return sender
 }
+
+// senderLead reports whether the words before an address on its line
+// name it as the sender ("Your message from <a>", "Sender: <a>").
+func senderLead(lead string) bool {
+	if len(lead) > maxLabel {
+		lead = lead[len(lead)-maxLabel:]
+	}
+	l := strings.ToLower(strings.TrimRight(lead, " :<(\"'"))
+	return strings.HasSuffix(l, " from") || l == "from" || strings.HasSuffix(l, "sender") || strings.HasSuffix(l, "mail from")
+}
+
+// maxCrossRead bounds the recipients of a notice whose diagnostics are
+// read against each other and searched for their local parts (work
+// quadratic in their number): real notices that need it list a handful.
+const maxCrossRead = 20
 
 // maxTextRecipients bounds the recipients the text decoder reads from one
 // notice (and so its work): real notices list a handful.
@@ -186,4 +352,296 @@ func (m *message) failedRecipients() []string {
 		}
 	}
 	return out
+}
+
+// hasFailureWords reports whether a diagnostic says more than that the
+// message failed: an SMTP code, or a word naming a cause.
+func hasFailureWords(d string) bool {
+	if findReplyCode(d) != "" || findStatus(d) != "" {
+		return true
+	}
+	l := strings.ToLower(d)
+	for _, w := range causeWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// causeWords are words that name why a delivery failed, lower-case: with
+// one of them the sentence that names the address says enough.
+var causeWords = []string{
+	"unknown", "not exist", "no such", "not found", "full", "quota", "size", "too large", "too big",
+	"blocked", "blacklist", "blocklist", "spam", "denied", "refused", "rejected", "disabled", "expired", "invalid",
+}
+
+// paragraphAfter returns the paragraph that follows the one naming addr
+// in notice, as one line, or "" when there is none or it is long (the
+// rest of a message, not a sentence).
+func paragraphAfter(notice, addr string) string {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return ""
+	}
+	rest := notice[i+len(addr):]
+	end := strings.Index(rest, "\n\n")
+	if end < 0 {
+		return ""
+	}
+	rest = strings.TrimLeft(rest[end:], " \t\n")
+	if j := strings.Index(rest, "\n\n"); j >= 0 {
+		rest = rest[:j]
+	}
+	if rest == "" || len(rest) > maxParagraphAfter || strings.HasPrefix(rest, "-") {
+		return ""
+	}
+	return oneLine(rest)
+}
+
+// maxParagraphAfter bounds the paragraph paragraphAfter takes.
+const maxParagraphAfter = 600
+
+// aolScreenNames returns the recipients of a notice from AOL's own mail
+// system that names them by screen name only (its Sendmail's "The
+// following addresses had permanent fatal errors" block, or "Your mail
+// to the following recipients could not be delivered because ...",
+// followed by indented names): an AOL member's address is the screen
+// name, without its spaces and in lower case, at aol.com. Only a notice
+// whose sender is at aol.com is read so: another system's bare names are
+// local parts of unknown domains.
+// Each diagnostic is the sentence that introduced the names, the
+// "(reason: ...)" line under the name and the notice's SMTP replies.
+func aolScreenNames(m *message) []Recipient {
+	if !strings.HasSuffix(strings.ToLower(firstAddress(m.from)), "@aol.com") {
+		return nil
+	}
+	text := m.text()
+	replies := oneLine(errorLines(text))
+	var out []Recipient
+	heading, in := "", false
+	for _, line := range strings.Split(text, "\n") {
+		t := strings.TrimSpace(line)
+		l := strings.ToLower(t)
+		switch {
+		case strings.Contains(l, "following addresses had permanent fatal errors"):
+			heading, in = "", true
+			continue
+		case strings.Contains(l, "following recipients could not be delivered"),
+			strings.Contains(l, "to the following recipients could not be"):
+			heading, in = t, true
+			continue
+		case !in:
+			continue
+		case t == "" && len(out) > 0, strings.HasPrefix(t, "-----"):
+			in = false
+			continue
+		case t == "":
+			continue
+		case strings.HasPrefix(t, "(") && len(out) > 0:
+			d := &out[len(out)-1].Diagnostic
+			*d = strings.TrimSpace(*d + " " + strings.Trim(t, "()"))
+			continue
+		}
+		if a := screenNameAddress(t); a != "" {
+			out = append(out, Recipient{Address: a, Diagnostic: heading})
+		}
+	}
+	for i := range out {
+		if replies != "" && !strings.Contains(out[i].Diagnostic, replies) {
+			out[i].Diagnostic = strings.TrimSpace(out[i].Diagnostic + " " + replies)
+		}
+		fillCodes(&out[i])
+	}
+	return out
+}
+
+// screenNameAddress returns name@aol.com for an AOL screen name (3 to 16
+// letters, digits and spaces, starting with a letter), else "".
+func screenNameAddress(s string) string {
+	if len(s) < 3 || len(s) > 16 || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return ""
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			b = append(b, c)
+		default:
+			return ""
+		}
+	}
+	return string(b) + "@aol.com"
+}
+
+// recipientLabels end the labels that introduce a failed recipient on
+// its line ("To:", "RCPT TO:", "Recipient:", "Recipient address:",
+// "Failed address:", "Empfänger:", "Destinataire :"), lower-case.
+var recipientLabels = []string{"to", "rcpt to", "recipient", "recipients", "recipient address", "failed address",
+	"bad address", "invalid address", "unknown address", "empfänger", "destinataire", "destinatario", "destinatário"}
+
+// maxLabel bounds the length of the words before an address that may be
+// a label.
+const maxLabel = 40
+
+// recipientLabel reports whether lead, the words before an address on
+// its line, is a label that names it as the failed recipient.
+func recipientLabel(lead string) bool {
+	if len(lead) > maxLabel {
+		return false
+	}
+	l := strings.ToLower(strings.TrimSpace(strings.TrimRight(lead, " :")))
+	for _, w := range recipientLabels {
+		// "to" only alone: "Your message to <a>" and "Please reply to
+		// <a>" are sentences, not labels.
+		if l == w || w != "to" && strings.HasSuffix(l, " "+w) {
+			return true
+		}
+	}
+	return false
+}
+
+// paragraphBefore returns the lines before the one naming addr in its
+// paragraph ("The message could not be delivered because the
+// recipient's mailbox is full." / "Recipient: <a>"), or when there are
+// none the paragraph before it, as one line; "" when that is long or
+// names another address.
+func paragraphBefore(notice, addr string) string {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return ""
+	}
+	head := notice[:strings.LastIndexByte(notice[:i], '\n')+1]
+	if j := strings.LastIndex(head, "\n\n"); j >= 0 {
+		if same := strings.TrimSpace(head[j+2:]); same != "" {
+			head = same
+		} else {
+			head = strings.TrimRight(head[:j], " \t\n")
+			if k := strings.LastIndex(head, "\n\n"); k >= 0 {
+				head = head[k+2:]
+			}
+		}
+	}
+	head = strings.TrimSpace(head)
+	if head == "" || len(head) > maxParagraphAfter || strings.IndexByte(head, '@') >= 0 {
+		return ""
+	}
+	return oneLine(head)
+}
+
+// localPartLine returns the line of notice that names addr's local part
+// alone (not as part of an address or a longer word), trimmed, or "".
+func localPartLine(notice, addr string) string {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 2 {
+		return ""
+	}
+	local := addr[:at]
+	for off := 0; off < len(notice); {
+		j := mime.IndexFold(notice[off:], local)
+		if j < 0 {
+			return ""
+		}
+		j += off
+		k := j + len(local)
+		off = k
+		if j > 0 && localPartByte(notice[j-1]) || k < len(notice) && (localPartByte(notice[k]) || notice[k] == '@') {
+			continue
+		}
+		ls := strings.LastIndexByte(notice[:j], '\n') + 1
+		le := strings.IndexByte(notice[k:], '\n')
+		if le < 0 {
+			le = len(notice)
+		} else {
+			le += k
+		}
+		if line := strings.TrimSpace(notice[ls:le]); len(line) <= 200 && strings.IndexByte(line, '@') < 0 {
+			return line
+		}
+	}
+	return ""
+}
+
+// localPartByte reports whether c may continue an address's local part.
+func localPartByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-' || c == '+'
+}
+
+// cutAtOther cuts a diagnostic read after addr where it names another
+// of the notice's recipients: a list of addresses says nothing about
+// each other. Addresses of one sentence ("to <a> and <b> could not be
+// delivered because ...") share its words: d is not cut there.
+func cutAtOther(notice, d, addr string, addrs []string) string {
+	for _, o := range addrs {
+		if o == addr || sameLine(notice, addr, o) {
+			continue
+		}
+		if i := mime.IndexFold(d, o); i >= 0 {
+			d = strings.TrimSpace(strings.TrimRight(d[:i], " \t<\"'("))
+		}
+	}
+	return d
+}
+
+// delayWords say that a notice only warns of a delay, lower-case:
+// Sendmail's warning ("THIS IS A WARNING MESSAGE ONLY", "Warning: could
+// not send message for past 4 hours"), Exchange's and Windows SMTP's
+// "Delivery to the following recipients has been delayed", Postfix's
+// delay template ("Delayed Mail (still being retried)"), Exim's
+// "Warning: message ... delayed", and the same said in sentences.
+var delayWords = []string{
+	"this is a warning message only", "you do not need to resend", "you do not need to send it again",
+	"has been delayed", "have been delayed", "delivery delayed", "still being retried", "will keep trying",
+	"will continue trying", "will be retried", "has not been delivered yet", "not yet been delivered",
+	"delivery status notification (delay)",
+}
+
+// finalWords say that a notice reports a failure that is final, which
+// no delay wording in it outweighs, lower-case.
+var finalWords = []string{"failed permanently", "permanent error", "permanent failure", "given up", "giving up", "will not be retried"}
+
+// textDelayed reports whether a text notice warns of a delay, not a
+// failure.
+func textDelayed(m *message) bool {
+	l, subj := m.lowerNotice(), m.lowerSubject()
+	for _, w := range finalWords {
+		if strings.Contains(l, w) || strings.Contains(subj, w) {
+			return false
+		}
+	}
+	for _, w := range delayWords {
+		if strings.Contains(l, w) || strings.Contains(subj, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameLine reports whether the line of notice that first names addr
+// also names o.
+func sameLine(notice, addr, o string) bool {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return false
+	}
+	ls := strings.LastIndexByte(notice[:i], '\n') + 1
+	le := strings.IndexByte(notice[i:], '\n')
+	if le < 0 {
+		le = len(notice)
+	} else {
+		le += i
+	}
+	return mime.IndexFold(notice[ls:le], o) >= 0
+}
+
+// listSeparators reports whether s holds only what separates the
+// addresses of a list: white space, commas, semicolons, angle brackets,
+// quotes and "and".
+func listSeparators(s string) bool {
+	s = strings.Trim(s, " \t,;<>\"'")
+	return s == "" || strings.EqualFold(s, "and")
 }

@@ -338,6 +338,13 @@ func normalizeAction(a string) string {
 		return "delayed"
 	case "delivered", "relayed", "expanded":
 		return a
+	case "deliverable":
+		// Postfix's address verification reports (sendmail -bv,
+		// ADDRESS_VERIFICATION_README) say "deliverable" and
+		// "undeliverable" for what a delivery would do.
+		return "delivered"
+	case "undeliverable":
+		return "failed"
 	}
 	return a
 }

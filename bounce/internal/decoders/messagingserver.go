@@ -20,10 +20,11 @@ func matchMessagingServer(m *message) bool {
 	if strings.Contains(m.header().Get("content-type"), "Boundary_(ID_") {
 		return true
 	}
-	if !strings.HasPrefix(m.subject, "Delivery Notification: ") {
-		return false
-	}
-	return headerHas(m, "received", "messaging server")
+	// Its notices' subject ("Delivery Notification: Delivery has
+	// failed", "... Delivery has been delayed") marks it also where an
+	// older version (iPlanet) sent a plain-text notice without the MIME
+	// boundary; decode then finds no recipient block in other mail.
+	return strings.HasPrefix(m.subject, "Delivery Notification: ")
 }
 
 // messagingServerBlock is one recipient of the text part.
@@ -36,14 +37,22 @@ func decodeMessagingServer(m *message) *Report {
 	blocks := messagingServerBlocks(notice)
 	rep := dsnWithCommands(m, "messagingserver")
 	if rep == nil {
+		// A plain-text notice (iPlanet's, or one a relay stripped of
+		// its delivery-status part) gives no Action field: only a
+		// delay says itself ("Your message has been delayed and is
+		// still awaiting delivery to the following recipients").
 		rep = &Report{Kind: KindBounce, Format: "messagingserver"}
+		action := ""
+		if l := m.lowerNotice(); strings.Contains(l, "has been delayed") || strings.Contains(l, "still awaiting delivery") {
+			action = "delayed"
+		}
 		for _, b := range blocks {
 			a := normalizeAddress(b.original)
 			if a == "" {
 				a = normalizeAddress(b.recipient)
 			}
 			if a != "" {
-				rep.Recipients = append(rep.Recipients, Recipient{Address: a, Action: "failed"})
+				rep.Recipients = append(rep.Recipients, Recipient{Address: a, Action: action})
 			}
 		}
 	}

@@ -33,7 +33,9 @@ func matchQmail(m *message) bool {
 func decodeQmail(m *message) *Report {
 	notice := m.notice()
 	lower := m.lowerNotice()
-	if !strings.Contains(lower, "this is the qmail-send program") && !strings.Contains(lower, "i'm afraid i wasn't able to deliver your message") && !strings.Contains(lower, "i wasn't able to deliver your message") {
+	if !strings.Contains(lower, "this is the qmail-send program") &&
+		!strings.Contains(lower, "i'm afraid i wasn't able to deliver your message") &&
+		!strings.Contains(lower, "i wasn't able to deliver your message") {
 		return nil
 	}
 	action := "failed"

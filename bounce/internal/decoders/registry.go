@@ -57,7 +57,9 @@ const (
 //  7. Auto-replies (RFC 3834), before the text fallback, so that a
 //     vacation message that quotes an address is not read as a bounce; a
 //     mail-system sender is never an auto-reply.
-//  8. The plain-text fallback, then the VERP return path: the recipient
+//  8. A bounce forwarded as an attachment (mailing-list software, a list
+//     owner), read with the stages above; then the plain-text fallback,
+//     then the VERP return path: the recipient
 //     encoded in the address the bounce was sent to, for a message that
 //     looks like a bounce but names no recipient in words.
 var registry = []decoder{
@@ -131,6 +133,7 @@ var registry = []decoder{
 	{name: "rfc3834", family: familyAutoReply, match: matchAutoReply, decode: decodeAutoReply},
 
 	// 8. Last resorts.
+	{name: "forwarded", family: familyFallback, decode: decodeForwarded},
 	{name: "text", family: familyFallback, decode: decodeText},
 	{name: "verp", family: familyFallback, match: matchVERP, decode: decodeVERP},
 }

@@ -34,6 +34,8 @@ func TestRegistry_order(t *testing.T) {
 		{"rfc3464", "rfc3834", "a delivery-status part beats auto-reply marks"},
 		{"rfc3834", "text", "auto-reply detection before the text fallback"},
 		{"text", "verp", "words in the notice before the return path"},
+		{"rfc3834", "forwarded", "an auto-reply that attaches what it answers is no forwarded bounce"},
+		{"forwarded", "text", "a forwarded bounce is read as itself before its wrapper's words"},
 	}
 	for _, tc := range tests {
 		i, ok1 := pos[tc.first]

@@ -247,11 +247,14 @@ func sendmailListed(notice string) []smListed {
 		t := strings.TrimSpace(l)
 		lt := strings.ToLower(t)
 		if strings.HasPrefix(t, "-----") {
+			// Sendmail's savemail.c: "The following addresses had
+			// permanent fatal errors" / "... transient non-fatal
+			// errors" (which holds "fatal error" too: tried first).
 			switch {
-			case strings.Contains(lt, "permanent fatal error"), strings.Contains(lt, "permanent delivery error"), strings.Contains(lt, "fatal error"):
-				action = "failed"
 			case strings.Contains(lt, "transient non-fatal"), strings.Contains(lt, "transient"):
 				action = "delayed"
+			case strings.Contains(lt, "permanent fatal error"), strings.Contains(lt, "permanent delivery error"), strings.Contains(lt, "fatal error"):
+				action = "failed"
 			case strings.Contains(lt, "successful delivery"):
 				action = "delivered"
 			default:
@@ -343,7 +346,9 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 				continue
 			}
 			if addr == "" {
-				if leadingReplyCode(t) == "" && !strings.HasPrefix(lt, "message could not be delivered") && !strings.HasPrefix(lt, "message will be deleted") && !strings.HasPrefix(lt, "warning: message still undelivered") && !strings.HasPrefix(lt, "will keep trying") {
+				if leadingReplyCode(t) == "" && !strings.HasPrefix(lt, "message could not be delivered") &&
+					!strings.HasPrefix(lt, "message will be deleted") &&
+					!strings.HasPrefix(lt, "warning: message still undelivered") && !strings.HasPrefix(lt, "will keep trying") {
 					tr.other = append(tr.other, t)
 				} else if leadingReplyCode(t) != "" && len(tr.other) > 0 {
 					// "554 5.3.0 unknown mailer error 255" closes a

@@ -43,19 +43,27 @@ func decodeX5(m *message) *Report {
 	if id := strings.TrimSpace(im.header().Get("message-id")); id != "" && strings.EqualFold(id, strings.TrimSpace(m.header().Get("message-id"))) {
 		return nil
 	}
-	for _, d := range nestedDecoders {
-		if d.name == "x5" || d.family == familyAutoReply || d.family == familyFallback {
-			continue
-		}
-		if d.match != nil && !d.match(im) {
+	rep := decodeNested(im, func(d *decoder) bool {
+		return d.name == "x5" || d.family == familyAutoReply || d.family == familyFallback
+	})
+	if rep != nil && rep.Original.MessageID == "" && rep.Original.Headers == nil {
+		rep.Original = im.original()
+	}
+	return rep
+}
+
+// decodeNested runs the registry, without the stages skip names, over
+// im, a message another one carries (an attached or forwarded bounce),
+// and returns the first report that names a recipient, or nil.
+func decodeNested(im *message, skip func(d *decoder) bool) *Report {
+	for i := range nestedDecoders {
+		d := &nestedDecoders[i]
+		if skip(d) || d.match != nil && !d.match(im) {
 			continue
 		}
 		if rep := d.decode(im); rep != nil && len(rep.Recipients) > 0 {
 			if rep.Format == "" {
 				rep.Format = d.name
-			}
-			if rep.Original.MessageID == "" && rep.Original.Headers == nil {
-				rep.Original = im.original()
 			}
 			return rep
 		}

@@ -1,0 +1,161 @@
+package bounce_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bounced-dev/bounced/bounce"
+	"github.com/bounced-dev/bounced/internal/record"
+)
+
+// unseenRcpt is what a human reads from a message for one recipient: the
+// record's kind, its address and its reason.
+type unseenRcpt struct{ kind, address, reason string }
+
+// TestDecode_unseen decodes and classifies the messages of
+// testdata/unseen/ (see its README: synthesised from the documented
+// layouts of MTAs and providers, for the classes of mail the held-out
+// corpora showed unread) and compares every record with what a human
+// reads from the message. Cases are grouped by class.
+func TestDecode_unseen(t *testing.T) {
+	r := func(kind, addr, reason string) unseenRcpt { return unseenRcpt{kind, addr, reason} }
+	bounced := func(addr, reason string) unseenRcpt { return r("bounce", addr, reason) }
+	auto := func(addr string) unseenRcpt { return r("auto_reply", addr, "auto_reply") }
+	none := r("not_bounce", "", "")
+	classes := []struct {
+		class string
+		cases map[string][]unseenRcpt
+	}{
+		{"one sentence", map[string][]unseenRcpt{
+			"text-quota":               {bounced("bob.tanaka@example.org", "mailbox_full")},
+			"text-overquota":           {bounced("kumiko@example.net", "mailbox_full")},
+			"netscape-quota":           {bounced("sven@example.com", "mailbox_full")},
+			"text-nodomain":            {bounced("carol@nosuchdomain.example", "host_unknown")},
+			"text-rbl":                 {bounced("dan@example.org", "blocked")},
+			"text-prose":               {bounced("liam.obrien@example.net", "user_unknown")},
+			"text-prose-sender":        {bounced("walt@example.net", "user_unknown")}, // not the sender it also names
+			"text-prose-two":           {bounced("xavier@example.net", "user_unknown"), bounced("yvonne@example.net", "user_unknown")},
+			"text-german":              {bounced("jonas.weber@example.de", "mailbox_full")},
+			"text-dutch":               {bounced("sanne@example.nl", "user_unknown")},
+			"nullmailer-style":         {bounced("una@example.org", "mailbox_full")},
+			"text-subject-names":       {bounced("una@example.org", "user_unknown")},
+			"text-not-valid":           {bounced("ada@example.org", "user_unknown")},
+			"text-error-delivering":    {bounced("bea@example.org", "mailbox_full")},
+			"text-user-does-not-exist": {bounced("cid@example.org", "user_unknown")},
+			"text-because-over-quota":  {bounced("dora@example.org", "mailbox_full")},
+			"text-invalid-addresses":   {bounced("fay@example.org", "user_unknown")},
+			"text-unknown-local-user":  {bounced("gus@example.net", "user_unknown")},
+			"text-unable-to-deliver":   {bounced("hal@sina.com", "user_unknown")},
+			"text-two-columns":         {bounced("ivy@example.edu", "user_unknown"), bounced("jay@example.edu", "mailbox_full")},
+			"yahoo-overquota":          {bounced("kim@example.com", "mailbox_full")},
+			"imail-size":               {bounced("lou@example.org", "mailbox_full")},
+			"text-delivery-problems":   {bounced("max@example.org", "host_unknown")},
+			"text-reason-first":        {bounced("ned@example.org", "mailbox_full")},
+			"compuserve-invalid":       {bounced("ora@compuserve.com", "user_unknown")},
+			"text-destination-unknown": {bounced("pia@example.com", "user_unknown")},
+			"text-not-found-in-system": {bounced("rob@example.org", "user_unknown")},
+		}},
+		{"challenge-response", map[string][]unseenRcpt{
+			"text-challenge":          {auto("eve@example.org")},
+			"text-challenge-noheader": {auto("verify@example.net")},
+		}},
+		{"specific cause beside generic 5.7.1", map[string][]unseenRcpt{
+			"dsn-size-571":  {bounced("gina@example.org", "message_too_big")},
+			"text-size-571": {bounced("hiro@example.net", "message_too_big")},
+		}},
+		{"older formats", map[string][]unseenRcpt{
+			"exchange2000-multi":       {bounced("ivan@example.org", "user_unknown"), bounced("jana@example.org", "mailbox_full")},
+			"exchange55-text":          {bounced("karl.berg@example.com", "user_unknown")},
+			"outlook-client":           {bounced("qblake@example.org", "user_unknown")},
+			"exchange2003-german":      {bounced("ute.k@example.de", "user_unknown"), bounced("volker@example.de", "mailbox_full")},
+			"iplanet-text":             {bounced("jun.sato@example.org", "user_unknown"), bounced("lena@example.org", "mailbox_full")},
+			"iplanet-delayed-text":     {r("delay", "mona@example.org", "expired")},
+			"netscape":                 {bounced("pablo@example.com", "user_unknown"), bounced("rita@example.com", "mailbox_full")},
+			"groupwise":                {bounced("walter@example.org", "user_unknown")},
+			"imail":                    {bounced("vera@example.net", "user_unknown")},
+			"smtp32":                   {bounced("bert@example.net", "user_unknown")},
+			"llnl-style":               {bounced("anna.b@example.gov", "user_unknown")},
+			"yahoo-old":                {bounced("tara@yahoo.com", "suspended")},
+			"simple-failed":            {bounced("xena@example.org", "undefined"), bounced("yuri@example.org", "undefined")},
+			"simple-warning":           {r("delay", "zoe@example.org", "expired")},
+			"text-delay-dsn-wording":   {r("delay", "tom@example.com", "expired")},
+			"text-delay-sentence":      {r("delay", "uma@example.net", "expired")},
+			"text-failure-dsn-wording": {bounced("viv@example.com", "undefined")},
+		}},
+		{"aol screen names", map[string][]unseenRcpt{
+			"aol-screenname":    {bounced("cooldude77@aol.com", "user_unknown")},
+			"aol-mailcontrols":  {bounced("sunnyday42@aol.com", "filtered")},
+			"notaol-screenname": {none}, // bare names from elsewhere are not addresses
+		}},
+		{"wrapped by list software", map[string][]unseenRcpt{
+			"mailman-uncaught":       {bounced("mika.virtanen@example.org", "mailbox_full")},
+			"quoted-forward":         {bounced("otto@example.org", "user_unknown")},
+			"forward-inline-postfix": {bounced("pete@example.org", "user_unknown")},
+			"forward-quoted-exim":    {bounced("quentin@example.org", "user_unknown")},
+			"mailman-uncaught-qmail": {bounced("rosa@example.net", "user_unknown")},
+		}},
+		{"list post with a success status", map[string][]unseenRcpt{
+			"list-forward-success":      {none},
+			"list-forward-success-text": {none},
+			"list-quote-success":        {none},
+			"list-quote-reply":          {none},
+			"newsletter-subject":        {none}, // a bounce word in the subject only
+			"dsn-failed-2x":             {r("delivered", "members@lists.example.org", "delivered")},
+			"postfix-verify":            {r("delivered", "sam@example.org", "delivered"), bounced("tim@example.org", "user_unknown")},
+		}},
+		{"auto-replies in other languages", map[string][]unseenRcpt{
+			"autoreply-de-outlook": {auto("rolf.meier@example.de")},
+			"autoreply-de-plain":   {auto("sabine@example.de")},
+			"autoreply-fr":         {auto("renee@example.fr")},
+			"autoreply-es":         {auto("marta@example.es")},
+			"autoreply-it":         {auto("luca@example.it")},
+			"autoreply-pt":         {auto("joana@example.pt")},
+			"autoreply-nl":         {auto("daan@example.nl")},
+			"autoreply-zh":         {auto("wangwei@example.cn")},
+			"autoreply-ko":         {auto("minji@example.kr")},
+		}},
+		{"complaints naming the recipient in a provider's header", map[string][]unseenRcpt{
+			"arf-jmrp-header":          {r("complaint", "Reader.One@outlook.com", "complaint")},
+			"arf-original-rcpt-header": {r("complaint", "sam.reader@example.net", "complaint")},
+			"aol-scomp":                {r("complaint", "happyreader42@aol.com", "complaint")},
+			"arf-yahoo-cfl":            {r("complaint", "kathy.reader@yahoo.com", "complaint")},
+		}},
+		{"rejections marked Auto-Submitted", map[string][]unseenRcpt{
+			"autosubmitted-rejection": {bounced("nora.lind@example.org", "user_unknown")},
+			"autosubmitted-dsn":       {bounced("olaf@example.com", "suspended")},
+			"autosubmitted-words":     {bounced("pamela@example.org", "user_unknown")},
+		}},
+	}
+	seen := map[string]bool{}
+	for _, c := range classes {
+		t.Run(c.class, func(t *testing.T) {
+			for name, want := range c.cases {
+				seen[name] = true
+				t.Run(name, func(t *testing.T) {
+					path := filepath.Join("testdata", "unseen", name+".eml")
+					raw, err := os.ReadFile(path)
+					if err != nil {
+						t.Fatal(err)
+					}
+					rep, err := bounce.DecodeBytes(raw, nil)
+					var got []unseenRcpt
+					for _, rec := range record.FromReport(path, rep, err) {
+						got = append(got, unseenRcpt{rec.Kind, rec.Recipient, rec.Reason})
+					}
+					if !slices.Equal(got, want) {
+						t.Errorf("Decode(%s) = %v, want %v", name, got, want)
+					}
+				})
+			}
+		})
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "unseen", "*.eml"))
+	for _, f := range files {
+		if name := strings.TrimSuffix(filepath.Base(f), ".eml"); !seen[name] {
+			t.Errorf("testdata/unseen/%s.eml has no case in TestDecode_unseen", name)
+		}
+	}
+}
