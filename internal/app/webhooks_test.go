@@ -250,7 +250,7 @@ func TestRun_webhookDeadLettersOnAPI(t *testing.T) {
 	}
 	const id = "k9:dead@example.net"
 	if _, err := pub.Publish(tctx, publisher.Event{ID: id, Type: publisher.TypeBounce, Time: time.Now().UTC(), Recipient: "dead@example.net",
-		Reason: "user_unknown", Category: "user_unknown", Hard: true}); err != nil {
+		Verdict: outcome.Verdict{Reason: "user_unknown", Category: "user_unknown", Hard: true}}); err != nil {
 		t.Fatal(err)
 	}
 
