@@ -501,8 +501,6 @@ type Store struct {
 	// addrIndexed is set once the address index is known to be built
 	// (query.go).
 	addrIndexed atomic.Bool
-	// queue gathers concurrent Apply calls into batches (batch.go).
-	queue applyQueue
 }
 
 // New returns a store on c with keys under prefix (DefaultPrefix when "").
@@ -572,13 +570,8 @@ func fromMS(v string) time.Time {
 // wrapping ErrNoEpoch while the store has no epoch (Redis lost its data).
 // Under a stale fence (see WithFence) it fails with ErrStaleFence and
 // changes nothing.
-//
-// Apply calls made at the same time (the handlers of a mailbox) share
-// round trips to Redis: the entries that arrive while one batch is sent
-// go together in the next pipeline (see ApplyBatch), each still with its
-// own script run and its own result or error.
 func (s *Store) Apply(ctx context.Context, e Entry) (Result, error) {
-	return s.queued(ctx, e)
+	return s.apply(ctx, e, s.now(), s.requireEpoch.Load())
 }
 
 // seenKey identifies what e asserts of addr: its effect on the address,
@@ -621,44 +614,22 @@ func validKind(k string) bool {
 }
 
 func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch bool) (Result, error) {
-	c, err := s.prepare(ctx, e, now, needEpoch)
+	addr, err := NormalizeAddress(e.Recipient)
 	if err != nil {
 		return Result{}, err
 	}
-	v, err := applyScript.Run(ctx, s.c, c.keys, c.args...).Slice()
-	return s.finish(ctx, c, v, err)
-}
-
-// applyCall is one entry made ready for the apply script: its keys and
-// arguments (the fence last), and what finish needs to read the reply.
-type applyCall struct {
-	e       Entry
-	addr    string
-	idem    string
-	carrier string
-	d       Decision
-	keys    []string
-	args    []any
-}
-
-// prepare checks e and makes its apply script call, as of now.
-func (s *Store) prepare(ctx context.Context, e Entry, now time.Time, needEpoch bool) (*applyCall, error) {
-	addr, err := NormalizeAddress(e.Recipient)
-	if err != nil {
-		return nil, err
-	}
 	idem := strings.TrimSpace(e.IdempotencyKey)
 	if idem == "" {
-		return nil, fmt.Errorf("%w: empty idempotency key", ErrInvalid)
+		return Result{}, fmt.Errorf("%w: empty idempotency key", ErrInvalid)
 	}
 	if !validKind(e.Kind) {
-		return nil, fmt.Errorf("%w: kind %q", ErrInvalid, e.Kind)
+		return Result{}, fmt.Errorf("%w: kind %q", ErrInvalid, e.Kind)
 	}
 	p := s.policy
 	d := p.Decide(e)
 	if e.Decision != nil {
 		if err := e.Decision.valid(); err != nil {
-			return nil, err
+			return Result{}, err
 		}
 		d = *e.Decision
 	}
@@ -738,13 +709,7 @@ func (s *Store) prepare(ctx context.Context, e Entry, now time.Time, needEpoch b
 	args = append(args, historyArgs(e, carrier, idem, at)...) // history.go
 	// The fence goes last: the script's prelude takes it off (fence.go).
 	keys, args = s.fenced(ctx, keys, args)
-	return &applyCall{e: e, addr: addr, idem: idem, carrier: carrier, d: d, keys: keys, args: args}, nil
-}
-
-// finish reads the apply script's reply v (or its error) to c, and logs
-// what the entry did.
-func (s *Store) finish(ctx context.Context, c *applyCall, v []any, err error) (Result, error) {
-	e, addr, idem, carrier, d, p := c.e, c.addr, c.idem, c.carrier, c.d, s.policy
+	v, err := applyScript.Run(ctx, s.c, keys, args...).Slice()
 	if ferr := fenceError("apply "+addr, err); ferr != nil {
 		return Result{}, ferr
 	}
