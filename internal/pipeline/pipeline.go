@@ -216,8 +216,12 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox
 		if _, err := suppress.NormalizeAddress(r.Recipient); err != nil {
 			return p.reject(ctx, m, msgKey, at, log, "recipient refused by the store", err)
 		}
-		ev := eventOf(r, msgKey+":"+r.Recipient, at, m, headers, suppress.Result{})
-		ev.Schema = publisher.SchemaVersion
+		// What publisher.Event.Validate reads of the recipient's event (its
+		// fields are capped, never refused, when it is published): made
+		// without eventOf, whose address checks the store and the event
+		// make again after the apply.
+		ev := publisher.Event{Schema: publisher.SchemaVersion, ID: msgKey + ":" + r.Recipient, Type: publisher.TypeBounce,
+			Time: at, Recipient: r.Recipient}
 		if err := ev.Validate(); err != nil {
 			return p.reject(ctx, m, msgKey, at, log, "event refused", err)
 		}
