@@ -223,10 +223,9 @@ func TestRules_everyLineHasProvenance(t *testing.T) {
 	if len(lines) == 0 {
 		t.Fatal("no built-in rules")
 	}
-	present := map[string]bool{}
-	_, err = os.Stat(corpusDir)
-	haveCorpus := err == nil
-	if haveCorpus {
+	var present map[string]bool
+	if _, err := os.Stat(corpusDir); err == nil {
+		present = map[string]bool{}
 		for _, folder := range corpusFolders {
 			ents, err := os.ReadDir(filepath.Join(corpusDir, folder))
 			if err != nil {
@@ -237,32 +236,73 @@ func TestRules_everyLineHasProvenance(t *testing.T) {
 			}
 		}
 	} else {
-		t.Log("../shared/corpus is absent: the corpus messages the sources name are not checked")
+		t.Run("corpus messages exist", func(t *testing.T) {
+			t.Skip("../shared/corpus is absent: the corpus messages the sources name are not checked")
+		})
 	}
-	var corpus, unattributed int
+	problems, corpus, unattributed := provenanceProblems(lines, present)
+	for _, p := range problems {
+		t.Error(p)
+	}
+	t.Logf("%d lines: %d cite a corpus message, %d unattributed", len(lines), corpus, unattributed)
+}
+
+// provenanceProblems lists what is wrong with the sources of lines: a
+// legacy source, an unattributed one without a reason, a corpus: source
+// of another form or naming a message not in present (nil: not checked).
+// It also counts the lines citing a corpus message and the unattributed.
+func provenanceProblems(lines []line, present map[string]bool) (problems []string, corpus, unattributed int) {
 	for _, l := range lines {
 		src := l.source
 		switch {
 		case src == sourceLegacy || strings.HasPrefix(src, sourceLegacy+":") || strings.HasPrefix(src, sourceLegacy+" "):
-			t.Errorf("%s:%d: source %q: say where the line comes from (or unattributed: why)", l.file, l.n, src)
+			problems = append(problems, fmt.Sprintf("%s:%d: source %q: say where the line comes from (or unattributed: why)", l.file, l.n, src))
 		case strings.HasPrefix(src, "unattributed"):
 			unattributed++
-			if why := strings.TrimSpace(strings.TrimPrefix(src, "unattributed:")); !strings.HasPrefix(src, "unattributed:") || why == "" {
-				t.Errorf("%s:%d: source %q: write unattributed: WHY", l.file, l.n, src)
+			if why := strings.TrimSpace(strings.TrimPrefix(src, sourceUnattributed)); !strings.HasPrefix(src, sourceUnattributed) || why == "" {
+				problems = append(problems, fmt.Sprintf("%s:%d: source %q: write unattributed: WHY", l.file, l.n, src))
 			}
 		case strings.HasPrefix(src, "corpus:"):
 			corpus++
 			name, ok := corpusFile(src)
 			if !ok {
-				t.Errorf("%s:%d: source %q: want corpus:sisimai/FILE (+N more) or corpus:FILE", l.file, l.n, src)
+				problems = append(problems, fmt.Sprintf("%s:%d: source %q: want corpus:sisimai/FILE (+N more) or corpus:FILE", l.file, l.n, src))
 				continue
 			}
-			if haveCorpus && !present[name] && !present[name+".eml"] {
-				t.Errorf("%s:%d: source %q names %s, which is not in %s", l.file, l.n, src, name, corpusDir)
+			if present != nil && !present[name] && !present[name+".eml"] {
+				problems = append(problems, fmt.Sprintf("%s:%d: source %q names %s, which is not in %s", l.file, l.n, src, name, corpusDir))
 			}
 		}
 	}
-	t.Logf("%d lines: %d cite a corpus message, %d unattributed", len(lines), corpus, unattributed)
+	return problems, corpus, unattributed
+}
+
+func TestProvenanceProblems(t *testing.T) {
+	const head = "text\t390\tmailbox_full\tpiena\t-\t"
+	present := map[string]bool{"lhost-exim-01.eml": true, "lhost-postfix-46.eml": true}
+	for _, c := range []struct {
+		source string
+		bad    bool
+	}{
+		{"Exim appendfile transport", false},
+		{"corpus:sisimai/lhost-exim-01.eml (+2 more)", false},
+		{"corpus:lhost-postfix-46", false},
+		{"unattributed: in no message of the shared corpus", false},
+		{"legacy", true},
+		{"unattributed:", true},
+		{"unattributed", true},
+		{"corpus:sisimai/lhost-nowhere-99.eml", true},
+		{"corpus:sisimai/a b.eml", true},
+	} {
+		ls, err := parseLines(strings.NewReader(head+c.source+"\n"), "t.tsv", false)
+		if err != nil {
+			t.Fatalf("%q: %v", c.source, err)
+		}
+		problems, _, _ := provenanceProblems(ls, present)
+		if bad := len(problems) > 0; bad != c.bad {
+			t.Errorf("source %q: problems %q, want bad=%v", c.source, problems, c.bad)
+		}
+	}
 }
 
 // corpusFile is the file a corpus: source names.
