@@ -191,7 +191,7 @@ func structural(r Reason, rule, src string) Verdict {
 // confidence= condition allows.
 func ruleConfidence(r *Rule, src string, max Confidence) Confidence {
 	c := max
-	if c == High && (src == "" || src == sourceLegacy || src == sourceMeaning) {
+	if c == High && !cited(src) {
 		c = Medium
 	}
 	if r != nil && r.cond.confidence != "" && rank(r.cond.confidence) < rank(c) {

@@ -48,7 +48,7 @@
 //
 //	stage  prio  reason  match  when  source
 //	text	380	mailbox_full	mailbox is full	-	Exim appendfile transport (...)
-//	text	150	expired	connect	status=x.4.7	legacy
+//	text	100	mailer_error	command output:	-	corpus:sisimai/lhost-postfix-01.eml (+1 more)
 //	status	180	mailbox_full	status:x.2.2	-	RFC 3463 section 3.3 (...)
 //	provider:google	0	host	gmail.com	-	Gmail SMTP errors and codes, https://...
 //
@@ -65,10 +65,17 @@
 // adjust lines also take from=REASONS, hint=, hint!=, status!=,
 // command!=, action=- or *, temporary=yes and stages=.
 // source says where the line comes from: an RFC, an MTA's source or
-// documentation, a provider's published error reference, or
-// corpus:MESSAGE for the corpus message that taught it when nothing
-// better is known; legacy marks a line carried over from the Go tables
-// whose origin was not recorded.
+// documentation, a provider's published error reference, or the corpus
+// message that taught it when nothing better is known, written
+// corpus:sisimai/FILE (+N more): the first message of the shared corpus
+// (../shared/corpus/sisimai, by file name) whose text, normalised as
+// below, holds the wording, and how many more hold it (corpus:FILE, with
+// no folder, is the older short form). A line found in neither is
+// marked "unattributed: WHY", which is not a citation. The test
+// TestRules_everyLineHasProvenance refuses "legacy" (carried over, origin
+// not recorded) and a corpus: source naming a message the corpus does
+// not hold; TestRules_attributeFromCorpus (with -provenance) is the
+// helper that looked the legacy wordings up in the corpus.
 //
 // Wordings are lower case and matched against the diagnostic normalised
 // once per call: lower-cased, white space folded, the reply-code prefixes
@@ -89,7 +96,7 @@
 //
 // Every Verdict carries a Confidence: High when a specific status code,
 // the report's structure or a rule with a cited source decided; Medium
-// for a rule whose source is legacy, the decoder's hint, generic words
+// for a rule whose source is unattributed, the decoder's hint, generic words
 // (weak) or a status class; Low for a bare reply code or the catch-all
 // (on_hold, undefined). RuleSource names the source of the deciding line.
 //

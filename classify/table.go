@@ -48,6 +48,17 @@ const sourceLegacy = "legacy"
 // legacy, it is not a citation.
 const sourceMeaning = "meaning"
 
+// sourceUnattributed starts the source of a wording found neither in the
+// shared corpus nor in a published reference ("unattributed: WHY"): like
+// legacy, it is not a citation.
+const sourceUnattributed = "unattributed:"
+
+// cited reports whether src is a citation (not empty, legacy, meaning or
+// unattributed).
+func cited(src string) bool {
+	return src != "" && src != sourceLegacy && src != sourceMeaning && !strings.HasPrefix(src, sourceUnattributed)
+}
+
 // line is one parsed line of a rules file.
 type line struct {
 	file     string
@@ -206,7 +217,7 @@ func (l *line) check() error {
 		return l.errorf("unknown stage %q", l.stage)
 	}
 	if l.source == "" {
-		return l.errorf("no source: say where the wording comes from (or %q)", sourceLegacy)
+		return l.errorf("no source: say where the wording comes from (or %q)", sourceUnattributed+" WHY")
 	}
 	selector := strings.HasPrefix(l.stage, stageProvider) && (l.reason == "host" || l.reason == "sign")
 	switch {

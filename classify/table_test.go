@@ -201,7 +201,7 @@ func TestClassify_confidence(t *testing.T) {
 		{"wording taught by the corpus", Input{Diagnostic: "550 no such user", Command: "RCPT"}, High, "corpus:"},
 		{"provider reference", Input{Diagnostic: "550-5.1.1 The email account that you tried to reach does not exist", RemoteMTA: "gmail-smtp-in.l.google.com"}, High, "Gmail"},
 		{"complaint", Input{FeedbackType: "abuse"}, High, "RFC 5965"},
-		{"wording of unrecorded origin", Input{Diagnostic: "550 account is locked"}, Medium, "legacy"},
+		{"wording of unrecorded origin", Input{Diagnostic: "550 account is locked"}, Medium, "unattributed:"},
 		{"decoder hint", Input{Hint: MailboxFull}, Medium, ""},
 		{"generic words", Input{Diagnostic: "554 access to this server is forbidden", Command: "RCPT"}, Medium, ""},
 		{"status class", Input{Status: "5.7.1", Diagnostic: "554 5.7.1 we do not want this"}, Medium, "RFC 3463"},
