@@ -142,6 +142,9 @@ type listed struct {
 	Pending     uint64 `json:"pending"`
 	Retrying    int    `json:"retrying"`
 	DeadLetters string `json:"dead_letter_subject"`
+	// DeadLettered is how many dead letters the stream holds for the
+	// endpoint: events to replay (`bounced webhooks replay`).
+	DeadLettered uint64 `json:"dead_lettered"`
 }
 
 func webhooksList(ctx context.Context, js jetstream.JetStream, o webhook.Options, eps []webhook.Endpoint, asJSON bool, stdout, stderr io.Writer) int {
@@ -167,6 +170,12 @@ func webhooksList(ctx context.Context, js jetstream.JetStream, o webhook.Options
 			fmt.Fprintf(stderr, "bounced webhooks: %s: %v\n", e.Name, err)
 			return 1
 		}
+		dl, err := webhook.ReadDeadLetters(ctx, js, o, e.Name, 0)
+		if err != nil {
+			fmt.Fprintf(stderr, "bounced webhooks: %s: %v\n", e.Name, err)
+			return 1
+		}
+		r.DeadLettered = dl.Stored
 		rows = append(rows, r)
 	}
 	if asJSON {
@@ -176,13 +185,13 @@ func webhooksList(ctx context.Context, js jetstream.JetStream, o webhook.Options
 		return 0
 	}
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tURL\tEVENTS\tCONSUMER\tPENDING\tRETRYING\tDEAD LETTERS")
+	fmt.Fprintln(tw, "NAME\tURL\tEVENTS\tCONSUMER\tPENDING\tRETRYING\tDEAD LETTERED\tDEAD LETTER SUBJECT")
 	for _, r := range rows {
 		pending := fmt.Sprint(r.Pending)
 		if !r.Exists {
 			pending = "(no consumer yet)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.Name, r.URL, r.Events, r.Consumer, pending, r.Retrying, r.DeadLetters)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.Name, r.URL, r.Events, r.Consumer, pending, r.Retrying, r.DeadLettered, r.DeadLetters)
 	}
 	tw.Flush()
 	return 0

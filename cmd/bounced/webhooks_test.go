@@ -86,8 +86,19 @@ webhooks:
 	if cfg := c.CachedInfo().Config; cfg.DeliverPolicy != jetstream.DeliverByStartTimePolicy || cfg.OptStartTime == nil || !cfg.OptStartTime.Equal(since.Truncate(time.Second)) && !cfg.OptStartTime.Equal(since) {
 		t.Errorf("consumer config = %v %v, want by start time %v", cfg.DeliverPolicy, cfg.OptStartTime, since)
 	}
-	if code, out, errs := wh("--config", cfgPath, "list", "--json"); code != 0 || !strings.Contains(out, `"pending": 2`) || !strings.Contains(out, `"dead_letter_subject": "bounced.deadletter.crm"`) {
+	if code, out, errs := wh("--config", cfgPath, "list", "--json"); code != 0 || !strings.Contains(out, `"pending": 2`) ||
+		!strings.Contains(out, `"dead_letter_subject": "bounced.deadletter.crm"`) || !strings.Contains(out, `"dead_lettered": 0`) {
 		t.Errorf("list --json = %d %q %q", code, out, errs)
+	}
+	// A dead letter in the stream is counted.
+	if _, err := js.Publish(ctx, webhook.DeadLetterSubject("bounced", "crm"), []byte(`{"id": "dead-1", "type": "bounce"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := wh("--config", cfgPath, "list", "--json"); code != 0 || !strings.Contains(out, `"dead_lettered": 1`) {
+		t.Errorf("list --json with a dead letter = %d %q %q, want dead_lettered 1", code, out, errs)
+	}
+	if code, out, _ := wh("--config", cfgPath, "list"); code != 0 || !strings.Contains(out, "DEAD LETTERED") {
+		t.Errorf("list = %d %q, want the dead-lettered column", code, out)
 	}
 
 	for _, tc := range []struct {
