@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -805,6 +806,23 @@ func BenchmarkApply(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+	// Redis's own time per apply (its one thread is what caps a drain):
+	// INFO commandstats of EVALSHA.
+	info, err := c.Info(ctx, "commandstats").Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "cmdstat_evalsha:"); ok {
+			for _, kv := range strings.Split(rest, ",") {
+				if v, ok := strings.CutPrefix(kv, "usec_per_call="); ok {
+					if f, err := strconv.ParseFloat(v, 64); err == nil {
+						b.ReportMetric(f, "redis-µs/apply")
+					}
+				}
+			}
+		}
 	}
 }
 
