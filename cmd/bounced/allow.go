@@ -74,31 +74,8 @@ shows the configuration's entries (policy.allowlist) and the store's.`)
 			fmt.Fprintf(s.stderr, "bounced suppressions: %v\n", err)
 			return 1
 		}
-		switch f {
-		case formatJSON:
-			if list == nil {
-				list = []suppress.AllowEntry{}
-			}
-			writeJSON(s.stdout, map[string]any{"allowlist": list})
-		case formatJSONL:
-			enc := newJSONL(s.stdout)
-			for _, e := range list {
-				enc.Encode(e)
-			}
-		case formatCSV:
-			cw := newCSVWriter(s.stdout)
-			cw.write([]string{"entry", "source"})
-			for _, e := range list {
-				cw.write([]string{e.Entry, e.Source})
-			}
-			cw.flush()
-		default:
-			var rows [][]string
-			for _, e := range list {
-				rows = append(rows, []string{e.Entry, e.Source})
-			}
-			writeTable(s.stdout, []string{"ENTRY", "SOURCE"}, rows)
-		}
+		writeList(s.stdout, f, "allowlist", list, []string{"entry", "source"},
+			func(e suppress.AllowEntry, _ bool) []string { return []string{e.Entry, e.Source} })
 		return 0
 	})
 	list.Flags().StringVar(&format, "format", "", "table, json, jsonl or csv")

@@ -111,6 +111,38 @@ func (c *csvWriter) flush() error {
 	return c.cw.Error()
 }
 
+// writeList writes items in format: one JSON object {key: items} (an empty
+// list, never null), JSON lines, CSV under header, or a table under the
+// header upper-cased. row gives an item's cells; table says the row is for
+// the table (times in local time, say).
+func writeList[T any](w io.Writer, format, key string, items []T, header []string, row func(item T, table bool) []string) {
+	switch format {
+	case formatJSON:
+		if items == nil {
+			items = []T{}
+		}
+		writeJSON(w, map[string]any{key: items})
+	case formatJSONL:
+		enc := newJSONL(w)
+		for _, it := range items {
+			enc.Encode(it)
+		}
+	case formatCSV:
+		cw := newCSVWriter(w)
+		cw.write(header)
+		for _, it := range items {
+			cw.write(row(it, false))
+		}
+		cw.flush()
+	default:
+		rows := make([][]string, 0, len(items))
+		for _, it := range items {
+			rows = append(rows, row(it, true))
+		}
+		writeTable(w, upper(header), rows)
+	}
+}
+
 // writeJSON writes v as indented JSON.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -509,29 +509,8 @@ func suppressionsAdd(ctx context.Context, st *suppress.Store, o addOptions, args
 			code = 1
 		}
 	}
-	header := []string{"address", "status", "error"}
-	switch format {
-	case formatJSON:
-		writeJSON(s.stdout, map[string]any{"results": results})
-	case formatJSONL:
-		enc := newJSONL(s.stdout)
-		for _, r := range results {
-			enc.Encode(r)
-		}
-	case formatCSV:
-		cw := newCSVWriter(s.stdout)
-		cw.write(header)
-		for _, r := range results {
-			cw.write([]string{r.Address, r.Status, r.Error})
-		}
-		cw.flush()
-	default:
-		var rows [][]string
-		for _, r := range results {
-			rows = append(rows, []string{r.Address, r.Status, r.Error})
-		}
-		writeTable(s.stdout, upper(header), rows)
-	}
+	writeList(s.stdout, format, "results", results, []string{"address", "status", "error"},
+		func(r suppress.AddResult, _ bool) []string { return []string{r.Address, r.Status, r.Error} })
 	return code
 }
 
@@ -697,37 +676,12 @@ func suppressionsAudit(ctx context.Context, st *suppress.Store, o auditOptions, 
 		return 1
 	}
 	header := []string{"at", "action", "address", "actor", "scope", "reason", "note"}
-	row := func(e suppress.AuditEntry, table bool) []string {
+	writeList(s.stdout, format, "audit", es, header, func(e suppress.AuditEntry, table bool) []string {
 		at := e.At.UTC().Format(time.RFC3339)
 		if table {
 			at = e.At.Local().Format(time.DateTime)
 		}
 		return []string{at, e.Action, e.Address, e.Actor, e.Scope, e.Reason, e.Note}
-	}
-	switch format {
-	case formatJSON:
-		if es == nil {
-			es = []suppress.AuditEntry{}
-		}
-		writeJSON(s.stdout, map[string]any{"audit": es})
-	case formatJSONL:
-		enc := newJSONL(s.stdout)
-		for _, e := range es {
-			enc.Encode(e)
-		}
-	case formatCSV:
-		cw := newCSVWriter(s.stdout)
-		cw.write(header)
-		for _, e := range es {
-			cw.write(row(e, false))
-		}
-		cw.flush()
-	default:
-		var rows [][]string
-		for _, e := range es {
-			rows = append(rows, row(e, true))
-		}
-		writeTable(s.stdout, upper(header), rows)
-	}
+	})
 	return 0
 }
