@@ -48,6 +48,13 @@ func TestClassify_generalise(t *testing.T) {
 		{"size beside 5.7.1 policy", Input{Action: "failed", Status: "5.7.1", ReplyCode: "554", Diagnostic: "554 5.7.1 Rejected by policy: size of your message exceeds what we accept"}, MessageTooBig},
 		{"size beside delivery not authorized", Input{Action: "failed", Status: "5.7.1", ReplyCode: "550", Diagnostic: "550 5.7.1 Delivery not authorized, message too large for this domain"}, MessageTooBig},
 		{"full mailbox beside local policy", Input{Action: "failed", Status: "5.7.1", ReplyCode: "550", Diagnostic: "550 5.7.1 local policy: mailbox full"}, MailboxFull},
+		// NetEase's and Coremail's own codes name the cause beside a
+		// generic SMTP code (classify/rules/22-netease.tsv).
+		{"netease spam", Input{Action: "failed", ReplyCode: "554", Diagnostic: "554 DT:SPM 163 smtp7,C8CowAD3 1701400000 http://mail.163.com/help/help_spam_16.htm?ip=192.0.2.1"}, SpamDetected},
+		{"netease concurrency", Input{Action: "delayed", ReplyCode: "421", Diagnostic: "421 HL:ICC connection refused, too many at once"}, TooManyConnections},
+		{"netease sender quota", Input{Action: "delayed", ReplyCode: "451", Diagnostic: "451 MI:SFQ sender quota for 15 minutes exceeded"}, RateLimited},
+		{"coremail ip suspended", Input{Action: "failed", ReplyCode: "554", Diagnostic: "554 HL:IHU the sending address is suspended"}, Blocked},
+		{"netease sender not allowed", Input{Action: "failed", ReplyCode: "450", Diagnostic: "450 WM:BLU this sender is not on the list"}, Rejected},
 		{"size but the quota speaks", notice("552 message size exceeds the remaining quota of this mailbox"), MailboxFull},
 	}
 	for _, tc := range tests {
