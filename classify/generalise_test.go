@@ -55,6 +55,10 @@ func TestClassify_generalise(t *testing.T) {
 		{"netease sender quota", Input{Action: "delayed", ReplyCode: "451", Diagnostic: "451 MI:SFQ sender quota for 15 minutes exceeded"}, RateLimited},
 		{"coremail ip suspended", Input{Action: "failed", ReplyCode: "554", Diagnostic: "554 HL:IHU the sending address is suspended"}, Blocked},
 		{"netease sender not allowed", Input{Action: "failed", ReplyCode: "450", Diagnostic: "450 WM:BLU this sender is not on the list"}, Rejected},
+		// Comcast's block codes (classify/rules/23-comcast.tsv).
+		{"comcast code in the link", Input{Action: "failed", ReplyCode: "550", Diagnostic: "550 5.1.0 Rejected, see http://postmaster.comcast.net/smtp-error-codes.php#BL000000"}, Blocked},
+		{"comcast residential", Input{Action: "failed", ReplyCode: "550", Diagnostic: "550 ES000010 Error: the IP you are sending from is not allowed to send here"}, Blocked},
+		{"comcast throttled", Input{Action: "delayed", ReplyCode: "421", Diagnostic: "421 RL000003 please retry later"}, RateLimited},
 		{"size but the quota speaks", notice("552 message size exceeds the remaining quota of this mailbox"), MailboxFull},
 	}
 	for _, tc := range tests {
