@@ -552,13 +552,7 @@ func localPartLine(notice, addr string) string {
 		if j > 0 && localPartByte(notice[j-1]) || k < len(notice) && (localPartByte(notice[k]) || notice[k] == '@') {
 			continue
 		}
-		ls := strings.LastIndexByte(notice[:j], '\n') + 1
-		le := strings.IndexByte(notice[k:], '\n')
-		if le < 0 {
-			le = len(notice)
-		} else {
-			le += k
-		}
+		ls, le := lineBounds(notice, j, k)
 		if line := strings.TrimSpace(notice[ls:le]); len(line) <= 200 && strings.IndexByte(line, '@') < 0 {
 			return line
 		}
@@ -628,13 +622,7 @@ func sameLine(notice, addr, o string) bool {
 	if i < 0 {
 		return false
 	}
-	ls := strings.LastIndexByte(notice[:i], '\n') + 1
-	le := strings.IndexByte(notice[i:], '\n')
-	if le < 0 {
-		le = len(notice)
-	} else {
-		le += i
-	}
+	ls, le := lineBounds(notice, i, i)
 	return mime.IndexFold(notice[ls:le], o) >= 0
 }
 

@@ -114,13 +114,7 @@ func paragraphAbout(text, addr string) string {
 	if i < 0 {
 		return ""
 	}
-	start := strings.LastIndex(text[:i], "\n\n") + 1
-	end := strings.Index(text[i:], "\n\n")
-	if end < 0 {
-		end = len(text)
-	} else {
-		end += i
-	}
+	start, end := boundsOf(text, i, i, "\n\n")
 	return oneLine(text[start:end])
 }
 

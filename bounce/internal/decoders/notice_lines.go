@@ -110,3 +110,23 @@ func takeLines(lines []string, from int, take func(t string) bool) (taken []stri
 	}
 	return taken, last
 }
+
+// lineBounds returns the start and the end of the line of s that holds
+// s[i:j]: after the newline before i, and at the first newline from j
+// (or the end of s).
+func lineBounds(s string, i, j int) (start, end int) { return boundsOf(s, i, j, "\n") }
+
+// boundsOf returns the bounds of the part of s around s[i:j] that sep
+// separates: start just after the last sep before i (0 if none), end at
+// the first sep from j (len(s) if none). paragraphAbout uses it with a
+// blank line, lineBounds with a newline.
+func boundsOf(s string, i, j int, sep string) (start, end int) {
+	if k := strings.LastIndex(s[:i], sep); k >= 0 {
+		start = k + len(sep)
+	}
+	end = len(s)
+	if k := strings.Index(s[j:], sep); k >= 0 {
+		end = j + k
+	}
+	return start, end
+}

@@ -266,6 +266,18 @@ func tidyReply(d string) string {
 	return oneLine(out)
 }
 
+// finishRecipients finishes every recipient of rs (finishRecipient), then
+// applies a decoder's own quirks to each, and returns rs.
+func finishRecipients(rs []Recipient, quirks ...func(*Recipient)) []Recipient {
+	for i := range rs {
+		finishRecipient(&rs[i])
+		for _, q := range quirks {
+			q(&rs[i])
+		}
+	}
+	return rs
+}
+
 // finishRecipient completes a recipient an MTA decoder built: the
 // diagnostic tidied, the codes read from it, and the server's own status
 // preferred to the MTA's summary.

@@ -91,11 +91,7 @@ func decodeOpenSMTPD(m *message) *Report {
 			}
 		}
 	}
-	for i := range rs {
-		finishRecipient(&rs[i])
-		openSMTPDExpired(&rs[i])
-	}
-	rep.Recipients = rs
+	rep.Recipients = finishRecipients(rs, openSMTPDExpired)
 	return rep
 }
 

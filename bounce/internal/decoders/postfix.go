@@ -123,11 +123,7 @@ func decodePostfix(m *message) *Report {
 			rs = append(rs, Recipient{Address: a, Action: "failed"})
 		}
 	}
-	for i := range rs {
-		finishRecipient(&rs[i])
-		postfixMailboxFull(&rs[i])
-	}
-	rep.Recipients = rs
+	rep.Recipients = finishRecipients(rs, postfixMailboxFull)
 	return rep
 }
 
