@@ -59,3 +59,38 @@ func TestAddressParagraphs(t *testing.T) {
 		}
 	}
 }
+
+// TestBoundsOf checks the line and the paragraph around a match, at the
+// edges of the text too.
+func TestBoundsOf(t *testing.T) {
+	text := "first line\nsecond a@b.example line\n\nnext paragraph"
+	i := len("first line\nsecond ")
+	j := i + len("a@b.example")
+	if s, e := lineBounds(text, i, j); text[s:e] != "second a@b.example line" {
+		t.Errorf("lineBounds() = %q, want the second line", text[s:e])
+	}
+	if s, e := boundsOf(text, i, j, "\n\n"); text[s:e] != "first line\nsecond a@b.example line" {
+		t.Errorf("boundsOf(paragraph) = %q, want the first paragraph", text[s:e])
+	}
+	k := len(text) - len("paragraph")
+	if s, e := lineBounds(text, k, k); text[s:e] != "next paragraph" {
+		t.Errorf("lineBounds(last line) = %q, want the last line without a newline", text[s:e])
+	}
+	if s, e := lineBounds(text, 0, 0); text[s:e] != "first line" {
+		t.Errorf("lineBounds(0) = %q, want the first line", text[s:e])
+	}
+}
+
+// TestFinishRecipients checks that every recipient is finished and that
+// each quirk runs on each, in order.
+func TestFinishRecipients(t *testing.T) {
+	rs := []Recipient{{Address: "a@b.example", Diagnostic: "550 5.1.1 <a@b.example>: unknown\n  user"}, {Address: "c@d.example"}}
+	var seen []string
+	out := finishRecipients(rs, func(r *Recipient) { seen = append(seen, "1:"+r.Address) }, func(r *Recipient) { seen = append(seen, "2:"+r.Address) })
+	if out[0].ReplyCode != "550" || out[0].Status != "5.1.1" {
+		t.Errorf("finishRecipients()[0] = %+v, want the codes read from the diagnostic", out[0])
+	}
+	if want := []string{"1:a@b.example", "2:a@b.example", "1:c@d.example", "2:c@d.example"}; !reflect.DeepEqual(seen, want) {
+		t.Errorf("quirks ran as %q, want %q", seen, want)
+	}
+}
