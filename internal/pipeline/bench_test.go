@@ -32,6 +32,9 @@ func BenchmarkHandle(b *testing.B) {
 	ctx := context.Background()
 	rs := testutil.StartRedisWith(b, testutil.RedisOptions{Persist: true, Args: strings.Fields(os.Getenv("BENCH_REDIS_ARGS"))})
 	p := newStackWith(b, rs, &redis.Options{PoolSize: conc + 4}, testutil.StartNATS(b)).pipe
+	// Every message is a new hard bounce: the cap on new suppressions a
+	// minute (500 by default) would quarantine all but the first 500.
+	p.opts.Limits.MaxNewSuppressionsPerMinute = -1
 	tmpl, err := os.ReadFile("testdata/hard-bounce.eml")
 	if err != nil {
 		b.Fatal(err)
