@@ -59,6 +59,11 @@ func TestClassify_generalise(t *testing.T) {
 		{"comcast code in the link", Input{Action: "failed", ReplyCode: "550", Diagnostic: "550 5.1.0 Rejected, see http://postmaster.comcast.net/smtp-error-codes.php#BL000000"}, Blocked},
 		{"comcast residential", Input{Action: "failed", ReplyCode: "550", Diagnostic: "550 ES000010 Error: the IP you are sending from is not allowed to send here"}, Blocked},
 		{"comcast throttled", Input{Action: "delayed", ReplyCode: "421", Diagnostic: "421 RL000003 please retry later"}, RateLimited},
+		// A sending quota is the sender's allowance (Amazon SES), and
+		// Sendmail's "too many bad recipients" throttles the client for
+		// earlier recipients: neither is about this recipient's mailbox.
+		{"sending quota", Input{Action: "failed", ReplyCode: "554", Diagnostic: "554 Domain sending quota exceeded"}, RateLimited},
+		{"too many bad recipients", Input{Action: "failed", ReplyCode: "421", Status: "4.7.0", Command: "RCPT", Diagnostic: "421 4.7.0 mx.example.net Too many bad recipients; closing connection"}, TooManyConnections},
 		{"size but the quota speaks", notice("552 message size exceeds the remaining quota of this mailbox"), MailboxFull},
 	}
 	for _, tc := range tests {
