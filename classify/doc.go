@@ -71,7 +71,11 @@
 // (../shared/corpus/sisimai, by file name) whose text, normalised as
 // below, holds the wording, and how many more hold it (corpus:FILE, with
 // no folder, is the older short form). A line found in neither is
-// marked "unattributed: WHY", which is not a citation. The test
+// marked "unattributed: WHY", which is not a citation. A rule of
+// conditions with no wording that is this project's own decision (the
+// refine lines) says "design: WHY", naming the part of this
+// documentation that explains it; it is not a citation either, and a
+// line with a wording may not use it. The test
 // TestRules_everyLineHasProvenance refuses "legacy" (carried over, origin
 // not recorded) and a corpus: source naming a message the corpus does
 // not hold; TestRules_attributeFromCorpus (with -provenance) is the

@@ -259,6 +259,10 @@ func provenanceProblems(lines []line, present map[string]bool) (problems []strin
 		switch {
 		case src == sourceLegacy || strings.HasPrefix(src, sourceLegacy+":") || strings.HasPrefix(src, sourceLegacy+" "):
 			problems = append(problems, fmt.Sprintf("%s:%d: source %q: say where the line comes from (or unattributed: why)", l.file, l.n, src))
+		case strings.HasPrefix(src, sourceDesign):
+			if strings.TrimSpace(strings.TrimPrefix(src, sourceDesign)) == "" {
+				problems = append(problems, fmt.Sprintf("%s:%d: source %q: write design: WHY", l.file, l.n, src))
+			}
 		case strings.HasPrefix(src, "unattributed"):
 			unattributed++
 			if why := strings.TrimSpace(strings.TrimPrefix(src, sourceUnattributed)); !strings.HasPrefix(src, sourceUnattributed) || why == "" {
@@ -339,5 +343,31 @@ func TestCorpusFile(t *testing.T) {
 		if got != c.want || ok != c.ok {
 			t.Errorf("corpusFile(%q) = %q, %v; want %q, %v", c.src, got, ok, c.want, c.ok)
 		}
+	}
+}
+
+// TestRules_designIsForConditionsOnly checks that a design: source is
+// accepted only on a rule of conditions (no wording) and must say why.
+func TestRules_designIsForConditionsOnly(t *testing.T) {
+	const refine = "refine\t100\tfiltered\t-\tfrom=user_unknown\t"
+	if _, err := parseLines(strings.NewReader("text\t390\tmailbox_full\tpiena\t-\tdesign: a choice\n"), "t.tsv", false); err == nil || !strings.Contains(err.Error(), "rules of conditions only") {
+		t.Errorf("design: on a wording: err = %v, want it refused", err)
+	}
+	ls, err := parseLines(strings.NewReader(refine+"design: classify/doc.go, refine\n"), "t.tsv", false)
+	if err != nil {
+		t.Fatalf("design: on a rule of conditions: %v", err)
+	}
+	if problems, _, _ := provenanceProblems(ls, nil); len(problems) > 0 {
+		t.Errorf("design: WHY: problems %q, want none", problems)
+	}
+	ls, err = parseLines(strings.NewReader(refine+"design:\n"), "t.tsv", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems, _, _ := provenanceProblems(ls, nil); len(problems) == 0 {
+		t.Error("design: without a why: no problem reported")
+	}
+	if cited("design: classify/doc.go") {
+		t.Error("cited(design: ...) = true: a project's own decision is not a citation")
 	}
 }

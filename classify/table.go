@@ -53,10 +53,18 @@ const sourceMeaning = "meaning"
 // legacy, it is not a citation.
 const sourceUnattributed = "unattributed:"
 
-// cited reports whether src is a citation (not empty, legacy, meaning or
-// unattributed).
+// sourceDesign starts the source of a rule of conditions with no wording
+// that is this project's own decision ("design: WHY", naming the part of
+// the package doc that explains it), such as the refine lines: no server
+// or standard wrote it, so it is not a citation, and a line with a
+// wording may not use it.
+const sourceDesign = "design:"
+
+// cited reports whether src is a citation (not empty, legacy, meaning,
+// design or unattributed).
 func cited(src string) bool {
-	return src != "" && src != sourceLegacy && src != sourceMeaning && !strings.HasPrefix(src, sourceUnattributed)
+	return src != "" && src != sourceLegacy && src != sourceMeaning && !strings.HasPrefix(src, sourceUnattributed) &&
+		!strings.HasPrefix(src, sourceDesign)
 }
 
 // line is one parsed line of a rules file.
@@ -231,6 +239,9 @@ func (l *line) check() error {
 	}
 	if l.match == "" {
 		return l.errorf("empty match (write - for none)")
+	}
+	if strings.HasPrefix(l.source, sourceDesign) && l.match != "-" {
+		return l.errorf("source %q: %s is for rules of conditions only; say where the wording %q comes from", l.source, sourceDesign, l.match)
 	}
 	c, err := parseCond(l.when)
 	if err != nil {
