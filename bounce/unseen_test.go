@@ -90,6 +90,18 @@ func TestDecode_unseen(t *testing.T) {
 			"aol-mailcontrols":  {bounced("sunnyday42@aol.com", "filtered")},
 			"notaol-screenname": {none}, // bare names from elsewhere are not addresses
 		}},
+		{"bare local names", map[string][]unseenRcpt{
+			// The returned message's To has the name's address.
+			"sendmail-bare-original": {bounced("JSmith@example.org", "user_unknown")},
+			// "Final-Recipient: RFC822; kwong" from mx1.example.net, the
+			// returned message addressed to example.net.
+			"sendmail-bare-domain": {bounced("kwong@example.net", "user_unknown")},
+			// Signed by the domain itself, no returned message.
+			"compuserve-bare":           {bounced("76543.210@compuserve.com", "user_unknown")},
+			"sendmail-bare-role":        {none}, // a role word is no person
+			"sendmail-bare-thirdparty":  {none}, // a relay's host name, no returned message
+			"sendmail-bare-otherdomain": {none}, // a relay, the message addressed elsewhere
+		}},
 		{"wrapped by list software", map[string][]unseenRcpt{
 			"mailman-uncaught":       {bounced("mika.virtanen@example.org", "mailbox_full")},
 			"quoted-forward":         {bounced("otto@example.org", "user_unknown")},

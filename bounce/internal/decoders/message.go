@@ -198,7 +198,11 @@ func (m *message) decode() *Report {
 func (m *message) runDecoders() *Report {
 	for i := range registry {
 		d := &registry[i]
-		if rep := m.try(d); rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply || rep.Kind == KindComplaint) {
+		rep := m.try(d)
+		if rep != nil && len(rep.Recipients) > 0 {
+			m.resolveBare(rep)
+		}
+		if rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply || rep.Kind == KindComplaint) {
 			if rep.Format == "" {
 				rep.Format = d.name
 			}
