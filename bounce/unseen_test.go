@@ -97,7 +97,10 @@ func TestDecode_unseen(t *testing.T) {
 			// returned message addressed to example.net.
 			"sendmail-bare-domain": {bounced("kwong@example.net", "user_unknown")},
 			// Signed by the domain itself, no returned message.
-			"compuserve-bare":           {bounced("76543.210@compuserve.com", "user_unknown")},
+			"compuserve-bare": {bounced("76543.210@compuserve.com", "user_unknown")},
+			// From notes.example.com, the returned message addressed
+			// to a team at example.com.
+			"notes-bare":                {bounced("jdoe@example.com", "user_unknown")},
 			"sendmail-bare-role":        {none}, // a role word is no person
 			"sendmail-bare-thirdparty":  {none}, // a relay's host name, no returned message
 			"sendmail-bare-otherdomain": {none}, // a relay, the message addressed elsewhere
