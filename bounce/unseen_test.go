@@ -59,8 +59,20 @@ func TestDecode_unseen(t *testing.T) {
 			"text-not-found-in-system": {bounced("rob@example.org", "user_unknown")},
 		}},
 		{"challenge-response", map[string][]unseenRcpt{
-			"text-challenge":          {auto("eve@example.org")},
-			"text-challenge-noheader": {auto("verify@example.net")},
+			"text-challenge": {auto("eve@example.org")},
+			// "The person you are writing to, frank@example.net": not
+			// the verification service's own address.
+			"text-challenge-noheader": {auto("frank@example.net")},
+			// TMDA: the returned message's To, not the confirm address.
+			"tmda-confirm": {auto("john@example.com")},
+			// TMDA without the message: the confirm extension removed.
+			"tmda-confirm-bare": {auto("jane@example.org")},
+			// TMDA's later template: From is the user, Reply-To the
+			// confirm address; of the returned message's two
+			// recipients, the one the From names.
+			"tmda-confirm-replyto": {auto("ken@example.net")},
+			// A service's noreply address: "You sent a message to X".
+			"challenge-service": {auto("mia@example.org")},
 		}},
 		{"specific cause beside generic 5.7.1", map[string][]unseenRcpt{
 			"dsn-size-571":  {bounced("gina@example.org", "message_too_big")},
