@@ -112,7 +112,10 @@ func TestDecode_unseen(t *testing.T) {
 			"compuserve-bare": {bounced("76543.210@compuserve.com", "user_unknown")},
 			// From notes.example.com, the returned message addressed
 			// to a team at example.com.
-			"notes-bare":                {bounced("jdoe@example.com", "user_unknown")},
+			"notes-bare": {bounced("jdoe@example.com", "user_unknown")},
+			// Exchange names a directory alias; the returned message's
+			// Cc has its address.
+			"exchange-bare":             {bounced("tnguyen@example.com", "user_unknown")},
 			"sendmail-bare-role":        {none}, // a role word is no person
 			"sendmail-bare-thirdparty":  {none}, // a relay's host name, no returned message
 			"sendmail-bare-otherdomain": {none}, // a relay, the message addressed elsewhere

@@ -36,9 +36,9 @@ import (
 // "recipient") and a word that is not a valid local part are never
 // mapped.
 
-// bareAddress returns the address a notice means by the bare local name
+// placeBare returns the address a notice means by the bare local name
 // name, or "" when the message holds no evidence of its domain.
-func (m *message) bareAddress(name string) string {
+func (m *message) placeBare(name string) string {
 	if a := m.bareFromOriginal(name); a != "" {
 		return a
 	}
@@ -287,7 +287,7 @@ func firstWord(s string) string {
 }
 
 // resolveBare replaces each recipient of rep named by a bare local name
-// with the address the message shows it to be (bareAddress) and drops
+// with the address the message shows it to be (placeBare) and drops
 // the recipients it cannot place: a decoder may read the name, only the
 // message as a whole says its domain.
 func (m *message) resolveBare(rep *Report) {
@@ -298,7 +298,7 @@ func (m *message) resolveBare(rep *Report) {
 			if name == "" {
 				continue
 			}
-			if r.Address = m.bareAddress(name); r.Address == "" {
+			if r.Address = m.placeBare(name); r.Address == "" {
 				continue
 			}
 		}
@@ -308,7 +308,7 @@ func (m *message) resolveBare(rep *Report) {
 }
 
 // bareNoticeRecipients returns the recipients of a notice that names
-// them by bare local names only, each placed by bareAddress; names it
+// them by bare local names only, each placed by placeBare; names it
 // cannot place are left out. It reads the names where notices list
 // failed recipients:
 //
@@ -333,7 +333,7 @@ func bareNoticeRecipients(m *message) []Recipient {
 		if name == "" || seen[strings.ToLower(name)] {
 			return
 		}
-		a := m.bareAddress(name)
+		a := m.placeBare(name)
 		if a == "" {
 			return
 		}
