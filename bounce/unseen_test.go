@@ -115,7 +115,10 @@ func TestDecode_unseen(t *testing.T) {
 			"notes-bare": {bounced("jdoe@example.com", "user_unknown")},
 			// Exchange names a directory alias; the returned message's
 			// Cc has its address.
-			"exchange-bare":             {bounced("tnguyen@example.com", "user_unknown")},
+			"exchange-bare": {bounced("tnguyen@example.com", "user_unknown")},
+			// Only Sendmail's transcript line names the user; the
+			// returned message went to a list at the host's domain.
+			"sendmail-bare-transcript":  {bounced("jsmith@example.org", "user_unknown")},
 			"sendmail-bare-role":        {none}, // a role word is no person
 			"sendmail-bare-thirdparty":  {none}, // a relay's host name, no returned message
 			"sendmail-bare-otherdomain": {none}, // a relay, the message addressed elsewhere
