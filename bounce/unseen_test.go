@@ -118,7 +118,14 @@ func TestDecode_unseen(t *testing.T) {
 			"exchange-bare": {bounced("tnguyen@example.com", "user_unknown")},
 			// Only Sendmail's transcript line names the user; the
 			// returned message went to a list at the host's domain.
-			"sendmail-bare-transcript":  {bounced("jsmith@example.org", "user_unknown")},
+			"sendmail-bare-transcript": {bounced("jsmith@example.org", "user_unknown")},
+			// Real Sendmail 8.17 (Debian): the list names "JSmith", the DSN
+			// qualifies it with the host ("jsmith@mail.example.org"), the
+			// returned message's To is the address the shop mailed.
+			"sendmail817-local-bare": {bounced("JSmith@example.org", "user_unknown")},
+			// Real Sendmail 8.17: two members of an alias are unknown; the
+			// DSN reports the alias, no member is placed at the domain.
+			"sendmail817-alias-members": {bounced("staff@example.org", "user_unknown"), bounced("staff@example.org", "user_unknown")},
 			"sendmail-bare-role":        {none}, // a role word is no person
 			"sendmail-bare-thirdparty":  {none}, // a relay's host name, no returned message
 			"sendmail-bare-otherdomain": {none}, // a relay, the message addressed elsewhere

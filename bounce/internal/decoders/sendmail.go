@@ -128,6 +128,15 @@ func decodeSendmail(m *message) *Report {
 			li = &listed[i]
 			r.Address = sendmailListedAddress(m, *li)
 		}
+		if li != nil && hostQualified(r.Address, li.addr, reporting) {
+			// Sendmail 8 qualifies a local user's Final-Recipient with
+			// its own host name ($j: "RFC822; jsmith@mail.example.org"
+			// for the listed "JSmith"); the returned message's To or
+			// Cc has the address the shop mailed.
+			if a := m.bareFromOriginal(li.addr); a != "" {
+				r.Address = a
+			}
+		}
 		if r.Address != "" && strings.IndexByte(r.Address, '@') < 0 && li != nil {
 			// A Final-Recipient without a domain ("RFC822; kwong"):
 			// placed as the notice's list places it.
@@ -235,6 +244,14 @@ func splitAtMarkerFrom(text string, markers []string) (string, string) {
 		rest = ""
 	}
 	return text[:start], rest
+}
+
+// hostQualified reports whether addr is the bare listed name qualified
+// with the reporting host (name@reporting, case ignored).
+func hostQualified(addr, listed, reporting string) bool {
+	name := bareName(listed)
+	at := strings.LastIndexByte(addr, '@')
+	return name != "" && at > 0 && reporting != "" && strings.EqualFold(addr[:at], name) && strings.EqualFold(addr[at+1:], hostOf(reporting))
 }
 
 // sendmailListedAddress returns the address a "The following addresses
