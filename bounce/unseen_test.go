@@ -119,6 +119,9 @@ func TestDecode_unseen(t *testing.T) {
 			// Only Sendmail's transcript line names the user; the
 			// returned message went to a list at the host's domain.
 			"sendmail-bare-transcript": {bounced("jsmith@example.org", "user_unknown")},
+			// The name on the heading's own line, the cause in the next
+			// paragraph; the returned message's To has the address.
+			"gateway-bare-sameline": {bounced("MLopez@example.com", "user_unknown")},
 			// Real Sendmail 8.17 (Debian): the list names "JSmith", the DSN
 			// qualifies it with the host ("jsmith@mail.example.org"), the
 			// returned message's To is the address the shop mailed.

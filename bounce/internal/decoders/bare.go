@@ -327,7 +327,9 @@ func (m *message) resolveBare(rep *Report) {
 func bareNoticeRecipients(m *message) []Recipient {
 	text := m.text()
 	var out []Recipient
+	var at []int // the line each was found on
 	seen := map[string]bool{}
+	n := 0
 	add := func(raw, diag string) {
 		name := bareName(raw)
 		if name == "" || seen[strings.ToLower(name)] {
@@ -339,10 +341,12 @@ func bareNoticeRecipients(m *message) []Recipient {
 		}
 		seen[strings.ToLower(name)] = true
 		out = append(out, Recipient{Address: a, Diagnostic: diag})
+		at = append(at, n)
 	}
 	lines := strings.Split(text, "\n")
 	heading, in := "", false
-	for _, line := range lines {
+	for i, line := range lines {
+		n = i
 		t := strings.TrimSpace(line)
 		l := strings.ToLower(t)
 		if strings.HasPrefix(t, "-----") && !bareListHeading(l) {
@@ -357,6 +361,12 @@ func bareNoticeRecipients(m *message) []Recipient {
 			heading, in = t, true
 			if strings.HasPrefix(t, "-----") {
 				heading = "" // Sendmail's ruler says nothing of the cause
+			} else if c := strings.LastIndexByte(t, ':'); c >= 0 && c < len(t)-1 {
+				// The name on the heading's own line ("Your message
+				// was not delivered to: jdoe").
+				if rest := strings.TrimSpace(t[c+1:]); !strings.ContainsAny(rest, " \t@") {
+					add(rest, t)
+				}
 			}
 			continue
 		case in && t == "" && len(out) > 0:
@@ -392,12 +402,40 @@ func bareNoticeRecipients(m *message) []Recipient {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + t)
 			}
 		}
+		if !hasFailureWords(r.Diagnostic) {
+			// "Your message was not delivered to: jdoe" / "" / "The
+			// user does not exist in this post office."
+			if next := paragraphFrom(lines, at[i]+1); next != "" && !strings.Contains(r.Diagnostic, next) {
+				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + next)
+			}
+		}
 		if !hasFailureWords(r.Diagnostic) && replies != "" && !strings.Contains(r.Diagnostic, replies) {
 			r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + replies)
 		}
 		fillCodes(r)
 	}
 	return out
+}
+
+// paragraphFrom returns the first paragraph at or after line i that
+// follows a blank line, as one line; "" when it is long, is a ruler or
+// names an address (another part of the notice).
+func paragraphFrom(lines []string, i int) string {
+	for i < len(lines) && strings.TrimSpace(lines[i]) != "" {
+		i++ // the rest of the name's own paragraph
+	}
+	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
+		i++
+	}
+	var p []string
+	for ; i < len(lines) && strings.TrimSpace(lines[i]) != ""; i++ {
+		p = append(p, strings.TrimSpace(lines[i]))
+	}
+	s := strings.Join(p, " ")
+	if s == "" || len(s) > maxParagraphAfter || strings.HasPrefix(s, "-") || strings.IndexByte(s, '@') >= 0 {
+		return ""
+	}
+	return s
 }
 
 // bareListHeadings introduce a list of failed recipients, one a line,
