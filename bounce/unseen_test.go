@@ -122,6 +122,10 @@ func TestDecode_unseen(t *testing.T) {
 			// The name on the heading's own line, the cause in the next
 			// paragraph; the returned message's To has the address.
 			"gateway-bare-sameline": {bounced("MLopez@example.com", "user_unknown")},
+			// A name and its cause on one line of a list; the returned
+			// message (after Sendmail's "Original message follows") went
+			// to an office at the host's domain, and its To is no failure.
+			"text-bare-list-cause": {bounced("rhernandez@example.edu", "user_unknown")},
 			// Real Sendmail 8.17 (Debian): the list names "JSmith", the DSN
 			// qualifies it with the host ("jsmith@mail.example.org"), the
 			// returned message's To is the address the shop mailed.

@@ -312,11 +312,12 @@ func (m *message) resolveBare(rep *Report) {
 // cannot place are left out. It reads the names where notices list
 // failed recipients:
 //
-//   - under a heading that introduces a list of them, one name a line:
+//   - under a heading that introduces a list of them, one name a line,
+//     alone or followed by the cause ("jdoe    Mailbox unknown"):
 //     Sendmail's "The following addresses had permanent fatal errors"
 //     (savemail.c), AOL's "Your mail to the following recipients could
 //     not be delivered because ...", Lotus Notes' "was not delivered
-//     to:";
+//     to:", "Message not delivered to the following:";
 //   - after a label that names the failure ("Receiver not found:",
 //     "unknown user:", "User unknown:");
 //   - in Sendmail's own line about a recipient, "550 jsmith... User
@@ -379,9 +380,15 @@ func bareNoticeRecipients(m *message) []Recipient {
 			*d = strings.TrimSpace(*d + " " + strings.Trim(t, "()"))
 			continue
 		case in:
-			if strings.IndexByte(t, '@') < 0 {
-				add(t, heading)
+			if strings.IndexByte(t, '@') >= 0 {
+				continue
 			}
+			if name, cause, ok := strings.Cut(t, " "); ok && bareName(name) != "" && hasFailureWords(cause) {
+				// "jdoe    Mailbox unknown": the name, then why.
+				add(name, strings.TrimSpace(heading+" "+t))
+				continue
+			}
+			add(t, heading)
 			continue
 		}
 		if name, ok := bareLabelled(t); ok {
@@ -442,7 +449,8 @@ func paragraphFrom(lines []string, i int) string {
 // lower-case.
 var bareListHeadings = []string{
 	"following addresses had permanent fatal errors", "following recipients could not be delivered",
-	"to the following recipients could not be", "was not delivered to:",
+	"to the following recipients could not be", "was not delivered to:", "not delivered to the following",
+	"following recipients did not receive", "following recipient(s) could not be",
 }
 
 func bareListHeading(l string) bool {

@@ -20,6 +20,10 @@ var originalMarkers = []string{
 	"--- original message follows.",
 	"------ original message follows ------",
 	"----- unsent message follows -----",
+	// Sendmail 8's savemail.c for a returned message without MIME:
+	// the whole message, or its header only.
+	"----- original message follows -----",
+	"----- message header follows -----",
 	"----- unsent message headers follow -----",
 	"------- returned message --------",
 	"--- returned message ---",
