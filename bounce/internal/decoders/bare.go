@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/publicsuffix"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
 )
 
 // Bare local names.
@@ -501,13 +503,15 @@ func bareLabelled(t string) (string, bool) {
 }
 
 // namesAlone reports whether line t names local as a word of its own
-// (not inside a longer word nor as the local part of an address).
+// (not inside a longer word nor as the local part of an address), as
+// localPartLine reads a notice's lines.
 func namesAlone(t, local string) bool {
 	for off := 0; off < len(t); {
-		j := indexFoldFrom(t, local, off)
+		j := mime.IndexFold(t[off:], local)
 		if j < 0 {
 			return false
 		}
+		j += off
 		k := j + len(local)
 		off = k
 		if j > 0 && localPartByte(t[j-1]) || k < len(t) && (localPartByte(t[k]) && t[k] != '.' || t[k] == '@') {
@@ -516,17 +520,4 @@ func namesAlone(t, local string) bool {
 		return true
 	}
 	return false
-}
-
-// indexFoldFrom returns the index of sub in s at or after off, ignoring
-// ASCII case, or -1.
-func indexFoldFrom(s, sub string, off int) int {
-	if off >= len(s) {
-		return -1
-	}
-	i := strings.Index(strings.ToLower(s[off:]), strings.ToLower(sub))
-	if i < 0 {
-		return -1
-	}
-	return off + i
 }
