@@ -59,8 +59,20 @@ func TestDecode_unseen(t *testing.T) {
 			"text-not-found-in-system": {bounced("rob@example.org", "user_unknown")},
 		}},
 		{"challenge-response", map[string][]unseenRcpt{
-			"text-challenge":          {auto("eve@example.org")},
-			"text-challenge-noheader": {auto("verify@example.net")},
+			"text-challenge": {auto("eve@example.org")},
+			// "The person you are writing to, frank@example.net": not
+			// the verification service's own address.
+			"text-challenge-noheader": {auto("frank@example.net")},
+			// TMDA: the returned message's To, not the confirm address.
+			"tmda-confirm": {auto("john@example.com")},
+			// TMDA without the message: the confirm extension removed.
+			"tmda-confirm-bare": {auto("jane@example.org")},
+			// TMDA's later template: From is the user, Reply-To the
+			// confirm address; of the returned message's two
+			// recipients, the one the From names.
+			"tmda-confirm-replyto": {auto("ken@example.net")},
+			// A service's noreply address: "You sent a message to X".
+			"challenge-service": {auto("mia@example.org")},
 		}},
 		{"specific cause beside generic 5.7.1", map[string][]unseenRcpt{
 			"dsn-size-571":  {bounced("gina@example.org", "message_too_big")},
@@ -89,6 +101,41 @@ func TestDecode_unseen(t *testing.T) {
 			"aol-screenname":    {bounced("cooldude77@aol.com", "user_unknown")},
 			"aol-mailcontrols":  {bounced("sunnyday42@aol.com", "filtered")},
 			"notaol-screenname": {none}, // bare names from elsewhere are not addresses
+		}},
+		{"bare local names", map[string][]unseenRcpt{
+			// The returned message's To has the name's address.
+			"sendmail-bare-original": {bounced("JSmith@example.org", "user_unknown")},
+			// "Final-Recipient: RFC822; kwong" from mx1.example.net, the
+			// returned message addressed to example.net.
+			"sendmail-bare-domain": {bounced("kwong@example.net", "user_unknown")},
+			// Signed by the domain itself, no returned message.
+			"compuserve-bare": {bounced("76543.210@compuserve.com", "user_unknown")},
+			// From notes.example.com, the returned message addressed
+			// to a team at example.com.
+			"notes-bare": {bounced("jdoe@example.com", "user_unknown")},
+			// Exchange names a directory alias; the returned message's
+			// Cc has its address.
+			"exchange-bare": {bounced("tnguyen@example.com", "user_unknown")},
+			// Only Sendmail's transcript line names the user; the
+			// returned message went to a list at the host's domain.
+			"sendmail-bare-transcript": {bounced("jsmith@example.org", "user_unknown")},
+			// The name on the heading's own line, the cause in the next
+			// paragraph; the returned message's To has the address.
+			"gateway-bare-sameline": {bounced("MLopez@example.com", "user_unknown")},
+			// A name and its cause on one line of a list; the returned
+			// message (after Sendmail's "Original message follows") went
+			// to an office at the host's domain, and its To is no failure.
+			"text-bare-list-cause": {bounced("rhernandez@example.edu", "user_unknown")},
+			// Real Sendmail 8.17 (Debian): the list names "JSmith", the DSN
+			// qualifies it with the host ("jsmith@mail.example.org"), the
+			// returned message's To is the address the shop mailed.
+			"sendmail817-local-bare": {bounced("JSmith@example.org", "user_unknown")},
+			// Real Sendmail 8.17: two members of an alias are unknown; the
+			// DSN reports the alias, no member is placed at the domain.
+			"sendmail817-alias-members": {bounced("staff@example.org", "user_unknown"), bounced("staff@example.org", "user_unknown")},
+			"sendmail-bare-role":        {none}, // a role word is no person
+			"sendmail-bare-thirdparty":  {none}, // a relay's host name, no returned message
+			"sendmail-bare-otherdomain": {none}, // a relay, the message addressed elsewhere
 		}},
 		{"wrapped by list software", map[string][]unseenRcpt{
 			"mailman-uncaught":       {bounced("mika.virtanen@example.org", "mailbox_full")},

@@ -91,7 +91,13 @@ func decodeAutoReply(m *message) *Report {
 			return rep
 		}
 	}
-	return &Report{Kind: KindAutoReply, Format: "rfc3834", AutoReplyFrom: firstAddress(m.from)}
+	from := firstAddress(m.from)
+	if challengeNotice(m) || tmdaRequest(m) {
+		if p := m.challengeProtected(); p != "" {
+			from = p
+		}
+	}
+	return &Report{Kind: KindAutoReply, Format: "rfc3834", AutoReplyFrom: from}
 }
 
 // failureNotice reports whether a message's own text reads as a
@@ -158,7 +164,7 @@ var (
 		"confirm that you are a human", "verify that you are a human", "prove that you are a human",
 		"you are a real person", "to have your message delivered", "to have your email delivered",
 		"being held until you", "awaiting verification", "awaiting your confirmation", "spamarrest", "spam arrest",
-		"boxbe", "mailinblack",
+		"boxbe", "mailinblack", "to release your message",
 	}
 )
 

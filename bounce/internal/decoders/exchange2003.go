@@ -139,7 +139,15 @@ func exchange2003Recipient(t string, names map[string]string) string {
 	if a := bareAddress(t[:i]); a != "" {
 		return a
 	}
-	return names[strings.ToLower(strings.Trim(strings.TrimSpace(t[:i]), "\"'"))]
+	if a := names[strings.ToLower(strings.Trim(strings.TrimSpace(t[:i]), "\"'"))]; a != "" {
+		return a
+	}
+	if n := bareName(t[:i]); n != "" && !strings.Contains(n, " ") && strings.ContainsAny(t[i:], "0123456789") {
+		// A directory alias ("TNGUYEN on 5/17/2002 10:01 AM"): kept
+		// bare, for resolveBare to place by the returned message.
+		return n
+	}
+	return ""
 }
 
 // originalNames maps the lower-case display names of the original

@@ -130,7 +130,7 @@ func decodeTextNotice(m *message) *Report {
 		addrs = noticeRecipients(m, notice)
 	}
 	if len(addrs) == 0 {
-		if rs := aolScreenNames(m); len(rs) > 0 {
+		if rs := bareNoticeRecipients(m); len(rs) > 0 {
 			rep.Recipients = rs
 			return rep
 		}
@@ -401,82 +401,6 @@ func paragraphAfter(notice, addr string) string {
 
 // maxParagraphAfter bounds the paragraph paragraphAfter takes.
 const maxParagraphAfter = 600
-
-// aolScreenNames returns the recipients of a notice from AOL's own mail
-// system that names them by screen name only (its Sendmail's "The
-// following addresses had permanent fatal errors" block, or "Your mail
-// to the following recipients could not be delivered because ...",
-// followed by indented names): an AOL member's address is the screen
-// name, without its spaces and in lower case, at aol.com. Only a notice
-// whose sender is at aol.com is read so: another system's bare names are
-// local parts of unknown domains.
-// Each diagnostic is the sentence that introduced the names, the
-// "(reason: ...)" line under the name and the notice's SMTP replies.
-func aolScreenNames(m *message) []Recipient {
-	if !strings.HasSuffix(strings.ToLower(firstAddress(m.from)), "@aol.com") {
-		return nil
-	}
-	text := m.text()
-	replies := oneLine(errorLines(text))
-	var out []Recipient
-	heading, in := "", false
-	for _, line := range strings.Split(text, "\n") {
-		t := strings.TrimSpace(line)
-		l := strings.ToLower(t)
-		switch {
-		case strings.Contains(l, "following addresses had permanent fatal errors"):
-			heading, in = "", true
-			continue
-		case strings.Contains(l, "following recipients could not be delivered"),
-			strings.Contains(l, "to the following recipients could not be"):
-			heading, in = t, true
-			continue
-		case !in:
-			continue
-		case t == "" && len(out) > 0, strings.HasPrefix(t, "-----"):
-			in = false
-			continue
-		case t == "":
-			continue
-		case strings.HasPrefix(t, "(") && len(out) > 0:
-			d := &out[len(out)-1].Diagnostic
-			*d = strings.TrimSpace(*d + " " + strings.Trim(t, "()"))
-			continue
-		}
-		if a := screenNameAddress(t); a != "" {
-			out = append(out, Recipient{Address: a, Diagnostic: heading})
-		}
-	}
-	for i := range out {
-		if replies != "" && !strings.Contains(out[i].Diagnostic, replies) {
-			out[i].Diagnostic = strings.TrimSpace(out[i].Diagnostic + " " + replies)
-		}
-		fillCodes(&out[i])
-	}
-	return out
-}
-
-// screenNameAddress returns name@aol.com for an AOL screen name (3 to 16
-// letters, digits and spaces, starting with a letter), else "".
-func screenNameAddress(s string) string {
-	if len(s) < 3 || len(s) > 16 || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
-		return ""
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ' ':
-		case c >= 'A' && c <= 'Z':
-			b = append(b, c+'a'-'A')
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-			b = append(b, c)
-		default:
-			return ""
-		}
-	}
-	return string(b) + "@aol.com"
-}
 
 // recipientLabels end the labels that introduce a failed recipient on
 // its line ("To:", "RCPT TO:", "Recipient:", "Recipient address:",

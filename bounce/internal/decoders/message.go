@@ -224,7 +224,13 @@ func (m *message) try(d *decoder) (rep *Report) {
 	if d.match != nil && !d.match(m) {
 		return nil
 	}
-	return d.decode(m)
+	rep = d.decode(m)
+	if rep != nil && len(rep.Recipients) > 0 {
+		// Recipients a decoder read as bare local names are placed
+		// by the message as a whole, or dropped (bare.go).
+		m.resolveBare(rep)
+	}
+	return rep
 }
 
 // finish fills what every report shares: the bounce's own headers, the

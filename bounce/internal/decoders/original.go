@@ -20,6 +20,10 @@ var originalMarkers = []string{
 	"--- original message follows.",
 	"------ original message follows ------",
 	"----- unsent message follows -----",
+	// Sendmail 8's savemail.c for a returned message without MIME:
+	// the whole message, or its header only.
+	"----- original message follows -----",
+	"----- message header follows -----",
 	"----- unsent message headers follow -----",
 	"------- returned message --------",
 	"--- returned message ---",
@@ -85,14 +89,23 @@ func originalFromHeader(h header) Original {
 // inlineOriginal returns the text after the first original-message marker
 // in the raw body of a non-MIME bounce, or "".
 func (m *message) inlineOriginal() string {
-	body := m.text()
-	_, after := splitAtMarker(body)
-	after = strings.TrimLeft(after, "\n")
-	// Only worth it when it looks like a header block.
-	if i := strings.IndexByte(after, ':'); i <= 0 || i > 40 {
-		return ""
+	after := m.text()
+	// A marker that heads a part of the notice (Sendmail's "The
+	// following addresses had permanent fatal errors" list, its
+	// transcript) is followed by the next one: the returned message is
+	// after the first marker that a header block follows.
+	for range 4 {
+		_, after = splitAtMarker(after)
+		after = strings.TrimLeft(after, "\n")
+		// Only worth it when it looks like a header block.
+		if i := strings.IndexByte(after, ':'); i > 0 && i <= 40 && !strings.ContainsAny(after[:i], " \t\n") {
+			return after
+		}
+		if after == "" {
+			break
+		}
 	}
-	return after
+	return ""
 }
 
 // splitAtMarker splits a bounce text into the notice and the returned

@@ -35,7 +35,9 @@ type Report struct {
 	Original Original
 	// ReportingMTA is the host that wrote the report, when known.
 	ReportingMTA string
-	// AutoReplyFrom is the address that sent an auto-reply (KindAutoReply).
+	// AutoReplyFrom is the address that sent an auto-reply (KindAutoReply);
+	// for a challenge-response request, the person whose mailbox it
+	// guards, not the challenge system's own address.
 	AutoReplyFrom string
 	// Subject is the subject of the bounce message itself.
 	Subject string

@@ -341,6 +341,12 @@ func dsnRecipients(body string) (string, []Recipient) {
 		if r.Address == "" {
 			r.Address = dsnAddress(actual)
 		}
+		if r.Address == "" {
+			// A local mailer's recipient without a domain ("rfc822;
+			// jsmith"): kept bare for resolveBare, which places it by
+			// the rest of the message or drops it.
+			r.Address = dsnBareName(final)
+		}
 		if o := dsnAddress(orig); o != "" && o != r.Address {
 			r.OriginalRecipient = o
 		}
@@ -412,6 +418,16 @@ func dsnAddress(v string) string {
 		v = decodeXtext(v)
 	}
 	return normalizeAddress(v)
+}
+
+// dsnBareName returns the bare local name of an RFC 3464 address field
+// of type rfc822 that has no domain ("rfc822; jsmith"), or "".
+func dsnBareName(v string) string {
+	t, name, ok := strings.Cut(strings.TrimSpace(v), ";")
+	if !ok || !strings.EqualFold(strings.TrimSpace(t), "rfc822") {
+		return ""
+	}
+	return bareName(name)
 }
 
 func decodeXtext(s string) string {

@@ -64,6 +64,7 @@ type smReply struct {
 	cmd     string
 	reply   []string // the "<<<" lines of the server's reply
 	summary string   // Sendmail's own line about the recipient
+	codes   string   // the reply code and status that line starts with
 	last    bool     // the reply was the last one to its command
 }
 
@@ -105,10 +106,7 @@ func decodeSendmail(m *message) *Report {
 	}
 	if len(rs) == 0 {
 		for _, l := range listed {
-			a := normalizeAddress(l.addr)
-			if a == "" {
-				a = normalizeAddress(l.expanded)
-			}
+			a := sendmailListedAddress(m, l)
 			if a == "" {
 				continue
 			}
@@ -128,9 +126,21 @@ func decodeSendmail(m *message) *Report {
 			// QUIRK: a Final-Recipient Sendmail could not write
 			// ("RFC822; @mx.example.org"): the notice's list names it.
 			li = &listed[i]
-			if a := normalizeAddress(li.addr); a != "" {
+			r.Address = sendmailListedAddress(m, *li)
+		}
+		if li != nil && hostQualified(r.Address, li.addr, reporting) {
+			// Sendmail 8 qualifies a local user's Final-Recipient with
+			// its own host name ($j: "RFC822; jsmith@mail.example.org"
+			// for the listed "JSmith"); the returned message's To or
+			// Cc has the address the shop mailed.
+			if a := m.bareFromOriginal(li.addr); a != "" {
 				r.Address = a
-			} else if a := normalizeAddress(li.expanded); a != "" {
+			}
+		}
+		if r.Address != "" && strings.IndexByte(r.Address, '@') < 0 && li != nil {
+			// A Final-Recipient without a domain ("RFC822; kwong"):
+			// placed as the notice's list places it.
+			if a := sendmailListedAddress(m, *li); a != "" {
 				r.Address = a
 			}
 		}
@@ -153,12 +163,25 @@ func decodeSendmail(m *message) *Report {
 			if r.Command == "" {
 				r.Command = sr.commandFor()
 			}
+			if r.Command == "" && sr.cmd == "" && len(sr.reply) == 0 && strings.HasPrefix(sr.codes, "5") &&
+				strings.EqualFold(strings.TrimSpace(sr.summary), "user unknown") {
+				// QUIRK: a transcript without ">>>" lines whose only
+				// account is Sendmail's own "550 name... User unknown":
+				// Sendmail 8's recipient.c writes it while resolving a
+				// recipient (no such local user), the RCPT stage.
+				r.Command = "RCPT"
+			}
 			if len(sr.reply) > 0 {
 				if dsnDiag == "" || diagType != "" && diagType != "smtp" || len(sr.reply) > 1 {
 					r.Diagnostic = joinReply(sr.reply)
 				}
 			} else if sr.summary != "" && (dsnDiag == "" || diagType == "x-unix" && len(dsnDiag) < 8) {
 				r.Diagnostic = sr.summary
+				if r.Status == "" && sr.codes != "" {
+					// No DSN: the line's own reply ("550 5.1.1
+					// jsmith... User unknown") is the only code.
+					r.Diagnostic = sr.codes + " " + sr.summary
+				}
 			}
 		}
 		if r.Diagnostic == "" && li != nil {
@@ -221,6 +244,40 @@ func splitAtMarkerFrom(text string, markers []string) (string, string) {
 		rest = ""
 	}
 	return text[:start], rest
+}
+
+// hostQualified reports whether addr is the bare listed name qualified
+// with the reporting host (name@reporting, case ignored).
+func hostQualified(addr, listed, reporting string) bool {
+	name := bareName(listed)
+	at := strings.LastIndexByte(addr, '@')
+	return name != "" && at > 0 && reporting != "" && strings.EqualFold(addr[:at], name) && strings.EqualFold(addr[at+1:], hostOf(reporting))
+}
+
+// sendmailListedAddress returns the address a "The following addresses
+// had ..." entry names: the address itself; for a bare local name (the
+// local mailer's user) the address of the returned message's headers
+// with that local part, else the "(expanded from: ...)" address the
+// shop mailed (an alias or a virtual address Sendmail rewrote to the
+// local user), else the name at the reporting host's domain
+// (bareFromHost); "" when none applies.
+func sendmailListedAddress(m *message, l smListed) string {
+	if a := normalizeAddress(l.addr); a != "" {
+		return a
+	}
+	name := bareName(l.addr)
+	if name != "" {
+		if a := m.bareFromOriginal(name); a != "" {
+			return a
+		}
+	}
+	if a := normalizeAddress(l.expanded); a != "" {
+		return a
+	}
+	if name != "" {
+		return m.bareFromHost(name)
+	}
+	return ""
 }
 
 // sendmailSame reports whether a listed address (an address, a local part
@@ -340,7 +397,7 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 			group = append(group, cur)
 			tr.session = append(tr.session, cur)
 		default:
-			addr, rest := sendmailSummary(t)
+			addr, rest, codes := sendmailSummary(t)
 			if addr == "" && strings.HasPrefix(lt, "message could not be delivered for") {
 				tr.expiry = t
 				continue
@@ -361,10 +418,10 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 			if _, seen := tr.per[key]; seen {
 				continue
 			}
-			sr := &smReply{host: host, cmd: cmd, summary: rest}
+			sr := &smReply{host: host, cmd: cmd, summary: rest, codes: codes}
 			if cur != nil && cur.summary == "" {
 				// Sendmail writes its line right after the reply it read.
-				cur.summary = rest
+				cur.summary, cur.codes = rest, codes
 				sr = cur
 			}
 			tr.per[key] = sr
@@ -376,28 +433,29 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 // sendmailSummary reads Sendmail's own line about a recipient: "550 5.1.1
 // <a@b>... User unknown", "<a@b>... Deferred: Connection refused by
 // mx.", "kijitora... Deferred: ...". It returns the address (or local
-// part) and the text after "... ".
-func sendmailSummary(t string) (string, string) {
-	s := t
+// part), the text after "... " and the reply code and status the line
+// starts with.
+func sendmailSummary(t string) (string, string, string) {
+	s, codes := t, ""
 	if rc := leadingReplyCode(s); rc != "" {
-		s = strings.TrimSpace(s[3:])
+		s, codes = strings.TrimSpace(s[3:]), rc
 		if st := replyStatus(s); st != "" {
-			s = strings.TrimSpace(s[len(st):])
+			s, codes = strings.TrimSpace(s[len(st):]), rc+" "+st
 		}
 	}
 	dots := strings.Index(s, "... ")
 	if dots <= 0 {
-		return "", ""
+		return "", "", ""
 	}
 	a := strings.Trim(s[:dots], "<> \t\"")
 	if a == "" || strings.ContainsAny(a, " \t") {
-		return "", ""
+		return "", "", ""
 	}
 	rest := strings.TrimSpace(s[dots+4:])
 	if strings.HasPrefix(strings.ToLower(rest), "deferred: ") {
 		rest = strings.TrimSpace(rest[len("deferred: "):])
 	}
-	return a, rest
+	return a, rest, codes
 }
 
 // about returns what the transcript says about the recipient a (an

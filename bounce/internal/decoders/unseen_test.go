@@ -5,18 +5,39 @@ import (
 	"testing"
 )
 
-func TestScreenNameAddress(t *testing.T) {
+func TestBareName(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"CoolDude77", "cooldude77@aol.com"},
-		{"Sunny Day42", "sunnyday42@aol.com"},
-		{"ab", ""},                      // too short for a screen name
-		{"a-very-long-screen-name", ""}, // too long, and '-'
-		{"7up", ""},                     // starts with a digit
+		{"jsmith", "jsmith"},
+		{"<jsmith>", "jsmith"},
+		{"jsmith...", "jsmith"},
+		{"76543.210", "76543.210"}, // a CompuServe user ID
+		{"CoolDude77", "CoolDude77"},
+		{"Sunny Day42", "Sunny Day42"}, // a screen name: bareAt decides
+		{"postmaster", ""},             // role and program words
+		{"MAILER-DAEMON", ""},
+		{"root", ""},
+		{"User", ""},
+		{"recipient", ""},
+		{"550", ""},       // a reply code
+		{"a", ""},         // too short
+		{".jsmith", ""},   // not a dot-atom
+		{"j..smith", ""},  // not a dot-atom
+		{"j smith@x", ""}, // an address, not a name
 		{"(reason: 550)", ""},
 	}
 	for _, tc := range tests {
-		if got := screenNameAddress(tc.in); got != tc.want {
-			t.Errorf("screenNameAddress(%q) = %q, want %q", tc.in, got, tc.want)
+		if got := bareName(tc.in); got != tc.want {
+			t.Errorf("bareName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	for _, tc := range []struct{ name, domain, want string }{
+		{"CoolDude77", "aol.com", "cooldude77@aol.com"},
+		{"Sunny Day42", "aol.com", "sunnyday42@aol.com"},
+		{"Sunny Day42", "example.com", ""}, // spaces only in screen names
+		{"JSmith", "example.org", "JSmith@example.org"},
+	} {
+		if got := bareAt(tc.name, tc.domain); got != tc.want {
+			t.Errorf("bareAt(%q, %q) = %q, want %q", tc.name, tc.domain, got, tc.want)
 		}
 	}
 }
