@@ -107,14 +107,7 @@ func decodeAutoReply(m *message) *Report {
 // naming the cause. A vacation message says neither.
 func failureNotice(m *message) bool {
 	l := m.lowerNotice()
-	said := false
-	for _, w := range notDeliveredWords {
-		if strings.Contains(l, w) {
-			said = true
-			break
-		}
-	}
-	if !said {
+	if !containsAny(l, notDeliveredWords) {
 		return false
 	}
 	if st := findStatus(m.notice()); st != "" && (st[0] == '4' || st[0] == '5') {
@@ -122,12 +115,7 @@ func failureNotice(m *message) bool {
 	}
 	// Without a code, the words must name the cause ("the recipient
 	// does not exist", "mailbox full").
-	for _, w := range rejectionCauses {
-		if strings.Contains(l, w) {
-			return true
-		}
-	}
-	return false
+	return containsAny(l, rejectionCauses)
 }
 
 // rejectionCauses name why a server refused a recipient, lower-case.
@@ -171,12 +159,7 @@ var (
 // challengeSubject reports whether a lower-case subject asks to confirm
 // or verify.
 func challengeSubject(s string) bool {
-	for _, w := range challengeSubjectWords {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
+	return containsAny(s, challengeSubjectWords)
 }
 
 // challengeNotice reports whether a message is a challenge-response
@@ -187,12 +170,7 @@ func challengeNotice(m *message) bool {
 		return false
 	}
 	l := m.lowerNotice()
-	for _, w := range challengeBodyWords {
-		if strings.Contains(l, w) {
-			return true
-		}
-	}
-	return false
+	return containsAny(l, challengeBodyWords)
 }
 
 // isAutoReply reports whether a message's header marks it as an
@@ -222,10 +200,8 @@ func isAutoReply(h header, subject string) bool {
 	if s == "" {
 		return false
 	}
-	for _, p := range autoReplyPrefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
+	if hasPrefixAny(s, autoReplyPrefixes) {
+		return true
 	}
 	if !autoReplySubject(s) {
 		return false
@@ -239,10 +215,5 @@ func isAutoReply(h header, subject string) bool {
 
 func autoReplySubject(subject string) bool {
 	s := strings.ToLower(subject)
-	for _, w := range autoReplySubjects {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
+	return containsAny(s, autoReplySubjects)
 }

@@ -456,23 +456,13 @@ var bareListHeadings = []string{
 }
 
 func bareListHeading(l string) bool {
-	for _, h := range bareListHeadings {
-		if strings.Contains(l, h) {
-			return true
-		}
-	}
-	return false
+	return containsAny(l, bareListHeadings)
 }
 
 // isUnsentMarker reports whether a ruler line heads the returned
 // message (Sendmail's "----- Unsent message follows -----" and kin).
 func isUnsentMarker(l string) bool {
-	for _, mk := range sendmailEndMarkers {
-		if strings.Contains(l, mk) {
-			return true
-		}
-	}
-	return false
+	return containsAny(l, sendmailEndMarkers)
 }
 
 // bareLabels name, before a colon, the failed recipient that follows

@@ -35,12 +35,7 @@ func looksLikeBounce(m *message) bool {
 		return true
 	}
 	s := m.lowerSubject()
-	for _, w := range bounceSubjects {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
+	return containsAny(s, bounceSubjects)
 }
 
 // decodeText is the last resort for bounces of unknown formats: it looks
@@ -73,15 +68,11 @@ func noticeSaysFailure(m *message) bool {
 		return true
 	}
 	l := m.lowerNotice()
-	for _, w := range notDeliveredWords {
-		if strings.Contains(l, w) {
-			return true
-		}
+	if containsAny(l, notDeliveredWords) {
+		return true
 	}
-	for _, w := range noticeFailureWords {
-		if strings.Contains(l, w) {
-			return true
-		}
+	if containsAny(l, noticeFailureWords) {
+		return true
 	}
 	st := findStatus(m.notice())
 	return st != "" && (st[0] == '4' || st[0] == '5')
@@ -361,12 +352,7 @@ func hasFailureWords(d string) bool {
 		return true
 	}
 	l := strings.ToLower(d)
-	for _, w := range causeWords {
-		if strings.Contains(l, w) {
-			return true
-		}
-	}
-	return false
+	return containsAny(l, causeWords)
 }
 
 // causeWords are words that name why a delivery failed, lower-case: with

@@ -29,10 +29,8 @@ var postfixSubjects = []string{
 
 func matchPostfix(m *message) bool {
 	s := m.lowerSubject()
-	for _, p := range postfixSubjects {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
+	if hasPrefixAny(s, postfixSubjects) {
+		return true
 	}
 	return mailerDaemonFrom(m) && (receivedHas(m, "(Postfix)") || receivedHas(m, "(Postfix,"))
 }
@@ -57,23 +55,7 @@ func decodePostfix(m *message) *Report {
 	lower := m.lowerNotice()
 	reporting, rs := dsnOf(m)
 	known := len(rs) > 0 && m.dsnPart() != nil && strings.Contains(strings.ToLower(m.dsnPart().Text()), "x-postfix")
-	if !known {
-		for _, mk := range postfixMarkers {
-			if strings.Contains(lower, mk) {
-				known = true
-				break
-			}
-		}
-	}
-	if !known {
-		s := m.lowerSubject()
-		for _, p := range postfixSubjects {
-			if strings.HasPrefix(s, p) {
-				known = true
-				break
-			}
-		}
-	}
+	known = known || containsAny(lower, postfixMarkers) || hasPrefixAny(m.lowerSubject(), postfixSubjects)
 	if !known {
 		return nil
 	}

@@ -88,14 +88,7 @@ func qmailDetail(r *Recipient, ls []string) {
 				}
 			}
 		}
-		skip := false
-		for _, b := range qmailBoilerplate {
-			if strings.HasPrefix(lt, b) {
-				skip = true
-				break
-			}
-		}
-		if skip {
+		if hasPrefixAny(lt, qmailBoilerplate) {
 			// qmail gave up by time: the failure below is the last
 			// one it met before the message expired in its queue.
 			if strings.Contains(lt, "in the queue too long") && r.ReasonHint == "" {
