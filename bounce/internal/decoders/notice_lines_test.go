@@ -94,3 +94,15 @@ func TestFinishRecipients(t *testing.T) {
 		t.Errorf("quirks ran as %q, want %q", seen, want)
 	}
 }
+
+// TestContainsAny checks the word-list helpers the decoders share.
+func TestContainsAny(t *testing.T) {
+	words := []string{"mailbox full", "over quota"}
+	if !containsAny("550 user is over quota", words) || containsAny("550 user unknown", words) || containsAny("x", nil) {
+		t.Error("containsAny: want true only when one of the words occurs")
+	}
+	prefixes := []string{"undelivered mail", "delayed mail"}
+	if !hasPrefixAny("delayed mail (still being retried)", prefixes) || hasPrefixAny("re: delayed mail", prefixes) {
+		t.Error("hasPrefixAny: want true only for a prefix")
+	}
+}
