@@ -64,6 +64,7 @@ func TestClassify_generalise(t *testing.T) {
 		// earlier recipients: neither is about this recipient's mailbox.
 		{"sending quota", Input{Action: "failed", ReplyCode: "554", Diagnostic: "554 Domain sending quota exceeded"}, RateLimited},
 		{"too many bad recipients", Input{Action: "failed", ReplyCode: "421", Status: "4.7.0", Command: "RCPT", Diagnostic: "421 4.7.0 mx.example.net Too many bad recipients; closing connection"}, TooManyConnections},
+		{"too much mail data is the size", Input{Action: "failed", ReplyCode: "552", Command: "DATA", Diagnostic: "552 Error: Too much mail data"}, MessageTooBig},
 		{"size but the quota speaks", notice("552 message size exceeds the remaining quota of this mailbox"), MailboxFull},
 	}
 	for _, tc := range tests {
