@@ -65,6 +65,8 @@ func TestClassify_generalise(t *testing.T) {
 		{"sending quota", Input{Action: "failed", ReplyCode: "554", Diagnostic: "554 Domain sending quota exceeded"}, RateLimited},
 		{"too many bad recipients", Input{Action: "failed", ReplyCode: "421", Status: "4.7.0", Command: "RCPT", Diagnostic: "421 4.7.0 mx.example.net Too many bad recipients; closing connection"}, TooManyConnections},
 		{"too much mail data is the size", Input{Action: "failed", ReplyCode: "552", Command: "DATA", Diagnostic: "552 Error: Too much mail data"}, MessageTooBig},
+		{"exim messages per connection", Input{Action: "delayed", ReplyCode: "421", Command: "MAIL", Diagnostic: "421 too many messages in this connection"}, TooManyConnections},
+		{"haraka relay refusal", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Diagnostic: "550 Mail for that recipient is not accepted here."}, NoRelaying},
 		{"size but the quota speaks", notice("552 message size exceeds the remaining quota of this mailbox"), MailboxFull},
 	}
 	for _, tc := range tests {
