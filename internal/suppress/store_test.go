@@ -864,3 +864,47 @@ func TestSweep_expiredEvidenceCleared(t *testing.T) {
 		t.Errorf("Get(d) keeps the expired bounce's evidence: %q %q %q %q", rec.Diagnostic, rec.RemoteMTA, rec.Format, rec.RuleSource)
 	}
 }
+
+// TestApply_givenAnnotation: an entry whose caller made the address checks
+// (Entry.Annotation, as the pipeline does for its event) is recorded as one
+// whose checks the store makes itself, and the store takes the given ones.
+func TestApply_givenAnnotation(t *testing.T) {
+	srv := testutil.StartRedis(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+	own, _ := newStore(t, c, "{own}")
+	given, _ := newStore(t, c, "{given}")
+	e := hardAt("h1", "hanako@docomo.ne.jo", 0)
+	ann := AnnotationOf(e)
+	if ann.Suggestion != "hanako@docomo.ne.jp" || len(ann.Faults) == 0 || ann.Carrier != "" {
+		t.Fatalf("AnnotationOf() = %+v, want the domain typo found", ann)
+	}
+	r1, err := own.Apply(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	withAnn := e
+	withAnn.Annotation = &ann
+	r2, err := given.Apply(ctx, withAnn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(r1, r2) {
+		t.Errorf("Apply(with annotation) = %+v\nwant as without %+v", r2, r1)
+	}
+	rec1, err1 := own.Get(ctx, e.Recipient)
+	rec2, err2 := given.Get(ctx, e.Recipient)
+	if err1 != nil || err2 != nil || !reflect.DeepEqual(rec1, rec2) || rec1.Suggestion != ann.Suggestion || len(rec1.Faults) != len(ann.Faults) {
+		t.Errorf("Get() with annotation = %+v, %v\nwant as without %+v, %v, suggestion %q", rec2, err2, rec1, err1, ann.Suggestion)
+	}
+	// The given annotation is the one recorded: the store does not check again.
+	other := hardAt("h2", "taro@example.com", 0)
+	other.Annotation = &Annotation{Carrier: "docomo", Suggestion: "taro@example.org"}
+	r, err := given.Apply(ctx, other)
+	if err != nil || r.Carrier != "docomo" {
+		t.Fatalf("Apply(given carrier) = %+v, %v, want carrier docomo", r, err)
+	}
+	if rec, err := given.Get(ctx, other.Recipient); err != nil || rec.Carrier != "docomo" || rec.Suggestion != "taro@example.org" {
+		t.Errorf("Get() = %+v, %v, want the given carrier and suggestion", rec, err)
+	}
+}
