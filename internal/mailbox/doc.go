@@ -9,8 +9,10 @@
 // gets and refreshes itself with OAuth2, RFC 6749: see OAuth2); selects
 // the mailbox and keeps a checkpoint of its UIDVALIDITY and the last UID
 // handled (RFC 9051 section 2.3.1.1). It
-// finds messages with UID SEARCH, fetches them in batches with UID FETCH
-// BODY.PEEK[] (never setting \Seen; BODY.PEEK[]<0.N> for oversized ones),
+// finds messages with UID SEARCH, fetches them in batches with one UID
+// FETCH of RFC822.SIZE, INTERNALDATE and BODY.PEEK[]<0.N> (never setting
+// \Seen; N is the size limit, so an oversized message comes truncated;
+// sizes first when the bodies would not fit in memory),
 // moves them with UID MOVE (RFC 6851), or UID COPY, UID STORE \Deleted and
 // UID EXPUNGE (RFC 4315) — never a plain EXPUNGE — and then waits with
 // IDLE (RFC 2177) or by polling. Any IMAP error closes the connection; the

@@ -44,10 +44,11 @@ var closed = func() chan struct{} { c := make(chan struct{}); close(c); return c
 // stages that overlap, so that neither the server nor the handlers wait
 // for the other:
 //
-//   - the fetcher reads the sizes of BatchSize UIDs at a time, then their
-//     bodies in chunks of at most fetchBudget bytes, and queues one job per
-//     message in UID order, with at most inFlightBudget bytes not yet
-//     handled;
+//   - the fetcher reads BatchSize messages at a time, with their sizes
+//     in the same UID FETCH while their bodies fit within fetchBudget
+//     bytes (else their sizes first, then their bodies in chunks of at
+//     most fetchBudget bytes: see fetch), and queues one job per message
+//     in UID order, with at most inFlightBudget bytes not yet handled;
 //   - Concurrency handlers take the jobs in that order and run the
 //     Handler;
 //   - the calling goroutine, the committer, takes the results in UID order
@@ -243,21 +244,106 @@ func (w *Worker) drain(ctx, hard context.Context, s *pollState, uids []imap.UID)
 // and on jobs (for the handlers), closing both when it returns. It
 // returns nil when every message was queued or ctx was cancelled, and the
 // error of a failed FETCH.
+//
+// A batch is fetched in one UID FETCH of sizes, dates and bodies
+// (fetchWhole) while its bodies fit within fetchBudget bytes. A batch with
+// a message handled before (whose body is not needed), and the batches
+// after one whose bodies did not all fit, are fetched in two steps as
+// the messages' sizes require: their sizes first (fetchMeta), then their
+// bodies in chunks of at most fetchBudget bytes, those over
+// MaxMessageSize truncated (fetchBodies). A batch fetched in two steps
+// whose bodies would have fitted in one FETCH makes the next one whole
+// again.
 func (w *Worker) fetch(ctx context.Context, s *pollState, uids []imap.UID, budget *byteBudget, queue, jobs chan<- *job) error {
 	defer close(queue)
 	defer close(jobs)
+	remembered := func(m meta) (Disposition, bool) {
+		return w.recall(msgID{s.uidValidity, uint32(m.uid)})
+	}
+	// enqueue queues the job of message m, fetched (raw, found: false when
+	// it was expunged meanwhile) with held bytes counted against the
+	// budget. It returns false when ctx is done.
+	enqueue := func(m meta, raw []byte, found, trunc bool, held int64) bool {
+		if !found { // expunged meanwhile by another client
+			budget.release(held)
+			return true
+		}
+		if len(raw) == 0 && w.vanishing(msgID{s.uidValidity, uint32(m.uid)}) { // being expunged: see the committer
+			budget.release(held)
+			select {
+			case queue <- &job{vanished: true, done: closed, msg: &Message{UID: uint32(m.uid)}}:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		j := &job{held: held, done: make(chan struct{}), msg: &Message{
+			Worker: w.cfg.Name, User: w.cfg.Username, Addr: w.cfg.Addr, Mailbox: w.cfg.Mailbox,
+			UIDValidity: s.uidValidity, UID: uint32(m.uid),
+			Raw: raw, Size: m.size, Truncated: trunc, InternalDate: m.date,
+		}}
+		select {
+		case queue <- j:
+		case <-ctx.Done():
+			budget.release(held)
+			return false
+		}
+		select {
+		case jobs <- j:
+		case <-ctx.Done():
+			j.skipped = true
+			close(j.done)
+			return false
+		}
+		return true
+	}
+	whole := true
 	for len(uids) > 0 {
 		n := min(len(uids), w.cfg.BatchSize)
-		metas, err := w.fetchMeta(s.c, uids[:n])
-		if err != nil {
-			return err
-		}
-		if w.afterMeta != nil {
-			w.afterMeta()
-		}
+		batch := uids[:n]
 		uids = uids[n:]
-		remembered := func(m meta) (Disposition, bool) {
-			return w.recall(msgID{s.uidValidity, uint32(m.uid)})
+		var metas []meta
+		if whole && !slices.ContainsFunc(batch, func(u imap.UID) bool { _, ok := remembered(meta{uid: u}); return ok }) {
+			if err := budget.acquire(ctx, fetchBudget); err != nil {
+				return nil // stopped
+			}
+			if w.beforeFetch != nil {
+				w.beforeFetch()
+			}
+			kept, rest, err := w.fetchWhole(s.c, batch, fetchBudget)
+			if err != nil {
+				budget.release(fetchBudget)
+				return err
+			}
+			var held int64
+			for _, f := range kept {
+				held += min(f.size, w.cfg.MaxMessageSize)
+			}
+			budget.release(fetchBudget - held)
+			for _, f := range kept {
+				if !enqueue(f.meta, f.body, true, f.size > w.cfg.MaxMessageSize, min(f.size, w.cfg.MaxMessageSize)) {
+					return nil
+				}
+			}
+			if len(rest) == 0 {
+				continue
+			}
+			// The rest did not fit: fetch it by size, and the next
+			// batches too until one would have fitted.
+			metas, whole = rest, false
+		} else {
+			var err error
+			if metas, err = w.fetchMeta(s.c, batch); err != nil {
+				return err
+			}
+			if w.beforeFetch != nil {
+				w.beforeFetch()
+			}
+			var total int64
+			for _, m := range metas {
+				total += min(m.size, w.cfg.MaxMessageSize)
+			}
+			whole = total <= fetchBudget
 		}
 		for len(metas) > 0 {
 			if d, ok := remembered(metas[0]); ok {
@@ -297,37 +383,8 @@ func (w *Worker) fetch(ctx context.Context, s *pollState, uids []imap.UID, budge
 				return err
 			}
 			for _, m := range chunk {
-				held := min(m.size, w.cfg.MaxMessageSize)
 				raw, ok := bodies[m.uid]
-				if !ok { // expunged meanwhile by another client
-					budget.release(held)
-					continue
-				}
-				if len(raw) == 0 && w.vanishing(msgID{s.uidValidity, uint32(m.uid)}) { // being expunged: see the committer
-					budget.release(held)
-					select {
-					case queue <- &job{vanished: true, done: closed, msg: &Message{UID: uint32(m.uid)}}:
-					case <-ctx.Done():
-						return nil
-					}
-					continue
-				}
-				j := &job{held: held, done: make(chan struct{}), msg: &Message{
-					Worker: w.cfg.Name, User: w.cfg.Username, Addr: w.cfg.Addr, Mailbox: w.cfg.Mailbox,
-					UIDValidity: s.uidValidity, UID: uint32(m.uid),
-					Raw: raw, Size: m.size, Truncated: trunc, InternalDate: m.date,
-				}}
-				select {
-				case queue <- j:
-				case <-ctx.Done():
-					budget.release(held)
-					return nil
-				}
-				select {
-				case jobs <- j:
-				case <-ctx.Done():
-					j.skipped = true
-					close(j.done)
+				if !enqueue(m, raw, ok, trunc, min(m.size, w.cfg.MaxMessageSize)) {
 					return nil
 				}
 			}

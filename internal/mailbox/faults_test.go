@@ -262,8 +262,8 @@ func TestDovecot_vanishingMessagesNotHandled(t *testing.T) {
 	for i := 1; i <= 4; i++ {
 		d.Append(t, cfg.Mailbox, mail(fmt.Sprintf("bounce %d", i)))
 	}
-	// The files of 3 and 4 go between the FETCH of sizes and that of bodies: Dovecot still
-	// lists them.
+	// The files of 3 and 4 go between the SEARCH that lists them and the FETCH of their
+	// bodies: Dovecot still lists them.
 	var once sync.Once
 	vanish := func() {
 		files := mailFiles(t, d.Dir, cfg.Mailbox)
@@ -285,7 +285,7 @@ func TestDovecot_vanishingMessagesNotHandled(t *testing.T) {
 	}
 	rec := &recorder{}
 	r := start(t, cfg, rec.handle, newMemCheckpoints(), nil, func(w *Worker) {
-		w.afterMeta = func() { once.Do(vanish) }
+		w.beforeFetch = func() { once.Do(vanish) }
 	})
 	waitFor(t, 10*time.Second, "1 and 2 processed, 3 and 4 gone", func() bool {
 		return d.Count(t, cfg.ProcessedFolder) == 2 && d.Count(t, cfg.Mailbox) == 0

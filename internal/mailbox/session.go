@@ -416,6 +416,114 @@ func (w *Worker) fetchMeta(c *imapclient.Client, uids []imap.UID) ([]meta, error
 	return metas, nil
 }
 
+// fetchWhole fetches uids (ascending) in one UID FETCH of UID,
+// RFC822.SIZE, INTERNALDATE and BODY.PEEK[]<0.MaxMessageSize>: their sizes
+// and dates with the bodies, a message over MaxMessageSize truncated as
+// fetchBodies truncates it (a message that fits comes whole, and one whose
+// RFC822.SIZE was wrong is cut to MaxMessageSize bytes as there). It keeps
+// the bodies, in UID order, while they fit within budget bytes; from the
+// first that does not on, it reads the bodies and drops them, and returns
+// those messages' sizes and dates in rest (ascending, every UID above
+// the last kept), to be fetched again by size. Messages expunged
+// meanwhile are missing from both; a message whose body came back NIL is
+// in kept with an empty body.
+func (w *Worker) fetchWhole(c *imapclient.Client, uids []imap.UID, budget int64) (kept []fetchedMsg, rest []meta, err error) {
+	section := &imap.FetchItemBodySection{Peek: true, Partial: &imap.SectionPartial{Offset: 0, Size: w.cfg.MaxMessageSize}}
+	cmd := c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+		UID: true, RFC822Size: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section},
+	})
+	defer cmd.Close()
+	got := make(map[imap.UID]*fetchedMsg, len(uids))
+	var held int64
+	full := false // a body did not fit: drop the rest
+	for {
+		msg := cmd.Next()
+		if msg == nil {
+			break
+		}
+		var (
+			f       fetchedMsg
+			hasSize bool
+		)
+		for {
+			item := msg.Next()
+			if item == nil {
+				break
+			}
+			switch item := item.(type) {
+			case imapclient.FetchItemDataUID:
+				f.uid = item.UID
+			case imapclient.FetchItemDataRFC822Size:
+				f.size, hasSize = item.Size, true
+			case imapclient.FetchItemDataInternalDate:
+				f.date = item.Time
+			case imapclient.FetchItemDataBodySection:
+				f.seen = true
+				if item.Literal == nil {
+					continue // NIL body
+				}
+				n := min(item.Literal.Size(), w.cfg.MaxMessageSize)
+				if !full && held+n <= budget {
+					b, err := io.ReadAll(io.LimitReader(item.Literal, w.cfg.MaxMessageSize))
+					if err != nil {
+						return nil, nil, fmt.Errorf("mailbox: uid fetch: %w", err)
+					}
+					f.body = b
+					held += n
+					continue
+				}
+				full, f.dropped = true, true
+				if _, err := io.Copy(io.Discard, item.Literal); err != nil {
+					return nil, nil, fmt.Errorf("mailbox: uid fetch: %w", err)
+				}
+			}
+		}
+		if f.uid == 0 || (!f.seen && !hasSize) {
+			continue // not an answer for a message of uids (e.g. a flag update)
+		}
+		g, ok := got[f.uid]
+		if !ok {
+			got[f.uid] = &f
+			continue
+		}
+		// Two responses for one message: merge what each said.
+		if hasSize {
+			g.size, g.date = f.size, f.date
+		}
+		if f.seen {
+			g.body, g.seen, g.dropped = f.body, true, f.dropped
+		}
+	}
+	if err := cmd.Close(); err != nil {
+		return nil, nil, fmt.Errorf("mailbox: uid fetch: %w", err)
+	}
+	// Kept is a prefix in UID order (the drain commits in that order):
+	// after the first message dropped, every one is fetched again.
+	dropping := false
+	for _, uid := range uids {
+		f, ok := got[uid]
+		switch {
+		case !ok:
+			// expunged meanwhile
+		case f.dropped || (dropping && f.seen):
+			dropping = true
+			rest = append(rest, f.meta)
+		case f.seen:
+			kept = append(kept, *f)
+		}
+	}
+	return kept, rest, nil
+}
+
+// fetchedMsg is a message fetched whole by fetchWhole.
+type fetchedMsg struct {
+	meta
+	body []byte
+	// seen says the response had the body (NIL or not); dropped that it
+	// did not fit in the budget and was not kept.
+	seen, dropped bool
+}
+
 // fetchBodies fetches the messages of chunk with BODY.PEEK[] (which never
 // sets \Seen, RFC 9051 section 6.4.5), or only their first MaxMessageSize
 // bytes with BODY.PEEK[]<0.N> when trunc. Bodies are read through a limit

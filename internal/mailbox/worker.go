@@ -28,9 +28,10 @@ type Worker struct {
 	// noIdle makes the worker poll even when the server offers IDLE
 	// (tests of the poll path: imapserver always offers IDLE).
 	noIdle bool
-	// afterMeta, when set, is called after each FETCH of sizes, before
-	// the bodies (tests of what the server does meanwhile).
-	afterMeta func()
+	// beforeFetch, when set, is called before each FETCH of bodies, after
+	// the SEARCH or FETCH of sizes that listed them (tests of what the
+	// server does meanwhile).
+	beforeFetch func()
 
 	// failures counts the failed polls and connections since the last
 	// poll that got to the end of the mailbox: the backoff grows with it,

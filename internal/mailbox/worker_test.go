@@ -320,6 +320,51 @@ func TestWorker_truncatesOversize(t *testing.T) {
 	}
 }
 
+// TestWorker_fetchOverBudget: messages whose bodies do not fit in one
+// FETCH of the fetch budget (16 MiB) are fetched again by size, and the
+// batch after one that fits in one FETCH again is fetched whole; every
+// message is handled once, in UID order, with its body, the oversized one
+// truncated.
+func TestWorker_fetchOverBudget(t *testing.T) {
+	s := testutil.StartIMAPMem(t)
+	const mib = 1 << 20
+	big := func(subject string, size int) []byte {
+		m := mail(subject)
+		return append(m, bytes.Repeat([]byte("0123456789abcdef\r\n"), (size-len(m))/18)...)
+	}
+	msgs := [][]byte{
+		// Batch 1: a and b fit in the budget, c does not: fetched by size.
+		big("bounce a", 7*mib), big("bounce b", 7*mib), big("bounce c", 7*mib),
+		// Batch 2, by size: e over MaxMessageSize, truncated.
+		mail("bounce d"), big("bounce e", 12*mib), mail("bounce f"),
+		// Batch 3: whole again.
+		mail("bounce g"), mail("bounce h"),
+	}
+	for _, m := range msgs {
+		s.Append(t, "INBOX", m)
+	}
+	cfg := memConfig(s)
+	cfg.BatchSize, cfg.MaxMessageSize = 3, 9*mib
+	rec := &recorder{}
+	r := start(t, cfg, rec.handle, newMemCheckpoints(), nil)
+	waitFor(t, 20*time.Second, "8 processed", func() bool { return r.w.Status().Processed == uint64(len(msgs)) })
+
+	calls := rec.all()
+	if len(calls) != len(msgs) {
+		t.Fatalf("handler calls = %d, want %d", len(calls), len(msgs))
+	}
+	for i, c := range calls {
+		want, wantTrunc := msgs[i], i == 4
+		if wantTrunc {
+			want = want[:cfg.MaxMessageSize]
+		}
+		if c.uid != uint32(i+1) || c.truncated != wantTrunc || c.size != int64(len(msgs[i])) || !bytes.Equal(c.raw, want) {
+			t.Errorf("call %d: uid %d, Truncated %v, Size %d, len(Raw) %d; want uid %d, Truncated %v, Size %d, len(Raw) %d of the message",
+				i, c.uid, c.truncated, c.size, len(c.raw), i+1, wantTrunc, len(msgs[i]), len(want))
+		}
+	}
+}
+
 func TestWorker_batches(t *testing.T) {
 	s := memServerWith(t, 7)
 	cfg := memConfig(s)

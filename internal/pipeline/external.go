@@ -106,7 +106,8 @@ func (p *Pipeline) ApplyExternal(ctx context.Context, x External) (suppress.Resu
 	src := externalSource(x)
 	// A provider's event carries no VERP token to check: its signature
 	// (internal/inbound) authenticates it.
-	res, err := p.store.Apply(ctx, entryOf(r, key, "ext:"+x.Provider+":"+x.EventID, src, "", at, verdict{}))
+	e, ann := annotatedEntryOf(r, key, "ext:"+x.Provider+":"+x.EventID, src, "", at, verdict{})
+	res, err := p.store.Apply(ctx, e)
 	if errors.Is(err, suppress.ErrInvalid) {
 		return res, fmt.Errorf("%w: %w", ErrExternal, err)
 	}
@@ -119,7 +120,7 @@ func (p *Pipeline) ApplyExternal(ctx context.Context, x External) (suppress.Resu
 		return res, nil
 	}
 	m := &mailbox.Message{Worker: "webhook:" + x.Provider}
-	ev := eventOf(r, key, at, m, nil, res)
+	ev := eventOf(r, key, at, m, nil, res, ann)
 	ev.Source = src
 	evs := outcomeEvents(ev, key, res)
 	if _, err := p.pub.PublishAll(ctx, evs...); err != nil {

@@ -34,10 +34,21 @@ func entryOf(r record.Record, key, msgKey, source, raw string, at time.Time, vd 
 	}
 }
 
+// annotatedEntryOf is entryOf with its address checks made
+// (suppress.AnnotationOf), once for the store and the event: the store
+// uses the entry's, eventOf takes them as ann.
+func annotatedEntryOf(r record.Record, key, msgKey, source, raw string, at time.Time, vd verdict) (suppress.Entry, suppress.Annotation) {
+	e := entryOf(r, key, msgKey, source, raw, at, vd)
+	ann := suppress.AnnotationOf(e)
+	e.Annotation = &ann
+	return e, ann
+}
+
 // eventOf is the event of recipient r (key: its idempotency key) of m,
-// received at, with the configured headers of the original message and
-// what the store did (res).
-func eventOf(r record.Record, key string, at time.Time, m *mailbox.Message, headers map[string]string, res suppress.Result) publisher.Event {
+// received at, with the configured headers of the original message, what
+// the store did (res) and the address checks of its entry (ann:
+// suppress.AnnotationOf).
+func eventOf(r record.Record, key string, at time.Time, m *mailbox.Message, headers map[string]string, res suppress.Result, ann suppress.Annotation) publisher.Event {
 	typ := publisher.TypeBounce
 	switch r.Kind {
 	case string(bounce.KindComplaint):
@@ -65,9 +76,8 @@ func eventOf(r record.Record, key string, at time.Time, m *mailbox.Message, head
 	if res.Decision.Action != "" {
 		ev.Policy = PolicyOf(res.Decision)
 	}
-	carrier, faults, suggestion := suppress.Annotate(suppress.Entry{Recipient: r.Recipient, Verdict: r.Verdict})
-	ev.Carrier, ev.Suggestion = carrier, suggestion
-	for _, f := range faults {
+	ev.Carrier, ev.Suggestion = ann.Carrier, ann.Suggestion
+	for _, f := range ann.Faults {
 		ev.Faults = append(ev.Faults, publisher.AddressFault{Code: string(f.Code), Message: f.Message, MessageJA: f.MessageJA})
 	}
 	if !res.ExpiresAt.IsZero() {

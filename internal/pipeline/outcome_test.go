@@ -58,7 +58,7 @@ func TestOutcome_roundTrip(t *testing.T) {
 			const rawRef = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 			live := entryOf(tc.r, key, msgKey, m.Source(), rawRef, at, tc.vd)
 			norm, _ := suppress.NormalizeAddress(tc.r.Recipient)
-			ev := eventOf(tc.r, key, at, m, nil, suppress.Result{Address: norm, Decision: tc.d})
+			ev := eventOf(tc.r, key, at, m, nil, suppress.Result{Address: norm, Decision: tc.d}, suppress.AnnotationOf(live))
 			ev.Raw = rawRef
 			tc.vd.mark(&ev)
 			ev.Schema = publisher.SchemaVersion
@@ -131,7 +131,7 @@ func TestOutcome_everyFieldSurvives(t *testing.T) {
 	if got.Verdict != want {
 		t.Errorf("Get().Verdict (from Redis) =\n%+v\nwant\n%+v", got.Verdict, want)
 	}
-	b, err := publisher.Marshal(eventOf(r, key, at, m, nil, res))
+	b, err := publisher.Marshal(eventOf(r, key, at, m, nil, res, suppress.AnnotationOf(e)))
 	if err != nil {
 		t.Fatal(err)
 	}

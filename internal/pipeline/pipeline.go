@@ -295,7 +295,8 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 	for _, r := range apply {
 		key := msgKey + ":" + r.Recipient
 		vd := checks.of(r.Recipient, log)
-		res, err := p.store.Apply(ctx, entryOf(r, key, msgKey, m.Source(), rawRef, at, vd))
+		e, ann := annotatedEntryOf(r, key, msgKey, m.Source(), rawRef, at, vd)
+		res, err := p.store.Apply(ctx, e)
 		if errors.Is(err, suppress.ErrInvalid) {
 			return p.reject(ctx, m, msgKey, at, log, "refused by the store", err)
 		}
@@ -309,7 +310,7 @@ func (p *Pipeline) applyAll(ctx context.Context, m *mailbox.Message, msgKey stri
 		if res.NewlySuppressed {
 			*newly++
 		}
-		ev := eventOf(r, key, at, m, headers, res)
+		ev := eventOf(r, key, at, m, headers, res, ann)
 		ev.Raw = rawRef
 		vd.mark(&ev)
 		evs := outcomeEvents(ev, key, res)

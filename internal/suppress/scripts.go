@@ -99,14 +99,39 @@ end
 -- it, st:<scope> when, rp/rc:<scope> its re-probe time and counter.
 local scope_fields = {'sc:', 'sr:', 'sg:', 'sk:', 'st:', 'rp:', 'rc:'}
 
--- state returns {scope = expiry} of the scopes h is suppressed in.
-local function state(h)
-  local st = {}
+-- fields_of returns the fields of hash h as a table, {} when h is missing.
+local function fields_of(h)
+  local m = {}
   local f = redis.call('HGETALL', h)
-  for k = 1, #f, 2 do
-    if string.sub(f[k], 1, 3) == 'sc:' then st[string.sub(f[k], 4)] = tonumber(f[k + 1]) end
+  for k = 1, #f, 2 do m[f[k]] = f[k + 1] end
+  return m
+end
+
+-- state_of returns {scope = expiry} of the scopes a record whose fields
+-- are m (fields_of) is suppressed in.
+local function state_of(m)
+  local st = {}
+  for k, v in pairs(m) do
+    if string.sub(k, 1, 3) == 'sc:' then st[string.sub(k, 4)] = tonumber(v) end
   end
   return st
+end
+
+-- state returns {scope = expiry} of the scopes h is suppressed in.
+local function state(h)
+  return state_of(fields_of(h))
+end
+
+-- hset writes field, value pairs to hash h, or, when w is a table, adds
+-- them to it for one HSET later (the apply script writes a record once:
+-- pairs added later win, as a later HSET would).
+local function hset(h, w, ...)
+  if not w then
+    redis.call('HSET', h, ...)
+    return
+  end
+  local n, v = select('#', ...), {...}
+  for i = 1, n do w[#w + 1] = v[i] end
 end
 
 -- migrate gives a record written before scopes (one 'scope' field and a
@@ -146,21 +171,23 @@ end
 
 -- summarize writes the record's scope, expires_at and suppressed_at from
 -- its sc: fields, and its indexes. It returns the scope string and the
--- expiry (nil for good or not suppressed).
-local function summarize(h, a, scopes, at, st)
+-- expiry (nil for good or not suppressed). f, when given, is what the
+-- caller knows the record's scope, reason and suppressed_at are (else
+-- they are read), and w, when given, takes the record's writes (hset).
+local function summarize(h, a, scopes, at, st, f, w)
   st = st or state(h)
   local list, forever, exp = scope_list(st, scopes)
-  local f = redis.call('HMGET', h, 'scope', 'reason', 'suppressed_at')
+  f = f or redis.call('HMGET', h, 'scope', 'reason', 'suppressed_at')
   local scope = table.concat(list, ',')
   if scope == '' then
     if f[1] and f[1] ~= '' then unindex(a, f[2]) end
-    redis.call('HSET', h, 'scope', '', 'expires_at', '')
+    hset(h, w, 'scope', '', 'expires_at', '')
     return '', nil
   end
   local sat = num(f[3])
   if not f[1] or f[1] == '' or not sat then sat = at end
   if forever then exp = nil end
-  redis.call('HSET', h, 'scope', scope, 'expires_at', exp or '', 'suppressed_at', sat)
+  hset(h, w, 'scope', scope, 'expires_at', exp or '', 'suppressed_at', sat)
   index(a, f[2], sat)
   return scope, exp
 end
@@ -237,23 +264,31 @@ local function sweep(now, limit, scopes)
 end
 
 -- put suppresses a in scope sc until e (nil: for good), unless it is
--- already suppressed there as long. It returns whether it changed.
-local function put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, st)
+-- already suppressed there as long. It returns whether it changed. rec,
+-- when given, is the record's fields as they are (fields_of; put reads
+-- them there instead of from h), and w then takes its writes (hset).
+local function put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, st, rec, w)
   local cur = st[sc]
   if cur == 0 then return false end
   if cur and e and e <= cur then return false end
-  local start = num(redis.call('HGET', h, 'st:' .. sc))
+  local start
+  if rec then start = num(rec['st:' .. sc]) else start = num(redis.call('HGET', h, 'st:' .. sc)) end
   if not cur or not start then start = at end
-  redis.call('HSET', h, 'sc:' .. sc, e or 0, 'sr:' .. sc, reason, 'sg:' .. sc, category,
+  hset(h, w, 'sc:' .. sc, e or 0, 'sr:' .. sc, reason, 'sg:' .. sc, category,
     'sk:' .. sc, kind, 'st:' .. sc, start)
   if e and reprobe > 0 then
-    redis.call('HSET', h, 'rp:' .. sc, reprobe, 'rc:' .. sc, counter)
-  else
+    hset(h, w, 'rp:' .. sc, reprobe, 'rc:' .. sc, counter)
+  elseif not rec or rec['rp:' .. sc] or rec['rc:' .. sc] then
     redis.call('HDEL', h, 'rp:' .. sc, 'rc:' .. sc)
   end
   st[sc] = e or 0
   local m = sc .. ':' .. a
-  if e then redis.call('ZADD', P .. ':expiry', e, m) else redis.call('ZREM', P .. ':expiry', m) end
+  if e then
+    redis.call('ZADD', P .. ':expiry', e, m)
+  elseif cur or not rec then
+    -- An expiry member sc:a exists only while the scope has that expiry.
+    redis.call('ZREM', P .. ':expiry', m)
+  end
   redis.call('SADD', set_of(sc), a)
   if sc == 'all' then
     for _, x in ipairs(scopes) do redis.call('SADD', set_of(x), a) end
@@ -300,21 +335,25 @@ if prev then return {1, prev} end
 local a, action, at = ARGV[4], ARGV[5], tonumber(ARGV[6])
 local reason, category, kind = ARGV[13], ARGV[14], ARGV[25]
 local h = KEYS[2]
-migrate(h)
+-- The record is read once (rec) and written once, at the end (W): what
+-- the script reads of it below is rec, with what it wrote since.
+local rec = fields_of(h)
+if next(rec) ~= nil and not rec['v'] then
+  migrate(h)
+  rec = fields_of(h)
+end
 
 -- The same bounce under another key (received again, or a case variant
 -- of the address): it was counted, it changes nothing.
-if redis.call('EXISTS', KEYS[9]) == 1 then
-  local f = redis.call('HMGET', h, 'scope', 'expires_at', 'count')
-  local sc = f[1] or ''
+if not redis.call('SET', KEYS[9], '1', 'PX', ARGV[16], 'NX') then
+  local sc = rec['scope'] or ''
   local res = {suppressed = sc ~= '', newly_suppressed = false, scope = sc,
-    count = tonumber(f[3]) or 0, window_count = 0, ['repeat'] = true}
-  if sc ~= '' and num(f[2]) then res.expires_at = iso(num(f[2])) end
+    count = tonumber(rec['count']) or 0, window_count = 0, ['repeat'] = true}
+  if sc ~= '' and num(rec['expires_at']) then res.expires_at = iso(num(rec['expires_at'])) end
   local js = cjson.encode(res)
   redis.call('SET', KEYS[1], js, 'PX', ARGV[11])
   return {0, js}
 end
-redis.call('SET', KEYS[9], '1', 'PX', ARGV[16])
 
 local domain = ARGV[23]
 local allowed = redis.call('SISMEMBER', KEYS[11], a) == 1 or redis.call('SISMEMBER', KEYS[12], domain) == 1
@@ -336,14 +375,14 @@ if ARGV[20] == '1' then
   end
 end
 
-local cur = redis.call('HMGET', h, 'first_seen', 'last_seen', 'reason', 'scope')
-local count = redis.call('HINCRBY', h, 'count', 1)
+local cur = {rec['first_seen'], rec['last_seen'], rec['reason'], rec['scope']}
+local count = (tonumber(rec['count']) or 0) + 1
 local fs, ls = num(cur[1]), num(cur[2])
 if not fs or at < fs then fs = at end
 if not ls or at > ls then ls = at end
-redis.call('HSET', h, 'first_seen', fs, 'last_seen', ls, 'v', '2')
+local W = {'count', count, 'first_seen', fs, 'last_seen', ls, 'v', '2'}
 
-local before = state(h)
+local before = state_of(rec)
 local after = {}
 for k, v in pairs(before) do after[k] = v end
 local sc = ARGV[10]
@@ -355,14 +394,14 @@ elseif action == 'suppress' then
   local e = nil
   if expiry > 0 then e = at + expiry end
   if not e or e > now then
-    touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, after)
+    touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, after, rec, W)
   end
 elseif action == 'count' then
   -- The entry counts in the busiest window of length win (a span shorter
   -- than win) that contains it, so that late, out-of-order reports count;
   -- a window counts the distinct UTC days it has bounces on.
   local win, thr = tonumber(ARGV[8]), tonumber(ARGV[7])
-  local pb = num(redis.call('HGET', h, 'pb:' .. counter))
+  local pb = num(rec['pb:' .. counter])
   if pb and at <= pb then thr = 1 end
   local pre = counter .. '|'
   redis.call('ZADD', KEYS[3], at, pre .. ARGV[12])
@@ -393,7 +432,7 @@ elseif action == 'count' then
     local e = nil
     if expiry > 0 then e = last + expiry end
     if not e or e > now then
-      touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, after)
+      touch = put(h, a, sc, e, at, reason, category, kind, reprobe, counter, scopes, after, rec, W)
     end
   end
 end
@@ -404,13 +443,16 @@ for _, x in ipairs(scopes) do
 end
 if after['all'] and not before['all'] then newly = true end
 
+local described = rec['reason']
 if touch or next(before) == nil then
   -- The entry decided a suppression, or nothing suppresses: it describes
   -- the record.
   if touch and cur[3] and cur[3] ~= '' and cur[3] ~= reason then
     redis.call('ZREM', P .. ':idx:reason:' .. cur[3], a)
   end
-  redis.call('HSET', h, 'reason', reason, 'category', category, 'kind', kind, unpack(ARGV, 26, #ARGV - 4))
+  hset(h, W, 'reason', reason, 'category', category, 'kind', kind)
+  for i = 26, #ARGV - 4 do W[#W + 1] = ARGV[i] end
+  described = reason -- the detail pairs' reason is the entry's too
 end
 
 -- History and daily counters (history.go, stats.go): the last four ARGV
@@ -419,10 +461,12 @@ end
 do
   local day, kind, carrier, line = ARGV[#ARGV - 3], ARGV[#ARGV - 2], ARGV[#ARGV - 1], ARGV[#ARGV]
   local hk = P .. ':hist:' .. a
-  redis.call('LPUSH', hk, line)
-  redis.call('LTRIM', hk, 0, ` + historyLenLua + ` - 1)
+  if redis.call('LPUSH', hk, line) > ` + historyLenLua + ` then
+    redis.call('LTRIM', hk, 0, ` + historyLenLua + ` - 1)
+  end
   local sk = P .. ':stats:' .. day
-  redis.call('HINCRBY', sk, 'total', 1)
+  -- The day's counters expire statsTTL after their first entry.
+  local first = redis.call('HINCRBY', sk, 'total', 1) == 1
   redis.call('HINCRBY', sk, 'kind:' .. kind, 1)
   if kind == 'bounce' or kind == 'complaint' then
     redis.call('HINCRBY', sk, 'category:' .. category, 1)
@@ -431,9 +475,10 @@ do
     if carrier ~= '' then redis.call('HINCRBY', sk, 'carrier:' .. carrier, 1) end
   end
   if newly then redis.call('HINCRBY', sk, 'suppressed', 1) end
-  redis.call('PEXPIRE', sk, ` + statsTTLLua + `)
+  if first then redis.call('PEXPIRE', sk, ` + statsTTLLua + `) end
 end
-local scope, exp = summarize(h, a, scopes, at, after)
+local scope, exp = summarize(h, a, scopes, at, after, {rec['scope'], described, rec['suppressed_at']}, W)
+redis.call('HSET', h, unpack(W))
 
 local res = {suppressed = scope ~= '', newly_suppressed = newly, scope = scope,
   count = count, window_count = wc, allowlisted = allowed, outage = outage}

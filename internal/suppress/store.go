@@ -293,6 +293,11 @@ type Entry struct {
 	// Raw is the content hash of the report message in the raw store
 	// (internal/rawstore), "" when it is not kept.
 	Raw string `json:"raw,omitempty"`
+	// Annotation, when not nil, is AnnotationOf(the entry), computed by a
+	// caller that needs it too (the pipeline, for the event): Apply then
+	// uses it instead of checking the address again. It is never read
+	// from JSON.
+	Annotation *Annotation `json:"-"`
 }
 
 // Result says what Apply did.
@@ -365,6 +370,23 @@ func Annotate(e Entry) (carrier string, faults []addrcheck.Fault, suggestion str
 		faults = nil
 	}
 	return carrier, faults, suggestion
+}
+
+// Annotation is what Annotate returns for an entry, as one value.
+type Annotation struct {
+	// Carrier is the carrier of the address's domain (addrcheck.Carrier).
+	Carrier string
+	// Faults are the faults addrcheck found, for user_unknown and
+	// host_unknown bounces; nil otherwise.
+	Faults []addrcheck.Fault
+	// Suggestion is the address addrcheck suggests, or "".
+	Suggestion string
+}
+
+// AnnotationOf returns Annotate(e) as an Annotation.
+func AnnotationOf(e Entry) Annotation {
+	carrier, faults, suggestion := Annotate(e)
+	return Annotation{Carrier: carrier, Faults: faults, Suggestion: suggestion}
 }
 
 // Record is what the store knows of one address.
@@ -618,7 +640,14 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	if d.Outage {
 		outage = "1"
 	}
-	carrier, faults, suggestion := Annotate(e)
+	// The caller's annotation when it gave one: the same checks, once.
+	var carrier, suggestion string
+	var faults []addrcheck.Fault
+	if a := e.Annotation; a != nil {
+		carrier, faults, suggestion = a.Carrier, a.Faults, a.Suggestion
+	} else {
+		carrier, faults, suggestion = Annotate(e)
+	}
 	faultJSON := ""
 	if len(faults) > 0 {
 		b, _ := json.Marshal(faults)
