@@ -436,55 +436,49 @@ func (w *Worker) fetchWhole(c *imapclient.Client, uids []imap.UID, budget int64)
 	got := make(map[imap.UID]*fetchedMsg, len(uids))
 	var held int64
 	full := false // a body did not fit: drop the rest
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			break
-		}
-		var (
-			f       fetchedMsg
-			hasSize bool
-		)
-		for {
-			item := msg.Next()
-			if item == nil {
-				break
+	var (
+		f       fetchedMsg
+		hasSize bool
+	)
+	err = readFetch(cmd, func(item imapclient.FetchItemData) error {
+		switch item := item.(type) {
+		case imapclient.FetchItemDataUID:
+			f.uid = item.UID
+		case imapclient.FetchItemDataRFC822Size:
+			f.size, hasSize = item.Size, true
+		case imapclient.FetchItemDataInternalDate:
+			f.date = item.Time
+		case imapclient.FetchItemDataBodySection:
+			f.seen = true
+			if item.Literal == nil {
+				return nil // NIL body
 			}
-			switch item := item.(type) {
-			case imapclient.FetchItemDataUID:
-				f.uid = item.UID
-			case imapclient.FetchItemDataRFC822Size:
-				f.size, hasSize = item.Size, true
-			case imapclient.FetchItemDataInternalDate:
-				f.date = item.Time
-			case imapclient.FetchItemDataBodySection:
-				f.seen = true
-				if item.Literal == nil {
-					continue // NIL body
+			n := min(item.Literal.Size(), w.cfg.MaxMessageSize)
+			if !full && held+n <= budget {
+				b, err := io.ReadAll(io.LimitReader(item.Literal, w.cfg.MaxMessageSize))
+				if err != nil {
+					return err
 				}
-				n := min(item.Literal.Size(), w.cfg.MaxMessageSize)
-				if !full && held+n <= budget {
-					b, err := io.ReadAll(io.LimitReader(item.Literal, w.cfg.MaxMessageSize))
-					if err != nil {
-						return nil, nil, fmt.Errorf("mailbox: uid fetch: %w", err)
-					}
-					f.body = b
-					held += n
-					continue
-				}
-				full, f.dropped = true, true
-				if _, err := io.Copy(io.Discard, item.Literal); err != nil {
-					return nil, nil, fmt.Errorf("mailbox: uid fetch: %w", err)
-				}
+				f.body = b
+				held += n
+				return nil
+			}
+			full, f.dropped = true, true
+			if _, err := io.Copy(io.Discard, item.Literal); err != nil {
+				return err
 			}
 		}
+		return nil
+	}, func() {
+		defer func() { f, hasSize = fetchedMsg{}, false }()
 		if f.uid == 0 || (!f.seen && !hasSize) {
-			continue // not an answer for a message of uids (e.g. a flag update)
+			return // not an answer for a message of uids (e.g. a flag update)
 		}
 		g, ok := got[f.uid]
 		if !ok {
-			got[f.uid] = &f
-			continue
+			m := f
+			got[f.uid] = &m
+			return
 		}
 		// Two responses for one message: merge what each said.
 		if hasSize {
@@ -493,8 +487,8 @@ func (w *Worker) fetchWhole(c *imapclient.Client, uids []imap.UID, budget int64)
 		if f.seen {
 			g.body, g.seen, g.dropped = f.body, true, f.dropped
 		}
-	}
-	if err := cmd.Close(); err != nil {
+	})
+	if err != nil {
 		return nil, nil, fmt.Errorf("mailbox: uid fetch: %w", err)
 	}
 	// Kept is a prefix in UID order (the drain commits in that order):
@@ -540,44 +534,54 @@ func (w *Worker) fetchBodies(c *imapclient.Client, chunk []meta, trunc bool) (ma
 	cmd := c.Fetch(set, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{section}})
 	defer cmd.Close()
 	out := make(map[imap.UID][]byte, len(chunk))
-	for {
-		msg := cmd.Next()
-		if msg == nil {
-			break
-		}
-		var (
-			uid  imap.UID
-			body []byte
-			seen bool
-		)
-		for {
-			item := msg.Next()
-			if item == nil {
-				break
+	var (
+		uid  imap.UID
+		body []byte
+		seen bool
+	)
+	err := readFetch(cmd, func(item imapclient.FetchItemData) error {
+		switch item := item.(type) {
+		case imapclient.FetchItemDataUID:
+			uid = item.UID
+		case imapclient.FetchItemDataBodySection:
+			if item.Literal == nil {
+				seen = true // NIL body
+				return nil
 			}
-			switch item := item.(type) {
-			case imapclient.FetchItemDataUID:
-				uid = item.UID
-			case imapclient.FetchItemDataBodySection:
-				if item.Literal == nil {
-					seen = true // NIL body
-					continue
-				}
-				b, err := io.ReadAll(io.LimitReader(item.Literal, w.cfg.MaxMessageSize))
-				if err != nil {
-					return nil, fmt.Errorf("mailbox: uid fetch body: %w", err)
-				}
-				body, seen = b, true
+			b, err := io.ReadAll(io.LimitReader(item.Literal, w.cfg.MaxMessageSize))
+			if err != nil {
+				return err
 			}
+			body, seen = b, true
 		}
+		return nil
+	}, func() {
 		if uid != 0 && seen {
 			out[uid] = body
 		}
-	}
-	if err := cmd.Close(); err != nil {
+		uid, body, seen = 0, nil, false
+	})
+	if err != nil {
 		return nil, fmt.Errorf("mailbox: uid fetch body: %w", err)
 	}
 	return out, nil
+}
+
+// readFetch reads every response of a FETCH command: item gets each data
+// item of a message in turn (an error stops the reading), then end is
+// called once for that message. It closes cmd and returns the first
+// error, of item or of the command.
+func readFetch(cmd *imapclient.FetchCommand, item func(imapclient.FetchItemData) error, end func()) error {
+	for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
+		for it := msg.Next(); it != nil; it = msg.Next() {
+			if err := item(it); err != nil {
+				cmd.Close()
+				return err
+			}
+		}
+		end()
+	}
+	return cmd.Close()
 }
 
 // apply moves or flags the handled messages, grouped by disposition, and
