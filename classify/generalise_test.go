@@ -67,6 +67,9 @@ func TestClassify_generalise(t *testing.T) {
 		{"too much mail data is the size", Input{Action: "failed", ReplyCode: "552", Command: "DATA", Diagnostic: "552 Error: Too much mail data"}, MessageTooBig},
 		{"exim messages per connection", Input{Action: "delayed", ReplyCode: "421", Command: "MAIL", Diagnostic: "421 too many messages in this connection"}, TooManyConnections},
 		{"haraka relay refusal", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Diagnostic: "550 Mail for that recipient is not accepted here."}, NoRelaying},
+		// Yandex's published non-delivery reference.
+		{"yandex blocked account", Input{Action: "failed", ReplyCode: "550", Status: "5.7.1", Command: "RCPT", Diagnostic: "550 5.7.1 Policy rejection on the target address"}, Suspended},
+		{"yandex no correct recipients", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Diagnostic: "550 No correct recipients"}, UserUnknown},
 		{"size but the quota speaks", notice("552 message size exceeds the remaining quota of this mailbox"), MailboxFull},
 	}
 	for _, tc := range tests {
