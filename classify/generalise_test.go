@@ -70,6 +70,7 @@ func TestClassify_generalise(t *testing.T) {
 		// Yandex's published non-delivery reference.
 		{"yandex blocked account", Input{Action: "failed", ReplyCode: "550", Status: "5.7.1", Command: "RCPT", Diagnostic: "550 5.7.1 Policy rejection on the target address"}, Suspended},
 		{"yandex no correct recipients", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Diagnostic: "550 No correct recipients"}, UserUnknown},
+		{"mail.ru sender account disabled", Input{Action: "failed", ReplyCode: "550", Command: "DATA", Diagnostic: "550 message sending for this account is disabled"}, Rejected},
 		{"size but the quota speaks", notice("552 message size exceeds the remaining quota of this mailbox"), MailboxFull},
 	}
 	for _, tc := range tests {
