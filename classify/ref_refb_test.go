@@ -32,6 +32,18 @@ func TestClassify_refRefb(t *testing.T) {
 			Diagnostic: "550 <taro@ezweb.ne.jp>: User unknown"}, UserUnknown},
 		{"au user unknown after data", Input{Action: "failed", ReplyCode: "550", Command: "DATA", Recipient: "taro@au.com",
 			Diagnostic: "550 <taro@au.com>: User unknown"}, Filtered},
+		// QQ Mail's help on reading a bounce lists these keywords with
+		// their causes: the recipient does not exist, has not opened a QQ
+		// Mail box, has not enough storage (help text as reproduced at
+		// https://qqmailbox.com/transceivers/169.html).
+		{"qq mailbox not found", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Recipient: "a@qq.com",
+			Diagnostic: "550 Mailbox not found. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000728"}, UserUnknown},
+		{"qq no such user", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Recipient: "a@qq.com",
+			Diagnostic: "550 该用户不存在"}, UserUnknown},
+		{"qq box not opened", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Recipient: "a@qq.com",
+			Diagnostic: "550 该用户未开通QQ邮箱"}, UserUnknown},
+		{"qq storage not enough", Input{Action: "failed", Recipient: "a@qq.com",
+			Diagnostic: "收件人空间不足"}, MailboxFull},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
