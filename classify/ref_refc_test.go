@@ -94,7 +94,6 @@ func TestClassify_refProvidersAmericas(t *testing.T) {
 		{"aol rtr:bg not allocated", fail("554", "", "CONN", "554 RTR:BG http://postmaster.info.aol.com/errors/554rtrbg.html"), Blocked},
 		{"aol rtr:rd dynamic rdns", fail("554", "", "CONN", "554 RTR:RD http://postmaster.info.aol.com/errors/554rtrrd.html"), Blocked},
 
-
 		// AT&T (Worldnet, BellSouth) Mailblock error message summary,
 		// http://rbl.att.net/block_enduser.html and
 		// http://worldnet.att.net/general-info/mail_info/block_enduser.html
