@@ -11,11 +11,7 @@ import "testing"
 // undefined.
 func TestClassify_generalise(t *testing.T) {
 	notice := func(text string) Input { return Input{Action: "failed", Diagnostic: text} }
-	tests := []struct {
-		name string
-		in   Input
-		want Reason
-	}{
+	tests := []clearCase{
 		// A full mailbox (RFC 3463 X.2.2, RFC 5321 552).
 		{"storage limit", notice("Delivery failed: the recipient's mailbox has exceeded its storage limit."), MailboxFull},
 		{"inbox full", notice("The inbox of this user is full, please try again later"), MailboxFull},
@@ -73,17 +69,7 @@ func TestClassify_generalise(t *testing.T) {
 		{"mail.ru sender account disabled", Input{Action: "failed", ReplyCode: "550", Command: "DATA", Diagnostic: "550 message sending for this account is disabled"}, Rejected},
 		{"size but the quota speaks", notice("552 message size exceeds the remaining quota of this mailbox"), MailboxFull},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			v := Classify(tc.in)
-			if v.Reason != tc.want {
-				t.Errorf("Classify(%q) = %s (rule %q), want %s", tc.in.Diagnostic, v.Reason, v.Rule, tc.want)
-			}
-			if v.Reason == OnHold || v.Reason == Undefined || v.Confidence == Low {
-				t.Errorf("Classify(%q) = %s %s: the words are clear", tc.in.Diagnostic, v.Reason, v.Confidence)
-			}
-		})
-	}
+	checkClear(t, tests)
 	if v := Classify(Input{Action: "delayed", Status: "4.4.3", Diagnostic: "the domain bogus.example was not found, will retry"}); v.Hard {
 		t.Errorf("a temporary host_unknown is hard: %+v", v)
 	}
@@ -186,6 +172,30 @@ func TestClassify_unseenWordings(t *testing.T) {
 			}
 			if v.Confidence != High || v.RuleSource == "" || v.RuleSource == "legacy" {
 				t.Errorf("Classify(%q) = confidence %s source %q: the rule cites its source", tc.in.Diagnostic, v.Confidence, v.RuleSource)
+			}
+		})
+	}
+}
+
+// clearCase is a wording whose meaning is clear, and the reason it means.
+type clearCase struct {
+	name string
+	in   Input
+	want Reason
+}
+
+// checkClear checks that each case classifies to its reason, and not as
+// on_hold, undefined or with low confidence: the words are clear.
+func checkClear(t *testing.T, tests []clearCase) {
+	t.Helper()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			v := Classify(tc.in)
+			if v.Reason != tc.want {
+				t.Errorf("Classify(%q) = %s (rule %q), want %s", tc.in.Diagnostic, v.Reason, v.Rule, tc.want)
+			}
+			if v.Reason == OnHold || v.Reason == Undefined || v.Confidence == Low {
+				t.Errorf("Classify(%q) = %s %s: the words are clear", tc.in.Diagnostic, v.Reason, v.Confidence)
 			}
 		})
 	}

@@ -8,11 +8,7 @@ import "testing"
 // each with the reason the page's explanation implies. The providers'
 // rules cite the same pages (classify/rules/24-refa.tsv).
 func TestClassify_refEurope(t *testing.T) {
-	tests := []struct {
-		name string
-		in   Input
-		want Reason
-	}{
+	tests := []clearCase{
 		// 1&1 (United Internet, the mail platform of GMX and WEB.DE), SMTP
 		// Error Messages for the 1&1 Mail Server,
 		// https://help.1and1.com/e-mail-and-office-c37589/1and1-postmaster-c85193/smtp-error-messages-for-the-1and1-mail-server-a793087.html
@@ -80,17 +76,7 @@ func TestClassify_refEurope(t *testing.T) {
 		{"interia recipient blocked you", Input{Action: "failed", ReplyCode: "550", Status: "5.7.1", Diagnostic: "550 5.7.1 Recipient doesn't want your mail"}, Filtered},
 		{"interia spf", Input{Action: "failed", ReplyCode: "550", Status: "5.7.0", Diagnostic: "550 5.7.0 [SPF] host 192.0.2.7 is not allowed to send mail from domain example.org"}, AuthFailure},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			v := Classify(tc.in)
-			if v.Reason != tc.want {
-				t.Errorf("Classify(%q) = %s (rule %q), want %s", tc.in.Diagnostic, v.Reason, v.Rule, tc.want)
-			}
-			if v.Reason == OnHold || v.Reason == Undefined || v.Confidence == Low {
-				t.Errorf("Classify(%q) = %s %s: the words are clear", tc.in.Diagnostic, v.Reason, v.Confidence)
-			}
-		})
-	}
+	checkClear(t, tests)
 }
 
 // TestClassify_refEuropeNoCommand holds the providers' "unknown user"

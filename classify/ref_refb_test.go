@@ -7,11 +7,7 @@ import "testing"
 // an address that does not exist is user_unknown; a refusal by the
 // recipient's reception settings (受信拒否設定) is filtered.
 func TestClassify_refRefb(t *testing.T) {
-	tests := []struct {
-		name string
-		in   Input
-		want Reason
-	}{
+	tests := []clearCase{
 		// NTT FAQ on docomo error mail: the failed address follows
 		// "Unknown user"; it does not exist, or the recipient refuses the
 		// sender by its anti-spam reception settings,
@@ -45,15 +41,5 @@ func TestClassify_refRefb(t *testing.T) {
 		{"qq storage not enough", Input{Action: "failed", Recipient: "a@qq.com",
 			Diagnostic: "收件人空间不足"}, MailboxFull},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			v := Classify(tc.in)
-			if v.Reason != tc.want {
-				t.Errorf("Classify(%q) = %s (rule %q), want %s", tc.in.Diagnostic, v.Reason, v.Rule, tc.want)
-			}
-			if v.Reason == OnHold || v.Reason == Undefined || v.Confidence == Low {
-				t.Errorf("Classify(%q) = %s %s: the words are clear", tc.in.Diagnostic, v.Reason, v.Confidence)
-			}
-		})
-	}
+	checkClear(t, tests)
 }

@@ -15,11 +15,7 @@ func TestClassify_refProvidersAmericas(t *testing.T) {
 	delay := func(code, status, cmd, text string) Input {
 		return Input{Action: "delayed", ReplyCode: code, Status: status, Command: cmd, Diagnostic: text}
 	}
-	tests := []struct {
-		name string
-		in   Input
-		want Reason
-	}{
+	tests := []clearCase{
 		// Gmail SMTP errors and codes,
 		// https://support.google.com/a/answer/3726730
 		{"gmail unusual rate of unsolicited mail", delay("421", "4.7.0", "", "421-4.7.0 Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily blocked. - gsmtp"), RateLimited},
@@ -107,15 +103,5 @@ func TestClassify_refProvidersAmericas(t *testing.T) {
 		// Mimecast SMTP error codes (its support knowledge base),
 		// https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			v := Classify(tc.in)
-			if v.Reason != tc.want {
-				t.Errorf("Classify(%q) = %s (rule %q), want %s", tc.in.Diagnostic, v.Reason, v.Rule, tc.want)
-			}
-			if v.Reason == OnHold || v.Reason == Undefined || v.Confidence == Low {
-				t.Errorf("Classify(%q) = %s %s: the words are clear", tc.in.Diagnostic, v.Reason, v.Confidence)
-			}
-		})
-	}
+	checkClear(t, tests)
 }
