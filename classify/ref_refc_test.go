@@ -99,6 +99,9 @@ func TestClassify_refProvidersAmericas(t *testing.T) {
 		{"att unauthorized interface", fail("550", "", "CONN", "550 unauthorized interface for <192.0.2.1>"), Blocked},
 		{"att blocked by ldap rblmx", fail("550", "", "CONN", "550 <192.0.2.1> blocked by ldap:ou=rblmx,dc=bellsouth,dc=net"), Blocked},
 		{"att blocked for abuse", fail("550", "", "CONN", "550 Error. Blocked for abuse"), Blocked},
+		{"att dns look-up", delay("421", "", "CONN", "421-failure in DNS look-up."), RequirePTR},
+		{"att busy", delay("450", "", "CONN", "450 busy--Please try again later"), TooManyConnections},
+		{"att unknown sender status", fail("550", "", "CONN", "550 Error. Blocked for status: <unknown sender>"), RequirePTR},
 
 		// Mimecast SMTP error codes (its support knowledge base),
 		// https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes
