@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -216,20 +217,26 @@ func pathologicalInputs() map[string]func(n int) string {
 }
 
 // growth returns the CPU time of decoding large over that of decoding
-// small, each the least of a few runs (a run on a busy machine only costs
-// more), with more runs of large only when the first says it grew too
-// fast.
+// small. Each cost is per decode, over runs that add up to at least 30 ms
+// (a short run measures the clock, not the decoder), after a collection,
+// and the least of three such (a busy machine only ever adds); large is
+// measured three times only when once says it grew too fast.
 func growth(small, large string) float64 {
-	best := func(raw string, runs int) time.Duration {
-		var least time.Duration
-		for i := 0; i < runs; i++ {
-			t0 := cpuTime()
+	per := func(raw string) time.Duration {
+		runtime.GC()
+		t0, n := cpuTime(), 0
+		for n == 0 || cpuTime()-t0 < 30*time.Millisecond {
 			DecodeBytes([]byte(raw), nil)
-			if d := cpuTime() - t0; i == 0 || d < least {
-				least = d
-			}
+			n++
 		}
-		return max(least, time.Microsecond)
+		return max((cpuTime()-t0)/time.Duration(n), time.Microsecond)
+	}
+	best := func(raw string, runs int) time.Duration {
+		least := per(raw)
+		for i := 1; i < runs; i++ {
+			least = min(least, per(raw))
+		}
+		return least
 	}
 	s := best(small, 3)
 	r := float64(best(large, 1)) / float64(s)
