@@ -140,6 +140,44 @@ func TestClassify_refGateways(t *testing.T) {
 		// Proofpoint Essentials: Fixing the 550 5.7.1 SPF Rejected Error,
 		// https://www.404andmore.com/proofpoint-essentials-fixing-the-550-5-7-1-spf-rejected-error/
 		{"proofpoint spf policy", fail("550", "5.7.1", "MAIL", "550 5.7.1 Message rejected per sender's SPF policy"), AuthFailure},
+
+		// Workspace classification codes and Workspace reason codes
+		// (EveryCloud, a reseller of Hornetsecurity's spam filter, formerly
+		// antispameurope: the SMTP rejections and what each means),
+		// https://support.everycloud.com/support/solutions/articles/4000007755-workspace-classification-codes
+		// and http://support.everycloudtech.com/support/solutions/articles/4000039509-workspace-reason-codes
+		{"hornet sender domain not found", delay("450", "4.1.8", "MAIL", "450 4.1.8 <sender@example.com>: Sender address rejected: Domain not found"), Rejected},
+		{"hornet header checks defer", delay("450", "4.5.5", "DATA", "450 4.5.5 Header Checks Defer"), SpamDetected},
+		{"hornet sender not fully-qualified", fail("504", "5.5.2", "MAIL", "504 5.5.2 <sender>: Sender address rejected: need fully-qualified address"), Rejected},
+		{"hornet undeliverable address", fail("550", "5.1.1", "RCPT", "550 5.1.1 <user@example.com>: Recipient address rejected: undeliverable address"), UserUnknown},
+		{"hornet sender/recipient rejected", fail("552", "5.2.2", "RCPT", "552 5.2.2 Sender/Recipient rejected"), Rejected},
+		{"hornet message size content filter", fail("552", "5.5.2", "DATA", "552 5.5.2 Message size (content filter)"), MessageTooBig},
+		{"hornet content filter size", fail("554", "5.5.3", "DATA", "554 5.5.3 e-mail Rejected Content Filter Size"), MessageTooBig},
+		{"hornet spam ip rejected", fail("554", "5.5.4", "RCPT", "554 5.5.4 Spam IP rejected"), BadReputation},
+		{"hornet rejected spam", fail("554", "5.5.5", "DATA", "554 5.5.5 e-mail Rejected Spam"), SpamDetected},
+		{"hornet rejected content attachment", fail("554", "5.5.7", "DATA", "554 5.5.7 e-mail Rejected Content Attachment"), ContentError},
+		{"hornet spam header", fail("554", "5.6.1", "DATA", "554 5.6.1 Spam Header rejected"), SpamDetected},
+		{"hornet spam link", fail("554", "5.6.2", "DATA", "554 5.6.2 Spam Link rejected"), SpamDetected},
+		{"hornet spam body", fail("554", "5.6.3", "DATA", "554 5.6.3 Spam Body rejected"), SpamDetected},
+		{"hornet virus e-mail blocked", fail("554", "5.6.4", "DATA", "554 5.6.4 Virus E-Mail Blocked"), VirusDetected},
+		{"hornet tls required by customer rule", fail("554", "5.6.5", "MAIL", "554 5.6.5 TLS encryption required by customer rule"), FailedSTARTTLS},
+		{"hornet ldap check", fail("554", "5.7.1", "RCPT", "554 5.7.1 unknown domain or unknown recipient (LDAP check)"), UserUnknown},
+
+		// Common Email Bouncebacks (Mailprotector, a hosted filter: replies
+		// of the servers it delivers to),
+		// https://support.mailprotector.com/hc/en-us/articles/360048244891-Common-Email-Bouncebacks
+		{"mailprotector submission rate exceeded", delay("421", "4.4.2", "MAIL", "421 4.4.2 Message submission rate for this client has exceeded the configured limit"), RateLimited},
+		{"mailprotector greylisted", delay("450", "4.2.0", "RCPT", "450 4.2.0 <user@example.com>: Recipient address rejected: Greylisted, see http://postgrey.example.com/"), Expired},
+
+		// The rejection reference of a Baruwa hosted filter (each reply,
+		// what it means, what to do), https://bastion.umanix.net/info
+		{"baruwa sender ip banned", fail("554", "", "RCPT", "554 The sender 192.0.2.1 is banned"), Blocked},
+		{"baruwa sender domain banned", fail("554", "", "RCPT", "554 The domain example.com is banned"), Rejected},
+		{"baruwa sender verification failed", fail("550", "", "MAIL", "550 Sender verification failed"), Rejected},
+		{"baruwa recipient verification failed", fail("550", "", "RCPT", "550 Recipient verification failed"), UserUnknown},
+		{"baruwa relay not permitted", fail("550", "", "RCPT", "550 Relay not permitted"), NoRelaying},
+		{"baruwa email address does not exist", fail("550", "", "RCPT", "550 The email address does not exist"), UserUnknown},
+		{"baruwa sender in a black list", fail("554", "", "RCPT", "554 The sender is in a black list rbl.baruwa.net"), Blocked},
 	}
 	checkClear(t, tests)
 }
