@@ -178,6 +178,17 @@ func TestClassify_refGateways(t *testing.T) {
 		{"baruwa relay not permitted", fail("550", "", "RCPT", "550 Relay not permitted"), NoRelaying},
 		{"baruwa email address does not exist", fail("550", "", "RCPT", "550 The email address does not exist"), UserUnknown},
 		{"baruwa sender in a black list", fail("554", "", "RCPT", "554 The sender is in a black list rbl.baruwa.net"), Blocked},
+
+		// Email Security Appliance Round-Robins to the Next SMTP Route If a
+		// Destination Mail Server is Still Responsive (Cisco TAC document
+		// 117875: a destination's 4.3.1 means its system resources are
+		// short), https://manualsbrain.com/en/manuals/1647726/
+		{"cisco esa insufficent system resources", delay("452", "4.3.1", "RCPT", "452 4.3.1 Insufficent system resources"), SystemFull},
+
+		// PDR IP Lookup Frequently Asked Questions (Proofpoint: an IP is
+		// delayed or blocked because spam is received from it),
+		// https://www.proofpoint.com/us/support-services/ip-blocked-faq
+		{"proofpoint pdr blocked", fail("550", "5.7.0", "MAIL", "550 5.7.0 Blocked - see https://support.proofpoint.com/dnsbl-lookup.cgi?ip=192.0.2.1"), Blocked},
 	}
 	checkClear(t, tests)
 }
