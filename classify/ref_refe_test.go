@@ -5,9 +5,9 @@ import "testing"
 // TestClassify_refJapan holds reply texts that Japanese mobile carriers'
 // and ISPs' help pages (or a Japanese sending service's or hosting
 // provider's page that quotes the carrier's reply) show, each with the
-// reason the page's explanation implies. ClassifyRefb covers docomo's
-// and au's "Unknown user" by stage already; these are the other
-// replies. Addresses and domains are examples.
+// reason the page's explanation implies. TestClassify_refRefb covers
+// docomo's and au's "Unknown user" by stage already; these are the
+// other replies. Addresses and domains are examples.
 func TestClassify_refJapan(t *testing.T) {
 	fail := func(code, status, cmd, rcpt, text string) Input {
 		return Input{Action: "failed", ReplyCode: code, Status: status, Command: cmd, Recipient: rcpt, Diagnostic: text}
