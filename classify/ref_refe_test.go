@@ -30,6 +30,15 @@ func TestClassify_refJapan(t *testing.T) {
 		{"softbank invalid recipient no command", fail("550", "", "", "user@softbank.ne.jp", "550 Invalid recipient: <user@softbank.ne.jp>"), UserUnknown},
 		{"softbank sender domain does not exist", fail("553", "", "MAIL", "user@softbank.ne.jp", "553 example.com does not exist"), Rejected},
 
+		// OCN's own bounce (defer*.ocn.ad.jp) for a mistyped domain, as an
+		// IT support company's page quotes and explains it (the address
+		// was wrong), https://www.intx.co.jp/14091204/
+		{"ocn host or domain name not found", fail("", "", "", "user@example.ocn.ne.j", "Host or domain name not found. Name service error for name=example.ocn.ne.j type=A: Host not found"), HostUnknown},
+		// FUJIFILM Business Innovation FAQ on mail refused because the
+		// sending server's IP address is on a DNS block list (Spamhaus),
+		// https://faq01-fb.fujifilm.com/faq/show/101516?category_id=579&site_domain=oars
+		{"fujifilm spamhaus listed", fail("550", "5.7.1", "RCPT", "user@example.co.jp", "550 5.7.1 Service unavailable, Client host [192.0.2.1] blocked using Spamhaus. To request removal from this list see https://www.spamhaus.org/query/ip/192.0.2.1 AS(1440)"), Blocked},
+
 		// InfoSphere (NTT PC Communications) notice: its server answers
 		// "550 can't accept user... (#5.7.1)" when an InfoSphere address
 		// in the recipients does not exist,
