@@ -52,6 +52,39 @@ func TestClassify_refServers(t *testing.T) {
 		{"qmail-smtpd rcpthosts", fail("553", "5.7.1", "RCPT", "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)"), NoRelaying},
 		{"qmail-smtpd databytes", fail("552", "5.3.4", "DATA", "552 sorry, that message size exceeds my databytes limit (#5.3.4)"), MessageTooBig},
 
+		// hMailServer documentation, Error messages,
+		// https://www.hmailserver.com/documentation/v4.4/?page=reference_error_messages
+		// (the receiving server could not verify that the sender exists)
+		{"hmailserver sender verification failed", fail("550", "", "MAIL", "550 Sender verification failed"), Rejected},
+
+		// Zimbra source, Zimbra/zm-mailbox store/src/java/com/zimbra/cs/lmtpserver/LmtpReply.java
+		{"zimbra lmtp no such user", fail("550", "5.1.1", "RCPT", "550 5.1.1 No such user here"), UserUnknown},
+		{"zimbra lmtp over quota permanent", fail("552", "5.2.2", "RCPT", "552 5.2.2 Over quota"), MailboxFull},
+		{"zimbra lmtp over quota temporary", delay("452", "4.2.2", "RCPT", "452 4.2.2 Over quota"), MailboxFull},
+		{"zimbra lmtp mailbox disabled", delay("450", "4.2.1", "RCPT", "450 4.2.1 Mailbox disabled, not accepting messages"), Suspended},
+		{"zimbra lmtp tls only", delay("451", "4.2.2", "MAIL", "451 4.2.2 Server accepts messages only on TLS connection"), FailedSTARTTLS},
+
+		// SmarterMail's delivery failures, as hosting providers' help pages
+		// quote and explain them, http://kb.indsoft.net/kb/a70/common-email-delivery-errors.aspx
+		// and http://support.rackteam.com/kb/a136/common-email-delivery-errors-you-may-receive.aspx
+		{"smartermail no mx records", fail("", "", "", "Failed to connect to the recipients mail server. No MX records were found for the 'example.com' domain."), NotAccept},
+		{"smartermail failed four attempts", fail("", "", "", "Failed four Attempts to connect to recipients mail server"), NetworkError},
+		{"smartermail mailbox is full", fail("", "", "", "Reason: The mailbox is full"), MailboxFull},
+		{"smartermail domain size limit", fail("", "", "", "Reason: The domain size limit has been exceeded"), MailboxFull},
+
+		// Kerio Connect: Outbound Email Delivery Troubleshooting,
+		// https://support.kerioconnect.gfi.com/hc/en-us/articles/4416310418706-Outbound-Email-Delivery-Troubleshooting-Article
+		{"kerio cannot connect to host", delay("", "4.4.1", "", "Result: delayed, Status: 4.4.1 Cannot connect to host"), NetworkError},
+		{"kerio relaying is denied", fail("550", "5.7.1", "RCPT", "550 5.7.1 Relaying is denied"), NoRelaying},
+
+		// MDaemon, Servers ("sends 552 when account is over quota"),
+		// https://unifiedpeople.ru/mdaemon.en/default_domain_and_servers_servers.htm
+		{"mdaemon over quota 552", fail("552", "", "RCPT", "552 Requested mail action aborted: exceeded storage allocation"), MailboxFull},
+
+		// Exchange 2007's per-recipient size limit (KB 960775),
+		// https://mskb.pkisolutions.com/kb/960775
+		{"exchange 2007 recipsizelimit", fail("550", "5.2.3", "", "#550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient ##"), ExceedLimit},
+
 		// Delivery status notifications in Exchange Server and in Small
 		// Business Server (KB 284204),
 		// https://support.microsoft.com/en-us/help/284204/delivery-status-notifications-in-exchange-server-and-in-small-business
