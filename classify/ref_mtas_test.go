@@ -110,6 +110,20 @@ func TestClassify_refServers(t *testing.T) {
 		// Illegal Host/Domain Errors, https://docs.oracle.com/cd/E19636-01/819-2650/bgbid/index.html
 		{"sun messaging illegal host", fail("", "", "", "Illegal host/domain name found"), HostUnknown},
 
+		// Sun Java System Messaging Server's bounces as Tufts University's
+		// help page quotes and explains them ("ims-ms-daemon" is its message
+		// store channel), http://uit.tufts.edu/?pid=548
+		{"sun messaging unknown or illegal alias", fail("550", "5.1.1", "RCPT", "550 5.1.1 unknown or illegal alias: user@example.com"), UserUnknown},
+		{"sun messaging over quota", fail("", "", "", "Recipient address: user@ims-ms-daemon Original address: user@example.com Reason: Over quota"), MailboxFull},
+		{"tufts unrouteable address", fail("", "", "", "Unrouteable address"), HostUnknown},
+		{"tufts illegal attachment", fail("552", "", "DATA", "552 Illegal Attachment"), PolicyViolation},
+		// Exchange 5.5's Internet Mail Connector (KB 193924: the address
+		// lacks its "@"), https://library.thedatadungeon.com/msdn-2000-04/kbexchg/source/exchange/q193924.content.htm
+		{"exchange 5.5 unknown or illegal user", fail("553", "5.1.1", "RCPT", "553 5.1.1 unknown or illegal user: my.user.example.com"), UserUnknown},
+		// qmail (notqmail source, qmail-send.c): a temporary failure that
+		// outlived the queue lifetime
+		{"qmail queue too long", fail("", "4.4.1", "", "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to try again; this message has been in the queue too long."), Expired},
+
 		// Postini: Why are my outbound messages being bounced?,
 		// https://support.google.com/postini/answer/140349
 		{"postini cannot connect", delay("451", "", "", "451 Cannot connect to domain:example.com - psmtp"), NetworkError},
