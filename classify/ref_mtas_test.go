@@ -85,6 +85,10 @@ func TestClassify_refServers(t *testing.T) {
 		// https://mskb.pkisolutions.com/kb/960775
 		{"exchange 2007 recipsizelimit", fail("550", "5.2.3", "", "#550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient ##"), ExceedLimit},
 
+		// a qmail-style failure notice for a full mailbox, as a help page
+		// quotes and explains it, https://help.carerix.com/en/articles/1857659-mailbox-quota-exceeded
+		{"qmail recipient's mailbox is full", fail("", "", "", "Recipient's mailbox is full, message returned to sender."), MailboxFull},
+
 		// Delivery status notifications in Exchange Server and in Small
 		// Business Server (KB 284204),
 		// https://support.microsoft.com/en-us/help/284204/delivery-status-notifications-in-exchange-server-and-in-small-business
