@@ -24,6 +24,7 @@ func TestClassify_refServers(t *testing.T) {
 		{"hmailserver domain disabled", fail("550", "", "RCPT", "550 Domain has been disabled."), Suspended},
 		{"hmailserver not in route list", fail("550", "", "RCPT", "550 Recipient not in route list."), UserUnknown},
 		{"hmailserver list not authorized sender", fail("550", "", "RCPT", "550 Not authorized sender."), Rejected},
+		{"hmailserver list not authorized owner", fail("550", "", "RCPT", "550 Not authorized owner."), Rejected},
 		{"hmailserver recursive forwards", fail("550", "", "RCPT", "550 Mail server configuration error. Too many recursive forwards."), SystemError},
 		// hMailServer source, hmailserver/source/Server/SMTP/SMTPConnection.cpp
 		{"hmailserver delivery not allowed", fail("550", "", "RCPT", "550 Delivery is not allowed to this address."), NoRelaying},
