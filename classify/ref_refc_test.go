@@ -4,7 +4,7 @@ import "testing"
 
 // TestClassify_refProvidersAmericas holds the reply texts that the
 // providers' own pages list (Gmail/Google Workspace, Microsoft Exchange
-// Online and Outlook.com, Yahoo, AOL, AT&T, Mimecast), each with the
+// Online and Outlook.com, Yahoo, AOL, AT&T; Mimecast is in ref_refd_test.go), each with the
 // reason that the page's explanation implies. The addresses and IP
 // addresses are examples. None may end as on_hold or undefined, or with
 // low confidence.
@@ -103,8 +103,6 @@ func TestClassify_refProvidersAmericas(t *testing.T) {
 		{"att busy", delay("450", "", "CONN", "450 busy--Please try again later"), TooManyConnections},
 		{"att unknown sender status", fail("550", "", "CONN", "550 Error. Blocked for status: <unknown sender>"), RequirePTR},
 
-		// Mimecast SMTP error codes (its support knowledge base),
-		// https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes
 	}
 	checkClear(t, tests)
 }
