@@ -84,6 +84,16 @@ func TestClassify_refWorld(t *testing.T) {
 		{"aliyun attachment length threshold", fail("user@aliyun.com", "510", "", "DATA", "510 The length of Attach is achieved the maximum threshold"), MessageTooBig},
 		{"aliyun rcptto not local", fail("user@aliyun.com", "503", "", "RCPT", "503 Rcptto account isn't a local account"), UserUnknown},
 
+		// QQ Mail and Tencent Exmail bounce replies with their meaning, as
+		// listed at https://smtp.codes/qq
+		{"qq mailbox unavailable or access denied", fail("user@qq.com", "550", "", "RCPT", "550 Mailbox unavailable or access denied"), RateLimited},
+		{"qq rejected by recipients", fail("user@qq.com", "550", "", "DATA", "550 Mail is rejected by recipients"), Filtered},
+		{"qq mailbox not found", fail("user@qq.com", "550", "", "RCPT", "550 Mailbox not found. http://service.exmail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000728"), UserUnknown},
+		{"qq mail content denied", fail("user@qq.com", "550", "", "DATA", "550 Mail content denied. http://service.exmail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000726"), SpamDetected},
+		{"qq sender frequency limited", fail("user@qq.com", "550", "", "MAIL", "550 Sender frequency limited. http://service.exmail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000723"), RateLimited},
+		{"qq suspected spam sender", fail("user@qq.com", "550", "", "MAIL", "550 Suspected spam sender."), Rejected},
+		{"qq dmarc check failed", fail("user@qq.com", "550", "", "DATA", "550 DMARC check failed http://service.mail.qq.com/cgi-bin/help?subtype=1&&no=1001508&&id=16."), AuthFailure},
+
 		// A Korean hosting company's notes on a Daum (hanmail.net) bounce
 		// (the sending host was put on the anti-spam system's block list),
 		// https://auctionpro.co.kr/?p=2544
