@@ -47,11 +47,13 @@ func TestClassify_refWorld(t *testing.T) {
 		// http://postmaster.free.fr/
 		{"free spam detected", fail("user@free.fr", "550", "", "DATA", "550 spam detected"), SpamDetected},
 
-		// Bento, SFR SMTP Error Codes ("Error: too many errors": the
+		// Bento, SFR SMTP Error Codes (SFR_IN_101: the sending IP address
+		// is blocked for two hours after too many spam messages; "Error: too many errors": the
 		// connection made too many SMTP errors and SFR temporarily blocks
 		// the sending host; "550 5.1.1 User Unknown": the recipient does
 		// not exist), https://bentonow.com/smtp-errors/sfr and
 		// https://bentonow.com/smtp-errors/sfr/user-unknown
+		{"sfr_in_101 too many spam messages", delay("user@neuf.fr", "450", "4.7.1", "", "450 4.7.1 Service refused due to bad behavior - Too many spam messages SFR_IN_101"), Blocked},
 		{"sfr too many errors", delay("user@sfr.fr", "421", "4.7.0", "", "421 4.7.0 msfrf2604.sfr.fr Error: too many errors"), Blocked},
 		{"sfr user unknown", fail("user@sfr.fr", "550", "5.1.1", "RCPT", "550 5.1.1 <user@sfr.fr>: User Unknown"), UserUnknown},
 
@@ -93,6 +95,12 @@ func TestClassify_refWorld(t *testing.T) {
 		{"qq sender frequency limited", fail("user@qq.com", "550", "", "MAIL", "550 Sender frequency limited. http://service.exmail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000723"), RateLimited},
 		{"qq suspected spam sender", fail("user@qq.com", "550", "", "MAIL", "550 Suspected spam sender."), Rejected},
 		{"qq dmarc check failed", fail("user@qq.com", "550", "", "DATA", "550 DMARC check failed http://service.mail.qq.com/cgi-bin/help?subtype=1&&no=1001508&&id=16."), AuthFailure},
+
+		// 云吞铺子, 阿里云企业邮箱退信报错原因和解决方法 (Quota exceeded: the
+		// recipient's mailbox has too little space left),
+		// https://www.yuntunpuzi.com/aliyun/745/
+		{"aliyun quota hard limit", fail("user@aliyun.com", "552", "", "DATA", "552 Quota exceed the hard limit for user"), MailboxFull},
+		{"aliyun mail box space not enough", fail("user@aliyun.com", "552", "", "DATA", "552 mail box space not enough"), MailboxFull},
 
 		// A Korean hosting company's notes on a Daum (hanmail.net) bounce
 		// (the sending host was put on the anti-spam system's block list),
