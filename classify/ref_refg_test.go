@@ -4,8 +4,9 @@ import "testing"
 
 // TestClassify_refWorld holds the reply texts that mail providers outside
 // the Americas and Japan (Orange/Wanadoo, La Poste, Free, SFR in France;
-// BT and Virgin Media in the United Kingdom; Telstra BigPond in
-// Australia; Alibaba Mail in China; Daum and Naver in Korea) publish on
+// BT and Virgin Media in the United Kingdom; Proximus in Belgium;
+// Telstra BigPond in Australia; Alibaba Mail, QQ Mail and Tencent Exmail
+// in China; Daum, Naver and other Korean portals) publish on
 // their own help and postmaster pages, or that a deliverability vendor's
 // or a hosting provider's help page quotes from them with their meaning,
 // each with the reason the page's explanation implies. The addresses, IP
@@ -107,9 +108,17 @@ func TestClassify_refWorld(t *testing.T) {
 		// https://auctionpro.co.kr/?p=2544
 		{"daum das51 anti-spam block", fail("user@hanmail.net", "554", "5.7.1", "", "554 5.7.1 DAS51 192.0.2.1: Your mail is blocked automatically by anti-spam system. (E06)"), Blocked},
 		// Return mail types quoted on a Korean page (Naver filters a
-		// sending IP address that sent bulk mail),
+		// sending IP address that sent bulk mail; the recipient's own spam
+		// settings refuse the sender),
 		// https://puffinknight.tistory.com/102
+		{"korean portal user's reject list", fail("", "550", "", "RCPT", "550 You are registered as spammer (by user's reject list)"), Filtered},
+		{"korean portal denied by spam filter", fail("", "554", "5.0.0", "DATA", "554 5.0.0 Service unavailable (userid: mail is denied, by spam filter)"), Filtered},
 		{"naver ip filtered", delay("user@naver.com", "421", "4.3.2", "", "421 4.3.2 Your IP(192.0.2.1) is filtered and this connection will be closed. You must register your IP to http://realip.naver.com"), Blocked},
+
+		// Proximus (Belgium), Your IP address is in our blacklist (the
+		// sending IP address was put on Proximus's blacklist for spam),
+		// https://www.proximus.be/support/en/id_sfaqs_mail_blacklist/self-employed-and-small-companies/support/internet/e-mails/problems-with-your-mailbox/your-ip-address-is-in-our-blacklist.html
+		{"proximus under investigation for spam abuse", fail("", "554", "", "MAIL", "554 Access denied - Under investigation for spam abuse. Contact your email provider for more info"), Blocked},
 	}
 	checkClear(t, tests)
 }
