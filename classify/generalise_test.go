@@ -60,6 +60,10 @@ func TestClassify_generalise(t *testing.T) {
 		// earlier recipients: neither is about this recipient's mailbox.
 		{"sending quota", Input{Action: "failed", ReplyCode: "554", Diagnostic: "554 Domain sending quota exceeded"}, RateLimited},
 		{"too many bad recipients", Input{Action: "failed", ReplyCode: "421", Status: "4.7.0", Command: "RCPT", Diagnostic: "421 4.7.0 mx.example.net Too many bad recipients; closing connection"}, TooManyConnections},
+		// A mailbox locked by another session (Dovecot, Cyrus lmtpd) is a
+		// transient state of the server, not a suspended account.
+		{"dovecot mailbox is locked", Input{Action: "delayed", ReplyCode: "451", Status: "4.2.0", Command: "DATA", Diagnostic: "451 4.2.0 <user@example.com> Mailbox is locked, will abort in 30 seconds"}, SystemError},
+		{"cyrus mailbox locked", Input{Action: "failed", ReplyCode: "451", Status: "4.2.0", Diagnostic: "451 4.2.0 Mailbox locked"}, SystemError},
 		{"too much mail data is the size", Input{Action: "failed", ReplyCode: "552", Command: "DATA", Diagnostic: "552 Error: Too much mail data"}, MessageTooBig},
 		{"exim messages per connection", Input{Action: "delayed", ReplyCode: "421", Command: "MAIL", Diagnostic: "421 too many messages in this connection"}, TooManyConnections},
 		{"haraka relay refusal", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Diagnostic: "550 Mail for that recipient is not accepted here."}, NoRelaying},

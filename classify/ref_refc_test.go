@@ -4,8 +4,8 @@ import "testing"
 
 // TestClassify_refProvidersAmericas holds the reply texts that the
 // providers' own pages list (Gmail/Google Workspace, Microsoft Exchange
-// Online and Outlook.com, Yahoo, AOL, AT&T, Mimecast), each with the
-// reason that the page's explanation implies. The addresses and IP
+// Online and Outlook.com, Yahoo, AOL, AT&T; Mimecast's are in
+// ref_refd_test.go), each with the reason that the page's explanation implies. The addresses and IP
 // addresses are examples. None may end as on_hold or undefined, or with
 // low confidence.
 func TestClassify_refProvidersAmericas(t *testing.T) {
@@ -100,9 +100,9 @@ func TestClassify_refProvidersAmericas(t *testing.T) {
 		{"att unauthorized interface", fail("550", "", "CONN", "550 unauthorized interface for <192.0.2.1>"), Blocked},
 		{"att blocked by ldap rblmx", fail("550", "", "CONN", "550 <192.0.2.1> blocked by ldap:ou=rblmx,dc=bellsouth,dc=net"), Blocked},
 		{"att blocked for abuse", fail("550", "", "CONN", "550 Error. Blocked for abuse"), Blocked},
-
-		// Mimecast SMTP error codes (its support knowledge base),
-		// https://mimecastsupport.zendesk.com/hc/en-us/articles/34000709564691-Policies-Mimecast-SMTP-Error-Codes
+		{"att dns look-up", delay("421", "", "CONN", "421-failure in DNS look-up."), RequirePTR},
+		{"att busy", delay("450", "", "CONN", "450 busy--Please try again later"), TooManyConnections},
+		{"att unknown sender status", fail("550", "", "CONN", "550 Error. Blocked for status: <unknown sender>"), RequirePTR},
 	}
 	checkClear(t, tests)
 }

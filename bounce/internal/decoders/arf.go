@@ -76,10 +76,12 @@ func decodeFeedbackReport(m *message, fields string) *Report {
 	rep := &Report{Kind: KindComplaint, Format: "arf", ReportingMTA: hostOf(h.Get("reporting-mta"))}
 	rep.Original = m.original()
 	var addrs []string
+	seen := map[string]bool{} // a report may repeat thousands of fields
 	for _, k := range []string{"original-rcpt-to", "removal-recipient"} {
 		for _, v := range h.Values(k) {
-			if a := normalizeAddress(v); a != "" {
-				addrs = appendUnique(addrs, a)
+			if a := normalizeAddress(v); a != "" && !seen[a] {
+				seen[a] = true
+				addrs = append(addrs, a)
 			}
 		}
 		if len(addrs) > 0 {

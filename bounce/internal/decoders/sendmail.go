@@ -569,7 +569,7 @@ func reparseMultipart(m *message) *message {
 		return nil
 	}
 	b := mime.GuessBoundary(root.Raw)
-	if b == "" || len(mime.SplitMultipart(root.Raw, b)) < 2 {
+	if b == "" || len(mime.SplitMultipart(root.Raw, b, 2)) < 2 {
 		return nil
 	}
 	if root.MediaType == "text/plain" && !strings.Contains(string(root.Raw), "\n--"+b+"--") {

@@ -79,11 +79,14 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		if p.MediaType == "multipart/digest" {
 			def = "message/rfc822"
 		}
-		subs := SplitMultipart(body, boundary)
+		// One part more than the budget lets the loop below pass the limit
+		// and say so.
+		budget := mp.MaxParts - mp.nparts + 1
+		subs := SplitMultipart(body, boundary, budget)
 		if len(subs) == 0 {
 			// QUIRK: a boundary parameter that the body does not use.
 			if g := GuessBoundary(body); g != "" && g != boundary {
-				subs = SplitMultipart(body, g)
+				subs = SplitMultipart(body, g, budget)
 			}
 		}
 		if len(subs) == 0 {
@@ -254,8 +257,10 @@ func parseContentType(v, def string) (string, map[string]string) {
 // SplitMultipart returns the body parts of a multipart body delimited by
 // boundary (RFC 2046 section 5.1.1). It is lenient: a missing close
 // delimiter ends the last part at the end of the body, and trailing white
-// space after a delimiter is allowed.
-func SplitMultipart(body []byte, boundary string) [][]byte {
+// space after a delimiter is allowed. It returns at most limit parts
+// (limit <= 0: all of them), so that a body of tens of thousands of
+// delimiters costs no more than the parts a caller will read.
+func SplitMultipart(body []byte, boundary string, limit int) [][]byte {
 	delim := []byte("--" + boundary)
 	var parts [][]byte
 	start := -1
@@ -289,6 +294,9 @@ func SplitMultipart(body []byte, boundary string) [][]byte {
 				end-- // the line break before a delimiter belongs to it
 			}
 			parts = append(parts, body[start:end])
+			if len(parts) == limit {
+				return parts
+			}
 		}
 		if closing {
 			return parts

@@ -183,7 +183,7 @@ func TestSplitMultipart(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := SplitMultipart([]byte(tc.body), "b")
+			got := SplitMultipart([]byte(tc.body), "b", 0)
 			if len(got) != len(tc.want) {
 				t.Fatalf("SplitMultipart() = %q, want %q", got, tc.want)
 			}
@@ -193,6 +193,21 @@ func TestSplitMultipart(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSplitMultipart_limit checks that the split stops at its limit,
+// whatever the body holds after it.
+func TestSplitMultipart_limit(t *testing.T) {
+	body := "--b\nA\n--b\nB\n--b\nC\n--b--\n"
+	for limit, want := range map[int]int{1: 1, 2: 2, 3: 3, 4: 3, 0: 3} {
+		if got := SplitMultipart([]byte(body), "b", limit); len(got) != want {
+			t.Errorf("SplitMultipart(limit %d) = %q, want %d parts", limit, got, want)
+		}
+	}
+	many := strings.Repeat("--b\nx\n", 10000)
+	if got := SplitMultipart([]byte(many), "b", 5); len(got) != 5 || string(got[4]) != "x" {
+		t.Errorf("SplitMultipart(10,000 parts, limit 5) = %d parts", len(got))
 	}
 }
 
