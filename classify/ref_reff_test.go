@@ -28,6 +28,16 @@ func TestClassify_refProvidersMore(t *testing.T) {
 		{"icloud cs01 local policy", fail("550", "5.7.1", "DATA", "550 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137"), Blocked},
 		{"icloud dmarc policy", to("user@icloud.com", fail("550", "5.7.1", "DATA", "550 5.7.1 Your message was rejected due to example.com DMARC policy.")), AuthFailure},
 		{"icloud domain in spamhaus dbl", to("user@icloud.com", fail("550", "5.7.1", "DATA", "550 5.7.1 Your email was rejected due to having a domain present in the Spamhaus DBL -- see https://www.spamhaus.org/dbl/")), SpamDetected},
+		// Apple iCloud Mail's Hide My Email addresses, as a bounce
+		// decoder's page explains them (an address its user turned off
+		// answers "Relay not permitted for user"),
+		// https://tamingdns.com/bounce-decoder/apple
+		{"icloud hide my email turned off", to("abc123@privaterelay.appleid.com", fail("550", "5.7.1", "RCPT", "550 5.7.1 Relay not permitted for user.")), UserUnknown},
+		{"icloud relay not permitted from icloud mx", func() Input {
+			in := fail("550", "5.7.1", "RCPT", "550 5.7.1 Relay not permitted for user.")
+			in.RemoteMTA = "mx01.mail.icloud.com"
+			return in
+		}(), UserUnknown},
 		// Apple's local policy rejections HM07 and HM08, as a
 		// deliverability vendor's page quotes them (an internal policy
 		// decision, often about the content),
