@@ -55,6 +55,13 @@ func TestClassify_refProvidersMore(t *testing.T) {
 		{"cox ipbl0001 spamhaus", fail("554", "", "CONN", "554 cmsmtp blocked. Refer to Error Codes section at http://postmaster.cox.net/confluence/display/postmaster/Error+Codes for more information. AUP#IPBL0001"), Blocked},
 		{"cox ipbl1000 cloudmark", fail("554", "", "CONN", "554 cmsmtp blocked. Refer to Error Codes section at http://postmaster.cox.net/confluence/display/postmaster/Error+Codes for more information. AUP#IPBL1000"), Blocked},
 		{"cox cxcnct", delay("421", "", "CONN", "421 cmsmtp blocked. Refer to Error Codes section at http://postmaster.cox.net/confluence/display/postmaster/Error+Codes for more information. AUP#CXCNCT"), TooManyConnections},
+		// Cox writes its code after "AUP#", which joins it to the word
+		// before; its forum quotes these replies
+		// (https://forums.cox.com/discussions/internet/aupcxsndr----error-trigger-depends-upon-message-content/109845:
+		// CXSNDR, the sender's domain does not resolve; suped.com's Cox
+		// page: CXMXRT, more messages than allowed).
+		{"cox cxsndr", fail("550", "", "MAIL", "550 Refer to Error Codes section at http://postmaster.cox.net/confluence/display/postmaster/Error+Codes for more information. AUP#CXSNDR"), Rejected},
+		{"cox cxmxrt", delay("452", "", "RCPT", "452 Refer to Error Codes section at http://postmaster.cox.net/confluence/display/postmaster/Error+Codes for more information. AUP#CXMXRT"), RateLimited},
 		{"cox cxcnct to cox.net", to("user@cox.net", delay("421", "", "CONN", "421 cmsmtp blocked. Refer to Error Codes section at http://postmaster.cox.net/confluence/display/postmaster/Error+Codes for more information. AUP#CXCNCT")), TooManyConnections},
 
 		// Spectrum's community forum, where a verified Spectrum employee
