@@ -188,6 +188,23 @@ type clearCase struct {
 	want Reason
 }
 
+// failedReply and delayedReply are the input of a reference case: a
+// failed or delayed recipient with the reply code, enhanced status, SMTP
+// command and text that a provider's or server's page gives ("" where it
+// gives none). toRcpt names the recipient too.
+func failedReply(code, status, cmd, text string) Input {
+	return Input{Action: "failed", ReplyCode: code, Status: status, Command: cmd, Diagnostic: text}
+}
+
+func delayedReply(code, status, cmd, text string) Input {
+	return Input{Action: "delayed", ReplyCode: code, Status: status, Command: cmd, Diagnostic: text}
+}
+
+func toRcpt(rcpt string, in Input) Input {
+	in.Recipient = rcpt
+	return in
+}
+
 // checkClear checks that each case classifies to its reason, and not as
 // on_hold, undefined or with low confidence: the words are clear.
 func checkClear(t *testing.T, tests []clearCase) {
