@@ -170,6 +170,32 @@ func TestDecode_unseen(t *testing.T) {
 			"aol-scomp":                {r("complaint", "happyreader42@aol.com", "complaint")},
 			"arf-yahoo-cfl":            {r("complaint", "kathy.reader@yahoo.com", "complaint")},
 		}},
+		{"servers' and gateways' own notice layouts", map[string][]unseenRcpt{
+			// hMailServer's SEND_FAILED_NOTIFICATION: each recipient on its
+			// line, the SMTP error indented beneath it.
+			"hmailserver-failed":  {bounced("dora.fink@example.org", "user_unknown"), bounced("emil.graf@example.org", "mailbox_full")},
+			"hmailserver-connect": {bounced("fritz@nomail.example", "host_unknown")},
+			// SmarterMail: "Failed Recipient:" and "Reason:" lines.
+			"smartermail-full": {bounced("greta.hill@example.com", "mailbox_full")},
+			"smartermail-nomx": {bounced("hank@nosuchhost.example", "not_accept"), bounced("ines@example.net", "user_unknown")},
+			// Apache James' Bounce mailet (AbstractNotify): the error first,
+			// the recipient in "RCPT TO:" of the message details, not the
+			// "MAIL FROM:" beside it.
+			"james-notify": {bounced("jonas.nilsen@example.org", "user_unknown")},
+			// James' DSNBounce: "Failed recipient(s):" and a DSN part.
+			"james-dsnbounce": {bounced("karin.holm@example.net", "mailbox_full")},
+			// Exchange 2010's text NDR: display names with the address in
+			// parentheses, the codes in the administrators' block.
+			"exchange2010-text": {bounced("lars.berger@example.org", "user_unknown"), bounced("mia.ostrova@example.org", "mailbox_full")},
+			// Office 365's new-design HTML NDR, with its DSN part and
+			// without it (the HTML tables alone).
+			"office365-html":      {bounced("nadia.roux@example.com", "mailbox_full")},
+			"office365-html-only": {bounced("olga.berg@example.com", "mailbox_full")},
+			// Postfix before DSN support: the notice in text, no report part.
+			"postfix-old-text": {bounced("paula.ek@example.net", "user_unknown")},
+			// pMail: "Send to: X failed" and "Cause:" lines.
+			"pmail-sendto": {bounced("quan.li@example.cn", "user_unknown")},
+		}},
 		{"rejections marked Auto-Submitted", map[string][]unseenRcpt{
 			"autosubmitted-rejection": {bounced("nora.lind@example.org", "user_unknown")},
 			"autosubmitted-dsn":       {bounced("olaf@example.com", "suspended")},

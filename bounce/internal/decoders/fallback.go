@@ -130,6 +130,7 @@ func decodeTextNotice(m *message) *Report {
 	if textDelayed(m) {
 		action = "delayed"
 	}
+	beneath := repliesBeneath(notice)
 	for _, a := range addrs {
 		r := Recipient{Address: a, Action: action}
 		r.Diagnostic = textAround(notice, a)
@@ -169,6 +170,11 @@ func decodeTextNotice(m *message) *Report {
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
 		}
+		if reply := beneath[strings.ToLower(a)]; reply != "" && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
+			// A section of codes below the notice's words: the address
+			// alone on its line, the server's reply beneath it.
+			r.Diagnostic = strings.TrimSpace(reply + " " + r.Diagnostic)
+		}
 		if len(addrs) == 1 {
 			if rl := reasonLines(notice); rl != "" && !strings.Contains(r.Diagnostic, rl) {
 				r.Diagnostic = strings.TrimSpace(rl + " " + r.Diagnostic)
@@ -181,6 +187,22 @@ func decodeTextNotice(m *message) *Report {
 		return nil
 	}
 	return rep
+}
+
+// repliesBeneath returns, by lower-case address, the server replies of a
+// notice's section of codes: each address alone on its line and the
+// reply beneath it ("#550 5.1.1 ... ##", "Remote Server returned
+// '550 ...'"), as Exchange writes for administrators below the words it
+// writes for users.
+func repliesBeneath(notice string) map[string]string {
+	_, diags := parseExchangeDiagnostics(notice)
+	out := make(map[string]string, len(diags))
+	for _, d := range diags {
+		if k := strings.ToLower(d.addr); out[k] == "" {
+			out[k] = d.reply
+		}
+	}
+	return out
 }
 
 // textAround returns what a notice says about addr: the words before it
@@ -230,7 +252,12 @@ func noticeRecipients(m *message, notice string) []string {
 		skip[a] = true
 	}
 	var strong, weak, sender []string
-	seen := map[string]bool{}
+	// seen holds the addresses taken as strong; weak holds those of
+	// one sentence and once, so an address a later sentence names in
+	// passing may still be a recipient line further down ("Lars Berger
+	// (lars@...)" in a list, then "lars@..." alone in a section of
+	// codes).
+	seen, seenWeak := map[string]bool{}, map[string]bool{}
 	weakLine := -1
 	for n, rest := 0, notice; rest != "" && len(strong) < maxTextRecipients; n++ {
 		line := rest
@@ -253,10 +280,18 @@ func noticeRecipients(m *message, notice string) []string {
 			if skip[a] || seen[a] || isBounceSender(a) {
 				return true
 			}
-			seen[a] = true
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
+			strongLine := lead == "" || listed || recipientLabel(lead)
+			if !strongLine && seenWeak[a] {
+				return true
+			}
+			if strongLine {
+				seen[a] = true
+			} else {
+				seenWeak[a] = true
+			}
 			switch {
-			case lead == "" || listed || recipientLabel(lead):
+			case strongLine:
 				strong, prevStrong = append(strong, a), true
 			case senderLead(lead):
 				// "Your message from <sender> to <a> ...": the sender.

@@ -1,0 +1,63 @@
+package decoders
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestNoticeRecipients(t *testing.T) {
+	head := "From: postmaster@example.org\nTo: orders@shop.example\nSubject: Undeliverable: Invoice\n\n"
+	tests := []struct {
+		name, body string
+		want       []string
+	}{
+		{"display names in a list, then the addresses alone in a section of codes",
+			"Delivery has failed to these recipients or groups:\n\nAda Lind (ada@example.org)\nNot found.\n\n" +
+				"Bo Ek (bo@example.org)\nMailbox full.\n\nDiagnostic information for administrators:\n\n" +
+				"ada@example.org\n#550 5.1.1 not found ##\n\nbo@example.org\n#550 5.2.2 mailbox full ##\n",
+			[]string{"ada@example.org", "bo@example.org"}},
+		{"one sentence naming two addresses",
+			"Your message to ada@example.org and bo@example.org could not be delivered.\n",
+			[]string{"ada@example.org", "bo@example.org"}},
+		{"a sentence, then the same address alone",
+			"Your message to ada@example.org could not be delivered.\n\nada@example.org: 550 unknown user\n",
+			[]string{"ada@example.org"}},
+		{"only the first sentence's addresses when no line starts with one",
+			"Your message to ada@example.org could not be delivered.\nPlease tell bo@example.org.\n",
+			[]string{"ada@example.org"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := newMessage([]byte(head+tc.body), testOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := noticeRecipients(m, m.notice()); !slices.Equal(got, tc.want) {
+				t.Errorf("noticeRecipients = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRepliesBeneath(t *testing.T) {
+	notice := "Delivery has failed to these recipients or groups:\n\nAda Lind (ada@example.org)\nNot found.\n\n" +
+		"Diagnostic information for administrators:\n\nGenerating server: mbx1.example.org\n\n" +
+		"Ada@example.org\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n\n" +
+		"bo@example.org\nRemote Server returned '552 5.2.2 mailbox full'\n\ncy@example.org\n\n"
+	got := repliesBeneath(notice)
+	want := map[string]string{
+		"ada@example.org": "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found",
+		"bo@example.org":  "552 5.2.2 mailbox full",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("repliesBeneath = %q, want %q", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("repliesBeneath[%s] = %q, want %q", k, got[k], v)
+		}
+	}
+	if got := repliesBeneath("Your message to ada@example.org could not be delivered.\n"); len(got) != 0 {
+		t.Errorf("repliesBeneath(no section) = %q, want none", got)
+	}
+}
