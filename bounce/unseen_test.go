@@ -187,6 +187,12 @@ func TestDecode_unseen(t *testing.T) {
 			// Exchange 2010's text NDR: display names with the address in
 			// parentheses, the codes in the administrators' block.
 			"exchange2010-text": {bounced("lars.berger@example.org", "user_unknown"), bounced("mia.ostrova@example.org", "mailbox_full")},
+			// Exchange 2007's: the display name alone, the address only in
+			// the administrators' section.
+			"exchange2007-text": {bounced("rolf.kern@example.org", "user_unknown")},
+			// Exchange 2013's: the remote host named above "Remote Server
+			// returned '...'".
+			"exchange2013-text": {bounced("sara.voss@example.net", "blocked")},
 			// Office 365's new-design HTML NDR, with its DSN part and
 			// without it (the HTML tables alone).
 			"office365-html":      {bounced("nadia.roux@example.com", "mailbox_full")},
