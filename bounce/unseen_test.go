@@ -199,6 +199,10 @@ func TestDecode_unseen(t *testing.T) {
 			"office365-html-only": {bounced("olga.berg@example.com", "mailbox_full")},
 			// Postfix before DSN support: the notice in text, no report part.
 			"postfix-old-text": {bounced("paula.ek@example.net", "user_unknown")},
+			// A Chinese server's HTML template (midoks/imail's
+			// return_to_sender_html.tpl): the address in fullwidth
+			// parentheses of a sentence, which end it.
+			"goimail-html": {bounced("rui.zhang@example.cn", "user_unknown")},
 			// pMail: "Send to: X failed" and "Cause:" lines.
 			"pmail-sendto": {bounced("quan.li@example.cn", "user_unknown")},
 		}},
