@@ -203,6 +203,15 @@ func TestDecode_unseen(t *testing.T) {
 			// return_to_sender_html.tpl): the address in fullwidth
 			// parentheses of a sentence, which end it.
 			"goimail-html": {bounced("rui.zhang@example.cn", "user_unknown")},
+			// Dovecot's rejections: an MDN ("automatic-action/
+			// MDN-sent-automatically; deleted", RFC 5429) for a Sieve
+			// reject or, before 2.0, a full mailbox; a DSN for a full
+			// mailbox after; Dovecot 1.0's notice names no address, only
+			// the MDN's Final-Recipient does.
+			"dovecot-mdn-quota":    {bounced("tilde.moen@example.org", "mailbox_full")},
+			"dovecot-sieve-reject": {bounced("ulf.dahl@example.org", "rejected")}, // the reason its owner's script gave
+			"dovecot-dsn-quota":    {bounced("vilma.aho@example.org", "mailbox_full")},
+			"dovecot-old-quota":    {bounced("willem@example.org", "mailbox_full")},
 			// pMail: "Send to: X failed" and "Cause:" lines.
 			"pmail-sendto": {bounced("quan.li@example.cn", "user_unknown")},
 		}},

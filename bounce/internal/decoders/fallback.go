@@ -125,6 +125,16 @@ func decodeTextNotice(m *message) *Report {
 			rep.Recipients = rs
 			return rep
 		}
+		if a := rejectionMDN(m); a != "" {
+			// The notice's words are all it says of the cause.
+			r := Recipient{Address: a}
+			if len(notice) <= maxParagraphAfter {
+				r.Diagnostic = oneLine(notice)
+			}
+			fillCodes(&r)
+			rep.Recipients = []Recipient{r}
+			return rep
+		}
 	}
 	action := ""
 	if textDelayed(m) {
@@ -187,6 +197,40 @@ func decodeTextNotice(m *message) *Report {
 		return nil
 	}
 	return rep
+}
+
+// rejectionMDN returns the Final-Recipient of a disposition notification
+// (RFC 8098) that reports the message deleted by an automatic action:
+// the MDN a Sieve "reject" or a delivery agent's rejection sends
+// (RFC 5429 section 2.1.1, "automatic-action/MDN-sent-automatically;
+// deleted"); "" for read receipts and a person's own deletions.
+func rejectionMDN(m *message) string {
+	p := m.findPart("message/disposition-notification", "message/global-disposition-notification")
+	if p == nil {
+		return ""
+	}
+	perMessage, blocks := parseDSNFields(p.Text())
+	var final, disp string
+	for _, h := range append([]header{perMessage}, blocks...) {
+		if final == "" {
+			final = h.Get("final-recipient")
+		}
+		if disp == "" {
+			disp = h.Get("disposition")
+		}
+	}
+	mode, typ, ok := strings.Cut(strings.ToLower(disp), ";")
+	if !ok || !strings.HasPrefix(strings.TrimSpace(mode), "automatic-action") {
+		return ""
+	}
+	typ = strings.TrimSpace(typ)
+	if i := strings.IndexAny(typ, "/ \t"); i >= 0 {
+		typ = typ[:i] // "deleted/error" in RFC 2298's modifiers
+	}
+	if typ != "deleted" {
+		return ""
+	}
+	return dsnAddress(final)
 }
 
 // repliesBeneath returns, by lower-case address, the server replies of a

@@ -61,3 +61,30 @@ func TestRepliesBeneath(t *testing.T) {
 		t.Errorf("repliesBeneath(no section) = %q, want none", got)
 	}
 }
+
+func TestRejectionMDN(t *testing.T) {
+	msg := func(disposition string) string {
+		return "From: MAILER-DAEMON@mail.example.org\nTo: shop@shop.example\nSubject: Automatically rejected mail\n" +
+			"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\n\n" +
+			"--b\nContent-Type: text/plain\n\nThe following reason was given:\nQuota exceeded\n" +
+			"--b\nContent-Type: message/disposition-notification\n\n" +
+			"Reporting-UA: mail.example.org; Dovecot Mail Delivery Agent\nFinal-Recipient: rfc822; ada@example.org\n" +
+			"Disposition: " + disposition + "\n\n--b--\n"
+	}
+	tests := []struct{ disposition, want string }{
+		{"automatic-action/MDN-sent-automatically; deleted", "ada@example.org"},
+		{"automatic-action/MDN-sent-automatically; deleted/expired", "ada@example.org"},
+		{"manual-action/MDN-sent-manually; deleted", ""},   // a person deleted it unread
+		{"manual-action/MDN-sent-manually; displayed", ""}, // a read receipt
+		{"automatic-action/MDN-sent-automatically; processed", ""},
+	}
+	for _, tc := range tests {
+		m, err := newMessage([]byte(msg(tc.disposition)), testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rejectionMDN(m); got != tc.want {
+			t.Errorf("rejectionMDN(%q) = %q, want %q", tc.disposition, got, tc.want)
+		}
+	}
+}
