@@ -212,6 +212,14 @@ func TestDecode_unseen(t *testing.T) {
 			"dovecot-sieve-reject": {bounced("ulf.dahl@example.org", "rejected")}, // the reason its owner's script gave
 			"dovecot-dsn-quota":    {bounced("vilma.aho@example.org", "mailbox_full")},
 			"dovecot-old-quota":    {bounced("willem@example.org", "mailbox_full")},
+			// hMailServer's VIRUS_NOTIFICATION: the cause in the sentence
+			// above the returned message's From/To/Sent/Subject lines.
+			"hmailserver-virus": {bounced("anja.roth@example.net", "virus_detected")},
+			// Symantec.cloud (MessageLabs): each address, a colon, the
+			// refusal indented beneath.
+			"messagelabs-text": {bounced("xavier.lund@example.com", "message_too_big"), bounced("yara.holt@example.com", "user_unknown"), bounced("zeno.park@example.net", "expired")},
+			// Office 365's new-design NDR, its plain-text version alone.
+			"office365-text-only": {bounced("pavel.novak@example.com", "user_unknown")},
 			// pMail: "Send to: X failed" and "Cause:" lines.
 			"pmail-sendto": {bounced("quan.li@example.cn", "user_unknown")},
 		}},

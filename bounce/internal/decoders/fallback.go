@@ -438,7 +438,7 @@ func hasFailureWords(d string) bool {
 // one of them the sentence that names the address says enough.
 var causeWords = []string{
 	"unknown", "not exist", "no such", "not found", "full", "quota", "size", "too large", "too big",
-	"blocked", "blacklist", "blocklist", "spam", "denied", "refused", "rejected", "disabled", "expired", "invalid",
+	"blocked", "blacklist", "blocklist", "spam", "virus", "denied", "refused", "rejected", "disabled", "expired", "invalid",
 }
 
 // paragraphAfter returns the paragraph that follows the one naming addr
@@ -497,8 +497,8 @@ func recipientLabel(lead string) bool {
 // paragraphBefore returns the lines before the one naming addr in its
 // paragraph ("The message could not be delivered because the
 // recipient's mailbox is full." / "Recipient: <a>"), or when there are
-// none the paragraph before it, as one line; "" when that is long or
-// names another address.
+// none, or they name an address, the paragraph before it, as one line;
+// "" when that is long or names another address.
 func paragraphBefore(notice, addr string) string {
 	i := mime.IndexFold(notice, addr)
 	if i < 0 {
@@ -506,7 +506,10 @@ func paragraphBefore(notice, addr string) string {
 	}
 	head := notice[:strings.LastIndexByte(notice[:i], '\n')+1]
 	if j := strings.LastIndex(head, "\n\n"); j >= 0 {
-		if same := strings.TrimSpace(head[j+2:]); same != "" {
+		// Lines before it that name an address are the returned
+		// message's details ("From: <sender>" above "To: <a>"): the
+		// cause is in the paragraph before them.
+		if same := strings.TrimSpace(head[j+2:]); same != "" && strings.IndexByte(same, '@') < 0 {
 			head = same
 		} else {
 			head = strings.TrimRight(head[:j], " \t\n")

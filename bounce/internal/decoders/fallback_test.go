@@ -88,3 +88,22 @@ func TestRejectionMDN(t *testing.T) {
 		}
 	}
 }
+
+func TestParagraphBefore(t *testing.T) {
+	tests := []struct{ name, notice, want string }{
+		{"the lines above it in its paragraph",
+			"Hello.\n\nThe mailbox is full.\nRecipient: ada@example.org\n", "The mailbox is full."},
+		{"alone in its paragraph: the paragraph before",
+			"The mailbox is full.\n\nada@example.org\n", "The mailbox is full."},
+		{"below the returned message's From: the paragraph before",
+			"The message contained a virus.\n\n   From: shop@shop.example\n   To: ada@example.org\n",
+			"The message contained a virus."},
+		{"the paragraph before names another address",
+			"Write to help@example.org.\n\nada@example.org\n", ""},
+	}
+	for _, tc := range tests {
+		if got := paragraphBefore(tc.notice, "ada@example.org"); got != tc.want {
+			t.Errorf("%s: paragraphBefore = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
