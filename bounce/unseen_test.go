@@ -190,6 +190,9 @@ func TestDecode_unseen(t *testing.T) {
 			// Exchange 2007's: the display name alone, the address only in
 			// the administrators' section.
 			"exchange2007-text": {bounced("rolf.kern@example.org", "user_unknown")},
+			// Its list of display names and addresses, no administrators'
+			// section: each "Name (address)" line is a recipient.
+			"exchange2007-names": {bounced("nils.aberg@example.org", "user_unknown"), bounced("olivia.crane@example.org", "mailbox_full")},
 			// Exchange 2013's: the remote host named above "Remote Server
 			// returned '...'".
 			"exchange2013-text": {bounced("sara.voss@example.net", "blocked")},

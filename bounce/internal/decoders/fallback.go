@@ -1,8 +1,11 @@
 package decoders
 
 import (
-	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
 )
 
 // bounceSubjects are words of the subjects of non-delivery reports,
@@ -325,7 +328,8 @@ func noticeRecipients(m *message, notice string) []string {
 				return true
 			}
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
-			strongLine := lead == "" || listed || recipientLabel(lead)
+			strongLine := lead == "" || listed || recipientLabel(lead) ||
+				!senderLead(lead) && nameLine(lead, t[min(at+len(a), len(t)):])
 			if !strongLine && seenWeak[a] {
 				return true
 			}
@@ -357,6 +361,34 @@ func noticeRecipients(m *message, notice string) []string {
 	}
 	return sender
 }
+
+// nameLine reports whether a line is a recipient's display name and its
+// address and nothing else ("Lars Berger (lars@example.org)", "Berger,
+// Lars <lars@example.org>"), as lists of recipients write them: lead,
+// the words before the address, is at most maxNameWords words that each
+// begin with a capital (or an uncased letter), and rest, what follows
+// it, only closes its brackets. A sentence ("Your message to <a>") has
+// words in lower case.
+func nameLine(lead, rest string) bool {
+	if strings.Trim(rest, " \t>)]\"'") != "" {
+		return false
+	}
+	words := strings.Fields(strings.TrimRight(lead, " \t(<[\"'"))
+	if len(words) == 0 || len(words) > maxNameWords {
+		return false
+	}
+	for _, w := range words {
+		w = strings.Trim(w, "\"',")
+		c, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLetter(c) || unicode.IsLower(c) || strings.ContainsAny(w, ":;!?@()<>[]") {
+			return false
+		}
+	}
+	return true
+}
+
+// maxNameWords bounds the words of a display name nameLine accepts.
+const maxNameWords = 4
 
 // senderLead reports whether the words before an address on its line
 // name it as the sender ("Your message from <a>", "Sender: <a>").

@@ -2,6 +2,7 @@ package decoders
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -104,6 +105,31 @@ func TestParagraphBefore(t *testing.T) {
 	for _, tc := range tests {
 		if got := paragraphBefore(tc.notice, "ada@example.org"); got != tc.want {
 			t.Errorf("%s: paragraphBefore = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestNameLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"Lars Berger (lars@example.org)", true},
+		{"Berger, Lars <lars@example.org>", true},
+		{"\"J. Smith\" <lars@example.org>", true},
+		{"王小明 <lars@example.org>", true},
+		{"Your message to <lars@example.org>", false},
+		{"Lars Berger (lars@example.org) was not found", false},
+		{"Please contact <lars@example.org>", false},
+		{"Sent To: Lars <lars@example.org>", false},
+		{"The Help Desk Team Of Example <lars@example.org>", false}, // too many words
+	}
+	for _, tc := range tests {
+		at := strings.Index(tc.line, "lars@")
+		lead := strings.Trim(tc.line[:at], " \t\"'<*-:")
+		rest := tc.line[at+len("lars@example.org"):]
+		if got := nameLine(lead, rest); got != tc.want {
+			t.Errorf("nameLine(%q) = %v, want %v", tc.line, got, tc.want)
 		}
 	}
 }
