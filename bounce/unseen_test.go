@@ -182,6 +182,8 @@ func TestDecode_unseen(t *testing.T) {
 			// the recipient in "RCPT TO:" of the message details, not the
 			// "MAIL FROM:" beside it.
 			"james-notify": {bounced("jonas.nilsen@example.org", "user_unknown")},
+			// The same for two recipients: the one error is each one's.
+			"james-notify-two": {bounced("jonas.nilsen@example.org", "user_unknown"), bounced("kai.lund@example.org", "user_unknown")},
 			// James' DSNBounce: "Failed recipient(s):" and a DSN part.
 			"james-dsnbounce": {bounced("karin.holm@example.net", "mailbox_full")},
 			// Exchange 2010's text NDR: display names with the address in
@@ -201,7 +203,8 @@ func TestDecode_unseen(t *testing.T) {
 			"office365-html":      {bounced("nadia.roux@example.com", "mailbox_full")},
 			"office365-html-only": {bounced("olga.berg@example.com", "mailbox_full")},
 			// Postfix before DSN support: the notice in text, no report part.
-			"postfix-old-text": {bounced("paula.ek@example.net", "user_unknown")},
+			"postfix-old-text":  {bounced("paula.ek@example.net", "user_unknown")},
+			"postfix-old-delay": {r("delay", "quinn.ash@example.net", "expired")},
 			// A Chinese server's HTML template (midoks/imail's
 			// return_to_sender_html.tpl): the address in fullwidth
 			// parentheses of a sentence, which end it.

@@ -182,6 +182,12 @@ func decodeTextNotice(m *message) *Report {
 		}
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
+		} else if len(addrs) > 1 && !hasFailureWords(r.Diagnostic) {
+			// One error for the whole message ("Error message below:"
+			// above the list of its recipients): each recipient's.
+			if e := soleErrorLine(notice); e != "" && aboveAll(notice, e, addrs) {
+				r.Diagnostic = strings.TrimSpace(e + " " + r.Diagnostic)
+			}
 		}
 		if reply := beneath[strings.ToLower(a)]; reply != "" && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
 			// A section of codes below the notice's words: the address
@@ -423,6 +429,38 @@ func errorLines(notice string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// soleErrorLine returns the one line of a notice that carries an SMTP
+// code, or "" when there is none or more than one.
+func soleErrorLine(notice string) string {
+	var found string
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || findReplyCode(t) == "" && findStatus(t) == "" {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = t
+	}
+	return found
+}
+
+// aboveAll reports whether line comes in notice before every address of
+// addrs and names none of them: it heads their list, it is no one's own.
+func aboveAll(notice, line string, addrs []string) bool {
+	i := strings.Index(notice, line)
+	if i < 0 {
+		return false
+	}
+	for _, a := range addrs {
+		if j := mime.IndexFold(notice, a); j >= 0 && j < i || mime.IndexFold(line, a) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // reasonLines returns the "Reason: ..." lines of a notice ("reject

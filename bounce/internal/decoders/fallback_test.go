@@ -133,3 +133,33 @@ func TestNameLine(t *testing.T) {
 		}
 	}
 }
+
+func TestSoleErrorLine(t *testing.T) {
+	tests := []struct{ notice, want string }{
+		{"Error message below:\n550 5.1.1 mailbox unavailable\n\nMessage details:\n  RCPT TO: a@example.org\n", "550 5.1.1 mailbox unavailable"},
+		{"a@example.org: 550 unknown\nb@example.org: 552 full\n", ""},
+		{"Your message could not be delivered.\n", ""},
+	}
+	for _, tc := range tests {
+		if got := soleErrorLine(tc.notice); got != tc.want {
+			t.Errorf("soleErrorLine(%q) = %q, want %q", tc.notice, got, tc.want)
+		}
+	}
+}
+
+func TestAboveAll(t *testing.T) {
+	addrs := []string{"a@example.org", "b@example.org"}
+	tests := []struct {
+		notice, line string
+		want         bool
+	}{
+		{"Error:\n550 unavailable\n\nRCPT TO: a@example.org\n  b@example.org\n", "550 unavailable", true},
+		{"a@example.org: no MX\nb@example.org: 550 unknown\n", "b@example.org: 550 unknown", false},
+		{"a@example.org\n\n550 unavailable\n\nb@example.org\n", "550 unavailable", false},
+	}
+	for _, tc := range tests {
+		if got := aboveAll(tc.notice, tc.line, addrs); got != tc.want {
+			t.Errorf("aboveAll(%q, %q) = %v, want %v", tc.notice, tc.line, got, tc.want)
+		}
+	}
+}
