@@ -189,6 +189,10 @@ func TestDecode_unseen(t *testing.T) {
 			// Exchange 2010's text NDR: display names with the address in
 			// parentheses, the codes in the administrators' block.
 			"exchange2010-text": {bounced("lars.berger@example.org", "user_unknown"), bounced("mia.ostrova@example.org", "mailbox_full")},
+			// The same in German: headings translated, codes not.
+			"exchange2010-german": {bounced("stefan.brandt@example.de", "user_unknown"), bounced("tanja.wolf@example.de", "mailbox_full")},
+			// Exchange 2013's delay notice: "Server at HOST returned '4xx'".
+			"exchange2013-delay-text": {r("delay", "ulla.berg@example.net", "expired")},
 			// Exchange 2007's: the display name alone, the address only in
 			// the administrators' section.
 			"exchange2007-text": {bounced("rolf.kern@example.org", "user_unknown")},
@@ -224,6 +228,8 @@ func TestDecode_unseen(t *testing.T) {
 			// Symantec.cloud (MessageLabs): each address, a colon, the
 			// refusal indented beneath.
 			"messagelabs-text": {bounced("xavier.lund@example.com", "message_too_big"), bounced("yara.holt@example.com", "user_unknown"), bounced("zeno.park@example.net", "expired")},
+			// Gmail's NDR, its HTML version alone.
+			"gmail-html-only": {bounced("rosa.kimura@example.jp", "user_unknown")},
 			// Office 365's new-design NDR, its plain-text version alone.
 			"office365-text-only": {bounced("pavel.novak@example.com", "user_unknown")},
 			// pMail: "Send to: X failed" and "Cause:" lines.
