@@ -151,7 +151,9 @@ func TestDecode_unseen(t *testing.T) {
 			"list-quote-reply":          {none},
 			"newsletter-subject":        {none}, // a bounce word in the subject only
 			"dsn-failed-2x":             {r("delivered", "members@lists.example.org", "delivered")},
-			"postfix-verify":            {r("delivered", "sam@example.org", "delivered"), bounced("tim@example.org", "user_unknown")},
+			// Exchange's text delivery notice: a list of names, no failure.
+			"exchange-delivered-text": {r("delivered", "lars.berger@example.org", "delivered")},
+			"postfix-verify":          {r("delivered", "sam@example.org", "delivered"), bounced("tim@example.org", "user_unknown")},
 		}},
 		{"auto-replies in other languages", map[string][]unseenRcpt{
 			"autoreply-de-outlook": {auto("rolf.meier@example.de")},

@@ -140,7 +140,10 @@ func decodeTextNotice(m *message) *Report {
 		}
 	}
 	action := ""
-	if textDelayed(m) {
+	switch {
+	case textDelivered(m):
+		action = "delivered"
+	case textDelayed(m):
 		action = "delayed"
 	}
 	beneath := repliesBeneath(notice)
@@ -675,6 +678,25 @@ func textDelayed(m *message) bool {
 		}
 	}
 	return false
+}
+
+// deliveredWords say that a message was delivered, lower-case (Exchange's
+// and Outlook's "Your message has been delivered to the following
+// recipients").
+var deliveredWords = []string{"has been delivered to", "have been delivered to", "was delivered to", "were delivered to",
+	"successfully delivered to", "has been successfully delivered", "was successfully delivered"}
+
+// textDelivered reports whether a text notice reports delivery, not a
+// failure: it says the message was delivered and says nothing of a
+// failure, a cause or a failure code.
+func textDelivered(m *message) bool {
+	l := m.lowerNotice()
+	if !containsAny(l, deliveredWords) || containsAny(l, notDeliveredWords) ||
+		containsAny(strings.ReplaceAll(l, "successful", ""), causeWords) { // its "full" is no cause
+		return false
+	}
+	st := findStatus(m.notice())
+	return st == "" || st[0] == '2'
 }
 
 // sameLine reports whether the line of notice that first names addr

@@ -163,3 +163,26 @@ func TestAboveAll(t *testing.T) {
 		}
 	}
 }
+
+func TestTextDelivered(t *testing.T) {
+	head := "From: postmaster@example.org\nTo: shop@shop.example\nSubject: Delivered: Invoice\n\n"
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{"Your message has been delivered to the following recipients:\n\nAda Lind (ada@example.org)\n", true},
+		{"Your message was successfully delivered to the destination(s) listed below.\n\nada@example.org\n", true},
+		{"Your message was not delivered to ada@example.org.\n", false},
+		{"Your message was delivered to the following server, which refused it:\nada@example.org: 550 5.1.1 unknown\n", false},
+		{"Your message to ada@example.org has been delivered to a mailbox that is full.\n", false},
+	}
+	for _, tc := range tests {
+		m, err := newMessage([]byte(head+tc.body), testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := textDelivered(m); got != tc.want {
+			t.Errorf("textDelivered(%q) = %v, want %v", tc.body, got, tc.want)
+		}
+	}
+}
