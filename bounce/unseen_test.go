@@ -178,8 +178,9 @@ func TestDecode_unseen(t *testing.T) {
 			"hmailserver-failed":  {bounced("dora.fink@example.org", "user_unknown"), bounced("emil.graf@example.org", "mailbox_full")},
 			"hmailserver-connect": {bounced("fritz@nomail.example", "host_unknown")},
 			// SmarterMail: "Failed Recipient:" and "Reason:" lines.
-			"smartermail-full": {bounced("greta.hill@example.com", "mailbox_full")},
-			"smartermail-nomx": {bounced("hank@nosuchhost.example", "not_accept"), bounced("ines@example.net", "user_unknown")},
+			"smartermail-full":       {bounced("greta.hill@example.com", "mailbox_full")},
+			"smartermail-domainsize": {bounced("hugo.lind@example.com", "mailbox_full")}, // the domain's disk allocation
+			"smartermail-nomx":       {bounced("hank@nosuchhost.example", "not_accept"), bounced("ines@example.net", "user_unknown")},
 			// Apache James' Bounce mailet (AbstractNotify): the error first,
 			// the recipient in "RCPT TO:" of the message details, not the
 			// "MAIL FROM:" beside it.
