@@ -151,7 +151,9 @@ func TestDecode_unseen(t *testing.T) {
 			"list-quote-reply":          {none},
 			"newsletter-subject":        {none}, // a bounce word in the subject only
 			"dsn-failed-2x":             {r("delivered", "members@lists.example.org", "delivered")},
-			"postfix-verify":            {r("delivered", "sam@example.org", "delivered"), bounced("tim@example.org", "user_unknown")},
+			// Exchange's text delivery notice: a list of names, no failure.
+			"exchange-delivered-text": {r("delivered", "lars.berger@example.org", "delivered")},
+			"postfix-verify":          {r("delivered", "sam@example.org", "delivered"), bounced("tim@example.org", "user_unknown")},
 		}},
 		{"auto-replies in other languages", map[string][]unseenRcpt{
 			"autoreply-de-outlook": {auto("rolf.meier@example.de")},
@@ -169,6 +171,72 @@ func TestDecode_unseen(t *testing.T) {
 			"arf-original-rcpt-header": {r("complaint", "sam.reader@example.net", "complaint")},
 			"aol-scomp":                {r("complaint", "happyreader42@aol.com", "complaint")},
 			"arf-yahoo-cfl":            {r("complaint", "kathy.reader@yahoo.com", "complaint")},
+		}},
+		{"servers' and gateways' own notice layouts", map[string][]unseenRcpt{
+			// hMailServer's SEND_FAILED_NOTIFICATION: each recipient on its
+			// line, the SMTP error indented beneath it.
+			"hmailserver-failed":  {bounced("dora.fink@example.org", "user_unknown"), bounced("emil.graf@example.org", "mailbox_full")},
+			"hmailserver-connect": {bounced("fritz@nomail.example", "host_unknown")},
+			// SmarterMail: "Failed Recipient:" and "Reason:" lines.
+			"smartermail-full":       {bounced("greta.hill@example.com", "mailbox_full")},
+			"smartermail-domainsize": {bounced("hugo.lind@example.com", "mailbox_full")}, // the domain's disk allocation
+			"smartermail-nomx":       {bounced("hank@nosuchhost.example", "not_accept"), bounced("ines@example.net", "user_unknown")},
+			// Apache James' Bounce mailet (AbstractNotify): the error first,
+			// the recipient in "RCPT TO:" of the message details, not the
+			// "MAIL FROM:" beside it.
+			"james-notify": {bounced("jonas.nilsen@example.org", "user_unknown")},
+			// The same for two recipients: the one error is each one's.
+			"james-notify-two": {bounced("jonas.nilsen@example.org", "user_unknown"), bounced("kai.lund@example.org", "user_unknown")},
+			// James' DSNBounce: "Failed recipient(s):" and a DSN part.
+			"james-dsnbounce": {bounced("karin.holm@example.net", "mailbox_full")},
+			// Exchange 2010's text NDR: display names with the address in
+			// parentheses, the codes in the administrators' block.
+			"exchange2010-text": {bounced("lars.berger@example.org", "user_unknown"), bounced("mia.ostrova@example.org", "mailbox_full")},
+			// The same in German: headings translated, codes not.
+			"exchange2010-german": {bounced("stefan.brandt@example.de", "user_unknown"), bounced("tanja.wolf@example.de", "mailbox_full")},
+			// Exchange 2013's delay notice: "Server at HOST returned '4xx'".
+			"exchange2013-delay-text": {r("delay", "ulla.berg@example.net", "expired")},
+			// Exchange 2007's: the display name alone, the address only in
+			// the administrators' section.
+			"exchange2007-text": {bounced("rolf.kern@example.org", "user_unknown")},
+			// Its list of display names and addresses, no administrators'
+			// section: each "Name (address)" line is a recipient.
+			"exchange2007-names": {bounced("nils.aberg@example.org", "user_unknown"), bounced("olivia.crane@example.org", "mailbox_full")},
+			// Exchange 2013's: the remote host named above "Remote Server
+			// returned '...'".
+			"exchange2013-text": {bounced("sara.voss@example.net", "blocked")},
+			// Office 365's new-design HTML NDR, with its DSN part and
+			// without it (the HTML tables alone).
+			"office365-html":      {bounced("nadia.roux@example.com", "mailbox_full")},
+			"office365-html-only": {bounced("olga.berg@example.com", "mailbox_full")},
+			// Postfix before DSN support: the notice in text, no report part.
+			"postfix-old-text":  {bounced("paula.ek@example.net", "user_unknown")},
+			"postfix-old-delay": {r("delay", "quinn.ash@example.net", "expired")},
+			// A Chinese server's HTML template (midoks/imail's
+			// return_to_sender_html.tpl): the address in fullwidth
+			// parentheses of a sentence, which end it.
+			"goimail-html": {bounced("rui.zhang@example.cn", "user_unknown")},
+			// Dovecot's rejections: an MDN ("automatic-action/
+			// MDN-sent-automatically; deleted", RFC 5429) for a Sieve
+			// reject or, before 2.0, a full mailbox; a DSN for a full
+			// mailbox after; Dovecot 1.0's notice names no address, only
+			// the MDN's Final-Recipient does.
+			"dovecot-mdn-quota":    {bounced("tilde.moen@example.org", "mailbox_full")},
+			"dovecot-sieve-reject": {bounced("ulf.dahl@example.org", "rejected")}, // the reason its owner's script gave
+			"dovecot-dsn-quota":    {bounced("vilma.aho@example.org", "mailbox_full")},
+			"dovecot-old-quota":    {bounced("willem@example.org", "mailbox_full")},
+			// hMailServer's VIRUS_NOTIFICATION: the cause in the sentence
+			// above the returned message's From/To/Sent/Subject lines.
+			"hmailserver-virus": {bounced("anja.roth@example.net", "virus_detected")},
+			// Symantec.cloud (MessageLabs): each address, a colon, the
+			// refusal indented beneath.
+			"messagelabs-text": {bounced("xavier.lund@example.com", "message_too_big"), bounced("yara.holt@example.com", "user_unknown"), bounced("zeno.park@example.net", "expired")},
+			// Gmail's NDR, its HTML version alone.
+			"gmail-html-only": {bounced("rosa.kimura@example.jp", "user_unknown")},
+			// Office 365's new-design NDR, its plain-text version alone.
+			"office365-text-only": {bounced("pavel.novak@example.com", "user_unknown")},
+			// pMail: "Send to: X failed" and "Cause:" lines.
+			"pmail-sendto": {bounced("quan.li@example.cn", "user_unknown")},
 		}},
 		{"rejections marked Auto-Submitted", map[string][]unseenRcpt{
 			"autosubmitted-rejection": {bounced("nora.lind@example.org", "user_unknown")},

@@ -2,6 +2,8 @@ package decoders
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bounced-dev/bounced/internal/smtp"
 )
@@ -82,6 +84,7 @@ func scanAddresses(text string, f func(addr string, at int) bool) {
 				r++
 			}
 		}
+		l, r = wordBounds(text, l, i, r)
 		if l == i || r == i+1 {
 			continue
 		}
@@ -96,6 +99,37 @@ func scanAddresses(text string, f func(addr string, at int) bool) {
 		}
 		off = r
 	}
+}
+
+// wordBounds narrows the bytes text[l:r] taken around the '@' at i to
+// the letters, digits and marks of a non-ASCII script: a local part or a
+// domain may be written in one (RFC 6531), but its punctuation ends an
+// address, as the fullwidth parentheses and full stop of Chinese and
+// Japanese prose do ("请联系（a@example.cn）。").
+func wordBounds(text string, l, i, r int) (int, int) {
+	for j := i; j > l; {
+		c, n := utf8.DecodeLastRuneInString(text[l:j])
+		if c >= utf8.RuneSelf && !wordRune(c) {
+			l = j
+			break
+		}
+		j -= n
+	}
+	for j := i + 1; j < r; {
+		c, n := utf8.DecodeRuneInString(text[j:r])
+		if c >= utf8.RuneSelf && !wordRune(c) {
+			r = j
+			break
+		}
+		j += n
+	}
+	return l, r
+}
+
+// wordRune reports whether c may be part of a non-ASCII local part or
+// domain label.
+func wordRune(c rune) bool {
+	return c != utf8.RuneError && (unicode.IsLetter(c) || unicode.IsDigit(c) || unicode.IsMark(c))
 }
 
 var localChars, domainChars = func() (l, d [256]bool) {

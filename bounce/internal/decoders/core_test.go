@@ -57,6 +57,19 @@ func TestFindAddresses(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("findAddresses() = %q, want %q", got, want)
 	}
+	// Non-ASCII punctuation ends an address; non-ASCII letters may be
+	// part of one (RFC 6531).
+	for in, want := range map[string]string{
+		"请联系您的收件人（rui@example.cn）或其所在服务商。":      "rui@example.cn",
+		"宛先：taro@example.jp、hanako@example.jp。": "taro@example.jp hanako@example.jp",
+		"«anna@example.fr» n'existe pas":        "anna@example.fr",
+		"用户@例子.广告 不存在":                          "用户@例子.广告",
+		"müller@bücher.example":                 "müller@bücher.example",
+	} {
+		if got := strings.Join(findAddresses(in), " "); got != want {
+			t.Errorf("findAddresses(%q) = %q, want %q", in, got, want)
+		}
+	}
 	// Many distinct addresses stay linear and keep their order.
 	var b strings.Builder
 	for i := 0; i < 5000; i++ {

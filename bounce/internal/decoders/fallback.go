@@ -1,8 +1,11 @@
 package decoders
 
 import (
-	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
 )
 
 // bounceSubjects are words of the subjects of non-delivery reports,
@@ -125,11 +128,25 @@ func decodeTextNotice(m *message) *Report {
 			rep.Recipients = rs
 			return rep
 		}
+		if a := rejectionMDN(m); a != "" {
+			// The notice's words are all it says of the cause.
+			r := Recipient{Address: a}
+			if len(notice) <= maxParagraphAfter {
+				r.Diagnostic = oneLine(notice)
+			}
+			fillCodes(&r)
+			rep.Recipients = []Recipient{r}
+			return rep
+		}
 	}
 	action := ""
-	if textDelayed(m) {
+	switch {
+	case textDelivered(m):
+		action = "delivered"
+	case textDelayed(m):
 		action = "delayed"
 	}
+	beneath := repliesBeneath(notice)
 	for _, a := range addrs {
 		r := Recipient{Address: a, Action: action}
 		r.Diagnostic = textAround(notice, a)
@@ -168,6 +185,17 @@ func decodeTextNotice(m *message) *Report {
 		}
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
+		} else if len(addrs) > 1 && !hasFailureWords(r.Diagnostic) {
+			// One error for the whole message ("Error message below:"
+			// above the list of its recipients): each recipient's.
+			if e := soleErrorLine(notice); e != "" && aboveAll(notice, e, addrs) {
+				r.Diagnostic = strings.TrimSpace(e + " " + r.Diagnostic)
+			}
+		}
+		if reply := beneath[strings.ToLower(a)]; reply != "" && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
+			// A section of codes below the notice's words: the address
+			// alone on its line, the server's reply beneath it.
+			r.Diagnostic = strings.TrimSpace(reply + " " + r.Diagnostic)
 		}
 		if len(addrs) == 1 {
 			if rl := reasonLines(notice); rl != "" && !strings.Contains(r.Diagnostic, rl) {
@@ -181,6 +209,56 @@ func decodeTextNotice(m *message) *Report {
 		return nil
 	}
 	return rep
+}
+
+// rejectionMDN returns the Final-Recipient of a disposition notification
+// (RFC 8098) that reports the message deleted by an automatic action:
+// the MDN a Sieve "reject" or a delivery agent's rejection sends
+// (RFC 5429 section 2.1.1, "automatic-action/MDN-sent-automatically;
+// deleted"); "" for read receipts and a person's own deletions.
+func rejectionMDN(m *message) string {
+	p := m.findPart("message/disposition-notification", "message/global-disposition-notification")
+	if p == nil {
+		return ""
+	}
+	perMessage, blocks := parseDSNFields(p.Text())
+	var final, disp string
+	for _, h := range append([]header{perMessage}, blocks...) {
+		if final == "" {
+			final = h.Get("final-recipient")
+		}
+		if disp == "" {
+			disp = h.Get("disposition")
+		}
+	}
+	mode, typ, ok := strings.Cut(strings.ToLower(disp), ";")
+	if !ok || !strings.HasPrefix(strings.TrimSpace(mode), "automatic-action") {
+		return ""
+	}
+	typ = strings.TrimSpace(typ)
+	if i := strings.IndexAny(typ, "/ \t"); i >= 0 {
+		typ = typ[:i] // "deleted/error" in RFC 2298's modifiers
+	}
+	if typ != "deleted" {
+		return ""
+	}
+	return dsnAddress(final)
+}
+
+// repliesBeneath returns, by lower-case address, the server replies of a
+// notice's section of codes: each address alone on its line and the
+// reply beneath it ("#550 5.1.1 ... ##", "Remote Server returned
+// '550 ...'"), as Exchange writes for administrators below the words it
+// writes for users.
+func repliesBeneath(notice string) map[string]string {
+	_, diags := parseExchangeDiagnostics(notice)
+	out := make(map[string]string, len(diags))
+	for _, d := range diags {
+		if k := strings.ToLower(d.addr); out[k] == "" {
+			out[k] = d.reply
+		}
+	}
+	return out
 }
 
 // textAround returns what a notice says about addr: the words before it
@@ -230,7 +308,12 @@ func noticeRecipients(m *message, notice string) []string {
 		skip[a] = true
 	}
 	var strong, weak, sender []string
-	seen := map[string]bool{}
+	// seen holds the addresses taken as strong; weak holds those of
+	// one sentence and once, so an address a later sentence names in
+	// passing may still be a recipient line further down ("Lars Berger
+	// (lars@...)" in a list, then "lars@..." alone in a section of
+	// codes).
+	seen, seenWeak := map[string]bool{}, map[string]bool{}
 	weakLine := -1
 	for n, rest := 0, notice; rest != "" && len(strong) < maxTextRecipients; n++ {
 		line := rest
@@ -253,10 +336,19 @@ func noticeRecipients(m *message, notice string) []string {
 			if skip[a] || seen[a] || isBounceSender(a) {
 				return true
 			}
-			seen[a] = true
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
+			strongLine := lead == "" || listed || recipientLabel(lead) ||
+				!senderLead(lead) && nameLine(lead, t[min(at+len(a), len(t)):])
+			if !strongLine && seenWeak[a] {
+				return true
+			}
+			if strongLine {
+				seen[a] = true
+			} else {
+				seenWeak[a] = true
+			}
 			switch {
-			case lead == "" || listed || recipientLabel(lead):
+			case strongLine:
 				strong, prevStrong = append(strong, a), true
 			case senderLead(lead):
 				// "Your message from <sender> to <a> ...": the sender.
@@ -278,6 +370,34 @@ func noticeRecipients(m *message, notice string) []string {
 	}
 	return sender
 }
+
+// nameLine reports whether a line is a recipient's display name and its
+// address and nothing else ("Lars Berger (lars@example.org)", "Berger,
+// Lars <lars@example.org>"), as lists of recipients write them: lead,
+// the words before the address, is at most maxNameWords words that each
+// begin with a capital (or an uncased letter), and rest, what follows
+// it, only closes its brackets. A sentence ("Your message to <a>") has
+// words in lower case.
+func nameLine(lead, rest string) bool {
+	if strings.Trim(rest, " \t>)]\"'") != "" {
+		return false
+	}
+	words := strings.Fields(strings.TrimRight(lead, " \t(<[\"'"))
+	if len(words) == 0 || len(words) > maxNameWords {
+		return false
+	}
+	for _, w := range words {
+		w = strings.Trim(w, "\"',")
+		c, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLetter(c) || unicode.IsLower(c) || strings.ContainsAny(w, ":;!?@()<>[]") {
+			return false
+		}
+	}
+	return true
+}
+
+// maxNameWords bounds the words of a display name nameLine accepts.
+const maxNameWords = 4
 
 // senderLead reports whether the words before an address on its line
 // name it as the sender ("Your message from <a>", "Sender: <a>").
@@ -312,6 +432,38 @@ func errorLines(notice string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// soleErrorLine returns the one line of a notice that carries an SMTP
+// code, or "" when there is none or more than one.
+func soleErrorLine(notice string) string {
+	var found string
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || findReplyCode(t) == "" && findStatus(t) == "" {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = t
+	}
+	return found
+}
+
+// aboveAll reports whether line comes in notice before every address of
+// addrs and names none of them: it heads their list, it is no one's own.
+func aboveAll(notice, line string, addrs []string) bool {
+	i := strings.Index(notice, line)
+	if i < 0 {
+		return false
+	}
+	for _, a := range addrs {
+		if j := mime.IndexFold(notice, a); j >= 0 && j < i || mime.IndexFold(line, a) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // reasonLines returns the "Reason: ..." lines of a notice ("reject
@@ -359,7 +511,7 @@ func hasFailureWords(d string) bool {
 // one of them the sentence that names the address says enough.
 var causeWords = []string{
 	"unknown", "not exist", "no such", "not found", "full", "quota", "size", "too large", "too big",
-	"blocked", "blacklist", "blocklist", "spam", "denied", "refused", "rejected", "disabled", "expired", "invalid",
+	"blocked", "blacklist", "blocklist", "spam", "virus", "denied", "refused", "rejected", "disabled", "expired", "invalid",
 }
 
 // paragraphAfter returns the paragraph that follows the one naming addr
@@ -418,8 +570,8 @@ func recipientLabel(lead string) bool {
 // paragraphBefore returns the lines before the one naming addr in its
 // paragraph ("The message could not be delivered because the
 // recipient's mailbox is full." / "Recipient: <a>"), or when there are
-// none the paragraph before it, as one line; "" when that is long or
-// names another address.
+// none, or they name an address, the paragraph before it, as one line;
+// "" when that is long or names another address.
 func paragraphBefore(notice, addr string) string {
 	i := mime.IndexFold(notice, addr)
 	if i < 0 {
@@ -427,7 +579,10 @@ func paragraphBefore(notice, addr string) string {
 	}
 	head := notice[:strings.LastIndexByte(notice[:i], '\n')+1]
 	if j := strings.LastIndex(head, "\n\n"); j >= 0 {
-		if same := strings.TrimSpace(head[j+2:]); same != "" {
+		// Lines before it that name an address are the returned
+		// message's details ("From: <sender>" above "To: <a>"): the
+		// cause is in the paragraph before them.
+		if same := strings.TrimSpace(head[j+2:]); same != "" && strings.IndexByte(same, '@') < 0 {
 			head = same
 		} else {
 			head = strings.TrimRight(head[:j], " \t\n")
@@ -523,6 +678,25 @@ func textDelayed(m *message) bool {
 		}
 	}
 	return false
+}
+
+// deliveredWords say that a message was delivered, lower-case (Exchange's
+// and Outlook's "Your message has been delivered to the following
+// recipients").
+var deliveredWords = []string{"has been delivered to", "have been delivered to", "was delivered to", "were delivered to",
+	"successfully delivered to", "has been successfully delivered", "was successfully delivered"}
+
+// textDelivered reports whether a text notice reports delivery, not a
+// failure: it says the message was delivered and says nothing of a
+// failure, a cause or a failure code.
+func textDelivered(m *message) bool {
+	l := m.lowerNotice()
+	if !containsAny(l, deliveredWords) || containsAny(l, notDeliveredWords) ||
+		containsAny(strings.ReplaceAll(l, "successful", ""), causeWords) { // its "full" is no cause
+		return false
+	}
+	st := findStatus(m.notice())
+	return st == "" || st[0] == '2'
 }
 
 // sameLine reports whether the line of notice that first names addr

@@ -1,0 +1,188 @@
+package decoders
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestNoticeRecipients(t *testing.T) {
+	head := "From: postmaster@example.org\nTo: orders@shop.example\nSubject: Undeliverable: Invoice\n\n"
+	tests := []struct {
+		name, body string
+		want       []string
+	}{
+		{"display names in a list, then the addresses alone in a section of codes",
+			"Delivery has failed to these recipients or groups:\n\nAda Lind (ada@example.org)\nNot found.\n\n" +
+				"Bo Ek (bo@example.org)\nMailbox full.\n\nDiagnostic information for administrators:\n\n" +
+				"ada@example.org\n#550 5.1.1 not found ##\n\nbo@example.org\n#550 5.2.2 mailbox full ##\n",
+			[]string{"ada@example.org", "bo@example.org"}},
+		{"one sentence naming two addresses",
+			"Your message to ada@example.org and bo@example.org could not be delivered.\n",
+			[]string{"ada@example.org", "bo@example.org"}},
+		{"a sentence, then the same address alone",
+			"Your message to ada@example.org could not be delivered.\n\nada@example.org: 550 unknown user\n",
+			[]string{"ada@example.org"}},
+		{"only the first sentence's addresses when no line starts with one",
+			"Your message to ada@example.org could not be delivered.\nPlease tell bo@example.org.\n",
+			[]string{"ada@example.org"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := newMessage([]byte(head+tc.body), testOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := noticeRecipients(m, m.notice()); !slices.Equal(got, tc.want) {
+				t.Errorf("noticeRecipients = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRepliesBeneath(t *testing.T) {
+	notice := "Delivery has failed to these recipients or groups:\n\nAda Lind (ada@example.org)\nNot found.\n\n" +
+		"Diagnostic information for administrators:\n\nGenerating server: mbx1.example.org\n\n" +
+		"Ada@example.org\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n\n" +
+		"bo@example.org\nRemote Server returned '552 5.2.2 mailbox full'\n\ncy@example.org\n\n"
+	got := repliesBeneath(notice)
+	want := map[string]string{
+		"ada@example.org": "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found",
+		"bo@example.org":  "552 5.2.2 mailbox full",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("repliesBeneath = %q, want %q", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("repliesBeneath[%s] = %q, want %q", k, got[k], v)
+		}
+	}
+	if got := repliesBeneath("Your message to ada@example.org could not be delivered.\n"); len(got) != 0 {
+		t.Errorf("repliesBeneath(no section) = %q, want none", got)
+	}
+}
+
+func TestRejectionMDN(t *testing.T) {
+	msg := func(disposition string) string {
+		return "From: MAILER-DAEMON@mail.example.org\nTo: shop@shop.example\nSubject: Automatically rejected mail\n" +
+			"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\n\n" +
+			"--b\nContent-Type: text/plain\n\nThe following reason was given:\nQuota exceeded\n" +
+			"--b\nContent-Type: message/disposition-notification\n\n" +
+			"Reporting-UA: mail.example.org; Dovecot Mail Delivery Agent\nFinal-Recipient: rfc822; ada@example.org\n" +
+			"Disposition: " + disposition + "\n\n--b--\n"
+	}
+	tests := []struct{ disposition, want string }{
+		{"automatic-action/MDN-sent-automatically; deleted", "ada@example.org"},
+		{"automatic-action/MDN-sent-automatically; deleted/expired", "ada@example.org"},
+		{"manual-action/MDN-sent-manually; deleted", ""},   // a person deleted it unread
+		{"manual-action/MDN-sent-manually; displayed", ""}, // a read receipt
+		{"automatic-action/MDN-sent-automatically; processed", ""},
+	}
+	for _, tc := range tests {
+		m, err := newMessage([]byte(msg(tc.disposition)), testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rejectionMDN(m); got != tc.want {
+			t.Errorf("rejectionMDN(%q) = %q, want %q", tc.disposition, got, tc.want)
+		}
+	}
+}
+
+func TestParagraphBefore(t *testing.T) {
+	tests := []struct{ name, notice, want string }{
+		{"the lines above it in its paragraph",
+			"Hello.\n\nThe mailbox is full.\nRecipient: ada@example.org\n", "The mailbox is full."},
+		{"alone in its paragraph: the paragraph before",
+			"The mailbox is full.\n\nada@example.org\n", "The mailbox is full."},
+		{"below the returned message's From: the paragraph before",
+			"The message contained a virus.\n\n   From: shop@shop.example\n   To: ada@example.org\n",
+			"The message contained a virus."},
+		{"the paragraph before names another address",
+			"Write to help@example.org.\n\nada@example.org\n", ""},
+	}
+	for _, tc := range tests {
+		if got := paragraphBefore(tc.notice, "ada@example.org"); got != tc.want {
+			t.Errorf("%s: paragraphBefore = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestNameLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"Lars Berger (lars@example.org)", true},
+		{"Berger, Lars <lars@example.org>", true},
+		{"\"J. Smith\" <lars@example.org>", true},
+		{"王小明 <lars@example.org>", true},
+		{"Your message to <lars@example.org>", false},
+		{"Lars Berger (lars@example.org) was not found", false},
+		{"Please contact <lars@example.org>", false},
+		{"Sent To: Lars <lars@example.org>", false},
+		{"The Help Desk Team Of Example <lars@example.org>", false}, // too many words
+	}
+	for _, tc := range tests {
+		at := strings.Index(tc.line, "lars@")
+		lead := strings.Trim(tc.line[:at], " \t\"'<*-:")
+		rest := tc.line[at+len("lars@example.org"):]
+		if got := nameLine(lead, rest); got != tc.want {
+			t.Errorf("nameLine(%q) = %v, want %v", tc.line, got, tc.want)
+		}
+	}
+}
+
+func TestSoleErrorLine(t *testing.T) {
+	tests := []struct{ notice, want string }{
+		{"Error message below:\n550 5.1.1 mailbox unavailable\n\nMessage details:\n  RCPT TO: a@example.org\n", "550 5.1.1 mailbox unavailable"},
+		{"a@example.org: 550 unknown\nb@example.org: 552 full\n", ""},
+		{"Your message could not be delivered.\n", ""},
+	}
+	for _, tc := range tests {
+		if got := soleErrorLine(tc.notice); got != tc.want {
+			t.Errorf("soleErrorLine(%q) = %q, want %q", tc.notice, got, tc.want)
+		}
+	}
+}
+
+func TestAboveAll(t *testing.T) {
+	addrs := []string{"a@example.org", "b@example.org"}
+	tests := []struct {
+		notice, line string
+		want         bool
+	}{
+		{"Error:\n550 unavailable\n\nRCPT TO: a@example.org\n  b@example.org\n", "550 unavailable", true},
+		{"a@example.org: no MX\nb@example.org: 550 unknown\n", "b@example.org: 550 unknown", false},
+		{"a@example.org\n\n550 unavailable\n\nb@example.org\n", "550 unavailable", false},
+	}
+	for _, tc := range tests {
+		if got := aboveAll(tc.notice, tc.line, addrs); got != tc.want {
+			t.Errorf("aboveAll(%q, %q) = %v, want %v", tc.notice, tc.line, got, tc.want)
+		}
+	}
+}
+
+func TestTextDelivered(t *testing.T) {
+	head := "From: postmaster@example.org\nTo: shop@shop.example\nSubject: Delivered: Invoice\n\n"
+	tests := []struct {
+		body string
+		want bool
+	}{
+		{"Your message has been delivered to the following recipients:\n\nAda Lind (ada@example.org)\n", true},
+		{"Your message was successfully delivered to the destination(s) listed below.\n\nada@example.org\n", true},
+		{"Your message was not delivered to ada@example.org.\n", false},
+		{"Your message was delivered to the following server, which refused it:\nada@example.org: 550 5.1.1 unknown\n", false},
+		{"Your message to ada@example.org has been delivered to a mailbox that is full.\n", false},
+	}
+	for _, tc := range tests {
+		m, err := newMessage([]byte(head+tc.body), testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := textDelivered(m); got != tc.want {
+			t.Errorf("textDelivered(%q) = %v, want %v", tc.body, got, tc.want)
+		}
+	}
+}
