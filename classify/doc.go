@@ -84,7 +84,8 @@
 // Wordings are lower case and matched against the diagnostic normalised
 // once per call: lower-cased, white space folded, the reply-code prefixes
 // of continued lines ("550-5.7.1 ") removed, every e-mail address replaced
-// by "@". Their syntax:
+// by "@", and the spelling "e-mail" read as "email" (so a wording says
+// "email", and matches both). Their syntax:
 //
 //	user unknown       a plain substring
 //	|spam|             a word: not inside a longer word, an address, a

@@ -60,6 +60,10 @@ func TestClassify_generalise(t *testing.T) {
 		// earlier recipients: neither is about this recipient's mailbox.
 		{"sending quota", Input{Action: "failed", ReplyCode: "554", Diagnostic: "554 Domain sending quota exceeded"}, RateLimited},
 		{"too many bad recipients", Input{Action: "failed", ReplyCode: "421", Status: "4.7.0", Command: "RCPT", Diagnostic: "421 4.7.0 mx.example.net Too many bad recipients; closing connection"}, TooManyConnections},
+		// "e-mail" and "email" are one word: Exchange 2010 writes the
+		// first where Exchange Online's rule wording has the second.
+		{"exchange 2010 e-mail address not found", Input{Action: "failed", Command: "RCPT", Diagnostic: "The e-mail address you entered couldn't be found. Please check the recipient's e-mail address and try to resend the message."}, UserUnknown},
+		{"too many e-mails", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Diagnostic: "550 The recipient is receiving too many e-mails too quickly"}, RateLimited},
 		// A mailbox locked by another session (Dovecot, Cyrus lmtpd) is a
 		// transient state of the server, not a suspended account.
 		{"dovecot mailbox is locked", Input{Action: "delayed", ReplyCode: "451", Status: "4.2.0", Command: "DATA", Diagnostic: "451 4.2.0 <user@example.com> Mailbox is locked, will abort in 30 seconds"}, SystemError},

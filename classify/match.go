@@ -84,6 +84,9 @@ func parsePattern(src string) (pattern, error) {
 	if strings.ToLower(s) != s {
 		return p, fmt.Errorf("wording %q must be lower case (texts are matched lower-cased)", src)
 	}
+	if strings.Contains(s, "e-mail") {
+		return p, fmt.Errorf("wording %q: write \"email\" (texts are matched with \"e-mail\" read as \"email\")", src)
+	}
 	if strings.ContainsAny(s, "\t\n") || strings.Contains(s, "  ") {
 		return p, fmt.Errorf("wording %q holds a tab, a newline or two spaces (texts are matched with white space folded)", src)
 	}
@@ -271,7 +274,18 @@ func normalize(text string) string {
 	if strings.IndexByte(out, '@') >= 0 {
 		out = maskAddresses(out)
 	}
-	return out
+	return foldSpelling(out)
+}
+
+// foldSpelling writes the older spelling "e-mail" as "email" (Exchange
+// 2010 writes "The e-mail address you entered couldn't be found" where
+// Exchange Online writes "email"), so that one wording matches both;
+// wordings must say "email" (parsePattern).
+func foldSpelling(s string) string {
+	if !strings.Contains(s, "e-mail") {
+		return s
+	}
+	return strings.ReplaceAll(s, "e-mail", "email")
 }
 
 // continuationPrefix returns the length of a reply-code prefix that starts
