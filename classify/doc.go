@@ -84,8 +84,11 @@
 // Wordings are lower case and matched against the diagnostic normalised
 // once per call: lower-cased, white space folded, the reply-code prefixes
 // of continued lines ("550-5.7.1 ") removed, every e-mail address replaced
-// by "@", and the spelling "e-mail" read as "email" (so a wording says
-// "email", and matches both). Their syntax:
+// by "@", and spellings of one word read alike: "e-mail" as "email", a
+// contraction (straight or typographic apostrophe) as its words
+// ("doesn't" as "does not", "can't" and "can not" as "cannot"). Wordings
+// are read the same way, so either spelling of a wording matches both.
+// Their syntax:
 //
 //	user unknown       a plain substring
 //	|spam|             a word: not inside a longer word, an address, a

@@ -64,6 +64,12 @@ func TestClassify_generalise(t *testing.T) {
 		// first where Exchange Online's rule wording has the second.
 		{"exchange 2010 e-mail address not found", Input{Action: "failed", Command: "RCPT", Diagnostic: "The e-mail address you entered couldn't be found. Please check the recipient's e-mail address and try to resend the message."}, UserUnknown},
 		{"too many e-mails", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Diagnostic: "550 The recipient is receiving too many e-mails too quickly"}, RateLimited},
+		// A contraction and its words are one wording, with either
+		// apostrophe.
+		{"could not find any host", Input{Action: "failed", Command: "RCPT", Diagnostic: "Could not find any host named example.invalid"}, HostUnknown},
+		{"typographic apostrophe", Input{Action: "failed", Command: "RCPT", Diagnostic: "550 The domain example.invalid doesn’t exist"}, HostUnknown},
+		{"can not find your hostname", Input{Action: "failed", ReplyCode: "550", Command: "HELO", Diagnostic: "550 Sorry, we can not find your hostname"}, RequirePTR},
+		{"was not able to establish", Input{Action: "delayed", Diagnostic: "The server was not able to establish an SMTP connection with mx.example.net"}, NetworkError},
 		// A mailbox locked by another session (Dovecot, Cyrus lmtpd) is a
 		// transient state of the server, not a suspended account.
 		{"dovecot mailbox is locked", Input{Action: "delayed", ReplyCode: "451", Status: "4.2.0", Command: "DATA", Diagnostic: "451 4.2.0 <user@example.com> Mailbox is locked, will abort in 30 seconds"}, SystemError},
@@ -223,5 +229,22 @@ func checkClear(t *testing.T, tests []clearCase) {
 				t.Errorf("Classify(%q) = %s %s: the words are clear", tc.in.Diagnostic, v.Reason, v.Confidence)
 			}
 		})
+	}
+}
+
+func TestFoldSpelling(t *testing.T) {
+	for in, want := range map[string]string{
+		"the e-mail address":       "the email address",
+		"couldn't find":            "could not find",
+		"doesn\u2019t exist":       "does not exist",
+		"can't connect":            "cannot connect",
+		"can not connect":          "cannot connect",
+		"won't accept":             "will not accept",
+		"isn't in my list":         "is not in my list",
+		"no contraction, no e-mal": "no contraction, no e-mal",
+	} {
+		if got := foldSpelling(in); got != want {
+			t.Errorf("foldSpelling(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -75,7 +75,7 @@ func parsePattern(src string) (pattern, error) {
 	}
 	for _, piece := range strings.Split(s, " * ") {
 		if piece != "" {
-			p.pieces = append(p.pieces, piece)
+			p.pieces = append(p.pieces, foldSpelling(piece))
 		}
 	}
 	if len(p.pieces) == 0 || strings.TrimSpace(s) == "" {
@@ -83,9 +83,6 @@ func parsePattern(src string) (pattern, error) {
 	}
 	if strings.ToLower(s) != s {
 		return p, fmt.Errorf("wording %q must be lower case (texts are matched lower-cased)", src)
-	}
-	if strings.Contains(s, "e-mail") {
-		return p, fmt.Errorf("wording %q: write \"email\" (texts are matched with \"e-mail\" read as \"email\")", src)
 	}
 	if strings.ContainsAny(s, "\t\n") || strings.Contains(s, "  ") {
 		return p, fmt.Errorf("wording %q holds a tab, a newline or two spaces (texts are matched with white space folded)", src)
@@ -277,16 +274,26 @@ func normalize(text string) string {
 	return foldSpelling(out)
 }
 
-// foldSpelling writes the older spelling "e-mail" as "email" (Exchange
-// 2010 writes "The e-mail address you entered couldn't be found" where
-// Exchange Online writes "email"), so that one wording matches both;
-// wordings must say "email" (parsePattern).
+// foldSpelling reads spellings of one word alike, in texts and in
+// wordings (parsePattern), so that one wording matches them all: "e-mail"
+// as "email" (Exchange 2010 writes "The e-mail address you entered
+// couldn't be found" where Exchange Online writes "email"), and the
+// contractions, with a straight or a typographic apostrophe, as the words
+// they stand for ("couldn't" as "could not", "can't" and "can not" as
+// "cannot", "won't" as "will not").
 func foldSpelling(s string) string {
-	if !strings.Contains(s, "e-mail") {
+	if !strings.Contains(s, "e-mail") && !strings.Contains(s, "n't") && !strings.Contains(s, "n’t") && !strings.Contains(s, "can not") {
 		return s
 	}
-	return strings.ReplaceAll(s, "e-mail", "email")
+	return spellings.Replace(s)
 }
+
+var spellings = strings.NewReplacer(
+	"e-mail", "email",
+	"can't", "cannot", "can’t", "cannot", "can not", "cannot",
+	"won't", "will not", "won’t", "will not",
+	"n't", " not", "n’t", " not",
+)
 
 // continuationPrefix returns the length of a reply-code prefix that starts
 // at s[i] in the middle of a text ("550-", "550-5.7.1 ", "550 5.7.1 "), or 0.

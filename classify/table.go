@@ -534,7 +534,7 @@ func build(lines []line) (*Rules, error) {
 		// A wording that an earlier rule of the stage with the same
 		// conditions already decides can never decide: refuse it.
 		for i, t := range r.Text {
-			key := k.stage + "\x00" + t + "\x00" + rl[0].when + "\x00" + strings.Join(r.Not, "\x00")
+			key := k.stage + "\x00" + foldSpelling(t) + "\x00" + rl[0].when + "\x00" + strings.Join(r.Not, "\x00")
 			if prev, ok := seen[key]; ok && prev.operator == r.textLines[i].operator {
 				return nil, r.textLines[i].errorf("duplicate wording %q: line %d of %s already decides it", t, prev.n, prev.file)
 			}
