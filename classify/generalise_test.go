@@ -70,6 +70,8 @@ func TestClassify_generalise(t *testing.T) {
 		{"typographic apostrophe", Input{Action: "failed", Command: "RCPT", Diagnostic: "550 The domain example.invalid doesn’t exist"}, HostUnknown},
 		{"can not find your hostname", Input{Action: "failed", ReplyCode: "550", Command: "HELO", Diagnostic: "550 Sorry, we can not find your hostname"}, RequirePTR},
 		{"was not able to establish", Input{Action: "delayed", Diagnostic: "The server was not able to establish an SMTP connection with mx.example.net"}, NetworkError},
+		{"british spelling", Input{Action: "failed", ReplyCode: "550", Command: "RCPT", Diagnostic: "550 5.7.1 Unrecognised command"}, SyntaxError},
+		{"mail box", Input{Action: "failed", ReplyCode: "552", Command: "RCPT", Diagnostic: "552 Recipient mail box is full"}, MailboxFull},
 		// A mailbox locked by another session (Dovecot, Cyrus lmtpd) is a
 		// transient state of the server, not a suspended account.
 		{"dovecot mailbox is locked", Input{Action: "delayed", ReplyCode: "451", Status: "4.2.0", Command: "DATA", Diagnostic: "451 4.2.0 <user@example.com> Mailbox is locked, will abort in 30 seconds"}, SystemError},
@@ -234,14 +236,17 @@ func checkClear(t *testing.T, tests []clearCase) {
 
 func TestFoldSpelling(t *testing.T) {
 	for in, want := range map[string]string{
-		"the e-mail address":       "the email address",
-		"couldn't find":            "could not find",
-		"doesn\u2019t exist":       "does not exist",
-		"can't connect":            "cannot connect",
-		"can not connect":          "cannot connect",
-		"won't accept":             "will not accept",
-		"isn't in my list":         "is not in my list",
-		"no contraction, no e-mal": "no contraction, no e-mal",
+		"the e-mail address":        "the email address",
+		"couldn't find":             "could not find",
+		"doesn\u2019t exist":        "does not exist",
+		"can't connect":             "cannot connect",
+		"can not connect":           "cannot connect",
+		"won't accept":              "will not accept",
+		"isn't in my list":          "is not in my list",
+		"recipient\u2019s mail box": "recipient's mailbox",
+		"unrecognised command":      "unrecognized command",
+		"not authorised to relay":   "not authorized to relay",
+		"no contraction, no e-mal":  "no contraction, no e-mal",
 	} {
 		if got := foldSpelling(in); got != want {
 			t.Errorf("foldSpelling(%q) = %q, want %q", in, got, want)

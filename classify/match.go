@@ -277,22 +277,37 @@ func normalize(text string) string {
 // foldSpelling reads spellings of one word alike, in texts and in
 // wordings (parsePattern), so that one wording matches them all: "e-mail"
 // as "email" (Exchange 2010 writes "The e-mail address you entered
-// couldn't be found" where Exchange Online writes "email"), and the
-// contractions, with a straight or a typographic apostrophe, as the words
-// they stand for ("couldn't" as "could not", "can't" and "can not" as
-// "cannot", "won't" as "will not").
+// couldn't be found" where Exchange Online writes "email"), "mail box" as
+// "mailbox", British -ise and -our spellings of the words servers use as
+// the American ones ("unrecognised", "authorised", "organisation",
+// "behaviour"), the typographic apostrophe as the straight one, and the
+// contractions as the words they stand for ("couldn't" as "could not",
+// "can't" and "can not" as "cannot", "won't" as "will not").
 func foldSpelling(s string) string {
-	if !strings.Contains(s, "e-mail") && !strings.Contains(s, "n't") && !strings.Contains(s, "n’t") && !strings.Contains(s, "can not") {
+	if !spellingMark(s) {
 		return s
 	}
 	return spellings.Replace(s)
 }
 
+// spellingMark reports whether s may hold a spelling foldSpelling changes.
+func spellingMark(s string) bool {
+	for _, m := range []string{"e-mail", "mail box", "mail-box", "n't", "\u2019", "can not", "authoris", "recognis", "organis", "behaviour"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
 var spellings = strings.NewReplacer(
 	"e-mail", "email",
-	"can't", "cannot", "can’t", "cannot", "can not", "cannot",
-	"won't", "will not", "won’t", "will not",
-	"n't", " not", "n’t", " not",
+	"mail box", "mailbox", "mail-box", "mailbox",
+	"authoris", "authoriz", "recognis", "recogniz", "organis", "organiz", "behaviour", "behavior",
+	"can't", "cannot", "can\u2019t", "cannot", "can not", "cannot",
+	"won't", "will not", "won\u2019t", "will not",
+	"n't", " not", "n\u2019t", " not",
+	"\u2019", "'",
 )
 
 // continuationPrefix returns the length of a reply-code prefix that starts

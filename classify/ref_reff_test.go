@@ -112,7 +112,9 @@ func TestClassify_refProvidersMore(t *testing.T) {
 		// Fastmail, Why messages bounce back,
 		// https://fastmail.help/hc/en-us/articles/7010500320655-Why-messages-bounce-back
 		{"fastmail user unknown", failedReply("550", "5.1.1", "RCPT", "550 5.1.1 <user@fastmail.com>: Recipient address rejected: User unknown in virtual mailbox table"), UserUnknown},
-		{"fastmail not authorised header address", failedReply("551", "5.7.1", "MAIL", "551 5.7.1 Not authorised to send from this header address"), Rejected},
+		// The sender may not use that From address: the same refusal as
+		// SendGrid's "not authorized to send from that email address".
+		{"fastmail not authorised header address", failedReply("551", "5.7.1", "MAIL", "551 5.7.1 Not authorised to send from this header address"), SecurityError},
 		{"fastmail authentication failed", failedReply("535", "5.7.8", "AUTH", "535 5.7.8 Error: authentication failed: authentication failure"), SecurityError},
 		{"fastmail host not found", failedReply("", "", "", "Host or domain name not found"), HostUnknown},
 		{"fastmail blocked using spamhaus", failedReply("554", "5.7.1", "RCPT", "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using xbl.spamhaus.org"), Blocked},
