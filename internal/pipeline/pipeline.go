@@ -17,6 +17,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -24,7 +25,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -558,8 +558,20 @@ func DecisionOf(ev publisher.Event) *suppress.Decision {
 // it is fetched.
 func MessageKey(raw []byte) string {
 	h := sha256.New()
-	// Normalise CRLF so a message re-appended by another client keeps its key.
-	s := strings.ReplaceAll(string(raw), "\r\n", "\n")
-	h.Write([]byte(s))
-	return hex.EncodeToString(h.Sum(nil))[:32]
+	// Normalise CRLF so a message re-appended by another client keeps its
+	// key: the runs between the CRs of CRLFs are hashed as they are, with
+	// no copy of the message.
+	for {
+		i := bytes.Index(raw, crlf)
+		if i < 0 {
+			h.Write(raw)
+			break
+		}
+		h.Write(raw[:i])
+		raw = raw[i+1:] // from the LF
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
 }
+
+var crlf = []byte("\r\n")
