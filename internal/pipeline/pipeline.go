@@ -164,7 +164,7 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox
 	if at.IsZero() {
 		at = time.Now().UTC()
 	}
-	log := p.log.With("mailbox", m.Worker, "uid", m.UID, "message_key", msgKey[:12])
+	log := withLazy(p.log, "mailbox", m.Worker, "uid", m.UID, "message_key", msgKey[:12])
 	rep, err := p.decode(m)
 	if rep != nil {
 		p.opts.Metrics.Decoded(string(rep.Kind), rep.Format)
@@ -366,6 +366,9 @@ func (p *Pipeline) published(log *slog.Logger, r record.Record, res suppress.Res
 			m.Outages.Add(1)
 			log.Warn("sender-side outage: bounces for many domains with network errors at once", "recipient", res.Address)
 		}
+	}
+	if !log.Enabled(context.Background(), slog.LevelInfo) {
+		return
 	}
 	log.Info("recipient", "recipient", res.Address, "kind", r.Kind, "reason", r.Reason, "hard", r.Hard,
 		"policy", res.Decision.Rule, "action", res.Decision.Action, "allowlisted", res.Allowlisted,

@@ -742,6 +742,20 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	}
 	r.Duplicate = v[0] == int64(1)
 	r.Address, r.AsWritten, r.Decision, r.Carrier = addr, strings.TrimSpace(e.Recipient), d, carrier
+	// The attributes are made only for a line that will be written.
+	if s.log.Enabled(ctx, slog.LevelDebug) || r.NewlySuppressed && !r.Duplicate && !r.Repeat && s.log.Enabled(ctx, slog.LevelInfo) {
+		s.logApplied(ctx, e, r, addr, idem, d)
+	}
+	if r.Outage {
+		s.log.WarnContext(ctx, "suppress: sender-side outage: many domains fail with network errors at once",
+			"domains", p.Burst.Domains, "window", p.Burst.Window)
+	}
+	return r, nil
+}
+
+// logApplied logs what apply did: one line, at debug level but for a new
+// suppression (info).
+func (s *Store) logApplied(ctx context.Context, e Entry, r Result, addr, idem string, d Decision) {
 	attrs := []any{"address", addr, "kind", e.Kind, "reason", e.Reason, "rule", e.Rule,
 		"policy", d.Rule, "action", d.Action, "scope", r.Scope, "count", r.Count}
 	switch {
@@ -757,11 +771,6 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	default:
 		s.log.DebugContext(ctx, "suppress: entry recorded", attrs...)
 	}
-	if r.Outage {
-		s.log.WarnContext(ctx, "suppress: sender-side outage: many domains fail with network errors at once",
-			"domains", p.Burst.Domains, "window", p.Burst.Window)
-	}
-	return r, nil
 }
 
 // lazySweep lifts a few expired soft suppressions before a read.
