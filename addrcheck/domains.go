@@ -246,7 +246,7 @@ func (t *table) slip(x string, e *entry) int {
 	if x == e.base {
 		return -1
 	}
-	if strings.ReplaceAll(x, ".", "") == e.dotless {
+	if dotlessEqual(x, e.dotless) {
 		return 1
 	}
 	if rest, ok := strings.CutPrefix(x, e.name+"."); ok {
@@ -265,6 +265,23 @@ func (t *table) slip(x string, e *entry) int {
 		}
 	}
 	return -1
+}
+
+// dotlessEqual reports whether x with its dots taken out is dotless
+// (strings.ReplaceAll(x, ".", "") == dotless, without the copy: slip runs
+// for every entry of the table on every unknown domain).
+func dotlessEqual(x, dotless string) bool {
+	j := 0
+	for i := 0; i < len(x); i++ {
+		if x[i] == '.' {
+			continue
+		}
+		if j >= len(dotless) || x[i] != dotless[j] {
+			return false
+		}
+		j++
+	}
+	return j == len(dotless)
 }
 
 // nearMiss returns the known domains d is probably a typo of, nearest

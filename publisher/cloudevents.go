@@ -67,10 +67,18 @@ func CloudEventSource(host, mailbox string) string {
 // upper-case hex (NATS protocol binding section 3.1.3.2; HTTP protocol
 // binding section 3.1.3.2 says the same).
 func cePercent(s string) string {
+	i := 0
+	for i < len(s) && !ceEscaped(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return s // the common case: nothing to encode, no copy
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c <= 0x20 || c >= 0x7f || c == '"' || c == '%' {
+		if ceEscaped(c) {
 			fmt.Fprintf(&b, "%%%02X", c)
 			continue
 		}
@@ -78,6 +86,9 @@ func cePercent(s string) string {
 	}
 	return b.String()
 }
+
+// ceEscaped reports whether cePercent encodes c.
+func ceEscaped(c byte) bool { return c <= 0x20 || c >= 0x7f || c == '"' || c == '%' }
 
 // hostname is the host named in the CloudEvents source of a Publisher's
 // events.
@@ -89,9 +100,31 @@ func hostname() string {
 	return h
 }
 
-// setCloudEvents sets the CloudEvents headers of ev on a message.
-func setCloudEvents(h nats.Header, ev Event, host string) {
-	for k, v := range CloudEventHeaders(ev, host) {
-		h.Set(k, v)
+// setCloudEvents sets the CloudEvents headers of ev on a message: those
+// of CloudEventHeaders, set one by one rather than through a map, with the
+// source of each mailbox made once.
+func (p *Publisher) setCloudEvents(h nats.Header, ev Event) {
+	h.Set("ce-specversion", CloudEventsSpecVersion)
+	h.Set("ce-type", CloudEventsTypePrefix+string(ev.Type))
+	h.Set("ce-source", p.ceSource(ev.Mailbox))
+	h.Set("ce-id", cePercent(ev.ID))
+	h.Set("ce-time", ev.Time.UTC().Format(time.RFC3339Nano))
+	h.Set("ce-datacontenttype", CloudEventsContentType)
+}
+
+// maxSources bounds the sources a Publisher keeps made (ceSource): the
+// daemon's mailboxes are a handful.
+const maxSources = 64
+
+// ceSource returns cePercent(CloudEventSource(p.host, mailbox)), made once
+// per mailbox.
+func (p *Publisher) ceSource(mailbox string) string {
+	if v, ok := p.sources.Load(mailbox); ok {
+		return v.(string)
 	}
+	src := cePercent(CloudEventSource(p.host, mailbox))
+	if p.sourceCount.Add(1) <= maxSources {
+		p.sources.Store(mailbox, src)
+	}
+	return src
 }

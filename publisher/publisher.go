@@ -134,6 +134,10 @@ type Publisher struct {
 	prefix string
 	log    *slog.Logger
 	host   string // in the CloudEvents source (cloudevents.go)
+	// sources caches the CloudEvents source of each mailbox (ceSource);
+	// sourceCount counts the sources made.
+	sources     sync.Map
+	sourceCount atomic.Int64
 
 	healMu    sync.Mutex // one recreation of the stream at a time
 	recreated atomic.Int64
@@ -369,10 +373,11 @@ func (p *Publisher) message(ev Event) (*nats.Msg, Event, error) {
 	if err != nil {
 		return nil, ev, err
 	}
-	msg := &nats.Msg{Subject: ev.Subject(p.prefix), Data: data, Header: nats.Header{}}
+	// Room for every header: these 8, and the 2 PublishMsgAsync sets.
+	msg := &nats.Msg{Subject: ev.Subject(p.prefix), Data: data, Header: make(nats.Header, 10)}
 	msg.Header.Set(HeaderSchema, strconv.Itoa(ev.Schema))
 	msg.Header.Set(HeaderType, string(ev.Type))
-	setCloudEvents(msg.Header, ev, p.host)
+	p.setCloudEvents(msg.Header, ev)
 	return msg, ev, nil
 }
 

@@ -17,6 +17,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -24,7 +25,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -164,7 +164,7 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox
 	if at.IsZero() {
 		at = time.Now().UTC()
 	}
-	log := p.log.With("mailbox", m.Worker, "uid", m.UID, "message_key", msgKey[:12])
+	log := withLazy(p.log, "mailbox", m.Worker, "uid", m.UID, "message_key", msgKey[:12])
 	rep, err := p.decode(m)
 	if rep != nil {
 		p.opts.Metrics.Decoded(string(rep.Kind), rep.Format)
@@ -367,6 +367,9 @@ func (p *Pipeline) published(log *slog.Logger, r record.Record, res suppress.Res
 			log.Warn("sender-side outage: bounces for many domains with network errors at once", "recipient", res.Address)
 		}
 	}
+	if !log.Enabled(context.Background(), slog.LevelInfo) {
+		return
+	}
 	log.Info("recipient", "recipient", res.Address, "kind", r.Kind, "reason", r.Reason, "hard", r.Hard,
 		"policy", res.Decision.Rule, "action", res.Decision.Action, "allowlisted", res.Allowlisted,
 		"suppressed", res.Suppressed, "scope", res.Scope, "count", res.Count, "duplicate", res.Duplicate)
@@ -558,8 +561,20 @@ func DecisionOf(ev publisher.Event) *suppress.Decision {
 // it is fetched.
 func MessageKey(raw []byte) string {
 	h := sha256.New()
-	// Normalise CRLF so a message re-appended by another client keeps its key.
-	s := strings.ReplaceAll(string(raw), "\r\n", "\n")
-	h.Write([]byte(s))
-	return hex.EncodeToString(h.Sum(nil))[:32]
+	// Normalise CRLF so a message re-appended by another client keeps its
+	// key: the runs between the CRs of CRLFs are hashed as they are, with
+	// no copy of the message.
+	for {
+		i := bytes.Index(raw, crlf)
+		if i < 0 {
+			h.Write(raw)
+			break
+		}
+		h.Write(raw[:i])
+		raw = raw[i+1:] // from the LF
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
 }
+
+var crlf = []byte("\r\n")

@@ -60,7 +60,7 @@ const FenceLua = fenceCheck
 
 // fenced appends the fence of ctx to keys and args (see fenceCheck).
 func (s *Store) fenced(ctx context.Context, keys []string, args []any) ([]string, []any) {
-	return AppendFence(ctx, keys, args, s.key("fence", "none"))
+	return AppendFence(ctx, keys, args, s.fixed.fenceNone)
 }
 
 // AppendFence appends the fence of ctx to keys and args, last, as the

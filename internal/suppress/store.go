@@ -489,6 +489,8 @@ type Store struct {
 	scopesArg string
 	allowArg  string
 	maxWindow time.Duration
+	// fixed are the keys of the apply script that name no address.
+	fixed fixedKeys
 	// addrIndexed is set once the address index is known to be built
 	// (query.go).
 	addrIndexed atomic.Bool
@@ -516,14 +518,39 @@ func New(c redis.UniversalClient, prefix string, p Policy, log *slog.Logger) *St
 	for _, r := range st.policy.Rules {
 		st.maxWindow = max(st.maxWindow, r.Window)
 	}
+	st.fixed = fixedKeys{
+		suppressed: st.key("suppressed"), expiry: st.key("expiry"), idxTime: st.key("idx", "time"),
+		epoch: st.key("epoch"), allowAddress: st.key("allow", "address"), allowDomain: st.key("allow", "domain"),
+		outage: st.key("outage"), outageAlert: st.key("outage", "alert"), fenceNone: st.key("fence", "none"),
+	}
 	return st
+}
+
+// fixedKeys are keys of the store made once, in New: the apply script's
+// that name no address, and the key of no fence.
+type fixedKeys struct {
+	suppressed, expiry, idxTime, epoch, allowAddress, allowDomain, outage, outageAlert, fenceNone string
 }
 
 // Policy returns the policy in effect.
 func (s *Store) Policy() Policy { return s.policy }
 
 func (s *Store) key(parts ...string) string {
-	return s.prefix + ":" + strings.Join(parts, ":")
+	if len(parts) == 0 {
+		return s.prefix + ":"
+	}
+	n := len(s.prefix) + len(parts)
+	for _, p := range parts {
+		n += len(p)
+	}
+	var b strings.Builder // one allocation, where a Join and a concatenation made two
+	b.Grow(n)
+	b.WriteString(s.prefix)
+	for _, p := range parts {
+		b.WriteByte(':')
+		b.WriteString(p)
+	}
+	return b.String()
 }
 
 // NormalizeAddress returns the form of addr the store keys on: the
@@ -655,22 +682,24 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	}
 	policy, _ := json.Marshal(d)
 	dom := domainOf(addr)
-	keys := []string{
+	k := &s.fixed
+	keys := make([]string, 0, 15) // and the fence
+	keys = append(keys,
 		s.key("idem", idem),
 		s.key("addr", addr),
 		s.key("soft", addr),
-		s.key("suppressed"),
-		s.key("expiry"),
-		s.key("idx", "time"),
+		k.suppressed,
+		k.expiry,
+		k.idxTime,
 		s.key("idx", "reason", e.Reason),
 		s.key("idx", "domain", dom),
 		s.key("seen", seenKey(e, addr, effect(e, d), idem)),
-		s.key("epoch"),
-		s.key("allow", "address"),
-		s.key("allow", "domain"),
-		s.key("outage"),
-		s.key("outage", "alert"),
-	}
+		k.epoch,
+		k.allowAddress,
+		k.allowDomain,
+		k.outage,
+		k.outageAlert,
+	)
 	seenTTL := max(p.IdempotencyTTL, 2*d.Window, 2*s.maxWindow)
 	args := []any{
 		s.prefix, ms(now), lazySweepLimit, addr, d.Action, ms(at),
@@ -713,6 +742,20 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	}
 	r.Duplicate = v[0] == int64(1)
 	r.Address, r.AsWritten, r.Decision, r.Carrier = addr, strings.TrimSpace(e.Recipient), d, carrier
+	// The attributes are made only for a line that will be written.
+	if s.log.Enabled(ctx, slog.LevelDebug) || r.NewlySuppressed && !r.Duplicate && !r.Repeat && s.log.Enabled(ctx, slog.LevelInfo) {
+		s.logApplied(ctx, e, r, addr, idem, d)
+	}
+	if r.Outage {
+		s.log.WarnContext(ctx, "suppress: sender-side outage: many domains fail with network errors at once",
+			"domains", p.Burst.Domains, "window", p.Burst.Window)
+	}
+	return r, nil
+}
+
+// logApplied logs what apply did: one line, at debug level but for a new
+// suppression (info).
+func (s *Store) logApplied(ctx context.Context, e Entry, r Result, addr, idem string, d Decision) {
 	attrs := []any{"address", addr, "kind", e.Kind, "reason", e.Reason, "rule", e.Rule,
 		"policy", d.Rule, "action", d.Action, "scope", r.Scope, "count", r.Count}
 	switch {
@@ -728,11 +771,6 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	default:
 		s.log.DebugContext(ctx, "suppress: entry recorded", attrs...)
 	}
-	if r.Outage {
-		s.log.WarnContext(ctx, "suppress: sender-side outage: many domains fail with network errors at once",
-			"domains", p.Burst.Domains, "window", p.Burst.Window)
-	}
-	return r, nil
 }
 
 // lazySweep lifts a few expired soft suppressions before a read.
