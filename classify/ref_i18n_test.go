@@ -1,0 +1,59 @@
+package classify
+
+import "testing"
+
+// TestClassify_refLocalized holds the non-delivery sentences in languages
+// other than English and Japanese that the providers' own localized pages
+// quote (Microsoft Learn for Exchange Online, Gmail Help and the Google
+// Workspace SMTP error reference in their localized versions), each with
+// the reason that the page's explanation (or its English original)
+// implies. The text is the localized sentence only, with no status code,
+// so the wording must decide. None may end as on_hold or undefined, or
+// with low confidence.
+func TestClassify_refLocalized(t *testing.T) {
+	tests := []clearCase{
+		// German. "554 5.2.2 Postfach voll" beim Senden von E-Mails an einen
+		// E-Mail-aktivierten öffentlichen Ordner,
+		// https://learn.microsoft.com/de-de/exchange/troubleshoot/email-delivery/ndr/cannot-send-mail-mepf
+		{"de exo recipient mailbox full", failedReply("", "", "", "Das Postfach des Empfängers ist voll und kann Nachrichten jetzt nicht annehmen. Versuchen Sie, diese Nachricht später erneut zu senden, oder wenden Sie sich direkt an den Empfänger."), MailboxFull},
+		// Fehler und Codes bei Gmail-SMTP,
+		// https://support.google.com/a/answer/3726730?hl=de
+		{"de gmail receiving too quickly", delayedReply("", "", "RCPT", "Der Nutzer, den Sie kontaktieren möchten, erhält zu schnell E-Mails. Senden Sie Ihre Nachricht zu einem späteren Zeitpunkt noch einmal."), RateLimited},
+		{"de gmail receiving at a rate", delayedReply("", "", "RCPT", "Der Nutzer, den Sie kontaktieren möchten, empfängt E-Mails in einer Geschwindigkeit, die verhindert, dass zusätzliche Nachrichten zugestellt werden."), RateLimited},
+		{"de gmail unusual rate of unsolicited mail", delayedReply("", "", "", "Unser System hat eine ungewöhnliche Anzahl unerwünschter E-Mails von Ihrer IP-Adresse festgestellt. Um unsere Nutzer vor Spam zu schützen, wurden E-Mails von Ihrer IP-Adresse vorübergehend blockiert."), RateLimited},
+		{"de gmail tls required", delayedReply("", "", "RCPT", "TLS für RCPT-Domain erforderlich, Verbindung wird beendet."), FailedSTARTTLS},
+		{"de gmail ip not in allowlist", delayedReply("", "", "RCPT", "IP nicht auf Zulassungsliste für RCPT-Domain, Verbindung wird beendet."), Blocked},
+		{"de gmail ip not in whitelist", delayedReply("", "", "RCPT", "IP nicht auf weißer Liste für RCPT-Domain, Verbindung wird beendet."), Blocked},
+		{"de gmail custom domain policy", failedReply("", "", "DATA", "Diese Nachricht verstößt gegen die E-Mail-Richtlinien von example.com."), PolicyViolation},
+		// Gmail-Hilfe, Unzustellbare oder abgelehnte E-Mails,
+		// https://support.google.com/mail/answer/6596?hl=de and
+		// https://support.google.com/mail/bin/answer.py?hl=de&answer=82454
+		{"de gmail recipient address does not exist", failedReply("", "", "RCPT", "Die E-Mail-Adresse des Empfängers existiert nicht"), UserUnknown},
+		{"de gmail account not present", failedReply("", "", "RCPT", "Das E-Mail-Konto, das Sie kontaktieren möchten, ist nicht vorhanden"), UserUnknown},
+		{"de gmail inbox no free space", failedReply("", "", "RCPT", "Der Posteingang des Empfängers hat keinen freien Speicherplatz."), MailboxFull},
+		{"de gmail inbox full", failedReply("", "", "RCPT", "Der Posteingang des Empfängers ist voll."), MailboxFull},
+
+		// Portuguese (Brazil). Erros e códigos SMTP do Gmail,
+		// https://knowledge.workspace.google.com/admin/support/troubleshooting/gmail-smtp-errors-and-codes?hl=pt-br
+		{"pt gmail receiving too quickly", delayedReply("", "", "RCPT", "O usuário com quem você está tentando entrar em contato está recebendo e-mails muito rápido. Reenvie sua mensagem mais tarde."), RateLimited},
+		{"pt gmail receiving at a rate", delayedReply("", "", "RCPT", "O usuário com quem você está tentando entrar em contato está recebendo e-mails a uma taxa que impede a entrega de outras mensagens. Reenvie sua mensagem mais tarde."), RateLimited},
+		{"pt gmail relay limit", delayedReply("", "", "MAIL", "Limite máximo de redirecionamento SMTP excedido para o cliente. Esse erro é temporário."), RateLimited},
+		{"pt gmail inbox out of storage", delayedReply("", "", "RCPT", "A caixa de entrada do destinatário está sem espaço de armazenamento."), MailboxFull},
+
+		// Spanish (Latin America). Ayuda de Gmail, mensajes rebotados,
+		// https://support.google.com/mail/answer/6596?hl=es-419
+		{"es gmail recipient address does not exist", failedReply("", "", "RCPT", "La dirección de correo electrónico del destinatario no existe"), UserUnknown},
+		{"es gmail inbox no storage", failedReply("", "", "RCPT", "La bandeja Recibidos del destinatario no tiene espacio de almacenamiento disponible"), MailboxFull},
+
+		// Italian. Guida di Gmail, Correggere gli errori per cui le email
+		// vengono restituite al mittente o rifiutate,
+		// http://support.google.com/mail/bin/answer.py?hl=it&answer=82454
+		{"it gmail account does not exist", failedReply("", "", "RCPT", "L'account email che hai cercato di raggiungere non esiste"), UserUnknown},
+
+		// French. Aide Gmail, Limites d'envoi et de réception des messages,
+		// https://support.google.com/mail/bin/answer.py?hl=fr&hlrm=en&answer=22839
+		{"fr gmail receiving at a rate", delayedReply("", "", "RCPT", "L'utilisateur que vous tentez de contacter reçoit des e-mails à un rythme qui empêche la distribution de tout nouveau message."), RateLimited},
+		{"fr gmail sending limit", failedReply("", "", "", "Vous avez atteint la limite d'envoi d'e-mails"), RateLimited},
+	}
+	checkClear(t, tests)
+}
