@@ -54,6 +54,33 @@ func TestClassify_refLocalized(t *testing.T) {
 		// https://support.google.com/mail/bin/answer.py?hl=fr&hlrm=en&answer=22839
 		{"fr gmail receiving at a rate", delayedReply("", "", "RCPT", "L'utilisateur que vous tentez de contacter reçoit des e-mails à un rythme qui empêche la distribution de tout nouveau message."), RateLimited},
 		{"fr gmail sending limit", failedReply("", "", "", "Vous avez atteint la limite d'envoi d'e-mails"), RateLimited},
+		// More of Gmail-Hilfe, https://support.google.com/mail/answer/6596?hl=de&ref_topic=7065107
+		// and https://support.google.com/mail/bin/answer.py?hl=de&answer=82454
+		{"de gmail marked as spam", failedReply("", "", "DATA", "Ihre E-Mail wurde als Spam markiert oder vorübergehend abgelehnt"), SpamDetected},
+		{"de gmail message flagged as spam", failedReply("", "", "DATA", "Die Nachricht wurde als Spam markiert"), SpamDetected},
+		{"de gmail sending limit", failedReply("", "", "", "Sie haben das Limit zum Senden von E-Mails erreicht."), RateLimited},
+		// Microsoft 365 von GoDaddy Hilfe, Reparieren Sie abgelehnte E-Mails
+		// mit einem Bounce-Fehler, https://ch.godaddy.com/help/fix-rejected-email-with-a-bounce-error-40685
+		{"de godaddy account storage limit", failedReply("", "", "RCPT", "Speicherplatzbegrenzung des Kontos"), MailboxFull},
+		{"de godaddy account does not exist", failedReply("", "", "RCPT", "Konto ist nicht vorhanden"), UserUnknown},
+		{"de godaddy account disabled", failedReply("", "", "RCPT", "Konto deaktiviert"), Suspended},
+
+		// More of Ayuda de Gmail, https://support.google.com/mail/answer/6596?hl=es-419
+		{"es gmail marked as spam", failedReply("", "", "DATA", "Tu correo electrónico se marcó como spam o se rechazó de forma temporal"), SpamDetected},
+		{"es gmail sending limit", failedReply("", "", "", "Alcanzaste el límite para enviar correos electrónicos"), RateLimited},
+
+		// More of Guida di Gmail, http://support.google.com/mail/bin/answer.py?hl=it&answer=82454
+		{"it gmail flagged as spam", failedReply("", "", "DATA", "Messaggio contrassegnato come spam"), SpamDetected},
+		// Guida di Google Workspace, limiti di invio di Gmail,
+		// https://support.google.com/a/answer/166852?authuser=7&hl=it
+		{"it gmail sending limit email", failedReply("", "", "", "Hai raggiunto il limite di invio email."), RateLimited},
+		{"it gmail sending limit gmail", failedReply("", "", "", "Hai raggiunto il limite di invio di Gmail."), RateLimited},
+		{"it gmail too many recipients", failedReply("", "", "", "Hai superato il numero massimo di destinatari."), TooManyConnections},
+
+		// Aide Google Workspace, Limites d'envoi Gmail,
+		// https://support.google.com/a/answer/166852?authuser=3&hl=fr
+		{"fr gmail one of the sending limits", failedReply("", "", "", "Vous avez atteint une des limites d'envoi Gmail."), RateLimited},
+		{"fr gmail too many recipients", failedReply("", "", "", "Vous avez dépassé le nombre maximal de destinataires."), TooManyConnections},
 	}
 	checkClear(t, tests)
 }
