@@ -81,6 +81,22 @@ func TestClassify_refLocalized(t *testing.T) {
 		// https://support.google.com/a/answer/166852?authuser=3&hl=fr
 		{"fr gmail one of the sending limits", failedReply("", "", "", "Vous avez atteint une des limites d'envoi Gmail."), RateLimited},
 		{"fr gmail too many recipients", failedReply("", "", "", "Vous avez dépassé le nombre maximal de destinataires."), TooManyConnections},
+		// More of Fehler und Codes bei Gmail-SMTP,
+		// https://support.google.com/a/answer/3726730?hl=de (and its older
+		// version, Referenz für SMTP-Fehler, at the same address)
+		{"de gmail receiving too rapidly", delayedReply("", "", "RCPT", "Der Nutzer, den Sie kontaktieren möchten, erhält zu rasch E-Mails. Senden Sie Ihre Nachricht zu einem späteren Zeitpunkt noch einmal."), RateLimited},
+		{"de gmail relay limit", delayedReply("", "", "MAIL", "SMTP-Relay-Dienst-Höchstbeschränkung für diesen Kunden überschritten. Das ist ein vorübergehender Fehler."), RateLimited},
+		// walkingtoweb (hosting) help, SMTP-Fehler, Gmail's texts quoted,
+		// https://support.walkingtoweb.com/help/de-de/3-email-cloud/140-emails-kommen-mit-einer-fehlermeldung-zuruck-was-ist-der-smtp-fehler-xxx-xxx
+		{"de gmail inbox no space left", delayedReply("", "", "RCPT", "Im Posteingang des Empfängers ist kein Speicherplatz mehr verfügbar."), MailboxFull},
+
+		// Swedish. SMTP-fel och SMTP-koder i Gmail,
+		// https://support.google.com/a/answer/3726730?utm_source=thenewsletternewsletter&utm_medium=website&utm_campaign=100623
+		{"sv gmail receiving too quickly", delayedReply("", "", "RCPT", "Användaren du försöker kontakta tar emot e-post för snabbt. Skicka om meddelandet senare."), RateLimited},
+		{"sv gmail receiving at a rate", delayedReply("", "", "RCPT", "Användaren du försöker att kontakta tar emot e-post i en takt som förhindrar att ytterligare meddelanden levereras. Skicka om meddelandet senare."), RateLimited},
+		{"sv gmail relay limit", delayedReply("", "", "MAIL", "Högsta SMTP-relägräns överskriden för kunden. Detta är ett tillfälligt fel."), RateLimited},
+		{"sv gmail inbox out of storage", delayedReply("", "", "RCPT", "Mottagarens inkorg har slut på lagringsutrymme."), MailboxFull},
+		{"sv gmail custom domain policy", failedReply("", "", "DATA", "Detta meddelande bryter mot e-postpolicyn för example.com"), PolicyViolation},
 	}
 	checkClear(t, tests)
 }
