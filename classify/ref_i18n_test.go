@@ -97,6 +97,19 @@ func TestClassify_refLocalized(t *testing.T) {
 		{"sv gmail relay limit", delayedReply("", "", "MAIL", "Högsta SMTP-relägräns överskriden för kunden. Detta är ett tillfälligt fel."), RateLimited},
 		{"sv gmail inbox out of storage", delayedReply("", "", "RCPT", "Mottagarens inkorg har slut på lagringsutrymme."), MailboxFull},
 		{"sv gmail custom domain policy", failedReply("", "", "DATA", "Detta meddelande bryter mot e-postpolicyn för example.com"), PolicyViolation},
+		// Russian. Справка Google Workspace, ограничения на отправку в Gmail,
+		// https://support.google.com/a/answer/166852?hl=ru&ref_topic=28609
+		{"ru gmail sending limit", failedReply("", "", "", "Превышено ограничение на отправку сообщений."), RateLimited},
+		{"ru gmail sending limit gmail", failedReply("", "", "", "Превышено ограничение на отправку сообщений Gmail."), RateLimited},
+		{"ru gmail too many recipients", failedReply("", "", "", "Превышено ограничение на количество получателей."), TooManyConnections},
+
+		// Chinese (Traditional). ublink webmail help, Gmail SMTP 錯誤和代碼
+		// (Gmail's replies with Google's Chinese text),
+		// http://webmail.ublink.org/index.php/service/tech-know/nodif/gmail-smtp-%E9%8C%AF%E8%AA%A4%E5%92%8C%E4%BB%A3%E7%A2%BC
+		{"zh-tw gmail ip not in allowlist", delayedReply("", "", "RCPT", "IP 不在 RCPT 網域許可清單中,正在關閉連線。"), Blocked},
+		{"zh-tw gmail tls required", delayedReply("", "", "RCPT", "RCPT 網域需要使用 TLS,正在關閉連線。"), FailedSTARTTLS},
+		{"zh-tw gmail unusual rate of unsolicited mail", delayedReply("", "", "", "我們的系統偵測到您的 IP 位址發出數量異常龐大的來路不明電子郵件。為保護使用者免於垃圾郵件騷擾,您的 IP 位址所發出的電子郵件已暫時遭到封鎖。"), RateLimited},
+		{"zh-tw gmail receiving too quickly", delayedReply("", "", "RCPT", "您要聯絡的使用者目前正在接收大量郵件,因此無法再接收其他的郵件,請稍後再重新傳送郵件。"), RateLimited},
 	}
 	checkClear(t, tests)
 }
