@@ -110,6 +110,23 @@ func TestClassify_refLocalized(t *testing.T) {
 		{"zh-tw gmail tls required", delayedReply("", "", "RCPT", "RCPT 網域需要使用 TLS,正在關閉連線。"), FailedSTARTTLS},
 		{"zh-tw gmail unusual rate of unsolicited mail", delayedReply("", "", "", "我們的系統偵測到您的 IP 位址發出數量異常龐大的來路不明電子郵件。為保護使用者免於垃圾郵件騷擾,您的 IP 位址所發出的電子郵件已暫時遭到封鎖。"), RateLimited},
 		{"zh-tw gmail receiving too quickly", delayedReply("", "", "RCPT", "您要聯絡的使用者目前正在接收大量郵件,因此無法再接收其他的郵件,請稍後再重新傳送郵件。"), RateLimited},
+		// Dutch. Verzendlimieten voor e-mail (Google Workspace),
+		// https://support.google.com/a/answer/166852?hl=nl&ref_topic=28609
+		{"nl gmail sending limit", failedReply("", "", "", "U heeft een limiet bereikt voor het verzenden van e-mails."), RateLimited},
+		{"nl gmail sending limit gmail", failedReply("", "", "", "U heeft een verzendlimiet bereikt in Gmail."), RateLimited},
+		{"nl gmail too many recipients", failedReply("", "", "", "U heeft het maximale aantal ontvangers overschreden."), TooManyConnections},
+
+		// Polish. Limity wysyłania Gmaila w Google Workspace,
+		// https://support.google.com/a/answer/166852?hl=pl
+		{"pl gmail sending limit", failedReply("", "", "", "Osiągnięto limit wysyłanych wiadomości."), RateLimited},
+		{"pl gmail sending limit gmail", failedReply("", "", "", "Osiągnięto limit wysyłania z Gmaila."), RateLimited},
+		{"pl gmail too many recipients", failedReply("", "", "", "Przekroczono maksymalną liczbę adresatów."), TooManyConnections},
+
+		// Ukrainian. Ліміти для надсилання листів Gmail у Google Workspace,
+		// https://support.google.com/a/answer/166852?hl=uk
+		{"uk gmail sending limit", failedReply("", "", "", "Ви вичерпали ліміт для надсилання електронних листів"), RateLimited},
+		{"uk gmail sending limit gmail", failedReply("", "", "", "Ви вичерпали ліміт для надсилання повідомлень Gmail"), RateLimited},
+		{"uk gmail too many recipients", failedReply("", "", "", "Ви перевищили максимальну кількість одержувачів"), TooManyConnections},
 	}
 	checkClear(t, tests)
 }
