@@ -127,6 +127,31 @@ func TestClassify_refLocalized(t *testing.T) {
 		{"uk gmail sending limit", failedReply("", "", "", "Ви вичерпали ліміт для надсилання електронних листів"), RateLimited},
 		{"uk gmail sending limit gmail", failedReply("", "", "", "Ви вичерпали ліміт для надсилання повідомлень Gmail"), RateLimited},
 		{"uk gmail too many recipients", failedReply("", "", "", "Ви перевищили максимальну кількість одержувачів"), TooManyConnections},
+		// Italian. Outlook.com, "Recapito non riuscito" in seguito all'invio
+		// di email, http://windows.microsoft.com/it-it/outlook/delivery-failed
+		{"it outlook mailbox not found", failedReply("", "", "RCPT", "Mailbox non trovata"), UserUnknown},
+		{"it outlook mailbox invalid", failedReply("", "", "RCPT", "Mailbox non valida"), UserUnknown},
+		{"it outlook user unknown", failedReply("", "", "RCPT", "Utente sconosciuto"), UserUnknown},
+		{"it outlook mailbox unavailable", failedReply("", "", "RCPT", "Mailbox non disponibile"), UserUnknown},
+		{"it outlook mailbox full", failedReply("", "", "RCPT", "Casella di posta piena"), MailboxFull},
+		{"it outlook space exceeded", failedReply("", "", "RCPT", "Spazio disponibile superato"), MailboxFull},
+		{"it outlook host unknown", failedReply("", "", "", "Host sconosciuto"), HostUnknown},
+		{"it outlook domain lookup failed", failedReply("", "", "", "Domain Lookup non riuscito"), HostUnknown},
+		// Outlook.com, la posta inviata restituisce un messaggio di mancato
+		// recapito, https://support.office.com/it-it/article/la-posta-inviata-in-outlook-com-restituisce-un-messaggio-di-mancato-recapito-45e048ac-f7b1-4c0f-b525-081cb34f1062
+		{"it outlook mailbox not found or invalid", failedReply("", "", "RCPT", "Cassetta postale non trovata o non valida oppure utente sconosciuto"), UserUnknown},
+		{"it outlook mailbox not available", failedReply("", "", "RCPT", "Cassetta postale non disponibile"), UserUnknown},
+		{"it outlook mailbox full or quota exceeded", failedReply("", "", "RCPT", "Cassetta postale piena o quota superata"), MailboxFull},
+
+		// French. Correction de l'erreur NDR « le quota de soumission de
+		// l'expéditeur a été dépassé » dans Exchange Online,
+		// https://learn.microsoft.com/fr-fr/Exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-for-submission-quota-exceeded-in-exchange-online
+		{"fr exo sender sending quota exceeded", failedReply("", "", "", "Impossible d'envoyer le message, car le quota d'envoi de l'expéditeur est dépassé."), RateLimited},
+		{"fr exo submission quota exceeded", failedReply("", "", "", "Le quota de soumission de l'expéditeur a été dépassé"), RateLimited},
+		// Limites de stockage dans Outlook.com,
+		// https://wus.prod.support.services.microsoft.com/fr-fr/office/limites-de-stockage-dans-outlook-com-7ac99134-69e5-4619-ac0b-2d313bba5e9e
+		{"fr outlook quota exceeded", failedReply("", "", "RCPT", "Quota dépassé"), MailboxFull},
+		{"fr outlook mailbox full", failedReply("", "", "RCPT", "Boîte aux lettres pleine"), MailboxFull},
 	}
 	checkClear(t, tests)
 }
