@@ -152,6 +152,29 @@ func TestClassify_refLocalized(t *testing.T) {
 		// https://wus.prod.support.services.microsoft.com/fr-fr/office/limites-de-stockage-dans-outlook-com-7ac99134-69e5-4619-ac0b-2d313bba5e9e
 		{"fr outlook quota exceeded", failedReply("", "", "RCPT", "Quota dépassé"), MailboxFull},
 		{"fr outlook mailbox full", failedReply("", "", "RCPT", "Boîte aux lettres pleine"), MailboxFull},
+		// Italian. Correzione dell'errore NDR "la quota di invio del mittente
+		// è stata superata" in Exchange Online,
+		// https://learn.microsoft.com/it-it/Exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-for-submission-quota-exceeded-in-exchange-online
+		{"it exo sender sending quota exceeded", failedReply("", "", "", "Il messaggio non può essere inviato perché è stata superata la quota di invio del mittente."), RateLimited},
+		// Swedish. Åtgärda NDR-felet "avsändarens sändningskvot överskreds"
+		// i Exchange Online,
+		// https://learn.microsoft.com/sv-se/exchange/troubleshoot/email-delivery/ndr/fix-error-for-submission-quota-exceeded-in-exchange-online
+		{"sv exo sending quota exceeded", failedReply("", "", "", "Det går inte att skicka meddelandet eftersom avsändarens sändningskvot har överskridits."), RateLimited},
+		{"sv exo sending quota exceeded short", failedReply("", "", "", "Det går inte att skicka meddelandet eftersom avsändarens sändningskvot överskreds."), RateLimited},
+		// Korean. Exchange Online "보낸 사람의 제출 할당량을 초과했다"는 NDR 오류 수정,
+		// https://docs.microsoft.com/ko-kr/Exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/fix-error-for-submission-quota-exceeded-in-exchange-online
+		{"ko exo sending quota exceeded", failedReply("", "", "", "보낸 사람의 전송 할당량이 초과되어 메시지를 전송할 수 없습니다."), RateLimited},
+
+		// German. NDR-Fehlercode "550 5.1.8 Zugriff verweigert, ungültiger
+		// ausgehender Absender",
+		// https://learn.microsoft.com/de-de/exchange/troubleshoot/email-delivery/ndr/fix-error-code-5-1-8-in-exchange-online
+		{"de exo not a valid sender", failedReply("", "", "", "Ihre Nachricht konnte nicht übermittelt werden, weil Sie nicht als gültiger Absender erkannt wurden. Der häufigste Grund dafür ist, dass der Verdacht besteht, dass von Ihrer E-Mail-Adresse Spam versandt wurde, und dass deshalb das Senden von E-Mails nicht mehr zugelassen wird."), Rejected},
+		// Kontinuierliche Fehlerdrosselung für SMTP AUTH-Übermittlungen,
+		// https://learn.microsoft.com/de-de/exchange/mail-flow-best-practices/continuous-error-throttling-smtp-auth-submissions
+		{"de exo throttled mailbox full errors", failedReply("", "", "", "Der Absender wurde aufgrund fortlaufender Fehler „Postfach voll“ gedrosselt."), RateLimited},
+		{"de exo throttled send as denied", failedReply("", "", "", "Der Absender wurde aufgrund fortlaufender Fehler „Senden als verweigert“ gedrosselt."), RateLimited},
+		{"de exo throttled invalid license", failedReply("", "", "", "Der Absender wurde aufgrund fortlaufender Fehler „Ungültige Lizenz“ gedrosselt."), RateLimited},
+		{"de exo throttled too many recipients", failedReply("", "", "", "Der Absender wurde aufgrund fortlaufender Fehler „Zu viele Empfänger“ gedrosselt."), RateLimited},
 	}
 	checkClear(t, tests)
 }
