@@ -175,6 +175,9 @@ func TestClassify_refLocalized(t *testing.T) {
 		{"de exo throttled send as denied", failedReply("", "", "", "Der Absender wurde aufgrund fortlaufender Fehler „Senden als verweigert“ gedrosselt."), RateLimited},
 		{"de exo throttled invalid license", failedReply("", "", "", "Der Absender wurde aufgrund fortlaufender Fehler „Ungültige Lizenz“ gedrosselt."), RateLimited},
 		{"de exo throttled too many recipients", failedReply("", "", "", "Der Absender wurde aufgrund fortlaufender Fehler „Zu viele Empfänger“ gedrosselt."), RateLimited},
+		// German. NDR-Fehlercodes 550 5.7.703, 550 5.7.705, 550 5.7.708 und
+		// 550 5.7.750, https://support.microsoft.com/de-de/topic/ndr-fehlercodes-550-5-7-703-550-5-7-705-550-5-7-708-und-550-5-7-750-f5675801-1846-4d1c-9599-5b4e26a9175d
+		{"de exo tenant exceeded threshold", failedReply("", "", "", "Zugriff verweigert, Mandant hat den Schwellenwert überschritten."), Rejected},
 	}
 	checkClear(t, tests)
 }
