@@ -178,6 +178,15 @@ func TestClassify_refLocalized(t *testing.T) {
 		// German. NDR-Fehlercodes 550 5.7.703, 550 5.7.705, 550 5.7.708 und
 		// 550 5.7.750, https://support.microsoft.com/de-de/topic/ndr-fehlercodes-550-5-7-703-550-5-7-705-550-5-7-708-und-550-5-7-750-f5675801-1846-4d1c-9599-5b4e26a9175d
 		{"de exo tenant exceeded threshold", failedReply("", "", "", "Zugriff verweigert, Mandant hat den Schwellenwert überschritten."), Rejected},
+		// German. bytecamp FAQ, Fehlermeldungen bei Zustellproblemen (its
+		// own bilingual replies), https://www.bytecamp.net/de/faq/email/zustellen.html
+		{"de bytecamp account storage exceeded", delayedReply("", "", "RCPT", "Speicherplatz des Kontos ueberschritten"), MailboxFull},
+		{"de bytecamp classified as spam", failedReply("", "", "DATA", "Nachricht als Spam eingestuft"), SpamDetected},
+		// sitepackage.de, Typische Fehlermeldungen bei Unzustellbarkeit
+		// (Web.de's bilingual replies),
+		// http://www.sitepackage.de/service/dokumentation/auswertung/typische-fehlermeldungen-bei-unzustellbarkeit.html
+		{"de webde storage volume exceeded", failedReply("", "", "RCPT", "Benutzer hat das Speichervolumen ueberschritten."), MailboxFull},
+		{"de webde user unknown", failedReply("", "", "RCPT", "Benutzer nicht bekannt"), UserUnknown},
 	}
 	checkClear(t, tests)
 }
