@@ -187,6 +187,10 @@ func TestClassify_refLocalized(t *testing.T) {
 		// http://www.sitepackage.de/service/dokumentation/auswertung/typische-fehlermeldungen-bei-unzustellbarkeit.html
 		{"de webde storage volume exceeded", failedReply("", "", "RCPT", "Benutzer hat das Speichervolumen ueberschritten."), MailboxFull},
 		{"de webde user unknown", failedReply("", "", "RCPT", "Benutzer nicht bekannt"), UserUnknown},
+		// Spanish. CloudMailin SMTP troubleshooter, 452 (a server's reply,
+		// its Spanish half without the accent),
+		// https://www.cloudmailin.com/smtp-troubleshooter/452-error
+		{"es buzon lleno unaccented", delayedReply("", "", "RCPT", "Recipient address rejected: Error: BUZON LLENO."), MailboxFull},
 	}
 	checkClear(t, tests)
 }
