@@ -228,6 +228,21 @@ func (h *harness) settled(endpoint string) bool {
 	return err == nil && info.NumPending == 0 && info.NumAckPending == 0
 }
 
+// waiting returns how many pull requests the server holds for the
+// endpoint's consumer (those whose client unsubscribed are not counted),
+// or -1 when it cannot tell.
+func (h *harness) waiting(endpoint string) int {
+	c, err := h.js.Consumer(h.ctx, h.pub.Stream(), webhook.ConsumerName(endpoint))
+	if err != nil {
+		return -1
+	}
+	info, err := c.Info(h.ctx)
+	if err != nil {
+		return -1
+	}
+	return info.NumWaiting
+}
+
 func event(id string, typ publisher.EventType) publisher.Event {
 	ev := publisher.Event{ID: id, Type: typ, Time: time.Date(2025, 3, 14, 9, 26, 53, 0, time.UTC),
 		Recipient: "alice@example.net", Verdict: outcome.Verdict{Reason: "user_unknown", Category: "user_unknown", Hard: true}, Mailbox: "shop"}
@@ -589,6 +604,13 @@ func TestDeliver_eventsWhileStopped(t *testing.T) {
 	testutil.WaitFor(t, 20*time.Second, "first delivery", func() bool { return metrics(svc, "crm").Delivered == 1 })
 	cancel()
 	<-done
+	// Run has returned, but the last pull request of its worker may still
+	// be waiting at the server: nats.go sends its UNSUB after Next
+	// returns. An event published before the server sees it goes to that
+	// dead request and waits out AckWait (the timeout plus 30s) before it
+	// is redelivered, late but not lost. "While stopped" starts when the
+	// server holds no request of the old worker.
+	testutil.WaitFor(t, 20*time.Second, "the stopped worker's pull request gone", func() bool { return h.waiting("crm") == 0 })
 
 	h.publish(event("while-stopped-1", publisher.TypeBounce))
 	h.publish(event("while-stopped-2", publisher.TypeComplaint))
