@@ -39,14 +39,21 @@ const (
 // The id is unique within the source, as the specification requires: it
 // is unique in the stream.
 func CloudEventHeaders(ev Event, host string) map[string]string {
-	return map[string]string{
-		"ce-specversion":     CloudEventsSpecVersion,
-		"ce-type":            CloudEventsTypePrefix + string(ev.Type),
-		"ce-source":          cePercent(CloudEventSource(host, ev.Mailbox)),
-		"ce-id":              cePercent(ev.ID),
-		"ce-time":            ev.Time.UTC().Format(time.RFC3339Nano),
-		"ce-datacontenttype": CloudEventsContentType,
-	}
+	h := make(map[string]string, 6)
+	eachCloudEventHeader(ev, cePercent(CloudEventSource(host, ev.Mailbox)), func(k, v string) { h[k] = v })
+	return h
+}
+
+// eachCloudEventHeader calls set with each CloudEvents header of ev, its
+// ce-source being source (already percent-encoded): the one list of them,
+// for CloudEventHeaders and for the messages a Publisher sends.
+func eachCloudEventHeader(ev Event, source string, set func(k, v string)) {
+	set("ce-specversion", CloudEventsSpecVersion)
+	set("ce-type", CloudEventsTypePrefix+string(ev.Type))
+	set("ce-source", source)
+	set("ce-id", cePercent(ev.ID))
+	set("ce-time", ev.Time.UTC().Format(time.RFC3339Nano))
+	set("ce-datacontenttype", CloudEventsContentType)
 }
 
 // CloudEventSource returns the CloudEvents source of an event from the
@@ -104,12 +111,7 @@ func hostname() string {
 // of CloudEventHeaders, set one by one rather than through a map, with the
 // source of each mailbox made once.
 func (p *Publisher) setCloudEvents(h nats.Header, ev Event) {
-	h.Set("ce-specversion", CloudEventsSpecVersion)
-	h.Set("ce-type", CloudEventsTypePrefix+string(ev.Type))
-	h.Set("ce-source", p.ceSource(ev.Mailbox))
-	h.Set("ce-id", cePercent(ev.ID))
-	h.Set("ce-time", ev.Time.UTC().Format(time.RFC3339Nano))
-	h.Set("ce-datacontenttype", CloudEventsContentType)
+	eachCloudEventHeader(ev, p.ceSource(ev.Mailbox), h.Set)
 }
 
 // maxSources bounds the sources a Publisher keeps made (ceSource): the
