@@ -147,6 +147,14 @@ func decodeTextNotice(m *message) *Report {
 		action = "delayed"
 	}
 	beneath := repliesBeneath(notice)
+	// One error for the whole message ("Error message below:" above the
+	// list of its recipients): each recipient's that names no cause.
+	var common string
+	if len(addrs) > 1 {
+		if e := soleErrorLine(notice); e != "" && aboveAll(notice, e, addrs) {
+			common = e
+		}
+	}
 	for _, a := range addrs {
 		r := Recipient{Address: a, Action: action}
 		r.Diagnostic = textAround(notice, a)
@@ -185,12 +193,8 @@ func decodeTextNotice(m *message) *Report {
 		}
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
-		} else if len(addrs) > 1 && !hasFailureWords(r.Diagnostic) {
-			// One error for the whole message ("Error message below:"
-			// above the list of its recipients): each recipient's.
-			if e := soleErrorLine(notice); e != "" && aboveAll(notice, e, addrs) {
-				r.Diagnostic = strings.TrimSpace(e + " " + r.Diagnostic)
-			}
+		} else if common != "" && !hasFailureWords(r.Diagnostic) {
+			r.Diagnostic = strings.TrimSpace(common + " " + r.Diagnostic)
 		}
 		if reply := beneath[strings.ToLower(a)]; reply != "" && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
 			// A section of codes below the notice's words: the address
