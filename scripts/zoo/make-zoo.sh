@@ -56,7 +56,11 @@ no_autostart() {
 	fi
 }
 
+# chasquid resolves the recipient's domain through /etc/hosts (see
+# zoo_chasquid): the machine's own copy is put back on exit.
+HOSTS_SAVED=""
 cleanup() {
+	[ -n "$HOSTS_SAVED" ] && cat "$HOSTS_SAVED" >/etc/hosts
 	[ -n "$OWN_POLICY" ] && rm -f /usr/sbin/policy-rc.d
 	[ -n "$DEVLOG_PID" ] && kill "$DEVLOG_PID" 2>/dev/null
 	return 0
@@ -426,6 +430,65 @@ zoo_haraka() {
 	collect "$d" haraka
 }
 
+# ---------------------------------------------------------------- chasquid
+# chasquid has no smarthost, transport map or port setting: it delivers to
+# port 25 of the domain's MX, and where the MX lookup finds no such name it
+# falls back to the domain itself (internal/courier/smtp.go, lookupMXs),
+# which Go's resolver looks up in /etc/hosts first. So for the run
+# /etc/hosts names example.net 127.0.0.2, where the refusing sink listens
+# on port 25 (nothing else on the machine does: 127.0.0.2 is not
+# 127.0.0.1); the machine's /etc/hosts is put back after. chasquid relays
+# only for a user who authenticated, over TLS, on its submission port
+# (127.0.0.1:2525 here, with a throwaway self-signed certificate), and only
+# sends a DSN to a sender of one of its own domains: example.com is one,
+# with the user sender, and its mail goes to the MDA, chasquid's mda-lmtp,
+# to the other sink on 127.0.0.1:2527. Its queue gives up after 20 hours
+# (compiled in; no setting in 1.11) and a host it cannot resolve is a
+# temporary error, so only the permanent cases are made; it offers no DSN
+# extension, so no success report either.
+zoo_chasquid() {
+	local d=$ZOO_TMP/chasquid e=$ZOO_TMP/chasquid/etc
+	rm -rf "$d" && mkdir -p "$e/domains/example.com" "$e/certs/mta.example.com" "$d/data" "$d/out"
+	apt_install chasquid
+	cat >"$e/chasquid.conf" <<CONF
+hostname: "mta.example.com"
+smtp_address: "127.0.0.1:2524"
+submission_address: "127.0.0.1:$MTA_PORT"
+submission_over_tls_address: "127.0.0.1:2523"
+data_dir: "$d/data"
+mail_log_path: "$d/mail.log"
+mail_delivery_agent_bin: "/usr/bin/mda-lmtp"
+mail_delivery_agent_args: "--addr=127.0.0.1:$SENDER_PORT"
+mail_delivery_agent_args: "-f"
+mail_delivery_agent_args: "%from%"
+mail_delivery_agent_args: "-d"
+mail_delivery_agent_args: "%to%"
+CONF
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mta.example.com \
+		-keyout "$e/certs/mta.example.com/privkey.pem" -out "$e/certs/mta.example.com/fullchain.pem" 2>/dev/null
+	chasquid-util --configdir="$e" user-add sender@example.com --password=zoo-password >/dev/null
+	HOSTS_SAVED=$d/hosts.orig
+	cp /etc/hosts "$HOSTS_SAVED"
+	echo "127.0.0.2 example.net" >>/etc/hosts
+	python3 "$HERE/sink.py" 127.0.0.2:25 "$d/out" --size 20000 >"$d/sink.log" 2>&1 &
+	echo $! >"$d/sink.pid"
+	python3 "$HERE/sink.py" "$SENDER_PORT" "$d/out" >"$d/sender.log" 2>&1 &
+	echo $! >"$d/sender.pid"
+	wait_port "$SENDER_PORT"
+	chasquid -config_dir "$e" -logfile "$d/chasquid.log" &
+	echo $! >"$d/chasquid.pid"
+	wait_port "$MTA_PORT"
+	python3 "$HERE/send.py" --auth sender@example.com:zoo-password 127.0.0.1 "$MTA_PORT" chasquid \
+		unknown-user mailbox-full size-limit policy-ja multi
+	wait_bounces "$d" 5
+	kill "$(cat "$d/chasquid.pid")" || true
+	stop_sink "$d"
+	cat "$HOSTS_SAVED" >/etc/hosts
+	HOSTS_SAVED=""
+	collect "$d" chasquid
+	apt_purge chasquid
+}
+
 # ---------------------------------------------------------------- main
 mkdir -p "$ZOO_TMP"
 no_autostart
@@ -434,7 +497,7 @@ if [ ! -S /dev/log ]; then
 	python3 "$HERE/devlog.py" "$ZOO_TMP/syslog" &
 	DEVLOG_PID=$!
 fi
-for mta in "${@:-postfix exim opensmtpd sendmail courier dma haraka}"; do
+for mta in "${@:-postfix exim opensmtpd sendmail courier dma haraka chasquid}"; do
 	for m in $mta; do
 		log "$m"
 		"zoo_$m"
