@@ -489,6 +489,44 @@ CONF
 	apt_purge chasquid
 }
 
+# ---------------------------------------------------------------- nullmailer
+# nullmailer takes mail on the command line only (its sendmail) and relays
+# everything to its one smarthost, the sink (bounces to sender@example.com
+# included); when the smarthost refuses for good, or a message outlives
+# queuelifetime (60 s here), nullmailer-send moves it to the failed queue
+# and writes a bounce with nullmailer-dsn. It sends no delay warnings and
+# offers no DSN options, and a smarthost leaves no DNS path, so: all the
+# cases but unknown-domain, success and the local ones. Its control files
+# are the package's /etc/nullmailer (compiled in), removed after the purge.
+# Its expiry bounce says "Action: delayed" (nullmailer-dsn's template for
+# any 4.x.x status) but is the final one: collect.py names it so.
+zoo_nullmailer() {
+	local d=$ZOO_TMP/nullmailer e=/etc/nullmailer
+	rm -rf "$d" && mkdir -p "$d/out"
+	echo "nullmailer shared/mailname string mta.example.com" | debconf-set-selections
+	echo "nullmailer nullmailer/relayhost string 127.0.0.1" | debconf-set-selections
+	apt_install nullmailer
+	# Debian's nullmailer takes its name from /etc/mailname (debconf's
+	# shared/mailname above), not from me
+	echo example.com >"$e/defaultdomain"
+	: >"$e/adminaddr"
+	echo "127.0.0.1 smtp --port=$SINK_PORT" >"$e/remotes"
+	echo 60 >"$e/queuelifetime"
+	echo 5 >"$e/pausetime"
+	echo 10 >"$e/maxpause"
+	start_sink "$d"
+	runuser -u mail -- /usr/sbin/nullmailer-send >"$d/send.log" 2>&1 &
+	echo $! >"$d/send.pid"
+	python3 "$HERE/send.py" --sendmail /usr/sbin/sendmail nullmailer \
+		unknown-user mailbox-full size-limit policy-ja greylist-expired multi quota-expired
+	wait_bounces "$d" 7
+	kill "$(cat "$d/send.pid")" || true
+	stop_sink "$d"
+	collect "$d" nullmailer
+	apt_purge nullmailer
+	rm -rf "$e" # the control files written here, which the purge leaves
+}
+
 # ---------------------------------------------------------------- main
 mkdir -p "$ZOO_TMP"
 no_autostart
@@ -497,7 +535,7 @@ if [ ! -S /dev/log ]; then
 	python3 "$HERE/devlog.py" "$ZOO_TMP/syslog" &
 	DEVLOG_PID=$!
 fi
-for mta in "${@:-postfix exim opensmtpd sendmail courier dma haraka chasquid}"; do
+for mta in "${@:-postfix exim opensmtpd sendmail courier dma haraka chasquid nullmailer}"; do
 	for m in $mta; do
 		log "$m"
 		"zoo_$m"

@@ -118,6 +118,7 @@ var registry = []decoder{
 	{name: "courier", family: familyMTA, match: matchCourier, decode: decodeCourier},
 	{name: "opensmtpd", family: familyMTA, match: matchOpenSMTPD, decode: decodeOpenSMTPD},
 	{name: "dragonfly", family: familyMTA, decode: sniffed(matchDragonFly, decodeDragonFly)},
+	{name: "nullmailer", family: familyMTA, match: matchNullmailer, decode: decodeNullmailer},
 	{name: "fml", family: familyMTA, match: matchFML, decode: decodeFML},
 	{name: "x1", family: familyMTA, match: matchX1, decode: decodeX1},
 	{name: "x2", family: familyMTA, match: matchX2, decode: decodeX2},
