@@ -583,8 +583,9 @@ CONF
 # Its expiry bounce says "Action: delayed" (nullmailer-dsn's template for
 # any 4.x.x status) but is the final one: collect.py names it so.
 zoo_nullmailer() {
-	local d=$ZOO_TMP/nullmailer e=/etc/nullmailer
+	local d=$ZOO_TMP/nullmailer e=/etc/nullmailer had_mailname=""
 	rm -rf "$d" && mkdir -p "$d/out"
+	[ -e /etc/mailname ] && had_mailname=1
 	echo "nullmailer shared/mailname string mta.example.com" | debconf-set-selections
 	echo "nullmailer nullmailer/relayhost string 127.0.0.1" | debconf-set-selections
 	apt_install nullmailer
@@ -607,6 +608,8 @@ zoo_nullmailer() {
 	collect "$d" nullmailer
 	apt_purge nullmailer
 	rm -rf "$e" # the control files written here, which the purge leaves
+	# the package's postinst writes /etc/mailname, which the purge leaves
+	[ -n "$had_mailname" ] || rm -f /etc/mailname
 }
 
 # ---------------------------------------------------------------- main
