@@ -607,7 +607,9 @@ zoo_nullmailer() {
 	stop_sink "$d"
 	collect "$d" nullmailer
 	apt_purge nullmailer
-	rm -rf "$e" # the control files written here, which the purge leaves
+	# the control files written here and the spool (with the failed
+	# messages), which the purge leaves
+	rm -rf "$e" /var/spool/nullmailer
 	# the package's postinst writes /etc/mailname, which the purge leaves
 	[ -n "$had_mailname" ] || rm -f /etc/mailname
 }
