@@ -46,8 +46,12 @@ def main():
             body = body.replace(old, new)
         # OpenSMTPD reports an expired envelope as "Action: delayed" with
         # "Status: 4.4.7" (delivery time expired): that is the final one.
+        # nullmailer-dsn writes "Action: delayed" for any 4.x.x status, but
+        # nullmailer-send runs it only when it moves the message to the
+        # failed queue (src/send.cc, bounce_msg): that is the final one too.
         delayed = (re.search(rb"(?im)^Action:\s*delayed", body) is not None
-                   and re.search(rb"(?im)^Status:\s*4\.4\.7", body) is None)
+                   and re.search(rb"(?im)^Status:\s*4\.4\.7", body) is None
+                   and b"This is the nullmailer delivery system." not in body)
         name = case + "-delayed" if delayed else case
         # An MTA that writes one bounce per recipient (dma) sends them in
         # any order: they are named in the order of the recipient each is

@@ -6,14 +6,18 @@ case (<zoo-CASE-MTA@example.com>) so that make-zoo.sh can tell which bounce
 answers which case. Recipients are at example.net (routed by the MTA to
 sink.py) or at nosuch.example.org (left to DNS, which has no such name).
 
-Usage: send.py HOST PORT MTA [CASE...]
+Usage: send.py [--auth USER:PASSWORD] HOST PORT MTA [CASE...]
        send.py --sendmail PROGRAM MTA [CASE...]
 
 The second form hands each message to a sendmail-compatible program
 (PROGRAM -f SENDER RCPT...) on its standard input, for MTAs such as dma
-that take no SMTP connection.
+that take no SMTP connection. With --auth, each SMTP session does STARTTLS
+(the MTA's certificate is not checked: it is a throwaway self-signed one)
+and AUTH as USER, for MTAs such as chasquid that relay only for an
+authenticated user, and only over TLS.
 """
 import smtplib
+import ssl
 import subprocess
 import sys
 import time
@@ -54,6 +58,10 @@ def message(case, mta, rcpts):
 
 
 def main():
+    auth = None
+    if sys.argv[1] == "--auth":
+        auth = sys.argv[2].split(":", 1)
+        del sys.argv[1:3]
     if sys.argv[1] == "--sendmail":
         prog, mta = sys.argv[2], sys.argv[3]
         for case in sys.argv[4:] or [c for c in CASES if c not in LOCAL]:
@@ -69,6 +77,10 @@ def main():
         rcpts = CASES[case]
         s = smtplib.SMTP(host, port, local_hostname="client.example.com")
         s.ehlo()
+        if auth:
+            s.starttls(context=ssl._create_unverified_context())
+            s.ehlo()
+            s.login(*auth)
         opts = []
         mail_opts = []
         if s.has_extn("dsn"):

@@ -22,7 +22,12 @@ written to OUTDIR as TIME-PORT.eml with the envelope in X-Zoo-Envelope-*
 headers prepended (collect.py keeps only those sent with a null MAIL FROM,
 the bounces, and strips those headers).
 
-Usage: sink.py PORT OUTDIR [--size LIMIT]
+PORT may be HOST:PORT, to listen on another loopback address than
+127.0.0.1 (chasquid delivers only to port 25 of the address its resolver
+finds for the domain). LHLO is taken like EHLO, so that an MDA that speaks
+LMTP for one recipient at a time (chasquid's mda-lmtp) can deliver to it.
+
+Usage: sink.py [HOST:]PORT OUTDIR [--size LIMIT]
 """
 import os
 import re
@@ -68,7 +73,7 @@ class Handler(socketserver.StreamRequestHandler):
                 return
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             verb = line.split(" ", 1)[0].upper()
-            if verb == "EHLO":
+            if verb in ("EHLO", "LHLO"):
                 self.send("250-mx.example.net")
                 self.send("250-PIPELINING")
                 if LIMIT:
@@ -138,11 +143,12 @@ class Server(socketserver.ThreadingTCPServer):
 
 def main():
     global LIMIT
-    port, outdir = int(sys.argv[1]), sys.argv[2]
+    host, _, port = sys.argv[1].rpartition(":")
+    host, port, outdir = host or "127.0.0.1", int(port), sys.argv[2]
     if len(sys.argv) == 5 and sys.argv[3] == "--size":
         LIMIT = int(sys.argv[4])
     os.makedirs(outdir, exist_ok=True)
-    srv = Server(("127.0.0.1", port), Handler)
+    srv = Server((host, port), Handler)
     srv.outdir, srv.port = outdir, port
     srv.serve_forever()
 

@@ -110,6 +110,8 @@ var registry = []decoder{
 	{name: "kddi", family: familyCarrier, match: matchKDDI, decode: decodeKDDI},
 
 	// 5. General-purpose MTAs.
+	// maddy writes its report in Postfix's likeness: tried before it.
+	{name: "maddy", family: familyMTA, decode: sniffed(sniffMaddy, decodeMaddy)},
 	{name: "postfix", family: familyMTA, match: matchPostfix, decode: decodePostfix},
 	{name: "sendmail", family: familyMTA, decode: sniffed(matchSendmail, decodeSendmail)},
 	{name: "v5sendmail", family: familyMTA, decode: sniffed(matchV5Sendmail, decodeV5Sendmail)},
@@ -118,6 +120,7 @@ var registry = []decoder{
 	{name: "courier", family: familyMTA, match: matchCourier, decode: decodeCourier},
 	{name: "opensmtpd", family: familyMTA, match: matchOpenSMTPD, decode: decodeOpenSMTPD},
 	{name: "dragonfly", family: familyMTA, decode: sniffed(matchDragonFly, decodeDragonFly)},
+	{name: "nullmailer", family: familyMTA, match: matchNullmailer, decode: decodeNullmailer},
 	{name: "fml", family: familyMTA, match: matchFML, decode: decodeFML},
 	{name: "x1", family: familyMTA, match: matchX1, decode: decodeX1},
 	{name: "x2", family: familyMTA, match: matchX2, decode: decodeX2},
