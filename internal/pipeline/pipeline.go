@@ -189,28 +189,29 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox
 		log.Warn("message quarantined", "error", err)
 		return mailbox.Quarantined, nil
 	}
-	recs := record.FromReportWith(p.opts.Classifier, m.Source(), rep, nil)
 	switch rep.Kind {
 	case bounce.KindNotBounce, bounce.KindAutoReply, bounce.KindDelivered:
 		p.opts.Metrics.Ignored.Add(1)
 		log.Info("message ignored", "kind", rep.Kind, "from", rep.AutoReplyFrom)
 		return mailbox.Ignored, nil
 	}
+	// Checks before any effect: the message is applied whole or not at
+	// all. Over the cap, the classifier stops at the first recipient
+	// past it.
+	lim := p.limits(m.Worker)
+	recs, over := record.FromReportLimit(p.opts.Classifier, m.Source(), rep, lim.MaxRecipients, applies)
+	if over {
+		p.opts.Metrics.OverRecipientCap.Add(1)
+		return p.reject(ctx, m, msgKey, at, log, "too many recipients",
+			fmt.Errorf("%w: the report names %d recipients, the cap is %d", errLimit, named(rep), lim.MaxRecipients))
+	}
 	headers := p.originalHeaders(rep)
 	checks := p.verify(m.Raw, rep)
 	var apply []record.Record
 	for _, r := range recs {
-		if r.Recipient == "" || r.Kind == string(bounce.KindDelivered) {
-			continue
+		if applies(r) {
+			apply = append(apply, r)
 		}
-		apply = append(apply, r)
-	}
-	// Checks before any effect: the message is applied whole or not at all.
-	lim := p.limits(m.Worker)
-	if lim.MaxRecipients >= 0 && len(apply) > lim.MaxRecipients {
-		p.opts.Metrics.OverRecipientCap.Add(1)
-		return p.reject(ctx, m, msgKey, at, log, "too many recipients",
-			fmt.Errorf("%w: the report names %d recipients, the cap is %d", errLimit, len(apply), lim.MaxRecipients))
 	}
 	for _, r := range apply {
 		if _, err := suppress.NormalizeAddress(r.Recipient); err != nil {
@@ -248,6 +249,25 @@ func (p *Pipeline) Handle(ctx context.Context, m *mailbox.Message) (disp mailbox
 	}
 	var newly int
 	return p.applyAll(ctx, m, msgKey, at, log, apply, headers, checks, &newly, start)
+}
+
+// applies says whether record r of a report is applied to the store: it
+// names a recipient, and it is not a delivery.
+func applies(r record.Record) bool {
+	return r.Recipient != "" && r.Kind != string(bounce.KindDelivered)
+}
+
+// named counts the recipients rep names whose action is not a delivery:
+// the recipients a report over the cap was refused for (without the
+// verdicts it was not worth making, a few may be successes).
+func named(rep *bounce.Report) int {
+	n := 0
+	for _, rc := range rep.Recipients {
+		if rc.Address != "" && bounce.RecipientKind(rc) != bounce.KindDelivered {
+			n++
+		}
+	}
+	return n
 }
 
 // handleOutcome names how Handle ended, for the handling-time histogram.

@@ -94,11 +94,8 @@ func FromReportWith(c *classify.Classifier, source string, rep *bounce.Report, e
 		}
 		return []Record{r}
 	}
-	base := Record{Source: source, OriginalFrom: rep.Original.From}
-	base.Format, base.ReportingMTA = rep.Format, rep.ReportingMTA
-	base.OriginalMessageID, base.OriginalSubject = rep.Original.MessageID, rep.Original.Subject
 	if len(rep.Recipients) == 0 {
-		r := base
+		r := base(source, rep)
 		r.Kind = string(rep.Kind)
 		switch rep.Kind {
 		case bounce.KindAutoReply:
@@ -115,34 +112,74 @@ func FromReportWith(c *classify.Classifier, source string, rep *bounce.Report, e
 		}
 		return []Record{r}
 	}
+	b := base(source, rep)
 	out := make([]Record, 0, len(rep.Recipients))
 	for _, rc := range rep.Recipients {
-		v := ClassifyWith(c, rc)
-		r := base
-		r.Kind = string(bounce.RecipientKind(rc))
-		switch {
-		case v.Reason == classify.AutoReply && r.Kind == string(bounce.KindBounce):
-			// The words say an automatic reply (a challenge-response
-			// system holding the message): the recipient is the address
-			// that replied, and nothing failed.
-			r.Kind = string(bounce.KindAutoReply)
-		case v.Reason == classify.Delivered && (r.Kind == string(bounce.KindBounce) || r.Kind == string(bounce.KindDelay)):
-			// A success status (2.X.X) in a report that says failed (a
-			// forwarded list message, a relay's copy): not a failure.
-			r.Kind = string(bounce.KindDelivered)
-		}
-		r.Recipient, r.Action, r.FeedbackType = rc.Address, rc.Action, rc.FeedbackType
-		// The one place the outcome is put together: the recipient's
-		// evidence and the classifier's verdict on it.
-		r.Status, r.ReplyCode, r.Diagnostic, r.RemoteMTA = rc.Status, rc.ReplyCode, rc.Diagnostic, rc.RemoteMTA
-		r.Reason, r.Category, r.Hard = string(v.Reason), string(v.Category), v.Hard
-		r.Rule, r.Confidence, r.RuleSource = v.Rule, string(v.Confidence), v.RuleSource
-		if rc.ReportingMTA != "" {
-			r.ReportingMTA = rc.ReportingMTA
-		}
-		out = append(out, r)
+		out = append(out, fromRecipient(c, b, rc))
 	}
 	return out
+}
+
+// FromReportLimit is FromReportWith for a report with recipients, that
+// stops once more than limit of the records made so far satisfy count
+// (limit < 0: no limit): a report naming 100,000 recipients costs
+// limit+1 verdicts before its cap refuses it, not 100,000. over says
+// whether it stopped; recs then holds only the records made until then.
+// A report without recipients (or err) gives FromReportWith's one record.
+func FromReportLimit(c *classify.Classifier, source string, rep *bounce.Report, limit int, count func(Record) bool) (recs []Record, over bool) {
+	if rep == nil || len(rep.Recipients) == 0 || limit < 0 {
+		return FromReportWith(c, source, rep, nil), false
+	}
+	b := base(source, rep)
+	n := 0
+	recs = make([]Record, 0, min(len(rep.Recipients), limit+1))
+	for _, rc := range rep.Recipients {
+		r := fromRecipient(c, b, rc)
+		recs = append(recs, r)
+		if count(r) {
+			if n++; n > limit {
+				return recs, true
+			}
+		}
+	}
+	return recs, false
+}
+
+// base is what every record of rep shares.
+func base(source string, rep *bounce.Report) Record {
+	b := Record{Source: source, OriginalFrom: rep.Original.From}
+	b.Format, b.ReportingMTA = rep.Format, rep.ReportingMTA
+	b.OriginalMessageID, b.OriginalSubject = rep.Original.MessageID, rep.Original.Subject
+	return b
+}
+
+// fromRecipient is the record of one recipient rc of a report: b, with
+// rc's evidence and the classifier's verdict on it.
+func fromRecipient(c *classify.Classifier, b Record, rc bounce.Recipient) Record {
+	v := ClassifyWith(c, rc)
+	r := b
+	r.Kind = string(bounce.RecipientKind(rc))
+	switch {
+	case v.Reason == classify.AutoReply && r.Kind == string(bounce.KindBounce):
+		// The words say an automatic reply (a challenge-response
+		// system holding the message): the recipient is the address
+		// that replied, and nothing failed.
+		r.Kind = string(bounce.KindAutoReply)
+	case v.Reason == classify.Delivered && (r.Kind == string(bounce.KindBounce) || r.Kind == string(bounce.KindDelay)):
+		// A success status (2.X.X) in a report that says failed (a
+		// forwarded list message, a relay's copy): not a failure.
+		r.Kind = string(bounce.KindDelivered)
+	}
+	r.Recipient, r.Action, r.FeedbackType = rc.Address, rc.Action, rc.FeedbackType
+	// The one place the outcome is put together: the recipient's
+	// evidence and the classifier's verdict on it.
+	r.Status, r.ReplyCode, r.Diagnostic, r.RemoteMTA = rc.Status, rc.ReplyCode, rc.Diagnostic, rc.RemoteMTA
+	r.Reason, r.Category, r.Hard = string(v.Reason), string(v.Category), v.Hard
+	r.Rule, r.Confidence, r.RuleSource = v.Rule, string(v.Confidence), v.RuleSource
+	if rc.ReportingMTA != "" {
+		r.ReportingMTA = rc.ReportingMTA
+	}
+	return r
 }
 
 var defaultClassifier = classify.New(nil)

@@ -2,6 +2,7 @@ package record
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/bounced-dev/bounced/bounce"
@@ -77,5 +78,40 @@ func TestFromReport_successStatusIsDelivered(t *testing.T) {
 	got := FromReport("s", rep, nil)
 	if len(got) != 1 || got[0].Kind != "delivered" || got[0].Reason != "delivered" || got[0].Hard {
 		t.Errorf("FromReport() = %+v, want one delivered record", got)
+	}
+}
+
+// FromReportLimit makes the records FromReportWith makes while at most
+// limit of them count, and stops at the first one past it.
+func TestFromReportLimit(t *testing.T) {
+	rep := &bounce.Report{Kind: bounce.KindBounce, Format: "rfc3464"}
+	for i := range 5000 {
+		rep.Recipients = append(rep.Recipients, bounce.Recipient{Address: fmt.Sprintf("u%04d@example.net", i), Action: "failed", Status: "5.1.1"})
+	}
+	// A delivery, which the count below leaves out, among the first.
+	rep.Recipients[3] = bounce.Recipient{Address: "ok@example.net", Action: "delivered", Status: "2.0.0"}
+	failed := func(r Record) bool { return r.Kind == string(bounce.KindBounce) }
+
+	recs, over := FromReportLimit(nil, "src", rep, 200, failed)
+	if !over || len(recs) != 202 {
+		t.Fatalf("limit 200 of 4,999 failures: %d records, over=%v; want 202 (200 + the delivery + the one past the cap), over", len(recs), over)
+	}
+	all := FromReportWith(nil, "src", rep, nil)
+	for i, r := range recs {
+		if r != all[i] {
+			t.Fatalf("record %d = %+v, want FromReportWith's %+v", i, r, all[i])
+		}
+	}
+	recs, over = FromReportLimit(nil, "src", rep, 4999, failed)
+	if over || len(recs) != 5000 {
+		t.Errorf("limit 4,999 of 4,999 failures: %d records, over=%v; want all 5,000, not over", len(recs), over)
+	}
+	recs, over = FromReportLimit(nil, "src", rep, -1, failed)
+	if over || len(recs) != 5000 {
+		t.Errorf("no limit: %d records, over=%v; want all 5,000", len(recs), over)
+	}
+	none := &bounce.Report{Kind: bounce.KindNotBounce}
+	if recs, over := FromReportLimit(nil, "src", none, 0, failed); over || len(recs) != 1 || recs[0].Kind != string(bounce.KindNotBounce) {
+		t.Errorf("a report without recipients: %+v, over=%v; want FromReportWith's one not_bounce record", recs, over)
 	}
 }

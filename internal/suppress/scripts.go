@@ -321,7 +321,7 @@ end
 // It returns {1, json} for a duplicate and {0, json} otherwise, json being
 // the Result, and the error NOEPOCH (noEpochReply) when ARGV[15] is "1" and
 // the epoch key is missing.
-var applyScript = redis.NewScript(luaLib + fenceCheck + `
+var applySrc = luaLib + fenceCheck + `
 if ARGV[15] == '1' and redis.call('EXISTS', KEYS[10]) == 0 then
   return redis.error_reply('` + noEpochReply + ` the store has no epoch: redis lost its data')
 end
@@ -486,7 +486,8 @@ if scope ~= '' and exp then res.expires_at = iso(exp) end
 local js = cjson.encode(res)
 redis.call('SET', KEYS[1], js, 'PX', ARGV[11])
 return {0, js}
-`)
+`
+var applyScript = redis.NewScript(applySrc)
 
 // isSuppressedScript sweeps, then answers Store.IsSuppressed with one
 // SISMEMBER.

@@ -807,10 +807,15 @@ func BenchmarkApply(b *testing.B) {
 		}
 		i++
 	}
-	// Redis's own time per apply (its one thread is what caps a drain):
-	// INFO commandstats of EVALSHA; and the commands the script ran, per
-	// apply (every other command counted there is the script's, but for
-	// the client's handshake and this INFO).
+	reportRedisTime(ctx, b, c)
+}
+
+// reportRedisTime reports Redis's own time per apply (its one thread is
+// what caps a drain): INFO commandstats of EVALSHA; and the commands the
+// script ran, per apply (every other command counted there is the
+// script's, but for the client's handshake and this INFO).
+func reportRedisTime(ctx context.Context, b *testing.B, c redis.UniversalClient) {
+	b.Helper()
 	info, err := c.Info(ctx, "commandstats").Result()
 	if err != nil {
 		b.Fatal(err)
