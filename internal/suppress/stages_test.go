@@ -30,8 +30,12 @@ var applyStages = []struct{ name, starts string }{
 // BenchmarkApplyStages profiles the apply script inside Redis: for each
 // stage, the script cut short where the stage ends (it returns there), with
 // BenchmarkApply's mix of entries, and Redis's µs per call (INFO
-// commandstats). A stage's cost is its figure less the one before; "whole"
-// is the full script. Each sub-benchmark has a Redis of its own.
+// commandstats); "whole" is the full script. Each sub-benchmark has a
+// Redis of its own. Until the record is read (to-03) nothing the script
+// writes changes what later calls find, and a stage's cost is its figure
+// less the one before; after that a script cut short leaves the record,
+// its windows and indexes as a full one would not, so the later figures
+// are not a sum of stages, only an order of magnitude.
 func BenchmarkApplyStages(b *testing.B) {
 	full := applyScript
 	defer func() { applyScript = full }()
