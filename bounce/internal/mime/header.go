@@ -82,15 +82,18 @@ func (h Header) Values(key string) []string {
 // ParseHeader reads a header block from the start of b (LF line endings)
 // and returns it with the rest of b, the body. The header ends at the first
 // empty line; a first line that is not a header field means there is no
-// header at all. It takes linear time whatever the folding, and copies
-// the header block once: values are substrings of that copy.
+// header at all. It takes linear time whatever the folding, and makes one
+// string of the header block, the lower-cased names that differ from
+// theirs as written and the unfolded values: keys, values and names are
+// substrings of it.
 func ParseHeader(b []byte) (Header, []byte) {
 	type span struct {
-		key      string // lower-case; "" when b[ks:ke] is already
-		ks, ke   int
-		vs, ve   int // value: b[vs:ve]
+		lower    bool // the key is the name lower-cased and trimmed
+		ks, ke   int  // name: b[ks:ke]
+		vs, ve   int  // value: b[vs:ve]
 		folded   bool
 		appended string // QUIRK: continuation lines after a stray line
+		key, val [2]int // where the key and the value are in the block string
 	}
 	var stack [40]span // most headers fit: no allocation for the spans
 	spans := stack[:0]
@@ -98,6 +101,7 @@ func ParseHeader(b []byte) (Header, []byte) {
 	open := false // spans[len-1] may still get continuation lines
 	body := []byte(nil)
 	end := len(b) // end of the Header block in b
+	extra := 0    // bytes of the lower-cased keys and unfolded values
 	done := false
 	for len(rest) > 0 && !done {
 		off := len(b) - len(rest)
@@ -132,11 +136,12 @@ func ParseHeader(b []byte) (Header, []byte) {
 				open = false
 				continue
 			}
-			key := ""
-			if k := bytes.TrimSpace(line[:colon]); hasUpperASCII(k) || len(k) != colon {
-				key = lowerKey(k)
+			k := bytes.TrimSpace(line[:colon])
+			lower := hasUpperASCII(k) || len(k) != colon
+			if lower {
+				extra += len(k)
 			}
-			spans = append(spans, span{key: key, ks: off, ke: off + colon, vs: off + colon + 1, ve: off + len(line)})
+			spans = append(spans, span{lower: lower, ks: off, ke: off + colon, vs: off + colon + 1, ve: off + len(line)})
 			open = true
 		}
 	}
@@ -146,23 +151,49 @@ func ParseHeader(b []byte) (Header, []byte) {
 	if len(spans) == 0 {
 		return Header{}, body
 	}
-	block := string(b[:min(end, len(b))])
-	h := make(Header, len(spans))
-	for i, sp := range spans {
-		v := block[sp.vs:sp.ve]
+	end = min(end, len(b))
+	for _, sp := range spans {
+		if sp.folded {
+			extra += sp.ve - sp.vs
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(end + extra)
+	sb.Write(b[:end])
+	for i := range spans {
+		sp := &spans[i]
+		sp.key, sp.val = [2]int{sp.ks, sp.ke}, [2]int{sp.vs, sp.ve}
+		if sp.lower {
+			sp.key[0] = sb.Len()
+			for _, c := range bytes.TrimSpace(b[sp.ks:sp.ke]) {
+				sb.WriteByte(LowerASCII(c))
+			}
+			sp.key[1] = sb.Len()
+		}
 		if sp.folded {
 			// RFC 5322 section 2.2.3: unfolding removes the CRLF, not the
 			// white space.
-			v = strings.ReplaceAll(v, "\n", "")
+			sp.val[0] = sb.Len()
+			for v := b[sp.vs:sp.ve]; len(v) > 0; {
+				nl := bytes.IndexByte(v, '\n')
+				if nl < 0 {
+					sb.Write(v)
+					break
+				}
+				sb.Write(v[:nl])
+				v = v[nl+1:]
+			}
+			sp.val[1] = sb.Len()
 		}
+	}
+	block := sb.String()
+	h := make(Header, len(spans))
+	for i, sp := range spans {
+		v := block[sp.val[0]:sp.val[1]]
 		if sp.appended != "" {
 			v += sp.appended
 		}
-		k := sp.key
-		if k == "" {
-			k = block[sp.ks:sp.ke]
-		}
-		h[i] = Field{Key: k, Value: v, Name: strings.TrimSpace(block[sp.ks:sp.ke])}
+		h[i] = Field{Key: block[sp.key[0]:sp.key[1]], Value: v, Name: strings.TrimSpace(block[sp.ks:sp.ke])}
 	}
 	return h, body
 }
