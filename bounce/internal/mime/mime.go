@@ -357,35 +357,36 @@ func (p *Part) Body() []byte {
 // space allowed) is a soft line break, and QUIRK: any other "=" is kept
 // as it is rather than failing the part.
 func DecodeQP(raw []byte) []byte {
-	if bytes.IndexByte(raw, '=') < 0 {
+	i := bytes.IndexByte(raw, '=')
+	if i < 0 {
 		return raw
 	}
 	out := make([]byte, 0, len(raw))
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '=' {
-			out = append(out, c)
-			continue
+	for i >= 0 {
+		out = append(out, raw[:i]...)
+		raw = raw[i:] // raw[0] is '='
+		switch {
+		case len(raw) > 2 && IsHex(raw[1]) && IsHex(raw[2]):
+			out = append(out, Unhex(raw[1])<<4|Unhex(raw[2]))
+			raw = raw[3:]
+		default:
+			j := 1
+			for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t') {
+				j++
+			}
+			switch {
+			case j == len(raw):
+				raw = nil
+			case raw[j] == '\n':
+				raw = raw[j+1:] // a soft line break
+			default:
+				out = append(out, '=')
+				raw = raw[1:]
+			}
 		}
-		if i+2 < len(raw) && IsHex(raw[i+1]) && IsHex(raw[i+2]) {
-			out = append(out, Unhex(raw[i+1])<<4|Unhex(raw[i+2]))
-			i += 2
-			continue
-		}
-		j := i + 1
-		for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t') {
-			j++
-		}
-		if j == len(raw) {
-			i = j - 1
-			continue
-		}
-		if raw[j] == '\n' {
-			i = j
-			continue
-		}
-		out = append(out, c)
+		i = bytes.IndexByte(raw, '=')
 	}
+	out = append(out, raw...)
 	return NormalizeNewlines(out)
 }
 
@@ -468,17 +469,14 @@ func NormalizeNewlines(b []byte) []byte {
 		return b
 	}
 	out := make([]byte, 0, len(b))
-	out = append(out, b[:i]...)
-	for ; i < len(b); i++ {
-		c := b[i]
-		if c == '\r' {
-			out = append(out, '\n')
-			if i+1 < len(b) && b[i+1] == '\n' {
-				i++
-			}
-			continue
+	for i >= 0 {
+		out = append(out, b[:i]...)
+		out = append(out, '\n')
+		b = b[i+1:]
+		if len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
 		}
-		out = append(out, c)
+		i = bytes.IndexByte(b, '\r')
 	}
-	return out
+	return append(out, b...)
 }
