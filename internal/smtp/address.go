@@ -101,6 +101,9 @@ func normalize(s string) string {
 			return ""
 		}
 	}
+	if len(local) == at && domain == s[at+1:] {
+		return s // already in that form: no copy
+	}
 	return local + "@" + domain
 }
 
