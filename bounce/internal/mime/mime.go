@@ -201,12 +201,16 @@ func parseSimpleContentType(v string) (t string, params map[string]string, ok bo
 }
 
 // isTokenChar reports whether c may appear in an RFC 2045 token.
-func isTokenChar(c byte) bool {
-	if c <= ' ' || c >= 0x7f {
-		return false
+func isTokenChar(c byte) bool { return tokenChars[c] }
+
+// tokenChars holds the bytes of an RFC 2045 token: printable ASCII but
+// the space and tspecials.
+var tokenChars = func() (t [256]bool) {
+	for c := '!'; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune(`()<>@,;:\"/[]?=`, c)
 	}
-	return !strings.ContainsRune(`()<>@,;:\"/[]?=`, rune(c))
-}
+	return t
+}()
 
 // parseContentType returns the lower-case media type and parameters of a
 // Content-Type value, leniently: a broken value still yields its type.
