@@ -621,10 +621,17 @@ func (m *message) lowerFrom() string {
 	return *m.lowerFromVal
 }
 
-// lowerText returns text() lower-cased, computed once.
+// lowerText returns text() lower-cased, computed once. The notice is the
+// text up to a marker line that starts with an ASCII character, so the
+// text lower-cased is the notice lower-cased and the rest lower-cased.
 func (m *message) lowerText() string {
 	if !m.lowerTextDone {
-		m.lowerTextVal, m.lowerTextDone = strings.ToLower(m.text()), true
+		t, n := m.text(), m.notice()
+		m.lowerTextVal = m.lowerNotice()
+		if len(t) > len(n) {
+			m.lowerTextVal += strings.ToLower(t[len(n):])
+		}
+		m.lowerTextDone = true
 	}
 	return m.lowerTextVal
 }

@@ -87,8 +87,7 @@ func decodeSendmail(m *message) *Report {
 		text = q
 	}
 	notice, _ := splitAtMarkerFrom(text, sendmailEndMarkers)
-	lower := strings.ToLower(notice)
-	if !strings.Contains(lower, "----- transcript of session follows -----") && !strings.Contains(lower, "----- the following addresses had") {
+	if !containsFold(notice, "----- transcript of session follows -----") && !containsFold(notice, "----- the following addresses had") {
 		return nil
 	}
 	listed := sendmailListed(notice)
@@ -226,10 +225,9 @@ var sendmailEndMarkers = []string{
 // splitAtMarkerFrom splits text at the first line holding one of the
 // lower-case markers.
 func splitAtMarkerFrom(text string, markers []string) (string, string) {
-	lower := strings.ToLower(text)
 	best := -1
 	for _, mk := range markers {
-		if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
+		if i := mime.IndexFold(text, mk); i >= 0 && (best < 0 || i < best) {
 			best = i
 		}
 	}
