@@ -223,11 +223,12 @@ var sendmailEndMarkers = []string{
 }
 
 // splitAtMarkerFrom splits text at the first line holding one of the
-// lower-case markers.
+// lower-case markers, matched ignoring ASCII case.
 func splitAtMarkerFrom(text string, markers []string) (string, string) {
+	lower := asciiLower(text, nil) // indexes into it are indexes into text
 	best := -1
 	for _, mk := range markers {
-		if i := mime.IndexFold(text, mk); i >= 0 && (best < 0 || i < best) {
+		if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
 			best = i
 		}
 	}
