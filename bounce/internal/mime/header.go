@@ -19,9 +19,6 @@ type Field struct {
 // CanonicalKey(f.Key), without allocating when the name was written in
 // that form.
 func (f Field) CanonicalName() string {
-	if c, ok := canonicalKeys[f.Key]; ok {
-		return c
-	}
 	if f.Name != "" && isCanonical(f.Name) {
 		return f.Name
 	}
