@@ -130,7 +130,7 @@ func complainedRecipients(o *Original) []string {
 // scomp@aol.net, "Client TOS Notification" or "Email Feedback Report for
 // IP ..." in the subject, the complained-about message attached.
 func aolFeedbackLoop(m *message) bool {
-	return strings.EqualFold(fromAddress(m), "scomp@aol.net") || containsFold(m.subject, "client tos notification") ||
+	return containsFold(m.from, "aol.net") && strings.EqualFold(fromAddress(m), "scomp@aol.net") || containsFold(m.subject, "client tos notification") ||
 		containsFold(m.subject, "email feedback report for ip")
 }
 

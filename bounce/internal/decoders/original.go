@@ -113,7 +113,6 @@ func (m *message) inlineOriginal() string {
 // dashes count anywhere in a line, the others at its start; case is
 // ignored. It reads each line once.
 func splitAtMarker(body string) (string, string) {
-	var buf [256]byte
 	for off := 0; off < len(body); {
 		end := len(body)
 		if nl := strings.IndexByte(body[off:], '\n'); nl >= 0 {
@@ -127,7 +126,7 @@ func splitAtMarker(body string) (string, string) {
 				continue
 			}
 		}
-		lower := asciiLower(line, buf[:0])
+		lower := asciiLower(line)
 		best := -1
 		for _, mk := range originalMarkers {
 			if strings.HasPrefix(mk, "---") {
@@ -149,16 +148,26 @@ func splitAtMarker(body string) (string, string) {
 }
 
 // asciiLower returns s with ASCII letters lower-cased and every other
-// byte kept, so that indexes into it are indexes into s; buf is used when
-// it is large enough.
-func asciiLower(s string, buf []byte) string {
-	b := append(buf[:0], s...)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+// byte kept, so that indexes into it are indexes into s: s itself when it
+// has no capital letter, else one copy.
+func asciiLower(s string) string {
+	var b strings.Builder
+	run := 0 // s[run:i] is still to be written
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			if b.Cap() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[run:i])
+			b.WriteByte(c + 'a' - 'A')
+			run = i + 1
 		}
 	}
-	return string(b)
+	if b.Cap() == 0 {
+		return s
+	}
+	b.WriteString(s[run:])
+	return b.String()
 }
 
 // notice returns the bounce text without the returned message.

@@ -225,7 +225,7 @@ var sendmailEndMarkers = []string{
 // splitAtMarkerFrom splits text at the first line holding one of the
 // lower-case markers, matched ignoring ASCII case.
 func splitAtMarkerFrom(text string, markers []string) (string, string) {
-	lower := asciiLower(text, nil) // indexes into it are indexes into text
+	lower := asciiLower(text) // indexes into it are indexes into text
 	best := -1
 	for _, mk := range markers {
 		if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {

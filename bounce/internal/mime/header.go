@@ -165,11 +165,13 @@ func ParseHeader(b []byte) (Header, []byte) {
 	for i := range spans {
 		sp := &spans[i]
 		if sp.lower {
-			name := b[sp.ns:sp.ne]
-			sp.ks = sb.Len()
-			for _, c := range name {
-				sb.WriteByte(LowerASCII(c))
+			var buf [76]byte // fieldName's longest name
+			key := buf[:sp.ne-sp.ns]
+			for j, c := range b[sp.ns:sp.ne] {
+				key[j] = LowerASCII(c)
 			}
+			sp.ks = sb.Len()
+			sb.Write(key)
 			sp.ke = sb.Len()
 		}
 		if sp.folded {
