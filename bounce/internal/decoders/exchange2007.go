@@ -44,7 +44,7 @@ func matchExchange2007(m *message) bool {
 	// QUIRK: Exchange marks the alternative part of its notice with a
 	// "differences=Content-Type" parameter no other MTA writes.
 	for _, c := range m.root.Children {
-		if c.MediaType == "multipart/alternative" && c.Params["differences"] != "" {
+		if c.MediaType == "multipart/alternative" && c.Params.Get("differences") != "" {
 			return true
 		}
 	}

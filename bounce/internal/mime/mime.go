@@ -12,7 +12,7 @@ import (
 type Part struct {
 	Header    Header
 	MediaType string            // lower-case type/subtype; text/plain when absent
-	Params    map[string]string // Content-Type parameters, keys lower-case
+	Params    Params // Content-Type parameters
 	Raw       []byte            // body, still transfer-encoded
 	Children  []*Part           // multipart parts, or the one message of a message/rfc822
 	Parent    *Part
@@ -21,6 +21,33 @@ type Part struct {
 	decoded   []byte // cache of Body()
 	textCache *string
 	inMessage bool // below a message/* part: part of an attached message
+}
+
+// Params are a part's Content-Type parameters, keys lower-case, each key
+// once. A part has a few: a slice, not a map.
+type Params []Param
+
+// Param is one Content-Type parameter.
+type Param struct{ Key, Value string }
+
+// Get returns the value of the parameter key (lower-case), or "".
+func (ps Params) Get(key string) string {
+	for _, p := range ps {
+		if p.Key == key {
+			return p.Value
+		}
+	}
+	return ""
+}
+
+// has reports whether the parameter key (lower-case) is set.
+func (ps Params) has(key string) bool {
+	for _, p := range ps {
+		if p.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrTooDeep is returned (wrapped) by Parser for a structure nested
@@ -66,7 +93,7 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		// the returned message's body, its attachments and their base64
 		// are never parsed nor decoded. Its Children stay empty.
 	case strings.HasPrefix(p.MediaType, "multipart/"):
-		boundary := p.Params["boundary"]
+		boundary := p.Params.Get("boundary")
 		if boundary == "" {
 			boundary = GuessBoundary(body)
 		}
@@ -126,7 +153,7 @@ func IsMessageType(t string) bool {
 // mime.ParseMediaType, with the same result; ok is false for any other
 // form (comments, escapes, RFC 2231 parameters, 8-bit bytes, a repeated
 // parameter), which the caller hands to mime.ParseMediaType.
-func parseSimpleContentType(v string) (t string, params map[string]string, ok bool) {
+func parseSimpleContentType(v string) (t string, params Params, ok bool) {
 	i := 0
 	skipSpace := func() {
 		for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
@@ -189,14 +216,11 @@ func parseSimpleContentType(v string) (t string, params map[string]string, ok bo
 				return "", nil, false
 			}
 		}
-		if params == nil {
-			params = make(map[string]string, 2)
-		}
 		key = strings.ToLower(key)
-		if _, dup := params[key]; dup {
+		if params.has(key) {
 			return "", nil, false
 		}
-		params[key] = val
+		params = append(params, Param{key, val})
 	}
 }
 
@@ -214,15 +238,19 @@ var tokenChars = func() (t [256]bool) {
 
 // parseContentType returns the lower-case media type and parameters of a
 // Content-Type value, leniently: a broken value still yields its type.
-func parseContentType(v, def string) (string, map[string]string) {
+func parseContentType(v, def string) (string, Params) {
 	if v == "" {
 		return def, nil
 	}
 	if t, params, ok := parseSimpleContentType(v); ok {
 		return t, params
 	}
-	mt, params, err := mime.ParseMediaType(v)
+	mt, all, err := mime.ParseMediaType(v)
 	if err == nil {
+		var params Params
+		for k, val := range all {
+			params = append(params, Param{k, val})
+		}
 		return strings.ToLower(mt), params
 	}
 	// QUIRK: unquoted boundaries with specials, trailing garbage, duplicated
@@ -240,7 +268,7 @@ func parseContentType(v, def string) (string, map[string]string) {
 	if !strings.Contains(t, "/") {
 		t = def
 	}
-	params = map[string]string{}
+	params := Params{}
 	for _, kv := range strings.Split(v[max(semi, 0):], ";") {
 		eq := strings.IndexByte(kv, '=')
 		if eq < 0 {
@@ -250,8 +278,8 @@ func parseContentType(v, def string) (string, map[string]string) {
 		val := strings.TrimSpace(kv[eq+1:])
 		val = strings.Trim(val, `"`)
 		if k != "" {
-			if _, seen := params[k]; !seen {
-				params[k] = val
+			if !params.has(k) {
+				params = append(params, Param{k, val})
 			}
 		}
 	}
@@ -440,7 +468,7 @@ func (p *Part) Text() string {
 	if p.textCache != nil {
 		return *p.textCache
 	}
-	s := DecodeCharset(p.Body(), p.Params["charset"])
+	s := DecodeCharset(p.Body(), p.Params.Get("charset"))
 	if p.MediaType == "text/html" {
 		s = HTMLToText(s)
 	}
