@@ -84,6 +84,9 @@ type message struct {
 
 	lowerSubj, lowerFromVal *string // caches of lowerSubject and lowerFrom
 
+	receivedDone           bool
+	receivedVal, foldedVal string // caches of received and foldedReceived
+
 	dsnPartDone, originalPartDone bool
 	dsnPartVal, originalPartVal   *part // caches of dsnPart and originalPart
 

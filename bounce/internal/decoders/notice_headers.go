@@ -8,6 +8,11 @@ import "strings"
 // headerHas reports whether any value of the top-level header key
 // (lower-case) contains sub (lower-case), case-insensitively.
 func headerHas(m *message, key, sub string) bool {
+	if key == "received" {
+		// Many matchers look for their MTA in the Received fields.
+		_, folded := m.received()
+		return strings.Contains(folded, sub)
+	}
 	h := m.header()
 	for i := range h {
 		if h[i].Key == key && containsFold(h[i].Value, sub) {
@@ -20,12 +25,19 @@ func headerHas(m *message, key, sub string) bool {
 // receivedHas reports whether any Received header contains sub
 // (compared as written).
 func receivedHas(m *message, sub string) bool {
-	for _, v := range m.header().Values("received") {
-		if strings.Contains(v, sub) {
-			return true
-		}
+	all, _ := m.received()
+	return strings.Contains(all, sub)
+}
+
+// received returns the values of the top-level Received fields, trimmed,
+// one a line, and the same with ASCII letters lower-cased, computed once
+// (a marker has no line break, so it is in the lines if it is in a value).
+func (m *message) received() (all, folded string) {
+	if !m.receivedDone {
+		m.receivedVal = strings.Join(m.header().Values("received"), "\n")
+		m.foldedVal, m.receivedDone = asciiLower(m.receivedVal), true
 	}
-	return false
+	return m.receivedVal, m.foldedVal
 }
 
 // anyReceivedBy reports whether a Received header of the bounce names a

@@ -301,8 +301,8 @@ func sendmailListed(notice string) []smListed {
 	action := ""
 	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
-		lt := strings.ToLower(t)
 		if strings.HasPrefix(t, "-----") {
+			lt := strings.ToLower(t)
 			// Sendmail's savemail.c: "The following addresses had
 			// permanent fatal errors" / "... transient non-fatal
 			// errors" (which holds "fatal error" too: tried first).
