@@ -58,14 +58,14 @@ func decodeARF(m *message) *Report {
 // hasFeedbackFields reports whether t starts with RFC 5965 section 3.1
 // fields.
 func hasFeedbackFields(t string) bool {
-	h, _ := mime.ParseHeader([]byte(t))
+	h := headerOf(t)
 	return h.Has("feedback-type") && (h.Has("user-agent") || h.Has("version"))
 }
 
 // decodeFeedbackReport reads an RFC 5965 report whose machine-readable part
 // is fields.
 func decodeFeedbackReport(m *message, fields string) *Report {
-	h, _ := mime.ParseHeader([]byte(strings.TrimLeft(fields, "\n")))
+	h := headerOf(strings.TrimLeft(fields, "\n"))
 	ft := strings.ToLower(strings.TrimSpace(h.Get("feedback-type")))
 	if i := strings.IndexAny(ft, " ;("); i >= 0 {
 		ft = ft[:i]

@@ -54,7 +54,7 @@ func (m *message) readOriginal() Original {
 			h, _ = mime.ParseHeader(mime.TrimLeadingBlankLines(p.Body()))
 		}
 	} else if rest := m.inlineOriginal(); rest != "" {
-		h, _ = mime.ParseHeader([]byte(rest))
+		h = headerOf(rest)
 	}
 	return originalFromHeader(h)
 }
@@ -84,6 +84,16 @@ func originalFromHeader(h header) Original {
 	o.To = oneLine(mime.DecodeWords(h.Get("to")))
 	o.Subject = oneLine(mime.DecodeWords(h.Get("subject")))
 	return o
+}
+
+// headerOf parses the header block at the start of s (mime.ParseHeader),
+// copying nothing of s past the first empty line, where it ends.
+func headerOf(s string) header {
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i+2]
+	}
+	h, _ := mime.ParseHeader([]byte(s))
+	return h
 }
 
 // inlineOriginal returns the text after the first original-message marker

@@ -118,6 +118,9 @@ func parseDSNFields(body string) (header, []header) {
 			inRecipient = true
 		}
 		if inRecipient {
+			if cur == nil {
+				cur = make(header, 0, 8) // a recipient's block has a few fields
+			}
 			cur = append(cur, f)
 		} else {
 			perMessage = append(perMessage, f)
@@ -253,7 +256,7 @@ func decodeGenericDSN(m *message) *Report {
 	enrichFromText(rep.Recipients, notice)
 	if after := strings.TrimLeft(text[start+len(body):], "\n"); after != "" && m.originalPart() == nil {
 		// The returned message's header often follows the fields.
-		if h, _ := mime.ParseHeader([]byte(after)); h.Has("from") || h.Has("message-id") {
+		if h := headerOf(after); h.Has("from") || h.Has("message-id") {
 			rep.Original = originalFromHeader(h)
 		}
 	}
