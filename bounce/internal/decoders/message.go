@@ -182,7 +182,8 @@ func (m *message) text() string {
 		return m.bodyText
 	}
 	m.bodyTextDone = true
-	var plain, html []string
+	var plain []string
+	var html []*part // read only when there is no plain text
 	m.root.Walk(func(p *part) bool {
 		if p.InsideMessage() || len(p.Children) > 0 {
 			return true
@@ -191,14 +192,16 @@ func (m *message) text() string {
 		case p.MediaType == "text/plain" || p.MediaType == "text" || p.MediaType == "text/enriched":
 			plain = append(plain, p.Text())
 		case p.MediaType == "text/html":
-			html = append(html, p.Text())
+			html = append(html, p)
 		case p == m.root && !strings.HasPrefix(p.MediaType, "multipart/"):
 			plain = append(plain, p.Text())
 		}
 		return true
 	})
 	if len(plain) == 0 {
-		plain = html
+		for _, p := range html {
+			plain = append(plain, p.Text())
+		}
 	}
 	m.bodyText = strings.Join(plain, "\n\n")
 	return m.bodyText

@@ -82,7 +82,7 @@ func decodeSendmail(m *message) *Report {
 		m, reparsed = mm, true
 	}
 	text := m.text()
-	if q := unquoteForwarded(text); q != "" {
+	if q := unquoteForwarded(m); q != "" {
 		// QUIRK: a bounce forwarded inline, quoted with "> ".
 		text = q
 	}
@@ -530,12 +530,12 @@ func dsnBlockIn(text string) string {
 // unquoteForwarded returns the text of a bounce that was forwarded inline
 // with "> " quoting ("Begin forwarded message:"), unquoted, or "" when the
 // text is not one.
-func unquoteForwarded(text string) string {
+func unquoteForwarded(m *message) string {
+	text := m.text()
 	if !strings.Contains(text, "\n> ") && !strings.Contains(text, "\n>>") {
 		return ""
 	}
-	lower := strings.ToLower(text)
-	if !strings.Contains(lower, "forwarded message") && !strings.Contains(lower, "fwd:") {
+	if lower := m.lowerText(); !strings.Contains(lower, "forwarded message") && !strings.Contains(lower, "fwd:") {
 		return ""
 	}
 	var b strings.Builder
