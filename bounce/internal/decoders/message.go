@@ -84,8 +84,8 @@ type message struct {
 
 	lowerSubj, lowerFromVal *string // caches of lowerSubject and lowerFrom
 
-	receivedDone           bool
-	receivedVal, foldedVal string // caches of received and foldedReceived
+	receivedDone bool
+	receivedVal  string // cache of received
 
 	dsnPartDone, originalPartDone bool
 	dsnPartVal, originalPartVal   *part // caches of dsnPart and originalPart

@@ -10,8 +10,7 @@ import "strings"
 func headerHas(m *message, key, sub string) bool {
 	if key == "received" {
 		// Many matchers look for their MTA in the Received fields.
-		_, folded := m.received()
-		return strings.Contains(folded, sub)
+		return containsFold(m.received(), sub)
 	}
 	h := m.header()
 	for i := range h {
@@ -25,19 +24,17 @@ func headerHas(m *message, key, sub string) bool {
 // receivedHas reports whether any Received header contains sub
 // (compared as written).
 func receivedHas(m *message, sub string) bool {
-	all, _ := m.received()
-	return strings.Contains(all, sub)
+	return strings.Contains(m.received(), sub)
 }
 
 // received returns the values of the top-level Received fields, trimmed,
-// one a line, and the same with ASCII letters lower-cased, computed once
-// (a marker has no line break, so it is in the lines if it is in a value).
-func (m *message) received() (all, folded string) {
+// one a line, joined once (a marker has no line break, so it is in the
+// lines if it is in a value).
+func (m *message) received() string {
 	if !m.receivedDone {
-		m.receivedVal = strings.Join(m.header().Values("received"), "\n")
-		m.foldedVal, m.receivedDone = asciiLower(m.receivedVal), true
+		m.receivedVal, m.receivedDone = strings.Join(m.header().Values("received"), "\n"), true
 	}
-	return m.receivedVal, m.foldedVal
+	return m.receivedVal
 }
 
 // anyReceivedBy reports whether a Received header of the bounce names a

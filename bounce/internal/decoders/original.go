@@ -135,6 +135,13 @@ func splitAtMarker(body string) (string, string) {
 			if len(line) < 20 || (line[0]|0x20) != 'o' && (line[0]|0x20) != 't' {
 				continue
 			}
+			// Only the markers without dashes, at the line's start.
+			for _, mk := range originalMarkers {
+				if !strings.HasPrefix(mk, "---") && len(line) >= len(mk) && strings.EqualFold(line[:len(mk)], mk) {
+					return body[:end-len(line)], body[end:]
+				}
+			}
+			continue
 		}
 		lower := asciiLower(line)
 		best := -1
