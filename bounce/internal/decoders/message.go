@@ -87,6 +87,8 @@ type message struct {
 	receivedDone bool
 	receivedVal  string // cache of received
 
+	bounceSenderDone, bounceSenderVal bool // cache of fromBounceSender
+
 	dsnPartDone, originalPartDone bool
 	dsnPartVal, originalPartVal   *part // caches of dsnPart and originalPart
 

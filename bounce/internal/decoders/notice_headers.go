@@ -77,5 +77,5 @@ func hostIs(host, domain string) bool {
 // mailerDaemonFrom reports whether the From header names a mail system
 // (MAILER-DAEMON, postmaster, Mail Delivery System, ...).
 func mailerDaemonFrom(m *message) bool {
-	return isBounceSender(m.from)
+	return m.fromBounceSender()
 }
