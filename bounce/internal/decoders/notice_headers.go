@@ -32,7 +32,23 @@ func receivedHas(m *message, sub string) bool {
 // lines if it is in a value).
 func (m *message) received() string {
 	if !m.receivedDone {
-		m.receivedVal, m.receivedDone = strings.Join(m.header().Values("received"), "\n"), true
+		h, n := m.header(), 0
+		for i := range h {
+			if h[i].Key == "received" {
+				n += len(h[i].Value) + 1
+			}
+		}
+		var b strings.Builder
+		b.Grow(n)
+		sep := ""
+		for i := range h {
+			if h[i].Key == "received" {
+				b.WriteString(sep)
+				b.WriteString(strings.TrimSpace(h[i].Value))
+				sep = "\n"
+			}
+		}
+		m.receivedVal, m.receivedDone = b.String(), true
 	}
 	return m.receivedVal
 }
