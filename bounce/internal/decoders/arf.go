@@ -29,7 +29,7 @@ func decodeARF(m *message) *Report {
 		return decodeFeedbackReport(m, p.Text())
 	}
 	h := m.header()
-	if containsFold(h.Get("content-type"), "feedback-report") {
+	if containsLower(h.Get("content-type"), "feedback-report") {
 		// QUIRK: a feedback report whose report part is labelled text/plain.
 		var found string
 		m.root.Walk(func(p *part) bool {

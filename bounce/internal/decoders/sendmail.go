@@ -45,8 +45,8 @@ func matchSendmail(m *message) bool {
 
 // sendmailMarked reports whether the text has Sendmail's section lines.
 func sendmailMarked(m *message) bool {
-	t := m.lowerText()
-	return strings.Contains(t, "----- transcript of session follows -----") || strings.Contains(t, "----- the following addresses had")
+	t := m.text()
+	return containsLower(t, "----- transcript of session follows -----") || containsLower(t, "----- the following addresses had")
 }
 
 // smListed is one address of a "The following addresses had ..." section.
@@ -87,7 +87,7 @@ func decodeSendmail(m *message) *Report {
 		text = q
 	}
 	notice, _ := splitAtMarkerFrom(text, sendmailEndMarkers)
-	if !containsFold(notice, "----- transcript of session follows -----") && !containsFold(notice, "----- the following addresses had") {
+	if !containsLower(notice, "----- transcript of session follows -----") && !containsLower(notice, "----- the following addresses had") {
 		return nil
 	}
 	listed := sendmailListed(notice)
@@ -535,7 +535,7 @@ func unquoteForwarded(m *message) string {
 	if !strings.Contains(text, "\n> ") && !strings.Contains(text, "\n>>") {
 		return ""
 	}
-	if lower := m.lowerText(); !strings.Contains(lower, "forwarded message") && !strings.Contains(lower, "fwd:") {
+	if !containsLower(text, "forwarded message") && !containsLower(text, "fwd:") {
 		return ""
 	}
 	var b strings.Builder
