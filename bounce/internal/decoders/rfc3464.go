@@ -183,7 +183,7 @@ func decodeRFC3464(m *message) *Report {
 	}
 	notice := m.notice()
 	enrichFromText(rep.Recipients, notice)
-	rep.Recipients = append(rep.Recipients, noticeRejections(notice, rep.ReportingMTA, rep.Recipients)...)
+	rep.Recipients = append(rep.Recipients, noticeRejections(notice, m.lowerNotice(), rep.ReportingMTA, rep.Recipients)...)
 	return rep
 }
 
@@ -192,9 +192,9 @@ func decodeRFC3464(m *message) *Report {
 // was automatically rejected: <reason>". QUIRK: the address may be a bare
 // local part, which names a user of the reporting MTA (RFC 5321 section
 // 4.1.1.3: an unqualified address is local to the host that wrote it).
-func noticeRejections(notice, reporting string, known []Recipient) []Recipient {
+// lower is the notice lower-cased.
+func noticeRejections(notice, lower, reporting string, known []Recipient) []Recipient {
 	var out []Recipient
-	lower := strings.ToLower(notice)
 	const lead = "your message to <"
 	for i := strings.Index(lower, lead); i >= 0; {
 		start := i + len(lead)

@@ -516,6 +516,9 @@ func (r *smReply) commandFor() string {
 // text (a message/delivery-status part flattened by a relay or a
 // forward), from the first "Reporting-MTA:" or "Final-Recipient:" line.
 func dsnBlockIn(text string) string {
+	if !containsLower(text, "\nreporting-mta:") && !containsLower(text, "\nfinal-recipient:") {
+		return ""
+	}
 	lower := strings.ToLower(text)
 	i := strings.Index(lower, "\nreporting-mta:")
 	if i < 0 {
