@@ -105,6 +105,7 @@ type message struct {
 	// Caches of notice() and original(), which many decoders ask for.
 	noticeDone   bool
 	noticeText   string
+	afterNotice  string // what follows the notice's marker line
 	originalDone bool
 	originalVal  Original
 }

@@ -99,21 +99,22 @@ func headerOf(s string) header {
 // inlineOriginal returns the text after the first original-message marker
 // in the raw body of a non-MIME bounce, or "".
 func (m *message) inlineOriginal() string {
-	after := m.text()
+	m.notice()
+	after := m.afterNotice // the text after the first marker
 	// A marker that heads a part of the notice (Sendmail's "The
 	// following addresses had permanent fatal errors" list, its
 	// transcript) is followed by the next one: the returned message is
-	// after the first marker that a header block follows.
-	for range 4 {
-		_, after = splitAtMarker(after)
+	// after the first of at most four markers that a header block follows.
+	for i := 0; ; i++ {
 		after = strings.TrimLeft(after, "\n")
 		// Only worth it when it looks like a header block.
-		if i := strings.IndexByte(after, ':'); i > 0 && i <= 40 && !strings.ContainsAny(after[:i], " \t\n") {
+		if c := strings.IndexByte(after, ':'); c > 0 && c <= 40 && !strings.ContainsAny(after[:c], " \t\n") {
 			return after
 		}
-		if after == "" {
+		if after == "" || i == 3 {
 			break
 		}
+		_, after = splitAtMarker(after)
 	}
 	return ""
 }
@@ -190,7 +191,7 @@ func asciiLower(s string) string {
 // notice returns the bounce text without the returned message.
 func (m *message) notice() string {
 	if !m.noticeDone {
-		m.noticeText, _ = splitAtMarker(m.text())
+		m.noticeText, m.afterNotice = splitAtMarker(m.text())
 		m.noticeDone = true
 	}
 	return m.noticeText

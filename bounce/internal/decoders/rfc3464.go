@@ -331,7 +331,7 @@ func lineStartIndex(text, s string) int {
 func dsnRecipients(body string) (string, []Recipient) {
 	perMessage, blocks := parseDSNFields(body)
 	reporting := hostOf(perMessage.Get("reporting-mta"))
-	var out []Recipient
+	out := make([]Recipient, 0, len(blocks))
 	for _, b := range blocks {
 		r := Recipient{ReportingMTA: reporting}
 		final := b.Get("final-recipient")
@@ -386,6 +386,9 @@ func dsnRecipients(body string) (string, []Recipient) {
 			continue
 		}
 		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return reporting, nil
 	}
 	return reporting, out
 }
