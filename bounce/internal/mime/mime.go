@@ -11,10 +11,10 @@ import (
 // are kept as slices of the message's bytes and decoded only on demand.
 type Part struct {
 	Header    Header
-	MediaType string            // lower-case type/subtype; text/plain when absent
-	Params    Params // Content-Type parameters
-	Raw       []byte            // body, still transfer-encoded
-	Children  []*Part           // multipart parts, or the one message of a message/rfc822
+	MediaType string  // lower-case type/subtype; text/plain when absent
+	Params    Params  // Content-Type parameters
+	Raw       []byte  // body, still transfer-encoded
+	Children  []*Part // multipart parts, or the one message of a message/rfc822
 	Parent    *Part
 	Depth     int
 
