@@ -90,7 +90,7 @@ func normalize(s string) string {
 	local, domain := s[:at], strings.ToLower(s[at+1:])
 	local = strings.Trim(local, `"'`)
 	domain = strings.TrimRight(domain, ".")
-	if local == "" || domain == "" || strings.ContainsAny(domain, " \t<>()[],;:\"@") || strings.ContainsAny(local, " \t<>(),;:") {
+	if local == "" || domain == "" || hasByteIn(domain, &notInDomain) || hasByteIn(local, &notInLocal) {
 		if !(strings.HasPrefix(domain, "[") && strings.HasSuffix(domain, "]")) {
 			return ""
 		}
@@ -100,6 +100,9 @@ func normalize(s string) string {
 		if len(domain) < 2 {
 			return ""
 		}
+	}
+	if len(local) == at && domain == s[at+1:] {
+		return s // already in that form: no copy
 	}
 	return local + "@" + domain
 }
@@ -128,4 +131,27 @@ func isDotAtom(s string) bool {
 		}
 	}
 	return true
+}
+
+// notInDomain and notInLocal are the bytes that end a candidate's domain
+// and local part: an address with one of them is not an address.
+var notInDomain, notInLocal = byteSet(" \t<>()[],;:\"@"), byteSet(" \t<>(),;:")
+
+// byteSet returns the set of the bytes of chars.
+func byteSet(chars string) (set [256]bool) {
+	for i := 0; i < len(chars); i++ {
+		set[chars[i]] = true
+	}
+	return set
+}
+
+// hasByteIn reports whether s has a byte of set: strings.ContainsAny for
+// ASCII characters, without building the set on every call.
+func hasByteIn(s string, set *[256]bool) bool {
+	for i := 0; i < len(s); i++ {
+		if set[s[i]] {
+			return true
+		}
+	}
+	return false
 }

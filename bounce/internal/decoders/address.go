@@ -142,10 +142,12 @@ var localChars, domainChars = func() (l, d [256]bool) {
 
 // firstAddress returns the first address in s, or "".
 func firstAddress(s string) string {
-	if a := findAddresses(s); len(a) > 0 {
-		return a[0]
-	}
-	return ""
+	first := ""
+	scanAddresses(s, func(a string, _ int) bool {
+		first = a
+		return false
+	})
+	return first
 }
 
 // domainOf returns the domain of an address.

@@ -15,7 +15,7 @@ func matchAmavis(m *message) bool {
 	if containsFold(m.from, "content-filter at ") {
 		return true
 	}
-	return isBounceSender(m.from) && m.dsnPart() != nil && strings.Contains(m.text(), "amavisd-new")
+	return m.fromBounceSender() && m.dsnPart() != nil && strings.Contains(m.text(), "amavisd-new")
 }
 
 // amavisVerdicts maps amavisd's verdicts to reasons.

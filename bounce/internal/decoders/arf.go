@@ -29,7 +29,7 @@ func decodeARF(m *message) *Report {
 		return decodeFeedbackReport(m, p.Text())
 	}
 	h := m.header()
-	if strings.Contains(strings.ToLower(h.Get("content-type")), "feedback-report") {
+	if containsLower(h.Get("content-type"), "feedback-report") {
 		// QUIRK: a feedback report whose report part is labelled text/plain.
 		var found string
 		m.root.Walk(func(p *part) bool {
@@ -58,14 +58,14 @@ func decodeARF(m *message) *Report {
 // hasFeedbackFields reports whether t starts with RFC 5965 section 3.1
 // fields.
 func hasFeedbackFields(t string) bool {
-	h, _ := mime.ParseHeader([]byte(t))
+	h := headerOf(t)
 	return h.Has("feedback-type") && (h.Has("user-agent") || h.Has("version"))
 }
 
 // decodeFeedbackReport reads an RFC 5965 report whose machine-readable part
 // is fields.
 func decodeFeedbackReport(m *message, fields string) *Report {
-	h, _ := mime.ParseHeader([]byte(strings.TrimLeft(fields, "\n")))
+	h := headerOf(strings.TrimLeft(fields, "\n"))
 	ft := strings.ToLower(strings.TrimSpace(h.Get("feedback-type")))
 	if i := strings.IndexAny(ft, " ;("); i >= 0 {
 		ft = ft[:i]
@@ -130,7 +130,7 @@ func complainedRecipients(o *Original) []string {
 // scomp@aol.net, "Client TOS Notification" or "Email Feedback Report for
 // IP ..." in the subject, the complained-about message attached.
 func aolFeedbackLoop(m *message) bool {
-	return strings.EqualFold(firstAddress(m.from), "scomp@aol.net") || containsFold(m.subject, "client tos notification") ||
+	return containsFold(m.from, "aol.net") && strings.EqualFold(fromAddress(m), "scomp@aol.net") || containsFold(m.subject, "client tos notification") ||
 		containsFold(m.subject, "email feedback report for ip")
 }
 

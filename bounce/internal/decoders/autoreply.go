@@ -37,6 +37,14 @@ func isBounceSender(from string) bool {
 	return false
 }
 
+// fromBounceSender is isBounceSender of the bounce's From, computed once.
+func (m *message) fromBounceSender() bool {
+	if !m.bounceSenderDone {
+		m.bounceSenderVal, m.bounceSenderDone = isBounceSender(m.from), true
+	}
+	return m.bounceSenderVal
+}
+
 // bounceSenderWords mark the senders of mail systems, lower-case.
 var bounceSenderWords = [][]byte{
 	[]byte("mailer-daemon"), []byte("mailer_daemon"), []byte("mailerdaemon"), []byte("postmaster"),
@@ -134,7 +142,7 @@ var notDeliveredWords = []string{
 // matchAutoReply reports whether the header marks the message as an
 // auto-reply and its sender is not a mail system.
 func matchAutoReply(m *message) bool {
-	return !isBounceSender(m.from) && (isAutoReply(m.header(), m.subject) || challengeSubject(m.lowerSubject()))
+	return !m.fromBounceSender() && (isAutoReply(m.header(), m.subject) || challengeSubject(m.lowerSubject()))
 }
 
 // Challenge-response systems (TMDA, the Tagged Message Delivery Agent;

@@ -193,7 +193,7 @@ func bareAt(name, domain string) string {
 // notice names ("This is the mail system at host mx.example.org.").
 func (m *message) noticeHosts() []string {
 	var out []string
-	if isBounceSender(m.from) {
+	if m.fromBounceSender() {
 		if d := domainOf(firstAddress(m.from)); d != "" {
 			out = append(out, d)
 		}

@@ -10,7 +10,7 @@ func matchBarracuda(m *message) bool {
 	if containsFold(m.subject, "message you sent blocked by our") {
 		return true
 	}
-	return isBounceSender(m.from) && headerHas(m, "received", "barracuda") && m.dsnPart() != nil
+	return m.fromBounceSender() && headerHas(m, "received", "barracuda") && m.dsnPart() != nil
 }
 
 func decodeBarracuda(m *message) *Report {

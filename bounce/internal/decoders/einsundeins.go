@@ -17,7 +17,7 @@ const unitedInternetOriginal = "--- the header of the original message is follow
 
 func matchEinsUndEins(m *message) bool {
 	h := m.header()
-	if !isBounceSender(m.from) {
+	if !m.fromBounceSender() {
 		return false
 	}
 	if h.Has("x-ui-out-filterresults") {

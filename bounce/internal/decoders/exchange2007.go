@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Microsoft Exchange Server 2007 and later (2010, 2013, 2016, 2019)
 // non-delivery reports.
@@ -40,7 +44,7 @@ func matchExchange2007(m *message) bool {
 	// QUIRK: Exchange marks the alternative part of its notice with a
 	// "differences=Content-Type" parameter no other MTA writes.
 	for _, c := range m.root.Children {
-		if c.MediaType == "multipart/alternative" && c.Params["differences"] != "" {
+		if c.MediaType == "multipart/alternative" && c.Params.Get("differences") != "" {
 			return true
 		}
 	}
@@ -117,8 +121,7 @@ func decodeExchangeNDR(m *message, format string) *Report {
 // Exchange NDR's plain-text notice: the generating server and, for each
 // recipient line (an address alone on a line), the reply below it.
 func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
-	lower := strings.ToLower(text)
-	if !strings.Contains(lower, "returned '") && !strings.Contains(text, "##") {
+	if !containsFold(text, "returned '") && !strings.Contains(text, "##") {
 		return "", nil
 	}
 	var generating string
@@ -132,12 +135,11 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 			pendingHost = ""
 			continue
 		}
-		lt := strings.ToLower(t)
 		// "Generating server: HOST", "Receiving server: HOST" and their
 		// translations: a heading, a colon, one host name.
 		// The generating server is Exchange itself; a receiving server
 		// may be the remote host, so only the first is skipped below.
-		if c := strings.LastIndex(t, ": "); c > 0 && (cur == nil || strings.HasSuffix(lt[:c], "server")) {
+		if c := strings.LastIndex(t, ": "); c > 0 && (cur == nil || hasSuffixFold(t[:c], "server")) {
 			if f := strings.Fields(t[c+2:]); len(f) > 0 && looksLikeHost(f[0]) {
 				if generating == "" {
 					generating = f[0]
@@ -168,14 +170,14 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 					cur.remote = pendingHost
 				}
 			}
-		case strings.Contains(lt, "returned '"):
-			i := strings.Index(lt, "returned '")
+		case containsFold(t, "returned '"):
+			i := mime.IndexFold(t, "returned '")
 			r := t[i+len("returned '"):]
 			if j := strings.LastIndexByte(r, '\''); j >= 0 {
 				r = r[:j]
 			}
 			host := ""
-			if k := strings.Index(lt[:i], "server at "); k >= 0 {
+			if k := mime.IndexFold(t[:i], "server at "); k >= 0 {
 				host = strings.Fields(t[k+len("server at "):])[0]
 			} else if pendingHost != "" {
 				host = pendingHost

@@ -43,9 +43,7 @@ type eximItem struct {
 }
 
 func decodeExim(m *message) *Report {
-	text := m.text()
-	notice, _ := splitAtMarker(text)
-	lower := strings.ToLower(notice)
+	notice, lower := m.notice(), m.lowerNotice()
 	start, action := -1, "failed"
 	for _, mk := range []string{"address(es) failed:", "addresses failed:", "address failed:"} {
 		if i := strings.Index(lower, mk); i >= 0 {

@@ -34,7 +34,7 @@ func looksLikeBounce(m *message) bool {
 	if h.Has("x-failed-recipients") || m.dsnPart() != nil {
 		return true
 	}
-	if isBounceSender(m.from) {
+	if m.fromBounceSender() {
 		return true
 	}
 	s := m.lowerSubject()
@@ -61,7 +61,7 @@ func decodeText(m *message) *Report {
 // onlySubject reports whether the subject is a message's only mark of a
 // bounce: no report part, no X-Failed-Recipients, no mail-system sender.
 func onlySubject(m *message) bool {
-	return !m.header().Has("x-failed-recipients") && m.dsnPart() == nil && !isBounceSender(m.from)
+	return !m.header().Has("x-failed-recipients") && m.dsnPart() == nil && !m.fromBounceSender()
 }
 
 // noticeSaysFailure reports whether a notice's text says that a message
@@ -107,7 +107,7 @@ func listPost(m *message) bool {
 	if !h.Has("list-id") && !h.Has("list-post") {
 		return false
 	}
-	return !isBounceSender(m.from) && !listAdminSender(m.lowerFrom())
+	return !m.fromBounceSender() && !listAdminSender(m.lowerFrom())
 }
 
 // decodeTextNotice reads a notice as decodeText does, whatever its

@@ -8,7 +8,7 @@ package decoders
 // and the remote reply on its own line (see einsundeins.go).
 
 func matchGMX(m *message) bool {
-	if !isBounceSender(m.from) {
+	if !m.fromBounceSender() {
 		return false
 	}
 	h := m.header()

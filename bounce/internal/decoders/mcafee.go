@@ -13,7 +13,7 @@ import "strings"
 func matchMcAfee(m *message) bool {
 	// QUIRK: the gateway stamps X-NAI-Header on every message it modifies,
 	// other servers' bounces included; only its own reports have the list.
-	return headerHas(m, "x-nai-header", "mcafee") && strings.Contains(m.lowerText(), "the following addresses had delivery problems")
+	return headerHas(m, "x-nai-header", "mcafee") && containsLower(m.text(), "the following addresses had delivery problems")
 }
 
 func decodeMcAfee(m *message) *Report {

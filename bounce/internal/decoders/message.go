@@ -84,6 +84,14 @@ type message struct {
 
 	lowerSubj, lowerFromVal *string // caches of lowerSubject and lowerFrom
 
+	receivedDone bool
+	receivedVal  string // cache of received
+
+	bounceSenderDone, bounceSenderVal bool // cache of fromBounceSender
+
+	dsnPartDone, originalPartDone bool
+	dsnPartVal, originalPartVal   *part // caches of dsnPart and originalPart
+
 	dsnDone       bool
 	dsnReporting  string      // cache of dsnOf
 	dsnRecipients []Recipient // cache of dsnOf, never handed out itself
@@ -97,6 +105,7 @@ type message struct {
 	// Caches of notice() and original(), which many decoders ask for.
 	noticeDone   bool
 	noticeText   string
+	afterNotice  string // what follows the notice's marker line
 	originalDone bool
 	originalVal  Original
 }
@@ -145,16 +154,26 @@ func (m *message) findPart(types ...string) *part {
 	return found
 }
 
-// dsnPart returns the delivery-status part (RFC 3464, RFC 6533), or nil.
+// dsnPart returns the delivery-status part (RFC 3464, RFC 6533), or nil,
+// found once.
 func (m *message) dsnPart() *part {
-	return m.findPart("message/delivery-status", "message/global-delivery-status",
-		"text/delivery-status", "message/x-delivery-status")
+	m.bodyRead = true
+	if !m.dsnPartDone {
+		m.dsnPartVal, m.dsnPartDone = m.findPart("message/delivery-status", "message/global-delivery-status",
+			"text/delivery-status", "message/x-delivery-status"), true
+	}
+	return m.dsnPartVal
 }
 
-// originalPart returns the attached original message or its headers, or nil.
+// originalPart returns the attached original message or its headers, or
+// nil, found once.
 func (m *message) originalPart() *part {
-	return m.findPart("message/rfc822", "message/global", "text/rfc822-headers",
-		"message/global-headers", "message/rfc822-headers", "text/rfc822", "message/partial")
+	m.bodyRead = true
+	if !m.originalPartDone {
+		m.originalPartVal, m.originalPartDone = m.findPart("message/rfc822", "message/global", "text/rfc822-headers",
+			"message/global-headers", "message/rfc822-headers", "text/rfc822", "message/partial"), true
+	}
+	return m.originalPartVal
 }
 
 // text returns the human-readable text of the bounce itself: every text
@@ -166,7 +185,8 @@ func (m *message) text() string {
 		return m.bodyText
 	}
 	m.bodyTextDone = true
-	var plain, html []string
+	var plain []string
+	var html []*part // read only when there is no plain text
 	m.root.Walk(func(p *part) bool {
 		if p.InsideMessage() || len(p.Children) > 0 {
 			return true
@@ -175,14 +195,16 @@ func (m *message) text() string {
 		case p.MediaType == "text/plain" || p.MediaType == "text" || p.MediaType == "text/enriched":
 			plain = append(plain, p.Text())
 		case p.MediaType == "text/html":
-			html = append(html, p.Text())
+			html = append(html, p)
 		case p == m.root && !strings.HasPrefix(p.MediaType, "multipart/"):
 			plain = append(plain, p.Text())
 		}
 		return true
 	})
 	if len(plain) == 0 {
-		plain = html
+		for _, p := range html {
+			plain = append(plain, p.Text())
+		}
 	}
 	m.bodyText = strings.Join(plain, "\n\n")
 	return m.bodyText
@@ -369,6 +391,7 @@ func hostOf(s string) string {
 }
 
 // oneLine unfolds s and collapses runs of white space into one space.
+// Invalid UTF-8 bytes become U+FFFD.
 func oneLine(s string) string {
 	if isOneLine(s) {
 		return s
@@ -376,16 +399,44 @@ func oneLine(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
-		if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000' {
-			space = true
+	for i := 0; i < len(s); {
+		// A run of characters that are kept as they are.
+		j := i
+		for j < len(s) {
+			if c := s[j]; c < utf8.RuneSelf {
+				if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+					break
+				}
+				j++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if r == '\u3000' || r == utf8.RuneError && size == 1 {
+				break
+			}
+			j += size
+		}
+		if j > i {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteString(s[i:j])
+			i = j
 			continue
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		// White space, or an invalid byte.
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
 		}
-		space = false
-		b.WriteRune(r)
+		i += size
 	}
 	return b.String()
 }
@@ -579,10 +630,17 @@ func (m *message) lowerFrom() string {
 	return *m.lowerFromVal
 }
 
-// lowerText returns text() lower-cased, computed once.
+// lowerText returns text() lower-cased, computed once. The notice is the
+// text up to a marker line that starts with an ASCII character, so the
+// text lower-cased is the notice lower-cased and the rest lower-cased.
 func (m *message) lowerText() string {
 	if !m.lowerTextDone {
-		m.lowerTextVal, m.lowerTextDone = strings.ToLower(m.text()), true
+		t, n := m.text(), m.notice()
+		m.lowerTextVal = m.lowerNotice()
+		if len(t) > len(n) {
+			m.lowerTextVal += strings.ToLower(t[len(n):])
+		}
+		m.lowerTextDone = true
 	}
 	return m.lowerTextVal
 }

@@ -27,7 +27,7 @@ func matchMFilter(m *message) bool {
 	if !strings.EqualFold(strings.TrimSpace(m.subject), "failure notice") {
 		return false
 	}
-	return strings.Contains(m.lowerText(), mfilterServer)
+	return containsLower(m.text(), mfilterServer)
 }
 
 func decodeMFilter(m *message) *Report {

@@ -14,7 +14,7 @@ func matchMXLogic(m *message) bool {
 	if h.Has("x-mx-bounce") || h.Has("x-mxl-notehash") || h.Has("x-mxl-hash") {
 		return true
 	}
-	if !isBounceSender(m.from) {
+	if !m.fromBounceSender() {
 		return false
 	}
 	return headerHas(m, "received", "(mxl_mta-") || containsFold(m.from, "mxlogic")

@@ -21,7 +21,7 @@ func matchNotes(m *message) bool {
 	if !strings.HasPrefix(m.lowerSubject(), "undeliverable message") {
 		return false
 	}
-	return strings.Contains(m.lowerText(), notesReasons)
+	return containsLower(m.text(), notesReasons)
 }
 
 // notesPhrases maps the gateway's own reasons to reasons.

@@ -8,6 +8,10 @@ import "strings"
 // headerHas reports whether any value of the top-level header key
 // (lower-case) contains sub (lower-case), case-insensitively.
 func headerHas(m *message, key, sub string) bool {
+	if key == "received" {
+		// Many matchers look for their MTA in the Received fields.
+		return containsFold(m.received(), sub)
+	}
 	h := m.header()
 	for i := range h {
 		if h[i].Key == key && containsFold(h[i].Value, sub) {
@@ -20,12 +24,33 @@ func headerHas(m *message, key, sub string) bool {
 // receivedHas reports whether any Received header contains sub
 // (compared as written).
 func receivedHas(m *message, sub string) bool {
-	for _, v := range m.header().Values("received") {
-		if strings.Contains(v, sub) {
-			return true
+	return strings.Contains(m.received(), sub)
+}
+
+// received returns the values of the top-level Received fields, trimmed,
+// one a line, joined once (a marker has no line break, so it is in the
+// lines if it is in a value).
+func (m *message) received() string {
+	if !m.receivedDone {
+		h, n := m.header(), 0
+		for i := range h {
+			if h[i].Key == "received" {
+				n += len(h[i].Value) + 1
+			}
 		}
+		var b strings.Builder
+		b.Grow(n)
+		sep := ""
+		for i := range h {
+			if h[i].Key == "received" {
+				b.WriteString(sep)
+				b.WriteString(strings.TrimSpace(h[i].Value))
+				sep = "\n"
+			}
+		}
+		m.receivedVal, m.receivedDone = b.String(), true
 	}
-	return false
+	return m.receivedVal
 }
 
 // anyReceivedBy reports whether a Received header of the bounce names a
@@ -68,5 +93,5 @@ func hostIs(host, domain string) bool {
 // mailerDaemonFrom reports whether the From header names a mail system
 // (MAILER-DAEMON, postmaster, Mail Delivery System, ...).
 func mailerDaemonFrom(m *message) bool {
-	return isBounceSender(m.from)
+	return m.fromBounceSender()
 }

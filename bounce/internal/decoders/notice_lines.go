@@ -21,7 +21,10 @@ func indentOf(l string) int {
 // textPeek returns the first n bytes of the bounce's own text,
 // lower-cased, for cheap tests of marker lines.
 func textPeek(m *message, n int) string {
-	l := m.lowerText()
+	l := m.lowerNotice() // the start of lowerText
+	if len(l) < n {
+		l = m.lowerText()
+	}
 	if len(l) > n {
 		l = l[:n]
 	}
@@ -53,6 +56,26 @@ func splitLines(text string) []string { return strings.Split(text, "\n") }
 // containsFold reports whether s contains sub, ignoring ASCII case,
 // without allocating.
 func containsFold(s, sub string) bool { return mime.IndexFold(s, sub) >= 0 }
+
+// containsLower reports whether strings.ToLower(s) contains sub, an ASCII
+// lower-case word, without lower-casing s: the runes that lower-case to
+// ASCII letters are their capitals, U+0130 (to i) and U+212A (to k), and
+// only a text with one of the last two is lower-cased.
+func containsLower(s, sub string) bool {
+	if mime.IndexFold(s, sub) >= 0 {
+		return true
+	}
+	if !strings.Contains(s, "\u0130") && !strings.Contains(s, "\u212a") {
+		return false
+	}
+	return strings.Contains(strings.ToLower(s), sub)
+}
+
+// hasSuffixFold reports whether s ends with suffix, ignoring ASCII case,
+// without allocating.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && mime.IndexFold(s[len(s)-len(suffix):], suffix) == 0
+}
 
 // sectionFrom returns text from the first line that holds marker (ASCII,
 // matched ignoring case) on, starting at the marker; ok is false when

@@ -3,8 +3,6 @@ package decoders
 import (
 	"slices"
 	"strings"
-
-	"github.com/bounced-dev/bounced/bounce/internal/mime"
 )
 
 // The helpers below build reports: failed recipients from words,
@@ -161,7 +159,7 @@ func originalAfter(text string, markers []string) Original {
 	if i := strings.IndexByte(rest, ':'); i <= 0 || i > 40 {
 		return Original{}
 	}
-	h, _ := mime.ParseHeader([]byte(rest))
+	h := headerOf(rest)
 	return originalFromHeader(h)
 }
 
@@ -185,6 +183,6 @@ func originalAfterLine(text, marker string) Original {
 			rest = strings.TrimLeft(rest[nl+1:], "\n")
 		}
 	}
-	h, _ := mime.ParseHeader([]byte(rest))
+	h := headerOf(rest)
 	return originalFromHeader(h)
 }

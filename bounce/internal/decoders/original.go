@@ -54,7 +54,7 @@ func (m *message) readOriginal() Original {
 			h, _ = mime.ParseHeader(mime.TrimLeadingBlankLines(p.Body()))
 		}
 	} else if rest := m.inlineOriginal(); rest != "" {
-		h, _ = mime.ParseHeader([]byte(rest))
+		h = headerOf(rest)
 	}
 	return originalFromHeader(h)
 }
@@ -86,24 +86,35 @@ func originalFromHeader(h header) Original {
 	return o
 }
 
+// headerOf parses the header block at the start of s (mime.ParseHeader),
+// copying nothing of s past the first empty line, where it ends.
+func headerOf(s string) header {
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i+2]
+	}
+	h, _ := mime.ParseHeader([]byte(s))
+	return h
+}
+
 // inlineOriginal returns the text after the first original-message marker
 // in the raw body of a non-MIME bounce, or "".
 func (m *message) inlineOriginal() string {
-	after := m.text()
+	m.notice()
+	after := m.afterNotice // the text after the first marker
 	// A marker that heads a part of the notice (Sendmail's "The
 	// following addresses had permanent fatal errors" list, its
 	// transcript) is followed by the next one: the returned message is
-	// after the first marker that a header block follows.
-	for range 4 {
-		_, after = splitAtMarker(after)
+	// after the first of at most four markers that a header block follows.
+	for i := 0; ; i++ {
 		after = strings.TrimLeft(after, "\n")
 		// Only worth it when it looks like a header block.
-		if i := strings.IndexByte(after, ':'); i > 0 && i <= 40 && !strings.ContainsAny(after[:i], " \t\n") {
+		if c := strings.IndexByte(after, ':'); c > 0 && c <= 40 && !strings.ContainsAny(after[:c], " \t\n") {
 			return after
 		}
-		if after == "" {
+		if after == "" || i == 3 {
 			break
 		}
+		_, after = splitAtMarker(after)
 	}
 	return ""
 }
@@ -113,7 +124,6 @@ func (m *message) inlineOriginal() string {
 // dashes count anywhere in a line, the others at its start; case is
 // ignored. It reads each line once.
 func splitAtMarker(body string) (string, string) {
-	var buf [256]byte
 	for off := 0; off < len(body); {
 		end := len(body)
 		if nl := strings.IndexByte(body[off:], '\n'); nl >= 0 {
@@ -126,8 +136,15 @@ func splitAtMarker(body string) (string, string) {
 			if len(line) < 20 || (line[0]|0x20) != 'o' && (line[0]|0x20) != 't' {
 				continue
 			}
+			// Only the markers without dashes, at the line's start.
+			for _, mk := range originalMarkers {
+				if !strings.HasPrefix(mk, "---") && len(line) >= len(mk) && strings.EqualFold(line[:len(mk)], mk) {
+					return body[:end-len(line)], body[end:]
+				}
+			}
+			continue
 		}
-		lower := asciiLower(line, buf[:0])
+		lower := asciiLower(line)
 		best := -1
 		for _, mk := range originalMarkers {
 			if strings.HasPrefix(mk, "---") {
@@ -149,22 +166,32 @@ func splitAtMarker(body string) (string, string) {
 }
 
 // asciiLower returns s with ASCII letters lower-cased and every other
-// byte kept, so that indexes into it are indexes into s; buf is used when
-// it is large enough.
-func asciiLower(s string, buf []byte) string {
-	b := append(buf[:0], s...)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+// byte kept, so that indexes into it are indexes into s: s itself when it
+// has no capital letter, else one copy.
+func asciiLower(s string) string {
+	var b strings.Builder
+	run := 0 // s[run:i] is still to be written
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			if b.Cap() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[run:i])
+			b.WriteByte(c + 'a' - 'A')
+			run = i + 1
 		}
 	}
-	return string(b)
+	if b.Cap() == 0 {
+		return s
+	}
+	b.WriteString(s[run:])
+	return b.String()
 }
 
 // notice returns the bounce text without the returned message.
 func (m *message) notice() string {
 	if !m.noticeDone {
-		m.noticeText, _ = splitAtMarker(m.text())
+		m.noticeText, m.afterNotice = splitAtMarker(m.text())
 		m.noticeDone = true
 	}
 	return m.noticeText

@@ -54,7 +54,7 @@ func decodePostfix(m *message) *Report {
 	notice := m.notice()
 	lower := m.lowerNotice()
 	reporting, rs := dsnOf(m)
-	known := len(rs) > 0 && m.dsnPart() != nil && strings.Contains(strings.ToLower(m.dsnPart().Text()), "x-postfix")
+	known := len(rs) > 0 && m.dsnPart() != nil && containsLower(m.dsnPart().Text(), "x-postfix")
 	known = known || containsAny(lower, postfixMarkers) || hasPrefixAny(m.lowerSubject(), postfixSubjects)
 	if !known {
 		return nil

@@ -12,8 +12,7 @@ import "strings"
 // part has the reply the receipt rule chose.
 
 func matchReceivingSES(m *message) bool {
-	mid := strings.ToLower(m.header().Get("message-id"))
-	return strings.Contains(mid, "amazonses.com") && m.dsnPart() != nil
+	return containsLower(m.header().Get("message-id"), "amazonses.com") && m.dsnPart() != nil
 }
 
 func decodeReceivingSES(m *message) *Report {

@@ -118,6 +118,9 @@ func parseDSNFields(body string) (header, []header) {
 			inRecipient = true
 		}
 		if inRecipient {
+			if cur == nil {
+				cur = make(header, 0, 8) // a recipient's block has a few fields
+			}
 			cur = append(cur, f)
 		} else {
 			perMessage = append(perMessage, f)
@@ -180,7 +183,7 @@ func decodeRFC3464(m *message) *Report {
 	}
 	notice := m.notice()
 	enrichFromText(rep.Recipients, notice)
-	rep.Recipients = append(rep.Recipients, noticeRejections(notice, rep.ReportingMTA, rep.Recipients)...)
+	rep.Recipients = append(rep.Recipients, noticeRejections(notice, m.lowerNotice(), rep.ReportingMTA, rep.Recipients)...)
 	return rep
 }
 
@@ -189,9 +192,9 @@ func decodeRFC3464(m *message) *Report {
 // was automatically rejected: <reason>". QUIRK: the address may be a bare
 // local part, which names a user of the reporting MTA (RFC 5321 section
 // 4.1.1.3: an unqualified address is local to the host that wrote it).
-func noticeRejections(notice, reporting string, known []Recipient) []Recipient {
+// lower is the notice lower-cased.
+func noticeRejections(notice, lower, reporting string, known []Recipient) []Recipient {
 	var out []Recipient
-	lower := strings.ToLower(notice)
 	const lead = "your message to <"
 	for i := strings.Index(lower, lead); i >= 0; {
 		start := i + len(lead)
@@ -253,7 +256,7 @@ func decodeGenericDSN(m *message) *Report {
 	enrichFromText(rep.Recipients, notice)
 	if after := strings.TrimLeft(text[start+len(body):], "\n"); after != "" && m.originalPart() == nil {
 		// The returned message's header often follows the fields.
-		if h, _ := mime.ParseHeader([]byte(after)); h.Has("from") || h.Has("message-id") {
+		if h := headerOf(after); h.Has("from") || h.Has("message-id") {
 			rep.Original = originalFromHeader(h)
 		}
 	}
@@ -328,7 +331,7 @@ func lineStartIndex(text, s string) int {
 func dsnRecipients(body string) (string, []Recipient) {
 	perMessage, blocks := parseDSNFields(body)
 	reporting := hostOf(perMessage.Get("reporting-mta"))
-	var out []Recipient
+	out := make([]Recipient, 0, len(blocks))
 	for _, b := range blocks {
 		r := Recipient{ReportingMTA: reporting}
 		final := b.Get("final-recipient")
@@ -383,6 +386,9 @@ func dsnRecipients(body string) (string, []Recipient) {
 			continue
 		}
 		out = append(out, r)
+	}
+	if len(out) == 0 {
+		return reporting, nil
 	}
 	return reporting, out
 }

@@ -12,8 +12,7 @@ import "strings"
 // Return-Path apps@sendgrid.net or the X-SendGrid-* delivery-status fields.
 
 func matchSendGrid(m *message) bool {
-	rp := strings.ToLower(m.header().Get("return-path"))
-	if strings.Contains(rp, "sendgrid.net") {
+	if containsLower(m.header().Get("return-path"), "sendgrid.net") {
 		return true
 	}
 	p := m.dsnPart()

@@ -45,8 +45,8 @@ func matchSendmail(m *message) bool {
 
 // sendmailMarked reports whether the text has Sendmail's section lines.
 func sendmailMarked(m *message) bool {
-	t := m.lowerText()
-	return strings.Contains(t, "----- transcript of session follows -----") || strings.Contains(t, "----- the following addresses had")
+	t := m.text()
+	return containsLower(t, "----- transcript of session follows -----") || containsLower(t, "----- the following addresses had")
 }
 
 // smListed is one address of a "The following addresses had ..." section.
@@ -82,13 +82,12 @@ func decodeSendmail(m *message) *Report {
 		m, reparsed = mm, true
 	}
 	text := m.text()
-	if q := unquoteForwarded(text); q != "" {
+	if q := unquoteForwarded(m); q != "" {
 		// QUIRK: a bounce forwarded inline, quoted with "> ".
 		text = q
 	}
 	notice, _ := splitAtMarkerFrom(text, sendmailEndMarkers)
-	lower := strings.ToLower(notice)
-	if !strings.Contains(lower, "----- transcript of session follows -----") && !strings.Contains(lower, "----- the following addresses had") {
+	if !containsLower(notice, "----- transcript of session follows -----") && !containsLower(notice, "----- the following addresses had") {
 		return nil
 	}
 	listed := sendmailListed(notice)
@@ -224,9 +223,9 @@ var sendmailEndMarkers = []string{
 }
 
 // splitAtMarkerFrom splits text at the first line holding one of the
-// lower-case markers.
+// lower-case markers, matched ignoring ASCII case.
 func splitAtMarkerFrom(text string, markers []string) (string, string) {
-	lower := strings.ToLower(text)
+	lower := asciiLower(text) // indexes into it are indexes into text
 	best := -1
 	for _, mk := range markers {
 		if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
@@ -302,8 +301,8 @@ func sendmailListed(notice string) []smListed {
 	action := ""
 	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
-		lt := strings.ToLower(t)
 		if strings.HasPrefix(t, "-----") {
+			lt := strings.ToLower(t)
 			// Sendmail's savemail.c: "The following addresses had
 			// permanent fatal errors" / "... transient non-fatal
 			// errors" (which holds "fatal error" too: tried first).
@@ -517,6 +516,9 @@ func (r *smReply) commandFor() string {
 // text (a message/delivery-status part flattened by a relay or a
 // forward), from the first "Reporting-MTA:" or "Final-Recipient:" line.
 func dsnBlockIn(text string) string {
+	if !containsLower(text, "\nreporting-mta:") && !containsLower(text, "\nfinal-recipient:") {
+		return ""
+	}
 	lower := strings.ToLower(text)
 	i := strings.Index(lower, "\nreporting-mta:")
 	if i < 0 {
@@ -531,12 +533,12 @@ func dsnBlockIn(text string) string {
 // unquoteForwarded returns the text of a bounce that was forwarded inline
 // with "> " quoting ("Begin forwarded message:"), unquoted, or "" when the
 // text is not one.
-func unquoteForwarded(text string) string {
+func unquoteForwarded(m *message) string {
+	text := m.text()
 	if !strings.Contains(text, "\n> ") && !strings.Contains(text, "\n>>") {
 		return ""
 	}
-	lower := strings.ToLower(text)
-	if !strings.Contains(lower, "forwarded message") && !strings.Contains(lower, "fwd:") {
+	if !containsLower(text, "forwarded message") && !containsLower(text, "fwd:") {
 		return ""
 	}
 	var b strings.Builder

@@ -10,7 +10,7 @@ import "strings"
 
 func matchYandex(m *message) bool {
 	h := m.header()
-	if !isBounceSender(m.from) {
+	if !m.fromBounceSender() {
 		return false
 	}
 	return h.Has("x-yandex-front") || h.Has("x-yandex-uniq") || containsFold(m.from, "@yandex.")

@@ -17,7 +17,7 @@ func matchZoho(m *message) bool {
 	if m.header().Has("x-zohomail") {
 		return true
 	}
-	return headerHas(m, "x-mailer", "zoho mail") && isBounceSender(m.from)
+	return headerHas(m, "x-mailer", "zoho mail") && m.fromBounceSender()
 }
 
 func decodeZoho(m *message) *Report {

@@ -2,6 +2,7 @@ package mime
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -83,8 +84,15 @@ func DecodeCharset(b []byte, cs string) string {
 	return guessCharset(b)
 }
 
-// isASCII reports whether b holds only 7-bit bytes.
+// isASCII reports whether b holds only 7-bit bytes. It tests eight bytes
+// at a time (their high bits), as utf8.Valid does.
 func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
 	for _, c := range b {
 		if c >= 0x80 {
 			return false

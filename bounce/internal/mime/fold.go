@@ -40,8 +40,10 @@ func IndexFold(s, sub string) int {
 	atLo, atUp := -2, -2
 	for j := 0; j < end; j++ {
 		k := next(lo, j, &atLo)
-		if u := next(up, j, &atUp); u >= 0 && (k < 0 || u < k) {
-			k = u
+		if up != lo { // a letter: look for its capital too
+			if u := next(up, j, &atUp); u >= 0 && (k < 0 || u < k) {
+				k = u
+			}
 		}
 		if k < 0 {
 			break

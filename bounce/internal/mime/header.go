@@ -19,9 +19,6 @@ type Field struct {
 // CanonicalKey(f.Key), without allocating when the name was written in
 // that form.
 func (f Field) CanonicalName() string {
-	if c, ok := canonicalKeys[f.Key]; ok {
-		return c
-	}
 	if f.Name != "" && isCanonical(f.Name) {
 		return f.Name
 	}
@@ -82,22 +79,28 @@ func (h Header) Values(key string) []string {
 // ParseHeader reads a header block from the start of b (LF line endings)
 // and returns it with the rest of b, the body. The header ends at the first
 // empty line; a first line that is not a header field means there is no
-// header at all. It takes linear time whatever the folding, and copies
-// the header block once: values are substrings of that copy.
+// header at all. It takes linear time whatever the folding, and makes one
+// string of the header block, the lower-cased names that differ from
+// theirs as written and the unfolded values: keys, values and names are
+// substrings of it.
 func ParseHeader(b []byte) (Header, []byte) {
+	// A field's name, key and value as offsets: into b while the lines
+	// are read, then into the string made of them.
 	type span struct {
-		key      string // lower-case; "" when b[ks:ke] is already
-		ks, ke   int
-		vs, ve   int // value: b[vs:ve]
+		ns, ne   int // name, trimmed
+		ks, ke   int // key: the name, or its lower-cased copy
+		vs, ve   int // value
+		lower    bool
 		folded   bool
 		appended string // QUIRK: continuation lines after a stray line
 	}
-	var stack [40]span // most headers fit: no allocation for the spans
+	var stack [32]span // most headers fit: no allocation for the spans
 	spans := stack[:0]
 	rest := b
 	open := false // spans[len-1] may still get continuation lines
 	body := []byte(nil)
 	end := len(b) // end of the Header block in b
+	extra := 0    // bytes of the lower-cased keys and unfolded values
 	done := false
 	for len(rest) > 0 && !done {
 		off := len(b) - len(rest)
@@ -114,15 +117,23 @@ func ParseHeader(b []byte) (Header, []byte) {
 		case line[0] == ' ' || line[0] == '\t':
 			if n := len(spans); n > 0 {
 				if open && spans[n-1].ve == off-1 {
+					if !spans[n-1].folded {
+						extra += spans[n-1].ve - spans[n-1].vs
+					}
 					spans[n-1].ve = off + len(line)
 					spans[n-1].folded = true
+					extra += len(line)
 				} else {
 					spans[n-1].appended += string(line)
 				}
 			}
 		default:
 			colon := bytes.IndexByte(line, ':')
-			if colon <= 0 || !IsFieldName(line[:colon]) {
+			n, upper := 0, false
+			if colon > 0 {
+				n, upper = fieldName(line[:colon])
+			}
+			if n == 0 {
 				if len(spans) == 0 {
 					// QUIRK: a part or message with no header at all starts with its body.
 					return Header{}, b
@@ -132,11 +143,12 @@ func ParseHeader(b []byte) (Header, []byte) {
 				open = false
 				continue
 			}
-			key := ""
-			if k := bytes.TrimSpace(line[:colon]); hasUpperASCII(k) || len(k) != colon {
-				key = lowerKey(k)
+			sp := span{ns: off, ne: off + n, ks: off, ke: off + n, vs: off + colon + 1, ve: off + len(line)}
+			if upper || n != colon {
+				sp.lower = true
+				extra += n
 			}
-			spans = append(spans, span{key: key, ks: off, ke: off + colon, vs: off + colon + 1, ve: off + len(line)})
+			spans = append(spans, sp)
 			open = true
 		}
 	}
@@ -146,35 +158,71 @@ func ParseHeader(b []byte) (Header, []byte) {
 	if len(spans) == 0 {
 		return Header{}, body
 	}
-	block := string(b[:min(end, len(b))])
-	h := make(Header, len(spans))
-	for i, sp := range spans {
-		v := block[sp.vs:sp.ve]
+	end = min(end, len(b))
+	var sb strings.Builder
+	sb.Grow(end + extra)
+	sb.Write(b[:end])
+	for i := range spans {
+		sp := &spans[i]
+		if sp.lower {
+			var buf [76]byte // fieldName's longest name
+			key := buf[:sp.ne-sp.ns]
+			for j, c := range b[sp.ns:sp.ne] {
+				key[j] = LowerASCII(c)
+			}
+			sp.ks = sb.Len()
+			sb.Write(key)
+			sp.ke = sb.Len()
+		}
 		if sp.folded {
 			// RFC 5322 section 2.2.3: unfolding removes the CRLF, not the
 			// white space.
-			v = strings.ReplaceAll(v, "\n", "")
+			v := b[sp.vs:sp.ve]
+			sp.vs = sb.Len()
+			for len(v) > 0 {
+				nl := bytes.IndexByte(v, '\n')
+				if nl < 0 {
+					sb.Write(v)
+					break
+				}
+				sb.Write(v[:nl])
+				v = v[nl+1:]
+			}
+			sp.ve = sb.Len()
 		}
+	}
+	block := sb.String()
+	h := make(Header, len(spans))
+	for i := range spans {
+		sp := &spans[i]
+		v := block[sp.vs:sp.ve]
 		if sp.appended != "" {
 			v += sp.appended
 		}
-		k := sp.key
-		if k == "" {
-			k = block[sp.ks:sp.ke]
-		}
-		h[i] = Field{Key: k, Value: v, Name: strings.TrimSpace(block[sp.ks:sp.ke])}
+		h[i] = Field{Key: block[sp.ks:sp.ke], Value: v, Name: block[sp.ns:sp.ne]}
 	}
 	return h, body
 }
 
-// hasUpperASCII reports whether b has an ASCII capital letter.
-func hasUpperASCII(b []byte) bool {
-	for _, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			return true
-		}
+// fieldName returns the length of b, the text of a line before its colon,
+// without the spaces and tabs that may end it, and whether it has an ASCII
+// capital letter; n is 0 when b is not a field name: printable ASCII
+// without spaces, at most 76 bytes.
+func fieldName(b []byte) (n int, upper bool) {
+	n = len(b)
+	for n > 0 && (b[n-1] == ' ' || b[n-1] == '\t') {
+		n--
 	}
-	return false
+	if n > 76 {
+		return 0, false
+	}
+	for _, c := range b[:n] {
+		if c <= ' ' || c >= 127 {
+			return 0, false
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	return n, upper
 }
 
 // lowerKey returns a field name lower-cased and trimmed, without
@@ -214,16 +262,8 @@ var commonKeys = func() map[string]string {
 // IsFieldName reports whether b (trimmed on the right) can be a header
 // field name: printable ASCII without spaces, at most 76 bytes.
 func IsFieldName(b []byte) bool {
-	b = bytes.TrimRight(b, " \t")
-	if len(b) == 0 || len(b) > 76 {
-		return false
-	}
-	for _, c := range b {
-		if c <= ' ' || c >= 127 {
-			return false
-		}
-	}
-	return true
+	n, _ := fieldName(b)
+	return n > 0
 }
 
 // CanonicalKey returns key in canonical MIME header form (X-Customer-Id

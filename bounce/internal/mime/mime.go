@@ -11,16 +11,43 @@ import (
 // are kept as slices of the message's bytes and decoded only on demand.
 type Part struct {
 	Header    Header
-	MediaType string            // lower-case type/subtype; text/plain when absent
-	Params    map[string]string // Content-Type parameters, keys lower-case
-	Raw       []byte            // body, still transfer-encoded
-	Children  []*Part           // multipart parts, or the one message of a message/rfc822
+	MediaType string  // lower-case type/subtype; text/plain when absent
+	Params    Params  // Content-Type parameters
+	Raw       []byte  // body, still transfer-encoded
+	Children  []*Part // multipart parts, or the one message of a message/rfc822
 	Parent    *Part
 	Depth     int
 
 	decoded   []byte // cache of Body()
 	textCache *string
 	inMessage bool // below a message/* part: part of an attached message
+}
+
+// Params are a part's Content-Type parameters, keys lower-case, each key
+// once. A part has a few: a slice, not a map.
+type Params []Param
+
+// Param is one Content-Type parameter.
+type Param struct{ Key, Value string }
+
+// Get returns the value of the parameter key (lower-case), or "".
+func (ps Params) Get(key string) string {
+	for _, p := range ps {
+		if p.Key == key {
+			return p.Value
+		}
+	}
+	return ""
+}
+
+// has reports whether the parameter key (lower-case) is set.
+func (ps Params) has(key string) bool {
+	for _, p := range ps {
+		if p.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // ErrTooDeep is returned (wrapped) by Parser for a structure nested
@@ -66,7 +93,7 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		// the returned message's body, its attachments and their base64
 		// are never parsed nor decoded. Its Children stay empty.
 	case strings.HasPrefix(p.MediaType, "multipart/"):
-		boundary := p.Params["boundary"]
+		boundary := p.Params.Get("boundary")
 		if boundary == "" {
 			boundary = GuessBoundary(body)
 		}
@@ -126,7 +153,7 @@ func IsMessageType(t string) bool {
 // mime.ParseMediaType, with the same result; ok is false for any other
 // form (comments, escapes, RFC 2231 parameters, 8-bit bytes, a repeated
 // parameter), which the caller hands to mime.ParseMediaType.
-func parseSimpleContentType(v string) (t string, params map[string]string, ok bool) {
+func parseSimpleContentType(v string) (t string, params Params, ok bool) {
 	i := 0
 	skipSpace := func() {
 		for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
@@ -189,36 +216,41 @@ func parseSimpleContentType(v string) (t string, params map[string]string, ok bo
 				return "", nil, false
 			}
 		}
-		if params == nil {
-			params = make(map[string]string, 2)
-		}
 		key = strings.ToLower(key)
-		if _, dup := params[key]; dup {
+		if params.has(key) {
 			return "", nil, false
 		}
-		params[key] = val
+		params = append(params, Param{key, val})
 	}
 }
 
 // isTokenChar reports whether c may appear in an RFC 2045 token.
-func isTokenChar(c byte) bool {
-	if c <= ' ' || c >= 0x7f {
-		return false
+func isTokenChar(c byte) bool { return tokenChars[c] }
+
+// tokenChars holds the bytes of an RFC 2045 token: printable ASCII but
+// the space and tspecials.
+var tokenChars = func() (t [256]bool) {
+	for c := '!'; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune(`()<>@,;:\"/[]?=`, c)
 	}
-	return !strings.ContainsRune(`()<>@,;:\"/[]?=`, rune(c))
-}
+	return t
+}()
 
 // parseContentType returns the lower-case media type and parameters of a
 // Content-Type value, leniently: a broken value still yields its type.
-func parseContentType(v, def string) (string, map[string]string) {
+func parseContentType(v, def string) (string, Params) {
 	if v == "" {
 		return def, nil
 	}
 	if t, params, ok := parseSimpleContentType(v); ok {
 		return t, params
 	}
-	mt, params, err := mime.ParseMediaType(v)
+	mt, all, err := mime.ParseMediaType(v)
 	if err == nil {
+		var params Params
+		for k, val := range all {
+			params = append(params, Param{k, val})
+		}
 		return strings.ToLower(mt), params
 	}
 	// QUIRK: unquoted boundaries with specials, trailing garbage, duplicated
@@ -236,7 +268,7 @@ func parseContentType(v, def string) (string, map[string]string) {
 	if !strings.Contains(t, "/") {
 		t = def
 	}
-	params = map[string]string{}
+	params := Params{}
 	for _, kv := range strings.Split(v[max(semi, 0):], ";") {
 		eq := strings.IndexByte(kv, '=')
 		if eq < 0 {
@@ -246,8 +278,8 @@ func parseContentType(v, def string) (string, map[string]string) {
 		val := strings.TrimSpace(kv[eq+1:])
 		val = strings.Trim(val, `"`)
 		if k != "" {
-			if _, seen := params[k]; !seen {
-				params[k] = val
+			if !params.has(k) {
+				params = append(params, Param{k, val})
 			}
 		}
 	}
@@ -357,35 +389,36 @@ func (p *Part) Body() []byte {
 // space allowed) is a soft line break, and QUIRK: any other "=" is kept
 // as it is rather than failing the part.
 func DecodeQP(raw []byte) []byte {
-	if bytes.IndexByte(raw, '=') < 0 {
+	i := bytes.IndexByte(raw, '=')
+	if i < 0 {
 		return raw
 	}
 	out := make([]byte, 0, len(raw))
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c != '=' {
-			out = append(out, c)
-			continue
+	for i >= 0 {
+		out = append(out, raw[:i]...)
+		raw = raw[i:] // raw[0] is '='
+		switch {
+		case len(raw) > 2 && IsHex(raw[1]) && IsHex(raw[2]):
+			out = append(out, Unhex(raw[1])<<4|Unhex(raw[2]))
+			raw = raw[3:]
+		default:
+			j := 1
+			for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t') {
+				j++
+			}
+			switch {
+			case j == len(raw):
+				raw = nil
+			case raw[j] == '\n':
+				raw = raw[j+1:] // a soft line break
+			default:
+				out = append(out, '=')
+				raw = raw[1:]
+			}
 		}
-		if i+2 < len(raw) && IsHex(raw[i+1]) && IsHex(raw[i+2]) {
-			out = append(out, Unhex(raw[i+1])<<4|Unhex(raw[i+2]))
-			i += 2
-			continue
-		}
-		j := i + 1
-		for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t') {
-			j++
-		}
-		if j == len(raw) {
-			i = j - 1
-			continue
-		}
-		if raw[j] == '\n' {
-			i = j
-			continue
-		}
-		out = append(out, c)
+		i = bytes.IndexByte(raw, '=')
 	}
+	out = append(out, raw...)
 	return NormalizeNewlines(out)
 }
 
@@ -435,7 +468,7 @@ func (p *Part) Text() string {
 	if p.textCache != nil {
 		return *p.textCache
 	}
-	s := DecodeCharset(p.Body(), p.Params["charset"])
+	s := DecodeCharset(p.Body(), p.Params.Get("charset"))
 	if p.MediaType == "text/html" {
 		s = HTMLToText(s)
 	}
@@ -468,17 +501,14 @@ func NormalizeNewlines(b []byte) []byte {
 		return b
 	}
 	out := make([]byte, 0, len(b))
-	out = append(out, b[:i]...)
-	for ; i < len(b); i++ {
-		c := b[i]
-		if c == '\r' {
-			out = append(out, '\n')
-			if i+1 < len(b) && b[i+1] == '\n' {
-				i++
-			}
-			continue
+	for i >= 0 {
+		out = append(out, b[:i]...)
+		out = append(out, '\n')
+		b = b[i+1:]
+		if len(b) > 0 && b[0] == '\n' {
+			b = b[1:]
 		}
-		out = append(out, c)
+		i = bytes.IndexByte(b, '\r')
 	}
-	return out
+	return append(out, b...)
 }

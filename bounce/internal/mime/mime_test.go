@@ -320,8 +320,8 @@ func TestParseSimpleContentType(t *testing.T) {
 			continue
 		}
 		for k, want := range mp {
-			if fp[k] != want {
-				t.Errorf("parseSimpleContentType(%q) param %q = %q, want %q", v, k, fp[k], want)
+			if fp.Get(k) != want {
+				t.Errorf("parseSimpleContentType(%q) param %q = %q, want %q", v, k, fp.Get(k), want)
 			}
 		}
 	}
