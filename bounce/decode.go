@@ -13,6 +13,10 @@ const (
 	DefaultMaxSize  = 32 << 20 // bytes of one message
 	DefaultMaxDepth = 20       // levels of MIME nesting
 	DefaultMaxParts = 1000     // MIME parts in one message
+	// DefaultMaxRecipients is the most recipients one report may name:
+	// far above any real report (a daemon refuses far fewer, see
+	// internal/pipeline's cap), it bounds what one message costs.
+	DefaultMaxRecipients = 10000
 )
 
 // ErrTooLarge is returned (wrapped) for a message over Options.MaxSize.
@@ -26,6 +30,10 @@ var ErrTooDeep = decoders.ErrTooDeep
 // than Options.MaxParts.
 var ErrTooManyParts = decoders.ErrTooManyParts
 
+// ErrTooManyRecipients is returned (wrapped) for a report naming more
+// recipients than Options.MaxRecipients.
+var ErrTooManyRecipients = decoders.ErrTooManyRecipients
+
 // ErrEmpty is returned for empty input or input that is not a message.
 var ErrEmpty = decoders.ErrEmpty
 
@@ -37,6 +45,10 @@ type Options struct {
 	MaxDepth int
 	// MaxParts is the most MIME parts parsed (default DefaultMaxParts).
 	MaxParts int
+	// MaxRecipients is the most recipients one report may name (default
+	// DefaultMaxRecipients): a report naming more is not read further,
+	// and Decode fails with ErrTooManyRecipients.
+	MaxRecipients int
 	// VERP lists return-path patterns such as
 	// "bounces+{local}={domain}@shop.example": when the bounce names no
 	// recipient, the recipient is recovered from the address the bounce was
@@ -62,6 +74,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if out.MaxParts <= 0 {
 		out.MaxParts = DefaultMaxParts
+	}
+	if out.MaxRecipients <= 0 {
+		out.MaxRecipients = DefaultMaxRecipients
 	}
 	return out
 }
@@ -91,7 +106,7 @@ func DecodeBytes(raw []byte, opts *Options) (*Report, error) {
 		return &Report{Kind: KindUnparseable}, fmt.Errorf("%w (%d bytes)", ErrTooLarge, o.MaxSize)
 	}
 	rep, err := decoders.Decode(raw, &decoders.Options{
-		MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, VERP: o.VERP, OnPanic: o.OnDecoderPanic,
+		MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, MaxRecipients: o.MaxRecipients, VERP: o.VERP, OnPanic: o.OnDecoderPanic,
 	})
 	if err != nil {
 		return &Report{Kind: KindUnparseable}, err

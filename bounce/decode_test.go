@@ -3,6 +3,7 @@ package bounce
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"strconv"
@@ -71,6 +72,34 @@ func TestDecode_limits(t *testing.T) {
 		b.WriteString("--x--\n")
 		return b.String()
 	}
+	// A DSN naming n failed recipients, and the same DSN forwarded as an
+	// attachment by a list's owner address.
+	dsn := func(n int) string {
+		var b strings.Builder
+		b.WriteString("From: MAILER-DAEMON@mx.example.net\nTo: shop@example.com\nSubject: Undelivered Mail Returned to Sender\n" +
+			"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n" +
+			"--b\nContent-Type: text/plain\n\nDelivery failed.\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\n")
+		for i := range n {
+			fmt.Fprintf(&b, "Final-Recipient: rfc822; u%d@example.org\nAction: failed\nStatus: 5.1.1\n\n", i)
+		}
+		b.WriteString("--b--\n")
+		return b.String()
+	}
+	forwarded := func(n int) string {
+		return "From: news-owner@lists.example.com\nTo: shop@example.com\nSubject: Uncaught bounce notification\n" +
+			"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=f\n\n--f\nContent-Type: text/plain\n\n" +
+			"The attached message was received as a bounce.\n\n--f\nContent-Type: message/rfc822\n\n" + dsn(n) + "\n--f--\n"
+	}
+	// A plain-text notice naming n recipients, one a line.
+	notice := func(n int) string {
+		var b strings.Builder
+		b.WriteString("From: MAILER-DAEMON@mx.example.net\nTo: shop@example.com\nSubject: Undelivered Mail Returned to Sender\n\n" +
+			"This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n")
+		for i := range n {
+			fmt.Fprintf(&b, "<u%d@example.org>: host mx.example.org said: 550 5.1.1 User unknown\n\n", i)
+		}
+		return b.String()
+	}
 	tests := []struct {
 		name string
 		raw  string
@@ -78,6 +107,13 @@ func TestDecode_limits(t *testing.T) {
 		want error
 	}{
 		{"too large", strings.Repeat("x", 2048), &Options{MaxSize: 1024}, ErrTooLarge},
+		{"too many dsn recipients", dsn(11), &Options{MaxRecipients: 10}, ErrTooManyRecipients},
+		{"dsn recipients within limit", dsn(10), &Options{MaxRecipients: 10}, nil},
+		{"too many recipients, forwarded", forwarded(11), &Options{MaxRecipients: 10}, ErrTooManyRecipients},
+		{"forwarded within limit", forwarded(10), &Options{MaxRecipients: 10}, nil},
+		{"too many notice recipients", notice(11), &Options{MaxRecipients: 10}, ErrTooManyRecipients},
+		{"notice recipients within limit", notice(10), &Options{MaxRecipients: 10}, nil},
+		{"over the default recipient limit", dsn(DefaultMaxRecipients + 1), nil, ErrTooManyRecipients},
 		{"too deep", nested(30), nil, ErrTooDeep},
 		{"depth within limit", nested(5), nil, nil},
 		{"too many parts", manyParts(50), &Options{MaxParts: 10}, ErrTooManyParts},
@@ -98,6 +134,9 @@ func TestDecode_limits(t *testing.T) {
 				if tc.want == nil {
 					if err != nil {
 						t.Errorf("Decode() error = %v, want nil", err)
+					}
+					if strings.Contains(tc.name, "recipients within") && len(rep.Recipients) != 10 {
+						t.Errorf("Decode() named %d recipients, want 10 (format %s)", len(rep.Recipients), rep.Format)
 					}
 					continue
 				}

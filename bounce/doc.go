@@ -6,7 +6,8 @@
 // bounce formats of many real MTAs and mail providers. It knows nothing of
 // IMAP, Redis or NATS: an io.Reader goes in, a Report comes out. A message
 // that is not a bounce is a Kind (KindNotBounce, KindAutoReply), not an
-// error; errors (ErrTooLarge, ErrTooDeep, ErrTooManyParts, ErrEmpty) say
+// error; errors (ErrTooLarge, ErrTooDeep, ErrTooManyParts, ErrTooManyRecipients,
+// ErrEmpty) say
 // only that the input is not a message or is over a limit of Options.
 //
 // # Layout

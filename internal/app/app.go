@@ -336,7 +336,7 @@ func (a *App) start(ctx context.Context) error {
 	pipe := pipeline.New(a.store, pub, pipeline.Options{
 		VERP:          pipeline.VERP{Signer: signer, Require: cfg.VERP.RequireSigned},
 		Classifier:    cls,
-		Decode:        bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, VERP: cfg.Decode.VERP},
+		Decode:        bounce.Options{MaxSize: cfg.Decode.MaxSize, MaxDepth: cfg.Decode.MaxDepth, MaxRecipients: decodeMaxRecipients(cfg.Mailboxes), VERP: cfg.Decode.VERP},
 		Headers:       cfg.Decode.Headers,
 		Log:           a.log.With("component", "pipeline"),
 		MailboxLimits: limits,
@@ -458,4 +458,18 @@ func (a *App) recoverPanic(what string) {
 func backoff(attempt int) time.Duration {
 	d := 500 * time.Millisecond << min(attempt, 6)
 	return min(d, 30*time.Second)
+}
+
+// decodeMaxRecipients is the most recipients the decoder reads of one
+// report: bounce.DefaultMaxRecipients, or one more than the largest cap of
+// a mailbox when that is higher, so that a report over a mailbox's cap is
+// refused by the cap ("too many recipients") and not as unparseable.
+func decodeMaxRecipients(mailboxes []config.Mailbox) int {
+	n := bounce.DefaultMaxRecipients
+	for _, mc := range mailboxes {
+		if mc.MaxRecipients >= n {
+			n = mc.MaxRecipients + 1
+		}
+	}
+	return n
 }

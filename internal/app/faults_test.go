@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bounced-dev/bounced/bounce"
 	"github.com/bounced-dev/bounced/internal/config"
 	"github.com/bounced-dev/bounced/publisher"
 )
@@ -164,5 +165,29 @@ func TestFaults_badMessagesCostOnlyThemselves(t *testing.T) {
 	}
 	if st := a.workers[0].Status(); st.Rejected != 1 {
 		t.Errorf("worker Status().Rejected = %d, want 1", st.Rejected)
+	}
+}
+
+// The decoder reads one recipient more than the largest mailbox cap, and
+// at least bounce.DefaultMaxRecipients: a report over a cap is always
+// refused by the cap, however high the cap is set.
+func TestDecodeMaxRecipients(t *testing.T) {
+	tests := []struct {
+		caps []int
+		want int
+	}{
+		{nil, bounce.DefaultMaxRecipients},
+		{[]int{200, -1}, bounce.DefaultMaxRecipients},
+		{[]int{200, bounce.DefaultMaxRecipients}, bounce.DefaultMaxRecipients + 1},
+		{[]int{50000, 200}, 50001},
+	}
+	for _, tc := range tests {
+		var mbs []config.Mailbox
+		for _, c := range tc.caps {
+			mbs = append(mbs, config.Mailbox{MaxRecipients: c})
+		}
+		if got := decodeMaxRecipients(mbs); got != tc.want {
+			t.Errorf("decodeMaxRecipients(caps %v) = %d, want %d", tc.caps, got, tc.want)
+		}
 	}
 }

@@ -404,7 +404,9 @@ type Mailbox struct {
 	StallAfter Duration `yaml:"stall_after"`
 	// MaxRecipients is the most recipients one message may name (default
 	// 200, negative for no cap); a report naming more is quarantined
-	// unapplied.
+	// unapplied. Without a cap, the decoder still reads at most 10,000
+	// recipients of one report (bounce.DefaultMaxRecipients): a report
+	// naming more is quarantined as unparseable.
 	MaxRecipients int `yaml:"max_recipients"`
 	// MaxNewSuppressionsPerMinute is the most new suppressions this
 	// mailbox may cause in a minute (default 500, negative for no limit);

@@ -25,7 +25,7 @@ func decodeAmazonWorkMail(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "amazonworkmail"}
-	rep.ReportingMTA, rep.Recipients = dsnRecipients(text[i+len("Technical report:"):])
+	rep.ReportingMTA, rep.Recipients = dsnRecipients(m, text[i+len("Technical report:"):])
 	if len(rep.Recipients) == 0 {
 		return nil
 	}

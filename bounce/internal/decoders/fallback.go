@@ -225,7 +225,7 @@ func rejectionMDN(m *message) string {
 	if p == nil {
 		return ""
 	}
-	perMessage, blocks := parseDSNFields(p.Text())
+	perMessage, blocks := m.dsnFields(p.Text())
 	var final, disp string
 	for _, h := range append([]header{perMessage}, blocks...) {
 		if final == "" {

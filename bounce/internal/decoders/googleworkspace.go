@@ -17,7 +17,7 @@ func matchGoogleWorkspace(m *message) bool {
 }
 
 func decodeGoogleWorkspace(m *message) *Report {
-	if _, blocks := parseDSNFields(m.dsnPart().Text()); len(blocks) > 0 {
+	if _, blocks := m.dsnFields(m.dsnPart().Text()); len(blocks) > 0 {
 		return nil // a complete report: Gmail's decoder reads it
 	}
 	text := m.notice()

@@ -28,19 +28,44 @@ type Options struct {
 	// OnPanic, when not nil, is told of a decoder's panic that Decode
 	// recovered (the decoder's name and the value it panicked with).
 	OnPanic func(decoder string, v any)
+	// MaxRecipients is the most recipients one report may name (0: no
+	// limit); a delivery-status part naming more is read no further.
+	MaxRecipients int
+
+	// over is set, for the Decode call that owns this copy of the
+	// options and every message nested in its message, when a
+	// delivery-status part named more than MaxRecipients recipients.
+	over *bool
 }
 
 // Decode reads one message from raw (not modified) and reports what it is.
 // The error, with a nil report, says the input is not a message or is
-// over a limit of o: it wraps ErrEmpty, ErrTooDeep or ErrTooManyParts.
+// over a limit of o: it wraps ErrEmpty, ErrTooDeep, ErrTooManyParts or
+// ErrTooManyRecipients.
 func Decode(raw []byte, o *Options) (*Report, error) {
+	oc := *o
+	oc.over = new(bool)
 	raw = mime.NormalizeNewlines(raw)
 	raw = skipEnvelopeLine(raw)
-	m, err := newMessage(raw, o)
+	m, err := newMessage(raw, &oc)
 	if err != nil {
 		return nil, err
 	}
-	return m.decode(), nil
+	rep := m.decode()
+	if max := oc.MaxRecipients; max > 0 && (*oc.over || len(rep.Recipients) > max) {
+		return nil, fmt.Errorf("%w (%d)", ErrTooManyRecipients, max)
+	}
+	return rep, nil
+}
+
+// dsnFields parses a delivery-status body of m (parseDSNFields), keeping
+// at most m's MaxRecipients recipient blocks: more, and m's Decode fails.
+func (m *message) dsnFields(body string) (header, []header) {
+	perMessage, blocks, over := parseDSNFieldsMax(body, m.opts.MaxRecipients)
+	if over && m.opts.over != nil {
+		*m.opts.over = true
+	}
+	return perMessage, blocks
 }
 
 // ErrEmpty is returned for empty input or input that is not a message.
@@ -53,6 +78,10 @@ var ErrTooDeep = mime.ErrTooDeep
 // ErrTooManyParts is returned (wrapped) for a message with more MIME parts
 // than Options.MaxParts.
 var ErrTooManyParts = mime.ErrTooManyParts
+
+// ErrTooManyRecipients is returned (wrapped) for a report that names more
+// recipients than Options.MaxRecipients.
+var ErrTooManyRecipients = errors.New("bounce: a report naming more recipients than the limit")
 
 // skipEnvelopeLine drops an mbox "From " line and leading blank lines.
 func skipEnvelopeLine(raw []byte) []byte {

@@ -109,7 +109,7 @@ func dsnOf(m *message) (string, []Recipient) {
 	if !m.dsnDone {
 		m.dsnDone = true
 		if p := m.dsnPart(); p != nil {
-			m.dsnReporting, m.dsnRecipients = dsnRecipients(p.Text())
+			m.dsnReporting, m.dsnRecipients = dsnRecipients(m, p.Text())
 		}
 	}
 	// A copy: decoders complete the recipients they are given.

@@ -44,7 +44,7 @@ func decodePowerMTA(m *message) *Report {
 	if rep == nil {
 		return nil
 	}
-	_, blocks := parseDSNFields(p.Text())
+	_, blocks := m.dsnFields(p.Text())
 	for _, b := range blocks {
 		cat := strings.ToLower(strings.TrimSpace(b.Get("x-powermta-bouncecategory")))
 		if cat == "" {

@@ -17,8 +17,15 @@ var recipientFields = map[string]bool{
 // several recipients in one block, indent fields, and fold values; all of
 // that is accepted.
 func parseDSNFields(body string) (header, []header) {
-	var perMessage header
-	var blocks []header
+	perMessage, blocks, _ := parseDSNFieldsMax(body, 0)
+	return perMessage, blocks
+}
+
+// parseDSNFieldsMax is parseDSNFields keeping at most max per-recipient
+// blocks (0: no limit); over says that the body holds more, and the
+// parse stopped at the first block past max (a report naming 100,000
+// recipients is not read whole to be refused).
+func parseDSNFieldsMax(body string, max int) (perMessage header, blocks []header, over bool) {
 	var cur header
 	inRecipient := false
 	paraStart := 0 // index in perMessage where the current paragraph starts
@@ -43,11 +50,15 @@ func parseDSNFields(body string) (header, []header) {
 	flush := func() {
 		flushCont()
 		if len(cur) > 0 {
-			blocks = append(blocks, cur)
+			if max > 0 && len(blocks) >= max {
+				over = true
+			} else {
+				blocks = append(blocks, cur)
+			}
 		}
 		cur = nil
 	}
-	for rest := body; rest != ""; {
+	for rest := body; rest != "" && !over; {
 		line := rest
 		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
 			line, rest = rest[:nl], rest[nl+1:]
@@ -132,7 +143,7 @@ func parseDSNFields(body string) (header, []header) {
 	if len(blocks) == 0 && perMessage.Has("action") {
 		blocks = append(blocks, perMessage)
 	}
-	return perMessage, blocks
+	return perMessage, blocks, over
 }
 
 // fieldBefore reports whether h has both fields and a before b.
@@ -248,7 +259,7 @@ func decodeGenericDSN(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "rfc3464"}
-	rep.ReportingMTA, rep.Recipients = dsnRecipients(body)
+	rep.ReportingMTA, rep.Recipients = dsnRecipients(m, body)
 	if len(rep.Recipients) == 0 {
 		return nil
 	}
@@ -327,9 +338,11 @@ func lineStartIndex(text, s string) int {
 	return -1
 }
 
-// dsnRecipients reads the recipients of a delivery-status body.
-func dsnRecipients(body string) (string, []Recipient) {
-	perMessage, blocks := parseDSNFields(body)
+// dsnRecipients reads the recipients of a delivery-status body of m,
+// at most m's limit of them (Options.MaxRecipients; more, and m's
+// decode fails with ErrTooManyRecipients).
+func dsnRecipients(m *message, body string) (string, []Recipient) {
+	perMessage, blocks := m.dsnFields(body)
 	reporting := hostOf(perMessage.Get("reporting-mta"))
 	out := make([]Recipient, 0, len(blocks))
 	for _, b := range blocks {

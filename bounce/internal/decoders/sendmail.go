@@ -94,7 +94,7 @@ func decodeSendmail(m *message) *Report {
 	tr := sendmailTranscriptOf(notice)
 	reporting, rs := dsnOf(m)
 	if len(rs) == 0 {
-		reporting, rs = dsnRecipients(dsnBlockIn(notice))
+		reporting, rs = dsnRecipients(m, dsnBlockIn(notice))
 	}
 	rep := &Report{Kind: KindBounce, Format: "sendmail", ReportingMTA: reporting}
 	switch {
