@@ -2,10 +2,8 @@ package suppress
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -62,14 +60,9 @@ func BenchmarkApplyStages(b *testing.B) {
 			ctx := context.Background()
 			i := 0
 			for b.Loop() {
-				addr := fmt.Sprintf("u%d@d%d.example", i%5000, i%50)
-				e := softAt(itoa(i), addr, time.Duration(i)*time.Minute)
-				if i%10 == 0 {
-					e = hardAt(itoa(i), addr, time.Duration(i)*time.Minute)
-				}
 				// A script cut short answers "{}": Apply may then find
 				// nothing it expects, which is no failure here.
-				if _, err := s.Apply(ctx, e); err != nil && script == full {
+				if _, err := s.Apply(ctx, benchEntry(i)); err != nil && script == full {
 					b.Fatal(err)
 				}
 				i++
