@@ -103,10 +103,73 @@ wait_bounces() {
 	log "$(basename "$1"): only $(count_bounces "$1") of $2 bounces after ${WAIT}s"
 }
 
-collect() { # DIR MTA (the .json goldens stay: TestZoo compares the new messages with them)
-	rm -f "${DEST:?}/$2"/*.eml
-	python3 "$HERE/collect.py" "$1/out" "$2" "$DEST/$2"
+collect() { # DIR MTA [collect.py options] (the .json goldens stay: TestZoo compares the new messages with them)
+	local d=$1 mta=$2
+	shift 2
+	rm -f "${DEST:?}/$mta"/*.eml
+	python3 "$HERE/collect.py" "$d/out" "$mta" "$DEST/$mta" "$@"
 }
+
+# The recipient's own software, for the MTAs with local domains: Debian's
+# vacation(1) and Dovecot's LDA with the Pigeonhole Sieve plugin. Neither
+# is installed: `apt-get download` fetches the two packages, whose files
+# are unpacked under $ZOO_TMP/pkg, so the machine's Dovecot (dovecot-core is
+# installed and used by the tests) and its /etc/dovecot are not touched.
+# dovecot-lda runs with a config of its own ($ZOO_TMP/dovecot/dovecot.conf)
+# as nobody, one home per recipient under $ZOO_TMP/dovecot/home (HOME and
+# USER from the MTA's pipe: no auth service); the Sieve plugin is loaded
+# from the unpacked package (mail_plugin_dir; its library through
+# LD_LIBRARY_PATH, passed on by import_environment). Its replies
+# (vacation) and rejections (reject: an MDN, "Your message to <...> was
+# automatically rejected") are submitted by SMTP to the MTA under test
+# (submission_host), which routes example.com to the sink.
+recipient_software() {
+	local p=$ZOO_TMP/pkg v=$ZOO_TMP/dovecot
+	# (a new vacation database each run: vacation(1) answers a sender once a week)
+	rm -rf "$p" "$v" "$ZOO_TMP/vacation" && mkdir -p "$p" "$v/home/sv" "$v/home/sr" "$ZOO_TMP/vacation"
+	(cd "$p" && apt-get download vacation dovecot-sieve >"$p/download.log" 2>&1)
+	for deb in "$p"/*.deb; do dpkg-deb -x "$deb" "$p/root"; done
+	cat >"$v/dovecot.conf" <<CONF
+import_environment = TZ LD_LIBRARY_PATH=$p/root/usr/lib/dovecot
+base_dir = $v/run
+log_path = $v/lda.log
+mail_location = maildir:~/Maildir
+mail_plugin_dir = $p/root/usr/lib/dovecot/modules
+postmaster_address = postmaster@mta.example.com
+hostname = mta.example.com
+submission_host = 127.0.0.1:$MTA_PORT
+protocol lda {
+  mail_plugins = sieve
+}
+plugin {
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+}
+CONF
+	cat >"$v/home/sv/.dovecot.sieve" <<'SIEVE'
+require "vacation";
+vacation :days 1 :subject "Out of office" "I am away until Monday.";
+SIEVE
+	cat >"$v/home/sr/.dovecot.sieve" <<'SIEVE'
+require "reject";
+reject "I do not accept messages from this sender.";
+SIEVE
+	# vacation(1): the reply is the message file, here the one its own
+	# setup (vacation run without arguments) writes, $SUBJECT being the
+	# subject it answers, with a From: line as in its manual's example
+	# (else the MTA would write the login's, nobody@); -z sends it from
+	# <>, -a names the address it answers for (the login is never in To:)
+	printf 'From: vacation@local.example.com\nSubject: away from my mail\n\nI will not be reading my mail for a while.\nYour mail concerning "$SUBJECT"\nwill be read when I return.\n' >"$ZOO_TMP/vacation/msg"
+	chown -R nobody:nogroup "$v" "$ZOO_TMP/vacation"
+	chmod 755 "$ZOO_TMP" "$p"
+	VACATION_CMD="$p/root/usr/bin/vacation -a vacation -z -f $ZOO_TMP/vacation/db -m $ZOO_TMP/vacation/msg nobody"
+	# what the MTA's pipe runs for RCPT (a home under $v/home), with the
+	# options it is given (dovecot-lda -f SENDER -a RECIPIENT)
+	LDA_CMD="/usr/bin/env HOME=$v/home/RCPT USER=RCPT /usr/lib/dovecot/dovecot-lda -c $v/dovecot.conf"
+}
+# The cases of the recipient's own software (send.py): vacation's alias,
+# the Sieve users sv (vacation) and sr (reject).
+RCPT_CASES="vacation sieve-vacation sieve-reject"
+
 
 # Expected bounces per MTA: one per case, plus a delay warning for each
 # of the two expiry cases where the MTA sends one.
@@ -121,6 +184,9 @@ run_cases() { # DIR MTA EXPECTED [CASE...] (default: all but the local ones)
 # domain (virt.example.com) the MTA delivers to itself.
 CASES="unknown-user unknown-domain mailbox-full size-limit policy-ja greylist-expired multi success quota-expired"
 LOCAL_CASES="local-unknown local-full"
+# Success reports of the MTA's own delivery: a mailbox of the local
+# domain, and an alias that expands to two of them.
+SUCCESS_CASES="success-local success-expanded"
 
 # ---------------------------------------------------------------- postfix
 zoo_postfix() {
@@ -128,6 +194,7 @@ zoo_postfix() {
 	rm -rf "$d" && mkdir -p "$d/etc" "$d/out" "$d/spool" "$d/data"
 	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 	apt_install postfix
+	recipient_software
 	chown postfix "$d/data"
 	cat >"$d/etc/main.cf" <<CONF
 compatibility_level = 3.6
@@ -138,12 +205,11 @@ maillog_file_prefixes = $ZOO_TMP
 myhostname = mta.example.com
 mydomain = example.com
 myorigin = example.com
-mydestination =
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject
-transport_maps = inline:{ example.net=smtp:[127.0.0.1]:$SINK_PORT, example.com=smtp:[127.0.0.1]:$SENDER_PORT }
+transport_maps = inline:{ example.net=smtp:[127.0.0.1]:$SINK_PORT, example.com=smtp:[127.0.0.1]:$SENDER_PORT, sieve.example.com=dovecot: }
 maximal_queue_lifetime = 60s
 bounce_queue_lifetime = 60s
 minimal_backoff_time = 5s
@@ -154,26 +220,51 @@ delay_warning_time = 15s
 # virtual(8)); full@ is an mbox already at virtual_mailbox_limit
 virtual_mailbox_domains = virt.example.com
 virtual_mailbox_base = $d/vmail
-virtual_mailbox_maps = inline:{ full@virt.example.com=full }
+# ok@, ann@ and bob@ are mailboxes too (the success reports)
+virtual_mailbox_maps = inline:{ full@virt.example.com=full, ok@virt.example.com=ok, ann@virt.example.com=ann, bob@virt.example.com=bob }
 virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
 virtual_mailbox_limit = 102400
 message_size_limit = 102400
 smtpd_reject_unlisted_recipient = no
+# local(8)'s domain: aliases only (team@ expands to two mailboxes,
+# vacation@ pipes to vacation(1) with default_privs, nobody); never the
+# machine's own mailboxes (a user not aliased is refused)
+mydestination = local.example.com
+alias_maps = texthash:$d/etc/aliases
+alias_database =
+local_recipient_maps = \$alias_maps
+mailbox_transport = error:5.1.1 no mailboxes here
+# sieve.example.com: dovecot-lda through pipe(8), as nobody
+dovecot_destination_recipient_limit = 1
 CONF
+	# texthash: postmap's format, "key value" (no colon)
+	cat >"$d/etc/aliases" <<ALIASES
+team ann@virt.example.com, bob@virt.example.com
+vacation "|$VACATION_CMD"
+ALIASES
+	# vacation(1) runs Postfix's sendmail, which finds this config through
+	# MAIL_CONFIG (local(8) passes it on); postdrop, set-gid, takes it only
+	# if the default main.cf lists it (removed by the purge)
+	echo "alternate_config_directories = $d/etc" >>/etc/postfix/main.cf
 	mkdir -p "$d/vmail"
 	head -c 102400 /dev/zero | tr '\0' 'x' >"$d/vmail/full"
 	chown -R 65534:65534 "$d/vmail"
 	# the stock master.cf, smtpd on 127.0.0.1:2525, no chroot
 	sed "s/^smtp      inet/127.0.0.1:$MTA_PORT inet/" /usr/share/postfix/master.cf.dist |
 		awk '/^[^ #]/ && NF>=8 {$5="n"} {print}' >"$d/etc/master.cf"
+	local lda=${LDA_CMD//RCPT/'${user}'}
+	cat >>"$d/etc/master.cf" <<MASTER
+dovecot   unix  -       n       n       -       -       pipe
+  flags=DRhu user=nobody argv=$lda -f \${sender} -a \${original_recipient}
+MASTER
 	start_sink "$d"
 	postfix -c "$d/etc" start
 	wait_port "$MTA_PORT"
-	run_cases "$d" postfix 13 $CASES $LOCAL_CASES
+	run_cases "$d" postfix 18 $CASES $LOCAL_CASES $SUCCESS_CASES $RCPT_CASES
 	postfix -c "$d/etc" stop || true
 	stop_sink "$d"
-	collect "$d" postfix
+	collect "$d" postfix --scrub "@$(hostname)>=@mta.example.com>"
 	apt_purge postfix
 }
 
@@ -182,9 +273,16 @@ zoo_exim() {
 	local d=$ZOO_TMP/exim
 	rm -rf "$d" && mkdir -p "$d/spool" "$d/log" "$d/out"
 	apt_install exim4-daemon-light
+	recipient_software
 	mkdir -p "$d/vmail"
 	head -c 2048 /dev/zero | tr '\0' 'x' >"$d/vmail/full" # over the 1k quota
 	chown -R Debian-exim "$d/spool" "$d/log" "$d/vmail"
+	# \$local_part_data, \$domain_data: the recipient as the router
+	# matched it (\$local_part, \$domain and \$sender_address come from
+	# the message, are tainted, and Exim refuses them in a command); no
+	# -f: dovecot-lda takes the sender from the Return-Path the
+	# transport adds
+	local lda=${LDA_CMD//RCPT/\$local_part_data}
 	cat >"$d/exim.conf" <<CONF
 primary_hostname = mta.example.com
 qualify_domain = example.com
@@ -210,6 +308,30 @@ acl_check_rcpt:
   deny
 
 begin routers
+# team@local.example.com expands to two mailboxes, vacation@ pipes to
+# vacation(1) (as nobody)
+local_aliases:
+  driver = redirect
+  domains = local.example.com
+  data = \${lookup{\$local_part}lsearch{$d/aliases}}
+  pipe_transport = address_pipe
+# autoreply@local.example.com: Exim's own autoreply transport
+local_autoreply:
+  driver = accept
+  domains = local.example.com
+  local_parts = autoreply
+  transport = zoo_autoreply
+# sieve.example.com: dovecot-lda (as nobody), one home per recipient
+sieve_lda:
+  driver = accept
+  domains = sieve.example.com
+  local_parts = sv : sr
+  transport = dovecot_lda
+virt_box:
+  driver = accept
+  domains = virt.example.com
+  local_parts = ok : ann : bob
+  transport = virt_box
 virt_full:
   driver = accept
   domains = virt.example.com
@@ -241,6 +363,30 @@ sender_smtp:
   driver = smtp
   port = $SENDER_PORT
   allow_localhost
+address_pipe:
+  driver = pipe
+  user = nobody
+  return_output
+zoo_autoreply:
+  driver = autoreply
+  from = Autoreply <autoreply@local.example.com>
+  to = \$sender_address
+  subject = Away: \$h_subject:
+  text = I am away until Monday.
+  user = Debian-exim
+dovecot_lda:
+  driver = pipe
+  command = $lda -a \$local_part_data@\$domain_data
+  user = nobody
+  delivery_date_add
+  envelope_to_add
+  return_path_add
+  log_output
+  temp_errors = 64 : 69 : 70 : 71 : 72 : 73 : 74 : 75 : 78
+virt_box:
+  driver = appendfile
+  file = $d/vmail/\$local_part_data
+  user = Debian-exim
 virt_file:
   driver = appendfile
   file = $d/vmail/full
@@ -250,46 +396,79 @@ virt_file:
 begin retry
 *  *  F,1m,10s
 CONF
+	printf 'team: ann@virt.example.com, bob@virt.example.com\nvacation: "|%s"\n' "$VACATION_CMD" >"$d/aliases"
+	# The config is the compiled-in /etc/exim4/exim4.conf, read before
+	# Debian's generated one (removed after the purge), not -C: Exim
+	# started with -C gives up root ("exim user lost privilege for using
+	# -C option"), and then cannot run the pipes as nobody; vacation(1)
+	# runs /usr/sbin/sendmail (Exim's), which reads it too.
+	cp "$d/exim.conf" /etc/exim4/exim4.conf
 	start_sink "$d"
-	exim4 -C "$d/exim.conf" -bd -q10s -oP "$d/exim.pid"
+	exim4 -bd -q10s -oP "$d/exim.pid"
 	wait_port "$MTA_PORT"
 	# local-unknown: no router takes nobody@virt.example.com, so the
 	# dnslookup router finds no such domain (Exim's "Unrouteable address");
 	# local-full: the appendfile quota is a temporary error, so a delay
 	# warning ("mailbox is full"), then the bounce at the retry timeout
-	run_cases "$d" exim 14 $CASES $LOCAL_CASES
+	run_cases "$d" exim 20 $CASES $LOCAL_CASES $SUCCESS_CASES $RCPT_CASES autoreply
 	kill "$(cat "$d/exim.pid")" || true
 	stop_sink "$d"
-	collect "$d" exim
+	collect "$d" exim --scrub "@$(hostname)>=@mta.example.com>"
 	apt_purge exim4-daemon-light exim4-base exim4-config
+	rm -f /etc/exim4/exim4.conf
+	rmdir /etc/exim4 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------- opensmtpd
 # OpenSMTPD keeps its queue in the compiled-in /var/spool/smtpd (the
 # package's), emptied by the purge.
 zoo_opensmtpd() {
-	local d=$ZOO_TMP/opensmtpd
-	rm -rf "$d" && mkdir -p "$d/out"
+	local d=$ZOO_TMP/opensmtpd v=$ZOO_TMP/dovecot
+	rm -rf "$d" && mkdir -p "$d/out" "$d/vmail"
 	apt_install opensmtpd
+	recipient_software
+	chown nobody:nogroup "$d/vmail"
+	# The local domains' users, all uid 65534 (nobody), in a userbase
+	# table of their own (table(5): "user uid:gid:home"), not the
+	# machine's passwd: ok@, ann@ and bob@ virt.example.com are maildirs;
+	# team@local.example.com expands to ann@ and bob@, vacation@ pipes
+	# to vacation(1) (aliases(5), the colon format); sv@ and sr@
+	# sieve.example.com go to dovecot-lda as an mda, their homes the
+	# Sieve ones. vacation(1) runs /usr/sbin/sendmail, smtpctl, which
+	# enqueues through this smtpd's socket.
+	printf 'team: ann@virt.example.com, bob@virt.example.com\nvacation: "|%s"\n' "$VACATION_CMD" >"$d/aliases"
+	{
+		for u in ok ann bob team vacation; do echo "$u 65534:65534:$d/vmail"; done
+		for u in sv sr; do echo "$u 65534:65534:$v/home/$u"; done
+	} >"$d/users"
+	local lda=${LDA_CMD//RCPT/%\{user.username\}}
 	cat >"$d/smtpd.conf" <<CONF
 queue ttl 60s
 bounce warn-interval 15s
+table aliases file:$d/aliases
+table users file:$d/users
 listen on 127.0.0.1 port $MTA_PORT hostname mta.example.com
 action "sink" relay host smtp://127.0.0.1:$SINK_PORT helo mta.example.com
 action "sender" relay host smtp://127.0.0.1:$SENDER_PORT helo mta.example.com
 action "dns" relay helo mta.example.com
+action "virt" maildir "$d/vmail/%{user.username}" userbase <users>
+action "local" maildir "$d/vmail/%{user.username}" alias <aliases> userbase <users>
+action "sieve" mda "$lda -f %{sender} -a %{rcpt}" userbase <users>
 match from any for domain "example.net" action "sink"
 match from any for domain "example.com" action "sender"
+match from any for domain "virt.example.com" action "virt"
+match from any for domain "local.example.com" action "local"
+match from any for domain "sieve.example.com" action "sieve"
 match from any for any action "dns"
 CONF
 	start_sink "$d"
 	smtpd -d -f "$d/smtpd.conf" >"$d/log" 2>&1 &
 	echo $! >"$d/smtpd.pid"
 	wait_port "$MTA_PORT"
-	run_cases "$d" opensmtpd 11 $CASES
+	run_cases "$d" opensmtpd 16 $CASES $SUCCESS_CASES $RCPT_CASES
 	kill "$(cat "$d/smtpd.pid")" || true
 	stop_sink "$d"
-	collect "$d" opensmtpd
+	collect "$d" opensmtpd --scrub "@$(hostname)>=@mta.example.com>"
 	apt_purge opensmtpd opensmtpd-extras
 }
 
