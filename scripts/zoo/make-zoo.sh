@@ -38,11 +38,20 @@ apt_install() {
 			return 1
 		fi
 	done
+	# what is installed before, so that apt_purge also removes what the
+	# install brought in (dependencies, recommended packages)
+	dpkg-query -W -f '${Package}\n' | sort >"$ZOO_TMP/apt.before"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >"$ZOO_TMP/apt.log" 2>&1
 }
 
 apt_purge() {
-	DEBIAN_FRONTEND=noninteractive apt-get purge -y "$@" >>"$ZOO_TMP/apt.log" 2>&1 || true
+	local extra=""
+	if [ -s "$ZOO_TMP/apt.before" ]; then
+		extra=$(dpkg-query -W -f '${Package}\n' | sort | comm -13 "$ZOO_TMP/apt.before" -)
+	fi
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y "$@" $extra >>"$ZOO_TMP/apt.log" 2>&1 || true
+	rm -f "$ZOO_TMP/apt.before"
 }
 
 # No package may start its daemon on install: we start each with our config.
@@ -190,8 +199,11 @@ SUCCESS_CASES="success-local success-expanded"
 
 # ---------------------------------------------------------------- postfix
 zoo_postfix() {
-	local d=$ZOO_TMP/postfix
+	local d=$ZOO_TMP/postfix had_aliases=""
 	rm -rf "$d" && mkdir -p "$d/etc" "$d/out" "$d/spool" "$d/data"
+	# the package's postinst writes /etc/aliases when there is none, and
+	# the purge leaves it
+	[ -e /etc/aliases ] && had_aliases=1
 	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 	apt_install postfix
 	recipient_software
@@ -266,12 +278,15 @@ MASTER
 	stop_sink "$d"
 	collect "$d" postfix --scrub "@$(hostname)>=@mta.example.com>"
 	apt_purge postfix
+	[ -n "$had_aliases" ] || rm -f /etc/aliases /etc/aliases.db
 }
 
 # ---------------------------------------------------------------- exim
 zoo_exim() {
-	local d=$ZOO_TMP/exim
+	local d=$ZOO_TMP/exim had_mailname=""
 	rm -rf "$d" && mkdir -p "$d/spool" "$d/log" "$d/out"
+	# exim4-config's postinst writes /etc/mailname, which the purge leaves
+	[ -e /etc/mailname ] && had_mailname=1
 	apt_install exim4-daemon-light
 	recipient_software
 	mkdir -p "$d/vmail"
@@ -417,6 +432,7 @@ CONF
 	apt_purge exim4-daemon-light exim4-base exim4-config
 	rm -f /etc/exim4/exim4.conf
 	rmdir /etc/exim4 2>/dev/null || true
+	[ -n "$had_mailname" ] || rm -f /etc/mailname
 }
 
 # ---------------------------------------------------------------- opensmtpd
@@ -438,7 +454,9 @@ zoo_opensmtpd() {
 	# enqueues through this smtpd's socket.
 	printf 'team: ann@virt.example.com, bob@virt.example.com\nvacation: "|%s"\n' "$VACATION_CMD" >"$d/aliases"
 	{
-		for u in ok ann bob team vacation; do echo "$u 65534:65534:$d/vmail"; done
+		# an alias's pipe runs as the user "opensmtpd", which needs an
+		# entry too ("Permanent failure in user lookup" without it)
+		for u in ok ann bob team vacation opensmtpd; do echo "$u 65534:65534:$d/vmail"; done
 		for u in sv sr; do echo "$u 65534:65534:$v/home/$u"; done
 	} >"$d/users"
 	local lda=${LDA_CMD//RCPT/%\{user.username\}}
@@ -474,10 +492,11 @@ CONF
 
 # ---------------------------------------------------------------- sendmail
 zoo_sendmail() {
-	local d=$ZOO_TMP/sendmail
-	rm -rf "$d" && mkdir -p "$d/mqueue" "$d/out"
+	local d=$ZOO_TMP/sendmail v=$ZOO_TMP/dovecot
+	rm -rf "$d" && mkdir -p "$d/mqueue" "$d/out" "$d/vmail"
 	chmod 700 "$d/mqueue"
 	apt_install sendmail-bin sendmail-cf m4
+	recipient_software
 	cat >"$d/zoo.mc" <<CONF
 divert(-1)
 include(\`/usr/share/sendmail/cf/m4/cf.m4')
@@ -500,10 +519,15 @@ define(\`SMTP_MAILER_ARGS', \`TCP \$h $SENDER_PORT')dnl
 define(\`confSERVICE_SWITCH_FILE', \`$d/service.switch')dnl
 define(\`confHOSTS_FILE', \`$d/hosts')dnl
 define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath')dnl
+define(\`ALIAS_FILE', \`$d/aliases')dnl
+define(\`confDEF_USER_ID', \`65534:65534')dnl
+define(\`PROG_MAILER_FLAGS', \`P')dnl
 FEATURE(\`accept_unresolvable_domains')dnl
+FEATURE(\`use_cw_file')dnl
 FEATURE(\`mailertable', \`hash -o $d/mailertable')dnl
 FEATURE(\`access_db', \`hash -T<TMPF> -o $d/access')dnl
 DAEMON_OPTIONS(\`Port=$MTA_PORT, Addr=127.0.0.1, Name=MTA')dnl
+DAEMON_OPTIONS(\`Port=25, Addr=127.0.0.1, Name=MTA-MSP')dnl
 MAILER(\`smtp')dnl
 CONF
 	# example.net through the "relay" mailer to the sink, example.com
@@ -514,16 +538,36 @@ CONF
 	makemap hash "$d/access" <"$d/access"
 	printf 'hosts files dns\naliases files\n' >"$d/service.switch"
 	printf '127.0.0.1 mta.example.com %s localhost\n' "$(hostname)" >"$d/hosts"
-	touch "$d/local-host-names"
+	# The local domains: aliases only, as the default user (nobody):
+	# ok@ a file (the *file* mailer's mailbox), team@ two addresses of
+	# the sink, vacation@ vacation(1), sv@ and sr@ dovecot-lda through
+	# the prog mailer (its P flag adds the Return-Path that dovecot-lda
+	# takes the sender from). vacation(1) runs /usr/sbin/sendmail as
+	# nobody, which is the package's MSP (/etc/mail/submit.cf): it relays
+	# to 127.0.0.1 port 25, where this daemon listens too.
+	printf 'local.example.com\nvirt.example.com\nsieve.example.com\n' >"$d/local-host-names"
+	: >"$d/vmail/ok"
+	chown nobody:nogroup "$d/vmail/ok"
+	{
+		echo "team: ann@example.net, bob@example.net"
+		echo "ok: $d/vmail/ok"
+		echo "vacation: \"|$VACATION_CMD\""
+		for u in sv sr; do echo "$u: \"|${LDA_CMD//RCPT/$u} -a $u@sieve.example.com\""; done
+	} >"$d/aliases"
 	m4 "$d/zoo.mc" >"$d/sendmail.cf"
+	sendmail -C "$d/sendmail.cf" -bi >"$d/newaliases.log" 2>&1
 	start_sink "$d"
 	sendmail -C "$d/sendmail.cf" -bd -q10s -L zoo-sendmail
 	wait_port "$MTA_PORT"
-	run_cases "$d" sendmail 11 $CASES
+	run_cases "$d" sendmail 16 $CASES $SUCCESS_CASES $RCPT_CASES
 	kill "$(head -1 "$d/sendmail.pid")" || true
 	stop_sink "$d"
-	collect "$d" sendmail
+	collect "$d" sendmail --scrub "@$(hostname)>=@mta.example.com>"
 	apt_purge sendmail-bin sendmail-cf sendmail-base
+	# what the package's scripts leave after the purge: the line of
+	# /etc/hosts.allow its postinst adds, its certificates' hash links
+	sed -i '/^sendmail: all$/d' /etc/hosts.allow 2>/dev/null || true
+	find /etc/ssl/certs -xtype l -lname '/etc/mail/*' -delete 2>/dev/null || true
 }
 
 # ---------------------------------------------------------------- courier
