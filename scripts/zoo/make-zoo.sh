@@ -518,7 +518,7 @@ define(\`ESMTP_MAILER_ARGS', \`TCP \$h $SENDER_PORT')dnl
 define(\`SMTP_MAILER_ARGS', \`TCP \$h $SENDER_PORT')dnl
 define(\`confSERVICE_SWITCH_FILE', \`$d/service.switch')dnl
 define(\`confHOSTS_FILE', \`$d/hosts')dnl
-define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath')dnl
+define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath,ClassFileInUnsafeDirPath,RunProgramInUnsafeDirPath,FileDeliveryToHardLink')dnl
 define(\`ALIAS_FILE', \`$d/aliases')dnl
 define(\`confDEF_USER_ID', \`65534:65534')dnl
 define(\`PROG_MAILER_FLAGS', \`P')dnl
@@ -538,7 +538,10 @@ CONF
 	makemap hash "$d/access" <"$d/access"
 	printf 'hosts files dns\naliases files\n' >"$d/service.switch"
 	printf '127.0.0.1 mta.example.com %s localhost\n' "$(hostname)" >"$d/hosts"
-	# The local domains: aliases only, as the default user (nobody):
+	# The local domains (local-host-names, which sendmail reads only with
+	# ClassFileInUnsafeDirPath: the path is under /tmp, world-writable;
+	# RunProgramInUnsafeDirPath for the programs unpacked there): aliases
+	# only, as the default user (nobody):
 	# ok@ a file (the *file* mailer's mailbox), team@ two addresses of
 	# the sink, vacation@ vacation(1), sv@ and sr@ dovecot-lda through
 	# the prog mailer (its P flag adds the Return-Path that dovecot-lda
@@ -559,7 +562,9 @@ CONF
 	start_sink "$d"
 	sendmail -C "$d/sendmail.cf" -bd -q10s -L zoo-sendmail
 	wait_port "$MTA_PORT"
-	run_cases "$d" sendmail 16 $CASES $SUCCESS_CASES $RCPT_CASES
+	# success-expanded: sendmail 8.17 writes no report for the alias
+	# (nor for the two addresses it expands to), so 15
+	run_cases "$d" sendmail 15 $CASES $SUCCESS_CASES $RCPT_CASES
 	kill "$(head -1 "$d/sendmail.pid")" || true
 	stop_sink "$d"
 	collect "$d" sendmail --scrub "@$(hostname)>=@mta.example.com>"
