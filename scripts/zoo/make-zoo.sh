@@ -39,8 +39,15 @@ apt_install() {
 		fi
 	done
 	# what is installed before, so that apt_purge also removes what the
-	# install brought in (dependencies, recommended packages)
+	# install brought in (dependencies, recommended packages), and which
+	# of the files that MTA packages' scripts write and their purge
+	# leaves (/etc/aliases: postfix, sendmail; /etc/mailname: exim4-config)
+	# the machine has
 	dpkg-query -W -f '${Package}\n' | sort >"$ZOO_TMP/apt.before"
+	HAD_FILES=""
+	for f in /etc/aliases /etc/aliases.db /etc/mailname; do
+		[ -e "$f" ] && HAD_FILES="$HAD_FILES $f"
+	done
 	DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >"$ZOO_TMP/apt.log" 2>&1
 }
 
@@ -52,6 +59,9 @@ apt_purge() {
 	# shellcheck disable=SC2086
 	DEBIAN_FRONTEND=noninteractive apt-get purge -y "$@" $extra >>"$ZOO_TMP/apt.log" 2>&1 || true
 	rm -f "$ZOO_TMP/apt.before"
+	for f in /etc/aliases /etc/aliases.db /etc/mailname; do
+		case " $HAD_FILES " in *" $f "*) ;; *) rm -f "$f" ;; esac
+	done
 }
 
 # No package may start its daemon on install: we start each with our config.
@@ -199,11 +209,8 @@ SUCCESS_CASES="success-local success-expanded"
 
 # ---------------------------------------------------------------- postfix
 zoo_postfix() {
-	local d=$ZOO_TMP/postfix had_aliases=""
+	local d=$ZOO_TMP/postfix
 	rm -rf "$d" && mkdir -p "$d/etc" "$d/out" "$d/spool" "$d/data"
-	# the package's postinst writes /etc/aliases when there is none, and
-	# the purge leaves it
-	[ -e /etc/aliases ] && had_aliases=1
 	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 	apt_install postfix
 	recipient_software
@@ -278,15 +285,12 @@ MASTER
 	stop_sink "$d"
 	collect "$d" postfix --scrub "@$(hostname)>=@mta.example.com>"
 	apt_purge postfix
-	[ -n "$had_aliases" ] || rm -f /etc/aliases /etc/aliases.db
 }
 
 # ---------------------------------------------------------------- exim
 zoo_exim() {
-	local d=$ZOO_TMP/exim had_mailname=""
+	local d=$ZOO_TMP/exim
 	rm -rf "$d" && mkdir -p "$d/spool" "$d/log" "$d/out"
-	# exim4-config's postinst writes /etc/mailname, which the purge leaves
-	[ -e /etc/mailname ] && had_mailname=1
 	apt_install exim4-daemon-light
 	recipient_software
 	mkdir -p "$d/vmail"
@@ -432,7 +436,6 @@ CONF
 	apt_purge exim4-daemon-light exim4-base exim4-config
 	rm -f /etc/exim4/exim4.conf
 	rmdir /etc/exim4 2>/dev/null || true
-	[ -n "$had_mailname" ] || rm -f /etc/mailname
 }
 
 # ---------------------------------------------------------------- opensmtpd
@@ -839,7 +842,6 @@ zoo_nullmailer() {
 	# messages), which the purge leaves
 	rm -rf "$e" /var/spool/nullmailer
 	# the package's postinst writes /etc/mailname, which the purge leaves
-	[ -n "$had_mailname" ] || rm -f /etc/mailname
 }
 
 # ---------------------------------------------------------------- main
