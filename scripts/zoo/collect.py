@@ -3,7 +3,7 @@
 
 A bounce is a message the sink received with a null MAIL FROM. Its case is
 read from the Message-ID or ENVID of the returned message (zoo-CASE-MTA, see
-send.py). The first bounce of a case is CASE.eml; a delay warning that came
+send.py), else from the subject (zoo test: CASE) as an auto-reply quotes it. The first bounce of a case is CASE.eml; a delay warning that came
 before the final bounce is CASE-delayed.eml; a further one CASE-N.eml
 (ordered by the recipient it names when the MTA writes one bounce per
 recipient, else by arrival). The
@@ -41,6 +41,10 @@ def main():
             continue  # a message the sink accepted for delivery, not a bounce
         body = raw[m.end():]
         c = re.search(rb"zoo-([a-z-]+?)-" + re.escape(mta.encode()) + rb"\b", body)
+        if not c:
+            # an auto-reply need not quote the Message-ID: the subject it
+            # quotes (vacation(1)'s $SUBJECT) still names the case
+            c = re.search(rb"zoo test: ([a-z-]+)", body)
         case = c.group(1).decode() if c else "unmatched"
         for old, new in scrubs:
             body = body.replace(old, new)

@@ -39,8 +39,20 @@ CASES = {
     # (make-zoo.sh names them): the MTA's own delivery refuses.
     "local-unknown": ["nobody@virt.example.com"],
     "local-full": ["full@virt.example.com"],
+    # Non-failure reports and the recipient's own software (make-zoo.sh
+    # says which MTA has which): a DSN of a delivery to a local mailbox
+    # (NOTIFY=SUCCESS), of an alias that expands to two mailboxes, Debian's
+    # vacation(1) run from an alias pipe, and Dovecot's LDA with a Pigeonhole
+    # Sieve script that answers with `vacation` or refuses with `reject`.
+    "success-local": ["ok@virt.example.com"],
+    "success-expanded": ["team@local.example.com"],
+    "vacation": ["vacation@local.example.com"],
+    "autoreply": ["autoreply@local.example.com"],
+    "sieve-vacation": ["sv@sieve.example.com"],
+    "sieve-reject": ["sr@sieve.example.com"],
 }
-LOCAL = ("local-unknown", "local-full")
+LOCAL = ("local-unknown", "local-full", "success-local", "success-expanded", "vacation", "autoreply",
+         "sieve-vacation", "sieve-reject")
 
 
 def message(case, mta, rcpts):
@@ -84,9 +96,9 @@ def main():
         opts = []
         mail_opts = []
         if s.has_extn("dsn"):
-            opts = ["NOTIFY=SUCCESS,FAILURE,DELAY"] if case == "success" else ["NOTIFY=FAILURE,DELAY"]
+            opts = ["NOTIFY=SUCCESS,FAILURE,DELAY"] if case.startswith("success") else ["NOTIFY=FAILURE,DELAY"]
             mail_opts = ["RET=HDRS", "ENVID=zoo-%s-%s" % (case, mta)]
-        elif case == "success":
+        elif case.startswith("success"):
             print("send: %s does not offer DSN; success case sent without NOTIFY" % mta, file=sys.stderr)
         refused = s.sendmail(SENDER, rcpts, message(case, mta, rcpts).as_bytes(policy=policy.SMTP),
                              mail_options=mail_opts, rcpt_options=opts)

@@ -67,8 +67,13 @@ var bounceSenderWords = [][]byte{
 // "Автоматический ответ", Chinese "自动回复" (Simplified) and "自動回覆"
 // (Traditional), Korean "자동 회신", Japanese "自動応答"; webmail
 // vacation responders use the same words ("Abwesenheitsnotiz", Korean
-// "자동 응답", Chinese "自动答复").
+// "자동 응답", Chinese "自动答复"). Debian's vacation(1) (package vacation
+// 3.3) writes no Auto-Submitted or Precedence header of its own: the
+// reply is the user's ~/.vacation.msg, and the one its setup writes
+// (vacation run without arguments) has the subject "away from my mail";
+// its manual's example file has "I am on vacation".
 var autoReplyPrefixes = []string{
+	"away from my mail", "i am on vacation",
 	"auto:", "autoreply", "auto-reply", "auto reply", "[auto-reply]", "[autoreply]", "automatic reply", "auto response",
 	"auto-response", "autoresponse", "out of office", "out of the office", "out-of-office", "abwesenheit",
 	"automatische antwort", "réponse automatique", "respuesta automática", "risposta automatica",

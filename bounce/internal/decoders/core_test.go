@@ -221,6 +221,10 @@ func TestIsAutoReply(t *testing.T) {
 		{"apple", "X-Apple-Action: vacation\n", "Hello", true},
 		{"japanese prefix", "", "自動応答: こんにちは", true},
 		{"plain mail", "", "Lunch?", false},
+		// vacation(1)'s own default ~/.vacation.msg, no header of its own
+		{"debian vacation default", "", "away from my mail", true},
+		{"vacation manual example", "", "I am on vacation", true},
+		{"human subject", "", "Are you away from your desk?", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
