@@ -28,6 +28,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bounced-dev/bounced/internal/config"
+	"github.com/bounced-dev/bounced/internal/mailbox"
 	"github.com/bounced-dev/bounced/internal/testutil"
 	"github.com/bounced-dev/bounced/publisher"
 )
@@ -954,7 +955,11 @@ func chaosQuota(t *testing.T) {
 	os.WriteFile(conf, []byte(strings.Replace(string(b), "quota2_rule = *:messages=10", "quota2_rule = *:messages=100000", 1)), 0o600)
 	cs.dovecot.Stop()
 	cs.dovecot.Start()
-	cs.drained(t, m, 120*time.Second)
+	// The refused MOVEs grew the worker's backoff to its cap while the
+	// folder was full (no poll reached the end of the mailbox), and the
+	// restart cut its connection: it may wait up to that cap before it
+	// connects again, then drains.
+	cs.drained(t, m, mailbox.DefaultBackoffMax+2*time.Minute)
 	f := cs.account(t, m, nil)
 	f.note = fmt.Sprintf("target folder held at %d by the quota; %d re-handles in 20s; /readyz during the stall %d", held, rehandled, code)
 	d.finish(t, f, "quota", chaosCmd("quota"))
