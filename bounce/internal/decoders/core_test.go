@@ -142,30 +142,30 @@ func TestParseDSNFields_linearFolding(t *testing.T) {
 	for i := 0; i < 1<<18; i++ {
 		b.WriteString(" more\n")
 	}
-	_, blocks := parseDSNFields(b.String())
+	_, blocks, _ := parseDSNFields(b.String(), 0)
 	if len(blocks) != 1 || len(blocks[0].Get("diagnostic-code")) < 1<<20 {
 		t.Fatalf("parseDSNFields() = %d blocks", len(blocks))
 	}
 }
 
-// parseDSNFieldsMax keeps max recipient blocks and reads no further: the
+// parseDSNFields keeps max recipient blocks and reads no further: the
 // block after them is the last line it looks at.
-func TestParseDSNFieldsMax(t *testing.T) {
+func TestParseDSNFields_max(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("Reporting-MTA: dns; mx.example.net\n\n")
 	for i := range 100 {
 		fmt.Fprintf(&b, "Final-Recipient: rfc822; u%d@example.org\nAction: failed\nStatus: 5.1.1\n\n", i)
 	}
 	body := b.String()
-	perMessage, blocks, over := parseDSNFieldsMax(body, 10)
+	perMessage, blocks, over := parseDSNFields(body, 10)
 	if !over || len(blocks) != 10 || blocks[9].Get("final-recipient") != "rfc822; u9@example.org" || perMessage.Get("reporting-mta") != "dns; mx.example.net" {
-		t.Errorf("parseDSNFieldsMax(100 recipients, 10) = %d blocks, over %v, last %q; want the first 10, over", len(blocks), over, blocks[len(blocks)-1].Get("final-recipient"))
+		t.Errorf("parseDSNFields(100 recipients, 10) = %d blocks, over %v, last %q; want the first 10, over", len(blocks), over, blocks[len(blocks)-1].Get("final-recipient"))
 	}
-	if _, blocks, over := parseDSNFieldsMax(body, 100); over || len(blocks) != 100 {
-		t.Errorf("parseDSNFieldsMax(100 recipients, 100) = %d blocks, over %v; want 100, not over", len(blocks), over)
+	if _, blocks, over := parseDSNFields(body, 100); over || len(blocks) != 100 {
+		t.Errorf("parseDSNFields(100 recipients, 100) = %d blocks, over %v; want 100, not over", len(blocks), over)
 	}
-	if _, blocks, over := parseDSNFieldsMax(body, 0); over || len(blocks) != 100 {
-		t.Errorf("parseDSNFieldsMax(100 recipients, no limit) = %d blocks, over %v; want 100, not over", len(blocks), over)
+	if _, blocks, over := parseDSNFields(body, 0); over || len(blocks) != 100 {
+		t.Errorf("parseDSNFields(100 recipients, no limit) = %d blocks, over %v; want 100, not over", len(blocks), over)
 	}
 }
 

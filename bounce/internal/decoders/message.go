@@ -61,7 +61,7 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 // dsnFields parses a delivery-status body of m (parseDSNFields), keeping
 // at most m's MaxRecipients recipient blocks: more, and m's Decode fails.
 func (m *message) dsnFields(body string) (header, []header) {
-	perMessage, blocks, over := parseDSNFieldsMax(body, m.opts.MaxRecipients)
+	perMessage, blocks, over := parseDSNFields(body, m.opts.MaxRecipients)
 	if over && m.opts.over != nil {
 		*m.opts.over = true
 	}

@@ -16,16 +16,12 @@ var recipientFields = map[string]bool{
 // recipient. QUIRK: real reports omit the blank lines between blocks, put
 // several recipients in one block, indent fields, and fold values; all of
 // that is accepted.
-func parseDSNFields(body string) (header, []header) {
-	perMessage, blocks, _ := parseDSNFieldsMax(body, 0)
-	return perMessage, blocks
-}
-
-// parseDSNFieldsMax is parseDSNFields keeping at most max per-recipient
-// blocks (0: no limit); over says that the body holds more, and the
-// parse stopped at the first block past max (a report naming 100,000
-// recipients is not read whole to be refused).
-func parseDSNFieldsMax(body string, max int) (perMessage header, blocks []header, over bool) {
+//
+// It keeps at most max per-recipient blocks (0: no limit); over says
+// that the body holds more, and the parse stopped at the first block past
+// max (a report naming 100,000 recipients is not read whole to be
+// refused).
+func parseDSNFields(body string, max int) (perMessage header, blocks []header, over bool) {
 	var cur header
 	inRecipient := false
 	paraStart := 0 // index in perMessage where the current paragraph starts
