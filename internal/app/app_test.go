@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -135,24 +136,59 @@ func (s *stack) events(t *testing.T) []publisher.Event {
 	}
 	defer nc.Close()
 	js, _ := jetstream.New(nc)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// One ordered consumer reads the stream in batches: a message at a
+	// time (GetMsg) took more than a shared deadline on a loaded machine,
+	// and the messages after it went uncounted. Every error fails.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	st, err := js.Stream(ctx, s.cfg.NATS.Stream)
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, _ := st.Info(ctx)
-	var out []publisher.Event
-	for seq := info.State.FirstSeq; seq <= info.State.LastSeq && info.State.Msgs > 0; seq++ {
-		m, err := st.GetMsg(ctx, seq)
-		if err != nil {
-			continue
-		}
-		var ev publisher.Event
-		json.Unmarshal(m.Data, &ev)
-		out = append(out, ev)
+	info, err := st.Info(ctx)
+	if err != nil {
+		t.Fatalf("stream info: %v", err)
 	}
-	return out
+	if info.State.Msgs == 0 {
+		return nil
+	}
+	last := info.State.LastSeq
+	cons, err := st.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy})
+	if err != nil {
+		t.Fatalf("ordered consumer: %v", err)
+	}
+	var out []publisher.Event
+	for {
+		batch, err := cons.Fetch(1000, jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			t.Fatalf("read the stream after %d events: %v", len(out), err)
+		}
+		got := 0
+		for m := range batch.Messages() {
+			got++
+			md, err := m.Metadata()
+			if err != nil {
+				t.Fatalf("event %d: %v", len(out)+1, err)
+			}
+			if md.Sequence.Stream > last {
+				return out
+			}
+			var ev publisher.Event
+			if err := json.Unmarshal(m.Data(), &ev); err != nil {
+				t.Fatalf("event at sequence %d: %v", md.Sequence.Stream, err)
+			}
+			out = append(out, ev)
+			if md.Sequence.Stream == last {
+				return out
+			}
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
+			t.Fatalf("read the stream after %d events: %v", len(out), err)
+		}
+		if got == 0 && ctx.Err() != nil {
+			t.Fatalf("read %d events of the stream (last sequence %d) in 2 minutes", len(out), last)
+		}
+	}
 }
 
 // waitFor polls cond until it holds or the timeout passes.
