@@ -580,14 +580,31 @@ CONF
 
 # ---------------------------------------------------------------- courier
 # Courier's paths are compiled in (/etc/courier, /var/lib/courier): this
-# edits the package's files, which the purge removes.
+# edits the package's files, which the purge removes. The local domains
+# (virt., local. and sieve.example.com) are in locals, whose addresses
+# are accounts of authlib (only its userdb module here, with no user: the
+# machine's own accounts are never mailboxes) or else aliases or else
+# delivery instructions in aliasdir (dot-courier(5): "searched as the last
+# resort"). ok@, ann@, bob@ and full@ are maildirs named in aliasdir
+# (full@'s made with a quota by maildirmake -q, already over it); team@
+# is an alias of two of them (makealiases(8): "treated like a private
+# mailing list", Courier reports the alias itself); autoreply@
+# (Courier's mailbot, from the maildrop package, unpacked as vacation is),
+# sv@ and sr@ are programs in aliasdir, which Courier runs as its own
+# user, courier, not as nobody: the recipient software's files are given
+# to that user. nobody@virt.example.com (local-unknown) is refused at RCPT
+# ("550 User <nobody> unknown"): no report, so no such case.
 zoo_courier() {
-	local d=$ZOO_TMP/courier e=/etc/courier
-	rm -rf "$d" && mkdir -p "$d/out"
+	local d=$ZOO_TMP/courier e=/etc/courier p=$ZOO_TMP/pkg v=$ZOO_TMP/dovecot u
+	rm -rf "$d" && mkdir -p "$d/out" "$d/vmail"
 	echo "courier-base courier-base/webadmin-configmode boolean false" | debconf-set-selections
 	apt_install courier-mta
+	recipient_software
+	(cd "$p" && apt-get download maildrop >>"$p/download.log" 2>&1)
+	dpkg-deb -x "$p"/maildrop_*.deb "$p/root"
 	echo mta.example.com >"$e/me"
 	echo example.com >"$e/defaultdomain"
+	echo mailer-daemon@mta.example.com >"$e/dsnfrom" # not the machine's name
 	printf 'example.net: [127.0.0.1],%s\nexample.com: [127.0.0.1],%s\n' "$SINK_PORT" "$SENDER_PORT" >"$e/esmtproutes"
 	sed -i "s/^PORT=smtp/PORT=$MTA_PORT/; s/^BOFHCHECKDNS=1/BOFHCHECKDNS=0/; s/^TARPIT=1/TARPIT=0/; s/^ESMTPDSTART=.*/ESMTPDSTART=YES/" "$e/esmtpd"
 	echo ADDRESS=127.0.0.1 >>"$e/esmtpd"
@@ -598,16 +615,50 @@ zoo_courier() {
 	echo 15 >"$e/retrygamma"
 	echo 1 >"$e/retrymaxdelta"
 	makesmtpaccess # the package's smtpaccess/default lets 127.0.0.1 relay
+	printf 'virt.example.com\nlocal.example.com\nsieve.example.com\n' >>"$e/locals"
+	sed -i 's/^authmodulelist=.*/authmodulelist="authuserdb"/' "$e/authdaemonrc"
+	for u in ok ann bob full; do
+		maildirmake.courier "$d/vmail/$u"
+		echo "$d/vmail/$u/" >"$e/aliasdir/.courier-$u"
+	done
+	# full@: a quota of 1000 bytes (maildirquota(7)), and a message of
+	# 2000 already counted in its maildirsize ("bytes count" lines)
+	maildirmake.courier -q 1000S "$d/vmail/full"
+	head -c 2000 /dev/zero | tr '\0' 'x' >"$d/vmail/full/cur/1.zoo,S=2000:2,S"
+	echo "2000 1" >>"$d/vmail/full/maildirsize"
+	mkdir -p "$d/mailbot"
+	printf 'I am away until Monday.\n' >"$d/mailbot/reply.txt"
+	# the programs: a .courier file each in aliasdir (makealiases' own
+	# program aliases are addresses of defaultdomain, here example.com,
+	# the sender's domain, not a local one); the shell runs each line;
+	# SENDER is the envelope sender (dot-courier(5)); mailbot's -d
+	# database (one reply per sender) is in a directory of its own. No
+	# vacation case: vacation(1) -z runs `sendmail -f "<>"`, which
+	# Courier's sendmail refuses ("517 Syntax error.", exit 67; its null
+	# sender is -f ''), and vacation exits 0 all the same, so the reply
+	# is lost (tried through preline(1), which adds the "From " line
+	# vacation wants first)
+	echo "| $p/root/usr/bin/mailbot -t $d/mailbot/reply.txt -d $d/mailbot/db -A 'From: autoreply@local.example.com' /usr/sbin/sendmail -f ''" >"$e/aliasdir/.courier-autoreply"
+	for u in sv sr; do echo "| ${LDA_CMD//RCPT/$u} -f \"\$SENDER\" -a $u@sieve.example.com" >"$e/aliasdir/.courier-$u"; done
+	echo "team: ann@virt.example.com, bob@virt.example.com" >"$e/aliases/zoo"
+	makealiases
+	chown -R courier:courier "$d/vmail" "$d/mailbot" "$v" "$ZOO_TMP/vacation"
+	chmod 755 "$d"
 	start_sink "$d"
-	setsid courier start </dev/null >"$d/start.log" 2>&1
+	setsid authdaemond start </dev/null >"$d/start.log" 2>&1
+	setsid courier start </dev/null >>"$d/start.log" 2>&1
 	setsid esmtpd start </dev/null >>"$d/start.log" 2>&1
 	wait_port "$MTA_PORT"
-	run_cases "$d" courier 11 $CASES
+	run_cases "$d" courier 18 $CASES local-full $SUCCESS_CASES sieve-vacation sieve-reject autoreply
 	esmtpd stop || true
 	courier stop || true
+	authdaemond stop || true
 	stop_sink "$d"
 	collect "$d" courier
 	apt_purge courier-mta courier-base courier-authdaemon courier-authlib courier-authlib-userdb
+	# what the purge leaves: the control files written here, the queue
+	# and state directories
+	rm -rf "$e" /var/lib/courier /run/courier
 }
 
 # ---------------------------------------------------------------- dma
