@@ -853,6 +853,109 @@ CONF
 	collect "$d" maddy
 }
 
+# ---------------------------------------------------------------- mox
+# mox is no Debian package: it is built from its Go module (v0.0.15, from
+# the module proxy) in a directory of its own under $ZOO_TMP, as maddy is
+# (`go install mox@v0.0.15` fails here: it asks the proxy for the module's
+# version list, which it refuses). Its config needs no real DNS: the
+# example.net cases go through a Transport (mox.conf; config/config.go:
+# "Transports are typically only configured when using smarthosts") of
+# type SMTP to the sink, picked by a Route for example.net (domains.conf),
+# and the unknown domain is left to its own DNS path. A transport's Host
+# is a name, never an IP ("IP addresses are not valid DNS names",
+# dns/dns.go ParseDomain), which mox looks up with a trailing dot
+# (smtpclient/gather.go: name := host.Domain.ASCII + "."); its resolver
+# (github.com/mjl-/adns) finds "sink.example.net." in /etc/hosts only if
+# the line has that dot too, so for the run /etc/hosts has one (the
+# machine's own is put back after). mox relays only for an authenticated
+# account over TLS on its submission listener (127.0.0.1:2525, a throwaway
+# certificate): sender@example.com is its account. It writes its DSNs into
+# that account's Inbox, never by SMTP (queue/dsn.go, deliverDSN), so they
+# are taken from `mox export maildir` (collect.py --mailbox). Its queue
+# retries on a compiled-in schedule (7.5 minutes, doubling; a delay DSN at
+# the 5th attempt, the failure at the 8th, queue/dsn.go): each next attempt
+# is made at once with `mox queue schedule -now 0` (its help: "Schedule
+# immediate delivery"). It treats a 552 at RCPT, an unresolvable domain and
+# a transaction whose every recipient was refused (multi) as temporary, so
+# those cases end that way too. It offers no DSN extension (no success
+# report) and has no local delivery to a program here.
+zoo_mox() {
+	local d=$ZOO_TMP/mox src mox i
+	rm -rf "$d" && mkdir -p "$d/config" "$d/data" "$d/out"
+	src=$(cd "$ZOO_TMP" && go mod download -json github.com/mjl-/mox@v0.0.15 | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+	cp -r "$src" "$d/src" && chmod -R u+w "$d/src"
+	(cd "$d/src" && GOFLAGS=-mod=mod go build -buildvcs=false -o "$d/mox" .) >"$d/build.log" 2>&1
+	mox="$d/mox -config $d/config/mox.conf"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mta.example.com \
+		-keyout "$d/config/key.pem" -out "$d/config/cert.pem" 2>/dev/null
+	cat >"$d/config/mox.conf" <<CONF
+DataDir: $d/data
+LogLevel: debug
+User: nobody
+Hostname: mta.example.com
+Postmaster:
+	Account: sender
+	Mailbox: Postmaster
+Listeners:
+	zoo:
+		IPs:
+			- 127.0.0.1
+		Hostname: mta.example.com
+		TLS:
+			KeyCerts:
+				-
+					CertFile: $d/config/cert.pem
+					KeyFile: $d/config/key.pem
+		Submission:
+			Enabled: true
+			Port: $MTA_PORT
+Transports:
+	sink:
+		SMTP:
+			Host: sink.example.net
+			Port: $SINK_PORT
+			NoSTARTTLS: true
+CONF
+	cat >"$d/config/domains.conf" <<CONF
+Domains:
+	example.com: nil
+Accounts:
+	sender:
+		Domain: example.com
+		Destinations:
+			sender@example.com: nil
+Routes:
+	-
+		ToDomain:
+			- example.net
+		Transport: sink
+CONF
+	chown -R nobody:nogroup "$d/data"
+	HOSTS_SAVED=$d/hosts.orig
+	cp /etc/hosts "$HOSTS_SAVED"
+	echo "127.0.0.1 sink.example.net." >>/etc/hosts
+	start_sink "$d"
+	$mox serve >"$d/mox.log" 2>&1 &
+	echo $! >"$d/mox.pid"
+	wait_port "$MTA_PORT"
+	echo zoo-password-mox | $mox setaccountpassword sender >/dev/null
+	python3 "$HERE/send.py" --auth sender@example.com:zoo-password-mox 127.0.0.1 "$MTA_PORT" mox \
+		unknown-user unknown-domain mailbox-full size-limit policy-ja greylist-expired multi quota-expired
+	# the 7 more attempts of its schedule, one after another
+	for i in $(seq 7); do
+		sleep 5
+		$mox queue schedule -now 0 >/dev/null
+	done
+	sleep 10
+	kill "$(cat "$d/mox.pid")" || true
+	stop_sink "$d"
+	cat "$HOSTS_SAVED" >/etc/hosts
+	HOSTS_SAVED=""
+	sleep 2
+	$mox export maildir "$d/out" "$d/data/accounts/sender" Inbox
+	collect "$d" mox --mailbox
+}
+
 # ---------------------------------------------------------------- nullmailer
 # nullmailer takes mail on the command line only (its sendmail) and relays
 # everything to its one smarthost, the sink (bounces to sender@example.com
@@ -903,7 +1006,7 @@ if [ ! -S /dev/log ]; then
 	python3 "$HERE/devlog.py" "$ZOO_TMP/syslog" &
 	DEVLOG_PID=$!
 fi
-for mta in "${@:-postfix exim opensmtpd sendmail courier dma haraka chasquid maddy nullmailer}"; do
+for mta in "${@:-postfix exim opensmtpd sendmail courier dma haraka chasquid maddy mox nullmailer}"; do
 	for m in $mta; do
 		log "$m"
 		"zoo_$m"
