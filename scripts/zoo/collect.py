@@ -11,7 +11,15 @@ X-Zoo-Envelope-* headers that sink.py prepended are removed; the rest of the
 message is kept byte for byte, except that the machine's own names are
 replaced by example names (--scrub OLD=NEW, may be repeated).
 
-Usage: collect.py SINKDIR MTA DESTDIR [--scrub OLD=NEW]...
+With --mailbox, SINKDIR is instead a maildir tree (MAILDIR/*/new, cur)
+the MTA delivered its reports to itself: mox writes its DSNs into the
+sender's own mailbox, never by SMTP (queue/dsn.go, deliverDSN: "We only
+queue DSNs for delivery failures for emails submitted by authenticated
+users. So we are delivering to local users"), so there is no envelope and
+every message there is a report, kept byte for byte, in the maildir's
+order (its file names begin with the delivery time).
+
+Usage: collect.py SINKDIR MTA DESTDIR [--mailbox] [--scrub OLD=NEW]...
 """
 import glob
 import os
@@ -22,9 +30,13 @@ import sys
 def main():
     src, mta, dest = sys.argv[1:4]
     scrubs = []
+    mailbox = False
     args = sys.argv[4:]
     while args:
-        if args[0] == "--scrub":
+        if args[0] == "--mailbox":
+            mailbox = True
+            args = args[1:]
+        elif args[0] == "--scrub":
             old, new = args[1].split("=", 1)
             scrubs.append((old.encode(), new.encode()))
             args = args[2:]
@@ -32,14 +44,22 @@ def main():
             sys.exit("collect: unknown argument %s" % args[0])
     os.makedirs(dest, exist_ok=True)
     groups = {}
-    for path in sorted(glob.glob(os.path.join(src, "*.eml"))):
+    if mailbox:
+        paths = sorted(glob.glob(os.path.join(src, "*", "new", "*")) + glob.glob(os.path.join(src, "*", "cur", "*")),
+                       key=lambda p: [int(x) if x.isdigit() else x for x in re.split(r"(\d+)", os.path.basename(p))])
+    else:
+        paths = sorted(glob.glob(os.path.join(src, "*.eml")))
+    for path in paths:
         raw = open(path, "rb").read()
-        m = re.match(rb"X-Zoo-Envelope-From: <([^>]*)>\r?\nX-Zoo-Envelope-To: [^\n]*\n", raw)
-        if not m:
-            continue
-        if m.group(1) != b"":
-            continue  # a message the sink accepted for delivery, not a bounce
-        body = raw[m.end():]
+        if mailbox:
+            body = raw
+        else:
+            m = re.match(rb"X-Zoo-Envelope-From: <([^>]*)>\r?\nX-Zoo-Envelope-To: [^\n]*\n", raw)
+            if not m:
+                continue
+            if m.group(1) != b"":
+                continue  # a message the sink accepted for delivery, not a bounce
+            body = raw[m.end():]
         c = re.search(rb"zoo-([a-z-]+?)-" + re.escape(mta.encode()) + rb"\b", body)
         if not c:
             # an auto-reply need not quote the Message-ID: the subject it

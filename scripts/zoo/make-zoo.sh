@@ -580,14 +580,31 @@ CONF
 
 # ---------------------------------------------------------------- courier
 # Courier's paths are compiled in (/etc/courier, /var/lib/courier): this
-# edits the package's files, which the purge removes.
+# edits the package's files, which the purge removes. The local domains
+# (virt., local. and sieve.example.com) are in locals, whose addresses
+# are accounts of authlib (only its userdb module here, with no user: the
+# machine's own accounts are never mailboxes) or else aliases or else
+# delivery instructions in aliasdir (dot-courier(5): "searched as the last
+# resort"). ok@, ann@, bob@ and full@ are maildirs named in aliasdir
+# (full@'s made with a quota by maildirmake -q, already over it); team@
+# is an alias of two of them (makealiases(8): "treated like a private
+# mailing list", Courier reports the alias itself); autoreply@
+# (Courier's mailbot, from the maildrop package, unpacked as vacation is),
+# sv@ and sr@ are programs in aliasdir, which Courier runs as its own
+# user, courier, not as nobody: the recipient software's files are given
+# to that user. nobody@virt.example.com (local-unknown) is refused at RCPT
+# ("550 User <nobody> unknown"): no report, so no such case.
 zoo_courier() {
-	local d=$ZOO_TMP/courier e=/etc/courier
-	rm -rf "$d" && mkdir -p "$d/out"
+	local d=$ZOO_TMP/courier e=/etc/courier p=$ZOO_TMP/pkg v=$ZOO_TMP/dovecot u
+	rm -rf "$d" && mkdir -p "$d/out" "$d/vmail"
 	echo "courier-base courier-base/webadmin-configmode boolean false" | debconf-set-selections
 	apt_install courier-mta
+	recipient_software
+	(cd "$p" && apt-get download maildrop >>"$p/download.log" 2>&1)
+	dpkg-deb -x "$p"/maildrop_*.deb "$p/root"
 	echo mta.example.com >"$e/me"
 	echo example.com >"$e/defaultdomain"
+	echo mailer-daemon@mta.example.com >"$e/dsnfrom" # not the machine's name
 	printf 'example.net: [127.0.0.1],%s\nexample.com: [127.0.0.1],%s\n' "$SINK_PORT" "$SENDER_PORT" >"$e/esmtproutes"
 	sed -i "s/^PORT=smtp/PORT=$MTA_PORT/; s/^BOFHCHECKDNS=1/BOFHCHECKDNS=0/; s/^TARPIT=1/TARPIT=0/; s/^ESMTPDSTART=.*/ESMTPDSTART=YES/" "$e/esmtpd"
 	echo ADDRESS=127.0.0.1 >>"$e/esmtpd"
@@ -598,16 +615,50 @@ zoo_courier() {
 	echo 15 >"$e/retrygamma"
 	echo 1 >"$e/retrymaxdelta"
 	makesmtpaccess # the package's smtpaccess/default lets 127.0.0.1 relay
+	printf 'virt.example.com\nlocal.example.com\nsieve.example.com\n' >>"$e/locals"
+	sed -i 's/^authmodulelist=.*/authmodulelist="authuserdb"/' "$e/authdaemonrc"
+	for u in ok ann bob full; do
+		maildirmake.courier "$d/vmail/$u"
+		echo "$d/vmail/$u/" >"$e/aliasdir/.courier-$u"
+	done
+	# full@: a quota of 1000 bytes (maildirquota(7)), and a message of
+	# 2000 already counted in its maildirsize ("bytes count" lines)
+	maildirmake.courier -q 1000S "$d/vmail/full"
+	head -c 2000 /dev/zero | tr '\0' 'x' >"$d/vmail/full/cur/1.zoo,S=2000:2,S"
+	echo "2000 1" >>"$d/vmail/full/maildirsize"
+	mkdir -p "$d/mailbot"
+	printf 'I am away until Monday.\n' >"$d/mailbot/reply.txt"
+	# the programs: a .courier file each in aliasdir (makealiases' own
+	# program aliases are addresses of defaultdomain, here example.com,
+	# the sender's domain, not a local one); the shell runs each line;
+	# SENDER is the envelope sender (dot-courier(5)); mailbot's -d
+	# database (one reply per sender) is in a directory of its own. No
+	# vacation case: vacation(1) -z runs `sendmail -f "<>"`, which
+	# Courier's sendmail refuses ("517 Syntax error.", exit 67; its null
+	# sender is -f ''), and vacation exits 0 all the same, so the reply
+	# is lost (tried through preline(1), which adds the "From " line
+	# vacation wants first)
+	echo "| $p/root/usr/bin/mailbot -t $d/mailbot/reply.txt -d $d/mailbot/db -A 'From: autoreply@local.example.com' /usr/sbin/sendmail -f ''" >"$e/aliasdir/.courier-autoreply"
+	for u in sv sr; do echo "| ${LDA_CMD//RCPT/$u} -f \"\$SENDER\" -a $u@sieve.example.com" >"$e/aliasdir/.courier-$u"; done
+	echo "team: ann@virt.example.com, bob@virt.example.com" >"$e/aliases/zoo"
+	makealiases
+	chown -R courier:courier "$d/vmail" "$d/mailbot" "$v" "$ZOO_TMP/vacation"
+	chmod 755 "$d"
 	start_sink "$d"
-	setsid courier start </dev/null >"$d/start.log" 2>&1
+	setsid authdaemond start </dev/null >"$d/start.log" 2>&1
+	setsid courier start </dev/null >>"$d/start.log" 2>&1
 	setsid esmtpd start </dev/null >>"$d/start.log" 2>&1
 	wait_port "$MTA_PORT"
-	run_cases "$d" courier 11 $CASES
+	run_cases "$d" courier 18 $CASES local-full $SUCCESS_CASES sieve-vacation sieve-reject autoreply
 	esmtpd stop || true
 	courier stop || true
+	authdaemond stop || true
 	stop_sink "$d"
 	collect "$d" courier
 	apt_purge courier-mta courier-base courier-authdaemon courier-authlib courier-authlib-userdb
+	# what the purge leaves: the control files written here, the queue
+	# and state directories
+	rm -rf "$e" /var/lib/courier /run/courier
 }
 
 # ---------------------------------------------------------------- dma
@@ -802,6 +853,109 @@ CONF
 	collect "$d" maddy
 }
 
+# ---------------------------------------------------------------- mox
+# mox is no Debian package: it is built from its Go module (v0.0.15, from
+# the module proxy) in a directory of its own under $ZOO_TMP, as maddy is
+# (`go install mox@v0.0.15` fails here: it asks the proxy for the module's
+# version list, which it refuses). Its config needs no real DNS: the
+# example.net cases go through a Transport (mox.conf; config/config.go:
+# "Transports are typically only configured when using smarthosts") of
+# type SMTP to the sink, picked by a Route for example.net (domains.conf),
+# and the unknown domain is left to its own DNS path. A transport's Host
+# is a name, never an IP ("IP addresses are not valid DNS names",
+# dns/dns.go ParseDomain), which mox looks up with a trailing dot
+# (smtpclient/gather.go: name := host.Domain.ASCII + "."); its resolver
+# (github.com/mjl-/adns) finds "sink.example.net." in /etc/hosts only if
+# the line has that dot too, so for the run /etc/hosts has one (the
+# machine's own is put back after). mox relays only for an authenticated
+# account over TLS on its submission listener (127.0.0.1:2525, a throwaway
+# certificate): sender@example.com is its account. It writes its DSNs into
+# that account's Inbox, never by SMTP (queue/dsn.go, deliverDSN), so they
+# are taken from `mox export maildir` (collect.py --mailbox). Its queue
+# retries on a compiled-in schedule (7.5 minutes, doubling; a delay DSN at
+# the 5th attempt, the failure at the 8th, queue/dsn.go): each next attempt
+# is made at once with `mox queue schedule -now 0` (its help: "Schedule
+# immediate delivery"). It treats a 552 at RCPT, an unresolvable domain and
+# a transaction whose every recipient was refused (multi) as temporary, so
+# those cases end that way too. It offers no DSN extension (no success
+# report) and has no local delivery to a program here.
+zoo_mox() {
+	local d=$ZOO_TMP/mox src mox i
+	rm -rf "$d" && mkdir -p "$d/config" "$d/data" "$d/out"
+	src=$(cd "$ZOO_TMP" && go mod download -json github.com/mjl-/mox@v0.0.15 | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+	cp -r "$src" "$d/src" && chmod -R u+w "$d/src"
+	(cd "$d/src" && GOFLAGS=-mod=mod go build -buildvcs=false -o "$d/mox" .) >"$d/build.log" 2>&1
+	mox="$d/mox -config $d/config/mox.conf"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mta.example.com \
+		-keyout "$d/config/key.pem" -out "$d/config/cert.pem" 2>/dev/null
+	cat >"$d/config/mox.conf" <<CONF
+DataDir: $d/data
+LogLevel: debug
+User: nobody
+Hostname: mta.example.com
+Postmaster:
+	Account: sender
+	Mailbox: Postmaster
+Listeners:
+	zoo:
+		IPs:
+			- 127.0.0.1
+		Hostname: mta.example.com
+		TLS:
+			KeyCerts:
+				-
+					CertFile: $d/config/cert.pem
+					KeyFile: $d/config/key.pem
+		Submission:
+			Enabled: true
+			Port: $MTA_PORT
+Transports:
+	sink:
+		SMTP:
+			Host: sink.example.net
+			Port: $SINK_PORT
+			NoSTARTTLS: true
+CONF
+	cat >"$d/config/domains.conf" <<CONF
+Domains:
+	example.com: nil
+Accounts:
+	sender:
+		Domain: example.com
+		Destinations:
+			sender@example.com: nil
+Routes:
+	-
+		ToDomain:
+			- example.net
+		Transport: sink
+CONF
+	chown -R nobody:nogroup "$d/data"
+	HOSTS_SAVED=$d/hosts.orig
+	cp /etc/hosts "$HOSTS_SAVED"
+	echo "127.0.0.1 sink.example.net." >>/etc/hosts
+	start_sink "$d"
+	$mox serve >"$d/mox.log" 2>&1 &
+	echo $! >"$d/mox.pid"
+	wait_port "$MTA_PORT"
+	echo zoo-password-mox | $mox setaccountpassword sender >/dev/null
+	python3 "$HERE/send.py" --auth sender@example.com:zoo-password-mox 127.0.0.1 "$MTA_PORT" mox \
+		unknown-user unknown-domain mailbox-full size-limit policy-ja greylist-expired multi quota-expired
+	# the 7 more attempts of its schedule, one after another
+	for i in $(seq 7); do
+		sleep 5
+		$mox queue schedule -now 0 >/dev/null
+	done
+	sleep 10
+	kill "$(cat "$d/mox.pid")" || true
+	stop_sink "$d"
+	cat "$HOSTS_SAVED" >/etc/hosts
+	HOSTS_SAVED=""
+	sleep 2
+	$mox export maildir "$d/out" "$d/data/accounts/sender" Inbox
+	collect "$d" mox --mailbox
+}
+
 # ---------------------------------------------------------------- nullmailer
 # nullmailer takes mail on the command line only (its sendmail) and relays
 # everything to its one smarthost, the sink (bounces to sender@example.com
@@ -852,7 +1006,7 @@ if [ ! -S /dev/log ]; then
 	python3 "$HERE/devlog.py" "$ZOO_TMP/syslog" &
 	DEVLOG_PID=$!
 fi
-for mta in "${@:-postfix exim opensmtpd sendmail courier dma haraka chasquid maddy nullmailer}"; do
+for mta in "${@:-postfix exim opensmtpd sendmail courier dma haraka chasquid maddy mox nullmailer}"; do
 	for m in $mta; do
 		log "$m"
 		"zoo_$m"

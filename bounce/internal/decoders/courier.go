@@ -47,6 +47,27 @@ func decodeCourier(m *message) *Report {
 		//	advisory notice only; ...
 		action = "delayed"
 	}
+	switch {
+	case strings.Contains(lower, "message delivered successfully"):
+		// Courier 1.0's success notice (its dsndelivered.txt template),
+		// as in the zoo's success-local case (testdata/zoo/courier), a
+		// local mailbox's delivery with NOTIFY=SUCCESS:
+		//
+		//	                    MESSAGE DELIVERED SUCCESSFULLY
+		//
+		//	Your E-mail requested a delivery notice/return receipt for the following
+		//	addresses:
+		//
+		//	<ok@virt.example.com>:
+		//	 <<< Message delivered.
+		action = "delivered"
+	case strings.Contains(lower, "message delivered to a mail gateway"):
+		// its relayed notice (dsnrelayed.txt), as in the zoo's success
+		// and success-expanded cases: "your message has been transferred
+		// to an intermediate mail gateway that is not capable of
+		// generating delivery acknowledgements"
+		action = "relayed"
+	}
 	paras := addressParagraphs(notice, courierStyle)
 	if len(rs) == 0 {
 		for _, p := range paras {

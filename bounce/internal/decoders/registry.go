@@ -112,6 +112,7 @@ var registry = []decoder{
 	// 5. General-purpose MTAs.
 	// maddy writes its report in Postfix's likeness: tried before it.
 	{name: "maddy", family: familyMTA, decode: sniffed(sniffMaddy, decodeMaddy)},
+	{name: "mox", family: familyMTA, decode: sniffed(sniffMox, decodeMox)},
 	{name: "postfix", family: familyMTA, match: matchPostfix, decode: decodePostfix},
 	{name: "sendmail", family: familyMTA, decode: sniffed(matchSendmail, decodeSendmail)},
 	{name: "v5sendmail", family: familyMTA, decode: sniffed(matchV5Sendmail, decodeV5Sendmail)},
