@@ -3,7 +3,6 @@ package decoders
 import (
 	"strings"
 
-	"github.com/bounced-dev/bounced/bounce/internal/mime"
 )
 
 // decodeARF reads complaints: abuse and feedback-loop reports.
@@ -113,7 +112,7 @@ func decodeFeedbackReport(m *message, fields string) *Report {
 // list or "undisclosed recipients").
 func complainedRecipients(o *Original) []string {
 	for _, k := range envelopeRecipientFields {
-		if vs := o.Headers[mime.CanonicalKey(k)]; len(vs) == 1 {
+		if vs := o.Header(k); len(vs) == 1 {
 			if a := findAddresses(vs[0]); len(a) == 1 {
 				return a
 			}

@@ -114,7 +114,7 @@ func (m *message) originalRecipients() []string {
 	o := m.original()
 	var out []string
 	for _, k := range originalRecipientHeaders {
-		for _, v := range o.Headers[k] {
+		for _, v := range o.Header(k) {
 			for _, a := range findAddresses(v) {
 				out = appendUnique(out, a)
 			}

@@ -70,7 +70,7 @@ func (m *message) challengeFromOriginal(own map[string]bool, base string) string
 	o := m.original()
 	var cands []string
 	for _, k := range []string{"To", "Cc"} {
-		for _, v := range o.Headers[k] {
+		for _, v := range o.Header(k) {
 			for _, a := range findAddresses(v) {
 				if !own[strings.ToLower(a)] && stripConfirm(a) == a {
 					cands = appendUnique(cands, a)

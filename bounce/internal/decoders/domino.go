@@ -58,7 +58,7 @@ func decodeDomino(m *message) *Report {
 	}
 	if m.originalPart() == nil {
 		if s := dominoSubject(notice); s != "" {
-			rep.Original = Original{Subject: s, Headers: map[string][]string{"Subject": {s}}}
+			rep.Original = Original{Subject: s, fields: header{{Key: "subject", Value: s}}, decoded: true, known: true}
 		}
 	}
 	return rep

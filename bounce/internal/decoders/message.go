@@ -291,7 +291,7 @@ func (m *message) finish(rep *Report) {
 	rep.Subject = m.subject
 	rep.MessageID = strings.Trim(h.Get("message-id"), "<> ")
 	rep.Date = dateOf(h.Get("date"))
-	if rep.Original.MessageID == "" && rep.Original.Headers == nil && rep.Kind != KindNotBounce {
+	if rep.Original.MessageID == "" && !rep.Original.known && rep.Kind != KindNotBounce {
 		rep.Original = m.original()
 	}
 	out := rep.Recipients[:0]

@@ -140,10 +140,7 @@ func originalRecipients(m *message) []string {
 // toAddresses returns the addresses of an Original's To header.
 func toAddresses(o Original) []string {
 	var out []string
-	if o.Headers == nil {
-		return nil
-	}
-	for _, v := range o.Headers["To"] {
+	for _, v := range o.Header("To") {
 		for _, a := range findAddresses(v) {
 			out = appendUnique(out, a)
 		}

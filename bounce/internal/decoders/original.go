@@ -63,19 +63,7 @@ func originalFromHeader(h header) Original {
 	if len(h) == 0 {
 		return Original{}
 	}
-	o := Original{Headers: make(map[string][]string, len(h))}
-	// One backing array for the values: most keys have one value, so
-	// each gets a one-element slice of it (a second value reallocates).
-	vals := make([]string, len(h))
-	for i, f := range h {
-		k := f.CanonicalName()
-		vals[i] = strings.TrimSpace(mime.DecodeWords(f.Value))
-		if prev, ok := o.Headers[k]; ok {
-			o.Headers[k] = append(prev, vals[i])
-		} else {
-			o.Headers[k] = vals[i : i+1 : i+1]
-		}
-	}
+	o := Original{fields: h, known: true}
 	o.MessageID = strings.Trim(h.Get("message-id"), "<> \t")
 	o.From = firstAddress(mime.DecodeWords(h.Get("from")))
 	if rp := normalizeAddress(h.Get("return-path")); rp != "" && o.From == "" {

@@ -70,8 +70,8 @@ func decodeVerizon(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "verizon", Recipients: []Recipient{r}}
 	// The MMS gateway summarises the returned message as a header block.
 	rep.Original = originalAfterLine(m.text(), "original message:")
-	if rep.Original.Headers == nil && mailFrom != "" {
-		rep.Original = Original{From: mailFrom, Headers: map[string][]string{}}
+	if !rep.Original.known && mailFrom != "" {
+		rep.Original = Original{From: mailFrom, known: true}
 	}
 	return rep
 }
