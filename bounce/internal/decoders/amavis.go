@@ -34,7 +34,7 @@ func decodeAmavis(m *message) *Report {
 	}
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
-		l := strings.ToLower(r.Diagnostic)
+		l := toLower(r.Diagnostic)
 		for _, v := range amavisVerdicts {
 			if strings.Contains(l, v.verdict) {
 				r.ReasonHint = v.reason

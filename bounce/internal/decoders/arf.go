@@ -65,7 +65,7 @@ func hasFeedbackFields(t string) bool {
 // is fields.
 func decodeFeedbackReport(m *message, fields string) *Report {
 	h := headerOf(strings.TrimLeft(fields, "\n"))
-	ft := strings.ToLower(strings.TrimSpace(h.Get("feedback-type")))
+	ft := toLower(strings.TrimSpace(h.Get("feedback-type")))
 	if i := strings.IndexAny(ft, " ;("); i >= 0 {
 		ft = ft[:i]
 	}

@@ -384,7 +384,7 @@ func RecipientKind(r Recipient) Kind {
 }
 
 func normalizeAction(a string) string {
-	a = strings.ToLower(strings.TrimSpace(a))
+	a = toLower(strings.TrimSpace(a))
 	if i := strings.IndexAny(a, " (;"); i >= 0 {
 		a = a[:i]
 	}
@@ -416,7 +416,7 @@ func hostOf(s string) string {
 		s = s[:i]
 	}
 	s = strings.Trim(s, "[]<>().,:")
-	return strings.ToLower(s)
+	return toLower(s)
 }
 
 // oneLine unfolds s and collapses runs of white space into one space.
@@ -644,7 +644,7 @@ type (
 // lowerSubject returns the decoded Subject lower-cased, computed once.
 func (m *message) lowerSubject() string {
 	if m.lowerSubj == nil {
-		s := strings.ToLower(m.subject)
+		s := toLower(m.subject)
 		m.lowerSubj = &s
 	}
 	return *m.lowerSubj
@@ -653,7 +653,7 @@ func (m *message) lowerSubject() string {
 // lowerFrom returns the decoded From header lower-cased, computed once.
 func (m *message) lowerFrom() string {
 	if m.lowerFromVal == nil {
-		s := strings.ToLower(m.from)
+		s := toLower(m.from)
 		m.lowerFromVal = &s
 	}
 	return *m.lowerFromVal
@@ -667,7 +667,7 @@ func (m *message) lowerText() string {
 		t, n := m.text(), m.notice()
 		m.lowerTextVal = m.lowerNotice()
 		if len(t) > len(n) {
-			m.lowerTextVal += strings.ToLower(t[len(n):])
+			m.lowerTextVal += toLower(t[len(n):])
 		}
 		m.lowerTextDone = true
 	}
@@ -677,7 +677,10 @@ func (m *message) lowerText() string {
 // lowerNotice returns notice() lower-cased, computed once.
 func (m *message) lowerNotice() string {
 	if !m.lowerNoticeDone {
-		m.lowerNoticeVal, m.lowerNoticeDone = strings.ToLower(m.notice()), true
+		m.lowerNoticeVal, m.lowerNoticeDone = toLower(m.notice()), true
 	}
 	return m.lowerNoticeVal
 }
+
+// toLower is strings.ToLower, faster (mime.ToLower).
+func toLower(s string) string { return mime.ToLower(s) }

@@ -50,7 +50,7 @@ func decodeMimecast(m *message) *Report {
 func mimecastText(notice string) (addr, summary, info string) {
 	lines := splitLines(notice)
 	for i, line := range lines {
-		l := strings.ToLower(strings.TrimSpace(line))
+		l := toLower(strings.TrimSpace(line))
 		var dst *string
 		switch {
 		case strings.HasSuffix(l, "email address :"):

@@ -22,7 +22,7 @@ func matchMXLogic(m *message) bool {
 
 func decodeMXLogic(m *message) *Report {
 	text := m.text()
-	lower := strings.ToLower(text)
+	lower := toLower(text)
 	if i := strings.Index(lower, "included is a copy of the message header"); i >= 0 {
 		text = text[:i]
 	}

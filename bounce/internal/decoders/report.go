@@ -115,7 +115,7 @@ type HeaderField struct {
 // name (any case), decoded and trimmed, in the order they come; nil when
 // the bounce carries no such field.
 func (o *Original) Header(name string) []string {
-	key := strings.ToLower(strings.TrimSpace(name))
+	key := toLower(strings.TrimSpace(name))
 	var out []string
 	for i := range o.fields {
 		if o.fields[i].Key == key {
@@ -128,7 +128,7 @@ func (o *Original) Header(name string) []string {
 // Get returns the first value of the original message's header key
 // (any case), decoded and trimmed, or "".
 func (o *Original) Get(key string) string {
-	key = strings.ToLower(strings.TrimSpace(key))
+	key = toLower(strings.TrimSpace(key))
 	for i := range o.fields {
 		if o.fields[i].Key == key {
 			return o.value(&o.fields[i])

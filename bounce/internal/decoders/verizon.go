@@ -25,7 +25,7 @@ func decodeVerizon(m *message) *Report {
 	inOriginal := false
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(lt, "error message below:"):
 			for j := i + 1; j < len(lines); j++ {
@@ -60,7 +60,7 @@ func decodeVerizon(m *message) *Report {
 	} else {
 		r.Diagnostic = strings.Join(errs, " ")
 	}
-	ld := strings.ToLower(strings.Join(errs, " "))
+	ld := toLower(strings.Join(errs, " "))
 	// The gateways' own summaries: "No valid recipients for this MM",
 	// "Invalid user address".
 	if strings.Contains(ld, "no valid recipients") || strings.Contains(ld, "invalid user") {

@@ -40,7 +40,7 @@ func DecodeCharset(b []byte, cs string) string {
 		// QUIRK: UTF-16 labels on ASCII bodies are mislabels.
 		return string(b)
 	}
-	cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
+	cs = ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
 	switch cs {
 	case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "unknown", "7bit", "8bit", "default", "x-user-defined":
 		if utf8.Valid(b) {
@@ -309,7 +309,7 @@ func parseEncodedWord(s string) (cs string, enc byte, text string, n int, ok boo
 			return r
 		}, text)
 	}
-	return strings.ToLower(cs), enc, text, p + end + 2, true
+	return ToLower(cs), enc, text, p + end + 2, true
 }
 
 // decodeWordBytes returns the bytes an encoded word's text stands for.

@@ -242,7 +242,7 @@ func lowerKey(b []byte) string {
 		}
 		return string(buf[:len(b)])
 	}
-	return strings.ToLower(string(b))
+	return ToLower(string(b))
 }
 
 // commonKeys interns the names of the fields most messages have.
@@ -272,7 +272,7 @@ func CanonicalKey(key string) string {
 	if c, ok := canonicalKeys[key]; ok {
 		return c
 	}
-	b := []byte(strings.ToLower(strings.TrimSpace(key)))
+	b := []byte(ToLower(strings.TrimSpace(key)))
 	upper := true
 	for i, c := range b {
 		if upper && 'a' <= c && c <= 'z' {

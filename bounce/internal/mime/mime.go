@@ -178,7 +178,7 @@ func parseSimpleContentType(v string) (t string, params Params, ok bool) {
 	if sub == "" {
 		return "", nil, false
 	}
-	t = strings.ToLower(v[start:i])
+	t = ToLower(v[start:i])
 	for {
 		skipSpace()
 		if i == len(v) {
@@ -216,7 +216,7 @@ func parseSimpleContentType(v string) (t string, params Params, ok bool) {
 				return "", nil, false
 			}
 		}
-		key = strings.ToLower(key)
+		key = ToLower(key)
 		if params.has(key) {
 			return "", nil, false
 		}
@@ -251,7 +251,7 @@ func parseContentType(v, def string) (string, Params) {
 		for k, val := range all {
 			params = append(params, Param{k, val})
 		}
-		return strings.ToLower(mt), params
+		return ToLower(mt), params
 	}
 	// QUIRK: unquoted boundaries with specials, trailing garbage, duplicated
 	// parameters. Take the type and pick parameters by hand.
@@ -260,7 +260,7 @@ func parseContentType(v, def string) (string, Params) {
 	if semi >= 0 {
 		t = v[:semi]
 	}
-	t = strings.ToLower(strings.TrimSpace(t))
+	t = ToLower(strings.TrimSpace(t))
 	if sp := strings.IndexAny(t, " \t"); sp > 0 {
 		// QUIRK: a missing ';' ("text/plain charset=...").
 		t = t[:sp]
@@ -274,7 +274,7 @@ func parseContentType(v, def string) (string, Params) {
 		if eq < 0 {
 			continue
 		}
-		k := strings.ToLower(strings.TrimSpace(kv[:eq]))
+		k := ToLower(strings.TrimSpace(kv[:eq]))
 		val := strings.TrimSpace(kv[eq+1:])
 		val = strings.Trim(val, `"`)
 		if k != "" {
@@ -373,7 +373,7 @@ func (p *Part) Body() []byte {
 	if p.decoded != nil {
 		return p.decoded
 	}
-	switch strings.ToLower(p.Header.Get("content-transfer-encoding")) {
+	switch ToLower(p.Header.Get("content-transfer-encoding")) {
 	case "base64":
 		p.decoded = DecodeBase64(p.Raw)
 	case "quoted-printable":
