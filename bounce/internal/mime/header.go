@@ -112,7 +112,7 @@ func ParseHeader(b []byte) (Header, []byte) {
 			line, rest = rest[:nl], rest[nl+1:]
 		}
 		switch {
-		case len(line) == 0 || (len(spans) > 0 && len(bytes.TrimSpace(line)) == 0):
+		case len(line) == 0 || (len(spans) > 0 && isBlank(line)):
 			end, body, done = off, rest, true
 		case line[0] == ' ' || line[0] == '\t':
 			if n := len(spans); n > 0 {
@@ -202,6 +202,16 @@ func ParseHeader(b []byte) (Header, []byte) {
 		h[i] = Field{Key: block[sp.ks:sp.ke], Value: v, Name: block[sp.ns:sp.ne]}
 	}
 	return h, body
+}
+
+// isBlank reports whether line is white space only (bytes.TrimSpace
+// trims it all), testing first the common case: a line that starts with
+// printable ASCII.
+func isBlank(line []byte) bool {
+	if c := line[0]; c > ' ' && c < 0x7f {
+		return false
+	}
+	return len(bytes.TrimSpace(line)) == 0
 }
 
 // fieldName returns the length of b, the text of a line before its colon,

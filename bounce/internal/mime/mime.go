@@ -5,6 +5,7 @@ import (
 	"errors"
 	"mime"
 	"strings"
+	"unsafe"
 )
 
 // Part is one node of a message's MIME tree (RFC 2045, RFC 2046). Bodies
@@ -19,6 +20,7 @@ type Part struct {
 	Depth     int
 
 	decoded   []byte // cache of Body()
+	owned     bool   // decoded is a buffer of its own, not the message's bytes
 	textCache *string
 	inMessage bool // below a message/* part: part of an attached message
 }
@@ -369,6 +371,7 @@ func TrimLeadingBlankLines(b []byte) []byte {
 }
 
 // Body returns the part's body with its Content-Transfer-Encoding removed.
+// Its bytes must not be modified: Text may share them.
 func (p *Part) Body() []byte {
 	if p.decoded != nil {
 		return p.decoded
@@ -381,6 +384,8 @@ func (p *Part) Body() []byte {
 	default:
 		p.decoded = p.Raw
 	}
+	// DecodeBase64 and DecodeQP return raw itself or a new buffer.
+	p.owned = len(p.decoded) > 0 && (len(p.Raw) == 0 || unsafe.SliceData(p.decoded) != unsafe.SliceData(p.Raw))
 	return p.decoded
 }
 
@@ -468,7 +473,8 @@ func (p *Part) Text() string {
 	if p.textCache != nil {
 		return *p.textCache
 	}
-	s := DecodeCharset(p.Body(), p.Params.Get("charset"))
+	b := p.Body()
+	s := decodeCharset(b, p.Params.Get("charset"), p.owned)
 	if p.MediaType == "text/html" {
 		s = HTMLToText(s)
 	}
