@@ -2,7 +2,6 @@ package decoders
 
 import (
 	"strings"
-
 )
 
 // decodeARF reads complaints: abuse and feedback-loop reports.
@@ -48,7 +47,7 @@ func decodeARF(m *message) *Report {
 	if strings.EqualFold(h.Get("x-apple-unsubscribe"), "true") {
 		return decodeAppleUnsubscribe(m)
 	}
-	if containsFold(m.subject, "complaint about message from") || aolFeedbackLoop(m) {
+	if m.subjectHas("complaint about message from") || aolFeedbackLoop(m) {
 		return decodeJMRP(m)
 	}
 	return nil
@@ -129,8 +128,8 @@ func complainedRecipients(o *Original) []string {
 // scomp@aol.net, "Client TOS Notification" or "Email Feedback Report for
 // IP ..." in the subject, the complained-about message attached.
 func aolFeedbackLoop(m *message) bool {
-	return containsFold(m.from, "aol.net") && strings.EqualFold(fromAddress(m), "scomp@aol.net") || containsFold(m.subject, "client tos notification") ||
-		containsFold(m.subject, "email feedback report for ip")
+	return m.fromHas("aol.net") && strings.EqualFold(fromAddress(m), "scomp@aol.net") || m.subjectHas("client tos notification") ||
+		m.subjectHas("email feedback report for ip")
 }
 
 // decodeJMRP reads a Microsoft JMRP complaint: the complained-about

@@ -110,7 +110,7 @@ func messagingServerOriginal(notice string) Original {
 		b.WriteString(t)
 		b.WriteByte('\n')
 	}
-	h, _ := mime.ParseHeader([]byte(b.String()))
+	h, _ := mime.ParseHeader(bytesOf(b.String()))
 	return originalFromHeader(h)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
+	"unsafe"
 )
 
 // originalMarkers are lines that non-MIME bounces put before the returned
@@ -80,9 +81,13 @@ func headerOf(s string) header {
 	if i := strings.Index(s, "\n\n"); i >= 0 {
 		s = s[:i+2]
 	}
-	h, _ := mime.ParseHeader([]byte(s))
+	h, _ := mime.ParseHeader(bytesOf(s))
 	return h
 }
+
+// bytesOf returns the bytes of s without copying them, for reading
+// only: ParseHeader reads its input and copies what it keeps.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // inlineOriginal returns the text after the first original-message marker
 // in the raw body of a non-MIME bounce, or "".
@@ -155,26 +160,8 @@ func splitAtMarker(body string) (string, string) {
 
 // asciiLower returns s with ASCII letters lower-cased and every other
 // byte kept, so that indexes into it are indexes into s: s itself when it
-// has no capital letter, else one copy.
-func asciiLower(s string) string {
-	var b strings.Builder
-	run := 0 // s[run:i] is still to be written
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' {
-			if b.Cap() == 0 {
-				b.Grow(len(s))
-			}
-			b.WriteString(s[run:i])
-			b.WriteByte(c + 'a' - 'A')
-			run = i + 1
-		}
-	}
-	if b.Cap() == 0 {
-		return s
-	}
-	b.WriteString(s[run:])
-	return b.String()
-}
+// has no capital letter, else one copy (mime.ASCIILower).
+func asciiLower(s string) string { return mime.ASCIILower(s) }
 
 // notice returns the bounce text without the returned message.
 func (m *message) notice() string {

@@ -60,6 +60,42 @@ func ToLower(s string) string {
 	return unsafe.String(unsafe.SliceData(buf), len(buf))
 }
 
+// LowerASCII lower-cases the ASCII letters of s and keeps every other
+// byte, so that indexes into the result are indexes into s; it returns s
+// itself when s has no ASCII capital letter. Eight bytes at a time.
+func ASCIILower(s string) string {
+	i := 0
+	for i+8 <= len(s) {
+		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		if asciiUpperMask(w) != 0 {
+			break
+		}
+		i += 8
+	}
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	buf := make([]byte, len(s))
+	copy(buf, s[:i])
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		binary.LittleEndian.PutUint64(buf[i:], w|asciiUpperMask(w)>>2)
+	}
+	for ; i < len(s); i++ {
+		buf[i] = LowerASCII(s[i])
+	}
+	return unsafe.String(unsafe.SliceData(buf), len(buf))
+}
+
+// asciiUpperMask returns 0x80 in each byte of w that is an ASCII capital
+// letter, 0 elsewhere (bytes with their high bit set are not letters).
+func asciiUpperMask(w uint64) uint64 {
+	return upperMask(w&^hiBits) &^ (w & hiBits)
+}
+
 const (
 	hiBits  = 0x8080808080808080
 	loBytes = 0x0101010101010101

@@ -25,6 +25,31 @@ func TestToLower_asStringsToLower(t *testing.T) {
 	}
 }
 
+func TestASCIILower(t *testing.T) {
+	want := func(s string) string {
+		b := []byte(s)
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		return string(b)
+	}
+	r := rand.New(rand.NewSource(2))
+	for n := 0; n < 20000; n++ {
+		b := make([]byte, r.Intn(40))
+		for i := range b {
+			b[i] = byte(r.Intn(256))
+			if r.Intn(2) == 0 {
+				b[i] = "AZaz@[`{Mm"[r.Intn(10)]
+			}
+		}
+		if got := ASCIILower(string(b)); got != want(string(b)) {
+			t.Fatalf("ASCIILower(%q) = %q, want %q", b, got, want(string(b)))
+		}
+	}
+}
+
 func FuzzToLower(f *testing.F) {
 	f.Add("Hello İ \xff World")
 	f.Fuzz(func(t *testing.T, s string) {
