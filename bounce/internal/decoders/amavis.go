@@ -12,7 +12,7 @@ import "strings"
 // %smtp_reason_by_ccat), which this decoder turns into a reason hint.
 
 func matchAmavis(m *message) bool {
-	if containsFold(m.from, "content-filter at ") {
+	if m.fromHas("content-filter at ") {
 		return true
 	}
 	return m.fromBounceSender() && m.dsnPart() != nil && strings.Contains(m.text(), "amavisd-new")

@@ -10,7 +10,7 @@ import "strings"
 // a message/rfc822 part.
 
 func matchMailFoundry(m *message) bool {
-	if !containsFold(m.subject, "message delivery has failed") {
+	if !m.subjectHas("message delivery has failed") {
 		return false
 	}
 	return headerHas(m, "received", "(mailfoundry)")

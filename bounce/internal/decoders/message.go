@@ -113,6 +113,9 @@ type message struct {
 
 	lowerSubj, lowerFromVal *string // caches of lowerSubject and lowerFrom
 
+	asciiSubjectDone, asciiFromDone bool
+	asciiSubjectVal, asciiFromVal   string // caches of subjectHas and fromHas
+
 	receivedDone bool
 	receivedVal  string // cache of received
 
@@ -651,6 +654,24 @@ func (m *message) lowerSubject() string {
 		m.lowerSubj = &s
 	}
 	return *m.lowerSubj
+}
+
+// subjectHas reports whether the decoded Subject contains sub, ASCII
+// letters compared case-insensitively: m.subjectHas(sub),
+// with the Subject lowered (ASCII) once per message.
+func (m *message) subjectHas(sub string) bool {
+	if !m.asciiSubjectDone {
+		m.asciiSubjectVal, m.asciiSubjectDone = asciiLower(m.subject), true
+	}
+	return strings.Contains(m.asciiSubjectVal, asciiLower(sub))
+}
+
+// fromHas is subjectHas for the decoded From header.
+func (m *message) fromHas(sub string) bool {
+	if !m.asciiFromDone {
+		m.asciiFromVal, m.asciiFromDone = asciiLower(m.from), true
+	}
+	return strings.Contains(m.asciiFromVal, asciiLower(sub))
 }
 
 // lowerFrom returns the decoded From header lower-cased, computed once.

@@ -18,7 +18,7 @@ func matchMimecast(m *message) bool {
 	// bounces delivered through Mimecast; only its own notices have the
 	// subject.
 	h := m.header()
-	return (h.Has("x-mimecast-originator") || h.Has("x-mc-system")) && containsFold(m.subject, "delivery failure")
+	return (h.Has("x-mimecast-originator") || h.Has("x-mc-system")) && m.subjectHas("delivery failure")
 }
 
 func decodeMimecast(m *message) *Report {

@@ -17,7 +17,7 @@ func matchMXLogic(m *message) bool {
 	if !m.fromBounceSender() {
 		return false
 	}
-	return headerHas(m, "received", "(mxl_mta-") || containsFold(m.from, "mxlogic")
+	return headerHas(m, "received", "(mxl_mta-") || m.fromHas("mxlogic")
 }
 
 func decodeMXLogic(m *message) *Report {

@@ -37,10 +37,10 @@ func matchSendmail(m *message) bool {
 	s := m.lowerSubject()
 	for _, p := range sendmailSubjects {
 		if strings.HasPrefix(s, p) {
-			return m.dsnPart() != nil || containsFold(m.from, "mail delivery subsystem") || sendmailMarked(m)
+			return m.dsnPart() != nil || m.fromHas("mail delivery subsystem") || sendmailMarked(m)
 		}
 	}
-	return containsFold(m.from, "mail delivery subsystem") && m.dsnPart() != nil
+	return m.fromHas("mail delivery subsystem") && m.dsnPart() != nil
 }
 
 // sendmailMarked reports whether the text has Sendmail's section lines.

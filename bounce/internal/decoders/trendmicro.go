@@ -15,7 +15,7 @@ func matchTrendMicro(m *message) bool {
 	if containsFold(m.header().Get("content-type"), "interscan") {
 		return true
 	}
-	return containsFold(m.from, "interscan")
+	return m.fromHas("interscan")
 }
 
 func decodeTrendMicro(m *message) *Report {

@@ -27,7 +27,7 @@ func matchV5Sendmail(m *message) bool {
 	}
 	s := m.lowerSubject()
 	return strings.HasPrefix(s, "returned mail:") || strings.HasPrefix(s, "warning: could not send message") ||
-		containsFold(m.from, "mail delivery subsystem")
+		m.fromHas("mail delivery subsystem")
 }
 
 func decodeV5Sendmail(m *message) *Report {

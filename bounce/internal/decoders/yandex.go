@@ -13,7 +13,7 @@ func matchYandex(m *message) bool {
 	if !m.fromBounceSender() {
 		return false
 	}
-	return h.Has("x-yandex-front") || h.Has("x-yandex-uniq") || containsFold(m.from, "@yandex.")
+	return h.Has("x-yandex-front") || h.Has("x-yandex-uniq") || m.fromHas("@yandex.")
 }
 
 func decodeYandex(m *message) *Report {
