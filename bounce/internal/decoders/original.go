@@ -47,17 +47,37 @@ func (m *message) original() Original {
 }
 
 func (m *message) readOriginal() Original {
-	var h header
 	if p := m.originalPart(); p != nil {
 		if len(p.Children) > 0 {
-			h = p.Children[0].Header
-		} else {
-			h, _ = mime.ParseHeader(mime.TrimLeadingBlankLines(p.Body()))
+			c := p.Children[0]
+			if block, ok := c.HeaderBlock(); ok {
+				return originalFromBlock(block)
+			}
+			return originalFromHeader(c.Header)
 		}
+		return originalFromBlock(mime.TrimLeadingBlankLines(p.Body()))
 	} else if rest := m.inlineOriginal(); rest != "" {
-		h = headerOf(rest)
+		return originalFromBlock(bytesOf(headerBlockOf(rest)))
 	}
-	return originalFromHeader(h)
+	return Original{}
+}
+
+// originalKeys are the fields an Original describes the message by.
+var originalKeys = []string{"message-id", "from", "return-path", "to", "subject"}
+
+// originalFromBlock is originalFromHeader(mime.ParseHeader(b)) without
+// making the Header: the fields it describes the message by are read
+// from b, and the Original keeps a copy of the header block, which
+// Header, Get and Fields parse on first use.
+func originalFromBlock(b []byte) Original {
+	var vals [5]string
+	block, _, n := mime.PeekHeader(b, originalKeys, vals[:])
+	if n == 0 {
+		return Original{}
+	}
+	o := Original{lazy: &lazyHeader{src: string(block)}, known: true}
+	o.describe(vals[0], vals[1], vals[2], vals[3], vals[4])
+	return o
 }
 
 func originalFromHeader(h header) Original {
@@ -65,23 +85,35 @@ func originalFromHeader(h header) Original {
 		return Original{}
 	}
 	o := Original{fields: h, known: true}
-	o.MessageID = strings.Trim(h.Get("message-id"), "<> \t")
-	o.From = firstAddress(mime.DecodeWords(h.Get("from")))
-	if rp := normalizeAddress(h.Get("return-path")); rp != "" && o.From == "" {
+	o.describe(h.Get("message-id"), h.Get("from"), h.Get("return-path"), h.Get("to"), h.Get("subject"))
+	return o
+}
+
+// describe sets the Original's Message-ID, From (else Return-Path), To
+// and Subject from those header values, as written.
+func (o *Original) describe(id, from, returnPath, to, subject string) {
+	o.MessageID = strings.Trim(id, "<> \t")
+	o.From = firstAddress(mime.DecodeWords(from))
+	if rp := normalizeAddress(returnPath); rp != "" && o.From == "" {
 		o.From = rp
 	}
-	o.To = oneLine(mime.DecodeWords(h.Get("to")))
-	o.Subject = oneLine(mime.DecodeWords(h.Get("subject")))
-	return o
+	o.To = oneLine(mime.DecodeWords(to))
+	o.Subject = oneLine(mime.DecodeWords(subject))
+}
+
+// headerBlockOf returns the start of s up to its first empty line, where
+// a header block at its start ends (all of s when it has none).
+func headerBlockOf(s string) string {
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i+2]
+	}
+	return s
 }
 
 // headerOf parses the header block at the start of s (mime.ParseHeader),
 // copying nothing of s past the first empty line, where it ends.
 func headerOf(s string) header {
-	if i := strings.Index(s, "\n\n"); i >= 0 {
-		s = s[:i+2]
-	}
-	h, _ := mime.ParseHeader(bytesOf(s))
+	h, _ := mime.ParseHeader(bytesOf(headerBlockOf(s)))
 	return h
 }
 

@@ -2,6 +2,7 @@ package decoders
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
@@ -95,12 +96,32 @@ type Original struct {
 	// values neither trimmed nor RFC 2047-decoded: Header, Get and
 	// Fields decode what they are asked for.
 	fields header
+	// lazy, when not nil, holds the header instead, as bytes, parsed on
+	// first use.
+	lazy *lazyHeader
 	// decoded is set when fields holds values already decoded (an
 	// original a decoder put together from a notice's words).
 	decoded bool
 	// known is set when the bounce carries the returned message or its
 	// header (or a decoder read one from the notice).
 	known bool
+}
+
+// lazyHeader is a header block kept as written and parsed once, when a
+// method of Original first asks for it; copies of an Original share it.
+type lazyHeader struct {
+	once sync.Once
+	src  string
+	h    header
+}
+
+// header returns the original message's header fields.
+func (o *Original) header() header {
+	if l := o.lazy; l != nil {
+		l.once.Do(func() { l.h, _ = mime.ParseHeader(bytesOf(l.src)) })
+		return l.h
+	}
+	return o.fields
 }
 
 // HeaderField is one header field of the original message: its name in
@@ -117,9 +138,10 @@ type HeaderField struct {
 func (o *Original) Header(name string) []string {
 	key := toLower(strings.TrimSpace(name))
 	var out []string
-	for i := range o.fields {
-		if o.fields[i].Key == key {
-			out = append(out, o.value(&o.fields[i]))
+	h := o.header()
+	for i := range h {
+		if h[i].Key == key {
+			out = append(out, o.value(&h[i]))
 		}
 	}
 	return out
@@ -129,9 +151,10 @@ func (o *Original) Header(name string) []string {
 // (any case), decoded and trimmed, or "".
 func (o *Original) Get(key string) string {
 	key = toLower(strings.TrimSpace(key))
-	for i := range o.fields {
-		if o.fields[i].Key == key {
-			return o.value(&o.fields[i])
+	h := o.header()
+	for i := range h {
+		if h[i].Key == key {
+			return o.value(&h[i])
 		}
 	}
 	return ""
@@ -140,12 +163,13 @@ func (o *Original) Get(key string) string {
 // Fields returns every header field of the original message the bounce
 // carries, in order, names in canonical MIME form and values decoded.
 func (o *Original) Fields() []HeaderField {
-	if len(o.fields) == 0 {
+	h := o.header()
+	if len(h) == 0 {
 		return nil
 	}
-	out := make([]HeaderField, len(o.fields))
-	for i := range o.fields {
-		out[i] = HeaderField{Name: o.fields[i].CanonicalName(), Value: o.value(&o.fields[i])}
+	out := make([]HeaderField, len(h))
+	for i := range h {
+		out[i] = HeaderField{Name: h[i].CanonicalName(), Value: o.value(&h[i])}
 	}
 	return out
 }

@@ -19,6 +19,11 @@ type Part struct {
 	Parent    *Part
 	Depth     int
 
+	// hdrBlock is the header block of a part inside an attached message,
+	// whose Header is made only when Fields asks for it (lazyHeader).
+	hdrBlock   []byte
+	lazyHeader bool
+
 	decoded   []byte // cache of Body()
 	owned     bool   // decoded is a buffer of its own, not the message's bytes
 	textCache *string
@@ -72,11 +77,23 @@ type Parser struct {
 // Parse builds the part for b (header and body), recursing into multipart
 // and message/* bodies.
 func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *Part {
-	h, body := ParseHeader(b)
-	p := &Part{Header: h, Raw: body, Parent: parent, Depth: depth}
-	p.inMessage = parent != nil && (parent.inMessage || IsMessageType(parent.MediaType))
+	var p *Part
+	var ct string
+	if parent != nil && (parent.inMessage || IsMessageType(parent.MediaType)) {
+		// A part of an attached message: the decoders read its header
+		// rarely (the returned message's top header, for Original), so
+		// it is made on demand (Fields); its Content-Type is read now.
+		var vals [1]string
+		block, body, _ := PeekHeader(b, contentTypeKey[:], vals[:])
+		p = &Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true}
+		ct = vals[0]
+	} else {
+		h, body := ParseHeader(b)
+		p = &Part{Header: h, Raw: body, Parent: parent, Depth: depth}
+		ct = h.Get("content-type")
+	}
+	body := p.Raw
 	mp.nparts++
-	ct := h.Get("content-type")
 	p.MediaType, p.Params = parseContentType(ct, defaultType)
 	if mp.nparts > mp.MaxParts {
 		mp.Err = ErrTooManyParts
@@ -137,6 +154,26 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		}
 	}
 	return p
+}
+
+var contentTypeKey = [1]string{"content-type"}
+
+// Fields returns the part's header. Parse fills Header for the parts of
+// the message itself; for a part inside an attached message it leaves
+// Header nil and Fields makes it on first use.
+func (p *Part) Fields() Header {
+	if p.lazyHeader {
+		p.Header, _ = ParseHeader(p.hdrBlock)
+		p.lazyHeader = false
+	}
+	return p.Header
+}
+
+// HeaderBlock returns the header block of a part inside an attached
+// message whose Header was not made yet (PeekHeader reads it), and ok;
+// ok is false when Header is there to read.
+func (p *Part) HeaderBlock() (block []byte, ok bool) {
+	return p.hdrBlock, p.lazyHeader
 }
 
 // IsMessageType reports whether t is a media type whose body is a whole
@@ -376,7 +413,7 @@ func (p *Part) Body() []byte {
 	if p.decoded != nil {
 		return p.decoded
 	}
-	switch ToLower(p.Header.Get("content-transfer-encoding")) {
+	switch ToLower(p.Fields().Get("content-transfer-encoding")) {
 	case "base64":
 		p.decoded = DecodeBase64(p.Raw)
 	case "quoted-printable":
