@@ -71,11 +71,11 @@ var originalKeys = []string{"message-id", "from", "return-path", "to", "subject"
 // Header, Get and Fields parse on first use.
 func originalFromBlock(b []byte) Original {
 	var vals [5]string
-	block, _, n := mime.PeekHeader(b, originalKeys, vals[:])
+	block, n := mime.PeekHeaderCopy(b, originalKeys, vals[:])
 	if n == 0 {
 		return Original{}
 	}
-	o := Original{lazy: &lazyHeader{src: string(block)}, known: true}
+	o := Original{lazy: &lazyHeader{src: block}, known: true}
 	o.describe(vals[0], vals[1], vals[2], vals[3], vals[4])
 	return o
 }

@@ -245,6 +245,34 @@ func PeekHeader(b []byte, keys, vals []string) (block, body []byte, n int) {
 	return b[:min(end, len(b))], body, len(spans)
 }
 
+// PeekHeaderCopy is PeekHeader for a header block kept after b is gone:
+// it returns a copy of the block, and the values are substrings of it
+// where they can be (a value unfolded from several lines is built).
+func PeekHeaderCopy(b []byte, keys, vals []string) (block string, n int) {
+	var stack [32]span
+	spans, _, end, _, none := scanHeader(b, stack[:0])
+	for i := range keys {
+		vals[i] = ""
+	}
+	if none || len(spans) == 0 {
+		return "", 0
+	}
+	block = string(b[:min(end, len(b))])
+	for i, k := range keys {
+		for j := range spans {
+			if sp := &spans[j]; sp.ne-sp.ns == len(k) && equalLowerBytes(b[sp.ns:sp.ne], k) {
+				if !sp.folded && sp.appended == "" {
+					vals[i] = strings.TrimSpace(block[sp.vs:sp.ve])
+				} else {
+					vals[i] = spanValue(b, sp)
+				}
+				break
+			}
+		}
+	}
+	return block, len(spans)
+}
+
 // equalLowerBytes reports whether name lower-cased (ASCII) is key.
 func equalLowerBytes(name []byte, key string) bool {
 	for i := range name {

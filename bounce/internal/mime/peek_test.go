@@ -30,6 +30,11 @@ func checkPeek(t *testing.T, b []byte) {
 			t.Fatalf("PeekHeader(%q) %s = %q, want %q", b, k, vals[i], want)
 		}
 	}
+	cvals := make([]string, len(keys))
+	cblock, cn := PeekHeaderCopy(b, keys, cvals)
+	if cn != n || cblock != string(block) || !reflect.DeepEqual(cvals, vals) {
+		t.Fatalf("PeekHeaderCopy(%q) = %q, %d, %q; PeekHeader: %q, %d, %q", b, cblock, cn, cvals, block, n, vals)
+	}
 	again, _ := ParseHeader(block)
 	if len(h) == 0 && len(again) == 0 {
 		return
