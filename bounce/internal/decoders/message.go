@@ -7,6 +7,7 @@ package decoders
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Options are the limits and patterns Decode works with; the public
@@ -488,6 +490,20 @@ func isOneLine(s string) bool {
 	}
 	ascii := true
 	for i := 0; i < len(s); i++ {
+		// Eight bytes at a time while they are printable ASCII or
+		// single spaces.
+		for i+8 <= len(s) {
+			w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+			sp := zeroBytes(w ^ 0x2020202020202020) // 0x80 in each space
+			if w&0x8080808080808080 != 0 || (w-0x2020202020202020)&^w&0x8080808080808080 != 0 || sp&(sp>>8) != 0 ||
+				sp>>56 != 0 && i+8 < len(s) && s[i+8] == ' ' {
+				break
+			}
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		switch c := s[i]; {
 		case c == '\n' || c == '\r' || c == '\t':
 			return false
@@ -501,6 +517,12 @@ func isOneLine(s string) bool {
 	}
 	// oneLine rewrites invalid UTF-8 as U+FFFD.
 	return ascii || utf8.ValidString(s)
+}
+
+// zeroBytes returns 0x80 in each byte of w that is 0, and 0 elsewhere.
+func zeroBytes(w uint64) uint64 {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	return ^((w&lo7 + lo7) | w | lo7)
 }
 
 func firstParagraph(s string) string {
