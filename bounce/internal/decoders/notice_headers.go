@@ -9,9 +9,8 @@ import "strings"
 // (lower-case) contains sub (lower-case), case-insensitively.
 func headerHas(m *message, key, sub string) bool {
 	if key == "received" {
-		// Many matchers look for their MTA in the Received fields:
-		// they are lowered (ASCII) once, which containsFold compares as.
-		return strings.Contains(m.lowerReceived(), asciiLower(sub))
+		// Many matchers look for their MTA in the Received fields.
+		return containsFold(m.received(), sub)
 	}
 	h := m.header()
 	for i := range h {
@@ -52,15 +51,6 @@ func (m *message) received() string {
 		m.receivedVal, m.receivedDone = b.String(), true
 	}
 	return m.receivedVal
-}
-
-// lowerReceived returns received() with ASCII letters lower-cased
-// (asciiLower), computed once.
-func (m *message) lowerReceived() string {
-	if !m.lowerReceivedDone {
-		m.lowerReceivedVal, m.lowerReceivedDone = asciiLower(m.received()), true
-	}
-	return m.lowerReceivedVal
 }
 
 // anyReceivedBy reports whether a Received header of the bounce names a
