@@ -141,6 +141,7 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 			p.MediaType = "text/plain"
 			return p
 		}
+		p.Children = make([]*Part, 0, len(subs))
 		for _, sub := range subs {
 			p.Children = append(p.Children, mp.Parse(sub, depth+1, p, def))
 			if mp.Err != nil {
@@ -259,6 +260,9 @@ func parseSimpleContentType(v string) (t string, params Params, ok bool) {
 		if params.has(key) {
 			return "", nil, false
 		}
+		if params == nil {
+			params = make(Params, 0, 3) // charset, or report-type and boundary
+		}
 		params = append(params, Param{key, val})
 	}
 }
@@ -333,7 +337,7 @@ func parseContentType(v, def string) (string, Params) {
 // delimiters costs no more than the parts a caller will read.
 func SplitMultipart(body []byte, boundary string, limit int) [][]byte {
 	delim := []byte("--" + boundary)
-	var parts [][]byte
+	parts := make([][]byte, 0, 4) // most bounces have two or three parts
 	start := -1
 	pos := 0
 	for pos <= len(body) {
