@@ -28,3 +28,7 @@ type Recipient = decoders.Recipient
 
 // Original describes the message that bounced, as the bounce returns it.
 type Original = decoders.Original
+
+// HeaderField is one header field of the original message
+// (Original.Fields): its canonical name and its decoded value.
+type HeaderField = decoders.HeaderField

@@ -12,7 +12,7 @@ import "strings"
 // %smtp_reason_by_ccat), which this decoder turns into a reason hint.
 
 func matchAmavis(m *message) bool {
-	if containsFold(m.from, "content-filter at ") {
+	if m.fromHas("content-filter at ") {
 		return true
 	}
 	return m.fromBounceSender() && m.dsnPart() != nil && strings.Contains(m.text(), "amavisd-new")
@@ -34,7 +34,7 @@ func decodeAmavis(m *message) *Report {
 	}
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
-		l := strings.ToLower(r.Diagnostic)
+		l := toLower(r.Diagnostic)
 		for _, v := range amavisVerdicts {
 			if strings.Contains(l, v.verdict) {
 				r.ReasonHint = v.reason

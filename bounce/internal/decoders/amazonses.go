@@ -181,7 +181,7 @@ func decodeSESNotification(body string) *Report {
 	}
 	rep.Original.From = normalizeAddress(n.Mail.Source)
 	rep.Original.Subject = n.Mail.CommonHeaders.Subject
-	switch strings.ToLower(typ) {
+	switch toLower(typ) {
 	case "bounce":
 		if n.Bounce == nil {
 			return nil
@@ -195,7 +195,7 @@ func decodeSESNotification(body string) *Report {
 			}
 			diag := b.DiagnosticCode
 			if i := strings.IndexByte(diag, ';'); i > 0 && i < 12 && !strings.ContainsAny(diag[:i], " \t") {
-				r.DiagnosticType = strings.ToLower(diag[:i])
+				r.DiagnosticType = toLower(diag[:i])
 				diag = diag[i+1:]
 			}
 			r.Diagnostic = oneLine(diag)
@@ -211,7 +211,7 @@ func decodeSESNotification(body string) *Report {
 			return nil
 		}
 		rep.Kind = KindComplaint
-		ft := strings.ToLower(n.Complaint.ComplaintFeedbackType)
+		ft := toLower(n.Complaint.ComplaintFeedbackType)
 		if ft == "" {
 			ft = "abuse"
 		}

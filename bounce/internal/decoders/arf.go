@@ -2,8 +2,6 @@ package decoders
 
 import (
 	"strings"
-
-	"github.com/bounced-dev/bounced/bounce/internal/mime"
 )
 
 // decodeARF reads complaints: abuse and feedback-loop reports.
@@ -49,7 +47,7 @@ func decodeARF(m *message) *Report {
 	if strings.EqualFold(h.Get("x-apple-unsubscribe"), "true") {
 		return decodeAppleUnsubscribe(m)
 	}
-	if containsFold(m.subject, "complaint about message from") || aolFeedbackLoop(m) {
+	if m.subjectHas("complaint about message from") || aolFeedbackLoop(m) {
 		return decodeJMRP(m)
 	}
 	return nil
@@ -66,7 +64,7 @@ func hasFeedbackFields(t string) bool {
 // is fields.
 func decodeFeedbackReport(m *message, fields string) *Report {
 	h := headerOf(strings.TrimLeft(fields, "\n"))
-	ft := strings.ToLower(strings.TrimSpace(h.Get("feedback-type")))
+	ft := toLower(strings.TrimSpace(h.Get("feedback-type")))
 	if i := strings.IndexAny(ft, " ;("); i >= 0 {
 		ft = ft[:i]
 	}
@@ -113,7 +111,7 @@ func decodeFeedbackReport(m *message, fields string) *Report {
 // list or "undisclosed recipients").
 func complainedRecipients(o *Original) []string {
 	for _, k := range envelopeRecipientFields {
-		if vs := o.Headers[mime.CanonicalKey(k)]; len(vs) == 1 {
+		if vs := o.Header(k); len(vs) == 1 {
 			if a := findAddresses(vs[0]); len(a) == 1 {
 				return a
 			}
@@ -130,8 +128,8 @@ func complainedRecipients(o *Original) []string {
 // scomp@aol.net, "Client TOS Notification" or "Email Feedback Report for
 // IP ..." in the subject, the complained-about message attached.
 func aolFeedbackLoop(m *message) bool {
-	return containsFold(m.from, "aol.net") && strings.EqualFold(fromAddress(m), "scomp@aol.net") || containsFold(m.subject, "client tos notification") ||
-		containsFold(m.subject, "email feedback report for ip")
+	return m.fromHas("aol.net") && strings.EqualFold(fromAddress(m), "scomp@aol.net") || m.subjectHas("client tos notification") ||
+		m.subjectHas("email feedback report for ip")
 }
 
 // decodeJMRP reads a Microsoft JMRP complaint: the complained-about

@@ -82,7 +82,7 @@ func bareName(s string) string {
 		// user IDs hold a dot ("76543.210").
 		return ""
 	}
-	if roleWords[strings.ToLower(strings.ReplaceAll(s, " ", ""))] {
+	if roleWords[toLower(strings.ReplaceAll(s, " ", ""))] {
 		return ""
 	}
 	return s
@@ -114,7 +114,7 @@ func (m *message) originalRecipients() []string {
 	o := m.original()
 	var out []string
 	for _, k := range originalRecipientHeaders {
-		for _, v := range o.Headers[k] {
+		for _, v := range o.Header(k) {
 			for _, a := range findAddresses(v) {
 				out = appendUnique(out, a)
 			}
@@ -179,7 +179,7 @@ func (m *message) bareFromHost(name string) string {
 // lower case; "" for a name with spaces at another domain.
 func bareAt(name, domain string) string {
 	if screenNameDomains[domain] {
-		return strings.ToLower(strings.ReplaceAll(name, " ", "")) + "@" + domain
+		return toLower(strings.ReplaceAll(name, " ", "")) + "@" + domain
 	}
 	if strings.Contains(name, " ") {
 		return ""
@@ -268,7 +268,7 @@ func (m *message) refusingHosts() []string {
 // registrable returns a host's registrable domain (the public suffix
 // plus one label, by the Public Suffix List), or "".
 func registrable(host string) string {
-	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	host = strings.TrimSuffix(toLower(host), ".")
 	if !strings.Contains(host, ".") {
 		return ""
 	}
@@ -335,14 +335,14 @@ func bareNoticeRecipients(m *message) []Recipient {
 	n := 0
 	add := func(raw, diag string) {
 		name := bareName(raw)
-		if name == "" || seen[strings.ToLower(name)] {
+		if name == "" || seen[toLower(name)] {
 			return
 		}
 		a := m.placeBare(name)
 		if a == "" {
 			return
 		}
-		seen[strings.ToLower(name)] = true
+		seen[toLower(name)] = true
 		out = append(out, Recipient{Address: a, Diagnostic: diag})
 		at = append(at, n)
 	}
@@ -351,7 +351,7 @@ func bareNoticeRecipients(m *message) []Recipient {
 	for i, line := range lines {
 		n = i
 		t := strings.TrimSpace(line)
-		l := strings.ToLower(t)
+		l := toLower(t)
 		if strings.HasPrefix(t, "-----") && !bareListHeading(l) {
 			in = false
 			if isUnsentMarker(l) {
@@ -477,7 +477,7 @@ var bareLabels = []string{
 // bareLabelled returns the one word after a bare label's colon on line t
 // ("Receiver not found: 76543.210", "mail.local: unknown user: jsmith").
 func bareLabelled(t string) (string, bool) {
-	l := strings.ToLower(t)
+	l := toLower(t)
 	for _, lb := range bareLabels {
 		i := strings.Index(l, lb+":")
 		if i < 0 {

@@ -7,7 +7,7 @@ package decoders
 // amavisd-based), so the decoder reads it and names the product.
 
 func matchBarracuda(m *message) bool {
-	if containsFold(m.subject, "message you sent blocked by our") {
+	if m.subjectHas("message you sent blocked by our") {
 		return true
 	}
 	return m.fromBounceSender() && headerHas(m, "received", "barracuda") && m.dsnPart() != nil

@@ -6,7 +6,7 @@ package decoders
 // a message/delivery-status part.
 
 func matchBigfoot(m *message) bool {
-	if containsFold(m.from, "bigfoot.com") {
+	if m.fromHas("bigfoot.com") {
 		return true
 	}
 	return headerHas(m, "received", "litemail")

@@ -47,17 +47,17 @@ func (m *message) challengeOwn() map[string]bool {
 	h := m.header()
 	for _, k := range []string{"to", "return-path", "errors-to"} {
 		for _, a := range findAddresses(h.Get(k)) {
-			own[strings.ToLower(a)] = true
+			own[toLower(a)] = true
 		}
 	}
-	from := strings.ToLower(firstAddress(m.from))
+	from := toLower(firstAddress(m.from))
 	for _, a := range findAddresses(h.Get("reply-to")) {
-		if l := strings.ToLower(a); l != from {
+		if l := toLower(a); l != from {
 			own[l] = true
 		}
 	}
 	if o := m.original().From; o != "" {
-		own[strings.ToLower(o)] = true
+		own[toLower(o)] = true
 	}
 	return own
 }
@@ -70,9 +70,9 @@ func (m *message) challengeFromOriginal(own map[string]bool, base string) string
 	o := m.original()
 	var cands []string
 	for _, k := range []string{"To", "Cc"} {
-		for _, v := range o.Headers[k] {
+		for _, v := range o.Header(k) {
 			for _, a := range findAddresses(v) {
-				if !own[strings.ToLower(a)] && stripConfirm(a) == a {
+				if !own[toLower(a)] && stripConfirm(a) == a {
 					cands = appendUnique(cands, a)
 				}
 			}
@@ -101,7 +101,7 @@ var sentToPhrases = []string{"message to ", "sent to ", "addressed to ", "writin
 // sentToAddress returns the first address of s that directly follows a
 // sentToPhrases phrase and is not one of own, or "".
 func sentToAddress(s string, own map[string]bool) string {
-	l := strings.ToLower(s)
+	l := toLower(s)
 	best, at := "", -1
 	for _, p := range sentToPhrases {
 		for off := 0; off < len(l); {
@@ -117,10 +117,10 @@ func sentToAddress(s string, own map[string]bool) string {
 			rest := strings.TrimLeft(s[off:], " \t\n<\"'")
 			w := firstWord(rest)
 			a := firstAddress(w)
-			if a == "" || !strings.HasPrefix(strings.ToLower(strings.Trim(w, "<>\"'(),;:.")), strings.ToLower(a)) {
+			if a == "" || !strings.HasPrefix(toLower(strings.Trim(w, "<>\"'(),;:.")), toLower(a)) {
 				continue
 			}
-			if own[strings.ToLower(a)] || stripConfirm(a) != a {
+			if own[toLower(a)] || stripConfirm(a) != a {
 				continue
 			}
 			best, at = a, i
@@ -138,7 +138,7 @@ func stripConfirm(addr string) string {
 	if at <= 0 {
 		return addr
 	}
-	local, lower := addr[:at], strings.ToLower(addr[:at])
+	local, lower := addr[:at], toLower(addr[:at])
 	for _, mark := range []string{"-confirm-", "+confirm+"} {
 		i := strings.Index(lower, mark)
 		if i <= 0 {
@@ -176,8 +176,8 @@ func isCookie(s string) bool {
 // message, or a From or Reply-To that is a confirm address.
 func tmdaRequest(m *message) bool {
 	h := m.header()
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(h.Get("x-delivery-agent"))), "tmda") &&
-		strings.HasPrefix(strings.ToLower(h.Get("auto-submitted")), "auto-replied") {
+	if strings.HasPrefix(toLower(strings.TrimSpace(h.Get("x-delivery-agent"))), "tmda") &&
+		strings.HasPrefix(toLower(h.Get("auto-submitted")), "auto-replied") {
 		return true
 	}
 	for _, v := range []string{m.from, h.Get("reply-to")} {

@@ -58,7 +58,7 @@ func decodeDomino(m *message) *Report {
 	}
 	if m.originalPart() == nil {
 		if s := dominoSubject(notice); s != "" {
-			rep.Original = Original{Subject: s, Headers: map[string][]string{"Subject": {s}}}
+			rep.Original = Original{Subject: s, fields: header{{Key: "subject", Value: s}}, decoded: true, known: true}
 		}
 	}
 	return rep
@@ -68,7 +68,7 @@ func decodeDomino(m *message) *Report {
 func dominoSubject(notice string) string {
 	for _, line := range splitLines(notice) {
 		t := strings.TrimSpace(line)
-		if strings.HasPrefix(strings.ToLower(t), "was not delivered to") {
+		if strings.HasPrefix(toLower(t), "was not delivered to") {
 			break
 		}
 		if strings.HasPrefix(t, "Subject:") {
@@ -86,7 +86,7 @@ func dominoText(notice string) (addrs []string, because string) {
 	var reason []string
 	for _, line := range lines {
 		t := strings.TrimSpace(line)
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(lt, "was not delivered to"):
 			state = 1

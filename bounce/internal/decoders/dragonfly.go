@@ -67,7 +67,7 @@ func decodeDragonFly(m *message) *Report {
 	// The error is the paragraph up to "Original message follows." or
 	// "Message headers follow.".
 	body := rest[nl:]
-	lb := strings.ToLower(body)
+	lb := toLower(body)
 	for _, mk := range dragonflyEndMarkers {
 		if e := strings.Index(lb, mk); e >= 0 {
 			body, lb = body[:e], lb[:e]
@@ -79,7 +79,7 @@ func decodeDragonFly(m *message) *Report {
 		if t == "" {
 			continue
 		}
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		if k := strings.Index(lt, " did not like our "); k >= 0 && strings.HasSuffix(t, ":") {
 			if h, _, ok := hostAndRest(t[:k]); ok {
 				r.RemoteMTA = h
@@ -90,7 +90,7 @@ func decodeDragonFly(m *message) *Report {
 		reply = append(reply, t)
 	}
 	r.Diagnostic = joinReply(reply)
-	if strings.HasPrefix(strings.ToLower(r.Diagnostic), "could not deliver for the last ") {
+	if strings.HasPrefix(toLower(r.Diagnostic), "could not deliver for the last ") {
 		// dma gave up after its queue lifetime (MAX_TIMEOUT).
 		r.ReasonHint = "expired"
 	}

@@ -48,7 +48,7 @@ func decodeUnitedInternet(m *message, format string) *Report {
 		}
 	}
 	// QUIRK: the GMX wording breaks the sentence before "failed:".
-	if len(lines) > 0 && strings.HasPrefix(strings.TrimSpace(strings.ToLower(lines[0])), "failed:") {
+	if len(lines) > 0 && strings.HasPrefix(strings.TrimSpace(toLower(lines[0])), "failed:") {
 		lines = lines[1:]
 	}
 	action := "failed"
@@ -83,7 +83,7 @@ func decodeUnitedInternet(m *message, format string) *Report {
 				continue
 			}
 		}
-		if addr == "" || strings.HasPrefix(strings.ToLower(t), "for the following reason") {
+		if addr == "" || strings.HasPrefix(toLower(t), "for the following reason") {
 			continue
 		}
 		words = append(words, t)

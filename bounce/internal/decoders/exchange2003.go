@@ -44,7 +44,7 @@ var exchange2003Codes = map[string]string{
 
 func matchExchange2003(m *message) bool {
 	h := m.header()
-	xm := strings.ToLower(h.Get("x-mailer"))
+	xm := toLower(h.Get("x-mailer"))
 	if strings.Contains(xm, "internet mail service") || strings.Contains(xm, "microsoft exchange server internet mail connector") {
 		return true
 	}
@@ -107,7 +107,7 @@ func decodeExchange2003(m *message) *Report {
 		if cur == nil {
 			continue
 		}
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		if strings.HasPrefix(lt, "the mts-id of the original message is:") {
 			inMTSID = true // QUIRK: the X.400 MTS-ID wraps onto a line starting ";"
 			continue
@@ -139,7 +139,7 @@ func exchange2003Recipient(t string, names map[string]string) string {
 	if a := bareAddress(t[:i]); a != "" {
 		return a
 	}
-	if a := names[strings.ToLower(strings.Trim(strings.TrimSpace(t[:i]), "\"'"))]; a != "" {
+	if a := names[toLower(strings.Trim(strings.TrimSpace(t[:i]), "\"'"))]; a != "" {
 		return a
 	}
 	if n := bareName(t[:i]); n != "" && !strings.Contains(n, " ") && strings.ContainsAny(t[i:], "0123456789") {
@@ -166,7 +166,7 @@ func originalNames(m *message) map[string]string {
 	for _, a := range as {
 		if a.Name != "" {
 			if addr := normalizeAddress(a.Address); addr != "" {
-				out[strings.ToLower(a.Name)] = addr
+				out[toLower(a.Name)] = addr
 			}
 		}
 	}

@@ -143,7 +143,7 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 			if f := strings.Fields(t[c+2:]); len(f) > 0 && looksLikeHost(f[0]) {
 				if generating == "" {
 					generating = f[0]
-					skipHosts = append(skipHosts, strings.ToLower(f[0]))
+					skipHosts = append(skipHosts, toLower(f[0]))
 				}
 				continue
 			}
@@ -222,7 +222,7 @@ func looksLikeHost(s string) bool {
 // (the generating or receiving server, or an Exchange Online front end)
 // rather than the remote host that refused the message.
 func exchangeInternalHost(host string, own []string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	h := toLower(strings.TrimSuffix(host, "."))
 	for _, o := range own {
 		if h == o {
 			return true

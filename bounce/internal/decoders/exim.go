@@ -81,7 +81,7 @@ func decodeExim(m *message) *Report {
 		remote, cmd, diag, genBy := eximDetail(it.detail)
 		r.RemoteMTA, r.Command, r.Diagnostic = remote, cmd, eximUnescape(diag)
 		head := it.head
-		lh := strings.ToLower(head)
+		lh := toLower(head)
 		isPipe := strings.HasPrefix(lh, "pipe to |")
 		isFile := strings.HasPrefix(lh, "save to ") || strings.HasPrefix(lh, "file ") || strings.HasPrefix(lh, "/")
 		switch {
@@ -116,7 +116,7 @@ func decodeExim(m *message) *Report {
 				r.Address = failed[0]
 			}
 		}
-		if g, ok := generated[strings.ToLower(head)]; ok && g != "" {
+		if g, ok := generated[toLower(head)]; ok && g != "" {
 			if r.Diagnostic == "" || isPipe || isFile {
 				r.Diagnostic = g
 			}
@@ -325,7 +325,7 @@ func eximItems(s string) []eximItem {
 func eximDetail(ls []string) (remote, cmd, diag, genBy string) {
 	var parts []string
 	for _, t := range ls {
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(lt, "(ultimately generated from ") || strings.HasPrefix(lt, "(generated from "):
 			genBy = strings.TrimSuffix(t[strings.Index(lt, "from ")+5:], ")")
@@ -335,14 +335,14 @@ func eximDetail(ls []string) (remote, cmd, diag, genBy string) {
 			continue
 		case strings.HasPrefix(lt, "delay reason: "):
 			t = strings.TrimSpace(t[len("delay reason: "):])
-			lt = strings.ToLower(t)
+			lt = toLower(t)
 		}
 		if i := strings.Index(lt, "smtp error from remote mail"); i >= 0 {
 			rest := t[i:]
 			lr := lt[i:]
 			if j := strings.Index(lr, " after "); j >= 0 {
 				c := strings.TrimSuffix(strings.TrimSpace(rest[j+len(" after "):]), ":")
-				if strings.HasPrefix(strings.ToLower(c), "pipelined ") {
+				if strings.HasPrefix(toLower(c), "pipelined ") {
 					c = c[len("pipelined "):]
 				}
 				cmd = smtpCommand(c)
@@ -384,7 +384,7 @@ func eximDetail(ls []string) (remote, cmd, diag, genBy string) {
 // text was generated during the delivery attempt:"), by the lower-case
 // address line it is about.
 func eximGenerated(notice string) map[string]string {
-	lower := strings.ToLower(notice)
+	lower := toLower(notice)
 	i := strings.Index(lower, "the following text was generated during the delivery attempt")
 	if i < 0 {
 		return nil
@@ -409,7 +409,7 @@ func eximGenerated(notice string) map[string]string {
 			} else {
 				inHead = true
 			}
-			key = strings.ToLower(strings.TrimSuffix(h, ":"))
+			key = toLower(strings.TrimSuffix(h, ":"))
 			continue
 		}
 		if inHead {

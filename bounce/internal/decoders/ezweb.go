@@ -63,10 +63,10 @@ func decodeEZweb(m *message) *Report {
 			inReply = false
 			continue
 		}
-		if len(t) >= 20 && strings.Trim(t, "-") == "" || strings.HasPrefix(strings.ToLower(t), "content-type: message/rfc822") {
+		if len(t) >= 20 && strings.Trim(t, "-") == "" || strings.HasPrefix(toLower(t), "content-type: message/rfc822") {
 			break // QUIRK: the oldest form returns the message after dashes.
 		}
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(t, ">>>"):
 			if cur >= 0 {

@@ -93,7 +93,7 @@ var noticeFailureWords = []string{
 // program (RFC 3834 section 5: Auto-Submitted other than "no"); a
 // gateway's rejection notice may carry no other mark of a bounce.
 func autoSubmitted(m *message) bool {
-	v := strings.ToLower(strings.TrimSpace(m.header().Get("auto-submitted")))
+	v := toLower(strings.TrimSpace(m.header().Get("auto-submitted")))
 	return v != "" && v != "no"
 }
 
@@ -196,7 +196,7 @@ func decodeTextNotice(m *message) *Report {
 		} else if common != "" && !hasFailureWords(r.Diagnostic) {
 			r.Diagnostic = strings.TrimSpace(common + " " + r.Diagnostic)
 		}
-		if reply := beneath[strings.ToLower(a)]; reply != "" && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
+		if reply := beneath[toLower(a)]; reply != "" && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
 			// A section of codes below the notice's words: the address
 			// alone on its line, the server's reply beneath it.
 			r.Diagnostic = strings.TrimSpace(reply + " " + r.Diagnostic)
@@ -235,7 +235,7 @@ func rejectionMDN(m *message) string {
 			disp = h.Get("disposition")
 		}
 	}
-	mode, typ, ok := strings.Cut(strings.ToLower(disp), ";")
+	mode, typ, ok := strings.Cut(toLower(disp), ";")
 	if !ok || !strings.HasPrefix(strings.TrimSpace(mode), "automatic-action") {
 		return ""
 	}
@@ -258,7 +258,7 @@ func repliesBeneath(notice string) map[string]string {
 	_, diags := parseExchangeDiagnostics(notice)
 	out := make(map[string]string, len(diags))
 	for _, d := range diags {
-		if k := strings.ToLower(d.addr); out[k] == "" {
+		if k := toLower(d.addr); out[k] == "" {
 			out[k] = d.reply
 		}
 	}
@@ -409,7 +409,7 @@ func senderLead(lead string) bool {
 	if len(lead) > maxLabel {
 		lead = lead[len(lead)-maxLabel:]
 	}
-	l := strings.ToLower(strings.TrimRight(lead, " :<(\"'"))
+	l := toLower(strings.TrimRight(lead, " :<(\"'"))
 	return strings.HasSuffix(l, " from") || l == "from" || strings.HasSuffix(l, "sender") || strings.HasSuffix(l, "mail from")
 }
 
@@ -480,7 +480,7 @@ func reasonLines(notice string) string {
 		if c <= 0 || c > 24 || c == len(t)-1 {
 			continue
 		}
-		label := strings.ToLower(t[:c])
+		label := toLower(t[:c])
 		if label == "reason" || strings.HasSuffix(label, " reason") {
 			out = append(out, strings.TrimSpace(t[c+1:]))
 		}
@@ -507,7 +507,7 @@ func hasFailureWords(d string) bool {
 	if findReplyCode(d) != "" || findStatus(d) != "" {
 		return true
 	}
-	l := strings.ToLower(d)
+	l := toLower(d)
 	return containsAny(l, causeWords)
 }
 
@@ -560,7 +560,7 @@ func recipientLabel(lead string) bool {
 	if len(lead) > maxLabel {
 		return false
 	}
-	l := strings.ToLower(strings.TrimSpace(strings.TrimRight(lead, " :")))
+	l := toLower(strings.TrimSpace(strings.TrimRight(lead, " :")))
 	for _, w := range recipientLabels {
 		// "to" only alone: "Your message to <a>" and "Please reply to
 		// <a>" are sentences, not labels.

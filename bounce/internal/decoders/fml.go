@@ -22,7 +22,7 @@ import (
 // also carry X-MLServer: only a notice with one of these wordings is read.
 
 func matchFML(m *message) bool {
-	return strings.HasPrefix(strings.ToLower(m.header().Get("x-mlserver")), "fml")
+	return strings.HasPrefix(toLower(m.header().Get("x-mlserver")), "fml")
 }
 
 // fmlErrors map fml's wordings (lower-case) to the reason they state.
@@ -60,7 +60,7 @@ func decodeFML(m *message) *Report {
 		if t == "" {
 			continue
 		}
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		for _, e := range fmlErrors {
 			if strings.Contains(lt, e.word) {
 				diag = t

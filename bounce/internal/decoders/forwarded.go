@@ -84,7 +84,7 @@ func inlineForward(text string) []byte {
 	lines := strings.Split(text, "\n")
 	start := -1
 	for i, l := range lines {
-		t := strings.ToLower(strings.TrimSpace(l))
+		t := toLower(strings.TrimSpace(l))
 		if strings.HasPrefix(t, "---") || strings.HasPrefix(t, "***") {
 			for _, mk := range forwardMarkers {
 				if strings.Contains(t, mk) {

@@ -90,7 +90,7 @@ func decodeGmailDSN(m *message) *Report {
 // googleResponse returns the reply Google's notices quote after "The
 // response was:" or "The response from the remote server was:", or "".
 func googleResponse(text string) string {
-	lower := strings.ToLower(text)
+	lower := toLower(text)
 	i := strings.Index(lower, "the response from the remote server was:")
 	n := len("the response from the remote server was:")
 	if i < 0 {
@@ -110,7 +110,7 @@ func googleResponse(text string) string {
 // paragraphAbout returns, on one line, the paragraph of text that names
 // addr, or "".
 func paragraphAbout(text, addr string) string {
-	i := strings.Index(strings.ToLower(text), strings.ToLower(addr))
+	i := strings.Index(toLower(text), toLower(addr))
 	if i < 0 {
 		return ""
 	}
@@ -163,7 +163,7 @@ func decodeGmailText(m *message) *Report {
 // gmailDetails reads the "Technical details" of an old Gmail notice into r.
 func gmailDetails(r *Recipient, details string) {
 	details = strings.TrimSpace(details)
-	ld := strings.ToLower(details)
+	ld := toLower(details)
 	const said = "the error that the other server returned was:"
 	i := strings.Index(ld, said)
 	if i < 0 {
@@ -203,7 +203,7 @@ func gmailDetails(r *Recipient, details string) {
 // message expired. No command is set: the server refused none, it never
 // answered.
 func gmailConnection(r *Recipient) {
-	ld := strings.ToLower(r.Diagnostic)
+	ld := toLower(r.Diagnostic)
 	if !strings.Contains(ld, "did not accept our requests to connect") {
 		return
 	}

@@ -15,7 +15,7 @@ func matchGMX(m *message) bool {
 	if h.Has("x-gmx-antispam") || h.Has("x-gmx-antivirus") {
 		return true
 	}
-	return containsFold(m.from, "gmx.")
+	return m.fromHas("gmx.")
 }
 
 func decodeGMX(m *message) *Report {

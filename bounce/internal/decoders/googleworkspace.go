@@ -30,7 +30,7 @@ func decodeGoogleWorkspace(m *message) *Report {
 		// message: it went to none of its recipients, so every address
 		// of the original's To and Cc failed, beside the ones Gmail lists.
 		o := m.original()
-		for _, a := range append(findAddresses(o.To), findAddresses(strings.Join(o.Headers["Cc"], ","))...) {
+		for _, a := range append(findAddresses(o.To), findAddresses(strings.Join(o.Header("Cc"), ","))...) {
 			addrs = appendUnique(addrs, a)
 		}
 	}

@@ -10,7 +10,7 @@ type phraseHint struct{ phrase, reason string }
 // hintOf returns the reason of the first entry of table whose phrase (lower
 // case) is in text, or "".
 func hintOf(text string, table []phraseHint) string {
-	lower := strings.ToLower(text)
+	lower := toLower(text)
 	for _, p := range table {
 		if strings.Contains(lower, p.phrase) {
 			return p.reason

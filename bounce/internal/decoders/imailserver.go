@@ -15,7 +15,7 @@ import (
 // message follows.".
 
 func matchIMailServer(m *message) bool {
-	return strings.HasPrefix(strings.ToLower(m.header().Get("x-mailer")), "<smtp32 v") && looksLikeBounce(m)
+	return strings.HasPrefix(toLower(m.header().Get("x-mailer")), "<smtp32 v") && looksLikeBounce(m)
 }
 
 // imailReasons maps IMail's own phrases to reasons; IMail writes them
@@ -38,7 +38,7 @@ func decodeIMailServer(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "imailserver"}
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		var addr, phrase string
 		switch {
 		case strings.HasPrefix(lt, "undeliverable to "):
@@ -49,7 +49,7 @@ func decodeIMailServer(m *message) *Report {
 				continue
 			}
 			phrase = t[:c]
-			switch strings.ToLower(phrase) {
+			switch toLower(phrase) {
 			case "to", "cc", "bcc", "from", "reply-to", "sender", "date", "subject":
 				continue // the summary of the returned message
 			}
@@ -59,7 +59,7 @@ func decodeIMailServer(m *message) *Report {
 			continue
 		}
 		r := Recipient{Address: addr, Action: "failed", Diagnostic: t}
-		lp := strings.ToLower(phrase)
+		lp := toLower(phrase)
 		for _, ir := range imailReasons {
 			if lp != "" && strings.HasPrefix(lp, ir.phrase) {
 				r.ReasonHint = ir.reason
@@ -72,7 +72,7 @@ func decodeIMailServer(m *message) *Report {
 			if u == "" {
 				continue
 			}
-			if strings.HasPrefix(strings.ToLower(u), "body of message generated response") {
+			if strings.HasPrefix(toLower(u), "body of message generated response") {
 				var reply []string
 				for k := j + 1; k < len(lines); k++ {
 					v := strings.TrimSpace(lines[k])

@@ -28,7 +28,7 @@ func matchKDDI(m *message) bool {
 	if strings.Contains(f, "no-reply@") && (strings.Contains(f, ".dion.ne.jp") || strings.Contains(f, "auone-net.jp")) {
 		return true
 	}
-	return strings.Contains(strings.ToLower(m.header().Get("reply-to")), "no-reply@app.auone-net.jp")
+	return strings.Contains(toLower(m.header().Get("reply-to")), "no-reply@app.auone-net.jp")
 }
 
 func decodeKDDI(m *message) *Report {
@@ -37,7 +37,7 @@ func decodeKDDI(m *message) *Report {
 	started := false
 	for _, line := range strings.Split(m.notice(), "\n") {
 		t := strings.TrimSpace(line)
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(lt, "your mail sent on:") || strings.HasPrefix(lt, "your mail attempted to be delivered on:"):
 			started = true

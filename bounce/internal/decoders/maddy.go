@@ -25,7 +25,7 @@ import "strings"
 
 func sniffMaddy(m *message) bool {
 	if p := m.dsnPart(); p != nil {
-		return strings.Contains(strings.ToLower(p.Text()), "\nx-maddy-msgid:")
+		return containsLower(p.Text(), "\nx-maddy-msgid:")
 	}
 	return strings.Contains(m.lowerNotice(), " failed with error: ")
 }

@@ -10,7 +10,7 @@ import "strings"
 // a message/rfc822 part.
 
 func matchMailFoundry(m *message) bool {
-	if !containsFold(m.subject, "message delivery has failed") {
+	if !m.subjectHas("message delivery has failed") {
 		return false
 	}
 	return headerHas(m, "received", "(mailfoundry)")
@@ -21,7 +21,7 @@ func decodeMailFoundry(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "mailfoundry"}
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
-		if !strings.HasPrefix(strings.ToLower(t), "unable to deliver message to:") {
+		if !strings.HasPrefix(toLower(t), "unable to deliver message to:") {
 			continue
 		}
 		addr := firstAddress(t)
@@ -30,10 +30,10 @@ func decodeMailFoundry(m *message) *Report {
 		}
 		var words []string
 		para, _ := takeLines(lines, i+1, func(u string) bool {
-			return u != "" && !strings.HasPrefix(strings.ToLower(u), "unable to deliver message to:")
+			return u != "" && !strings.HasPrefix(toLower(u), "unable to deliver message to:")
 		})
 		for _, u := range para {
-			if !strings.HasPrefix(strings.ToLower(u), "delivery failed for the following reason") {
+			if !strings.HasPrefix(toLower(u), "delivery failed for the following reason") {
 				words = append(words, u)
 			}
 		}

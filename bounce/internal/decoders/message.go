@@ -7,6 +7,7 @@ package decoders
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Options are the limits and patterns Decode works with; the public
@@ -112,6 +114,9 @@ type message struct {
 	bodyRead bool
 
 	lowerSubj, lowerFromVal *string // caches of lowerSubject and lowerFrom
+
+	asciiSubjectDone, asciiFromDone bool
+	asciiSubjectVal, asciiFromVal   string // caches of subjectHas and fromHas
 
 	receivedDone bool
 	receivedVal  string // cache of received
@@ -291,7 +296,7 @@ func (m *message) finish(rep *Report) {
 	rep.Subject = m.subject
 	rep.MessageID = strings.Trim(h.Get("message-id"), "<> ")
 	rep.Date = dateOf(h.Get("date"))
-	if rep.Original.MessageID == "" && rep.Original.Headers == nil && rep.Kind != KindNotBounce {
+	if rep.Original.MessageID == "" && !rep.Original.known && rep.Kind != KindNotBounce {
 		rep.Original = m.original()
 	}
 	out := rep.Recipients[:0]
@@ -384,7 +389,7 @@ func RecipientKind(r Recipient) Kind {
 }
 
 func normalizeAction(a string) string {
-	a = strings.ToLower(strings.TrimSpace(a))
+	a = toLower(strings.TrimSpace(a))
 	if i := strings.IndexAny(a, " (;"); i >= 0 {
 		a = a[:i]
 	}
@@ -416,7 +421,7 @@ func hostOf(s string) string {
 		s = s[:i]
 	}
 	s = strings.Trim(s, "[]<>().,:")
-	return strings.ToLower(s)
+	return toLower(s)
 }
 
 // oneLine unfolds s and collapses runs of white space into one space.
@@ -482,6 +487,20 @@ func isOneLine(s string) bool {
 	}
 	ascii := true
 	for i := 0; i < len(s); i++ {
+		// Eight bytes at a time while they are printable ASCII or
+		// single spaces.
+		for i+8 <= len(s) {
+			w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+			sp := zeroBytes(w ^ 0x2020202020202020) // 0x80 in each space
+			if w&0x8080808080808080 != 0 || (w-0x2020202020202020)&^w&0x8080808080808080 != 0 || sp&(sp>>8) != 0 ||
+				sp>>56 != 0 && i+8 < len(s) && s[i+8] == ' ' {
+				break
+			}
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		switch c := s[i]; {
 		case c == '\n' || c == '\r' || c == '\t':
 			return false
@@ -495,6 +514,12 @@ func isOneLine(s string) bool {
 	}
 	// oneLine rewrites invalid UTF-8 as U+FFFD.
 	return ascii || utf8.ValidString(s)
+}
+
+// zeroBytes returns 0x80 in each byte of w that is 0, and 0 elsewhere.
+func zeroBytes(w uint64) uint64 {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	return ^((w&lo7 + lo7) | w | lo7)
 }
 
 func firstParagraph(s string) string {
@@ -644,16 +669,34 @@ type (
 // lowerSubject returns the decoded Subject lower-cased, computed once.
 func (m *message) lowerSubject() string {
 	if m.lowerSubj == nil {
-		s := strings.ToLower(m.subject)
+		s := toLower(m.subject)
 		m.lowerSubj = &s
 	}
 	return *m.lowerSubj
 }
 
+// subjectHas reports whether the decoded Subject contains sub, ASCII
+// letters compared case-insensitively: m.subjectHas(sub),
+// with the Subject lowered (ASCII) once per message.
+func (m *message) subjectHas(sub string) bool {
+	if !m.asciiSubjectDone {
+		m.asciiSubjectVal, m.asciiSubjectDone = asciiLower(m.subject), true
+	}
+	return strings.Contains(m.asciiSubjectVal, asciiLower(sub))
+}
+
+// fromHas is subjectHas for the decoded From header.
+func (m *message) fromHas(sub string) bool {
+	if !m.asciiFromDone {
+		m.asciiFromVal, m.asciiFromDone = asciiLower(m.from), true
+	}
+	return strings.Contains(m.asciiFromVal, asciiLower(sub))
+}
+
 // lowerFrom returns the decoded From header lower-cased, computed once.
 func (m *message) lowerFrom() string {
 	if m.lowerFromVal == nil {
-		s := strings.ToLower(m.from)
+		s := toLower(m.from)
 		m.lowerFromVal = &s
 	}
 	return *m.lowerFromVal
@@ -667,7 +710,7 @@ func (m *message) lowerText() string {
 		t, n := m.text(), m.notice()
 		m.lowerTextVal = m.lowerNotice()
 		if len(t) > len(n) {
-			m.lowerTextVal += strings.ToLower(t[len(n):])
+			m.lowerTextVal += toLower(t[len(n):])
 		}
 		m.lowerTextDone = true
 	}
@@ -677,7 +720,10 @@ func (m *message) lowerText() string {
 // lowerNotice returns notice() lower-cased, computed once.
 func (m *message) lowerNotice() string {
 	if !m.lowerNoticeDone {
-		m.lowerNoticeVal, m.lowerNoticeDone = strings.ToLower(m.notice()), true
+		m.lowerNoticeVal, m.lowerNoticeDone = toLower(m.notice()), true
 	}
 	return m.lowerNoticeVal
 }
+
+// toLower is strings.ToLower, faster (mime.ToLower).
+func toLower(s string) string { return mime.ToLower(s) }

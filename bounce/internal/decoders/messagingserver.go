@@ -110,14 +110,14 @@ func messagingServerOriginal(notice string) Original {
 		b.WriteString(t)
 		b.WriteByte('\n')
 	}
-	h, _ := mime.ParseHeader([]byte(b.String()))
+	h, _ := mime.ParseHeader(bytesOf(b.String()))
 	return originalFromHeader(h)
 }
 
 // messagingServerCommand maps the server's description of a remote
 // refusal to the command refused.
 func messagingServerCommand(reason string) string {
-	l := strings.ToLower(reason)
+	l := toLower(reason)
 	switch {
 	case strings.Contains(l, "rejected address"), strings.Contains(l, "rejected recipient"):
 		return "RCPT"
@@ -139,7 +139,7 @@ func messagingServerBlocks(notice string) []messagingServerBlock {
 		if c <= 0 {
 			continue
 		}
-		key, val := strings.ToLower(t[:c]), strings.TrimSpace(t[c+2:])
+		key, val := toLower(t[:c]), strings.TrimSpace(t[c+2:])
 		switch key {
 		case "recipient address":
 			out = append(out, messagingServerBlock{recipient: val})

@@ -59,7 +59,7 @@ func decodeMFilter(m *message) *Report {
 	diag := section(si)
 	cmd := ""
 	if ci := mime.IndexFold(text, mfilterCommand); ci >= 0 {
-		cmd = smtpCommand(strings.ToLower(section(ci)))
+		cmd = smtpCommand(toLower(section(ci)))
 	}
 	var orig Original
 	if oi := mime.IndexFold(text, mfilterOriginal); oi >= 0 {

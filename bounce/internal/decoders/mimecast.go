@@ -18,7 +18,7 @@ func matchMimecast(m *message) bool {
 	// bounces delivered through Mimecast; only its own notices have the
 	// subject.
 	h := m.header()
-	return (h.Has("x-mimecast-originator") || h.Has("x-mc-system")) && containsFold(m.subject, "delivery failure")
+	return (h.Has("x-mimecast-originator") || h.Has("x-mc-system")) && m.subjectHas("delivery failure")
 }
 
 func decodeMimecast(m *message) *Report {
@@ -50,7 +50,7 @@ func decodeMimecast(m *message) *Report {
 func mimecastText(notice string) (addr, summary, info string) {
 	lines := splitLines(notice)
 	for i, line := range lines {
-		l := strings.ToLower(strings.TrimSpace(line))
+		l := toLower(strings.TrimSpace(line))
 		var dst *string
 		switch {
 		case strings.HasSuffix(l, "email address :"):

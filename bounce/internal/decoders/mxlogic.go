@@ -17,12 +17,12 @@ func matchMXLogic(m *message) bool {
 	if !m.fromBounceSender() {
 		return false
 	}
-	return headerHas(m, "received", "(mxl_mta-") || containsFold(m.from, "mxlogic")
+	return headerHas(m, "received", "(mxl_mta-") || m.fromHas("mxlogic")
 }
 
 func decodeMXLogic(m *message) *Report {
 	text := m.text()
-	lower := strings.ToLower(text)
+	lower := toLower(text)
 	if i := strings.Index(lower, "included is a copy of the message header"); i >= 0 {
 		text = text[:i]
 	}

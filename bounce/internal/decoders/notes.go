@@ -41,7 +41,7 @@ func decodeNotes(m *message) *Report {
 	if nl := strings.IndexByte(body, '\n'); nl >= 0 {
 		body = body[nl+1:]
 	}
-	end := strings.Index(strings.ToLower(body), notesReturned)
+	end := strings.Index(toLower(body), notesReturned)
 	if end >= 0 {
 		body = body[:end]
 	}

@@ -16,7 +16,7 @@ func eximList(text string) []Recipient {
 	lines := splitLines(text)
 	action := "failed"
 	for i, l := range lines {
-		ll := strings.ToLower(l)
+		ll := toLower(l)
 		if strings.Contains(ll, "following address") || strings.Contains(ll, "not yet been delivered is:") || strings.Contains(ll, "not yet been delivered are:") {
 			if strings.Contains(ll, "not yet been delivered") {
 				action = "delayed"
@@ -44,7 +44,7 @@ func eximList(text string) []Recipient {
 			}
 			continue
 		}
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		if strings.HasPrefix(t, "------") || strings.HasPrefix(lt, "included is a copy") || strings.HasPrefix(lt, "this message was created automatically") {
 			break
 		}

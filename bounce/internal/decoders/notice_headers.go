@@ -57,7 +57,7 @@ func (m *message) received() string {
 // host below domain as the receiving ("by") host.
 func anyReceivedBy(m *message, domain string) bool {
 	for _, v := range m.header().Values("received") {
-		lv := strings.ToLower(v)
+		lv := toLower(v)
 		i := strings.Index(lv, " by ")
 		if i < 0 {
 			if !strings.HasPrefix(lv, "by ") {
@@ -79,14 +79,14 @@ func anyReceivedBy(m *message, domain string) bool {
 // fromAddress returns the lower-cased address of the bounce's From header.
 func fromAddress(m *message) string {
 	if !m.fromAddrDone {
-		m.fromAddr, m.fromAddrDone = strings.ToLower(firstAddress(m.from)), true
+		m.fromAddr, m.fromAddrDone = toLower(firstAddress(m.from)), true
 	}
 	return m.fromAddr
 }
 
 // hostIs reports whether host equals domain or is below it.
 func hostIs(host, domain string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	host = toLower(strings.TrimSuffix(host, "."))
 	return host == domain || strings.HasSuffix(host, "."+domain)
 }
 

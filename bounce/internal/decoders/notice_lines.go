@@ -57,7 +57,7 @@ func splitLines(text string) []string { return strings.Split(text, "\n") }
 // without allocating.
 func containsFold(s, sub string) bool { return mime.IndexFold(s, sub) >= 0 }
 
-// containsLower reports whether strings.ToLower(s) contains sub, an ASCII
+// containsLower reports whether toLower(s) contains sub, an ASCII
 // lower-case word, without lower-casing s: the runes that lower-case to
 // ASCII letters are their capitals, U+0130 (to i) and U+212A (to k), and
 // only a text with one of the last two is lower-cased.
@@ -68,7 +68,7 @@ func containsLower(s, sub string) bool {
 	if !strings.Contains(s, "\u0130") && !strings.Contains(s, "\u212a") {
 		return false
 	}
-	return strings.Contains(strings.ToLower(s), sub)
+	return strings.Contains(toLower(s), sub)
 }
 
 // hasSuffixFold reports whether s ends with suffix, ignoring ASCII case,

@@ -45,7 +45,7 @@ func noticeSections(text, addrMarker, textMarker string) (addrs []string, diag s
 	state := 0 // 1: addresses, 2: text
 	for _, line := range splitLines(text) {
 		t := strings.TrimSpace(line)
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.Contains(lt, addrMarker):
 			state = 1
@@ -119,12 +119,12 @@ func dsnOf(m *message) (string, []Recipient) {
 // findRecipient returns the index of the recipient in rs with address a
 // (or original recipient a), or -1.
 func findRecipient(rs []Recipient, a string) int {
-	a = strings.ToLower(normalizeAddress(a))
+	a = toLower(normalizeAddress(a))
 	if a == "" {
 		return -1
 	}
 	for i := range rs {
-		if strings.ToLower(normalizeAddress(rs[i].Address)) == a || rs[i].OriginalRecipient != "" && strings.ToLower(normalizeAddress(rs[i].OriginalRecipient)) == a {
+		if toLower(normalizeAddress(rs[i].Address)) == a || rs[i].OriginalRecipient != "" && toLower(normalizeAddress(rs[i].OriginalRecipient)) == a {
 			return i
 		}
 	}
@@ -140,10 +140,7 @@ func originalRecipients(m *message) []string {
 // toAddresses returns the addresses of an Original's To header.
 func toAddresses(o Original) []string {
 	var out []string
-	if o.Headers == nil {
-		return nil
-	}
-	for _, v := range o.Headers["To"] {
+	for _, v := range o.Header("To") {
 		for _, a := range findAddresses(v) {
 			out = appendUnique(out, a)
 		}
@@ -167,7 +164,7 @@ func originalAfter(text string, markers []string) Original {
 // follows the first line of text containing marker (lower-case), or the
 // zero Original.
 func originalAfterLine(text, marker string) Original {
-	i := strings.Index(strings.ToLower(text), marker)
+	i := strings.Index(toLower(text), marker)
 	if i < 0 {
 		return Original{}
 	}

@@ -20,7 +20,7 @@ func smtpCommand(s string) string { return string(smtp.ParseCommand(s)) }
 // a phrase of a bounce names ("in reply to RCPT TO command", "after end of
 // data", ">>> MAIL FROM:<...>", "for TEXT command"), or "".
 func commandIn(s string) string {
-	l := strings.ToLower(s)
+	l := toLower(s)
 	for _, lead := range []string{"in reply to ", "after ", "for ", ">>> ", "sent <<< ", "while sending ", "smtp command\n"} {
 		i := strings.Index(l, lead)
 		if i < 0 {
@@ -40,7 +40,7 @@ func commandIn(s string) string {
 // ..."). It returns the command, the remote host and the reply itself; ok is
 // false when s holds no such sentence. s is one line.
 func remoteError(s string) (cmd, host, reply string, ok bool) {
-	l := strings.ToLower(s)
+	l := toLower(s)
 	i := strings.Index(l, "smtp error from remote")
 	if i < 0 {
 		if !strings.HasPrefix(l, "host ") {
@@ -87,7 +87,7 @@ func remoteError(s string) (cmd, host, reply string, ok bool) {
 			} else {
 				pos += k + 1
 			}
-		case strings.HasPrefix(strings.ToLower(s[pos:]), "reason:"):
+		case strings.HasPrefix(toLower(s[pos:]), "reason:"):
 			pos += len("reason:")
 		default:
 			return cmd, host, strings.TrimSpace(s[pos:]), true
@@ -317,7 +317,7 @@ func sessionTranscript(text string) map[string][2]string {
 			continue
 		}
 		sent := strings.TrimSpace(t[3:])
-		cmd := smtpCommand(strings.ToLower(sent))
+		cmd := smtpCommand(toLower(sent))
 		var reply []string
 		for j := i + 1; j < len(lines); j++ {
 			u := strings.TrimSpace(lines[j])

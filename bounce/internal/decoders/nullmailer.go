@@ -53,7 +53,7 @@ func decodeNullmailer(m *message) *Report {
 	}
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
-		if strings.EqualFold(r.Action, "delayed") && !strings.Contains(strings.ToLower(m.dsnPart().Text()), "will-retry-until:") {
+		if strings.EqualFold(r.Action, "delayed") && !containsLower(m.dsnPart().Text(), "will-retry-until:") {
 			r.Action = "failed"
 		}
 		if len(rep.Recipients) > 1 && nullmailerOthersDiagnostic(r, rep.Recipients) {
@@ -66,12 +66,12 @@ func decodeNullmailer(m *message) *Report {
 // nullmailerOthersDiagnostic reports whether r's diagnostic quotes
 // another recipient of rs in angle brackets and not r itself.
 func nullmailerOthersDiagnostic(r *Recipient, rs []Recipient) bool {
-	d := strings.ToLower(r.Diagnostic)
-	if d == "" || strings.Contains(d, "<"+strings.ToLower(r.Address)+">") {
+	d := toLower(r.Diagnostic)
+	if d == "" || strings.Contains(d, "<"+toLower(r.Address)+">") {
 		return false
 	}
 	for _, o := range rs {
-		if o.Address != r.Address && strings.Contains(d, "<"+strings.ToLower(o.Address)+">") {
+		if o.Address != r.Address && strings.Contains(d, "<"+toLower(o.Address)+">") {
 			return true
 		}
 	}

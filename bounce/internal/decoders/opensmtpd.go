@@ -52,7 +52,7 @@ func decodeOpenSMTPD(m *message) *Report {
 	inList := false
 	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
-		if lt := strings.ToLower(t); strings.HasSuffix(lt, "list of recipients:") || strings.HasSuffix(lt, "to these recipients.") {
+		if lt := toLower(t); strings.HasSuffix(lt, "list of recipients:") || strings.HasSuffix(lt, "to these recipients.") {
 			inList = true
 			continue
 		}
@@ -116,7 +116,7 @@ func decodeOpenSMTPD(m *message) *Report {
 // will not be tried again, so the recipient failed. Without the DSN part
 // the notice's "Envelope expired" says the same.
 func openSMTPDExpired(r *Recipient) {
-	if strings.EqualFold(r.Action, "delayed") && (r.Status == "4.4.7" || r.Status == "") && strings.Contains(strings.ToLower(r.Diagnostic), "envelope expired") {
+	if strings.EqualFold(r.Action, "delayed") && (r.Status == "4.4.7" || r.Status == "") && strings.Contains(toLower(r.Diagnostic), "envelope expired") {
 		r.Action = "failed"
 	}
 }

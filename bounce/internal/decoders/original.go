@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
+	"unsafe"
 )
 
 // originalMarkers are lines that non-MIME bounces put before the returned
@@ -46,55 +47,79 @@ func (m *message) original() Original {
 }
 
 func (m *message) readOriginal() Original {
-	var h header
 	if p := m.originalPart(); p != nil {
 		if len(p.Children) > 0 {
-			h = p.Children[0].Header
-		} else {
-			h, _ = mime.ParseHeader(mime.TrimLeadingBlankLines(p.Body()))
+			c := p.Children[0]
+			if block, ok := c.HeaderBlock(); ok {
+				return originalFromBlock(block)
+			}
+			return originalFromHeader(c.Header)
 		}
+		return originalFromBlock(mime.TrimLeadingBlankLines(p.Body()))
 	} else if rest := m.inlineOriginal(); rest != "" {
-		h = headerOf(rest)
+		return originalFromBlock(bytesOf(headerBlockOf(rest)))
 	}
-	return originalFromHeader(h)
+	return Original{}
+}
+
+// originalKeys are the fields an Original describes the message by.
+var originalKeys = []string{"message-id", "from", "return-path", "to", "subject"}
+
+// originalFromBlock is originalFromHeader(mime.ParseHeader(b)) without
+// making the Header: the fields it describes the message by are read
+// from b, and the Original keeps a copy of the header block, which
+// Header, Get and Fields parse on first use.
+func originalFromBlock(b []byte) Original {
+	var vals [5]string
+	block, n := mime.PeekHeaderCopy(b, originalKeys, vals[:])
+	if n == 0 {
+		return Original{}
+	}
+	o := Original{lazy: &lazyHeader{src: block}, known: true}
+	o.describe(vals[0], vals[1], vals[2], vals[3], vals[4])
+	return o
 }
 
 func originalFromHeader(h header) Original {
 	if len(h) == 0 {
 		return Original{}
 	}
-	o := Original{Headers: make(map[string][]string, len(h))}
-	// One backing array for the values: most keys have one value, so
-	// each gets a one-element slice of it (a second value reallocates).
-	vals := make([]string, len(h))
-	for i, f := range h {
-		k := f.CanonicalName()
-		vals[i] = strings.TrimSpace(mime.DecodeWords(f.Value))
-		if prev, ok := o.Headers[k]; ok {
-			o.Headers[k] = append(prev, vals[i])
-		} else {
-			o.Headers[k] = vals[i : i+1 : i+1]
-		}
-	}
-	o.MessageID = strings.Trim(h.Get("message-id"), "<> \t")
-	o.From = firstAddress(mime.DecodeWords(h.Get("from")))
-	if rp := normalizeAddress(h.Get("return-path")); rp != "" && o.From == "" {
+	o := Original{fields: h, known: true}
+	o.describe(h.Get("message-id"), h.Get("from"), h.Get("return-path"), h.Get("to"), h.Get("subject"))
+	return o
+}
+
+// describe sets the Original's Message-ID, From (else Return-Path), To
+// and Subject from those header values, as written.
+func (o *Original) describe(id, from, returnPath, to, subject string) {
+	o.MessageID = strings.Trim(id, "<> \t")
+	o.From = firstAddress(mime.DecodeWords(from))
+	if rp := normalizeAddress(returnPath); rp != "" && o.From == "" {
 		o.From = rp
 	}
-	o.To = oneLine(mime.DecodeWords(h.Get("to")))
-	o.Subject = oneLine(mime.DecodeWords(h.Get("subject")))
-	return o
+	o.To = oneLine(mime.DecodeWords(to))
+	o.Subject = oneLine(mime.DecodeWords(subject))
+}
+
+// headerBlockOf returns the start of s up to its first empty line, where
+// a header block at its start ends (all of s when it has none).
+func headerBlockOf(s string) string {
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		s = s[:i+2]
+	}
+	return s
 }
 
 // headerOf parses the header block at the start of s (mime.ParseHeader),
 // copying nothing of s past the first empty line, where it ends.
 func headerOf(s string) header {
-	if i := strings.Index(s, "\n\n"); i >= 0 {
-		s = s[:i+2]
-	}
-	h, _ := mime.ParseHeader([]byte(s))
+	h, _ := mime.ParseHeader(bytesOf(headerBlockOf(s)))
 	return h
 }
+
+// bytesOf returns the bytes of s without copying them, for reading
+// only: ParseHeader reads its input and copies what it keeps.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 // inlineOriginal returns the text after the first original-message marker
 // in the raw body of a non-MIME bounce, or "".
@@ -167,26 +192,8 @@ func splitAtMarker(body string) (string, string) {
 
 // asciiLower returns s with ASCII letters lower-cased and every other
 // byte kept, so that indexes into it are indexes into s: s itself when it
-// has no capital letter, else one copy.
-func asciiLower(s string) string {
-	var b strings.Builder
-	run := 0 // s[run:i] is still to be written
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; 'A' <= c && c <= 'Z' {
-			if b.Cap() == 0 {
-				b.Grow(len(s))
-			}
-			b.WriteString(s[run:i])
-			b.WriteByte(c + 'a' - 'A')
-			run = i + 1
-		}
-	}
-	if b.Cap() == 0 {
-		return s
-	}
-	b.WriteString(s[run:])
-	return b.String()
-}
+// has no capital letter, else one copy (mime.ASCIILower).
+func asciiLower(s string) string { return mime.ASCIILower(s) }
 
 // notice returns the bounce text without the returned message.
 func (m *message) notice() string {

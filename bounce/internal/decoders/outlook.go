@@ -19,7 +19,7 @@ func matchOutlook(m *message) bool {
 	if h.Has("x-message-delivery") || h.Has("x-message-info") {
 		return true
 	}
-	mid := strings.ToLower(h.Get("message-id"))
+	mid := toLower(h.Get("message-id"))
 	from := domainOf(fromAddress(m))
 	for _, d := range []string{"hotmail.com", "outlook.com", "live.com", "msn.com"} {
 		if strings.Contains(mid, d) || hostIs(from, d) {

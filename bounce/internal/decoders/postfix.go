@@ -80,7 +80,7 @@ func decodePostfix(m *message) *Report {
 				r.OriginalRecipient = p.expanded
 			}
 			applyPostfixDetail(&r, p.text, true)
-			if action == "failed" && strings.HasPrefix(strings.ToLower(p.text), "delivery via") {
+			if action == "failed" && strings.HasPrefix(toLower(p.text), "delivery via") {
 				r.Action = "delivered"
 			}
 			rs = append(rs, r)
@@ -222,13 +222,13 @@ func applyPostfixDetail(r *Recipient, text string, setDiag bool) {
 // command and the server's own words.
 func postfixDetail(text string) (remote, cmd, diag string) {
 	t := oneLine(text)
-	lower := strings.ToLower(t)
+	lower := toLower(t)
 	// "(in reply to RCPT TO command)": smtp_reply_footer, always last.
 	if i := strings.LastIndex(lower, "(in reply to "); i >= 0 {
 		if j := strings.Index(lower[i:], " command)"); j > 0 {
 			cmd = smtpCommand(t[i+len("(in reply to ") : i+j])
 			t = strings.TrimSpace(t[:i] + t[i+j+len(" command)"):])
-			lower = strings.ToLower(t)
+			lower = toLower(t)
 		}
 	}
 	// QUIRK: a destination marked dead repeats its last error after
@@ -242,7 +242,7 @@ func postfixDetail(text string) (remote, cmd, diag string) {
 		h, rest, ok := hostAndRest(t)
 		if ok {
 			remote = h
-			rl := strings.ToLower(rest)
+			rl := toLower(rest)
 			if strings.HasPrefix(rl, "refused to talk to me:") {
 				rest = strings.TrimSpace(rest[len("refused to talk to me:"):])
 				if cmd == "" {
@@ -296,7 +296,7 @@ func postfixDetail(text string) (remote, cmd, diag string) {
 // ... command)").
 func cleanPostfixDiagnostic(r *Recipient) {
 	d := r.Diagnostic
-	ld := strings.ToLower(d)
+	ld := toLower(d)
 	if strings.HasPrefix(ld, "host ") || strings.Contains(ld, "(in reply to ") {
 		remote, cmd, diag := postfixDetail(d)
 		if r.RemoteMTA == "" {

@@ -46,7 +46,7 @@ func decodePowerMTA(m *message) *Report {
 	}
 	_, blocks := m.dsnFields(p.Text())
 	for _, b := range blocks {
-		cat := strings.ToLower(strings.TrimSpace(b.Get("x-powermta-bouncecategory")))
+		cat := toLower(strings.TrimSpace(b.Get("x-powermta-bouncecategory")))
 		if cat == "" {
 			continue
 		}

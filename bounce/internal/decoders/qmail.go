@@ -78,13 +78,13 @@ func qmailDetail(r *Recipient, ls []string) {
 	var own, said []string
 	inReply := false
 	for _, t := range ls {
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		// QUIRK: indimail-mta prefixes "From: <sender> RCPT: <rcpt> ".
 		if strings.HasPrefix(lt, "from: <") {
 			if i := strings.Index(lt, "rcpt: <"); i >= 0 {
 				if j := strings.IndexByte(lt[i:], '>'); j >= 0 {
 					t = strings.TrimSpace(t[i+j+1:])
-					lt = strings.ToLower(t)
+					lt = toLower(t)
 				}
 			}
 		}
@@ -119,7 +119,7 @@ func qmailDetail(r *Recipient, ls []string) {
 		own = append(own, t)
 	}
 	sentence := strings.Join(own, " ")
-	ls2 := strings.ToLower(sentence)
+	ls2 := toLower(sentence)
 	switch {
 	case strings.Contains(ls2, "does not like recipient"):
 		r.Command = "RCPT"

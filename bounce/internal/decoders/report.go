@@ -1,6 +1,8 @@
 package decoders
 
 import (
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
@@ -89,19 +91,96 @@ type Original struct {
 	From      string
 	To        string
 	Subject   string
-	// Headers holds every header of the original message the bounce
-	// carries, keys in canonical MIME form, values decoded.
-	Headers map[string][]string
+
+	// fields is the returned message's header as the bounce carries it,
+	// values neither trimmed nor RFC 2047-decoded: Header, Get and
+	// Fields decode what they are asked for.
+	fields header
+	// lazy, when not nil, holds the header instead, as bytes, parsed on
+	// first use.
+	lazy *lazyHeader
+	// decoded is set when fields holds values already decoded (an
+	// original a decoder put together from a notice's words).
+	decoded bool
+	// known is set when the bounce carries the returned message or its
+	// header (or a decoder read one from the notice).
+	known bool
 }
 
-// Get returns the first value of the original message's header key, or "".
+// lazyHeader is a header block kept as written and parsed once, when a
+// method of Original first asks for it; copies of an Original share it.
+type lazyHeader struct {
+	once sync.Once
+	src  string
+	h    header
+}
+
+// header returns the original message's header fields.
+func (o *Original) header() header {
+	if l := o.lazy; l != nil {
+		l.once.Do(func() { l.h, _ = mime.ParseHeader(bytesOf(l.src)) })
+		return l.h
+	}
+	return o.fields
+}
+
+// HeaderField is one header field of the original message: its name in
+// canonical MIME form (X-Customer-Id) and its value, RFC 2047-decoded
+// and trimmed.
+type HeaderField struct {
+	Name  string
+	Value string
+}
+
+// Header returns every value of the original message's header field
+// name (any case), decoded and trimmed, in the order they come; nil when
+// the bounce carries no such field.
+func (o *Original) Header(name string) []string {
+	key := toLower(strings.TrimSpace(name))
+	var out []string
+	h := o.header()
+	for i := range h {
+		if h[i].Key == key {
+			out = append(out, o.value(&h[i]))
+		}
+	}
+	return out
+}
+
+// Get returns the first value of the original message's header key
+// (any case), decoded and trimmed, or "".
 func (o *Original) Get(key string) string {
-	if o.Headers == nil {
-		return ""
+	key = toLower(strings.TrimSpace(key))
+	h := o.header()
+	for i := range h {
+		if h[i].Key == key {
+			return o.value(&h[i])
+		}
 	}
-	v := o.Headers[mime.CanonicalKey(key)]
-	if len(v) == 0 {
-		return ""
+	return ""
+}
+
+// Fields returns every header field of the original message the bounce
+// carries, in order, names in canonical MIME form and values decoded.
+func (o *Original) Fields() []HeaderField {
+	h := o.header()
+	if len(h) == 0 {
+		return nil
 	}
-	return v[0]
+	out := make([]HeaderField, len(h))
+	for i := range h {
+		out[i] = HeaderField{Name: h[i].CanonicalName(), Value: o.value(&h[i])}
+	}
+	return out
+}
+
+// Known reports whether the bounce carries the message that bounced, or
+// its header, or a description of it that a decoder read.
+func (o *Original) Known() bool { return o.known }
+
+func (o *Original) value(f *field) string {
+	if o.decoded {
+		return f.Value
+	}
+	return strings.TrimSpace(mime.DecodeWords(f.Value))
 }

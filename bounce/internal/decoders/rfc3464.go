@@ -72,7 +72,7 @@ func parseDSNFields(body string, max int) (perMessage header, blocks []header, o
 		}
 		if (line[0] == ' ' || line[0] == '\t') && (len(cur) > 0 || (!inRecipient && len(perMessage) > 0)) {
 			// A folded continuation, unless it is an indented field.
-			if c := strings.IndexByte(line, ':'); c < 0 || !mime.IsFieldName([]byte(strings.TrimSpace(line[:c]))) || !knownDSNField(strings.ToLower(strings.TrimSpace(line[:c]))) {
+			if c := strings.IndexByte(line, ':'); c < 0 || !mime.IsFieldName([]byte(strings.TrimSpace(line[:c]))) || !knownDSNField(toLower(strings.TrimSpace(line[:c]))) {
 				if inRecipient {
 					addCont(&cur, "\n"+line)
 				} else {
@@ -276,7 +276,7 @@ func decodeGenericDSN(m *message) *Report {
 // field. It returns where they start and the fields, or "" when there are
 // none with an Action or Status.
 func inlineDSN(text string) (int, string) {
-	lower := strings.ToLower(text)
+	lower := toLower(text)
 	fr := lineStartIndex(lower, "final-recipient:")
 	if fr < 0 {
 		return 0, ""
@@ -371,8 +371,8 @@ func dsnRecipients(m *message, body string) (string, []Recipient) {
 		r.LastAttempt = dateOf(b.Get("last-attempt-date"))
 		diag := b.Get("diagnostic-code")
 		// QUIRK: long vendor types ("X-Outbound-Mail-Relay; ...") occur.
-		if i := strings.IndexByte(diag, ';'); i >= 0 && i < 32 && !strings.ContainsAny(diag[:i], " \t") || i >= 0 && i < 20 && strings.HasPrefix(strings.ToLower(diag), "smtp") {
-			r.DiagnosticType = strings.ToLower(strings.TrimSpace(diag[:i]))
+		if i := strings.IndexByte(diag, ';'); i >= 0 && i < 32 && !strings.ContainsAny(diag[:i], " \t") || i >= 0 && i < 20 && strings.HasPrefix(toLower(diag), "smtp") {
+			r.DiagnosticType = toLower(strings.TrimSpace(diag[:i]))
 			diag = diag[i+1:]
 		}
 		r.Diagnostic = oneLine(diag)
@@ -383,7 +383,7 @@ func dsnRecipients(m *message, body string) (string, []Recipient) {
 		// comment ("Status: 5.2.1 (mailbox disabled, not accepting
 		// messages)"): the reporting MTA's own words, kept beside the
 		// remote server's.
-		if c := statusComment(b.Get("status")); c != "" && !strings.Contains(strings.ToLower(r.Diagnostic), strings.ToLower(c)) {
+		if c := statusComment(b.Get("status")); c != "" && !strings.Contains(toLower(r.Diagnostic), toLower(c)) {
 			if r.Diagnostic == "" {
 				r.Diagnostic = c
 			} else {
@@ -411,7 +411,7 @@ func statusComment(v string) string {
 		return ""
 	}
 	c := strings.TrimSpace(strings.TrimRight(v[i+1:], ") \t"))
-	lc := strings.ToLower(c)
+	lc := toLower(c)
 	if strings.HasPrefix(lc, "other or undefined") {
 		return "" // RFC 3463's own name of an x.y.0 code
 	}
@@ -429,7 +429,7 @@ func dsnAddress(v string) string {
 	if v == "" {
 		return ""
 	}
-	if strings.Contains(v, "+") && strings.Contains(strings.ToLower(v[:min(len(v), 8)]), "rfc822") {
+	if strings.Contains(v, "+") && strings.Contains(toLower(v[:min(len(v), 8)]), "rfc822") {
 		v = decodeXtext(v)
 	}
 	return normalizeAddress(v)
@@ -513,7 +513,7 @@ func enrichFromText(rs []Recipient, notice string) {
 // ("Action: delayed"), which is not a diagnostic.
 func startsWithDSNField(t string) bool {
 	c := strings.IndexByte(t, ':')
-	return c > 0 && c < 32 && knownDSNField(strings.ToLower(t[:c]))
+	return c > 0 && c < 32 && knownDSNField(toLower(t[:c]))
 }
 
 // textAbout returns the words a notice says about addr: the rest of the

@@ -37,10 +37,10 @@ func matchSendmail(m *message) bool {
 	s := m.lowerSubject()
 	for _, p := range sendmailSubjects {
 		if strings.HasPrefix(s, p) {
-			return m.dsnPart() != nil || containsFold(m.from, "mail delivery subsystem") || sendmailMarked(m)
+			return m.dsnPart() != nil || m.fromHas("mail delivery subsystem") || sendmailMarked(m)
 		}
 	}
-	return containsFold(m.from, "mail delivery subsystem") && m.dsnPart() != nil
+	return m.fromHas("mail delivery subsystem") && m.dsnPart() != nil
 }
 
 // sendmailMarked reports whether the text has Sendmail's section lines.
@@ -153,7 +153,7 @@ func decodeSendmail(m *message) *Report {
 		if sr == nil {
 			sr = tr.sessionReply()
 		}
-		diagType := strings.ToLower(r.DiagnosticType)
+		diagType := toLower(r.DiagnosticType)
 		dsnDiag := r.Diagnostic
 		if sr != nil {
 			if r.RemoteMTA == "" {
@@ -302,7 +302,7 @@ func sendmailListed(notice string) []smListed {
 	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "-----") {
-			lt := strings.ToLower(t)
+			lt := toLower(t)
 			// Sendmail's savemail.c: "The following addresses had
 			// permanent fatal errors" / "... transient non-fatal
 			// errors" (which holds "fatal error" too: tried first).
@@ -328,9 +328,9 @@ func sendmailListed(notice string) []smListed {
 			last := &out[len(out)-1]
 			body := strings.TrimSuffix(t[1:], ")")
 			switch {
-			case strings.HasPrefix(strings.ToLower(body), "reason:"):
+			case strings.HasPrefix(toLower(body), "reason:"):
 				last.reason = strings.TrimSpace(body[len("reason:"):])
-			case strings.HasPrefix(strings.ToLower(body), "expanded from:"):
+			case strings.HasPrefix(toLower(body), "expanded from:"):
 				last.expanded = strings.TrimSpace(body[len("expanded from:"):])
 			}
 			continue
@@ -368,7 +368,7 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 	var group []*smReply // replies since the last command
 	var cur *smReply     // the reply being read
 	for _, t := range nonBlankLines(body) {
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !strings.Contains(t, " "):
 			// the next section, or a MIME boundary
@@ -413,7 +413,7 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 				}
 				continue
 			}
-			key := strings.ToLower(addr)
+			key := toLower(addr)
 			if _, seen := tr.per[key]; seen {
 				continue
 			}
@@ -451,7 +451,7 @@ func sendmailSummary(t string) (string, string, string) {
 		return "", "", ""
 	}
 	rest := strings.TrimSpace(s[dots+4:])
-	if strings.HasPrefix(strings.ToLower(rest), "deferred: ") {
+	if strings.HasPrefix(toLower(rest), "deferred: ") {
 		rest = strings.TrimSpace(rest[len("deferred: "):])
 	}
 	return a, rest, codes
@@ -463,15 +463,15 @@ func (tr *smTranscript) about(a string) *smReply {
 	if a == "" {
 		return nil
 	}
-	if r := tr.per[strings.ToLower(strings.Trim(a, "<> \t\""))]; r != nil {
+	if r := tr.per[toLower(strings.Trim(a, "<> \t\""))]; r != nil {
 		return r
 	}
 	if n := normalizeAddress(a); n != "" {
-		if r := tr.per[strings.ToLower(n)]; r != nil {
+		if r := tr.per[toLower(n)]; r != nil {
 			return r
 		}
 		if at := strings.IndexByte(n, '@'); at > 0 {
-			return tr.per[strings.ToLower(n[:at])]
+			return tr.per[toLower(n[:at])]
 		}
 	}
 	return nil
@@ -519,7 +519,7 @@ func dsnBlockIn(text string) string {
 	if !containsLower(text, "\nreporting-mta:") && !containsLower(text, "\nfinal-recipient:") {
 		return ""
 	}
-	lower := strings.ToLower(text)
+	lower := toLower(text)
 	i := strings.Index(lower, "\nreporting-mta:")
 	if i < 0 {
 		i = strings.Index(lower, "\nfinal-recipient:")

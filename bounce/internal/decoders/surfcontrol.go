@@ -20,7 +20,7 @@ func decodeSurfControl(m *message) *Report {
 		rep = &Report{Kind: KindBounce, Format: "surfcontrol"}
 		for _, line := range splitLines(text) {
 			t := strings.TrimSpace(line)
-			if strings.HasPrefix(strings.ToLower(t), "addressed to:") {
+			if strings.HasPrefix(toLower(t), "addressed to:") {
 				if a := firstAddress(t); a != "" {
 					rep.Recipients = append(rep.Recipients, Recipient{Address: a, Action: "failed"})
 				}
@@ -32,7 +32,7 @@ func decodeSurfControl(m *message) *Report {
 		// "kijitora@example.com: [192.0.2.5], 550 kijitora@example.com... No such user"
 		for _, line := range splitLines(text) {
 			t := strings.TrimSpace(line)
-			if !strings.HasPrefix(strings.ToLower(t), strings.ToLower(r.Address)+":") {
+			if !strings.HasPrefix(toLower(t), toLower(r.Address)+":") {
 				continue
 			}
 			rest := strings.TrimSpace(t[len(r.Address)+1:])

@@ -15,7 +15,7 @@ func matchTrendMicro(m *message) bool {
 	if containsFold(m.header().Get("content-type"), "interscan") {
 		return true
 	}
-	return containsFold(m.from, "interscan")
+	return m.fromHas("interscan")
 }
 
 func decodeTrendMicro(m *message) *Report {
@@ -32,7 +32,7 @@ func decodeTrendMicro(m *message) *Report {
 	}
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(lt, "sent <<< "):
 			sent := t[len("sent <<< "):]
@@ -41,7 +41,7 @@ func decodeTrendMicro(m *message) *Report {
 				continue
 			}
 			replies, last := takeLines(lines, i+1, func(u string) bool {
-				return strings.HasPrefix(strings.ToLower(u), "received >>> ")
+				return strings.HasPrefix(toLower(u), "received >>> ")
 			})
 			i = last
 			var reply []string
@@ -49,7 +49,7 @@ func decodeTrendMicro(m *message) *Report {
 				reply = append(reply, u[len("received >>> "):])
 			}
 			r := add(a)
-			r.Command = smtpCommand(strings.ToLower(sent))
+			r.Command = smtpCommand(toLower(sent))
 			r.Diagnostic = strings.Join(reply, " ")
 			fillCodes(r)
 		case strings.HasPrefix(lt, "reason:") && strings.Contains(t, "@"):

@@ -27,7 +27,7 @@ func matchV5Sendmail(m *message) bool {
 	}
 	s := m.lowerSubject()
 	return strings.HasPrefix(s, "returned mail:") || strings.HasPrefix(s, "warning: could not send message") ||
-		containsFold(m.from, "mail delivery subsystem")
+		m.fromHas("mail delivery subsystem")
 }
 
 func decodeV5Sendmail(m *message) *Report {
@@ -53,7 +53,7 @@ func decodeV5Sendmail(m *message) *Report {
 	//	Warning: message still undelivered after 15 seconds
 	//	Will keep trying until message is 1 minute old
 	action := "failed"
-	if strings.Contains(strings.ToLower(notice), "this is a warning message only") {
+	if containsLower(notice, "this is a warning message only") {
 		action = "delayed"
 	}
 	rep.Original = originalAfter(text, sendmailEndMarkers)
@@ -63,7 +63,7 @@ func decodeV5Sendmail(m *message) *Report {
 	var hostNotes []hostNote
 	seenHost := map[string]bool{}
 	for _, t := range nonBlankLines(body) {
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(lt, "while talking to ") || strings.HasPrefix(lt, "... while talking to "):
 			host = strings.TrimRight(strings.TrimSpace(t[strings.Index(lt, "talking to ")+len("talking to "):]), ".:")
@@ -90,7 +90,7 @@ func decodeV5Sendmail(m *message) *Report {
 			}
 			who := strings.TrimSpace(s[:dots])
 			rest := strings.TrimSpace(s[dots+4:])
-			if strings.HasPrefix(strings.ToLower(rest), "deferred: ") {
+			if strings.HasPrefix(toLower(rest), "deferred: ") {
 				rest = strings.TrimSpace(rest[len("deferred: "):])
 			}
 			if sp := strings.Index(who, " ("); sp > 0 && !strings.Contains(who, "@") {
@@ -100,8 +100,8 @@ func decodeV5Sendmail(m *message) *Report {
 					// Another host's account: not the one talked to.
 					host, cmd, pending = "", "", nil
 				}
-				if code != "" && code[0] != '2' && !seenHost[strings.ToLower(h)] {
-					seenHost[strings.ToLower(h)] = true
+				if code != "" && code[0] != '2' && !seenHost[toLower(h)] {
+					seenHost[toLower(h)] = true
 					hostNotes = append(hostNotes, hostNote{h, rest, code})
 				}
 				continue
@@ -134,7 +134,7 @@ func decodeV5Sendmail(m *message) *Report {
 	for _, hn := range hostNotes {
 		named := false
 		for _, r := range rep.Recipients {
-			if strings.EqualFold(domainOf(r.Address), hn.host) || strings.HasSuffix(strings.ToLower(domainOf(r.Address)), "."+strings.ToLower(hn.host)) {
+			if strings.EqualFold(domainOf(r.Address), hn.host) || strings.HasSuffix(toLower(domainOf(r.Address)), "."+toLower(hn.host)) {
 				named = true
 				break
 			}
@@ -144,7 +144,7 @@ func decodeV5Sendmail(m *message) *Report {
 		}
 		for _, a := range toAddresses(rep.Original) {
 			d := domainOf(a)
-			if strings.EqualFold(d, hn.host) || strings.HasSuffix(d, "."+strings.ToLower(hn.host)) {
+			if strings.EqualFold(d, hn.host) || strings.HasSuffix(d, "."+toLower(hn.host)) {
 				r := Recipient{Address: a, Action: "failed", Diagnostic: hn.text, ReplyCode: hn.code}
 				finishRecipient(&r)
 				rep.Recipients = append(rep.Recipients, r)

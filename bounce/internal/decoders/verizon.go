@@ -25,7 +25,7 @@ func decodeVerizon(m *message) *Report {
 	inOriginal := false
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(lt, "error message below:"):
 			for j := i + 1; j < len(lines); j++ {
@@ -60,7 +60,7 @@ func decodeVerizon(m *message) *Report {
 	} else {
 		r.Diagnostic = strings.Join(errs, " ")
 	}
-	ld := strings.ToLower(strings.Join(errs, " "))
+	ld := toLower(strings.Join(errs, " "))
 	// The gateways' own summaries: "No valid recipients for this MM",
 	// "Invalid user address".
 	if strings.Contains(ld, "no valid recipients") || strings.Contains(ld, "invalid user") {
@@ -70,8 +70,8 @@ func decodeVerizon(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "verizon", Recipients: []Recipient{r}}
 	// The MMS gateway summarises the returned message as a header block.
 	rep.Original = originalAfterLine(m.text(), "original message:")
-	if rep.Original.Headers == nil && mailFrom != "" {
-		rep.Original = Original{From: mailFrom, Headers: map[string][]string{}}
+	if !rep.Original.known && mailFrom != "" {
+		rep.Original = Original{From: mailFrom, known: true}
 	}
 	return rep
 }

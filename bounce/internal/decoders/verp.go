@@ -62,7 +62,7 @@ func MatchVERP(pat, addr string) string {
 	}
 	inner := a[len(prefix) : len(a)-len(suffix)]
 	if tokenSep != "" {
-		k := strings.Index(strings.ToLower(inner), strings.ToLower(tokenSep))
+		k := strings.Index(toLower(inner), toLower(tokenSep))
 		if k <= 0 {
 			return ""
 		}

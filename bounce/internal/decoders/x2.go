@@ -40,7 +40,7 @@ func decodeX2(m *message) *Report {
 		var paras []addrPara
 		for _, l := range splitLines(notice) {
 			t := strings.TrimSpace(l)
-			lt := strings.ToLower(t)
+			lt := toLower(t)
 			if strings.HasPrefix(lt, "delivery failed: ") {
 				if a := normalizeAddress(t[len("delivery failed: "):]); a != "" {
 					if cur != nil {

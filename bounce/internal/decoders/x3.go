@@ -37,7 +37,7 @@ func decodeX3(m *message) *Report {
 	var details []string
 	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		switch {
 		case strings.Contains(lt, "to the following recipients"):
 			inList, inDetails = true, false
@@ -64,10 +64,10 @@ func decodeX3(m *message) *Report {
 		r := &rep.Recipients[i]
 		for _, d := range details {
 			// "SMTP:RCPT host 192.0.2.8: 553 ...", "Routing: Could not find a gateway for X"
-			if len(details) > 1 && !strings.Contains(strings.ToLower(d), strings.ToLower(r.Address)) {
+			if len(details) > 1 && !strings.Contains(toLower(d), toLower(r.Address)) {
 				continue
 			}
-			ld := strings.ToLower(d)
+			ld := toLower(d)
 			if strings.HasPrefix(ld, "smtp:") {
 				rest := d[5:]
 				if sp := strings.IndexByte(rest, ' '); sp > 0 {

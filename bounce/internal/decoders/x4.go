@@ -30,7 +30,7 @@ func decodeX4(m *message) *Report {
 		qmailDetail(&r, p.lines)
 		// QUIRK: "child status 100..." is the exit status of the local
 		// delivery program, not part of its message.
-		if lt := strings.ToLower(r.Diagnostic); strings.HasPrefix(lt, "child status ") {
+		if lt := toLower(r.Diagnostic); strings.HasPrefix(lt, "child status ") {
 			if d := strings.Index(r.Diagnostic, "..."); d > 0 {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic[d+3:])
 			}

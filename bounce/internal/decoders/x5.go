@@ -46,7 +46,7 @@ func decodeX5(m *message) *Report {
 	rep := decodeNested(im, func(d *decoder) bool {
 		return d.name == "x5" || d.family == familyAutoReply || d.family == familyFallback
 	})
-	if rep != nil && rep.Original.MessageID == "" && rep.Original.Headers == nil {
+	if rep != nil && rep.Original.MessageID == "" && !rep.Original.known {
 		rep.Original = im.original()
 	}
 	return rep

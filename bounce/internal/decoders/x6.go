@@ -33,7 +33,7 @@ func decodeX6(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "x6"}
 	for _, l := range splitLines(section) {
 		t := strings.TrimSpace(l)
-		lt := strings.ToLower(t)
+		lt := toLower(t)
 		var addrs []string
 		switch {
 		case strings.Contains(lt, "rejected recipient <"):

@@ -48,7 +48,7 @@ func decodeYahoo(m *message) *Report {
 // yahooReply reads the reply Yahoo quotes about one recipient into r.
 func yahooReply(r *Recipient, s string) {
 	s = strings.TrimSpace(s)
-	if strings.HasPrefix(strings.ToLower(s), "remote host said:") {
+	if strings.HasPrefix(toLower(s), "remote host said:") {
 		s = strings.TrimSpace(s[len("remote host said:"):])
 	}
 	// "... User Unknown [RCPT_TO]": the command the server refused.

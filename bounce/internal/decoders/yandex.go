@@ -13,7 +13,7 @@ func matchYandex(m *message) bool {
 	if !m.fromBounceSender() {
 		return false
 	}
-	return h.Has("x-yandex-front") || h.Has("x-yandex-uniq") || containsFold(m.from, "@yandex.")
+	return h.Has("x-yandex-front") || h.Has("x-yandex-uniq") || m.fromHas("@yandex.")
 }
 
 func decodeYandex(m *message) *Report {
@@ -30,10 +30,10 @@ func decodeYandex(m *message) *Report {
 // to RCPT TO command)" gives the command, the remote host and, when the
 // delivery-status part lacks it, the reply.
 func postfixTextDetails(rs []Recipient, notice string) {
-	lower := strings.ToLower(notice)
+	lower := toLower(notice)
 	for i := range rs {
 		r := &rs[i]
-		k := strings.Index(lower, "<"+strings.ToLower(r.Address)+">:")
+		k := strings.Index(lower, "<"+toLower(r.Address)+">:")
 		if k < 0 {
 			continue
 		}
@@ -46,13 +46,13 @@ func postfixTextDetails(rs []Recipient, notice string) {
 			para = para[:nl]
 		}
 		para = oneLine(para[len(r.Address)+3:])
-		lp := strings.ToLower(para)
+		lp := toLower(para)
 		if j := strings.Index(lp, "(in reply to "); j >= 0 {
 			if r.Command == "" {
 				r.Command = smtpCommand(lp[j+len("(in reply to "):])
 			}
 			para = strings.TrimSpace(para[:j])
-			lp = strings.ToLower(para)
+			lp = toLower(para)
 		}
 		if strings.HasPrefix(lp, "host ") {
 			if j := strings.Index(lp, " said: "); j >= len("host ") {

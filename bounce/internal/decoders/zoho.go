@@ -63,7 +63,7 @@ func decodeZoho(m *message) *Report {
 		return nil
 	}
 	if i := strings.Index(text, "\nReceived:"); i >= 0 {
-		h, _ := mime.ParseHeader([]byte(text[i+1:]))
+		h, _ := mime.ParseHeader(bytesOf(text[i+1:]))
 		rep.Original = originalFromHeader(h)
 	}
 	return rep

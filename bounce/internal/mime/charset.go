@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/emersion/go-message/charset"
 	"golang.org/x/text/encoding"
@@ -29,8 +30,15 @@ import (
 //     charset table (IANA names, and encodings added with
 //     charset.RegisterEncoding); 8-bit text under an unknown label is
 //     guessed (Japanese, else Windows-1252).
-func DecodeCharset(b []byte, cs string) string {
-	b = NormalizeNewlines(b)
+func DecodeCharset(b []byte, cs string) string { return decodeCharset(b, cs, false) }
+
+// decodeCharset is DecodeCharset; owned says that b is a buffer of the
+// caller's own that nothing modifies, which a string of it may then
+// share rather than copy.
+func decodeCharset(b []byte, cs string, owned bool) string {
+	if nb := NormalizeNewlines(b); len(nb) > 0 && unsafe.SliceData(nb) != unsafe.SliceData(b) {
+		b, owned = nb, true // a copy of its own
+	}
 	if isASCII(b) {
 		if bytes.IndexByte(b, 0x1b) >= 0 && hasISO2022JPEscape(b) {
 			if s, ok := decodeStrict(b, japanese.ISO2022JP); ok {
@@ -38,13 +46,13 @@ func DecodeCharset(b []byte, cs string) string {
 			}
 		}
 		// QUIRK: UTF-16 labels on ASCII bodies are mislabels.
-		return string(b)
+		return stringOf(b, owned)
 	}
-	cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
+	cs = ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
 	switch cs {
 	case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "unknown", "7bit", "8bit", "default", "x-user-defined":
 		if utf8.Valid(b) {
-			return string(b)
+			return stringOf(b, owned)
 		}
 		return guessCharset(b)
 	case "iso-2022-jp", "iso-2022-jp-2", "iso-2022-jp-3", "csiso2022jp", "jis", "x-jis",
@@ -60,7 +68,7 @@ func DecodeCharset(b []byte, cs string) string {
 			}
 		}
 		if utf8.Valid(b) {
-			return string(b)
+			return stringOf(b, owned)
 		}
 		return guessJapanese(b)
 	}
@@ -79,9 +87,18 @@ func DecodeCharset(b []byte, cs string) string {
 		}
 	}
 	if utf8.Valid(b) {
-		return string(b)
+		return stringOf(b, owned)
 	}
 	return guessCharset(b)
+}
+
+// stringOf returns b as a string: sharing b's bytes when b is owned (a
+// buffer nothing modifies), else a copy.
+func stringOf(b []byte, owned bool) string {
+	if owned && len(b) > 0 {
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return string(b)
 }
 
 // isASCII reports whether b holds only 7-bit bytes. It tests eight bytes
@@ -309,7 +326,7 @@ func parseEncodedWord(s string) (cs string, enc byte, text string, n int, ok boo
 			return r
 		}, text)
 	}
-	return strings.ToLower(cs), enc, text, p + end + 2, true
+	return ToLower(cs), enc, text, p + end + 2, true
 }
 
 // decodeWordBytes returns the bytes an encoded word's text stands for.

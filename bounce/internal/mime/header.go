@@ -84,76 +84,10 @@ func (h Header) Values(key string) []string {
 // theirs as written and the unfolded values: keys, values and names are
 // substrings of it.
 func ParseHeader(b []byte) (Header, []byte) {
-	// A field's name, key and value as offsets: into b while the lines
-	// are read, then into the string made of them.
-	type span struct {
-		ns, ne   int // name, trimmed
-		ks, ke   int // key: the name, or its lower-cased copy
-		vs, ve   int // value
-		lower    bool
-		folded   bool
-		appended string // QUIRK: continuation lines after a stray line
-	}
 	var stack [32]span // most headers fit: no allocation for the spans
-	spans := stack[:0]
-	rest := b
-	open := false // spans[len-1] may still get continuation lines
-	body := []byte(nil)
-	end := len(b) // end of the Header block in b
-	extra := 0    // bytes of the lower-cased keys and unfolded values
-	done := false
-	for len(rest) > 0 && !done {
-		off := len(b) - len(rest)
-		nl := bytes.IndexByte(rest, '\n')
-		var line []byte
-		if nl < 0 {
-			line, rest = rest, nil
-		} else {
-			line, rest = rest[:nl], rest[nl+1:]
-		}
-		switch {
-		case len(line) == 0 || (len(spans) > 0 && len(bytes.TrimSpace(line)) == 0):
-			end, body, done = off, rest, true
-		case line[0] == ' ' || line[0] == '\t':
-			if n := len(spans); n > 0 {
-				if open && spans[n-1].ve == off-1 {
-					if !spans[n-1].folded {
-						extra += spans[n-1].ve - spans[n-1].vs
-					}
-					spans[n-1].ve = off + len(line)
-					spans[n-1].folded = true
-					extra += len(line)
-				} else {
-					spans[n-1].appended += string(line)
-				}
-			}
-		default:
-			colon := bytes.IndexByte(line, ':')
-			n, upper := 0, false
-			if colon > 0 {
-				n, upper = fieldName(line[:colon])
-			}
-			if n == 0 {
-				if len(spans) == 0 {
-					// QUIRK: a part or message with no header at all starts with its body.
-					return Header{}, b
-				}
-				// QUIRK: a stray line inside a header (seen in hand-made and broken
-				// bounces, e.g. an mbox "From " line) is skipped.
-				open = false
-				continue
-			}
-			sp := span{ns: off, ne: off + n, ks: off, ke: off + n, vs: off + colon + 1, ve: off + len(line)}
-			if upper || n != colon {
-				sp.lower = true
-				extra += n
-			}
-			spans = append(spans, sp)
-			open = true
-		}
-	}
-	if !done {
-		body = rest
+	spans, body, end, extra, none := scanHeader(b, stack[:0])
+	if none {
+		return Header{}, b
 	}
 	if len(spans) == 0 {
 		return Header{}, body
@@ -204,6 +138,191 @@ func ParseHeader(b []byte) (Header, []byte) {
 	return h, body
 }
 
+// span is a field of a header block as offsets: into the block while
+// its lines are read, then into the string ParseHeader makes of them.
+type span struct {
+	ns, ne   int // name, trimmed
+	ks, ke   int // key: the name, or its lower-cased copy
+	vs, ve   int // value
+	lower    bool
+	folded   bool
+	appended string // QUIRK: continuation lines after a stray line
+}
+
+// scanHeader is the first pass of ParseHeader: it reads the lines of the
+// header block at the start of b into spans (appended to spans), and
+// returns them with the body, the end of the block in b and the bytes
+// the lower-cased keys and unfolded values add. none says that b does
+// not start with a header field: then b is all body.
+func scanHeader(b []byte, spans []span) (_ []span, body []byte, end, extra int, none bool) {
+	rest := b
+	open := false // spans[len-1] may still get continuation lines
+	end = len(b)  // end of the Header block in b
+	done := false
+	for len(rest) > 0 && !done {
+		off := len(b) - len(rest)
+		nl := bytes.IndexByte(rest, '\n')
+		var line []byte
+		if nl < 0 {
+			line, rest = rest, nil
+		} else {
+			line, rest = rest[:nl], rest[nl+1:]
+		}
+		switch {
+		case len(line) == 0 || (len(spans) > 0 && isBlank(line)):
+			end, body, done = off, rest, true
+		case line[0] == ' ' || line[0] == '\t':
+			if n := len(spans); n > 0 {
+				if open && spans[n-1].ve == off-1 {
+					if !spans[n-1].folded {
+						extra += spans[n-1].ve - spans[n-1].vs
+					}
+					spans[n-1].ve = off + len(line)
+					spans[n-1].folded = true
+					extra += len(line)
+				} else {
+					spans[n-1].appended += string(line)
+				}
+			}
+		default:
+			colon := bytes.IndexByte(line, ':')
+			n, upper := 0, false
+			if colon > 0 {
+				n, upper = fieldName(line[:colon])
+			}
+			if n == 0 {
+				if len(spans) == 0 {
+					// QUIRK: a part or message with no header at all starts with its body.
+					return spans, b, 0, 0, true
+				}
+				// QUIRK: a stray line inside a header (seen in hand-made and broken
+				// bounces, e.g. an mbox "From " line) is skipped.
+				open = false
+				continue
+			}
+			sp := span{ns: off, ne: off + n, ks: off, ke: off + n, vs: off + colon + 1, ve: off + len(line)}
+			if upper || n != colon {
+				sp.lower = true
+				extra += n
+			}
+			spans = append(spans, sp)
+			open = true
+		}
+	}
+	if !done {
+		body = rest
+	}
+	return spans, body, end, extra, false
+}
+
+// PeekHeader reads the header at the start of b as ParseHeader does
+// without making a Header of it: it returns the header block (the bytes
+// of b that hold its fields, before the blank line that ends it: what
+// ParseHeader reads the same fields from), the body ParseHeader returns
+// and the number of fields, and sets vals[i] to the value
+// ParseHeader(b)'s Header.Get(keys[i]) returns (keys lower-case; vals
+// as long as keys). The values are copies; block and body are b's bytes.
+func PeekHeader(b []byte, keys, vals []string) (block, body []byte, n int) {
+	var stack [32]span
+	spans, body, end, _, none := scanHeader(b, stack[:0])
+	for i := range keys {
+		vals[i] = ""
+	}
+	if none {
+		return nil, b, 0
+	}
+	if len(spans) == 0 {
+		return nil, body, 0
+	}
+	for i, k := range keys {
+		for j := range spans {
+			if sp := &spans[j]; sp.ne-sp.ns == len(k) && equalLowerBytes(b[sp.ns:sp.ne], k) {
+				vals[i] = spanValue(b, sp)
+				break
+			}
+		}
+	}
+	return b[:min(end, len(b))], body, len(spans)
+}
+
+// PeekHeaderCopy is PeekHeader for a header block kept after b is gone:
+// it returns a copy of the block, and the values are substrings of it
+// where they can be (a value unfolded from several lines is built).
+func PeekHeaderCopy(b []byte, keys, vals []string) (block string, n int) {
+	var stack [32]span
+	spans, _, end, _, none := scanHeader(b, stack[:0])
+	for i := range keys {
+		vals[i] = ""
+	}
+	if none || len(spans) == 0 {
+		return "", 0
+	}
+	block = string(b[:min(end, len(b))])
+	for i, k := range keys {
+		for j := range spans {
+			if sp := &spans[j]; sp.ne-sp.ns == len(k) && equalLowerBytes(b[sp.ns:sp.ne], k) {
+				if !sp.folded && sp.appended == "" {
+					vals[i] = strings.TrimSpace(block[sp.vs:sp.ve])
+				} else {
+					vals[i] = spanValue(b, sp)
+				}
+				break
+			}
+		}
+	}
+	return block, len(spans)
+}
+
+// equalLowerBytes reports whether name lower-cased (ASCII) is key.
+func equalLowerBytes(name []byte, key string) bool {
+	for i := range name {
+		if LowerASCII(name[i]) != key[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// spanValue returns the value of sp in b as ParseHeader's Header holds
+// it (unfolded, with QUIRK continuation lines after a stray line
+// appended), trimmed as Header.Get returns it.
+func spanValue(b []byte, sp *span) string {
+	v := b[sp.vs:sp.ve]
+	var s string
+	if sp.folded {
+		var sb strings.Builder
+		sb.Grow(len(v))
+		for len(v) > 0 {
+			nl := bytes.IndexByte(v, '\n')
+			if nl < 0 {
+				sb.Write(v)
+				break
+			}
+			sb.Write(v[:nl])
+			v = v[nl+1:]
+		}
+		s = sb.String()
+	} else if sp.appended == "" {
+		return string(bytes.TrimSpace(v))
+	} else {
+		s = string(v)
+	}
+	if sp.appended != "" {
+		s += sp.appended
+	}
+	return strings.TrimSpace(s)
+}
+
+// isBlank reports whether line is white space only (bytes.TrimSpace
+// trims it all), testing first the common case: a line that starts with
+// printable ASCII.
+func isBlank(line []byte) bool {
+	if c := line[0]; c > ' ' && c < 0x7f {
+		return false
+	}
+	return len(bytes.TrimSpace(line)) == 0
+}
+
 // fieldName returns the length of b, the text of a line before its colon,
 // without the spaces and tabs that may end it, and whether it has an ASCII
 // capital letter; n is 0 when b is not a field name: printable ASCII
@@ -242,7 +361,7 @@ func lowerKey(b []byte) string {
 		}
 		return string(buf[:len(b)])
 	}
-	return strings.ToLower(string(b))
+	return ToLower(string(b))
 }
 
 // commonKeys interns the names of the fields most messages have.
@@ -272,7 +391,7 @@ func CanonicalKey(key string) string {
 	if c, ok := canonicalKeys[key]; ok {
 		return c
 	}
-	b := []byte(strings.ToLower(strings.TrimSpace(key)))
+	b := []byte(ToLower(strings.TrimSpace(key)))
 	upper := true
 	for i, c := range b {
 		if upper && 'a' <= c && c <= 'z' {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"mime"
 	"strings"
+	"unsafe"
 )
 
 // Part is one node of a message's MIME tree (RFC 2045, RFC 2046). Bodies
@@ -18,7 +19,13 @@ type Part struct {
 	Parent    *Part
 	Depth     int
 
+	// hdrBlock is the header block of a part inside an attached message,
+	// whose Header is made only when Fields asks for it (lazyHeader).
+	hdrBlock   []byte
+	lazyHeader bool
+
 	decoded   []byte // cache of Body()
+	owned     bool   // decoded is a buffer of its own, not the message's bytes
 	textCache *string
 	inMessage bool // below a message/* part: part of an attached message
 }
@@ -70,11 +77,23 @@ type Parser struct {
 // Parse builds the part for b (header and body), recursing into multipart
 // and message/* bodies.
 func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *Part {
-	h, body := ParseHeader(b)
-	p := &Part{Header: h, Raw: body, Parent: parent, Depth: depth}
-	p.inMessage = parent != nil && (parent.inMessage || IsMessageType(parent.MediaType))
+	var p *Part
+	var ct string
+	if parent != nil && (parent.inMessage || IsMessageType(parent.MediaType)) {
+		// A part of an attached message: the decoders read its header
+		// rarely (the returned message's top header, for Original), so
+		// it is made on demand (Fields); its Content-Type is read now.
+		var vals [1]string
+		block, body, _ := PeekHeader(b, contentTypeKey[:], vals[:])
+		p = &Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true}
+		ct = vals[0]
+	} else {
+		h, body := ParseHeader(b)
+		p = &Part{Header: h, Raw: body, Parent: parent, Depth: depth}
+		ct = h.Get("content-type")
+	}
+	body := p.Raw
 	mp.nparts++
-	ct := h.Get("content-type")
 	p.MediaType, p.Params = parseContentType(ct, defaultType)
 	if mp.nparts > mp.MaxParts {
 		mp.Err = ErrTooManyParts
@@ -122,6 +141,7 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 			p.MediaType = "text/plain"
 			return p
 		}
+		p.Children = make([]*Part, 0, len(subs))
 		for _, sub := range subs {
 			p.Children = append(p.Children, mp.Parse(sub, depth+1, p, def))
 			if mp.Err != nil {
@@ -135,6 +155,26 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		}
 	}
 	return p
+}
+
+var contentTypeKey = [1]string{"content-type"}
+
+// Fields returns the part's header. Parse fills Header for the parts of
+// the message itself; for a part inside an attached message it leaves
+// Header nil and Fields makes it on first use.
+func (p *Part) Fields() Header {
+	if p.lazyHeader {
+		p.Header, _ = ParseHeader(p.hdrBlock)
+		p.lazyHeader = false
+	}
+	return p.Header
+}
+
+// HeaderBlock returns the header block of a part inside an attached
+// message whose Header was not made yet (PeekHeader reads it), and ok;
+// ok is false when Header is there to read.
+func (p *Part) HeaderBlock() (block []byte, ok bool) {
+	return p.hdrBlock, p.lazyHeader
 }
 
 // IsMessageType reports whether t is a media type whose body is a whole
@@ -178,7 +218,7 @@ func parseSimpleContentType(v string) (t string, params Params, ok bool) {
 	if sub == "" {
 		return "", nil, false
 	}
-	t = strings.ToLower(v[start:i])
+	t = ToLower(v[start:i])
 	for {
 		skipSpace()
 		if i == len(v) {
@@ -216,9 +256,12 @@ func parseSimpleContentType(v string) (t string, params Params, ok bool) {
 				return "", nil, false
 			}
 		}
-		key = strings.ToLower(key)
+		key = ToLower(key)
 		if params.has(key) {
 			return "", nil, false
+		}
+		if params == nil {
+			params = make(Params, 0, 3) // charset, or report-type and boundary
 		}
 		params = append(params, Param{key, val})
 	}
@@ -251,7 +294,7 @@ func parseContentType(v, def string) (string, Params) {
 		for k, val := range all {
 			params = append(params, Param{k, val})
 		}
-		return strings.ToLower(mt), params
+		return ToLower(mt), params
 	}
 	// QUIRK: unquoted boundaries with specials, trailing garbage, duplicated
 	// parameters. Take the type and pick parameters by hand.
@@ -260,7 +303,7 @@ func parseContentType(v, def string) (string, Params) {
 	if semi >= 0 {
 		t = v[:semi]
 	}
-	t = strings.ToLower(strings.TrimSpace(t))
+	t = ToLower(strings.TrimSpace(t))
 	if sp := strings.IndexAny(t, " \t"); sp > 0 {
 		// QUIRK: a missing ';' ("text/plain charset=...").
 		t = t[:sp]
@@ -274,7 +317,7 @@ func parseContentType(v, def string) (string, Params) {
 		if eq < 0 {
 			continue
 		}
-		k := strings.ToLower(strings.TrimSpace(kv[:eq]))
+		k := ToLower(strings.TrimSpace(kv[:eq]))
 		val := strings.TrimSpace(kv[eq+1:])
 		val = strings.Trim(val, `"`)
 		if k != "" {
@@ -294,7 +337,7 @@ func parseContentType(v, def string) (string, Params) {
 // delimiters costs no more than the parts a caller will read.
 func SplitMultipart(body []byte, boundary string, limit int) [][]byte {
 	delim := []byte("--" + boundary)
-	var parts [][]byte
+	parts := make([][]byte, 0, 4) // most bounces have two or three parts
 	start := -1
 	pos := 0
 	for pos <= len(body) {
@@ -369,11 +412,12 @@ func TrimLeadingBlankLines(b []byte) []byte {
 }
 
 // Body returns the part's body with its Content-Transfer-Encoding removed.
+// Its bytes must not be modified: Text may share them.
 func (p *Part) Body() []byte {
 	if p.decoded != nil {
 		return p.decoded
 	}
-	switch strings.ToLower(p.Header.Get("content-transfer-encoding")) {
+	switch ToLower(p.Fields().Get("content-transfer-encoding")) {
 	case "base64":
 		p.decoded = DecodeBase64(p.Raw)
 	case "quoted-printable":
@@ -381,6 +425,8 @@ func (p *Part) Body() []byte {
 	default:
 		p.decoded = p.Raw
 	}
+	// DecodeBase64 and DecodeQP return raw itself or a new buffer.
+	p.owned = len(p.decoded) > 0 && (len(p.Raw) == 0 || unsafe.SliceData(p.decoded) != unsafe.SliceData(p.Raw))
 	return p.decoded
 }
 
@@ -468,7 +514,8 @@ func (p *Part) Text() string {
 	if p.textCache != nil {
 		return *p.textCache
 	}
-	s := DecodeCharset(p.Body(), p.Params.Get("charset"))
+	b := p.Body()
+	s := decodeCharset(b, p.Params.Get("charset"), p.owned)
 	if p.MediaType == "text/html" {
 		s = HTMLToText(s)
 	}

@@ -345,7 +345,7 @@ func TestParse_attachedMessageNotSplit(t *testing.T) {
 		t.Fatalf("Parse() = %d parts, err %v, want 2 parts", len(root.Children), mp.Err)
 	}
 	msg := root.Children[1]
-	if len(msg.Children) != 1 || msg.Children[0].Header.Get("subject") != "original" {
+	if len(msg.Children) != 1 || msg.Children[0].Fields().Get("subject") != "original" {
 		t.Fatalf("attached message = %+v, want its header read", msg.Children)
 	}
 	orig := msg.Children[0]
