@@ -528,17 +528,21 @@ const rewrapLong, rewrapWidth = 76, 64
 
 // rewrap folds every long ASCII line of the human-readable part at spaces
 // (never inside a word, an address or a URL), the continuation lines
-// indented like the line, as mail software and relays fold the lines they
-// pass on. Only the long lines change: they are the remote servers' words
-// and long addresses, while the MTA's own template lines (its headings,
-// separators, "----- The following addresses had permanent fatal errors
-// -----") are shorter and written the same by every copy of that MTA.
-// Lines are not joined: the text's own line structure stays.
+// indented four spaces more than the line, as Postfix folds the lines of
+// its notices and RFC 5322 section 2.2.3 folds a header field. Only the
+// long lines change: they hold the remote servers' words and long
+// addresses, while an MTA's template lines (headings, separators) are
+// shorter. Lines that start with a reply code ("550-5.7.1 ...", "<<< 550
+// ...") are not folded: an MTA quotes a server's reply or a transcript line
+// by line, each line starting with its code. Lines are not joined.
 func rewrap(b []byte, _ []string) ([]byte, map[string]string, bool) {
 	root := parseMessage(b)
 	tp := textPart(root)
 	if tp == nil {
 		return nil, nil, false
+	}
+	if d, ok := decodedBody(b, tp); !ok || bytes.HasPrefix(bytes.TrimSpace(d), []byte("{")) {
+		return nil, nil, false // a JSON notification is not text to fold
 	}
 	edits, ok := rewriteBody(b, tp, "", func(d []byte) []byte {
 		nl := "\n"
@@ -558,6 +562,10 @@ func rewrap(b []byte, _ []string) ([]byte, map[string]string, bool) {
 	return applyEdits(b, edits), nil, true
 }
 
+// replyLine is a line that starts with an SMTP reply code, bare or after a
+// transcript's "<<<".
+var replyLine = regexp.MustCompile(`^\s*(<<<\s*)?[245]\d\d[- ]`)
+
 func wrapLine(line string, long, width int) []string {
 	if len(line) <= long {
 		return []string{line}
@@ -567,16 +575,20 @@ func wrapLine(line string, long, width int) []string {
 			return []string{line}
 		}
 	}
+	if replyLine.MatchString(line) {
+		return []string{line}
+	}
 	indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
 	words := strings.Fields(line)
 	var out []string
-	cur := indent
+	cur, lead := indent, indent
 	for _, w := range words {
-		if len(cur) > len(indent) && len(cur)+1+len(w) > width {
+		if len(cur) > len(lead) && len(cur)+1+len(w) > width {
 			out = append(out, cur)
-			cur = indent
+			lead = indent + "    "
+			cur = lead
 		}
-		if len(cur) > len(indent) {
+		if len(cur) > len(lead) {
 			cur += " "
 		}
 		cur += w
@@ -587,7 +599,8 @@ func wrapLine(line string, long, width int) []string {
 // rename replaces every labelled recipient's local part and domain by other
 // names, consistently in every header and every part (decoded and encoded
 // again where it has a transfer encoding): the address, the domain where
-// it stands alone or ends a host name, and a VERP "local=domain".
+// it stands alone or ends a host name, and a VERP "local=domain"; in the
+// bounce's own header, the addresses only.
 func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	locals, domains := map[string]string{}, map[string]string{}
 	mapping := map[string]string{}
@@ -619,21 +632,30 @@ func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(l)+`=`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nl+"="+nd+"${2}")
 	}
+	nAddr := len(res) // the address patterns come first, then the domains
 	for d, nd := range domains {
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9-])`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nd+"${2}")
 	}
-	sub := func(s []byte) []byte {
-		for i, re := range res {
+	subN := func(s []byte, n int) []byte {
+		for i, re := range res[:n] {
 			// twice: adjacent matches share their boundary character
 			s = re.ReplaceAll(re.ReplaceAll(s, []byte(repl[i])), []byte(repl[i]))
 		}
 		return s
 	}
+	sub := func(s []byte) []byte { return subN(s, len(res)) }
 	root := parseMessage(b)
 	var edits []edit
 	root.walk(func(p *mpart) {
-		edits = append(edits, edit{p.start, p.body, sub(b[p.start:p.body])})
+		if p == root {
+			// the bounce's own header says who wrote it (From, Received,
+			// Message-ID): there only the addresses are renamed, so that
+			// a provider whose domain is the recipient's stays itself
+			edits = append(edits, edit{p.start, p.body, subN(b[p.start:p.body], nAddr)})
+		} else {
+			edits = append(edits, edit{p.start, p.body, sub(b[p.start:p.body])})
+		}
 		if len(p.kids) > 0 {
 			// the preamble, delimiters and epilogue are between the kids
 			at := p.body
@@ -700,7 +722,7 @@ var transforms = []transform{
 	{"no-dsn", "delivery-status part dropped where the text part names every recipient and holds the Diagnostic-Code's words", noDSN},
 	{"reencode-base64", "the text part re-encoded base64, same charset", reencode("base64")},
 	{"reencode-qp", "the text part re-encoded quoted-printable, same charset", reencode("quoted-printable")},
-	{"rewrap", fmt.Sprintf("the text part's ASCII lines longer than %d folded at %d, at spaces", rewrapLong, rewrapWidth), rewrap},
+	{"rewrap", fmt.Sprintf("the text part's ASCII lines longer than %d folded at %d at spaces, reply lines kept", rewrapLong, rewrapWidth), rewrap},
 	{"rename", "every recipient's local part and domain renamed, labels rewritten alike", rename},
 	{"generic-status", "Status x.y.z replaced by x.0.0 where a Diagnostic-Code says the cause", genericStatus},
 }

@@ -88,7 +88,7 @@ func TestPerturb_keepsTheRest(t *testing.T) {
 	}
 
 	out, _, ok = rewrap(in, rcpts)
-	if !ok || !strings.Contains(string(out), "\n<user@example.com>: host mx.example.com[192.0.2.1] said: 550\n5.1.1 <user@example.com>: Recipient address rejected: User\n") {
+	if !ok || !strings.Contains(string(out), "\n<user@example.com>: host mx.example.com[192.0.2.1] said: 550\n    5.1.1 <user@example.com>: Recipient address rejected: User\n    unknown in virtual") {
 		t.Errorf("rewrap: %v\n%s", ok, out)
 	}
 }
