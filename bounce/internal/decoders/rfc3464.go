@@ -507,6 +507,19 @@ func enrichFromText(rs []Recipient, notice string) {
 			}
 		}
 	}
+	// A report of one recipient whose notice lists the address alone on
+	// its line: the notice's "Reason:" line, else its one line with an
+	// SMTP code, is about that recipient.
+	if len(rs) == 1 && rs[0].Diagnostic == "" {
+		t := reasonLines(notice)
+		if t == "" {
+			t = soleErrorLine(notice)
+		}
+		if t != "" && !startsWithDSNField(t) {
+			rs[0].Diagnostic = oneLine(t)
+			fillCodes(&rs[0])
+		}
+	}
 }
 
 // startsWithDSNField reports whether t starts with an RFC 3464 field

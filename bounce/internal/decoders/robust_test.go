@@ -1,0 +1,32 @@
+package decoders
+
+import "testing"
+
+// TestDecode_noticeWhenDSNHasNoDiagnostic: a delivery-status part that
+// names one recipient but no Diagnostic-Code leaves the cause to the
+// notice (RFC 3464 section 2.3.6: the field is optional; the human-readable
+// part of RFC 3462 section 2 explains the failure): its "Reason:" line, or
+// its one line with an SMTP reply code, is the diagnostic.
+func TestDecode_noticeWhenDSNHasNoDiagnostic(t *testing.T) {
+	const dsn = "\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n" +
+		"Final-Recipient: rfc822; rcpt@example.net\nAction: failed\nStatus: 5.0.0\n\n--B--\n"
+	head := "From: Mail Delivery System <mailer-daemon@mx.example.org>\nTo: sender@example.org\nSubject: Undeliverable\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain\n\n"
+	tests := []struct{ name, notice, diag string }{
+		{"reason line", "I was unable to deliver your message to the following addresses:\n\nrcpt@example.net\n\nReason: 550 rcpt@example.net... No such user\n\nThe message subject was: hi\n",
+			"550 rcpt@example.net... No such user"},
+		{"one reply line", "Your message could not be delivered to the following addresses:\n\nrcpt@example.net\n\nThe server answered:\n\n    550 5.7.1 Relaying denied\n",
+			"550 5.7.1 Relaying denied"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Decode([]byte(head+tc.notice+dsn), testOptions())
+			if err != nil || rep == nil || len(rep.Recipients) != 1 {
+				t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+			}
+			if r := rep.Recipients[0]; r.Diagnostic != tc.diag {
+				t.Errorf("diagnostic %q, want %q (format %s)", r.Diagnostic, tc.diag, rep.Format)
+			}
+		})
+	}
+}
