@@ -26,7 +26,7 @@ type floor struct {
 //
 // (corrected labels, as TestCorpusAccuracy). They may only be raised.
 var robustFloors = map[string]floor{
-	"no-diagnostic":   {167, 100.00, 93.57, 95.91, 97.66},
+	"no-diagnostic":   {167, 100.00, 94.15, 96.49, 97.66},
 	"no-dsn":          {162, 99.40, 90.36, 95.18, 96.39},
 	"reencode-base64": {452, 99.79, 96.50, 98.35, 98.55},
 	"reencode-qp":     {431, 99.78, 96.77, 98.49, 98.71},
