@@ -30,3 +30,17 @@ func TestDecode_noticeWhenDSNHasNoDiagnostic(t *testing.T) {
 		})
 	}
 }
+
+// TestEximItems_hostLineAtAddressIndent: Exim 4.00 wrote the remote host
+// under the address at the address's own indent ("  a@b" then "  host H
+// [IP]" then the indented SMTP error); the host line is the address's
+// detail, not another address.
+func TestEximItems_hostLineAtAddressIndent(t *testing.T) {
+	items := eximItems("\n  rcpt@example.net\n  host 192.0.2.22 [192.0.2.22]\n    SMTP error from remote mail server after MAIL FROM:<s@example.org>:\n    550 Bad SPF records\n")
+	if len(items) != 1 || items[0].head != "rcpt@example.net" || len(items[0].detail) != 3 {
+		t.Fatalf("eximItems = %+v, want one item with three detail lines", items)
+	}
+	if _, cmd, diag, _ := eximDetail(items[0].detail); cmd != "MAIL" || diag != "550 Bad SPF records" {
+		t.Errorf("eximDetail = %q %q", cmd, diag)
+	}
+}
