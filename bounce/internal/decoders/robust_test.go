@@ -44,3 +44,37 @@ func TestEximItems_hostLineAtAddressIndent(t *testing.T) {
 		t.Errorf("eximDetail = %q %q", cmd, diag)
 	}
 }
+
+// TestDecode_foldedLines: a line of a notice folded onto indented
+// continuation lines (as mail software folds long lines, and RFC 5322
+// section 2.2.3 folds a header field) reads as the one line it was.
+func TestDecode_foldedLines(t *testing.T) {
+	tests := []struct{ name, raw, rcpt, diag string }{
+		{"zoho",
+			"From: mailer-daemon@mail.zoho.com\nTo: s@example.org\nX-ZohoMail: Si\nSubject: Undelivered Mail Returned to Sender\n\n" +
+				"This message was created automatically by mail delivery software.\nA message that you sent could not be delivered to one or more of\n    its recipients. This is a permanent error.\n\n" +
+				"rcpt@example.net Invalid Address, ERROR_CODE :550,\n    ERROR_CODE :5.1.1 <rcpt@example.net>... User Unknown\n\nReceived: from x\n",
+			"rcpt@example.net", "550 5.1.1 <rcpt@example.net>... User Unknown"},
+		{"x3",
+			"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Delivery status notification\n\n" +
+				"      This is an automatically generated Delivery Status Notification.\n\nDelivery to the following recipients failed permanently:\n\n   * rcpt@example.net\n\n" +
+				"                             Technical details:\n\nSMTP:RCPT host 192.0.2.8: 553 5.3.0 <rcpt@example.net>... No\n    such user here\n",
+			"rcpt@example.net", "553 5.3.0 <rcpt@example.net>... No such user here"},
+		{"dragonfly",
+			"From: MAILER-DAEMON <MAILER-DAEMON@df.example.org>\nTo: s@example.org\nSubject: Mail delivery failed\nReceived: from df.example.org (DragonFly Mail Agent v0.13); Wed, 01 Jan 2020 00:00:00 +0000\n\n" +
+				"This is the DragonFly Mail Agent v0.13 at df.example.org.\n\nThere was an error delivering your mail to\n    <rcpt@example.net>.\n\n" +
+				"mx.example.net [192.0.2.25] did not like our RCPT TO:\n550 5.1.1 <rcpt@example.net>: Recipient address rejected: User unknown\n\nOriginal message follows.\n\nFrom: s@example.org\n",
+			"rcpt@example.net", "550 5.1.1 <rcpt@example.net>: Recipient address rejected: User unknown"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Decode([]byte(tc.raw), testOptions())
+			if err != nil || rep == nil || len(rep.Recipients) != 1 {
+				t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+			}
+			if r := rep.Recipients[0]; rep.Format != tc.name || r.Address != tc.rcpt || r.Diagnostic != tc.diag {
+				t.Errorf("got %s %q %q, want %s %q %q", rep.Format, r.Address, r.Diagnostic, tc.name, tc.rcpt, tc.diag)
+			}
+		})
+	}
+}
