@@ -467,6 +467,11 @@ func fillCodes(r *Recipient) {
 		if r.ReplyCode == "" {
 			r.ReplyCode = findReplyCode(d)
 		}
+		// A failure is never a positive reply (RFC 5321 section 4.2.1):
+		// a "255" in its text is an exit status, not a 2yz.
+		if (r.Action == "failed" || r.Action == "delayed") && r.ReplyCode != "" && (r.ReplyCode[0] == '2' || r.ReplyCode[0] == '3') {
+			r.ReplyCode = ""
+		}
 	}
 	if st := findStatus(d); st != "" {
 		if r.Status == "" || (genericStatus(r.Status) && !genericStatus(st) && st[0] == r.Status[0]) {

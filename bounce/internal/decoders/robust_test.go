@@ -78,3 +78,21 @@ func TestDecode_foldedLines(t *testing.T) {
 		})
 	}
 }
+
+// TestFillCodes_failureHasNoPositiveReply: a number in a failed
+// recipient's text that reads like a 2yz reply ("(reason: 255)", a local
+// mailer's exit status) is not the server's reply: RFC 5321 section
+// 4.2.1, 2yz is a positive completion, which no failure is.
+func TestFillCodes_failureHasNoPositiveReply(t *testing.T) {
+	for _, action := range []string{"failed", "delayed"} {
+		r := Recipient{Action: action, Diagnostic: "255"}
+		fillCodes(&r)
+		if r.ReplyCode != "" || r.Status != "" {
+			t.Errorf("%s %q: reply %q status %q, want none", action, r.Diagnostic, r.ReplyCode, r.Status)
+		}
+	}
+	r := Recipient{Action: "delivered", Diagnostic: "250 2.0.0 OK"}
+	if fillCodes(&r); r.ReplyCode != "250" || r.Status != "2.0.0" {
+		t.Errorf("delivered: reply %q status %q", r.ReplyCode, r.Status)
+	}
+}
