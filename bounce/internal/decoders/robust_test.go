@@ -65,6 +65,11 @@ func TestDecode_foldedLines(t *testing.T) {
 				"This is the DragonFly Mail Agent v0.13 at df.example.org.\n\nThere was an error delivering your mail to\n    <rcpt@example.net>.\n\n" +
 				"mx.example.net [192.0.2.25] did not like our RCPT TO:\n550 5.1.1 <rcpt@example.net>: Recipient address rejected: User unknown\n\nOriginal message follows.\n\nFrom: s@example.org\n",
 			"rcpt@example.net", "550 5.1.1 <rcpt@example.net>: Recipient address rejected: User unknown"},
+		{"opensmtpd",
+			"From: Mailer Daemon <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Delivery status notification: error\n\n" +
+				"    This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.\n\n    An error has occurred while attempting to deliver a message for\n    the following list of recipients:\n\n" +
+				"rcpt@example.net: 552 5.2.2\n    <rcpt@example.net>: Recipient address rejected:\n    Mailbox full\n\n    Below is a copy of the original message:\n\nFrom: s@example.org\n",
+			"rcpt@example.net", "552 5.2.2 <rcpt@example.net>: Recipient address rejected: Mailbox full"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
