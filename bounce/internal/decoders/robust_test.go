@@ -101,3 +101,22 @@ func TestFillCodes_failureHasNoPositiveReply(t *testing.T) {
 		t.Errorf("delivered: reply %q status %q", r.ReplyCode, r.Status)
 	}
 }
+
+// TestDecode_sendmailQueueTimeoutWithoutDSN: Sendmail's "Message could not
+// be delivered for N" is its queue return timeout, for which its queue.c
+// sets the undelivered recipients' status to 4.4.7: without the
+// delivery-status part, the notice's line still says the message expired.
+func TestDecode_sendmailQueueTimeoutWithoutDSN(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Returned mail: see transcript for details\n\n" +
+		"The original message was received at Sun, 13 Sep 2015 03:10:06 +0900\nfrom client.example.org [192.0.2.1]\n\n" +
+		"   ----- The following addresses had permanent fatal errors -----\n<rcpt@example.net>\n    (reason: )\n\n" +
+		"   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n<<< 421\n<rcpt@example.net>... Deferred: 421\n" +
+		"Message could not be delivered for 8 hours\nMessage will be deleted from queue\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "sendmail" || r.Status != "4.4.7" || r.ReasonHint != "expired" {
+		t.Errorf("got %s status %q hint %q (diagnostic %q), want sendmail 4.4.7 expired", rep.Format, r.Status, r.ReasonHint, r.Diagnostic)
+	}
+}

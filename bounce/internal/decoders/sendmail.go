@@ -190,6 +190,11 @@ func decodeSendmail(m *message) *Report {
 			// Sendmail gave up after its queue timeout (Timeout.queuereturn).
 			r.Diagnostic = tr.expiry
 		}
+		if tr.expiry != "" && (r.Status == "" || r.Status == "4.0.0") {
+			// ... for which its queue.c sets the status 4.4.7: the
+			// notice's line says so without the delivery-status part.
+			r.Status, r.ReasonHint = "4.4.7", "expired"
+		}
 		if diagType == "x-unix" && len(tr.other) > 0 {
 			// A local mailer (a program, a mailbox) failed: its own
 			// output is the only account of why.
