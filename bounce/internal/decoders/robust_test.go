@@ -120,3 +120,25 @@ func TestDecode_sendmailQueueTimeoutWithoutDSN(t *testing.T) {
 		t.Errorf("got %s status %q hint %q (diagnostic %q), want sendmail 4.4.7 expired", rep.Format, r.Status, r.ReasonHint, r.Diagnostic)
 	}
 }
+
+// TestDecode_bigfootTranscriptWithoutDiagnostic: Bigfoot's text part has
+// Sendmail's headings ("----- The following addresses had permanent
+// fatal errors -----", "----- Transcript of session follows -----"); its
+// transcript, below them, still gives the reply when the delivery-status
+// part has no Diagnostic-Code.
+func TestDecode_bigfootTranscriptWithoutDiagnostic(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@bigfoot.com>\nTo: s@example.org\nSubject: Returned mail: User unknown\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n\n" +
+		"The original message was received at Thu, 29 Apr 2015 23:34:45 -0800\nfrom litemail.example.com [192.0.2.64]\n\n" +
+		"   ----- The following addresses had permanent fatal errors -----\n<rcpt@example.net>\n\n" +
+		"   ----- Transcript of session follows -----\n>>> RCPT TO:<rcpt@example.net>\n<<< 553 Invalid recipient rcpt@example.net (Mode: normal)\n\n" +
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; litemail.example.com\n\n" +
+		"Final-Recipient: RFC822; <rcpt@example.net>\nAction: failed\nStatus: 5.7.1\nRemote-MTA: DNS; mx.example.net\n\n--B--\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "bigfoot" || r.Diagnostic != "553 Invalid recipient rcpt@example.net (Mode: normal)" || r.Command != "RCPT" {
+		t.Errorf("got %s %q %q", rep.Format, r.Diagnostic, r.Command)
+	}
+}
