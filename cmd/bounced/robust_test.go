@@ -26,13 +26,13 @@ type floor struct {
 //
 // (corrected labels, as TestCorpusAccuracy). They may only be raised.
 var robustFloors = map[string]floor{
-	"no-diagnostic":   {167, 100.00, 94.74, 97.08, 97.66},
+	"no-diagnostic":   {167, 100.00, 95.32, 97.66, 98.25},
 	"no-dsn":          {162, 99.40, 91.57, 96.39, 96.39},
 	"reencode-base64": {452, 99.79, 96.50, 98.35, 98.55},
 	"reencode-qp":     {431, 99.78, 96.77, 98.49, 98.71},
 	"rewrap":          {257, 99.64, 96.36, 97.45, 98.53},
 	"rename":          {464, 100.00, 95.79, 97.80, 97.98},
-	"generic-status":  {145, 100.00, 91.50, 96.08, 96.08},
+	"generic-status":  {145, 100.00, 92.16, 96.73, 96.73},
 }
 
 // TestRobust measures how well bounced generalises: it writes perturbed
