@@ -1,6 +1,9 @@
 package decoders
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestDecode_noticeWhenDSNHasNoDiagnostic: a delivery-status part that
 // names one recipient but no Diagnostic-Code leaves the cause to the
@@ -140,5 +143,24 @@ func TestDecode_bigfootTranscriptWithoutDiagnostic(t *testing.T) {
 	}
 	if r := rep.Recipients[0]; rep.Format != "bigfoot" || r.Diagnostic != "553 Invalid recipient rcpt@example.net (Mode: normal)" || r.Command != "RCPT" {
 		t.Errorf("got %s %q %q", rep.Format, r.Diagnostic, r.Command)
+	}
+}
+
+// TestDecode_sendmailMailerOutputWithoutDSN: without the delivery-status
+// part, a local mailer's own output in Sendmail's transcript ("maildrop:
+// maildir over quota.") is kept before Sendmail's summary of it, as it is
+// when the part is there (the "(reason: ...)" line is Sendmail's summary,
+// not a server's diagnostic).
+func TestDecode_sendmailMailerOutputWithoutDSN(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Returned mail: see transcript for details\n\n" +
+		"The original message was received at Thu, 29 Apr 2013 23:45:00 +0900 (JST)\nfrom client.example.org [192.0.2.9]\n\n" +
+		"   ----- The following addresses had permanent fatal errors -----\n<rcpt@example.net>\n    (reason: Insufficient permission)\n\n" +
+		"   ----- Transcript of session follows -----\nmaildrop: maildir over quota.\n550 5.0.0 <rcpt@example.net>... Insufficient permission\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "sendmail" || !strings.HasPrefix(r.Diagnostic, "maildrop: maildir over quota.") {
+		t.Errorf("got %s diagnostic %q", rep.Format, r.Diagnostic)
 	}
 }

@@ -109,7 +109,9 @@ func decodeSendmail(m *message) *Report {
 			if a == "" {
 				continue
 			}
-			rs = append(rs, Recipient{Address: a, Action: l.action, Diagnostic: l.reason})
+			// The "(reason: ...)" line is Sendmail's summary, read
+			// below after the transcript (li.reason), not a diagnostic.
+			rs = append(rs, Recipient{Address: a, Action: l.action})
 		}
 	}
 	for i := range rs {
