@@ -27,7 +27,7 @@ type floor struct {
 // (corrected labels, as TestCorpusAccuracy). They may only be raised.
 var robustFloors = map[string]floor{
 	"no-diagnostic":   {167, 100.00, 95.32, 97.66, 98.25},
-	"no-dsn":          {162, 99.40, 91.57, 96.39, 96.39},
+	"no-dsn":          {162, 99.40, 92.77, 96.99, 96.39},
 	"reencode-base64": {452, 99.79, 96.50, 98.35, 98.55},
 	"reencode-qp":     {431, 99.78, 96.77, 98.49, 98.71},
 	"rewrap":          {257, 99.64, 96.36, 97.45, 98.53},
