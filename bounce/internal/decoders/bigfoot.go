@@ -17,7 +17,9 @@ func decodeBigfoot(m *message) *Report {
 	if rep == nil {
 		return nil
 	}
-	tr := sessionTranscript(m.notice())
+	// The whole text: the notice ends at Sendmail's headings, which
+	// Bigfoot's text has, and the transcript is below them.
+	tr := sessionTranscript(m.text())
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
 		if t, ok := tr[r.Address]; ok {

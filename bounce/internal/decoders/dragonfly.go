@@ -37,7 +37,8 @@ func matchDragonFly(m *message) bool {
 var dragonflyEndMarkers = []string{"original message follows.", "message headers follow."}
 
 func decodeDragonFly(m *message) *Report {
-	const lead = "there was an error delivering your mail to "
+	// QUIRK: the address may be folded onto the next line.
+	const lead = "there was an error delivering your mail to"
 	text := m.text()
 	section, ok := sectionFrom(text, lead)
 	if !ok {
@@ -54,7 +55,7 @@ func decodeDragonFly(m *message) *Report {
 			rep.ReportingMTA = strings.TrimRight(h, ".")
 		}
 	}
-	rest := section[len(lead):]
+	rest := strings.TrimLeft(section[len(lead):], " \t\n")
 	nl := strings.IndexByte(rest, '\n')
 	if nl < 0 {
 		nl = len(rest)

@@ -307,7 +307,7 @@ func eximItems(s string) []eximItem {
 		if ind == 0 {
 			return out
 		}
-		if ind <= base {
+		if ind <= base && !(len(out) > 0 && eximHostLine(t)) {
 			out = append(out, eximItem{head: strings.TrimSuffix(t, ":")})
 			continue
 		}
@@ -316,6 +316,16 @@ func eximItems(s string) []eximItem {
 		}
 	}
 	return out
+}
+
+// eximHostLine reports whether t is a remote host line ("host H [IP]"),
+// which Exim 4.00 wrote at its address's indent: a detail of that address.
+func eximHostLine(t string) bool {
+	if !strings.HasPrefix(strings.ToLower(t), "host ") {
+		return false
+	}
+	_, _, ok := hostAndRest(t)
+	return ok
 }
 
 // eximDetail reads an address's detail lines: the remote host, the SMTP

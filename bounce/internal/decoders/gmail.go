@@ -57,7 +57,52 @@ func decodeGmail(m *message) *Report {
 	if m.dsnPart() != nil {
 		return decodeGmailDSN(m)
 	}
-	return decodeGmailText(m)
+	if rep := decodeGmailText(m); rep != nil {
+		return rep
+	}
+	return decodeGmailNotice(m)
+}
+
+// decodeGmailNotice reads the notice of Gmail's newer reports when the
+// delivery-status part is missing (a relay or a list kept only the
+// readable parts): the recipients are X-Failed-Recipients or the address
+// the notice's sentence names ("Your message wasn't delivered to X",
+// "There was a problem delivering your message to X"), and the diagnostic
+// is the quoted response, else that sentence's paragraph.
+func decodeGmailNotice(m *message) *Report {
+	text := m.notice()
+	addrs := m.failedRecipients()
+	if len(addrs) == 0 {
+		for _, lead := range []string{" delivered to ", " delivering your message to "} {
+			if i := mime.IndexFold(text, lead); i >= 0 {
+				rest := text[i+len(lead):]
+				if a := firstAddress(rest[:min(len(rest), 320)]); a != "" {
+					addrs = append(addrs, a)
+					break
+				}
+			}
+		}
+	}
+	if len(addrs) == 0 {
+		return nil
+	}
+	action := "failed"
+	if containsFold(m.lowerSubject(), "(delay)") || containsFold(text, "temporary problem delivering") {
+		action = "delayed"
+	}
+	response := googleResponse(text)
+	rep := &Report{Kind: KindBounce, Format: "gmail"}
+	for _, a := range addrs {
+		r := Recipient{Address: a, Action: action}
+		if response != "" {
+			setReply(&r, response)
+		} else if p := paragraphAbout(text, a); p != "" {
+			r.Diagnostic = p
+		}
+		gmailConnection(&r)
+		rep.Recipients = append(rep.Recipients, r)
+	}
+	return rep
 }
 
 // decodeGmailDSN reads Gmail's RFC 3464 reports, taking what the

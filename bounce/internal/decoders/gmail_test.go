@@ -25,3 +25,40 @@ func TestGmailDetails(t *testing.T) {
 		})
 	}
 }
+
+// TestGmail_noticeWithoutDSN: Gmail's newer notice read when its
+// delivery-status part is gone (a relay or list kept only the readable
+// part). The notice names the recipient ("Your message wasn't delivered to
+// X", "There was a problem delivering your message to X") and quotes the
+// cause after "The response was:", as the package comment above describes.
+func TestGmail_noticeWithoutDSN(t *testing.T) {
+	head := "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nTo: sender@example.org\n" +
+		"Subject: Delivery Status Notification (Failure)\nMIME-Version: 1.0\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain; charset=UTF-8\n\n"
+	tail := "\n--B\nContent-Type: message/rfc822\n\nFrom: sender@example.org\nTo: rcpt@example.net\nSubject: hi\n\nhi\n--B--\n"
+	tests := []struct {
+		name, notice, rcpt, diag, action string
+	}{
+		{"domain not found",
+			"** Address not found **\n\nYour message wasn't delivered to rcpt@example.net because the domain example.net couldn't be found. Check for typos or unnecessary spaces and try again.\n\nThe response was:\n\nDNS Error: 1234 DNS type 'mx' lookup of example.net responded with code NXDOMAIN\nDomain name not found: example.net\n",
+			"rcpt@example.net", "DNS Error: 1234 DNS type 'mx' lookup of example.net responded with code NXDOMAIN Domain name not found: example.net", "failed"},
+		{"remote reply",
+			"** Address not found **\n\nYour message wasn't delivered to rcpt@example.net because the address couldn't be found, or is unable to receive mail.\n\nThe response from the remote server was:\n550 5.1.1 <rcpt@example.net>: Recipient address rejected: User unknown\n",
+			"rcpt@example.net", "550 5.1.1 <rcpt@example.net>: Recipient address rejected: User unknown", "failed"},
+		{"problem delivering",
+			"** Message not delivered **\n\nThere was a problem delivering your message to rcpt@example.net. See the technical details below.\n\nThe response was:\n\nThe message was rejected because it contains prohibited virus or spam content\n",
+			"rcpt@example.net", "The message was rejected because it contains prohibited virus or spam content", "failed"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Decode([]byte(head+tc.notice+tail), testOptions())
+			if err != nil || rep == nil || len(rep.Recipients) != 1 {
+				t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+			}
+			r := rep.Recipients[0]
+			if rep.Format != "gmail" || r.Address != tc.rcpt || r.Diagnostic != tc.diag || r.Action != tc.action {
+				t.Errorf("got format %q recipient %q diagnostic %q action %q, want gmail %q %q %q", rep.Format, r.Address, r.Diagnostic, r.Action, tc.rcpt, tc.diag, tc.action)
+			}
+		})
+	}
+}

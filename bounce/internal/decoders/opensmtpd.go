@@ -50,7 +50,7 @@ func decodeOpenSMTPD(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "opensmtpd", ReportingMTA: reporting}
 	var listed []Recipient
 	inList := false
-	for _, l := range splitLines(notice) {
+	for _, l := range unfoldLines(splitLines(notice)) {
 		t := strings.TrimSpace(l)
 		if lt := toLower(t); strings.HasSuffix(lt, "list of recipients:") || strings.HasSuffix(lt, "to these recipients.") {
 			inList = true

@@ -467,6 +467,11 @@ func fillCodes(r *Recipient) {
 		if r.ReplyCode == "" {
 			r.ReplyCode = findReplyCode(d)
 		}
+		// A failure is never a positive reply (RFC 5321 section 4.2.1):
+		// a "255" in its text is an exit status, not a 2yz.
+		if (r.Action == "failed" || r.Action == "delayed") && r.ReplyCode != "" && (r.ReplyCode[0] == '2' || r.ReplyCode[0] == '3') {
+			r.ReplyCode = ""
+		}
 	}
 	if st := findStatus(d); st != "" {
 		if r.Status == "" || (genericStatus(r.Status) && !genericStatus(st) && st[0] == r.Status[0]) {
@@ -505,6 +510,19 @@ func enrichFromText(rs []Recipient, notice string) {
 				r.Diagnostic = t
 				fillCodes(r)
 			}
+		}
+	}
+	// A report of one recipient whose notice lists the address alone on
+	// its line: the notice's "Reason:" line, else its one line with an
+	// SMTP code, is about that recipient.
+	if len(rs) == 1 && rs[0].Diagnostic == "" {
+		t := reasonLines(notice)
+		if t == "" {
+			t = soleErrorLine(notice)
+		}
+		if t != "" && !startsWithDSNField(t) {
+			rs[0].Diagnostic = oneLine(t)
+			fillCodes(&rs[0])
 		}
 	}
 }

@@ -109,7 +109,9 @@ func decodeSendmail(m *message) *Report {
 			if a == "" {
 				continue
 			}
-			rs = append(rs, Recipient{Address: a, Action: l.action, Diagnostic: l.reason})
+			// The "(reason: ...)" line is Sendmail's summary, read
+			// below after the transcript (li.reason), not a diagnostic.
+			rs = append(rs, Recipient{Address: a, Action: l.action})
 		}
 	}
 	for i := range rs {
@@ -189,6 +191,11 @@ func decodeSendmail(m *message) *Report {
 		if r.Diagnostic == "" && tr.expiry != "" {
 			// Sendmail gave up after its queue timeout (Timeout.queuereturn).
 			r.Diagnostic = tr.expiry
+		}
+		if tr.expiry != "" && (r.Status == "" || r.Status == "4.0.0") {
+			// ... for which its queue.c sets the status 4.4.7: the
+			// notice's line says so without the delivery-status part.
+			r.Status, r.ReasonHint = "4.4.7", "expired"
 		}
 		if diagType == "x-unix" && len(tr.other) > 0 {
 			// A local mailer (a program, a mailbox) failed: its own

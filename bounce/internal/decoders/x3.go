@@ -35,9 +35,12 @@ func decodeX3(m *message) *Report {
 	inList, inDetails := false, false
 	expired := false
 	var details []string
+	prevBlank := true
 	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		lt := toLower(t)
+		blankBefore := prevBlank
+		prevBlank = t == ""
 		switch {
 		case strings.Contains(lt, "to the following recipients"):
 			inList, inDetails = true, false
@@ -57,7 +60,12 @@ func decodeX3(m *message) *Report {
 			continue
 		}
 		if inDetails && t != "" {
-			details = append(details, t)
+			if n := len(details); n > 0 && !blankBefore && (l[0] == ' ' || l[0] == '\t') {
+				// a detail folded onto an indented line
+				details[n-1] += " " + t
+			} else {
+				details = append(details, t)
+			}
 		}
 	}
 	for i := range rep.Recipients {

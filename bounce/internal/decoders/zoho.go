@@ -27,7 +27,7 @@ func decodeZoho(m *message) *Report {
 	if strings.Contains(m.lowerNotice(), "this is a temporary error") {
 		action = "delayed"
 	}
-	for _, line := range splitLines(text) {
+	for _, line := range unfoldLines(splitLines(text)) {
 		t := strings.TrimSpace(line)
 		k := strings.Index(t, "ERROR_CODE :")
 		if k < 0 {

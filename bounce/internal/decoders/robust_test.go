@@ -1,0 +1,166 @@
+package decoders
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestDecode_noticeWhenDSNHasNoDiagnostic: a delivery-status part that
+// names one recipient but no Diagnostic-Code leaves the cause to the
+// notice (RFC 3464 section 2.3.6: the field is optional; the human-readable
+// part of RFC 3462 section 2 explains the failure): its "Reason:" line, or
+// its one line with an SMTP reply code, is the diagnostic.
+func TestDecode_noticeWhenDSNHasNoDiagnostic(t *testing.T) {
+	const dsn = "\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n" +
+		"Final-Recipient: rfc822; rcpt@example.net\nAction: failed\nStatus: 5.0.0\n\n--B--\n"
+	head := "From: Mail Delivery System <mailer-daemon@mx.example.org>\nTo: sender@example.org\nSubject: Undeliverable\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain\n\n"
+	tests := []struct{ name, notice, diag string }{
+		{"reason line", "I was unable to deliver your message to the following addresses:\n\nrcpt@example.net\n\nReason: 550 rcpt@example.net... No such user\n\nThe message subject was: hi\n",
+			"550 rcpt@example.net... No such user"},
+		{"one reply line", "Your message could not be delivered to the following addresses:\n\nrcpt@example.net\n\nThe server answered:\n\n    550 5.7.1 Relaying denied\n",
+			"550 5.7.1 Relaying denied"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Decode([]byte(head+tc.notice+dsn), testOptions())
+			if err != nil || rep == nil || len(rep.Recipients) != 1 {
+				t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+			}
+			if r := rep.Recipients[0]; r.Diagnostic != tc.diag {
+				t.Errorf("diagnostic %q, want %q (format %s)", r.Diagnostic, tc.diag, rep.Format)
+			}
+		})
+	}
+}
+
+// TestEximItems_hostLineAtAddressIndent: Exim 4.00 wrote the remote host
+// under the address at the address's own indent ("  a@b" then "  host H
+// [IP]" then the indented SMTP error); the host line is the address's
+// detail, not another address.
+func TestEximItems_hostLineAtAddressIndent(t *testing.T) {
+	items := eximItems("\n  rcpt@example.net\n  host 192.0.2.22 [192.0.2.22]\n    SMTP error from remote mail server after MAIL FROM:<s@example.org>:\n    550 Bad SPF records\n")
+	if len(items) != 1 || items[0].head != "rcpt@example.net" || len(items[0].detail) != 3 {
+		t.Fatalf("eximItems = %+v, want one item with three detail lines", items)
+	}
+	if _, cmd, diag, _ := eximDetail(items[0].detail); cmd != "MAIL" || diag != "550 Bad SPF records" {
+		t.Errorf("eximDetail = %q %q", cmd, diag)
+	}
+}
+
+// TestDecode_foldedLines: a line of a notice folded onto indented
+// continuation lines (as mail software folds long lines, and RFC 5322
+// section 2.2.3 folds a header field) reads as the one line it was.
+func TestDecode_foldedLines(t *testing.T) {
+	tests := []struct{ name, raw, rcpt, diag string }{
+		{"zoho",
+			"From: mailer-daemon@mail.zoho.com\nTo: s@example.org\nX-ZohoMail: Si\nSubject: Undelivered Mail Returned to Sender\n\n" +
+				"This message was created automatically by mail delivery software.\nA message that you sent could not be delivered to one or more of\n    its recipients. This is a permanent error.\n\n" +
+				"rcpt@example.net Invalid Address, ERROR_CODE :550,\n    ERROR_CODE :5.1.1 <rcpt@example.net>... User Unknown\n\nReceived: from x\n",
+			"rcpt@example.net", "550 5.1.1 <rcpt@example.net>... User Unknown"},
+		{"x3",
+			"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Delivery status notification\n\n" +
+				"      This is an automatically generated Delivery Status Notification.\n\nDelivery to the following recipients failed permanently:\n\n   * rcpt@example.net\n\n" +
+				"                             Technical details:\n\nSMTP:RCPT host 192.0.2.8: 553 5.3.0 <rcpt@example.net>... No\n    such user here\n",
+			"rcpt@example.net", "553 5.3.0 <rcpt@example.net>... No such user here"},
+		{"dragonfly",
+			"From: MAILER-DAEMON <MAILER-DAEMON@df.example.org>\nTo: s@example.org\nSubject: Mail delivery failed\nReceived: from df.example.org (DragonFly Mail Agent v0.13); Wed, 01 Jan 2020 00:00:00 +0000\n\n" +
+				"This is the DragonFly Mail Agent v0.13 at df.example.org.\n\nThere was an error delivering your mail to\n    <rcpt@example.net>.\n\n" +
+				"mx.example.net [192.0.2.25] did not like our RCPT TO:\n550 5.1.1 <rcpt@example.net>: Recipient address rejected: User unknown\n\nOriginal message follows.\n\nFrom: s@example.org\n",
+			"rcpt@example.net", "550 5.1.1 <rcpt@example.net>: Recipient address rejected: User unknown"},
+		{"opensmtpd",
+			"From: Mailer Daemon <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Delivery status notification: error\n\n" +
+				"    This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.\n\n    An error has occurred while attempting to deliver a message for\n    the following list of recipients:\n\n" +
+				"rcpt@example.net: 552 5.2.2\n    <rcpt@example.net>: Recipient address rejected:\n    Mailbox full\n\n    Below is a copy of the original message:\n\nFrom: s@example.org\n",
+			"rcpt@example.net", "552 5.2.2 <rcpt@example.net>: Recipient address rejected: Mailbox full"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Decode([]byte(tc.raw), testOptions())
+			if err != nil || rep == nil || len(rep.Recipients) != 1 {
+				t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+			}
+			if r := rep.Recipients[0]; rep.Format != tc.name || r.Address != tc.rcpt || r.Diagnostic != tc.diag {
+				t.Errorf("got %s %q %q, want %s %q %q", rep.Format, r.Address, r.Diagnostic, tc.name, tc.rcpt, tc.diag)
+			}
+		})
+	}
+}
+
+// TestFillCodes_failureHasNoPositiveReply: a number in a failed
+// recipient's text that reads like a 2yz reply ("(reason: 255)", a local
+// mailer's exit status) is not the server's reply: RFC 5321 section
+// 4.2.1, 2yz is a positive completion, which no failure is.
+func TestFillCodes_failureHasNoPositiveReply(t *testing.T) {
+	for _, action := range []string{"failed", "delayed"} {
+		r := Recipient{Action: action, Diagnostic: "255"}
+		fillCodes(&r)
+		if r.ReplyCode != "" || r.Status != "" {
+			t.Errorf("%s %q: reply %q status %q, want none", action, r.Diagnostic, r.ReplyCode, r.Status)
+		}
+	}
+	r := Recipient{Action: "delivered", Diagnostic: "250 2.0.0 OK"}
+	if fillCodes(&r); r.ReplyCode != "250" || r.Status != "2.0.0" {
+		t.Errorf("delivered: reply %q status %q", r.ReplyCode, r.Status)
+	}
+}
+
+// TestDecode_sendmailQueueTimeoutWithoutDSN: Sendmail's "Message could not
+// be delivered for N" is its queue return timeout, for which its queue.c
+// sets the undelivered recipients' status to 4.4.7: without the
+// delivery-status part, the notice's line still says the message expired.
+func TestDecode_sendmailQueueTimeoutWithoutDSN(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Returned mail: see transcript for details\n\n" +
+		"The original message was received at Sun, 13 Sep 2015 03:10:06 +0900\nfrom client.example.org [192.0.2.1]\n\n" +
+		"   ----- The following addresses had permanent fatal errors -----\n<rcpt@example.net>\n    (reason: )\n\n" +
+		"   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n<<< 421\n<rcpt@example.net>... Deferred: 421\n" +
+		"Message could not be delivered for 8 hours\nMessage will be deleted from queue\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "sendmail" || r.Status != "4.4.7" || r.ReasonHint != "expired" {
+		t.Errorf("got %s status %q hint %q (diagnostic %q), want sendmail 4.4.7 expired", rep.Format, r.Status, r.ReasonHint, r.Diagnostic)
+	}
+}
+
+// TestDecode_bigfootTranscriptWithoutDiagnostic: Bigfoot's text part has
+// Sendmail's headings ("----- The following addresses had permanent
+// fatal errors -----", "----- Transcript of session follows -----"); its
+// transcript, below them, still gives the reply when the delivery-status
+// part has no Diagnostic-Code.
+func TestDecode_bigfootTranscriptWithoutDiagnostic(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@bigfoot.com>\nTo: s@example.org\nSubject: Returned mail: User unknown\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n\n" +
+		"The original message was received at Thu, 29 Apr 2015 23:34:45 -0800\nfrom litemail.example.com [192.0.2.64]\n\n" +
+		"   ----- The following addresses had permanent fatal errors -----\n<rcpt@example.net>\n\n" +
+		"   ----- Transcript of session follows -----\n>>> RCPT TO:<rcpt@example.net>\n<<< 553 Invalid recipient rcpt@example.net (Mode: normal)\n\n" +
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; litemail.example.com\n\n" +
+		"Final-Recipient: RFC822; <rcpt@example.net>\nAction: failed\nStatus: 5.7.1\nRemote-MTA: DNS; mx.example.net\n\n--B--\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "bigfoot" || r.Diagnostic != "553 Invalid recipient rcpt@example.net (Mode: normal)" || r.Command != "RCPT" {
+		t.Errorf("got %s %q %q", rep.Format, r.Diagnostic, r.Command)
+	}
+}
+
+// TestDecode_sendmailMailerOutputWithoutDSN: without the delivery-status
+// part, a local mailer's own output in Sendmail's transcript ("maildrop:
+// maildir over quota.") is kept before Sendmail's summary of it, as it is
+// when the part is there (the "(reason: ...)" line is Sendmail's summary,
+// not a server's diagnostic).
+func TestDecode_sendmailMailerOutputWithoutDSN(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Returned mail: see transcript for details\n\n" +
+		"The original message was received at Thu, 29 Apr 2013 23:45:00 +0900 (JST)\nfrom client.example.org [192.0.2.9]\n\n" +
+		"   ----- The following addresses had permanent fatal errors -----\n<rcpt@example.net>\n    (reason: Insufficient permission)\n\n" +
+		"   ----- Transcript of session follows -----\nmaildrop: maildir over quota.\n550 5.0.0 <rcpt@example.net>... Insufficient permission\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "sendmail" || !strings.HasPrefix(r.Diagnostic, "maildrop: maildir over quota.") {
+		t.Errorf("got %s diagnostic %q", rep.Format, r.Diagnostic)
+	}
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// floor is what a transform must keep: the figures on the perturbed copies
+// of the messages it applies to (percent, as the scorer prints them).
+type floor struct {
+	applies                           int
+	recipient, reason, category, hard float64
+}
+
+// robustFloors are the figures measured on 2026-12-03 with
+//
+//	go test ./cmd/bounced -run TestRobust -v
+//
+// (corrected labels, as TestCorpusAccuracy), after the decoder and rule
+// fixes that the first measurement led to (README, Accuracy, has the
+// figures before them). They may only be raised; applies is the number
+// of messages the transform changed, which may not fall either.
+var robustFloors = map[string]floor{
+	"no-diagnostic":   {167, 100.00, 95.32, 97.66, 98.25},
+	"no-dsn":          {162, 99.40, 92.77, 96.99, 96.39},
+	"reencode-base64": {452, 99.79, 96.50, 98.35, 98.55},
+	"reencode-qp":     {431, 99.78, 96.77, 98.49, 98.71},
+	"rewrap":          {257, 99.64, 96.36, 97.45, 98.53},
+	"rename":          {464, 100.00, 95.79, 97.80, 97.98},
+	"generic-status":  {145, 100.00, 92.16, 96.73, 96.73},
+}
+
+// TestRobust measures how well bounced generalises: it writes perturbed
+// copies of the labelled corpus (perturb_test.go: each transform keeps
+// the meaning a human reads and changes one thing of the MIME structure
+// or wording), scores `bounced parse` on the messages each transform
+// applies to, beside the score of the same messages unperturbed, and fails
+// when a transform's figures fall below its floor.
+func TestRobust(t *testing.T) {
+	score := filepath.Join(sharedDir, "tools", "score")
+	corpus, err := filepath.Abs(filepath.Join(sharedDir, "corpus", "sisimai"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(corpus, "labels.json")); err != nil {
+		t.Skipf("shared corpus not found at %s (it sits beside the repository in CI): %v", sharedDir, err)
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not installed: the scorer is a Python script")
+	}
+	bin := filepath.Join(t.TempDir(), "bounced")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	labels := correctedLabels(t, corpus, loadCorrections(t))
+	paths := make([]string, 0, len(labels))
+	for p := range labels {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+
+	show := "0"
+	if testing.Verbose() {
+		show = "60"
+	}
+	var table []string
+	for _, tr := range transforms {
+		t.Run(tr.name, func(t *testing.T) {
+			pert, orig := t.TempDir(), t.TempDir()
+			if keep := os.Getenv("ROBUST_KEEP"); keep != "" {
+				// ROBUST_KEEP=DIR keeps the copies in DIR/NAME and DIR/NAME.orig
+				pert, orig = filepath.Join(keep, tr.name), filepath.Join(keep, tr.name+".orig")
+			}
+			pl, ol := map[string]any{}, map[string]any{}
+			for _, p := range paths {
+				recs := labels[p]
+				if len(recs) == 0 {
+					continue
+				}
+				b, err := os.ReadFile(filepath.Join(corpus, p))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var rcpts []string
+				for _, r := range recs {
+					s, _ := r["recipient"].(string)
+					rcpts = append(rcpts, s)
+				}
+				nb, ren, ok := tr.apply(b, rcpts)
+				if !ok {
+					continue
+				}
+				var nrecs []map[string]any
+				for _, r := range recs {
+					c := map[string]any{}
+					for k, v := range r {
+						c[k] = v
+					}
+					if s, _ := c["recipient"].(string); ren[strings.ToLower(s)] != "" {
+						c["recipient"] = ren[strings.ToLower(s)]
+					}
+					nrecs = append(nrecs, c)
+				}
+				writeTestFile(t, filepath.Join(pert, p), nb)
+				writeTestFile(t, filepath.Join(orig, p), b)
+				pl[p], ol[p] = nrecs, recs
+			}
+			writeLabels(t, filepath.Join(pert, "labels.json"), pl)
+			writeLabels(t, filepath.Join(orig, "labels.json"), ol)
+			before, _ := runScore(t, score, orig, bin, "0")
+			after, out := runScore(t, score, pert, bin, show)
+			row := fmt.Sprintf("| %s | %d | %s | %s |", tr.name, len(pl), figures(before), figures(after))
+			table = append(table, row)
+			t.Logf("%s (%s): %d messages\n  unperturbed %s\n  perturbed   %s", tr.name, tr.doc, len(pl), figures(before), figures(after))
+			if testing.Verbose() {
+				t.Logf("misses:\n%s", misses(out))
+			}
+			f, ok := robustFloors[tr.name]
+			if !ok {
+				t.Errorf("no floor for %s", tr.name)
+				return
+			}
+			if len(pl) < f.applies {
+				t.Errorf("%s applies to %d messages, fewer than the %d it was measured on: the transform changed", tr.name, len(pl), f.applies)
+			}
+			for _, m := range []struct {
+				name      string
+				got, want float64
+			}{{"recipient", after["recipient"], f.recipient}, {"reason", after["reason"], f.reason},
+				{"category", after["category"], f.category}, {"hard", after["hard"], f.hard}} {
+				if m.got+1e-9 < m.want {
+					t.Errorf("%s: %s %.2f%% below its floor %.2f%%", tr.name, m.name, m.got, m.want)
+				}
+			}
+		})
+	}
+	t.Logf("| transform | messages | unperturbed recipient/reason/category/hard | perturbed |\n%s", strings.Join(table, "\n"))
+}
+
+// correctedLabels is dir's labels.json with the corrections applied.
+func correctedLabels(t *testing.T, dir string, corrections map[string][]correction) map[string][]map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "labels.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var labels map[string][]map[string]any
+	if err := json.Unmarshal(b, &labels); err != nil {
+		t.Fatal(err)
+	}
+	for path, recs := range labels {
+		for _, c := range corrections[filepath.Base(path)] {
+			for _, r := range recs {
+				if rc, _ := r["recipient"].(string); strings.EqualFold(rc, c.Recipient) {
+					r["reason"], r["hard"] = c.Reason, c.Hard
+				}
+			}
+		}
+	}
+	return labels
+}
+
+func writeTestFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeLabels(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTestFile(t, path, b)
+}
+
+var scoreFigure = regexp.MustCompile(`(?m)^(recipient|reason|category|hard)\s+([\d.]+)%`)
+
+// runScore scores dir with the scorer and returns its figures (percent).
+func runScore(t *testing.T, score, dir, bin, show string) (map[string]float64, string) {
+	t.Helper()
+	out, _ := exec.Command("python3", score, dir, "--bin", bin, "--show", show).CombinedOutput()
+	m := map[string]float64{}
+	for _, f := range scoreFigure.FindAllStringSubmatch(string(out), -1) {
+		m[f[1]], _ = strconv.ParseFloat(f[2], 64)
+	}
+	if len(m) != 4 {
+		t.Fatalf("score %s: no figures in\n%s", dir, out)
+	}
+	return m, string(out)
+}
+
+func figures(m map[string]float64) string {
+	return fmt.Sprintf("%.2f / %.2f / %.2f / %.2f", m["recipient"], m["reason"], m["category"], m["hard"])
+}
+
+func misses(out string) string {
+	var ls []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "miss:") {
+			ls = append(ls, l)
+		}
+	}
+	return strings.Join(ls, "\n")
+}
