@@ -30,8 +30,13 @@ lint:
 	@if command -v staticcheck >/dev/null; then staticcheck $(PKGS); else echo "staticcheck not installed, skipped"; fi
 
 fuzz:
-	$(GO) test ./bounce -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
-	$(GO) test ./classify -run '^$$' -fuzz FuzzClassify -fuzztime $(FUZZTIME)
+	@set -e; for t in ./bounce:FuzzDecode ./bounce/internal/mime:FuzzPeekHeader \
+	    ./bounce/internal/mime:FuzzToLower ./classify:FuzzClassify ./classify:FuzzLoadRules \
+	    ./publisher:FuzzSubject ./addrcheck:FuzzCheck ./internal/inbound:FuzzSESRecipients \
+	    ./internal/inbound:FuzzMailgunRecipients ./internal/inbound:FuzzPostmark ./verp:FuzzVerify; do \
+	  echo "$${t#*:} ($${t%%:*})"; \
+	  $(GO) test $${t%%:*} -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME); \
+	done
 
 bench:
 	GOMAXPROCS=1 $(GO) test ./bounce -run '^$$' -bench DecodeCorpus -benchmem -count 6 | tee bench.out
