@@ -36,6 +36,12 @@ var robustFloors = map[string]floor{
 	"rewrap":          {257, 99.64, 96.36, 97.45, 98.53},
 	"rename":          {464, 100.00, 95.79, 97.80, 97.98},
 	"generic-status":  {145, 100.00, 92.16, 96.73, 96.73},
+	// the structure transforms, measured 2026-12-03 before their fixes
+	"dsn-only":        {182, 100.00, 91.49, 95.21, 96.28},
+	"no-original":     {243, 100.00, 95.65, 97.63, 97.63},
+	"flat":            {202, 99.52, 90.87, 94.23, 95.67},
+	"reboundary":      {303, 99.07, 95.68, 97.22, 97.22},
+	"reorder-headers": {465, 99.80, 96.40, 98.40, 98.59},
 }
 
 // TestRobust measures how well bounced generalises: it writes perturbed
@@ -82,7 +88,7 @@ func TestRobust(t *testing.T) {
 			pl, ol := map[string]any{}, map[string]any{}
 			for _, p := range paths {
 				recs := labels[p]
-				if len(recs) == 0 {
+				if len(recs) == 0 || (notEligible[tr.name] != nil && notEligible[tr.name](recs)) {
 					continue
 				}
 				b, err := os.ReadFile(filepath.Join(corpus, p))
