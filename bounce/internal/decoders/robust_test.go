@@ -164,3 +164,25 @@ func TestDecode_sendmailMailerOutputWithoutDSN(t *testing.T) {
 		t.Errorf("got %s diagnostic %q", rep.Format, r.Diagnostic)
 	}
 }
+
+// TestDecode_flattenedReport: a multipart/report flattened into one
+// text/plain body (its notice, then its delivery-status fields as lines of
+// text, as gateways and forwarders pass reports on) keeps RFC 3464's
+// fields: the MTA's decoder reads the recipient's Status and
+// Diagnostic-Code from them as from the part.
+func TestDecode_flattenedReport(t *testing.T) {
+	raw := "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\nTo: s@example.org\nSubject: Undelivered Mail Returned to Sender\n" +
+		"MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n" +
+		"This is the mail system at host mx.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n" +
+		"                   The mail system\n\n<rcpt@example.net>: temporary failure\n\n" +
+		"Reporting-MTA: dns; mx.example.org\nX-Postfix-Queue-ID: 1234\n\n" +
+		"Final-Recipient: rfc822; rcpt@example.net\nOriginal-Recipient: rfc822;rcpt@example.net\nAction: failed\nStatus: 4.2.2\n" +
+		"Diagnostic-Code: x-unix; /home/rcpt/Maildir/tmp/1.A.host: Disk quota exceeded\n\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; r.Status != "4.2.2" || !strings.Contains(r.Diagnostic, "Disk quota exceeded") {
+		t.Errorf("got %s status %q diagnostic %q", rep.Format, r.Status, r.Diagnostic)
+	}
+}
