@@ -728,7 +728,7 @@ var transforms = []transform{
 	{"dsn-only", "the text part of a multipart/report dropped where the delivery-status part gives every recipient a Status and a Diagnostic-Code", dsnOnly},
 	{"no-original", "the returned message (message/rfc822 or the rfc822 headers part) dropped where the recipients are named elsewhere; not feedback reports or auto-replies", noOriginal},
 	{"flat", "a multipart/report made one text/plain body: its text part, then the delivery-status fields as text", flat},
-	{"reboundary", "every multipart of the bounce given another boundary", reboundary},
+	{"reboundary", "every multipart of the bounce given another boundary: its digits drawn again (none: a suffix)", reboundary},
 	{"reorder-headers", "the header fields in another order (trace fields first in their order, the rest reversed), each part's header reversed", reorderHeaders},
 }
 
@@ -971,9 +971,28 @@ func flat(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	return applyEdits(b, edits), nil, true
 }
 
+// redrawBoundary is the boundary another run of the same MTA would draw:
+// its letters and punctuation kept (some MTAs sign their reports in them,
+// "=_Active!Hunter_"), its digits (the time, queue ID, counter or random
+// part) drawn again; one without digits gets a suffix.
+func redrawBoundary(old string, n int) string {
+	b := []byte(old)
+	digits := false
+	for i, c := range b {
+		if c >= '0' && c <= '9' {
+			b[i] = '0' + (c-'0'+3+byte(n))%10
+			digits = true
+		}
+	}
+	if !digits {
+		return old + fmt.Sprintf("_%d", n)
+	}
+	return string(b)
+}
+
 // reboundary gives every multipart of the bounce (not of a returned
 // message) another boundary, in its Content-Type and its delimiter lines,
-// as another MTA's build or run would draw it.
+// as another run of the MTA would draw it (redrawBoundary).
 func reboundary(b []byte, _ []string) ([]byte, map[string]string, bool) {
 	root := parseMessage(b)
 	var edits []edit
@@ -984,7 +1003,7 @@ func reboundary(b []byte, _ []string) ([]byte, map[string]string, bool) {
 			return
 		}
 		n++
-		nb := fmt.Sprintf("Robust_Boundary_%02d_9f3a", n)
+		nb := redrawBoundary(old, n)
 		f, _ := p.get("content-type")
 		raw := string(b[f.start:f.end])
 		i := strings.Index(raw, old)
