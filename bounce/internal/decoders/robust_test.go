@@ -186,3 +186,26 @@ func TestDecode_flattenedReport(t *testing.T) {
 		t.Errorf("got %s status %q diagnostic %q", rep.Format, r.Status, r.Diagnostic)
 	}
 }
+
+// TestDecode_flattenedReportFieldOrder: in a report flattened into its
+// text, the fields a group writes before its Final-Recipient (SurfControl
+// writes the Action first; RFC 3464 section 2.3 fixes no order) belong to
+// it, and a decoder that reads the delivery-status part (dsnWithCommands)
+// reads them from the text alike.
+func TestDecode_flattenedReportFieldOrder(t *testing.T) {
+	raw := "From: postmaster@mx.example.org\nTo: s@example.org\nSubject: Delivery failed\nX-Mailer: SurfControl E-mail Filter\n" +
+		"MIME-Version: 1.0\nContent-Type: text/plain\n\n" +
+		"Your message could not be sent.\nA transcript of the attempts to send the message follows.\nAddressed To: rcpt@example.net\n\n" +
+		"rcpt@example.net: [192.0.2.5], 550 rcpt@example.net... No such user\n--- Message non-deliverable.\n\n" +
+		"Action: failed\nFinal-Recipient: rfc822;rcpt@example.net\nDiagnostic-Code: smtp; 550 rcpt@example.net... No such user\nStatus: 5.0.0\n"
+	if _, body := inlineDSN(raw); !strings.HasPrefix(body, "Action: failed\n") {
+		t.Errorf("inlineDSN starts at %q", body)
+	}
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "surfcontrol" || r.Action != "failed" || r.Status != "5.0.0" {
+		t.Errorf("got %s action %q status %q", rep.Format, r.Action, r.Status)
+	}
+}
