@@ -209,3 +209,25 @@ func TestDecode_flattenedReportFieldOrder(t *testing.T) {
 		t.Errorf("got %s action %q status %q", rep.Format, r.Action, r.Status)
 	}
 }
+
+// TestDecode_sendmailFoldedSummary: Sendmail's line about a recipient in
+// its transcript ("<a@b>... Deferred: 421") folded after its "..." onto an
+// indented continuation line reads as one line: the reply is still "421",
+// and the delay notice's recipient is still delayed, not refused.
+func TestDecode_sendmailFoldedSummary(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Warning: could not send message for past 4 hours\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n\n" +
+		"    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n    **********************************************\n\n" +
+		"The original message was received at Sun, 13 Sep 2015 03:10:06 +0900\nfrom client.example.org [192.0.2.1]\n\n" +
+		"   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n<<< 421\n<rcpt@example.net>...\n    Deferred: 421\n" +
+		"Warning: message still undelivered after 4 hours\nWill keep trying until message is 8 hours old\n\n" +
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n" +
+		"Final-Recipient: RFC822; rcpt@example.net\nAction: delayed\nStatus: 4.5.0\nDiagnostic-Code: SMTP; \n\n--B--\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "sendmail" || r.Diagnostic != "421" {
+		t.Errorf("got %s diagnostic %q action %q", rep.Format, r.Diagnostic, r.Action)
+	}
+}
