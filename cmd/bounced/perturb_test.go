@@ -725,4 +725,355 @@ var transforms = []transform{
 	{"rewrap", fmt.Sprintf("the text part's ASCII lines longer than %d folded at %d at spaces, reply lines kept", rewrapLong, rewrapWidth), rewrap},
 	{"rename", "every recipient's local part and domain renamed, labels rewritten alike", rename},
 	{"generic-status", "Status x.y.z replaced by x.0.0 where a Diagnostic-Code says the cause", genericStatus},
+	{"dsn-only", "the text part of a multipart/report dropped where the delivery-status part gives every recipient a Status and a Diagnostic-Code", dsnOnly},
+	{"no-original", "the returned message (message/rfc822 or the rfc822 headers part) dropped where the recipients are named elsewhere; not feedback reports or auto-replies", noOriginal},
+	{"flat", "a multipart/report made one text/plain body: its text part, then the delivery-status fields as text", flat},
+	{"reboundary", "every multipart of the bounce given another boundary: its digits drawn again (none: a suffix)", reboundary},
+	{"reorder-headers", "the header fields in another order (trace fields first in their order, the rest reversed), each part's header reversed", reorderHeaders},
+}
+
+// notEligible names, per transform, the messages it may not change
+// whatever their structure (their labels say why).
+var notEligible = map[string]func([]map[string]any) bool{
+	"no-original": notEligibleForNoOriginal,
+}
+
+// kidSpan is the bytes of kid k of multipart p with its delimiter line:
+// from the line break before that delimiter to the end of the kid (the
+// line break before the next delimiter belongs to that one), as no-dsn
+// drops a part.
+func kidSpan(b []byte, k *mpart) (int, int) {
+	start := k.start
+	for start > 0 && b[start-1] != '\n' {
+		start--
+	}
+	if start > 0 {
+		start-- // the "\n" ending the delimiter line
+		for start > 0 && b[start-1] != '\n' {
+			start--
+		}
+		if start > 0 {
+			start--
+			if start > 0 && b[start-1] == '\r' {
+				start--
+			}
+		}
+	}
+	return start, k.end
+}
+
+// reportPart is the multipart/report of the bounce (the message itself or
+// a part of it, never inside a returned message).
+func reportPart(root *mpart) *mpart {
+	var found *mpart
+	root.walk(func(p *mpart) {
+		if found == nil && !p.inMessage && p.ctype == "multipart/report" && len(p.kids) > 0 {
+			found = p
+		}
+	})
+	return found
+}
+
+// isDSN says whether p is a delivery-status part.
+func isDSN(p *mpart) bool {
+	return p.ctype == "message/delivery-status" || p.ctype == "message/global-delivery-status"
+}
+
+// dsnRecipientGroups returns, for each per-recipient group of the
+// delivery-status parts, its fields by name (the first of each).
+func dsnRecipientGroups(b []byte, root *mpart) ([]map[string]string, bool) {
+	var groups []map[string]string
+	for _, p := range dsnParts(root) {
+		switch p.cte() {
+		case "", "7bit", "8bit", "binary":
+		default:
+			return nil, false
+		}
+		var cur map[string]string
+		for i := p.body; i <= p.end; {
+			next, content := i, i
+			if i < p.end {
+				next, content = lineEnd(b, i, p.end)
+			}
+			if i == p.end || content == i || strings.TrimSpace(string(b[i:content])) == "" {
+				if cur != nil && cur["final-recipient"] != "" {
+					groups = append(groups, cur)
+				}
+				cur = nil
+				if i == p.end {
+					break
+				}
+			} else if b[i] != ' ' && b[i] != '\t' {
+				if name, value, ok := strings.Cut(string(b[i:content]), ":"); ok {
+					if cur == nil {
+						cur = map[string]string{}
+					}
+					n := strings.ToLower(strings.TrimSpace(name))
+					if _, ok := cur[n]; !ok {
+						cur[n] = strings.TrimSpace(value)
+					}
+				}
+			}
+			i = next
+		}
+	}
+	return groups, len(groups) > 0
+}
+
+// dsnOnly drops the human-readable part of a multipart/report (its
+// delimiter line with it), where the delivery-status part still tells a
+// reader everything: a per-recipient group for every labelled recipient,
+// each with a Status and a Diagnostic-Code in words.
+func dsnOnly(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
+	root := parseMessage(b)
+	rep := reportPart(root)
+	if rep == nil || len(rep.kids) < 2 || isDSN(rep.kids[0]) {
+		return nil, nil, false
+	}
+	first := rep.kids[0]
+	if first.ctype != "text/plain" && first.ctype != "multipart/alternative" && first.ctype != "text/html" {
+		return nil, nil, false
+	}
+	hasDSN := false
+	for _, k := range rep.kids[1:] {
+		hasDSN = hasDSN || isDSN(k)
+	}
+	groups, ok := dsnRecipientGroups(b, root)
+	if !hasDSN || !ok {
+		return nil, nil, false
+	}
+	for _, g := range groups {
+		if !statusCode.MatchString(g["status"]) || len(tokenRe.FindAllString(strings.ToLower(diagWords(g["diagnostic-code"])), -1)) < 3 {
+			return nil, nil, false
+		}
+	}
+	for _, r := range rcpts {
+		found := false
+		for _, g := range groups {
+			found = found || strings.Contains(strings.ToLower(g["final-recipient"]+" "+g["original-recipient"]), strings.ToLower(r))
+		}
+		if r == "" || !found {
+			return nil, nil, false
+		}
+	}
+	s, e := kidSpan(b, first)
+	return applyEdits(b, []edit{{s, e, nil}}), nil, true
+}
+
+// noOriginal drops the returned message (message/rfc822, text/rfc822-headers
+// or message/rfc822-headers parts of the bounce, their delimiter lines with
+// them), where every labelled recipient is still named elsewhere in the
+// message. It does not apply to feedback reports and auto-replies, whose
+// verdict rests on the message they answer (eligible).
+func noOriginal(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
+	root := parseMessage(b)
+	var edits []edit
+	feedback := false
+	root.walk(func(p *mpart) {
+		if p.ctype == "message/feedback-report" || (p.ctype == "multipart/report" && strings.EqualFold(p.params["report-type"], "feedback-report")) {
+			feedback = true
+		}
+		if p.inMessage || len(p.kids) < 2 || !strings.HasPrefix(p.ctype, "multipart/") {
+			return
+		}
+		for i, k := range p.kids {
+			switch k.ctype {
+			case "message/rfc822", "text/rfc822-headers", "message/rfc822-headers", "message/global", "message/global-headers":
+				if i == 0 {
+					continue // the first part is the notice's own
+				}
+				s, e := kidSpan(b, k)
+				edits = append(edits, edit{s, e, nil})
+			}
+		}
+	})
+	if feedback || len(edits) == 0 {
+		return nil, nil, false
+	}
+	out := applyEdits(b, edits)
+	lower := strings.ToLower(string(out))
+	for _, r := range rcpts {
+		if r == "" || !strings.Contains(lower, strings.ToLower(r)) {
+			return nil, nil, false
+		}
+	}
+	return out, nil, true
+}
+
+// notEligibleForNoOriginal: an auto-reply's or a feedback report's verdict
+// rests on the message it answers.
+func notEligibleForNoOriginal(recs []map[string]any) bool {
+	for _, r := range recs {
+		switch r["reason"] {
+		case "vacation", "feedback", "delivered":
+			return true
+		}
+	}
+	return false
+}
+
+// flat turns a multipart/report that is the whole message into one
+// text/plain body: the human-readable part's text, then the
+// delivery-status parts' fields as text, in the text part's charset and
+// transfer encoding, as gateways and forwarders that flatten reports do.
+// The returned message goes.
+func flat(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
+	root := parseMessage(b)
+	if root.ctype != "multipart/report" || len(root.kids) < 2 {
+		return nil, nil, false
+	}
+	tp := textPart(root)
+	if tp == nil || tp != root.kids[0] {
+		return nil, nil, false
+	}
+	text, ok := decodedBody(b, tp)
+	if !ok {
+		return nil, nil, false
+	}
+	nl := eol(b)
+	body := strings.TrimRight(string(text), "\r\n") + nl + nl
+	n := 0
+	for _, k := range root.kids[1:] {
+		if !isDSN(k) {
+			continue
+		}
+		d, ok := decodedBody(b, k)
+		if !ok {
+			return nil, nil, false
+		}
+		body += strings.TrimRight(string(d), "\r\n") + nl + nl
+		n++
+	}
+	if n == 0 {
+		return nil, nil, false
+	}
+	lower := strings.ToLower(body)
+	for _, r := range rcpts {
+		if r == "" || !strings.Contains(lower, strings.ToLower(r)) {
+			return nil, nil, false
+		}
+	}
+	ct := "Content-Type: text/plain"
+	if cs := tp.params["charset"]; cs != "" {
+		ct += "; charset=\"" + cs + "\""
+	}
+	cte := tp.cte()
+	edits := []edit{{root.body, root.end, encodeAs([]byte(body), cte, nl)}}
+	ctf, _ := root.get("content-type")
+	edits = append(edits, edit{ctf.start, ctf.end, []byte(ct + nl)})
+	if f, ok := root.get("content-transfer-encoding"); ok {
+		edits = append(edits, edit{f.start, f.end, nil})
+	}
+	if cte != "" && cte != "7bit" {
+		at := ctf.end
+		edits = append(edits, edit{at, at, []byte("Content-Transfer-Encoding: " + cte + nl)})
+	}
+	return applyEdits(b, edits), nil, true
+}
+
+// redrawBoundary is the boundary another run of the same MTA would draw:
+// its letters and punctuation kept (some MTAs sign their reports in them,
+// "=_Active!Hunter_"), its digits (the time, queue ID, counter or random
+// part) drawn again; one without digits gets a suffix.
+func redrawBoundary(old string, n int) string {
+	b := []byte(old)
+	digits := false
+	for i, c := range b {
+		if c >= '0' && c <= '9' {
+			b[i] = '0' + (c-'0'+3+byte(n))%10
+			digits = true
+		}
+	}
+	if !digits {
+		return old + fmt.Sprintf("_%d", n)
+	}
+	return string(b)
+}
+
+// reboundary gives every multipart of the bounce (not of a returned
+// message) another boundary, in its Content-Type and its delimiter lines,
+// as another run of the MTA would draw it (redrawBoundary).
+func reboundary(b []byte, _ []string) ([]byte, map[string]string, bool) {
+	root := parseMessage(b)
+	var edits []edit
+	n := 0
+	root.walk(func(p *mpart) {
+		old := p.params["boundary"]
+		if p.inMessage || len(p.kids) == 0 || !strings.HasPrefix(p.ctype, "multipart/") || old == "" {
+			return
+		}
+		n++
+		nb := redrawBoundary(old, n)
+		f, _ := p.get("content-type")
+		raw := string(b[f.start:f.end])
+		i := strings.Index(raw, old)
+		if i < 0 {
+			return
+		}
+		edits = append(edits, edit{f.start + i, f.start + i + len(old), []byte(nb)})
+		gaps := [][2]int{}
+		at := p.body
+		for _, k := range p.kids {
+			gaps = append(gaps, [2]int{at, k.start})
+			at = k.end
+		}
+		gaps = append(gaps, [2]int{at, p.end})
+		delim := []byte("--" + old)
+		for _, g := range gaps {
+			for i := g[0]; i < g[1]; {
+				next, _ := lineEnd(b, i, g[1])
+				if bytes.HasPrefix(b[i:next], delim) {
+					edits = append(edits, edit{i + 2, i + 2 + len(old), []byte(nb)})
+				}
+				i = next
+			}
+		}
+	})
+	if len(edits) == 0 {
+		return nil, nil, false
+	}
+	return applyEdits(b, edits), nil, true
+}
+
+// reorderHeaders writes the bounce's header fields in another order: the
+// trace fields (Return-Path, Received) first in their own order (RFC 5322
+// section 3.6 keeps their order meaningful), then the others in reverse;
+// each MIME part's header of the bounce in reverse. RFC 5322 section 3.6
+// gives the other fields no meaning by order.
+func reorderHeaders(b []byte, _ []string) ([]byte, map[string]string, bool) {
+	root := parseMessage(b)
+	var edits []edit
+	nl := eol(b)
+	root.walk(func(p *mpart) {
+		if p.inMessage || len(p.fields) < 2 {
+			return
+		}
+		var trace, rest []field
+		for _, f := range p.fields {
+			if p == root && (f.name == "received" || f.name == "return-path" || strings.ContainsAny(f.name, " \t")) {
+				trace = append(trace, f)
+			} else {
+				rest = append(rest, f)
+			}
+		}
+		var out []byte
+		for _, f := range trace {
+			out = append(out, b[f.start:f.end]...)
+		}
+		for i := len(rest) - 1; i >= 0; i-- {
+			fb := b[rest[i].start:rest[i].end]
+			out = append(out, fb...)
+			if !bytes.HasSuffix(fb, []byte("\n")) {
+				out = append(out, nl...)
+			}
+		}
+		s, e := p.fields[0].start, p.fields[len(p.fields)-1].end
+		if !bytes.Equal(out, b[s:e]) {
+			edits = append(edits, edit{s, e, out})
+		}
+	})
+	if len(edits) == 0 {
+		return nil, nil, false
+	}
+	return applyEdits(b, edits), nil, true
 }

@@ -92,3 +92,55 @@ func TestPerturb_keepsTheRest(t *testing.T) {
 		t.Errorf("rewrap: %v\n%s", ok, out)
 	}
 }
+
+// TestPerturb_structureTransforms checks dsn-only, no-original, flat,
+// reboundary and reorder-headers on the sample: each changes what it says
+// and keeps every other byte.
+func TestPerturb_structureTransforms(t *testing.T) {
+	in := []byte(perturbSample)
+	rcpts := []string{"user@example.com"}
+	text := "\n--B1\nContent-Type: text/plain; charset=us-ascii\n\n<user@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1 <user@example.com>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command)\n"
+	orig := "\n--B1\nContent-Type: message/rfc822\n\nFrom: sender@example.net\nTo: user@example.com\nSubject: hi\n\nhello"
+	for _, c := range []struct {
+		name string
+		fn   func([]byte, []string) ([]byte, map[string]string, bool)
+		want string
+	}{
+		{"dsn-only", dsnOnly, strings.Replace(perturbSample, text, "", 1)},
+		{"no-original", noOriginal, strings.Replace(perturbSample, orig, "", 1)},
+		{"reboundary", reboundary, strings.ReplaceAll(perturbSample, `"B1"`, `"B5"`)},
+	} {
+		want := c.want
+		if c.name == "reboundary" {
+			want = strings.ReplaceAll(want, "--B1", "--B5")
+		}
+		out, _, ok := c.fn(in, rcpts)
+		if !ok || string(out) != want {
+			t.Errorf("%s: ok %v, got\n%q\nwant\n%q", c.name, ok, out, want)
+		}
+	}
+
+	out, _, ok := flat(in, rcpts)
+	root := parseMessage(out)
+	if !ok || root.ctype != "text/plain" || len(root.kids) != 0 {
+		t.Fatalf("flat: ok %v, type %q\n%s", ok, root.ctype, out)
+	}
+	body := string(out[root.body:])
+	if !strings.HasPrefix(body, "<user@example.com>: host mx.example.com[192.0.2.1] said: 550") ||
+		!strings.Contains(body, "\nFinal-Recipient: rfc822; user@example.com\nAction: failed\nStatus: 5.1.1\n") ||
+		strings.Contains(body, "Subject: hi") || !strings.HasPrefix(string(out), "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\nTo: sender@example.net\nMIME-Version: 1.0\nContent-Type: text/plain; charset=\"us-ascii\"\n\n") {
+		t.Errorf("flat:\n%s", out)
+	}
+
+	out, _, ok = reorderHeaders(in, rcpts)
+	if !ok || !strings.HasPrefix(string(out), "Content-Type: multipart/report; report-type=delivery-status;\n\tboundary=\"B1\"\nMIME-Version: 1.0\nTo: sender@example.net\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n\n") ||
+		!strings.HasSuffix(string(out), perturbSample[strings.Index(perturbSample, "\n\nThis is a MIME"):]) {
+		t.Errorf("reorder-headers:\n%s", out)
+	}
+
+	// not a feedback report
+	arf := strings.Replace(perturbSample, "report-type=delivery-status", "report-type=feedback-report", 1)
+	if _, _, ok := noOriginal([]byte(arf), rcpts); ok {
+		t.Errorf("no-original applied to a feedback report")
+	}
+}

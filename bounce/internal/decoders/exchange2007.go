@@ -107,6 +107,14 @@ func decodeExchangeNDR(m *message, format string) *Report {
 				break
 			}
 		}
+		// Exchange Online's newer administrators' section ("Error
+		// Details", "Reported error: 550 5.1.10 ...") gives the one
+		// recipient's reply when the delivery-status part has none.
+		if len(rep.Recipients) == 1 && rep.Recipients[0].Diagnostic == "" {
+			if reply := reportedError(text); reply != "" {
+				setReply(&rep.Recipients[0], reply)
+			}
+		}
 		// Recipients the administrators' section does not cover get the
 		// notice's words about them.
 		enrichFromText(rep.Recipients, text)
@@ -115,6 +123,25 @@ func decodeExchangeNDR(m *message, format string) *Report {
 		rep.ReportingMTA = generating
 	}
 	return rep
+}
+
+// reportedError is the reply on the one "Reported error:" line of
+// Exchange Online's administrators' section, or "" (none, or several).
+func reportedError(text string) string {
+	reply := ""
+	for _, l := range splitLines(text) {
+		t := strings.TrimSpace(l)
+		if len(t) > len("reported error:") && strings.EqualFold(t[:len("reported error:")], "reported error:") {
+			if reply != "" {
+				return ""
+			}
+			reply = strings.TrimSpace(t[len("reported error:"):])
+		}
+	}
+	if leadingReplyCode(reply) == "" && replyStatus(reply) == "" {
+		return ""
+	}
+	return reply
 }
 
 // parseExchangeDiagnostics reads the administrators' section of an

@@ -110,6 +110,11 @@ func dsnOf(m *message) (string, []Recipient) {
 		m.dsnDone = true
 		if p := m.dsnPart(); p != nil {
 			m.dsnReporting, m.dsnRecipients = dsnRecipients(m, p.Text())
+		} else if _, body := inlineDSN(m.text()); body != "" {
+			// A report flattened into one text body (as gateways and
+			// forwarders pass it on) keeps its delivery-status fields as
+			// lines of the text: RFC 3464 section 2's fields, read alike.
+			m.dsnReporting, m.dsnRecipients = dsnRecipients(m, body)
 		}
 	}
 	// A copy: decoders complete the recipients they are given.

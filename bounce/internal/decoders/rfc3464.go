@@ -179,10 +179,8 @@ func knownDSNField(k string) bool {
 
 // decodeRFC3464 reads a multipart/report with a delivery-status part.
 func decodeRFC3464(m *message) *Report {
-	p := m.dsnPart()
-	if p == nil {
-		return nil
-	}
+	// dsnOf reads the delivery-status part, or the fields of a report
+	// flattened into its text
 	rep := &Report{Kind: KindBounce, Format: "rfc3464"}
 	rep.ReportingMTA, rep.Recipients = dsnOf(m)
 	if len(rep.Recipients) == 0 {
@@ -282,7 +280,19 @@ func inlineDSN(text string) (int, string) {
 		return 0, ""
 	}
 	start := fr
-	if rm := lineStartIndex(lower[:fr], "reporting-mta:"); rm >= 0 && fr-rm < 4096 {
+	// the per-recipient fields written before the Final-Recipient in its
+	// group (SurfControl writes the Action first; RFC 3464 section 2.3
+	// fixes no order)
+	for start > 0 {
+		ls := strings.LastIndexByte(lower[:start-1], '\n') + 1
+		line := lower[ls : start-1]
+		c := strings.IndexByte(line, ':')
+		if c <= 0 || !knownDSNField(strings.TrimSpace(line[:c])) {
+			break
+		}
+		start = ls
+	}
+	if rm := lineStartIndex(lower[:start], "reporting-mta:"); rm >= 0 && start-rm < 4096 {
 		start = rm
 	}
 	end := start

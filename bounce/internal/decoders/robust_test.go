@@ -164,3 +164,94 @@ func TestDecode_sendmailMailerOutputWithoutDSN(t *testing.T) {
 		t.Errorf("got %s diagnostic %q", rep.Format, r.Diagnostic)
 	}
 }
+
+// TestDecode_flattenedReport: a multipart/report flattened into one
+// text/plain body (its notice, then its delivery-status fields as lines of
+// text, as gateways and forwarders pass reports on) keeps RFC 3464's
+// fields: the MTA's decoder reads the recipient's Status and
+// Diagnostic-Code from them as from the part.
+func TestDecode_flattenedReport(t *testing.T) {
+	raw := "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\nTo: s@example.org\nSubject: Undelivered Mail Returned to Sender\n" +
+		"MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n\n" +
+		"This is the mail system at host mx.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n" +
+		"                   The mail system\n\n<rcpt@example.net>: temporary failure\n\n" +
+		"Reporting-MTA: dns; mx.example.org\nX-Postfix-Queue-ID: 1234\n\n" +
+		"Final-Recipient: rfc822; rcpt@example.net\nOriginal-Recipient: rfc822;rcpt@example.net\nAction: failed\nStatus: 4.2.2\n" +
+		"Diagnostic-Code: x-unix; /home/rcpt/Maildir/tmp/1.A.host: Disk quota exceeded\n\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; r.Status != "4.2.2" || !strings.Contains(r.Diagnostic, "Disk quota exceeded") {
+		t.Errorf("got %s status %q diagnostic %q", rep.Format, r.Status, r.Diagnostic)
+	}
+}
+
+// TestDecode_flattenedReportFieldOrder: in a report flattened into its
+// text, the fields a group writes before its Final-Recipient (SurfControl
+// writes the Action first; RFC 3464 section 2.3 fixes no order) belong to
+// it, and a decoder that reads the delivery-status part (dsnWithCommands)
+// reads them from the text alike.
+func TestDecode_flattenedReportFieldOrder(t *testing.T) {
+	raw := "From: postmaster@mx.example.org\nTo: s@example.org\nSubject: Delivery failed\nX-Mailer: SurfControl E-mail Filter\n" +
+		"MIME-Version: 1.0\nContent-Type: text/plain\n\n" +
+		"Your message could not be sent.\nA transcript of the attempts to send the message follows.\nAddressed To: rcpt@example.net\n\n" +
+		"rcpt@example.net: [192.0.2.5], 550 rcpt@example.net... No such user\n--- Message non-deliverable.\n\n" +
+		"Action: failed\nFinal-Recipient: rfc822;rcpt@example.net\nDiagnostic-Code: smtp; 550 rcpt@example.net... No such user\nStatus: 5.0.0\n"
+	if _, body := inlineDSN(raw); !strings.HasPrefix(body, "Action: failed\n") {
+		t.Errorf("inlineDSN starts at %q", body)
+	}
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "surfcontrol" || r.Action != "failed" || r.Status != "5.0.0" {
+		t.Errorf("got %s action %q status %q", rep.Format, r.Action, r.Status)
+	}
+}
+
+// TestDecode_sendmailFoldedSummary: Sendmail's line about a recipient in
+// its transcript ("<a@b>... Deferred: 421") folded after its "..." onto an
+// indented continuation line reads as one line: the reply is still "421",
+// and the delay notice's recipient is still delayed, not refused.
+func TestDecode_sendmailFoldedSummary(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\nTo: s@example.org\nSubject: Warning: could not send message for past 4 hours\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\n\n" +
+		"    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n    **********************************************\n\n" +
+		"The original message was received at Sun, 13 Sep 2015 03:10:06 +0900\nfrom client.example.org [192.0.2.1]\n\n" +
+		"   ----- Transcript of session follows -----\n... while talking to mx.example.net.:\n<<< 421\n<rcpt@example.net>...\n    Deferred: 421\n" +
+		"Warning: message still undelivered after 4 hours\nWill keep trying until message is 8 hours old\n\n" +
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n" +
+		"Final-Recipient: RFC822; rcpt@example.net\nAction: delayed\nStatus: 4.5.0\nDiagnostic-Code: SMTP; \n\n--B--\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "sendmail" || r.Diagnostic != "421" {
+		t.Errorf("got %s diagnostic %q action %q", rep.Format, r.Diagnostic, r.Action)
+	}
+}
+
+// TestDecode_office365ReportedError: Exchange Online's newer
+// administrators' section ("Error Details" / "Reported error: 550 5.1.10
+// RESOLVER.ADR.RecipientNotFound; ...") gives the recipient's reply when
+// the delivery-status part has no Diagnostic-Code.
+func TestDecode_office365ReportedError(t *testing.T) {
+	raw := "From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@example.onmicrosoft.com>\nTo: s@example.org\n" +
+		"Subject: Undeliverable: hi\nX-MS-Exchange-Message-Is-Ndr:\nX-MS-Exchange-CrossTenant-Id: 0\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain\n\n" +
+		"Your message to rcpt@example.net couldn't be delivered.\n\nrcpt wasn't found at example.net.\n\n" +
+		"Diagnostic information for administrators:\n\nGenerating server: MX.example.prod.outlook.com\n\n" +
+		"Original Message Details\nRecipient Address:      rcpt@example.net\n\nError Details\n" +
+		"Reported error: 550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup\n" +
+		"DSN generated by:       MX.example.prod.outlook.com\n\n" +
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns;MX.example.prod.outlook.com\n\n" +
+		"Final-recipient: rfc822;rcpt@example.net\nAction: failed\nStatus: 5.1.10\n\n--B--\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; rep.Format != "office365" || !strings.HasPrefix(r.Diagnostic, "550 5.1.10 RESOLVER.ADR.RecipientNotFound") {
+		t.Errorf("got %s diagnostic %q", rep.Format, r.Diagnostic)
+	}
+}

@@ -364,6 +364,27 @@ func transcriptSection(notice string) (string, bool) {
 	return "", true
 }
 
+// transcriptLines are the transcript's non-blank lines, trimmed, where a
+// recipient's line ("<a@b>... Deferred: 421", one line as Sendmail writes
+// it) folded after its "..." onto an indented continuation line reads as
+// the one line it was.
+func transcriptLines(body string) []string {
+	var out []string
+	for _, l := range splitLines(body) {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		if n := len(out); n > 0 && (l[0] == ' ' || l[0] == '\t') && strings.HasSuffix(out[n-1], "...") &&
+			!strings.HasPrefix(t, "<<<") && !strings.HasPrefix(t, ">>>") {
+			out[n-1] += " " + t
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 // sendmailTranscriptOf reads the "Transcript of session follows" section.
 func sendmailTranscriptOf(notice string) *smTranscript {
 	tr := &smTranscript{per: map[string]*smReply{}}
@@ -374,7 +395,7 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 	host, cmd := "", ""
 	var group []*smReply // replies since the last command
 	var cur *smReply     // the reply being read
-	for _, t := range nonBlankLines(body) {
+	for _, t := range transcriptLines(body) {
 		lt := toLower(t)
 		switch {
 		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !strings.Contains(t, " "):
