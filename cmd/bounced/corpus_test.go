@@ -26,17 +26,7 @@ var thresholds = []string{
 // with the reason the message proves it); the score against the raw labels
 // is logged beside it.
 func TestCorpusAccuracy(t *testing.T) {
-	score := filepath.Join(sharedDir, "tools", "score")
-	if _, err := os.Stat(filepath.Join(sharedDir, "corpus", "sisimai", "labels.json")); err != nil {
-		t.Skipf("shared corpus not found at %s (it sits beside the repository in CI): %v", sharedDir, err)
-	}
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not installed: the scorer is a Python script")
-	}
-	bin := filepath.Join(t.TempDir(), "bounced")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	score, bin := scorerAndBinary(t)
 	corrections := loadCorrections(t)
 	for _, corpus := range []string{"sisimai", "sisimai-crlf", "sisimai-cr"} {
 		t.Run(corpus, func(t *testing.T) {
@@ -62,6 +52,23 @@ func TestCorpusAccuracy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scorerAndBinary returns the shared scorer's path and a bounced built
+// for the test, skipping when the shared corpus or python3 is absent.
+func scorerAndBinary(t *testing.T) (score, bin string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(sharedDir, "corpus", "sisimai", "labels.json")); err != nil {
+		t.Skipf("shared corpus not found at %s (it sits beside the repository in CI): %v", sharedDir, err)
+	}
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not installed: the scorer is a Python script")
+	}
+	bin = filepath.Join(t.TempDir(), "bounced")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return filepath.Join(sharedDir, "tools", "score"), bin
 }
 
 // checkConfidence checks that every verdict of `bounced parse` on dir

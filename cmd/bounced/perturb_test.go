@@ -479,25 +479,9 @@ func noDSN(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 				}
 			}
 		}
-		// the part and the delimiter line before it: from the line break
-		// that ends the previous part to the end of this one
-		start := p.start
-		for start > 0 && b[start-1] != '\n' {
-			start--
-		}
-		if start > 0 {
-			start-- // the "\n" ending the delimiter line
-			for start > 0 && b[start-1] != '\n' {
-				start--
-			}
-			if start > 0 {
-				start--
-				if start > 0 && b[start-1] == '\r' {
-					start--
-				}
-			}
-		}
-		edits = append(edits, edit{start, p.end, nil})
+		// the part and the delimiter line before it
+		start, end := kidSpan(b, p)
+		edits = append(edits, edit{start, end, nil})
 	}
 	if len(edits) == 0 || diags == 0 {
 		return nil, nil, false

@@ -51,20 +51,10 @@ var robustFloors = map[string]floor{
 // applies to, beside the score of the same messages unperturbed, and fails
 // when a transform's figures fall below its floor.
 func TestRobust(t *testing.T) {
-	score := filepath.Join(sharedDir, "tools", "score")
+	score, bin := scorerAndBinary(t)
 	corpus, err := filepath.Abs(filepath.Join(sharedDir, "corpus", "sisimai"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(corpus, "labels.json")); err != nil {
-		t.Skipf("shared corpus not found at %s (it sits beside the repository in CI): %v", sharedDir, err)
-	}
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not installed: the scorer is a Python script")
-	}
-	bin := filepath.Join(t.TempDir(), "bounced")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	labels := correctedLabels(t, corpus, loadCorrections(t))
 	paths := make([]string, 0, len(labels))
