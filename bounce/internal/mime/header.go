@@ -113,15 +113,7 @@ func ParseHeader(b []byte) (Header, []byte) {
 			// white space.
 			v := b[sp.vs:sp.ve]
 			sp.vs = sb.Len()
-			for len(v) > 0 {
-				nl := bytes.IndexByte(v, '\n')
-				if nl < 0 {
-					sb.Write(v)
-					break
-				}
-				sb.Write(v[:nl])
-				v = v[nl+1:]
-			}
+			unfold(&sb, v)
 			sp.ve = sb.Len()
 		}
 	}
@@ -283,6 +275,20 @@ func equalLowerBytes(name []byte, key string) bool {
 	return true
 }
 
+// unfold writes the folded value v to sb without its line feeds, keeping
+// the white space after them (RFC 5322 section 2.2.3).
+func unfold(sb *strings.Builder, v []byte) {
+	for len(v) > 0 {
+		nl := bytes.IndexByte(v, '\n')
+		if nl < 0 {
+			sb.Write(v)
+			return
+		}
+		sb.Write(v[:nl])
+		v = v[nl+1:]
+	}
+}
+
 // spanValue returns the value of sp in b as ParseHeader's Header holds
 // it (unfolded, with QUIRK continuation lines after a stray line
 // appended), trimmed as Header.Get returns it.
@@ -292,15 +298,7 @@ func spanValue(b []byte, sp *span) string {
 	if sp.folded {
 		var sb strings.Builder
 		sb.Grow(len(v))
-		for len(v) > 0 {
-			nl := bytes.IndexByte(v, '\n')
-			if nl < 0 {
-				sb.Write(v)
-				break
-			}
-			sb.Write(v[:nl])
-			v = v[nl+1:]
-		}
+		unfold(&sb, v)
 		s = sb.String()
 	} else if sp.appended == "" {
 		return string(bytes.TrimSpace(v))
