@@ -148,10 +148,9 @@ func loadCorrections(t *testing.T) map[string][]correction {
 	return out
 }
 
-// correctedCorpus makes a corpus directory whose labels.json is dir's with
-// the corrections applied and whose message folders link to dir's. It
-// returns the directory and how many labels it changed.
-func correctedCorpus(t *testing.T, dir string, corrections map[string][]correction) (string, int) {
+// correctedLabels is dir's labels.json with the corrections applied, and
+// how many labels they changed.
+func correctedLabels(t *testing.T, dir string, corrections map[string][]correction) (map[string][]map[string]any, int) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "labels.json"))
 	if err != nil {
@@ -172,6 +171,15 @@ func correctedCorpus(t *testing.T, dir string, corrections map[string][]correcti
 			}
 		}
 	}
+	return labels, n
+}
+
+// correctedCorpus makes a corpus directory whose labels.json is dir's with
+// the corrections applied and whose message folders link to dir's. It
+// returns the directory and how many labels it changed.
+func correctedCorpus(t *testing.T, dir string, corrections map[string][]correction) (string, int) {
+	t.Helper()
+	labels, n := correctedLabels(t, dir, corrections)
 	out := t.TempDir()
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {

@@ -56,7 +56,7 @@ func TestRobust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	labels := correctedLabels(t, corpus, loadCorrections(t))
+	labels, _ := correctedLabels(t, corpus, loadCorrections(t))
 	paths := make([]string, 0, len(labels))
 	for p := range labels {
 		paths = append(paths, p)
@@ -139,29 +139,6 @@ func TestRobust(t *testing.T) {
 		})
 	}
 	t.Logf("| transform | messages | unperturbed recipient/reason/category/hard | perturbed |\n%s", strings.Join(table, "\n"))
-}
-
-// correctedLabels is dir's labels.json with the corrections applied.
-func correctedLabels(t *testing.T, dir string, corrections map[string][]correction) map[string][]map[string]any {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, "labels.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var labels map[string][]map[string]any
-	if err := json.Unmarshal(b, &labels); err != nil {
-		t.Fatal(err)
-	}
-	for path, recs := range labels {
-		for _, c := range corrections[filepath.Base(path)] {
-			for _, r := range recs {
-				if rc, _ := r["recipient"].(string); strings.EqualFold(rc, c.Recipient) {
-					r["reason"], r["hard"] = c.Reason, c.Hard
-				}
-			}
-		}
-	}
-	return labels
 }
 
 func writeTestFile(t *testing.T, path string, b []byte) {
