@@ -426,9 +426,25 @@ func noDiagnostic(b []byte, _ []string) ([]byte, map[string]string, bool) {
 	if !ok {
 		return nil, nil, false
 	}
+	_, diags, ok := coveredDiagnostics(b, root, text)
+	if !ok || len(diags) == 0 {
+		return nil, nil, false
+	}
+	edits := make([]edit, len(diags))
+	for i, f := range diags {
+		edits[i] = edit{f.start, f.end, nil}
+	}
+	return applyEdits(b, edits), nil, true
+}
+
+// coveredDiagnostics returns the delivery-status parts of root and their
+// Diagnostic-Code fields, and false when a part cannot be read or a
+// diagnostic has a word or code that text lacks.
+func coveredDiagnostics(b []byte, root *mpart, text string) ([]*mpart, []dsnField, bool) {
 	tt := tokens(text)
-	var edits []edit
-	for _, p := range dsnParts(root) {
+	parts := dsnParts(root)
+	var diags []dsnField
+	for _, p := range parts {
 		fs, ok := dsnFields(b, p)
 		if !ok {
 			return nil, nil, false
@@ -438,14 +454,11 @@ func noDiagnostic(b []byte, _ []string) ([]byte, map[string]string, bool) {
 				if !covered(f.value, tt) {
 					return nil, nil, false
 				}
-				edits = append(edits, edit{f.start, f.end, nil})
+				diags = append(diags, f)
 			}
 		}
 	}
-	if len(edits) == 0 {
-		return nil, nil, false
-	}
-	return applyEdits(b, edits), nil, true
+	return parts, diags, true
 }
 
 // noDSN drops the delivery-status parts (their delimiter line with them),
@@ -463,28 +476,15 @@ func noDSN(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 			return nil, nil, false
 		}
 	}
-	tt := tokens(text)
-	var edits []edit
-	diags := 0
-	for _, p := range dsnParts(root) {
-		fs, ok := dsnFields(b, p)
-		if !ok {
-			return nil, nil, false
-		}
-		for _, f := range fs {
-			if f.name == "diagnostic-code" {
-				diags++
-				if !covered(f.value, tt) {
-					return nil, nil, false
-				}
-			}
-		}
+	parts, diags, ok := coveredDiagnostics(b, root, text)
+	if !ok || len(parts) == 0 || len(diags) == 0 {
+		return nil, nil, false
+	}
+	edits := make([]edit, len(parts))
+	for i, p := range parts {
 		// the part and the delimiter line before it
 		start, end := kidSpan(b, p)
-		edits = append(edits, edit{start, end, nil})
-	}
-	if len(edits) == 0 || diags == 0 {
-		return nil, nil, false
+		edits[i] = edit{start, end, nil}
 	}
 	return applyEdits(b, edits), nil, true
 }
