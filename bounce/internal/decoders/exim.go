@@ -321,7 +321,7 @@ func eximItems(s string) []eximItem {
 // eximHostLine reports whether t is a remote host line ("host H [IP]"),
 // which Exim 4.00 wrote at its address's indent: a detail of that address.
 func eximHostLine(t string) bool {
-	if !strings.HasPrefix(strings.ToLower(t), "host ") {
+	if !strings.HasPrefix(toLower(t), "host ") {
 		return false
 	}
 	_, _, ok := hostAndRest(t)
