@@ -143,9 +143,8 @@ func TestWorker_handlerErrorKeepsMessages(t *testing.T) {
 	}
 	down.Store(false)
 	waitFor(t, 5*time.Second, "all processed", func() bool { return s.Count(t, "Processed") == 3 })
-	if _, last := cp.get("test/INBOX"); last != 3 {
-		t.Errorf("checkpoint = %d, want 3", last)
-	}
+	// The checkpoint is saved after the move, so it is awaited, not read.
+	waitFor(t, 5*time.Second, "checkpoint 3", func() bool { _, last := cp.get("test/INBOX"); return last == 3 })
 }
 
 func TestWorker_flagMode(t *testing.T) {
@@ -434,9 +433,8 @@ func TestWorker_moveBatchFlushedOnError(t *testing.T) {
 	if got := s.Count(t, "INBOX"); got != 2 {
 		t.Errorf("Count(INBOX) = %d, want 2 (uid 4 failed, 5 after it)", got)
 	}
-	if _, last := cp.get("test/INBOX"); last != 3 {
-		t.Errorf("checkpoint = %d, want 3", last)
-	}
+	// The checkpoint is saved after the move, so it is awaited, not read.
+	waitFor(t, 5*time.Second, "checkpoint 3", func() bool { _, last := cp.get("test/INBOX"); return last == 3 })
 	r.stop(t)
 }
 
