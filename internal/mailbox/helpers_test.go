@@ -29,6 +29,13 @@ type memCheckpoints struct {
 
 func newMemCheckpoints() *memCheckpoints { return &memCheckpoints{m: map[string][2]uint32{}} }
 
+// saveCount is how many saves succeeded.
+func (c *memCheckpoints) saveCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.saves
+}
+
 func (c *memCheckpoints) LoadCheckpoint(_ context.Context, key string) (uint32, uint32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

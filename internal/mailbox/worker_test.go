@@ -375,8 +375,10 @@ func TestWorker_batches(t *testing.T) {
 	if got, want := rec.ok(), []uint32{1, 2, 3, 4, 5, 6, 7}; !slices.Equal(got, want) {
 		t.Errorf("handled %v, want %v", got, want)
 	}
-	if cp.saves < 3 {
-		t.Errorf("checkpoint saved %d times, want once per batch (3)", cp.saves)
+	// The checkpoint is saved after each batch's move: await the last one.
+	waitFor(t, 5*time.Second, "checkpoint 7", func() bool { _, last := cp.get("test/INBOX"); return last == 7 })
+	if n := cp.saveCount(); n < 3 {
+		t.Errorf("checkpoint saved %d times, want once per batch (3)", n)
 	}
 }
 
