@@ -63,9 +63,8 @@ func TestWorker_movesByDisposition(t *testing.T) {
 			if st.Processed != 2 || st.Ignored != 1 || st.Quarantined != 1 || !st.Connected {
 				t.Errorf("Status() = %+v, want 2/1/1 and connected", st)
 			}
-			if v, last := cp.get("test/INBOX"); v == 0 || last != 5 {
-				t.Errorf("checkpoint = (%d, %d), want (uidvalidity, 5)", v, last)
-			}
+			// The checkpoint is saved after the moves and the counts.
+			waitFor(t, 5*time.Second, "checkpoint (uidvalidity, 5)", func() bool { v, last := cp.get("test/INBOX"); return v != 0 && last == 5 })
 		})
 	}
 }
