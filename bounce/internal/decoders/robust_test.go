@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -253,5 +254,58 @@ func TestDecode_office365ReportedError(t *testing.T) {
 	}
 	if r := rep.Recipients[0]; rep.Format != "office365" || !strings.HasPrefix(r.Diagnostic, "550 5.1.10 RESOLVER.ADR.RecipientNotFound") {
 		t.Errorf("got %s diagnostic %q", rep.Format, r.Diagnostic)
+	}
+}
+
+// TestPostfix_sysExitsReasonIsXUnix: Postfix's pipe(8) gives a command's
+// <sysexits.h> exit status the text of its sys_exits table ("temporary
+// failure", "permission denied") as the whole reason, with the
+// diagnostic-type x-unix (pipe_command.c, dsb_unix). A notice whose
+// delivery-status part (or its Diagnostic-Code) is gone still says so:
+// the reason alone, no host named, is a local program's failure. A
+// remote server's reply with the same words is not.
+func TestPostfix_sysExitsReasonIsXUnix(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/postfix-pipe-sysexits-nodsn.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withDSN := strings.Replace(string(raw), "Content-Type: text/plain; charset=us-ascii\n", "Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain\n", 1) +
+		"\n--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mail.example.org\nX-Postfix-Queue-ID: 4F1A2B3C4D\n\n" +
+		"Final-Recipient: rfc822; tickets@example.org\nAction: failed\nStatus: 5.7.0\n\n--B--\n"
+	for name, msg := range map[string]string{"no dsn": string(raw), "dsn without diagnostic": withDSN} {
+		t.Run(name, func(t *testing.T) {
+			rep, err := Decode([]byte(msg), testOptions())
+			if err != nil || rep == nil || len(rep.Recipients) == 0 {
+				t.Fatalf("Decode = %+v, %v", rep, err)
+			}
+			for _, r := range rep.Recipients {
+				want := ""
+				if r.Address == "tickets@example.org" {
+					want = "x-unix"
+				}
+				if !strings.EqualFold(r.DiagnosticType, want) && !(want == "" && strings.EqualFold(r.DiagnosticType, "smtp")) {
+					t.Errorf("%s: diagnostic type %q (%q), want %q", r.Address, r.DiagnosticType, r.Diagnostic, want)
+				}
+			}
+		})
+	}
+}
+
+// TestSendmail_expandedFromIsTheRecipient: Sendmail gives an alias's
+// expansions the DSN recipient of the address that expanded to them
+// (recipient.c sendtolist: a->q_finalrcpt = ctladdr->q_finalrcpt), so its
+// Final-Recipient is the "(expanded from: ...)" address; read from the
+// notice alone, the recipient is the same.
+func TestSendmail_expandedFromIsTheRecipient(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/sendmail-alias-nodsn.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Decode(raw, testOptions())
+	if err != nil || rep == nil || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; r.Address != "list@example.org" || r.Command != "RCPT" || r.Status != "5.1.1" {
+		t.Errorf("recipient %+v, want list@example.org, RCPT, 5.1.1", r)
 	}
 }
