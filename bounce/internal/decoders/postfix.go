@@ -219,6 +219,13 @@ func applyPostfixDetail(r *Recipient, text string, setDiag bool) {
 	if r.DiagnosticType == "" && remote == "" && postfixSysExit(diag) {
 		r.DiagnosticType = "x-unix"
 	}
+	if r.ReasonHint == "" && remote == "" && strings.HasPrefix(toLower(diag), `unknown user: "`) {
+		// Postfix's own local(8) and virtual(8) found no such user
+		// (src/local/unknown.c, deliver_unknown: dsb_simple(why, "5.1.1",
+		// "unknown user: \"%s\"", ...)): no remote server and no
+		// content filter answered, whatever status the report kept.
+		r.ReasonHint = "user_unknown"
+	}
 }
 
 // postfixSysExits are the texts Postfix gives a delivery command's
