@@ -28,18 +28,20 @@ type floor struct {
 // fixes that the first measurement led to (README, Accuracy, has the
 // figures before them). They may only be raised; applies is the number
 // of messages the transform changed, which may not fall either.
+// no-diagnostic, no-dsn, generic-status and flat were raised the same day
+// after robust3's fixes (README, TestRobust).
 var robustFloors = map[string]floor{
-	"no-diagnostic":   {167, 100.00, 95.91, 98.25, 98.25},
-	"no-dsn":          {162, 99.40, 92.77, 96.99, 96.39},
+	"no-diagnostic":   {167, 100.00, 96.49, 98.25, 98.25},
+	"no-dsn":          {162, 100.00, 96.39, 98.80, 97.59},
 	"reencode-base64": {452, 99.79, 96.50, 98.35, 98.55},
 	"reencode-qp":     {431, 99.78, 96.77, 98.49, 98.71},
 	"rewrap":          {257, 99.64, 97.09, 98.18, 98.53},
 	"rename":          {464, 100.00, 95.79, 97.80, 97.98},
-	"generic-status":  {145, 100.00, 92.16, 96.73, 96.73},
+	"generic-status":  {145, 100.00, 94.12, 97.39, 97.39},
 	// the structure transforms, measured 2026-12-03 before their fixes
 	"dsn-only":        {182, 100.00, 91.49, 95.21, 96.28},
 	"no-original":     {243, 100.00, 95.65, 97.63, 97.63},
-	"flat":            {202, 100.00, 94.71, 97.12, 97.60},
+	"flat":            {202, 100.00, 95.19, 97.60, 98.08},
 	"reboundary":      {303, 99.69, 96.30, 97.84, 97.84},
 	"reorder-headers": {465, 99.80, 96.40, 98.40, 98.59},
 }

@@ -42,7 +42,8 @@ func decodeOffice365(m *message) *Report {
 	}
 	// QUIRK: some Exchange Online notices carry neither a delivery-status
 	// part nor the administrators' section, only "Your message to ADDR
-	// couldn't be delivered." and a "Status code: 550 5.1.10" line.
+	// couldn't be delivered." and a "Status code: 550 5.1.10" line
+	// (with, in the fuller form, its "Reported error:" line).
 	return decodeOffice365Summary(m)
 }
 
@@ -68,8 +69,11 @@ func decodeOffice365Summary(m *message) *Report {
 	if len(addrs) == 0 {
 		return nil
 	}
-	var reply string
-	if i := strings.Index(lower, "status code: "); i >= 0 {
+	// The administrators' section's "Reported error:" line is the reply
+	// itself ("550 5.1.10 RESOLVER.ADR.RecipientNotFound; ..."), its
+	// "Status code:" line only the codes: the first when there is one.
+	reply := reportedError(text)
+	if i := strings.Index(lower, "status code: "); i >= 0 && reply == "" {
 		reply = text[i+len("status code: "):]
 		if nl := strings.IndexByte(reply, '\n'); nl >= 0 {
 			reply = reply[:nl]

@@ -216,6 +216,40 @@ func applyPostfixDetail(r *Recipient, text string, setDiag bool) {
 	if setDiag || r.Diagnostic == "" {
 		r.Diagnostic = diag
 	}
+	if r.DiagnosticType == "" && remote == "" && postfixSysExit(diag) {
+		r.DiagnosticType = "x-unix"
+	}
+	if r.ReasonHint == "" && remote == "" && strings.HasPrefix(toLower(diag), `unknown user: "`) {
+		// Postfix's own local(8) and virtual(8) found no such user
+		// (src/local/unknown.c, deliver_unknown: dsb_simple(why, "5.1.1",
+		// "unknown user: \"%s\"", ...)): no remote server and no
+		// content filter answered, whatever status the report kept.
+		r.ReasonHint = "user_unknown"
+	}
+}
+
+// postfixSysExits are the texts Postfix gives a delivery command's
+// <sysexits.h> exit status (src/global/sys_exits.c, sys_exits_table);
+// pipe(8) reports them as the whole reason, with the diagnostic-type
+// x-unix (src/global/pipe_command.c: dsb_unix(why, sp->dsn, ..., "%s%s%s",
+// sp->text, ...)), so a notice whose recipient's reason is one of them
+// alone, no host named, carries what the DSN's "x-unix;" said.
+var postfixSysExits = []string{
+	"command line usage error", "data format error", "cannot open input", "user unknown",
+	"host name unknown", "service unavailable", "internal software error", "system resource problem",
+	"critical os file missing", "can't create user output file", "input/output error",
+	"temporary failure", "remote error in protocol", "permission denied", "local configuration error",
+}
+
+// postfixSysExit reports whether diag is one of postfixSysExits alone.
+func postfixSysExit(diag string) bool {
+	d := toLower(strings.TrimSuffix(strings.TrimSpace(diag), "."))
+	for _, t := range postfixSysExits {
+		if d == t {
+			return true
+		}
+	}
+	return false
 }
 
 // postfixDetail splits a Postfix paragraph into the remote host, the SMTP

@@ -12,8 +12,18 @@ func matchPowerMTA(m *message) bool {
 	if !strings.EqualFold(strings.TrimSpace(m.subject), "delivery report") {
 		return false
 	}
-	p := m.dsnPart()
-	return p != nil && containsFold(p.Text(), "x-powermta-")
+	return containsFold(powerMTAReport(m), "x-powermta-")
+}
+
+// powerMTAReport is the text of the delivery-status part, or of its
+// fields kept as lines of one text body where a gateway flattened the
+// report (RFC 3464 section 2's fields read alike, as dsnOf reads them).
+func powerMTAReport(m *message) string {
+	if p := m.dsnPart(); p != nil {
+		return p.Text()
+	}
+	_, body := inlineDSN(m.text())
+	return body
 }
 
 // powerMTACategories maps PowerMTA's bounce categories to reasons
@@ -36,15 +46,15 @@ var powerMTACategories = map[string]string{
 }
 
 func decodePowerMTA(m *message) *Report {
-	p := m.dsnPart()
-	if p == nil {
+	dsn := powerMTAReport(m)
+	if dsn == "" {
 		return nil
 	}
 	rep := dsnWithCommands(m, "powermta")
 	if rep == nil {
 		return nil
 	}
-	_, blocks := m.dsnFields(p.Text())
+	_, blocks := m.dsnFields(dsn)
 	for _, b := range blocks {
 		cat := toLower(strings.TrimSpace(b.Get("x-powermta-bouncecategory")))
 		if cat == "" {

@@ -261,13 +261,21 @@ func hostQualified(addr, listed, reporting string) bool {
 }
 
 // sendmailListedAddress returns the address a "The following addresses
-// had ..." entry names: the address itself; for a bare local name (the
+// had ..." entry names: the "(expanded from: ...)" address when it is
+// one (the Final-Recipient of its DSN), else the address itself; for a bare local name (the
 // local mailer's user) the address of the returned message's headers
 // with that local part, else the "(expanded from: ...)" address the
 // shop mailed (an alias or a virtual address Sendmail rewrote to the
 // local user), else the name at the reporting host's domain
 // (bareFromHost); "" when none applies.
 func sendmailListedAddress(m *message, l smListed) string {
+	if a := normalizeAddress(l.expanded); a != "" {
+		// An alias's expansion keeps the DSN recipient of the address
+		// that expanded to it (recipient.c sendtolist: "a->q_finalrcpt
+		// = ctladdr->q_finalrcpt"): the address it was "expanded from"
+		// is the one Final-Recipient names, the one the shop mailed.
+		return a
+	}
 	if a := normalizeAddress(l.addr); a != "" {
 		return a
 	}
