@@ -63,8 +63,15 @@ func decodeForwarded(m *message) *Report {
 // listAdminSender reports whether a lower-case From value is a mailing
 // list's administrative address: Mailman's LIST-owner and LIST-bounces,
 // Majordomo's owner-LIST and LIST-request, LIST-admin.
+//
+// LISTSERV passes on what reached owner-LIST from its own address
+// ("The enclosed message has been identified as a delivery error for
+// the LIST list because it was sent to 'owner-LIST@...'", University of
+// Iowa's LISTSERV owner help), and ezmlm warns a subscriber whose mail
+// bounces from LIST-help@ (ezmlm-make's "contact LIST-help@HOST; run by
+// ezmlm"), the bounce inline below its text/bounce-bottom line.
 func listAdminSender(from string) bool {
-	for _, w := range []string{"-owner@", "owner-", "-bounces@", "-request@", "-admin@"} {
+	for _, w := range []string{"-owner@", "owner-", "-bounces@", "-request@", "-admin@", "listserv@", "-help@"} {
 		if strings.Contains(from, w) {
 			return true
 		}
@@ -74,7 +81,10 @@ func listAdminSender(from string) bool {
 
 // forwardMarkers are the lines mail programs write above a message they
 // forward inline (Gmail, Thunderbird, Outlook), lower-case.
-var forwardMarkers = []string{"forwarded message", "original message", "message transféré", "weitergeleitete nachricht"}
+var forwardMarkers = []string{"forwarded message", "original message", "message transféré", "weitergeleitete nachricht",
+	// ezmlm's text/bounce-bottom: "--- Below this line is a copy of the
+	// bounce message I received."
+	"copy of the bounce message"}
 
 // inlineForward returns the message a text forwards inline, rebuilt as
 // a message (its header fields, a blank line, the rest), or nil: after a
