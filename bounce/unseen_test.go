@@ -285,6 +285,13 @@ func TestDecode_unseen(t *testing.T) {
 			"isp-ja-bilingual": {bounced("haruka.ito@example.ne.jp", "user_unknown")},
 			// docomo's "Unknown user" after DATA: its owner refuses the sender.
 			"docomo-data": {bounced("sakura.k@docomo.ne.jp", "rejected")},
+			// au's "User unknown" at RCPT (no such address, or its filter).
+			"au-userunknown": {bounced("riko.abe@ezweb.ne.jp", "user_unknown")},
+			// iCloud's over-quota deferral, still retried.
+			"icloud-overquota": {r("delay", "amy.chen@icloud.com", "mailbox_full")},
+			// Daum's deactivated mailbox in a Korean notice, Naver's RUSR.
+			"daum-inactive-ko": {bounced("jiwoo.park@hanmail.net", "suspended")},
+			"naver-rusr":       {bounced("minho.lee@naver.com", "user_unknown")},
 		}},
 		{"second round: one sentence, prose, lists", map[string][]unseenRcpt{
 			"text-ru-quota":          {bounced("dmitri.orlov@example.ru", "mailbox_full")},

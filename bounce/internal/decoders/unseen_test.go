@@ -95,6 +95,8 @@ func TestListAdminSender(t *testing.T) {
 		"owner-news@lists.example":   true,
 		"news-owner@lists.example":   true,
 		"news-request@lists.example": true,
+		"listserv@lists.example.edu": true, // LISTSERV's own address
+		"news-help@lists.example":    true, // ezmlm's warnings
 		"peter@example.org":          false,
 		"downer@example.org":         false,
 	} {
