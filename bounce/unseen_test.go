@@ -266,10 +266,17 @@ func TestDecode_unseen(t *testing.T) {
 			// Dovecot LMTP's and Cyrus LMTP's quota refusals, via Postfix.
 			"postfix-lmtp-dovecot-quota": {bounced("selma.ek@example.org", "mailbox_full")},
 			"postfix-lmtp-cyrus-delay":   {r("delay", "theo.marsh@example.net", "mailbox_full")},
+			// Postfix with a Spanish failure_template (its headers too).
+			"postfix-es-template": {bounced("pablo.ortega@example.es", "mailbox_full")},
+			// A daemon's template: the failed recipients, then one error
+			// for them all under "This error message may give you a hint".
+			"daemon-template-failed": {bounced("quinn@nowhere-at-all.example", "host_unknown")},
 		}},
 		{"second round: providers' replies", map[string][]unseenRcpt{
 			// Gmail's "Delivery incomplete": it could not connect and retries.
 			"gmail-text-delay": {r("delay", "tomas.varga@example.hu", "expired")},
+			// Gmail's "Message blocked": a Google Workspace domain's policy.
+			"gmail-text-blocked": {bounced("wendy.hart@example.com", "policy_violation")},
 			// Yandex: a blocked account (User Agreement), a spam refusal.
 			"yandex-policy": {bounced("irina.volkova@yandex.ru", "suspended")},
 			"yandex-spam":   {bounced("oleg.petrov@yandex.ru", "spam_detected")},
