@@ -39,7 +39,7 @@ import (
 // a list post that merely forwards a delivery report to the members is
 // not one.
 func decodeForwarded(m *message) *Report {
-	admin := listAdminSender(m.lowerFrom())
+	admin := listAdminSender(m.lowerFrom()) || ezmlmNotice(m)
 	if !admin && (!looksLikeBounce(m) || m.header().Has("list-id") || m.header().Has("list-post")) {
 		// A post distributed by a list (RFC 2919 List-Id, RFC 2369
 		// List-Post) was written to its members, not to the sender.
@@ -69,14 +69,22 @@ func decodeForwarded(m *message) *Report {
 // the LIST list because it was sent to 'owner-LIST@...'", University of
 // Iowa's LISTSERV owner help), and ezmlm warns a subscriber whose mail
 // bounces from LIST-help@ (ezmlm-make's "contact LIST-help@HOST; run by
-// ezmlm"), the bounce inline below its text/bounce-bottom line.
+// ezmlm"; ezmlmNotice), the bounce inline below its text/bounce-bottom
+// line.
 func listAdminSender(from string) bool {
-	for _, w := range []string{"-owner@", "owner-", "-bounces@", "-request@", "-admin@", "listserv@", "-help@"} {
+	for _, w := range []string{"-owner@", "owner-", "-bounces@", "-request@", "-admin@", "listserv@"} {
 		if strings.Contains(from, w) {
 			return true
 		}
 	}
 	return false
+}
+
+// ezmlmNotice reports whether a message is one of ezmlm's own notices:
+// ezmlm writes "Mailing-List: contact LIST-help@HOST; run by ezmlm" in
+// them (ezmlm-make's mailinglist file).
+func ezmlmNotice(m *message) bool {
+	return strings.Contains(toLower(m.header().Get("mailing-list")), "run by ezmlm")
 }
 
 // forwardMarkers are the lines mail programs write above a message they

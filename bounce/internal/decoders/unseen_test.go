@@ -96,7 +96,6 @@ func TestListAdminSender(t *testing.T) {
 		"news-owner@lists.example":   true,
 		"news-request@lists.example": true,
 		"listserv@lists.example.edu": true, // LISTSERV's own address
-		"news-help@lists.example":    true, // ezmlm's warnings
 		"peter@example.org":          false,
 		"downer@example.org":         false,
 	} {
