@@ -243,6 +243,86 @@ func TestDecode_unseen(t *testing.T) {
 			"autosubmitted-dsn":       {bounced("olaf@example.com", "suspended")},
 			"autosubmitted-words":     {bounced("pamela@example.org", "user_unknown")},
 		}},
+		// The second round (see the README): formats and classes the
+		// first did not cover, each written before it was decoded.
+		{"second round: servers' own layouts", map[string][]unseenRcpt{
+			// MDaemon's DELERR text: the refusal only in its session transcript.
+			"mdaemon-transcript": {bounced("ines.porto@example.net", "user_unknown")},
+			// Kerio Connect's "Result: delayed, Status: 4.4.1" line.
+			"kerio-delayed": {r("delay", "jiri.hasek@example.cz", "network_error")},
+			// Exchange 2016's text NDR with localized headings, the
+			// "Remote Server returned" lines in English.
+			"exchange2016-fr": {bounced("camille.roux@example.fr", "user_unknown")},
+			"exchange2016-es": {bounced("lucia.gomez@example.es", "mailbox_full")},
+			"exchange2016-it": {bounced("marco.bianchi@example.it", "user_unknown")},
+			"exchange2016-ja": {bounced("ken.sato@example.jp", "user_unknown")},
+			// qmail-ldap's quota text and vpopmail's "no mailbox".
+			"qmail-ldap-quota":      {bounced("petra.lind@example.org", "mailbox_full")},
+			"qmail-vpopmail-nouser": {bounced("olle@example.net", "user_unknown")},
+			// Postfix with a Japanese failure_template (ISO-2022-JP).
+			"postfix-ja-template": {bounced("yuki.mori@example.jp", "user_unknown")},
+			// Exim with its own bounce_message_text above the usual list.
+			"exim-custom-text": {bounced("rocio.vidal@example.es", "mailbox_full")},
+			// Dovecot LMTP's and Cyrus LMTP's quota refusals, via Postfix.
+			"postfix-lmtp-dovecot-quota": {bounced("selma.ek@example.org", "mailbox_full")},
+			"postfix-lmtp-cyrus-delay":   {r("delay", "theo.marsh@example.net", "mailbox_full")},
+			// Postfix with a Spanish failure_template (its headers too).
+			"postfix-es-template": {bounced("pablo.ortega@example.es", "mailbox_full")},
+			// A daemon's template: the failed recipients, then one error
+			// for them all under "This error message may give you a hint".
+			"daemon-template-failed": {bounced("quinn@nowhere-at-all.example", "host_unknown")},
+		}},
+		{"second round: providers' replies", map[string][]unseenRcpt{
+			// Gmail's "Delivery incomplete": it could not connect and retries.
+			"gmail-text-delay": {r("delay", "tomas.varga@example.hu", "expired")},
+			// Gmail's "Message blocked": a Google Workspace domain's policy.
+			"gmail-text-blocked": {bounced("wendy.hart@example.com", "policy_violation")},
+			// Yandex: a blocked account (User Agreement), a spam refusal.
+			"yandex-policy": {bounced("irina.volkova@yandex.ru", "suspended")},
+			"yandex-spam":   {bounced("oleg.petrov@yandex.ru", "spam_detected")},
+			// A Russian notice quoting Mail.ru's "user not found".
+			"mailru-russian": {bounced("anna.smirnova@mail.ru", "user_unknown")},
+			// Web.de's storage, GMX's inactive user, T-Online's quota.
+			"webde-storage":  {bounced("kai.neumann@web.de", "mailbox_full")},
+			"gmx-inactive":   {bounced("lena.fischer@gmx.de", "suspended")},
+			"tonline-german": {bounced("max.huber@t-online.de", "mailbox_full")},
+			// Zoho: the receiving domain's filters.
+			"zoho-filtered": {bounced("priya@example.in", "filtered")},
+			// A Japanese ISP's bilingual notice (ISO-2022-JP).
+			"isp-ja-bilingual": {bounced("haruka.ito@example.ne.jp", "user_unknown")},
+			// docomo's "Unknown user" after DATA: its owner refuses the sender.
+			"docomo-data": {bounced("sakura.k@docomo.ne.jp", "rejected")},
+			// au's "User unknown" at RCPT (no such address, or its filter).
+			"au-userunknown": {bounced("riko.abe@ezweb.ne.jp", "user_unknown")},
+			// iCloud's over-quota deferral, still retried.
+			"icloud-overquota": {r("delay", "amy.chen@icloud.com", "mailbox_full")},
+			// Daum's deactivated mailbox in a Korean notice, Naver's RUSR.
+			"daum-inactive-ko": {bounced("jiwoo.park@hanmail.net", "suspended")},
+			"naver-rusr":       {bounced("minho.lee@naver.com", "user_unknown")},
+		}},
+		{"second round: one sentence, prose, lists", map[string][]unseenRcpt{
+			"text-ru-quota":          {bounced("dmitri.orlov@example.ru", "mailbox_full")},
+			"text-host-not-found":    {bounced("greta@nosuchplace.example", "host_unknown")},
+			"text-spamcop":           {bounced("hugo.blanc@example.org", "blocked")},
+			"text-size-571-exchange": {bounced("ilse.bakker@example.org", "message_too_big")},
+			"text-prose-closed":      {bounced("carla.ruiz@example.org", "user_unknown")},
+			// LISTSERV, ezmlm (its warning to the subscriber) and Sympa
+			// forwarding a bounce.
+			"listserv-forward": {bounced("jmiller@example.edu", "user_unknown")},
+			"ezmlm-warning":    {bounced("nina.holm@example.net", "mailbox_full")},
+			"sympa-forward":    {bounced("elise.martin@example.fr", "user_unknown")},
+			// A list post quoting a log line with a 2.0.0 status.
+			"list-postfix-log-post": {none},
+			"autosubmitted-quota":   {bounced("support-desk@example.org", "mailbox_full")},
+		}},
+		{"second round: auto-replies", map[string][]unseenRcpt{
+			"autoreply-pl": {auto("piotr.nowak@example.pl")},
+			"autoreply-ru": {auto("elena@example.ru")},
+			"autoreply-tr": {auto("ayse@example.com.tr")},
+			"autoreply-sv": {auto("erik@example.se")},
+			"autoreply-cs": {auto("jana@example.cz")},
+			"autoreply-ja": {auto("hanako.tanaka@example.co.jp")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

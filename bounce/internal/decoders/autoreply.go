@@ -51,6 +51,11 @@ var bounceSenderWords = [][]byte{
 	[]byte("mail delivery"), []byte("maildelivery"), []byte("mail-daemon"), []byte("mail_daemon"),
 	[]byte("maildaemon"), []byte("nobody@"), []byte("noreply-dmarc"), []byte("mail administrator"),
 	[]byte("mailadmin"), []byte("bounce"),
+	// Exchange's system mailbox, the sender of its NDRs in every
+	// language (CN=MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e in
+	// the organization's configuration, Exchange's setup documentation),
+	// which marks them Auto-Submitted: auto-replied.
+	[]byte("microsoftexchange329e71ec88ae4615bbc36ab6ce41109e"),
 }
 
 // autoReplyPrefixes start the subjects that vacation programs and

@@ -185,6 +185,15 @@ func decodeTextNotice(m *message) *Report {
 			if next != "" {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + next)
 			}
+			if !hasFailureWords(r.Diagnostic) && strings.HasSuffix(next, ":") {
+				// "This error message may give you a hint about what
+				// caused the failure:" and the error in the paragraph
+				// after it: a paragraph ending in a colon introduces
+				// the next.
+				if ps := paragraphsAfter(notice, a, 2); len(ps) == 2 {
+					r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + ps[1])
+				}
+			}
 			if !hasFailureWords(r.Diagnostic) {
 				// "The following error was reported by the remote
 				// mail server:" and the reply further down.
@@ -539,6 +548,35 @@ func paragraphAfter(notice, addr string) string {
 		return ""
 	}
 	return oneLine(rest)
+}
+
+// paragraphsAfter returns, each as one line, up to n paragraphs that
+// follow the one naming addr in notice, stopping at a long one or at a
+// separator line ("---"), as paragraphAfter does.
+func paragraphsAfter(notice, addr string, n int) []string {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return nil
+	}
+	rest := notice[i+len(addr):]
+	var out []string
+	for len(out) < n {
+		end := strings.Index(rest, "\n\n")
+		if end < 0 {
+			break
+		}
+		rest = strings.TrimLeft(rest[end:], " \t\n")
+		p := rest
+		if j := strings.Index(rest, "\n\n"); j >= 0 {
+			p = rest[:j]
+		}
+		if p == "" || len(p) > maxParagraphAfter || strings.HasPrefix(p, "-") {
+			break
+		}
+		out = append(out, oneLine(p))
+		rest = rest[len(p):]
+	}
+	return out
 }
 
 // maxParagraphAfter bounds the paragraph paragraphAfter takes.

@@ -39,7 +39,7 @@ import (
 // a list post that merely forwards a delivery report to the members is
 // not one.
 func decodeForwarded(m *message) *Report {
-	admin := listAdminSender(m.lowerFrom())
+	admin := listAdminSender(m.lowerFrom()) || ezmlmNotice(m)
 	if !admin && (!looksLikeBounce(m) || m.header().Has("list-id") || m.header().Has("list-post")) {
 		// A post distributed by a list (RFC 2919 List-Id, RFC 2369
 		// List-Post) was written to its members, not to the sender.
@@ -63,8 +63,16 @@ func decodeForwarded(m *message) *Report {
 // listAdminSender reports whether a lower-case From value is a mailing
 // list's administrative address: Mailman's LIST-owner and LIST-bounces,
 // Majordomo's owner-LIST and LIST-request, LIST-admin.
+//
+// LISTSERV passes on what reached owner-LIST from its own address
+// ("The enclosed message has been identified as a delivery error for
+// the LIST list because it was sent to 'owner-LIST@...'", University of
+// Iowa's LISTSERV owner help), and ezmlm warns a subscriber whose mail
+// bounces from LIST-help@ (ezmlm-make's "contact LIST-help@HOST; run by
+// ezmlm"; ezmlmNotice), the bounce inline below its text/bounce-bottom
+// line.
 func listAdminSender(from string) bool {
-	for _, w := range []string{"-owner@", "owner-", "-bounces@", "-request@", "-admin@"} {
+	for _, w := range []string{"-owner@", "owner-", "-bounces@", "-request@", "-admin@", "listserv@"} {
 		if strings.Contains(from, w) {
 			return true
 		}
@@ -72,9 +80,19 @@ func listAdminSender(from string) bool {
 	return false
 }
 
+// ezmlmNotice reports whether a message is one of ezmlm's own notices:
+// ezmlm writes "Mailing-List: contact LIST-help@HOST; run by ezmlm" in
+// them (ezmlm-make's mailinglist file).
+func ezmlmNotice(m *message) bool {
+	return strings.Contains(toLower(m.header().Get("mailing-list")), "run by ezmlm")
+}
+
 // forwardMarkers are the lines mail programs write above a message they
 // forward inline (Gmail, Thunderbird, Outlook), lower-case.
-var forwardMarkers = []string{"forwarded message", "original message", "message transféré", "weitergeleitete nachricht"}
+var forwardMarkers = []string{"forwarded message", "original message", "message transféré", "weitergeleitete nachricht",
+	// ezmlm's text/bounce-bottom: "--- Below this line is a copy of the
+	// bounce message I received."
+	"copy of the bounce message"}
 
 // inlineForward returns the message a text forwards inline, rebuilt as
 // a message (its header fields, a blank line, the rest), or nil: after a

@@ -73,7 +73,10 @@ func decodeGmailNotice(m *message) *Report {
 	text := m.notice()
 	addrs := m.failedRecipients()
 	if len(addrs) == 0 {
-		for _, lead := range []string{" delivered to ", " delivering your message to "} {
+		// "** Message blocked **" notices say "Your message to X has
+		// been blocked. See technical details below for more
+		// information." above the response.
+		for _, lead := range []string{" delivered to ", " delivering your message to ", "your message to "} {
 			if i := mime.IndexFold(text, lead); i >= 0 {
 				rest := text[i+len(lead):]
 				if a := firstAddress(rest[:min(len(rest), 320)]); a != "" {
@@ -133,11 +136,17 @@ func decodeGmailDSN(m *message) *Report {
 }
 
 // googleResponse returns the reply Google's notices quote after "The
-// response was:" or "The response from the remote server was:", or "".
+// response was:", "The response from the remote server was:" or (a
+// Google Workspace domain's own rule) "The response from the recipient
+// enterprise administrator was:", or "".
 func googleResponse(text string) string {
 	lower := toLower(text)
 	i := strings.Index(lower, "the response from the remote server was:")
 	n := len("the response from the remote server was:")
+	if i < 0 {
+		i = strings.Index(lower, "the response from the recipient enterprise administrator was:")
+		n = len("the response from the recipient enterprise administrator was:")
+	}
 	if i < 0 {
 		i = strings.Index(lower, "the response was:")
 		n = len("the response was:")

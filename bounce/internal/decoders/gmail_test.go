@@ -62,3 +62,12 @@ func TestGmail_noticeWithoutDSN(t *testing.T) {
 		})
 	}
 }
+
+func TestGoogleResponse_enterpriseAdministrator(t *testing.T) {
+	text := "** Message blocked **\n\nYour message to pat@example.com has been blocked. See technical details below for more information.\n\n" +
+		"The response from the recipient enterprise administrator was:\nThe user or domain that you are sending to (or from) has a policy that prohibited the mail that you sent.\n\nLearn more."
+	want := "The user or domain that you are sending to (or from) has a policy that prohibited the mail that you sent."
+	if got := googleResponse(text); got != want {
+		t.Errorf("googleResponse() = %q, want %q", got, want)
+	}
+}

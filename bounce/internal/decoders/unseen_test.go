@@ -95,6 +95,7 @@ func TestListAdminSender(t *testing.T) {
 		"owner-news@lists.example":   true,
 		"news-owner@lists.example":   true,
 		"news-request@lists.example": true,
+		"listserv@lists.example.edu": true, // LISTSERV's own address
 		"peter@example.org":          false,
 		"downer@example.org":         false,
 	} {
