@@ -24,6 +24,12 @@ func TestClassify_refStage(t *testing.T) {
 		{"postfix relay recipient table, no command", failedReply("550", "5.0.0", "", "550 5.0.0 <user@example.net>: Recipient address rejected: User unknown in relay recipient table"), UserUnknown},
 		{"postfix virtual alias table, no command", failedReply("550", "5.0.0", "", "550 5.0.0 <user@example.net>: Recipient address rejected: User unknown in virtual alias table"), UserUnknown},
 		{"postfix without the table's name, no command", failedReply("550", "5.0.0", "", "550 5.0.0 <user@example.net>: Recipient address rejected: User unknown"), UserUnknown},
+		// Sendmail's recipient() writes "550 5.1.1 User unknown" for a
+		// local user finduser() does not know, after the address
+		// ("<addr>... "): the address itself, under a status that lost
+		// its detail.
+		{"sendmail user unknown under a class only", failedReply("550", "5.0.0", "", "550 5.0.0 <user@example.net>... User unknown"), UserUnknown},
+		{"sendmail user unknown, no status", failedReply("550", "", "", "550 <user@example.net>... User unknown"), UserUnknown},
 		// DATA, end of data: the recipients were accepted; what refused
 		// the message is a filter of its content, whatever it says.
 		// A status beyond its class (5.7.1, Postfix's for a REJECT) or a
@@ -34,6 +40,9 @@ func TestClassify_refStage(t *testing.T) {
 		// Stays filtered: a gateway's bare "unknown user" under a class
 		// only tells no stage (60-adjust.tsv, +stage:unknown).
 		{"bare unknown user, no command", failedReply("550", "5.0.0", "", "550 Unknown user"), Filtered},
+		// Stays filtered: the same words under X.2.1 are not Sendmail's
+		// own (its recipient() says 5.1.1): 60-adjust.tsv, +status:5.2.1.
+		{"sendmail-like user unknown under 5.2.1", failedReply("550", "5.2.1", "", "550 5.2.1 <user@example.net>... User Unknown"), Filtered},
 		// Stays the sender's: the same table check made on the sender
 		// (reject_unlisted_sender) says "Sender address rejected".
 		{"postfix sender in local recipient table, no command", failedReply("550", "5.1.0", "", "550 5.1.0 <sender@example.org>: Sender address rejected: User unknown in local recipient table"), Rejected},
