@@ -42,13 +42,7 @@ type zooRcpt struct {
 // does not give yet, keyed by "mta/case", with why. The test checks that
 // each still differs from its golden, so that a fix shows here and its
 // entry is removed.
-var zooKnownMisses = map[string]string{
-	// maddy's report does not say which command the sink refused, and
-	// classify's adjust table makes a "user unknown" under a generic
-	// 5.0.0 at an unknown command filtered (+stage:unknown)
-	"maddy/unknown-user": "550 5.0.0 ... User unknown in local recipient table, no command known: filtered, not user_unknown",
-	"maddy/multi":        "unknown1@example.net: 550 5.0.0 ... User unknown in local recipient table, no command known: filtered, not user_unknown",
-}
+var zooKnownMisses = map[string]string{}
 
 // TestZoo decodes and classifies every message of testdata/zoo/<mta>/,
 // bounces made by real MTAs with scripts/zoo/make-zoo.sh, and compares the

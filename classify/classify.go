@@ -348,8 +348,9 @@ func commandOf(x *index) string {
 // the given stage, then applies the adjust rules of the table that hold:
 // each may change the reason (naming itself after a "+" in the rule) or
 // the hardness (only when the deciding rule did not set it), and lower
-// the confidence. The first adjust rule that changes the reason ends the
-// adjustments of the reason; hardness rules are all tried.
+// the confidence. The first adjust rule that changes the reason, or keeps
+// it (a rule whose reason is the verdict's own), ends the adjustments of
+// the reason; hardness rules are all tried.
 func (t *Rules) decide(f *facts, stage string, r *Rule, reason Reason, rule, src string, conf Confidence) Verdict {
 	var hard *bool
 	if r != nil {
@@ -366,12 +367,15 @@ func (t *Rules) decide(f *facts, stage string, r *Rule, reason Reason, rule, src
 			continue
 		}
 		if changes {
+			// A rule whose reason is the verdict's own keeps it (and its
+			// hardness) and ends the adjustments of the reason: the
+			// wording told what the later rules would have guessed.
+			if a.cond.hard == nil && a.Reason != reason {
+				hard = nil // the new reason's own hardness
+			}
 			reason, reasonDone = a.Reason, true
 			if a.cond.name != "" {
 				rule += "+" + expandName(a.cond.name, f)
-			}
-			if a.cond.hard == nil {
-				hard = nil // the new reason's own hardness
 			}
 		}
 		if a.cond.hard != nil && hard == nil {
@@ -407,7 +411,30 @@ func (a *Rule) adjusts(stage string, reason Reason, f *facts) bool {
 	if len(c.stages) > 0 && !slices.Contains(c.stages, "*") && !slices.Contains(c.stages, stage) {
 		return false
 	}
-	return c.holds(f)
+	return c.holds(f) && a.worded(f)
+}
+
+// worded reports whether the wordings of an adjust rule hold for f: one
+// of them occurs (when it lists any) and none of its !wordings does.
+func (a *Rule) worded(f *facts) bool {
+	if len(a.text) > 0 {
+		found := false
+		for i := range a.text {
+			if a.text[i].in(&f.idx) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	for i := range a.not {
+		if a.not[i].in(&f.idx) {
+			return false
+		}
+	}
+	return true
 }
 
 // holds checks the conditions of an adjust or refine rule other than

@@ -39,6 +39,11 @@
 // unknown" text) and adjust (a "user unknown" refused at MAIL is
 // rejected, at connection or HELO blocked, after DATA or under X.2.0 or
 // X.2.1 filtered; a domain failure the server called temporary is soft).
+// Where no SMTP command is known, an adjust line with wordings reads the
+// stage from the server's own words (Postfix's "Recipient address
+// rejected" is RCPT's, "End-of-data rejected" after DATA: rules
+// 61-stage.tsv, named +stage:RCPT, +stage:DATA) before the adjustment
+// that guesses it (+stage:unknown).
 //
 // # Rules files
 //
@@ -63,7 +68,10 @@
 // the wording proves it), name=TEXT (shown instead of the wording),
 // confidence=medium|low (a wording too vague for high); refine and
 // adjust lines also take from=REASONS, hint=, hint!=, status!=,
-// command!=, action=- or *, temporary=yes and stages=.
+// command!=, action=- or *, temporary=yes and stages=. A refine line
+// matches no wording; an adjust line may list wordings (and !wordings),
+// and then holds only when one of them occurs; one whose reason is the
+// verdict's own keeps it, ending the adjustments of the reason.
 // source says where the line comes from: an RFC, an MTA's source or
 // documentation, a provider's published error reference, or the corpus
 // message that taught it when nothing better is known, written

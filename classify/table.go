@@ -255,11 +255,20 @@ func (l *line) check() error {
 		}
 		return nil
 	case l.stage == stageRefine || l.stage == stageAdjust:
-		if l.match != "-" {
-			return l.errorf("a %s line matches no wording (write -)", l.stage)
-		}
 		if len(c.from) == 0 {
 			return l.errorf("a %s line needs from=REASON,...", l.stage)
+		}
+		if l.match == "-" {
+			return nil
+		}
+		// An adjust line may name wordings that tell what the conditions
+		// cannot (the stage a reply's own words belong to); a refine
+		// line stands on the decoder's hint only.
+		if l.stage == stageRefine || strings.HasPrefix(l.match, "status:") || strings.HasPrefix(l.match, "code:") {
+			return l.errorf("a %s line matches no wording or code (write -)", l.stage)
+		}
+		if _, err := parsePattern(l.match); err != nil {
+			return l.errorf("%v", err)
 		}
 		return nil
 	}

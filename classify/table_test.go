@@ -155,6 +155,9 @@ func TestLoadRules_bad(t *testing.T) {
 		{"duplicate", ok + "text\t380\tmailbox_full\tkasten voll\t-\tops\n", "ops.tsv:2: duplicate wording"},
 		{"raised confidence", ok + "text\t390\tmailbox_full\tpiena\tconfidence=high\tops\n", "ops.tsv:2: confidence may only be lowered"},
 		{"adjust without from", ok + "adjust\t10\tblocked\t-\tcommand=MAIL\tops\n", "ops.tsv:2: a adjust line needs from="},
+		{"refine with a wording", ok + "refine\t10\tfiltered\tcontent filter\tfrom=user_unknown\tops\n", "ops.tsv:2: a refine line matches no wording"},
+		{"adjust with a code", ok + "adjust\t10\tfiltered\tstatus:5.7.1\tfrom=user_unknown\tops\n", "ops.tsv:2: a adjust line matches no wording or code"},
+		{"adjust with an upper case wording", ok + "adjust\t10\tfiltered\tEnd-of-data\tfrom=user_unknown\tops\n", "ops.tsv:2: wording \"End-of-data\" must be lower case"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -240,4 +243,23 @@ func FuzzLoadRules(f *testing.F) {
 		}
 		New(r).Classify(Input{Action: "failed", Status: "5.7.1", Diagnostic: "550 5.7.1 kasten voll " + file, RemoteMTA: "mx.example"})
 	})
+}
+
+// TestLoadRules_adjustWording checks that an operator's adjust line with a
+// wording holds only where the wording occurs, and that one keeping the
+// verdict's reason ends the adjustments of the reason.
+func TestLoadRules_adjustWording(t *testing.T) {
+	r, err := LoadRules(strings.NewReader("adjust\t10\tuser_unknown\tnot in our directory\tfrom=user_unknown; command=-; name=stage:ops\tops\n"), "ops.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(r)
+	kept := c.Classify(Input{Action: "failed", Status: "5.0.0", Diagnostic: "550 User unknown: not in our directory"})
+	if kept.Reason != UserUnknown || !strings.HasSuffix(kept.Rule, "+stage:ops") || !kept.Hard {
+		t.Errorf("with the wording: %+v, want a hard user_unknown named +stage:ops", kept)
+	}
+	guessed := c.Classify(Input{Action: "failed", Status: "5.0.0", Diagnostic: "550 User unknown"})
+	if guessed.Reason != Filtered || !strings.HasSuffix(guessed.Rule, "+stage:unknown") {
+		t.Errorf("without the wording: %+v, want filtered by +stage:unknown", guessed)
+	}
 }
