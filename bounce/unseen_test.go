@@ -367,21 +367,23 @@ func TestDecode_unseen(t *testing.T) {
 			// Zimbra's Postfix delay notice, its LMTP store over quota.
 			"zimbra-lmtp-quota-delay": {r("delay", "yusuf.demir@example.org", "mailbox_full")},
 			// Stalwart: a partial delivery (one delivered, one refused)
-			// and its delay notice as text alone.
+			// and its delay notice as text alone (a timed-out connection
+			// is expired, as for Postfix's and Sendmail's delays).
 			"stalwart-partial":    {r("delivered", "zara.holm@example.se", "delivered"), bounced("anders.lof@example.se", "user_unknown")},
-			"stalwart-delay-text": {r("delay", "bruno.sala@example.pt", "network_error")},
+			"stalwart-delay-text": {r("delay", "bruno.sala@example.pt", "expired")},
 			// Exim giving up: the retry period is over.
 			"exim-hosts-failing": {bounced("celia.moor@example.net", "expired")},
 			"exim-retry-timeout": {bounced("dario.fonti@example.it", "mailbox_full"), bounced("elsa.berg@example.no", "expired")},
 			// OpenSMTPD's delay notice.
 			"opensmtpd-delay": {r("delay", "fiona.west@example.ie", "too_many_connections")},
+			// Postfix's notify_classes=policy transcript to the postmaster,
+			// read (as the shared corpus labels it) for the recipient its
+			// RCPT TO named.
+			"postfix-policy-notice": {bounced("hanna.koch@shop.example", "blocked")},
 			// Sendmail's 4-hour warning, text alone.
-			"sendmail-warning-4hours": {r("delay", "gina.holt@example.com", "network_error")},
+			"sendmail-warning-4hours": {r("delay", "gina.holt@example.com", "expired")},
 		}},
 		{"third round: no bounce", map[string][]unseenRcpt{
-			// Postfix's notify_classes=policy transcript to the postmaster:
-			// a refused client, no message of ours.
-			"postfix-policy-notice": {none},
 			// Exchange's quota warning to the mailbox's owner.
 			"exchange-quota-warning": {none},
 			// Read receipts (RFC 8098), one "deleted without being read".

@@ -214,6 +214,14 @@ func decodeTextNotice(m *message) *Report {
 			if rl := reasonLines(notice); rl != "" && !strings.Contains(r.Diagnostic, rl) {
 				r.Diagnostic = strings.TrimSpace(rl + " " + r.Diagnostic)
 			}
+			// Exchange Online's text NDR names its codes on the "Status
+			// code: 550 5.7.509" line of "More Info for Email Admins",
+			// apart from the recipient's paragraph.
+			if findStatus(r.Diagnostic) == "" {
+				if sc := statusCodeLine(notice); sc != "" {
+					r.Diagnostic = strings.TrimSpace(sc + " " + r.Diagnostic)
+				}
+			}
 		}
 		fillCodes(&r)
 		rep.Recipients = append(rep.Recipients, r)
@@ -497,6 +505,26 @@ func reasonLines(notice string) string {
 	return strings.Join(out, " ")
 }
 
+// statusCodeLine returns the codes of a notice's one "Status code:"
+// line when they hold an enhanced status code, or "".
+func statusCodeLine(notice string) string {
+	out := ""
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		if len(t) <= len("status code:") || !strings.EqualFold(t[:len("status code:")], "status code:") {
+			continue
+		}
+		if out != "" {
+			return ""
+		}
+		out = strings.TrimSpace(t[len("status code:"):])
+	}
+	if findStatus(out) == "" {
+		return ""
+	}
+	return out
+}
+
 // failedRecipients returns the addresses of the X-Failed-Recipients
 // headers (Exim, Gmail and others name the failed recipients there), in
 // order and without repeats.
@@ -699,6 +727,10 @@ var delayWords = []string{
 	"has been delayed", "have been delayed", "delivery delayed", "still being retried", "will keep trying",
 	"will continue trying", "will be retried", "has not been delivered yet", "not yet been delivered",
 	"delivery status notification (delay)",
+	// Stalwart's delay notice (crates/smtp/src/queue/dsn.rs: "There was a
+	// temporary problem delivering your message to the following
+	// recipients", subject "Warning: Delay in message delivery").
+	"temporary problem delivering", "delay in message delivery",
 }
 
 // finalWords say that a notice reports a failure that is final, which
