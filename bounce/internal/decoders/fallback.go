@@ -55,7 +55,31 @@ func decodeText(m *message) *Report {
 		// text says nothing of an undelivered message.
 		return nil
 	}
+	if personReply(m) {
+		return nil
+	}
 	return decodeTextNotice(m)
+}
+
+// personReply reports whether a message is a person's reply ("Re:" and
+// In-Reply-To, RFC 5322 section 3.6.4) that only quotes a report: no
+// mark of a mail system beyond the subject, and no code outside its
+// quoted (">") lines.
+func personReply(m *message) bool {
+	if !onlySubject(m) || autoSubmitted(m) || !m.header().Has("in-reply-to") || !strings.HasPrefix(m.lowerSubject(), "re:") {
+		return false
+	}
+	quoted := false
+	var own strings.Builder
+	for _, line := range strings.Split(m.notice(), "\n") {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, ">") {
+			quoted = true
+			continue
+		}
+		own.WriteString(line)
+		own.WriteByte('\n')
+	}
+	return quoted && findStatus(own.String()) == "" && findReplyCode(own.String()) == ""
 }
 
 // onlySubject reports whether the subject is a message's only mark of a
