@@ -348,6 +348,9 @@ func TestDecode_unseen(t *testing.T) {
 			"gateway-virus-notice": {bounced("petra.nagy@example.org", "virus_detected")},
 			// Quarantine notices to the recipient: the mail is held, not
 			// refused; the bounce words are in the held list's subjects.
+			// amavisd-new's virus notice to the sender
+			// (template-virus-sender.txt).
+			"amavis-virus-sender":        {bounced("quinn.baker@example.org", "virus_detected")},
 			"quarantine-summary":         {none},
 			"defender-quarantine-notice": {none},
 		}},
@@ -395,6 +398,10 @@ func TestDecode_unseen(t *testing.T) {
 			"newsletter-parcel-undelivered": {none},
 			"reply-quoting-bounce":          {none},
 			"list-digest-bounces":           {none},
+			// Outlook's recall request: no report at all.
+			"recall-request": {none},
+			// Exchange's "Relayed:" notice: delivered beyond its reach.
+			"exchange-relayed": {r("delivered", "carla.mendes@example.pt", "delivered")},
 			// A success DSN: delivered, expanded, relayed.
 			"dsn-success-three": {r("delivered", "nina.berg@example.org", "delivered"), r("delivered", "board@example.org", "delivered"), r("delivered", "omar.aziz@example.org", "delivered")},
 		}},
