@@ -323,6 +323,88 @@ func TestDecode_unseen(t *testing.T) {
 			"autoreply-cs": {auto("jana@example.cz")},
 			"autoreply-ja": {auto("hanako.tanaka@example.co.jp")},
 		}},
+		// The third round (see the README): security gateways, servers'
+		// newer layouts and mail that is no bounce, each written before
+		// it was decoded.
+		{"third round: security gateways", map[string][]unseenRcpt{
+			// A gateway's "Envelope blocked - User Entry": the recipient's
+			// own block list refuses the sender.
+			"gateway-envelope-blocked": {bounced("harriet.cole@example.co.uk", "rejected")},
+			// The same gateway's "Invalid Recipient", via Exim.
+			"gateway-invalid-recipient-exim": {bounced("ian.marsh@example.com", "user_unknown")},
+			// Exchange 2019 quoting a gateway's "User email address is
+			// marked as invalid" (its recipient directory).
+			"exchange2019-invalid-dsn": {bounced("mark.evans@example.org", "user_unknown")},
+			// Cisco Secure Email's notice: "The following message to <X>
+			// was undeliverable." and its "5.x.x - Reason" line.
+			"esa-unknown-address": {bounced("paulo.reis@example.com.br", "user_unknown")},
+			"esa-expired":         {bounced("quentin.hale@example.org", "expired")},
+			// Trend Micro's reputation list refusing the sending host.
+			"relay-trend-rbl": {bounced("rachel.stein@example.at", "blocked")},
+			// A gateway's "permanent failure for one or more recipients
+			// (X:blocked)".
+			"gateway-permanent-blocked": {bounced("sam.ortiz@example.com", "blocked")},
+			// A gateway's notice to the sender: an attachment's virus.
+			"gateway-virus-notice": {bounced("petra.nagy@example.org", "virus_detected")},
+			// Quarantine notices to the recipient: the mail is held, not
+			// refused; the bounce words are in the held list's subjects.
+			// amavisd-new's virus notice to the sender
+			// (template-virus-sender.txt).
+			"amavis-virus-sender":        {bounced("quinn.baker@example.org", "virus_detected")},
+			"quarantine-summary":         {none},
+			"defender-quarantine-notice": {none},
+		}},
+		{"third round: servers' newer layouts", map[string][]unseenRcpt{
+			// Exchange 2019's text NDR, no DSN: directory-based edge
+			// blocking (5.4.1, AS(201806281)) means no such recipient.
+			"exchange2019-dbeb-text": {bounced("nora.quist@example.net", "user_unknown")},
+			// Exchange Online's new-design text: the sender's domain
+			// failed DMARC (5.7.509).
+			"exchange-online-dmarc-text": {bounced("otto.brandt@example.de", "auth_failure")},
+			// HCL Domino 12: "was not delivered to: ... because:", with a
+			// DSN part and without.
+			"domino12-dsn":       {bounced("vera.lang@example.ch", "user_unknown")},
+			"domino12-text-full": {bounced("walter.conti@example.it", "mailbox_full")},
+			// GroupWise 18's "Message status - undeliverable".
+			"groupwise18-status": {bounced("xena.park@example.ca", "mailbox_full")},
+			// Zimbra's Postfix delay notice, its LMTP store over quota.
+			"zimbra-lmtp-quota-delay": {r("delay", "yusuf.demir@example.org", "mailbox_full")},
+			// Stalwart: a partial delivery (one delivered, one refused)
+			// and its delay notice as text alone (a timed-out connection
+			// is expired, as for Postfix's and Sendmail's delays).
+			"stalwart-partial":    {r("delivered", "zara.holm@example.se", "delivered"), bounced("anders.lof@example.se", "user_unknown")},
+			"stalwart-delay-text": {r("delay", "bruno.sala@example.pt", "expired")},
+			// Exim giving up: the retry period is over.
+			"exim-hosts-failing": {bounced("celia.moor@example.net", "expired")},
+			"exim-retry-timeout": {bounced("dario.fonti@example.it", "mailbox_full"), bounced("elsa.berg@example.no", "expired")},
+			// OpenSMTPD's delay notice.
+			"opensmtpd-delay": {r("delay", "fiona.west@example.ie", "too_many_connections")},
+			// Postfix's notify_classes=policy transcript to the postmaster,
+			// read (as the shared corpus labels it) for the recipient its
+			// RCPT TO named.
+			"postfix-policy-notice": {bounced("hanna.koch@shop.example", "blocked")},
+			// Sendmail's 4-hour warning, text alone.
+			"sendmail-warning-4hours": {r("delay", "gina.holt@example.com", "expired")},
+		}},
+		{"third round: no bounce", map[string][]unseenRcpt{
+			// Exchange's quota warning to the mailbox's owner.
+			"exchange-quota-warning": {none},
+			// Read receipts (RFC 8098), one "deleted without being read".
+			"mdn-displayed":      {none},
+			"mdn-deleted-unread": {none},
+			// DMARC aggregate (RFC 7489) and SMTP TLS (RFC 8460) reports.
+			"dmarc-aggregate-report":        {none},
+			"tls-report":                    {none},
+			"newsletter-parcel-undelivered": {none},
+			"reply-quoting-bounce":          {none},
+			"list-digest-bounces":           {none},
+			// Outlook's recall request: no report at all.
+			"recall-request": {none},
+			// Exchange's "Relayed:" notice: delivered beyond its reach.
+			"exchange-relayed": {r("delivered", "carla.mendes@example.pt", "delivered")},
+			// A success DSN: delivered, expanded, relayed.
+			"dsn-success-three": {r("delivered", "nina.berg@example.org", "delivered"), r("delivered", "board@example.org", "delivered"), r("delivered", "omar.aziz@example.org", "delivered")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

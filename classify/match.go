@@ -365,6 +365,9 @@ func maskAddresses(s string) string {
 		}
 		r := i + 1
 		for r < len(s) && isDomainChar(s[r]) {
+			if s[r] == ':' && s[i+1] != '[' {
+				break // a colon ends a domain name; only an address literal ("[IPv6:...]") holds one
+			}
 			r++
 		}
 		for r > i+1 && (s[r-1] == '.' || s[r-1] == ':' || s[r-1] == '-') {

@@ -30,7 +30,7 @@ var amavisVerdicts = []struct{ verdict, reason string }{
 func decodeAmavis(m *message) *Report {
 	rep := dsnWithCommands(m, "amavis")
 	if rep == nil {
-		return nil
+		return decodeAmavisText(m)
 	}
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
@@ -41,6 +41,61 @@ func decodeAmavis(m *message) *Report {
 				break
 			}
 		}
+	}
+	return rep
+}
+
+// decodeAmavisText reads amavisd-new's plain-text notice to the sender
+// (template-virus-sender.txt: "Our content checker found / virus: NAME
+// ... to the following recipient(s): / -> ADDR ... Delivery of the email
+// was stopped!"), which has no delivery-status part: each "-> " line up
+// to the returned headers is a recipient, the finding the cause.
+func decodeAmavisText(m *message) *Report {
+	notice := m.notice()
+	lower := toLower(notice)
+	if !strings.Contains(lower, "content checker found") {
+		return nil
+	}
+	hint := ""
+	switch {
+	case strings.Contains(lower, "virus:") || strings.Contains(lower, "viruses:"):
+		hint = "virus_detected"
+	case strings.Contains(lower, "banned name") || strings.Contains(lower, "banned filename"):
+		hint = "policy_violation"
+	}
+	var finding []string
+	var addrs []string
+	inFinding := false
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		lt := toLower(t)
+		if strings.Contains(lt, "begin headers") {
+			break
+		}
+		switch {
+		case strings.HasPrefix(lt, "our content checker found"):
+			inFinding = true
+			finding = append(finding, t)
+			continue
+		case strings.HasPrefix(t, "->"):
+			for _, a := range findAddresses(t) {
+				addrs = append(addrs, a)
+			}
+		}
+		if inFinding {
+			if t == "" {
+				inFinding = false
+				continue
+			}
+			finding = append(finding, t)
+		}
+	}
+	if len(addrs) == 0 {
+		return nil
+	}
+	rep := &Report{Kind: KindBounce, Format: "amavis"}
+	for _, a := range addrs {
+		rep.Recipients = append(rep.Recipients, Recipient{Address: a, Action: "failed", Diagnostic: strings.Join(finding, " "), ReasonHint: hint})
 	}
 	return rep
 }

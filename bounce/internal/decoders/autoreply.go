@@ -140,6 +140,9 @@ func failureNotice(m *message) bool {
 var rejectionCauses = []string{
 	"does not exist", "doesn't exist", "no such user", "user unknown", "unknown user", "mailbox is full",
 	"mailbox full", "over quota", "not found", "mailbox unavailable",
+	// A gateway's notice that it blocked an infected message (hMailServer's
+	// VIRUS_NOTIFICATION, a content gateway's notice to the sender).
+	"contains a virus", "infected",
 }
 
 // notDeliveredWords say that a message was not delivered, lower-case.

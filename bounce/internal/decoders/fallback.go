@@ -55,7 +55,31 @@ func decodeText(m *message) *Report {
 		// text says nothing of an undelivered message.
 		return nil
 	}
+	if personReply(m) {
+		return nil
+	}
 	return decodeTextNotice(m)
+}
+
+// personReply reports whether a message is a person's reply ("Re:" and
+// In-Reply-To, RFC 5322 section 3.6.4) that only quotes a report: no
+// mark of a mail system beyond the subject, and no code outside its
+// quoted (">") lines.
+func personReply(m *message) bool {
+	if !onlySubject(m) || autoSubmitted(m) || !m.header().Has("in-reply-to") || !strings.HasPrefix(m.lowerSubject(), "re:") {
+		return false
+	}
+	quoted := false
+	var own strings.Builder
+	for _, line := range strings.Split(m.notice(), "\n") {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, ">") {
+			quoted = true
+			continue
+		}
+		own.WriteString(line)
+		own.WriteByte('\n')
+	}
+	return quoted && findStatus(own.String()) == "" && findReplyCode(own.String()) == ""
 }
 
 // onlySubject reports whether the subject is a message's only mark of a
@@ -213,6 +237,14 @@ func decodeTextNotice(m *message) *Report {
 		if len(addrs) == 1 {
 			if rl := reasonLines(notice); rl != "" && !strings.Contains(r.Diagnostic, rl) {
 				r.Diagnostic = strings.TrimSpace(rl + " " + r.Diagnostic)
+			}
+			// Exchange Online's text NDR names its codes on the "Status
+			// code: 550 5.7.509" line of "More Info for Email Admins",
+			// apart from the recipient's paragraph.
+			if findStatus(r.Diagnostic) == "" {
+				if sc := statusCodeLine(notice); sc != "" {
+					r.Diagnostic = strings.TrimSpace(sc + " " + r.Diagnostic)
+				}
 			}
 		}
 		fillCodes(&r)
@@ -497,6 +529,26 @@ func reasonLines(notice string) string {
 	return strings.Join(out, " ")
 }
 
+// statusCodeLine returns the codes of a notice's one "Status code:"
+// line when they hold an enhanced status code, or "".
+func statusCodeLine(notice string) string {
+	out := ""
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		if len(t) <= len("status code:") || !strings.EqualFold(t[:len("status code:")], "status code:") {
+			continue
+		}
+		if out != "" {
+			return ""
+		}
+		out = strings.TrimSpace(t[len("status code:"):])
+	}
+	if findStatus(out) == "" {
+		return ""
+	}
+	return out
+}
+
 // failedRecipients returns the addresses of the X-Failed-Recipients
 // headers (Exim, Gmail and others name the failed recipients there), in
 // order and without repeats.
@@ -699,6 +751,10 @@ var delayWords = []string{
 	"has been delayed", "have been delayed", "delivery delayed", "still being retried", "will keep trying",
 	"will continue trying", "will be retried", "has not been delivered yet", "not yet been delivered",
 	"delivery status notification (delay)",
+	// Stalwart's delay notice (crates/smtp/src/queue/dsn.rs: "There was a
+	// temporary problem delivering your message to the following
+	// recipients", subject "Warning: Delay in message delivery").
+	"temporary problem delivering", "delay in message delivery",
 }
 
 // finalWords say that a notice reports a failure that is final, which
