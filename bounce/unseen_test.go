@@ -323,6 +323,72 @@ func TestDecode_unseen(t *testing.T) {
 			"autoreply-cs": {auto("jana@example.cz")},
 			"autoreply-ja": {auto("hanako.tanaka@example.co.jp")},
 		}},
+		// The fourth round (see the README): providers' replies, notices
+		// and auto-replies in more languages and charsets, complaints;
+		// each written before it was decoded.
+		{"fourth round: providers' replies", map[string][]unseenRcpt{
+			// Outlook.com's block list (S3150, SC-001), Hotmail's 5.5.0.
+			"outlook-s3150":               {bounced("lena.mark@outlook.com", "blocked")},
+			"hotmail-sc001":               {bounced("tom.ryder@hotmail.com", "blocked")},
+			"hotmail-mailbox-unavailable": {bounced("gina.fox@hotmail.com", "user_unknown")},
+			// Yahoo: no such account, a disabled account, TSS09.
+			"yahoo-dd-account": {bounced("carla.mendes@yahoo.com", "user_unknown")},
+			"yahoo-disabled":   {bounced("jens.koch@yahoo.de", "suspended")},
+			"yahoo-tss09":      {bounced("dave.lo@yahoo.com", "blocked")},
+			// iCloud: HM08 (its local policy), no such user.
+			"icloud-hm08":   {bounced("amelie.roy@icloud.com", "policy_violation")},
+			"icloud-nouser": {bounced("ben.stone@me.com", "user_unknown")},
+			// Comcast: a DNSBL listing (BL000001), "Not our Customer".
+			"comcast-bl000001":    {bounced("fred.jones@comcast.net", "blocked")},
+			"comcast-notcustomer": {bounced("ruth.king@comcast.net", "user_unknown")},
+			// Orange's bilingual OFR004_104: too many connections, retried.
+			"orange-ofr-connections": {r("delay", "julie.martin@orange.fr", "too_many_connections")},
+			// Interia: the recipient refuses the sender; no such account.
+			"interia-doesnt-want":      {bounced("marek.zielinski@interia.pl", "rejected")},
+			"interia-account-notfound": {bounced("ewa.kowal@interia.pl", "user_unknown")},
+			// Libero's DSN with an Italian notice (ISO-8859-1, QP).
+			"libero-full-it": {bounced("giulia.conti@libero.it", "mailbox_full")},
+			// Chinese notices: QQ's "Mailbox not found" (GB2312, base64),
+			// NetEase's DT:SPM (GB2312, QP), a full mailbox in Big5.
+			"qq-notfound-zh":   {bounced("wang.lei@qq.com", "user_unknown")},
+			"netease-dtspm-zh": {bounced("zhao.min@163.com", "spam_detected")},
+			"big5-full-zh":     {bounced("chen.yiting@example.com.tw", "mailbox_full")},
+			// UOL (Brazilian Portuguese, QP), SoftBank (ISO-2022-JP).
+			"uol-ptbr":            {bounced("joao.silva@uol.com.br", "user_unknown")},
+			"softbank-unknown-ja": {bounced("hiro.yamada@i.softbank.jp", "user_unknown")},
+		}},
+		{"fourth round: notices in other languages", map[string][]unseenRcpt{
+			"text-hu-full":         {bounced("kovacs.anna@example.hu", "mailbox_full")},        // ISO-8859-2, QP
+			"text-ko-euckr-full":   {bounced("jisoo.han@example.co.kr", "mailbox_full")},       // EUC-KR, base64
+			"text-ja-sjis-unknown": {bounced("taro.suzuki@example.co.jp", "user_unknown")},     // Shift_JIS, 8bit
+			"text-el-unknown":      {bounced("nikos.papadopoulos@example.gr", "user_unknown")}, // ISO-8859-7, RFC 2231 names
+		}},
+		{"fourth round: auto-replies", map[string][]unseenRcpt{
+			"autoreply-el": {auto("maria.georgiou@example.gr")},
+			"autoreply-hu": {auto("nagy.peter@example.hu")},
+			"autoreply-fi": {auto("mikko.makinen@example.fi")},
+			"autoreply-da": {auto("soren.moller@example.dk")},
+			"autoreply-no": {auto("ingrid.hansen@example.no")},
+			"autoreply-ro": {auto("andrei.popescu@example.ro")}, // charset as RFC 2231 continuations
+			"autoreply-uk": {auto("olena.shevchenko@example.com.ua")},
+			"autoreply-vi": {auto("an.nguyen@example.vn")},
+			"autoreply-id": {auto("budi.santoso@example.co.id")},
+			"autoreply-th": {auto("somchai@example.co.th")},
+			"autoreply-ar": {auto("ahmed.ali@example.com.sa")},
+			"autoreply-he": {auto("dana.cohen@example.co.il")},
+			"autoreply-hi": {auto("rahul.sharma@example.in")},
+		}},
+		{"fourth round: complaints", map[string][]unseenRcpt{
+			// The recipient only in the returned message's To (Comcast,
+			// Mail.ru), in its headers alone (Fastmail), in Microsoft's
+			// own header when To is a list's (JMRP).
+			"arf-comcast":  {r("complaint", "walter.brooks@comcast.net", "complaint")},
+			"arf-fastmail": {r("complaint", "hannah.lee@fastmail.com", "complaint")},
+			"arf-mailru":   {r("complaint", "sergei.ivanov@mail.ru", "complaint")},
+			"arf-jmrp-to":  {r("complaint", "chris.ward@live.com", "complaint")},
+			// A person forwarding the message by hand: no report.
+			"complaint-forwarded-by-hand": {none},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
