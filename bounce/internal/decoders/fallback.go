@@ -350,6 +350,12 @@ func noticeRecipients(m *message, notice string) []string {
 				return true
 			}
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
+			if msgIDField(lead) {
+				// A returned message's header quoted inline after a
+				// marker no list names ("--- Mensagem original ---"):
+				// a msg-id (RFC 5322 section 3.6.4) is no mailbox.
+				return true
+			}
 			strongLine := lead == "" || listed || recipientLabel(lead) ||
 				!senderLead(lead) && nameLine(lead, t[min(at+len(a), len(t)):])
 			if !strongLine && seenWeak[a] {
@@ -758,4 +764,15 @@ func sameLine(notice, addr, o string) bool {
 func listSeparators(s string) bool {
 	s = strings.Trim(s, " \t,;<>\"'")
 	return s == "" || strings.EqualFold(s, "and")
+}
+
+// msgIDField reports whether lead is the name of a header field whose
+// value is msg-ids (RFC 5322 section 3.6.4, RFC 2045's Content-ID).
+func msgIDField(lead string) bool {
+	for _, k := range []string{"message-id", "in-reply-to", "references", "resent-message-id", "content-id", "original-message-id"} {
+		if strings.EqualFold(lead, k) {
+			return true
+		}
+	}
+	return false
 }
