@@ -361,6 +361,27 @@ func TestDecode_unseen(t *testing.T) {
 			"uol-ptbr":            {bounced("joao.silva@uol.com.br", "user_unknown")},
 			"softbank-unknown-ja": {bounced("hiro.yamada@i.softbank.jp", "user_unknown")},
 		}},
+		{"fourth round: providers' replies, second batch", map[string][]unseenRcpt{
+			// Seznam's bilingual notice ("Důvod / Reason:", "szn; User
+			// hasn't got the service mapped"), ISO-8859-2 in base64.
+			"seznam-nouser-cs": {bounced("petr.dvorak@seznam.cz", "user_unknown")},
+			// A Czech host's chkuser full mailbox under 5.1.1 and 5.2.2, and
+			// its spam refusal under 5.2.0.
+			"forpsi-full-cs": {bounced("jana.novotna@example.cz", "mailbox_full")},
+			"forpsi-spam-cs": {bounced("tomas.cerny@example.cz", "spam_detected")},
+			// Alibaba Mail: its spam engine (a GB18030 notice), a recipient
+			// no longer hosted there (503, not a sequence error).
+			"aliyun-spam-zh":  {bounced("sun.jie@aliyun.com", "spam_detected")},
+			"aliyun-notlocal": {bounced("gao.yan@example.com.cn", "user_unknown")},
+			// QQ Mail's cause in Chinese alone ("收件人空间不足").
+			"qq-space-zh": {bounced("li.na@qq.com", "mailbox_full")},
+			// Coremail's suspended account.
+			"coremail-suspended": {bounced("xu.ming@example.net.cn", "suspended")},
+			// Juno's quota in a Sendmail transcript without DSN, AOL's
+			// "has a full mailbox".
+			"juno-quota":      {bounced("MARY.ELLIS@juno.com", "mailbox_full")},
+			"aol-fullmailbox": {bounced("kathy.doyle@aol.com", "mailbox_full")},
+		}},
 		{"fourth round: notices in other languages", map[string][]unseenRcpt{
 			"text-hu-full":         {bounced("kovacs.anna@example.hu", "mailbox_full")},        // ISO-8859-2, QP
 			"text-ko-euckr-full":   {bounced("jisoo.han@example.co.kr", "mailbox_full")},       // EUC-KR, base64
