@@ -388,6 +388,18 @@ func TestDecode_unseen(t *testing.T) {
 			"text-ja-sjis-unknown": {bounced("taro.suzuki@example.co.jp", "user_unknown")},     // Shift_JIS, 8bit
 			"text-el-unknown":      {bounced("nikos.papadopoulos@example.gr", "user_unknown")}, // ISO-8859-7, RFC 2231 names
 		}},
+		{"fourth round: notices in other languages, second batch", map[string][]unseenRcpt{
+			"text-ar-unknown": {bounced("khalid.omar@example.com.sa", "user_unknown")}, // windows-1256, QP
+			"text-he-full":    {bounced("yossi.levi@example.co.il", "mailbox_full")},   // ISO-8859-8 (visual), base64
+			"text-vi-unknown": {bounced("minh.tran@example.vn", "user_unknown")},       // split RFC 2047 subject
+			"text-th-full":    {bounced("niran@example.co.th", "mailbox_full")},        // TIS-620, base64
+			"text-id-unknown": {bounced("dewi.lestari@example.co.id", "user_unknown")}, // ISO-8859-1, 8bit
+			"text-fi-host":    {bounced("aino.virtanen@nosuchdomain-fi.example", "host_unknown")},
+			// A Ukrainian delay notice (windows-1251): still retried.
+			"text-uk-delay-full": {r("delay", "taras.bondar@example.com.ua", "mailbox_full")},
+			// A Romanian notice, each recipient with its own reply.
+			"text-ro-multi": {bounced("ion.marin@example.ro", "user_unknown"), bounced("elena.radu@example.ro", "mailbox_full")},
+		}},
 		{"fourth round: auto-replies", map[string][]unseenRcpt{
 			"autoreply-el": {auto("maria.georgiou@example.gr")},
 			"autoreply-hu": {auto("nagy.peter@example.hu")},
@@ -411,6 +423,10 @@ func TestDecode_unseen(t *testing.T) {
 			"arf-fastmail": {r("complaint", "hannah.lee@fastmail.com", "complaint")},
 			"arf-mailru":   {r("complaint", "sergei.ivanov@mail.ru", "complaint")},
 			"arf-jmrp-to":  {r("complaint", "chris.ward@live.com", "complaint")},
+			// The returned message in base64 (recipient in its To), the
+			// report fields in base64 (Original-Rcpt-To, RFC 5965 3.2).
+			"arf-base64-original": {r("complaint", "nora.bell@isp.example.net", "complaint")},
+			"arf-report-base64":   {r("complaint", "oscar.wilde@isp.example.org", "complaint")},
 			// A person forwarding the message by hand: no report.
 			"complaint-forwarded-by-hand": {none},
 		}},
