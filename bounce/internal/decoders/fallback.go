@@ -705,6 +705,10 @@ var delayWords = []string{
 	"has been delayed", "have been delayed", "delivery delayed", "still being retried", "will keep trying",
 	"will continue trying", "will be retried", "has not been delivered yet", "not yet been delivered",
 	"delivery status notification (delay)",
+	// "not yet delivered" in Ukrainian and Russian ("ще не доставлено",
+	// "ещё/еще не доставлено"), the words of the English "has not been
+	// delivered yet" (the fourth round of testdata/unseen).
+	"ще не доставлено", "ещё не доставлено", "еще не доставлено",
 }
 
 // finalWords say that a notice reports a failure that is final, which
