@@ -390,7 +390,7 @@ func TestDecode_unseen(t *testing.T) {
 		}},
 		{"fourth round: notices in other languages, second batch", map[string][]unseenRcpt{
 			"text-ar-unknown": {bounced("khalid.omar@example.com.sa", "user_unknown")}, // windows-1256, QP
-			"text-he-full":    {bounced("yossi.levi@example.co.il", "mailbox_full")},   // ISO-8859-8 (visual), base64
+			"text-he-full":    {bounced("yossi.levi@example.co.il", "mailbox_full")},   // ISO-8859-8, base64
 			"text-vi-unknown": {bounced("minh.tran@example.vn", "user_unknown")},       // split RFC 2047 subject
 			"text-th-full":    {bounced("niran@example.co.th", "mailbox_full")},        // TIS-620, base64
 			"text-id-unknown": {bounced("dewi.lestari@example.co.id", "user_unknown")}, // ISO-8859-1, 8bit
