@@ -381,6 +381,10 @@ func TestDecode_unseen(t *testing.T) {
 			// "has a full mailbox".
 			"juno-quota":      {bounced("MARY.ELLIS@juno.com", "mailbox_full")},
 			"aol-fullmailbox": {bounced("kathy.doyle@aol.com", "mailbox_full")},
+			// Free.fr's spam filter; SFR's two-hour block of the sending IP
+			// for too much spam (SFR_IN_101), retried.
+			"free-spam-detected": {bounced("luc.bernard@free.fr", "spam_detected")},
+			"sfr-in-101-delay":   {r("delay", "chloe.petit@sfr.fr", "blocked")},
 		}},
 		{"fourth round: notices in other languages", map[string][]unseenRcpt{
 			"text-hu-full":         {bounced("kovacs.anna@example.hu", "mailbox_full")},        // ISO-8859-2, QP
