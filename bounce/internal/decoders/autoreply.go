@@ -76,7 +76,14 @@ var bounceSenderWords = [][]byte{
 // 3.3) writes no Auto-Submitted or Precedence header of its own: the
 // reply is the user's ~/.vacation.msg, and the one its setup writes
 // (vacation run without arguments) has the subject "away from my mail";
-// its manual's example file has "I am on vacation".
+// its manual's example file has "I am on vacation". The prefixes of
+// Outlook's automatic replies in Greek "Αυτόματη απάντηση", Romanian
+// "Răspuns automat", Ukrainian "Автоматична відповідь", Vietnamese "Trả
+// lời tự động", Indonesian "Balasan otomatis", Thai "ตอบกลับอัตโนมัติ",
+// Arabic "رد تلقائي", Hebrew "תשובה אוטומטית" and Hindi "स्वचालित जवाब"
+// (or "स्वचालित उत्तर") are written from memory of its localized
+// versions, not from a page read (the fourth round of
+// testdata/unseen, see its README).
 var autoReplyPrefixes = []string{
 	"away from my mail", "i am on vacation",
 	"auto:", "autoreply", "auto-reply", "auto reply", "[auto-reply]", "[autoreply]", "automatic reply", "auto response",
@@ -87,6 +94,8 @@ var autoReplyPrefixes = []string{
 	"automatyczna odpowiedź", "automatická odpověď", "automatikus válasz", "otomatik yanıt", "otomatik yanit",
 	"автоматический ответ", "автоответ", "自动回复", "自動回覆", "自动答复", "自動回复", "자동 회신", "자동 응답",
 	"자동응답", "자동회신",
+	"αυτόματη απάντηση", "răspuns automat", "raspuns automat", "автоматична відповідь", "trả lời tự động",
+	"balasan otomatis", "ตอบกลับอัตโนมัติ", "رد تلقائي", "תשובה אוטומטית", "स्वचालित जवाब", "स्वचालित उत्तर",
 }
 
 // decodeAutoReply recognises auto-replies (RFC 3834) from a sender that is

@@ -382,6 +382,12 @@ func noticeRecipients(m *message, notice string) []string {
 				return true
 			}
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
+			if msgIDField(lead) {
+				// A returned message's header quoted inline after a
+				// marker no list names ("--- Mensagem original ---"):
+				// a msg-id (RFC 5322 section 3.6.4) is no mailbox.
+				return true
+			}
 			strongLine := lead == "" || listed || recipientLabel(lead) ||
 				!senderLead(lead) && nameLine(lead, t[min(at+len(a), len(t)):])
 			if !strongLine && seenWeak[a] {
@@ -755,6 +761,10 @@ var delayWords = []string{
 	// temporary problem delivering your message to the following
 	// recipients", subject "Warning: Delay in message delivery").
 	"temporary problem delivering", "delay in message delivery",
+	// "not yet delivered" in Ukrainian and Russian ("ще не доставлено",
+	// "ещё/еще не доставлено"), the words of the English "has not been
+	// delivered yet" (the fourth round of testdata/unseen).
+	"ще не доставлено", "ещё не доставлено", "еще не доставлено",
 }
 
 // finalWords say that a notice reports a failure that is final, which
@@ -814,4 +824,15 @@ func sameLine(notice, addr, o string) bool {
 func listSeparators(s string) bool {
 	s = strings.Trim(s, " \t,;<>\"'")
 	return s == "" || strings.EqualFold(s, "and")
+}
+
+// msgIDField reports whether lead is the name of a header field whose
+// value is msg-ids (RFC 5322 section 3.6.4, RFC 2045's Content-ID).
+func msgIDField(lead string) bool {
+	for _, k := range []string{"message-id", "in-reply-to", "references", "resent-message-id", "content-id", "original-message-id"} {
+		if strings.EqualFold(lead, k) {
+			return true
+		}
+	}
+	return false
 }
