@@ -378,3 +378,46 @@ func TestFieldKey(t *testing.T) {
 		}
 	}
 }
+
+// indexFoldRef is IndexFold's meaning, spelled out: sub compared at each
+// place of s with ASCII letters lower-cased on both sides.
+func indexFoldRef(s, sub string) int {
+	lower := func(x string) string {
+		b := []byte(x)
+		for i, c := range b {
+			b[i] = LowerASCII(c)
+		}
+		return string(b)
+	}
+	return strings.Index(lower(s), lower(sub))
+}
+
+func TestIndexFold_anchors(t *testing.T) {
+	// Needles whose rarest byte is first, last, in the middle, a capital
+	// only in s, a non-letter, and texts full of the anchor's near misses.
+	subs := []string{"zebra", "abcz", "delivery has failed permanently for your email to:", "x-maddy-msgid:",
+		"\nx-maddy-msgid:", "(mxl_mta-", "550 5.1.1", "ab", "ba", "a", "Z", "qq", "--- below"}
+	texts := []string{"", "z", "ZEBRA zebra", "aaaaaaaaaaaaaaaaaab", "Delivery Has Failed Permanently For Your Email To:",
+		"X-Maddy-Msgid: 1\nx-maddy-msgid: 2", "abzabzABZ abcz ABCZ", "bababab", "qQqQ", "\n\nX-MADDY-MSGID:",
+		"Received: (MXL_MTA-1)", "a 550 5.1.1 b", "--- Below this line"}
+	for _, s := range texts {
+		for _, sub := range subs {
+			if got, want := IndexFold(s, sub), indexFoldRef(s, sub); got != want {
+				t.Errorf("IndexFold(%q, %q) = %d, want %d", s, sub, got, want)
+			}
+		}
+	}
+}
+
+// FuzzIndexFold checks IndexFold against indexFoldRef.
+func FuzzIndexFold(f *testing.F) {
+	f.Add("hello World world", "world")
+	f.Add("Delivery has FAILED permanently", "failed p")
+	f.Add("xxAbC@Example.jp yy", "abc@example.jp")
+	f.Add("\xc3\x89t\xc3\xa9 Z", "\xc3\xa9 z")
+	f.Fuzz(func(t *testing.T, s, sub string) {
+		if got, want := IndexFold(s, sub), indexFoldRef(s, sub); got != want {
+			t.Errorf("IndexFold(%q, %q) = %d, want %d", s, sub, got, want)
+		}
+	})
+}
