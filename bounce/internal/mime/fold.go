@@ -84,6 +84,39 @@ func IndexFold(s, sub string) int {
 	return -1
 }
 
+// Index is strings.Index(s, sub) for a long s and a sub whose first
+// byte is common in text (a letter, a space, a line feed), where
+// strings.Index stops at every instance of that byte: it looks for sub's
+// rarest byte (byteFreq) instead.
+func Index(s, sub string) int {
+	n := len(sub)
+	if n <= 1 || len(s) <= 64 {
+		return strings.Index(s, sub)
+	}
+	if n > len(s) {
+		return -1
+	}
+	a, best := 0, byteFreq[sub[0]]
+	for i := 1; i < n; i++ {
+		if f := byteFreq[sub[i]]; f < best {
+			a, best = i, f
+		}
+	}
+	c := sub[a]
+	for from, to := a, len(s)-n+a+1; from < to; {
+		k := strings.IndexByte(s[from:to], c)
+		if k < 0 {
+			return -1
+		}
+		j := from + k - a
+		if s[j:j+n] == sub {
+			return j
+		}
+		from += k + 1
+	}
+	return -1
+}
+
 // byteFreq ranks bytes by how often they occur in the English and
 // machine text of bounces, roughly (larger is more common); IndexFold
 // anchors its search on the rarest byte of what it looks for.

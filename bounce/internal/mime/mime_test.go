@@ -421,3 +421,19 @@ func FuzzIndexFold(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIndex checks Index against strings.Index.
+func FuzzIndex(f *testing.F) {
+	f.Add(strings.Repeat("a delivery ", 10)+"amavisd-new", "amavisd-new")
+	f.Add(strings.Repeat("x", 70), "xy")
+	f.Add(strings.Repeat("ab", 40), "ba")
+	f.Fuzz(func(t *testing.T, s, sub string) {
+		if got, want := Index(s, sub), strings.Index(s, sub); got != want {
+			t.Errorf("Index(%q, %q) = %d, want %d", s, sub, got, want)
+		}
+		s = strings.Repeat(s, 5) // past the length strings.Index is left
+		if got, want := Index(s, sub), strings.Index(s, sub); got != want {
+			t.Errorf("Index(%q, %q) = %d, want %d", s, sub, got, want)
+		}
+	})
+}
