@@ -113,7 +113,8 @@ type message struct {
 	// match function sets it.
 	bodyRead bool
 
-	lowerSubj, lowerFromVal *string // caches of lowerSubject and lowerFrom
+	lowerSubjDone, lowerFromDone bool
+	lowerSubj, lowerFromVal      string // caches of lowerSubject and lowerFrom
 
 	asciiSubjectDone, asciiFromDone bool
 	asciiSubjectVal, asciiFromVal   string // caches of subjectHas and fromHas
@@ -668,11 +669,29 @@ type (
 
 // lowerSubject returns the decoded Subject lower-cased, computed once.
 func (m *message) lowerSubject() string {
-	if m.lowerSubj == nil {
-		s := toLower(m.subject)
-		m.lowerSubj = &s
+	if !m.lowerSubjDone {
+		m.lowerSubj, m.lowerSubjDone = lowerOnce(m.subject, m.asciiSubjectVal, m.asciiSubjectDone), true
 	}
-	return *m.lowerSubj
+	return m.lowerSubj
+}
+
+// lowerOnce returns toLower(s), or ascii, s with its ASCII letters
+// lowered (asciiLower), when known (done) and s is ASCII: for ASCII
+// the two are the same string.
+func lowerOnce(s, ascii string, done bool) string {
+	if done && isASCIIString(s) {
+		return ascii
+	}
+	return toLower(s)
+}
+
+// asciiLowerOnce returns asciiLower(s), or lower, toLower(s), when known
+// (done) and s is ASCII.
+func asciiLowerOnce(s, lower string, done bool) string {
+	if done && isASCIIString(s) {
+		return lower
+	}
+	return asciiLower(s)
 }
 
 // subjectHas reports whether the decoded Subject contains sub, ASCII
@@ -680,7 +699,7 @@ func (m *message) lowerSubject() string {
 // with the Subject lowered (ASCII) once per message.
 func (m *message) subjectHas(sub string) bool {
 	if !m.asciiSubjectDone {
-		m.asciiSubjectVal, m.asciiSubjectDone = asciiLower(m.subject), true
+		m.asciiSubjectVal, m.asciiSubjectDone = asciiLowerOnce(m.subject, m.lowerSubj, m.lowerSubjDone), true
 	}
 	return strings.Contains(m.asciiSubjectVal, asciiLower(sub))
 }
@@ -688,18 +707,17 @@ func (m *message) subjectHas(sub string) bool {
 // fromHas is subjectHas for the decoded From header.
 func (m *message) fromHas(sub string) bool {
 	if !m.asciiFromDone {
-		m.asciiFromVal, m.asciiFromDone = asciiLower(m.from), true
+		m.asciiFromVal, m.asciiFromDone = asciiLowerOnce(m.from, m.lowerFromVal, m.lowerFromDone), true
 	}
 	return strings.Contains(m.asciiFromVal, asciiLower(sub))
 }
 
 // lowerFrom returns the decoded From header lower-cased, computed once.
 func (m *message) lowerFrom() string {
-	if m.lowerFromVal == nil {
-		s := toLower(m.from)
-		m.lowerFromVal = &s
+	if !m.lowerFromDone {
+		m.lowerFromVal, m.lowerFromDone = lowerOnce(m.from, m.asciiFromVal, m.asciiFromDone), true
 	}
-	return *m.lowerFromVal
+	return m.lowerFromVal
 }
 
 // lowerText returns text() lower-cased, computed once. The notice is the
