@@ -3,6 +3,7 @@ package mime
 import (
 	"bytes"
 	"strings"
+	"unsafe"
 )
 
 // Field is one header field: its name lower-cased and its value unfolded
@@ -83,7 +84,13 @@ func (h Header) Values(key string) []string {
 // string of the header block, the lower-cased names that differ from
 // theirs as written and the unfolded values: keys, values and names are
 // substrings of it.
-func ParseHeader(b []byte) (Header, []byte) {
+func ParseHeader(b []byte) (Header, []byte) { return parseHeader(b, false) }
+
+// parseHeader is ParseHeader; shared says that b's bytes never change
+// while the Header is in use (Parser.Shared): then names and values
+// written on one line are substrings of b itself, and the string made
+// holds only the lower-cased keys and unfolded values.
+func parseHeader(b []byte, shared bool) (Header, []byte) {
 	var stack [32]span // most headers fit: no allocation for the spans
 	spans, body, end, extra, none := scanHeader(b, stack[:0])
 	if none {
@@ -93,6 +100,9 @@ func ParseHeader(b []byte) (Header, []byte) {
 		return Header{}, body
 	}
 	end = min(end, len(b))
+	if shared {
+		return sharedHeader(b[:end], spans, extra), body
+	}
 	var sb strings.Builder
 	sb.Grow(end + extra)
 	sb.Write(b[:end])
@@ -128,6 +138,62 @@ func ParseHeader(b []byte) (Header, []byte) {
 		h[i] = Field{Key: block[sp.ks:sp.ke], Value: v, Name: block[sp.ns:sp.ne]}
 	}
 	return h, body
+}
+
+// sharedHeader makes the Header of the block b (never modified: see
+// parseHeader) from its spans: what is written on one line is a
+// substring of b, and one string holds the extra bytes, the lower-cased
+// keys and the unfolded values.
+func sharedHeader(b []byte, spans []span, extra int) Header {
+	block := unsafe.String(unsafe.SliceData(b), len(b))
+	var ext string
+	if extra > 0 {
+		buf := make([]byte, 0, extra)
+		for i := range spans {
+			sp := &spans[i]
+			if sp.lower {
+				k := len(buf)
+				for _, c := range b[sp.ns:sp.ne] {
+					buf = append(buf, LowerASCII(c))
+				}
+				sp.ks, sp.ke = k, len(buf)
+			}
+			if sp.folded {
+				// RFC 5322 section 2.2.3: unfolding removes the CRLF,
+				// not the white space.
+				v, k := b[sp.vs:sp.ve], len(buf)
+				for len(v) > 0 {
+					nl := bytes.IndexByte(v, '\n')
+					if nl < 0 {
+						buf = append(buf, v...)
+						break
+					}
+					buf = append(buf, v[:nl]...)
+					v = v[nl+1:]
+				}
+				sp.vs, sp.ve = k, len(buf)
+			}
+		}
+		ext = unsafe.String(unsafe.SliceData(buf), len(buf))
+	}
+	h := make(Header, len(spans))
+	for i := range spans {
+		sp := &spans[i]
+		key, v := block[sp.ks:sp.ke], ""
+		if sp.lower {
+			key = ext[sp.ks:sp.ke]
+		}
+		if sp.folded {
+			v = ext[sp.vs:sp.ve]
+		} else {
+			v = block[sp.vs:sp.ve]
+		}
+		if sp.appended != "" {
+			v += sp.appended
+		}
+		h[i] = Field{Key: key, Value: v, Name: block[sp.ns:sp.ne]}
+	}
+	return h
 }
 
 // span is a field of a header block as offsets: into the block while
@@ -215,6 +281,12 @@ func scanHeader(b []byte, spans []span) (_ []span, body []byte, end, extra int, 
 // ParseHeader(b)'s Header.Get(keys[i]) returns (keys lower-case; vals
 // as long as keys). The values are copies; block and body are b's bytes.
 func PeekHeader(b []byte, keys, vals []string) (block, body []byte, n int) {
+	return peekHeader(b, keys, vals, false)
+}
+
+// peekHeader is PeekHeader; shared (Parser.Shared) lets a value written
+// on one line be a substring of b rather than a copy.
+func peekHeader(b []byte, keys, vals []string, shared bool) (block, body []byte, n int) {
 	var stack [32]span
 	spans, body, end, _, none := scanHeader(b, stack[:0])
 	for i := range keys {
@@ -229,7 +301,11 @@ func PeekHeader(b []byte, keys, vals []string) (block, body []byte, n int) {
 	for i, k := range keys {
 		for j := range spans {
 			if sp := &spans[j]; sp.ne-sp.ns == len(k) && equalLowerBytes(b[sp.ns:sp.ne], k) {
-				vals[i] = spanValue(b, sp)
+				if v := bytes.TrimSpace(b[sp.vs:sp.ve]); shared && !sp.folded && sp.appended == "" && len(v) > 0 {
+					vals[i] = unsafe.String(unsafe.SliceData(v), len(v))
+				} else {
+					vals[i] = spanValue(b, sp)
+				}
 				break
 			}
 		}

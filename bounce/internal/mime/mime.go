@@ -25,7 +25,8 @@ type Part struct {
 	lazyHeader bool
 
 	decoded   []byte // cache of Body()
-	owned     bool   // decoded is a buffer of its own, not the message's bytes
+	owned     bool   // decoded is a buffer of its own, or bytes that never change (shared)
+	shared    bool   // made by a Parser whose bytes never change (Parser.Shared)
 	textCache *string
 	inMessage bool // below a message/* part: part of an attached message
 }
@@ -69,6 +70,10 @@ var ErrTooManyParts = errors.New("bounce: more MIME parts than the limit")
 type Parser struct {
 	MaxDepth int
 	MaxParts int
+	// Shared says that the bytes Parse is given never change while its
+	// parts are in use: the parts' headers and texts may then be strings
+	// that share them instead of copies.
+	Shared bool
 	// Err is ErrTooDeep or ErrTooManyParts once a limit was passed.
 	Err    error
 	nparts int
@@ -84,12 +89,12 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		// rarely (the returned message's top header, for Original), so
 		// it is made on demand (Fields); its Content-Type is read now.
 		var vals [1]string
-		block, body, _ := PeekHeader(b, contentTypeKey[:], vals[:])
-		p = &Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true}
+		block, body, _ := peekHeader(b, contentTypeKey[:], vals[:], mp.Shared)
+		p = &Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true, shared: mp.Shared}
 		ct = vals[0]
 	} else {
-		h, body := ParseHeader(b)
-		p = &Part{Header: h, Raw: body, Parent: parent, Depth: depth}
+		h, body := parseHeader(b, mp.Shared)
+		p = &Part{Header: h, Raw: body, Parent: parent, Depth: depth, shared: mp.Shared}
 		ct = h.Get("content-type")
 	}
 	body := p.Raw
@@ -164,7 +169,7 @@ var contentTypeKey = [1]string{"content-type"}
 // Header nil and Fields makes it on first use.
 func (p *Part) Fields() Header {
 	if p.lazyHeader {
-		p.Header, _ = ParseHeader(p.hdrBlock)
+		p.Header, _ = parseHeader(p.hdrBlock, p.shared)
 		p.lazyHeader = false
 	}
 	return p.Header
@@ -426,7 +431,7 @@ func (p *Part) Body() []byte {
 		p.decoded = p.Raw
 	}
 	// DecodeBase64 and DecodeQP return raw itself or a new buffer.
-	p.owned = len(p.decoded) > 0 && (len(p.Raw) == 0 || unsafe.SliceData(p.decoded) != unsafe.SliceData(p.Raw))
+	p.owned = len(p.decoded) > 0 && (p.shared || len(p.Raw) == 0 || unsafe.SliceData(p.decoded) != unsafe.SliceData(p.Raw))
 	return p.decoded
 }
 
