@@ -33,6 +33,10 @@ type Options struct {
 	// MaxRecipients is the most recipients one report may name (0: no
 	// limit); a delivery-status part naming more is read no further.
 	MaxRecipients int
+	// Owned says that raw is Decode's to keep: nothing changes its bytes
+	// afterwards, and the report may share them. Otherwise the report's
+	// strings that share them are copied before Decode returns.
+	Owned bool
 
 	// over is set, for the Decode call that owns this copy of the
 	// options and every message nested in its message, when a
@@ -47,7 +51,14 @@ type Options struct {
 func Decode(raw []byte, o *Options) (*Report, error) {
 	oc := *o
 	oc.over = new(bool)
+	given := raw
 	raw = mime.NormalizeNewlines(raw)
+	// The message is parsed with mime.Parser.Shared: while Decode runs,
+	// nothing changes raw, so its headers and texts are strings that
+	// share its bytes rather than copies. A report is made to share no
+	// bytes with a caller's raw (detach); the copy NormalizeNewlines made
+	// of a message with CRs is Decode's own.
+	owned := o.Owned || len(raw) > 0 && unsafe.SliceData(raw) != unsafe.SliceData(given)
 	raw = skipEnvelopeLine(raw)
 	m, err := newMessage(raw, &oc)
 	if err != nil {
@@ -57,7 +68,81 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 	if max := oc.MaxRecipients; max > 0 && (*oc.over || len(rep.Recipients) > max) {
 		return nil, fmt.Errorf("%w (%d)", ErrTooManyRecipients, max)
 	}
+	if !owned {
+		detach(rep, given)
+	}
 	return rep, nil
+}
+
+// detach makes rep share no bytes with raw: its strings that do (the
+// message was parsed with mime.Parser.Shared) are copied, into one
+// buffer.
+func detach(rep *Report, raw []byte) {
+	if len(raw) == 0 {
+		return
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
+	hi := lo + uintptr(len(raw))
+	inRaw := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return len(s) > 0 && lo <= p && p < hi
+	}
+	n := 0
+	rep.eachString(func(s *string) {
+		if inRaw(*s) {
+			n += len(*s)
+		}
+	})
+	if n == 0 {
+		return
+	}
+	buf := make([]byte, 0, n)
+	rep.eachString(func(s *string) {
+		if inRaw(*s) {
+			k := len(buf)
+			buf = append(buf, *s...)
+			*s = unsafe.String(&buf[k], len(*s))
+		}
+	})
+}
+
+// eachString calls f with every string of the report: its own fields,
+// its recipients' and its original's, the original's header fields
+// included.
+func (rep *Report) eachString(f func(*string)) {
+	f((*string)(&rep.Kind))
+	f(&rep.Format)
+	f(&rep.ReportingMTA)
+	f(&rep.AutoReplyFrom)
+	f(&rep.Subject)
+	f(&rep.MessageID)
+	for i := range rep.Recipients {
+		r := &rep.Recipients[i]
+		for _, s := range [...]*string{&r.Address, &r.OriginalRecipient, &r.Action, &r.Status, &r.ReplyCode, &r.Diagnostic,
+			&r.DiagnosticType, &r.Command, &r.RemoteMTA, &r.ReportingMTA, &r.FeedbackType, &r.ReasonHint} {
+			f(s)
+		}
+	}
+	o := &rep.Original
+	f(&o.MessageID)
+	f(&o.From)
+	f(&o.To)
+	f(&o.Subject)
+	for i := range o.fields {
+		f(&o.fields[i].Key)
+		f(&o.fields[i].Value)
+		f(&o.fields[i].Name)
+	}
+	if o.lazy != nil {
+		// A copy (PeekHeaderCopy) that ParseHeader reads, never raw:
+		// checked all the same.
+		f(&o.lazy.src)
+		for i := range o.lazy.h {
+			f(&o.lazy.h[i].Key)
+			f(&o.lazy.h[i].Value)
+			f(&o.lazy.h[i].Name)
+		}
+	}
 }
 
 // dsnFields parses a delivery-status body of m (parseDSNFields), keeping
@@ -149,7 +234,7 @@ func newMessage(raw []byte, o *Options) (*message, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, ErrEmpty
 	}
-	mp := &mime.Parser{MaxDepth: o.MaxDepth, MaxParts: o.MaxParts}
+	mp := &mime.Parser{MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, Shared: true}
 	root := mp.Parse(raw, 0, nil, "text/plain")
 	if mp.Err != nil {
 		return nil, fmt.Errorf("%w (depth %d, parts %d)", mp.Err, o.MaxDepth, o.MaxParts)
