@@ -2,6 +2,7 @@ package mime
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unsafe"
 )
@@ -148,33 +149,26 @@ func sharedHeader(b []byte, spans []span, extra int) Header {
 	block := unsafe.String(unsafe.SliceData(b), len(b))
 	var ext string
 	if extra > 0 {
-		buf := make([]byte, 0, extra)
+		var sb strings.Builder // not zeroed, as make would
+		sb.Grow(extra)
 		for i := range spans {
 			sp := &spans[i]
 			if sp.lower {
-				k := len(buf)
-				for _, c := range b[sp.ns:sp.ne] {
-					buf = append(buf, LowerASCII(c))
-				}
-				sp.ks, sp.ke = k, len(buf)
+				var buf [76]byte // fieldName's longest name
+				sp.ks = sb.Len()
+				sb.Write(lowerName(buf[:0], b[sp.ns:sp.ne]))
+				sp.ke = sb.Len()
 			}
 			if sp.folded {
 				// RFC 5322 section 2.2.3: unfolding removes the CRLF,
 				// not the white space.
-				v, k := b[sp.vs:sp.ve], len(buf)
-				for len(v) > 0 {
-					nl := bytes.IndexByte(v, '\n')
-					if nl < 0 {
-						buf = append(buf, v...)
-						break
-					}
-					buf = append(buf, v[:nl]...)
-					v = v[nl+1:]
-				}
-				sp.vs, sp.ve = k, len(buf)
+				v := b[sp.vs:sp.ve]
+				sp.vs = sb.Len()
+				unfold(&sb, v)
+				sp.ve = sb.Len()
 			}
 		}
-		ext = unsafe.String(unsafe.SliceData(buf), len(buf))
+		ext = sb.String()
 	}
 	h := make(Header, len(spans))
 	for i := range spans {
@@ -194,6 +188,20 @@ func sharedHeader(b []byte, spans []span, extra int) Header {
 		h[i] = Field{Key: key, Value: v, Name: block[sp.ns:sp.ne]}
 	}
 	return h
+}
+
+// lowerName appends name, a field name (printable ASCII, fieldName),
+// lower-cased to buf, eight bytes at a time.
+func lowerName(buf, name []byte) []byte {
+	i := 0
+	for ; i+8 <= len(name); i += 8 {
+		w := binary.LittleEndian.Uint64(name[i:])
+		buf = binary.LittleEndian.AppendUint64(buf, w|asciiUpperMask(w)>>2)
+	}
+	for ; i < len(name); i++ {
+		buf = append(buf, LowerASCII(name[i]))
+	}
+	return buf
 }
 
 // span is a field of a header block as offsets: into the block while
