@@ -428,22 +428,99 @@ func fieldName(b []byte) (n int, upper bool) {
 
 // lowerKey returns a field name lower-cased and trimmed, without
 // allocating for the common names.
-func lowerKey(b []byte) string {
-	b = bytes.TrimSpace(b)
+func lowerKey(b string) string {
+	b = strings.TrimSpace(b)
 	var buf [64]byte
 	if len(b) <= len(buf) {
-		for i, c := range b {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			buf[i] = c
+		for i := 0; i < len(b); i++ {
+			buf[i] = LowerASCII(b[i])
 		}
-		if k, ok := commonKeys[string(buf[:len(b)])]; ok {
+		if k, ok := internKey(buf[:len(b)]); ok {
 			return k
 		}
 		return string(buf[:len(b)])
 	}
-	return ToLower(string(b))
+	return ToLower(b)
+}
+
+// internKey returns the constant string of a common field name
+// (commonKeys), lower-case, and true; a switch, not a map look-up.
+func internKey(k []byte) (string, bool) {
+	switch string(k) {
+	case "received":
+		return "received", true
+	case "from":
+		return "from", true
+	case "to":
+		return "to", true
+	case "cc":
+		return "cc", true
+	case "subject":
+		return "subject", true
+	case "date":
+		return "date", true
+	case "message-id":
+		return "message-id", true
+	case "return-path":
+		return "return-path", true
+	case "content-type":
+		return "content-type", true
+	case "content-transfer-encoding":
+		return "content-transfer-encoding", true
+	case "mime-version":
+		return "mime-version", true
+	case "content-disposition":
+		return "content-disposition", true
+	case "content-description":
+		return "content-description", true
+	case "x-mailer":
+		return "x-mailer", true
+	case "reply-to":
+		return "reply-to", true
+	case "sender":
+		return "sender", true
+	case "delivered-to":
+		return "delivered-to", true
+	case "x-original-to":
+		return "x-original-to", true
+	case "auto-submitted":
+		return "auto-submitted", true
+	case "dkim-signature":
+		return "dkim-signature", true
+	case "authentication-results":
+		return "authentication-results", true
+	case "references":
+		return "references", true
+	case "in-reply-to":
+		return "in-reply-to", true
+	case "x-failed-recipients":
+		return "x-failed-recipients", true
+	case "precedence":
+		return "precedence", true
+	case "final-recipient":
+		return "final-recipient", true
+	case "original-recipient":
+		return "original-recipient", true
+	case "action":
+		return "action", true
+	case "status":
+		return "status", true
+	case "remote-mta":
+		return "remote-mta", true
+	case "diagnostic-code":
+		return "diagnostic-code", true
+	case "reporting-mta":
+		return "reporting-mta", true
+	case "arrival-date":
+		return "arrival-date", true
+	case "last-attempt-date":
+		return "last-attempt-date", true
+	case "received-from-mta":
+		return "received-from-mta", true
+	case "x-spam-status":
+		return "x-spam-status", true
+	}
+	return "", false
 }
 
 // commonKeys interns the names of the fields most messages have.
@@ -508,7 +585,7 @@ func FieldKey(name string) string {
 	name = strings.TrimSpace(name)
 	for i := 0; i < len(name); i++ {
 		if 'A' <= name[i] && name[i] <= 'Z' {
-			return lowerKey([]byte(name))
+			return lowerKey(name)
 		}
 	}
 	return name

@@ -437,3 +437,14 @@ func FuzzIndex(f *testing.F) {
 		}
 	})
 }
+
+func TestInternKey(t *testing.T) {
+	for k := range commonKeys {
+		if got, ok := internKey([]byte(k)); !ok || got != k {
+			t.Errorf("internKey(%q) = %q, %v", k, got, ok)
+		}
+	}
+	if _, ok := internKey([]byte("x-not-common")); ok {
+		t.Error("internKey(x-not-common) ok")
+	}
+}
