@@ -417,13 +417,28 @@ func fieldName(b []byte) (n int, upper bool) {
 	if n > 76 {
 		return 0, false
 	}
-	for _, c := range b[:n] {
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		// Eight bytes at a time: each in '!'..'~', any a capital.
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&hiBits != 0 || (w-0x2121212121212121)&^w&hiBits != 0 || zeroBytes(w^0x7f7f7f7f7f7f7f7f) != 0 {
+			return 0, false
+		}
+		upper = upper || upperMask(w) != 0
+	}
+	for _, c := range b[i:n] {
 		if c <= ' ' || c >= 127 {
 			return 0, false
 		}
 		upper = upper || 'A' <= c && c <= 'Z'
 	}
 	return n, upper
+}
+
+// zeroBytes returns 0x80 in each byte of w that is 0, and 0 elsewhere.
+func zeroBytes(w uint64) uint64 {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	return ^((w&lo7 + lo7) | w | lo7)
 }
 
 // lowerKey returns a field name lower-cased and trimmed, without

@@ -448,3 +448,34 @@ func TestInternKey(t *testing.T) {
 		t.Error("internKey(x-not-common) ok")
 	}
 }
+
+// FuzzFieldName checks fieldName against its definition, byte by byte.
+func FuzzFieldName(f *testing.F) {
+	f.Add([]byte("X-Ms-Exchange-CrossTenant-Id \t"))
+	f.Add([]byte("received"))
+	f.Add([]byte("abcdefg\x7fhij"))
+	f.Add([]byte("abcdefgh ij"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n := len(b)
+		for n > 0 && (b[n-1] == ' ' || b[n-1] == '\t') {
+			n--
+		}
+		wantN, wantUpper := n, false
+		if n > 76 {
+			wantN = 0
+		}
+		for _, c := range b[:n] {
+			if c <= ' ' || c >= 127 {
+				wantN = 0
+			}
+			wantUpper = wantUpper || 'A' <= c && c <= 'Z'
+		}
+		if wantN == 0 {
+			wantUpper = false
+		}
+		gotN, gotUpper := fieldName(b)
+		if gotN != wantN || gotUpper != wantUpper {
+			t.Errorf("fieldName(%q) = %d, %v, want %d, %v", b, gotN, gotUpper, wantN, wantUpper)
+		}
+	})
+}
