@@ -103,6 +103,7 @@ func Index(s, sub string) int {
 		}
 	}
 	c := sub[a]
+	fails := 0
 	for from, to := a, len(s)-n+a+1; from < to; {
 		k := strings.IndexByte(s[from:to], c)
 		if k < 0 {
@@ -113,6 +114,14 @@ func Index(s, sub string) int {
 			return j
 		}
 		from += k + 1
+		// Too many false starts (the rarest byte is common here, as in
+		// a crafted body): strings.Index, linear, for the rest.
+		if fails++; fails > 16+(from-a)/8 {
+			if i := strings.Index(s[j+1:], sub); i >= 0 {
+				return j + 1 + i
+			}
+			return -1
+		}
 	}
 	return -1
 }
