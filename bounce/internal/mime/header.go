@@ -147,6 +147,16 @@ func parseHeader(b []byte, shared bool) (Header, []byte) {
 // keys and the unfolded values.
 func sharedHeader(b []byte, spans []span, extra int) Header {
 	block := unsafe.String(unsafe.SliceData(b), len(b))
+	for i := range spans {
+		// A common name lower-cased is a constant: no copy.
+		if sp := &spans[i]; sp.lower {
+			var buf [76]byte // fieldName's longest name
+			if c, ok := internKey(lowerName(buf[:0], b[sp.ns:sp.ne])); ok {
+				sp.interned, sp.lower = c, false
+				extra -= sp.ne - sp.ns
+			}
+		}
+	}
 	var ext string
 	if extra > 0 {
 		var sb strings.Builder // not zeroed, as make would
@@ -154,7 +164,7 @@ func sharedHeader(b []byte, spans []span, extra int) Header {
 		for i := range spans {
 			sp := &spans[i]
 			if sp.lower {
-				var buf [76]byte // fieldName's longest name
+				var buf [76]byte
 				sp.ks = sb.Len()
 				sb.Write(lowerName(buf[:0], b[sp.ns:sp.ne]))
 				sp.ke = sb.Len()
@@ -174,7 +184,9 @@ func sharedHeader(b []byte, spans []span, extra int) Header {
 	for i := range spans {
 		sp := &spans[i]
 		key, v := block[sp.ks:sp.ke], ""
-		if sp.lower {
+		if sp.interned != "" {
+			key = sp.interned
+		} else if sp.lower {
 			key = ext[sp.ks:sp.ke]
 		}
 		if sp.folded {
@@ -213,6 +225,7 @@ type span struct {
 	lower    bool
 	folded   bool
 	appended string // QUIRK: continuation lines after a stray line
+	interned string // the key, when a common one (internKey; sharedHeader)
 }
 
 // scanHeader is the first pass of ParseHeader: it reads the lines of the
