@@ -27,7 +27,8 @@ type Part struct {
 	decoded   []byte // cache of Body()
 	owned     bool   // decoded is a buffer of its own, or bytes that never change (shared)
 	shared    bool   // made by a Parser whose bytes never change (Parser.Shared)
-	textCache *string
+	textDone  bool
+	textCache string // cache of Text
 	inMessage bool // below a message/* part: part of an attached message
 }
 
@@ -519,15 +520,15 @@ var b64Value = func() (t [256]byte) {
 
 // Text returns the part's body decoded to UTF-8 with LF line endings.
 func (p *Part) Text() string {
-	if p.textCache != nil {
-		return *p.textCache
+	if p.textDone {
+		return p.textCache
 	}
 	b := p.Body()
 	s := decodeCharset(b, p.Params.Get("charset"), p.owned)
 	if p.MediaType == "text/html" {
 		s = HTMLToText(s)
 	}
-	p.textCache = &s
+	p.textCache, p.textDone = s, true
 	return s
 }
 
