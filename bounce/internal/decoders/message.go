@@ -305,8 +305,10 @@ func (m *message) text() string {
 		return m.bodyText
 	}
 	m.bodyTextDone = true
-	var plain []string
-	var html []*part // read only when there is no plain text
+	var plainBuf [4]string // most bounces have one or two text parts
+	var htmlBuf [2]*part
+	plain := plainBuf[:0]
+	html := htmlBuf[:0] // read only when there is no plain text
 	m.root.Walk(func(p *part) bool {
 		if p.InsideMessage() || len(p.Children) > 0 {
 			return true
