@@ -169,17 +169,18 @@ func splitAtMarker(body string) (string, string) {
 			}
 			continue
 		}
-		lower := asciiLower(line)
+		// The markers are lower-case ASCII: compared with the line's
+		// ASCII letters lowered (IndexFold), indexes are the line's own.
 		best := -1
 		for _, mk := range originalMarkers {
 			if strings.HasPrefix(mk, "---") {
 				if !dashes {
 					continue
 				}
-				if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
+				if i := mime.IndexFold(line, mk); i >= 0 && (best < 0 || i < best) {
 					best = i
 				}
-			} else if strings.HasPrefix(lower, mk) {
+			} else if len(line) >= len(mk) && mime.IndexFold(line[:len(mk)], mk) == 0 {
 				best = 0
 			}
 		}

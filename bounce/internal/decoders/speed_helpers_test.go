@@ -20,3 +20,16 @@ func FuzzHostIs(f *testing.F) {
 		}
 	})
 }
+
+// TestOriginalMarkers_lowerASCII: splitAtMarker compares the markers
+// with IndexFold, which lowers only ASCII letters.
+func TestOriginalMarkers_lowerASCII(t *testing.T) {
+	for _, mk := range originalMarkers {
+		for i := 0; i < len(mk); i++ {
+			if c := mk[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+				t.Errorf("marker %q is not lower-case ASCII", mk)
+				break
+			}
+		}
+	}
+}
