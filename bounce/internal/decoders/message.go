@@ -83,66 +83,50 @@ func detach(rep *Report, raw []byte) {
 	}
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
 	hi := lo + uintptr(len(raw))
-	inRaw := func(s string) bool {
-		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-		return len(s) > 0 && lo <= p && p < hi
-	}
-	n := 0
-	rep.eachString(func(s *string) {
-		if inRaw(*s) {
+	var stack [64]*string
+	all := rep.appendStrings(stack[:0])
+	shared, n := all[:0], 0 // the strings that share raw's bytes
+	for _, s := range all {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(*s))); len(*s) > 0 && lo <= p && p < hi {
+			shared = append(shared, s)
 			n += len(*s)
 		}
-	})
+	}
 	if n == 0 {
 		return
 	}
 	buf := make([]byte, 0, n)
-	rep.eachString(func(s *string) {
-		if inRaw(*s) {
-			k := len(buf)
-			buf = append(buf, *s...)
-			*s = unsafe.String(&buf[k], len(*s))
-		}
-	})
+	for _, s := range shared {
+		k := len(buf)
+		buf = append(buf, *s...)
+		*s = unsafe.String(&buf[k], len(*s))
+	}
 }
 
-// eachString calls f with every string of the report: its own fields,
-// its recipients' and its original's, the original's header fields
-// included.
-func (rep *Report) eachString(f func(*string)) {
-	f((*string)(&rep.Kind))
-	f(&rep.Format)
-	f(&rep.ReportingMTA)
-	f(&rep.AutoReplyFrom)
-	f(&rep.Subject)
-	f(&rep.MessageID)
+// appendStrings appends to ps a pointer to every string of the report:
+// its own fields, its recipients' and its original's, the original's
+// header fields included.
+func (rep *Report) appendStrings(ps []*string) []*string {
+	ps = append(ps, (*string)(&rep.Kind), &rep.Format, &rep.ReportingMTA, &rep.AutoReplyFrom, &rep.Subject, &rep.MessageID)
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
-		for _, s := range [...]*string{&r.Address, &r.OriginalRecipient, &r.Action, &r.Status, &r.ReplyCode, &r.Diagnostic,
-			&r.DiagnosticType, &r.Command, &r.RemoteMTA, &r.ReportingMTA, &r.FeedbackType, &r.ReasonHint} {
-			f(s)
-		}
+		ps = append(ps, &r.Address, &r.OriginalRecipient, &r.Action, &r.Status, &r.ReplyCode, &r.Diagnostic,
+			&r.DiagnosticType, &r.Command, &r.RemoteMTA, &r.ReportingMTA, &r.FeedbackType, &r.ReasonHint)
 	}
 	o := &rep.Original
-	f(&o.MessageID)
-	f(&o.From)
-	f(&o.To)
-	f(&o.Subject)
+	ps = append(ps, &o.MessageID, &o.From, &o.To, &o.Subject)
 	for i := range o.fields {
-		f(&o.fields[i].Key)
-		f(&o.fields[i].Value)
-		f(&o.fields[i].Name)
+		ps = append(ps, &o.fields[i].Key, &o.fields[i].Value, &o.fields[i].Name)
 	}
 	if o.lazy != nil {
 		// A copy (PeekHeaderCopy) that ParseHeader reads, never raw:
 		// checked all the same.
-		f(&o.lazy.src)
+		ps = append(ps, &o.lazy.src)
 		for i := range o.lazy.h {
-			f(&o.lazy.h[i].Key)
-			f(&o.lazy.h[i].Value)
-			f(&o.lazy.h[i].Name)
+			ps = append(ps, &o.lazy.h[i].Key, &o.lazy.h[i].Value, &o.lazy.h[i].Name)
 		}
 	}
+	return ps
 }
 
 // dsnFields parses a delivery-status body of m (parseDSNFields), keeping
