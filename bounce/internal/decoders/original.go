@@ -169,18 +169,20 @@ func splitAtMarker(body string) (string, string) {
 			}
 			continue
 		}
-		// The markers are lower-case ASCII: compared with the line's
-		// ASCII letters lowered (IndexFold), indexes are the line's own.
+		// The line with its ASCII letters lowered (asciiLower: indexes
+		// are the line's own), on the stack when it is short.
+		var buf [256]byte
+		lower := asciiLowerTo(buf[:0], line)
 		best := -1
 		for _, mk := range originalMarkers {
 			if strings.HasPrefix(mk, "---") {
 				if !dashes {
 					continue
 				}
-				if i := mime.IndexFold(line, mk); i >= 0 && (best < 0 || i < best) {
+				if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
 					best = i
 				}
-			} else if len(line) >= len(mk) && mime.IndexFold(line[:len(mk)], mk) == 0 {
+			} else if strings.HasPrefix(lower, mk) {
 				best = 0
 			}
 		}
@@ -195,6 +197,18 @@ func splitAtMarker(body string) (string, string) {
 // byte kept, so that indexes into it are indexes into s: s itself when it
 // has no capital letter, else one copy (mime.ASCIILower).
 func asciiLower(s string) string { return mime.ASCIILower(s) }
+
+// asciiLowerTo returns asciiLower(s), in buf when it fits (buf's bytes
+// must then outlive the result's use).
+func asciiLowerTo(buf []byte, s string) string {
+	if len(s) > cap(buf) {
+		return asciiLower(s)
+	}
+	for i := 0; i < len(s); i++ {
+		buf = append(buf, mime.LowerASCII(s[i]))
+	}
+	return unsafe.String(unsafe.SliceData(buf), len(buf))
+}
 
 // notice returns the bounce text without the returned message.
 func (m *message) notice() string {

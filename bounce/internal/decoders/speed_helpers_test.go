@@ -33,3 +33,12 @@ func TestOriginalMarkers_lowerASCII(t *testing.T) {
 		}
 	}
 }
+
+func TestAsciiLowerTo(t *testing.T) {
+	for _, s := range []string{"", "------ This Is A Copy", "É-Été X", strings.Repeat("AbC", 100)} {
+		var buf [256]byte
+		if got, want := asciiLowerTo(buf[:0], s), asciiLower(s); got != want {
+			t.Errorf("asciiLowerTo(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

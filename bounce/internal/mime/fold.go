@@ -17,6 +17,16 @@ func IndexFold(s, sub string) int {
 		return 0
 	case n > len(s):
 		return -1
+	case len(s) <= 64:
+		// A short text (a header value, a line): each place, the
+		// first byte first, costs less than choosing an anchor.
+		c := LowerASCII(sub[0])
+		for j := 0; j+n <= len(s); j++ {
+			if LowerASCII(s[j]) == c && asciiEqualFold(s[j:j+n], sub) {
+				return j
+			}
+		}
+		return -1
 	}
 	// The anchor: sub's byte that is the least common in text.
 	a, best := 0, -1

@@ -29,7 +29,7 @@ type Part struct {
 	shared    bool   // made by a Parser whose bytes never change (Parser.Shared)
 	textDone  bool
 	textCache string // cache of Text
-	inMessage bool // below a message/* part: part of an attached message
+	inMessage bool   // below a message/* part: part of an attached message
 }
 
 // Params are a part's Content-Type parameters, keys lower-case, each key

@@ -400,10 +400,14 @@ func TestIndexFold_anchors(t *testing.T) {
 	texts := []string{"", "z", "ZEBRA zebra", "aaaaaaaaaaaaaaaaaab", "Delivery Has Failed Permanently For Your Email To:",
 		"X-Maddy-Msgid: 1\nx-maddy-msgid: 2", "abzabzABZ abcz ABCZ", "bababab", "qQqQ", "\n\nX-MADDY-MSGID:",
 		"Received: (MXL_MTA-1)", "a 550 5.1.1 b", "--- Below this line"}
-	for _, s := range texts {
-		for _, sub := range subs {
-			if got, want := IndexFold(s, sub), indexFoldRef(s, sub); got != want {
-				t.Errorf("IndexFold(%q, %q) = %d, want %d", s, sub, got, want)
+	for _, short := range texts {
+		// Each text as it is (short: compared at each place) and long
+		// (the anchored search).
+		for _, s := range []string{short, strings.Repeat("x", 70) + short, strings.Repeat(short+" ", 9)} {
+			for _, sub := range subs {
+				if got, want := IndexFold(s, sub), indexFoldRef(s, sub); got != want {
+					t.Errorf("IndexFold(%q, %q) = %d, want %d", s, sub, got, want)
+				}
 			}
 		}
 	}
@@ -416,8 +420,10 @@ func FuzzIndexFold(f *testing.F) {
 	f.Add("xxAbC@Example.jp yy", "abc@example.jp")
 	f.Add("\xc3\x89t\xc3\xa9 Z", "\xc3\xa9 z")
 	f.Fuzz(func(t *testing.T, s, sub string) {
-		if got, want := IndexFold(s, sub), indexFoldRef(s, sub); got != want {
-			t.Errorf("IndexFold(%q, %q) = %d, want %d", s, sub, got, want)
+		for _, s := range []string{s, strings.Repeat(s, 9)} { // short and long
+			if got, want := IndexFold(s, sub), indexFoldRef(s, sub); got != want {
+				t.Errorf("IndexFold(%q, %q) = %d, want %d", s, sub, got, want)
+			}
 		}
 	})
 }
