@@ -342,15 +342,12 @@ func parseContentType(v, def string) (string, Params) {
 // (limit <= 0: all of them), so that a body of tens of thousands of
 // delimiters costs no more than the parts a caller will read.
 func SplitMultipart(body []byte, boundary string, limit int) [][]byte {
-	sdelim := "--" + boundary
-	delim := []byte(sdelim)
+	delim := []byte("--" + boundary)
 	parts := make([][]byte, 0, 4) // most bounces have two or three parts
 	start := -1
 	pos := 0
 	for pos <= len(body) {
-		// The delimiter starts with "--", common in bodies: Index looks
-		// for the boundary's rarest byte instead.
-		i := Index(unsafe.String(unsafe.SliceData(body[pos:]), len(body)-pos), sdelim)
+		i := bytes.Index(body[pos:], delim)
 		if i < 0 {
 			break
 		}
