@@ -95,25 +95,18 @@ func Decode(r io.Reader, opts *Options) (*Report, error) {
 	if int64(len(raw)) > o.MaxSize {
 		return &Report{Kind: KindUnparseable}, fmt.Errorf("%w (%d bytes)", ErrTooLarge, o.MaxSize)
 	}
-	return decodeBytes(raw, &o, true) // raw is Decode's own: the report may share it
+	return DecodeBytes(raw, &o)
 }
 
 // DecodeBytes is Decode for a message already in memory. It does not
 // modify raw.
 func DecodeBytes(raw []byte, opts *Options) (*Report, error) {
-	return decodeBytes(raw, opts, false)
-}
-
-// decodeBytes is DecodeBytes; owned says that nothing changes raw after
-// it returns, so the report may share raw's bytes (decoders.Options.Owned).
-func decodeBytes(raw []byte, opts *Options, owned bool) (*Report, error) {
 	o := opts.withDefaults()
 	if int64(len(raw)) > o.MaxSize {
 		return &Report{Kind: KindUnparseable}, fmt.Errorf("%w (%d bytes)", ErrTooLarge, o.MaxSize)
 	}
 	rep, err := decoders.Decode(raw, &decoders.Options{
 		MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, MaxRecipients: o.MaxRecipients, VERP: o.VERP, OnPanic: o.OnDecoderPanic,
-		Owned: owned,
 	})
 	if err != nil {
 		return &Report{Kind: KindUnparseable}, err

@@ -33,10 +33,6 @@ type Options struct {
 	// MaxRecipients is the most recipients one report may name (0: no
 	// limit); a delivery-status part naming more is read no further.
 	MaxRecipients int
-	// Owned says that raw is Decode's to keep: nothing changes its bytes
-	// afterwards, and the report may share them. Otherwise the report's
-	// strings that share them are copied before Decode returns.
-	Owned bool
 
 	// over is set, for the Decode call that owns this copy of the
 	// options and every message nested in its message, when a
@@ -51,14 +47,13 @@ type Options struct {
 func Decode(raw []byte, o *Options) (*Report, error) {
 	oc := *o
 	oc.over = new(bool)
-	given := raw
 	raw = mime.NormalizeNewlines(raw)
 	// The message is parsed with mime.Parser.Shared: while Decode runs,
 	// nothing changes raw, so its headers and texts are strings that
-	// share its bytes rather than copies. A report is made to share no
-	// bytes with a caller's raw (detach); the copy NormalizeNewlines made
-	// of a message with CRs is Decode's own.
-	owned := o.Owned || len(raw) > 0 && unsafe.SliceData(raw) != unsafe.SliceData(given)
+	// share its bytes rather than copies. The report is then made to
+	// share none (detach): it keeps no more of the message than it says,
+	// and the caller may reuse raw.
+	parsed := raw
 	raw = skipEnvelopeLine(raw)
 	m, err := newMessage(raw, &oc)
 	if err != nil {
@@ -68,9 +63,7 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 	if max := oc.MaxRecipients; max > 0 && (*oc.over || len(rep.Recipients) > max) {
 		return nil, fmt.Errorf("%w (%d)", ErrTooManyRecipients, max)
 	}
-	if !owned {
-		detach(rep, given)
-	}
+	detach(rep, parsed)
 	return rep, nil
 }
 
@@ -218,7 +211,7 @@ func newMessage(raw []byte, o *Options) (*message, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, ErrEmpty
 	}
-	mp := &mime.Parser{MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, Shared: true}
+	mp := &mime.Parser{MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, Shared: true, PeekKeys: originalKeys}
 	root := mp.Parse(raw, 0, nil, "text/plain")
 	if mp.Err != nil {
 		return nil, fmt.Errorf("%w (depth %d, parts %d)", mp.Err, o.MaxDepth, o.MaxParts)

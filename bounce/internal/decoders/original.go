@@ -51,6 +51,14 @@ func (m *message) readOriginal() Original {
 		if len(p.Children) > 0 {
 			c := p.Children[0]
 			if block, ok := c.HeaderBlock(); ok {
+				if vals := c.Peeked(); len(vals) == len(originalKeys) {
+					// Parse read the fields (Parser.PeekKeys); the block
+					// is the message's own bytes, which Decode's detach
+					// copies with the report's other strings.
+					o := Original{lazy: &lazyHeader{src: unsafe.String(unsafe.SliceData(block), len(block))}, known: true}
+					o.describe(vals[0], vals[1], vals[2], vals[3], vals[4])
+					return o
+				}
 				return originalFromBlock(block)
 			}
 			return originalFromHeader(c.Header)
@@ -62,7 +70,8 @@ func (m *message) readOriginal() Original {
 	return Original{}
 }
 
-// originalKeys are the fields an Original describes the message by.
+// originalKeys are the fields an Original describes the message by (the
+// Parser's PeekKeys: readOriginal takes their values from Part.Peeked).
 var originalKeys = []string{"message-id", "from", "return-path", "to", "subject"}
 
 // originalFromBlock is originalFromHeader(mime.ParseHeader(b)) without

@@ -28,9 +28,15 @@ type Part struct {
 	owned     bool   // decoded is a buffer of its own, or bytes that never change (shared)
 	shared    bool   // made by a Parser whose bytes never change (Parser.Shared)
 	textDone  bool
-	textCache string // cache of Text
-	inMessage bool   // below a message/* part: part of an attached message
+	textCache string   // cache of Text
+	inMessage bool     // below a message/* part: part of an attached message
+	peeked    []string // values of the Parser's PeekKeys (Peeked)
 }
+
+// Peeked returns, for a part inside an attached message whose header
+// has fields, the values of its Parser's PeekKeys, in their order, as
+// Header.Get would return them (nil otherwise).
+func (p *Part) Peeked() []string { return p.peeked }
 
 // Params are a part's Content-Type parameters, keys lower-case, each key
 // once. A part has a few: a slice, not a map.
@@ -71,6 +77,10 @@ var ErrTooManyParts = errors.New("bounce: more MIME parts than the limit")
 type Parser struct {
 	MaxDepth int
 	MaxParts int
+	// PeekKeys are header fields (lower-case) whose values Parse reads,
+	// with the Content-Type, for each part inside an attached message,
+	// whose Header it does not make (Part.Peeked).
+	PeekKeys []string
 	// Shared says that the bytes Parse is given never change while its
 	// parts are in use: the parts' headers and texts may then be strings
 	// that share them instead of copies.
@@ -89,10 +99,21 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		// A part of an attached message: the decoders read its header
 		// rarely (the returned message's top header, for Original), so
 		// it is made on demand (Fields); its Content-Type is read now.
-		var vals [1]string
-		block, body, _ := peekHeader(b, contentTypeKey[:], vals[:], mp.Shared)
+		// With the Content-Type, the values of PeekKeys (Peeked).
+		var kbuf [8]string
+		keys := append(append(kbuf[:0], contentTypeKey[0]), mp.PeekKeys...)
+		var vbuf [8]string
+		vals := vbuf[:0]
+		if len(keys) > len(vbuf) {
+			vals = make([]string, 0, len(keys))
+		}
+		vals = vals[:len(keys)]
+		block, body, n := peekHeader(b, keys, vals, mp.Shared)
 		p = &Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true, shared: mp.Shared}
 		ct = vals[0]
+		if len(mp.PeekKeys) > 0 && n > 0 {
+			p.peeked = append([]string(nil), vals[1:]...)
+		}
 	} else {
 		h, body := parseHeader(b, mp.Shared)
 		p = &Part{Header: h, Raw: body, Parent: parent, Depth: depth, shared: mp.Shared}

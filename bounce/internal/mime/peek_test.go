@@ -161,3 +161,42 @@ func FuzzParseHeader_textproto(f *testing.F) {
 		}
 	})
 }
+
+// TestPeeked: Part.Peeked holds, for the parts inside attached messages
+// of the corpus, what their header's Get returns for the PeekKeys.
+func TestPeeked(t *testing.T) {
+	keys := []string{"message-id", "from", "return-path", "to", "subject", "x-absent"}
+	dir := filepath.Join("..", "..", "..", "..", "shared", "corpus", "sisimai")
+	n := 0
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		raw, _ := os.ReadFile(p)
+		raw = NormalizeNewlines(raw)
+		for _, shared := range []bool{false, true} {
+			mp := &Parser{MaxDepth: 20, MaxParts: 1000, PeekKeys: keys, Shared: shared}
+			mp.Parse(raw, 0, nil, "text/plain").Walk(func(q *Part) bool {
+				if !q.InsideMessage() {
+					if q.Peeked() != nil {
+						t.Errorf("%s: Peeked outside an attached message", p)
+					}
+					return true
+				}
+				h := q.Fields()
+				if len(h) == 0 {
+					return true
+				}
+				n++
+				for i, k := range keys {
+					if got, want := q.Peeked()[i], h.Get(k); got != want {
+						t.Errorf("%s: Peeked %s = %q, Get %q", p, k, got, want)
+					}
+				}
+				return true
+			})
+		}
+		return nil
+	})
+	t.Logf("%d parts", n)
+}
