@@ -130,6 +130,9 @@ func parseDSNFields(body string, max int) (perMessage header, blocks []header, o
 			}
 			cur = append(cur, f)
 		} else {
+			if perMessage == nil {
+				perMessage = make(header, 0, 8) // so are the message's fields
+			}
 			perMessage = append(perMessage, f)
 		}
 	}
