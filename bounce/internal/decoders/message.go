@@ -109,14 +109,14 @@ func (rep *Report) appendStrings(ps []*string) []*string {
 	o := &rep.Original
 	ps = append(ps, &o.MessageID, &o.From, &o.To, &o.Subject)
 	for i := range o.fields {
-		ps = append(ps, &o.fields[i].Key, &o.fields[i].Value, &o.fields[i].Name)
+		ps = append(ps, &o.fields[i].Key, &o.fields[i].Value)
 	}
 	if o.lazy != nil {
 		// A copy (PeekHeaderCopy) that ParseHeader reads, never raw:
 		// checked all the same.
 		ps = append(ps, &o.lazy.src)
 		for i := range o.lazy.h {
-			ps = append(ps, &o.lazy.h[i].Key, &o.lazy.h[i].Value, &o.lazy.h[i].Name)
+			ps = append(ps, &o.lazy.h[i].Key, &o.lazy.h[i].Value)
 		}
 	}
 	return ps

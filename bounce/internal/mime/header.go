@@ -8,39 +8,17 @@ import (
 )
 
 // Field is one header field: its name lower-cased and its value unfolded
-// (continuation line breaks removed) but not yet RFC 2047 decoded.
+// (continuation line breaks removed) but not yet RFC 2047 decoded. (The
+// name as written is not kept: CanonicalName is all it was read for, and
+// a message's header has dozens of fields.)
 type Field struct {
 	Key   string
 	Value string
-	// Name is the field name as written, trimmed ("X-Mailer"); empty in
-	// fields built by hand, where Key is all there is.
-	Name string
 }
 
 // CanonicalName returns the field's name in canonical MIME header form,
-// CanonicalKey(f.Key), without allocating when the name was written in
-// that form.
-func (f Field) CanonicalName() string {
-	if f.Name != "" && isCanonical(f.Name) {
-		return f.Name
-	}
-	return CanonicalKey(f.Key)
-}
-
-// isCanonical reports whether name is in canonical MIME header form: a
-// capital letter first and after each '-', small letters elsewhere.
-func isCanonical(name string) bool {
-	upper := true
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case 'a' <= c && c <= 'z' && upper, 'A' <= c && c <= 'Z' && !upper, c <= ' ' || c >= 0x7f:
-			return false
-		}
-		upper = c == '-'
-	}
-	return true
-}
+// CanonicalKey(f.Key).
+func (f Field) CanonicalName() string { return CanonicalKey(f.Key) }
 
 // Header is an ordered list of header fields. It is lenient where
 // textproto readers are strict: a line without a colon ends nothing and is
@@ -136,7 +114,7 @@ func parseHeader(b []byte, shared bool) (Header, []byte) {
 		if sp.appended != "" {
 			v += sp.appended
 		}
-		h[i] = Field{Key: block[sp.ks:sp.ke], Value: v, Name: block[sp.ns:sp.ne]}
+		h[i] = Field{Key: block[sp.ks:sp.ke], Value: v}
 	}
 	return h, body
 }
@@ -197,7 +175,7 @@ func sharedHeader(b []byte, spans []span, extra int) Header {
 		if sp.appended != "" {
 			v += sp.appended
 		}
-		h[i] = Field{Key: key, Value: v, Name: block[sp.ns:sp.ne]}
+		h[i] = Field{Key: key, Value: v}
 	}
 	return h
 }
