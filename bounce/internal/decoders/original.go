@@ -182,24 +182,59 @@ func splitAtMarker(body string) (string, string) {
 		// are the line's own), on the stack when it is short.
 		var buf [256]byte
 		lower := asciiLowerTo(buf[:0], line)
-		best := -1
-		for _, mk := range originalMarkers {
-			if strings.HasPrefix(mk, "---") {
-				if !dashes {
-					continue
-				}
-				if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
-					best = i
-				}
-			} else if strings.HasPrefix(lower, mk) {
-				best = 0
-			}
-		}
-		if best >= 0 {
+		if best := dashMarkerIndex(lower); best >= 0 {
 			return body[:end-len(line)+best], body[end:]
 		}
 	}
 	return body, ""
+}
+
+// dashMarkerIndex returns where the first original-message marker is in
+// line, lower-cased, that has "---" in it: 0 for a marker without dashes
+// that starts it, else the first place of a marker made of dashes, or -1.
+// A marker of k dashes and words is at a place only where a run of at
+// least k dashes ends k bytes after it: each run is tried once, not each
+// marker searched for in the whole line.
+func dashMarkerIndex(line string) int {
+	for _, mk := range originalMarkers {
+		if !strings.HasPrefix(mk, "---") && strings.HasPrefix(line, mk) {
+			return 0
+		}
+	}
+	for off := 0; ; {
+		i := strings.Index(line[off:], "---")
+		if i < 0 {
+			return -1
+		}
+		r0 := off + i
+		r1 := r0 + 3
+		for r1 < len(line) && line[r1] == '-' {
+			r1++
+		}
+		best := -1
+		for _, mk := range originalMarkers {
+			k := dashRun(mk)
+			if k < 3 || r1-r0 < k {
+				continue
+			}
+			if at := r1 - k; strings.HasPrefix(line[at:], mk) && (best < 0 || at < best) {
+				best = at
+			}
+		}
+		if best >= 0 {
+			return best
+		}
+		off = r1
+	}
+}
+
+// dashRun returns the number of dashes s starts with.
+func dashRun(s string) int {
+	k := 0
+	for k < len(s) && s[k] == '-' {
+		k++
+	}
+	return k
 }
 
 // asciiLower returns s with ASCII letters lower-cased and every other

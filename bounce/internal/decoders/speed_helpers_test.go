@@ -42,3 +42,36 @@ func TestAsciiLowerTo(t *testing.T) {
 		}
 	}
 }
+
+// dashMarkerIndexRef is what dashMarkerIndex computes, searched for as
+// it was: each marker in the whole line.
+func dashMarkerIndexRef(lower string) int {
+	best := -1
+	for _, mk := range originalMarkers {
+		if strings.HasPrefix(mk, "---") {
+			if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
+				best = i
+			}
+		} else if strings.HasPrefix(lower, mk) {
+			best = 0
+		}
+	}
+	return best
+}
+
+func FuzzDashMarkerIndex(f *testing.F) {
+	for _, mk := range originalMarkers {
+		f.Add("xx " + mk + " --- " + mk)
+		f.Add("-" + mk)
+	}
+	f.Add("------------ forwarded message ----------")
+	f.Add("--- --- below this line is a copy of the message.")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !strings.Contains(s, "---") {
+			s += "---" // what splitAtMarker hands it
+		}
+		if got, want := dashMarkerIndex(s), dashMarkerIndexRef(s); got != want {
+			t.Errorf("dashMarkerIndex(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
