@@ -158,14 +158,24 @@ func (m *message) inlineOriginal() string {
 // dashes count anywhere in a line, the others at its start; case is
 // ignored. It reads each line once.
 func splitAtMarker(body string) (string, string) {
+	dashAt := -1 // the next "---" at or after off, found once for all the lines before it
 	for off := 0; off < len(body); {
 		end := len(body)
 		if nl := strings.IndexByte(body[off:], '\n'); nl >= 0 {
 			end = off + nl + 1
 		}
 		line := body[off:end]
+		if dashAt >= 0 && dashAt < off {
+			dashAt = -1
+		}
+		if dashAt < 0 {
+			dashAt = len(body) // none left
+			if k := strings.Index(body[off:], "---"); k >= 0 {
+				dashAt = off + k
+			}
+		}
 		off = end
-		dashes := strings.Contains(line, "---")
+		dashes := dashAt < end // a line break ends a run of dashes
 		if !dashes {
 			if len(line) < 20 || (line[0]|0x20) != 'o' && (line[0]|0x20) != 't' {
 				continue

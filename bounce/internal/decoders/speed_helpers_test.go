@@ -75,3 +75,44 @@ func FuzzDashMarkerIndex(f *testing.F) {
 		}
 	})
 }
+
+// splitAtMarkerRef is splitAtMarker as it was, each line searched for
+// "---" itself.
+func splitAtMarkerRef(body string) (string, string) {
+	for off := 0; off < len(body); {
+		end := len(body)
+		if nl := strings.IndexByte(body[off:], '\n'); nl >= 0 {
+			end = off + nl + 1
+		}
+		line := body[off:end]
+		off = end
+		if !strings.Contains(line, "---") {
+			if len(line) < 20 || (line[0]|0x20) != 'o' && (line[0]|0x20) != 't' {
+				continue
+			}
+			for _, mk := range originalMarkers {
+				if !strings.HasPrefix(mk, "---") && len(line) >= len(mk) && strings.EqualFold(line[:len(mk)], mk) {
+					return body[:end-len(line)], body[end:]
+				}
+			}
+			continue
+		}
+		if best := dashMarkerIndexRef(asciiLower(line)); best >= 0 {
+			return body[:end-len(line)+best], body[end:]
+		}
+	}
+	return body, ""
+}
+
+func FuzzSplitAtMarker(f *testing.F) {
+	f.Add("notice\n--- x\nmore\n----- Original Message -----\nFrom: a\n")
+	f.Add("a\nThe original message was:\n\nx")
+	f.Add("---\n---\n--\n-\n------ This is a copy of the message, including all the headers. ------\nb")
+	f.Fuzz(func(t *testing.T, body string) {
+		n, r := splitAtMarker(body)
+		wn, wr := splitAtMarkerRef(body)
+		if n != wn || r != wr {
+			t.Errorf("splitAtMarker(%q) = %q, %q, want %q, %q", body, n, r, wn, wr)
+		}
+	})
+}
