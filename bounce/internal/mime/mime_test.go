@@ -1,6 +1,7 @@
 package mime
 
 import (
+	"bytes"
 	"encoding/base64"
 	"mime"
 	"strings"
@@ -482,6 +483,36 @@ func FuzzFieldName(f *testing.F) {
 		gotN, gotUpper := fieldName(b)
 		if gotN != wantN || gotUpper != wantUpper {
 			t.Errorf("fieldName(%q) = %d, %v, want %d, %v", b, gotN, gotUpper, wantN, wantUpper)
+		}
+	})
+}
+
+// normalizeNewlinesRef is NormalizeNewlines byte by byte.
+func normalizeNewlinesRef(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\r' {
+			out = append(out, '\n')
+			if i+1 < len(b) && b[i+1] == '\n' {
+				i++
+			}
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return out
+}
+
+func FuzzNormalizeNewlines(f *testing.F) {
+	f.Add([]byte("a\r\nb\rc\n\r\r\n"))
+	f.Add([]byte("Subject: x\r\nFrom: a@b\r\n\r\nbody line one\r\nline two\r"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, want := NormalizeNewlines(b), normalizeNewlinesRef(b)
+		if string(got) != string(want) {
+			t.Errorf("NormalizeNewlines(%q) = %q, want %q", b, got, want)
+		}
+		if bytes.IndexByte(b, '\r') < 0 && len(b) > 0 && &got[0] != &b[0] {
+			t.Errorf("NormalizeNewlines(%q) copied a text without CR", b)
 		}
 	})
 }
