@@ -31,6 +31,7 @@ type Part struct {
 	textCache string   // cache of Text
 	inMessage bool     // below a message/* part: part of an attached message
 	peeked    []string // values of the Parser's PeekKeys (Peeked)
+	paramBuf  [2]Param // room for the Params of most parts
 }
 
 // Peeked returns, for a part inside an attached message whose header
@@ -121,7 +122,7 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 	}
 	body := p.Raw
 	mp.nparts++
-	p.MediaType, p.Params = parseContentType(ct, defaultType)
+	p.MediaType, p.Params = parseContentType(ct, defaultType, p.paramBuf[:0])
 	if mp.nparts > mp.MaxParts {
 		mp.Err = ErrTooManyParts
 		return p
@@ -220,7 +221,7 @@ func IsMessageType(t string) bool {
 // mime.ParseMediaType, with the same result; ok is false for any other
 // form (comments, escapes, RFC 2231 parameters, 8-bit bytes, a repeated
 // parameter), which the caller hands to mime.ParseMediaType.
-func parseSimpleContentType(v string) (t string, params Params, ok bool) {
+func parseSimpleContentType(v string, buf Params) (t string, params Params, ok bool) {
 	i := 0
 	skipSpace := func() {
 		for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
@@ -288,7 +289,7 @@ func parseSimpleContentType(v string) (t string, params Params, ok bool) {
 			return "", nil, false
 		}
 		if params == nil {
-			params = make(Params, 0, 3) // charset, or report-type and boundary
+			params = buf // charset, or report-type and boundary: room in the Part
 		}
 		params = append(params, Param{key, val})
 	}
@@ -308,11 +309,11 @@ var tokenChars = func() (t [256]bool) {
 
 // parseContentType returns the lower-case media type and parameters of a
 // Content-Type value, leniently: a broken value still yields its type.
-func parseContentType(v, def string) (string, Params) {
+func parseContentType(v, def string, buf Params) (string, Params) {
 	if v == "" {
 		return def, nil
 	}
-	if t, params, ok := parseSimpleContentType(v); ok {
+	if t, params, ok := parseSimpleContentType(v, buf); ok {
 		return t, params
 	}
 	mt, all, err := mime.ParseMediaType(v)

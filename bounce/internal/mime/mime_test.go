@@ -307,7 +307,7 @@ func TestParseSimpleContentType(t *testing.T) {
 		"multipart/alternative; boundary=----=_Part_1", "text/plain; charset=\"caf\xc3\xa9\"", "/plain", "text/",
 	}
 	for _, v := range values {
-		ft, fp, ok := parseSimpleContentType(v)
+		ft, fp, ok := parseSimpleContentType(v, nil)
 		mt, mp, err := mime.ParseMediaType(v)
 		if !ok {
 			continue
@@ -327,7 +327,7 @@ func TestParseSimpleContentType(t *testing.T) {
 		}
 	}
 	for _, v := range []string{"text/plain", "text/plain; charset=us-ascii", "multipart/report; boundary=\"b\""} {
-		if _, _, ok := parseSimpleContentType(v); !ok {
+		if _, _, ok := parseSimpleContentType(v, nil); !ok {
 			t.Errorf("parseSimpleContentType(%q) declined a common form", v)
 		}
 	}
