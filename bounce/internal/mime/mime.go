@@ -156,11 +156,12 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		// One part more than the budget lets the loop below pass the limit
 		// and say so.
 		budget := mp.MaxParts - mp.nparts + 1
-		subs := SplitMultipart(body, boundary, budget)
+		var buf [8][]byte // most bounces have two or three parts: no allocation
+		subs := splitMultipart(body, boundary, budget, buf[:0])
 		if len(subs) == 0 {
 			// QUIRK: a boundary parameter that the body does not use.
 			if g := GuessBoundary(body); g != "" && g != boundary {
-				subs = SplitMultipart(body, g, budget)
+				subs = splitMultipart(body, g, budget, buf[:0])
 			}
 		}
 		if len(subs) == 0 {
@@ -364,8 +365,12 @@ func parseContentType(v, def string, buf Params) (string, Params) {
 // (limit <= 0: all of them), so that a body of tens of thousands of
 // delimiters costs no more than the parts a caller will read.
 func SplitMultipart(body []byte, boundary string, limit int) [][]byte {
+	return splitMultipart(body, boundary, limit, make([][]byte, 0, 4)) // most bounces have two or three parts
+}
+
+// splitMultipart is SplitMultipart, appending the parts to parts.
+func splitMultipart(body []byte, boundary string, limit int, parts [][]byte) [][]byte {
 	delim := []byte("--" + boundary)
-	parts := make([][]byte, 0, 4) // most bounces have two or three parts
 	start := -1
 	pos := 0
 	for pos <= len(body) {
