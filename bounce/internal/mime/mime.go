@@ -21,17 +21,20 @@ type Part struct {
 
 	// hdrBlock is the header block of a part inside an attached message,
 	// whose Header is made only when Fields asks for it (lazyHeader).
-	hdrBlock   []byte
-	lazyHeader bool
+	hdrBlock []byte
 
-	decoded   []byte // cache of Body()
-	owned     bool   // decoded is a buffer of its own, or bytes that never change (shared)
-	shared    bool   // made by a Parser whose bytes never change (Parser.Shared)
-	textDone  bool
+	decoded   []byte   // cache of Body()
 	textCache string   // cache of Text
-	inMessage bool     // below a message/* part: part of an attached message
 	peeked    []string // values of the Parser's PeekKeys (Peeked)
-	paramBuf  [2]Param // room for the Params of most parts
+
+	// The flags together (the struct is 32 bytes smaller).
+	lazyHeader bool
+	owned      bool // decoded is a buffer of its own, or bytes that never change (shared)
+	shared     bool // made by a Parser whose bytes never change (Parser.Shared)
+	textDone   bool
+	inMessage  bool // below a message/* part: part of an attached message
+
+	paramBuf [2]Param // room for the Params of most parts
 }
 
 // Peeked returns, for a part inside an attached message whose header
