@@ -76,7 +76,7 @@ func normalize(s string) string {
 		}
 	}
 	literal := strings.Contains(s, "@[") && strings.HasSuffix(strings.TrimRight(s, " \t>.,;:)'\""), "]")
-	s = strings.Trim(s, " \t\"'`<>()[]{}:;,.")
+	s = trimIn(s, &aroundAddress)
 	if literal {
 		s += "]" // RFC 5321 section 4.1.3: an address literal keeps its brackets.
 	}
@@ -88,7 +88,7 @@ func normalize(s string) string {
 		return ""
 	}
 	local, domain := s[:at], strings.ToLower(s[at+1:])
-	local = strings.Trim(local, `"'`)
+	local = trimIn(local, &quotes)
 	domain = strings.TrimRight(domain, ".")
 	if local == "" || domain == "" || hasByteIn(domain, &notInDomain) || hasByteIn(local, &notInLocal) {
 		if !(strings.HasPrefix(domain, "[") && strings.HasSuffix(domain, "]")) {
@@ -136,6 +136,22 @@ func isDotAtom(s string) bool {
 // notInDomain and notInLocal are the bytes that end a candidate's domain
 // and local part: an address with one of them is not an address.
 var notInDomain, notInLocal = byteSet(" \t<>()[],;:\"@"), byteSet(" \t<>(),;:")
+
+// aroundAddress and quotes are what normalize trims around a candidate
+// and its local part (strings.Trim's cutsets, made once).
+var aroundAddress, quotes = byteSet(" \t\"'`<>()[]{}:;,."), byteSet(`"'`)
+
+// trimIn is strings.Trim(s, cutset) for the set of cutset's bytes.
+func trimIn(s string, set *[256]bool) string {
+	i, j := 0, len(s)
+	for i < j && set[s[i]] {
+		i++
+	}
+	for j > i && set[s[j-1]] {
+		j--
+	}
+	return s[i:j]
+}
 
 // byteSet returns the set of the bytes of chars.
 func byteSet(chars string) (set [256]bool) {

@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -168,4 +169,20 @@ func TestKey(t *testing.T) {
 			t.Errorf("Key(%q) = %q, %v, want %q (ok %v)", tc.in, got, err, tc.want, tc.ok)
 		}
 	}
+}
+
+// FuzzTrimIn checks trimIn against strings.Trim with the same cutsets.
+func FuzzTrimIn(f *testing.F) {
+	f.Add(`"<'x@y'>",.`)
+	f.Add(" \t(a)\xff[")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range []struct {
+			cutset string
+			set    *[256]bool
+		}{{" \t\"'`<>()[]{}:;,.", &aroundAddress}, {`"'`, &quotes}} {
+			if got, want := trimIn(s, c.set), strings.Trim(s, c.cutset); got != want {
+				t.Errorf("trimIn(%q, %q) = %q, want %q", s, c.cutset, got, want)
+			}
+		}
+	})
 }

@@ -84,7 +84,9 @@ func scanAddresses(text string, f func(addr string, at int) bool) {
 				r++
 			}
 		}
-		l, r = wordBounds(text, l, i, r)
+		if !isASCIIString(text[l:r]) {
+			l, r = wordBounds(text, l, i, r) // it narrows at non-ASCII runes only
+		}
 		if l == i || r == i+1 {
 			continue
 		}

@@ -15,7 +15,7 @@ func matchAmavis(m *message) bool {
 	if m.fromHas("content-filter at ") {
 		return true
 	}
-	return m.fromBounceSender() && m.dsnPart() != nil && strings.Contains(m.text(), "amavisd-new")
+	return m.fromBounceSender() && m.dsnPart() != nil && contains(m.text(), "amavisd-new")
 }
 
 // amavisVerdicts maps amavisd's verdicts to reasons.

@@ -27,7 +27,7 @@ func sniffMaddy(m *message) bool {
 	if p := m.dsnPart(); p != nil {
 		return containsLower(p.Text(), "\nx-maddy-msgid:")
 	}
-	return strings.Contains(m.lowerNotice(), " failed with error: ")
+	return contains(m.lowerNotice(), " failed with error: ")
 }
 
 func decodeMaddy(m *message) *Report {

@@ -48,6 +48,12 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 	oc := *o
 	oc.over = new(bool)
 	raw = mime.NormalizeNewlines(raw)
+	// The message is parsed with mime.Parser.Shared: while Decode runs,
+	// nothing changes raw, so its headers and texts are strings that
+	// share its bytes rather than copies. The report is then made to
+	// share none (detach): it keeps no more of the message than it says,
+	// and the caller may reuse raw.
+	parsed := raw
 	raw = skipEnvelopeLine(raw)
 	m, err := newMessage(raw, &oc)
 	if err != nil {
@@ -57,7 +63,63 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 	if max := oc.MaxRecipients; max > 0 && (*oc.over || len(rep.Recipients) > max) {
 		return nil, fmt.Errorf("%w (%d)", ErrTooManyRecipients, max)
 	}
+	detach(rep, parsed)
 	return rep, nil
+}
+
+// detach makes rep share no bytes with raw: its strings that do (the
+// message was parsed with mime.Parser.Shared) are copied, into one
+// buffer.
+func detach(rep *Report, raw []byte) {
+	if len(raw) == 0 {
+		return
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
+	hi := lo + uintptr(len(raw))
+	var stack [64]*string
+	all := rep.appendStrings(stack[:0])
+	shared, n := all[:0], 0 // the strings that share raw's bytes
+	for _, s := range all {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(*s))); len(*s) > 0 && lo <= p && p < hi {
+			shared = append(shared, s)
+			n += len(*s)
+		}
+	}
+	if n == 0 {
+		return
+	}
+	buf := make([]byte, 0, n)
+	for _, s := range shared {
+		k := len(buf)
+		buf = append(buf, *s...)
+		*s = unsafe.String(&buf[k], len(*s))
+	}
+}
+
+// appendStrings appends to ps a pointer to every string of the report:
+// its own fields, its recipients' and its original's, the original's
+// header fields included.
+func (rep *Report) appendStrings(ps []*string) []*string {
+	ps = append(ps, (*string)(&rep.Kind), &rep.Format, &rep.ReportingMTA, &rep.AutoReplyFrom, &rep.Subject, &rep.MessageID)
+	for i := range rep.Recipients {
+		r := &rep.Recipients[i]
+		ps = append(ps, &r.Address, &r.OriginalRecipient, &r.Action, &r.Status, &r.ReplyCode, &r.Diagnostic,
+			&r.DiagnosticType, &r.Command, &r.RemoteMTA, &r.ReportingMTA, &r.FeedbackType, &r.ReasonHint)
+	}
+	o := &rep.Original
+	ps = append(ps, &o.MessageID, &o.From, &o.To, &o.Subject)
+	for i := range o.fields {
+		ps = append(ps, &o.fields[i].Key, &o.fields[i].Value)
+	}
+	if o.lazy != nil {
+		// A copy (PeekHeaderCopy) that ParseHeader reads, never raw:
+		// checked all the same.
+		ps = append(ps, &o.lazy.src)
+		for i := range o.lazy.h {
+			ps = append(ps, &o.lazy.h[i].Key, &o.lazy.h[i].Value)
+		}
+	}
+	return ps
 }
 
 // dsnFields parses a delivery-status body of m (parseDSNFields), keeping
@@ -113,7 +175,8 @@ type message struct {
 	// match function sets it.
 	bodyRead bool
 
-	lowerSubj, lowerFromVal *string // caches of lowerSubject and lowerFrom
+	lowerSubjDone, lowerFromDone bool
+	lowerSubj, lowerFromVal      string // caches of lowerSubject and lowerFrom
 
 	asciiSubjectDone, asciiFromDone bool
 	asciiSubjectVal, asciiFromVal   string // caches of subjectHas and fromHas
@@ -148,7 +211,7 @@ func newMessage(raw []byte, o *Options) (*message, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, ErrEmpty
 	}
-	mp := &mime.Parser{MaxDepth: o.MaxDepth, MaxParts: o.MaxParts}
+	mp := &mime.Parser{MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, Shared: true, PeekKeys: originalKeys}
 	root := mp.Parse(raw, 0, nil, "text/plain")
 	if mp.Err != nil {
 		return nil, fmt.Errorf("%w (depth %d, parts %d)", mp.Err, o.MaxDepth, o.MaxParts)
@@ -219,8 +282,10 @@ func (m *message) text() string {
 		return m.bodyText
 	}
 	m.bodyTextDone = true
-	var plain []string
-	var html []*part // read only when there is no plain text
+	var plainBuf [4]string // most bounces have one or two text parts
+	var htmlBuf [2]*part
+	plain := plainBuf[:0]
+	html := htmlBuf[:0] // read only when there is no plain text
 	m.root.Walk(func(p *part) bool {
 		if p.InsideMessage() || len(p.Children) > 0 {
 			return true
@@ -668,11 +733,29 @@ type (
 
 // lowerSubject returns the decoded Subject lower-cased, computed once.
 func (m *message) lowerSubject() string {
-	if m.lowerSubj == nil {
-		s := toLower(m.subject)
-		m.lowerSubj = &s
+	if !m.lowerSubjDone {
+		m.lowerSubj, m.lowerSubjDone = lowerOnce(m.subject, m.asciiSubjectVal, m.asciiSubjectDone), true
 	}
-	return *m.lowerSubj
+	return m.lowerSubj
+}
+
+// lowerOnce returns toLower(s), or ascii, s with its ASCII letters
+// lowered (asciiLower), when known (done) and s is ASCII: for ASCII
+// the two are the same string.
+func lowerOnce(s, ascii string, done bool) string {
+	if done && isASCIIString(s) {
+		return ascii
+	}
+	return toLower(s)
+}
+
+// asciiLowerOnce returns asciiLower(s), or lower, toLower(s), when known
+// (done) and s is ASCII.
+func asciiLowerOnce(s, lower string, done bool) string {
+	if done && isASCIIString(s) {
+		return lower
+	}
+	return asciiLower(s)
 }
 
 // subjectHas reports whether the decoded Subject contains sub, ASCII
@@ -680,7 +763,7 @@ func (m *message) lowerSubject() string {
 // with the Subject lowered (ASCII) once per message.
 func (m *message) subjectHas(sub string) bool {
 	if !m.asciiSubjectDone {
-		m.asciiSubjectVal, m.asciiSubjectDone = asciiLower(m.subject), true
+		m.asciiSubjectVal, m.asciiSubjectDone = asciiLowerOnce(m.subject, m.lowerSubj, m.lowerSubjDone), true
 	}
 	return strings.Contains(m.asciiSubjectVal, asciiLower(sub))
 }
@@ -688,18 +771,17 @@ func (m *message) subjectHas(sub string) bool {
 // fromHas is subjectHas for the decoded From header.
 func (m *message) fromHas(sub string) bool {
 	if !m.asciiFromDone {
-		m.asciiFromVal, m.asciiFromDone = asciiLower(m.from), true
+		m.asciiFromVal, m.asciiFromDone = asciiLowerOnce(m.from, m.lowerFromVal, m.lowerFromDone), true
 	}
 	return strings.Contains(m.asciiFromVal, asciiLower(sub))
 }
 
 // lowerFrom returns the decoded From header lower-cased, computed once.
 func (m *message) lowerFrom() string {
-	if m.lowerFromVal == nil {
-		s := toLower(m.from)
-		m.lowerFromVal = &s
+	if !m.lowerFromDone {
+		m.lowerFromVal, m.lowerFromDone = lowerOnce(m.from, m.asciiFromVal, m.asciiFromDone), true
 	}
-	return *m.lowerFromVal
+	return m.lowerFromVal
 }
 
 // lowerText returns text() lower-cased, computed once. The notice is the

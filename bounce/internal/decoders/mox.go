@@ -28,8 +28,8 @@ import "strings"
 
 func sniffMox(m *message) bool {
 	n := m.lowerNotice()
-	return strings.Contains(n, "delivery has failed permanently for your email to:") ||
-		strings.Contains(n, "delivery has been delayed of your email to:")
+	return contains(n, "delivery has failed permanently for your email to:") ||
+		contains(n, "delivery has been delayed of your email to:")
 }
 
 func decodeMox(m *message) *Report {

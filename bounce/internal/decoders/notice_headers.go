@@ -1,6 +1,9 @@
 package decoders
 
-import "strings"
+import (
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+	"strings"
+)
 
 // The helpers below test the bounce's own top-level header (From,
 // Received and marker fields): they are what match functions may read.
@@ -86,8 +89,27 @@ func fromAddress(m *message) string {
 
 // hostIs reports whether host equals domain or is below it.
 func hostIs(host, domain string) bool {
-	host = toLower(strings.TrimSuffix(host, "."))
-	return host == domain || strings.HasSuffix(host, "."+domain)
+	host = strings.TrimSuffix(host, ".")
+	if !isASCIIString(host) {
+		host = toLower(host)
+		return host == domain || strings.HasSuffix(host, "."+domain)
+	}
+	// ASCII: compared in place, without lower-casing nor joining.
+	n := len(host) - len(domain)
+	return n >= 0 && (n == 0 || host[n-1] == '.') && asciiEqualFold(host[n:], domain)
+}
+
+// asciiEqualFold reports whether a, ASCII, lower-cased is b.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if mime.LowerASCII(a[i]) != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // mailerDaemonFrom reports whether the From header names a mail system

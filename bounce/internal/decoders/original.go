@@ -51,6 +51,14 @@ func (m *message) readOriginal() Original {
 		if len(p.Children) > 0 {
 			c := p.Children[0]
 			if block, ok := c.HeaderBlock(); ok {
+				if vals := c.Peeked(); len(vals) == len(originalKeys) {
+					// Parse read the fields (Parser.PeekKeys); the block
+					// is the message's own bytes, which Decode's detach
+					// copies with the report's other strings.
+					o := Original{lazy: &lazyHeader{src: unsafe.String(unsafe.SliceData(block), len(block))}, known: true}
+					o.describe(vals[0], vals[1], vals[2], vals[3], vals[4])
+					return o
+				}
 				return originalFromBlock(block)
 			}
 			return originalFromHeader(c.Header)
@@ -62,7 +70,8 @@ func (m *message) readOriginal() Original {
 	return Original{}
 }
 
-// originalKeys are the fields an Original describes the message by.
+// originalKeys are the fields an Original describes the message by (the
+// Parser's PeekKeys: readOriginal takes their values from Part.Peeked).
 var originalKeys = []string{"message-id", "from", "return-path", "to", "subject"}
 
 // originalFromBlock is originalFromHeader(mime.ParseHeader(b)) without
@@ -149,14 +158,24 @@ func (m *message) inlineOriginal() string {
 // dashes count anywhere in a line, the others at its start; case is
 // ignored. It reads each line once.
 func splitAtMarker(body string) (string, string) {
+	dashAt := -1 // the next "---" at or after off, found once for all the lines before it
 	for off := 0; off < len(body); {
 		end := len(body)
 		if nl := strings.IndexByte(body[off:], '\n'); nl >= 0 {
 			end = off + nl + 1
 		}
 		line := body[off:end]
+		if dashAt >= 0 && dashAt < off {
+			dashAt = -1
+		}
+		if dashAt < 0 {
+			dashAt = len(body) // none left
+			if k := strings.Index(body[off:], "---"); k >= 0 {
+				dashAt = off + k
+			}
+		}
 		off = end
-		dashes := strings.Contains(line, "---")
+		dashes := dashAt < end // a line break ends a run of dashes
 		if !dashes {
 			if len(line) < 20 || (line[0]|0x20) != 'o' && (line[0]|0x20) != 't' {
 				continue
@@ -169,31 +188,81 @@ func splitAtMarker(body string) (string, string) {
 			}
 			continue
 		}
-		lower := asciiLower(line)
-		best := -1
-		for _, mk := range originalMarkers {
-			if strings.HasPrefix(mk, "---") {
-				if !dashes {
-					continue
-				}
-				if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
-					best = i
-				}
-			} else if strings.HasPrefix(lower, mk) {
-				best = 0
-			}
-		}
-		if best >= 0 {
+		// The line with its ASCII letters lowered (asciiLower: indexes
+		// are the line's own), on the stack when it is short.
+		var buf [256]byte
+		lower := asciiLowerTo(buf[:0], line)
+		if best := dashMarkerIndex(lower); best >= 0 {
 			return body[:end-len(line)+best], body[end:]
 		}
 	}
 	return body, ""
 }
 
+// dashMarkerIndex returns where the first original-message marker is in
+// line, lower-cased, that has "---" in it: 0 for a marker without dashes
+// that starts it, else the first place of a marker made of dashes, or -1.
+// A marker of k dashes and words is at a place only where a run of at
+// least k dashes ends k bytes after it: each run is tried once, not each
+// marker searched for in the whole line.
+func dashMarkerIndex(line string) int {
+	for _, mk := range originalMarkers {
+		if !strings.HasPrefix(mk, "---") && strings.HasPrefix(line, mk) {
+			return 0
+		}
+	}
+	for off := 0; ; {
+		i := strings.Index(line[off:], "---")
+		if i < 0 {
+			return -1
+		}
+		r0 := off + i
+		r1 := r0 + 3
+		for r1 < len(line) && line[r1] == '-' {
+			r1++
+		}
+		best := -1
+		for _, mk := range originalMarkers {
+			k := dashRun(mk)
+			if k < 3 || r1-r0 < k {
+				continue
+			}
+			if at := r1 - k; strings.HasPrefix(line[at:], mk) && (best < 0 || at < best) {
+				best = at
+			}
+		}
+		if best >= 0 {
+			return best
+		}
+		off = r1
+	}
+}
+
+// dashRun returns the number of dashes s starts with.
+func dashRun(s string) int {
+	k := 0
+	for k < len(s) && s[k] == '-' {
+		k++
+	}
+	return k
+}
+
 // asciiLower returns s with ASCII letters lower-cased and every other
 // byte kept, so that indexes into it are indexes into s: s itself when it
 // has no capital letter, else one copy (mime.ASCIILower).
 func asciiLower(s string) string { return mime.ASCIILower(s) }
+
+// asciiLowerTo returns asciiLower(s), in buf when it fits (buf's bytes
+// must then outlive the result's use).
+func asciiLowerTo(buf []byte, s string) string {
+	if len(s) > cap(buf) {
+		return asciiLower(s)
+	}
+	for i := 0; i < len(s); i++ {
+		buf = append(buf, mime.LowerASCII(s[i]))
+	}
+	return unsafe.String(unsafe.SliceData(buf), len(buf))
+}
 
 // notice returns the bounce text without the returned message.
 func (m *message) notice() string {

@@ -130,6 +130,9 @@ func parseDSNFields(body string, max int) (perMessage header, blocks []header, o
 			}
 			cur = append(cur, f)
 		} else {
+			if perMessage == nil {
+				perMessage = make(header, 0, 8) // so are the message's fields
+			}
 			perMessage = append(perMessage, f)
 		}
 	}
@@ -274,6 +277,9 @@ func decodeGenericDSN(m *message) *Report {
 // field. It returns where they start and the fields, or "" when there are
 // none with an Action or Status.
 func inlineDSN(text string) (int, string) {
+	if !containsLower(text, "final-recipient:") {
+		return 0, "" // lineStartIndex below would not find it: no copy
+	}
 	lower := toLower(text)
 	fr := lineStartIndex(lower, "final-recipient:")
 	if fr < 0 {

@@ -2,43 +2,23 @@ package mime
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
+	"unsafe"
 )
 
 // Field is one header field: its name lower-cased and its value unfolded
-// (continuation line breaks removed) but not yet RFC 2047 decoded.
+// (continuation line breaks removed) but not yet RFC 2047 decoded. (The
+// name as written is not kept: CanonicalName is all it was read for, and
+// a message's header has dozens of fields.)
 type Field struct {
 	Key   string
 	Value string
-	// Name is the field name as written, trimmed ("X-Mailer"); empty in
-	// fields built by hand, where Key is all there is.
-	Name string
 }
 
 // CanonicalName returns the field's name in canonical MIME header form,
-// CanonicalKey(f.Key), without allocating when the name was written in
-// that form.
-func (f Field) CanonicalName() string {
-	if f.Name != "" && isCanonical(f.Name) {
-		return f.Name
-	}
-	return CanonicalKey(f.Key)
-}
-
-// isCanonical reports whether name is in canonical MIME header form: a
-// capital letter first and after each '-', small letters elsewhere.
-func isCanonical(name string) bool {
-	upper := true
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case 'a' <= c && c <= 'z' && upper, 'A' <= c && c <= 'Z' && !upper, c <= ' ' || c >= 0x7f:
-			return false
-		}
-		upper = c == '-'
-	}
-	return true
-}
+// CanonicalKey(f.Key).
+func (f Field) CanonicalName() string { return CanonicalKey(f.Key) }
 
 // Header is an ordered list of header fields. It is lenient where
 // textproto readers are strict: a line without a colon ends nothing and is
@@ -83,7 +63,13 @@ func (h Header) Values(key string) []string {
 // string of the header block, the lower-cased names that differ from
 // theirs as written and the unfolded values: keys, values and names are
 // substrings of it.
-func ParseHeader(b []byte) (Header, []byte) {
+func ParseHeader(b []byte) (Header, []byte) { return parseHeader(b, false) }
+
+// parseHeader is ParseHeader; shared says that b's bytes never change
+// while the Header is in use (Parser.Shared): then names and values
+// written on one line are substrings of b itself, and the string made
+// holds only the lower-cased keys and unfolded values.
+func parseHeader(b []byte, shared bool) (Header, []byte) {
 	var stack [32]span // most headers fit: no allocation for the spans
 	spans, body, end, extra, none := scanHeader(b, stack[:0])
 	if none {
@@ -93,6 +79,9 @@ func ParseHeader(b []byte) (Header, []byte) {
 		return Header{}, body
 	}
 	end = min(end, len(b))
+	if shared {
+		return sharedHeader(b[:end], spans, extra), body
+	}
 	var sb strings.Builder
 	sb.Grow(end + extra)
 	sb.Write(b[:end])
@@ -125,9 +114,84 @@ func ParseHeader(b []byte) (Header, []byte) {
 		if sp.appended != "" {
 			v += sp.appended
 		}
-		h[i] = Field{Key: block[sp.ks:sp.ke], Value: v, Name: block[sp.ns:sp.ne]}
+		h[i] = Field{Key: block[sp.ks:sp.ke], Value: v}
 	}
 	return h, body
+}
+
+// sharedHeader makes the Header of the block b (never modified: see
+// parseHeader) from its spans: what is written on one line is a
+// substring of b, and one string holds the extra bytes, the lower-cased
+// keys and the unfolded values.
+func sharedHeader(b []byte, spans []span, extra int) Header {
+	block := unsafe.String(unsafe.SliceData(b), len(b))
+	for i := range spans {
+		// A common name lower-cased is a constant: no copy.
+		if sp := &spans[i]; sp.lower {
+			var buf [76]byte // fieldName's longest name
+			if c, ok := internKey(lowerName(buf[:0], b[sp.ns:sp.ne])); ok {
+				sp.interned, sp.lower = c, false
+				extra -= sp.ne - sp.ns
+			}
+		}
+	}
+	var ext string
+	if extra > 0 {
+		var sb strings.Builder // not zeroed, as make would
+		sb.Grow(extra)
+		for i := range spans {
+			sp := &spans[i]
+			if sp.lower {
+				var buf [76]byte
+				sp.ks = sb.Len()
+				sb.Write(lowerName(buf[:0], b[sp.ns:sp.ne]))
+				sp.ke = sb.Len()
+			}
+			if sp.folded {
+				// RFC 5322 section 2.2.3: unfolding removes the CRLF,
+				// not the white space.
+				v := b[sp.vs:sp.ve]
+				sp.vs = sb.Len()
+				unfold(&sb, v)
+				sp.ve = sb.Len()
+			}
+		}
+		ext = sb.String()
+	}
+	h := make(Header, len(spans))
+	for i := range spans {
+		sp := &spans[i]
+		key, v := block[sp.ks:sp.ke], ""
+		if sp.interned != "" {
+			key = sp.interned
+		} else if sp.lower {
+			key = ext[sp.ks:sp.ke]
+		}
+		if sp.folded {
+			v = ext[sp.vs:sp.ve]
+		} else {
+			v = block[sp.vs:sp.ve]
+		}
+		if sp.appended != "" {
+			v += sp.appended
+		}
+		h[i] = Field{Key: key, Value: v}
+	}
+	return h
+}
+
+// lowerName appends name, a field name (printable ASCII, fieldName),
+// lower-cased to buf, eight bytes at a time.
+func lowerName(buf, name []byte) []byte {
+	i := 0
+	for ; i+8 <= len(name); i += 8 {
+		w := binary.LittleEndian.Uint64(name[i:])
+		buf = binary.LittleEndian.AppendUint64(buf, w|asciiUpperMask(w)>>2)
+	}
+	for ; i < len(name); i++ {
+		buf = append(buf, LowerASCII(name[i]))
+	}
+	return buf
 }
 
 // span is a field of a header block as offsets: into the block while
@@ -139,6 +203,7 @@ type span struct {
 	lower    bool
 	folded   bool
 	appended string // QUIRK: continuation lines after a stray line
+	interned string // the key, when a common one (internKey; sharedHeader)
 }
 
 // scanHeader is the first pass of ParseHeader: it reads the lines of the
@@ -215,6 +280,12 @@ func scanHeader(b []byte, spans []span) (_ []span, body []byte, end, extra int, 
 // ParseHeader(b)'s Header.Get(keys[i]) returns (keys lower-case; vals
 // as long as keys). The values are copies; block and body are b's bytes.
 func PeekHeader(b []byte, keys, vals []string) (block, body []byte, n int) {
+	return peekHeader(b, keys, vals, false)
+}
+
+// peekHeader is PeekHeader; shared (Parser.Shared) lets a value written
+// on one line be a substring of b rather than a copy.
+func peekHeader(b []byte, keys, vals []string, shared bool) (block, body []byte, n int) {
 	var stack [32]span
 	spans, body, end, _, none := scanHeader(b, stack[:0])
 	for i := range keys {
@@ -229,7 +300,11 @@ func PeekHeader(b []byte, keys, vals []string) (block, body []byte, n int) {
 	for i, k := range keys {
 		for j := range spans {
 			if sp := &spans[j]; sp.ne-sp.ns == len(k) && equalLowerBytes(b[sp.ns:sp.ne], k) {
-				vals[i] = spanValue(b, sp)
+				if v := bytes.TrimSpace(b[sp.vs:sp.ve]); shared && !sp.folded && sp.appended == "" && len(v) > 0 {
+					vals[i] = unsafe.String(unsafe.SliceData(v), len(v))
+				} else {
+					vals[i] = spanValue(b, sp)
+				}
 				break
 			}
 		}
@@ -333,7 +408,16 @@ func fieldName(b []byte) (n int, upper bool) {
 	if n > 76 {
 		return 0, false
 	}
-	for _, c := range b[:n] {
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		// Eight bytes at a time: each in '!'..'~', any a capital.
+		w := binary.LittleEndian.Uint64(b[i:])
+		if w&hiBits != 0 || (w-0x2121212121212121)&^w&hiBits != 0 || zeroBytes(w^0x7f7f7f7f7f7f7f7f) != 0 {
+			return 0, false
+		}
+		upper = upper || upperMask(w) != 0
+	}
+	for _, c := range b[i:n] {
 		if c <= ' ' || c >= 127 {
 			return 0, false
 		}
@@ -342,24 +426,107 @@ func fieldName(b []byte) (n int, upper bool) {
 	return n, upper
 }
 
+// zeroBytes returns 0x80 in each byte of w that is 0, and 0 elsewhere.
+func zeroBytes(w uint64) uint64 {
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	return ^((w&lo7 + lo7) | w | lo7)
+}
+
 // lowerKey returns a field name lower-cased and trimmed, without
 // allocating for the common names.
-func lowerKey(b []byte) string {
-	b = bytes.TrimSpace(b)
+func lowerKey(b string) string {
+	b = strings.TrimSpace(b)
 	var buf [64]byte
 	if len(b) <= len(buf) {
-		for i, c := range b {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			buf[i] = c
+		for i := 0; i < len(b); i++ {
+			buf[i] = LowerASCII(b[i])
 		}
-		if k, ok := commonKeys[string(buf[:len(b)])]; ok {
+		if k, ok := internKey(buf[:len(b)]); ok {
 			return k
 		}
 		return string(buf[:len(b)])
 	}
-	return ToLower(string(b))
+	return ToLower(b)
+}
+
+// internKey returns the constant string of a common field name
+// (commonKeys), lower-case, and true; a switch, not a map look-up.
+func internKey(k []byte) (string, bool) {
+	switch string(k) {
+	case "received":
+		return "received", true
+	case "from":
+		return "from", true
+	case "to":
+		return "to", true
+	case "cc":
+		return "cc", true
+	case "subject":
+		return "subject", true
+	case "date":
+		return "date", true
+	case "message-id":
+		return "message-id", true
+	case "return-path":
+		return "return-path", true
+	case "content-type":
+		return "content-type", true
+	case "content-transfer-encoding":
+		return "content-transfer-encoding", true
+	case "mime-version":
+		return "mime-version", true
+	case "content-disposition":
+		return "content-disposition", true
+	case "content-description":
+		return "content-description", true
+	case "x-mailer":
+		return "x-mailer", true
+	case "reply-to":
+		return "reply-to", true
+	case "sender":
+		return "sender", true
+	case "delivered-to":
+		return "delivered-to", true
+	case "x-original-to":
+		return "x-original-to", true
+	case "auto-submitted":
+		return "auto-submitted", true
+	case "dkim-signature":
+		return "dkim-signature", true
+	case "authentication-results":
+		return "authentication-results", true
+	case "references":
+		return "references", true
+	case "in-reply-to":
+		return "in-reply-to", true
+	case "x-failed-recipients":
+		return "x-failed-recipients", true
+	case "precedence":
+		return "precedence", true
+	case "final-recipient":
+		return "final-recipient", true
+	case "original-recipient":
+		return "original-recipient", true
+	case "action":
+		return "action", true
+	case "status":
+		return "status", true
+	case "remote-mta":
+		return "remote-mta", true
+	case "diagnostic-code":
+		return "diagnostic-code", true
+	case "reporting-mta":
+		return "reporting-mta", true
+	case "arrival-date":
+		return "arrival-date", true
+	case "last-attempt-date":
+		return "last-attempt-date", true
+	case "received-from-mta":
+		return "received-from-mta", true
+	case "x-spam-status":
+		return "x-spam-status", true
+	}
+	return "", false
 }
 
 // commonKeys interns the names of the fields most messages have.
@@ -424,7 +591,7 @@ func FieldKey(name string) string {
 	name = strings.TrimSpace(name)
 	for i := 0; i < len(name); i++ {
 		if 'A' <= name[i] && name[i] <= 'Z' {
-			return lowerKey([]byte(name))
+			return lowerKey(name)
 		}
 	}
 	return name

@@ -72,3 +72,18 @@ func BenchmarkToLower(b *testing.B) {
 		}
 	})
 }
+
+// FuzzLowerName checks lowerName against ASCII lower-casing byte by byte.
+func FuzzLowerName(f *testing.F) {
+	f.Add([]byte("X-Ms-Exchange-CrossTenant-Id"))
+	f.Add([]byte("@[`{Z\xff"))
+	f.Fuzz(func(t *testing.T, name []byte) {
+		want := make([]byte, len(name))
+		for i, c := range name {
+			want[i] = LowerASCII(c)
+		}
+		if got := lowerName([]byte("pre"), name); string(got) != "pre"+string(want) {
+			t.Errorf("lowerName(%q) = %q, want %q", name, got[3:], want)
+		}
+	})
+}

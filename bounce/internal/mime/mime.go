@@ -21,14 +21,26 @@ type Part struct {
 
 	// hdrBlock is the header block of a part inside an attached message,
 	// whose Header is made only when Fields asks for it (lazyHeader).
-	hdrBlock   []byte
-	lazyHeader bool
+	hdrBlock []byte
 
-	decoded   []byte // cache of Body()
-	owned     bool   // decoded is a buffer of its own, not the message's bytes
-	textCache *string
-	inMessage bool // below a message/* part: part of an attached message
+	decoded   []byte   // cache of Body()
+	textCache string   // cache of Text
+	peeked    []string // values of the Parser's PeekKeys (Peeked)
+
+	// The flags together (the struct is 32 bytes smaller).
+	lazyHeader bool
+	owned      bool // decoded is a buffer of its own, or bytes that never change (shared)
+	shared     bool // made by a Parser whose bytes never change (Parser.Shared)
+	textDone   bool
+	inMessage  bool // below a message/* part: part of an attached message
+
+	paramBuf [2]Param // room for the Params of most parts
 }
+
+// Peeked returns, for a part inside an attached message whose header
+// has fields, the values of its Parser's PeekKeys, in their order, as
+// Header.Get would return them (nil otherwise).
+func (p *Part) Peeked() []string { return p.peeked }
 
 // Params are a part's Content-Type parameters, keys lower-case, each key
 // once. A part has a few: a slice, not a map.
@@ -69,6 +81,14 @@ var ErrTooManyParts = errors.New("bounce: more MIME parts than the limit")
 type Parser struct {
 	MaxDepth int
 	MaxParts int
+	// PeekKeys are header fields (lower-case) whose values Parse reads,
+	// with the Content-Type, for each part inside an attached message,
+	// whose Header it does not make (Part.Peeked).
+	PeekKeys []string
+	// Shared says that the bytes Parse is given never change while its
+	// parts are in use: the parts' headers and texts may then be strings
+	// that share them instead of copies.
+	Shared bool
 	// Err is ErrTooDeep or ErrTooManyParts once a limit was passed.
 	Err    error
 	nparts int
@@ -83,18 +103,29 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		// A part of an attached message: the decoders read its header
 		// rarely (the returned message's top header, for Original), so
 		// it is made on demand (Fields); its Content-Type is read now.
-		var vals [1]string
-		block, body, _ := PeekHeader(b, contentTypeKey[:], vals[:])
-		p = &Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true}
+		// With the Content-Type, the values of PeekKeys (Peeked).
+		var kbuf [8]string
+		keys := append(append(kbuf[:0], contentTypeKey[0]), mp.PeekKeys...)
+		var vbuf [8]string
+		vals := vbuf[:0]
+		if len(keys) > len(vbuf) {
+			vals = make([]string, 0, len(keys))
+		}
+		vals = vals[:len(keys)]
+		block, body, n := peekHeader(b, keys, vals, mp.Shared)
+		p = &Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true, shared: mp.Shared}
 		ct = vals[0]
+		if len(mp.PeekKeys) > 0 && n > 0 {
+			p.peeked = append([]string(nil), vals[1:]...)
+		}
 	} else {
-		h, body := ParseHeader(b)
-		p = &Part{Header: h, Raw: body, Parent: parent, Depth: depth}
+		h, body := parseHeader(b, mp.Shared)
+		p = &Part{Header: h, Raw: body, Parent: parent, Depth: depth, shared: mp.Shared}
 		ct = h.Get("content-type")
 	}
 	body := p.Raw
 	mp.nparts++
-	p.MediaType, p.Params = parseContentType(ct, defaultType)
+	p.MediaType, p.Params = parseContentType(ct, defaultType, p.paramBuf[:0])
 	if mp.nparts > mp.MaxParts {
 		mp.Err = ErrTooManyParts
 		return p
@@ -128,11 +159,12 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		// One part more than the budget lets the loop below pass the limit
 		// and say so.
 		budget := mp.MaxParts - mp.nparts + 1
-		subs := SplitMultipart(body, boundary, budget)
+		var buf [8][]byte // most bounces have two or three parts: no allocation
+		subs := splitMultipart(body, boundary, budget, buf[:0])
 		if len(subs) == 0 {
 			// QUIRK: a boundary parameter that the body does not use.
 			if g := GuessBoundary(body); g != "" && g != boundary {
-				subs = SplitMultipart(body, g, budget)
+				subs = splitMultipart(body, g, budget, buf[:0])
 			}
 		}
 		if len(subs) == 0 {
@@ -164,7 +196,7 @@ var contentTypeKey = [1]string{"content-type"}
 // Header nil and Fields makes it on first use.
 func (p *Part) Fields() Header {
 	if p.lazyHeader {
-		p.Header, _ = ParseHeader(p.hdrBlock)
+		p.Header, _ = parseHeader(p.hdrBlock, p.shared)
 		p.lazyHeader = false
 	}
 	return p.Header
@@ -193,7 +225,7 @@ func IsMessageType(t string) bool {
 // mime.ParseMediaType, with the same result; ok is false for any other
 // form (comments, escapes, RFC 2231 parameters, 8-bit bytes, a repeated
 // parameter), which the caller hands to mime.ParseMediaType.
-func parseSimpleContentType(v string) (t string, params Params, ok bool) {
+func parseSimpleContentType(v string, buf Params) (t string, params Params, ok bool) {
 	i := 0
 	skipSpace := func() {
 		for i < len(v) && (v[i] == ' ' || v[i] == '\t') {
@@ -261,7 +293,7 @@ func parseSimpleContentType(v string) (t string, params Params, ok bool) {
 			return "", nil, false
 		}
 		if params == nil {
-			params = make(Params, 0, 3) // charset, or report-type and boundary
+			params = buf // charset, or report-type and boundary: room in the Part
 		}
 		params = append(params, Param{key, val})
 	}
@@ -281,11 +313,11 @@ var tokenChars = func() (t [256]bool) {
 
 // parseContentType returns the lower-case media type and parameters of a
 // Content-Type value, leniently: a broken value still yields its type.
-func parseContentType(v, def string) (string, Params) {
+func parseContentType(v, def string, buf Params) (string, Params) {
 	if v == "" {
 		return def, nil
 	}
-	if t, params, ok := parseSimpleContentType(v); ok {
+	if t, params, ok := parseSimpleContentType(v, buf); ok {
 		return t, params
 	}
 	mt, all, err := mime.ParseMediaType(v)
@@ -336,8 +368,12 @@ func parseContentType(v, def string) (string, Params) {
 // (limit <= 0: all of them), so that a body of tens of thousands of
 // delimiters costs no more than the parts a caller will read.
 func SplitMultipart(body []byte, boundary string, limit int) [][]byte {
+	return splitMultipart(body, boundary, limit, make([][]byte, 0, 4)) // most bounces have two or three parts
+}
+
+// splitMultipart is SplitMultipart, appending the parts to parts.
+func splitMultipart(body []byte, boundary string, limit int, parts [][]byte) [][]byte {
 	delim := []byte("--" + boundary)
-	parts := make([][]byte, 0, 4) // most bounces have two or three parts
 	start := -1
 	pos := 0
 	for pos <= len(body) {
@@ -426,7 +462,7 @@ func (p *Part) Body() []byte {
 		p.decoded = p.Raw
 	}
 	// DecodeBase64 and DecodeQP return raw itself or a new buffer.
-	p.owned = len(p.decoded) > 0 && (len(p.Raw) == 0 || unsafe.SliceData(p.decoded) != unsafe.SliceData(p.Raw))
+	p.owned = len(p.decoded) > 0 && (p.shared || len(p.Raw) == 0 || unsafe.SliceData(p.decoded) != unsafe.SliceData(p.Raw))
 	return p.decoded
 }
 
@@ -511,15 +547,15 @@ var b64Value = func() (t [256]byte) {
 
 // Text returns the part's body decoded to UTF-8 with LF line endings.
 func (p *Part) Text() string {
-	if p.textCache != nil {
-		return *p.textCache
+	if p.textDone {
+		return p.textCache
 	}
 	b := p.Body()
 	s := decodeCharset(b, p.Params.Get("charset"), p.owned)
 	if p.MediaType == "text/html" {
 		s = HTMLToText(s)
 	}
-	p.textCache = &s
+	p.textCache, p.textDone = s, true
 	return s
 }
 

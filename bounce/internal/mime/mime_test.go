@@ -1,6 +1,7 @@
 package mime
 
 import (
+	"bytes"
 	"encoding/base64"
 	"mime"
 	"strings"
@@ -28,16 +29,16 @@ func TestParseHeader(t *testing.T) {
 		wantBody string
 	}{
 		{"simple", "From: a@example.com\nSubject: hi\n\nbody\n",
-			[]Field{{Key: "from", Value: " a@example.com", Name: "From"}, {Key: "subject", Value: " hi", Name: "Subject"}}, "body\n"},
+			[]Field{{Key: "from", Value: " a@example.com"}, {Key: "subject", Value: " hi"}}, "body\n"},
 		{"folded", "Subject: one\n two\n\tthree\nTo: b@example.com\n\nx",
-			[]Field{{Key: "subject", Value: " one two\tthree", Name: "Subject"}, {Key: "to", Value: " b@example.com", Name: "To"}}, "x"},
+			[]Field{{Key: "subject", Value: " one two\tthree"}, {Key: "to", Value: " b@example.com"}}, "x"},
 		{"key case and spaces", "Content-TYPE : text/plain\n\n",
-			[]Field{{Key: "content-type", Value: " text/plain", Name: "Content-TYPE"}}, ""},
+			[]Field{{Key: "content-type", Value: " text/plain"}}, ""},
 		{"stray line skipped", "From: a@example.com\nFrom MAILER-DAEMON Mon\nTo: b@example.com\n\nx",
-			[]Field{{Key: "from", Value: " a@example.com", Name: "From"}, {Key: "to", Value: " b@example.com", Name: "To"}}, "x"},
+			[]Field{{Key: "from", Value: " a@example.com"}, {Key: "to", Value: " b@example.com"}}, "x"},
 		{"no header", "Hello there\nsecond line\n", nil, "Hello there\nsecond line\n"},
-		{"white space line ends header", "From: a@example.com\n   \nbody", []Field{{Key: "from", Value: " a@example.com", Name: "From"}}, "body"},
-		{"no blank line", "From: a@example.com", []Field{{Key: "from", Value: " a@example.com", Name: "From"}}, ""},
+		{"white space line ends header", "From: a@example.com\n   \nbody", []Field{{Key: "from", Value: " a@example.com"}}, "body"},
+		{"no blank line", "From: a@example.com", []Field{{Key: "from", Value: " a@example.com"}}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -306,7 +307,7 @@ func TestParseSimpleContentType(t *testing.T) {
 		"multipart/alternative; boundary=----=_Part_1", "text/plain; charset=\"caf\xc3\xa9\"", "/plain", "text/",
 	}
 	for _, v := range values {
-		ft, fp, ok := parseSimpleContentType(v)
+		ft, fp, ok := parseSimpleContentType(v, nil)
 		mt, mp, err := mime.ParseMediaType(v)
 		if !ok {
 			continue
@@ -326,7 +327,7 @@ func TestParseSimpleContentType(t *testing.T) {
 		}
 	}
 	for _, v := range []string{"text/plain", "text/plain; charset=us-ascii", "multipart/report; boundary=\"b\""} {
-		if _, _, ok := parseSimpleContentType(v); !ok {
+		if _, _, ok := parseSimpleContentType(v, nil); !ok {
 			t.Errorf("parseSimpleContentType(%q) declined a common form", v)
 		}
 	}
@@ -357,13 +358,13 @@ func TestParse_attachedMessageNotSplit(t *testing.T) {
 	}
 }
 
-// TestField_CanonicalName checks that the written name is used only when
-// it is what CanonicalKey would make.
+// TestField_CanonicalName checks that a field's canonical name is
+// CanonicalKey's of its key, whatever the case it was written in.
 func TestField_CanonicalName(t *testing.T) {
 	h, _ := ParseHeader([]byte("X-Spam-Score: 1\nx-lower-case: 2\nX-MIXED-case: 3\nMessage-ID: <a@b>\nX-Y_z: 4\n\n"))
 	for _, f := range h {
 		if got, want := f.CanonicalName(), CanonicalKey(f.Key); got != want {
-			t.Errorf("CanonicalName(%q) = %q, want %q", f.Name, got, want)
+			t.Errorf("CanonicalName(%q) = %q, want %q", f.Key, got, want)
 		}
 	}
 	if got := (Field{Key: "x-hand-made"}).CanonicalName(); got != "X-Hand-Made" {
@@ -377,4 +378,141 @@ func TestFieldKey(t *testing.T) {
 			t.Errorf("FieldKey(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// indexFoldRef is IndexFold's meaning, spelled out: sub compared at each
+// place of s with ASCII letters lower-cased on both sides.
+func indexFoldRef(s, sub string) int {
+	lower := func(x string) string {
+		b := []byte(x)
+		for i, c := range b {
+			b[i] = LowerASCII(c)
+		}
+		return string(b)
+	}
+	return strings.Index(lower(s), lower(sub))
+}
+
+func TestIndexFold_anchors(t *testing.T) {
+	// Needles whose rarest byte is first, last, in the middle, a capital
+	// only in s, a non-letter, and texts full of the anchor's near misses.
+	subs := []string{"zebra", "abcz", "delivery has failed permanently for your email to:", "x-maddy-msgid:",
+		"\nx-maddy-msgid:", "(mxl_mta-", "550 5.1.1", "ab", "ba", "a", "Z", "qq", "--- below"}
+	texts := []string{"", "z", "ZEBRA zebra", "aaaaaaaaaaaaaaaaaab", "Delivery Has Failed Permanently For Your Email To:",
+		"X-Maddy-Msgid: 1\nx-maddy-msgid: 2", "abzabzABZ abcz ABCZ", "bababab", "qQqQ", "\n\nX-MADDY-MSGID:",
+		"Received: (MXL_MTA-1)", "a 550 5.1.1 b", "--- Below this line"}
+	for _, short := range texts {
+		// Each text as it is (short: compared at each place) and long
+		// (the anchored search).
+		for _, s := range []string{short, strings.Repeat("x", 70) + short, strings.Repeat(short+" ", 9)} {
+			for _, sub := range subs {
+				if got, want := IndexFold(s, sub), indexFoldRef(s, sub); got != want {
+					t.Errorf("IndexFold(%q, %q) = %d, want %d", s, sub, got, want)
+				}
+			}
+		}
+	}
+}
+
+// FuzzIndexFold checks IndexFold against indexFoldRef.
+func FuzzIndexFold(f *testing.F) {
+	f.Add("hello World world", "world")
+	f.Add("Delivery has FAILED permanently", "failed p")
+	f.Add("xxAbC@Example.jp yy", "abc@example.jp")
+	f.Add("\xc3\x89t\xc3\xa9 Z", "\xc3\xa9 z")
+	f.Fuzz(func(t *testing.T, s, sub string) {
+		for _, s := range []string{s, strings.Repeat(s, 9)} { // short and long
+			if got, want := IndexFold(s, sub), indexFoldRef(s, sub); got != want {
+				t.Errorf("IndexFold(%q, %q) = %d, want %d", s, sub, got, want)
+			}
+		}
+	})
+}
+
+// FuzzIndex checks Index against strings.Index.
+func FuzzIndex(f *testing.F) {
+	f.Add(strings.Repeat("a delivery ", 10)+"amavisd-new", "amavisd-new")
+	f.Add(strings.Repeat("x", 70), "xy")
+	f.Add(strings.Repeat("ab", 40), "ba")
+	f.Fuzz(func(t *testing.T, s, sub string) {
+		if got, want := Index(s, sub), strings.Index(s, sub); got != want {
+			t.Errorf("Index(%q, %q) = %d, want %d", s, sub, got, want)
+		}
+		s = strings.Repeat(s, 5) // past the length strings.Index is left
+		if got, want := Index(s, sub), strings.Index(s, sub); got != want {
+			t.Errorf("Index(%q, %q) = %d, want %d", s, sub, got, want)
+		}
+	})
+}
+
+func TestInternKey(t *testing.T) {
+	for k := range commonKeys {
+		if got, ok := internKey([]byte(k)); !ok || got != k {
+			t.Errorf("internKey(%q) = %q, %v", k, got, ok)
+		}
+	}
+	if _, ok := internKey([]byte("x-not-common")); ok {
+		t.Error("internKey(x-not-common) ok")
+	}
+}
+
+// FuzzFieldName checks fieldName against its definition, byte by byte.
+func FuzzFieldName(f *testing.F) {
+	f.Add([]byte("X-Ms-Exchange-CrossTenant-Id \t"))
+	f.Add([]byte("received"))
+	f.Add([]byte("abcdefg\x7fhij"))
+	f.Add([]byte("abcdefgh ij"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n := len(b)
+		for n > 0 && (b[n-1] == ' ' || b[n-1] == '\t') {
+			n--
+		}
+		wantN, wantUpper := n, false
+		if n > 76 {
+			wantN = 0
+		}
+		for _, c := range b[:n] {
+			if c <= ' ' || c >= 127 {
+				wantN = 0
+			}
+			wantUpper = wantUpper || 'A' <= c && c <= 'Z'
+		}
+		if wantN == 0 {
+			wantUpper = false
+		}
+		gotN, gotUpper := fieldName(b)
+		if gotN != wantN || gotUpper != wantUpper {
+			t.Errorf("fieldName(%q) = %d, %v, want %d, %v", b, gotN, gotUpper, wantN, wantUpper)
+		}
+	})
+}
+
+// normalizeNewlinesRef is NormalizeNewlines byte by byte.
+func normalizeNewlinesRef(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		if b[i] == '\r' {
+			out = append(out, '\n')
+			if i+1 < len(b) && b[i+1] == '\n' {
+				i++
+			}
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return out
+}
+
+func FuzzNormalizeNewlines(f *testing.F) {
+	f.Add([]byte("a\r\nb\rc\n\r\r\n"))
+	f.Add([]byte("Subject: x\r\nFrom: a@b\r\n\r\nbody line one\r\nline two\r"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, want := NormalizeNewlines(b), normalizeNewlinesRef(b)
+		if string(got) != string(want) {
+			t.Errorf("NormalizeNewlines(%q) = %q, want %q", b, got, want)
+		}
+		if bytes.IndexByte(b, '\r') < 0 && len(b) > 0 && &got[0] != &b[0] {
+			t.Errorf("NormalizeNewlines(%q) copied a text without CR", b)
+		}
+	})
 }

@@ -1,0 +1,68 @@
+package bounce
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// reportSnapshot is everything a caller can read of a report: its
+// exported fields and its original's header fields.
+func reportSnapshot(t *testing.T, rep *Report) string {
+	t.Helper()
+	b, err := json.Marshal(struct {
+		Report *Report
+		Fields []HeaderField
+		Subj   []string
+	}{rep, rep.Original.Fields(), rep.Original.Header("subject")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestDecodeBytes_detached checks that a report shares no bytes with the
+// message DecodeBytes read (the decoders parse it without copies): the
+// caller's buffer overwritten after DecodeBytes returns leaves the report
+// as it was, for every message of the corpus (and the zoo's).
+func TestDecodeBytes_detached(t *testing.T) {
+	var files []string
+	for _, dir := range []string{filepath.Join("..", "..", "shared", "corpus", "sisimai"), filepath.Join("testdata")} {
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() && filepath.Ext(p) != ".json" && filepath.Base(p) != "LICENSE" {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	if len(files) == 0 {
+		t.Skip("no corpus")
+	}
+	for _, p := range files {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := DecodeBytes(bytes.Clone(raw), nil)
+		buf := bytes.Clone(raw)
+		rep, _ := DecodeBytes(buf, nil)
+		before := reportSnapshot(t, rep)
+		for i := range buf {
+			buf[i] = 'X'
+		}
+		if after := reportSnapshot(t, rep); after != before {
+			t.Errorf("%s: the report changed with the buffer DecodeBytes read:\nbefore %s\nafter  %s", p, before, after)
+		}
+		if got := reportSnapshot(t, want); got != before {
+			t.Errorf("%s: two decodes differ:\n%s\n%s", p, got, before)
+		}
+		// Decode keeps the bytes it read: the same report.
+		if rep2, _ := Decode(bytes.NewReader(raw), nil); reportSnapshot(t, rep2) != before {
+			t.Errorf("%s: Decode and DecodeBytes differ", p)
+		}
+	}
+	t.Logf("%d messages", len(files))
+}

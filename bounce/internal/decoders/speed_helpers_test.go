@@ -1,0 +1,118 @@
+package decoders
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzHostIs checks hostIs against its definition: host lower-cased,
+// without a final dot, is domain or ends in "." and domain.
+func FuzzHostIs(f *testing.F) {
+	f.Add("MX1.Google.COM.", "google.com")
+	f.Add("google.com", "google.com")
+	f.Add("xgoogle.com", "google.com")
+	f.Add("\u212addi.jp", "kddi.jp")
+	f.Fuzz(func(t *testing.T, host, domain string) {
+		h := toLower(strings.TrimSuffix(host, "."))
+		want := h == domain || strings.HasSuffix(h, "."+domain)
+		if got := hostIs(host, domain); got != want {
+			t.Errorf("hostIs(%q, %q) = %v, want %v", host, domain, got, want)
+		}
+	})
+}
+
+// TestOriginalMarkers_lowerASCII: splitAtMarker compares the markers
+// with IndexFold, which lowers only ASCII letters.
+func TestOriginalMarkers_lowerASCII(t *testing.T) {
+	for _, mk := range originalMarkers {
+		for i := 0; i < len(mk); i++ {
+			if c := mk[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+				t.Errorf("marker %q is not lower-case ASCII", mk)
+				break
+			}
+		}
+	}
+}
+
+func TestAsciiLowerTo(t *testing.T) {
+	for _, s := range []string{"", "------ This Is A Copy", "É-Été X", strings.Repeat("AbC", 100)} {
+		var buf [256]byte
+		if got, want := asciiLowerTo(buf[:0], s), asciiLower(s); got != want {
+			t.Errorf("asciiLowerTo(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// dashMarkerIndexRef is what dashMarkerIndex computes, searched for as
+// it was: each marker in the whole line.
+func dashMarkerIndexRef(lower string) int {
+	best := -1
+	for _, mk := range originalMarkers {
+		if strings.HasPrefix(mk, "---") {
+			if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
+				best = i
+			}
+		} else if strings.HasPrefix(lower, mk) {
+			best = 0
+		}
+	}
+	return best
+}
+
+func FuzzDashMarkerIndex(f *testing.F) {
+	for _, mk := range originalMarkers {
+		f.Add("xx " + mk + " --- " + mk)
+		f.Add("-" + mk)
+	}
+	f.Add("------------ forwarded message ----------")
+	f.Add("--- --- below this line is a copy of the message.")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !strings.Contains(s, "---") {
+			s += "---" // what splitAtMarker hands it
+		}
+		if got, want := dashMarkerIndex(s), dashMarkerIndexRef(s); got != want {
+			t.Errorf("dashMarkerIndex(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
+
+// splitAtMarkerRef is splitAtMarker as it was, each line searched for
+// "---" itself.
+func splitAtMarkerRef(body string) (string, string) {
+	for off := 0; off < len(body); {
+		end := len(body)
+		if nl := strings.IndexByte(body[off:], '\n'); nl >= 0 {
+			end = off + nl + 1
+		}
+		line := body[off:end]
+		off = end
+		if !strings.Contains(line, "---") {
+			if len(line) < 20 || (line[0]|0x20) != 'o' && (line[0]|0x20) != 't' {
+				continue
+			}
+			for _, mk := range originalMarkers {
+				if !strings.HasPrefix(mk, "---") && len(line) >= len(mk) && strings.EqualFold(line[:len(mk)], mk) {
+					return body[:end-len(line)], body[end:]
+				}
+			}
+			continue
+		}
+		if best := dashMarkerIndexRef(asciiLower(line)); best >= 0 {
+			return body[:end-len(line)+best], body[end:]
+		}
+	}
+	return body, ""
+}
+
+func FuzzSplitAtMarker(f *testing.F) {
+	f.Add("notice\n--- x\nmore\n----- Original Message -----\nFrom: a\n")
+	f.Add("a\nThe original message was:\n\nx")
+	f.Add("---\n---\n--\n-\n------ This is a copy of the message, including all the headers. ------\nb")
+	f.Fuzz(func(t *testing.T, body string) {
+		n, r := splitAtMarker(body)
+		wn, wr := splitAtMarkerRef(body)
+		if n != wn || r != wr {
+			t.Errorf("splitAtMarker(%q) = %q, %q, want %q, %q", body, n, r, wn, wr)
+		}
+	})
+}
