@@ -574,6 +574,19 @@ func TestDecode_unseen(t *testing.T) {
 			"prose-italian":             {bounced("lorenzo.neri@example.it", "user_unknown")},
 			"prose-german-domain":       {bounced("moritz@keinedomain.example", "host_unknown")},
 		}},
+		{"fifth round: second batch", map[string][]unseenRcpt{
+			"exchange2003-relay-denied": {bounced("carl.nyberg@example.net", "no_relaying")},
+			"exchange2003-italian":      {bounced("dario.ferri@example.it", "mailbox_full")},
+			"exchange2003-portuguese":   {bounced("elisa.prado@example.com.br", "user_unknown")},
+			// Majordomo's "BOUNCE LIST: Non-member submission" asks the
+			// owner to approve a stranger's post: no delivery failed.
+			"majordomo-nonmember": {none},
+			// Mailman 2's uncaught bounce, in German, a qmail bounce attached.
+			"mailman2-uncaught-german":   {bounced("fiona.lang@example.de", "user_unknown")},
+			"prose-portuguese":           {bounced("gilberto@example.com.br", "mailbox_full")},
+			"prose-angle-not-found":      {bounced("henrik.dahl@example.org", "user_unknown")},
+			"prose-disabled-with-sender": {bounced("isolde@example.net", "suspended")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
