@@ -516,6 +516,77 @@ func TestDecode_unseen(t *testing.T) {
 			// A person forwarding the message by hand: no report.
 			"complaint-forwarded-by-hand": {none},
 		}},
+		// The fifth round (see the README): older and wrapped formats
+		// and prose notices, each written before it was decoded.
+		{"fifth round: Exchange 5.5 to 2003", map[string][]unseenRcpt{
+			// The display name alone; the returned message's To has it.
+			"exchange2003-displayname-only": {bounced("anna.lind@example.org", "mailbox_full")},
+			// The remote's reply inside the <host #x.y.z ...> code.
+			"exchange2003-remote-reject": {bounced("bruno.keller@example.net", "user_unknown")},
+			"exchange2000-french":        {bounced("claire.dumas@example.fr", "user_unknown")},
+			"exchange2003-spanish":       {bounced("diego.ruiz@example.es", "mailbox_full")},
+			"exchange2003-dutch":         {bounced("gijs.devries@example.nl", "user_unknown")},
+			"exchange55-hostunknown":     {bounced("erik@nosuchhost.example", "host_unknown")},
+			"exchange55-german":          {bounced("frank.vogel@example.de", "user_unknown")},
+			// "Name <address> on DATE" and "'address' on DATE".
+			"exchange2003-name-address": {bounced("hanna.berg@example.org", "user_unknown"), bounced("ivo.maas@example.org", "mailbox_full")},
+		}},
+		{"fifth round: Sun, Netscape, PMDF", map[string][]unseenRcpt{
+			// Three recipients; an alias expanded: the address the shop
+			// mailed is the "Original address", not the mail store's.
+			"iplanet-three":     {bounced("jakob@example.org", "user_unknown"), bounced("kira@nosuch.example", "host_unknown"), bounced("lars@example.com", "spam_detected")},
+			"iplanet-french":    {bounced("mathilde@example.fr", "user_unknown")},
+			"pmdf-addressee":    {bounced("nora.price@example.edu", "user_unknown")},
+			"netscape-ms4-full": {bounced("oskar.lind@example.com", "mailbox_full")},
+		}},
+		{"fifth round: other servers", map[string][]unseenRcpt{
+			"communigate-two":      {bounced("paula.kim@example.org", "mailbox_full"), bounced("quirin@example.net", "user_unknown")},
+			"mercury32-remote":     {bounced("rasmus@example.net", "user_unknown")},
+			"xmail-bounce":         {bounced("sofia.berg@example.net", "mailbox_full")},
+			"notes-r5-german":      {bounced("timo.braun@example.de", "user_unknown")},
+			"notes-r6-french":      {bounced("ursule.petit@example.fr", "mailbox_full")},
+			"groupwise6-addresses": {bounced("vera.holm@example.org", "user_unknown"), bounced("wim@nosuch.example", "host_unknown")},
+			"smail3-two":           {bounced("xaver@example.org", "user_unknown"), bounced("yolanda@example.org", "mailbox_full")},
+			"mmdf-failed":          {bounced("zora@example.edu", "user_unknown")},
+			// IIS SMTPSVC gave up: it could not connect to the server.
+			"iis-smtpsvc-connect": {bounced("albin@example.net", "network_error")},
+			// qmail gave up after a 4.x.x: the queue lifetime ran out.
+			"qmail-queue-too-long": {bounced("birte@example.org", "expired")},
+			"qmail-chkuser-remote": {bounced("cosmo@example.org", "user_unknown")},
+			"qmail-code-first":     {bounced("dagny@example.net", "mailbox_full")},
+		}},
+		{"fifth round: list software", map[string][]unseenRcpt{
+			// The shop's list: Mailman tells its owner a member was
+			// disabled and attaches the bounce that did it.
+			"mailman2-bounce-action": {bounced("edda.kroll@example.org", "user_unknown")},
+			// Someone else's list telling the shop its own subscription
+			// is disabled: no message the shop sent failed.
+			"mailman2-member-disabled": {none},
+			// Lyris forwards a bounce it could not attribute.
+			"lyris-admin-forward": {bounced("fenja@example.net", "suspended")},
+		}},
+		{"fifth round: recipient only in prose", map[string][]unseenRcpt{
+			"prose-does-not-exist-here": {bounced("gaspard@example.net", "user_unknown")},
+			"prose-your-mail-to":        {bounced("helga.maier@example.org", "mailbox_full")},
+			"prose-i-was-unable":        {bounced("ilse@nosuchdomain.example", "host_unknown")},
+			"prose-french":              {bounced("jules.martin@example.fr", "user_unknown")},
+			"prose-spanish":             {bounced("karina.soto@example.es", "mailbox_full")},
+			"prose-italian":             {bounced("lorenzo.neri@example.it", "user_unknown")},
+			"prose-german-domain":       {bounced("moritz@keinedomain.example", "host_unknown")},
+		}},
+		{"fifth round: second batch", map[string][]unseenRcpt{
+			"exchange2003-relay-denied": {bounced("carl.nyberg@example.net", "no_relaying")},
+			"exchange2003-italian":      {bounced("dario.ferri@example.it", "mailbox_full")},
+			"exchange2003-portuguese":   {bounced("elisa.prado@example.com.br", "user_unknown")},
+			// Majordomo's "BOUNCE LIST: Non-member submission" asks the
+			// owner to approve a stranger's post: no delivery failed.
+			"majordomo-nonmember": {none},
+			// Mailman 2's uncaught bounce, in German, a qmail bounce attached.
+			"mailman2-uncaught-german":   {bounced("fiona.lang@example.de", "user_unknown")},
+			"prose-portuguese":           {bounced("gilberto@example.com.br", "mailbox_full")},
+			"prose-angle-not-found":      {bounced("henrik.dahl@example.org", "user_unknown")},
+			"prose-disabled-with-sender": {bounced("isolde@example.net", "suspended")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

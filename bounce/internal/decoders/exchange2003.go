@@ -139,6 +139,15 @@ func exchange2003Recipient(t string, names map[string]string) string {
 	if a := bareAddress(t[:i]); a != "" {
 		return a
 	}
+	// Exchange 2003 may write the display name with the address
+	// ("Hanna Berg <hanna.berg@example.org> on 5/14/2004 10:01 AM").
+	if h := strings.TrimSpace(t[:i]); strings.HasSuffix(h, ">") {
+		if j := strings.LastIndexByte(h, '<'); j >= 0 {
+			if a := bareAddress(h[j+1 : len(h)-1]); a != "" {
+				return a
+			}
+		}
+	}
 	if a := names[toLower(strings.Trim(strings.TrimSpace(t[:i]), "\"'"))]; a != "" {
 		return a
 	}

@@ -19,6 +19,8 @@ var bounceSubjects = []string{
 	"warning: could not send", "delayed mail", "delivery delayed", "message delayed", "unable to deliver",
 	"couldn't be delivered", "can't be delivered", "delivery report", "error sending message",
 	"mail could not be delivered", "delivery notice", "dsn", "returned message", "message not delivered",
+	// MMDF: "Failed mail  (msg.ID)".
+	"failed mail",
 	"nicht zustellbar", "unzustellbar", "non remis", "non recapitabile", "no se puede entregar",
 	"配信", "不達", "エラー", "送信できません", "未達", "届きません", "送達",
 	// Exchange's and Outlook's "Undeliverable:" in the language of the
@@ -58,7 +60,23 @@ func decodeText(m *message) *Report {
 	if personReply(m) {
 		return nil
 	}
+	if listAdministrivia(m) {
+		return nil
+	}
 	return decodeTextNotice(m)
+}
+
+// listAdministrivia reports whether a message is a mailing list's notice
+// to a member about the list itself (Mailman marks such mail
+// "X-List-Administrivia: yes": its memberships reminders, its "Your
+// membership ... has been disabled due to excessive bounces") that
+// carries no report and no returned message: it says what the list did,
+// not that a message its reader sent failed.
+func listAdministrivia(m *message) bool {
+	if !strings.EqualFold(strings.TrimSpace(m.header().Get("x-list-administrivia")), "yes") {
+		return false
+	}
+	return m.dsnPart() == nil && m.findPart("message/rfc822", "message/global") == nil
 }
 
 // personReply reports whether a message is a person's reply ("Re:" and
@@ -644,7 +662,10 @@ const maxParagraphAfter = 600
 // its line ("To:", "RCPT TO:", "Recipient:", "Recipient address:",
 // "Failed address:", "Empfänger:", "Destinataire :"), lower-case.
 var recipientLabels = []string{"to", "rcpt to", "recipient", "recipients", "recipient address", "failed address",
-	"bad address", "invalid address", "unknown address", "empfänger", "destinataire", "destinatario", "destinatário"}
+	"bad address", "invalid address", "unknown address", "empfänger", "destinataire", "destinatario", "destinatário",
+	// CommuniGate Pro starts each recipient's block with "Failed to
+	// deliver to '<a>'", the module's report beneath.
+	"failed to deliver to"}
 
 // maxLabel bounds the length of the words before an address that may be
 // a label.
