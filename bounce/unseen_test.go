@@ -535,7 +535,7 @@ func TestDecode_unseen(t *testing.T) {
 			// an "unknown" type holding an address.
 			"r6-x400-type":    {bounced("hans.meier@example.ch", "user_unknown")},
 			"r6-unknown-type": {bounced("kim.minji@example.kr", "user_unknown")},
-			// Original-Recipient in xtext (RFC 3461 4.2: "+2B" is "+").
+			// Original-Recipient in xtext (RFC 3461 section 4: "+2B" is "+").
 			"r6-xtext-orcpt": {bounced("lee+sales@example.com", "user_unknown")},
 			// Final-Recipient, Remote-MTA and Diagnostic-Code folded; a
 			// generic 5.0.0 beside the reply's 5.1.1.
