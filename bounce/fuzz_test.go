@@ -31,6 +31,9 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte("From: MAILER-DAEMON@example.net\nContent-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n--b--\n"))
 	f.Add([]byte("Subject: =?utf-8?B?44GT?= =?iso-2022-jp?B?GyRCJCIbKEI=?=\n\n\x1b$B$\"\x1b(B\n"))
+	// RFC 6533 escapes in a utf-8 address; an HTML notice's mailto: link.
+	f.Add([]byte("From: MAILER-DAEMON@example.net\nContent-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/global-delivery-status\n\nFinal-Recipient: utf-8; ren\\x{E9}\\x{D800}\\x{1F600@example.fr\nAction: failed\nStatus: 5.1.1\n--b--\n"))
+	f.Add([]byte("From: MAILER-DAEMON@example.net\nContent-Type: text/html\n\n<p>Could not deliver to <a href=\"mailto:pat@example.org?x\">Pat</a><a href='mailto:'>550 5.1.1 user unknown</p>\n"))
 	opts := &Options{MaxSize: 1 << 20, VERP: []string{"bounces+{local}={domain}@shop.example"}}
 	// BOUNCE_FUZZ_TOLERATE_PANICS=1 lets fuzzing go on past a decoder's
 	// known (recovered) panic while its owner fixes it.

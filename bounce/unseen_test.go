@@ -587,6 +587,77 @@ func TestDecode_unseen(t *testing.T) {
 			"prose-angle-not-found":      {bounced("henrik.dahl@example.org", "user_unknown")},
 			"prose-disabled-with-sender": {bounced("isolde@example.net", "suspended")},
 		}},
+		// The sixth round (see the README): the structure of reports
+		// where the standards allow more than the common MTAs write;
+		// each written before it was decoded.
+		{"sixth round: delivery-status fields", map[string][]unseenRcpt{
+			// One report, five actions (RFC 3464 2.3.3): a failure, a
+			// delay and three successes, in the report's order.
+			"r6-mixed-five": {bounced("alice.ford@example.org", "user_unknown"), r("delay", "bruno.kale@example.org", "mailbox_full"), r("delivered", "chloe.west@example.com", "delivered"), r("delivered", "dmitri.pak@legacy.example", "delivered"), r("delivered", "team@example.com", "delivered")},
+			// Original-Recipient alone, no Final-Recipient.
+			"r6-original-only": {bounced("elena.sousa@example.pt", "user_unknown")},
+			// A LOCAL-typed Final-Recipient beside X-Actual-Recipient.
+			"r6-x-actual-recipient": {bounced("fiona.grant@example.org", "mailbox_full")},
+			// RFC 6533's utf-8 type, raw and with \x{E9} escapes.
+			"r6-global-dsn":     {bounced("jürgen.müller@example.de", "mailbox_full")},
+			"r6-utf8-escaped":   {bounced("rené.dubois@example.fr", "user_unknown")},
+			"r6-global-message": {bounced("王伟@example.cn", "user_unknown")},
+			// An x400 Final-Recipient beside an rfc822 Original-Recipient;
+			// an "unknown" type holding an address.
+			"r6-x400-type":    {bounced("hans.meier@example.ch", "user_unknown")},
+			"r6-unknown-type": {bounced("kim.minji@example.kr", "user_unknown")},
+			// Original-Recipient in xtext (RFC 3461 section 4: "+2B" is "+").
+			"r6-xtext-orcpt": {bounced("lee+sales@example.com", "user_unknown")},
+			// Final-Recipient, Remote-MTA and Diagnostic-Code folded; a
+			// generic 5.0.0 beside the reply's 5.1.1.
+			"r6-folded-fields": {bounced("maya.lind@example.se", "user_unknown")},
+			// A multi-line reply ("550-5.1.1 ... 550 5.1.1") unfolded.
+			"r6-multiline-reply": {bounced("noah.kim@example.com", "user_unknown")},
+			// Diagnostic-Code types X-Postfix and X-Unix.
+			"r6-x-postfix-host": {bounced("olga@nosuchhost-ru.example", "host_unknown")},
+			"r6-x-unix-quota":   {bounced("pablo.ruiz@example.es", "mailbox_full")},
+			// Last-Attempt-Date and Will-Retry-Until after the diagnostic.
+			"r6-delay-retry-until": {r("delay", "quentin@example.be", "expired")},
+			// A status with a three-digit detail.
+			"r6-status-509": {bounced("rosa.lima@example.com.br", "auth_failure")},
+			// Fields in reverse order; doubled blank lines between groups.
+			"r6-odd-order":    {bounced("sam.obi@example.ng", "user_unknown")},
+			"r6-double-blank": {bounced("tara.nolan@example.ie", "user_unknown"), bounced("ulf.berg@example.ie", "mailbox_full")},
+		}},
+		{"sixth round: report containers", map[string][]unseenRcpt{
+			"r6-rfc822-headers":      {bounced("vera.novak@example.cz", "user_unknown")},
+			"r6-no-returned":         {bounced("will.shaw@example.co.uk", "user_unknown")},
+			"r6-in-mixed":            {bounced("xena.papas@example.gr", "user_unknown")},
+			"r6-report-type-missing": {bounced("yara.haddad@example.lb", "mailbox_full")},
+			"r6-report-type-typo":    {bounced("zeno.rossi@example.it", "user_unknown")},
+			// A person forwards the whole bounce as message/rfc822 (with
+			// Outlook's winmail.dat beside it in the second): the
+			// attached report is about its own recipient.
+			"r6-forwarded-dsn": {bounced("amir.nasser@example.ae", "user_unknown")},
+			"r6-tnef-forward":  {bounced("carmen.diaz@example.mx", "user_unknown")},
+			// A bounce of a bounce: the outer report's recipient, not
+			// the one the returned bounce is about.
+			"r6-bounce-of-bounce": {bounced("notices@oldshop.example", "user_unknown")},
+		}},
+		{"sixth round: encodings", map[string][]unseenRcpt{
+			"r6-raw-utf8-headers":    {bounced("dora.kraus@example.at", "user_unknown")},
+			"r6-shiftjis-headers":    {bounced("emi.sato@example.jp", "user_unknown")},
+			"r6-mislabelled-charset": {bounced("ana.costa@example.pt", "mailbox_full")},
+			"r6-dsn-base64":          {bounced("femi.adeyemi@example.ng", "user_unknown")},
+			"r6-dsn-qp":              {bounced("gil.amar@example.co.il", "user_unknown")},
+			"r6-crlf-mixed":          {bounced("hana.ito@example.jp", "user_unknown")},
+			"r6-long-lines":          {bounced("ines.faria@example.pt", "user_unknown")},
+			"r6-no-mime-version":     {bounced("jan.devries@example.nl", "user_unknown")},
+			"r6-no-closing-boundary": {bounced("kai.wolf@example.de", "mailbox_full")},
+			"r6-boundary-padding":    {bounced("lina.berg@example.no", "user_unknown")},
+			"r6-html-mailto":         {bounced("pat.doyle@example.org", "user_unknown")},
+			"r6-html-entities":       {bounced("quinn.hale@example.org", "user_unknown")},
+		}},
+		{"sixth round: no failure", map[string][]unseenRcpt{
+			"r6-delivered-only": {r("delivered", "rita.mora@example.com", "delivered")},
+			"r6-relayed-only":   {r("delivered", "sven.lund@legacy.example", "delivered")},
+			"r6-mdn-processed":  {none},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

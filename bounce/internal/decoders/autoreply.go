@@ -109,6 +109,15 @@ func decodeAutoReply(m *message) *Report {
 	if !isAutoReply(m.header(), m.subject) && !challengeNotice(m) {
 		return nil
 	}
+	if m.findPart("message/disposition-notification", "message/global-disposition-notification") != nil {
+		// A disposition notification (RFC 8098: a report of the message's
+		// disposition after it was delivered) is no reply to its sender,
+		// though an automatic one may be marked Auto-Submitted (RFC 3834
+		// section 5 allows it of any automatic response): "processed",
+		// "displayed" or "dispatched" say nothing failed, and a
+		// rejection's "deleted" is read as such elsewhere (rejectionMDN).
+		return nil
+	}
 	if failureNotice(m) {
 		// QUIRK: gateways and MTAs mark their rejection notices
 		// Auto-Submitted: auto-replied or auto-generated too (RFC 3834

@@ -18,3 +18,22 @@ func TestEximUnescape(t *testing.T) {
 		}
 	}
 }
+
+// TestDSNAddress_unitext checks that a utf-8 address's RFC 6533 escapes
+// ("\x{E9}") are decoded, and that malformed ones are kept as written.
+func TestDSNAddress_unitext(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`utf-8; ren\x{E9}@example.fr`, "rené@example.fr"},
+		{`utf-8; \x{738B}\x{4F1F}@example.cn`, "王伟@example.cn"},
+		{`UTF-8; jürgen@example.de`, "jürgen@example.de"},
+		{`rfc822; a\x{E9}@example.fr`, `a\x{E9}@example.fr`},            // only the utf-8 type escapes
+		{`utf-8; a\x{D800}b@example.fr`, `a\x{D800}b@example.fr`},       // a surrogate: kept as written
+		{`utf-8; a\x{1234567}b@example.fr`, `a\x{1234567}b@example.fr`}, // too many digits: kept
+		{`utf-8; a\x{E9@example.fr`, `a\x{E9@example.fr`},               // no closing brace: kept
+	}
+	for _, tc := range tests {
+		if got := dsnAddress(tc.in); got != tc.want {
+			t.Errorf("dsnAddress(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package decoders
 import (
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
+	"unicode/utf8"
 )
 
 // RFC 3464 section 2.3: per-recipient fields. A field of this list opens a
@@ -448,7 +449,40 @@ func dsnAddress(v string) string {
 	if strings.Contains(v, "+") && strings.Contains(toLower(v[:min(len(v), 8)]), "rfc822") {
 		v = decodeXtext(v)
 	}
+	if strings.Contains(v, `\x{`) && strings.Contains(toLower(v[:min(len(v), 8)]), "utf-8") {
+		v = decodeUnitext(v)
+	}
 	return normalizeAddress(v)
+}
+
+// maxHexpoint is the most hex digits of an RFC 6533 hexpoint ("\x{E9}",
+// "\x{10FFFF}").
+const maxHexpoint = 6
+
+// decodeUnitext decodes the embedded-unicode-char escapes ("\x{E9}" for
+// "é") of RFC 6533 section 3's utf-8-addr-xtext and utf-8-addr-unitext,
+// the forms a utf-8 address takes in a downgraded report. An escape that
+// is not well formed (no closing brace within maxHexpoint digits, a
+// surrogate or a value beyond U+10FFFF) is kept as written.
+func decodeUnitext(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && strings.HasPrefix(s[i:], `\x{`) {
+			j := i + 3
+			var cp rune
+			for j < len(s) && j-i-3 < maxHexpoint && mime.IsHex(s[j]) {
+				cp = cp<<4 | rune(mime.Unhex(s[j]))
+				j++
+			}
+			if j > i+3 && j < len(s) && s[j] == '}' && utf8.ValidRune(cp) {
+				b.WriteRune(cp)
+				i = j
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // dsnBareName returns the bare local name of an RFC 3464 address field

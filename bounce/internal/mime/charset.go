@@ -390,6 +390,12 @@ func HTMLToText(s string) string {
 				b.WriteByte('\n')
 			case "td", "th":
 				b.WriteByte(' ')
+			case "a":
+				// A link's mailto: address, when its text does not show
+				// it ("<a href=\"mailto:a@b\">A Person</a>").
+				if addr := mailtoAddress(s[i:i+end], s[i+end:]); addr != "" {
+					b.WriteString("<" + addr + "> ")
+				}
 			}
 			i += end + 1
 			continue
@@ -407,6 +413,41 @@ func HTMLToText(s string) string {
 		i++
 	}
 	return b.String()
+}
+
+// maxMailto bounds the address HTMLToText reads from a link's mailto:
+// (RFC 5321 section 4.5.3.1.3: a path is at most 256 octets).
+const maxMailto = 256
+
+// maxLinkText bounds how far past the tag mailtoAddress looks for the
+// address in the link's text.
+const maxLinkText = 1024
+
+// mailtoAddress returns the address of an <a> tag's mailto: href, or ""
+// when it has none, is longer than maxMailto, or the link's text (in
+// rest, up to "</a") already shows it.
+func mailtoAddress(tag, rest string) string {
+	j := IndexFold(tag, "mailto:")
+	if j < 0 {
+		return ""
+	}
+	v := tag[j+len("mailto:"):]
+	k := strings.IndexAny(v, "\"'?> \t\n")
+	if k < 0 {
+		k = len(v)
+	}
+	v = v[:k]
+	if v == "" || len(v) > maxMailto || !strings.Contains(v, "@") || strings.ContainsAny(v, "<&%") {
+		return ""
+	}
+	text := rest[:min(len(rest), maxLinkText)]
+	if c := IndexFold(text, "</a"); c >= 0 {
+		text = text[:c]
+	}
+	if IndexFold(text, v) >= 0 {
+		return ""
+	}
+	return v
 }
 
 var entities = map[string]string{

@@ -264,6 +264,12 @@ func TestHTMLToText(t *testing.T) {
 		{"<td>a</td><td>b</td>", " a  b "},
 		{"<style>never closed", "never closed"},
 		{"x < y", "x "},
+		// A mailto: link's address, when its text does not show it.
+		{`to <a href="mailto:pat@example.org">Pat</a>.`, "to <pat@example.org> Pat."},
+		{`<a href='MAILTO:pat@example.org?subject=x'>Pat</a>`, "<pat@example.org> Pat"},
+		{`<a href="mailto:pat@example.org">pat@example.org</a>`, "pat@example.org"},
+		{`<a href="mailto:">x</a><a href="mailto:nobody">y</a>`, "xy"},
+		{`<a href="mailto:` + strings.Repeat("a", 300) + `@example.org">z</a>`, "z"},
 	}
 	for _, tc := range tests {
 		if got := HTMLToText(tc.in); got != tc.want {
