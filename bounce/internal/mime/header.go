@@ -98,12 +98,7 @@ func parseHeader(b []byte, shared bool) (Header, []byte) {
 			sp.ke = sb.Len()
 		}
 		if sp.folded {
-			// RFC 5322 section 2.2.3: unfolding removes the CRLF, not the
-			// white space.
-			v := b[sp.vs:sp.ve]
-			sp.vs = sb.Len()
-			unfold(&sb, v)
-			sp.ve = sb.Len()
+			unfoldSpan(&sb, b, sp)
 		}
 	}
 	block := sb.String()
@@ -148,12 +143,7 @@ func sharedHeader(b []byte, spans []span, extra int) Header {
 				sp.ke = sb.Len()
 			}
 			if sp.folded {
-				// RFC 5322 section 2.2.3: unfolding removes the CRLF,
-				// not the white space.
-				v := b[sp.vs:sp.ve]
-				sp.vs = sb.Len()
-				unfold(&sb, v)
-				sp.ve = sb.Len()
+				unfoldSpan(&sb, b, sp)
 			}
 		}
 		ext = sb.String()
@@ -595,4 +585,14 @@ func FieldKey(name string) string {
 		}
 	}
 	return name
+}
+
+// unfoldSpan writes the folded value of sp, read from b, unfolded to sb
+// and points sp's value at it there (RFC 5322 section 2.2.3: unfolding
+// removes the CRLF, not the white space).
+func unfoldSpan(sb *strings.Builder, b []byte, sp *span) {
+	v := b[sp.vs:sp.ve]
+	sp.vs = sb.Len()
+	unfold(sb, v)
+	sp.ve = sb.Len()
 }
