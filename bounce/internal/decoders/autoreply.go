@@ -95,7 +95,8 @@ var autoReplyPrefixes = []string{
 	"автоматический ответ", "автоответ", "自动回复", "自動回覆", "自动答复", "自動回复", "자동 회신", "자동 응답",
 	"자동응답", "자동회신",
 	"αυτόματη απάντηση", "răspuns automat", "raspuns automat", "автоматична відповідь", "trả lời tự động",
-	"balasan otomatis", "ตอบกลับอัตโนมัติ", "رد تلقائي", "תשובה אוטומטית", "स्वचालित जवाब", "स्वचालित उत्तर",
+	"balasan otomatis", "ตอบกลับอัตโนมัติ", "رد تلقائي", "תשובה אוטומטית",
+	"स्वचालित जवाब", "स्वचालित उत्तर",
 }
 
 // decodeAutoReply recognises auto-replies (RFC 3834) from a sender that is
