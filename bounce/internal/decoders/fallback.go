@@ -607,28 +607,15 @@ var causeWords = []string{
 // in notice, as one line, or "" when there is none or it is long (the
 // rest of a message, not a sentence).
 func paragraphAfter(notice, addr string) string {
-	i := mime.IndexFold(notice, addr)
-	if i < 0 {
-		return ""
+	if ps := paragraphsAfter(notice, addr, 1); len(ps) == 1 {
+		return ps[0]
 	}
-	rest := notice[i+len(addr):]
-	end := strings.Index(rest, "\n\n")
-	if end < 0 {
-		return ""
-	}
-	rest = strings.TrimLeft(rest[end:], " \t\n")
-	if j := strings.Index(rest, "\n\n"); j >= 0 {
-		rest = rest[:j]
-	}
-	if rest == "" || len(rest) > maxParagraphAfter || strings.HasPrefix(rest, "-") {
-		return ""
-	}
-	return oneLine(rest)
+	return ""
 }
 
 // paragraphsAfter returns, each as one line, up to n paragraphs that
-// follow the one naming addr in notice, stopping at a long one or at a
-// separator line ("---"), as paragraphAfter does.
+// follow the one naming addr in notice, stopping at an empty or long one
+// (maxParagraphAfter) or at a separator line ("---").
 func paragraphsAfter(notice, addr string, n int) []string {
 	i := mime.IndexFold(notice, addr)
 	if i < 0 {
