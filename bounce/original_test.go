@@ -44,3 +44,26 @@ func TestOriginal_headerOnDemand(t *testing.T) {
 		t.Error("the zero Original has a header")
 	}
 }
+
+// TestOriginal_forwardedBounce checks that a bounce forwarded whole (a
+// person's "Fwd:" with the bounce attached, plain or beside Outlook's
+// winmail.dat) describes the message that bounced, not the attached
+// bounce itself: the outer message's first attached message is the
+// bounce, whose own attachment is the original.
+func TestOriginal_forwardedBounce(t *testing.T) {
+	for _, name := range []string{"r6-forwarded-dsn", "r6-tnef-forward"} {
+		raw, err := os.ReadFile("testdata/unseen/" + name + ".eml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := DecodeBytes(raw, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := rep.Original
+		if o.MessageID != "order-77@shop.example" || o.From != "sender@shop.example" || o.Subject != "Order update" {
+			t.Errorf("%s: Original = {%q %q %q}, want the returned order mail {order-77@shop.example sender@shop.example Order update}",
+				name, o.MessageID, o.From, o.Subject)
+		}
+	}
+}

@@ -43,18 +43,16 @@ func decodeX5(m *message) *Report {
 	if id := strings.TrimSpace(im.header().Get("message-id")); id != "" && strings.EqualFold(id, strings.TrimSpace(m.header().Get("message-id"))) {
 		return nil
 	}
-	rep := decodeNested(im, func(d *decoder) bool {
+	return decodeNested(im, func(d *decoder) bool {
 		return d.name == "x5" || d.family == familyAutoReply || d.family == familyFallback
 	})
-	if rep != nil && rep.Original.MessageID == "" && !rep.Original.known {
-		rep.Original = im.original()
-	}
-	return rep
 }
 
 // decodeNested runs the registry, without the stages skip names, over
 // im, a message another one carries (an attached or forwarded bounce),
-// and returns the first report that names a recipient, or nil.
+// and returns the first report that names a recipient, or nil. The
+// report's original message is the one im returns, not im itself (which
+// the outer message's finish would take for it).
 func decodeNested(im *message, skip func(d *decoder) bool) *Report {
 	for i := range nestedDecoders {
 		d := &nestedDecoders[i]
@@ -64,6 +62,9 @@ func decodeNested(im *message, skip func(d *decoder) bool) *Report {
 		if rep := d.decode(im); rep != nil && len(rep.Recipients) > 0 {
 			if rep.Format == "" {
 				rep.Format = d.name
+			}
+			if rep.Original.MessageID == "" && !rep.Original.known {
+				rep.Original = im.original()
 			}
 			return rep
 		}
