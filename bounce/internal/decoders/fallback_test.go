@@ -186,3 +186,26 @@ func TestTextDelivered(t *testing.T) {
 		}
 	}
 }
+
+// TestTextAbout checks that the words after an address start at the
+// words: the address's own closing bracket or quote, ASCII or typographic
+// (“a@b”, «a@b», 「a@b」), is not part of the diagnostic.
+func TestTextAbout(t *testing.T) {
+	const want = "mailbox is full (552 5.2.2)"
+	for _, notice := range []string{
+		"  <ana@example.pt>: mailbox is full (552 5.2.2)",
+		"  \"ana@example.pt\" mailbox is full (552 5.2.2)",
+		"  'ana@example.pt'\n    mailbox is full (552 5.2.2)",
+		"  “ana@example.pt”\n    mailbox is full (552 5.2.2)",
+		"  «ana@example.pt» mailbox is full (552 5.2.2)",
+		"  「ana@example.pt」 mailbox is full (552 5.2.2)",
+		"  （ana@example.pt） mailbox is full (552 5.2.2)",
+	} {
+		if got := textAbout(notice, "ana@example.pt"); got != want {
+			t.Errorf("textAbout(%q) = %q, want %q", notice, got, want)
+		}
+	}
+	if got := textAbout("Rcpt=[<ana@example.pt>] quota", "ana@example.pt"); got != "] quota" {
+		t.Errorf("textAbout kept brackets unbalanced: %q, want %q", got, "] quota")
+	}
+}

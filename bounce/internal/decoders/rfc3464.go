@@ -608,7 +608,7 @@ func textAbout(notice, addr string) string {
 			end = nl
 		}
 	}
-	t := strings.TrimLeft(rest[:end], ">:);,. \t")
+	t := strings.TrimLeft(rest[:end], ">:);,.\"'”’»」』）〉》 \t")
 	t = oneLine(t)
 	return t
 }
