@@ -264,6 +264,15 @@ func decodeTextNotice(m *message) *Report {
 					r.Diagnostic = strings.TrimSpace(sc + " " + r.Diagnostic)
 				}
 			}
+			if findStatus(r.Diagnostic) == "" && findReplyCode(r.Diagnostic) == "" {
+				// The words in one paragraph, the server's reply in
+				// another ("The mailbox does not exist." / "Remote
+				// server said: 550 5.1.1 ..."): the notice's one line
+				// with codes is this recipient's.
+				if e := soleErrorLine(notice); e != "" {
+					r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + e)
+				}
+			}
 		}
 		fillCodes(&r)
 		rep.Recipients = append(rep.Recipients, r)

@@ -209,3 +209,38 @@ func TestTextAbout(t *testing.T) {
 		t.Errorf("textAbout kept brackets unbalanced: %q, want %q", got, "] quota")
 	}
 }
+
+// TestDecodeTextNotice_replyApart checks that a notice naming one
+// recipient takes the server's reply from its one line with codes when
+// the recipient's own words carry none, and leaves it when there are two
+// such lines (whose is which is unknown) or when the words have codes.
+func TestDecodeTextNotice_replyApart(t *testing.T) {
+	head := "From: MAILER-DAEMON@mx.example.net\nTo: orders@shop.example\nSubject: Delivery failure\n\n"
+	tests := []struct {
+		name, body, status string
+	}{
+		{"reply in a paragraph of its own",
+			"We could not deliver your message to ada@example.org.\n\nThe mailbox does not exist.\n\n" +
+				"Remote server said: 550 5.1.1 mailbox unavailable\n", "5.1.1"},
+		{"two lines with codes",
+			"We could not deliver your message to ada@example.org.\n\nThe mailbox does not exist.\n\n" +
+				"First try: 451 4.3.0 try later\nLast try: 550 5.1.1 mailbox unavailable\n", ""},
+		{"codes in the recipient's own words",
+			"ada@example.org: 550 5.2.2 mailbox full\n\nOther hop said: 554 5.7.1 rejected\n", "5.2.2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := newMessage([]byte(head+tc.body), testOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := decodeTextNotice(m)
+			if rep == nil || len(rep.Recipients) != 1 {
+				t.Fatalf("decodeTextNotice = %+v, want one recipient", rep)
+			}
+			if r := rep.Recipients[0]; r.Status != tc.status {
+				t.Errorf("Status = %q (diagnostic %q), want %q", r.Status, r.Diagnostic, tc.status)
+			}
+		})
+	}
+}
