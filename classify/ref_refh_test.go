@@ -174,3 +174,99 @@ func TestClassify_refThinProviders(t *testing.T) {
 	}
 	checkClear(t, tests)
 }
+
+// TestClassify_refThinProvidersMore holds more replies that ISPs' and
+// gateways' pages list (Comcast, Yahoo, AT&T and Barracuda as a
+// deliverability reference quotes them, Exchange Online's and Symantec
+// Email Security.cloud's deferrals, InfoSphere, and hosting providers'
+// and universities' help pages that quote replies with their meaning),
+// with the reason the page's explanation implies. The rules that the
+// shared tables lacked are in classify/rules/28-refh.tsv. None may end
+// as on_hold or undefined, or with low confidence.
+func TestClassify_refThinProvidersMore(t *testing.T) {
+	tests := []clearCase{
+		// Comcast Business, Email bounce back messages (BL006: the
+		// sender's mail provider is on the Spamhaus SBL/XBL; BL007: on
+		// Cloudmark CSI),
+		// https://business.comcast.com/help-and-support/internet/email-bounce-back-messages/
+		{"comcast bl006 spamhaus", toRcpt("user@comcast.net", failedReply("554", "", "CONN", "554 IMTA11.westchester.pa.mail.comcast.net comcast 192.0.2.1 Comcast BL006 Blocked. Please see http://www.comcast.net/help/faq/index.jsp?faq=SecurityMail_Policy18850")), Blocked},
+		{"comcast bl007 cloudmark", toRcpt("user@comcast.net", failedReply("554", "", "CONN", "554 IMTA11.westchester.pa.mail.comcast.net comcast 192.0.2.1 Comcast BL007 Blocked. Please see http://www.comcast.net/help/faq/index.jsp?faq=SecurityMail_Policy19051")), Blocked},
+		// Comcast, What are Comcast's Mail Delivery Error Codes (421 Too
+		// many sessions opened: more than the simultaneous connections
+		// Comcast allows),
+		// http://security.comcast.net/get-help/Mail-Delivery-Error-Messages.aspx
+		{"comcast too many sessions opened", toRcpt("user@comcast.net", delayedReply("421", "", "CONN", "421 Too many sessions opened")), TooManyConnections},
+		// Microsoft Q&A, Comcast undeliverable email errors (RL000010:
+		// "Throttled", a temporary rate limit telling the sender to slow
+		// down), https://learn.microsoft.com/en-us/answers/questions/5911696/comcast-undeliverable-email-errors
+		{"comcast rl000010 throttled", toRcpt("user@comcast.net", delayedReply("451", "4.2.0", "RCPT", "451 4.2.0 Throttled - https://postmaster.comcast.net/smtp-error-codes.php#RL000010")), RateLimited},
+
+		// Yahoo Help, Error: 421 Message from (x.x.x.x) temporarily
+		// deferred - [numeric code] (the IP address is deferred for a poor
+		// sending reputation and complaints),
+		// https://help.yahoo.com/kb/postmaster/SLN3437.html
+		{"yahoo temporarily deferred 4.16.50", toRcpt("user@yahoo.com", delayedReply("421", "", "", "421 Message from (192.0.2.1) temporarily deferred - 4.16.50. Please refer to http://postmaster.yahoo.com/errors/postmaster-21.html")), BadReputation},
+
+		// SMTP Field Manual, SMTP Error Code 550 (AT&T, Barracuda),
+		// https://smtp.codes/550
+		{"att addressee unknown", toRcpt("user@prodigy.net", failedReply("550", "5.2.1", "RCPT", "550 5.2.1 <EXAMPLE@PRODIGY.NET>... Addressee unknown, relay=[192.0.2.1]")), UserUnknown},
+		{"att blank mailhost invalid address", toRcpt("user@prodigy.net", failedReply("550", "5.2.1", "RCPT", "550 5.2.1 <example@prodigy.net>... blank mailhost - invalid address, relay=[192.0.2.1]")), UserUnknown},
+		{"att no valid sender domain reverse dns", toRcpt("user@att.net", failedReply("550", "5.7.1", "CONN", "550 5.7.1 Connections not accepted from servers without a valid sender domain. ## Fix reverse DNS for 192.0.2.1")), RequirePTR},
+		{"barracuda cuda_nsu user unknown", failedReply("550", "5.1.1", "RCPT", "550 cuda_nsu 5.1.1 <email@example.com> Recipient address rejected: User unknown"), UserUnknown},
+		{"barracuda no such user", failedReply("550", "", "RCPT", "550 No such user (email@example.com)"), UserUnknown},
+		// SMTP Field Manual, SMTP Error Code 421 (Exchange Online, Email
+		// Security.cloud), https://smtp.codes/421
+		{"exo concurrent connections per forest", delayedReply("421", "4.3.2", "", "421 4.3.2 The maximum number of concurrent connections per resource forest has exceeded a limit, closing transmission channel. example.com. PRX8 [example.com]"), TooManyConnections},
+		{"email security cloud temporarily unavailable", delayedReply("421", "", "", "421 Service Temporarily Unavailable"), SystemError},
+
+		// Hardware Secrets, Understanding Email Bounce Messages: problems
+		// with your email server,
+		// https://hardwaresecrets.com/understanding-email-bounce-messages/4/
+		{"hardwaresecrets bad reverse dns", delayedReply("451", "", "", "451 Bad reverse DNS."), RequirePTR},
+		{"hardwaresecrets trend micro ers deferred", delayedReply("450", "", "", "Mail from 192.0.2.1 deferred using Trend Micro Email Reputation database. Please see https://www.mail-abuse.com/cgi-bin/lookup?192.0.2.1"), Blocked},
+		{"hardwaresecrets user defined policy matched", failedReply("553", "", "", "553 User defined policy matched for 192.0.2.1"), Blocked},
+		{"hardwaresecrets barracuda blocked using", failedReply("554", "", "", "blocked using b.barracudacentral.org; https://www.barracudanetworks.com/reputation/?pr=1&ip=192.0.2.1"), Blocked},
+
+		// InfoSphere (NTT PC Communications), notes on sending email (a
+		// recipient address that does not exist or was cancelled),
+		// http://www.sphere.ne.jp/support/news/2006/07/000027.html
+		{"infosphere cannot accept user", toRcpt("user@example.sphere.ne.jp", failedReply("550", "5.7.1", "RCPT", "550 can't accept user... (#5.7.1)")), UserUnknown},
+
+		// The Access Group, reasons for client emails not being delivered,
+		// https://help-atosmartdocs.theaccessgroup.com/en/articles/13791357-reasons-for-client-emails-not-being-delivered
+		{"accessgroup recipient does not exist", failedReply("550", "5.1.1", "RCPT", "550 5.1.1 recipient rejected. Recipient does not exist"), UserUnknown},
+		{"accessgroup mailbox suspended", failedReply("550", "5.2.1", "RCPT", "550 5.2.1 recipient rejected. Mailbox suspended"), Suspended},
+		{"accessgroup message size violation", failedReply("550", "5.7.0", "DATA", "550 5.7.0 Message Size Violation"), MessageTooBig},
+		// "Your email or domain is being flagged as suspicious": the
+		// sender's address or domain, rejected.
+		{"accessgroup ddns says spammer", failedReply("550", "5.7.1", "DATA", "550 5.7.1 DDNS says spammer, 20191030-1 dodgyfrom"), Rejected},
+
+		// McGill IT, Bounced / undelivered email messages,
+		// https://mcgill.service-now.com/itportal?id=kb_article_view&sysparm_article=KB0010642
+		{"mcgill domain look up failed", failedReply("550", "", "", "Domain look up failed"), HostUnknown},
+		{"mcgill mailbox not found", failedReply("550", "", "RCPT", "550 Mailbox not found"), UserUnknown},
+
+		// CleverReach, Meaning of Bounce Messages,
+		// https://support.cleverreach.de/hc/en-us/articles/202372881-Meaning-of-Bounce-Messages
+		{"cleverreach host is unknown", failedReply("", "", "", "host is unknown"), HostUnknown},
+		{"cleverreach identified as spam", failedReply("550", "", "DATA", "550 mail was identified as spam"), SpamDetected},
+		{"cleverreach mailbox deactivated", failedReply("550", "", "RCPT", "550 mailbox has been deactivated"), Suspended},
+		{"cleverreach exhausted storage space", failedReply("550", "", "RCPT", "550 user has exhausted allowed storage space"), MailboxFull},
+
+		// AGNX helpdesk, SMTP error codes,
+		// https://agnx.com/helpdesk/doku.php?id=faq:email:smtp_error_codes
+		{"agnx maximum allowed size", failedReply("552", "", "RCPT", "552 The recipient's mailbox has reached its maximum allowed size"), MailboxFull},
+		{"agnx ip listed in spam filter", failedReply("554", "", "", "554 Your IP address is listed in spam filter"), Blocked},
+
+		// DreamHost, Blocked email (1&1's rejection of a sender its spam
+		// policy blocks),
+		// https://help.dreamhost.com/hc/en-us/articles/115005095667-Blocked-email
+		{"dreamhost reject due to policy restrictions", failedReply("550", "", "MAIL", "550-Requested action not taken: mailbox unavailable 550-Reject due to policy restrictions. 550 For explanation visit http://postmaster.1and1.com/en/error-messages?ip=192.0.2.1&c=poli"), Blocked},
+
+		// Rackspace, Common email bounce messages,
+		// https://docs.rackspace.com/docs/common-email-bounces
+		{"rackspace mx host not found", failedReply("", "5.4.4", "", "Host or domain name not found. MX host not found."), HostUnknown},
+		{"rackspace sender domain not found", delayedReply("450", "4.1.8", "RCPT", "450 4.1.8 <sender@example.com>: Sender address rejected: Domain not found"), Rejected},
+	}
+	checkClear(t, tests)
+}
