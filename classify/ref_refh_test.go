@@ -270,3 +270,69 @@ func TestClassify_refThinProvidersMore(t *testing.T) {
 	}
 	checkClear(t, tests)
 }
+
+// TestClassify_refThinProvidersWorld holds replies from more providers'
+// and hosting providers' pages (Zoho Mail as a deliverability reference
+// quotes it, Daum/Kakao Mail, Korean portals' return mail lists,
+// Virgilio/Libero, Aruba, Gandi, the University of Roma Tre, Cisco's
+// Email Security Appliance notes), with the reason the page's
+// explanation implies. The rules that the shared tables lacked are in
+// classify/rules/28-refh.tsv. None may end as on_hold or undefined, or
+// with low confidence.
+func TestClassify_refThinProvidersWorld(t *testing.T) {
+	tests := []clearCase{
+		// SMTP Field Manual, Zoho, https://smtp.codes/zoho
+		{"zoho rejected by destination domain", toRcpt("user@zoho.com", failedReply("541", "5.4.1", "RCPT", "541 5.4.1 Mail rejected by destination domain")), Filtered},
+		{"zoho delivery restricted by policy", toRcpt("user@zoho.com", delayedReply("452", "", "RCPT", "452 <example@zoho.com> Mailbox delivery restricted by policy error")), Filtered},
+		{"zoho temporary system error", toRcpt("user@zoho.com", delayedReply("452", "4.3.1", "RCPT", "452 4.3.1 Temporary System Error")), SystemError},
+		{"zoho user unknown", toRcpt("user@zoho.com", failedReply("550", "5.1.1", "RCPT", "550 5.1.1 <example@zoho.com> User unknown")), UserUnknown},
+		{"zoho virus detected", toRcpt("user@zoho.com", failedReply("552", "5.7.1", "DATA", "552 5.7.1 virus Win.Test.EICAR_HDB-1 detected by Zoho Mail")), VirusDetected},
+
+		// Return mail types, as a Korean operator lists Daum's and other
+		// receivers' replies with their meanings, https://oliveit.tistory.com/39
+		{"daum network is busy", toRcpt("user@hanmail.net", delayedReply("421", "4.4.1", "CONN", "421 4.4.1 CHIC 192.0.2.1: Network is busy.")), SystemError},
+		{"daum connection refused server is busy rt", toRcpt("user@hanmail.net", delayedReply("421", "4.4.5", "CONN", "421 4.4.5 CCRT 192.0.2.1: Connection refused. Server is busy(RT)")), Blocked},
+		{"daum rusr no such user", toRcpt("user@hanmail.net", failedReply("550", "5.1.1", "RCPT", "550 5.1.1 RUSR 192.0.2.1: No such user: <user@hanmail.net>")), UserUnknown},
+		// Auctionpro notes on Daum's anti-spam block (the sending account
+		// was abused to send spam and is blacklisted),
+		// https://auctionpro.co.kr/?p=2544
+		{"daum das51 blocked by anti-spam system", toRcpt("user@hanmail.net", failedReply("554", "5.7.1", "DATA", "554 5.7.1 DAS51 192.0.2.1: Your mail is blocked automatically by anti-spam system. (E06)")), Blocked},
+
+		// How to read return mail messages, a Korean operator's list,
+		// http://blog.jinbo.net/007/archive/20051107
+		{"korea server too busy", delayedReply("421", "", "CONN", "421 Server too busy."), SystemError},
+		{"korea no answer from host", delayedReply("441", "4.4.1", "", "441 4.4.1 No answer from host"), NetworkError},
+		{"korea temporary system failure", delayedReply("451", "4.3.0", "", "451 4.3.0 Temporary system failure. Please try again later."), SystemError},
+		{"korea bad connection io timeout", delayedReply("451", "4.4.2", "", "451 4.4.2 Bad connection (io timeout)"), NetworkError},
+		{"korea insufficient disk space", delayedReply("452", "4.4.5", "", "452 4.4.5 Insufficient disk space; try again later"), SystemFull},
+		{"korea hanafos ip filtered", delayedReply("421", "4.3.2", "CONN", "421 4.3.2 Your IP(192.0.2.1) is filtered and this connection will be closed. You must register your IP to spammaster@example.com"), Blocked},
+
+		// Virgilio help, Messaggi di errore più frequenti dopo invio email,
+		// https://aiuto.virgilio.it/articolo/mail/messaggi-di-errore-piu-frequenti-dopo-invio-email/
+		{"virgilio user quota exceeded", toRcpt("user@virgilio.it", failedReply("552", "", "RCPT", "552 MAILBOX FULL (User quota exceeded)")), MailboxFull},
+		{"virgilio routing server failure", failedReply("", "5.4.3", "", "Routing server failure"), HostUnknown},
+		{"virgilio relay disabled", failedReply("550", "", "RCPT", "550 Relay Disabled"), NoRelaying},
+		{"virgilio delivery time expired", failedReply("", "4.4.7", "", "Delivery time expired"), Expired},
+
+		// Aruba hosting guide, risoluzione errori comuni (the mailbox is
+		// over quota, new mail is refused),
+		// https://guide.hosting.aruba.it/email/risoluzione-errori-comuni-e-consigli/risoluzione-errori-comuni.aspx
+		{"aruba user is over quota", failedReply("552", "", "RCPT", "552 user is over quota"), MailboxFull},
+
+		// Università Roma Tre, guida ai messaggi di errore,
+		// https://www.uniroma3.it/servizi/servizi-al-personale/servizi-informatici-e-telematici/posta-elettronica-di-ateneo/guida-ai-messaggi-di-errore/
+		{"roma3 disallowed attach type", failedReply("554", "", "DATA", "554 Disallowed Attach Type"), PolicyViolation},
+
+		// Gandi documentation, 554 5.7.1 Service unavailable (the sending
+		// IP address is on a Spamhaus list),
+		// https://docs.gandi.net/de/gandimail/faq/error_types/554_5_7_1_service_unavailable.html
+		{"gandi blocked you may be infected", failedReply("554", "5.7.1", "RCPT", "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked you may be infected"), Blocked},
+
+		// Cisco technote 117875, Email Security Appliance round-robins
+		// to the next SMTP route (4.3.1: the destination cannot accept
+		// mail for insufficient system resources),
+		// http://www.cisco.com/c/en/us/support/docs/security/email-security-appliance/117875-technote-esa-00.html
+		{"cisco esa insufficent system resources", delayedReply("452", "4.3.1", "", "452 4.3.1 Insufficent system resources"), SystemFull},
+	}
+	checkClear(t, tests)
+}
