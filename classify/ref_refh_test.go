@@ -336,3 +336,41 @@ func TestClassify_refThinProvidersWorld(t *testing.T) {
 	}
 	checkClear(t, tests)
 }
+
+// TestClassify_refThinProvidersCentral holds replies from Czech hosting
+// providers' pages and more ISPs' notes (GRhosting/ASPone, C4,
+// MyDreams, Fastmail's blog, Smooooth), with the reason the page's
+// explanation implies. The rules that the shared tables lacked are in
+// classify/rules/28-refh.tsv. None may end as on_hold or undefined, or
+// with low confidence.
+func TestClassify_refThinProvidersCentral(t *testing.T) {
+	tests := []clearCase{
+		// GRhosting, Email se vrátil odesílateli jako nedoručitelný,
+		// https://support.grhosting.cz/kb/a290/email-se-vratil-odesilateli-jako-nedorucitelny.aspx
+		{"grhosting chkuser mailbox is full", failedReply("552", "5.1.1", "RCPT", "552 5.1.1 5.2.2 sorry, final recipient mailbox is full (chkuser)"), MailboxFull},
+		{"grhosting sender is blacklisted", failedReply("550", "5.1.1", "RCPT", "550 5.1.1 <sender@example.com> sender is blacklisted"), Rejected},
+		{"grhosting spam detected", failedReply("552", "5.2.0", "DATA", "552 5.2.0 0biL1i00V1cmcpM01biL4w spam detected"), SpamDetected},
+		{"grhosting blocked by spf", failedReply("550", "5.1.0", "MAIL", "550 5.1.0 0bcW1i00G0jifNx01bcmHa blocked by SPF"), AuthFailure},
+
+		// C4, Odeslaný e-mail se vrací zpět s chybou,
+		// https://faq.c4.cz/odeslany-e-mail-se-vraci-zpet-s-chybou
+		{"c4 no mailbox by that name", failedReply("550", "5.1.1", "RCPT", "550 5.1.1 Sorry, no mailbox here by that name."), UserUnknown},
+		{"c4 spf not allowed", failedReply("550", "5.7.1", "MAIL", "[SPF] 192.0.2.1 is not allowed to send mail from example.cz."), AuthFailure},
+
+		// MyDreams, Seznam chybových hlášek z nedodaných emailů a jejich
+		// vysvětlení,
+		// https://www.mydreams.cz/cz/wiki/9924-seznam-chybovych-hlasek-z-nedodanych-emailu-a-jejich-vysvetleni.html
+		{"mydreams temporary local problem", delayedReply("451", "", "", "451 Temporary local problem - please try later"), SystemError},
+		{"mydreams unable to relay", failedReply("550", "5.7.1", "RCPT", "550 5.7.1 Unable to relay"), NoRelaying},
+
+		// FastMail blog, Change in over quota handling (a mail to an
+		// account over its quota is deferred),
+		// https://fastmail.blog/historical/change-in-over-quota-handling/
+		{"fastmail user is over quota", toRcpt("user@fastmail.com", delayedReply("451", "", "RCPT", "451 User is over quota, try again later")), MailboxFull},
+
+		// Smooooth user manual, the error message when sending fails,
+		// https://user-manual2.smooooth.jp/archives/3770
+		{"smooooth message is too long", failedReply("554", "", "DATA", "554 The message is too long"), MessageTooBig},
+	}
+	checkClear(t, tests)
+}
