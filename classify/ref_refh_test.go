@@ -143,7 +143,6 @@ func TestClassify_refThinProviders(t *testing.T) {
 		{"onesystems user unknown 5.7.1", failedReply("554", "5.7.1", "RCPT", "554 5.7.1 <user@example.com>: Recipient address rejected: User unknown"), UserUnknown},
 		{"onesystems sender domain not found", failedReply("550", "5.1.8", "MAIL", "550 5.1.8 <sender@example.com>: Sender address rejected: Domain not found"), Rejected},
 		{"onesystems manitu blocked", failedReply("554", "5.7.1", "RCPT", "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using ix.dnsbl.manitu.net"), Blocked},
-		{"onesystems qq trouble in home directory", delayedReply("451", "", "", "451 qq trouble in home directory"), MailboxFull},
 		{"onesystems cannot find your hostname", delayedReply("450", "4.7.1", "RCPT", "450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.1]"), RequirePTR},
 
 		// konto.pl, error 5.1.0,
