@@ -733,6 +733,22 @@ func TestDecode_unseen(t *testing.T) {
 			"r9-postfix-virtual":   {bounced("emil.hart@example.org", "user_unknown"), bounced("fiona.wade@example.org", "user_unknown")},
 			"r9-postfix-delay-ptr": {r("delay", "gus.lambert@example.be", "require_ptr")},
 		}},
+		{"ninth round: second batch", map[string][]unseenRcpt{
+			"r9-postfix-relay-denied": {bounced("hana.sato@example.jp", "no_relaying")},
+			"r9-postfix-tls-required": {bounced("ivan.petrov@example.bg", "failed_starttls")},
+			// A pipe of an alias failed: the alias is the recipient.
+			"r9-sendmail-mailer-error":     {bounced("support@mail.example.com", "mailer_error")},
+			"r9-sendmail-mailbox-disabled": {bounced("jan.novak@example.sk", "suspended")},
+			// OpenSMTPD 2014's notice without MIME.
+			"r9-opensmtpd-2014-relay":   {bounced("lena.voigt@example.de", "no_relaying")},
+			"r9-gmail-overquota":        {bounced("maria.santos.home@gmail.com", "mailbox_full")},
+			"r9-office365-banned-ip":    {bounced("nora.quist@example.com.au", "blocked")},
+			"r9-amazonses-sns-delivery": {r("delivered", "omar.farouk@example.eg", "delivered")},
+			"r9-qmail-after-data":       {bounced("paula.reis@example.pt", "spam_detected")},
+			// A greeting refused until the queue lifetime ran out: the
+			// refusal's cause, a block list.
+			"r9-qmail-greeting-expired": {bounced("rui.gomes@example.pt", "blocked")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
