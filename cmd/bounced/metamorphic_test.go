@@ -35,7 +35,11 @@ var metamorphicKnown = map[string][]string{
 	"generic-status": {"unseen/r6-x400-type", "zoo/postfix/local-full"},
 	"no-diagnostic": {"unseen/exchange2019-invalid-dsn", "zoo/chasquid/multi", "zoo/haraka/greylist-expired", "zoo/haraka/multi",
 		"zoo/haraka/policy-ja", "zoo/sendmail/multi"},
-	"no-dsn":      {"zoo/chasquid/multi", "zoo/haraka/multi", "zoo/mox/mailbox-full", "zoo/mox/mailbox-full-delayed", "zoo/sendmail/multi"},
+	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
+	// temporary failure as for a permanent one, and only the DSN's
+	// status told them apart.
+	"no-dsn": {"zoo/chasquid/multi", "zoo/haraka/multi", "zoo/mox/mailbox-full", "zoo/mox/mailbox-full-delayed", "zoo/sendmail/multi",
+		"unseen/r9-gmail-domain"},
 	"no-original": {"unseen/mailman2-bounce-action"},
 	// Most of rename's are the transform's own: it renames addresses and
 	// domains, not a bare local part standing alone in a notice, so the
