@@ -726,6 +726,21 @@ func TestDecode_unseen(t *testing.T) {
 			"r8-mailru-spam":                 {bounced("oleg.belov@example.org", "spam_detected")},
 			"r8-mailru-size-disabled":        {bounced("vera.gromova@example.com", "message_too_big"), bounced("artem.zaitsev@example.com", "suspended")},
 		}},
+		// Written after the first batch was decoded and fixed, before
+		// these were: other languages and layouts of the same formats.
+		{"eighth round: second batch", map[string][]unseenRcpt{
+			"r8-exchange2007-french":            {bounced("yves.martin@example.fr", "user_unknown")},
+			"r8-exchange2007-german-full":       {bounced("petra.schulz@example.de", "mailbox_full")},
+			"r8-exchange2007-remote-spam-nodsn": {bounced("rita.vaughn@example.net", "spam_detected")},
+			"r8-msgsrv-expired":                 {bounced("ruby.stone@example.com", "expired")},
+			"r8-kddi-two":                       {bounced("yumi.ogawa@nosuch-host.example.jp", "host_unknown"), bounced("kenji.fujita@example.dion.ne.jp", "mailbox_full")},
+			"r8-zoho-blocked":                   {bounced("noah.price@example.co.uk", "blocked")},
+			"r8-yahoo-two":                      {bounced("hugo.lane@example.org", "user_unknown"), bounced("iris.bell@example.org", "mailbox_full")},
+			"r8-mailru-nodomain":                {bounced("yulia.egorova@nosuchhost.example.net", "host_unknown")},
+			"r8-powermta-gmail-folded":          {bounced("walter.hughes@gmail.com", "user_unknown")},
+			"r8-x3-aborted-quota":               {bounced("chloe.petit@example.fr", "mailbox_full")},
+			"r8-outlook-disabled":               {bounced("cole.fisher@example.org", "suspended")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
