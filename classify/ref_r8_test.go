@@ -12,5 +12,8 @@ func TestClassify_refR8(t *testing.T) {
 		// neither, the domain has no mail host).
 		{"no mx or a records", failedReply("", "", "", "No MX or A records for nosuchdomain.example"), HostUnknown},
 		{"no mx or a records, 5xx", failedReply("554", "5.1.2", "RCPT", "554 No MX or A records for nosuchdomain.example"), HostUnknown},
+		// https://github.com/Exim/exim/blob/master/src/src/routers/dnslookup.c
+		{"mx to non-existent hosts", failedReply("", "", "", "all relevant MX records point to non-existent hosts"), HostUnknown},
+		{"mx to non-existent hosts, generic 5.0.0", failedReply("", "5.0.0", "", "all relevant MX records point to non-existent hosts"), HostUnknown},
 	})
 }
