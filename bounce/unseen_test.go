@@ -749,6 +749,89 @@ func TestDecode_unseen(t *testing.T) {
 			// refusal's cause, a block list.
 			"r9-qmail-greeting-expired": {bounced("rui.gomes@example.pt", "blocked")},
 		}},
+		// The eighth round (see the README): formats of the shared corpus
+		// with three to eight samples, written for failures, versions,
+		// languages and recipient counts their samples do not show; each
+		// written with its verdict before it was decoded.
+		{"eighth round: Courier, GMX, au, PowerMTA, Yandex", map[string][]unseenRcpt{
+			"r8-courier-two-quota":       {bounced("tomasz.nowak@example.pl", "mailbox_full"), bounced("beata.lis@example.pl", "user_unknown")},
+			"r8-courier-delay-quota":     {r("delay", "grace.hendricks@example.com", "mailbox_full")},
+			"r8-courier-spam-data":       {bounced("oscar.mendez@example.com", "spam_detected")},
+			"r8-gmx-size-data":           {bounced("rudolf.kern@example.at", "message_too_big")},
+			"r8-gmx-spam-oneline":        {bounced("monika.sauer@example.com", "spam_detected")},
+			"r8-kddi-nodomain":           {bounced("yumi.ogawa@nosuch-host.example.jp", "host_unknown")},
+			"r8-kddi-relay-error":        {bounced("sachiko.endo@example.ne.jp", "user_unknown")},
+			"r8-powermta-two-quota-spam": {bounced("marta.silva@example.com.br", "mailbox_full"), bounced("joao.pereira@example.com.br", "spam_detected")},
+			"r8-powermta-expired":        {bounced("ivan.petrov@example.ru", "expired")},
+			"r8-powermta-bad-domain":     {bounced("noor.khalil@nosuchdomain-example.com", "host_unknown")},
+			"r8-yandex-spam-data":        {bounced("sergei.volkov@example.org", "spam_detected")},
+			"r8-yandex-nodomain":         {bounced("olga.ivanova@nosuchhost.example.com", "host_unknown")},
+			"r8-yandex-two-size-unknown": {bounced("pavel.sokolov@example.net", "message_too_big"), bounced("irina.kuznetsova@example.net", "user_unknown")},
+		}},
+		{"eighth round: Exchange 2003 and 2007, IMail, X1, Zoho, WorkMail", map[string][]unseenRcpt{
+			"r8-exchange2007-mailbox-full": {bounced("paul.reyes@example.com", "mailbox_full")},
+			"r8-exchange2007-spanish-two":  {bounced("jorge.ruiz@example.es", "user_unknown"), bounced("elena.torres@example.es", "user_unknown")},
+			"r8-exchange2007-size":         {bounced("claire.bell@example.org", "message_too_big")},
+			// Revised after decoding: the second recipient's only words are
+			// a bare 5.4.0 (RFC 3463: "other or undefined network or
+			// routing status"); host_unknown read the invented domain's
+			// name, which no part of the report states.
+			"r8-exchange2003-two-dns":    {bounced("wendy.price@example.org", "user_unknown"), bounced("victor.lang@nosuchhost.example.net", "network_error")},
+			"r8-exchange2003-kb-account": {bounced("ruth.meyer@example.com", "user_unknown"), bounced("sam.kowalski@example.com", "mailbox_full")},
+			"r8-imail-mailbox-size":      {bounced("rosa.ortega@mail.example.org", "mailbox_full")},
+			"r8-imail-generated-size":    {bounced("nadia.farouk@example.org", "message_too_big")},
+			// Revised after decoding: X1's bracketed "[User unknown]"
+			// carries no code and no SMTP command, the case 60-adjust.tsv
+			// reads as filtered (stage:unknown), as the shared corpus
+			// labels both of its X1 samples with these words.
+			"r8-x1-two-reasons":   {bounced("kaori.ito@example.co.jp", "filtered"), bounced("ren.yamada@example.co.jp", "filtered")},
+			"r8-x1-warning-delay": {r("delay", "daiki.shimizu@example.ne.jp", "expired")},
+			"r8-zoho-quota-spam":  {bounced("arjun.menon@example.in", "mailbox_full"), bounced("kavya.rao@example.in", "spam_detected")},
+			"r8-zoho-nodomain":    {bounced("sophie.king@nosuchdomain.example", "host_unknown")},
+			"r8-workmail-two":     {bounced("lars.eriksson@example.se", "user_unknown"), bounced("ingrid.holm@example.se", "spam_detected")},
+			"r8-workmail-size":    {bounced("derek.shaw@example.com", "message_too_big")},
+		}},
+		{"eighth round: m-FILTER, EZweb, X3, SES inbound, X2, Hotmail", map[string][]unseenRcpt{
+			"r8-mfilter-quota":             {bounced("kenta.suzuki@example.ne.jp", "mailbox_full")},
+			"r8-mfilter-size":              {bounced("akira.inoue@example.com", "message_too_big")},
+			"r8-ezweb-overquota":           {bounced("riko.matsuda@ezweb.ne.jp", "mailbox_full")},
+			"r8-ezweb-rejected-two":        {bounced("sora.hirano@ezweb.ne.jp", "user_unknown"), bounced("hana.kudo@ezweb.ne.jp", "user_unknown")},
+			"r8-x3-quota":                  {bounced("bernard.leroy@example.fr", "mailbox_full")},
+			"r8-x3-two":                    {bounced("camille.roux@example.fr", "user_unknown"), bounced("hugo.blanc@example.fr", "user_unknown")},
+			"r8-receivingses-two":          {bounced("old-support@helpdesk.example.com", "user_unknown"), bounced("billing@helpdesk.example.com", "mailbox_full")},
+			"r8-receivingses-doesnotexist": {bounced("intake@inbox.example.net", "user_unknown")},
+			"r8-x2-quota-nohost":           {bounced("lucy.hart@example.com", "mailbox_full"), bounced("mark.owens@nosuchhost.example.org", "host_unknown")},
+			"r8-x2-remote-said":            {bounced("shun.ota@example.ne.jp", "spam_detected")},
+			"r8-outlook-size-nohost":       {bounced("tina.ross@example.com", "message_too_big"), bounced("omar.haddad@nosuchhost.example.net", "host_unknown")},
+			"r8-outlook-delay-quota":       {r("delay", "beth.carr@example.org", "mailbox_full")},
+		}},
+		{"eighth round: sendmail 5, Yahoo, Messaging Server, Mail.ru", map[string][]unseenRcpt{
+			"r8-v5sendmail-quota": {bounced("ellen.cho@example.org", "mailbox_full")},
+			// A local user named without a domain ("550 mizuki... User
+			// unknown"): the returned message's To gives its domain.
+			"r8-v5sendmail-three":            {bounced("mizuki@mail.example.co.jp", "user_unknown"), bounced("taro.goto@nosuch.example.ne.jp", "host_unknown"), bounced("emi.nakano@example.or.jp", "user_unknown")},
+			"r8-yahoo-nodomain":              {bounced("felix.roth@nosuchdomain.example", "host_unknown")},
+			"r8-yahoo-spam-data":             {bounced("gina.park@example.org", "spam_detected")},
+			"r8-msgsrv-unknown-illegal-host": {bounced("nora.quinn@example.org", "user_unknown"), bounced("pete.vance@nosuchhost.example.com", "host_unknown")},
+			"r8-msgsrv-size":                 {bounced("quentin.ash@example.com", "message_too_big")},
+			"r8-mailru-spam":                 {bounced("oleg.belov@example.org", "spam_detected")},
+			"r8-mailru-size-disabled":        {bounced("vera.gromova@example.com", "message_too_big"), bounced("artem.zaitsev@example.com", "suspended")},
+		}},
+		// Written after the first batch was decoded and fixed, before
+		// these were: other languages and layouts of the same formats.
+		{"eighth round: second batch", map[string][]unseenRcpt{
+			"r8-exchange2007-french":            {bounced("yves.martin@example.fr", "user_unknown")},
+			"r8-exchange2007-german-full":       {bounced("petra.schulz@example.de", "mailbox_full")},
+			"r8-exchange2007-remote-spam-nodsn": {bounced("rita.vaughn@example.net", "spam_detected")},
+			"r8-msgsrv-expired":                 {bounced("ruby.stone@example.com", "expired")},
+			"r8-kddi-two":                       {bounced("yumi.ogawa@nosuch-host.example.jp", "host_unknown"), bounced("kenji.fujita@example.dion.ne.jp", "mailbox_full")},
+			"r8-zoho-blocked":                   {bounced("noah.price@example.co.uk", "blocked")},
+			"r8-yahoo-two":                      {bounced("hugo.lane@example.org", "user_unknown"), bounced("iris.bell@example.org", "mailbox_full")},
+			"r8-mailru-nodomain":                {bounced("yulia.egorova@nosuchhost.example.net", "host_unknown")},
+			"r8-powermta-gmail-folded":          {bounced("walter.hughes@gmail.com", "user_unknown")},
+			"r8-x3-aborted-quota":               {bounced("chloe.petit@example.fr", "mailbox_full")},
+			"r8-outlook-disabled":               {bounced("cole.fisher@example.org", "suspended")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

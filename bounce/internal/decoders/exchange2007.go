@@ -51,6 +51,19 @@ func matchExchange2007(m *message) bool {
 	return false
 }
 
+// matchExchangeText recognises an Exchange 2007+ NDR that reached us
+// without its report structure (no multipart/report, no delivery-status
+// part): the subject Exchange gives it ("Undeliverable: SUBJECT") and an
+// administrators' section naming the generating server and, for at least
+// one recipient, its reply.
+func matchExchangeText(m *message) bool {
+	if strings.HasPrefix(m.root.MediaType, "multipart/report") || !strings.HasPrefix(m.lowerSubject(), "undeliverable:") {
+		return false
+	}
+	generating, diags := parseExchangeDiagnostics(m.notice())
+	return generating != "" && len(diags) > 0
+}
+
 func decodeExchange2007(m *message) *Report {
 	return decodeExchangeNDR(m, "exchange2007")
 }
@@ -197,6 +210,19 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 					cur.remote = pendingHost
 				}
 			}
+		case exchangeHostReply(t) != "":
+			// Exchange 2010, a remote host's refusal: the host, then the
+			// reply between "#" and "##" on the same line, as in the NDR
+			// https://markgossa.com/2015/09/451-440-dns-query-failed-error-was.html
+			// quotes ("smtp04.domain.com #550-The domain in the email
+			// address ... does not 550 exist. Sorry. ##").
+			if cur.reply == "" {
+				host := strings.Fields(t)[0]
+				if cur.remote == "" && !exchangeInternalHost(host, skipHosts) {
+					cur.remote = host
+				}
+				cur.reply = exchangeHostReply(t)
+			}
 		case containsFold(t, "returned '"):
 			i := mime.IndexFold(t, "returned '")
 			r := t[i+len("returned '"):]
@@ -228,6 +254,24 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 		}
 	}
 	return generating, kept
+}
+
+// exchangeHostReply returns the reply of an administrators' line "HOST
+// #REPLY ##", or "".
+func exchangeHostReply(t string) string {
+	sp := strings.IndexByte(t, ' ')
+	if sp <= 0 || !looksLikeHost(t[:sp]) {
+		return ""
+	}
+	r := strings.TrimSpace(t[sp+1:])
+	if !strings.HasPrefix(r, "#") || !strings.HasSuffix(r, "##") || len(r) < 4 {
+		return ""
+	}
+	r = strings.TrimSpace(strings.TrimSuffix(r[1:], "##"))
+	if leadingReplyCode(r) == "" && replyStatus(r) == "" {
+		return ""
+	}
+	return r
 }
 
 // looksLikeHost reports whether s is a lone host name: dotted, no white

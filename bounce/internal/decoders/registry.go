@@ -74,7 +74,7 @@ var registry = []decoder{
 	{name: "googlegroups", family: familyProvider, match: matchGoogleGroups, decode: decodeGoogleGroups},
 	{name: "googleworkspace", family: familyProvider, decode: sniffed(matchGoogleWorkspace, decodeGoogleWorkspace)},
 	{name: "gmail", family: familyProvider, match: matchGmail, decode: decodeGmail},
-	{name: "exchange2007", family: familyProvider, decode: sniffed(matchExchange2007, decodeExchange2007)},
+	{name: "exchange2007", family: familyProvider, decode: sniffed(func(m *message) bool { return matchExchange2007(m) || matchExchangeText(m) }, decodeExchange2007)},
 	{name: "exchange2003", family: familyProvider, match: matchExchange2003, decode: decodeExchange2003},
 	{name: "outlook", family: familyProvider, match: matchOutlook, decode: decodeOutlook},
 	{name: "yahoo", family: familyProvider, match: matchYahoo, decode: decodeYahoo},

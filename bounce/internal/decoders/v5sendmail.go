@@ -106,11 +106,21 @@ func decodeV5Sendmail(m *message) *Report {
 				}
 				continue
 			}
-			a := normalizeAddress(who)
+			a, local := normalizeAddress(who), false
+			if a == "" {
+				a = sendmailLocalUser(who, rep.Original)
+				local = a != ""
+			}
 			if a == "" {
 				continue
 			}
 			r := Recipient{Address: a, Action: action, RemoteMTA: host}
+			if local && len(pending) == 0 && containsLower(rest, "user unknown") {
+				// sendmail's own lookup of a user of its own host, no
+				// remote server's reply: the address does not exist
+				// there, whatever the stage.
+				r.ReasonHint = "user_unknown"
+			}
 			if len(pending) > 0 {
 				r.Diagnostic = joinReply(pending)
 				r.Command = smtpCommand(cmd)
@@ -152,4 +162,25 @@ func decodeV5Sendmail(m *message) *Report {
 		}
 	}
 	return rep
+}
+
+// sendmailLocalUser returns the returned message's recipient whose local
+// part is who, a bare name the transcript gives for a user of the
+// reporting host itself (sendmail names a local recipient by its user
+// name: "550 mizuki... User unknown"), or "" when who is no plain name or
+// the returned message's To names no such address, or names more than one.
+func sendmailLocalUser(who string, o Original) string {
+	if who == "" || len(who) > 64 || strings.Trim(who, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-") != "" {
+		return ""
+	}
+	found := ""
+	for _, a := range toAddresses(o) {
+		if at := strings.LastIndexByte(a, '@'); at > 0 && strings.EqualFold(a[:at], who) {
+			if found != "" {
+				return ""
+			}
+			found = a
+		}
+	}
+	return found
 }
