@@ -693,9 +693,11 @@ func TestDecode_unseen(t *testing.T) {
 			"r7-1und1-two":                 {bounced("anna.schmidt@example.de", "user_unknown"), bounced("lukas.weber@example.de", "mailbox_full")},
 			"r7-1und1-mailbox-unavailable": {bounced("paul.richter@example.org", "user_unknown")},
 			// "Send mail as" through the sender's own relay, which
-			// refused: every recipient of the original (To and Cc).
-			"r7-gws-sendas-auth-three": {bounced("marc.petit@example.com", "rejected"), bounced("julie.roux@example.com", "rejected"), bounced("noah@example.net", "rejected")},
-			"r7-gws-sendas-tls":        {bounced("claire@example.org", "rejected")},
+			// refused: every recipient of the original (To and Cc),
+			// for the cause the relay's reply names (revised from
+			// "rejected", the sample's, whose reply names none).
+			"r7-gws-sendas-auth-three": {bounced("marc.petit@example.com", "security_error"), bounced("julie.roux@example.com", "security_error"), bounced("noah@example.net", "security_error")},
+			"r7-gws-sendas-tls":        {bounced("claire@example.org", "failed_starttls")},
 			"r7-x4-unknown":            {bounced("orders@example.org", "user_unknown")},
 			"r7-x4-two":                {bounced("dana.lee@example.org", "mailbox_full"), bounced("sam.ortiz@example.org", "user_unknown")},
 			"r7-x6-full-two":           {bounced("javier@example.com", "mailbox_full"), bounced("lucia@example.com", "mailbox_full")},
