@@ -712,6 +712,17 @@ func TestDecode_unseen(t *testing.T) {
 			"r7-verizon-mms-size":      {bounced("5551234567@vzwpix.com", "message_too_big")},
 			"r7-verizon-vtext-spam":    {bounced("5559876543@vtext.com", "spam_detected")},
 		}},
+		// The seventh round's second batch: delays, and a list with a
+		// reason per recipient.
+		{"seventh round: delays and mixed lists", map[string][]unseenRcpt{
+			"r7-mimecast-warning":  {r("delay", "ian.ford@example.net", "mailbox_full")},
+			"r7-x6-temporary":      {r("delay", "javier@example.com", "mailbox_full")},
+			"r7-1und1-delay":       {r("delay", "felix.braun@example.org", "expired")},
+			"r7-bigfoot-delay":     {r("delay", "layla@example.org", "expired")},
+			"r7-mxlogic-delay":     {r("delay", "carl@example.org", "mailbox_full")},
+			"r7-amavis-spam-two":   {bounced("mia.jones@example.org", "spam_detected"), bounced("leo.hart@example.org", "spam_detected")},
+			"r7-notes-two-reasons": {bounced("tanaka@gw.example.co.jp", "user_unknown"), bounced("kimura@gw.example.co.jp", "network_error")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
