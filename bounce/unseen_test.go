@@ -832,6 +832,71 @@ func TestDecode_unseen(t *testing.T) {
 			"r8-x3-aborted-quota":               {bounced("chloe.petit@example.fr", "mailbox_full")},
 			"r8-outlook-disabled":               {bounced("cole.fisher@example.org", "suspended")},
 		}},
+		// The seventh round (see the README): formats of the shared
+		// corpus with one or two samples, other failures than theirs,
+		// several recipients where the format lists several.
+		{"seventh round: gateways and filters", map[string][]unseenRcpt{
+			"r7-barracuda-virus":       {bounced("priya.raman@shop.example.com", "virus_detected")},
+			"r7-barracuda-two":         {bounced("j.kane@example.edu", "spam_detected"), bounced("m.okonkwo@example.edu", "spam_detected")},
+			"r7-mimecast-unknown":      {bounced("amelia.clarke@example.com", "user_unknown")},
+			"r7-mimecast-full":         {bounced("george.ward@example.net", "mailbox_full")},
+			"r7-mimecast-expired":      {bounced("finance@oldpartner.example", "expired")},
+			"r7-surfcontrol-full":      {bounced("sales@example.com", "mailbox_full")},
+			"r7-surfcontrol-two":       {bounced("sales@example.com", "user_unknown"), bounced("e.fischer@example.com", "user_unknown")},
+			"r7-activehunter-full":     {bounced("shop@example.ne.jp", "mailbox_full")},
+			"r7-activehunter-host-two": {bounced("kaz@mail.nosuch.example", "host_unknown"), bounced("mika@mail.nosuch.example", "host_unknown")},
+			"r7-amavis-virus":          {bounced("mia.jones@example.org", "virus_detected")},
+			"r7-amavis-banned-two":     {bounced("mia.jones@example.org", "policy_violation"), bounced("leo.hart@example.org", "policy_violation")},
+			"r7-amavis-notrelayed-two": {bounced("mia.jones@example.org", "mailbox_full"), bounced("leo.hart@example.org", "user_unknown")},
+			"r7-mailfoundry-two":       {bounced("oscar@example.org", "user_unknown"), bounced("petra@example.org", "mailbox_full")},
+			"r7-mailfoundry-size":      {bounced("quentin@example.org", "message_too_big")},
+			"r7-trendmicro-full":       {bounced("hayashi@example.co.jp", "mailbox_full")},
+			"r7-trendmicro-two":        {bounced("hayashi@example.co.jp", "user_unknown"), bounced("ogawa@example.co.jp", "suspended")},
+			"r7-mcafee-two":            {bounced("victor@example.com", "user_unknown"), bounced("wendy@example.com", "mailbox_full")},
+			"r7-mcafee-size":           {bounced("yusuf@example.com", "message_too_big")},
+			"r7-mxlogic-two":           {bounced("adam@example.org", "mailbox_full"), bounced("beth@example.org", "user_unknown")},
+			"r7-mxlogic-blocked":       {bounced("adam@example.org", "blocked")},
+			// A TMMSG gateway returns the next hop's bounce of two.
+			"r7-x5-full": {bounced("ren.ito@example.org", "mailbox_full"), bounced("aoi.kimura@example.org", "user_unknown")},
+		}},
+		{"seventh round: providers and servers", map[string][]unseenRcpt{
+			"r7-bigfoot-full-two":          {bounced("lea.dubois@example.com", "mailbox_full"), bounced("theo.bernard@example.com", "mailbox_full")},
+			"r7-bigfoot-host":              {bounced("rui@nosuchhost.example", "host_unknown")},
+			"r7-biglobe-unknown-two":       {bounced("hanako-s@mail.biglobe.ne.jp", "user_unknown"), bounced("k-suzuki@mail.biglobe.ne.jp", "user_unknown")},
+			"r7-biglobe-full-one":          {bounced("m-kato@mse.biglobe.ne.jp", "mailbox_full")},
+			"r7-1und1-two":                 {bounced("anna.schmidt@example.de", "user_unknown"), bounced("lukas.weber@example.de", "mailbox_full")},
+			"r7-1und1-mailbox-unavailable": {bounced("paul.richter@example.org", "user_unknown")},
+			// "Send mail as" through the sender's own relay, which
+			// refused: every recipient of the original (To and Cc),
+			// for the cause the relay's reply names (revised from
+			// "rejected", the sample's, whose reply names none).
+			"r7-gws-sendas-auth-three": {bounced("marc.petit@example.com", "security_error"), bounced("julie.roux@example.com", "security_error"), bounced("noah@example.net", "security_error")},
+			"r7-gws-sendas-tls":        {bounced("claire@example.org", "failed_starttls")},
+			"r7-x4-unknown":            {bounced("orders@example.org", "user_unknown")},
+			"r7-x4-two":                {bounced("dana.lee@example.org", "mailbox_full"), bounced("sam.ortiz@example.org", "user_unknown")},
+			"r7-x6-full-two":           {bounced("javier@example.com", "mailbox_full"), bounced("lucia@example.com", "mailbox_full")},
+			"r7-x6-rcpt-two":           {bounced("javier@example.com", "user_unknown"), bounced("lucia@example.com", "mailbox_full")},
+			"r7-domino-noroute":        {bounced("legal@partner.example", "host_unknown")},
+			"r7-domino-quota":          {bounced("prof.lind@example.edu", "mailbox_full")},
+			"r7-notes-english-two":     {bounced("tanaka@gw.example.co.jp", "user_unknown"), bounced("kimura@gw.example.co.jp", "user_unknown")},
+			"r7-notes-hop":             {bounced("tanaka@gw.example.co.jp", "network_error")},
+			"r7-fml-notmember":         {bounced("kenkyu@example.ac.jp", "rejected")},
+			"r7-sendgrid-full":         {bounced("walter@example.org", "mailbox_full")},
+			"r7-sendgrid-blocked":      {bounced("xenia@example.net", "blocked")},
+			"r7-verizon-mms-size":      {bounced("5551234567@vzwpix.com", "message_too_big")},
+			"r7-verizon-vtext-spam":    {bounced("5559876543@vtext.com", "spam_detected")},
+		}},
+		// The seventh round's second batch: delays, and a list with a
+		// reason per recipient.
+		{"seventh round: delays and mixed lists", map[string][]unseenRcpt{
+			"r7-mimecast-warning":  {r("delay", "ian.ford@example.net", "mailbox_full")},
+			"r7-x6-temporary":      {r("delay", "javier@example.com", "mailbox_full")},
+			"r7-1und1-delay":       {r("delay", "felix.braun@example.org", "expired")},
+			"r7-bigfoot-delay":     {r("delay", "layla@example.org", "expired")},
+			"r7-mxlogic-delay":     {r("delay", "carl@example.org", "mailbox_full")},
+			"r7-amavis-spam-two":   {bounced("mia.jones@example.org", "spam_detected"), bounced("leo.hart@example.org", "spam_detected")},
+			"r7-notes-two-reasons": {bounced("tanaka@gw.example.co.jp", "user_unknown"), bounced("kimura@gw.example.co.jp", "network_error")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

@@ -221,6 +221,7 @@ func newFacts(in Input, action string) facts {
 		remote:  strings.ToLower(strings.Trim(strings.TrimSpace(in.RemoteMTA), "[].")),
 		domain:  domainOf(in.Recipient),
 		hint:    in.Hint,
+		dtype:   strings.ToLower(strings.TrimSpace(in.DiagnosticType)),
 	}
 	if !smtp.IsStatus(f.status) {
 		f.status = smtp.FindStatus(f.status)
@@ -459,6 +460,9 @@ func (c *cond) holds(f *facts) bool {
 		return false
 	}
 	if len(c.hintNot) > 0 && slices.Contains(c.hintNot, string(f.hint)) {
+		return false
+	}
+	if len(c.dtypeNot) > 0 && slices.Contains(c.dtypeNot, f.dtype) {
 		return false
 	}
 	switch c.action {

@@ -67,7 +67,8 @@
 // spoke=yes (the server said more than codes), hard=yes|no (only where
 // the wording proves it), name=TEXT (shown instead of the wording),
 // confidence=medium|low (a wording too vague for high); refine and
-// adjust lines also take from=REASONS, hint=, hint!=, status!=,
+// adjust lines also take from=REASONS, hint=, hint!=, diagtype!=
+// (RFC 3464 diagnostic-types, e.g. x-unix), status!=,
 // command!=, action=- or *, temporary=yes and stages=. A refine line
 // matches no wording; an adjust line may list wordings (and !wordings),
 // and then holds only when one of them occurs; one whose reason is the

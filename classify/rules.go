@@ -52,6 +52,7 @@ type facts struct {
 	remote  string // lower-case host of the remote MTA
 	domain  string // recipient's domain, lower case
 	hint    Reason // the decoder's hint, possibly empty
+	dtype   string // lower-case RFC 3464 diagnostic-type, possibly empty
 }
 
 // match returns whether r holds for f and, if so, a short description of

@@ -92,7 +92,8 @@ type cond struct {
 	statusNot, commandNot []string
 	from                  []Reason
 	hint, hintNot         []string
-	action                string // "", "-" (none) or "*" (any)
+	dtypeNot              []string // diagtype!=: RFC 3464 diagnostic-types
+	action                string   // "", "-" (none) or "*" (any)
 	stages                []string
 	temporary             bool
 	spoke                 bool
@@ -355,7 +356,7 @@ func parseCond(s string) (cond, error) {
 				vals[i] = ""
 			}
 		}
-		if neg && k != "status" && k != "command" && k != "hint" {
+		if neg && k != "status" && k != "command" && k != "hint" && k != "diagtype" {
 			return c, fmt.Errorf("condition %q cannot be negated", k)
 		}
 		switch k {
@@ -406,6 +407,14 @@ func parseCond(s string) (cond, error) {
 			} else {
 				c.hint = vals
 			}
+		case "diagtype":
+			if !neg {
+				return c, fmt.Errorf("diagtype is only negated (diagtype!=)")
+			}
+			for i := range vals {
+				vals[i] = strings.ToLower(vals[i])
+			}
+			c.dtypeNot = vals
 		case "action":
 			if v != "-" && v != "*" {
 				return c, fmt.Errorf("action must be - (none) or * (any)")

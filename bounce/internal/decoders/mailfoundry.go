@@ -13,7 +13,17 @@ func matchMailFoundry(m *message) bool {
 	if !m.subjectHas("message delivery has failed") {
 		return false
 	}
-	return headerHas(m, "received", "(mailfoundry)")
+	if headerHas(m, "received", "(mailfoundry)") {
+		return true
+	}
+	// The notice as relayed on without the gateway's own Received line:
+	// its "Unable to deliver message to:" lines, and the returned
+	// message received by the gateway "(MAILFOUNDRY)".
+	if !containsLower(m.notice(), "unable to deliver message to:") {
+		return false
+	}
+	p := m.originalPart()
+	return p != nil && containsFold(p.Text(), "(mailfoundry)")
 }
 
 func decodeMailFoundry(m *message) *Report {

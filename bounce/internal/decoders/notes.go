@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
@@ -45,20 +46,45 @@ func decodeNotes(m *message) *Report {
 	if end >= 0 {
 		body = body[:end]
 	}
-	var reason []string
-	var addrs []string
+	// Each reason is followed by the addresses it failed: one reason
+	// may name several, a list may give several reasons. An address
+	// with no reason before it takes the section's whole text.
+	var reason, pending []string
+	var addrs, diags []string
 	for _, t := range nonBlankLines(body) {
 		if a, rest, ok := addressLead(t); ok && rest == "" {
-			addrs = appendUnique(addrs, a)
+			if len(pending) > 0 {
+				reason, pending = pending, nil
+			}
+			if !slices.Contains(addrs, a) {
+				addrs = append(addrs, a)
+				diags = append(diags, strings.Join(reason, " "))
+			}
 			continue
 		}
-		reason = append(reason, t)
+		pending = append(pending, t)
 	}
-	diag := strings.Join(reason, " ")
-	hint := hintOf(diag, notesPhrases)
+	var all []string
+	for _, t := range nonBlankLines(body) {
+		if _, rest, ok := addressLead(t); !ok || rest != "" {
+			all = append(all, t)
+		}
+	}
+	whole := strings.Join(all, " ")
 	var orig Original
 	if i := mime.IndexFold(text, notesReturned); i >= 0 {
 		orig = originalAfterLine(text[i:], notesReturned)
 	}
-	return failedReport("notes", addrs, diag, func(r *Recipient) { r.ReasonHint = hint }, orig)
+	rep := failedReport("notes", addrs, whole, nil, orig)
+	if rep == nil {
+		return nil
+	}
+	for i := range rep.Recipients {
+		r := &rep.Recipients[i]
+		if diags[i] != "" && diags[i] != whole {
+			*r = failedRecipient(r.Address, diags[i])
+		}
+		r.ReasonHint = hintOf(r.Diagnostic, notesPhrases)
+	}
+	return rep
 }

@@ -30,9 +30,17 @@ func decodeX4(m *message) *Report {
 		qmailDetail(&r, p.lines)
 		// QUIRK: "child status 100..." is the exit status of the local
 		// delivery program, not part of its message.
+		// The words after it are the delivery program's own: a
+		// diagnostic of type x-unix (RFC 3464 section 2.3.6), whose
+		// stage, the local delivery after the address was accepted,
+		// is known (qmail-command(8): "100 means that the delivery
+		// failed permanently").
 		if lt := toLower(r.Diagnostic); strings.HasPrefix(lt, "child status ") {
 			if d := strings.Index(r.Diagnostic, "..."); d > 0 {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic[d+3:])
+				if r.DiagnosticType == "" {
+					r.DiagnosticType = "x-unix"
+				}
 			}
 		}
 		finishRecipient(&r)
