@@ -715,6 +715,15 @@ func TestDecode_unseen(t *testing.T) {
 			"r10-earthlink-challenge": {auto("gina.marsh@earthlink.net")},
 			"r10-isp-quota-notice":    {none}, // the shop's own mailbox, no message failed
 		}},
+		{"tenth round: second batch", map[string][]unseenRcpt{
+			"r10-dbmail-nosuchuser":  {bounced("bram.visser@example.nl", "user_unknown")},
+			"r10-dbmail-full":        {bounced("carla.dekker@example.nl", "mailbox_full")},
+			"r10-zmailer-failed-two": {bounced("dora.laine@example.fi", "user_unknown"), bounced("eero.salo@example.net", "blocked")},
+			"r10-zmailer-delayed":    {r("delay", "frida.nyman@example.se", "expired")},
+			// Post.Office: one cause above a list of two addresses.
+			"r10-postoffice-overquota-two": {bounced("gil.harper@example.com", "mailbox_full"), bounced("hana.price@example.com", "mailbox_full")},
+			"r10-intermail-vm5-dsn":        {bounced("ivo.marek@example.cz", "user_unknown")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
