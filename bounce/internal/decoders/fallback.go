@@ -239,6 +239,13 @@ func decodeTextNotice(m *message) *Report {
 			// "SMTP <a>" lines): the heading is each one's cause.
 			if prev := paragraphBefore(notice, a); strings.HasSuffix(prev, ":") && hasFailureWords(prev) {
 				r.Diagnostic = strings.TrimSpace(prev + " " + r.Diagnostic)
+			} else if oneParagraph(notice, addrs) {
+				// The list under the paragraphs that say why ("The
+				// user(s) account is temporarily over quota." above
+				// "<a>" / "<b>", Post.Office's).
+				if causes := causesAbove(notice, a); causes != "" {
+					r.Diagnostic = strings.TrimSpace(causes + " " + r.Diagnostic)
+				}
 			}
 		}
 		if len(addrs) == 1 && !hasFailureWords(r.Diagnostic) {
@@ -929,7 +936,7 @@ func causesAbove(notice, addr string) string {
 	if i < 0 {
 		return ""
 	}
-	head := strings.TrimRight(notice[:strings.LastIndexByte(notice[:i], '\n')+1], " \t\n")
+	head := notice[:strings.LastIndexByte(notice[:i], '\n')+1]
 	if j := strings.LastIndex(head, "\n\n"); j >= 0 {
 		head = head[:j] // the recipient's own paragraph is read elsewhere
 	} else {
@@ -1010,4 +1017,24 @@ func transcriptMark(line string, marks ...string) (string, bool) {
 		return strings.TrimSpace(t[i+len(mk):]), true
 	}
 	return "", false
+}
+
+// oneParagraph reports whether every address of addrs is named in one
+// paragraph of notice: a list, no blank line between its first and its
+// last.
+func oneParagraph(notice string, addrs []string) bool {
+	lo, hi := -1, -1
+	for _, a := range addrs {
+		i := mime.IndexFold(notice, a)
+		if i < 0 {
+			return false
+		}
+		if lo < 0 || i < lo {
+			lo = i
+		}
+		if i > hi {
+			hi = i
+		}
+	}
+	return lo >= 0 && !strings.Contains(notice[lo:hi], "\n\n")
 }
