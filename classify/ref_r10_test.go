@@ -27,6 +27,11 @@ func TestClassify_refR10(t *testing.T) {
 		// notice, no Action and no SMTP command.
 		{"cyrus mailbox does not exist", Input{ReplyCode: "554", Diagnostic: "+user.marta: Mailbox does not exist"}, UserUnknown},
 		{"cyrus storage exceeded", delayedReply("452", "", "", "452 mail system storage has been exceeded"), SystemFull},
+		// DBMail 2.0's bounce.c ("*** E-mail address %s is not known
+		// here. ***", "*** Mailbox of user %s is FULL ***"), a text
+		// notice from its delivery program.
+		{"dbmail not known here", Input{Diagnostic: "*** E-mail address bram.visser@example.nl is not known here. ***"}, UserUnknown},
+		{"dbmail mailbox full", Input{Diagnostic: "*** Mailbox of user carla.dekker@example.nl is FULL ***"}, MailboxFull},
 		// MDaemon's local failure, from memory (no page read gives it):
 		// rule 400's "no such mailbox" with "local" between.
 		// A text notice: no Action, no SMTP command.
