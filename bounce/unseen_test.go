@@ -897,6 +897,72 @@ func TestDecode_unseen(t *testing.T) {
 			"r7-amavis-spam-two":   {bounced("mia.jones@example.org", "spam_detected"), bounced("leo.hart@example.org", "spam_detected")},
 			"r7-notes-two-reasons": {bounced("tanaka@gw.example.co.jp", "user_unknown"), bounced("kimura@gw.example.co.jp", "network_error")},
 		}},
+		// The tenth round (see the README): early-2000s and ISP-era servers
+		// and webmail providers whose notices carry no DSN part.
+		{"tenth round: MDaemon", map[string][]unseenRcpt{
+			"r10-mdaemon-failed-address": {bounced("olga.petrov@example.org", "mailbox_full")},
+			"r10-mdaemon-two-failed":     {bounced("pieter.smit@example.nl", "user_unknown"), bounced("quinta@example.net", "blocked")},
+			"r10-mdaemon-es":             {bounced("pilar.ruiz@example.es", "user_unknown")},
+			"r10-mdaemon-warning":        {r("delay", "rasmus.holm@example.dk", "mailbox_full")},
+			// "Failed address: tkoch" from mail.example.de; the returned
+			// message's Received names tkoch@example.de.
+			"r10-mdaemon-bare": {bounced("tkoch@example.de", "user_unknown")},
+		}},
+		{"tenth round: Microsoft SMTPSVC, Hotmail, MSN", map[string][]unseenRcpt{
+			"r10-hotmail-dsn-text":      {bounced("rene.dupuis@example.fr", "undefined"), bounced("sam.hale@example.org", "undefined")},
+			"r10-hotmail-dsn-inline":    {bounced("tomas.vidal@example.net", "user_unknown")},
+			"r10-msn-delayed":           {r("delay", "ulla.brandt@example.de", "expired"), r("delay", "viktor.lang@example.at", "expired")},
+			"r10-iis-hopcount":          {bounced("wanda.oyelaran@example.com", "network_error")},
+			"r10-iis-succeeded":         {r("delivered", "xander.poole@example.com", "delivered")},
+			"r10-iis-delay-inline":      {r("delay", "aroha.ngata@example.co.nz", "expired")},
+			"r10-iis-failed-inline-two": {bounced("bruce.tan@example.com.au", "mailbox_full"), bounced("chloe.webb@example.com.au", "user_unknown")},
+		}},
+		{"tenth round: InterMail, Yahoo, qmail ISPs", map[string][]unseenRcpt{
+			"r10-intermail-unknown-two": {bounced("kwame@example.net", "user_unknown"), bounced("lotte.berg@example.net", "user_unknown")},
+			"r10-intermail-nohost":      {bounced("mira.santos@nosuchplace.example", "host_unknown")},
+			"r10-yahoo-remote-two":      {bounced("amir.haddad@example.net", "user_unknown"), bounced("beth.cole@example.org", "mailbox_full")},
+			"r10-yahoo-connect":         {bounced("chen.wei@example.com", "expired")},
+			"r10-yahoo-nohost":          {bounced("dee.ramos@nosuchhost.example", "host_unknown")},
+			"r10-qmail-isp-two":         {bounced("ed.fowler@earthlink.net", "mailbox_full"), bounced("faye.wong@worldnet.att.net", "user_unknown")},
+		}},
+		{"tenth round: CommuniGate, Kerio, Merak, Courier", map[string][]unseenRcpt{
+			"r10-communigate-delayed":     {r("delay", "eva.lind@example.se", "expired")},
+			"r10-communigate-unknown":     {bounced("gunnar.aas@example.org", "user_unknown")},
+			"r10-communigate-quota-delay": {r("delay", "aino.virta@example.fi", "mailbox_full")},
+			"r10-kerio-failed-two":        {bounced("vaclav.novy@example.cz", "user_unknown"), bounced("wanda.kral@example.cz", "mailbox_full")},
+			"r10-icewarp-warning":         {r("delay", "xenia.nowak@example.pl", "network_error")},
+			"r10-courier-two-text":        {bounced("saki.mori@example.jp", "user_unknown"), bounced("taro.ueda@example.jp", "message_too_big")},
+		}},
+		{"tenth round: Cyrus and the local mailer via Sendmail", map[string][]unseenRcpt{
+			"r10-sendmail-cyrus-unknown": {bounced("nils.eriksen@example.edu", "user_unknown")},
+			// Cyrus deliver's "+user.marta: Mailbox does not exist"; the
+			// returned message's To has the address.
+			"r10-sendmail-cyrus-bare":              {bounced("marta@example.net", "user_unknown")},
+			"r10-sendmail-cyrus-overquota-warning": {r("delay", "oskar.lund@example.edu", "mailbox_full")},
+			"r10-sendmail-warning-two":             {r("delay", "paz.moreno@example.com.ar", "expired"), r("delay", "quentin.roy@example.ca", "system_full")},
+			"r10-sendmail-cyrus-disabled":          {bounced("rhea.ng@example.edu", "suspended")},
+			// Sendmail 8.8's local mailer: two bare names, the returned
+			// message addressed to both at example.org.
+			"r10-sendmail-local-bare-two": {bounced("uma@example.org", "user_unknown"), bounced("vera@example.org", "user_unknown")},
+		}},
+		{"tenth round: prose, webmail, no failure", map[string][]unseenRcpt{
+			"r10-prose-quoted-reply": {bounced("yusuf.kaya@example.com.tr", "user_unknown")},
+			"r10-webmail-html-full":  {bounced("zara.hughes@example.com", "mailbox_full")},
+			"r10-prose-bare-local":   {bounced("jmartin@example.fr", "user_unknown")},
+			// EarthLink spamBlocker's Allowed Sender Request, from the
+			// user it protects.
+			"r10-earthlink-challenge": {auto("gina.marsh@earthlink.net")},
+			"r10-isp-quota-notice":    {none}, // the shop's own mailbox, no message failed
+		}},
+		{"tenth round: second batch", map[string][]unseenRcpt{
+			"r10-dbmail-nosuchuser":  {bounced("bram.visser@example.nl", "user_unknown")},
+			"r10-dbmail-full":        {bounced("carla.dekker@example.nl", "mailbox_full")},
+			"r10-zmailer-failed-two": {bounced("dora.laine@example.fi", "user_unknown"), bounced("eero.salo@example.net", "blocked")},
+			"r10-zmailer-delayed":    {r("delay", "frida.nyman@example.se", "expired")},
+			// Post.Office: one cause above a list of two addresses.
+			"r10-postoffice-overquota-two": {bounced("gil.harper@example.com", "mailbox_full"), bounced("hana.price@example.com", "mailbox_full")},
+			"r10-intermail-vm5-dsn":        {bounced("ivo.marek@example.cz", "user_unknown")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

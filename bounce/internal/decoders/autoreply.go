@@ -196,6 +196,20 @@ var (
 	}
 )
 
+// challengeOnlyWords say in a challenge-response system's own words that
+// its user accepts mail only from senders approved beforehand (EarthLink
+// spamBlocker's "To control spam, I now allow incoming messages only from
+// senders I have approved beforehand", "my list of approved senders"),
+// lower-case: in the first person, which a newsletter's "add us to your
+// approved senders" is not. They mark a request whatever its subject.
+var challengeOnlyWords = []string{"senders i have approved", "my list of approved senders"}
+
+// challengeBody reports whether a message's text is a challenge-response
+// request by challengeOnlyWords alone.
+func challengeBody(m *message) bool {
+	return containsAny(m.lowerNotice(), challengeOnlyWords)
+}
+
 // challengeSubject reports whether a lower-case subject asks to confirm
 // or verify.
 func challengeSubject(s string) bool {
@@ -206,6 +220,9 @@ func challengeSubject(s string) bool {
 // system's request: a subject asking to confirm and a body saying the
 // message is held until its sender does.
 func challengeNotice(m *message) bool {
+	if challengeBody(m) {
+		return true
+	}
 	if !challengeSubject(m.lowerSubject()) {
 		return false
 	}

@@ -124,10 +124,12 @@ func (m *message) originalRecipients() []string {
 }
 
 // bareFromOriginal returns the address of the returned message's
-// recipient headers whose local part is name (case-insensitively), or "".
+// recipient headers, or of the "for" clause of its Received fields (RFC
+// 5321 section 4.4: the envelope recipient the receiving host took it
+// for), whose local part is name (case-insensitively), or "".
 func (m *message) bareFromOriginal(name string) string {
 	key := strings.ReplaceAll(name, " ", "")
-	for _, a := range m.originalRecipients() {
+	for _, a := range append(m.originalRecipients(), m.originalReceivedFor()...) {
 		at := strings.LastIndexByte(a, '@')
 		if at <= 0 || !strings.EqualFold(a[:at], key) {
 			continue
@@ -138,6 +140,31 @@ func (m *message) bareFromOriginal(name string) string {
 		return a
 	}
 	return ""
+}
+
+// originalReceivedFor returns the addresses of the "for <a>" clauses of
+// the returned message's Received fields, in order.
+func (m *message) originalReceivedFor() []string {
+	var out []string
+	o := m.original()
+	for _, v := range o.Header("Received") {
+		l := toLower(v)
+		i := strings.Index(l, " for ")
+		if i < 0 {
+			i = strings.Index(l, "\tfor ")
+		}
+		if i < 0 {
+			continue
+		}
+		rest := strings.TrimSpace(v[i+5:])
+		if end := strings.IndexByte(rest, ';'); end >= 0 {
+			rest = rest[:end]
+		}
+		if a := firstAddress(rest); a != "" {
+			out = appendUnique(out, a)
+		}
+	}
+	return out
 }
 
 // screenNameDomains are the domains whose members' names are screen
@@ -377,6 +404,14 @@ func bareNoticeRecipients(m *message) []Recipient {
 			continue
 		case in && t == "":
 			continue
+		case in && strings.HasPrefix(l, "(expanded from:"):
+			// Sendmail's "(expanded from: marta)" under the program or
+			// file an alias led to ("|/usr/cyrus/bin/deliver ... marta"):
+			// the name the message was addressed to is the recipient.
+			if name := strings.TrimSpace(strings.TrimSuffix(t[len("(expanded from:"):], ")")); !strings.ContainsAny(name, " \t@") {
+				add(name, heading)
+			}
+			continue
 		case in && strings.HasPrefix(t, "(") && len(out) > 0:
 			d := &out[len(out)-1].Diagnostic
 			*d = strings.TrimSpace(*d + " " + strings.Trim(t, "()"))
@@ -397,11 +432,23 @@ func bareNoticeRecipients(m *message) []Recipient {
 			add(name, t)
 			continue
 		}
+		if name := quotedBareName(t); name != "" {
+			add(name, t)
+			continue
+		}
 		if a, rest, codes := sendmailSummary(t); a != "" && rest != "" && codes != "" && strings.IndexByte(a, '@') < 0 {
 			add(a, t)
 		}
 	}
 	replies := oneLine(errorLines(m.notice()))
+	if len(out) == 1 {
+		// One recipient: the whole transcript is about it, its lines
+		// that name the name inside a mailbox path too ("+user.marta:
+		// Mailbox does not exist", Cyrus' deliver).
+		if tr := transcriptText(text); tr != "" && !strings.Contains(out[0].Diagnostic, tr) {
+			out[0].Diagnostic = strings.TrimSpace(out[0].Diagnostic + " " + tr)
+		}
+	}
 	for i := range out {
 		r := &out[i]
 		local := r.Address[:strings.LastIndexByte(r.Address, '@')]
@@ -465,6 +512,54 @@ func isUnsentMarker(l string) bool {
 	return containsAny(l, sendmailEndMarkers)
 }
 
+// transcriptText returns the lines of Sendmail's "----- Transcript of
+// session follows -----" section up to the next ruler, as one line, or "".
+func transcriptText(notice string) string {
+	body, ok := transcriptSection(notice)
+	if !ok {
+		return ""
+	}
+	var out []string
+	for _, line := range splitLines(body) {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "-----") {
+			break
+		}
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// quotedNameLeads come before a bare name in quotes in a sentence that
+// says the recipient failed ("The user 'jmartin' does not exist on this
+// server."), lower-case.
+var quotedNameLeads = []string{"user ", "mailbox ", "recipient ", "account "}
+
+// quotedBareName returns the name quoted after a lead of quotedNameLeads
+// on a line that names a cause, or "".
+func quotedBareName(t string) string {
+	l := toLower(t)
+	for _, lead := range quotedNameLeads {
+		i := strings.Index(l, lead)
+		if i < 0 || i+len(lead) >= len(t) {
+			continue
+		}
+		q := t[i+len(lead)]
+		if q != '\'' && q != '"' {
+			continue
+		}
+		rest := t[i+len(lead)+1:]
+		j := strings.IndexByte(rest, q)
+		if j <= 0 || strings.ContainsAny(rest[:j], " \t@") || !hasFailureWords(rest[j+1:]) {
+			continue
+		}
+		return rest[:j]
+	}
+	return ""
+}
+
 // bareLabels name, before a colon, the failed recipient that follows
 // them on their line, lower-case: CompuServe's and other gateways'
 // "Receiver not found:", the Unix local mailers' "unknown user:"
@@ -472,6 +567,8 @@ func isUnsentMarker(l string) bool {
 var bareLabels = []string{
 	"receiver not found", "invalid receiver address", "unknown user", "user unknown", "no such user",
 	"unknown recipient", "recipient not found", "no such recipient", "invalid recipient",
+	// MDaemon's list of failed recipients ("Failed address: ...").
+	"failed address",
 }
 
 // bareLabelled returns the one word after a bare label's colon on line t

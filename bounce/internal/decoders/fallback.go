@@ -48,6 +48,16 @@ func looksLikeBounce(m *message) bool {
 // lines that name an address, and takes the words around each as the
 // diagnostic.
 func decodeText(m *message) *Report {
+	if !m.fromBounceSender() && challengeBody(m) {
+		// A challenge-response request that neither its header nor its
+		// subject marks (matchAutoReply reads the header only): its
+		// own words do, and it is about the person it protects.
+		from := firstAddress(m.from)
+		if p := m.challengeProtected(); p != "" {
+			from = p
+		}
+		return &Report{Kind: KindAutoReply, Format: "rfc3834", AutoReplyFrom: from}
+	}
 	if listPost(m) || !looksLikeBounce(m) && !(autoSubmitted(m) && failureNotice(m)) {
 		return nil
 	}
@@ -189,6 +199,7 @@ func decodeTextNotice(m *message) *Report {
 		action = "delayed"
 	}
 	beneath := repliesBeneath(notice)
+	transcript := noticeTranscript(notice)
 	// One error for the whole message ("Error message below:" above the
 	// list of its recipients): each recipient's that names no cause.
 	var common string
@@ -211,6 +222,30 @@ func decodeTextNotice(m *message) *Report {
 			// message's header.
 			if l := localPartLine(notice, a); l != "" && !strings.Contains(r.Diagnostic, l) {
 				r.Diagnostic = strings.TrimSpace(l + " " + r.Diagnostic)
+			}
+		}
+		if t, ok := transcript[toLower(a)]; ok && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
+			// A session transcript ("--> RCPT To:<a>" / "<-- 550 ...",
+			// MDaemon's; Sendmail's ">>>" / "<<<"): the reply to the
+			// command that named the recipient is its own, and says at
+			// which command it was refused.
+			r.Diagnostic = strings.TrimSpace(t[1] + " " + r.Diagnostic)
+			r.Command = t[0]
+		}
+		if few && len(addrs) > 1 && !hasFailureWords(r.Diagnostic) {
+			// A list of recipients under a heading that says why ("The
+			// following destination addresses were unknown (please
+			// check the addresses and re-mail the message):" above
+			// "SMTP <a>" lines): the heading is each one's cause.
+			if prev := paragraphBefore(notice, a); strings.HasSuffix(prev, ":") && hasFailureWords(prev) {
+				r.Diagnostic = strings.TrimSpace(prev + " " + r.Diagnostic)
+			} else if oneParagraph(notice, addrs) {
+				// The list under the paragraphs that say why ("The
+				// user(s) account is temporarily over quota." above
+				// "<a>" / "<b>", Post.Office's).
+				if causes := causesAbove(notice, a); causes != "" {
+					r.Diagnostic = strings.TrimSpace(causes + " " + r.Diagnostic)
+				}
 			}
 		}
 		if len(addrs) == 1 && !hasFailureWords(r.Diagnostic) {
@@ -237,6 +272,16 @@ func decodeTextNotice(m *message) *Report {
 				}
 			}
 			if !hasFailureWords(r.Diagnostic) {
+				// The cause stated paragraphs above the recipient's
+				// ("Your message was not delivered because the
+				// destination computer was not found." / "Host h not
+				// found" / "The following recipients did not receive
+				// this message:" / "<a>", InterMail's).
+				if causes := causesAbove(notice, a); causes != "" {
+					r.Diagnostic = strings.TrimSpace(causes + " " + r.Diagnostic)
+				}
+			}
+			if !hasFailureWords(r.Diagnostic) {
 				// "The following error was reported by the remote
 				// mail server:" and the reply further down.
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + oneLine(errorLines(notice)))
@@ -244,6 +289,11 @@ func decodeTextNotice(m *message) *Report {
 		}
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
+			if few && len(addrs) > 1 {
+				// The notice's replies, but not those that name
+				// another of its recipients: theirs, not this one's.
+				r.Diagnostic = strings.TrimSpace(oneLine(errorLinesFor(notice, a, addrs)))
+			}
 		} else if common != "" && !hasFailureWords(r.Diagnostic) {
 			r.Diagnostic = strings.TrimSpace(common + " " + r.Diagnostic)
 		}
@@ -610,6 +660,7 @@ func hasFailureWords(d string) bool {
 var causeWords = []string{
 	"unknown", "not exist", "no such", "not found", "full", "quota", "size", "too large", "too big",
 	"blocked", "blacklist", "blocklist", "spam", "virus", "denied", "refused", "rejected", "disabled", "expired", "invalid",
+	"loop",
 }
 
 // paragraphAfter returns the paragraph that follows the one naming addr
@@ -809,7 +860,10 @@ func textDelayed(m *message) bool {
 // and Outlook's "Your message has been delivered to the following
 // recipients").
 var deliveredWords = []string{"has been delivered to", "have been delivered to", "was delivered to", "were delivered to",
-	"successfully delivered to", "has been successfully delivered", "was successfully delivered"}
+	"successfully delivered to", "has been successfully delivered", "was successfully delivered",
+	// Relayed (RFC 3464 section 2.3.3: "relayed" to a system that may
+	// send no further notice), as Windows SMTP's relay notice says it.
+	"successfully relayed to"}
 
 // textDelivered reports whether a text notice reports delivery, not a
 // failure: it says the message was delivered and says nothing of a
@@ -852,4 +906,144 @@ func msgIDField(lead string) bool {
 		}
 	}
 	return false
+}
+
+// errorLinesFor returns the lines of a notice that carry a failure code
+// (not a positive 2xx or 3xx reply of a transcript) and name none of
+// addrs but addr, joined: with several recipients, a line that names
+// another is that one's.
+func errorLinesFor(notice, addr string, addrs []string) string {
+	var out []string
+	for _, line := range strings.Split(notice, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		rc, st := findReplyCode(t), findStatus(t)
+		if rc == "" && st == "" || rc != "" && rc[0] != '4' && rc[0] != '5' && st == "" {
+			continue
+		}
+		other := false
+		for _, o := range addrs {
+			if o != addr && mime.IndexFold(t, o) >= 0 {
+				other = true
+				break
+			}
+		}
+		if !other {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// causesAbove returns, in the notice's order, the short paragraphs above
+// the one naming addr (at most maxCausesAbove of them, up to a long one
+// or a separator) that name a cause, as one line; "" when none does.
+func causesAbove(notice, addr string) string {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return ""
+	}
+	head := notice[:strings.LastIndexByte(notice[:i], '\n')+1]
+	if j := strings.LastIndex(head, "\n\n"); j >= 0 {
+		head = head[:j] // the recipient's own paragraph is read elsewhere
+	} else {
+		return ""
+	}
+	var found []string
+	for n := 0; n < maxCausesAbove && head != ""; n++ {
+		head = strings.TrimRight(head, " \t\n")
+		p := head
+		if j := strings.LastIndex(head, "\n\n"); j >= 0 {
+			p, head = head[j+2:], head[:j]
+		} else {
+			head = ""
+		}
+		p = strings.TrimSpace(p)
+		if len(p) > maxParagraphAfter || strings.HasPrefix(p, "-") || strings.HasPrefix(p, "=") {
+			break
+		}
+		if strings.IndexByte(p, '@') < 0 && hasFailureWords(p) {
+			found = append([]string{oneLine(p)}, found...)
+		}
+	}
+	return strings.Join(found, " ")
+}
+
+// maxCausesAbove bounds the paragraphs causesAbove reads.
+const maxCausesAbove = 4
+
+// noticeTranscript reads the session transcript a notice quotes, by
+// lower-case address: for each command that named an address, the
+// command and the reply that followed it. It takes Sendmail's marks
+// (">>> RCPT To:<a>", "<<< 550 ...") and MDaemon's ("--> RCPT To:<a>",
+// "<-- 550 ...", each after a time stamp and a colon).
+func noticeTranscript(notice string) map[string][2]string {
+	if !strings.Contains(notice, "-->") && !strings.Contains(notice, ">>>") {
+		return nil
+	}
+	out := map[string][2]string{}
+	lines := splitLines(notice)
+	for i := 0; i < len(lines); i++ {
+		sent, ok := transcriptMark(lines[i], ">>>", "-->")
+		if !ok {
+			continue
+		}
+		var reply []string
+		for j := i + 1; j < len(lines); j++ {
+			u, ok := transcriptMark(lines[j], "<<<", "<--")
+			if !ok {
+				break
+			}
+			reply = append(reply, u)
+			i = j
+		}
+		addr := firstAddress(sent)
+		if addr == "" || len(reply) == 0 {
+			continue
+		}
+		if k := toLower(addr); out[k][1] == "" {
+			out[k] = [2]string{smtpCommand(toLower(sent)), joinReply(reply)}
+		}
+	}
+	return out
+}
+
+// transcriptMark returns what follows one of marks on a transcript line,
+// when the mark starts the line or follows a time stamp ending in a
+// colon ("Wed 2003-10-15 11:40:00: --> ...").
+func transcriptMark(line string, marks ...string) (string, bool) {
+	t := strings.TrimSpace(line)
+	for _, mk := range marks {
+		i := strings.Index(t, mk)
+		if i < 0 {
+			continue
+		}
+		if pre := strings.TrimSpace(t[:i]); pre != "" && (!strings.HasSuffix(pre, ":") || len(pre) > 40) {
+			continue
+		}
+		return strings.TrimSpace(t[i+len(mk):]), true
+	}
+	return "", false
+}
+
+// oneParagraph reports whether every address of addrs is named in one
+// paragraph of notice: a list, no blank line between its first and its
+// last.
+func oneParagraph(notice string, addrs []string) bool {
+	lo, hi := -1, -1
+	for _, a := range addrs {
+		i := mime.IndexFold(notice, a)
+		if i < 0 {
+			return false
+		}
+		if lo < 0 || i < lo {
+			lo = i
+		}
+		if i > hi {
+			hi = i
+		}
+	}
+	return lo >= 0 && !strings.Contains(notice[lo:hi], "\n\n")
 }

@@ -142,7 +142,7 @@ func (m *message) inlineOriginal() string {
 	for i := 0; ; i++ {
 		after = strings.TrimLeft(after, "\n")
 		// Only worth it when it looks like a header block.
-		if c := strings.IndexByte(after, ':'); c > 0 && c <= 40 && !strings.ContainsAny(after[:c], " \t\n") {
+		if c := strings.IndexByte(after, ':'); c > 0 && c <= 40 && headerNameLike(after[:c]) {
 			return after
 		}
 		if after == "" || i == 3 {
@@ -274,3 +274,20 @@ func (m *message) notice() string {
 }
 
 var _ = bytes.Compare
+
+// headerNameLike reports whether s is a header field name as messages
+// write them: letters, digits and hyphens, starting with a letter (RFC
+// 5322's ftext allows more, but a transcript's "+user.marta:" or a
+// path's "c:" heads no header block).
+func headerNameLike(s string) bool {
+	if len(s) < 2 || !('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
