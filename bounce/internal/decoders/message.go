@@ -74,6 +74,12 @@ func detach(rep *Report, raw []byte) {
 	if len(raw) == 0 {
 		return
 	}
+	if o := &rep.Original; len(o.fields) > 0 {
+		// A Header may be part of its Parser's slab (mime.newHeader),
+		// whose other fields hold strings of raw: the report keeps a
+		// copy of its own.
+		o.fields = append(header(nil), o.fields...)
+	}
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
 	hi := lo + uintptr(len(raw))
 	var stack [64]*string
