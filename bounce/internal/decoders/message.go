@@ -45,8 +45,6 @@ type Options struct {
 // over a limit of o: it wraps ErrEmpty, ErrTooDeep, ErrTooManyParts or
 // ErrTooManyRecipients.
 func Decode(raw []byte, o *Options) (*Report, error) {
-	oc := *o
-	oc.over = new(bool)
 	raw = mime.NormalizeNewlines(raw)
 	// The message is parsed with mime.Parser.Shared: while Decode runs,
 	// nothing changes raw, so its headers and texts are strings that
@@ -55,12 +53,12 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 	// and the caller may reuse raw.
 	parsed := raw
 	raw = skipEnvelopeLine(raw)
-	m, err := newMessage(raw, &oc)
+	m, err := newMessage(raw, o, true)
 	if err != nil {
 		return nil, err
 	}
 	rep := m.decode()
-	if max := oc.MaxRecipients; max > 0 && (*oc.over || len(rep.Recipients) > max) {
+	if max := m.opts.MaxRecipients; max > 0 && (m.over || len(rep.Recipients) > max) {
 		return nil, fmt.Errorf("%w (%d)", ErrTooManyRecipients, max)
 	}
 	detach(rep, parsed)
@@ -167,6 +165,10 @@ func skipEnvelopeLine(raw []byte) []byte {
 // message is a parsed message with the lookups decoders share.
 type message struct {
 	opts *Options
+	// ownOpts and over are Decode's copy of its options and the flag
+	// its over points at (newMessage).
+	ownOpts Options
+	over    bool
 	raw  []byte
 	root *part
 
@@ -213,7 +215,10 @@ type message struct {
 	originalVal  Original
 }
 
-func newMessage(raw []byte, o *Options) (*message, error) {
+// newMessage parses raw. With own (Decode's message) the message keeps
+// a copy of o, its over pointing at the message's own flag, which the
+// messages nested in it (forwarded, x5) share: they are given m.opts.
+func newMessage(raw []byte, o *Options, own bool) (*message, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, ErrEmpty
 	}
@@ -226,6 +231,12 @@ func newMessage(raw []byte, o *Options) (*message, error) {
 		return nil, fmt.Errorf("%w: no header fields", ErrEmpty)
 	}
 	m := &message{opts: o, raw: raw, root: root}
+	if own {
+		// One allocation for the message and its options.
+		m.ownOpts = *o
+		m.ownOpts.over = &m.over
+		m.opts = &m.ownOpts
+	}
 	m.from = mime.DecodeWords(root.Header.Get("from"))
 	m.subject = mime.DecodeWords(root.Header.Get("subject"))
 	return m, nil
