@@ -116,3 +116,62 @@ func FuzzSplitAtMarker(f *testing.F) {
 		}
 	})
 }
+
+// TestMarkerIndex checks markerIndex, which tries each run of dashes,
+// against markerIndexLowered, which searches the lowered text for each
+// marker, on Sendmail's markers and on markers without dashes.
+func TestMarkerIndex(t *testing.T) {
+	texts := []string{
+		"",
+		"no marker here\n",
+		"   ----- Transcript of session follows -----\n... while talking\n   ----- Original message follows -----\nFrom: a\n",
+		"----- UNSENT MESSAGE FOLLOWS -----\n",
+		"------- Returned Message --------\n", // the 7-dash marker, not the 5-dash one inside it
+		"xx------- returned message -----\n",
+		"--- ----- message header follows -----",
+		"----------------------------- original message follows -----",
+		"---- original message follows ----- (four dashes: none)",
+		"----- unsent message headers follow ----- ----- original message follows -----",
+		"Original message follows.\n",
+	}
+	for _, text := range texts {
+		for _, markers := range [][]string{sendmailEndMarkers, dragonflyEndMarkers, {"---", "----- x"}} {
+			if got, want := markerIndex(text, markers), markerIndexLowered(text, markers); got != want {
+				t.Errorf("markerIndex(%q, %q) = %d, want %d", text, markers, got, want)
+			}
+		}
+	}
+	if got := markerIndex("a\n----- Original message follows -----\n", sendmailEndMarkers); got != 2 {
+		t.Errorf("markerIndex of a marker = %d, want 2", got)
+	}
+}
+
+// FuzzMarkerIndex checks markerIndex against markerIndexLowered on any
+// text, with Sendmail's markers.
+func FuzzMarkerIndex(f *testing.F) {
+	for _, mk := range sendmailEndMarkers {
+		f.Add("x\n" + strings.ToUpper(mk) + "\n" + mk)
+		f.Add("--" + mk)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := markerIndex(text, sendmailEndMarkers), markerIndexLowered(text, sendmailEndMarkers); got != want {
+			t.Errorf("markerIndex(%q) = %d, want %d", text, got, want)
+		}
+	})
+}
+
+// TestEximMarkers_share checks that every marker of Exim's lists holds
+// the words decodeExim searches for first: a marker without them would
+// never be found.
+func TestEximMarkers_share(t *testing.T) {
+	for _, mk := range eximFailedMarkers {
+		if !strings.Contains(mk, eximFailedShared) {
+			t.Errorf("failed marker %q does not hold %q", mk, eximFailedShared)
+		}
+	}
+	for _, mk := range eximDelayedMarkers {
+		if !strings.Contains(mk, eximDelayedShared) {
+			t.Errorf("delayed marker %q does not hold %q", mk, eximDelayedShared)
+		}
+	}
+}
