@@ -372,10 +372,11 @@ func sendmailSame(listed, a string) bool {
 func sendmailListed(notice string) []smListed {
 	var out []smListed
 	action := ""
+	var lbuf [256]byte
 	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "-----") {
-			lt := toLower(t)
+			lt := lowerLine(&lbuf, t) // read in this iteration only
 			// Sendmail's savemail.c: "The following addresses had
 			// permanent fatal errors" / "... transient non-fatal
 			// errors" (which holds "fatal error" too: tried first).
@@ -461,8 +462,9 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 	host, cmd := "", ""
 	var group []*smReply // replies since the last command
 	var cur *smReply     // the reply being read
+	var lbuf [256]byte
 	for _, t := range transcriptLines(body) {
-		lt := toLower(t)
+		lt := lowerLine(&lbuf, t) // read in this iteration only
 		switch {
 		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !strings.Contains(t, " "):
 			// the next section, or a MIME boundary

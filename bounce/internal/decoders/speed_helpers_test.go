@@ -175,3 +175,29 @@ func TestEximMarkers_share(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerLine checks lowerLine against toLower: ASCII lines lowered in
+// the buffer, others (and long ones) by toLower, the same bytes.
+func TestLowerLine(t *testing.T) {
+	var buf [256]byte
+	for _, s := range []string{"", "RCPT To:<A@B>", "... while talking to MX.Example.COM.:", "550 Ünknown USER", "\xffBAD", strings.Repeat("AB", 200), "İK"} {
+		if got, want := lowerLine(&buf, s), toLower(s); got != want {
+			t.Errorf("lowerLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(20, func() { lowerLine(&buf, "<<< 550 5.1.1 <A@B.EXAMPLE>... User Unknown") }); n != 0 {
+		t.Errorf("lowerLine of a short ASCII line: %v allocations, want 0", n)
+	}
+}
+
+// FuzzLowerLine checks lowerLine against toLower on any text.
+func FuzzLowerLine(f *testing.F) {
+	f.Add("RCPT To:<A@B>")
+	f.Add("550 Ünknown USER")
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf [256]byte
+		if got, want := lowerLine(&buf, s), toLower(s); got != want {
+			t.Errorf("lowerLine(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
