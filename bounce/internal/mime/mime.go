@@ -185,8 +185,8 @@ func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType 
 			p.MediaType = "text/plain"
 			return
 		}
-		kids := make([]Part, len(subs))
-		p.Children = make([]*Part, 0, len(subs))
+		kids, list := newParts(len(subs))
+		p.Children = list
 		for i, sub := range subs {
 			mp.parse(&kids[i], sub, depth+1, p, def)
 			p.Children = append(p.Children, &kids[i])
@@ -210,6 +210,33 @@ func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType 
 }
 
 var contentTypeKey = [1]string{"content-type"}
+
+// newParts returns n zero parts and an empty list with room for n
+// pointers: for the two to four parts most multiparts have, in one
+// allocation.
+func newParts(n int) ([]Part, []*Part) {
+	switch n {
+	case 2:
+		k := new(struct {
+			parts [2]Part
+			list  [2]*Part
+		})
+		return k.parts[:], k.list[:0:2]
+	case 3:
+		k := new(struct {
+			parts [3]Part
+			list  [3]*Part
+		})
+		return k.parts[:], k.list[:0:3]
+	case 4:
+		k := new(struct {
+			parts [4]Part
+			list  [4]*Part
+		})
+		return k.parts[:], k.list[:0:4]
+	}
+	return make([]Part, n), make([]*Part, 0, n)
+}
 
 // Fields returns the part's header. Parse fills Header for the parts of
 // the message itself; for a part inside an attached message it leaves
