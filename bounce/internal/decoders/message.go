@@ -169,6 +169,7 @@ type message struct {
 	// its over points at (newMessage).
 	ownOpts Options
 	over    bool
+
 	raw  []byte
 	root *part
 
