@@ -28,7 +28,7 @@ func TestPlaceBare(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := newMessage([]byte(tc.raw), testOptions())
+			m, err := newMessage([]byte(tc.raw), testOptions(), false)
 			if err != nil {
 				t.Fatal(err)
 			}

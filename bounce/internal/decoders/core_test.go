@@ -18,7 +18,7 @@ func TestMIME_lostDelimitersReadAsText(t *testing.T) {
 	if rep.Kind != KindNotBounce {
 		t.Errorf("Decode() kind = %v, want %v", rep.Kind, KindNotBounce)
 	}
-	m, err := newMessage([]byte(raw), testOptions())
+	m, err := newMessage([]byte(raw), testOptions(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestDecode_charsetFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := newMessage(skipEnvelopeLine(mime.NormalizeNewlines(raw)), testOptions())
+			m, err := newMessage(skipEnvelopeLine(mime.NormalizeNewlines(raw)), testOptions(), false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -31,3 +31,21 @@ func TestAppendStrings_everyField(t *testing.T) {
 	}
 	check("Original", reflect.ValueOf(&rep.Original).Elem())
 }
+
+// TestDetach_ownFields checks that detach gives the report's Original a
+// header of its own: a Header may be a window on its Parser's slab of
+// fields (mime.newHeader), whose other fields hold strings of the
+// message, which the report must not keep alive.
+func TestDetach_ownFields(t *testing.T) {
+	raw := []byte("Subject: hello\nX-Other: kept by the slab\n")
+	s := string(raw) // stands for strings of raw (Parser.Shared)
+	slab := header{{Key: "subject", Value: s[9:14]}, {Key: "x-other", Value: s[24:]}}
+	rep := &Report{Original: Original{fields: slab[:1:1], known: true}}
+	detach(rep, raw)
+	if &rep.Original.fields[0] == &slab[0] {
+		t.Fatal("the report's Original still shares the slab of header fields")
+	}
+	if got := rep.Original.Get("subject"); got != "hello" {
+		t.Errorf("Original.Get(subject) = %q, want hello", got)
+	}
+}

@@ -36,6 +36,18 @@ func matchExim(m *message) bool {
 	return mailerDaemonFrom(m) && receivedHas(m, "(Exim ")
 }
 
+// The markers of Exim's lists of failed and delayed addresses, in the
+// order they are tried, and the words every marker of each list holds.
+var (
+	eximFailedMarkers  = []string{"address(es) failed:", "addresses failed:", "address failed:"}
+	eximDelayedMarkers = []string{"has not yet been delivered is:", "have not yet been delivered are:", "not yet been delivered is:", "not yet been delivered are:"}
+)
+
+const (
+	eximFailedShared  = "failed:"
+	eximDelayedShared = "not yet been delivered "
+)
+
 // eximItem is one address of an Exim notice with its detail lines.
 type eximItem struct {
 	head   string   // the address line, trimmed, without a final ':'
@@ -45,14 +57,19 @@ type eximItem struct {
 func decodeExim(m *message) *Report {
 	notice, lower := m.notice(), m.lowerNotice()
 	start, action := -1, "failed"
-	for _, mk := range []string{"address(es) failed:", "addresses failed:", "address failed:"} {
-		if i := strings.Index(lower, mk); i >= 0 {
-			start = i + len(mk)
-			break
+	// Each list of markers is searched for only when the words they
+	// all hold are in the notice (TestEximMarkers_share): one search of
+	// a notice that is not Exim's, not one per marker.
+	if strings.Contains(lower, eximFailedShared) {
+		for _, mk := range eximFailedMarkers {
+			if i := strings.Index(lower, mk); i >= 0 {
+				start = i + len(mk)
+				break
+			}
 		}
 	}
-	if start < 0 {
-		for _, mk := range []string{"has not yet been delivered is:", "have not yet been delivered are:", "not yet been delivered is:", "not yet been delivered are:"} {
+	if start < 0 && strings.Contains(lower, eximDelayedShared) {
+		for _, mk := range eximDelayedMarkers {
 			if i := strings.Index(lower, mk); i >= 0 {
 				start, action = i+len(mk), "delayed"
 				break

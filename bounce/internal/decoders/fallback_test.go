@@ -29,7 +29,7 @@ func TestNoticeRecipients(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := newMessage([]byte(head+tc.body), testOptions())
+			m, err := newMessage([]byte(head+tc.body), testOptions(), false)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +80,7 @@ func TestRejectionMDN(t *testing.T) {
 		{"automatic-action/MDN-sent-automatically; processed", ""},
 	}
 	for _, tc := range tests {
-		m, err := newMessage([]byte(msg(tc.disposition)), testOptions())
+		m, err := newMessage([]byte(msg(tc.disposition)), testOptions(), false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -177,7 +177,7 @@ func TestTextDelivered(t *testing.T) {
 		{"Your message to ada@example.org has been delivered to a mailbox that is full.\n", false},
 	}
 	for _, tc := range tests {
-		m, err := newMessage([]byte(head+tc.body), testOptions())
+		m, err := newMessage([]byte(head+tc.body), testOptions(), false)
 		if err != nil {
 			t.Fatal(err)
 		}

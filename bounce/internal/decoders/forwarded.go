@@ -51,7 +51,7 @@ func decodeForwarded(m *message) *Report {
 	} else if raw = inlineForward(m.text()); raw == nil {
 		return nil
 	}
-	im, err := newMessage(raw, m.opts)
+	im, err := newMessage(raw, m.opts, false)
 	if err != nil || !looksLikeBounce(im) {
 		return nil
 	}

@@ -45,8 +45,6 @@ type Options struct {
 // over a limit of o: it wraps ErrEmpty, ErrTooDeep, ErrTooManyParts or
 // ErrTooManyRecipients.
 func Decode(raw []byte, o *Options) (*Report, error) {
-	oc := *o
-	oc.over = new(bool)
 	raw = mime.NormalizeNewlines(raw)
 	// The message is parsed with mime.Parser.Shared: while Decode runs,
 	// nothing changes raw, so its headers and texts are strings that
@@ -55,12 +53,12 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 	// and the caller may reuse raw.
 	parsed := raw
 	raw = skipEnvelopeLine(raw)
-	m, err := newMessage(raw, &oc)
+	m, err := newMessage(raw, o, true)
 	if err != nil {
 		return nil, err
 	}
 	rep := m.decode()
-	if max := oc.MaxRecipients; max > 0 && (*oc.over || len(rep.Recipients) > max) {
+	if max := m.opts.MaxRecipients; max > 0 && (m.over || len(rep.Recipients) > max) {
 		return nil, fmt.Errorf("%w (%d)", ErrTooManyRecipients, max)
 	}
 	detach(rep, parsed)
@@ -73,6 +71,12 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 func detach(rep *Report, raw []byte) {
 	if len(raw) == 0 {
 		return
+	}
+	if o := &rep.Original; len(o.fields) > 0 {
+		// A Header may be part of its Parser's slab (mime.newHeader),
+		// whose other fields hold strings of raw: the report keeps a
+		// copy of its own.
+		o.fields = append(header(nil), o.fields...)
 	}
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
 	hi := lo + uintptr(len(raw))
@@ -161,6 +165,11 @@ func skipEnvelopeLine(raw []byte) []byte {
 // message is a parsed message with the lookups decoders share.
 type message struct {
 	opts *Options
+	// ownOpts and over are Decode's copy of its options and the flag
+	// its over points at (newMessage).
+	ownOpts Options
+	over    bool
+
 	raw  []byte
 	root *part
 
@@ -207,7 +216,10 @@ type message struct {
 	originalVal  Original
 }
 
-func newMessage(raw []byte, o *Options) (*message, error) {
+// newMessage parses raw. With own (Decode's message) the message keeps
+// a copy of o, its over pointing at the message's own flag, which the
+// messages nested in it (forwarded, x5) share: they are given m.opts.
+func newMessage(raw []byte, o *Options, own bool) (*message, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, ErrEmpty
 	}
@@ -220,6 +232,12 @@ func newMessage(raw []byte, o *Options) (*message, error) {
 		return nil, fmt.Errorf("%w: no header fields", ErrEmpty)
 	}
 	m := &message{opts: o, raw: raw, root: root}
+	if own {
+		// One allocation for the message and its options.
+		m.ownOpts = *o
+		m.ownOpts.over = &m.over
+		m.opts = &m.ownOpts
+	}
 	m.from = mime.DecodeWords(root.Header.Get("from"))
 	m.subject = mime.DecodeWords(root.Header.Get("subject"))
 	return m, nil
@@ -604,6 +622,13 @@ func dateOf(s string) time.Time {
 	if t, ok := parseDateFast(s); ok {
 		return t
 	}
+	if t, ok := parseDateGMT(s); ok {
+		return t
+	}
+	if dateRefused(s) {
+		// net/mail would try its 48 layouts, a parse error each.
+		return time.Time{}
+	}
 	if t, err := mail.ParseDate(s); err == nil {
 		return t.UTC()
 	}
@@ -684,6 +709,119 @@ func parseDateFast(s string) (t time.Time, ok bool) {
 	}
 	t = time.Date(year, time.Month(month), day, hour, min, sec, 0, time.UTC).Add(-time.Duration(off) * time.Second)
 	return t, true
+}
+
+// parseDateGMT reads, as net/mail's ParseDate would, a date in
+// parseDateFast's form whose zone is "GMT", "UT" or "UTC" (RFC 5322
+// section 4.3's obsolete zones of offset 0) and nothing after it: day
+// name, when there is one, a real one followed by a comma and a space, the day
+// within its month, no 'T' before the zone but a first letter's
+// (ParseDate cuts the date after the first other 'T'). In UTC; ok is
+// false for any other form. (Other zone names are left to net/mail:
+// their offset depends on the local time zone.)
+func parseDateGMT(s string) (t time.Time, ok bool) {
+	s = strings.TrimRight(s, " \t")
+	var zone string
+	for _, z := range [...]string{"GMT", "UTC", "UT"} {
+		if len(s) > len(z) && strings.HasSuffix(s, z) && (s[len(s)-len(z)-1] == ' ' || s[len(s)-len(z)-1] == '\t') {
+			zone = z
+			break
+		}
+	}
+	if zone == "" {
+		return t, false
+	}
+	head := s[:len(s)-len(zone)]
+	if strings.IndexByte(head[1:], 'T') >= 0 || strings.ContainsAny(head, "+-()\r\n\t") || strings.Contains(head, ":60") {
+		// time.Parse matches spaces, not tabs, and refuses second 60.
+		return t, false
+	}
+	if c := strings.IndexByte(head, ','); c >= 0 {
+		if c != 3 || len(head) < 5 || !isDayName(head[:3]) || head[4] != ' ' {
+			return t, false
+		}
+	} else if !isDigit(head[0]) {
+		return t, false
+	}
+	// The rest is parseDateFast's, with a zone of +0000 in place of the name.
+	var buf [64]byte
+	if len(head) > len(buf)-5 {
+		return t, false
+	}
+	n := copy(buf[:], head)
+	n += copy(buf[n:], "+0000")
+	t, ok = parseDateFast(string(buf[:n]))
+	if !ok || t.Day() != dayOf(head) {
+		// Day 31 of a 30-day month: time.Parse refuses it.
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// dayOf returns the day of month of a date in parseDateFast's form
+// (after the day name and comma, when there is one).
+func dayOf(s string) int {
+	if c := strings.IndexByte(s, ','); c >= 0 && c <= 9 {
+		s = s[c+1:]
+	}
+	s = strings.TrimLeft(s, " \t")
+	d := 0
+	for i := 0; i < len(s) && i < 2 && isDigit(s[i]); i++ {
+		d = d*10 + int(s[i]-'0')
+	}
+	return d
+}
+
+// isDayName reports whether s is an English day abbreviation, any case.
+func isDayName(s string) bool {
+	var b [3]byte
+	for i := range b {
+		b[i] = mime.LowerASCII(s[i])
+	}
+	switch string(b[:]) {
+	case "mon", "tue", "wed", "thu", "fri", "sat", "sun":
+		return true
+	}
+	return false
+}
+
+// dateRefused reports dates net/mail's ParseDate cannot read whatever
+// its layouts, each "[Mon, ]2 Jan 2006 15:04[:05] zone": one with no
+// three letters in a row (no month name); one that starts with a letter
+// not followed by a comma at its fourth byte (a day name but no comma:
+// no layout fits); one with no sign and no two capital letters in a row
+// (no zone, numeric, "UT" or a name). FuzzDateRefused checks each
+// against ParseDate.
+func dateRefused(s string) bool {
+	if s == "" || strings.ContainsAny(s, "\r\n") {
+		// ParseDate removes line breaks first: left to it.
+		return false
+	}
+	letters, capitals, maxLetters, maxCapitals, sign := 0, 0, 0, 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'A' <= c && c <= 'Z':
+			letters++
+			capitals++
+		case 'a' <= c && c <= 'z':
+			letters++
+			capitals = 0
+		default:
+			letters, capitals = 0, 0
+			sign = sign || c == '+' || c == '-'
+		}
+		maxLetters, maxCapitals = max(maxLetters, letters), max(maxCapitals, capitals)
+	}
+	switch {
+	case maxLetters < 3:
+		return true
+	case isAlpha(s[0]) && (len(s) < 4 || s[3] != ','):
+		return true
+	case !sign && maxCapitals < 2:
+		return true
+	}
+	return false
 }
 
 // monthOf returns the number of an English month abbreviation, 0 if none.

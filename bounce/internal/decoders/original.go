@@ -264,6 +264,16 @@ func asciiLowerTo(buf []byte, s string) string {
 	return unsafe.String(unsafe.SliceData(buf), len(buf))
 }
 
+// lowerLine returns toLower(s), in buf when s is ASCII and fits (for
+// ASCII the two lowerings are the same bytes; buf's bytes must then
+// outlive the result's use): for the lines a loop lowers one at a time.
+func lowerLine(buf *[256]byte, s string) string {
+	if len(s) <= len(buf) && isASCIIString(s) {
+		return asciiLowerTo(buf[:0], s)
+	}
+	return toLower(s)
+}
+
 // notice returns the bounce text without the returned message.
 func (m *message) notice() string {
 	if !m.noticeDone {

@@ -92,7 +92,7 @@ func TestRegistry_matchReadsHeadersOnly(t *testing.T) {
 			if d.match == nil {
 				continue
 			}
-			m, err := newMessage(skipEnvelopeLine(mime.NormalizeNewlines(raw)), testOptions())
+			m, err := newMessage(skipEnvelopeLine(mime.NormalizeNewlines(raw)), testOptions(), false)
 			if err != nil {
 				continue
 			}

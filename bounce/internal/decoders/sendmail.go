@@ -232,13 +232,7 @@ var sendmailEndMarkers = []string{
 // splitAtMarkerFrom splits text at the first line holding one of the
 // lower-case markers, matched ignoring ASCII case.
 func splitAtMarkerFrom(text string, markers []string) (string, string) {
-	lower := asciiLower(text) // indexes into it are indexes into text
-	best := -1
-	for _, mk := range markers {
-		if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
-			best = i
-		}
-	}
+	best := markerIndex(text, markers)
 	if best < 0 {
 		return text, ""
 	}
@@ -250,6 +244,70 @@ func splitAtMarkerFrom(text string, markers []string) (string, string) {
 		rest = ""
 	}
 	return text[:start], rest
+}
+
+// markerIndex returns the first place in text of one of the lower-case
+// markers, matched ignoring ASCII case, or -1. When every marker starts
+// with three dashes or more and words (Sendmail's), text is not lowered nor
+// searched once per marker: a marker of k dashes and words can start
+// only k bytes before the end of a run of at least k dashes, so each run
+// is tried once (dashMarkerIndex's way).
+func markerIndex(text string, markers []string) int {
+	for _, mk := range markers {
+		if k := dashRun(mk); k < 3 || k == len(mk) {
+			return markerIndexLowered(text, markers)
+		}
+	}
+	for off := 0; ; {
+		i := strings.Index(text[off:], "---")
+		if i < 0 {
+			return -1
+		}
+		r0 := off + i
+		r1 := r0 + 3
+		for r1 < len(text) && text[r1] == '-' {
+			r1++
+		}
+		best := -1
+		for _, mk := range markers {
+			if k := dashRun(mk); r1-r0 >= k {
+				if at := r1 - k; hasPrefixFoldASCII(text[at:], mk) && (best < 0 || at < best) {
+					best = at
+				}
+			}
+		}
+		if best >= 0 {
+			return best
+		}
+		off = r1
+	}
+}
+
+// markerIndexLowered is markerIndex for any markers: text lowered
+// (asciiLower: its indexes are text's), each marker searched in it.
+func markerIndexLowered(text string, markers []string) int {
+	lower := asciiLower(text)
+	best := -1
+	for _, mk := range markers {
+		if i := strings.Index(lower, mk); i >= 0 && (best < 0 || i < best) {
+			best = i
+		}
+	}
+	return best
+}
+
+// hasPrefixFoldASCII reports whether s starts with prefix, lower-case,
+// when s's ASCII capitals are lowered (asciiLower(s) has the prefix).
+func hasPrefixFoldASCII(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if mime.LowerASCII(s[i]) != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // hostQualified reports whether addr is the bare listed name qualified
@@ -314,10 +372,11 @@ func sendmailSame(listed, a string) bool {
 func sendmailListed(notice string) []smListed {
 	var out []smListed
 	action := ""
+	var lbuf [256]byte
 	for _, l := range splitLines(notice) {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "-----") {
-			lt := toLower(t)
+			lt := lowerLine(&lbuf, t) // read in this iteration only
 			// Sendmail's savemail.c: "The following addresses had
 			// permanent fatal errors" / "... transient non-fatal
 			// errors" (which holds "fatal error" too: tried first).
@@ -403,8 +462,9 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 	host, cmd := "", ""
 	var group []*smReply // replies since the last command
 	var cur *smReply     // the reply being read
+	var lbuf [256]byte
 	for _, t := range transcriptLines(body) {
-		lt := toLower(t)
+		lt := lowerLine(&lbuf, t) // read in this iteration only
 		switch {
 		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !strings.Contains(t, " "):
 			// the next section, or a MIME boundary

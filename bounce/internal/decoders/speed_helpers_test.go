@@ -116,3 +116,88 @@ func FuzzSplitAtMarker(f *testing.F) {
 		}
 	})
 }
+
+// TestMarkerIndex checks markerIndex, which tries each run of dashes,
+// against markerIndexLowered, which searches the lowered text for each
+// marker, on Sendmail's markers and on markers without dashes.
+func TestMarkerIndex(t *testing.T) {
+	texts := []string{
+		"",
+		"no marker here\n",
+		"   ----- Transcript of session follows -----\n... while talking\n   ----- Original message follows -----\nFrom: a\n",
+		"----- UNSENT MESSAGE FOLLOWS -----\n",
+		"------- Returned Message --------\n", // the 7-dash marker, not the 5-dash one inside it
+		"xx------- returned message -----\n",
+		"--- ----- message header follows -----",
+		"----------------------------- original message follows -----",
+		"---- original message follows ----- (four dashes: none)",
+		"----- unsent message headers follow ----- ----- original message follows -----",
+		"Original message follows.\n",
+	}
+	for _, text := range texts {
+		for _, markers := range [][]string{sendmailEndMarkers, dragonflyEndMarkers, {"---", "----- x"}} {
+			if got, want := markerIndex(text, markers), markerIndexLowered(text, markers); got != want {
+				t.Errorf("markerIndex(%q, %q) = %d, want %d", text, markers, got, want)
+			}
+		}
+	}
+	if got := markerIndex("a\n----- Original message follows -----\n", sendmailEndMarkers); got != 2 {
+		t.Errorf("markerIndex of a marker = %d, want 2", got)
+	}
+}
+
+// FuzzMarkerIndex checks markerIndex against markerIndexLowered on any
+// text, with Sendmail's markers.
+func FuzzMarkerIndex(f *testing.F) {
+	for _, mk := range sendmailEndMarkers {
+		f.Add("x\n" + strings.ToUpper(mk) + "\n" + mk)
+		f.Add("--" + mk)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := markerIndex(text, sendmailEndMarkers), markerIndexLowered(text, sendmailEndMarkers); got != want {
+			t.Errorf("markerIndex(%q) = %d, want %d", text, got, want)
+		}
+	})
+}
+
+// TestEximMarkers_share checks that every marker of Exim's lists holds
+// the words decodeExim searches for first: a marker without them would
+// never be found.
+func TestEximMarkers_share(t *testing.T) {
+	for _, mk := range eximFailedMarkers {
+		if !strings.Contains(mk, eximFailedShared) {
+			t.Errorf("failed marker %q does not hold %q", mk, eximFailedShared)
+		}
+	}
+	for _, mk := range eximDelayedMarkers {
+		if !strings.Contains(mk, eximDelayedShared) {
+			t.Errorf("delayed marker %q does not hold %q", mk, eximDelayedShared)
+		}
+	}
+}
+
+// TestLowerLine checks lowerLine against toLower: ASCII lines lowered in
+// the buffer, others (and long ones) by toLower, the same bytes.
+func TestLowerLine(t *testing.T) {
+	var buf [256]byte
+	for _, s := range []string{"", "RCPT To:<A@B>", "... while talking to MX.Example.COM.:", "550 Ünknown USER", "\xffBAD", strings.Repeat("AB", 200), "İK"} {
+		if got, want := lowerLine(&buf, s), toLower(s); got != want {
+			t.Errorf("lowerLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(20, func() { lowerLine(&buf, "<<< 550 5.1.1 <A@B.EXAMPLE>... User Unknown") }); n != 0 {
+		t.Errorf("lowerLine of a short ASCII line: %v allocations, want 0", n)
+	}
+}
+
+// FuzzLowerLine checks lowerLine against toLower on any text.
+func FuzzLowerLine(f *testing.F) {
+	f.Add("RCPT To:<A@B>")
+	f.Add("550 Ünknown USER")
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf [256]byte
+		if got, want := lowerLine(&buf, s), toLower(s); got != want {
+			t.Errorf("lowerLine(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -36,7 +36,7 @@ func decodeX5(m *message) *Report {
 	}
 	// Parse the attached message on its own, so that its parts are not
 	// "inside an attached message".
-	im, err := newMessage(mime.TrimLeadingBlankLines(p.Body()), m.opts)
+	im, err := newMessage(mime.TrimLeadingBlankLines(p.Body()), m.opts, false)
 	if err != nil || !isBounceSender(im.from) || im.dsnPart() == nil {
 		return nil
 	}

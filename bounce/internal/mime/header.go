@@ -63,13 +63,14 @@ func (h Header) Values(key string) []string {
 // string of the header block, the lower-cased names that differ from
 // theirs as written and the unfolded values: keys, values and names are
 // substrings of it.
-func ParseHeader(b []byte) (Header, []byte) { return parseHeader(b, false) }
+func ParseHeader(b []byte) (Header, []byte) { return parseHeader(b, false, nil) }
 
 // parseHeader is ParseHeader; shared says that b's bytes never change
 // while the Header is in use (Parser.Shared): then names and values
 // written on one line are substrings of b itself, and the string made
-// holds only the lower-cased keys and unfolded values.
-func parseHeader(b []byte, shared bool) (Header, []byte) {
+// holds only the lower-cased keys and unfolded values. slab, when not
+// nil, is where the Header's fields are taken from (newHeader).
+func parseHeader(b []byte, shared bool, slab *[]Field) (Header, []byte) {
 	var stack [32]span // most headers fit: no allocation for the spans
 	spans, body, end, extra, none := scanHeader(b, stack[:0])
 	if none {
@@ -80,7 +81,7 @@ func parseHeader(b []byte, shared bool) (Header, []byte) {
 	}
 	end = min(end, len(b))
 	if shared {
-		return sharedHeader(b[:end], spans, extra), body
+		return sharedHeader(b[:end], spans, extra, slab), body
 	}
 	var sb strings.Builder
 	sb.Grow(end + extra)
@@ -102,7 +103,7 @@ func parseHeader(b []byte, shared bool) (Header, []byte) {
 		}
 	}
 	block := sb.String()
-	h := make(Header, len(spans))
+	h := newHeader(slab, len(spans))
 	for i := range spans {
 		sp := &spans[i]
 		v := block[sp.vs:sp.ve]
@@ -118,7 +119,7 @@ func parseHeader(b []byte, shared bool) (Header, []byte) {
 // parseHeader) from its spans: what is written on one line is a
 // substring of b, and one string holds the extra bytes, the lower-cased
 // keys and the unfolded values.
-func sharedHeader(b []byte, spans []span, extra int) Header {
+func sharedHeader(b []byte, spans []span, extra int, slab *[]Field) Header {
 	block := unsafe.String(unsafe.SliceData(b), len(b))
 	for i := range spans {
 		// A common name lower-cased is a constant: no copy.
@@ -148,7 +149,7 @@ func sharedHeader(b []byte, spans []span, extra int) Header {
 		}
 		ext = sb.String()
 	}
-	h := make(Header, len(spans))
+	h := newHeader(slab, len(spans))
 	for i := range spans {
 		sp := &spans[i]
 		key, v := block[sp.ks:sp.ke], ""
@@ -169,6 +170,32 @@ func sharedHeader(b []byte, spans []span, extra int) Header {
 	}
 	return h
 }
+
+// newHeader returns a Header of n fields. With a slab (a Parser's, for
+// the parts of one message) it is the next n fields of *slab, a new slab
+// made when too few are left, with room for the short headers of the
+// parts that follow: one allocation for the headers of most messages.
+// The Header's capacity is n, so that an append to it never writes into
+// the slab.
+func newHeader(slab *[]Field, n int) Header {
+	if slab == nil {
+		return make(Header, n)
+	}
+	s := *slab
+	if cap(s)-len(s) < n {
+		// append rounds the capacity up to the allocator's size class:
+		// room for free.
+		s = append([]Field(nil), make([]Field, n+headerSlabRoom)...)[:0]
+	}
+	k := len(s)
+	*slab = s[:k+n]
+	return s[k : k+n : k+n]
+}
+
+// headerSlabRoom is the fields a Parser's slab of header fields has
+// beyond the header it is made for: the parts of a bounce have two to
+// four fields each.
+const headerSlabRoom = 8
 
 // lowerName appends name, a field name (printable ASCII, fieldName),
 // lower-cased to buf, eight bytes at a time.

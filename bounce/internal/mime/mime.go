@@ -92,12 +92,24 @@ type Parser struct {
 	// Err is ErrTooDeep or ErrTooManyParts once a limit was passed.
 	Err    error
 	nparts int
+
+	// The fields of the parts' headers are taken from one slab
+	// (newHeader): one allocation for the headers of most messages. A
+	// Parser reads one message: its slab is never reused.
+	fieldSlab []Field
 }
 
 // Parse builds the part for b (header and body), recursing into multipart
 // and message/* bodies.
 func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *Part {
-	var p *Part
+	p := new(Part)
+	mp.parse(p, b, depth, parent, defaultType)
+	return p
+}
+
+// parse is Parse into p, a zero Part: the parts of a multipart are made
+// together, one allocation (and one for the list of them).
+func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType string) {
 	var ct string
 	if parent != nil && (parent.inMessage || IsMessageType(parent.MediaType)) {
 		// A part of an attached message: the decoders read its header
@@ -113,14 +125,14 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		}
 		vals = vals[:len(keys)]
 		block, body, n := peekHeader(b, keys, vals, mp.Shared)
-		p = &Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true, shared: mp.Shared}
+		*p = Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true, shared: mp.Shared}
 		ct = vals[0]
 		if len(mp.PeekKeys) > 0 && n > 0 {
 			p.peeked = append([]string(nil), vals[1:]...)
 		}
 	} else {
-		h, body := parseHeader(b, mp.Shared)
-		p = &Part{Header: h, Raw: body, Parent: parent, Depth: depth, shared: mp.Shared}
+		h, body := parseHeader(b, mp.Shared, &mp.fieldSlab)
+		*p = Part{Header: h, Raw: body, Parent: parent, Depth: depth, shared: mp.Shared}
 		ct = h.Get("content-type")
 	}
 	body := p.Raw
@@ -128,13 +140,13 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 	p.MediaType, p.Params = parseContentType(ct, defaultType, p.paramBuf[:0])
 	if mp.nparts > mp.MaxParts {
 		mp.Err = ErrTooManyParts
-		return p
+		return
 	}
 	if depth >= mp.MaxDepth {
 		if strings.HasPrefix(p.MediaType, "multipart/") || IsMessageType(p.MediaType) {
 			mp.Err = ErrTooDeep
 		}
-		return p
+		return
 	}
 	switch {
 	case strings.HasPrefix(p.MediaType, "multipart/") && p.inMessage:
@@ -150,7 +162,7 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 		if boundary == "" {
 			// QUIRK: a multipart without a boundary is read as text.
 			p.MediaType = "text/plain"
-			return p
+			return
 		}
 		def := "text/plain"
 		if p.MediaType == "multipart/digest" {
@@ -171,32 +183,67 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 			// QUIRK: a multipart whose delimiters were lost (a flattened
 			// report) is read as text.
 			p.MediaType = "text/plain"
-			return p
+			return
 		}
-		p.Children = make([]*Part, 0, len(subs))
-		for _, sub := range subs {
-			p.Children = append(p.Children, mp.Parse(sub, depth+1, p, def))
+		kids, list := newParts(len(subs))
+		p.Children = list
+		for i, sub := range subs {
+			mp.parse(&kids[i], sub, depth+1, p, def)
+			p.Children = append(p.Children, &kids[i])
 			if mp.Err != nil {
-				return p
+				return
 			}
 		}
 	case IsMessageType(p.MediaType):
 		inner := p.Body()
 		if len(bytes.TrimSpace(inner)) > 0 {
-			p.Children = append(p.Children, mp.Parse(TrimLeadingBlankLines(inner), depth+1, p, "text/plain"))
+			// The attached message and the list of it, in one allocation.
+			kid := new(struct {
+				part Part
+				list [1]*Part
+			})
+			kid.list[0] = &kid.part
+			p.Children = kid.list[:1:1]
+			mp.parse(&kid.part, TrimLeadingBlankLines(inner), depth+1, p, "text/plain")
 		}
 	}
-	return p
 }
 
 var contentTypeKey = [1]string{"content-type"}
+
+// newParts returns n zero parts and an empty list with room for n
+// pointers: for the two to four parts most multiparts have, in one
+// allocation.
+func newParts(n int) ([]Part, []*Part) {
+	switch n {
+	case 2:
+		k := new(struct {
+			parts [2]Part
+			list  [2]*Part
+		})
+		return k.parts[:], k.list[:0:2]
+	case 3:
+		k := new(struct {
+			parts [3]Part
+			list  [3]*Part
+		})
+		return k.parts[:], k.list[:0:3]
+	case 4:
+		k := new(struct {
+			parts [4]Part
+			list  [4]*Part
+		})
+		return k.parts[:], k.list[:0:4]
+	}
+	return make([]Part, n), make([]*Part, 0, n)
+}
 
 // Fields returns the part's header. Parse fills Header for the parts of
 // the message itself; for a part inside an attached message it leaves
 // Header nil and Fields makes it on first use.
 func (p *Part) Fields() Header {
 	if p.lazyHeader {
-		p.Header, _ = parseHeader(p.hdrBlock, p.shared)
+		p.Header, _ = parseHeader(p.hdrBlock, p.shared, nil)
 		p.lazyHeader = false
 	}
 	return p.Header

@@ -35,7 +35,7 @@ func checkPeek(t *testing.T, b []byte) {
 		}
 	}
 	// The shared forms (Parser.Shared) read the same fields.
-	sh, sbody := parseHeader(b, true)
+	sh, sbody := parseHeader(b, true, nil)
 	if len(sbody) != len(body) || !reflect.DeepEqual(sh, h) {
 		t.Fatalf("parseHeader(%q, shared) = %q, body %q; ParseHeader: %q, body %q", b, sh, sbody, h, body)
 	}
@@ -135,7 +135,7 @@ func FuzzParseHeader_textproto(f *testing.F) {
 		if len(byKey) != len(tp) {
 			return // "A:" and "A :" both: their order is lost
 		}
-		h, _ := parseHeader(b, true)
+		h, _ := parseHeader(b, true, nil)
 		norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 		seen := map[string]int{}
 		n := 0

@@ -1,0 +1,89 @@
+package mime
+
+import (
+	"testing"
+)
+
+const slabMessage = "From: a@example.com\nTo: b@example.com\nSubject: s\nContent-Type: multipart/report; boundary=B\n\n" +
+	"--B\nContent-Type: text/plain\nX-One: 1\n\nhello\n" +
+	"--B\nContent-Type: message/delivery-status\n\nStatus: 5.1.1\n" +
+	"--B\nContent-Type: message/rfc822\n\nFrom: c@example.com\nSubject: t\n\nbody\n--B--\n"
+
+// TestParse_headerSlab checks that the parts' headers, taken from one
+// slab (newHeader), are each their own: an append to one never writes
+// into the next part's, and each part reads its own fields.
+func TestParse_headerSlab(t *testing.T) {
+	for _, shared := range []bool{false, true} {
+		mp := &Parser{MaxDepth: 10, MaxParts: 100, Shared: shared}
+		root := mp.Parse([]byte(slabMessage), 0, nil, "text/plain")
+		if len(root.Children) != 3 {
+			t.Fatalf("shared %v: %d parts, want 3", shared, len(root.Children))
+		}
+		for _, h := range []Header{root.Header, root.Children[0].Header, root.Children[1].Header} {
+			if cap(h) != len(h) {
+				t.Errorf("shared %v: a header of %d fields has capacity %d: an append would write into the slab", shared, len(h), cap(h))
+			}
+		}
+		_ = append(root.Header, Field{Key: "x", Value: "y"})
+		_ = append(root.Children[0].Header, Field{Key: "x", Value: "y"})
+		if got := root.Children[0].Header.Get("x-one"); got != "1" {
+			t.Errorf("shared %v: first part's X-One = %q, want 1", shared, got)
+		}
+		if got := root.Children[1].Header.Get("content-type"); got != "message/delivery-status" || len(root.Children[1].Header) != 1 {
+			t.Errorf("shared %v: second part's header = %q", shared, root.Children[1].Header)
+		}
+		if got := root.Header.Get("subject"); got != "s" || len(root.Header) != 4 {
+			t.Errorf("shared %v: top header = %q", shared, root.Header)
+		}
+		for i, c := range root.Children {
+			if c.Parent != root || c.Depth != 1 {
+				t.Errorf("shared %v: part %d: parent %p depth %d", shared, i, c.Parent, c.Depth)
+			}
+		}
+		msg := root.Children[2]
+		if len(msg.Children) != 1 || cap(msg.Children) != 1 || msg.Children[0].Parent != msg || msg.Children[0].Fields().Get("subject") != "t" {
+			t.Errorf("shared %v: attached message's part = %+v", shared, msg.Children)
+		}
+	}
+}
+
+// TestParse_allocs bounds the allocations of parsing slabMessage: one
+// slab of header fields, the parts of the multipart together, the
+// attached message with its list (a regression to one allocation per
+// part or per header shows).
+func TestParse_allocs(t *testing.T) {
+	raw := []byte(slabMessage)
+	n := testing.AllocsPerRun(50, func() {
+		mp := &Parser{MaxDepth: 10, MaxParts: 100, Shared: true}
+		mp.Parse(raw, 0, nil, "text/plain")
+	})
+	// The root, the slab of header fields, the string of X-One's
+	// lowered name, the three parts with their list, the attached
+	// message with its list: 5 (12 with a part and a header each).
+	if n > 5 {
+		t.Errorf("Parse: %v allocations, want at most 5", n)
+	}
+	t.Logf("%v allocations", n)
+}
+
+// TestNewParts checks that newParts gives n zero parts and an empty
+// list of room n whatever n, and that appending n pointers to the list
+// does not move it.
+func TestNewParts(t *testing.T) {
+	for n := 1; n <= 6; n++ {
+		parts, list := newParts(n)
+		if len(parts) != n || len(list) != 0 || cap(list) != n {
+			t.Fatalf("newParts(%d) = %d parts, list %d/%d", n, len(parts), len(list), cap(list))
+		}
+		first := &list[:1][0]
+		for i := range parts {
+			if parts[i].MediaType != "" || parts[i].Header != nil {
+				t.Fatalf("newParts(%d): part %d not zero", n, i)
+			}
+			list = append(list, &parts[i])
+		}
+		if &list[0] != first || len(list) != n {
+			t.Errorf("newParts(%d): the list moved when filled", n)
+		}
+	}
+}
