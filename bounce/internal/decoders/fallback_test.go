@@ -230,7 +230,7 @@ func TestDecodeTextNotice_replyApart(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := newMessage([]byte(head+tc.body), testOptions())
+			m, err := newMessage([]byte(head+tc.body), testOptions(), false)
 			if err != nil {
 				t.Fatal(err)
 			}
