@@ -159,7 +159,9 @@ func listPost(m *message) bool {
 // carry none: the notice proves a failure but not the SMTP stage, and
 // classify must not read it as a gateway's delivery report.
 func decodeTextNotice(m *message) *Report {
-	notice := m.notice()
+	// A notice's lines are read one by one: a relay's folding is undone
+	// first, so that a reply cut over two lines is read whole.
+	notice := unfoldWrapped(m.notice())
 	rep := &Report{Kind: KindBounce, Format: "text"}
 	addrs := m.failedRecipients()
 	if len(addrs) == 0 {
