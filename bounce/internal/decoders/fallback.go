@@ -205,6 +205,13 @@ func decodeTextNotice(m *message) *Report {
 		few := len(addrs) <= maxCrossRead
 		if few {
 			r.Diagnostic = cutAtOther(notice, r.Diagnostic, a, addrs)
+			if len(addrs) > 1 && !hasFailureWords(r.Diagnostic) {
+				// A list of the recipients, then a section of details
+				// that names each again with its own error: the
+				// recipient's words are where the notice names it
+				// with them, not another recipient's.
+				r.Diagnostic = laterMention(notice, r.Diagnostic, a, addrs)
+			}
 		}
 		if few && !hasFailureWords(r.Diagnostic) {
 			// QUIRK: a notice that names the recipient by its local
@@ -361,6 +368,29 @@ func textAround(notice, addr string) string {
 		return after
 	}
 	return strings.TrimSpace(oneLine(before) + " " + after)
+}
+
+// laterMention returns what the notice says about addr where it names
+// it again after its first mention with failure words and a reply or
+// status code of its own (cut at the next other recipient), or d.
+func laterMention(notice, d, addr string, addrs []string) string {
+	first := mime.IndexFold(notice, addr)
+	if first < 0 {
+		return d
+	}
+	for at := first + len(addr); at < len(notice); {
+		i := mime.IndexFold(notice[at:], addr)
+		if i < 0 {
+			break
+		}
+		ls := strings.LastIndexByte(notice[:at+i], '\n') + 1
+		rest := notice[ls:]
+		if w := cutAtOther(rest, textAround(rest, addr), addr, addrs); hasFailureWords(w) && (findReplyCode(w) != "" || findStatus(w) != "") {
+			return w
+		}
+		at += i + len(addr)
+	}
+	return d
 }
 
 // maxBefore bounds the words textAround takes before an address.
