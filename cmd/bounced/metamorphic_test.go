@@ -32,7 +32,7 @@ var metamorphicKnown = map[string][]string{
 	"dsn-only": {"unseen/docomo-data", "zoo/exim/multi", "zoo/exim/policy-ja"},
 	"no-diagnostic": {"unseen/exchange2019-invalid-dsn", "zoo/chasquid/multi", "zoo/haraka/greylist-expired", "zoo/haraka/multi",
 		"zoo/haraka/policy-ja"},
-	"no-dsn":      {"zoo/haraka/multi", "zoo/mox/mailbox-full", "zoo/mox/mailbox-full-delayed"},
+	"no-dsn":      {"zoo/mox/mailbox-full", "zoo/mox/mailbox-full-delayed"},
 	"no-original": {"unseen/mailman2-bounce-action"},
 	// Most of rename's are the transform's own: it renames addresses and
 	// domains, not a bare local part standing alone in a notice, so the

@@ -205,11 +205,12 @@ func decodeTextNotice(m *message) *Report {
 		few := len(addrs) <= maxCrossRead
 		if few {
 			r.Diagnostic = cutAtOther(notice, r.Diagnostic, a, addrs)
-			if len(addrs) > 1 && !hasFailureWords(r.Diagnostic) {
-				// A list of the recipients, then a section of details
-				// that names each again with its own error: the
-				// recipient's words are where the notice names it
-				// with them, not another recipient's.
+			if len(addrs) > 1 && (!hasFailureWords(r.Diagnostic) || findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "") {
+				// A list of the recipients (or a sentence naming them
+				// all), then a section of details that names each again
+				// with its own error: the recipient's words are where
+				// the notice names it with them, not another
+				// recipient's.
 				r.Diagnostic = laterMention(notice, r.Diagnostic, a, addrs)
 			}
 		}

@@ -269,3 +269,26 @@ func TestDecode_textDetailsPerRecipient(t *testing.T) {
 		}
 	}
 }
+
+// TestDecode_textSentenceThenReplies: a sentence naming every recipient,
+// then one line per recipient with its reply, gives each its own reply.
+func TestDecode_textSentenceThenReplies(t *testing.T) {
+	raw := "From: MAILER-DAEMON@mta.example.com\nTo: sender@example.com\nSubject: Delivery failed\n\n" +
+		"I'm afraid I wasn't able to deliver your message to the following addresses.\n\n" +
+		"Failure Reason: Error: Some recipients failed: <unknown1@example.net>, <full2@example.net>\n\n" +
+		"<unknown1@example.net>: 550 5.1.1 <unknown1@example.net>: Recipient address rejected: User unknown in local recipient table\n" +
+		"<full2@example.net>: 552 5.2.2 <full2@example.net>: Recipient address rejected: Mailbox full, quota exceeded\n"
+	rep, err := Decode([]byte(raw), testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"full2@example.net": "5.2.2", "unknown1@example.net": "5.1.1"}
+	if len(rep.Recipients) != 2 {
+		t.Fatalf("recipients %+v, want 2", rep.Recipients)
+	}
+	for _, r := range rep.Recipients {
+		if r.Status != want[r.Address] {
+			t.Errorf("%s: status %q diagnostic %q, want %s", r.Address, r.Status, r.Diagnostic, want[r.Address])
+		}
+	}
+}
