@@ -355,7 +355,7 @@ func (m *message) resolveBare(rep *Report) {
 // Each diagnostic is the heading or label line, the "(reason: ...)"
 // line under the name, and the lines that name it alone.
 func bareNoticeRecipients(m *message) []Recipient {
-	text := m.text()
+	text := unfoldWrapped(m.text()) // a heading folded by a relay read whole
 	var out []Recipient
 	var at []int // the line each was found on
 	seen := map[string]bool{}

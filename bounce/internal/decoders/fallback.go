@@ -169,7 +169,9 @@ func listPost(m *message) bool {
 // carry none: the notice proves a failure but not the SMTP stage, and
 // classify must not read it as a gateway's delivery report.
 func decodeTextNotice(m *message) *Report {
-	notice := m.notice()
+	// A notice's lines are read one by one: a relay's folding is undone
+	// first, so that a reply cut over two lines is read whole.
+	notice := unfoldWrapped(m.notice())
 	rep := &Report{Kind: KindBounce, Format: "text"}
 	addrs := m.failedRecipients()
 	if len(addrs) == 0 {
@@ -215,6 +217,24 @@ func decodeTextNotice(m *message) *Report {
 		if few {
 			r.Diagnostic = cutAtOther(notice, r.Diagnostic, a, addrs)
 		}
+		if t, ok := transcript[toLower(a)]; ok && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
+			// A session transcript ("--> RCPT To:<a>" / "<-- 550 ...",
+			// MDaemon's; Sendmail's ">>>" / "<<<"): the reply to the
+			// command that named the recipient is its own, and says at
+			// which command it was refused. Read before laterMention,
+			// which would take the transcript's RCPT line and the
+			// replies after it, another recipient's among them.
+			r.Diagnostic = strings.TrimSpace(t[1] + " " + r.Diagnostic)
+			r.Command = t[0]
+		}
+		if few && len(addrs) > 1 && (!hasFailureWords(r.Diagnostic) || findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "") {
+			// A list of the recipients (or a sentence naming them
+			// all), then a section of details that names each again
+			// with its own error: the recipient's words are where
+			// the notice names it with them, not another
+			// recipient's.
+			r.Diagnostic = laterMention(notice, r.Diagnostic, a, addrs)
+		}
 		if few && !hasFailureWords(r.Diagnostic) {
 			// QUIRK: a notice that names the recipient by its local
 			// part only ('unknown user: "vera"', "walter (user not
@@ -223,14 +243,6 @@ func decodeTextNotice(m *message) *Report {
 			if l := localPartLine(notice, a); l != "" && !strings.Contains(r.Diagnostic, l) {
 				r.Diagnostic = strings.TrimSpace(l + " " + r.Diagnostic)
 			}
-		}
-		if t, ok := transcript[toLower(a)]; ok && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
-			// A session transcript ("--> RCPT To:<a>" / "<-- 550 ...",
-			// MDaemon's; Sendmail's ">>>" / "<<<"): the reply to the
-			// command that named the recipient is its own, and says at
-			// which command it was refused.
-			r.Diagnostic = strings.TrimSpace(t[1] + " " + r.Diagnostic)
-			r.Command = t[0]
 		}
 		if few && len(addrs) > 1 && !hasFailureWords(r.Diagnostic) {
 			// A list of recipients under a heading that says why ("The
@@ -409,6 +421,29 @@ func textAround(notice, addr string) string {
 		return after
 	}
 	return strings.TrimSpace(oneLine(before) + " " + after)
+}
+
+// laterMention returns what the notice says about addr where it names
+// it again after its first mention with failure words and a reply or
+// status code of its own (cut at the next other recipient), or d.
+func laterMention(notice, d, addr string, addrs []string) string {
+	first := mime.IndexFold(notice, addr)
+	if first < 0 {
+		return d
+	}
+	for at := first + len(addr); at < len(notice); {
+		i := mime.IndexFold(notice[at:], addr)
+		if i < 0 {
+			break
+		}
+		ls := strings.LastIndexByte(notice[:at+i], '\n') + 1
+		rest := notice[ls:]
+		if w := cutAtOther(rest, textAround(rest, addr), addr, addrs); hasFailureWords(w) && (findReplyCode(w) != "" || findStatus(w) != "") {
+			return w
+		}
+		at += i + len(addr)
+	}
+	return d
 }
 
 // maxBefore bounds the words textAround takes before an address.

@@ -44,16 +44,27 @@ func matchNullmailer(m *message) bool {
 }
 
 func decodeNullmailer(m *message) *Report {
-	if !strings.Contains(m.lowerNotice(), "this is the nullmailer delivery system") {
+	// The notice is nullmailer-dsn's one human part: a report relayed
+	// without it (a gateway keeping only the machine part) is still
+	// nullmailer's, its Received field says who injected it.
+	if n := m.lowerNotice(); n != "" && !strings.Contains(n, "this is the nullmailer delivery system") {
 		return nil
 	}
 	rep := dsnAs(m, "nullmailer")
 	if rep == nil {
 		return nil
 	}
+	// the delivery-status fields: the part's, or those of a report
+	// flattened into its text
+	fields := ""
+	if p := m.dsnPart(); p != nil {
+		fields = p.Text()
+	} else {
+		_, fields = inlineDSN(m.text())
+	}
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
-		if strings.EqualFold(r.Action, "delayed") && !containsLower(m.dsnPart().Text(), "will-retry-until:") {
+		if strings.EqualFold(r.Action, "delayed") && !containsLower(fields, "will-retry-until:") {
 			r.Action = "failed"
 		}
 		if len(rep.Recipients) > 1 && nullmailerOthersDiagnostic(r, rep.Recipients) {

@@ -80,6 +80,7 @@ func decodePostfix(m *message) *Report {
 				r.OriginalRecipient = p.expanded
 			}
 			applyPostfixDetail(&r, p.text, true)
+			postfixWriteError(&r, p.text)
 			if action == "failed" && strings.HasPrefix(toLower(p.text), "delivery via") {
 				r.Action = "delivered"
 			}
@@ -91,6 +92,7 @@ func decodePostfix(m *message) *Report {
 			for _, p := range paras {
 				if strings.EqualFold(p.addr, r.Address) || r.OriginalRecipient != "" && strings.EqualFold(p.addr, r.OriginalRecipient) {
 					applyPostfixDetail(r, p.text, r.Diagnostic == "")
+					postfixWriteError(r, p.text)
 					break
 				}
 			}
@@ -126,6 +128,23 @@ func decodePostfix(m *message) *Report {
 //	Diagnostic-Code: x-unix; input/output error
 func postfixMailboxFull(r *Recipient) {
 	if r.ReasonHint == "" && strings.EqualFold(r.DiagnosticType, "x-unix") && len(r.Status) == 5 && r.Status[1:] == ".2.2" {
+		r.ReasonHint = "mailbox_full"
+	}
+}
+
+// postfixWriteError reads the paragraph of a mailbox Postfix's local(8)
+// or virtual(8) could not write: "error writing message: " and the
+// write's strerror. The errnos that mbox_dsn() maps to X.2.2 (EFBIG, a
+// mailbox size limit; EDQUOT, a quota) say the mailbox is full whatever
+// the status says (a relay rewriting it to 5.0.0): the DSN's diagnostic,
+// "x-unix; input/output error", does not.
+func postfixWriteError(r *Recipient, text string) {
+	if r.ReasonHint != "" {
+		return
+	}
+	const lead = "error writing message: "
+	l := toLower(text)
+	if i := strings.Index(l, lead); i >= 0 && hasPrefixAny(l[i+len(lead):], []string{"file too large", "disk quota exceeded"}) {
 		r.ReasonHint = "mailbox_full"
 	}
 }

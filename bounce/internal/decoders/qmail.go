@@ -50,7 +50,8 @@ func decodeQmail(m *message) *Report {
 		}
 		rep.ReportingMTA = strings.TrimRight(h, ".")
 	}
-	for _, p := range addressParagraphs(notice, qmailStyle) {
+	// the server's reply is read from its line: a relay's folding undone
+	for _, p := range addressParagraphs(unfoldWrapped(notice), qmailStyle) {
 		r := Recipient{Address: p.addr, Action: action}
 		qmailDetail(&r, p.lines)
 		finishRecipient(&r)

@@ -153,7 +153,16 @@ func decodeSendmail(m *message) *Report {
 			sr = tr.about(li.addr)
 		}
 		if sr == nil {
+			// a reply that quotes the recipient ("<<< 552 5.2.2
+			// <a@b>: ...") with no line of Sendmail's own about it
+			sr = tr.quoting(r.Address)
+		}
+		if sr == nil {
 			sr = tr.sessionReply()
+			if sr != nil && sr.quotesOther(r.Address, rs) {
+				// another recipient's refusal, not the session's
+				sr = nil
+			}
 		}
 		diagType := toLower(r.DiagnosticType)
 		dsnDiag := r.Diagnostic
@@ -571,6 +580,43 @@ func (tr *smTranscript) about(a string) *smReply {
 		}
 	}
 	return nil
+}
+
+// quoting returns the first reply of the transcript that quotes a in
+// angle brackets, or nil.
+func (tr *smTranscript) quoting(a string) *smReply {
+	n := toLower(normalizeAddress(a))
+	if n == "" {
+		return nil
+	}
+	for _, r := range tr.session {
+		for _, l := range r.reply {
+			if strings.Contains(toLower(l), "<"+n+">") {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// quotesOther reports whether the reply quotes in angle brackets another
+// recipient of rs, and not a (a refused sender's address is the
+// session's).
+func (r *smReply) quotesOther(a string, rs []Recipient) bool {
+	n := toLower(normalizeAddress(a))
+	other := false
+	for _, l := range r.reply {
+		ll := toLower(l)
+		if n != "" && strings.Contains(ll, "<"+n+">") {
+			return false
+		}
+		for _, o := range rs {
+			if on := toLower(normalizeAddress(o.Address)); on != "" && on != n && strings.Contains(ll, "<"+on+">") {
+				other = true
+			}
+		}
+	}
+	return other
 }
 
 // sessionReply returns the error reply of a session that names no

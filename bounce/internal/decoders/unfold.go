@@ -17,3 +17,75 @@ func unfoldLines(lines []string) []string {
 	}
 	return out
 }
+
+// foldWidth is the narrowest width a gateway folds a notice's long lines
+// at (RFC 5322 section 2.1.1 recommends 78 characters; relays and
+// Postfix fold at 64 to 76).
+const foldWidth = 60
+
+// unfoldWrapped joins the lines of a notice that a relay folded at spaces
+// back to the line they were cut from: a continuation is indented deeper
+// than the line before it, and its first word would not have fitted on
+// that line within foldWidth (so the line was cut there, not ended). A
+// heading and the indented list under it stay apart: the list's first
+// item fits beside a heading that is short, is an address alone, or
+// follows a ruler or a heading that ends in a colon (unless the colon is
+// inside a quoted reply).
+func unfoldWrapped(text string) string {
+	if !strings.Contains(text, "\n ") && !strings.Contains(text, "\n\t") {
+		return text
+	}
+	lines := splitLines(text)
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if n := len(out); n > 0 && foldedOnto(out[n-1], l) {
+			out[n-1] = strings.TrimRight(out[n-1], " \t\r") + " " + strings.TrimSpace(l)
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// foldedOnto reports whether line l continues line prev, folded.
+func foldedOnto(prev, l string) bool {
+	t := strings.TrimSpace(l)
+	p := strings.TrimRight(prev, " \t\r")
+	if t == "" || strings.TrimSpace(p) == "" || indentOf(l) <= indentOf(prev) {
+		return false
+	}
+	word := t
+	if i := strings.IndexAny(t, " \t"); i >= 0 {
+		word = t[:i]
+	}
+	if len(p)+1+len(word) <= foldWidth || bareAddress(t) != "" {
+		return false
+	}
+	if strings.IndexByte("-=*_|#~+", p[len(p)-1]) >= 0 {
+		return false // a ruler ("|----- Failed addresses follow: -----|") heads what is under it
+	}
+	// a heading ending in a colon introduces what is under it, unless
+	// the colon is inside a quoted reply still open
+	return !strings.HasSuffix(p, ":") || quoteOpen(p)
+}
+
+// quoteOpen reports whether s opens a quotation (' or " after a space or
+// at its start) that it does not close; an apostrophe inside a word
+// ("couldn't") neither opens nor closes one.
+func quoteOpen(s string) bool {
+	open := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\'' && s[i] != '"' {
+			continue
+		}
+		before := i == 0 || s[i-1] == ' ' || s[i-1] == '\t' || s[i-1] == '('
+		after := i+1 == len(s) || strings.IndexByte(" \t.,;:)", s[i+1]) >= 0
+		switch {
+		case before && !after:
+			open++
+		case after && !before && open > 0:
+			open--
+		}
+	}
+	return open > 0
+}
