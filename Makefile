@@ -16,10 +16,13 @@ build:
 
 # The full suite: unit tests, the corpus accuracy gate, and the integration
 # tests against real redis-server, nats-server and Dovecot started by the
-# tests themselves on free loopback ports.
+# tests themselves on free loopback ports, then the allocation bounds
+# without the race detector.
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -race -shuffle=on -timeout 25m $(PKGS)
+	# allocation bounds, which the race detector's own allocations hide
+	$(GO) test -run '_allocs$$|Allocs' -count 1 ./bounce/...
 
 test-short:
 	$(GO) test -short $(PKGS)
