@@ -211,23 +211,34 @@ func dashMarkerIndex(line string) int {
 			return 0
 		}
 	}
+	return dashRunMarker(line, originalMarkers, false)
+}
+
+// dashRunMarker returns the first place in s of one of markers that
+// start with three dashes or more and words, or -1 (markers with fewer
+// dashes are skipped). A marker of k dashes can start only k bytes before
+// the end of a run of at least k dashes, so each run of s is tried once
+// rather than each marker searched for in the whole of s. With fold, s
+// is matched ignoring ASCII case (the markers are lower-case).
+func dashRunMarker(s string, markers []string, fold bool) int {
 	for off := 0; ; {
-		i := strings.Index(line[off:], "---")
+		i := strings.Index(s[off:], "---")
 		if i < 0 {
 			return -1
 		}
 		r0 := off + i
 		r1 := r0 + 3
-		for r1 < len(line) && line[r1] == '-' {
+		for r1 < len(s) && s[r1] == '-' {
 			r1++
 		}
 		best := -1
-		for _, mk := range originalMarkers {
+		for _, mk := range markers {
 			k := dashRun(mk)
 			if k < 3 || r1-r0 < k {
 				continue
 			}
-			if at := r1 - k; strings.HasPrefix(line[at:], mk) && (best < 0 || at < best) {
+			at := r1 - k
+			if (fold && hasPrefixFoldASCII(s[at:], mk) || !fold && strings.HasPrefix(s[at:], mk)) && (best < 0 || at < best) {
 				best = at
 			}
 		}

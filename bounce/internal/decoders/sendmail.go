@@ -267,29 +267,7 @@ func markerIndex(text string, markers []string) int {
 			return markerIndexLowered(text, markers)
 		}
 	}
-	for off := 0; ; {
-		i := strings.Index(text[off:], "---")
-		if i < 0 {
-			return -1
-		}
-		r0 := off + i
-		r1 := r0 + 3
-		for r1 < len(text) && text[r1] == '-' {
-			r1++
-		}
-		best := -1
-		for _, mk := range markers {
-			if k := dashRun(mk); r1-r0 >= k {
-				if at := r1 - k; hasPrefixFoldASCII(text[at:], mk) && (best < 0 || at < best) {
-					best = at
-				}
-			}
-		}
-		if best >= 0 {
-			return best
-		}
-		off = r1
-	}
+	return dashRunMarker(text, markers, true)
 }
 
 // markerIndexLowered is markerIndex for any markers: text lowered
