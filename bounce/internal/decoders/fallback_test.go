@@ -245,50 +245,41 @@ func TestDecodeTextNotice_replyApart(t *testing.T) {
 	}
 }
 
-// TestDecode_textDetailsPerRecipient: a notice that lists its recipients,
-// then names each again with its own error, gives each its own error.
-func TestDecode_textDetailsPerRecipient(t *testing.T) {
-	raw := "From: Mail Delivery System <postmaster@mx.example.com>\nTo: sender@example.com\nSubject: Failed delivery\n\n" +
-		"Delivery of your message to the following recipient(s) failed permanently:\n\n" +
-		"  - full2@example.net\n  - unknown1@example.net\n\n\nTechnical details:\n" +
-		"- \"unknown1@example.net\" (EMAIL) failed permanently with error:\n" +
-		"    MAIL+RCPT 550 5.1.1 <unknown1@example.net>: Recipient address rejected: User unknown in local recipient table\n" +
-		"- \"full2@example.net\" (EMAIL) failed permanently with error:\n" +
-		"    MAIL+RCPT 552 5.2.2 <full2@example.net>: Recipient address rejected: Mailbox full, quota exceeded\n"
-	rep, err := Decode([]byte(raw), testOptions())
-	if err != nil {
-		t.Fatal(err)
+// TestDecode_textRepliesPerRecipient: a notice that names its
+// recipients together (a list, or one sentence), then each again with its
+// own reply, gives each its own reply and no other's.
+func TestDecode_textRepliesPerRecipient(t *testing.T) {
+	tests := []struct{ name, raw string }{
+		{"a list, then technical details per recipient (chasquid's)",
+			"From: Mail Delivery System <postmaster@mx.example.com>\nTo: sender@example.com\nSubject: Failed delivery\n\n" +
+				"Delivery of your message to the following recipient(s) failed permanently:\n\n" +
+				"  - full2@example.net\n  - unknown1@example.net\n\n\nTechnical details:\n" +
+				"- \"unknown1@example.net\" (EMAIL) failed permanently with error:\n" +
+				"    MAIL+RCPT 550 5.1.1 <unknown1@example.net>: Recipient address rejected: User unknown in local recipient table\n" +
+				"- \"full2@example.net\" (EMAIL) failed permanently with error:\n" +
+				"    MAIL+RCPT 552 5.2.2 <full2@example.net>: Recipient address rejected: Mailbox full, quota exceeded\n"},
+		{"a sentence naming every recipient, then a line each (Haraka's)",
+			"From: MAILER-DAEMON@mta.example.com\nTo: sender@example.com\nSubject: Delivery failed\n\n" +
+				"I'm afraid I wasn't able to deliver your message to the following addresses.\n\n" +
+				"Failure Reason: Error: Some recipients failed: <unknown1@example.net>, <full2@example.net>\n\n" +
+				"<unknown1@example.net>: 550 5.1.1 <unknown1@example.net>: Recipient address rejected: User unknown in local recipient table\n" +
+				"<full2@example.net>: 552 5.2.2 <full2@example.net>: Recipient address rejected: Mailbox full, quota exceeded\n"},
 	}
 	want := map[string]string{"full2@example.net": "5.2.2", "unknown1@example.net": "5.1.1"}
-	if len(rep.Recipients) != 2 {
-		t.Fatalf("recipients %+v, want 2", rep.Recipients)
-	}
-	for _, r := range rep.Recipients {
-		if r.Status != want[r.Address] || strings.Contains(r.Diagnostic, "5.2.2") && strings.Contains(r.Diagnostic, "5.1.1") {
-			t.Errorf("%s: status %q diagnostic %q, want %s and its own reply only", r.Address, r.Status, r.Diagnostic, want[r.Address])
-		}
-	}
-}
-
-// TestDecode_textSentenceThenReplies: a sentence naming every recipient,
-// then one line per recipient with its reply, gives each its own reply.
-func TestDecode_textSentenceThenReplies(t *testing.T) {
-	raw := "From: MAILER-DAEMON@mta.example.com\nTo: sender@example.com\nSubject: Delivery failed\n\n" +
-		"I'm afraid I wasn't able to deliver your message to the following addresses.\n\n" +
-		"Failure Reason: Error: Some recipients failed: <unknown1@example.net>, <full2@example.net>\n\n" +
-		"<unknown1@example.net>: 550 5.1.1 <unknown1@example.net>: Recipient address rejected: User unknown in local recipient table\n" +
-		"<full2@example.net>: 552 5.2.2 <full2@example.net>: Recipient address rejected: Mailbox full, quota exceeded\n"
-	rep, err := Decode([]byte(raw), testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]string{"full2@example.net": "5.2.2", "unknown1@example.net": "5.1.1"}
-	if len(rep.Recipients) != 2 {
-		t.Fatalf("recipients %+v, want 2", rep.Recipients)
-	}
-	for _, r := range rep.Recipients {
-		if r.Status != want[r.Address] {
-			t.Errorf("%s: status %q diagnostic %q, want %s", r.Address, r.Status, r.Diagnostic, want[r.Address])
-		}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Decode([]byte(tc.raw), testOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Recipients) != 2 {
+				t.Fatalf("recipients %+v, want 2", rep.Recipients)
+			}
+			for _, r := range rep.Recipients {
+				if r.Status != want[r.Address] || strings.Contains(r.Diagnostic, "5.2.2") && strings.Contains(r.Diagnostic, "5.1.1") {
+					t.Errorf("%s: status %q diagnostic %q, want %s and its own reply only", r.Address, r.Status, r.Diagnostic, want[r.Address])
+				}
+			}
+		})
 	}
 }
