@@ -963,6 +963,45 @@ func TestDecode_unseen(t *testing.T) {
 			"r10-postoffice-overquota-two": {bounced("gil.harper@example.com", "mailbox_full"), bounced("hana.price@example.com", "mailbox_full")},
 			"r10-intermail-vm5-dsn":        {bounced("ivo.marek@example.cz", "user_unknown")},
 		}},
+		// The eleventh round (see the README): the failed recipient's
+		// address in the forms real mail writes it.
+		{"eleventh round: display names, folding, quoting", map[string][]unseenRcpt{
+			// RFC 2047 encoded display names beside the address.
+			"r11-exchange2003-encoded-names": {bounced("annee.dupre@example.fr", "user_unknown"), bounced("jerome.blanc@example.fr", "mailbox_full")},
+			// The address broken after its "@" inside angle brackets.
+			"r11-qmail-wrapped-angle": {bounced("christopher.montgomery-wellington@example.co.uk", "user_unknown")},
+			// Final-Recipient and Original-Recipient folded after "rfc822;".
+			"r11-postfix-folded-final": {bounced("maximiliane.oberhauser-kleinschmidt@lists.example.org", "user_unknown")},
+			// RFC 5321 4.1.2: the quoted local part keeps its quotes.
+			"r11-sendmail-quoted-local": {bounced(`"john smith"@example.edu`, "user_unknown")},
+			// The punycode domain kept as it arrives.
+			"r11-postfix-punycode": {bounced("jurgen@xn--mnchen-3ya.example", "user_unknown")},
+			// The local part kept as written, the domain lower-cased.
+			"r11-exchange2010-uppercase": {bounced("JOHN.SMITH@example.com", "user_unknown")},
+		}},
+		{"eleventh round: prose, lists, the returned message", map[string][]unseenRcpt{
+			"r11-prose-trailing-punct":     {bounced("dora.flint@example.com", "mailbox_full")},
+			"r11-prose-trailing-dot":       {bounced("emil.stone@example.org", "user_unknown")},
+			"r11-sendmail-semicolon-prose": {bounced("hugo.berg@example.se", "user_unknown")},
+			"r11-exim-xfailed-folded":      {bounced("anya.volkova@example.net", "user_unknown"), bounced("boris.ivanov@example.net", "mailbox_full"), bounced("clara.nunes@example.com.br", "user_unknown")},
+			"r11-exim-xfailed-text":        {bounced("dmitri.orlov@example.org", "host_unknown"), bounced("elena.sokolova@example.org", "host_unknown")},
+			// One sentence of cause; the recipient only in the returned To.
+			"r11-to-only-notice": {bounced("lena.fischer@example.de", "mailbox_full")},
+			// The sender's own address, named twice, is not a recipient.
+			"r11-notice-names-sender": {bounced("omar.haddad@example.net", "user_unknown")},
+		}},
+		{"eleventh round: Final-Recipient against Original-Recipient, duplicates", map[string][]unseenRcpt{
+			// A source route: the mailbox is the part after the colon
+			// (RFC 5321 4.1.1.3), the Original-Recipient's address.
+			"r11-dsn-source-route": {bounced("ann.lee@example.org", "user_unknown")},
+			// An unqualified internal name as Final-Recipient: the
+			// Original-Recipient is what the sender wrote (RFC 3464 2.3.1).
+			"r11-dsn-unqualified-final": {bounced("John.Smith@example.com", "suspended")},
+			// The same address twice in different case: one record, as
+			// first written (domain lower-cased).
+			"r11-dsn-same-twice-case": {bounced("Pat.Doe@example.com", "user_unknown")},
+			"r11-exim-case-twice":     {bounced("Ola.Nordmann@example.no", "mailbox_full")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

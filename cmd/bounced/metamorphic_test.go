@@ -48,9 +48,12 @@ var metamorphicKnown = map[string][]string{
 	// domains, not a bare local part standing alone in a notice, so the
 	// renamed message names two people. docomo-data, sfr-in-101-delay
 	// and yahoo-dd-account change reason: provider rules chosen by the
-	// recipient's domain.
-	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/exchange-bare", "unseen/gateway-bare-sameline",
-		"unseen/notes-bare", "unseen/r10-mdaemon-bare", "unseen/r10-prose-bare-local", "unseen/r10-sendmail-cyrus-bare",
+	// recipient's domain. r11-qmail-wrapped-angle: the address cut
+	// after its "@" is not renamed whole. r11-dsn-same-twice-case: the
+	// two case forms of one address renamed to one exact form, which (as
+	// sendmail817-alias-members' two members) is kept twice.
+	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/exchange-bare",
+		"unseen/notes-bare", "unseen/r10-mdaemon-bare", "unseen/r10-sendmail-cyrus-bare", "unseen/r11-dsn-same-twice-case", "unseen/r11-qmail-wrapped-angle",
 		"unseen/r10-sendmail-local-bare-two", "unseen/r6-utf8-escaped", "unseen/r6-xtext-orcpt", "unseen/r8-v5sendmail-three",
 		"unseen/sendmail-bare-domain", "unseen/sendmail-bare-original", "unseen/sendmail-bare-transcript",
 		"unseen/sendmail817-local-bare", "unseen/sfr-in-101-delay", "unseen/text-bare-list-cause", "unseen/tmda-confirm-bare",

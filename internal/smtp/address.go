@@ -66,6 +66,14 @@ func normalize(s string) string {
 			s = s[lt+1:]
 		}
 	}
+	if strings.HasPrefix(s, "@") {
+		// A source route ("@relay.example,@hub.example:user@example.org"):
+		// RFC 5321 section 4.1.1.3 says to ignore the route and use the
+		// mailbox after its colon.
+		if c := strings.IndexByte(s, ':'); c > 0 && strings.IndexByte(s[c+1:], '@') > 0 {
+			s = s[c+1:]
+		}
+	}
 	if strings.HasPrefix(s, `"`) {
 		// RFC 5321 section 4.1.2: a quoted local part that is not a
 		// dot-atom ("neko..nyaan"@example.jp) keeps its quotes.

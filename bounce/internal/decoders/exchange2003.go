@@ -88,8 +88,23 @@ func decodeExchange2003(m *message) *Report {
 		cur, diag = nil, nil
 	}
 	inMTSID := false
-	for _, line := range trimmedLines(text[start:]) {
+	lines := trimmedLines(text[start:])
+	for k, line := range lines {
 		t := strings.TrimSpace(line)
+		if k+1 < len(lines) && !strings.Contains(t, " on ") && strings.HasSuffix(t, ">") {
+			// A recipient line folded before its date (a relay's
+			// re-wrapping: "Name <addr>" / "    on 3/10/2026 9:12 AM"),
+			// read whole; the date line then reads as nothing.
+			if n := strings.TrimSpace(lines[k+1]); strings.HasPrefix(n, "on ") && indentOf(lines[k+1]) > indentOf(line) {
+				if a := exchange2003Recipient(t+" "+n, names); a != "" {
+					flush()
+					cur = &Recipient{Address: a, Action: "failed"}
+					inMTSID = false
+					lines[k+1] = ""
+					continue
+				}
+			}
+		}
 		if t == "" {
 			if cur != nil && len(diag) > 0 {
 				flush()

@@ -192,6 +192,22 @@ func decodeTextNotice(m *message) *Report {
 			rep.Recipients = []Recipient{r}
 			return rep
 		}
+		if a := soleReturnedRecipient(m); a != "" && len(notice) <= maxParagraphAfter && hasFailureWords(notice) {
+			// A notice of one sentence that names no address ("Your
+			// message could not be delivered because the recipient's
+			// mailbox is full."), above the returned message: the
+			// message's one recipient is the one it failed for.
+			r := Recipient{Address: a, Diagnostic: oneLine(notice)}
+			switch {
+			case textDelivered(m):
+				r.Action = "delivered"
+			case textDelayed(m):
+				r.Action = "delayed"
+			}
+			fillCodes(&r)
+			rep.Recipients = []Recipient{r}
+			return rep
+		}
 	}
 	action := ""
 	switch {
@@ -343,6 +359,32 @@ func decodeTextNotice(m *message) *Report {
 		return nil
 	}
 	return rep
+}
+
+// soleReturnedRecipient returns the one address of the returned
+// message's To and Cc, or "" when it has none or several (which of them
+// failed, the notice would have to say) or when it is the bounce's own
+// addressee (a notice about mail to the sender itself).
+func soleReturnedRecipient(m *message) string {
+	o := m.original()
+	if o.To == "" {
+		return ""
+	}
+	as := append(findAddresses(o.To), findAddresses(strings.Join(o.Header("Cc"), ","))...)
+	if len(as) != 1 || isBounceSender(as[0]) {
+		return ""
+	}
+	for _, a := range findAddresses(m.header().Get("to")) {
+		if strings.EqualFold(a, as[0]) {
+			return ""
+		}
+	}
+	for _, a := range findAddresses(o.From) {
+		if strings.EqualFold(a, as[0]) {
+			return ""
+		}
+	}
+	return as[0]
 }
 
 // rejectionMDN returns the Final-Recipient of a disposition notification

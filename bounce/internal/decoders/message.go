@@ -383,6 +383,7 @@ func (m *message) finish(rep *Report) {
 		rep.Original = m.original()
 	}
 	out := rep.Recipients[:0]
+	var folded mailboxSet
 	for _, r := range rep.Recipients {
 		if !utf8.ValidString(r.Address) {
 			// QUIRK: 8-bit bytes read from a raw header or text by a
@@ -409,6 +410,9 @@ func (m *message) finish(rep *Report) {
 		}
 		r.RemoteMTA = hostOf(r.RemoteMTA)
 		r.ReportingMTA = hostOf(r.ReportingMTA)
+		if folded.listed(out, r) {
+			continue
+		}
 		out = append(out, r)
 	}
 	rep.Recipients = out
@@ -424,6 +428,43 @@ func (m *message) finish(rep *Report) {
 			rep.Kind = kindOf(rep.Recipients)
 		}
 	}
+}
+
+// mailboxSet tells whether a recipient's mailbox is already listed with
+// its action: the same address written twice in different case (a
+// message sent To "Pat.Doe@Example.COM" and Cc "pat.doe@example.com") is
+// one recipient to its sender, whose store compares addresses as
+// smtp.Key does. The first form written is kept; an address repeated as
+// written is left to the decoders, as before.
+type mailboxSet struct{ seen map[string]string }
+
+// listed reports whether rs (the recipients kept so far) has r's mailbox
+// with r's action in another case, and records r otherwise.
+func (s *mailboxSet) listed(rs []Recipient, r Recipient) bool {
+	if len(rs) < 16 && s.seen == nil {
+		for i := range rs {
+			if rs[i].Action == r.Action && len(rs[i].Address) == len(r.Address) && rs[i].Address != r.Address && strings.EqualFold(rs[i].Address, r.Address) {
+				return true
+			}
+		}
+		return false
+	}
+	if s.seen == nil {
+		// Many recipients: a set keeps this linear.
+		s.seen = make(map[string]string, 2*len(rs))
+		for i := range rs {
+			k := rs[i].Action + "\x00" + toLower(rs[i].Address)
+			if _, ok := s.seen[k]; !ok {
+				s.seen[k] = rs[i].Address
+			}
+		}
+	}
+	k := r.Action + "\x00" + toLower(r.Address)
+	if a, ok := s.seen[k]; ok {
+		return a != r.Address
+	}
+	s.seen[k] = r.Address
+	return false
 }
 
 // maxDiagnosticLen bounds a recipient's diagnostic, in bytes: a server's

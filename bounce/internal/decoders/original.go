@@ -289,6 +289,7 @@ func lowerLine(buf *[256]byte, s string) string {
 func (m *message) notice() string {
 	if !m.noticeDone {
 		m.noticeText, m.afterNotice = splitAtMarker(m.text())
+		m.noticeText = joinBrokenAddresses(m.noticeText)
 		m.noticeDone = true
 	}
 	return m.noticeText

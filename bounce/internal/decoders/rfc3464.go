@@ -364,8 +364,12 @@ func dsnRecipients(m *message, body string) (string, []Recipient) {
 		orig := b.Get("original-recipient")
 		actual := b.Get("x-actual-recipient")
 		r.Address = dsnAddress(final)
-		if r.Address == "" {
-			r.Address = dsnAddress(orig)
+		if o := dsnAddress(orig); r.Address == "" || o != "" && unqualified(r.Address) && !unqualified(o) {
+			// RFC 3464 section 2.3.1: the Original-Recipient is the
+			// address as the sender wrote it. A Final-Recipient that is
+			// an internal name ("jsmith@mailhub") is the reporting
+			// site's own rewriting, which the sender cannot match.
+			r.Address = o
 		}
 		if r.Address == "" {
 			r.Address = dsnAddress(actual)
@@ -437,6 +441,13 @@ func statusComment(v string) string {
 		return ""
 	}
 	return oneLine(c)
+}
+
+// unqualified reports whether addr's domain is a bare host name (no dot,
+// not an address literal): a name only the reporting site resolves.
+func unqualified(addr string) bool {
+	d := addr[strings.LastIndexByte(addr, '@')+1:]
+	return !strings.Contains(d, ".") && !strings.HasPrefix(d, "[")
 }
 
 // dsnAddress reads an RFC 3464 address field ("rfc822; a@b", RFC 6533

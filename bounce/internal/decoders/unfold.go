@@ -89,3 +89,64 @@ func quoteOpen(s string) bool {
 	}
 	return open > 0
 }
+
+// joinBrokenAddresses rejoins an address in angle brackets that a line
+// break cut at its "@" ("<christopher.montgomery-wellington@" and, on the
+// next line, "example.co.uk>:"), as a relay re-wrapping long lines leaves
+// it: an address holds no white space (RFC 5321 section 4.1.2), so the
+// break and the indentation after it are removed. Only a break next to
+// the "@" of an open "<" whose other half closes it on the next line is
+// joined; text without one is returned as is.
+func joinBrokenAddresses(text string) string {
+	if !strings.Contains(text, "@\n") && !strings.Contains(text, "@\r\n") {
+		return text
+	}
+	var b strings.Builder
+	rest := text
+	for {
+		k := strings.Index(rest, "@\n")
+		cr := false
+		if j := strings.Index(rest, "@\r\n"); j >= 0 && (k < 0 || j < k) {
+			k, cr = j, true
+		}
+		if k < 0 {
+			break
+		}
+		head := rest[:k+1] // up to and including the "@"
+		next := rest[k+2:]
+		if cr {
+			next = rest[k+3:]
+		}
+		tail := strings.TrimLeft(next, " \t")
+		if brokenAtSign(head, tail) {
+			b.WriteString(head)
+			rest = tail
+			continue
+		}
+		b.WriteString(rest[:k+1])
+		rest = rest[k+1:]
+	}
+	if b.Len() == 0 {
+		return text
+	}
+	b.WriteString(rest)
+	return b.String()
+}
+
+// brokenAtSign reports whether head ends in "<local@" (an open angle
+// bracket, then a local part) and tail starts with "domain>".
+func brokenAtSign(head, tail string) bool {
+	l := len(head) - 1 // the "@"
+	i := l
+	for i > 0 && localChars[head[i-1]] {
+		i--
+	}
+	if i == l || i == 0 || head[i-1] != '<' {
+		return false
+	}
+	j := 0
+	for j < len(tail) && domainChars[tail[j]] {
+		j++
+	}
+	return j > 0 && j < len(tail) && tail[j] == '>' && strings.Contains(tail[:j], ".")
+}
