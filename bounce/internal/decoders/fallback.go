@@ -906,6 +906,12 @@ var delayWords = []string{
 	// temporary problem delivering your message to the following
 	// recipients", subject "Warning: Delay in message delivery").
 	"temporary problem delivering", "delay in message delivery",
+	// MasqMail's warning (tpl/warnmsg.tpl, whose German, French and
+	// Italian forms keep the English lines: "Sorry, but your mail could
+	// not yet be delivered to all recipients.", "Delivery will be tried
+	// again, until it is either successful or a timeout has been
+	// reached.").
+	"could not yet be delivered", "will be tried again",
 	// "not yet delivered" in Ukrainian and Russian ("ще не доставлено",
 	// "ещё/еще не доставлено"), the words of the English "has not been
 	// delivered yet" (the fourth round of testdata/unseen).
