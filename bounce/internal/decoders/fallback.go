@@ -912,6 +912,9 @@ var delayWords = []string{
 	// again, until it is either successful or a timeout has been
 	// reached.").
 	"could not yet be delivered", "will be tried again",
+	// Its German: "Die Zustellung wird weiterhin versucht" (warnmsg.tpl.de),
+	// as a German delay notice says "wird weiter versucht".
+	"weiterhin versucht", "weiter versucht",
 	// "not yet delivered" in Ukrainian and Russian ("ще не доставлено",
 	// "ещё/еще не доставлено"), the words of the English "has not been
 	// delivered yet" (the fourth round of testdata/unseen).
@@ -920,7 +923,8 @@ var delayWords = []string{
 
 // finalWords say that a notice reports a failure that is final, which
 // no delay wording in it outweighs, lower-case.
-var finalWords = []string{"failed permanently", "permanent error", "permanent failure", "given up", "giving up", "will not be retried"}
+var finalWords = []string{"failed permanently", "permanent error", "permanent failure", "given up", "giving up", "will not be retried",
+	"will not be tried again", "nicht weiter versucht", "nicht weiterhin versucht"}
 
 // textDelayed reports whether a text notice warns of a delay, not a
 // failure.
