@@ -1081,6 +1081,21 @@ func TestDecode_unseen(t *testing.T) {
 			"r12-notes-return-receipt":      {none},
 			"r12-read-confirmation-pl-text": {none},
 		}},
+		// The twelfth round's second batch, written after the first was
+		// fixed and before these were decoded.
+		{"twelfth round: second batch", map[string][]unseenRcpt{
+			// Gmail's delay in Spanish; Exim's warning with a German
+			// warn_message_file; Sendmail's warning for an alias's members;
+			// Office 365's delay as French text alone.
+			"r12-gmail-delay-es":            {r("delay", "javier.soto@example.cl", "system_error")},
+			"r12-exim-warning-de-custom":    {r("delay", "ralf.keller@example.de", "mailbox_full")},
+			"r12-sendmail-warning-expanded": {r("delay", "ioana.marin@branch.example.ro", "expired"), r("delay", "radu.stan@branch.example.ro", "expired")},
+			"r12-office365-delay-fr-text":   {r("delay", "sophie.girard@example.be", "mailbox_full")},
+			// Mailman 2's welcome; a French auto-reply saying the address
+			// is no longer read (delivered, answered: no failure).
+			"r12-mailman2-welcome":            {none},
+			"r12-autoreply-fr-address-closed": {auto("contact@example.fr")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
