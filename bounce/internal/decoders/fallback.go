@@ -915,6 +915,10 @@ var delayWords = []string{
 	// Its German: "Die Zustellung wird weiterhin versucht" (warnmsg.tpl.de),
 	// as a German delay notice says "wird weiter versucht".
 	"weiterhin versucht", "weiter versucht",
+	// "not yet delivered" and "tried again" in German and French
+	// ("noch nicht zugestellt", "erneut versucht"; Exchange's "n'a pas
+	// encore été remis"), as the Ukrainian and Russian below.
+	"noch nicht zugestellt", "erneut versucht", "pas encore été remis",
 	// "not yet delivered" in Ukrainian and Russian ("ще не доставлено",
 	// "ещё/еще не доставлено"), the words of the English "has not been
 	// delivered yet" (the fourth round of testdata/unseen).
@@ -924,7 +928,7 @@ var delayWords = []string{
 // finalWords say that a notice reports a failure that is final, which
 // no delay wording in it outweighs, lower-case.
 var finalWords = []string{"failed permanently", "permanent error", "permanent failure", "given up", "giving up", "will not be retried",
-	"will not be tried again", "nicht weiter versucht", "nicht weiterhin versucht"}
+	"will not be tried again", "nicht weiter versucht", "nicht weiterhin versucht", "nicht erneut versucht"}
 
 // textDelayed reports whether a text notice warns of a delay, not a
 // failure.

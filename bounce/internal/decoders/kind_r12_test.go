@@ -19,6 +19,12 @@ func TestKind_r12(t *testing.T) {
 		{"german final", "From: MAILER-DAEMON@mx.example.de\nSubject: Unzustellbar\n\n" +
 			"Ihre Nachricht konnte nicht zugestellt werden. Die Zustellung wird nicht weiter versucht.\n\n" +
 			"<a@example.de>: host mx.example.de said: 550 5.1.1 User unknown\n", KindBounce, ""},
+		{"german not yet delivered", "From: Mailer-Daemon@mail.example.de\nSubject: Warnung: Nachricht verzoegert\n\n" +
+			"Noch nicht zugestellt an:\n\n  a@example.de\n    Grund: 452 4.2.2 Mailbox full\n\nDie Zustellung wird erneut versucht.\n", KindDelay, ""},
+		{"german not tried again", "From: Mailer-Daemon@mail.example.de\nSubject: Unzustellbar\n\n" +
+			"Nachricht an a@example.de konnte nicht zugestellt werden: 550 5.1.1 User unknown. Sie wird nicht erneut versucht.\n", KindBounce, ""},
+		{"french not yet delivered", "From: postmaster@example.fr\nSubject: Remise différée\n\n" +
+			"Ce message n'a pas encore été remis.\n\na@example.be\nLe serveur a retourné '452 4.2.2 Mailbox is full'\n", KindDelay, ""},
 		{"text read receipt", "From: a@example.pl\nSubject: Potwierdzenie przeczytania: Order\nAuto-Submitted: auto-replied\n\n" +
 			"Twoja wiadomość została przeczytana.\n", KindNotBounce, ""},
 		{"outlook read receipt in text", "From: a@example.de\nSubject: Gelesen: Angebot\nAuto-Submitted: auto-replied\n\nwurde gelesen.\n", KindNotBounce, ""},
