@@ -1100,6 +1100,16 @@ func TestDecode_unseen(t *testing.T) {
 			"r12-mailman2-welcome":            {none},
 			"r12-autoreply-fr-address-closed": {auto("contact@example.fr")},
 		}},
+		// A third batch of three, written after the second was fixed and
+		// before these were decoded.
+		{"twelfth round: third batch", map[string][]unseenRcpt{
+			// Exchange's recall report: the recall failed, not the message.
+			"r12-exchange-recall-failure": {none},
+			// Windows SMTP's delay in German, its text alone.
+			"r12-smtpsvc-delay-de-text": {r("delay", "felix.wagner@example.ch", "expired")},
+			// Postfix with a Spanish delay_template, no DSN part.
+			"r12-delay-es-text": {r("delay", "martin.lopez@example.com.ar", "mailbox_full")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
