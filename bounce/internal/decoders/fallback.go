@@ -919,6 +919,10 @@ var delayWords = []string{
 	// ("noch nicht zugestellt", "erneut versucht"; Exchange's "n'a pas
 	// encore été remis"), as the Ukrainian and Russian below.
 	"noch nicht zugestellt", "erneut versucht", "pas encore été remis",
+	// "This is a warning only", "has been delayed" and "will keep
+	// trying" in German (Windows SMTP's "DIES IST NUR EINE WARNUNG", "Die
+	// Übermittlung an folgende Empfänger wurde verzögert") and Spanish.
+	"nur eine warnung", "wurde verzögert", "solo una advertencia", "seguirá intentando",
 	// "not yet delivered" in Ukrainian and Russian ("ще не доставлено",
 	// "ещё/еще не доставлено"), the words of the English "has not been
 	// delivered yet" (the fourth round of testdata/unseen).

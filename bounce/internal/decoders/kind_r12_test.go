@@ -25,6 +25,10 @@ func TestKind_r12(t *testing.T) {
 			"Nachricht an a@example.de konnte nicht zugestellt werden: 550 5.1.1 User unknown. Sie wird nicht erneut versucht.\n", KindBounce, ""},
 		{"french not yet delivered", "From: postmaster@example.fr\nSubject: Remise différée\n\n" +
 			"Ce message n'a pas encore été remis.\n\na@example.be\nLe serveur a retourné '452 4.2.2 Mailbox is full'\n", KindDelay, ""},
+		{"german warning only", "From: postmaster@mail.example.de\nSubject: Verzoegerung\n\n" +
+			"DIES IST NUR EINE WARNUNG.\n\nDie Übermittlung an folgende Empfänger wurde verzögert.\n\n       a@example.ch\n", KindDelay, ""},
+		{"spanish warning only", "From: MAILER-DAEMON@correo.example.ar\nSubject: Correo retrasado\n\n" +
+			"ESTO ES SOLO UNA ADVERTENCIA. Se seguirá intentando.\n\n<a@example.ar>: host mx said: 452 4.2.2 Mailbox full\n", KindDelay, ""},
 		{"text read receipt", "From: a@example.pl\nSubject: Potwierdzenie przeczytania: Order\nAuto-Submitted: auto-replied\n\n" +
 			"Twoja wiadomość została przeczytana.\n", KindNotBounce, ""},
 		{"outlook read receipt in text", "From: a@example.de\nSubject: Gelesen: Angebot\nAuto-Submitted: auto-replied\n\nwurde gelesen.\n", KindNotBounce, ""},
