@@ -2,6 +2,11 @@ package classify
 
 import "testing"
 
+func toRemote(mta string, in Input) Input {
+	in.RemoteMTA = mta
+	return in
+}
+
 // TestClassify_looFamilies holds, for each reason whose wording the
 // leave-one-out test (cmd/bounced/loo_test.go) showed remembered from one
 // corpus message, ordinary phrasings of the reason's definition: a
@@ -77,6 +82,11 @@ func TestClassify_looFamilies(t *testing.T) {
 		// network_error (transient): RFC 3463 X.4.4 (unable to route).
 		{"could not find a route", delayedReply("", "4.4.4", "", "Routing: could not find any gateway to example.net"), NetworkError},
 		{"no gateway", delayedReply("", "", "", "no gateway found for this recipient"), NetworkError},
+
+		// no_relaying: a server that relays only for its own users.
+		{"not allowed to relay, address between", failedReply("550", "5.7.1", "RCPT", "550 5.7.1 <jdoe@example.net>: this server is not set up to relay for you"), NoRelaying},
+		{"does not allow relaying", failedReply("554", "5.7.1", "RCPT", "554 5.7.1 This server does not allow relaying"), NoRelaying},
+		{"ses domain not verified", toRemote("email-smtp.us-east-1.amazonaws.com", failedReply("554", "", "DATA", "554 Message rejected: Sending domain is not verified")), NoRelaying},
 
 		// expired: Exim's retry rules.
 		{"hosts failing too long", failedReply("", "", "", "all hosts for example.net have been failing for too long"), Expired},
