@@ -29,6 +29,9 @@ func TestClassify_looFamilies(t *testing.T) {
 		{"host not found in dns, no status", Input{Action: "failed", Diagnostic: "Lookup of host mx.example.net failed: host mx.example.net not found"}, HostUnknown},
 		{"your message, the domain unreachable", failedReply("", "", "", "Your message to jdoe@example.net could not be delivered: the domain example.net is unreachable"), HostUnknown},
 		{"check the domain and try again", failedReply("554", "5.0.0", "", "554 Delivery failed because the domain cannot be reached. Please check the domain and try again"), HostUnknown},
+		{"domain is unknown", failedReply("550", "", "", "550 Domain example.net is unknown"), HostUnknown},
+		{"unknown mail domain", failedReply("550", "", "", "550 unknown mail domain example.net"), HostUnknown},
+		{"recipient domain is invalid", failedReply("550", "", "", "550 Recipient domain example.net is invalid"), HostUnknown},
 		{"hostname not found", failedReply("", "5.1.2", "", "hostname mail.example.net not found"), HostUnknown},
 
 		// user_unknown: RFC 3463 X.1.1 (the mailbox specified in the
@@ -37,6 +40,10 @@ func TestClassify_looFamilies(t *testing.T) {
 		{"mailbox not exist", failedReply("550", "", "RCPT", "550 Mailbox jdoe@example.net not exist"), UserUnknown},
 		{"recipient not found, address between", failedReply("550", "5.1.1", "RCPT", "550 5.1.1 Recipient jdoe@example.net not found"), UserUnknown},
 		{"account does not exist here", failedReply("550", "", "RCPT", "550 The account jdoe@example.net does not exist here"), UserUnknown},
+
+		{"mailbox is unknown, address between", failedReply("550", "", "RCPT", "550 Mailbox jdoe@example.net is unknown"), UserUnknown},
+		{"recipient mailbox unknown", failedReply("550", "", "RCPT", "550 Recipient mailbox jdoe@example.net unknown"), UserUnknown},
+		{"address is invalid", failedReply("550", "", "RCPT", "550 Address jdoe@example.net is invalid"), UserUnknown},
 
 		// suspended: RFC 3463 X.2.1 (mailbox disabled, not accepting
 		// messages).
@@ -48,11 +55,15 @@ func TestClassify_looFamilies(t *testing.T) {
 
 		{"your message, the account is disabled", failedReply("550", "", "RCPT", "550 Your message was not delivered: the account jdoe@example.net is disabled"), Suspended},
 
+		{"mailbox is inactive", failedReply("550", "", "RCPT", "550 Mailbox jdoe@example.net is inactive"), Suspended},
+
 		// mailbox_full: RFC 3463 X.2.2 (mailbox full).
 		{"mail folder of the user is full", failedReply("552", "5.2.2", "", "552 The mail folder of jdoe@example.net is full"), MailboxFull},
 		{"mailfolder full", delayedReply("452", "4.2.2", "", "452 mailfolder full"), MailboxFull},
 		{"not enough storage space", delayedReply("452", "4.2.2", "", "452 4.2.2 Not enough storage space for jdoe@example.net"), MailboxFull},
 		{"not enough mailbox space", delayedReply("452", "", "", "452 Not enough mailbox space left"), MailboxFull},
+
+		{"quota of the mailbox exceeded", delayedReply("452", "", "RCPT", "452 Quota of jdoe@example.net exceeded"), MailboxFull},
 
 		// message_too_big: RFC 5321 section 4.5.3.1.6 (text line limit).
 		{"lines too long", failedReply("550", "5.0.0", "DATA", "550 message has lines too long for transport"), MessageTooBig},
@@ -111,6 +122,9 @@ func TestClassify_looFamiliesNot(t *testing.T) {
 		{"disk space of the system", delayedReply("452", "4.3.1", "", "452 4.3.1 Insufficient system storage"), MailboxFull},
 		{"tls is supported", failedReply("550", "5.7.1", "DATA", "550 5.7.1 Message rejected as spam"), FailedSTARTTLS},
 		{"no mx and no a record", failedReply("550", "5.1.2", "RCPT", "550 5.1.2 example.net: no MX or A record found (NXDOMAIN)"), NotAccept},
+		{"sender domain unknown", failedReply("553", "5.1.8", "", "553 5.1.8 Sender domain example.org unknown"), HostUnknown},
+		{"user's domain is unknown", failedReply("550", "5.1.2", "", "550 The user's domain example.net is unknown"), UserUnknown},
+		{"your ip address is invalid", failedReply("554", "", "", "554 Your IP address 192.0.2.1 is invalid for this service"), UserUnknown},
 		{"connection refused", delayedReply("", "4.4.1", "", "Connection refused"), TooManyConnections},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
