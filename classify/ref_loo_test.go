@@ -99,6 +99,16 @@ func TestClassify_looFamilies(t *testing.T) {
 		{"does not allow relaying", failedReply("554", "5.7.1", "RCPT", "554 5.7.1 This server does not allow relaying"), NoRelaying},
 		{"ses domain not verified", toRemote("email-smtp.us-east-1.amazonaws.com", failedReply("554", "", "DATA", "554 Message rejected: Sending domain is not verified")), NoRelaying},
 
+		// blocked: a blocklist's lookup address in the reply.
+		{"spamhaus lookup url", failedReply("553", "5.1.3", "", "553 Rejected, see https://check.spamhaus.org/listed/?searchterm=192.0.2.1"), Blocked},
+
+		// Facebook Postmaster, SMTP Response Codes,
+		// http://postmaster.facebook.com/response_codes
+		{"facebook rcp-p2", failedReply("550", "5.1.1", "RCPT", "550 5.1.1 RCP-P2 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp"), Filtered},
+		{"facebook rcp-p1", failedReply("550", "5.1.1", "RCPT", "550 5.1.1 RCP-P1 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#rcp"), UserUnknown},
+		{"facebook msg-p1", failedReply("552", "5.3.4", "DATA", "552 5.3.4 MSG-P1 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#msg"), MessageTooBig},
+		{"facebook dns-p3", failedReply("550", "5.7.1", "MAIL", "550 5.7.1 DNS-P3 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#dns"), RequirePTR},
+
 		// expired: Exim's retry rules.
 		{"hosts failing too long", failedReply("", "", "", "all hosts for example.net have been failing for too long"), Expired},
 	}
