@@ -45,6 +45,9 @@ func TestClassify_looFamilies(t *testing.T) {
 		{"recipient mailbox unknown", failedReply("550", "", "RCPT", "550 Recipient mailbox jdoe@example.net unknown"), UserUnknown},
 		{"address is invalid", failedReply("550", "", "RCPT", "550 Address jdoe@example.net is invalid"), UserUnknown},
 
+		{"address is not registered", failedReply("550", "", "RCPT", "550 The email address jdoe@example.net is not registered"), UserUnknown},
+		{"account not registered here", failedReply("550", "", "RCPT", "550 This account is not registered on this server"), UserUnknown},
+
 		// suspended: RFC 3463 X.2.1 (mailbox disabled, not accepting
 		// messages).
 		{"user account is disabled", failedReply("550", "5.2.1", "RCPT", "550 5.2.1 The user account jdoe@example.net is disabled"), Suspended},
@@ -57,6 +60,9 @@ func TestClassify_looFamilies(t *testing.T) {
 
 		{"mailbox is inactive", failedReply("550", "", "RCPT", "550 Mailbox jdoe@example.net is inactive"), Suspended},
 
+		{"mailbox has been closed", failedReply("550", "", "RCPT", "550 This mailbox has been closed"), Suspended},
+		{"account is expired", failedReply("550", "", "RCPT", "550 User account is expired"), Suspended},
+
 		// mailbox_full: RFC 3463 X.2.2 (mailbox full).
 		{"mail folder of the user is full", failedReply("552", "5.2.2", "", "552 The mail folder of jdoe@example.net is full"), MailboxFull},
 		{"mailfolder full", delayedReply("452", "4.2.2", "", "452 mailfolder full"), MailboxFull},
@@ -64,6 +70,8 @@ func TestClassify_looFamilies(t *testing.T) {
 		{"not enough mailbox space", delayedReply("452", "", "", "452 Not enough mailbox space left"), MailboxFull},
 
 		{"quota of the mailbox exceeded", delayedReply("452", "", "RCPT", "452 Quota of jdoe@example.net exceeded"), MailboxFull},
+
+		{"mailbox has no space left", delayedReply("452", "", "", "452 The mailbox of jdoe@example.net has no space left"), MailboxFull},
 
 		// message_too_big: RFC 5321 section 4.5.3.1.6 (text line limit).
 		{"lines too long", failedReply("550", "5.0.0", "DATA", "550 message has lines too long for transport"), MessageTooBig},
@@ -109,6 +117,8 @@ func TestClassify_looFamilies(t *testing.T) {
 		{"facebook msg-p1", failedReply("552", "5.3.4", "DATA", "552 5.3.4 MSG-P1 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#msg"), MessageTooBig},
 		{"facebook dns-p3", failedReply("550", "5.7.1", "MAIL", "550 5.7.1 DNS-P3 http://postmaster.facebook.com/response_codes?ip=192.0.2.1#dns"), RequirePTR},
 
+		{"remote host closed the connection", delayedReply("", "", "", "Remote host closed connection during session"), NetworkError},
+
 		// expired: Exim's retry rules.
 		{"hosts failing too long", failedReply("", "", "", "all hosts for example.net have been failing for too long"), Expired},
 	}
@@ -135,6 +145,8 @@ func TestClassify_looFamiliesNot(t *testing.T) {
 		{"sender domain unknown", failedReply("553", "5.1.8", "", "553 5.1.8 Sender domain example.org unknown"), HostUnknown},
 		{"user's domain is unknown", failedReply("550", "5.1.2", "", "550 The user's domain example.net is unknown"), UserUnknown},
 		{"your ip address is invalid", failedReply("554", "", "", "554 Your IP address 192.0.2.1 is invalid for this service"), UserUnknown},
+		{"your account is not registered", failedReply("535", "", "", "535 Your account jdoe@example.org is not registered for SMTP AUTH"), UserUnknown},
+		{"your account is expired", failedReply("535", "", "", "535 Your account jdoe@example.org is expired, renew it to send"), Suspended},
 		{"connection refused", delayedReply("", "4.4.1", "", "Connection refused"), TooManyConnections},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
