@@ -19,7 +19,7 @@ import (
 //	go test ./cmd/bounced -run TestLeaveOneOut -v
 //
 // It may only be raised.
-var looFloor = floor{0, 99.80, 90.40, 94.40, 96.57}
+var looFloor = floor{0, 99.80, 94.40, 97.80, 98.39}
 
 // TestLeaveOneOut estimates how bounced reads a message of a known format
 // that taught it nothing, as the held-out corpora's are: each labelled
