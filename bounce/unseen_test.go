@@ -1030,8 +1030,11 @@ func TestDecode_unseen(t *testing.T) {
 		}},
 		{"fourteenth round: security gateways", map[string][]unseenRcpt{
 			"r14-esa-bad-destination-host": {bounced("lars.ek@nonexistent-shop.example", "host_unknown")},
-			// An IronPort message filter's bounce() action.
-			"r14-esa-bounced-admin": {bounced("haruka.ishida@example.co.jp", "filtered")},
+			// An IronPort message filter's bounce() action: the
+			// administrators' mail policy (AsyncOS User Guide, "Using
+			// Message Filters to Enforce Email Policies"), not the
+			// recipient's own filter; first written as filtered.
+			"r14-esa-bounced-admin": {bounced("haruka.ishida@example.co.jp", "policy_violation")},
 			"r14-esa-delayed-block": {r("delay", "nora.whitfield@example.net", "blocked")},
 			"r14-messagelabs-three": {bounced("imogen.shaw@example.co.uk", "spam_detected"), bounced("jasper.reid@example.co.uk", "mailbox_full"), bounced("kofi.boateng@example.com.gh", "no_relaying")},
 			"r14-smg-expired-dsn":   {bounced("s.moreau@example.fr", "expired")},
