@@ -1065,6 +1065,21 @@ func TestDecode_unseen(t *testing.T) {
 			// RU-CENTER: the domain's disk allocation is used up.
 			"r14-nicru-domain-quota-delay": {r("delay", "olga.smirnova@example.ru", "mailbox_full")},
 		}},
+		{"fourteenth round: second batch", map[string][]unseenRcpt{
+			"r14-tonline-nowl":            {bounced("helga.schuster@t-online.de", "bad_reputation")},
+			"r14-tonline-storage-quota":   {bounced("werner.kraus@t-online.de", "mailbox_full")},
+			"r14-webde-too-many-messages": {bounced("inge.wolff@web.de", "mailbox_full")},
+			"r14-mailenable-domain-quota": {bounced("rashid.alnoor@example.ae", "mailbox_full")},
+			// Held for a full mailbox (holdexquota), returned when it
+			// timed out: the cause is the full mailbox.
+			"r14-jes-holdexquota-returned": {bounced("d.fitzgerald@ms.example.gov", "mailbox_full")},
+			// qmail-queue's "trouble in home directory": the server's
+			// own trouble, whatever caused it.
+			"r14-qmail-qq-trouble-delay":      {r("delay", "beat.meier@example.ch", "system_error")},
+			"r14-bytecamp-quota-delay":        {r("delay", "lena.brandt@example.de", "mailbox_full")},
+			"r14-bytecamp-spam-classified":    {bounced("jonas.hoffmann@example.de", "spam_detected")},
+			"r14-comservice-rate-limit-delay": {r("delay", "karin.vogel@example-ffo.de", "rate_limited")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
