@@ -78,6 +78,22 @@ func TestClassify_refR14(t *testing.T) {
 		// RU-CENTER, "Mail — diagnostics and troubleshooting" (nic.ru):
 		// the disk space allocated for the domain has been exhausted.
 		{"nic.ru domain disk quota", delayedReply("451", "", "RCPT", "451 example.ru prohibited. Disk quota exceeded"), MailboxFull},
+		// qmail's qmail.c, qmail_close(): qmail-queue's own trouble
+		// (exit codes 61, 62 to 66), which qmail-smtpd answers with 451
+		// (notqmail/notqmail, code index).
+		{"qmail qq trouble home", delayedReply("451", "4.3.0", "DATA", "451 qq trouble in home directory (#4.3.0)"), SystemError},
+		{"qmail qq trouble queue", delayedReply("451", "4.3.0", "DATA", "451 4.3.0 qq trouble creating files in queue"), SystemError},
+		// The second batch's other sources: T-Online (timmehosting.de,
+		// bllmnn.de), T-Online and Web.de (sitepackage.de), bytecamp.net's
+		// FAQ, comservice-ffo.de's list.
+		{"t-online nowl", failedReply("554", "", "CONN", "554 IP=192.0.2.209 - None/bad reputation. Ask your postmaster for help or to contact tobr@rx.t-online.de for reset. (NOWL)"), BadReputation},
+		{"t-online storage quota", failedReply("552", "5.2.2", "RCPT", "552 5.2.2 Over STORAGE quota"), MailboxFull},
+		{"web.de too many messages", failedReply("550", "", "RCPT", "550 Benutzer hat zuviele Mails auf dem Server. / User has too many messages on the server."), MailboxFull},
+		{"bytecamp quota", delayedReply("422", "4.2.2", "RCPT", "422 4.2.2 Quota limit exceeded (Speicherplatz des Kontos ueberschritten)"), MailboxFull},
+		{"bytecamp spam", failedReply("571", "5.7.1", "DATA", "571 5.7.1 message classified as spam (Nachricht als Spam eingestuft)"), SpamDetected},
+		{"comservice rate limit", delayedReply("421", "", "CONN", "421 Rate limit reached. Please try again later"), RateLimited},
+		// MailEnable, https://pastebin.com/a3CnB5k5.
+		{"mailenable domain disk quota", failedReply("522", "5.7.1", "", "522 5.7.1 MailDomain example.ae Disk quota has been exceeded"), MailboxFull},
 		// Proofpoint Essentials' SPF refusal (404andmore.com).
 		{"proofpoint spf rejected", failedReply("550", "5.7.1", "", "550 5.7.1 Message rejected per sender's SPF policy - OXSUS001_514"), AuthFailure},
 	})
