@@ -70,6 +70,7 @@ func TestClassify_refR14(t *testing.T) {
 		{"bigpond defined spam source", Input{Diagnostic: "Connected to 192.0.2.45 but sender was rejected. Remote host said: 192.0.2.45 Defined SPAM source: bl.spamcop.net"}, Blocked},
 		// Shaw's Cloudmark filter (support.shaw.ca community thread:
 		// AUP#CNCT too many concurrent connections).
+		{"shaw aup mxrt", delayedReply("421", "4.7.0", "CONN", "421 4.7.0 shw-central.mx.a.cloudfilter.net cmsmtp 192.0.2.60 AUP#MXRT"), RateLimited},
 		{"shaw aup cnct", delayedReply("421", "4.7.0", "CONN", "421 4.7.0 shw-central.mx.a.cloudfilter.net cmsmtp 192.0.2.60 AUP#CNCT"), TooManyConnections},
 		// Comcast's mail delivery error codes (security.comcast.net).
 		{"comcast too many sessions", delayedReply("421", "", "CONN", "421 imta09.westchester.pa.mail.comcast.net comcast Too many sessions opened"), TooManyConnections},
