@@ -200,6 +200,9 @@ var rejectionCauses = []string{
 	// A gateway's notice that it blocked an infected message (hMailServer's
 	// VIRUS_NOTIFICATION, a content gateway's notice to the sender).
 	"contains a virus", "infected",
+	// A content gateway's notice that its policy blocked the message
+	// (MailMarshal's templates for blocked messages).
+	"was blocked by", "has been blocked by",
 }
 
 // notDeliveredWords say that a message was not delivered, lower-case.

@@ -566,7 +566,15 @@ func enrichFromText(rs []Recipient, notice string) {
 		if r.Diagnostic != "" && len(r.Diagnostic) > 12 {
 			continue
 		}
-		if t := textAbout(notice, r.Address); t != "" && !startsWithDSNField(t) {
+		t := textAbout(notice, r.Address)
+		if findReplyCode(t) == "" && findStatus(t) == "" {
+			// The first mention says it in words for people (Exchange's
+			// "Your message wasn't delivered..."); a later one may hold
+			// the server's reply ("Remote Server returned '550 ...'"
+			// under "Diagnostic information for administrators").
+			t = laterMentionOrReason(notice, t, r.Address, rs)
+		}
+		if t != "" && !startsWithDSNField(t) {
 			if r.Diagnostic == "" || len(t) > len(r.Diagnostic) {
 				r.Diagnostic = t
 				fillCodes(r)
