@@ -914,6 +914,9 @@ var delayWords = []string{
 	// être distribué": Exim's warn_message_file translated, the
 	// thirteenth round of testdata/unseen).
 	"pas encore été remis", "pas encore pu être remis", "pas encore été distribué", "pas encore pu être distribué",
+	// And German's "this is only a warning" and "it is still being tried"
+	// (Postfix's delay template translated, the same round).
+	"nur eine warnung", "wird weiter versucht",
 }
 
 // finalWords say that a notice reports a failure that is final, which

@@ -283,6 +283,7 @@ func decodeGenericDSN(m *message) *Report {
 	}
 	notice, _ := splitAtMarker(text[:start])
 	enrichFromText(rep.Recipients, notice)
+	replyCommands(rep.Recipients, notice)
 	if after := strings.TrimLeft(text[start+len(body):], "\n"); after != "" && m.originalPart() == nil {
 		// The returned message's header often follows the fields.
 		if h := headerOf(after); h.Has("from") || h.Has("message-id") {
@@ -606,6 +607,35 @@ func enrichFromText(rs []Recipient, notice string) {
 			fillCodes(&rs[0])
 		}
 	}
+	// The sentence that first names an address may say nothing after it
+	// ("Your message to ADDR couldn't be delivered."): a later line that
+	// names it beside a reply code does (Office 365's "Reported error:
+	// 550 5.0.0 <ADDR>: ...", in the notice's language).
+	for i := range rs {
+		if rs[i].Diagnostic == "" {
+			if l := codedLineNaming(notice, rs[i].Address); l != "" {
+				rs[i].Diagnostic = oneLine(l)
+				fillCodes(&rs[i])
+			}
+		}
+	}
+}
+
+// codedLineNaming returns the first line of notice that names addr and
+// holds an SMTP reply code or an enhanced status code, trimmed, or "".
+func codedLineNaming(notice, addr string) string {
+	if addr == "" {
+		return ""
+	}
+	for _, line := range strings.Split(notice, "\n") {
+		if mime.IndexFold(line, addr) < 0 {
+			continue
+		}
+		if t := strings.TrimSpace(line); findReplyCode(t) != "" || findStatus(t) != "" {
+			return t
+		}
+	}
+	return ""
 }
 
 // startsWithDSNField reports whether t starts with an RFC 3464 field
