@@ -28,5 +28,29 @@ func TestClassify_refR13(t *testing.T) {
 		// names skräppost.
 		{"ru marked as spam", failedReply("550", "5.0.0", "DATA", "550 Письмо отклонено: распознано как спам"), SpamDetected},
 		{"sv stopped as spam", Input{Diagnostic: "Meddelandet stoppades eftersom det klassades som skräppost."}, SpamDetected},
+		// The wordings no page read gives (written from memory, see
+		// the README), each the plain words of its language for an RFC 3463
+		// code's meaning: Exchange's NDR sentences without their
+		// administrators' section, remote replies under a generic 5.0.0,
+		// translated qmail-send and webmail notices.
+		{"exchange cs mailbox full", Input{Diagnostic: "Lucie Horáková Poštovní schránka příjemce je plná a momentálně nemůže přijímat zprávy."}, MailboxFull},
+		{"pl mailbox overfull", failedReply("550", "5.0.0", "", "550 5.0.0 <jerzy.kaminski@example.pl>: skrzynka adresata jest przepełniona"), MailboxFull},
+		{"pl mailbox overfull ascii", failedReply("552", "5.0.0", "RCPT", "552 Skrzynka odbiorcy jest przepelniona"), MailboxFull},
+		{"pt quota exceeded", Input{Diagnostic: "A caixa postal do usuário excedeu a cota de armazenamento."}, MailboxFull},
+		{"pt message too big", failedReply("552", "5.0.0", "DATA", "552 Mensagem muito grande, excede o tamanho maximo permitido"), MessageTooBig},
+		{"es message too big", Input{Diagnostic: "El mensaje es demasiado grande para ser aceptado."}, MessageTooBig},
+		{"hr message too big", Input{Diagnostic: "Razlog: poruka je prevelika. Najveća dopuštena veličina poruke je 20 MB."}, MessageTooBig},
+		{"exchange nl not found", Input{Diagnostic: "Bram de Vries Het e-mailadres dat u hebt ingevoerd, is niet gevonden. Controleer het e-mailadres van de geadresseerde en probeer het bericht opnieuw te verzenden."}, UserUnknown},
+		{"exchange pt not found", Input{Diagnostic: "Rafael Souza Não foi possível encontrar o endereço de email inserido. Verifique o endereço de email do destinatário e tente reenviar a mensagem."}, UserUnknown},
+		{"exchange tr not found", Input{Diagnostic: "Elif Yılmaz Girdiğiniz e-posta adresi bulunamadı. Alıcının e-posta adresini denetleyin ve iletiyi yeniden göndermeyi deneyin."}, UserUnknown},
+		{"exchange ko not found", Input{Diagnostic: "박서준 입력한 전자 메일 주소를 찾을 수 없습니다. 받는 사람의 전자 메일 주소를 확인한 후 메시지를 다시 보내세요."}, UserUnknown},
+		{"ru no such user", failedReply("550", "5.0.0", "RCPT", "550 Такого пользователя нет"), UserUnknown},
+		{"de no such user", Input{Diagnostic: "Diesen Benutzer gibt es auf diesem Server nicht."}, UserUnknown},
+		{"lt no such recipient", Input{Diagnostic: "Priežastis: tokio gavėjo nėra."}, UserUnknown},
+		{"sk addressee does not exist", Input{Diagnostic: "Dôvod: adresát na tomto serveri neexistuje."}, UserUnknown},
+		{"exchange sv domain", Input{Diagnostic: "Domännamnet i e-postadressen är felaktigt. Kontrollera att det är rättstavat och försök att skicka meddelandet igen."}, HostUnknown},
+		{"pl domain does not exist", Input{Diagnostic: "Przyczyna: domena adresata nie istnieje."}, HostUnknown},
+		{"it no host", Input{Diagnostic: "Non riesco a trovare nessun host con il nome inesistente.example.it."}, HostUnknown},
+		{"nl ip on a blacklist", failedReply("554", "5.0.0", "RCPT", "554 Uw IP-adres staat op een zwarte lijst"), Blocked},
 	})
 }
