@@ -1063,6 +1063,20 @@ func TestDecode_unseen(t *testing.T) {
 			"r13-text-tr-full":     {bounced("mehmet.demir@example.com.tr", "mailbox_full")},
 			"r13-text-lt-unknown":  {bounced("jonas.kazlauskas@example.lt", "user_unknown")},
 		}},
+		// The thirteenth round's second batch, written after the first was
+		// fixed and before these were decoded.
+		{"thirteenth round: second batch", map[string][]unseenRcpt{
+			"r13b-exchange-he-full":    {bounced("noa.shapira@example.co.il", "mailbox_full")},
+			"r13b-exchange-nl-full":    {bounced("lotte.bakker@example.nl", "mailbox_full")},
+			"r13b-exchange-hu-unknown": {bounced("katalin.szabo@example.hu", "user_unknown")},
+			"r13b-postfix-sv-full":     {bounced("ebba.lindqvist@example.se", "mailbox_full")},
+			"r13b-postfix-cs-full":     {bounced("martin.dvorak@example.cz", "mailbox_full")},
+			"r13b-exim-sr-full":        {bounced("milica.jovanovic@example.rs", "mailbox_full")},
+			"r13b-exim-de-size":        {bounced("claudia.richter@example.de", "message_too_big")},
+			"r13b-exim-da-full":        {bounced("mette.jensen@example.dk", "mailbox_full")},
+			"r13b-qmail-pl-nouser":     {bounced("adam.wisniewski@example.pl", "user_unknown")},
+			"r13b-text-ru-size":        {bounced("pavel.smirnov@example.ru", "message_too_big")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
