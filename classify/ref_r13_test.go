@@ -52,5 +52,14 @@ func TestClassify_refR13(t *testing.T) {
 		{"pl domain does not exist", Input{Diagnostic: "Przyczyna: domena adresata nie istnieje."}, HostUnknown},
 		{"it no host", Input{Diagnostic: "Non riesco a trovare nessun host con il nome inesistente.example.it."}, HostUnknown},
 		{"nl ip on a blacklist", failedReply("554", "5.0.0", "RCPT", "554 Uw IP-adres staat op een zwarte lijst"), Blocked},
+		// The second batch: Exchange's sentence for 554 5.2.2 in Dutch and
+		// Hebrew (Microsoft Learn's localised articles), and from memory
+		// German and Russian for a message too large, Polish for no such
+		// account.
+		{"exchange nl mailbox full", Input{Diagnostic: "Lotte Bakker Het postvak van de ontvanger is vol en kan nu geen berichten ontvangen. Probeer dit bericht later opnieuw te verzenden of neem direct contact op met de ontvanger."}, MailboxFull},
+		{"exchange he mailbox full", Input{Diagnostic: "נועה שפירא תיבת הדואר של הנמען מלאה ולא ניתן לקבל הודעות כעת. נסה לשלוח את ההודעה מחדש במועד מאוחר יותר או פנה לנמען ישירות."}, MailboxFull},
+		{"de message too big", failedReply("552", "5.0.0", "DATA", "552 Die Nachricht ist zu gross"), MessageTooBig},
+		{"ru message too big", Input{Diagnostic: "Причина: превышен максимальный размер письма."}, MessageTooBig},
+		{"pl no such account", Input{Diagnostic: "Nie ma takiego konta."}, UserUnknown},
 	})
 }
