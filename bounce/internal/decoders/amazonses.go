@@ -37,7 +37,7 @@ func matchAmazonSES(m *message) bool {
 
 func decodeAmazonSES(m *message) *Report {
 	body := m.text()
-	if strings.Contains(body, `"notificationType"`) || strings.Contains(body, `"eventType"`) || strings.Contains(body, `\"notificationType\"`) {
+	if strings.Contains(body, `"notificationType"`) || strings.Contains(body, `"eventType"`) || strings.Contains(body, `\"notificationType\"`) || strings.Contains(body, `\"eventType\"`) {
 		if rep := decodeSESNotification(body); rep != nil {
 			return rep
 		}
@@ -113,6 +113,15 @@ type sesNotification struct {
 			EmailAddress string `json:"emailAddress"`
 		} `json:"complainedRecipients"`
 	} `json:"complaint"`
+	DeliveryDelay *struct {
+		DelayType         string `json:"delayType"`
+		ReportingMTA      string `json:"reportingMTA"`
+		DelayedRecipients []struct {
+			EmailAddress   string `json:"emailAddress"`
+			Status         string `json:"status"`
+			DiagnosticCode string `json:"diagnosticCode"`
+		} `json:"delayedRecipients"`
+	} `json:"deliveryDelay"`
 	Delivery *struct {
 		Recipients   []string `json:"recipients"`
 		SMTPResponse string   `json:"smtpResponse"`
@@ -127,6 +136,14 @@ type sesNotification struct {
 			Subject   string `json:"subject"`
 		} `json:"commonHeaders"`
 	} `json:"mail"`
+}
+
+// sesDelayTypes maps the delayType of an SES DeliveryDelay event that
+// states a cause to a reason (event-publishing-retrieving-sns-contents:
+// "when the recipient's inbox is full, or when the receiving email server
+// experiences a transient issue").
+var sesDelayTypes = map[string]string{
+	"MailboxFull": "mailbox_full",
 }
 
 // sesSubTypes maps SES bounce subtypes that state a cause to a reason.
@@ -203,6 +220,29 @@ func decodeSESNotification(body string) *Report {
 				r.Diagnostic = strings.TrimSpace(n.Bounce.BounceType + " " + n.Bounce.BounceSubType)
 			}
 			r.ReasonHint = sesSubTypes[n.Bounce.BounceSubType]
+			fillCodes(&r)
+			rep.Recipients = append(rep.Recipients, r)
+		}
+	case "deliverydelay":
+		// An event-publishing DeliveryDelay: SES keeps trying each
+		// delayed recipient until the event's expirationTime.
+		if n.DeliveryDelay == nil {
+			return nil
+		}
+		rep.Kind = KindDelay
+		rep.ReportingMTA = hostOf(n.DeliveryDelay.ReportingMTA)
+		for _, d := range n.DeliveryDelay.DelayedRecipients {
+			r := Recipient{Address: d.EmailAddress, Action: "delayed", Status: findStatus(d.Status)}
+			diag := d.DiagnosticCode
+			if i := strings.IndexByte(diag, ';'); i > 0 && i < 12 && !strings.ContainsAny(diag[:i], " \t") {
+				r.DiagnosticType = toLower(diag[:i])
+				diag = diag[i+1:]
+			}
+			r.Diagnostic = oneLine(diag)
+			if r.Diagnostic == "" {
+				r.Diagnostic = n.DeliveryDelay.DelayType
+			}
+			r.ReasonHint = sesDelayTypes[n.DeliveryDelay.DelayType]
 			fillCodes(&r)
 			rep.Recipients = append(rep.Recipients, r)
 		}

@@ -906,22 +906,37 @@ var delayWords = []string{
 	// temporary problem delivering your message to the following
 	// recipients", subject "Warning: Delay in message delivery").
 	"temporary problem delivering", "delay in message delivery",
+	// MasqMail's warning (tpl/warnmsg.tpl, whose German, French and
+	// Italian forms keep the English lines: "Sorry, but your mail could
+	// not yet be delivered to all recipients.", "Delivery will be tried
+	// again, until it is either successful or a timeout has been
+	// reached.").
+	"could not yet be delivered", "will be tried again",
+	// Its German: "Die Zustellung wird weiterhin versucht" (warnmsg.tpl.de),
+	// as a German delay notice says "wird weiter versucht".
+	"weiterhin versucht", "weiter versucht",
+	// "not yet delivered" and "tried again" in German and French
+	// ("noch nicht zugestellt", "erneut versucht"; Exchange's "n'a pas
+	// encore été remis"), as the Ukrainian and Russian below.
+	"noch nicht zugestellt", "erneut versucht", "pas encore été remis",
+	// "This is a warning only", "has been delayed" and "will keep
+	// trying" in German (Windows SMTP's "DIES IST NUR EINE WARNUNG", "Die
+	// Übermittlung an folgende Empfänger wurde verzögert") and Spanish.
+	"nur eine warnung", "wurde verzögert", "solo una advertencia", "seguirá intentando",
 	// "not yet delivered" in Ukrainian and Russian ("ще не доставлено",
 	// "ещё/еще не доставлено"), the words of the English "has not been
 	// delivered yet" (the fourth round of testdata/unseen).
 	"ще не доставлено", "ещё не доставлено", "еще не доставлено",
-	// The same in French ("n'a pas encore été remis", "n'a pas encore pu
-	// être distribué": Exim's warn_message_file translated, the
-	// thirteenth round of testdata/unseen).
-	"pas encore été remis", "pas encore pu être remis", "pas encore été distribué", "pas encore pu être distribué",
-	// And German's "this is only a warning" and "it is still being tried"
-	// (Postfix's delay template translated, the same round).
-	"nur eine warnung", "wird weiter versucht",
+	// The French with "pu être" and "distribué" ("n'a pas encore pu être
+	// distribué": Exim's warn_message_file translated, the thirteenth
+	// round of testdata/unseen).
+	"pas encore pu être remis", "pas encore été distribué", "pas encore pu être distribué",
 }
 
 // finalWords say that a notice reports a failure that is final, which
 // no delay wording in it outweighs, lower-case.
-var finalWords = []string{"failed permanently", "permanent error", "permanent failure", "given up", "giving up", "will not be retried"}
+var finalWords = []string{"failed permanently", "permanent error", "permanent failure", "given up", "giving up", "will not be retried",
+	"will not be tried again", "nicht weiter versucht", "nicht weiterhin versucht", "nicht erneut versucht"}
 
 // textDelayed reports whether a text notice warns of a delay, not a
 // failure.
