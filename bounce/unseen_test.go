@@ -1188,6 +1188,81 @@ func TestDecode_unseen(t *testing.T) {
 			"r14-bytecamp-spam-classified":    {bounced("jonas.hoffmann@example.de", "spam_detected")},
 			"r14-comservice-rate-limit-delay": {r("delay", "karin.vogel@example-ffo.de", "rate_limited")},
 		}},
+		// The thirteenth round (see the README): localised failure
+		// notices whose evidence is a sentence in the notice's language.
+		{"thirteenth round: Exchange and Office 365 in other languages", map[string][]unseenRcpt{
+			// Exchange 2013+ text NDRs, the administrators' section left
+			// out (or with a DSN part), charsets and encodings varied.
+			"r13-exchange-pl-full":        {bounced("krystyna.wojcik@example.pl", "mailbox_full")},
+			"r13-exchange-pl-unknown-dsn": {bounced("tadeusz.mazur@example.com.pl", "user_unknown")},
+			"r13-exchange-nl-unknown":     {bounced("bram.devries@example.nl", "user_unknown")},
+			"r13-exchange-nl-size-dsn":    {bounced("femke.jansen@example.nl", "message_too_big")},
+			"r13-exchange-sv-full":        {bounced("linnea.holm@example.se", "mailbox_full")},
+			"r13-exchange-sv-nodomain":    {bounced("oskar.lind@exempel-finns-inte.example.se", "host_unknown")},
+			"r13-exchange-ptbr-unknown":   {bounced("rafael.souza@example.com.br", "user_unknown")},
+			"r13-exchange-zh-full":        {bounced("liu.yang@example.cn", "mailbox_full")},
+			"r13-exchange-ko-unknown":     {bounced("seojun.park@example.co.kr", "user_unknown")},
+			"r13-exchange-ru-full":        {bounced("irina.kozlova@example.ru", "mailbox_full")},
+			"r13-exchange-cs-full":        {bounced("lucie.horakova@example.cz", "mailbox_full")},
+			"r13-exchange-tr-unknown":     {bounced("elif.yilmaz@example.com.tr", "user_unknown")},
+			// Office 365's new design: German text alone, French HTML
+			// alone (the remote's words under 5.0.0), Polish with its DSN
+			// (the remote's Polish words under 5.0.0).
+			"r13-o365-de-unknown-text": {bounced("anna.schmidt@example.de", "user_unknown")},
+			"r13-o365-fr-full-html":    {bounced("margaux.lefevre@example.fr", "mailbox_full")},
+			"r13-o365-pl-remote-dsn":   {bounced("jerzy.kaminski@example.pl", "mailbox_full")},
+		}},
+		{"thirteenth round: Postfix and Exim templates in other languages", map[string][]unseenRcpt{
+			// Postfix's bounce_template_file translated; the remote's reply
+			// in its own language without an enhanced code (Status 5.0.0).
+			"r13-postfix-de-unknown": {bounced("jonas.keller@example.de", "user_unknown")},
+			"r13-postfix-fr-unknown": {bounced("camille.girard@example.fr", "user_unknown")},
+			"r13-postfix-pl-full":    {bounced("agnieszka.nowak@example.pl", "mailbox_full")},
+			"r13-postfix-ru-koi8":    {bounced("dmitry.sokolov@example.ru", "user_unknown")},
+			"r13-postfix-ptbr-size":  {bounced("beatriz.lima@example.com.br", "message_too_big")},
+			"r13-postfix-it-spam":    {bounced("francesca.ricci@example.it", "spam_detected")},
+			"r13-postfix-zh-gbk":     {bounced("zhang.wei@example.cn", "mailbox_full")},
+			"r13-postfix-nl-unknown": {bounced("sanne.visser@example.nl", "user_unknown")},
+			// The German delay template: a timed-out connection, retried.
+			"r13-postfix-de-delay": {r("delay", "lukas.braun@example.de", "expired")},
+			// Exim's bounce_message_file translated.
+			"r13-exim-de-full":      {bounced("petra.hoffmann@example.de", "mailbox_full")},
+			"r13-exim-pl-nouser":    {bounced("pawel.lewandowski@example.pl", "user_unknown")},
+			"r13-exim-ru-spam":      {bounced("olga.morozova@example.ru", "spam_detected")},
+			"r13-exim-ptbr-full":    {bounced("thiago.alves@example.com.br", "mailbox_full")},
+			"r13-exim-nl-blacklist": {bounced("daan.mulder@example.nl", "blocked")},
+			"r13-exim-es-two":       {bounced("lucia.moreno@example.es", "user_unknown"), bounced("javier.ruiz@example.es", "mailbox_full")},
+			// Exim's warn_message_file in French, no report part: no
+			// answer from the server, still retried.
+			"r13-exim-fr-delay": {r("delay", "hugo.bernard@example.fr", "expired")},
+		}},
+		{"thirteenth round: qmail-send and one-sentence notices in other languages", map[string][]unseenRcpt{
+			"r13-qmail-ptbr-quota": {bounced("mariana.costa@example.com.br", "mailbox_full")},
+			"r13-qmail-de-nouser":  {bounced("felix.wagner@example.de", "user_unknown")},
+			"r13-qmail-es-size":    {bounced("alvaro.diaz@example.es", "message_too_big")},
+			"r13-qmail-it-nohost":  {bounced("marco.gallo@inesistente.example.it", "host_unknown")},
+			"r13-text-sk-unknown":  {bounced("zuzana.kovacova@example.sk", "user_unknown")},
+			"r13-text-bg-full":     {bounced("georgi.ivanov@example.bg", "mailbox_full")},
+			"r13-text-hr-size":     {bounced("ivana.horvat@example.hr", "message_too_big")},
+			"r13-text-sv-spam":     {bounced("erik.nilsson@example.se", "spam_detected")},
+			"r13-text-pl-nodomain": {bounced("marta.zielinska@nieistniejaca.example.pl", "host_unknown")},
+			"r13-text-tr-full":     {bounced("mehmet.demir@example.com.tr", "mailbox_full")},
+			"r13-text-lt-unknown":  {bounced("jonas.kazlauskas@example.lt", "user_unknown")},
+		}},
+		// The thirteenth round's second batch, written after the first was
+		// fixed and before these were decoded.
+		{"thirteenth round: second batch", map[string][]unseenRcpt{
+			"r13b-exchange-he-full":    {bounced("noa.shapira@example.co.il", "mailbox_full")},
+			"r13b-exchange-nl-full":    {bounced("lotte.bakker@example.nl", "mailbox_full")},
+			"r13b-exchange-hu-unknown": {bounced("katalin.szabo@example.hu", "user_unknown")},
+			"r13b-postfix-sv-full":     {bounced("ebba.lindqvist@example.se", "mailbox_full")},
+			"r13b-postfix-cs-full":     {bounced("martin.dvorak@example.cz", "mailbox_full")},
+			"r13b-exim-sr-full":        {bounced("milica.jovanovic@example.rs", "mailbox_full")},
+			"r13b-exim-de-size":        {bounced("claudia.richter@example.de", "message_too_big")},
+			"r13b-exim-da-full":        {bounced("mette.jensen@example.dk", "mailbox_full")},
+			"r13b-qmail-pl-nouser":     {bounced("adam.wisniewski@example.pl", "user_unknown")},
+			"r13b-text-ru-size":        {bounced("pavel.smirnov@example.ru", "message_too_big")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

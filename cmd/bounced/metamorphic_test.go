@@ -32,8 +32,16 @@ var metamorphicApplies = map[string]int{
 var metamorphicKnown = map[string][]string{
 	// Japanese carrier-style policy text: filtered or rejected by which
 	// part is left; docomo's by its status or command.
-	"dsn-only": {"unseen/docomo-data", "unseen/r7-domino-quota", "zoo/exim/multi", "zoo/exim/policy-ja"},
-	"flat":     {"unseen/r7-mimecast-warning"},
+	// r13-*: the SMTP command was said only in the dropped text part
+	// (Postfix's "(in reply to RCPT TO command)", Exim's "after RCPT
+	// TO"); a "no such user" under Status 5.0.0 with no command reads as
+	// a filter's (60-adjust.tsv, stage:unknown).
+	"dsn-only": {"unseen/docomo-data", "unseen/r13-exim-es-two", "unseen/r13-exim-pl-nouser", "unseen/r13-postfix-de-unknown",
+		"unseen/r13-postfix-fr-unknown", "unseen/r13-postfix-nl-unknown", "unseen/r7-domino-quota", "zoo/exim/multi", "zoo/exim/policy-ja"},
+	// r13-postfix-ru-koi8: the transform joins the KOI8-R text part and
+	// the UTF-8 delivery-status part under the text's charset, so the
+	// Diagnostic-Code's Cyrillic is read as KOI8-R, no words left.
+	"flat": {"unseen/r13-postfix-ru-koi8", "unseen/r7-mimecast-warning"},
 	// r8-exchange2003-two-dns: a bare 5.4.0 became 5.0.0, no words left.
 	"generic-status": {"unseen/r8-exchange2003-two-dns"},
 	"no-diagnostic":  {"unseen/r7-mcafee-two"},

@@ -927,6 +927,10 @@ var delayWords = []string{
 	// "ещё/еще не доставлено"), the words of the English "has not been
 	// delivered yet" (the fourth round of testdata/unseen).
 	"ще не доставлено", "ещё не доставлено", "еще не доставлено",
+	// The French with "pu être" and "distribué" ("n'a pas encore pu être
+	// distribué": Exim's warn_message_file translated, the thirteenth
+	// round of testdata/unseen).
+	"pas encore pu être remis", "pas encore été distribué", "pas encore pu être distribué",
 }
 
 // finalWords say that a notice reports a failure that is final, which

@@ -192,8 +192,28 @@ func decodeRFC3464(m *message) *Report {
 	}
 	notice := m.notice()
 	enrichFromText(rep.Recipients, notice)
+	replyCommands(rep.Recipients, notice)
 	rep.Recipients = append(rep.Recipients, noticeRejections(notice, m.lowerNotice(), rep.ReportingMTA, rep.Recipients)...)
 	return rep
+}
+
+// replyCommands completes each recipient that names no SMTP command with
+// the one its paragraph of the notice names in Postfix's reply footer
+// ("(in reply to RCPT TO command)", smtp_reply_footer): a DSN whose
+// Diagnostic-Code holds only the reply, under a notice that no format
+// above claimed (a Postfix whose bounce_template_file translated the
+// notice's first lines, and whose bounce has no Received line of its own).
+func replyCommands(rs []Recipient, notice string) {
+	for i := range rs {
+		r := &rs[i]
+		if r.Command != "" {
+			continue
+		}
+		if t := textAbout(notice, r.Address); t != "" {
+			_, cmd, _ := postfixDetail(t)
+			r.Command = cmd
+		}
+	}
 }
 
 // noticeRejections reads recipients that a notice reports rejected in
@@ -263,6 +283,7 @@ func decodeGenericDSN(m *message) *Report {
 	}
 	notice, _ := splitAtMarker(text[:start])
 	enrichFromText(rep.Recipients, notice)
+	replyCommands(rep.Recipients, notice)
 	if after := strings.TrimLeft(text[start+len(body):], "\n"); after != "" && m.originalPart() == nil {
 		// The returned message's header often follows the fields.
 		if h := headerOf(after); h.Has("from") || h.Has("message-id") {
