@@ -66,3 +66,54 @@ func TestDecodeBytes_detached(t *testing.T) {
 	}
 	t.Logf("%d messages", len(files))
 }
+
+// TestDecode_reportsOutliveReuse checks that a report shares no memory
+// with what Decode reuses for the next message (its message, root part,
+// slab of header fields and buffer of LF lines, decoders.decodeState):
+// every report of the corpus, each message as written and with CRLF line
+// breaks, is the same after all the others were decoded, and the
+// caller's buffer is never written.
+func TestDecode_reportsOutliveReuse(t *testing.T) {
+	var files []string
+	for _, dir := range []string{filepath.Join("..", "..", "shared", "corpus", "sisimai"), filepath.Join("testdata")} {
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() && filepath.Ext(p) != ".json" && filepath.Base(p) != "LICENSE" {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	if len(files) == 0 {
+		t.Skip("no corpus")
+	}
+	type kept struct {
+		name string
+		rep  *Report
+		snap string
+	}
+	var all []kept
+	for _, p := range files {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		crlf := bytes.ReplaceAll(bytes.ReplaceAll(raw, []byte("\r\n"), []byte("\n")), []byte("\n"), []byte("\r\n"))
+		for _, in := range [][]byte{raw, crlf} {
+			orig := bytes.Clone(in)
+			rep, err := DecodeBytes(in, nil)
+			if err != nil {
+				continue
+			}
+			if !bytes.Equal(in, orig) {
+				t.Fatalf("%s: DecodeBytes wrote into its input", p)
+			}
+			all = append(all, kept{p, rep, reportSnapshot(t, rep)})
+		}
+	}
+	for _, k := range all {
+		if got := reportSnapshot(t, k.rep); got != k.snap {
+			t.Errorf("%s: the report changed as other messages were decoded:\nbefore %s\nafter  %s", k.name, k.snap, got)
+		}
+	}
+	t.Logf("%d reports", len(all))
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -45,15 +46,24 @@ type Options struct {
 // over a limit of o: it wraps ErrEmpty, ErrTooDeep, ErrTooManyParts or
 // ErrTooManyRecipients.
 func Decode(raw []byte, o *Options) (*Report, error) {
-	raw = mime.NormalizeNewlines(raw)
+	st := statePool.Get().(*decodeState)
+	defer st.release()
+	in := raw
+	raw = mime.NormalizeNewlinesTo(st.lines, in)
+	if len(raw) > 0 && unsafe.SliceData(raw) != unsafe.SliceData(in) && cap(raw) <= maxPooledLines {
+		// st.lines, or a buffer NormalizeNewlinesTo made for want of
+		// room in it: kept for the next message. (Never the caller's.)
+		st.lines = raw[:0]
+	}
 	// The message is parsed with mime.Parser.Shared: while Decode runs,
 	// nothing changes raw, so its headers and texts are strings that
 	// share its bytes rather than copies. The report is then made to
 	// share none (detach): it keeps no more of the message than it says,
-	// and the caller may reuse raw.
+	// and the caller may reuse raw; Decode reuses its own buffers and
+	// parts (decodeState).
 	parsed := raw
 	raw = skipEnvelopeLine(raw)
-	m, err := newMessage(raw, o, true)
+	m, err := st.newMessage(raw, o)
 	if err != nil {
 		return nil, err
 	}
@@ -63,6 +73,45 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 	}
 	detach(rep, parsed)
 	return rep, nil
+}
+
+// decodeState is what Decode makes for its message that no report
+// keeps (detach copies what a report keeps of the message into a
+// buffer of its own): the message, its root part, the parser with its
+// slab of header fields, and the buffer of the message with its line
+// breaks made LF. Decode takes one from statePool and puts it back
+// cleared, so that the next message reuses its memory rather than
+// allocating it (TestDecode_reportsOutliveReuse).
+type decodeState struct {
+	m      message
+	root   part
+	parser mime.Parser
+	lines  []byte
+}
+
+// maxPooledLines bounds the buffer of LF lines a decodeState keeps: a
+// larger message's is left to the collector.
+const maxPooledLines = 1 << 20
+
+var statePool = sync.Pool{New: func() any { return new(decodeState) }}
+
+// release clears st, keeping its buffers, and puts it back in statePool.
+func (st *decodeState) release() {
+	st.m = message{}
+	st.root = part{}
+	st.parser.Reuse()
+	statePool.Put(st)
+}
+
+// newMessage is newMessage(raw, o, true) in st's memory.
+func (st *decodeState) newMessage(raw []byte, o *Options) (*message, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, ErrEmpty
+	}
+	mp := &st.parser
+	mp.MaxDepth, mp.MaxParts, mp.Shared, mp.PeekKeys = o.MaxDepth, o.MaxParts, true, originalKeys
+	mp.ParseInto(&st.root, raw, 0, nil, "text/plain")
+	return fillMessage(&st.m, raw, o, &st.root, mp, true)
 }
 
 // detach makes rep share no bytes with raw: its strings that do (the
@@ -225,13 +274,19 @@ func newMessage(raw []byte, o *Options, own bool) (*message, error) {
 	}
 	mp := &mime.Parser{MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, Shared: true, PeekKeys: originalKeys}
 	root := mp.Parse(raw, 0, nil, "text/plain")
+	return fillMessage(new(message), raw, o, root, mp, own)
+}
+
+// fillMessage makes m, a zero message, the message of raw parsed by mp
+// into root (newMessage).
+func fillMessage(m *message, raw []byte, o *Options, root *part, mp *mime.Parser, own bool) (*message, error) {
 	if mp.Err != nil {
 		return nil, fmt.Errorf("%w (depth %d, parts %d)", mp.Err, o.MaxDepth, o.MaxParts)
 	}
 	if len(root.Header) == 0 {
 		return nil, fmt.Errorf("%w: no header fields", ErrEmpty)
 	}
-	m := &message{opts: o, raw: raw, root: root}
+	m.opts, m.raw, m.root = o, raw, root
 	if own {
 		// One allocation for the message and its options.
 		m.ownOpts = *o

@@ -107,6 +107,20 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 	return p
 }
 
+// ParseInto is Parse into p, which must be a zero Part.
+func (mp *Parser) ParseInto(p *Part, b []byte, depth int, parent *Part, defaultType string) {
+	mp.parse(p, b, depth, parent, defaultType)
+}
+
+// Reuse makes mp a zero Parser that keeps the slab of header fields it
+// took them from, cleared, for the next message: for a caller that keeps
+// none of the parts, headers or fields mp made (they would change).
+func (mp *Parser) Reuse() {
+	slab := mp.fieldSlab
+	clear(slab[:cap(slab)])
+	*mp = Parser{fieldSlab: slab[:0]}
+}
+
 // parse is Parse into p, a zero Part: the parts of a multipart are made
 // together, one allocation (and one for the list of them).
 func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType string) {
@@ -625,12 +639,19 @@ func (p *Part) InsideMessage() bool { return p.inMessage }
 
 // NormalizeNewlines turns CRLF and lone CR into LF. It returns b itself
 // when there is no CR.
-func NormalizeNewlines(b []byte) []byte {
+func NormalizeNewlines(b []byte) []byte { return NormalizeNewlinesTo(nil, b) }
+
+// NormalizeNewlinesTo is NormalizeNewlines, writing into buf's room
+// (from buf[:0]) when there is a CR and buf has room for b.
+func NormalizeNewlinesTo(buf, b []byte) []byte {
 	i := bytes.IndexByte(b, '\r')
 	if i < 0 {
 		return b
 	}
-	out := make([]byte, 0, len(b))
+	out := buf[:0]
+	if cap(out) < len(b) {
+		out = make([]byte, 0, len(b))
+	}
 	for i >= 0 {
 		out = append(out, b[:i]...)
 		out = append(out, '\n')
