@@ -95,8 +95,37 @@ type Parser struct {
 
 	// The fields of the parts' headers are taken from one slab
 	// (newHeader): one allocation for the headers of most messages. A
-	// Parser reads one message: its slab is never reused.
+	// Parser reads one message: its slab is reused only after Reuse.
 	fieldSlab []Field
+
+	// parts and lists are the room the parts below the root and the
+	// lists of them are taken from (takeParts): one allocation for the
+	// parts of most messages, reused after Reuse.
+	parts []Part
+	lists []*Part
+}
+
+// partChunk is the parts, and pointers to them, takeParts makes room for
+// at a time: a bounce has three or four parts, its attached message one.
+const partChunk = 8
+
+// takeParts returns n zero parts and an empty list with room for n
+// pointers, from mp's room for them when there is enough (newParts
+// otherwise).
+func (mp *Parser) takeParts(n int) ([]Part, []*Part) {
+	if n > partChunk {
+		return newParts(n)
+	}
+	if len(mp.parts)+n > cap(mp.parts) || len(mp.lists)+n > cap(mp.lists) {
+		c := new(struct {
+			parts [partChunk]Part
+			lists [partChunk]*Part
+		})
+		mp.parts, mp.lists = c.parts[:0], c.lists[:0]
+	}
+	k, l := len(mp.parts), len(mp.lists)
+	mp.parts, mp.lists = mp.parts[:k+n], mp.lists[:l+n]
+	return mp.parts[k : k+n : k+n], mp.lists[l : l : l+n]
 }
 
 // Parse builds the part for b (header and body), recursing into multipart
@@ -116,9 +145,11 @@ func (mp *Parser) ParseInto(p *Part, b []byte, depth int, parent *Part, defaultT
 // took them from, cleared, for the next message: for a caller that keeps
 // none of the parts, headers or fields mp made (they would change).
 func (mp *Parser) Reuse() {
-	slab := mp.fieldSlab
+	slab, parts, lists := mp.fieldSlab, mp.parts, mp.lists
 	clear(slab[:cap(slab)])
-	*mp = Parser{fieldSlab: slab[:0]}
+	clear(parts) // beyond their length, they were never used
+	clear(lists)
+	*mp = Parser{fieldSlab: slab[:0], parts: parts[:0], lists: lists[:0]}
 }
 
 // parse is Parse into p, a zero Part: the parts of a multipart are made
@@ -199,7 +230,7 @@ func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType 
 			p.MediaType = "text/plain"
 			return
 		}
-		kids, list := newParts(len(subs))
+		kids, list := mp.takeParts(len(subs))
 		p.Children = list
 		for i, sub := range subs {
 			mp.parse(&kids[i], sub, depth+1, p, def)
@@ -211,14 +242,10 @@ func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType 
 	case IsMessageType(p.MediaType):
 		inner := p.Body()
 		if len(bytes.TrimSpace(inner)) > 0 {
-			// The attached message and the list of it, in one allocation.
-			kid := new(struct {
-				part Part
-				list [1]*Part
-			})
-			kid.list[0] = &kid.part
-			p.Children = kid.list[:1:1]
-			mp.parse(&kid.part, TrimLeadingBlankLines(inner), depth+1, p, "text/plain")
+			// The attached message and the list of it, from the parts' room.
+			kid, list := mp.takeParts(1)
+			p.Children = append(list, &kid[0])
+			mp.parse(&kid[0], TrimLeadingBlankLines(inner), depth+1, p, "text/plain")
 		}
 	}
 }
