@@ -71,7 +71,7 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 	if max := m.opts.MaxRecipients; max > 0 && (m.over || len(rep.Recipients) > max) {
 		return nil, fmt.Errorf("%w (%d)", ErrTooManyRecipients, max)
 	}
-	detach(rep, parsed)
+	detach(rep, parsed, st.parser.Text())
 	return rep, nil
 }
 
@@ -114,11 +114,12 @@ func (st *decodeState) newMessage(raw []byte, o *Options) (*message, error) {
 	return fillMessage(&st.m, raw, o, &st.root, mp, true)
 }
 
-// detach makes rep share no bytes with raw: its strings that do (the
-// message was parsed with mime.Parser.Shared) are copied, into one
-// buffer.
-func detach(rep *Report, raw []byte) {
-	if len(raw) == 0 {
+// detach makes rep share no bytes with raw nor with text, the room for
+// text of the Parser that read raw (mime.Parser.Text): its strings that
+// do (the message was parsed with mime.Parser.Shared) are copied, into
+// one buffer.
+func detach(rep *Report, raw, text []byte) {
+	if len(raw) == 0 && len(text) == 0 {
 		return
 	}
 	if o := &rep.Original; len(o.fields) > 0 {
@@ -129,11 +130,13 @@ func detach(rep *Report, raw []byte) {
 	}
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
 	hi := lo + uintptr(len(raw))
+	tlo := uintptr(unsafe.Pointer(unsafe.SliceData(text)))
+	thi := tlo + uintptr(len(text))
 	var stack [64]*string
 	all := rep.appendStrings(stack[:0])
-	shared, n := all[:0], 0 // the strings that share raw's bytes
+	shared, n := all[:0], 0 // the strings that share raw's or text's bytes
 	for _, s := range all {
-		if p := uintptr(unsafe.Pointer(unsafe.StringData(*s))); len(*s) > 0 && lo <= p && p < hi {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(*s))); len(*s) > 0 && (lo <= p && p < hi || tlo <= p && p < thi) {
 			shared = append(shared, s)
 			n += len(*s)
 		}

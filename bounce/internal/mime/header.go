@@ -68,9 +68,16 @@ func ParseHeader(b []byte) (Header, []byte) { return parseHeader(b, false, nil) 
 // parseHeader is ParseHeader; shared says that b's bytes never change
 // while the Header is in use (Parser.Shared): then names and values
 // written on one line are substrings of b itself, and the string made
-// holds only the lower-cased keys and unfolded values. slab, when not
-// nil, is where the Header's fields are taken from (newHeader).
-func parseHeader(b []byte, shared bool, slab *[]Field) (Header, []byte) {
+// holds only the lower-cased keys and unfolded values. mp, when not
+// nil, is the Parser whose slab the Header's fields are taken from
+// (newHeader) and, shared, whose room for text (Parser.Text) that
+// string is.
+func parseHeader(b []byte, shared bool, mp *Parser) (Header, []byte) {
+	var slab *[]Field
+	var text *[]byte
+	if mp != nil {
+		slab, text = &mp.fieldSlab, &mp.text
+	}
 	var stack [spanStack]span // most headers fit: no allocation for the spans
 	var sc headerScan
 	spans, body, end, extra, none := sc.scan(b, stack[:0])
@@ -82,7 +89,7 @@ func parseHeader(b []byte, shared bool, slab *[]Field) (Header, []byte) {
 	}
 	end = min(end, len(b))
 	if shared {
-		return sharedHeader(b[:end], spans, &sc, extra, slab), body
+		return sharedHeader(b[:end], spans, &sc, extra, slab, text), body
 	}
 	var sb strings.Builder
 	sb.Grow(end + extra)
@@ -120,7 +127,7 @@ func parseHeader(b []byte, shared bool, slab *[]Field) (Header, []byte) {
 // parseHeader) from its spans: what is written on one line is a
 // substring of b, and one string holds the extra bytes, the lower-cased
 // keys and the unfolded values.
-func sharedHeader(b []byte, spans []span, sc *headerScan, extra int, slab *[]Field) Header {
+func sharedHeader(b []byte, spans []span, sc *headerScan, extra int, slab *[]Field, text *[]byte) Header {
 	block := unsafe.String(unsafe.SliceData(b), len(b))
 	for i := range spans {
 		// A common name lower-cased is a constant: no copy.
@@ -133,7 +140,30 @@ func sharedHeader(b []byte, spans []span, sc *headerScan, extra int, slab *[]Fie
 		}
 	}
 	var ext string
-	if extra > 0 {
+	if extra > 0 && text != nil {
+		// In the Parser's room for text: no allocation when it has room.
+		t := *text
+		if cap(t)-len(t) < extra {
+			t = make([]byte, 0, max(extra, minTextRoom))
+		}
+		k := len(t)
+		for i := range spans {
+			sp := &spans[i]
+			if sp.lower {
+				sp.ks = int32(len(t) - k)
+				t = lowerName(t, b[sp.ns:sp.ne])
+				sp.ke = int32(len(t) - k)
+			}
+			if sp.folded {
+				v := b[sp.vs:sp.ve]
+				sp.vs = int32(len(t) - k)
+				t = unfoldTo(t, v)
+				sp.ve = int32(len(t) - k)
+			}
+		}
+		*text = t
+		ext = unsafe.String(unsafe.SliceData(t[k:]), len(t)-k)
+	} else if extra > 0 {
 		var sb strings.Builder // not zeroed, as make would
 		sb.Grow(extra)
 		for i := range spans {
@@ -422,6 +452,23 @@ func equalLowerBytes(name []byte, key string) bool {
 		}
 	}
 	return true
+}
+
+// minTextRoom is the least room for text a Parser makes at a time.
+const minTextRoom = 1024
+
+// unfoldTo appends the folded value v to t without its line feeds, as
+// unfold writes it.
+func unfoldTo(t, v []byte) []byte {
+	for len(v) > 0 {
+		nl := bytes.IndexByte(v, '\n')
+		if nl < 0 {
+			return append(t, v...)
+		}
+		t = append(t, v[:nl]...)
+		v = v[nl+1:]
+	}
+	return t
 }
 
 // unfold writes the folded value v to sb without its line feeds, keeping

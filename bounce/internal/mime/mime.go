@@ -103,7 +103,17 @@ type Parser struct {
 	// parts of most messages, reused after Reuse.
 	parts []Part
 	lists []*Part
+
+	// text is the room the lower-cased names and unfolded values of
+	// the parts' headers are written to (Shared only), reused after
+	// Reuse (Text).
+	text []byte
 }
+
+// Text returns the room for text whose bytes the strings of the
+// headers mp made may share (beside those of the message itself): a
+// caller that keeps such a string past Reuse must copy it.
+func (mp *Parser) Text() []byte { return mp.text }
 
 // partChunk is the parts, and pointers to them, takeParts makes room for
 // at a time: a bounce has three or four parts, its attached message one.
@@ -145,11 +155,11 @@ func (mp *Parser) ParseInto(p *Part, b []byte, depth int, parent *Part, defaultT
 // took them from, cleared, for the next message: for a caller that keeps
 // none of the parts, headers or fields mp made (they would change).
 func (mp *Parser) Reuse() {
-	slab, parts, lists := mp.fieldSlab, mp.parts, mp.lists
+	slab, parts, lists, text := mp.fieldSlab, mp.parts, mp.lists, mp.text
 	clear(slab[:cap(slab)])
 	clear(parts) // beyond their length, they were never used
 	clear(lists)
-	*mp = Parser{fieldSlab: slab[:0], parts: parts[:0], lists: lists[:0]}
+	*mp = Parser{fieldSlab: slab[:0], parts: parts[:0], lists: lists[:0], text: text[:0]}
 }
 
 // parse is Parse into p, a zero Part: the parts of a multipart are made
@@ -176,7 +186,7 @@ func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType 
 			p.peeked = append([]string(nil), vals[1:]...)
 		}
 	} else {
-		h, body := parseHeader(b, mp.Shared, &mp.fieldSlab)
+		h, body := parseHeader(b, mp.Shared, mp)
 		*p = Part{Header: h, Raw: body, Parent: parent, Depth: depth, shared: mp.Shared}
 		ct = h.Get("content-type")
 	}
