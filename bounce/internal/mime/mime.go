@@ -156,8 +156,8 @@ func (mp *Parser) ParseInto(p *Part, b []byte, depth int, parent *Part, defaultT
 // none of the parts, headers or fields mp made (they would change).
 func (mp *Parser) Reuse() {
 	slab, parts, lists, text := mp.fieldSlab, mp.parts, mp.lists, mp.text
-	clear(slab[:cap(slab)])
-	clear(parts) // beyond their length, they were never used
+	clear(slab) // beyond their length, they were never used
+	clear(parts)
 	clear(lists)
 	*mp = Parser{fieldSlab: slab[:0], parts: parts[:0], lists: lists[:0], text: text[:0]}
 }
@@ -471,11 +471,14 @@ func SplitMultipart(body []byte, boundary string, limit int) [][]byte {
 
 // splitMultipart is SplitMultipart, appending the parts to parts.
 func splitMultipart(body []byte, boundary string, limit int, parts [][]byte) [][]byte {
-	delim := []byte("--" + boundary)
+	delim := "--" + boundary
 	start := -1
 	pos := 0
 	for pos <= len(body) {
-		i := bytes.Index(body[pos:], delim)
+		// Index anchors on the boundary's rarest byte, not on its
+		// leading dashes, which the text of a part has many of.
+		rest := body[pos:]
+		i := Index(unsafe.String(unsafe.SliceData(rest), len(rest)), delim)
 		if i < 0 {
 			break
 		}
