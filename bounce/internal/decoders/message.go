@@ -87,6 +87,7 @@ type decodeState struct {
 	root   part
 	parser mime.Parser
 	lines  []byte
+	text   []byte // the parser's room for text (mime.Parser.UseRoom)
 }
 
 // maxPooledLines bounds the buffer of LF lines a decodeState keeps: a
@@ -110,8 +111,13 @@ func (st *decodeState) newMessage(raw []byte, o *Options) (*message, error) {
 	}
 	mp := &st.parser
 	mp.MaxDepth, mp.MaxParts, mp.Shared, mp.PeekKeys = o.MaxDepth, o.MaxParts, true, originalKeys
+	mp.UseRoom(&st.text)
 	mp.ParseInto(&st.root, raw, 0, nil, "text/plain")
-	return fillMessage(&st.m, raw, o, &st.root, mp, true)
+	m, err := fillMessage(&st.m, raw, o, &st.root, mp, true)
+	if m != nil {
+		m.room = &st.text
+	}
+	return m, err
 }
 
 // detach makes rep share no bytes with raw nor with text, the room for
@@ -224,6 +230,11 @@ type message struct {
 
 	raw  []byte
 	root *part
+
+	// room, when not nil, is the room for text of Decode's parser
+	// (decodeState.text), where texts made of the message are written
+	// (lowerInRoom); detach copies what a report keeps of it.
+	room *[]byte
 
 	from string // decoded From header
 
@@ -1039,9 +1050,25 @@ func (m *message) lowerText() string {
 // lowerNotice returns notice() lower-cased, computed once.
 func (m *message) lowerNotice() string {
 	if !m.lowerNoticeDone {
-		m.lowerNoticeVal, m.lowerNoticeDone = toLower(m.notice()), true
+		m.lowerNoticeVal, m.lowerNoticeDone = m.lowerInRoom(m.notice()), true
 	}
 	return m.lowerNoticeVal
+}
+
+// lowerInRoom returns toLower(s), written to m's room for text when it
+// has one and s changes.
+func (m *message) lowerInRoom(s string) string {
+	if m.room == nil || mime.LowerUnchanged(s) {
+		return toLower(s)
+	}
+	t := mime.GrowRoom(m.room, len(s)+utf8.UTFMax)
+	k := len(t)
+	// A text whose lower case is longer still (a few runes grow by a
+	// byte) makes append move it: the new array is the room then, the
+	// old one is left as it is.
+	t = mime.AppendLower(t, s)
+	*m.room = t
+	return unsafe.String(unsafe.SliceData(t[k:]), len(t)-k)
 }
 
 // toLower is strings.ToLower, faster (mime.ToLower).

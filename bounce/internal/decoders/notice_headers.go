@@ -3,6 +3,7 @@ package decoders
 import (
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
+	"unsafe"
 )
 
 // The helpers below test the bounce's own top-level header (From,
@@ -40,6 +41,22 @@ func (m *message) received() string {
 			if h[i].Key == "received" {
 				n += len(h[i].Value) + 1
 			}
+		}
+		if m.room != nil && n > 0 {
+			// In the message's room for text (lowerInRoom).
+			t := mime.GrowRoom(m.room, n)
+			k, first := len(t), true
+			for i := range h {
+				if h[i].Key == "received" {
+					if !first {
+						t = append(t, '\n')
+					}
+					t, first = append(t, strings.TrimSpace(h[i].Value)...), false
+				}
+			}
+			*m.room = t
+			m.receivedVal, m.receivedDone = unsafe.String(unsafe.SliceData(t[k:]), len(t)-k), true
+			return m.receivedVal
 		}
 		var b strings.Builder
 		b.Grow(n)

@@ -76,7 +76,7 @@ func parseHeader(b []byte, shared bool, mp *Parser) (Header, []byte) {
 	var slab *[]Field
 	var text *[]byte
 	if mp != nil {
-		slab, text = &mp.fieldSlab, &mp.text
+		slab, text = &mp.fieldSlab, mp.room
 	}
 	var stack [spanStack]span // most headers fit: no allocation for the spans
 	var sc headerScan
@@ -142,10 +142,7 @@ func sharedHeader(b []byte, spans []span, sc *headerScan, extra int, slab *[]Fie
 	var ext string
 	if extra > 0 && text != nil {
 		// In the Parser's room for text: no allocation when it has room.
-		t := *text
-		if cap(t)-len(t) < extra {
-			t = make([]byte, 0, max(extra, minTextRoom))
-		}
+		t := GrowRoom(text, extra)
 		k := len(t)
 		for i := range spans {
 			sp := &spans[i]
