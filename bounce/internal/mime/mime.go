@@ -535,14 +535,11 @@ func SplitMultipart(body []byte, boundary string, limit int) [][]byte {
 
 // splitMultipart is SplitMultipart, appending the parts to parts.
 func splitMultipart(body []byte, boundary string, limit int, parts [][]byte) [][]byte {
-	delim := "--" + boundary
+	delim := []byte("--" + boundary)
 	start := -1
 	pos := 0
 	for pos <= len(body) {
-		// Index anchors on the boundary's rarest byte, not on its
-		// leading dashes, which the text of a part has many of.
-		rest := body[pos:]
-		i := Index(unsafe.String(unsafe.SliceData(rest), len(rest)), delim)
+		i := bytes.Index(body[pos:], delim)
 		if i < 0 {
 			break
 		}
