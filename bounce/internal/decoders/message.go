@@ -256,6 +256,9 @@ type message struct {
 	receivedDone bool
 	receivedVal  string // cache of received
 
+	lowerReceivedDone bool
+	lowerReceivedVal  string // cache of lowerReceived
+
 	bounceSenderDone, bounceSenderVal bool // cache of fromBounceSender
 
 	dsnPartDone, originalPartDone bool

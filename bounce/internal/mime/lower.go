@@ -120,6 +120,19 @@ func ASCIILower(s string) string {
 	return unsafe.String(unsafe.SliceData(buf), len(buf))
 }
 
+// AppendASCIILower appends ASCIILower(s)'s bytes to buf.
+func AppendASCIILower(buf []byte, s string) []byte {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		buf = binary.LittleEndian.AppendUint64(buf, w|asciiUpperMask(w)>>2)
+	}
+	for ; i < len(s); i++ {
+		buf = append(buf, LowerASCII(s[i]))
+	}
+	return buf
+}
+
 // asciiUpperMask returns 0x80 in each byte of w that is an ASCII capital
 // letter, 0 elsewhere (bytes with their high bit set are not letters).
 func asciiUpperMask(w uint64) uint64 {

@@ -23,6 +23,9 @@ func TestToLower_asStringsToLower(t *testing.T) {
 		if got, want := ToLower(s), strings.ToLower(s); got != want {
 			t.Fatalf("ToLower(%q) = %q, want %q", s, got, want)
 		}
+		if got, want := string(AppendASCIILower([]byte("x"), s)), "x"+ASCIILower(s); got != want {
+			t.Fatalf("AppendASCIILower(x, %q) = %q, want %q", s, got, want)
+		}
 		if got, want := string(AppendLower([]byte("x"), s)), "x"+strings.ToLower(s); got != want {
 			t.Fatalf("AppendLower(x, %q) = %q, want %q", s, got, want)
 		}
@@ -62,6 +65,9 @@ func FuzzToLower(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := ToLower(s), strings.ToLower(s); got != want {
 			t.Fatalf("ToLower(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendASCIILower([]byte("x"), s)), "x"+ASCIILower(s); got != want {
+			t.Fatalf("AppendASCIILower(x, %q) = %q, want %q", s, got, want)
 		}
 		if got, want := string(AppendLower([]byte("x"), s)), "x"+strings.ToLower(s); got != want {
 			t.Fatalf("AppendLower(x, %q) = %q, want %q", s, got, want)
