@@ -69,15 +69,17 @@ func normalize(s string) string {
 func plainAddress(s string) bool {
 	at := -1
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '@':
+		switch plainClass[s[i]] {
+		case plainBoth:
+		case plainLocal:
+			if at >= 0 {
+				return false
+			}
+		case plainAt:
 			if at >= 0 {
 				return false
 			}
 			at = i
-		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.':
-		case at < 0 && ('A' <= c && c <= 'Z' || c == '_' || c == '+' || c == '='):
 		default:
 			return false
 		}
@@ -87,6 +89,28 @@ func plainAddress(s string) bool {
 	}
 	return strings.IndexByte(s[at+1:], '.') > 0
 }
+
+// The classes of bytes plainAddress reads (plainClass).
+const (
+	plainNone  = iota
+	plainBoth  // in a local part or a domain: a-z 0-9 - .
+	plainLocal // in a local part only: A-Z _ + =
+	plainAt
+)
+
+var plainClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = plainBoth
+		t[c-'a'+'A'] = plainLocal
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = plainBoth
+	}
+	t['-'], t['.'] = plainBoth, plainBoth
+	t['_'], t['+'], t['='] = plainLocal, plainLocal, plainLocal
+	t['@'] = plainAt
+	return t
+}()
 
 // normalizeSlow is normalize for any string.
 func normalizeSlow(s string) string {
