@@ -34,6 +34,9 @@ func FuzzDecode(f *testing.F) {
 	// RFC 6533 escapes in a utf-8 address; an HTML notice's mailto: link.
 	f.Add([]byte("From: MAILER-DAEMON@example.net\nContent-Type: multipart/report; boundary=b\n\n--b\nContent-Type: message/global-delivery-status\n\nFinal-Recipient: utf-8; ren\\x{E9}\\x{D800}\\x{1F600@example.fr\nAction: failed\nStatus: 5.1.1\n--b--\n"))
 	f.Add([]byte("From: MAILER-DAEMON@example.net\nContent-Type: text/html\n\n<p>Could not deliver to <a href=\"mailto:pat@example.org?x\">Pat</a><a href='mailto:'>550 5.1.1 user unknown</p>\n"))
+	// A recipient whose address the normaliser refuses (too long) beside
+	// a good one: decoders must not look for its empty address.
+	f.Add([]byte("From: MAILER-DAEMON@example.net\nContent-Type: multipart/report; boundary=b\n\n--b\nContent-Type: text/plain\n\nNot delivered.\n\n--b\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; " + strings.Repeat("x", 600) + "@example.net\nAction: failed\nStatus: 5.1.1\n\nFinal-Recipient: rfc822; b@example.com\nAction: failed\nStatus: 5.1.1\n--b--\n"))
 	opts := &Options{MaxSize: 1 << 20, VERP: []string{"bounces+{local}={domain}@shop.example"}}
 	// BOUNCE_FUZZ_TOLERATE_PANICS=1 lets fuzzing go on past a decoder's
 	// known (recovered) panic while its owner fixes it.
