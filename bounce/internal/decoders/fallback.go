@@ -470,7 +470,10 @@ func textAround(notice, addr string) string {
 // status code of its own (cut at the next other recipient), or d.
 func laterMention(notice, d, addr string, addrs []string) string {
 	first := mime.IndexFold(notice, addr)
-	if first < 0 {
+	if first < 0 || addr == "" {
+		// An empty address (a delivery-status part's Final-Recipient
+		// that names a pipe, not a mailbox) is found everywhere: there
+		// is no later mention to look for.
 		return d
 	}
 	for at := first + len(addr); at < len(notice); {
