@@ -505,6 +505,12 @@ func noticeRecipients(m *message, notice string) []string {
 			skip[a] = true
 		}
 	}
+	for _, a := range returnedRecipientInOriginalTo(m) {
+		// The bounce's X-Original-To names the returned message's
+		// recipient, not the bounce's own addressee: the recipient
+		// it failed for.
+		delete(skip, a)
+	}
 	// The returned message's sender is never its failed recipient.
 	for _, a := range findAddresses(m.original().From) {
 		skip[a] = true
@@ -577,6 +583,38 @@ func noticeRecipients(m *message, notice string) []string {
 		return weak
 	}
 	return sender
+}
+
+// returnedRecipientInOriginalTo returns the addresses of the bounce's
+// X-Original-To that are recipients of the returned message (its To or
+// Cc; any, when no returned header is read) and neither the bounce's To
+// nor the returned message's sender. A
+// delivery agent writes X-Original-To on the mail it delivers, naming the
+// address it was sent to: on a bounce that reached its sender, that is
+// the sender, who is the bounce's To; a mail system that writes it on the
+// notice it makes names the recipient the returned message was for.
+func returnedRecipientInOriginalTo(m *message) []string {
+	xs := findAddresses(m.header().Get("x-original-to"))
+	if len(xs) == 0 {
+		return nil
+	}
+	o := m.original()
+	rcpts := append(findAddresses(o.To), findAddresses(strings.Join(o.Header("Cc"), ","))...)
+	not := append(findAddresses(m.header().Get("to")), findAddresses(o.From)...)
+	var out []string
+	for _, x := range xs {
+		in, own := false, false
+		for _, r := range rcpts {
+			in = in || strings.EqualFold(r, x)
+		}
+		for _, n := range not {
+			own = own || strings.EqualFold(n, x)
+		}
+		if (in || len(rcpts) == 0) && !own {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // nameLine reports whether a line is a recipient's display name and its

@@ -40,3 +40,38 @@ func TestLaterMention_emptyAddress(t *testing.T) {
 		"Action: failed\nFinal-Recipient: rfc822;|/usr/bin/prog\nStatus: 5.0.0\n\n--B--\n"
 	decodeGenericOnly(t, raw)
 }
+
+// TestNoticeRecipients_xOriginalTo: a mail system that writes
+// X-Original-To on the notice it makes names there the recipient the
+// returned message was for, not the bounce's own addressee (the To), so
+// the plain-text reader must not skip it; one that names the bounce's
+// To stays skipped.
+func TestNoticeRecipients_xOriginalTo(t *testing.T) {
+	notice := "There was an error delivering your mail to <rcpt@example.net>.\n\n" +
+		"mx.example.net [192.0.2.1] did not like our RCPT TO:\n550 5.1.1 <rcpt@example.net>: Recipient address rejected: User unknown\n\n" +
+		"Message headers follow.\n\nSubject: hello\nTo: <rcpt@example.net>\nFrom: <s@example.com>\n"
+	for _, c := range []struct{ name, xto, want string }{
+		{"the returned message's recipient", "<rcpt@example.net>", "rcpt@example.net"},
+		{"the bounce's own addressee", "s@example.com", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			raw := "X-Original-To: " + c.xto + "\nFrom: MAILER-DAEMON <>\nTo: s@example.com\nSubject: Mail delivery failed\n\n" + notice
+			rep := decodeGenericOnly(t, raw)
+			var got []string
+			for _, r := range rep.Recipients {
+				got = append(got, r.Address)
+			}
+			if c.want == "" {
+				for _, a := range got {
+					if a == "s@example.com" {
+						t.Errorf("recipients %v: the bounce's own addressee taken", got)
+					}
+				}
+				return
+			}
+			if len(got) != 1 || got[0] != c.want || rep.Recipients[0].Status != "5.1.1" {
+				t.Errorf("recipients %+v, want %s with 5.1.1", rep.Recipients, c.want)
+			}
+		})
+	}
+}
