@@ -178,6 +178,16 @@ func decodeTextNotice(m *message) *Report {
 		addrs = noticeRecipients(m, notice)
 	}
 	if len(addrs) == 0 {
+		// The notice's own sections, under marker lines that head a
+		// list of addresses or a transcript: read when the words
+		// before the first marker name no recipient.
+		if s := unfoldWrapped(m.noticeWithSections()); len(s) > len(notice) {
+			if as := noticeRecipients(m, s); len(as) > 0 {
+				notice, addrs = s, as
+			}
+		}
+	}
+	if len(addrs) == 0 {
 		if rs := bareNoticeRecipients(m); len(rs) > 0 {
 			rep.Recipients = rs
 			return rep
@@ -229,6 +239,12 @@ func decodeTextNotice(m *message) *Report {
 	for _, a := range addrs {
 		r := Recipient{Address: a, Action: action}
 		r.Diagnostic = textAround(notice, a)
+		if l := replyLineFor(notice, a); l != "" {
+			// A server's reply about it on its own line ("554 <a>...
+			// Host unknown"): the reply, not the lines after it,
+			// which are other recipients' or other hosts'.
+			r.Diagnostic = l
+		}
 		few := len(addrs) <= maxCrossRead
 		if few {
 			r.Diagnostic = cutAtOther(notice, r.Diagnostic, a, addrs)
@@ -359,6 +375,38 @@ func decodeTextNotice(m *message) *Report {
 		return nil
 	}
 	return rep
+}
+
+// noticeWithSections returns the notice with the sections that
+// original-message markers head inside it: a marker line ("----- ...
+// follows -----") may head a list of addresses or a session transcript
+// rather than the returned message. The text after a marker is the
+// notice's until a marker that a header block follows, the returned
+// message's start (inlineOriginal's); when the returned message is a
+// MIME part of its own, the text parts hold no part of it. Without
+// either, the notice ends at the first marker, as notice's does.
+func (m *message) noticeWithSections() string {
+	n := m.notice()
+	after := m.afterNotice
+	if after == "" || m.originalPart() == nil && m.inlineOriginal() == "" {
+		return n
+	}
+	var b strings.Builder
+	b.WriteString(n)
+	for i := 0; i < 4 && after != ""; i++ {
+		t := strings.TrimLeft(after, "\n")
+		if c := strings.IndexByte(t, ':'); c > 0 && c <= 40 && headerNameLike(t[:c]) {
+			break // the returned message's header
+		}
+		sec, next := splitAtMarker(after)
+		if next == "" && m.originalPart() == nil {
+			break // no marker left: what follows may be the returned body
+		}
+		b.WriteString("\n\n")
+		b.WriteString(joinBrokenAddresses(sec))
+		after = next
+	}
+	return b.String()
 }
 
 // soleReturnedRecipient returns the one address of the returned
@@ -551,7 +599,7 @@ func noticeRecipients(m *message, notice string) []string {
 				// a msg-id (RFC 5322 section 3.6.4) is no mailbox.
 				return true
 			}
-			strongLine := lead == "" || listed || recipientLabel(lead) ||
+			strongLine := lead == "" || listed || recipientLabel(lead) || replyLead(lead, t[min(at+len(a), len(t)):]) ||
 				!senderLead(lead) && nameLine(lead, t[min(at+len(a), len(t)):])
 			if !strongLine && seenWeak[a] {
 				return true
@@ -615,6 +663,47 @@ func returnedRecipientInOriginalTo(m *message) []string {
 		}
 	}
 	return out
+}
+
+// replyLead reports whether an address's line is a server's reply about
+// it: the words before it only a reply code and perhaps an enhanced
+// status code ("554 <a>... Host unknown", "550 5.1.1 <a>: Recipient
+// address rejected", "<<< 550 <a>, User Unknown"), and rest, what follows
+// it, starts the reply's text after "...", ":" or ",", as an MTA writes a
+// refused recipient in its transcript or list of errors (RFC 5321 section
+// 4.2: the reply's text follows its code).
+func replyLead(lead, rest string) bool {
+	f := strings.Fields(lead)
+	if len(f) == 0 || len(f) > 2 || leadingReplyCode(f[0]) != f[0] || f[0][0] != '4' && f[0][0] != '5' {
+		return false
+	}
+	if len(f) == 2 && findStatus(f[1]) != f[1] {
+		return false
+	}
+	rest = strings.TrimLeft(rest, ">")
+	return strings.HasPrefix(rest, "...") || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ",")
+}
+
+// replyLineFor returns the first line of notice that is a server's reply
+// about addr (replyLead), trimmed, or "".
+func replyLineFor(notice, addr string) string {
+	for rest := notice; rest != ""; {
+		line := rest
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			line, rest = rest[:nl], rest[nl+1:]
+		} else {
+			rest = ""
+		}
+		i := mime.IndexFold(line, addr)
+		if i < 0 {
+			continue
+		}
+		t := strings.TrimSpace(line)
+		if j := mime.IndexFold(t, addr); j >= 0 && replyLead(strings.Trim(t[:j], " \t\"'<*-:"), t[j+len(addr):]) {
+			return t
+		}
+	}
+	return ""
 }
 
 // nameLine reports whether a line is a recipient's display name and its

@@ -197,12 +197,19 @@ func judge(rep *Report, l fmtLooLabel, names map[string]string) fmtLooVerdict {
 	return fmtLooVerdict{}
 }
 
-// falseRecipients counts the failed recipients of rep that no label names.
+// falseRecipients counts the failed recipients of rep that no label
+// names, beyond the labels that name no address (the corpus's labels for
+// a recipient its notice gives, which the scorer matches by place).
 func falseRecipients(rep *Report, ls []fmtLooLabel) int {
 	if rep == nil {
 		return 0
 	}
 	n := 0
+	for _, l := range ls {
+		if l.Recipient == "" {
+			n--
+		}
+	}
 	for _, r := range rep.Recipients {
 		if RecipientKind(r) != KindBounce {
 			continue
@@ -215,7 +222,7 @@ func falseRecipients(rep *Report, ls []fmtLooLabel) int {
 			n++
 		}
 	}
-	return n
+	return max(n, 0)
 }
 
 // fmtLooRow is one format's figures.

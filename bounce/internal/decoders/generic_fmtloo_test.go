@@ -75,3 +75,40 @@ func TestNoticeRecipients_xOriginalTo(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeText_sectionsAndReplyLines: a notice whose marker lines head
+// its own sections (a list of addresses, a session transcript) before
+// the one that heads the returned message, with the refused recipients
+// written as a server's reply lines ("554 <a>... reply"): the plain-text
+// reader reads the sections, takes every recipient a reply line names,
+// each with its own line as the diagnostic, and not the sender a reply
+// line names.
+func TestDecodeText_sectionsAndReplyLines(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.com>\nTo: s@example.com\n" +
+		"Subject: Returned mail: Host unknown\n\n" +
+		"   ----- Transcript of session follows -----\n" +
+		"While talking to mx.example.net:\n>>> MAIL From:<s@example.com>\n<<< 501 <s@example.com>... refused\n" +
+		"554 <a@example.net>... Remote protocol error\n" +
+		"550 example.org (smtp)... 550 Host unknown\n" +
+		"554 <b@example.org>... 550 Host unknown (Authoritative answer from name server)\n" +
+		"550 5.1.1 <c@example.edu>: User unknown\n\n" +
+		"   ----- Unsent message follows -----\n" +
+		"From: s@example.com\nTo: a@example.net\nSubject: hi\n\nhello\n"
+	rep := decodeGenericOnly(t, raw)
+	want := map[string]string{
+		"a@example.net": "554 <a@example.net>... Remote protocol error",
+		"b@example.org": "554 <b@example.org>... 550 Host unknown (Authoritative answer from name server)",
+		"c@example.edu": "550 5.1.1 <c@example.edu>: User unknown",
+	}
+	if len(rep.Recipients) != len(want) {
+		t.Fatalf("recipients %+v, want %d", rep.Recipients, len(want))
+	}
+	for _, r := range rep.Recipients {
+		if d, ok := want[r.Address]; !ok || r.Diagnostic != d {
+			t.Errorf("%s: diagnostic %q, want %q", r.Address, r.Diagnostic, d)
+		}
+	}
+	if !replyLead("550 5.1.1", ": no such user") || replyLead("550 Your mail from", ") was refused") || replyLead("250", "... ok") {
+		t.Error("replyLead: a 4xx/5xx code and status before the address, then its reply's text")
+	}
+}
