@@ -58,7 +58,7 @@ func decodeText(m *message) *Report {
 		}
 		return &Report{Kind: KindAutoReply, Format: "rfc3834", AutoReplyFrom: from}
 	}
-	if listPost(m) || !looksLikeBounce(m) && !(autoSubmitted(m) && failureNotice(m)) {
+	if listPost(m) || !looksLikeBounce(m) && !((autoSubmitted(m) || nullReversePath(m)) && failureNotice(m)) {
 		return nil
 	}
 	if onlySubject(m) && !noticeSaysFailure(m) {
@@ -113,7 +113,22 @@ func personReply(m *message) bool {
 // onlySubject reports whether the subject is a message's only mark of a
 // bounce: no report part, no X-Failed-Recipients, no mail-system sender.
 func onlySubject(m *message) bool {
-	return !m.header().Has("x-failed-recipients") && m.dsnPart() == nil && !m.fromBounceSender()
+	return !m.header().Has("x-failed-recipients") && m.dsnPart() == nil && !m.fromBounceSender() && !nullSender(m)
+}
+
+// nullReversePath reports whether the message came with the null
+// reverse-path, as the delivering server's Return-Path records it ("<>"):
+// a mail system's notice (RFC 5321 section 4.5.5: a notification is sent
+// with the null reverse-path) or an auto-reply, not a person's mail.
+func nullReversePath(m *message) bool {
+	return strings.TrimSpace(m.header().Get("return-path")) == "<>"
+}
+
+// nullSender reports whether the message has the null reverse-path and a
+// From with no address either (empty, "<>"): no person wrote it, as a
+// person's From names its author (RFC 5322 section 3.6.2).
+func nullSender(m *message) bool {
+	return nullReversePath(m) && len(findAddresses(m.from)) == 0
 }
 
 // noticeSaysFailure reports whether a notice's text says that a message

@@ -112,3 +112,33 @@ func TestDecodeText_sectionsAndReplyLines(t *testing.T) {
 		t.Error("replyLead: a 4xx/5xx code and status before the address, then its reply's text")
 	}
 }
+
+// TestDecodeText_nullReversePath: a notice that came with the null
+// reverse-path (Return-Path: <>) and says in words that a message could
+// not be delivered and why is a mail system's, whatever its From and
+// Subject; one whose From is "<>" too has a mark beyond its subject. A
+// person's mail with a bounce word in its subject and a From of its own
+// is still not read as a bounce.
+func TestDecodeText_nullReversePath(t *testing.T) {
+	for _, c := range []struct{ name, raw, want string }{
+		{"null path, words of failure", "Return-Path: <>\nFrom: no-reply@notice.example.net\nTo: s@example.com\nSubject: Mail\n\n" +
+			"Your mail sent on: Thu, 29 Apr 2013 00:00:00 +0900\n     Could not be delivered to: <a@example.net>\n     As their mailbox is full.\n", "a@example.net"},
+		{"null path and null From, bounce subject", "Return-Path: <>\nFrom: <>\nTo: s@example.com\nSubject: failure notice\n\n" +
+			"The message could not be sent to this address:\nb@example.org\n\n-------server message\n550 b@example.org... No such user\n", "b@example.org"},
+		{"a person's mail", "From: Pat <pat@example.com>\nTo: s@example.com\nSubject: failure notice\n\n" +
+			"Hi, the 550 you asked about: b@example.org is fine now.\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep := decodeGenericOnly(t, c.raw)
+			if c.want == "" {
+				if rep.Kind == KindBounce {
+					t.Errorf("read as a bounce: %+v", rep.Recipients)
+				}
+				return
+			}
+			if len(rep.Recipients) != 1 || rep.Recipients[0].Address != c.want {
+				t.Errorf("recipients %+v (kind %s), want %s", rep.Recipients, rep.Kind, c.want)
+			}
+		})
+	}
+}
