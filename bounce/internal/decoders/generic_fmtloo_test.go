@@ -142,3 +142,29 @@ func TestDecodeText_nullReversePath(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeGenericDSN_noMailbox: a delivery-status part whose
+// Final-Recipient names no mailbox (a pipe, "@host") is left to the
+// readers after the DSN reader, which find the recipient in
+// X-Failed-Recipients or in the notice's words.
+func TestDecodeGenericDSN_noMailbox(t *testing.T) {
+	dsn := func(head, text, final string) string {
+		return "From: Mail Delivery System <mailer-daemon@mx.example.org>\nTo: s@example.com\nSubject: Mail delivery failed\n" + head +
+			"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\n\n" +
+			"--B\nContent-Type: text/plain\n\n" + text + "\n--B\nContent-Type: message/delivery-status\n\n" +
+			"Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822;" + final + "\nAction: failed\nStatus: 5.1.2\n\n--B--\n"
+	}
+	for _, c := range []struct{ name, raw, want string }{
+		{"a pipe, X-Failed-Recipients", dsn("X-Failed-Recipients: a@example.com\n",
+			"The following address failed:\n\n  pipe to |/usr/bin/prog a@example.com\n", "|/usr/bin/prog a@example.com"), "a@example.com"},
+		{"@host, the notice's list", dsn("",
+			"The following addresses had permanent fatal errors:\n<b@example.org>\n    (reason: 550 Host unknown)\n", "@mx.example.org"), "b@example.org"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep := decodeGenericOnly(t, c.raw)
+			if len(rep.Recipients) != 1 || rep.Recipients[0].Address != c.want || rep.Kind != KindBounce {
+				t.Errorf("recipients %+v (kind %s), want %s", rep.Recipients, rep.Kind, c.want)
+			}
+		})
+	}
+}
