@@ -14,7 +14,8 @@ import (
 )
 
 // fmtLooFloor is what TestFormatLeaveOneOut must keep, measured on
-// 2026-12-03 with
+// 2026-12-03 (before the generic readers learned from it: found 88.28,
+// kind 87.82, reason 75.48 / 77.22, false 7) with
 //
 //	go test ./bounce/internal/decoders -run TestFormatLeaveOneOut -v
 //
@@ -23,9 +24,9 @@ import (
 // (percent) may only be raised; false, a count, may only fall.
 var fmtLooFloor = map[string]fmtLooFigures{
 	// Each message without its own decoder (the others stay).
-	"own": {found: 88.28, kind: 87.82, reason: 75.48, falses: 7},
+	"own": {found: 96.96, kind: 96.52, reason: 82.86, falses: 7},
 	// Each message with the generic readers only.
-	"generic": {found: 88.28, kind: 87.82, reason: 77.22, falses: 7},
+	"generic": {found: 96.96, kind: 96.52, reason: 84.59, falses: 7},
 }
 
 type fmtLooFigures struct {
