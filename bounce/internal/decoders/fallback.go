@@ -58,7 +58,7 @@ func decodeText(m *message) *Report {
 		}
 		return &Report{Kind: KindAutoReply, Format: "rfc3834", AutoReplyFrom: from}
 	}
-	if listPost(m) || !looksLikeBounce(m) && !(autoSubmitted(m) && failureNotice(m)) {
+	if listPost(m) || !looksLikeBounce(m) && !((autoSubmitted(m) || nullReversePath(m)) && failureNotice(m)) {
 		return nil
 	}
 	if onlySubject(m) && !noticeSaysFailure(m) {
@@ -113,7 +113,22 @@ func personReply(m *message) bool {
 // onlySubject reports whether the subject is a message's only mark of a
 // bounce: no report part, no X-Failed-Recipients, no mail-system sender.
 func onlySubject(m *message) bool {
-	return !m.header().Has("x-failed-recipients") && m.dsnPart() == nil && !m.fromBounceSender()
+	return !m.header().Has("x-failed-recipients") && m.dsnPart() == nil && !m.fromBounceSender() && !nullSender(m)
+}
+
+// nullReversePath reports whether the message came with the null
+// reverse-path, as the delivering server's Return-Path records it ("<>"):
+// a mail system's notice (RFC 5321 section 4.5.5: a notification is sent
+// with the null reverse-path) or an auto-reply, not a person's mail.
+func nullReversePath(m *message) bool {
+	return strings.TrimSpace(m.header().Get("return-path")) == "<>"
+}
+
+// nullSender reports whether the message has the null reverse-path and a
+// From with no address either (empty, "<>"): no person wrote it, as a
+// person's From names its author (RFC 5322 section 3.6.2).
+func nullSender(m *message) bool {
+	return nullReversePath(m) && len(findAddresses(m.from)) == 0
 }
 
 // noticeSaysFailure reports whether a notice's text says that a message
@@ -178,6 +193,16 @@ func decodeTextNotice(m *message) *Report {
 		addrs = noticeRecipients(m, notice)
 	}
 	if len(addrs) == 0 {
+		// The notice's own sections, under marker lines that head a
+		// list of addresses or a transcript: read when the words
+		// before the first marker name no recipient.
+		if s := unfoldWrapped(m.noticeWithSections()); len(s) > len(notice) {
+			if as := noticeRecipients(m, s); len(as) > 0 {
+				notice, addrs = s, as
+			}
+		}
+	}
+	if len(addrs) == 0 {
 		if rs := bareNoticeRecipients(m); len(rs) > 0 {
 			rep.Recipients = rs
 			return rep
@@ -229,6 +254,12 @@ func decodeTextNotice(m *message) *Report {
 	for _, a := range addrs {
 		r := Recipient{Address: a, Action: action}
 		r.Diagnostic = textAround(notice, a)
+		if l := replyLineFor(notice, a); l != "" {
+			// A server's reply about it on its own line ("554 <a>...
+			// Host unknown"): the reply, not the lines after it,
+			// which are other recipients' or other hosts'.
+			r.Diagnostic = l
+		}
 		few := len(addrs) <= maxCrossRead
 		if few {
 			r.Diagnostic = cutAtOther(notice, r.Diagnostic, a, addrs)
@@ -361,6 +392,38 @@ func decodeTextNotice(m *message) *Report {
 	return rep
 }
 
+// noticeWithSections returns the notice with the sections that
+// original-message markers head inside it: a marker line ("----- ...
+// follows -----") may head a list of addresses or a session transcript
+// rather than the returned message. The text after a marker is the
+// notice's until a marker that a header block follows, the returned
+// message's start (inlineOriginal's); when the returned message is a
+// MIME part of its own, the text parts hold no part of it. Without
+// either, the notice ends at the first marker, as notice's does.
+func (m *message) noticeWithSections() string {
+	n := m.notice()
+	after := m.afterNotice
+	if after == "" || m.originalPart() == nil && m.inlineOriginal() == "" {
+		return n
+	}
+	var b strings.Builder
+	b.WriteString(n)
+	for i := 0; i < 4 && after != ""; i++ {
+		t := strings.TrimLeft(after, "\n")
+		if c := strings.IndexByte(t, ':'); c > 0 && c <= 40 && headerNameLike(t[:c]) {
+			break // the returned message's header
+		}
+		sec, next := splitAtMarker(after)
+		if next == "" && m.originalPart() == nil {
+			break // no marker left: what follows may be the returned body
+		}
+		b.WriteString("\n\n")
+		b.WriteString(joinBrokenAddresses(sec))
+		after = next
+	}
+	return b.String()
+}
+
 // soleReturnedRecipient returns the one address of the returned
 // message's To and Cc, or "" when it has none or several (which of them
 // failed, the notice would have to say) or when it is the bounce's own
@@ -470,7 +533,10 @@ func textAround(notice, addr string) string {
 // status code of its own (cut at the next other recipient), or d.
 func laterMention(notice, d, addr string, addrs []string) string {
 	first := mime.IndexFold(notice, addr)
-	if first < 0 {
+	if first < 0 || addr == "" {
+		// An empty address (a delivery-status part's Final-Recipient
+		// that names a pipe, not a mailbox) is found everywhere: there
+		// is no later mention to look for.
 		return d
 	}
 	for at := first + len(addr); at < len(notice); {
@@ -501,6 +567,12 @@ func noticeRecipients(m *message, notice string) []string {
 		for _, a := range findAddresses(m.header().Get(k)) {
 			skip[a] = true
 		}
+	}
+	for _, a := range returnedRecipientInOriginalTo(m) {
+		// The bounce's X-Original-To names the returned message's
+		// recipient, not the bounce's own addressee: the recipient
+		// it failed for.
+		delete(skip, a)
 	}
 	// The returned message's sender is never its failed recipient.
 	for _, a := range findAddresses(m.original().From) {
@@ -542,7 +614,7 @@ func noticeRecipients(m *message, notice string) []string {
 				// a msg-id (RFC 5322 section 3.6.4) is no mailbox.
 				return true
 			}
-			strongLine := lead == "" || listed || recipientLabel(lead) ||
+			strongLine := lead == "" || listed || recipientLabel(lead) || replyLead(lead, t[min(at+len(a), len(t)):]) ||
 				!senderLead(lead) && nameLine(lead, t[min(at+len(a), len(t)):])
 			if !strongLine && seenWeak[a] {
 				return true
@@ -574,6 +646,79 @@ func noticeRecipients(m *message, notice string) []string {
 		return weak
 	}
 	return sender
+}
+
+// returnedRecipientInOriginalTo returns the addresses of the bounce's
+// X-Original-To that are recipients of the returned message (its To or
+// Cc; any, when no returned header is read) and neither the bounce's To
+// nor the returned message's sender. A
+// delivery agent writes X-Original-To on the mail it delivers, naming the
+// address it was sent to: on a bounce that reached its sender, that is
+// the sender, who is the bounce's To; a mail system that writes it on the
+// notice it makes names the recipient the returned message was for.
+func returnedRecipientInOriginalTo(m *message) []string {
+	xs := findAddresses(m.header().Get("x-original-to"))
+	if len(xs) == 0 {
+		return nil
+	}
+	o := m.original()
+	rcpts := append(findAddresses(o.To), findAddresses(strings.Join(o.Header("Cc"), ","))...)
+	not := append(findAddresses(m.header().Get("to")), findAddresses(o.From)...)
+	var out []string
+	for _, x := range xs {
+		in, own := false, false
+		for _, r := range rcpts {
+			in = in || strings.EqualFold(r, x)
+		}
+		for _, n := range not {
+			own = own || strings.EqualFold(n, x)
+		}
+		if (in || len(rcpts) == 0) && !own {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// replyLead reports whether an address's line is a server's reply about
+// it: the words before it only a reply code and perhaps an enhanced
+// status code ("554 <a>... Host unknown", "550 5.1.1 <a>: Recipient
+// address rejected", "<<< 550 <a>, User Unknown"), and rest, what follows
+// it, starts the reply's text after "...", ":" or ",", as an MTA writes a
+// refused recipient in its transcript or list of errors (RFC 5321 section
+// 4.2: the reply's text follows its code).
+func replyLead(lead, rest string) bool {
+	f := strings.Fields(lead)
+	if len(f) == 0 || len(f) > 2 || leadingReplyCode(f[0]) != f[0] || f[0][0] != '4' && f[0][0] != '5' {
+		return false
+	}
+	if len(f) == 2 && findStatus(f[1]) != f[1] {
+		return false
+	}
+	rest = strings.TrimLeft(rest, ">")
+	return strings.HasPrefix(rest, "...") || strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, ",")
+}
+
+// replyLineFor returns the first line of notice that is a server's reply
+// about addr (replyLead), trimmed, or "".
+func replyLineFor(notice, addr string) string {
+	for rest := notice; rest != ""; {
+		line := rest
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
+			line, rest = rest[:nl], rest[nl+1:]
+		} else {
+			rest = ""
+		}
+		i := mime.IndexFold(line, addr)
+		if i < 0 {
+			continue
+		}
+		t := strings.TrimSpace(line)
+		if j := mime.IndexFold(t, addr); j >= 0 && replyLead(strings.Trim(t[:j], " \t\"'<*-:"), t[j+len(addr):]) {
+			return t
+		}
+	}
+	return ""
 }
 
 // nameLine reports whether a line is a recipient's display name and its

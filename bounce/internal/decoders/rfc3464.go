@@ -187,7 +187,10 @@ func decodeRFC3464(m *message) *Report {
 	// flattened into its text
 	rep := &Report{Kind: KindBounce, Format: "rfc3464"}
 	rep.ReportingMTA, rep.Recipients = dsnOf(m)
-	if len(rep.Recipients) == 0 {
+	if len(rep.Recipients) == 0 || !namesMailbox(rep.Recipients) {
+		// No Final-Recipient names a mailbox (a pipe, "@host"): the
+		// report says nothing the stages after this one cannot read
+		// better from the notice or X-Failed-Recipients.
 		return nil
 	}
 	notice := m.notice()
@@ -195,6 +198,17 @@ func decodeRFC3464(m *message) *Report {
 	replyCommands(rep.Recipients, notice)
 	rep.Recipients = append(rep.Recipients, noticeRejections(notice, m.lowerNotice(), rep.ReportingMTA, rep.Recipients)...)
 	return rep
+}
+
+// namesMailbox reports whether one of rs has an address that is a
+// mailbox, as finish keeps it.
+func namesMailbox(rs []Recipient) bool {
+	for _, r := range rs {
+		if normalizeAddress(r.Address) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // replyCommands completes each recipient that names no SMTP command with
@@ -278,7 +292,7 @@ func decodeGenericDSN(m *message) *Report {
 	}
 	rep := &Report{Kind: KindBounce, Format: "rfc3464"}
 	rep.ReportingMTA, rep.Recipients = dsnRecipients(m, body)
-	if len(rep.Recipients) == 0 {
+	if len(rep.Recipients) == 0 || !namesMailbox(rep.Recipients) {
 		return nil
 	}
 	notice, _ := splitAtMarker(text[:start])
