@@ -53,29 +53,3 @@ func TestDecode_r14(t *testing.T) {
 		})
 	}
 }
-
-// TestLaterMention_emptyAddress: a recipient whose address the
-// normaliser refused (a 600-byte local part) has an empty address, which
-// laterMention must not look for: an empty needle is found at every
-// offset, and the loop never advanced (the daemon's fault test hung on it).
-func TestLaterMention_emptyAddress(t *testing.T) {
-	if got := laterMention("Not delivered.\n550 5.1.1 user unknown\n", "d", "", []string{"", "fine@example.net"}); got != "d" {
-		t.Errorf("laterMention with no address = %q, want the default", got)
-	}
-	raw := "From: MAILER-DAEMON@mx.example.net\r\nTo: bounces@shop.example\r\nSubject: Undelivered Mail\r\nMIME-Version: 1.0\r\n" +
-		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nNot delivered.\r\n\r\n" +
-		"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n" +
-		"Final-Recipient: rfc822; " + strings.Repeat("x", 600) + "@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n" +
-		"Final-Recipient: rfc822; fine@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b--\r\n"
-	rep, err := Decode([]byte(raw), testOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, r := range rep.Recipients {
-		found = found || r.Address == "fine@example.net"
-	}
-	if !found {
-		t.Errorf("recipients %+v, want fine@example.net among them", rep.Recipients)
-	}
-}
