@@ -48,8 +48,11 @@ var metamorphicKnown = map[string][]string{
 	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.
+	// zoo/postfix/alias-unknown: the words are the zoo's own Postfix
+	// config's (mailbox_transport = error:5.1.1 no mailboxes here), which
+	// no rule knows; only the DSN's Status: 5.1.1 says the user is unknown.
 	"no-dsn": {"unseen/r10-zmailer-failed-two", "unseen/r7-mimecast-warning", "unseen/r9-gmail-domain",
-		"zoo/mox/mailbox-full", "zoo/mox/mailbox-full-delayed"},
+		"zoo/mox/mailbox-full", "zoo/mox/mailbox-full-delayed", "zoo/postfix/alias-unknown"},
 	"no-original": {"unseen/mailman2-bounce-action", "unseen/r7-mailfoundry-two"},
 	// Most of rename's are the transform's own: it renames addresses and
 	// domains, not a bare local part standing alone in a notice, so the
