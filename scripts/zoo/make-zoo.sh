@@ -22,6 +22,10 @@ MTA_PORT=2525
 SINK_PORT=2526   # example.net, the recipients: SIZE 20000
 SENDER_PORT=2527 # example.com, the sender: where the bounces come back
 BLOCKED_PORT=2528 # blocked.example.net: refuses at connection (554 greeting)
+# on an address of its own: OpenSMTPD takes a refused greeting for the
+# host's, and then sends nothing more to it for a while ("Network error on
+# destination MXs"), the bounces to the other sink included
+BLOCKED_ADDR=127.0.0.3
 # A paraphrase (ours) of a DNS-blocklist refusal at connection.
 BLOCKED_GREETING="554 5.7.1 mx.example.net: Service unavailable; Client host [127.0.0.1] blocked using a DNS blocklist"
 # ZOO_ONLY="case ...": send only these cases, and replace only their
@@ -95,21 +99,22 @@ trap cleanup EXIT
 start_sink() { # DIR
 	python3 "$HERE/sink.py" "$SINK_PORT" "$1/out" --size 20000 >"$1/sink.log" 2>&1 &
 	echo $! >"$1/sink.pid"
-	python3 "$HERE/sink.py" "$BLOCKED_PORT" "$1/out" --greet "$BLOCKED_GREETING" >"$1/blocked.log" 2>&1 &
+	python3 "$HERE/sink.py" "$BLOCKED_ADDR:$BLOCKED_PORT" "$1/out" --greet "$BLOCKED_GREETING" >"$1/blocked.log" 2>&1 &
 	echo $! >"$1/blocked.pid"
 	python3 "$HERE/sink.py" "$SENDER_PORT" "$1/out" >"$1/sender.log" 2>&1 &
 	echo $! >"$1/sender.pid"
 	wait_port "$SINK_PORT"
 	wait_port "$SENDER_PORT"
+	wait_port "$BLOCKED_PORT" "$BLOCKED_ADDR"
 }
 
 stop_sink() { # DIR
 	kill "$(cat "$1/sink.pid")" "$(cat "$1/sender.pid")" "$(cat "$1/blocked.pid")" 2>/dev/null || true
 }
 
-wait_port() { # PORT
+wait_port() { # PORT [ADDR]
 	for _ in $(seq 50); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+		if (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; then return 0; fi
 		sleep 0.2
 	done
 	log "nothing listens on 127.0.0.1:$1"
@@ -291,7 +296,7 @@ inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject
-transport_maps = inline:{ example.net=smtp:[127.0.0.1]:$SINK_PORT, example.com=smtp:[127.0.0.1]:$SENDER_PORT, blocked.example.net=smtp:[127.0.0.1]:$BLOCKED_PORT, sieve.example.com=dovecot: }
+transport_maps = inline:{ example.net=smtp:[127.0.0.1]:$SINK_PORT, example.com=smtp:[127.0.0.1]:$SENDER_PORT, blocked.example.net=smtp:[$BLOCKED_ADDR]:$BLOCKED_PORT, sieve.example.com=dovecot: }
 maximal_queue_lifetime = 60s
 bounce_queue_lifetime = 60s
 minimal_backoff_time = 5s
@@ -432,7 +437,7 @@ zoo_blocked:
   driver = manualroute
   domains = blocked.example.net
   transport = blocked_smtp
-  route_list = * 127.0.0.1 byname
+  route_list = * $BLOCKED_ADDR byname
   self = send
 zoo_sink:
   driver = manualroute
@@ -562,7 +567,7 @@ listen on 127.0.0.1 port $MTA_PORT hostname mta.example.com
 action "sink" relay host smtp://127.0.0.1:$SINK_PORT helo mta.example.com
 action "sender" relay host smtp://127.0.0.1:$SENDER_PORT helo mta.example.com
 action "dns" relay helo mta.example.com
-action "blocked" relay host smtp://127.0.0.1:$BLOCKED_PORT helo mta.example.com
+action "blocked" relay host smtp://$BLOCKED_ADDR:$BLOCKED_PORT helo mta.example.com
 action "virt" maildir "$d/vmail/%{user.username}" userbase <users>
 action "local" maildir "$d/vmail/%{user.username}" alias <aliases> userbase <users>
 action "sieve" mda "$lda -f %{sender} -a %{rcpt}" userbase <users>
@@ -635,7 +640,7 @@ CONF
 	# example.net through the "relay" mailer to the sink, example.com
 	# (the sender) through "esmtp" to the other one; the rest by DNS.
 	# blocked.example.net through "smtp8" to the sink that refuses at connection
-	printf 'blocked.example.net\tsmtp8:[127.0.0.1]\nexample.net\trelay:[127.0.0.1]\nexample.com\tesmtp:[127.0.0.1]\n' >"$d/mailertable"
+	printf 'blocked.example.net\tsmtp8:[$BLOCKED_ADDR]\nexample.net\trelay:[127.0.0.1]\nexample.com\tesmtp:[127.0.0.1]\n' >"$d/mailertable"
 	printf 'Connect:127.0.0.1\tRELAY\n' >"$d/access"
 	makemap hash "$d/mailertable" <"$d/mailertable"
 	makemap hash "$d/access" <"$d/access"
@@ -712,7 +717,7 @@ zoo_courier() {
 	echo mta.example.com >"$e/me"
 	echo example.com >"$e/defaultdomain"
 	echo mailer-daemon@mta.example.com >"$e/dsnfrom" # not the machine's name
-	printf 'blocked.example.net: [127.0.0.1],%s\nexample.net: [127.0.0.1],%s\nexample.com: [127.0.0.1],%s\n' "$BLOCKED_PORT" "$SINK_PORT" "$SENDER_PORT" >"$e/esmtproutes"
+	printf 'blocked.example.net: [$BLOCKED_ADDR],%s\nexample.net: [127.0.0.1],%s\nexample.com: [127.0.0.1],%s\n' "$BLOCKED_PORT" "$SINK_PORT" "$SENDER_PORT" >"$e/esmtproutes"
 	sed -i "s/^PORT=smtp/PORT=$MTA_PORT/; s/^BOFHCHECKDNS=1/BOFHCHECKDNS=0/; s/^TARPIT=1/TARPIT=0/; s/^ESMTPDSTART=.*/ESMTPDSTART=YES/" "$e/esmtpd"
 	echo ADDRESS=127.0.0.1 >>"$e/esmtpd"
 	echo 1m >"$e/queuetime"
