@@ -42,9 +42,7 @@ type zooRcpt struct {
 // does not give yet, keyed by "mta/case", with why. The test checks that
 // each still differs from its golden, so that a fix shows here and its
 // entry is removed.
-var zooKnownMisses = map[string]string{
-	"opensmtpd/prog-tempfail-delayed": "OpenSMTPD's mda reports the program's exit 75 as \"exited abnormally\" (a local program's failure, mailer_error); no rule knows those words yet (none cited), so the action:delayed fallback gives expired",
-}
+var zooKnownMisses = map[string]string{}
 
 // TestZoo decodes and classifies every message of testdata/zoo/<mta>/,
 // bounces made by real MTAs with scripts/zoo/make-zoo.sh, and compares the

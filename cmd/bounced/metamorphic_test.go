@@ -44,13 +44,13 @@ var metamorphicKnown = map[string][]string{
 	"flat": {"unseen/r13-postfix-ru-koi8", "unseen/r7-mimecast-warning"},
 	// r8-exchange2003-two-dns: a bare 5.4.0 became 5.0.0, no words left.
 	"generic-status": {"unseen/r8-exchange2003-two-dns"},
-	// zoo/sendmail/prog-tempfail(-delayed): Sendmail's transcript names
-	// the program ("|/path"... Deferred: prog mailer (/bin/sh) exited
-	// with EX_TEMPFAIL), not the alias it was expanded from; without the
-	// Diagnostic-Code "X-Unix; 75" nothing ties those words to the
-	// recipient, so the expiry line (expired) or the delay's Status 4.2.0
-	// (filtered) decides.
-	"no-diagnostic": {"unseen/r7-mcafee-two", "zoo/sendmail/prog-tempfail", "zoo/sendmail/prog-tempfail-delayed"},
+	// zoo/sendmail/prog-tempfail-delayed: Sendmail's delay warning has no
+	// list of addresses, and its transcript names the program ("|/path"...
+	// Deferred: prog mailer (/bin/sh) exited with EX_TEMPFAIL), not the
+	// alias it was expanded from; without the Diagnostic-Code "X-Unix; 75"
+	// nothing ties those words to the recipient, so the delay's Status
+	// 4.2.0 decides (filtered).
+	"no-diagnostic": {"unseen/r7-mcafee-two", "zoo/sendmail/prog-tempfail-delayed"},
 	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.
@@ -58,7 +58,7 @@ var metamorphicKnown = map[string][]string{
 	// config's (mailbox_transport = error:5.1.1 no mailboxes here), which
 	// no rule knows; only the DSN's Status: 5.1.1 says the user is unknown.
 	"no-dsn": {"unseen/r10-zmailer-failed-two", "unseen/r7-mimecast-warning", "unseen/r9-gmail-domain",
-		"zoo/mox/mailbox-full", "zoo/mox/mailbox-full-delayed", "zoo/postfix/alias-unknown", "zoo/sendmail/prog-tempfail"},
+		"zoo/mox/mailbox-full", "zoo/mox/mailbox-full-delayed", "zoo/postfix/alias-unknown"},
 	"no-original": {"unseen/mailman2-bounce-action", "unseen/r7-mailfoundry-two"},
 	// Most of rename's are the transform's own: it renames addresses and
 	// domains, not a bare local part standing alone in a notice, so the
