@@ -37,7 +37,12 @@ var metamorphicKnown = map[string][]string{
 	// TO"); a "no such user" under Status 5.0.0 with no command reads as
 	// a filter's (60-adjust.tsv, stage:unknown).
 	"dsn-only": {"unseen/docomo-data", "unseen/r13-exim-es-two", "unseen/r13-exim-pl-nouser", "unseen/r13-postfix-de-unknown",
-		"unseen/r13-postfix-fr-unknown", "unseen/r13-postfix-nl-unknown", "unseen/r7-domino-quota", "zoo/exim/multi", "zoo/exim/policy-ja"},
+		"unseen/r13-postfix-fr-unknown", "unseen/r13-postfix-nl-unknown", "unseen/r7-domino-quota", "zoo/exim/multi", "zoo/exim/policy-ja",
+		// zoo/courier/prog-nouser: only the notice ("<<< no such user
+		// here" with no host and no command) says a local program
+		// answered; the DSN's "unknown; no such user here" under 5.0.0
+		// reads as a filter's (stage:unknown).
+		"zoo/courier/prog-nouser"},
 	// r13-postfix-ru-koi8: the transform joins the KOI8-R text part and
 	// the UTF-8 delivery-status part under the text's charset, so the
 	// Diagnostic-Code's Cyrillic is read as KOI8-R, no words left.
