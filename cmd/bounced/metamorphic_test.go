@@ -37,18 +37,33 @@ var metamorphicKnown = map[string][]string{
 	// TO"); a "no such user" under Status 5.0.0 with no command reads as
 	// a filter's (60-adjust.tsv, stage:unknown).
 	"dsn-only": {"unseen/docomo-data", "unseen/r13-exim-es-two", "unseen/r13-exim-pl-nouser", "unseen/r13-postfix-de-unknown",
-		"unseen/r13-postfix-fr-unknown", "unseen/r13-postfix-nl-unknown", "unseen/r7-domino-quota", "zoo/exim/multi", "zoo/exim/policy-ja"},
+		"unseen/r13-postfix-fr-unknown", "unseen/r13-postfix-nl-unknown", "unseen/r7-domino-quota", "zoo/exim/multi", "zoo/exim/policy-ja",
+		// zoo/courier/prog-nouser: only the notice ("<<< no such user
+		// here" with no host and no command) says a local program
+		// answered; the DSN's "unknown; no such user here" under 5.0.0
+		// reads as a filter's (stage:unknown).
+		"zoo/courier/prog-nouser"},
 	// r13-postfix-ru-koi8: the transform joins the KOI8-R text part and
 	// the UTF-8 delivery-status part under the text's charset, so the
 	// Diagnostic-Code's Cyrillic is read as KOI8-R, no words left.
 	"flat": {"unseen/r13-postfix-ru-koi8", "unseen/r7-mimecast-warning"},
 	// r8-exchange2003-two-dns: a bare 5.4.0 became 5.0.0, no words left.
 	"generic-status": {"unseen/r8-exchange2003-two-dns"},
-	"no-diagnostic":  {"unseen/r7-mcafee-two"},
+	// zoo/sendmail/prog-tempfail-delayed: Sendmail's delay warning has no
+	// list of addresses, and its transcript names the program ("|/path"...
+	// Deferred: prog mailer (/bin/sh) exited with EX_TEMPFAIL), not the
+	// alias it was expanded from; without the Diagnostic-Code "X-Unix; 75"
+	// nothing ties those words to the recipient, so the delay's Status
+	// 4.2.0 decides (filtered).
+	"no-diagnostic": {"unseen/r7-mcafee-two", "zoo/sendmail/prog-tempfail-delayed"},
 	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.
-	"no-dsn":      {"unseen/r10-zmailer-failed-two", "unseen/r7-mimecast-warning", "unseen/r9-gmail-domain"},
+	// zoo/postfix/alias-unknown: the words are the zoo's own Postfix
+	// config's (mailbox_transport = error:5.1.1 no mailboxes here), which
+	// no rule knows; only the DSN's Status: 5.1.1 says the user is unknown.
+	"no-dsn": {"unseen/r10-zmailer-failed-two", "unseen/r7-mimecast-warning", "unseen/r9-gmail-domain",
+		"zoo/postfix/alias-unknown"},
 	"no-original": {"unseen/mailman2-bounce-action", "unseen/r7-mailfoundry-two"},
 	// Most of rename's are the transform's own: it renames addresses and
 	// domains, not a bare local part standing alone in a notice, so the

@@ -21,6 +21,16 @@ DEST=$REPO/bounce/testdata/zoo
 MTA_PORT=2525
 SINK_PORT=2526   # example.net, the recipients: SIZE 20000
 SENDER_PORT=2527 # example.com, the sender: where the bounces come back
+BLOCKED_PORT=2528 # blocked.example.net: refuses at connection (554 greeting)
+# on an address of its own: OpenSMTPD takes a refused greeting for the
+# host's, and then sends nothing more to it for a while ("Network error on
+# destination MXs"), the bounces to the other sink included
+BLOCKED_ADDR=127.0.0.3
+# A paraphrase (ours) of a DNS-blocklist refusal at connection.
+BLOCKED_GREETING="554 5.7.1 mx.example.net: Service unavailable; Client host [127.0.0.1] blocked using a DNS blocklist"
+# ZOO_ONLY="case ...": send only these cases, and replace only their
+# files (the others' messages stay as they were made).
+ZOO_ONLY=${ZOO_ONLY:-}
 # The machine keeps these; an MTA install that would remove one is refused.
 KEEP="redis-server dovecot-imapd nats-server"
 # How long to wait for the last bounce: the retry window of the greylist
@@ -89,19 +99,22 @@ trap cleanup EXIT
 start_sink() { # DIR
 	python3 "$HERE/sink.py" "$SINK_PORT" "$1/out" --size 20000 >"$1/sink.log" 2>&1 &
 	echo $! >"$1/sink.pid"
+	python3 "$HERE/sink.py" "$BLOCKED_ADDR:$BLOCKED_PORT" "$1/out" --greet "$BLOCKED_GREETING" >"$1/blocked.log" 2>&1 &
+	echo $! >"$1/blocked.pid"
 	python3 "$HERE/sink.py" "$SENDER_PORT" "$1/out" >"$1/sender.log" 2>&1 &
 	echo $! >"$1/sender.pid"
 	wait_port "$SINK_PORT"
 	wait_port "$SENDER_PORT"
+	wait_port "$BLOCKED_PORT" "$BLOCKED_ADDR"
 }
 
 stop_sink() { # DIR
-	kill "$(cat "$1/sink.pid")" "$(cat "$1/sender.pid")" 2>/dev/null || true
+	kill "$(cat "$1/sink.pid")" "$(cat "$1/sender.pid")" "$(cat "$1/blocked.pid")" 2>/dev/null || true
 }
 
-wait_port() { # PORT
+wait_port() { # PORT [ADDR]
 	for _ in $(seq 50); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+		if (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; then return 0; fi
 		sleep 0.2
 	done
 	log "nothing listens on 127.0.0.1:$1"
@@ -123,9 +136,15 @@ wait_bounces() {
 }
 
 collect() { # DIR MTA [collect.py options] (the .json goldens stay: TestZoo compares the new messages with them)
-	local d=$1 mta=$2
+	local d=$1 mta=$2 c
 	shift 2
-	rm -f "${DEST:?}/$mta"/*.eml
+	if [ -n "$ZOO_ONLY" ]; then
+		for c in $ZOO_ONLY; do
+			rm -f "${DEST:?}/$mta/$c.eml" "$DEST/$mta/$c"-delayed*.eml "$DEST/$mta/$c"-[0-9].eml
+		done
+	else
+		rm -f "${DEST:?}/$mta"/*.eml
+	fi
 	python3 "$HERE/collect.py" "$d/out" "$mta" "$DEST/$mta" "$@"
 }
 
@@ -185,23 +204,74 @@ SIEVE
 	# options it is given (dovecot-lda -f SENDER -a RECIPIENT)
 	LDA_CMD="/usr/bin/env HOME=$v/home/RCPT USER=RCPT /usr/lib/dovecot/dovecot-lda -c $v/dovecot.conf"
 }
+# Programs an alias pipes to: one exits EX_NOUSER (67) after saying so on
+# its output, one EX_TEMPFAIL (75) silently (sysexits.h).
+prog_scripts() {
+	local p=$ZOO_TMP/prog
+	rm -rf "$p" && mkdir -p "$p"
+	printf '#!/bin/sh\necho "no such user here"\nexit 67\n' >"$p/nouser"
+	printf '#!/bin/sh\nexit 75\n' >"$p/tempfail"
+	chmod 755 "$p" "$p/nouser" "$p/tempfail"
+	PROG_NOUSER=$p/nouser
+	PROG_TEMPFAIL=$p/tempfail
+}
+
 # The cases of the recipient's own software (send.py): vacation's alias,
 # the Sieve users sv (vacation) and sr (reject).
 RCPT_CASES="vacation sieve-vacation sieve-reject"
 
 
 # Expected bounces per MTA: one per case, plus a delay warning for each
-# of the two expiry cases where the MTA sends one.
+# of the expiry cases where the MTA sends one (the counts of the full
+# runs below are those of the 3 December 2026 runs: the new cases' 15 to
+# 19 reports added to the earlier ones; a case the MTA refuses in the
+# session sends none).
+# send_cmdline MTA PROGRAM CASE...: the cases (of ZOO_ONLY) handed to the
+# MTA's sendmail program, not by SMTP (where its server would refuse them
+# itself, in the session: no report)
+send_cmdline() {
+	local mta=$1 prog=$2 cases
+	shift 2
+	cases=$(only "$@")
+	[ -n "$cases" ] || return 0
+	# shellcheck disable=SC2086
+	python3 "$HERE/send.py" --sendmail "$prog" "$mta" $cases
+}
+
 run_cases() { # DIR MTA EXPECTED [CASE...] (default: all but the local ones)
 	local d=$1 mta=$2 n=$3
 	shift 3
-	python3 "$HERE/send.py" 127.0.0.1 "$MTA_PORT" "$mta" "$@"
+	local cases
+	cases=$(only "$@")
+	[ -n "$ZOO_ONLY" ] && n=999 # wait the whole WAIT
+	[ -n "$cases" ] || return 0
+	# shellcheck disable=SC2086
+	python3 "$HERE/send.py" 127.0.0.1 "$MTA_PORT" "$mta" $cases
 	wait_bounces "$d" "$n"
+}
+
+# only CASE...: those of ZOO_ONLY, if set
+only() {
+	local c
+	if [ -z "$ZOO_ONLY" ]; then
+		echo "$@"
+		return
+	fi
+	for c in "$@"; do
+		case " $ZOO_ONLY " in *" $c "*) printf '%s ' "$c" ;; esac
+	done
 }
 
 # The cases of send.py that every MTA gets, and those that need a local
 # domain (virt.example.com) the MTA delivers to itself.
 CASES="unknown-user unknown-domain mailbox-full size-limit policy-ja greylist-expired multi success quota-expired"
+# The refusals at other stages and for other causes (sink.py), and the
+# DSN options (RET=FULL, NOTIFY=DELAY only); conn-blocked needs a route
+# for blocked.example.net to the greeting sink, hop-loop and own-size the
+# MTA's own limits (make-zoo.sh names the MTAs that have them).
+REMOTE_CASES="disabled relay-denied bad-syntax rate-expired delay-only spam-data content-data sender-refused tls-required ret-full notify-delay"
+# The MTA's own local delivery to programs and aliases (prog_scripts).
+PROG_CASES="prog-nouser prog-tempfail alias-unknown"
 LOCAL_CASES="local-unknown local-full"
 # Success reports of the MTA's own delivery: a mailbox of the local
 # domain, and an alias that expands to two of them.
@@ -214,6 +284,7 @@ zoo_postfix() {
 	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 	apt_install postfix
 	recipient_software
+	prog_scripts
 	chown postfix "$d/data"
 	cat >"$d/etc/main.cf" <<CONF
 compatibility_level = 3.6
@@ -228,7 +299,7 @@ inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, reject
-transport_maps = inline:{ example.net=smtp:[127.0.0.1]:$SINK_PORT, example.com=smtp:[127.0.0.1]:$SENDER_PORT, sieve.example.com=dovecot: }
+transport_maps = inline:{ example.net=smtp:[127.0.0.1]:$SINK_PORT, example.com=smtp:[127.0.0.1]:$SENDER_PORT, blocked.example.net=smtp:[$BLOCKED_ADDR]:$BLOCKED_PORT, sieve.example.com=dovecot: }
 maximal_queue_lifetime = 60s
 bounce_queue_lifetime = 60s
 minimal_backoff_time = 5s
@@ -261,6 +332,9 @@ CONF
 	cat >"$d/etc/aliases" <<ALIASES
 team ann@virt.example.com, bob@virt.example.com
 vacation "|$VACATION_CMD"
+nouser "|$PROG_NOUSER"
+tempfail "|$PROG_TEMPFAIL"
+ghost nosuchuser@local.example.com
 ALIASES
 	# vacation(1) runs Postfix's sendmail, which finds this config through
 	# MAIL_CONFIG (local(8) passes it on); postdrop, set-gid, takes it only
@@ -280,7 +354,11 @@ MASTER
 	start_sink "$d"
 	postfix -c "$d/etc" start
 	wait_port "$MTA_PORT"
-	run_cases "$d" postfix 18 $CASES $LOCAL_CASES $SUCCESS_CASES $RCPT_CASES
+	# hop-loop and own-size by Postfix's sendmail (smtpd would refuse
+	# them in the session): cleanup(8) finds them over the limits
+	# (hopcount_limit 50, message_size_limit), and the queue bounces them
+	MAIL_CONFIG=$d/etc send_cmdline postfix /usr/sbin/sendmail hop-loop own-size
+	run_cases "$d" postfix 37 $CASES $LOCAL_CASES $SUCCESS_CASES $RCPT_CASES $REMOTE_CASES conn-blocked $PROG_CASES
 	postfix -c "$d/etc" stop || true
 	stop_sink "$d"
 	collect "$d" postfix --scrub "@$(hostname)>=@mta.example.com>"
@@ -293,6 +371,7 @@ zoo_exim() {
 	rm -rf "$d" && mkdir -p "$d/spool" "$d/log" "$d/out"
 	apt_install exim4-daemon-light
 	recipient_software
+	prog_scripts
 	mkdir -p "$d/vmail"
 	head -c 2048 /dev/zero | tr '\0' 'x' >"$d/vmail/full" # over the 1k quota
 	chown -R Debian-exim "$d/spool" "$d/log" "$d/vmail"
@@ -318,6 +397,7 @@ tls_advertise_hosts =
 acl_smtp_rcpt = acl_check_rcpt
 dsn_advertise_hosts = *
 delay_warning = 15s:1h
+message_size_limit = 100k
 delay_warning_condition = true
 keep_environment =
 
@@ -356,6 +436,12 @@ virt_full:
   domains = virt.example.com
   local_parts = full
   transport = virt_file
+zoo_blocked:
+  driver = manualroute
+  domains = blocked.example.net
+  transport = blocked_smtp
+  route_list = * $BLOCKED_ADDR byname
+  self = send
 zoo_sink:
   driver = manualroute
   domains = example.net
@@ -381,6 +467,10 @@ remote_smtp:
 sender_smtp:
   driver = smtp
   port = $SENDER_PORT
+  allow_localhost
+blocked_smtp:
+  driver = smtp
+  port = $BLOCKED_PORT
   allow_localhost
 address_pipe:
   driver = pipe
@@ -415,7 +505,8 @@ virt_file:
 begin retry
 *  *  F,1m,10s
 CONF
-	printf 'team: ann@virt.example.com, bob@virt.example.com\nvacation: "|%s"\n' "$VACATION_CMD" >"$d/aliases"
+	printf 'team: ann@virt.example.com, bob@virt.example.com\nvacation: "|%s"\nnouser: "|%s"\ntempfail: "|%s"\nghost: nosuchuser@local.example.com\n' \
+		"$VACATION_CMD" "$PROG_NOUSER" "$PROG_TEMPFAIL" >"$d/aliases"
 	# The config is the compiled-in /etc/exim4/exim4.conf, read before
 	# Debian's generated one (removed after the purge), not -C: Exim
 	# started with -C gives up root ("exim user lost privilege for using
@@ -429,7 +520,11 @@ CONF
 	# dnslookup router finds no such domain (Exim's "Unrouteable address");
 	# local-full: the appendfile quota is a temporary error, so a delay
 	# warning ("mailbox is full"), then the bounce at the retry timeout
-	run_cases "$d" exim 20 $CASES $LOCAL_CASES $SUCCESS_CASES $RCPT_CASES autoreply
+	# hop-loop by Exim's own command line (its server would refuse it in
+	# the session: received_headers_max 30, message_size_limit); -oem:
+	# errors by mail
+	send_cmdline exim "/usr/sbin/exim4 -oem" hop-loop own-size
+	run_cases "$d" exim 38 $CASES $LOCAL_CASES $SUCCESS_CASES $RCPT_CASES autoreply $REMOTE_CASES conn-blocked $PROG_CASES
 	kill "$(cat "$d/exim.pid")" || true
 	stop_sink "$d"
 	collect "$d" exim --scrub "@$(hostname)>=@mta.example.com>"
@@ -446,6 +541,7 @@ zoo_opensmtpd() {
 	rm -rf "$d" && mkdir -p "$d/out" "$d/vmail"
 	apt_install opensmtpd
 	recipient_software
+	prog_scripts
 	chown nobody:nogroup "$d/vmail"
 	# The local domains' users, all uid 65534 (nobody), in a userbase
 	# table of their own (table(5): "user uid:gid:home"), not the
@@ -455,26 +551,30 @@ zoo_opensmtpd() {
 	# sieve.example.com go to dovecot-lda as an mda, their homes the
 	# Sieve ones. vacation(1) runs /usr/sbin/sendmail, smtpctl, which
 	# enqueues through this smtpd's socket.
-	printf 'team: ann@virt.example.com, bob@virt.example.com\nvacation: "|%s"\n' "$VACATION_CMD" >"$d/aliases"
+	printf 'team: ann@virt.example.com, bob@virt.example.com\nvacation: "|%s"\nnouser: "|%s"\ntempfail: "|%s"\nghost: nosuchuser@local.example.com\n' \
+		"$VACATION_CMD" "$PROG_NOUSER" "$PROG_TEMPFAIL" >"$d/aliases"
 	{
 		# an alias's pipe runs as the user "opensmtpd", which needs an
 		# entry too ("Permanent failure in user lookup" without it)
-		for u in ok ann bob team vacation opensmtpd; do echo "$u 65534:65534:$d/vmail"; done
+		for u in ok ann bob team vacation nouser tempfail ghost opensmtpd; do echo "$u 65534:65534:$d/vmail"; done
 		for u in sv sr; do echo "$u 65534:65534:$v/home/$u"; done
 	} >"$d/users"
 	local lda=${LDA_CMD//RCPT/%\{user.username\}}
 	cat >"$d/smtpd.conf" <<CONF
 queue ttl 60s
 bounce warn-interval 15s
+smtp max-message-size 100k
 table aliases file:$d/aliases
 table users file:$d/users
 listen on 127.0.0.1 port $MTA_PORT hostname mta.example.com
 action "sink" relay host smtp://127.0.0.1:$SINK_PORT helo mta.example.com
 action "sender" relay host smtp://127.0.0.1:$SENDER_PORT helo mta.example.com
 action "dns" relay helo mta.example.com
+action "blocked" relay host smtp://$BLOCKED_ADDR:$BLOCKED_PORT helo mta.example.com
 action "virt" maildir "$d/vmail/%{user.username}" userbase <users>
 action "local" maildir "$d/vmail/%{user.username}" alias <aliases> userbase <users>
 action "sieve" mda "$lda -f %{sender} -a %{rcpt}" userbase <users>
+match from any for domain "blocked.example.net" action "blocked"
 match from any for domain "example.net" action "sink"
 match from any for domain "example.com" action "sender"
 match from any for domain "virt.example.com" action "virt"
@@ -486,7 +586,11 @@ CONF
 	smtpd -d -f "$d/smtpd.conf" >"$d/log" 2>&1 &
 	echo $! >"$d/smtpd.pid"
 	wait_port "$MTA_PORT"
-	run_cases "$d" opensmtpd 16 $CASES $SUCCESS_CASES $RCPT_CASES
+	# hop-loop and own-size by its sendmail (smtpctl), which enqueues
+	# through the socket (the server's checks, MAX_HOPS_COUNT 100 and
+	# max-message-size, apply there too: refused in the session, or not)
+	send_cmdline opensmtpd /usr/sbin/sendmail hop-loop own-size
+	run_cases "$d" opensmtpd 35 $CASES $SUCCESS_CASES $RCPT_CASES $REMOTE_CASES conn-blocked $PROG_CASES
 	kill "$(cat "$d/smtpd.pid")" || true
 	stop_sink "$d"
 	collect "$d" opensmtpd --scrub "@$(hostname)>=@mta.example.com>"
@@ -500,6 +604,7 @@ zoo_sendmail() {
 	chmod 700 "$d/mqueue"
 	apt_install sendmail-bin sendmail-cf m4
 	recipient_software
+	prog_scripts
 	cat >"$d/zoo.mc" <<CONF
 divert(-1)
 include(\`/usr/share/sendmail/cf/m4/cf.m4')
@@ -519,6 +624,8 @@ define(\`confPRIVACY_FLAGS', \`authwarnings')dnl
 define(\`RELAY_MAILER_ARGS', \`TCP \$h $SINK_PORT')dnl
 define(\`ESMTP_MAILER_ARGS', \`TCP \$h $SENDER_PORT')dnl
 define(\`SMTP_MAILER_ARGS', \`TCP \$h $SENDER_PORT')dnl
+define(\`SMTP8_MAILER_ARGS', \`TCP \$h $BLOCKED_PORT')dnl
+define(\`confMAX_MESSAGE_SIZE', \`102400')dnl
 define(\`confSERVICE_SWITCH_FILE', \`$d/service.switch')dnl
 define(\`confHOSTS_FILE', \`$d/hosts')dnl
 define(\`confDONT_BLAME_SENDMAIL', \`MapInUnsafeDirPath,ClassFileInUnsafeDirPath,RunProgramInUnsafeDirPath,FileDeliveryToHardLink')dnl
@@ -535,7 +642,8 @@ MAILER(\`smtp')dnl
 CONF
 	# example.net through the "relay" mailer to the sink, example.com
 	# (the sender) through "esmtp" to the other one; the rest by DNS.
-	printf 'example.net\trelay:[127.0.0.1]\nexample.com\tesmtp:[127.0.0.1]\n' >"$d/mailertable"
+	# blocked.example.net through "smtp8" to the sink that refuses at connection
+	printf 'blocked.example.net\tsmtp8:[$BLOCKED_ADDR]\nexample.net\trelay:[127.0.0.1]\nexample.com\tesmtp:[127.0.0.1]\n' >"$d/mailertable"
 	printf 'Connect:127.0.0.1\tRELAY\n' >"$d/access"
 	makemap hash "$d/mailertable" <"$d/mailertable"
 	makemap hash "$d/access" <"$d/access"
@@ -558,6 +666,9 @@ CONF
 		echo "team: ann@example.net, bob@example.net"
 		echo "ok: $d/vmail/ok"
 		echo "vacation: \"|$VACATION_CMD\""
+		echo "nouser: \"|$PROG_NOUSER\""
+		echo "tempfail: \"|$PROG_TEMPFAIL\""
+		echo "ghost: nosuchuser@local.example.com"
 		for u in sv sr; do echo "$u: \"|${LDA_CMD//RCPT/$u} -a $u@sieve.example.com\""; done
 	} >"$d/aliases"
 	m4 "$d/zoo.mc" >"$d/sendmail.cf"
@@ -567,7 +678,10 @@ CONF
 	wait_port "$MTA_PORT"
 	# success-expanded: sendmail 8.17 writes no report for the alias
 	# (nor for the two addresses it expands to), so 15
-	run_cases "$d" sendmail 15 $CASES $SUCCESS_CASES $RCPT_CASES
+	# own-size by its command line (the daemon refuses it at MAIL, SIZE
+	# over confMAX_MESSAGE_SIZE); -oem: errors by mail
+	send_cmdline sendmail "sendmail -C $d/sendmail.cf -oem" own-size
+	run_cases "$d" sendmail 34 $CASES $SUCCESS_CASES $RCPT_CASES $REMOTE_CASES conn-blocked hop-loop $PROG_CASES
 	kill "$(head -1 "$d/sendmail.pid")" || true
 	stop_sink "$d"
 	collect "$d" sendmail --scrub "@$(hostname)>=@mta.example.com>"
@@ -600,12 +714,13 @@ zoo_courier() {
 	echo "courier-base courier-base/webadmin-configmode boolean false" | debconf-set-selections
 	apt_install courier-mta
 	recipient_software
+	prog_scripts
 	(cd "$p" && apt-get download maildrop >>"$p/download.log" 2>&1)
 	dpkg-deb -x "$p"/maildrop_*.deb "$p/root"
 	echo mta.example.com >"$e/me"
 	echo example.com >"$e/defaultdomain"
 	echo mailer-daemon@mta.example.com >"$e/dsnfrom" # not the machine's name
-	printf 'example.net: [127.0.0.1],%s\nexample.com: [127.0.0.1],%s\n' "$SINK_PORT" "$SENDER_PORT" >"$e/esmtproutes"
+	printf 'blocked.example.net: [$BLOCKED_ADDR],%s\nexample.net: [127.0.0.1],%s\nexample.com: [127.0.0.1],%s\n' "$BLOCKED_PORT" "$SINK_PORT" "$SENDER_PORT" >"$e/esmtproutes"
 	sed -i "s/^PORT=smtp/PORT=$MTA_PORT/; s/^BOFHCHECKDNS=1/BOFHCHECKDNS=0/; s/^TARPIT=1/TARPIT=0/; s/^ESMTPDSTART=.*/ESMTPDSTART=YES/" "$e/esmtpd"
 	echo ADDRESS=127.0.0.1 >>"$e/esmtpd"
 	echo 1m >"$e/queuetime"
@@ -640,7 +755,9 @@ zoo_courier() {
 	# vacation wants first)
 	echo "| $p/root/usr/bin/mailbot -t $d/mailbot/reply.txt -d $d/mailbot/db -A 'From: autoreply@local.example.com' /usr/sbin/sendmail -f ''" >"$e/aliasdir/.courier-autoreply"
 	for u in sv sr; do echo "| ${LDA_CMD//RCPT/$u} -f \"\$SENDER\" -a $u@sieve.example.com" >"$e/aliasdir/.courier-$u"; done
-	echo "team: ann@virt.example.com, bob@virt.example.com" >"$e/aliases/zoo"
+	echo "| $PROG_NOUSER" >"$e/aliasdir/.courier-nouser"
+	echo "| $PROG_TEMPFAIL" >"$e/aliasdir/.courier-tempfail"
+	printf 'team: ann@virt.example.com, bob@virt.example.com\nghost: nosuchuser@local.example.com\n' >"$e/aliases/zoo"
 	makealiases
 	chown -R courier:courier "$d/vmail" "$d/mailbot" "$v" "$ZOO_TMP/vacation"
 	chmod 755 "$d"
@@ -649,7 +766,7 @@ zoo_courier() {
 	setsid courier start </dev/null >>"$d/start.log" 2>&1
 	setsid esmtpd start </dev/null >>"$d/start.log" 2>&1
 	wait_port "$MTA_PORT"
-	run_cases "$d" courier 18 $CASES local-full $SUCCESS_CASES sieve-vacation sieve-reject autoreply
+	run_cases "$d" courier 34 $CASES local-full $SUCCESS_CASES sieve-vacation sieve-reject autoreply $REMOTE_CASES conn-blocked hop-loop $PROG_CASES
 	esmtpd stop || true
 	courier stop || true
 	authdaemond stop || true

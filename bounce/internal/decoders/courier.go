@@ -90,6 +90,15 @@ func decodeCourier(m *message) *Report {
 			if reply != "" && (r.Diagnostic == "" || len(reply) > len(r.Diagnostic)) {
 				r.Diagnostic = reply
 			}
+			if reply != "" && host == "" && cmd == "" && (r.DiagnosticType == "" || strings.EqualFold(r.DiagnosticType, "unknown")) {
+				// "<<<" lines with no host and no command: Courier's
+				// local delivery (courierlocal), the words a maildir's
+				// or a program's (the zoo's prog-nouser: "<<< no such
+				// user here", "Diagnostic-Code: unknown; ..."), as
+				// Postfix's local(8) says with x-unix: the address was
+				// accepted and delivered locally, no remote refused it.
+				r.DiagnosticType = "x-unix"
+			}
 			break
 		}
 		finishRecipient(r)

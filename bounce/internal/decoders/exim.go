@@ -175,6 +175,12 @@ func decodeExim(m *message) *Report {
 		if isPipe {
 			// The report says a pipe (a local mailer) failed.
 			r.ReasonHint = "mailer_error"
+			// Its words are a local program's, not a server's: the
+			// address was accepted and handed to it, which proves the
+			// stage (as Postfix's local(8) says with x-unix).
+			if r.DiagnosticType == "" {
+				r.DiagnosticType = "x-unix"
+			}
 			if r.Diagnostic == "" {
 				r.Diagnostic = head
 			}
@@ -194,6 +200,12 @@ func decodeExim(m *message) *Report {
 			if d.Action != "" {
 				r.Action = d.Action
 			}
+		} else if i := findRecipient(dsn, r.OriginalRecipient); r.OriginalRecipient != "" && i >= 0 {
+			// An alias's target failed: Exim's DSN names the address
+			// it was generated from ("Final-Recipient: rfc822;alias@"),
+			// the notice the target ("nosuchuser@...\n (generated
+			// from alias@...)"); that status is the target's.
+			r.Status = dsn[i].Status
 		} else if len(dsn) == len(items) && dsn[n].Address == "" && dsn[n].Status != "" {
 			r.Status = dsn[n].Status
 		}

@@ -238,6 +238,17 @@ func applyPostfixDetail(r *Recipient, text string, setDiag bool) {
 	if r.DiagnosticType == "" && remote == "" && postfixSysExit(diag) {
 		r.DiagnosticType = "x-unix"
 	}
+	// A command that exited with a <sysexits.h> status and said
+	// something: pipe_command.c writes the exit's text, ". Command
+	// output: " and the output; its DSN gives "x-unix;" and the output
+	// alone (the zoo's prog-nouser: "user unknown. Command output: no
+	// such user here", "Diagnostic-Code: x-unix; no such user here").
+	if i := strings.Index(toLower(diag), ". command output: "); r.DiagnosticType == "" && remote == "" && i > 0 && postfixSysExit(diag[:i]) {
+		r.DiagnosticType = "x-unix"
+		if r.Diagnostic == diag {
+			r.Diagnostic = strings.TrimSpace(diag[i+len(". command output: "):])
+		}
+	}
 	if r.ReasonHint == "" && remote == "" && strings.HasPrefix(toLower(diag), `unknown user: "`) {
 		// Postfix's own local(8) and virtual(8) found no such user
 		// (src/local/unknown.c, deliver_unknown: dsb_simple(why, "5.1.1",

@@ -78,6 +78,12 @@ type smTranscript struct {
 	session []*smReply          // replies that name no recipient
 	other   []string            // lines that are neither (program output)
 	expiry  string              // "Message could not be delivered for N days"
+	// own is Sendmail's own refusal of the whole message, a coded line
+	// naming no recipient, with no session and no program output before
+	// it: "552 5.2.3 Message exceeds maximum fixed size (102400)" for a
+	// message over MaxMessageSize given on its command line (the zoo's
+	// own-size).
+	own string
 }
 
 func decodeSendmail(m *message) *Report {
@@ -200,6 +206,9 @@ func decodeSendmail(m *message) *Report {
 		}
 		if r.Diagnostic == "" && li != nil {
 			r.Diagnostic = li.reason
+		}
+		if r.Diagnostic == "" && sr == nil && tr.own != "" {
+			r.Diagnostic = tr.own
 		}
 		if r.Diagnostic == "" && tr.expiry != "" {
 			// Sendmail gave up after its queue timeout (Timeout.queuereturn).
@@ -505,6 +514,8 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 					// "554 5.3.0 unknown mailer error 255" closes a
 					// program's output.
 					tr.other = append(tr.other, t)
+				} else if leadingReplyCode(t) != "" && len(tr.session) == 0 && tr.own == "" {
+					tr.own = t
 				}
 				continue
 			}
