@@ -714,6 +714,18 @@ var transforms = []transform{
 	{"flat", "a multipart/report made one text/plain body: its text part, then the delivery-status fields as text", flat},
 	{"reboundary", "every multipart of the bounce given another boundary: its digits drawn again (none: a suffix)", reboundary},
 	{"reorder-headers", "the header fields in another order (trace fields first in their order, the rest reversed), each part's header reversed", reorderHeaders},
+	{"crlf", "the other line ending: LF made CRLF, or CRLF made LF", crlf},
+	{"mbox", "stored as an mbox entry: a \"From \" separator line first, body lines starting \">*From \" given one more \">\"", mbox},
+	{"lower-fields", "every header and delivery-status field name in lower case", lowerFields},
+	{"8bit", "the quoted-printable and base64 text and delivery-status parts sent 8bit (7bit if ASCII), where RFC 2045 allows", eightBit},
+	{"transcode", "the text/plain parts with non-ASCII text written in another charset that holds it (legacy -> UTF-8, UTF-8 -> ISO-8859-1 or ISO-2022-JP), the charset parameter changed", transcode},
+	{"refold", fmt.Sprintf("every header and delivery-status field of the bounce longer than %d unfolded and folded again at other blanks", refoldWidth), refold},
+	{"trailing-space", "blanks appended to every line with text of the text part and the delivery-status parts", trailingSpace},
+	{"encoded-words", "the bounce's Subject and From display name written as RFC 2047 encoded-words (an encoded Subject decoded and written in B)", encodedWords},
+	{"dsn-spacing", "delivery-status fields with no blank after the colon, their address and diagnostic types in upper case", dsnSpacing},
+	{"html", "the text part made text/html: each paragraph a <p>, its lines joined by <br>, charset and encoding kept", htmlText},
+	{"mime-case", "the MIME fields' type, encoding, disposition and parameter names in upper case, token values quoted and quoted tokens unquoted", mimeCase},
+	{"relayed", "Delivered-To, X-Original-To and two Received fields of the last hops to the bounce's To added on top", relayed},
 }
 
 // notEligible names, per transform, the messages it may not change
