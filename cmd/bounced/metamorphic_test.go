@@ -48,20 +48,17 @@ var metamorphicKnown = map[string][]string{
 	"no-dsn": {"unseen/r10-zmailer-failed-two", "unseen/r7-mimecast-warning", "unseen/r9-gmail-domain",
 		"zoo/mox/mailbox-full", "zoo/mox/mailbox-full-delayed"},
 	"no-original": {"unseen/mailman2-bounce-action", "unseen/r7-mailfoundry-two"},
-	// Most of rename's are the transform's own: it renames addresses and
-	// domains, not a bare local part standing alone in a notice, so the
-	// renamed message names two people. docomo-data, sfr-in-101-delay
-	// and yahoo-dd-account change reason: provider rules chosen by the
-	// recipient's domain. r11-qmail-wrapped-angle: the address cut
-	// after its "@" is not renamed whole. r11-dsn-same-twice-case: the
-	// two case forms of one address renamed to one exact form, which (as
-	// sendmail817-alias-members' two members) is kept twice.
-	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/exchange-bare",
-		"unseen/notes-bare", "unseen/r10-mdaemon-bare", "unseen/r10-sendmail-cyrus-bare", "unseen/r11-dsn-same-twice-case", "unseen/r11-qmail-wrapped-angle",
-		"unseen/r10-sendmail-local-bare-two", "unseen/r6-utf8-escaped", "unseen/r6-xtext-orcpt", "unseen/r8-v5sendmail-three",
-		"unseen/sendmail-bare-domain", "unseen/sendmail-bare-original", "unseen/sendmail-bare-transcript",
-		"unseen/sendmail817-local-bare", "unseen/sfr-in-101-delay", "unseen/text-bare-list-cause", "unseen/tmda-confirm-bare",
-		"unseen/yahoo-dd-account"},
+	// rename's: docomo-data, sfr-in-101-delay and yahoo-dd-account change
+	// reason: provider rules chosen by the recipient's domain. The bare
+	// names of aol-screenname, notes-bare, sendmail-bare-transcript and
+	// text-bare-list-cause are placed at the domain of the notice's own
+	// host, which rename keeps in the bounce's header (so that a provider
+	// stays itself) while it renames the recipient's: the renamed copy
+	// no longer ties them, for a reader either. r11-dsn-same-twice-case:
+	// the two case forms of one address renamed to one exact form, which
+	// (as sendmail817-alias-members' two members) is kept twice.
+	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/notes-bare", "unseen/r11-dsn-same-twice-case",
+		"unseen/sendmail-bare-transcript", "unseen/sfr-in-101-delay", "unseen/text-bare-list-cause", "unseen/yahoo-dd-account"},
 	"rewrap": {"unseen/exchange2013-text", "unseen/exchange2019-dbeb-text", "unseen/forward-quoted-exim",
 		"unseen/r7-x6-temporary", "unseen/r8-x2-remote-said", "zoo/haraka/multi"},
 }

@@ -583,7 +583,8 @@ func wrapLine(line string, long, width int) []string {
 // rename replaces every labelled recipient's local part and domain by other
 // names, consistently in every header and every part (decoded and encoded
 // again where it has a transfer encoding): the address, the domain where
-// it stands alone or ends a host name, and a VERP "local=domain"; in the
+// it stands alone or ends a host name, a VERP "local=domain", and the local
+// part where a notice names the mailbox by it alone (bareLocal); in the
 // bounce's own header, the addresses only.
 func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	locals, domains := map[string]string{}, map[string]string{}
@@ -615,11 +616,47 @@ func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 		repl = append(repl, "${1}"+nl+"@"+nd+"${2}")
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(l)+`=`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nl+"="+nd+"${2}")
+		// the same mailbox written otherwise: at a host of its domain
+		// (jsmith@mail.example.org), with an extension (TMDA's
+		// jane-confirm-123@), folded after its "@", escaped (RFC 6533)
+		// or xtext-encoded (RFC 3461 section 4: "+" as "+2B")
+		q, qd := regexp.QuoteMeta(l), regexp.QuoteMeta(d)
+		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+q+`@((?:[a-z0-9-]+\.)+)`+qd+tail))
+		repl = append(repl, "${1}"+nl+"@${2}"+nd+"${3}")
+		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+q+`([+-][a-z0-9._=-]*@)`+qd+tail))
+		repl = append(repl, "${1}"+nl+"${2}"+nd+"${3}")
+		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+q+`@(\r?\n[ \t]*)`+qd+tail))
+		repl = append(repl, "${1}"+nl+"@${2}"+nd+"${3}")
+		// RFC 6533's utf-8 address type: non-ASCII as \x{HEX}
+		var esc strings.Builder
+		for _, c := range l {
+			if c >= 0x80 {
+				fmt.Fprintf(&esc, `\x{%X}`, c)
+			} else {
+				esc.WriteRune(c)
+			}
+		}
+		if x := esc.String(); x != l {
+			res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(x)+`@`+qd+tail))
+			repl = append(repl, "${1}"+nl+"@"+nd+"${2}")
+		}
+		if x := strings.NewReplacer("+", "+2B", "=", "+3D").Replace(l); x != l {
+			res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(x)+`@`+qd+tail))
+			repl = append(repl, "${1}"+nl+"@"+nd+"${2}")
+		}
 	}
 	nAddr := len(res) // the address patterns come first, then the domains
 	for d, nd := range domains {
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9-])`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nd+"${2}")
+	}
+	// a local part standing alone where a notice names a mailbox by it
+	// (bareLocal), not where it may be a word of the text
+	for l, nl := range locals {
+		for _, re := range bareLocal(l) {
+			res = append(res, re)
+			repl = append(repl, "${1}"+nl+"${2}")
+		}
 	}
 	subN := func(s []byte, n int) []byte {
 		for i, re := range res[:n] {
@@ -663,6 +700,32 @@ func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 		return nil, nil, false
 	}
 	return out, mapping, true
+}
+
+// bareLocal returns the patterns of the places a notice names a mailbox
+// by its local part alone, which rename renames too: a line that is the
+// local part alone or starts with it before a gap or a parenthesis
+// ("  jdoe", "walter (user not found)", "rhernandez    Mailbox
+// unknown", Exchange's "TNGUYEN on DATE"), Sendmail's "local... User unknown", "(expanded from:
+// local)", "address: local", a DSN's "RFC822; local" or "X-Unix; local",
+// a Received field's "for local;", and "local" quoted or in angle
+// brackets. Elsewhere the same letters may be a word of the text ("mailbox
+// full", "(vacation)"), which a renamed copy must keep.
+func bareLocal(l string) []*regexp.Regexp {
+	q := regexp.QuoteMeta(l)
+	end := `($|[^a-z0-9._%+@=-]|\.$|\.[^a-z0-9-])`
+	var out []*regexp.Regexp
+	for _, p := range []string{
+		`(?im)^([ \t]*)` + q + `([ \t]*\r?$)`,
+		`(?im)^([ \t]*)` + q + `(  |\t| \(| on )`,
+		`(?i)(^|[^a-z0-9._%+=-])` + q + `(\.\.\.)`,
+		`(?i)(\(expanded from: |address: |rfc822; ?|x-unix; ?)` + q + end,
+		`(?i)(\bfor )` + q + `(;)`,
+		`(?i)(["<])` + q + `([">])`,
+	} {
+		out = append(out, regexp.MustCompile(p))
+	}
+	return out
 }
 
 var statusCode = regexp.MustCompile(`^([245])\.\d{1,3}\.\d{1,3}`)
