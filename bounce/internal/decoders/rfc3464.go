@@ -561,12 +561,26 @@ func statusFromReplyCode(rc string) string {
 // the human-readable notice, where MTAs often write the remote server's
 // reply beside the recipient's address.
 func enrichFromText(rs []Recipient, notice string) {
+	var addrs []string
+	for _, r := range rs {
+		addrs = append(addrs, r.Address)
+	}
 	for i := range rs {
 		r := &rs[i]
 		if r.Diagnostic != "" && len(r.Diagnostic) > 12 {
 			continue
 		}
-		if t := textAbout(notice, r.Address); t != "" && !startsWithDSNField(t) {
+		t := textAbout(notice, r.Address)
+		if len(rs) > 1 && findReplyCode(t) == "" && findStatus(t) == "" {
+			// The first mention is a list of the recipients ("- a",
+			// "Intended Recipients: <a>, <b>"), the replies each one's
+			// later line ("<a>: 550 5.1.1 ...", chasquid's and Haraka's
+			// notices): that line, cut at the next recipient.
+			if w := laterMention(notice, "", r.Address, addrs); w != "" {
+				t = w
+			}
+		}
+		if t != "" && !startsWithDSNField(t) {
 			if r.Diagnostic == "" || len(t) > len(r.Diagnostic) {
 				r.Diagnostic = t
 				fillCodes(r)

@@ -38,3 +38,25 @@ func TestText_htmlNoticeWithTextAttachment(t *testing.T) {
 		t.Errorf("text() = %q, want the plain part's", got)
 	}
 }
+
+// TestEnrichFromText_laterMention: a delivery-status part without
+// Diagnostic-Codes whose notice first lists the recipients and then gives
+// each one's reply on a later line (chasquid's, Haraka's notices): each
+// recipient takes its own reply, not the list.
+func TestEnrichFromText_laterMention(t *testing.T) {
+	for _, notice := range []string{
+		"Delivery of your message to the following recipient(s) failed permanently:\n\n  - a@example.net\n  - b@example.net\n\n\n" +
+			"Technical details:\n- \"b@example.net\" (EMAIL) failed permanently with error:\n    MAIL+RCPT 552 5.2.2 <b@example.net>: Mailbox full, quota exceeded\n" +
+			"- \"a@example.net\" (EMAIL) failed permanently with error:\n    MAIL+RCPT 550 5.1.1 <a@example.net>: User unknown in local recipient table\n",
+		"I'm afraid I wasn't able to deliver your message to the following addresses.\n\n" +
+			"Intended Recipients: <a@example.net>, <b@example.net>\nFailure Reason: Error: Some recipients failed: <a@example.net>, <b@example.net>\n\n" +
+			"<a@example.net>: 550 5.1.1 <a@example.net>: User unknown in local recipient table\n<b@example.net>: 552 5.2.2 <b@example.net>: Mailbox full, quota exceeded\n",
+	} {
+		rs := []Recipient{{Address: "a@example.net", Action: "failed", Status: "5.0.0"}, {Address: "b@example.net", Action: "failed", Status: "5.0.0"}}
+		enrichFromText(rs, notice)
+		if rs[0].Status != "5.1.1" || !strings.Contains(rs[0].Diagnostic, "User unknown") || strings.Contains(rs[0].Diagnostic, "Mailbox full") ||
+			rs[1].Status != "5.2.2" || !strings.Contains(rs[1].Diagnostic, "Mailbox full") || strings.Contains(rs[1].Diagnostic, "User unknown") {
+			t.Errorf("enrichFromText: %+v", rs)
+		}
+	}
+}
