@@ -571,11 +571,12 @@ func enrichFromText(rs []Recipient, notice string) {
 			continue
 		}
 		t := textAbout(notice, r.Address)
-		if len(rs) > 1 && findReplyCode(t) == "" && findStatus(t) == "" {
+		if findReplyCode(t) == "" && findStatus(t) == "" {
 			// The first mention is a list of the recipients ("- a",
-			// "Intended Recipients: <a>, <b>"), the replies each one's
-			// later line ("<a>: 550 5.1.1 ...", chasquid's and Haraka's
-			// notices): that line, cut at the next recipient.
+			// "Intended Recipients: <a>, <b>") or a summary ("Failure
+			// Reason: ... <a>"), the reply each one's later line ("<a>:
+			// 550 5.1.1 ...", chasquid's and Haraka's notices): that
+			// line, cut at the next recipient.
 			if w := laterMention(notice, "", r.Address, addrs); w != "" {
 				t = w
 			}
