@@ -571,12 +571,13 @@ func enrichFromText(rs []Recipient, notice string) {
 			continue
 		}
 		t := textAbout(notice, r.Address)
-		if findReplyCode(t) == "" && findStatus(t) == "" {
+		if (t != "" || len(rs) > 1) && findReplyCode(t) == "" && findStatus(t) == "" {
 			// The first mention is a list of the recipients ("- a",
 			// "Intended Recipients: <a>, <b>") or a summary ("Failure
 			// Reason: ... <a>"), the reply each one's later line ("<a>:
 			// 550 5.1.1 ...", chasquid's and Haraka's notices): that
-			// line, cut at the next recipient.
+			// line, cut at the next recipient. (One recipient named
+			// alone on its line is the "Reason:" line's, below.)
 			if w := laterMention(notice, "", r.Address, addrs); w != "" {
 				t = w
 			}
