@@ -250,6 +250,14 @@ func decodeTextNotice(m *message) *Report {
 			// the notice names it with them, not another
 			// recipient's.
 			r.Diagnostic = laterMention(notice, r.Diagnostic, a, addrs)
+		} else if len(addrs) == 1 && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
+			// One recipient named alone under a heading, and again
+			// further down in the server's reply ("Error during the last
+			// delivery attempt:" / "... 552 5.2.2 <a>: Mailbox full",
+			// mox's): that reply is its own.
+			if w := laterMention(notice, "", a, addrs); w != "" {
+				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + w)
+			}
 		}
 		if few && !hasFailureWords(r.Diagnostic) {
 			// QUIRK: a notice that names the recipient by its local

@@ -66,3 +66,18 @@ func TestEnrichFromText_laterMention(t *testing.T) {
 		t.Errorf("enrichFromText, one recipient: %+v", rs)
 	}
 }
+
+// TestFallback_oneRecipientLaterReply: a text notice naming its one
+// recipient alone under a heading and again in the server's reply
+// further down (mox's) takes that reply.
+func TestFallback_oneRecipientLaterReply(t *testing.T) {
+	msg := "From: <postmaster@mox.example.com>\nTo: <sender@example.com>\nSubject: mail delivery failed\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-Type: text/plain\n\n\n" +
+		"Delivery has failed permanently for your email to:\n\n\tfull@example.net\n\nNo further deliveries will be attempted.\n\n" +
+		"Error during the last delivery attempt:\n\n\tdelivering message to mx.example.net:25: transient: 552 5.2.2 <full@example.net>: Recipient address rejected: Mailbox full, quota exceeded\n\n" +
+		"Full SMTP response:\n\n\t552 5.2.2 <full@example.net>: Recipient address rejected: Mailbox full, quota exceeded\n\n--b--\n"
+	rep, err := Decode([]byte(msg), testOptions())
+	if err != nil || len(rep.Recipients) != 1 || rep.Recipients[0].Status != "5.2.2" || !strings.Contains(rep.Recipients[0].Diagnostic, "Mailbox full") {
+		t.Errorf("Decode = %+v, %v; want full@example.net 5.2.2 Mailbox full", rep, err)
+	}
+}
