@@ -40,11 +40,11 @@ var metamorphicKnown = map[string][]string{
 	"flat":     {"unseen/r7-mimecast-warning"},
 	// r8-exchange2003-two-dns: a bare 5.4.0 became 5.0.0, no words left.
 	"generic-status": {"unseen/r8-exchange2003-two-dns"},
-	"no-diagnostic": {"unseen/r7-mcafee-two"},
+	"no-diagnostic":  {"unseen/r7-mcafee-two"},
 	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.
-	"no-dsn": {"unseen/r10-zmailer-failed-two", "unseen/r7-mimecast-warning", "unseen/r9-gmail-domain"},
+	"no-dsn":      {"unseen/r10-zmailer-failed-two", "unseen/r7-mimecast-warning", "unseen/r9-gmail-domain"},
 	"no-original": {"unseen/mailman2-bounce-action", "unseen/r7-mailfoundry-two"},
 	// rename's: docomo-data, sfr-in-101-delay and yahoo-dd-account change
 	// reason: provider rules chosen by the recipient's domain. The bare
