@@ -58,7 +58,8 @@ func TestEnrichFromText_laterMention(t *testing.T) {
 			rs[1].Status != "5.2.2" || !strings.Contains(rs[1].Diagnostic, "Mailbox full") || strings.Contains(rs[1].Diagnostic, "User unknown") {
 			t.Errorf("enrichFromText: %+v", rs)
 		}
-	} // One recipient: the summary naming it has no code, its later line has.
+	}
+	// One recipient: the summary naming it has no code, its later line has.
 	rs := []Recipient{{Address: "grey@example.net", Action: "failed", Status: "5.0.0"}}
 	enrichFromText(rs, "Intended Recipients: <grey@example.net>\nFailure Reason: Error: Too many failures (Some recipients temp failed: <grey@example.net>)\n\n"+
 		"<grey@example.net>: 450 4.7.1 <grey@example.net>: Recipient address rejected: Greylisted, please try again later\n")
