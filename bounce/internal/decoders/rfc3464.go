@@ -396,7 +396,9 @@ func dsnRecipients(m *message, body string) (string, []Recipient) {
 			r.DiagnosticType = toLower(strings.TrimSpace(diag[:i]))
 			diag = diag[i+1:]
 		}
-		r.Diagnostic = oneLine(diag)
+		// Exim writes a reply's non-ASCII bytes in its Diagnostic-Code as
+		// \ooo escapes (eximUnescape), read whichever decoder reads it.
+		r.Diagnostic = oneLine(eximUnescape(diag))
 		if r.Diagnostic == "" {
 			r.Diagnostic = oneLine(b.Get("x-supplementary-info"))
 		}

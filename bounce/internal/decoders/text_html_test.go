@@ -82,3 +82,18 @@ func TestFallback_oneRecipientLaterReply(t *testing.T) {
 		t.Errorf("Decode = %+v, %v; want full@example.net 5.2.2 Mailbox full", rep, err)
 	}
 }
+
+// TestDSN_eximEscapes: Exim's \ooo escapes of a reply's UTF-8 bytes in a
+// Diagnostic-Code are read back whichever decoder reads the part (a
+// report without Exim's notice, as dsn-only leaves it).
+func TestDSN_eximEscapes(t *testing.T) {
+	msg := "From: Mail Delivery System <Mailer-Daemon@mta.example.com>\nTo: sender@example.com\n" +
+		"Subject: Mail delivery failed: returning message to sender\nMIME-Version: 1.0\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n--b\nContent-type: message/delivery-status\n\n" +
+		"Reporting-MTA: dns; mta.example.com\n\nAction: failed\nFinal-Recipient: rfc822;policy@example.net\nStatus: 5.0.0\n" +
+		"Diagnostic-Code: smtp; 550 5.7.1 <policy@example.net>: \\345\\217\\227\\344\\277\\241\\346\\213\\222\\345\\220\\246\n\n--b--\n"
+	rep, err := Decode([]byte(msg), testOptions())
+	if err != nil || len(rep.Recipients) != 1 || !strings.Contains(rep.Recipients[0].Diagnostic, "受信拒否") {
+		t.Errorf("Decode = %+v, %v; want the diagnostic unescaped", rep, err)
+	}
+}
