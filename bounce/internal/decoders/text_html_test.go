@@ -97,3 +97,20 @@ func TestDSN_eximEscapes(t *testing.T) {
 		t.Errorf("Decode = %+v, %v; want the diagnostic unescaped", rep, err)
 	}
 }
+
+// TestX6_foldedError: an X6 error paragraph folded by a relay (the list
+// of addresses cut after "errors:", the reply on its own line) is read as
+// the one line it was.
+func TestX6_foldedError(t *testing.T) {
+	msg := "From: mailer-daemon\nTo: rosa@example.es\nSubject: There was an error sending your mail\n\n" +
+		"We had trouble delivering your message. Full details follow:\n\n1 error(s):\n\n" +
+		"The following recipients returned temporary errors:\n    javier@example.com. Reason: SMTP Server <192.0.2.223> refused\n" +
+		"    to accept your message (RCPT TO), with the following error\n    message: [452 4.2.2 Mailbox temporarily over quota]\n\nThe attachment contains the original mail headers.\n"
+	rep, err := Decode([]byte(msg), testOptions())
+	if err != nil || rep.Format != "x6" || len(rep.Recipients) != 1 {
+		t.Fatalf("Decode = %+v, %v; want one x6 recipient", rep, err)
+	}
+	if r := rep.Recipients[0]; r.Address != "javier@example.com" || r.Action != "delayed" || r.Status != "4.2.2" || r.Command != "RCPT" {
+		t.Errorf("recipient %+v, want javier@example.com delayed 4.2.2 at RCPT", r)
+	}
+}
