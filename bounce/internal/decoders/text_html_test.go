@@ -114,3 +114,24 @@ func TestX6_foldedError(t *testing.T) {
 		t.Errorf("recipient %+v, want javier@example.com delayed 4.2.2 at RCPT", r)
 	}
 }
+
+// TestFoldedReplies: the server's reply quoted on one line, folded by a
+// relay, is read whole by Exchange's and X2's decoders.
+func TestFoldedReplies(t *testing.T) {
+	for _, c := range []struct{ name, msg, want string }{
+		{"exchange", "From: Microsoft Outlook <postmaster@corp.example.com>\nTo: shop@shop.example\nSubject: Undeliverable: Quarterly report\n\n" +
+			"Delivery has failed to these recipients or groups:\n\nSara Voss (sara.voss@example.net)\nYour message wasn't delivered.\n\n" +
+			"Diagnostic information for administrators:\n\nGenerating server: EX2.corp.example.com\n\nsara.voss@example.net\nmx.example.net\n" +
+			"Remote Server returned '550 5.7.1 Service unavailable; Client\n    host [203.0.113.9] blocked using zen.spamhaus.org'\n\nOriginal message headers:\n\nTo: <sara.voss@example.net>\n",
+			"blocked using zen.spamhaus.org"},
+		{"x2", "From: MAILER-DAEMON@example.co.jp\nTo: riku.kondo@example.net\nSubject: failure delivery\n\n" +
+			"Message from example.co.jp.\nUnable to deliver message to the following address(es).\n\n<shun.ota@example.ne.jp>:\n" +
+			"Remote host said: 550 5.7.1 <shun.ota@example.ne.jp>... Message\n    rejected as spam [END_OF_MESSAGE]\n\n--- Original message follows.\n",
+			"rejected as spam"},
+	} {
+		rep, err := Decode([]byte(c.msg), testOptions())
+		if err != nil || len(rep.Recipients) != 1 || !strings.Contains(rep.Recipients[0].Diagnostic, c.want) {
+			t.Errorf("%s: Decode = %+v, %v; want the diagnostic to hold %q", c.name, rep, err, c.want)
+		}
+	}
+}
