@@ -59,7 +59,6 @@ var metamorphicKnown = map[string][]string{
 	// (as sendmail817-alias-members' two members) is kept twice.
 	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/notes-bare", "unseen/r11-dsn-same-twice-case",
 		"unseen/sendmail-bare-transcript", "unseen/sfr-in-101-delay", "unseen/text-bare-list-cause", "unseen/yahoo-dd-account"},
-	"rewrap": {"unseen/forward-quoted-exim"},
 }
 
 // TestRobust_metamorphic applies TestRobust's transforms to the messages

@@ -518,7 +518,9 @@ const rewrapLong, rewrapWidth = 76, 64
 // addresses, while an MTA's template lines (headings, separators) are
 // shorter. Lines that start with a reply code ("550-5.7.1 ...", "<<< 550
 // ...") are not folded: an MTA quotes a server's reply or a transcript line
-// by line, each line starting with its code. Lines are not joined.
+// by line, each line starting with its code. A quoted line ("> ...", a
+// forwarded notice) is folded with its quotation marks on every line, as
+// a mail client folds a quotation. Lines are not joined.
 func rewrap(b []byte, _ []string) ([]byte, map[string]string, bool) {
 	root := parseMessage(b)
 	tp := textPart(root)
@@ -548,6 +550,9 @@ func rewrap(b []byte, _ []string) ([]byte, map[string]string, bool) {
 
 // replyLine is a line that starts with an SMTP reply code, bare or after a
 // transcript's "<<<".
+// quotePrefix is the quotation marks starting a quoted line ("> ", ">> ").
+var quotePrefix = regexp.MustCompile(`^(> ?)+`)
+
 var replyLine = regexp.MustCompile(`^\s*(<<<\s*)?[245]\d\d[- ]`)
 
 func wrapLine(line string, long, width int) []string {
@@ -558,6 +563,15 @@ func wrapLine(line string, long, width int) []string {
 		if line[i] >= 0x80 || line[i] == 0x1b || line[i] == '\t' {
 			return []string{line}
 		}
+	}
+	if q := quotePrefix.FindString(line); q != "" {
+		// a quoted line (a forwarded notice's "> "): its continuations
+		// are quoted too, as a mail client folds a quotation
+		out := wrapLine(line[len(q):], long-len(q), width-len(q))
+		for i := range out {
+			out[i] = q + out[i]
+		}
+		return out
 	}
 	if replyLine.MatchString(line) {
 		return []string{line}
