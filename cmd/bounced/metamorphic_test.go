@@ -42,7 +42,6 @@ var metamorphicKnown = map[string][]string{
 	"flat":     {"unseen/r7-mimecast-warning"},
 	// r8-exchange2003-two-dns: a bare 5.4.0 became 5.0.0, no words left.
 	"generic-status": {"unseen/r8-exchange2003-two-dns"},
-	"no-diagnostic":  {"unseen/r7-mcafee-two"},
 	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.

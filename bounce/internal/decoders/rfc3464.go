@@ -573,7 +573,13 @@ func enrichFromText(rs []Recipient, notice string) {
 			continue
 		}
 		t := textAbout(notice, r.Address)
-		if (t != "" || len(rs) > 1) && findReplyCode(t) == "" && findStatus(t) == "" {
+		few := len(rs) <= maxCrossRead // each recipient read against the others
+		if len(rs) > 1 && few {
+			// the paragraph after the address, not the next recipient's
+			// line in it ("<a>   (550 ...)" / "<b>   (552 ...)", McAfee's)
+			t = cutAtOther(notice, t, r.Address, addrs)
+		}
+		if few && (t != "" || len(rs) > 1) && findReplyCode(t) == "" && findStatus(t) == "" {
 			// The first mention is a list of the recipients ("- a",
 			// "Intended Recipients: <a>, <b>") or a summary ("Failure
 			// Reason: ... <a>"), the reply each one's later line ("<a>:

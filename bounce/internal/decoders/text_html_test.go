@@ -59,8 +59,15 @@ func TestEnrichFromText_laterMention(t *testing.T) {
 			t.Errorf("enrichFromText: %+v", rs)
 		}
 	}
+	// Each recipient on its line in one paragraph (McAfee's): its own line.
+	rs := []Recipient{{Address: "a@example.net", Action: "failed"}, {Address: "b@example.net", Action: "failed"}}
+	enrichFromText(rs, "--- The following addresses had delivery problems ---\n\n"+
+		"<a@example.net>   (550 5.1.1 <a@example.net>... User unknown)\n<b@example.net>   (552 5.2.2 <b@example.net>... Mailbox full)\n")
+	if strings.Contains(rs[0].Diagnostic, "Mailbox full") || rs[0].Status != "5.1.1" || rs[1].Status != "5.2.2" {
+		t.Errorf("enrichFromText, one line each: %+v", rs)
+	}
 	// One recipient: the summary naming it has no code, its later line has.
-	rs := []Recipient{{Address: "grey@example.net", Action: "failed", Status: "5.0.0"}}
+	rs = []Recipient{{Address: "grey@example.net", Action: "failed", Status: "5.0.0"}}
 	enrichFromText(rs, "Intended Recipients: <grey@example.net>\nFailure Reason: Error: Too many failures (Some recipients temp failed: <grey@example.net>)\n\n"+
 		"<grey@example.net>: 450 4.7.1 <grey@example.net>: Recipient address rejected: Greylisted, please try again later\n")
 	if rs[0].ReplyCode != "450" || !strings.Contains(rs[0].Diagnostic, "Greylisted") {
