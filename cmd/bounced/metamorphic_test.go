@@ -46,7 +46,7 @@ var metamorphicKnown = map[string][]string{
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.
 	"no-dsn":      {"unseen/r10-zmailer-failed-two", "unseen/r7-mimecast-warning", "unseen/r9-gmail-domain"},
-	"no-original": {"unseen/mailman2-bounce-action", "unseen/r7-mailfoundry-two"},
+	"no-original": {"unseen/mailman2-bounce-action"},
 	// rename's: docomo-data, sfr-in-101-delay and yahoo-dd-account change
 	// reason: provider rules chosen by the recipient's domain. The bare
 	// names of aol-screenname, notes-bare, sendmail-bare-transcript and

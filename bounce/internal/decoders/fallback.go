@@ -521,7 +521,7 @@ func noticeRecipients(m *message, notice string) []string {
 	// (lars@...)" in a list, then "lars@..." alone in a section of
 	// codes).
 	seen, seenWeak := map[string]bool{}, map[string]bool{}
-	weakLine := -1
+	weakLine, weakLead := -1, ""
 	for n, rest := 0, notice; rest != "" && len(strong) < maxTextRecipients; n++ {
 		line := rest
 		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
@@ -571,6 +571,15 @@ func noticeRecipients(m *message, notice string) []string {
 				// one ("Your message to <a> and <b> could not be
 				// delivered").
 				weak, weakLine = append(weak, a), n
+				if weakLead == "" && lead != "" && strings.HasSuffix(strings.TrimRight(t[:at], " \t<\"'"), ":") {
+					weakLead = lead
+				}
+			case weakLead != "" && lead == weakLead && len(weak) < maxCrossRead:
+				// The same label again on a later line ("Unable to
+				// deliver message to: <a>" ... "Unable to deliver
+				// message to: <b>", a paragraph for each): a list of
+				// the recipients, one a paragraph.
+				weak = append(weak, a)
 			}
 			return len(strong) < maxTextRecipients
 		})

@@ -142,3 +142,21 @@ func TestFoldedReplies(t *testing.T) {
 		}
 	}
 }
+
+// TestNoticeRecipients_repeatedLabel: the same label before an address on
+// several lines ("Unable to deliver message to: <a>", a paragraph for
+// each recipient) lists them all, not only the first sentence's.
+func TestNoticeRecipients_repeatedLabel(t *testing.T) {
+	msg := "From: MAILER-DAEMON@example.org\nTo: nina@example.net\nSubject: Message delivery has failed\n\n" +
+		"Unable to deliver message to: <oscar@example.org>\nDelivery failed for the following reason:\n" +
+		"Server mx2.example.org[192.0.2.222] failed with: 550 5.1.1 <oscar@example.org>: User unknown\n\n" +
+		"Unable to deliver message to: <petra@example.org>\nDelivery failed for the following reason:\n" +
+		"Server mx2.example.org[192.0.2.222] failed with: 552 5.2.2 <petra@example.org>: Mailbox full\n"
+	m, err := newMessage([]byte(msg), testOptions(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := noticeRecipients(m, m.notice()); len(got) != 2 || got[0] != "oscar@example.org" || got[1] != "petra@example.org" {
+		t.Errorf("noticeRecipients = %q, want oscar and petra", got)
+	}
+}
