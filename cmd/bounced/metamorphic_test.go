@@ -39,13 +39,12 @@ var metamorphicKnown = map[string][]string{
 	// Diagnostic-Code inside a word ("ov" / " er quota"), which RFC 5322
 	// unfolding reads as two words; its text part had them whole.
 	"dsn-only": {"unseen/docomo-data", "unseen/r7-domino-quota"},
-	"flat":     {"unseen/r7-mimecast-warning"},
 	// r8-exchange2003-two-dns: a bare 5.4.0 became 5.0.0, no words left.
 	"generic-status": {"unseen/r8-exchange2003-two-dns"},
 	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.
-	"no-dsn":      {"unseen/r10-zmailer-failed-two", "unseen/r7-mimecast-warning", "unseen/r9-gmail-domain"},
+	"no-dsn":      {"unseen/r10-zmailer-failed-two", "unseen/r9-gmail-domain"},
 	"no-original": {"unseen/mailman2-bounce-action"},
 	// rename's: docomo-data, sfr-in-101-delay and yahoo-dd-account change
 	// reason: provider rules chosen by the recipient's domain. The bare

@@ -160,3 +160,18 @@ func TestNoticeRecipients_repeatedLabel(t *testing.T) {
 		t.Errorf("noticeRecipients = %q, want oscar and petra", got)
 	}
 }
+
+// TestMimecast_warningText: Mimecast's warning read from its text alone
+// (no delivery-status part) is a delay, as its words say.
+func TestMimecast_warningText(t *testing.T) {
+	msg := "Subject: [Postmaster] Email Delivery Warning\nMessage-Id: <1223399999-77881111@uk-mta-113.uk.mimecast.lan>\n" +
+		"From: Postmaster <postmaster@example.co.uk>\nTo: <harriet.cole@example.co.uk>\n\n" +
+		"This is a delivery status notification message indicating that\nan email you addressed to email address :\n-- ian.ford@example.net\n\n" +
+		"has not yet been delivered. The problem appears to be :\n-- Recipient mailbox is full\n\nAdditional information follows :\n" +
+		"-- 452 4.2.2 Mailbox full, try again later\n\nDelivery will continue to be attempted. You do not need to resend\n" +
+		"the message; you will be notified if delivery fails permanently.\n"
+	rep, err := Decode([]byte(msg), testOptions())
+	if err != nil || rep.Format != "mimecast" || len(rep.Recipients) != 1 || rep.Recipients[0].Action != "delayed" {
+		t.Errorf("Decode = %+v, %v; want one delayed mimecast recipient", rep, err)
+	}
+}
