@@ -159,6 +159,17 @@ func TestNoticeRecipients_repeatedLabel(t *testing.T) {
 	if got := noticeRecipients(m, m.notice()); len(got) != 2 || got[0] != "oscar@example.org" || got[1] != "petra@example.org" {
 		t.Errorf("noticeRecipients = %q, want oscar and petra", got)
 	}
+	// ZMailer's text report: "rfc822;a" under each "Final Recipient:",
+	// a transcript ("RCPT To:<a>") for one of them only.
+	msg = "From: The Post Office <postmaster@mail.example.fi>\nTo: shop@shop.example\nSubject: Delivery reports about your email [FAILED(2)]\n\n" +
+		"FAILED:\n  Final Recipient:\n      RFC822;dora@example.fi\n  Status:\n      5.1.1\n  Diagnostic texts:\n      <<- RCPT To:<dora@example.fi>\n      ->> 550 5.1.1 User unknown\n\n" +
+		"FAILED:\n  Final Recipient:\n      RFC822;eero@example.net\n  Status:\n      5.7.1\n  Diagnostic Code:\n      smtp; 550 refused by blackhole site\n"
+	if m, err = newMessage([]byte(msg), testOptions(), false); err != nil {
+		t.Fatal(err)
+	}
+	if got := noticeRecipients(m, m.notice()); len(got) != 2 || got[0] != "dora@example.fi" || got[1] != "eero@example.net" {
+		t.Errorf("noticeRecipients(zmailer) = %q, want dora and eero", got)
+	}
 }
 
 // TestMimecast_warningText: Mimecast's warning read from its text alone
