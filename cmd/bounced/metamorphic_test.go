@@ -44,8 +44,7 @@ var metamorphicKnown = map[string][]string{
 	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.
-	"no-dsn":      {"unseen/r9-gmail-domain"},
-	"no-original": {"unseen/mailman2-bounce-action"},
+	"no-dsn": {"unseen/r9-gmail-domain"},
 	// rename's: docomo-data, sfr-in-101-delay and yahoo-dd-account change
 	// reason: provider rules chosen by the recipient's domain. The bare
 	// names of aol-screenname, notes-bare, sendmail-bare-transcript and

@@ -937,7 +937,8 @@ func dsnOnly(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 // or message/rfc822-headers parts of the bounce, their delimiter lines with
 // them), where every labelled recipient is still named elsewhere in the
 // message. It does not apply to feedback reports and auto-replies, whose
-// verdict rests on the message they answer (eligible).
+// verdict rests on the message they answer (eligible), nor where the
+// attached message is a bounce itself (attachedBounce).
 func noOriginal(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	root := parseMessage(b)
 	var edits []edit
@@ -955,6 +956,9 @@ func noOriginal(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 				if i == 0 {
 					continue // the first part is the notice's own
 				}
+				if attachedBounce(k) && !attachedBounce(&mpart{kids: []*mpart{root}}) {
+					feedback = true // the verdict rests on it
+				}
 				s, e := kidSpan(b, k)
 				edits = append(edits, edit{s, e, nil})
 			}
@@ -971,6 +975,20 @@ func noOriginal(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 		}
 	}
 	return out, nil, true
+}
+
+// attachedBounce says whether the message attached as k is a bounce: from
+// a mail system, or a report. Where a message that is not one itself (a
+// mailing list's bounce action notice) attaches one, that bounce says why,
+// and noOriginal does not drop it.
+func attachedBounce(k *mpart) bool {
+	if len(k.kids) == 0 {
+		return false
+	}
+	m := k.kids[0]
+	from, _ := m.get("from")
+	f := strings.ToLower(from.value)
+	return strings.Contains(f, "mailer-daemon") || strings.Contains(f, "postmaster") || m.ctype == "multipart/report"
 }
 
 // notEligibleForNoOriginal: an auto-reply's or a feedback report's verdict
