@@ -39,8 +39,6 @@ var metamorphicKnown = map[string][]string{
 	// Diagnostic-Code inside a word ("ov" / " er quota"), which RFC 5322
 	// unfolding reads as two words; its text part had them whole.
 	"dsn-only": {"unseen/docomo-data", "unseen/r7-domino-quota"},
-	// r8-exchange2003-two-dns: a bare 5.4.0 became 5.0.0, no words left.
-	"generic-status": {"unseen/r8-exchange2003-two-dns"},
 	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.

@@ -745,34 +745,47 @@ func bareLocal(l string) []*regexp.Regexp {
 var statusCode = regexp.MustCompile(`^([245])\.\d{1,3}\.\d{1,3}`)
 
 // genericStatus replaces each specific Status of the delivery-status parts
-// (5.1.1) by its class's generic code (5.0.0), where the report has a
-// Diagnostic-Code that says the cause in the server's words.
+// (5.1.1) by its class's generic code (5.0.0), in the per-recipient groups
+// that have a Diagnostic-Code saying the cause in the server's words (a
+// group with none would be left with no cause at all).
 func genericStatus(b []byte, _ []string) ([]byte, map[string]string, bool) {
 	root := parseMessage(b)
 	var edits []edit
-	diag := false
 	for _, p := range dsnParts(root) {
 		fs, ok := dsnFields(b, p)
 		if !ok {
 			return nil, nil, false
 		}
-		for _, f := range fs {
-			if f.name == "diagnostic-code" && len(tokenRe.FindAllString(strings.ToLower(diagWords(f.value)), -1)) >= 3 {
-				diag = true
+		// the groups: fields parted by an empty line
+		var groups [][]dsnField
+		for i, f := range fs {
+			if i == 0 || fs[i-1].end != f.start {
+				groups = append(groups, nil)
 			}
-			if f.name != "status" {
-				continue
+			groups[len(groups)-1] = append(groups[len(groups)-1], f)
+		}
+		for _, g := range groups {
+			diag := false
+			for _, f := range g {
+				if f.name == "diagnostic-code" && len(tokenRe.FindAllString(strings.ToLower(diagWords(f.value)), -1)) >= 3 {
+					diag = true
+				}
 			}
-			m := statusCode.FindStringSubmatch(f.value)
-			if m == nil || strings.HasPrefix(f.value, m[1]+".0.0") {
-				continue
+			for _, f := range g {
+				if f.name != "status" || !diag {
+					continue
+				}
+				m := statusCode.FindStringSubmatch(f.value)
+				if m == nil || strings.HasPrefix(f.value, m[1]+".0.0") {
+					continue
+				}
+				line := string(b[f.start:f.end])
+				i := strings.Index(line, m[0])
+				edits = append(edits, edit{f.start, f.end, []byte(line[:i] + m[1] + ".0.0" + line[i+len(m[0]):])})
 			}
-			line := string(b[f.start:f.end])
-			i := strings.Index(line, m[0])
-			edits = append(edits, edit{f.start, f.end, []byte(line[:i] + m[1] + ".0.0" + line[i+len(m[0]):])})
 		}
 	}
-	if len(edits) == 0 || !diag {
+	if len(edits) == 0 {
 		return nil, nil, false
 	}
 	return applyEdits(b, edits), nil, true
@@ -785,7 +798,7 @@ var transforms = []transform{
 	{"reencode-qp", "the text part re-encoded quoted-printable, same charset", reencode("quoted-printable")},
 	{"rewrap", fmt.Sprintf("the text part's ASCII lines longer than %d folded at %d at spaces, reply lines kept", rewrapLong, rewrapWidth), rewrap},
 	{"rename", "every recipient's local part and domain renamed, labels rewritten alike", rename},
-	{"generic-status", "Status x.y.z replaced by x.0.0 where a Diagnostic-Code says the cause", genericStatus},
+	{"generic-status", "Status x.y.z replaced by x.0.0 in the recipient groups whose Diagnostic-Code says the cause", genericStatus},
 	{"dsn-only", "the text part of a multipart/report dropped where the delivery-status part gives every recipient a Status and a Diagnostic-Code", dsnOnly},
 	{"no-original", "the returned message (message/rfc822 or the rfc822 headers part) dropped where the recipients are named elsewhere; not feedback reports or auto-replies", noOriginal},
 	{"flat", "a multipart/report made one text/plain body: its text part, then the delivery-status fields as text", flat},
