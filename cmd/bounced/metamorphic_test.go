@@ -49,10 +49,8 @@ var metamorphicKnown = map[string][]string{
 	// text-bare-list-cause are placed at the domain of the notice's own
 	// host, which rename keeps in the bounce's header (so that a provider
 	// stays itself) while it renames the recipient's: the renamed copy
-	// no longer ties them, for a reader either. r11-dsn-same-twice-case:
-	// the two case forms of one address renamed to one exact form, which
-	// (as sendmail817-alias-members' two members) is kept twice.
-	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/notes-bare", "unseen/r11-dsn-same-twice-case",
+	// no longer ties them, for a reader either.
+	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/notes-bare",
 		"unseen/sendmail-bare-transcript", "unseen/sfr-in-101-delay", "unseen/text-bare-list-cause", "unseen/yahoo-dd-account"},
 }
 

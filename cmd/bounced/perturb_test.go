@@ -599,7 +599,8 @@ func wrapLine(line string, long, width int) []string {
 // again where it has a transfer encoding): the address, the domain where
 // it stands alone or ends a host name, a VERP "local=domain", and the local
 // part where a notice names the mailbox by it alone (bareLocal); in the
-// bounce's own header, the addresses only.
+// bounce's own header, the addresses only. A local part written in
+// another case than its lower one is renamed in upper case.
 func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	locals, domains := map[string]string{}, map[string]string{}
 	mapping := map[string]string{}
@@ -623,13 +624,16 @@ func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	tail := `($|[^a-z0-9.-]|\.$|\.[^a-z0-9-])`
 	var res []*regexp.Regexp
 	var repl []string
+	var locs []string // the local part each pattern matches ("" for a domain)
 	for r, n := range mapping {
 		l, d, _ := strings.Cut(r, "@")
 		nl, nd, _ := strings.Cut(n, "@")
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(l)+`@`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nl+"@"+nd+"${2}")
+		locs = append(locs, l)
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(l)+`=`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nl+"="+nd+"${2}")
+		locs = append(locs, l)
 		// the same mailbox written otherwise: at a host of its domain
 		// (jsmith@mail.example.org), with an extension (TMDA's
 		// jane-confirm-123@), folded after its "@", escaped (RFC 6533)
@@ -637,10 +641,13 @@ func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 		q, qd := regexp.QuoteMeta(l), regexp.QuoteMeta(d)
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+q+`@((?:[a-z0-9-]+\.)+)`+qd+tail))
 		repl = append(repl, "${1}"+nl+"@${2}"+nd+"${3}")
+		locs = append(locs, l)
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+q+`([+-][a-z0-9._=-]*@)`+qd+tail))
 		repl = append(repl, "${1}"+nl+"${2}"+nd+"${3}")
+		locs = append(locs, l)
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+q+`@(\r?\n[ \t]*)`+qd+tail))
 		repl = append(repl, "${1}"+nl+"@${2}"+nd+"${3}")
+		locs = append(locs, l)
 		// RFC 6533's utf-8 address type: non-ASCII as \x{HEX}
 		var esc strings.Builder
 		for _, c := range l {
@@ -653,16 +660,19 @@ func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 		if x := esc.String(); x != l {
 			res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(x)+`@`+qd+tail))
 			repl = append(repl, "${1}"+nl+"@"+nd+"${2}")
+			locs = append(locs, x)
 		}
 		if x := strings.NewReplacer("+", "+2B", "=", "+3D").Replace(l); x != l {
 			res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(x)+`@`+qd+tail))
 			repl = append(repl, "${1}"+nl+"@"+nd+"${2}")
+			locs = append(locs, x)
 		}
 	}
 	nAddr := len(res) // the address patterns come first, then the domains
 	for d, nd := range domains {
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9-])`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nd+"${2}")
+		locs = append(locs, "")
 	}
 	// a local part standing alone where a notice names a mailbox by it
 	// (bareLocal), not where it may be a word of the text
@@ -670,12 +680,26 @@ func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 		for _, re := range bareLocal(l) {
 			res = append(res, re)
 			repl = append(repl, "${1}"+nl+"${2}")
+			locs = append(locs, l)
 		}
 	}
+	newLocal := regexp.MustCompile(`rn\d+box`)
 	subN := func(s []byte, n int) []byte {
 		for i, re := range res[:n] {
+			// a local part written in another case than its lower one
+			// ("Pat.Doe" beside "pat.doe") renamed in upper case, so
+			// that two case forms of one address stay two forms
+			lower, upper := []byte(repl[i]), newLocal.ReplaceAllFunc([]byte(repl[i]), bytes.ToUpper)
+			f := func(m []byte) []byte {
+				idx := re.FindSubmatchIndex(m)
+				tmpl := lower
+				if l := locs[i]; l != "" && idx != nil && idx[3]+len(l) <= len(m) && string(m[idx[3]:idx[3]+len(l)]) != l {
+					tmpl = upper
+				}
+				return re.Expand(nil, tmpl, m, idx)
+			}
 			// twice: adjacent matches share their boundary character
-			s = re.ReplaceAll(re.ReplaceAll(s, []byte(repl[i])), []byte(repl[i]))
+			s = re.ReplaceAllFunc(re.ReplaceAllFunc(s, f), f)
 		}
 		return s
 	}
