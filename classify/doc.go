@@ -124,8 +124,14 @@
 // classify.rules_file or `bounced parse --rules FILE`): its rules are
 // tried before built-in rules of the same stage and prio, and a wording
 // it lists replaces that wording in the built-in rules of its stage. A
-// bad file is refused with its file name and line number. New(rules)
-// makes a Classifier with them; Classify uses the built-in rules.
+// line whose reason is "off" (its when "-") turns that built-in wording
+// off and adds no rule: stage text, reason off, match "mailbox
+// unavailable" stops the built-in text lines with that exact match from
+// deciding (an operator's answer to a wording that misfires on their
+// mail; TestLeaveOneOut uses it too); one that matches no built-in line
+// of its stage is refused. A bad file is refused with its file name and
+// line number. New(rules) makes a Classifier with them; Classify uses the
+// built-in rules.
 //
 // # Adding a rule
 //

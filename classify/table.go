@@ -60,6 +60,11 @@ const sourceUnattributed = "unattributed:"
 // wording may not use it.
 const sourceDesign = "design:"
 
+// reasonOff is the reason of an operator's line that turns a built-in
+// wording off: the built-in lines of its stage with that match no longer
+// count, and the line adds no rule of its own.
+const reasonOff = "off"
+
 // cited reports whether src is a citation (not empty, legacy, meaning,
 // design or unattributed).
 func cited(src string) bool {
@@ -158,7 +163,7 @@ func builtinLines() ([]line, error) {
 // files) and returns the built-in rules with it added: its lines are
 // tried before built-in lines of the same stage and precedence, and a
 // wording it lists replaces the same wording of the built-in rules of
-// that stage. A file that cannot be used is refused with an error naming
+// that stage (reason "off": removes it, adding nothing). A file that cannot be used is refused with an error naming
 // its line (errors.Is(err, ErrRules)).
 func LoadRules(r io.Reader, name string) (*Rules, error) {
 	ls, err := parseLines(r, name, true)
@@ -232,6 +237,14 @@ func (l *line) check() error {
 	switch {
 	case selector:
 	case l.stage == stageAdjust && l.reason == "-":
+	case l.reason == reasonOff:
+		if !l.operator {
+			return l.errorf("reason %q is for an operator's file, to turn a built-in wording off", reasonOff)
+		}
+		if strings.HasPrefix(l.match, "!") || l.match == "-" || l.when != "-" {
+			return l.errorf("an %q line names the built-in wording it turns off, with no conditions (when -)", reasonOff)
+		}
+		return nil
 	case !Reason(l.reason).Valid():
 		return l.errorf("unknown reason %q", l.reason)
 	}
@@ -477,12 +490,23 @@ func build(lines []line) (*Rules, error) {
 			override[l.stage+"\x00"+l.match] = true
 		}
 	}
+	builtinMatch := map[string]bool{}
+	for i := range lines {
+		if l := &lines[i]; !l.operator && !l.not {
+			builtinMatch[l.stage+"\x00"+l.match] = true
+		}
+	}
+	for i := range lines {
+		if l := &lines[i]; l.reason == reasonOff && !builtinMatch[l.stage+"\x00"+l.match] {
+			return nil, l.errorf("%q turns off no built-in wording of stage %s", l.match, l.stage)
+		}
+	}
 	groups := map[groupKey][]*line{}
 	var keys []groupKey
 	hosts := map[string]*line{}
 	for i := range lines {
 		l := &lines[i]
-		if !l.operator && !l.not && override[l.stage+"\x00"+l.match] {
+		if !l.operator && !l.not && override[l.stage+"\x00"+l.match] || l.reason == reasonOff {
 			continue
 		}
 		if l.reason == "host" && strings.HasPrefix(l.stage, stageProvider) {

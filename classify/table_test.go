@@ -136,6 +136,27 @@ func TestLoadRules_override(t *testing.T) {
 	}
 }
 
+// TestLoadRules_off: an operator's "off" line stops exactly that built-in
+// wording of its stage, and nothing else.
+func TestLoadRules_off(t *testing.T) {
+	in := Input{Diagnostic: "550 mailbox unavailable: user unknown", Command: "RCPT", Action: "failed"}
+	if v := Classify(in); !strings.HasSuffix(v.Rule, "/user unknown") {
+		t.Fatalf("built-in Classify() rule %q, want the text wording \"user unknown\" (the premise of this test)", v.Rule)
+	}
+	c := New(loadOps(t, "text\t0\toff\tuser unknown\t-\tmisfires on our gateway's filter replies\n"))
+	if v := c.Classify(in); strings.HasSuffix(v.Rule, "/user unknown") {
+		t.Errorf("Classify() with the wording off = %+v, still decided by it", v)
+	}
+	// The other wordings of the same built-in rule still decide.
+	if v := c.Classify(Input{Diagnostic: "550 no such user", Command: "RCPT"}); v.Reason != UserUnknown {
+		t.Errorf("Classify(no such user) = %s, want user_unknown", v.Reason)
+	}
+	// Built-in lines may not use it.
+	if _, err := parseLines(strings.NewReader("text\t0\toff\tuser unknown\t-\tx\n"), "builtin.tsv", false); err == nil || !strings.Contains(err.Error(), "builtin.tsv:1: reason \"off\" is for an operator's file") {
+		t.Errorf("a built-in off line: error %v, want it refused", err)
+	}
+}
+
 func TestLoadRules_bad(t *testing.T) {
 	ok := "text\t380\tmailbox_full\tkasten voll\t-\tops\n"
 	tests := []struct {
@@ -157,6 +178,10 @@ func TestLoadRules_bad(t *testing.T) {
 		{"adjust without from", ok + "adjust\t10\tblocked\t-\tcommand=MAIL\tops\n", "ops.tsv:2: a adjust line needs from="},
 		{"refine with a wording", ok + "refine\t10\tfiltered\tcontent filter\tfrom=user_unknown\tops\n", "ops.tsv:2: a refine line matches no wording"},
 		{"adjust with a code", ok + "adjust\t10\tfiltered\tstatus:5.7.1\tfrom=user_unknown\tops\n", "ops.tsv:2: a adjust line matches no wording or code"},
+		{"off with conditions", ok + "text\t0\toff\tuser unknown\tcode=550\tops\n", "ops.tsv:2: an \"off\" line names the built-in wording it turns off"},
+		{"off without a wording", ok + "text\t0\toff\t-\t-\tops\n", "ops.tsv:2: an \"off\" line names"},
+		{"off of no built-in wording", ok + "text\t0\toff\tuser unknwon\t-\tops\n", "ops.tsv:2: \"user unknwon\" turns off no built-in wording of stage text"},
+		{"off of another stage's wording", ok + "weak\t0\toff\tuser unknown\t-\tops\n", "ops.tsv:2: \"user unknown\" turns off no built-in wording of stage weak"},
 		{"adjust with an upper case wording", ok + "adjust\t10\tfiltered\tEnd-of-data\tfrom=user_unknown\tops\n", "ops.tsv:2: wording \"End-of-data\" must be lower case"},
 	}
 	for _, tc := range tests {

@@ -38,7 +38,16 @@ var metamorphicKnown = map[string][]string{
 	// its status or command; r7-domino-quota: Domino folds its
 	// Diagnostic-Code inside a word ("ov" / " er quota"), which RFC 5322
 	// unfolding reads as two words; its text part had them whole.
-	"dsn-only": {"unseen/docomo-data", "unseen/r7-domino-quota"},
+	// r13-*: the SMTP command was said only in the dropped text part
+	// (Postfix's "(in reply to RCPT TO command)", Exim's "after RCPT
+	// TO"); a "no such user" under Status 5.0.0 with no command reads as
+	// a filter's (60-adjust.tsv, stage:unknown).
+	"dsn-only": {"unseen/docomo-data", "unseen/r13-exim-es-two", "unseen/r13-exim-pl-nouser", "unseen/r13-postfix-de-unknown",
+		"unseen/r13-postfix-fr-unknown", "unseen/r13-postfix-nl-unknown", "unseen/r7-domino-quota"},
+	// r13-postfix-ru-koi8: the transform joins the KOI8-R text part and
+	// the UTF-8 delivery-status part under the text's charset, so the
+	// Diagnostic-Code's Cyrillic is read as KOI8-R, no words left.
+	"flat": {"unseen/r13-postfix-ru-koi8"},
 	// r9-gmail-domain: Gmail quotes "DNS Error: ... NXDOMAIN" for a
 	// temporary failure as for a permanent one, and only the DSN's
 	// status told them apart.
@@ -49,8 +58,11 @@ var metamorphicKnown = map[string][]string{
 	// text-bare-list-cause are placed at the domain of the notice's own
 	// host, which rename keeps in the bounce's header (so that a provider
 	// stays itself) while it renames the recipient's: the renamed copy
-	// no longer ties them, for a reader either.
-	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/notes-bare",
+	// no longer ties them, for a reader either. r12-challenge-de: the
+	// Subject names the protected address split across two RFC 2047
+	// encoded words, which the transform does not rename, so the renamed
+	// message names two people.
+	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/notes-bare", "unseen/r12-challenge-de",
 		"unseen/sendmail-bare-transcript", "unseen/sfr-in-101-delay", "unseen/text-bare-list-cause", "unseen/yahoo-dd-account"},
 }
 

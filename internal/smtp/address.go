@@ -55,6 +55,65 @@ func Key(s string) (string, error) {
 }
 
 func normalize(s string) string {
+	if plainAddress(s) {
+		return s // normalizeSlow(s) is s itself (FuzzNormalizePlain)
+	}
+	return normalizeSlow(s)
+}
+
+// plainAddress reports whether s is an address already in the form
+// normalize returns, which it would return as it is: one '@' between a
+// local part of letters, digits and "._+-=" that does not start with a
+// dot, and a domain of lower-case letters, digits, '-' and inner dots.
+// Most addresses a decoder tries are.
+func plainAddress(s string) bool {
+	at := -1
+	for i := 0; i < len(s); i++ {
+		switch plainClass[s[i]] {
+		case plainBoth:
+		case plainLocal:
+			if at >= 0 {
+				return false
+			}
+		case plainAt:
+			if at >= 0 {
+				return false
+			}
+			at = i
+		default:
+			return false
+		}
+	}
+	if at <= 0 || at >= len(s)-1 || s[0] == '.' || s[len(s)-1] == '.' || s[at+1] == '.' {
+		return false
+	}
+	return strings.IndexByte(s[at+1:], '.') > 0
+}
+
+// The classes of bytes plainAddress reads (plainClass).
+const (
+	plainNone  = iota
+	plainBoth  // in a local part or a domain: a-z 0-9 - .
+	plainLocal // in a local part only: A-Z _ + =
+	plainAt
+)
+
+var plainClass = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = plainBoth
+		t[c-'a'+'A'] = plainLocal
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = plainBoth
+	}
+	t['-'], t['.'] = plainBoth, plainBoth
+	t['_'], t['+'], t['='] = plainLocal, plainLocal, plainLocal
+	t['@'] = plainAt
+	return t
+}()
+
+// normalizeSlow is normalize for any string.
+func normalizeSlow(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, ';'); i >= 0 && i < 12 && !strings.Contains(s[:i], "@") {
 		s = strings.TrimSpace(s[i+1:]) // address-type; RFC 3464 section 2.3.2
@@ -78,7 +137,7 @@ func normalize(s string) string {
 		// RFC 5321 section 4.1.2: a quoted local part that is not a
 		// dot-atom ("neko..nyaan"@example.jp) keeps its quotes.
 		if q := strings.Index(s[1:], `"@`); q > 0 && !isDotAtom(s[1:q+1]) {
-			if d := normalize("x@" + s[q+3:]); d != "" {
+			if d := normalizeSlow("x@" + s[q+3:]); d != "" {
 				return s[:q+2] + d[1:]
 			}
 		}

@@ -189,3 +189,21 @@ func FuzzTrimIn(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNormalizePlain checks normalize's fast path: an address
+// plainAddress accepts is what the full normalisation returns.
+func FuzzNormalizePlain(f *testing.F) {
+	for _, s := range []string{"kijitora@example.jp", "Kijitora+x=y_z@mx.example.jp", "a@b.c", ".a@b.c", "a.@b.c", "a@.b", "a@b.", "a@b", "a@@b.c", "a@B.c", "-@-.-", "a@b-.c.", "x.y@localhost"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if plainAddress(s) {
+			if got := normalizeSlow(s); got != s {
+				t.Errorf("plainAddress(%q) but normalizeSlow gives %q", s, got)
+			}
+		}
+		if normalize(s) != normalizeSlow(s) {
+			t.Errorf("normalize(%q) = %q, normalizeSlow %q", s, normalize(s), normalizeSlow(s))
+		}
+	})
+}

@@ -37,7 +37,7 @@ func matchAmazonSES(m *message) bool {
 
 func decodeAmazonSES(m *message) *Report {
 	body := m.text()
-	if strings.Contains(body, `"notificationType"`) || strings.Contains(body, `"eventType"`) || strings.Contains(body, `\"notificationType\"`) {
+	if strings.Contains(body, `"notificationType"`) || strings.Contains(body, `"eventType"`) || strings.Contains(body, `\"notificationType\"`) || strings.Contains(body, `\"eventType\"`) {
 		if rep := decodeSESNotification(body); rep != nil {
 			return rep
 		}
@@ -88,6 +88,80 @@ func sesLegacyDiagnostic(r *Recipient) {
 	fillCodes(r)
 }
 
+// readSESNotification reads the SES notification of body: the first
+// JSON object in it, or the notification an SNS envelope of that object
+// holds as its "Message" string; ok is false when there is none.
+//
+// The object is read once, into the envelope's fields and the
+// notification's together, and the envelope's message once: what
+// readSESNotificationSlow does, reading the object three times, with
+// the same result (FuzzReadSESNotification). An object that does not
+// fit those fields (a type error) is left to readSESNotificationSlow,
+// which tells which of them it does not fit.
+func readSESNotification(body string) (n sesNotification, ok bool) {
+	raw := sesJSON(body)
+	start := bytes.IndexByte(raw, '{')
+	if start < 0 {
+		return n, false
+	}
+	var both struct {
+		Type    string `json:"Type"`
+		Message string `json:"Message"`
+		sesNotification
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw[start:]))
+	if err := dec.Decode(&both); err != nil {
+		return readSESNotificationSlow(raw[start:])
+	}
+	if both.Message == "" {
+		return both.sesNotification, true
+	}
+	// json.Unmarshal of the message, which checks it whole before
+	// decoding it: decoded once, then its end checked.
+	msg := []byte(both.Message)
+	inner := json.NewDecoder(bytes.NewReader(msg))
+	if err := inner.Decode(&n); err != nil {
+		return sesNotification{}, false
+	}
+	for _, c := range msg[inner.InputOffset():] {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return sesNotification{}, false // json.Unmarshal refuses what follows the value
+		}
+	}
+	return n, true
+}
+
+// sesJSON returns body without the line breaks relays put in its JSON.
+// QUIRK: mail relays split the one-line JSON at their line-length limit
+// with "!\n " (sendmail's convention); JSON never contains a raw line
+// break inside a string, so the sequence can only be that.
+func sesJSON(body string) []byte {
+	return bytes.ReplaceAll([]byte(body), []byte("!\n "), nil)
+}
+
+// readSESNotificationSlow is readSESNotification for raw, from its
+// first '{': the first JSON value read, then read as an SNS envelope,
+// then, unless that holds a message, as the notification itself.
+func readSESNotificationSlow(raw []byte) (n sesNotification, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var env struct {
+		Type    string `json:"Type"`
+		Message string `json:"Message"`
+	}
+	var first json.RawMessage
+	if err := dec.Decode(&first); err != nil {
+		return n, false
+	}
+	if err := json.Unmarshal(first, &env); err == nil && env.Message != "" {
+		if err := json.Unmarshal([]byte(env.Message), &n); err != nil {
+			return sesNotification{}, false
+		}
+	} else if err := json.Unmarshal(first, &n); err != nil {
+		return sesNotification{}, false
+	}
+	return n, true
+}
+
 // sesNotification is the part of an SES notification (or event) the
 // decoder reads.
 type sesNotification struct {
@@ -113,6 +187,15 @@ type sesNotification struct {
 			EmailAddress string `json:"emailAddress"`
 		} `json:"complainedRecipients"`
 	} `json:"complaint"`
+	DeliveryDelay *struct {
+		DelayType         string `json:"delayType"`
+		ReportingMTA      string `json:"reportingMTA"`
+		DelayedRecipients []struct {
+			EmailAddress   string `json:"emailAddress"`
+			Status         string `json:"status"`
+			DiagnosticCode string `json:"diagnosticCode"`
+		} `json:"delayedRecipients"`
+	} `json:"deliveryDelay"`
 	Delivery *struct {
 		Recipients   []string `json:"recipients"`
 		SMTPResponse string   `json:"smtpResponse"`
@@ -127,6 +210,14 @@ type sesNotification struct {
 			Subject   string `json:"subject"`
 		} `json:"commonHeaders"`
 	} `json:"mail"`
+}
+
+// sesDelayTypes maps the delayType of an SES DeliveryDelay event that
+// states a cause to a reason (event-publishing-retrieving-sns-contents:
+// "when the recipient's inbox is full, or when the receiving email server
+// experiences a transient issue").
+var sesDelayTypes = map[string]string{
+	"MailboxFull": "mailbox_full",
 }
 
 // sesSubTypes maps SES bounce subtypes that state a cause to a reason.
@@ -144,30 +235,8 @@ var sesSubTypes = map[string]string{
 // decodeSESNotification reads an SES notification, bare or inside an SNS
 // envelope, or returns nil.
 func decodeSESNotification(body string) *Report {
-	raw := []byte(body)
-	// QUIRK: mail relays split the one-line JSON at their line-length
-	// limit with "!\n " (sendmail's convention); JSON never contains a raw
-	// line break inside a string, so the sequence can only be that.
-	raw = bytes.ReplaceAll(raw, []byte("!\n "), nil)
-	start := bytes.IndexByte(raw, '{')
-	if start < 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw[start:]))
-	var env struct {
-		Type    string `json:"Type"`
-		Message string `json:"Message"`
-	}
-	var n sesNotification
-	var first json.RawMessage
-	if err := dec.Decode(&first); err != nil {
-		return nil
-	}
-	if err := json.Unmarshal(first, &env); err == nil && env.Message != "" {
-		if err := json.Unmarshal([]byte(env.Message), &n); err != nil {
-			return nil
-		}
-	} else if err := json.Unmarshal(first, &n); err != nil {
+	n, ok := readSESNotification(body)
+	if !ok {
 		return nil
 	}
 	typ := n.NotificationType
@@ -203,6 +272,29 @@ func decodeSESNotification(body string) *Report {
 				r.Diagnostic = strings.TrimSpace(n.Bounce.BounceType + " " + n.Bounce.BounceSubType)
 			}
 			r.ReasonHint = sesSubTypes[n.Bounce.BounceSubType]
+			fillCodes(&r)
+			rep.Recipients = append(rep.Recipients, r)
+		}
+	case "deliverydelay":
+		// An event-publishing DeliveryDelay: SES keeps trying each
+		// delayed recipient until the event's expirationTime.
+		if n.DeliveryDelay == nil {
+			return nil
+		}
+		rep.Kind = KindDelay
+		rep.ReportingMTA = hostOf(n.DeliveryDelay.ReportingMTA)
+		for _, d := range n.DeliveryDelay.DelayedRecipients {
+			r := Recipient{Address: d.EmailAddress, Action: "delayed", Status: findStatus(d.Status)}
+			diag := d.DiagnosticCode
+			if i := strings.IndexByte(diag, ';'); i > 0 && i < 12 && !strings.ContainsAny(diag[:i], " \t") {
+				r.DiagnosticType = toLower(diag[:i])
+				diag = diag[i+1:]
+			}
+			r.Diagnostic = oneLine(diag)
+			if r.Diagnostic == "" {
+				r.Diagnostic = n.DeliveryDelay.DelayType
+			}
+			r.ReasonHint = sesDelayTypes[n.DeliveryDelay.DelayType]
 			fillCodes(&r)
 			rep.Recipients = append(rep.Recipients, r)
 		}

@@ -44,6 +44,7 @@ func TestDecodeSESNotification_kinds(t *testing.T) {
 		{"delivery", `{"notificationType":"Delivery","mail":{"source":"a@example.com"},"delivery":{"recipients":["b@example.net"],"smtpResponse":"250 2.6.0 Message received"}}`, KindDelivered, "b@example.net"},
 		{"bounce in sns", `{"Type":"Notification","Message":"{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\",\"bounceSubType\":\"Suppressed\",\"bouncedRecipients\":[{\"emailAddress\":\"c@example.org\"}]},\"mail\":{}}"}`, KindBounce, "c@example.org"},
 		{"event publishing", `{"eventType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"d@example.jp"}]},"mail":{}}`, KindComplaint, "d@example.jp"},
+		{"delivery delay", `{"eventType":"DeliveryDelay","deliveryDelay":{"delayType":"TransientCommunicationFailure","delayedRecipients":[{"emailAddress":"f@example.de","status":"4.4.1","diagnosticCode":"smtp; 421 4.4.1 Unable to connect"}]},"mail":{}}`, KindDelay, "f@example.de"},
 		{"line split", "{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[{\"emailAddress\":\"e@exam!\n ple.com\"}]},\"mail\":{}}", KindBounce, "e@example.com"},
 	}
 	for _, tc := range tests {

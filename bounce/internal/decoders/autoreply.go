@@ -128,13 +128,51 @@ func decodeAutoReply(m *message) *Report {
 			return rep
 		}
 	}
+	if readReceiptSubject(m.lowerSubject()) {
+		// A read receipt written as text (no disposition-notification
+		// part): it says the message was delivered and read, which is
+		// no reply to its sender either.
+		return nil
+	}
+	if sympaRobot(m) {
+		// Sympa's own notices (a post forwarded to the moderators, a
+		// command's results) come from its robot address, marked
+		// Auto-Submitted: a list's notice, not a person's reply.
+		return nil
+	}
 	from := firstAddress(m.from)
-	if challengeNotice(m) || tmdaRequest(m) {
+	// An auto-reply by its header whose text is a challenge-response
+	// system's needs no confirming subject as well (Boxbe's "Request to
+	// join NAME's Guest List").
+	if challengeNotice(m) || tmdaRequest(m) || containsAny(m.lowerNotice(), challengeBodyWords) {
 		if p := m.challengeProtected(); p != "" {
 			from = p
 		}
 	}
 	return &Report{Kind: KindAutoReply, Format: "rfc3834", AutoReplyFrom: from}
+}
+
+// readReceiptPrefixes begin the subject of a read receipt (RFC 8098's
+// "displayed" disposition, or a mail program's text confirmation of it),
+// lower-case: Outlook's "Read:", "Gelesen:", "Lu :", "Leído:", "Letto:",
+// "Gelezen:", Thunderbird's "Return Receipt (displayed)", a webmail's
+// Polish "Potwierdzenie przeczytania:".
+var readReceiptPrefixes = []string{"read:", "gelesen:", "lu :", "lu\u00a0:", "lu:", "leído:", "letto:", "gelezen:",
+	"return receipt (displayed)", "read receipt:", "potwierdzenie przeczytania:"}
+
+// readReceiptSubject reports whether a lower-case subject is a read
+// receipt's.
+func readReceiptSubject(s string) bool {
+	return hasPrefixAny(strings.TrimSpace(s), readReceiptPrefixes)
+}
+
+// sympaRobot reports whether a message comes from Sympa's robot address:
+// its templates write "From: [conf->email]@[conf->host]", conf.email
+// being "sympa" unless configured otherwise, and Sympa marks its mail
+// with "X-Loop: " that address.
+func sympaRobot(m *message) bool {
+	from := toLower(firstAddress(m.from))
+	return strings.HasPrefix(from, "sympa@") && strings.Contains(toLower(m.header().Get("x-loop")), from)
 }
 
 // failureNotice reports whether a message's own text reads as a
@@ -162,6 +200,9 @@ var rejectionCauses = []string{
 	// A gateway's notice that it blocked an infected message (hMailServer's
 	// VIRUS_NOTIFICATION, a content gateway's notice to the sender).
 	"contains a virus", "infected",
+	// A content gateway's notice that its policy blocked the message
+	// (MailMarshal's templates for blocked messages).
+	"was blocked by", "has been blocked by",
 }
 
 // notDeliveredWords say that a message was not delivered, lower-case.
@@ -193,6 +234,9 @@ var (
 		"you are a real person", "to have your message delivered", "to have your email delivered",
 		"being held until you", "awaiting verification", "awaiting your confirmation", "spamarrest", "spam arrest",
 		"boxbe", "mailinblack", "to release your message",
+		// The same said in German ("nur Nachrichten von bestätigten
+		// Absendern", "bestätigen Sie, dass Sie ein Mensch sind").
+		"bestätigten absendern", "dass sie ein mensch sind",
 	}
 )
 

@@ -96,7 +96,9 @@ func (m *message) challengeFromOriginal(own map[string]bool, base string) string
 
 // sentToPhrases introduce, in a challenge request, the address the held
 // message was sent to, lower-case.
-var sentToPhrases = []string{"message to ", "sent to ", "addressed to ", "writing to ", "mail to ", "email to ", "e-mail to "}
+var sentToPhrases = []string{"message to ", "sent to ", "addressed to ", "writing to ", "mail to ", "email to ", "e-mail to ",
+	// "to have your message delivered to X"; German "eine Nachricht an X".
+	"delivered to ", "nachricht an "}
 
 // sentToAddress returns the first address of s that directly follows a
 // sentToPhrases phrase and is not one of own, or "".

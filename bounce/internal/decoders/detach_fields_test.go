@@ -41,7 +41,7 @@ func TestDetach_ownFields(t *testing.T) {
 	s := string(raw) // stands for strings of raw (Parser.Shared)
 	slab := header{{Key: "subject", Value: s[9:14]}, {Key: "x-other", Value: s[24:]}}
 	rep := &Report{Original: Original{fields: slab[:1:1], known: true}}
-	detach(rep, raw)
+	detach(rep, raw, nil)
 	if &rep.Original.fields[0] == &slab[0] {
 		t.Fatal("the report's Original still shares the slab of header fields")
 	}

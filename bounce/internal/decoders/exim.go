@@ -48,6 +48,34 @@ const (
 	eximDelayedShared = "not yet been delivered "
 )
 
+// eximListStart returns where the list of failed addresses starts in a
+// notice whose text above it is not Exim's own: the start of the first
+// indented line holding only an address (or "address:" or "address <...>")
+// that failed names, or -1.
+func eximListStart(notice string, failed []string) int {
+	if len(failed) == 0 {
+		return -1
+	}
+	pos := 0
+	for _, l := range strings.SplitAfter(notice, "\n") {
+		if indentOf(l) > 0 {
+			t := strings.TrimSuffix(strings.TrimSpace(l), ":")
+			if sp := strings.IndexAny(t, " \t"); sp > 0 {
+				t = t[:sp]
+			}
+			if a := normalizeAddress(t); a != "" {
+				for _, f := range failed {
+					if strings.EqualFold(a, f) {
+						return pos
+					}
+				}
+			}
+		}
+		pos += len(l)
+	}
+	return -1
+}
+
 // eximItem is one address of an Exim notice with its detail lines.
 type eximItem struct {
 	head   string   // the address line, trimmed, without a final ':'
@@ -80,7 +108,13 @@ func decodeExim(m *message) *Report {
 		if i := strings.Index(lower, eximSuccessMarker); i >= 0 {
 			return eximSuccess(m, notice[i+len(eximSuccessMarker):])
 		}
-		return nil
+		// QUIRK: bounce_message_file replaces the text above the list,
+		// its English marker with it, in the operator's language; the
+		// list Exim writes below it is unchanged, its first item an
+		// indented address that X-Failed-Recipients names.
+		if start = eximListStart(notice, m.failedRecipients()); start < 0 {
+			return nil
+		}
 	}
 	items := eximItems(notice[start:])
 	generated := eximGenerated(notice)

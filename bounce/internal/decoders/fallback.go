@@ -251,14 +251,6 @@ func decodeTextNotice(m *message) *Report {
 			// the notice names it with them, not another
 			// recipient's.
 			r.Diagnostic = laterMention(notice, r.Diagnostic, a, addrs)
-		} else if len(addrs) == 1 && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
-			// One recipient named alone under a heading, and again
-			// further down in the server's reply ("Error during the last
-			// delivery attempt:" / "... 552 5.2.2 <a>: Mailbox full",
-			// mox's): that reply is its own.
-			if w := laterMention(notice, "", a, addrs); w != "" {
-				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + w)
-			}
 		}
 		if few && !hasFailureWords(r.Diagnostic) {
 			// QUIRK: a notice that names the recipient by its local
@@ -322,6 +314,15 @@ func decodeTextNotice(m *message) *Report {
 				// "The following error was reported by the remote
 				// mail server:" and the reply further down.
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + oneLine(errorLines(notice)))
+			}
+		}
+		if len(addrs) == 1 && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
+			// One recipient named alone under a heading, and again
+			// further down in the server's reply ("Error during the last
+			// delivery attempt:" / "... 552 5.2.2 <a>: Mailbox full",
+			// mox's): that reply is its own, beside the words above.
+			if w := laterMention(notice, "", a, addrs); w != "" && !strings.Contains(r.Diagnostic, w) {
+				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + w)
 			}
 		}
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
@@ -937,15 +938,37 @@ var delayWords = []string{
 	// temporary problem delivering your message to the following
 	// recipients", subject "Warning: Delay in message delivery").
 	"temporary problem delivering", "delay in message delivery",
+	// MasqMail's warning (tpl/warnmsg.tpl, whose German, French and
+	// Italian forms keep the English lines: "Sorry, but your mail could
+	// not yet be delivered to all recipients.", "Delivery will be tried
+	// again, until it is either successful or a timeout has been
+	// reached.").
+	"could not yet be delivered", "will be tried again",
+	// Its German: "Die Zustellung wird weiterhin versucht" (warnmsg.tpl.de),
+	// as a German delay notice says "wird weiter versucht".
+	"weiterhin versucht", "weiter versucht",
+	// "not yet delivered" and "tried again" in German and French
+	// ("noch nicht zugestellt", "erneut versucht"; Exchange's "n'a pas
+	// encore été remis"), as the Ukrainian and Russian below.
+	"noch nicht zugestellt", "erneut versucht", "pas encore été remis",
+	// "This is a warning only", "has been delayed" and "will keep
+	// trying" in German (Windows SMTP's "DIES IST NUR EINE WARNUNG", "Die
+	// Übermittlung an folgende Empfänger wurde verzögert") and Spanish.
+	"nur eine warnung", "wurde verzögert", "solo una advertencia", "seguirá intentando",
 	// "not yet delivered" in Ukrainian and Russian ("ще не доставлено",
 	// "ещё/еще не доставлено"), the words of the English "has not been
 	// delivered yet" (the fourth round of testdata/unseen).
 	"ще не доставлено", "ещё не доставлено", "еще не доставлено",
+	// The French with "pu être" and "distribué" ("n'a pas encore pu être
+	// distribué": Exim's warn_message_file translated, the thirteenth
+	// round of testdata/unseen).
+	"pas encore pu être remis", "pas encore été distribué", "pas encore pu être distribué",
 }
 
 // finalWords say that a notice reports a failure that is final, which
 // no delay wording in it outweighs, lower-case.
-var finalWords = []string{"failed permanently", "permanent error", "permanent failure", "given up", "giving up", "will not be retried"}
+var finalWords = []string{"failed permanently", "permanent error", "permanent failure", "given up", "giving up", "will not be retried",
+	"will not be tried again", "nicht weiter versucht", "nicht weiterhin versucht", "nicht erneut versucht"}
 
 // textDelayed reports whether a text notice warns of a delay, not a
 // failure.

@@ -152,13 +152,39 @@ func googleResponse(text string) string {
 		n = len("the response was:")
 	}
 	if i < 0 {
-		return ""
+		return headedReply(text)
 	}
 	rest := strings.TrimLeft(text[i+n:], " \t\n")
 	if end := strings.Index(rest, "\n\n"); end >= 0 {
 		rest = rest[:end]
 	}
 	return oneLine(rest)
+}
+
+// headedReply returns, on one line, the paragraph that follows a line
+// ending in a colon and begins with an SMTP reply code, or "": Gmail's
+// quoted response under its heading in another language ("La respuesta
+// del servidor remoto ha sido:").
+func headedReply(text string) string {
+	lines := strings.Split(text, "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		if !strings.HasSuffix(strings.TrimSpace(lines[i]), ":") {
+			continue
+		}
+		next := strings.TrimSpace(lines[i+1])
+		if leadingReplyCode(next) == "" {
+			continue
+		}
+		var p []string
+		for _, l := range lines[i+1:] {
+			if strings.TrimSpace(l) == "" {
+				break
+			}
+			p = append(p, l)
+		}
+		return oneLine(strings.Join(p, "\n"))
+	}
+	return ""
 }
 
 // paragraphAbout returns, on one line, the paragraph of text that names

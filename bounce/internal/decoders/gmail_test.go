@@ -71,3 +71,13 @@ func TestGoogleResponse_enterpriseAdministrator(t *testing.T) {
 		t.Errorf("googleResponse() = %q, want %q", got, want)
 	}
 }
+
+func TestHeadedReply(t *testing.T) {
+	text := "Se ha producido un problema temporal.\n\nLa respuesta del servidor remoto ha sido:\n451 4.3.0 Temporary system failure.\nPlease try again later.\n\nfin"
+	if got, want := googleResponse(text), "451 4.3.0 Temporary system failure. Please try again later."; got != want {
+		t.Errorf("googleResponse() = %q, want %q", got, want)
+	}
+	if got := headedReply("Hello:\nno code here\n"); got != "" {
+		t.Errorf("headedReply() = %q, want empty", got)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"net/mail"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -45,15 +46,24 @@ type Options struct {
 // over a limit of o: it wraps ErrEmpty, ErrTooDeep, ErrTooManyParts or
 // ErrTooManyRecipients.
 func Decode(raw []byte, o *Options) (*Report, error) {
-	raw = mime.NormalizeNewlines(raw)
+	st := statePool.Get().(*decodeState)
+	defer st.release()
+	in := raw
+	raw = mime.NormalizeNewlinesTo(st.lines, in)
+	if len(raw) > 0 && unsafe.SliceData(raw) != unsafe.SliceData(in) && cap(raw) <= maxPooledLines {
+		// st.lines, or a buffer NormalizeNewlinesTo made for want of
+		// room in it: kept for the next message. (Never the caller's.)
+		st.lines = raw[:0]
+	}
 	// The message is parsed with mime.Parser.Shared: while Decode runs,
 	// nothing changes raw, so its headers and texts are strings that
 	// share its bytes rather than copies. The report is then made to
 	// share none (detach): it keeps no more of the message than it says,
-	// and the caller may reuse raw.
+	// and the caller may reuse raw; Decode reuses its own buffers and
+	// parts (decodeState).
 	parsed := raw
 	raw = skipEnvelopeLine(raw)
-	m, err := newMessage(raw, o, true)
+	m, err := st.newMessage(raw, o)
 	if err != nil {
 		return nil, err
 	}
@@ -61,15 +71,61 @@ func Decode(raw []byte, o *Options) (*Report, error) {
 	if max := m.opts.MaxRecipients; max > 0 && (m.over || len(rep.Recipients) > max) {
 		return nil, fmt.Errorf("%w (%d)", ErrTooManyRecipients, max)
 	}
-	detach(rep, parsed)
+	detach(rep, parsed, st.parser.Text())
 	return rep, nil
 }
 
-// detach makes rep share no bytes with raw: its strings that do (the
-// message was parsed with mime.Parser.Shared) are copied, into one
-// buffer.
-func detach(rep *Report, raw []byte) {
-	if len(raw) == 0 {
+// decodeState is what Decode makes for its message that no report
+// keeps (detach copies what a report keeps of the message into a
+// buffer of its own): the message, its root part, the parser with its
+// slab of header fields, and the buffer of the message with its line
+// breaks made LF. Decode takes one from statePool and puts it back
+// cleared, so that the next message reuses its memory rather than
+// allocating it (TestDecode_reportsOutliveReuse).
+type decodeState struct {
+	m      message
+	root   part
+	parser mime.Parser
+	lines  []byte
+	text   []byte // the parser's room for text (mime.Parser.UseRoom)
+}
+
+// maxPooledLines bounds the buffer of LF lines a decodeState keeps: a
+// larger message's is left to the collector.
+const maxPooledLines = 1 << 20
+
+var statePool = sync.Pool{New: func() any { return new(decodeState) }}
+
+// release clears st, keeping its buffers, and puts it back in statePool.
+func (st *decodeState) release() {
+	st.m = message{}
+	st.root = part{}
+	st.parser.Reuse()
+	statePool.Put(st)
+}
+
+// newMessage is newMessage(raw, o, true) in st's memory.
+func (st *decodeState) newMessage(raw []byte, o *Options) (*message, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, ErrEmpty
+	}
+	mp := &st.parser
+	mp.MaxDepth, mp.MaxParts, mp.Shared, mp.PeekKeys = o.MaxDepth, o.MaxParts, true, originalKeys
+	mp.UseRoom(&st.text)
+	mp.ParseInto(&st.root, raw, 0, nil, "text/plain")
+	m, err := fillMessage(&st.m, raw, o, &st.root, mp, true)
+	if m != nil {
+		m.room = &st.text
+	}
+	return m, err
+}
+
+// detach makes rep share no bytes with raw nor with text, the room for
+// text of the Parser that read raw (mime.Parser.Text): its strings that
+// do (the message was parsed with mime.Parser.Shared) are copied, into
+// one buffer.
+func detach(rep *Report, raw, text []byte) {
+	if len(raw) == 0 && len(text) == 0 {
 		return
 	}
 	if o := &rep.Original; len(o.fields) > 0 {
@@ -80,11 +136,13 @@ func detach(rep *Report, raw []byte) {
 	}
 	lo := uintptr(unsafe.Pointer(unsafe.SliceData(raw)))
 	hi := lo + uintptr(len(raw))
+	tlo := uintptr(unsafe.Pointer(unsafe.SliceData(text)))
+	thi := tlo + uintptr(len(text))
 	var stack [64]*string
 	all := rep.appendStrings(stack[:0])
-	shared, n := all[:0], 0 // the strings that share raw's bytes
+	shared, n := all[:0], 0 // the strings that share raw's or text's bytes
 	for _, s := range all {
-		if p := uintptr(unsafe.Pointer(unsafe.StringData(*s))); len(*s) > 0 && lo <= p && p < hi {
+		if p := uintptr(unsafe.Pointer(unsafe.StringData(*s))); len(*s) > 0 && (lo <= p && p < hi || tlo <= p && p < thi) {
 			shared = append(shared, s)
 			n += len(*s)
 		}
@@ -173,6 +231,11 @@ type message struct {
 	raw  []byte
 	root *part
 
+	// room, when not nil, is the room for text of Decode's parser
+	// (decodeState.text), where texts made of the message are written
+	// (lowerInRoom); detach copies what a report keeps of it.
+	room *[]byte
+
 	from string // decoded From header
 
 	fromAddrDone bool
@@ -192,6 +255,9 @@ type message struct {
 
 	receivedDone bool
 	receivedVal  string // cache of received
+
+	lowerReceivedDone bool
+	lowerReceivedVal  string // cache of lowerReceived
 
 	bounceSenderDone, bounceSenderVal bool // cache of fromBounceSender
 
@@ -225,13 +291,19 @@ func newMessage(raw []byte, o *Options, own bool) (*message, error) {
 	}
 	mp := &mime.Parser{MaxDepth: o.MaxDepth, MaxParts: o.MaxParts, Shared: true, PeekKeys: originalKeys}
 	root := mp.Parse(raw, 0, nil, "text/plain")
+	return fillMessage(new(message), raw, o, root, mp, own)
+}
+
+// fillMessage makes m, a zero message, the message of raw parsed by mp
+// into root (newMessage).
+func fillMessage(m *message, raw []byte, o *Options, root *part, mp *mime.Parser, own bool) (*message, error) {
 	if mp.Err != nil {
 		return nil, fmt.Errorf("%w (depth %d, parts %d)", mp.Err, o.MaxDepth, o.MaxParts)
 	}
 	if len(root.Header) == 0 {
 		return nil, fmt.Errorf("%w: no header fields", ErrEmpty)
 	}
-	m := &message{opts: o, raw: raw, root: root}
+	m.opts, m.raw, m.root = o, raw, root
 	if own {
 		// One allocation for the message and its options.
 		m.ownOpts = *o
@@ -998,9 +1070,25 @@ func (m *message) lowerText() string {
 // lowerNotice returns notice() lower-cased, computed once.
 func (m *message) lowerNotice() string {
 	if !m.lowerNoticeDone {
-		m.lowerNoticeVal, m.lowerNoticeDone = toLower(m.notice()), true
+		m.lowerNoticeVal, m.lowerNoticeDone = m.lowerInRoom(m.notice()), true
 	}
 	return m.lowerNoticeVal
+}
+
+// lowerInRoom returns toLower(s), written to m's room for text when it
+// has one and s changes.
+func (m *message) lowerInRoom(s string) string {
+	if m.room == nil || mime.LowerUnchanged(s) {
+		return toLower(s)
+	}
+	t := mime.GrowRoom(m.room, len(s)+utf8.UTFMax)
+	k := len(t)
+	// A text whose lower case is longer still (a few runes grow by a
+	// byte) makes append move it: the new array is the room then, the
+	// old one is left as it is.
+	t = mime.AppendLower(t, s)
+	*m.room = t
+	return unsafe.String(unsafe.SliceData(t[k:]), len(t)-k)
 }
 
 // toLower is strings.ToLower, faster (mime.ToLower).

@@ -3,6 +3,7 @@ package decoders
 import (
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
 	"strings"
+	"unsafe"
 )
 
 // The helpers below test the bounce's own top-level header (From,
@@ -12,8 +13,9 @@ import (
 // (lower-case) contains sub (lower-case), case-insensitively.
 func headerHas(m *message, key, sub string) bool {
 	if key == "received" {
-		// Many matchers look for their MTA in the Received fields.
-		return containsFold(m.received(), sub)
+		// Many matchers look for their MTA in the Received fields:
+		// lowered once, searched as is (containsFold's result).
+		return strings.Contains(m.lowerReceived(), asciiLower(sub))
 	}
 	h := m.header()
 	for i := range h {
@@ -41,6 +43,22 @@ func (m *message) received() string {
 				n += len(h[i].Value) + 1
 			}
 		}
+		if m.room != nil && n > 0 {
+			// In the message's room for text (lowerInRoom).
+			t := mime.GrowRoom(m.room, n)
+			k, first := len(t), true
+			for i := range h {
+				if h[i].Key == "received" {
+					if !first {
+						t = append(t, '\n')
+					}
+					t, first = append(t, strings.TrimSpace(h[i].Value)...), false
+				}
+			}
+			*m.room = t
+			m.receivedVal, m.receivedDone = unsafe.String(unsafe.SliceData(t[k:]), len(t)-k), true
+			return m.receivedVal
+		}
 		var b strings.Builder
 		b.Grow(n)
 		sep := ""
@@ -54,6 +72,36 @@ func (m *message) received() string {
 		m.receivedVal, m.receivedDone = b.String(), true
 	}
 	return m.receivedVal
+}
+
+// lowerReceived returns asciiLower(m.received()), computed once (in
+// m's room for text when it has one).
+func (m *message) lowerReceived() string {
+	if !m.lowerReceivedDone {
+		r := m.received()
+		if m.room != nil && !isLowerASCIIOnly(r) {
+			t := mime.GrowRoom(m.room, len(r))
+			k := len(t)
+			t = mime.AppendASCIILower(t, r)
+			*m.room = t
+			m.lowerReceivedVal = unsafe.String(unsafe.SliceData(t[k:]), len(t)-k)
+		} else {
+			m.lowerReceivedVal = asciiLower(r)
+		}
+		m.lowerReceivedDone = true
+	}
+	return m.lowerReceivedVal
+}
+
+// isLowerASCIIOnly reports whether s has no ASCII capital letter
+// (asciiLower returns s itself).
+func isLowerASCIIOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // anyReceivedBy reports whether a Received header of the bounce names a

@@ -192,8 +192,28 @@ func decodeRFC3464(m *message) *Report {
 	}
 	notice := m.notice()
 	enrichFromText(rep.Recipients, notice)
+	replyCommands(rep.Recipients, notice)
 	rep.Recipients = append(rep.Recipients, noticeRejections(notice, m.lowerNotice(), rep.ReportingMTA, rep.Recipients)...)
 	return rep
+}
+
+// replyCommands completes each recipient that names no SMTP command with
+// the one its paragraph of the notice names in Postfix's reply footer
+// ("(in reply to RCPT TO command)", smtp_reply_footer): a DSN whose
+// Diagnostic-Code holds only the reply, under a notice that no format
+// above claimed (a Postfix whose bounce_template_file translated the
+// notice's first lines, and whose bounce has no Received line of its own).
+func replyCommands(rs []Recipient, notice string) {
+	for i := range rs {
+		r := &rs[i]
+		if r.Command != "" {
+			continue
+		}
+		if t := textAbout(notice, r.Address); t != "" {
+			_, cmd, _ := postfixDetail(t)
+			r.Command = cmd
+		}
+	}
 }
 
 // noticeRejections reads recipients that a notice reports rejected in
@@ -263,6 +283,7 @@ func decodeGenericDSN(m *message) *Report {
 	}
 	notice, _ := splitAtMarker(text[:start])
 	enrichFromText(rep.Recipients, notice)
+	replyCommands(rep.Recipients, notice)
 	if after := strings.TrimLeft(text[start+len(body):], "\n"); after != "" && m.originalPart() == nil {
 		// The returned message's header often follows the fields.
 		if h := headerOf(after); h.Has("from") || h.Has("message-id") {
@@ -573,22 +594,19 @@ func enrichFromText(rs []Recipient, notice string) {
 			continue
 		}
 		t := textAbout(notice, r.Address)
-		few := len(rs) <= maxCrossRead // each recipient read against the others
-		if len(rs) > 1 && few {
+		if len(rs) > 1 && len(rs) <= maxCrossRead {
 			// the paragraph after the address, not the next recipient's
 			// line in it ("<a>   (550 ...)" / "<b>   (552 ...)", McAfee's)
 			t = cutAtOther(notice, t, r.Address, addrs)
 		}
-		if few && (t != "" || len(rs) > 1) && findReplyCode(t) == "" && findStatus(t) == "" {
-			// The first mention is a list of the recipients ("- a",
-			// "Intended Recipients: <a>, <b>") or a summary ("Failure
-			// Reason: ... <a>"), the reply each one's later line ("<a>:
-			// 550 5.1.1 ...", chasquid's and Haraka's notices): that
-			// line, cut at the next recipient. (One recipient named
-			// alone on its line is the "Reason:" line's, below.)
-			if w := laterMention(notice, "", r.Address, addrs); w != "" {
-				t = w
-			}
+		if findReplyCode(t) == "" && findStatus(t) == "" {
+			// The first mention says it in words for people (Exchange's
+			// "Your message wasn't delivered..."), lists the recipients
+			// ("- a", "Intended Recipients: <a>, <b>", chasquid's and
+			// Haraka's) or sums them up ("Failure Reason: ... <a>"); a
+			// later one may hold the server's reply ("Remote Server
+			// returned '550 ...'", "<a>: 550 5.1.1 ...").
+			t = laterMentionOrReason(notice, t, r.Address, rs)
 		}
 		if t != "" && !startsWithDSNField(t) {
 			if r.Diagnostic == "" || len(t) > len(r.Diagnostic) {

@@ -66,6 +66,10 @@ type smReply struct {
 	summary string   // Sendmail's own line about the recipient
 	codes   string   // the reply code and status that line starts with
 	last    bool     // the reply was the last one to its command
+	// output is a local mailer's own lines written just before
+	// Sendmail's line about this recipient (mail.local's or a
+	// program's words for it, when a notice lists several).
+	output []string
 }
 
 // smTranscript is a parsed "Transcript of session follows" section.
@@ -206,15 +210,22 @@ func decodeSendmail(m *message) *Report {
 			// notice's line says so without the delivery-status part.
 			r.Status, r.ReasonHint = "4.4.7", "expired"
 		}
-		if diagType == "x-unix" && len(tr.other) > 0 {
+		other := tr.other
+		if len(rs) > 1 && sr != nil && len(sr.output) > 0 {
+			// Several recipients, each with the local mailer's lines
+			// above Sendmail's own line about it: those are its own,
+			// the others' are not.
+			other = sr.output
+		}
+		if diagType == "x-unix" && len(other) > 0 {
 			// A local mailer (a program, a mailbox) failed: its own
 			// output is the only account of why.
-			r.Diagnostic = oneLine(strings.Join(tr.other, " "))
-		} else if dsnDiag == "" && len(tr.other) > 0 {
+			r.Diagnostic = oneLine(strings.Join(other, " "))
+		} else if dsnDiag == "" && len(other) > 0 {
 			// QUIRK: with no Diagnostic-Code, the local mailer's words in
 			// the transcript ("mail.local: unknown user: x") say more than
 			// Sendmail's own "Service unavailable" after them.
-			if other := oneLine(strings.Join(tr.other, " ")); !strings.Contains(r.Diagnostic, other) {
+			if other := oneLine(strings.Join(other, " ")); !strings.Contains(r.Diagnostic, other) {
 				r.Diagnostic = strings.TrimSpace(other + " " + r.Diagnostic)
 			}
 		}
@@ -449,6 +460,7 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 	host, cmd := "", ""
 	var group []*smReply // replies since the last command
 	var cur *smReply     // the reply being read
+	outFrom := 0         // tr.other's first line since Sendmail's last own line
 	var lbuf [256]byte
 	for _, t := range transcriptLines(body) {
 		lt := lowerLine(&lbuf, t) // read in this iteration only
@@ -497,6 +509,8 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 				continue
 			}
 			key := toLower(addr)
+			out := tr.other[outFrom:]
+			outFrom = len(tr.other)
 			if _, seen := tr.per[key]; seen {
 				continue
 			}
@@ -506,6 +520,7 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 				cur.summary, cur.codes = rest, codes
 				sr = cur
 			}
+			sr.output = out
 			tr.per[key] = sr
 		}
 	}

@@ -68,11 +68,19 @@ func ParseHeader(b []byte) (Header, []byte) { return parseHeader(b, false, nil) 
 // parseHeader is ParseHeader; shared says that b's bytes never change
 // while the Header is in use (Parser.Shared): then names and values
 // written on one line are substrings of b itself, and the string made
-// holds only the lower-cased keys and unfolded values. slab, when not
-// nil, is where the Header's fields are taken from (newHeader).
-func parseHeader(b []byte, shared bool, slab *[]Field) (Header, []byte) {
-	var stack [32]span // most headers fit: no allocation for the spans
-	spans, body, end, extra, none := scanHeader(b, stack[:0])
+// holds only the lower-cased keys and unfolded values. mp, when not
+// nil, is the Parser whose slab the Header's fields are taken from
+// (newHeader) and, shared, whose room for text (Parser.Text) that
+// string is.
+func parseHeader(b []byte, shared bool, mp *Parser) (Header, []byte) {
+	var slab *[]Field
+	var text *[]byte
+	if mp != nil {
+		slab, text = &mp.fieldSlab, mp.room
+	}
+	var stack [spanStack]span // most headers fit: no allocation for the spans
+	var sc headerScan
+	spans, body, end, extra, none := sc.scan(b, stack[:0])
 	if none {
 		return Header{}, b
 	}
@@ -81,7 +89,7 @@ func parseHeader(b []byte, shared bool, slab *[]Field) (Header, []byte) {
 	}
 	end = min(end, len(b))
 	if shared {
-		return sharedHeader(b[:end], spans, extra, slab), body
+		return sharedHeader(b[:end], spans, &sc, extra, slab, text), body
 	}
 	var sb strings.Builder
 	sb.Grow(end + extra)
@@ -94,9 +102,9 @@ func parseHeader(b []byte, shared bool, slab *[]Field) (Header, []byte) {
 			for j, c := range b[sp.ns:sp.ne] {
 				key[j] = LowerASCII(c)
 			}
-			sp.ks = sb.Len()
+			sp.ks = int32(sb.Len())
 			sb.Write(key)
-			sp.ke = sb.Len()
+			sp.ke = int32(sb.Len())
 		}
 		if sp.folded {
 			unfoldSpan(&sb, b, sp)
@@ -107,8 +115,8 @@ func parseHeader(b []byte, shared bool, slab *[]Field) (Header, []byte) {
 	for i := range spans {
 		sp := &spans[i]
 		v := block[sp.vs:sp.ve]
-		if sp.appended != "" {
-			v += sp.appended
+		if sp.appended {
+			v += sc.appendedOf(i)
 		}
 		h[i] = Field{Key: block[sp.ks:sp.ke], Value: v}
 	}
@@ -119,29 +127,49 @@ func parseHeader(b []byte, shared bool, slab *[]Field) (Header, []byte) {
 // parseHeader) from its spans: what is written on one line is a
 // substring of b, and one string holds the extra bytes, the lower-cased
 // keys and the unfolded values.
-func sharedHeader(b []byte, spans []span, extra int, slab *[]Field) Header {
+func sharedHeader(b []byte, spans []span, sc *headerScan, extra int, slab *[]Field, text *[]byte) Header {
 	block := unsafe.String(unsafe.SliceData(b), len(b))
 	for i := range spans {
 		// A common name lower-cased is a constant: no copy.
 		if sp := &spans[i]; sp.lower {
 			var buf [76]byte // fieldName's longest name
-			if c, ok := internKey(lowerName(buf[:0], b[sp.ns:sp.ne])); ok {
+			if c := internIndex(lowerName(buf[:0], b[sp.ns:sp.ne])); c > 0 {
 				sp.interned, sp.lower = c, false
-				extra -= sp.ne - sp.ns
+				extra -= int(sp.ne - sp.ns)
 			}
 		}
 	}
 	var ext string
-	if extra > 0 {
+	if extra > 0 && text != nil {
+		// In the Parser's room for text: no allocation when it has room.
+		t := GrowRoom(text, extra)
+		k := len(t)
+		for i := range spans {
+			sp := &spans[i]
+			if sp.lower {
+				sp.ks = int32(len(t) - k)
+				t = lowerName(t, b[sp.ns:sp.ne])
+				sp.ke = int32(len(t) - k)
+			}
+			if sp.folded {
+				v := b[sp.vs:sp.ve]
+				sp.vs = int32(len(t) - k)
+				t = unfoldTo(t, v)
+				sp.ve = int32(len(t) - k)
+			}
+		}
+		*text = t
+		ext = unsafe.String(unsafe.SliceData(t[k:]), len(t)-k)
+	} else if extra > 0 {
 		var sb strings.Builder // not zeroed, as make would
 		sb.Grow(extra)
 		for i := range spans {
 			sp := &spans[i]
 			if sp.lower {
 				var buf [76]byte
-				sp.ks = sb.Len()
+				sp.ks = int32(sb.Len())
 				sb.Write(lowerName(buf[:0], b[sp.ns:sp.ne]))
-				sp.ke = sb.Len()
+				sp.ke = int32(sb.Len())
 			}
 			if sp.folded {
 				unfoldSpan(&sb, b, sp)
@@ -153,8 +181,8 @@ func sharedHeader(b []byte, spans []span, extra int, slab *[]Field) Header {
 	for i := range spans {
 		sp := &spans[i]
 		key, v := block[sp.ks:sp.ke], ""
-		if sp.interned != "" {
-			key = sp.interned
+		if sp.interned > 0 {
+			key = commonKeyList[sp.interned-1]
 		} else if sp.lower {
 			key = ext[sp.ks:sp.ke]
 		}
@@ -163,8 +191,8 @@ func sharedHeader(b []byte, spans []span, extra int, slab *[]Field) Header {
 		} else {
 			v = block[sp.vs:sp.ve]
 		}
-		if sp.appended != "" {
-			v += sp.appended
+		if sp.appended {
+			v += sc.appendedOf(i)
 		}
 		h[i] = Field{Key: key, Value: v}
 	}
@@ -213,22 +241,74 @@ func lowerName(buf, name []byte) []byte {
 
 // span is a field of a header block as offsets: into the block while
 // its lines are read, then into the string ParseHeader makes of them.
+// It holds no pointer and its offsets are 32 bits (a header block is
+// read up to maxHeaderBlock bytes), so that the spans of most headers
+// fit on the stack in little room (spanStack) and are cheap to clear.
 type span struct {
-	ns, ne   int // name, trimmed
-	ks, ke   int // key: the name, or its lower-cased copy
-	vs, ve   int // value
+	ns, ne   int32 // name, trimmed
+	ks, ke   int32 // key: the name, or its lower-cased copy
+	vs, ve   int32 // value
 	lower    bool
 	folded   bool
-	appended string // QUIRK: continuation lines after a stray line
-	interned string // the key, when a common one (internKey; sharedHeader)
+	appended bool  // QUIRK: continuation lines after a stray line (headerScan.appendedOf)
+	interned uint8 // 1 + the key's index in commonKeyList, when a common one (sharedHeader)
 }
 
-// scanHeader is the first pass of ParseHeader: it reads the lines of the
+// spanStack is the number of spans parseHeader and peekHeader keep on
+// the stack: the top-level header of most bounces fits.
+const spanStack = 64
+
+// maxHeaderBlock is the most bytes of a header block that are read as
+// such (span offsets are 32 bits): far above any message Decode accepts.
+const maxHeaderBlock = 1<<31 - 1
+
+// headerScan holds what a scan of a header block found beside its
+// spans: the QUIRK continuation lines after a stray line, rare.
+type headerScan struct {
+	apps []spanApp
+}
+
+// spanApp is the text appended to the value of span i.
+type spanApp struct {
+	i int
+	s string
+}
+
+// appendedOf returns the text appended to the value of span i.
+func (sc *headerScan) appendedOf(i int) string {
+	for _, a := range sc.apps {
+		if a.i == i {
+			return a.s
+		}
+	}
+	return ""
+}
+
+// append adds s to the text appended to the value of span i.
+func (sc *headerScan) append(i int, s string) {
+	for k := range sc.apps {
+		if sc.apps[k].i == i {
+			sc.apps[k].s += s
+			return
+		}
+	}
+	sc.apps = append(sc.apps, spanApp{i, s})
+}
+
+// scan is the first pass of ParseHeader: it reads the lines of the
 // header block at the start of b into spans (appended to spans), and
 // returns them with the body, the end of the block in b and the bytes
 // the lower-cased keys and unfolded values add. none says that b does
 // not start with a header field: then b is all body.
-func scanHeader(b []byte, spans []span) (_ []span, body []byte, end, extra int, none bool) {
+func (sc *headerScan) scan(b []byte, spans []span) (_ []span, body []byte, end, extra int, none bool) {
+	if len(b) > maxHeaderBlock {
+		// Offsets are 32 bits: what follows is read as the body.
+		spans, body, end, extra, none = sc.scan(b[:maxHeaderBlock], spans)
+		if none {
+			return spans, b, 0, 0, true
+		}
+		return spans, b[maxHeaderBlock-len(body):], end, extra, false
+	}
 	rest := b
 	open := false // spans[len-1] may still get continuation lines
 	end = len(b)  // end of the Header block in b
@@ -247,15 +327,16 @@ func scanHeader(b []byte, spans []span) (_ []span, body []byte, end, extra int, 
 			end, body, done = off, rest, true
 		case line[0] == ' ' || line[0] == '\t':
 			if n := len(spans); n > 0 {
-				if open && spans[n-1].ve == off-1 {
+				if open && int(spans[n-1].ve) == off-1 {
 					if !spans[n-1].folded {
-						extra += spans[n-1].ve - spans[n-1].vs
+						extra += int(spans[n-1].ve - spans[n-1].vs)
 					}
-					spans[n-1].ve = off + len(line)
+					spans[n-1].ve = int32(off + len(line))
 					spans[n-1].folded = true
 					extra += len(line)
 				} else {
-					spans[n-1].appended += string(line)
+					spans[n-1].appended = true
+					sc.append(n-1, string(line))
 				}
 			}
 		default:
@@ -274,7 +355,8 @@ func scanHeader(b []byte, spans []span) (_ []span, body []byte, end, extra int, 
 				open = false
 				continue
 			}
-			sp := span{ns: off, ne: off + n, ks: off, ke: off + n, vs: off + colon + 1, ve: off + len(line)}
+			o := int32(off)
+			sp := span{ns: o, ne: o + int32(n), ks: o, ke: o + int32(n), vs: o + int32(colon) + 1, ve: o + int32(len(line))}
 			if upper || n != colon {
 				sp.lower = true
 				extra += n
@@ -303,8 +385,9 @@ func PeekHeader(b []byte, keys, vals []string) (block, body []byte, n int) {
 // peekHeader is PeekHeader; shared (Parser.Shared) lets a value written
 // on one line be a substring of b rather than a copy.
 func peekHeader(b []byte, keys, vals []string, shared bool) (block, body []byte, n int) {
-	var stack [32]span
-	spans, body, end, _, none := scanHeader(b, stack[:0])
+	var stack [spanStack]span
+	var sc headerScan
+	spans, body, end, _, none := sc.scan(b, stack[:0])
 	for i := range keys {
 		vals[i] = ""
 	}
@@ -316,11 +399,11 @@ func peekHeader(b []byte, keys, vals []string, shared bool) (block, body []byte,
 	}
 	for i, k := range keys {
 		for j := range spans {
-			if sp := &spans[j]; sp.ne-sp.ns == len(k) && equalLowerBytes(b[sp.ns:sp.ne], k) {
-				if v := bytes.TrimSpace(b[sp.vs:sp.ve]); shared && !sp.folded && sp.appended == "" && len(v) > 0 {
+			if sp := &spans[j]; int(sp.ne-sp.ns) == len(k) && equalLowerBytes(b[sp.ns:sp.ne], k) {
+				if v := bytes.TrimSpace(b[sp.vs:sp.ve]); shared && !sp.folded && !sp.appended && len(v) > 0 {
 					vals[i] = unsafe.String(unsafe.SliceData(v), len(v))
 				} else {
-					vals[i] = spanValue(b, sp)
+					vals[i] = spanValue(b, sp, sc.appendedOf(j))
 				}
 				break
 			}
@@ -333,8 +416,9 @@ func peekHeader(b []byte, keys, vals []string, shared bool) (block, body []byte,
 // it returns a copy of the block, and the values are substrings of it
 // where they can be (a value unfolded from several lines is built).
 func PeekHeaderCopy(b []byte, keys, vals []string) (block string, n int) {
-	var stack [32]span
-	spans, _, end, _, none := scanHeader(b, stack[:0])
+	var stack [spanStack]span
+	var sc headerScan
+	spans, _, end, _, none := sc.scan(b, stack[:0])
 	for i := range keys {
 		vals[i] = ""
 	}
@@ -344,11 +428,11 @@ func PeekHeaderCopy(b []byte, keys, vals []string) (block string, n int) {
 	block = string(b[:min(end, len(b))])
 	for i, k := range keys {
 		for j := range spans {
-			if sp := &spans[j]; sp.ne-sp.ns == len(k) && equalLowerBytes(b[sp.ns:sp.ne], k) {
-				if !sp.folded && sp.appended == "" {
+			if sp := &spans[j]; int(sp.ne-sp.ns) == len(k) && equalLowerBytes(b[sp.ns:sp.ne], k) {
+				if !sp.folded && !sp.appended {
 					vals[i] = strings.TrimSpace(block[sp.vs:sp.ve])
 				} else {
-					vals[i] = spanValue(b, sp)
+					vals[i] = spanValue(b, sp, sc.appendedOf(j))
 				}
 				break
 			}
@@ -367,6 +451,23 @@ func equalLowerBytes(name []byte, key string) bool {
 	return true
 }
 
+// minTextRoom is the least room for text a Parser makes at a time.
+const minTextRoom = 1024
+
+// unfoldTo appends the folded value v to t without its line feeds, as
+// unfold writes it.
+func unfoldTo(t, v []byte) []byte {
+	for len(v) > 0 {
+		nl := bytes.IndexByte(v, '\n')
+		if nl < 0 {
+			return append(t, v...)
+		}
+		t = append(t, v[:nl]...)
+		v = v[nl+1:]
+	}
+	return t
+}
+
 // unfold writes the folded value v to sb without its line feeds, keeping
 // the white space after them (RFC 5322 section 2.2.3).
 func unfold(sb *strings.Builder, v []byte) {
@@ -382,9 +483,9 @@ func unfold(sb *strings.Builder, v []byte) {
 }
 
 // spanValue returns the value of sp in b as ParseHeader's Header holds
-// it (unfolded, with QUIRK continuation lines after a stray line
-// appended), trimmed as Header.Get returns it.
-func spanValue(b []byte, sp *span) string {
+// it (unfolded, with appended, the QUIRK continuation lines after a
+// stray line, added), trimmed as Header.Get returns it.
+func spanValue(b []byte, sp *span, appended string) string {
 	v := b[sp.vs:sp.ve]
 	var s string
 	if sp.folded {
@@ -392,13 +493,13 @@ func spanValue(b []byte, sp *span) string {
 		sb.Grow(len(v))
 		unfold(&sb, v)
 		s = sb.String()
-	} else if sp.appended == "" {
+	} else if !sp.appended {
 		return string(bytes.TrimSpace(v))
 	} else {
 		s = string(v)
 	}
-	if sp.appended != "" {
-		s += sp.appended
+	if sp.appended {
+		s += appended
 	}
 	return strings.TrimSpace(s)
 }
@@ -467,83 +568,132 @@ func lowerKey(b string) string {
 }
 
 // internKey returns the constant string of a common field name
-// (commonKeys), lower-case, and true; a switch, not a map look-up.
+// (commonKeys), lower-case, and true.
 func internKey(k []byte) (string, bool) {
-	switch string(k) {
-	case "received":
-		return "received", true
-	case "from":
-		return "from", true
-	case "to":
-		return "to", true
-	case "cc":
-		return "cc", true
-	case "subject":
-		return "subject", true
-	case "date":
-		return "date", true
-	case "message-id":
-		return "message-id", true
-	case "return-path":
-		return "return-path", true
-	case "content-type":
-		return "content-type", true
-	case "content-transfer-encoding":
-		return "content-transfer-encoding", true
-	case "mime-version":
-		return "mime-version", true
-	case "content-disposition":
-		return "content-disposition", true
-	case "content-description":
-		return "content-description", true
-	case "x-mailer":
-		return "x-mailer", true
-	case "reply-to":
-		return "reply-to", true
-	case "sender":
-		return "sender", true
-	case "delivered-to":
-		return "delivered-to", true
-	case "x-original-to":
-		return "x-original-to", true
-	case "auto-submitted":
-		return "auto-submitted", true
-	case "dkim-signature":
-		return "dkim-signature", true
-	case "authentication-results":
-		return "authentication-results", true
-	case "references":
-		return "references", true
-	case "in-reply-to":
-		return "in-reply-to", true
-	case "x-failed-recipients":
-		return "x-failed-recipients", true
-	case "precedence":
-		return "precedence", true
-	case "final-recipient":
-		return "final-recipient", true
-	case "original-recipient":
-		return "original-recipient", true
-	case "action":
-		return "action", true
-	case "status":
-		return "status", true
-	case "remote-mta":
-		return "remote-mta", true
-	case "diagnostic-code":
-		return "diagnostic-code", true
-	case "reporting-mta":
-		return "reporting-mta", true
-	case "arrival-date":
-		return "arrival-date", true
-	case "last-attempt-date":
-		return "last-attempt-date", true
-	case "received-from-mta":
-		return "received-from-mta", true
-	case "x-spam-status":
-		return "x-spam-status", true
+	if c := internIndex(k); c > 0 {
+		return commonKeyList[c-1], true
 	}
 	return "", false
+}
+
+// internIndex returns 1 + the index in commonKeyList of a common field
+// name (lower-case), 0 for another; a switch, not a map look-up.
+func internIndex(k []byte) uint8 {
+	switch string(k) {
+	case "received":
+		return 1
+	case "from":
+		return 2
+	case "to":
+		return 3
+	case "cc":
+		return 4
+	case "subject":
+		return 5
+	case "date":
+		return 6
+	case "message-id":
+		return 7
+	case "return-path":
+		return 8
+	case "content-type":
+		return 9
+	case "content-transfer-encoding":
+		return 10
+	case "mime-version":
+		return 11
+	case "content-disposition":
+		return 12
+	case "content-description":
+		return 13
+	case "x-mailer":
+		return 14
+	case "reply-to":
+		return 15
+	case "sender":
+		return 16
+	case "delivered-to":
+		return 17
+	case "x-original-to":
+		return 18
+	case "auto-submitted":
+		return 19
+	case "dkim-signature":
+		return 20
+	case "authentication-results":
+		return 21
+	case "references":
+		return 22
+	case "in-reply-to":
+		return 23
+	case "x-failed-recipients":
+		return 24
+	case "precedence":
+		return 25
+	case "final-recipient":
+		return 26
+	case "original-recipient":
+		return 27
+	case "action":
+		return 28
+	case "status":
+		return 29
+	case "remote-mta":
+		return 30
+	case "diagnostic-code":
+		return 31
+	case "reporting-mta":
+		return 32
+	case "arrival-date":
+		return 33
+	case "last-attempt-date":
+		return 34
+	case "received-from-mta":
+		return 35
+	case "x-spam-status":
+		return 36
+	}
+	return 0
+}
+
+// commonKeyList is the common field names, lower-case, in internIndex's order.
+var commonKeyList = [...]string{
+	"received",
+	"from",
+	"to",
+	"cc",
+	"subject",
+	"date",
+	"message-id",
+	"return-path",
+	"content-type",
+	"content-transfer-encoding",
+	"mime-version",
+	"content-disposition",
+	"content-description",
+	"x-mailer",
+	"reply-to",
+	"sender",
+	"delivered-to",
+	"x-original-to",
+	"auto-submitted",
+	"dkim-signature",
+	"authentication-results",
+	"references",
+	"in-reply-to",
+	"x-failed-recipients",
+	"precedence",
+	"final-recipient",
+	"original-recipient",
+	"action",
+	"status",
+	"remote-mta",
+	"diagnostic-code",
+	"reporting-mta",
+	"arrival-date",
+	"last-attempt-date",
+	"received-from-mta",
+	"x-spam-status",
 }
 
 // commonKeys interns the names of the fields most messages have.
@@ -619,7 +769,7 @@ func FieldKey(name string) string {
 // removes the CRLF, not the white space).
 func unfoldSpan(sb *strings.Builder, b []byte, sp *span) {
 	v := b[sp.vs:sp.ve]
-	sp.vs = sb.Len()
+	sp.vs = int32(sb.Len())
 	unfold(sb, v)
-	sp.ve = sb.Len()
+	sp.ve = int32(sb.Len())
 }

@@ -30,6 +30,36 @@ func ToLower(s string) string {
 	}
 	buf := make([]byte, i, len(s)+utf8.UTFMax)
 	copy(buf, s[:i])
+	buf = appendLower(buf, s, i)
+	return unsafe.String(unsafe.SliceData(buf), len(buf))
+}
+
+// LowerUnchanged reports whether ToLower(s) is s itself: s has neither
+// an ASCII capital letter nor a byte outside ASCII.
+func LowerUnchanged(s string) bool {
+	i := 0
+	for i+8 <= len(s) {
+		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		if w&hiBits != 0 || upperMask(w) != 0 {
+			return false
+		}
+		i += 8
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf || 'A' <= s[i] && s[i] <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// AppendLower appends the bytes of ToLower(s) to buf.
+func AppendLower(buf []byte, s string) []byte {
+	return appendLower(buf, s, 0)
+}
+
+// appendLower appends ToLower(s[i:])'s bytes to buf (i at a rune's start).
+func appendLower(buf []byte, s string, i int) []byte {
 	for i < len(s) {
 		if i+8 <= len(s) {
 			w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
@@ -57,7 +87,7 @@ func ToLower(s string) string {
 		}
 		i += n
 	}
-	return unsafe.String(unsafe.SliceData(buf), len(buf))
+	return buf
 }
 
 // LowerASCII lower-cases the ASCII letters of s and keeps every other
@@ -88,6 +118,19 @@ func ASCIILower(s string) string {
 		buf[i] = LowerASCII(s[i])
 	}
 	return unsafe.String(unsafe.SliceData(buf), len(buf))
+}
+
+// AppendASCIILower appends ASCIILower(s)'s bytes to buf.
+func AppendASCIILower(buf []byte, s string) []byte {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+		buf = binary.LittleEndian.AppendUint64(buf, w|asciiUpperMask(w)>>2)
+	}
+	for ; i < len(s); i++ {
+		buf = append(buf, LowerASCII(s[i]))
+	}
+	return buf
 }
 
 // asciiUpperMask returns 0x80 in each byte of w that is an ASCII capital

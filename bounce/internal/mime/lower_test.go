@@ -4,6 +4,7 @@ import (
 	"math/rand"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestToLower_asStringsToLower(t *testing.T) {
@@ -21,6 +22,15 @@ func TestToLower_asStringsToLower(t *testing.T) {
 	for _, s := range cases {
 		if got, want := ToLower(s), strings.ToLower(s); got != want {
 			t.Fatalf("ToLower(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendASCIILower([]byte("x"), s)), "x"+ASCIILower(s); got != want {
+			t.Fatalf("AppendASCIILower(x, %q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendLower([]byte("x"), s)), "x"+strings.ToLower(s); got != want {
+			t.Fatalf("AppendLower(x, %q) = %q, want %q", s, got, want)
+		}
+		if got, want := LowerUnchanged(s), strings.ToLower(s) == s && unsafe.StringData(ToLower(s)) == unsafe.StringData(s); got != want {
+			t.Fatalf("LowerUnchanged(%q) = %v, want %v", s, got, want)
 		}
 	}
 }
@@ -55,6 +65,15 @@ func FuzzToLower(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := ToLower(s), strings.ToLower(s); got != want {
 			t.Fatalf("ToLower(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendASCIILower([]byte("x"), s)), "x"+ASCIILower(s); got != want {
+			t.Fatalf("AppendASCIILower(x, %q) = %q, want %q", s, got, want)
+		}
+		if got, want := string(AppendLower([]byte("x"), s)), "x"+strings.ToLower(s); got != want {
+			t.Fatalf("AppendLower(x, %q) = %q, want %q", s, got, want)
+		}
+		if got, want := LowerUnchanged(s), strings.ToLower(s) == s && unsafe.StringData(ToLower(s)) == unsafe.StringData(s); got != want {
+			t.Fatalf("LowerUnchanged(%q) = %v, want %v", s, got, want)
 		}
 	})
 }

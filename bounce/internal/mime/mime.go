@@ -35,6 +35,10 @@ type Part struct {
 	inMessage  bool // below a message/* part: part of an attached message
 
 	paramBuf [2]Param // room for the Params of most parts
+
+	// room, when not nil, is the room for text of the Parser that made
+	// the part (Parser.Text), where Body decodes to.
+	room *[]byte
 }
 
 // Peeked returns, for a part inside an attached message whose header
@@ -95,8 +99,93 @@ type Parser struct {
 
 	// The fields of the parts' headers are taken from one slab
 	// (newHeader): one allocation for the headers of most messages. A
-	// Parser reads one message: its slab is never reused.
+	// Parser reads one message: its slab is reused only after Reuse.
 	fieldSlab []Field
+
+	// parts and lists are the room the parts below the root and the
+	// lists of them are taken from (takeParts): one allocation for the
+	// parts of most messages, reused after Reuse.
+	parts []Part
+	lists []*Part
+
+	// room, when not nil (UseRoom), is where the lower-cased names and
+	// unfolded values of the parts' headers and their decoded bodies
+	// are written (Shared only), reused after Reuse (Text).
+	room *[]byte
+}
+
+// UseRoom makes *room mp's room for text (Text): with Shared, the
+// lower-cased names and unfolded values of the headers mp makes, and
+// the bodies of its parts decoded (Part.Body), are written there.
+func (mp *Parser) UseRoom(room *[]byte) { mp.room = room }
+
+// Text returns the room for text whose bytes the strings of the
+// headers and bodies mp made may share (beside those of the message
+// itself): a caller that keeps such a string past Reuse must copy it.
+// Only the room in use is reused: text written before it was replaced
+// by a larger one (Room) never changes.
+func (mp *Parser) Text() []byte {
+	if mp.room == nil {
+		return nil
+	}
+	return *mp.room
+}
+
+// GrowRoom returns *room with room for n more bytes after its length:
+// *room itself, or a new room, twice as large at least, that then
+// replaces it (the old one is left as it is to what uses it).
+func GrowRoom(room *[]byte, n int) []byte {
+	t := *room
+	if cap(t)-len(t) < n {
+		t = make([]byte, 0, max(n, 2*cap(t), minTextRoom))
+		*room = t
+	}
+	return t
+}
+
+// takeRoom returns an empty slice, after what *room holds, with room
+// for n bytes (GrowRoom).
+func takeRoom(room *[]byte, n int) []byte {
+	t := GrowRoom(room, n)
+	return t[len(t):len(t)]
+}
+
+// keepRoom records in *room the bytes a decoder wrote to out, taken
+// with takeRoom, when dec, what it returned, is them; dec is returned
+// with its capacity cut, so that no append writes past it.
+func keepRoom(room *[]byte, out, dec []byte) []byte {
+	if len(dec) == 0 || unsafe.SliceData(dec) != unsafe.SliceData(out[:cap(out)]) {
+		return dec // the input itself, or a copy NormalizeNewlines made
+	}
+	t := *room
+	*room = t[:len(t)+len(dec)]
+	return dec[:len(dec):len(dec)]
+}
+
+// maxTextRoom bounds the room for text Reuse keeps.
+const maxTextRoom = 1 << 20
+
+// partChunk is the parts, and pointers to them, takeParts makes room for
+// at a time: a bounce has three or four parts, its attached message one.
+const partChunk = 8
+
+// takeParts returns n zero parts and an empty list with room for n
+// pointers, from mp's room for them when there is enough (newParts
+// otherwise).
+func (mp *Parser) takeParts(n int) ([]Part, []*Part) {
+	if n > partChunk {
+		return newParts(n)
+	}
+	if len(mp.parts)+n > cap(mp.parts) || len(mp.lists)+n > cap(mp.lists) {
+		c := new(struct {
+			parts [partChunk]Part
+			lists [partChunk]*Part
+		})
+		mp.parts, mp.lists = c.parts[:0], c.lists[:0]
+	}
+	k, l := len(mp.parts), len(mp.lists)
+	mp.parts, mp.lists = mp.parts[:k+n], mp.lists[:l+n]
+	return mp.parts[k : k+n : k+n], mp.lists[l : l : l+n]
 }
 
 // Parse builds the part for b (header and body), recursing into multipart
@@ -105,6 +194,30 @@ func (mp *Parser) Parse(b []byte, depth int, parent *Part, defaultType string) *
 	p := new(Part)
 	mp.parse(p, b, depth, parent, defaultType)
 	return p
+}
+
+// ParseInto is Parse into p, which must be a zero Part.
+func (mp *Parser) ParseInto(p *Part, b []byte, depth int, parent *Part, defaultType string) {
+	mp.parse(p, b, depth, parent, defaultType)
+}
+
+// Reuse makes mp a zero Parser that keeps the slab of header fields it
+// took them from, cleared, its room for parts and its room for text
+// (UseRoom), emptied, for the next message: for a caller that keeps none
+// of the parts, headers or fields mp made, nor any string of its room
+// for text (they would change).
+func (mp *Parser) Reuse() {
+	slab, parts, lists, room := mp.fieldSlab, mp.parts, mp.lists, mp.room
+	clear(slab) // beyond their length, they were never used
+	clear(parts)
+	clear(lists)
+	if room != nil {
+		if cap(*room) > maxTextRoom {
+			*room = nil
+		}
+		*room = (*room)[:0]
+	}
+	*mp = Parser{fieldSlab: slab[:0], parts: parts[:0], lists: lists[:0], room: room}
 }
 
 // parse is Parse into p, a zero Part: the parts of a multipart are made
@@ -126,13 +239,19 @@ func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType 
 		vals = vals[:len(keys)]
 		block, body, n := peekHeader(b, keys, vals, mp.Shared)
 		*p = Part{Raw: body, Parent: parent, Depth: depth, hdrBlock: block, lazyHeader: true, inMessage: true, shared: mp.Shared}
+		if mp.Shared {
+			p.room = mp.room
+		}
 		ct = vals[0]
 		if len(mp.PeekKeys) > 0 && n > 0 {
 			p.peeked = append([]string(nil), vals[1:]...)
 		}
 	} else {
-		h, body := parseHeader(b, mp.Shared, &mp.fieldSlab)
+		h, body := parseHeader(b, mp.Shared, mp)
 		*p = Part{Header: h, Raw: body, Parent: parent, Depth: depth, shared: mp.Shared}
+		if mp.Shared {
+			p.room = mp.room
+		}
 		ct = h.Get("content-type")
 	}
 	body := p.Raw
@@ -185,7 +304,7 @@ func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType 
 			p.MediaType = "text/plain"
 			return
 		}
-		kids, list := newParts(len(subs))
+		kids, list := mp.takeParts(len(subs))
 		p.Children = list
 		for i, sub := range subs {
 			mp.parse(&kids[i], sub, depth+1, p, def)
@@ -197,14 +316,10 @@ func (mp *Parser) parse(p *Part, b []byte, depth int, parent *Part, defaultType 
 	case IsMessageType(p.MediaType):
 		inner := p.Body()
 		if len(bytes.TrimSpace(inner)) > 0 {
-			// The attached message and the list of it, in one allocation.
-			kid := new(struct {
-				part Part
-				list [1]*Part
-			})
-			kid.list[0] = &kid.part
-			p.Children = kid.list[:1:1]
-			mp.parse(&kid.part, TrimLeadingBlankLines(inner), depth+1, p, "text/plain")
+			// The attached message and the list of it, from the parts' room.
+			kid, list := mp.takeParts(1)
+			p.Children = append(list, &kid[0])
+			mp.parse(&kid[0], TrimLeadingBlankLines(inner), depth+1, p, "text/plain")
 		}
 	}
 }
@@ -502,9 +617,19 @@ func (p *Part) Body() []byte {
 	}
 	switch ToLower(p.Fields().Get("content-transfer-encoding")) {
 	case "base64":
-		p.decoded = DecodeBase64(p.Raw)
+		if p.room != nil {
+			out := takeRoom(p.room, base64Room(p.Raw))
+			p.decoded = keepRoom(p.room, out, decodeBase64(p.Raw, out))
+		} else {
+			p.decoded = DecodeBase64(p.Raw)
+		}
 	case "quoted-printable":
-		p.decoded = DecodeQP(p.Raw)
+		if p.room != nil && bytes.IndexByte(p.Raw, '=') >= 0 {
+			out := takeRoom(p.room, len(p.Raw))
+			p.decoded = keepRoom(p.room, out, decodeQP(p.Raw, out))
+		} else {
+			p.decoded = DecodeQP(p.Raw)
+		}
 	default:
 		p.decoded = p.Raw
 	}
@@ -518,11 +643,16 @@ func (p *Part) Body() []byte {
 // space allowed) is a soft line break, and QUIRK: any other "=" is kept
 // as it is rather than failing the part.
 func DecodeQP(raw []byte) []byte {
-	i := bytes.IndexByte(raw, '=')
-	if i < 0 {
+	if bytes.IndexByte(raw, '=') < 0 {
 		return raw
 	}
-	out := make([]byte, 0, len(raw))
+	return decodeQP(raw, make([]byte, 0, len(raw)))
+}
+
+// decodeQP is DecodeQP of raw, which has an '=', into out, which has room
+// for len(raw) bytes (the decoded text is never longer).
+func decodeQP(raw, out []byte) []byte {
+	i := bytes.IndexByte(raw, '=')
 	for i >= 0 {
 		out = append(out, raw[:i]...)
 		raw = raw[i:] // raw[0] is '='
@@ -556,7 +686,15 @@ func DecodeQP(raw []byte) []byte {
 // padding is decoded as far as it goes, and QUIRK: padding in the middle
 // (separately encoded chunks glued together) starts a new quantum.
 func DecodeBase64(raw []byte) []byte {
-	out := make([]byte, 0, len(raw)*3/4+3)
+	return decodeBase64(raw, make([]byte, 0, base64Room(raw)))
+}
+
+// base64Room is the room decodeBase64 needs for raw.
+func base64Room(raw []byte) int { return len(raw)*3/4 + 3 }
+
+// decodeBase64 is DecodeBase64 into out, which has room for
+// base64Room(raw) bytes.
+func decodeBase64(raw, out []byte) []byte {
 	var acc uint32
 	bits := 0
 	for _, c := range raw {
@@ -625,12 +763,19 @@ func (p *Part) InsideMessage() bool { return p.inMessage }
 
 // NormalizeNewlines turns CRLF and lone CR into LF. It returns b itself
 // when there is no CR.
-func NormalizeNewlines(b []byte) []byte {
+func NormalizeNewlines(b []byte) []byte { return NormalizeNewlinesTo(nil, b) }
+
+// NormalizeNewlinesTo is NormalizeNewlines, writing into buf's room
+// (from buf[:0]) when there is a CR and buf has room for b.
+func NormalizeNewlinesTo(buf, b []byte) []byte {
 	i := bytes.IndexByte(b, '\r')
 	if i < 0 {
 		return b
 	}
-	out := make([]byte, 0, len(b))
+	out := buf[:0]
+	if cap(out) < len(b) {
+		out = make([]byte, 0, len(b))
+	}
 	for i >= 0 {
 		out = append(out, b[:i]...)
 		out = append(out, '\n')
