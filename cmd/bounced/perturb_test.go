@@ -518,7 +518,9 @@ const rewrapLong, rewrapWidth = 76, 64
 // addresses, while an MTA's template lines (headings, separators) are
 // shorter. Lines that start with a reply code ("550-5.7.1 ...", "<<< 550
 // ...") are not folded: an MTA quotes a server's reply or a transcript line
-// by line, each line starting with its code. Lines are not joined.
+// by line, each line starting with its code. A quoted line ("> ...", a
+// forwarded notice) is folded with its quotation marks on every line, as
+// a mail client folds a quotation. Lines are not joined.
 func rewrap(b []byte, _ []string) ([]byte, map[string]string, bool) {
 	root := parseMessage(b)
 	tp := textPart(root)
@@ -548,6 +550,9 @@ func rewrap(b []byte, _ []string) ([]byte, map[string]string, bool) {
 
 // replyLine is a line that starts with an SMTP reply code, bare or after a
 // transcript's "<<<".
+// quotePrefix is the quotation marks starting a quoted line ("> ", ">> ").
+var quotePrefix = regexp.MustCompile(`^(> ?)+`)
+
 var replyLine = regexp.MustCompile(`^\s*(<<<\s*)?[245]\d\d[- ]`)
 
 func wrapLine(line string, long, width int) []string {
@@ -558,6 +563,15 @@ func wrapLine(line string, long, width int) []string {
 		if line[i] >= 0x80 || line[i] == 0x1b || line[i] == '\t' {
 			return []string{line}
 		}
+	}
+	if q := quotePrefix.FindString(line); q != "" {
+		// a quoted line (a forwarded notice's "> "): its continuations
+		// are quoted too, as a mail client folds a quotation
+		out := wrapLine(line[len(q):], long-len(q), width-len(q))
+		for i := range out {
+			out[i] = q + out[i]
+		}
+		return out
 	}
 	if replyLine.MatchString(line) {
 		return []string{line}
@@ -583,8 +597,10 @@ func wrapLine(line string, long, width int) []string {
 // rename replaces every labelled recipient's local part and domain by other
 // names, consistently in every header and every part (decoded and encoded
 // again where it has a transfer encoding): the address, the domain where
-// it stands alone or ends a host name, and a VERP "local=domain"; in the
-// bounce's own header, the addresses only.
+// it stands alone or ends a host name, a VERP "local=domain", and the local
+// part where a notice names the mailbox by it alone (bareLocal); in the
+// bounce's own header, the addresses only. A local part written in
+// another case than its lower one is renamed in upper case.
 func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	locals, domains := map[string]string{}, map[string]string{}
 	mapping := map[string]string{}
@@ -608,23 +624,82 @@ func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	tail := `($|[^a-z0-9.-]|\.$|\.[^a-z0-9-])`
 	var res []*regexp.Regexp
 	var repl []string
+	var locs []string // the local part each pattern matches ("" for a domain)
 	for r, n := range mapping {
 		l, d, _ := strings.Cut(r, "@")
 		nl, nd, _ := strings.Cut(n, "@")
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(l)+`@`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nl+"@"+nd+"${2}")
+		locs = append(locs, l)
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(l)+`=`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nl+"="+nd+"${2}")
+		locs = append(locs, l)
+		// the same mailbox written otherwise: at a host of its domain
+		// (jsmith@mail.example.org), with an extension (TMDA's
+		// jane-confirm-123@), folded after its "@", escaped (RFC 6533)
+		// or xtext-encoded (RFC 3461 section 4: "+" as "+2B")
+		q, qd := regexp.QuoteMeta(l), regexp.QuoteMeta(d)
+		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+q+`@((?:[a-z0-9-]+\.)+)`+qd+tail))
+		repl = append(repl, "${1}"+nl+"@${2}"+nd+"${3}")
+		locs = append(locs, l)
+		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+q+`([+-][a-z0-9._=-]*@)`+qd+tail))
+		repl = append(repl, "${1}"+nl+"${2}"+nd+"${3}")
+		locs = append(locs, l)
+		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+q+`@(\r?\n[ \t]*)`+qd+tail))
+		repl = append(repl, "${1}"+nl+"@${2}"+nd+"${3}")
+		locs = append(locs, l)
+		// RFC 6533's utf-8 address type: non-ASCII as \x{HEX}
+		var esc strings.Builder
+		for _, c := range l {
+			if c >= 0x80 {
+				fmt.Fprintf(&esc, `\x{%X}`, c)
+			} else {
+				esc.WriteRune(c)
+			}
+		}
+		if x := esc.String(); x != l {
+			res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(x)+`@`+qd+tail))
+			repl = append(repl, "${1}"+nl+"@"+nd+"${2}")
+			locs = append(locs, x)
+		}
+		if x := strings.NewReplacer("+", "+2B", "=", "+3D").Replace(l); x != l {
+			res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9._%+-])`+regexp.QuoteMeta(x)+`@`+qd+tail))
+			repl = append(repl, "${1}"+nl+"@"+nd+"${2}")
+			locs = append(locs, x)
+		}
 	}
 	nAddr := len(res) // the address patterns come first, then the domains
 	for d, nd := range domains {
 		res = append(res, regexp.MustCompile(`(?i)(^|[^a-z0-9-])`+regexp.QuoteMeta(d)+tail))
 		repl = append(repl, "${1}"+nd+"${2}")
+		locs = append(locs, "")
 	}
+	// a local part standing alone where a notice names a mailbox by it
+	// (bareLocal), not where it may be a word of the text
+	for l, nl := range locals {
+		for _, re := range bareLocal(l) {
+			res = append(res, re)
+			repl = append(repl, "${1}"+nl+"${2}")
+			locs = append(locs, l)
+		}
+	}
+	newLocal := regexp.MustCompile(`rn\d+box`)
 	subN := func(s []byte, n int) []byte {
 		for i, re := range res[:n] {
+			// a local part written in another case than its lower one
+			// ("Pat.Doe" beside "pat.doe") renamed in upper case, so
+			// that two case forms of one address stay two forms
+			lower, upper := []byte(repl[i]), newLocal.ReplaceAllFunc([]byte(repl[i]), bytes.ToUpper)
+			f := func(m []byte) []byte {
+				idx := re.FindSubmatchIndex(m)
+				tmpl := lower
+				if l := locs[i]; l != "" && idx != nil && idx[3]+len(l) <= len(m) && string(m[idx[3]:idx[3]+len(l)]) != l {
+					tmpl = upper
+				}
+				return re.Expand(nil, tmpl, m, idx)
+			}
 			// twice: adjacent matches share their boundary character
-			s = re.ReplaceAll(re.ReplaceAll(s, []byte(repl[i])), []byte(repl[i]))
+			s = re.ReplaceAllFunc(re.ReplaceAllFunc(s, f), f)
 		}
 		return s
 	}
@@ -665,37 +740,76 @@ func rename(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	return out, mapping, true
 }
 
+// bareLocal returns the patterns of the places a notice names a mailbox
+// by its local part alone, which rename renames too: a line that is the
+// local part alone or starts with it before a gap or a parenthesis
+// ("  jdoe", "walter (user not found)", "rhernandez    Mailbox
+// unknown", Exchange's "TNGUYEN on DATE"), Sendmail's "local... User unknown", "(expanded from:
+// local)", "address: local", a DSN's "RFC822; local" or "X-Unix; local",
+// a Received field's "for local;", and "local" quoted or in angle
+// brackets. Elsewhere the same letters may be a word of the text ("mailbox
+// full", "(vacation)"), which a renamed copy must keep.
+func bareLocal(l string) []*regexp.Regexp {
+	q := regexp.QuoteMeta(l)
+	end := `($|[^a-z0-9._%+@=-]|\.$|\.[^a-z0-9-])`
+	var out []*regexp.Regexp
+	for _, p := range []string{
+		`(?im)^([ \t]*)` + q + `([ \t]*\r?$)`,
+		`(?im)^([ \t]*)` + q + `(  |\t| \(| on )`,
+		`(?i)(^|[^a-z0-9._%+=-])` + q + `(\.\.\.)`,
+		`(?i)(\(expanded from: |address: |rfc822; ?|x-unix; ?)` + q + end,
+		`(?i)(\bfor )` + q + `(;)`,
+		`(?i)(["<])` + q + `([">])`,
+	} {
+		out = append(out, regexp.MustCompile(p))
+	}
+	return out
+}
+
 var statusCode = regexp.MustCompile(`^([245])\.\d{1,3}\.\d{1,3}`)
 
 // genericStatus replaces each specific Status of the delivery-status parts
-// (5.1.1) by its class's generic code (5.0.0), where the report has a
-// Diagnostic-Code that says the cause in the server's words.
+// (5.1.1) by its class's generic code (5.0.0), in the per-recipient groups
+// that have a Diagnostic-Code saying the cause in the server's words (a
+// group with none would be left with no cause at all).
 func genericStatus(b []byte, _ []string) ([]byte, map[string]string, bool) {
 	root := parseMessage(b)
 	var edits []edit
-	diag := false
 	for _, p := range dsnParts(root) {
 		fs, ok := dsnFields(b, p)
 		if !ok {
 			return nil, nil, false
 		}
-		for _, f := range fs {
-			if f.name == "diagnostic-code" && len(tokenRe.FindAllString(strings.ToLower(diagWords(f.value)), -1)) >= 3 {
-				diag = true
+		// the groups: fields parted by an empty line
+		var groups [][]dsnField
+		for i, f := range fs {
+			if i == 0 || fs[i-1].end != f.start {
+				groups = append(groups, nil)
 			}
-			if f.name != "status" {
-				continue
+			groups[len(groups)-1] = append(groups[len(groups)-1], f)
+		}
+		for _, g := range groups {
+			diag := false
+			for _, f := range g {
+				if f.name == "diagnostic-code" && len(tokenRe.FindAllString(strings.ToLower(diagWords(f.value)), -1)) >= 3 {
+					diag = true
+				}
 			}
-			m := statusCode.FindStringSubmatch(f.value)
-			if m == nil || strings.HasPrefix(f.value, m[1]+".0.0") {
-				continue
+			for _, f := range g {
+				if f.name != "status" || !diag {
+					continue
+				}
+				m := statusCode.FindStringSubmatch(f.value)
+				if m == nil || strings.HasPrefix(f.value, m[1]+".0.0") {
+					continue
+				}
+				line := string(b[f.start:f.end])
+				i := strings.Index(line, m[0])
+				edits = append(edits, edit{f.start, f.end, []byte(line[:i] + m[1] + ".0.0" + line[i+len(m[0]):])})
 			}
-			line := string(b[f.start:f.end])
-			i := strings.Index(line, m[0])
-			edits = append(edits, edit{f.start, f.end, []byte(line[:i] + m[1] + ".0.0" + line[i+len(m[0]):])})
 		}
 	}
-	if len(edits) == 0 || !diag {
+	if len(edits) == 0 {
 		return nil, nil, false
 	}
 	return applyEdits(b, edits), nil, true
@@ -708,12 +822,24 @@ var transforms = []transform{
 	{"reencode-qp", "the text part re-encoded quoted-printable, same charset", reencode("quoted-printable")},
 	{"rewrap", fmt.Sprintf("the text part's ASCII lines longer than %d folded at %d at spaces, reply lines kept", rewrapLong, rewrapWidth), rewrap},
 	{"rename", "every recipient's local part and domain renamed, labels rewritten alike", rename},
-	{"generic-status", "Status x.y.z replaced by x.0.0 where a Diagnostic-Code says the cause", genericStatus},
+	{"generic-status", "Status x.y.z replaced by x.0.0 in the recipient groups whose Diagnostic-Code says the cause", genericStatus},
 	{"dsn-only", "the text part of a multipart/report dropped where the delivery-status part gives every recipient a Status and a Diagnostic-Code", dsnOnly},
 	{"no-original", "the returned message (message/rfc822 or the rfc822 headers part) dropped where the recipients are named elsewhere; not feedback reports or auto-replies", noOriginal},
 	{"flat", "a multipart/report made one text/plain body: its text part, then the delivery-status fields as text", flat},
 	{"reboundary", "every multipart of the bounce given another boundary: its digits drawn again (none: a suffix)", reboundary},
 	{"reorder-headers", "the header fields in another order (trace fields first in their order, the rest reversed), each part's header reversed", reorderHeaders},
+	{"crlf", "the other line ending: LF made CRLF, or CRLF made LF", crlf},
+	{"mbox", "stored as an mbox entry: a \"From \" separator line first, body lines starting \">*From \" given one more \">\"", mbox},
+	{"lower-fields", "every header and delivery-status field name in lower case", lowerFields},
+	{"8bit", "the quoted-printable and base64 text and delivery-status parts sent 8bit (7bit if ASCII), where RFC 2045 allows", eightBit},
+	{"transcode", "the text/plain parts with non-ASCII text written in another charset that holds it (legacy -> UTF-8, UTF-8 -> ISO-8859-1 or ISO-2022-JP), the charset parameter changed", transcode},
+	{"refold", fmt.Sprintf("every header and delivery-status field of the bounce longer than %d unfolded and folded again at other blanks", refoldWidth), refold},
+	{"trailing-space", "blanks appended to every line with text of the text part and the delivery-status parts", trailingSpace},
+	{"encoded-words", "the bounce's Subject and From display name written as RFC 2047 encoded-words (an encoded Subject decoded and written in B)", encodedWords},
+	{"dsn-spacing", "delivery-status fields with no blank after the colon, their address and diagnostic types in upper case", dsnSpacing},
+	{"html", "the text part made text/html: each paragraph a <p>, its lines joined by <br>, charset and encoding kept", htmlText},
+	{"mime-case", "the MIME fields' type, encoding, disposition and parameter names in upper case, token values quoted and quoted tokens unquoted", mimeCase},
+	{"relayed", "Delivered-To, X-Original-To and two Received fields of the last hops to the bounce's To added on top", relayed},
 }
 
 // notEligible names, per transform, the messages it may not change
@@ -848,7 +974,8 @@ func dsnOnly(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 // or message/rfc822-headers parts of the bounce, their delimiter lines with
 // them), where every labelled recipient is still named elsewhere in the
 // message. It does not apply to feedback reports and auto-replies, whose
-// verdict rests on the message they answer (eligible).
+// verdict rests on the message they answer (eligible), nor where the
+// attached message is a bounce itself (attachedBounce).
 func noOriginal(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 	root := parseMessage(b)
 	var edits []edit
@@ -866,6 +993,9 @@ func noOriginal(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 				if i == 0 {
 					continue // the first part is the notice's own
 				}
+				if attachedBounce(k) && !attachedBounce(&mpart{kids: []*mpart{root}}) {
+					feedback = true // the verdict rests on it
+				}
 				s, e := kidSpan(b, k)
 				edits = append(edits, edit{s, e, nil})
 			}
@@ -882,6 +1012,20 @@ func noOriginal(b []byte, rcpts []string) ([]byte, map[string]string, bool) {
 		}
 	}
 	return out, nil, true
+}
+
+// attachedBounce says whether the message attached as k is a bounce: from
+// a mail system, or a report. Where a message that is not one itself (a
+// mailing list's bounce action notice) attaches one, that bounce says why,
+// and noOriginal does not drop it.
+func attachedBounce(k *mpart) bool {
+	if len(k.kids) == 0 {
+		return false
+	}
+	m := k.kids[0]
+	from, _ := m.get("from")
+	f := strings.ToLower(from.value)
+	return strings.Contains(f, "mailer-daemon") || strings.Contains(f, "postmaster") || m.ctype == "multipart/report"
 }
 
 // notEligibleForNoOriginal: an auto-reply's or a feedback report's verdict

@@ -81,7 +81,9 @@ type exchangeDiag struct {
 // host, reporting host) from the administrators' section of the notice;
 // that section alone otherwise.
 func decodeExchangeNDR(m *message, format string) *Report {
-	text := m.notice()
+	// a reply a relay folded ("Remote Server returned '550 ... Client" /
+	// "    host [192.0.2.1] blocked ...'") read from its one line
+	text := unfoldWrapped(m.notice())
 	generating, diags := parseExchangeDiagnostics(text)
 	var rep *Report
 	if p := m.dsnPart(); p != nil {

@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -346,6 +347,15 @@ func decodeTextNotice(m *message) *Report {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + oneLine(errorLines(notice)))
 			}
 		}
+		if len(addrs) == 1 && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
+			// One recipient named alone under a heading, and again
+			// further down in the server's reply ("Error during the last
+			// delivery attempt:" / "... 552 5.2.2 <a>: Mailbox full",
+			// mox's): that reply is its own, beside the words above.
+			if w := laterMention(notice, "", a, addrs); w != "" && !strings.Contains(r.Diagnostic, w) {
+				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + w)
+			}
+		}
 		if r.Diagnostic == "" || len(r.Diagnostic) < 8 {
 			r.Diagnostic = oneLine(errorLines(notice))
 			if few && len(addrs) > 1 {
@@ -585,7 +595,8 @@ func noticeRecipients(m *message, notice string) []string {
 	// (lars@...)" in a list, then "lars@..." alone in a section of
 	// codes).
 	seen, seenWeak := map[string]bool{}, map[string]bool{}
-	weakLine := -1
+	weakLine, weakLead, weakLeadAddr := -1, "", ""
+	var repeated []string // the addresses of a label repeated line after line
 	for n, rest := 0, notice; rest != "" && len(strong) < maxTextRecipients; n++ {
 		line := rest
 		if nl := strings.IndexByte(rest, '\n'); nl >= 0 {
@@ -635,12 +646,33 @@ func noticeRecipients(m *message, notice string) []string {
 				// one ("Your message to <a> and <b> could not be
 				// delivered").
 				weak, weakLine = append(weak, a), n
+				if lb := strings.TrimRight(t[:at], " \t<\"'"); weakLead == "" && lead != "" && (strings.HasSuffix(lb, ":") || strings.HasSuffix(lb, ";")) {
+					weakLead, weakLeadAddr = lead, a
+				}
+			case weakLead != "" && lead == weakLead && len(weak) < maxCrossRead:
+				// The same label again on a later line ("Unable to
+				// deliver message to: <a>" ... "Unable to deliver
+				// message to: <b>", a paragraph for each; ZMailer's
+				// "rfc822;a" under "Final Recipient:"): a list of the
+				// recipients, one a paragraph.
+				weak = append(weak, a)
+				if len(repeated) == 0 {
+					repeated = append(repeated, weakLeadAddr)
+				}
+				repeated = append(repeated, a)
 			}
 			return len(strong) < maxTextRecipients
 		})
 	}
 	switch {
 	case len(strong) > 0:
+		// A repeated label's list names them all, where a transcript
+		// ("RCPT To:<a>") names only some.
+		for _, a := range repeated {
+			if !slices.Contains(strong, a) && len(strong) < maxTextRecipients {
+				strong = append(strong, a)
+			}
+		}
 		return strong
 	case len(weak) > 0:
 		return weak

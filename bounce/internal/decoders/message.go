@@ -364,7 +364,7 @@ func (m *message) originalPart() *part {
 }
 
 // text returns the human-readable text of the bounce itself: every text
-// part outside attached messages (HTML only when there is no plain text),
+// part outside attached messages (HTML unless a plain alternative is),
 // joined by blank lines. For a single-part message it is the body.
 func (m *message) text() string {
 	m.bodyRead = true
@@ -372,31 +372,48 @@ func (m *message) text() string {
 		return m.bodyText
 	}
 	m.bodyTextDone = true
-	var plainBuf [4]string // most bounces have one or two text parts
-	var htmlBuf [2]*part
-	plain := plainBuf[:0]
-	html := htmlBuf[:0] // read only when there is no plain text
+	// Every text part a reader is shown, in order: the plain ones, and an
+	// HTML one unless it is the alternative of a plain one (RFC 2046
+	// section 5.1.4: a client shows one of a multipart/alternative's
+	// parts), as an HTML notice beside the original's headers as text.
+	var outBuf [4]string // most bounces have one or two text parts
+	out := outBuf[:0]
 	m.root.Walk(func(p *part) bool {
 		if p.InsideMessage() || len(p.Children) > 0 {
 			return true
 		}
 		switch {
-		case p.MediaType == "text/plain" || p.MediaType == "text" || p.MediaType == "text/enriched":
-			plain = append(plain, p.Text())
 		case p.MediaType == "text/html":
-			html = append(html, p)
-		case p == m.root && !strings.HasPrefix(p.MediaType, "multipart/"):
-			plain = append(plain, p.Text())
+			if !alternativeOfPlain(p) {
+				out = append(out, p.Text())
+			}
+		case p.MediaType == "text/plain" || p.MediaType == "text" || p.MediaType == "text/enriched",
+			p == m.root && !strings.HasPrefix(p.MediaType, "multipart/"):
+			out = append(out, p.Text())
 		}
 		return true
 	})
-	if len(plain) == 0 {
-		for _, p := range html {
-			plain = append(plain, p.Text())
+	m.bodyText = strings.Join(out, "\n\n")
+	return m.bodyText
+}
+
+// alternativeOfPlain says whether the HTML part p is, below a
+// multipart/alternative, the alternative of a plain text part there.
+func alternativeOfPlain(p *part) bool {
+	for a := p.Parent; a != nil; a = a.Parent {
+		if a.MediaType != "multipart/alternative" {
+			continue
+		}
+		found := false
+		a.Walk(func(q *part) bool {
+			found = found || len(q.Children) == 0 && q.MediaType == "text/plain"
+			return !found
+		})
+		if found {
+			return true
 		}
 	}
-	m.bodyText = strings.Join(plain, "\n\n")
-	return m.bodyText
+	return false
 }
 
 // decode runs the decoders in order and completes the report.

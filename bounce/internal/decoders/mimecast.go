@@ -29,7 +29,14 @@ func decodeMimecast(m *message) *Report {
 		if addr == "" {
 			return nil
 		}
-		rep = &Report{Kind: KindBounce, Format: "mimecast", Recipients: []Recipient{{Address: addr, Action: "failed"}}}
+		action := "failed"
+		if textDelayed(m) {
+			// its warning ("[Postmaster] Email Delivery Warning": "has
+			// not yet been delivered", "Delivery will continue to be
+			// attempted") without the delivery-status part's "delayed"
+			action = "delayed"
+		}
+		rep = &Report{Kind: KindBounce, Format: "mimecast", Recipients: []Recipient{{Address: addr, Action: action}}}
 	}
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]

@@ -60,6 +60,16 @@ func TestAddressParagraphs(t *testing.T) {
 	}
 }
 
+// TestAddressParagraphs_replyLine: a reply line that starts and ends with
+// an address in angle brackets (Haraka's "<a>: 550 5.1.1 <a>:" folded
+// after its second) opens no paragraph.
+func TestAddressParagraphs_replyLine(t *testing.T) {
+	notice := "<a@example.net>: 550 5.1.1 <a@example.net>:\n    Recipient address rejected: User unknown\n<b@example.net>: 552 5.2.2 Mailbox full\n"
+	if got := addressParagraphs(notice, qmailStyle); len(got) != 0 {
+		t.Errorf("addressParagraphs = %+v, want none", got)
+	}
+}
+
 // TestBoundsOf checks the line and the paragraph around a match, at the
 // edges of the text too.
 func TestBoundsOf(t *testing.T) {

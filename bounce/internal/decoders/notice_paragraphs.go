@@ -38,7 +38,10 @@ func addressParagraphs(notice string, style paraStyle) []addrPara {
 			}
 			continue
 		}
-		if (style != courierStyle || indentOf(l) == 0) && strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">:") {
+		// The line is one address in angle brackets, not a reply that
+		// starts and ends with one ("<a>: 550 5.1.1 <a>:" folded after
+		// its second, by a relay that wraps long lines).
+		if (style != courierStyle || indentOf(l) == 0) && strings.HasPrefix(t, "<") && strings.HasSuffix(t, ">:") && !strings.ContainsAny(t[1:len(t)-2], "<> \t") {
 			if a := normalizeAddress(t[1 : len(t)-2]); a != "" {
 				if cur != nil {
 					out = append(out, *cur)

@@ -431,7 +431,9 @@ func dsnRecipients(m *message, body string) (string, []Recipient) {
 			r.DiagnosticType = toLower(strings.TrimSpace(diag[:i]))
 			diag = diag[i+1:]
 		}
-		r.Diagnostic = oneLine(diag)
+		// Exim writes a reply's non-ASCII bytes in its Diagnostic-Code as
+		// \ooo escapes (eximUnescape), read whichever decoder reads it.
+		r.Diagnostic = oneLine(eximUnescape(diag))
 		if r.Diagnostic == "" {
 			r.Diagnostic = oneLine(b.Get("x-supplementary-info"))
 		}
@@ -596,17 +598,28 @@ func statusFromReplyCode(rc string) string {
 // the human-readable notice, where MTAs often write the remote server's
 // reply beside the recipient's address.
 func enrichFromText(rs []Recipient, notice string) {
+	var addrs []string
+	for _, r := range rs {
+		addrs = append(addrs, r.Address)
+	}
 	for i := range rs {
 		r := &rs[i]
 		if r.Diagnostic != "" && len(r.Diagnostic) > 12 {
 			continue
 		}
 		t := textAbout(notice, r.Address)
+		if len(rs) > 1 && len(rs) <= maxCrossRead {
+			// the paragraph after the address, not the next recipient's
+			// line in it ("<a>   (550 ...)" / "<b>   (552 ...)", McAfee's)
+			t = cutAtOther(notice, t, r.Address, addrs)
+		}
 		if findReplyCode(t) == "" && findStatus(t) == "" {
 			// The first mention says it in words for people (Exchange's
-			// "Your message wasn't delivered..."); a later one may hold
-			// the server's reply ("Remote Server returned '550 ...'"
-			// under "Diagnostic information for administrators").
+			// "Your message wasn't delivered..."), lists the recipients
+			// ("- a", "Intended Recipients: <a>, <b>", chasquid's and
+			// Haraka's) or sums them up ("Failure Reason: ... <a>"); a
+			// later one may hold the server's reply ("Remote Server
+			// returned '550 ...'", "<a>: 550 5.1.1 ...").
 			t = laterMentionOrReason(notice, t, r.Address, rs)
 		}
 		if t != "" && !startsWithDSNField(t) {

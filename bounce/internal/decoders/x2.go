@@ -24,7 +24,7 @@ func matchX2(m *message) bool {
 }
 
 func decodeX2(m *message) *Report {
-	notice := m.notice()
+	notice := unfoldWrapped(m.notice()) // a reply a relay folded, whole
 	lower := m.lowerNotice()
 	rep := &Report{Kind: KindBounce, Format: "x2"}
 	switch {

@@ -31,8 +31,7 @@ func decodeX6(m *message) *Report {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "x6"}
-	for _, l := range splitLines(section) {
-		t := strings.TrimSpace(l)
+	for _, t := range x6Paragraphs(section) {
 		lt := toLower(t)
 		var addrs []string
 		switch {
@@ -66,7 +65,7 @@ func decodeX6(m *message) *Report {
 			}
 		}
 		switch {
-		case strings.Contains(lt, "(error following rcpt command)"), strings.Contains(lt, "rejected recipient"):
+		case strings.Contains(lt, "(error following rcpt command)"), strings.Contains(lt, "rejected recipient"), strings.Contains(lt, "(rcpt to)"):
 			r.Command = "RCPT"
 		case strings.Contains(lt, "(data)"):
 			r.Command = "DATA"
@@ -84,4 +83,24 @@ func decodeX6(m *message) *Report {
 		}
 	}
 	return rep
+}
+
+// x6Paragraphs returns the paragraphs of an X6 notice, each one line: an
+// error is one paragraph, which a relay may have folded (a list of
+// addresses cut after "errors:", the bracketed reply on a line of its
+// own).
+func x6Paragraphs(section string) []string {
+	var out []string
+	var cur []string
+	for _, l := range append(splitLines(section), "") {
+		if t := strings.TrimSpace(l); t != "" {
+			cur = append(cur, t)
+			continue
+		}
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+			cur = cur[:0]
+		}
+	}
+	return out
 }

@@ -388,6 +388,14 @@ func HTMLToText(s string) string {
 			switch string(bytes.TrimLeft(tag, "/")) {
 			case "br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", "pre", "blockquote":
 				b.WriteByte('\n')
+				// The source's own line break after a block tag
+				// ("line<br>\nline") is layout, which a renderer folds
+				// into the tag's: not a second, empty line.
+				if j := i + end + 1; strings.HasPrefix(s[j:], "\n") {
+					end++
+				} else if strings.HasPrefix(s[j:], "\r\n") {
+					end += 2
+				}
 			case "td", "th":
 				b.WriteByte(' ')
 			case "a":

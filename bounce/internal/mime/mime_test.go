@@ -262,6 +262,10 @@ func TestHTMLToText(t *testing.T) {
 		{"<header>kept</header>", "kept"},
 		{"a<br/>b&amp;c&nbsp;d", "a\nb&c d"},
 		{"<td>a</td><td>b</td>", " a  b "},
+		// The source's line break after a block tag is layout, not a
+		// second line (a notice written "line<br>\nline").
+		{"<p>one<br>\ntwo<br>\r\nthree</p>\n<p>four</p>\n", "\none\ntwo\nthree\n\nfour\n"},
+		{"a<br>\n\nb", "a\n\nb"},
 		{"<style>never closed", "never closed"},
 		{"x < y", "x "},
 		// A mailto: link's address, when its text does not show it.
