@@ -24,9 +24,9 @@ import (
 // (percent) may only be raised; false, a count, may only fall.
 var fmtLooFloor = map[string]fmtLooFigures{
 	// Each message without its own decoder (the others stay).
-	"own": {found: 96.96, kind: 96.52, reason: 82.86, falses: 7},
+	"own": {found: 96.96, kind: 96.52, reason: 83.08, falses: 7},
 	// Each message with the generic readers only.
-	"generic": {found: 96.96, kind: 96.52, reason: 84.59, falses: 7},
+	"generic": {found: 96.96, kind: 96.52, reason: 84.82, falses: 7},
 }
 
 type fmtLooFigures struct {
