@@ -26,7 +26,7 @@ var fmtLooFloor = map[string]fmtLooFigures{
 	// Each message without its own decoder (the others stay).
 	"own": {found: 96.96, kind: 96.52, reason: 83.08, falses: 7},
 	// Each message with the generic readers only.
-	"generic": {found: 96.96, kind: 96.52, reason: 84.82, falses: 7},
+	"generic": {found: 96.96, kind: 96.52, reason: 84.81, falses: 7},
 }
 
 type fmtLooFigures struct {
