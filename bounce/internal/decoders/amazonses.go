@@ -262,15 +262,7 @@ func decodeSESNotification(body string) *Report {
 			if r.Action == "" {
 				r.Action = "failed"
 			}
-			diag := b.DiagnosticCode
-			if i := strings.IndexByte(diag, ';'); i > 0 && i < 12 && !strings.ContainsAny(diag[:i], " \t") {
-				r.DiagnosticType = toLower(diag[:i])
-				diag = diag[i+1:]
-			}
-			r.Diagnostic = oneLine(diag)
-			if r.Diagnostic == "" {
-				r.Diagnostic = strings.TrimSpace(n.Bounce.BounceType + " " + n.Bounce.BounceSubType)
-			}
+			setSESDiagnostic(&r, b.DiagnosticCode, strings.TrimSpace(n.Bounce.BounceType+" "+n.Bounce.BounceSubType))
 			r.ReasonHint = sesSubTypes[n.Bounce.BounceSubType]
 			fillCodes(&r)
 			rep.Recipients = append(rep.Recipients, r)
@@ -285,15 +277,7 @@ func decodeSESNotification(body string) *Report {
 		rep.ReportingMTA = hostOf(n.DeliveryDelay.ReportingMTA)
 		for _, d := range n.DeliveryDelay.DelayedRecipients {
 			r := Recipient{Address: d.EmailAddress, Action: "delayed", Status: findStatus(d.Status)}
-			diag := d.DiagnosticCode
-			if i := strings.IndexByte(diag, ';'); i > 0 && i < 12 && !strings.ContainsAny(diag[:i], " \t") {
-				r.DiagnosticType = toLower(diag[:i])
-				diag = diag[i+1:]
-			}
-			r.Diagnostic = oneLine(diag)
-			if r.Diagnostic == "" {
-				r.Diagnostic = n.DeliveryDelay.DelayType
-			}
+			setSESDiagnostic(&r, d.DiagnosticCode, n.DeliveryDelay.DelayType)
 			r.ReasonHint = sesDelayTypes[n.DeliveryDelay.DelayType]
 			fillCodes(&r)
 			rep.Recipients = append(rep.Recipients, r)
@@ -329,4 +313,18 @@ func decodeSESNotification(body string) *Report {
 		return nil
 	}
 	return rep
+}
+
+// setSESDiagnostic sets r's diagnostic from an SES event's diagnosticCode
+// ("smtp; 550 5.1.1 ...": its type before the ";"), or def when the event
+// gives none.
+func setSESDiagnostic(r *Recipient, diag, def string) {
+	if i := strings.IndexByte(diag, ';'); i > 0 && i < 12 && !strings.ContainsAny(diag[:i], " \t") {
+		r.DiagnosticType = toLower(diag[:i])
+		diag = diag[i+1:]
+	}
+	r.Diagnostic = oneLine(diag)
+	if r.Diagnostic == "" {
+		r.Diagnostic = def
+	}
 }
