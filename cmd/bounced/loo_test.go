@@ -36,6 +36,9 @@ var looFloor = floor{0, 99.80, 94.40, 97.80, 98.39}
 // page or an RFC stays, and so does everything the decoders know: this
 // measures the rules, not the decoders' structure.
 func TestLeaveOneOut(t *testing.T) {
+	if raceEnabled {
+		t.Skip("decodes every copy in-process, which -race slows tenfold: make test runs it in its second line, without -race")
+	}
 	score, _ := scorerAndBinary(t)
 	corpus, err := filepath.Abs(filepath.Join(sharedDir, "corpus", "sisimai"))
 	if err != nil {

@@ -89,6 +89,9 @@ var metamorphicKnown = map[string][]string{
 // before, the recipients renamed where the transform renames them. The
 // messages whose verdict changes are listed with -v.
 func TestRobust_metamorphic(t *testing.T) {
+	if raceEnabled {
+		t.Skip("decodes every copy in-process, which -race slows tenfold: make test runs it in its second line, without -race")
+	}
 	var paths []string
 	for _, dir := range []string{"../../bounce/testdata/unseen", "../../bounce/testdata/zoo"} {
 		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
