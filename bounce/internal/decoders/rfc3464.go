@@ -598,10 +598,7 @@ func statusFromReplyCode(rc string) string {
 // the human-readable notice, where MTAs often write the remote server's
 // reply beside the recipient's address.
 func enrichFromText(rs []Recipient, notice string) {
-	var addrs []string
-	for _, r := range rs {
-		addrs = append(addrs, r.Address)
-	}
+	addrs := addressesOf(rs)
 	for i := range rs {
 		r := &rs[i]
 		if r.Diagnostic != "" && len(r.Diagnostic) > 12 {
@@ -620,7 +617,7 @@ func enrichFromText(rs []Recipient, notice string) {
 			// Haraka's) or sums them up ("Failure Reason: ... <a>"); a
 			// later one may hold the server's reply ("Remote Server
 			// returned '550 ...'", "<a>: 550 5.1.1 ...").
-			t = laterMentionOrReason(notice, t, r.Address, rs)
+			t = laterMentionOrReason(notice, t, r.Address, addrs)
 		}
 		if t != "" && !startsWithDSNField(t) {
 			if r.Diagnostic == "" || len(t) > len(r.Diagnostic) {
