@@ -1263,6 +1263,79 @@ func TestDecode_unseen(t *testing.T) {
 			"r13b-qmail-pl-nouser":     {bounced("adam.wisniewski@example.pl", "user_unknown")},
 			"r13b-text-ru-size":        {bounced("pavel.smirnov@example.ru", "message_too_big")},
 		}},
+		// The seventeenth round (see the README): Japanese mobile carriers
+		// and ISPs, written with their verdicts before they were decoded.
+		{"seventeenth round: docomo", map[string][]unseenRcpt{
+			"r17-docomo-rcpt-unknown":      {bounced("yuka.morita@docomo.ne.jp", "user_unknown")},
+			"r17-docomo-three-one-unknown": {bounced("kenta.iwai@docomo.ne.jp", "user_unknown")},
+			// "Unknown user" after DATA: the customer's 受信/拒否設定
+			// refused the sender (as docomo-data), not a dead address.
+			"r17-docomo-data-refused":       {bounced("mizuki.hara@docomo.ne.jp", "rejected")},
+			"r17-docomo-too-much-mail-data": {bounced("shota.kubo@docomo.ne.jp", "mailbox_full")},
+			"r17-docomo-line-too-long":      {bounced("naoki.ueno@docomo.ne.jp", "not_compliant_rfc")},
+			"r17-docomo-two-mixed":          {bounced("haruto.sakai@docomo.ne.jp", "user_unknown"), bounced("mei.fujii@docomo.ne.jp", "mailbox_full")},
+		}},
+		{"seventeenth round: au, UQ and KDDI", map[string][]unseenRcpt{
+			"r17-au-mnp-unknown":      {bounced("daiki.nomura@au.com", "user_unknown")},
+			"r17-au-data-filtered":    {bounced("aoi.kimura@ezweb.ne.jp", "filtered")},
+			"r17-uq-unknown":          {bounced("rin.okada@uqmobile.jp", "user_unknown")},
+			"r17-au-size-limit":       {bounced("koharu.ando@au.com", "message_too_big")},
+			"r17-ezweb-overquota-two": {bounced("yui.hayashi@ezweb.ne.jp", "mailbox_full"), bounced("takeru.ogawa@ezweb.ne.jp", "mailbox_full")},
+			// "The user(s) account is disabled.": the line is stopped.
+			"r17-ezweb-disabled":             {bounced("honoka.arai@ezweb.ne.jp", "suspended")},
+			"r17-ezweb-not-delivered-within": {bounced("riku.tamura@ezweb.ne.jp", "expired")},
+			"r17-kddi-auone-full-two":        {bounced("kaito.hirose@auone-net.jp", "mailbox_full"), bounced("sae.miura@auone-net.jp", "mailbox_full")},
+		}},
+		{"seventeenth round: SoftBank, Y!mobile and Rakuten Mobile", map[string][]unseenRcpt{
+			"r17-softbank-invalid-recipient": {bounced("tsubasa.kono@i.softbank.jp", "user_unknown")},
+			"r17-ymobile-invalid-recipient":  {bounced("nanami.ueda@ymobile.ne.jp", "user_unknown")},
+			// The envelope sender's domain has no DNS record: the sender
+			// is refused, whatever the recipient.
+			"r17-softbank-sender-domain-missing": {bounced("ren.mori@softbank.ne.jp", "rejected")},
+			"r17-softbank-sjis-asp-unknown":      {bounced("haruka.sugimoto@softbank.ne.jp", "user_unknown")},
+			"r17-softbank-mailbox-full-exim":     {bounced("takumi.endo@softbank.ne.jp", "mailbox_full")},
+			"r17-rakumail-unknown":               {bounced("akari.nishida@rakumail.jp", "user_unknown")},
+		}},
+		{"seventeenth round: ISPs", map[string][]unseenRcpt{
+			"r17-ocn-unknown":      {bounced("t-yamaguchi@ocn.ne.jp", "user_unknown")},
+			"r17-ocn-blocked-ip":   {bounced("k-matsui@ocn.ne.jp", "blocked")},
+			"r17-sonet-qmail-full": {bounced("hiroko-t@ab.so-net.ne.jp", "mailbox_full")},
+			// @nifty's size condition, the one refusal it reports: the
+			// message is too big for what the recipient accepts.
+			"r17-nifty-size-condition": {bounced("m-ohashi@nifty.com", "message_too_big")},
+			"r17-biglobe-count-limit":  {bounced("kazuya-n@mvb.biglobe.ne.jp", "mailbox_full")},
+			"r17-plala-spf-fail":       {bounced("chika-s@mvb.plala.or.jp", "auth_failure")},
+			"r17-eo-two-sendmail":      {bounced("mika-y@zeus.eonet.ne.jp", "user_unknown"), bounced("jun-w@zeus.eonet.ne.jp", "mailbox_full")},
+			"r17-yahoojp-no-account":   {bounced("ryo_kitamura2001@yahoo.co.jp", "user_unknown")},
+		}},
+		{"seventeenth round: Japanese-language notices", map[string][]unseenRcpt{
+			"r17-ja-iso2022-docomo-unknown": {bounced("daisuke.oishi@docomo.ne.jp", "user_unknown")},
+			// The customer's reception setting: a policy block, the
+			// address is live.
+			"r17-ja-utf8-reception-setting": {bounced("hinata.kato@docomo.ne.jp", "filtered")},
+			"r17-ja-sjis-url-refused":       {bounced("itsuki.hamada@ezweb.ne.jp", "filtered")},
+			"r17-ja-iso2022-spoof-refused":  {bounced("sakura.tsuji@i.softbank.jp", "auth_failure")},
+			"r17-ja-utf8-size-docomo":       {bounced("emi.nakano@docomo.ne.jp", "message_too_big")},
+			"r17-ja-sjis-mailbox-full-au":   {bounced("yuna.sato@au.com", "mailbox_full")},
+		}},
+		{"seventeenth round: delays", map[string][]unseenRcpt{
+			"r17-docomo-delay-timeout":   {r("delay", "sora.ishida@docomo.ne.jp", "expired")},
+			"r17-au-rate-delay":          {r("delay", "yuto.maeda@ezweb.ne.jp", "rate_limited")},
+			"r17-rakumail-delay-timeout": {r("delay", "souta.kaneko@rakumail.jp", "expired")},
+			"r17-ezweb-sendmail-warning": {r("delay", "mao.kikuchi@ezweb.ne.jp", "expired")},
+			"r17-softbank-rate-delay":    {r("delay", "kanon.yoshida@i.softbank.jp", "rate_limited")},
+		}},
+		{"seventeenth round: no failure", map[string][]unseenRcpt{
+			"r17-docomo-delivered-dsn": {r("delivered", "ayane.kudo@docomo.ne.jp", "delivered")},
+			"r17-ezweb-relayed-dsn":    {r("delivered", "shun.ikeda@ezweb.ne.jp", "delivered")},
+			"r17-ja-fuzai-autoreply":   {auto("t.murakami@example.co.jp")},
+			"r17-ja-jidou-outou":       {auto("info@example-trading.co.jp")},
+			// The carrier's notice to senders, an ISP's capacity warning
+			// to its member, a customer's reply about a new address.
+			"r17-au-notice-not-bounce":            {none},
+			"r17-isp-capacity-warning-not-bounce": {none},
+			"r17-docomo-address-change-reply":     {none},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

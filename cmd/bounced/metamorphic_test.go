@@ -48,7 +48,14 @@ var metamorphicKnown = map[string][]string{
 		// here" with no host and no command) says a local program
 		// answered; the DSN's "unknown; no such user here" under 5.0.0
 		// reads as a filter's (stage:unknown).
-		"zoo/courier/prog-nouser"},
+		"zoo/courier/prog-nouser",
+		// r17-*: as docomo-data and r13-*, Postfix said the command
+		// ("in reply to RCPT TO", "end of DATA", "MAIL FROM") only in the
+		// dropped text part: docomo's "Unknown user" and "Invalid
+		// recipient" or "does not exist" under 5.0.0 with no command read
+		// as the recipient's filter.
+		"unseen/r17-docomo-data-refused", "unseen/r17-docomo-rcpt-unknown", "unseen/r17-docomo-two-mixed",
+		"unseen/r17-softbank-sender-domain-missing", "unseen/r17-ymobile-invalid-recipient"},
 	// r13-postfix-ru-koi8: the transform joins the KOI8-R text part and
 	// the UTF-8 delivery-status part under the text's charset, so the
 	// Diagnostic-Code's Cyrillic is read as KOI8-R, no words left.
@@ -77,8 +84,16 @@ var metamorphicKnown = map[string][]string{
 	// Subject names the protected address split across two RFC 2047
 	// encoded words, which the transform does not rename, so the renamed
 	// message names two people.
+	// r17-docomo-*, r17-ja-utf8-reception-setting and
+	// r17-yahoojp-no-account: provider rules chosen by the recipient's
+	// domain, as docomo-data and yahoo-dd-account (docomo's "Unknown user"
+	// after DATA, "552 Too much mail data" and "500 Line Too Long" mean
+	// what docomo's pages say only from docomo; Yahoo! JAPAN's "This user
+	// doesn't have a ... account" only from Yahoo! JAPAN).
 	"rename": {"unseen/aol-screenname", "unseen/docomo-data", "unseen/notes-bare", "unseen/r12-challenge-de",
-		"unseen/sendmail-bare-transcript", "unseen/sfr-in-101-delay", "unseen/text-bare-list-cause", "unseen/yahoo-dd-account"},
+		"unseen/sendmail-bare-transcript", "unseen/sfr-in-101-delay", "unseen/text-bare-list-cause", "unseen/yahoo-dd-account",
+		"unseen/r17-docomo-data-refused", "unseen/r17-docomo-line-too-long", "unseen/r17-docomo-too-much-mail-data",
+		"unseen/r17-docomo-two-mixed", "unseen/r17-ja-utf8-reception-setting", "unseen/r17-yahoojp-no-account"},
 }
 
 // TestRobust_metamorphic applies TestRobust's transforms to the messages

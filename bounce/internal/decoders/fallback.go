@@ -155,6 +155,11 @@ var noticeFailureWords = []string{
 	"delivery failed", "delivery to the following", "failed", "could not be reached", "did not reach",
 	"not delivered", "undeliver", "returned", "delayed", "bounced", "rejected", "nicht zugestellt",
 	"n'a pas pu être", "no se pudo entregar", "non è stato possibile", "niet worden afgeleverd",
+	// Japanese notices: "could not be delivered (sent)", and "refused to
+	// receive" (受信を拒否), the words the carriers' and ISPs' pages use
+	// for a recipient's reception refusal (NTT's FAQ on docomo error
+	// mail: 受信拒否設定; au: 受信拒否の対象).
+	"配信できませんでした", "配送できませんでした", "送信できませんでした", "受信を拒否",
 }
 
 // autoSubmitted reports whether a message says it was written by a
