@@ -48,7 +48,11 @@ var metamorphicKnown = map[string][]string{
 		// here" with no host and no command) says a local program
 		// answered; the DSN's "unknown; no such user here" under 5.0.0
 		// reads as a filter's (stage:unknown).
-		"zoo/courier/prog-nouser"},
+		"zoo/courier/prog-nouser",
+		// r16-cpanel-nosuchuser: as the r13 messages, Exim's "after
+		// RCPT TO" is in the dropped text part only, and its DSN's
+		// "550 No Such User Here" under 5.0.0 reads as a filter's.
+		"unseen/r16-cpanel-nosuchuser"},
 	// r13-postfix-ru-koi8: the transform joins the KOI8-R text part and
 	// the UTF-8 delivery-status part under the text's charset, so the
 	// Diagnostic-Code's Cyrillic is read as KOI8-R, no words left.
@@ -59,7 +63,12 @@ var metamorphicKnown = map[string][]string{
 	// zoo/postfix/alias-unknown: the words are the zoo's own Postfix
 	// config's (mailbox_transport = error:5.1.1 no mailboxes here), which
 	// no rule knows; only the DSN's Status: 5.1.1 says the user is unknown.
-	"no-dsn": {"unseen/r9-gmail-domain", "zoo/postfix/alias-unknown"},
+	// r16-smartermail-nosuchuser: the converse of dsn-only's: the DSN's
+	// failed action with no command and a generic 5.0.0 makes "No such
+	// user here" a filter's (stage:unknown, as the corpus labels
+	// lhost-mailfoundry-01); the text notice alone has no action, so the
+	// adjustment does not apply and it stays user_unknown.
+	"no-dsn": {"unseen/r9-gmail-domain", "zoo/postfix/alias-unknown", "unseen/r16-smartermail-nosuchuser"},
 	// zoo/sendmail/prog-tempfail-delayed: Sendmail's delay warning has no
 	// list of addresses, and its transcript names the program ("|/path"...
 	// Deferred: prog mailer (/bin/sh) exited with EX_TEMPFAIL), not the
