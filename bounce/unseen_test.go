@@ -1346,6 +1346,22 @@ func TestDecode_unseen(t *testing.T) {
 			"r16-spamass-milter-reject": {bounced("ilse.vandamme@example.be", "spam_detected")},
 			"r16-rspamd-virus-exim":     {bounced("sven.olsen@example.dk", "virus_detected")},
 		}},
+		// The sixteenth round's second batch, written after the first was
+		// fixed and before these were decoded.
+		{"sixteenth round: second batch", map[string][]unseenRcpt{
+			// Plesk's Postfix and Dovecot LMTP for a local mailbox.
+			"r16b-plesk-dovecot-quota": {bounced("monika.bauer@teeladen.example", "mailbox_full")},
+			// MailEnable's own quota notice.
+			"r16b-mailenable-quota-local": {bounced("roaster@coffeeroast.example", "mailbox_full")},
+			// Exchange 2016's receive connector: 5.7.54, relaying refused.
+			"r16b-exchange2016-relay-denied": {bounced("accounts@yacht-club.example", "no_relaying")},
+			// Axigen's success DSN: no failure.
+			"r16b-axigen-success": {r("delivered", "mihai.stan@example-distrib.example", "delivered")},
+			// Dovecot Sieve's vacation (SOGo's) and cPanel BoxTrapper's
+			// verification request, for the person it protects.
+			"r16b-sogo-vacation":     {auto("petra.horvath@example-customer.example")},
+			"r16b-cpanel-boxtrapper": {auto("daniel@example-rancho.example")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
