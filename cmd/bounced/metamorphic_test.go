@@ -55,7 +55,11 @@ var metamorphicKnown = map[string][]string{
 		// recipient" or "does not exist" under 5.0.0 with no command read
 		// as the recipient's filter.
 		"unseen/r17-docomo-data-refused", "unseen/r17-docomo-rcpt-unknown", "unseen/r17-docomo-two-mixed",
-		"unseen/r17-softbank-sender-domain-missing", "unseen/r17-ymobile-invalid-recipient"},
+		"unseen/r17-softbank-sender-domain-missing", "unseen/r17-ymobile-invalid-recipient",
+		// r16-cpanel-nosuchuser: as the r13 messages, Exim's "after
+		// RCPT TO" is in the dropped text part only, and its DSN's
+		// "550 No Such User Here" under 5.0.0 reads as a filter's.
+		"unseen/r16-cpanel-nosuchuser"},
 	// r13-postfix-ru-koi8: the transform joins the KOI8-R text part and
 	// the UTF-8 delivery-status part under the text's charset, so the
 	// Diagnostic-Code's Cyrillic is read as KOI8-R, no words left.
@@ -66,7 +70,12 @@ var metamorphicKnown = map[string][]string{
 	// zoo/postfix/alias-unknown: the words are the zoo's own Postfix
 	// config's (mailbox_transport = error:5.1.1 no mailboxes here), which
 	// no rule knows; only the DSN's Status: 5.1.1 says the user is unknown.
-	"no-dsn": {"unseen/r9-gmail-domain", "zoo/postfix/alias-unknown"},
+	// r16-smartermail-nosuchuser: the converse of dsn-only's: the DSN's
+	// failed action with no command and a generic 5.0.0 makes "No such
+	// user here" a filter's (stage:unknown, as the corpus labels
+	// lhost-mailfoundry-01); the text notice alone has no action, so the
+	// adjustment does not apply and it stays user_unknown.
+	"no-dsn": {"unseen/r9-gmail-domain", "zoo/postfix/alias-unknown", "unseen/r16-smartermail-nosuchuser"},
 	// zoo/sendmail/prog-tempfail-delayed: Sendmail's delay warning has no
 	// list of addresses, and its transcript names the program ("|/path"...
 	// Deferred: prog mailer (/bin/sh) exited with EX_TEMPFAIL), not the

@@ -74,7 +74,28 @@ func decodeText(m *message) *Report {
 	if listAdministrivia(m) {
 		return nil
 	}
+	if quarantineReport(m) {
+		return nil
+	}
 	return decodeTextNotice(m)
+}
+
+// quarantineSubjects are words of the subjects of spam filters' digests
+// to a user of the mail they hold for that user, lower-case.
+var quarantineSubjects = []string{"spam report", "quarantine summary", "quarantine report", "quarantine notification", "spam quarantine"}
+
+// quarantineReport reports whether a message is a spam filter's digest to
+// a user of the mail it holds in quarantine for that user (Proxmox Mail
+// Gateway's "Spam Report", mailcow's "Spam Quarantine Notification",
+// FortiMail's "Quarantine Summary"): its sender may be a postmaster, but
+// it lists messages others sent to its reader, not a message its reader
+// sent that failed. It carries no report part, no returned message and
+// no X-Failed-Recipients, and its text speaks of the quarantine.
+func quarantineReport(m *message) bool {
+	if m.header().Has("x-failed-recipients") || m.dsnPart() != nil || m.findPart("message/rfc822", "message/global") != nil {
+		return false
+	}
+	return containsAny(m.lowerSubject(), quarantineSubjects) && strings.Contains(m.lowerNotice(), "quarantine")
 }
 
 // listAdministrivia reports whether a message is a mailing list's notice
