@@ -42,6 +42,7 @@ func TestClassify_refAttrib3(t *testing.T) {
 		{"generic dns", failedReply("550", "", "RCPT", "550 Your host has a generic DNS name, use your ISP mail server"), RequirePTR},
 		{"cannot resolve your hostname", failedReply("550", "", "RCPT", "550 Cannot resolve your hostname 192.0.2.1"), RequirePTR},
 		{"could not resolve your hostname", failedReply("550", "", "RCPT", "550 Could not resolve your hostname for 192.0.2.1"), RequirePTR},
+		{"more than one from", failedReply("554", "", "DATA", "554 Message has more than one From header"), NotCompliantRFC},
 		{"malformed header", failedReply("554", "", "DATA", "554 Message rejected: malformed header line"), NotCompliantRFC},
 		{"header is not valid", failedReply("554", "", "DATA", "554 The Date header is not valid"), NotCompliantRFC},
 		{"rejected by policy", failedReply("550", "", "DATA", "550 Message rejected by policy"), PolicyViolation},
