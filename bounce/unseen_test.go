@@ -1263,6 +1263,78 @@ func TestDecode_unseen(t *testing.T) {
 			"r13b-qmail-pl-nouser":     {bounced("adam.wisniewski@example.pl", "user_unknown")},
 			"r13b-text-ru-size":        {bounced("pavel.smirnov@example.ru", "message_too_big")},
 		}},
+		// The fifteenth round (see the README): a specific cause against a
+		// generic code, in both directions, written before they were decoded.
+		{"fifteenth round: size words beside generic codes", map[string][]unseenRcpt{
+			"r15-postfix-size-571":  {bounced("gregor.hahn@example.org", "message_too_big")},
+			"r15-sendmail-size-500": {bounced("talia.nguyen@example.net", "message_too_big")},
+			"r15-exim-size-550":     {bounced("oskar.lind@example.se", "message_too_big")},
+			"r15-o365-size-554":     {bounced("rafael.costa@example.com.br", "message_too_big")},
+			"r15-qmail-size":        {bounced("ilse.devries@example.nl", "message_too_big")},
+			"r15-dsn-size-500":      {bounced("farah.haddad@example.org", "message_too_big")},
+			"r15-gmail-size-571":    {bounced("wen.zhao@example.cn", "message_too_big")},
+		}},
+		{"fifteenth round: mailbox full beside generic codes", map[string][]unseenRcpt{
+			"r15-postfix-full-500":       {bounced("ruth.almeida@example.pt", "mailbox_full")},
+			"r15-exim-full-571":          {bounced("tomas.novak@example.cz", "mailbox_full")},
+			"r15-postfix-delay-full-400": {r("delay", "amara.okeke@example.ng", "mailbox_full")},
+			"r15-yahoo-quota-500":        {bounced("a.kowalczyk@yahoo.com", "mailbox_full")},
+			"r15-dsn-full-554":           {bounced("li.wei@example.com.sg", "mailbox_full")},
+		}},
+		{"fifteenth round: unknown user beside generic codes", map[string][]unseenRcpt{
+			"r15-postfix-unknown-571":   {bounced("mateo.rossi@example.it", "user_unknown")},
+			"r15-o365-unknown-571":      {bounced("helga.berg@example.no", "user_unknown")},
+			"r15-dsn-unknown-500-nocmd": {bounced("sunita.rao@example.in", "user_unknown")},
+			"r15-exim-unknown-500":      {bounced("carlos.vega@example.mx", "user_unknown")},
+		}},
+		{"fifteenth round: host or domain not found beside 5.0.0", map[string][]unseenRcpt{
+			"r15-dsn-host-500":    {bounced("jo.park@nosuch-domain.example", "host_unknown")},
+			"r15-exim-domain-500": {bounced("nadia.petrova@mx-gone.example", "host_unknown")},
+		}},
+		{"fifteenth round: virus and spam beside 5.0.0", map[string][]unseenRcpt{
+			"r15-postfix-virus-500": {bounced("bjorn.eriksson@example.se", "virus_detected")},
+			"r15-exim-spam-500":     {bounced("fatima.zahra@example.ma", "spam_detected")},
+			"r15-qmail-spam":        {bounced("dmitri.ivanov@example.ru", "spam_detected")},
+		}},
+		{"fifteenth round: an RBL listing beside 5.1.1 / 5.0.0", map[string][]unseenRcpt{
+			"r15-postfix-rbl-511":  {bounced("chloe.martin@example.fr", "blocked")},
+			"r15-sendmail-rbl-500": {bounced("kofi.mensah@example.com.gh", "blocked")},
+		}},
+		{"fifteenth round: rate limiting beside 4.7.0 / 4.2.1", map[string][]unseenRcpt{
+			"r15-gmail-rate-421":   {r("delay", "ana.silva@gmail.com", "rate_limited")},
+			"r15-postfix-rate-470": {r("delay", "yusuf.demir@example.com.tr", "rate_limited")},
+		}},
+		{"fifteenth round: relay denied beside 5.7.1", map[string][]unseenRcpt{
+			"r15-postfix-relay-571": {bounced("erik.jansen@example.be", "no_relaying")},
+			"r15-o365-relay-571":    {bounced("marta.lopez@example.es", "no_relaying")},
+		}},
+		{"fifteenth round: TLS required beside 5.7.0 / 4.7.0", map[string][]unseenRcpt{
+			"r15-postfix-tls-570": {bounced("hannah.klein@example.de", "failed_starttls")},
+			"r15-gmail-tls-470":   {r("delay", "owen.price@workspace.example", "failed_starttls")},
+		}},
+		{"fifteenth round: a specific code beside vague words: the code decides", map[string][]unseenRcpt{
+			"r15-postfix-522-rejected": {bounced("lena.fischer@example.at", "mailbox_full")},
+			"r15-exim-534-refused":     {bounced("paulo.reis@example.pt", "message_too_big")},
+			"r15-sendmail-511-failed":  {bounced("grace.obi@example.org.uk", "user_unknown")},
+			"r15-dsn-544-route":        {bounced("ivan.horvat@example.hr", "host_unknown")},
+			"r15-qmail-521-rejected":   {bounced("zoe.adams@example.com.au", "suspended")},
+			"r15-o365-523-refused":     {bounced("arjun.mehta@example.in", "exceed_limit")},
+			"r15-dsn-512-failed":       {bounced("elena.popescu@example.ro", "host_unknown")},
+		}},
+		{"fifteenth round: the Status field and the Diagnostic-Code disagree; a Status alone", map[string][]unseenRcpt{
+			"r15-dsn-status500-diag522":       {bounced("kaito.sato@example.jp", "mailbox_full")},
+			"r15-dsn-status500-diag522-vague": {bounced("yuki.tanaka@example.jp", "mailbox_full")},
+			"r15-dsn-status500-diag511":       {bounced("samir.khan@example.pk", "user_unknown")},
+			"r15-dsn-status571-diag534":       {bounced("noor.aziz@example.my", "message_too_big")},
+			"r15-dsn-statusonly-522":          {bounced("beatriz.gomez@example.ar", "mailbox_full")},
+			"r15-dsn-statusonly-571":          {bounced("diego.ruiz@example.cl", "rejected")},
+		}},
+		{"fifteenth round: a generic policy code whose words add nothing: it stays generic", map[string][]unseenRcpt{
+			"r15-postfix-571-policy": {bounced("ella.wright@example.co.uk", "policy_violation")},
+			"r15-o365-571-notauth":   {bounced("victor.dubois@example.ch", "rejected")},
+			"r15-gmail-571-gcdp":     {bounced("mia.schulz@workspace2.example", "policy_violation")},
+			"r15-exim-571-notaccept": {bounced("leo.meyer@example.lu", "rejected")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
