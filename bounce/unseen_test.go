@@ -1342,6 +1342,23 @@ func TestDecode_unseen(t *testing.T) {
 			"r15-gmail-571-gcdp":     {bounced("mia.schulz@workspace2.example", "policy_violation")},
 			"r15-exim-571-notaccept": {bounced("leo.meyer@example.lu", "rejected")},
 		}},
+		// The fifteenth round's second batch, written after the first was
+		// decoded and before these were.
+		{"fifteenth round: second batch", map[string][]unseenRcpt{
+			"r15-b-o365-5110-notfound":        {bounced("sven.holm@example.dk", "user_unknown")},
+			"r15-b-postfix-511-domain":        {bounced("ines.duarte@mistyped.example", "host_unknown")},
+			"r15-b-postfix-sender-domain-571": {bounced("henrik.aalto@example.fi", "rejected")},
+			"r15-b-dsn-500-rbl":               {bounced("priya.nair@example.in", "blocked")},
+			"r15-b-postfix-delay-400-full":    {r("delay", "jakub.zielinski@example.pl", "mailbox_full")},
+			"r15-b-gmail-disabled-500":        {bounced("rosa.mendez@gmail.com", "suspended")},
+			"r15-b-dsn-statusonly-511":        {bounced("omar.farouk@example.eg", "user_unknown")},
+			"r15-b-dsn-statusonly-447":        {r("delay", "ayse.yilmaz@example.com.tr", "expired")},
+			"r15-b-exim-571-policy-quota":     {bounced("maria.gonzalez@example.es", "mailbox_full")},
+			"r15-b-sendmail-571-size":         {bounced("nils.berg@example.no", "message_too_big")},
+			"r15-b-qmail-516-rejected":        {bounced("george.evans@example.co.nz", "has_moved")},
+			"r15-b-postfix-5713-rejected":     {bounced("lucia.ferrara@example.it", "suspended")},
+			"r15-b-gmail-571-ip-notauth":      {bounced("theo.laurent@gmail.com", "blocked")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
