@@ -1359,6 +1359,22 @@ func TestDecode_unseen(t *testing.T) {
 			"r15-b-postfix-5713-rejected":     {bounced("lucia.ferrara@example.it", "suspended")},
 			"r15-b-gmail-571-ip-notauth":      {bounced("theo.laurent@gmail.com", "blocked")},
 		}},
+		// The fifteenth round's third batch, size and quota wordings beside
+		// 5.7.1 and 5.0.0, written after the second was decoded, before these were.
+		{"fifteenth round: third batch, size and quota wordings", map[string][]unseenRcpt{
+			"r15-c-postfix-571-oversized":         {bounced("ada.lovell@example.org", "message_too_big")},
+			"r15-c-exim-571-attachment":           {bounced("bram.peeters@example.be", "message_too_big")},
+			"r15-c-sendmail-571-larger":           {bounced("cora.walsh@example.ie", "message_too_big")},
+			"r15-c-o365-571-maxsize":              {bounced("dario.conti@example.it", "message_too_big")},
+			"r15-c-qmail-571-toolong":             {bounced("edith.moss@example.co.uk", "message_too_big")},
+			"r15-c-dsn-500-sizelimit":             {bounced("felix.braun@example.de", "message_too_big")},
+			"r15-c-gmail-571-toobig":              {bounced("gina.ricci@example.it", "message_too_big")},
+			"r15-c-postfix-571-sizelimit-reached": {bounced("hugo.lambert@example.fr", "message_too_big")},
+			"r15-c-exim-550-file-too-large":       {bounced("iris.nyberg@example.se", "message_too_big")},
+			"r15-c-o365-571-inbox-full":           {bounced("jonas.hedlund@example.se", "mailbox_full")},
+			"r15-c-postfix-500-storage":           {bounced("karla.vogt@example.ch", "mailbox_full")},
+			"r15-c-dsn-571-nomailbox":             {bounced("lars.holm@example.no", "user_unknown")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
