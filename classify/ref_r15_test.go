@@ -4,12 +4,30 @@ import "testing"
 
 // TestClassify_refR15 holds the replies of the fifteenth round of
 // bounce/testdata/unseen (a specific cause against a generic code, in both
-// directions, see its README) quoted from the sources it read, each with
-// the reason the source implies. The round needed no new rule: these hold
-// the precedence the rules already state (a specific cause's wording, in
-// the text stage, before the status stage's generic code).
+// directions, see its README): the wordings classify/rules/28-r15.tsv adds
+// beside the generic codes the round's messages gave them, and the
+// precedence the rules already stated that the first batches held (a
+// specific cause's wording, in the text stage, before the status stage's
+// generic code), each with the reason its source implies.
 func TestClassify_refR15(t *testing.T) {
 	checkClear(t, []clearCase{
+		// 28-r15.tsv, rule 225: a size wording beside 5.7.1, 5.0.0 or a
+		// bare 552 (Email Bounce Error X.2.3, universityofemail.com:
+		// "Message Is Too Long", "longer than the recipient's email
+		// system allows"; iSheriff: "refused ... it being oversized";
+		// Postfix cleanup's "message file too big").
+		{"message too long under 5.7.1", failedReply("554", "5.7.1", "DATA", "554 5.7.1 Message too long"), MessageTooBig},
+		{"longer than the recipient allows", failedReply("550", "5.0.0", "DATA", "550 5.0.0 The message is longer than the recipient's mail system allows"), MessageTooBig},
+		{"larger than the recipient allows under 5.7.1", failedReply("550", "5.7.1", "DATA", "550 5.7.1 The message is larger than the recipient allows"), MessageTooBig},
+		{"rejected: oversized under 5.7.1", failedReply("550", "5.7.1", "DATA", "550 5.7.1 Message rejected: oversized"), MessageTooBig},
+		{"attachment too big under 5.7.1", failedReply("554", "5.7.1", "DATA", "554 5.7.1 Attachment too big"), MessageTooBig},
+		{"attachments too big, no status", failedReply("552", "", "DATA", "552 Attachments too big for this server"), MessageTooBig},
+		{"size limit reached under 5.7.1", failedReply("550", "5.7.1", "DATA", "550 5.7.1 Size limit reached for this recipient"), MessageTooBig},
+		{"message file too large under 5.0.0, 552", failedReply("552", "5.0.0", "DATA", "552 5.0.0 Message file too large"), MessageTooBig},
+		// Stays a full mailbox: the quota is named beside the size.
+		{"oversized for the quota", failedReply("552", "5.2.2", "DATA", "552 5.2.2 Message oversized for the recipient's remaining quota"), MailboxFull},
+		// 28-r15.tsv, rule 226: a full inbox beside 5.7.1 and "rejected".
+		{"inbox full under 5.7.1", failedReply("550", "5.7.1", "RCPT", "550 5.7.1 Inbox full, message rejected"), MailboxFull},
 		// The wording of a specific cause beside a generic code: the
 		// text stage decides before the status stage (classify/doc.go).
 		// Postfix smtpd_check.c's "552 Message size exceeds fixed limit".
