@@ -1375,6 +1375,16 @@ func TestDecode_unseen(t *testing.T) {
 			"r15-c-postfix-500-storage":           {bounced("karla.vogt@example.ch", "mailbox_full")},
 			"r15-c-dsn-571-nomailbox":             {bounced("lars.holm@example.no", "user_unknown")},
 		}},
+		// The fifteenth round's fourth batch, written after the third was
+		// fixed, before these were decoded.
+		{"fifteenth round: fourth batch", map[string][]unseenRcpt{
+			"r15-d-exim-570-body":             {bounced("anja.kraus@example.de", "message_too_big")},
+			"r15-d-o365-571-maxallowed":       {bounced("bruno.keller@example.ch", "message_too_big")},
+			"r15-d-postfix-571-rejected-size": {bounced("clara.weiss@example.at", "message_too_big")},
+			"r15-d-dsn-500-diag534-vague":     {bounced("dara.quinn@example.ie", "message_too_big")},
+			"r15-d-dsn-571-diag522-vague":     {bounced("emil.sandberg@example.se", "mailbox_full")},
+			"r15-d-text-toobig":               {bounced("harald.strand@example.no", "message_too_big")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
