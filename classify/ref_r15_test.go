@@ -28,6 +28,19 @@ func TestClassify_refR15(t *testing.T) {
 		{"oversized for the quota", failedReply("552", "5.2.2", "DATA", "552 5.2.2 Message oversized for the recipient's remaining quota"), MailboxFull},
 		// 28-r15.tsv, rule 226: a full inbox beside 5.7.1 and "rejected".
 		{"inbox full under 5.7.1", failedReply("550", "5.7.1", "RCPT", "550 5.7.1 Inbox full, message rejected"), MailboxFull},
+		// 28-r15.tsv, the fourth batch's size wordings (rule 225).
+		{"message body too big under 5.7.0", failedReply("552", "5.7.0", "DATA", "552 5.7.0 Message body too big"), MessageTooBig},
+		{"body too large, no status", failedReply("552", "", "DATA", "552 Body too large for this server"), MessageTooBig},
+		{"rejected: message size (n) exceeds the limit (m)", failedReply("554", "5.7.1", "DATA", "554 5.7.1 Rejected: message size (26214912) exceeds the limit (25000000)"), MessageTooBig},
+		{"exceeds the maximum allowed size under 5.7.1", failedReply("550", "5.7.1", "DATA", "550 5.7.1 Email exceeds the maximum allowed size"), MessageTooBig},
+		{"a notice: refused because it is too big", Input{Action: "failed", Diagnostic: "The recipient's mail server refused it because it is too big (the limit there is 10 MB)."}, MessageTooBig},
+		// classify.go, lessPrecise: a relay's X.7.1 Status beside the
+		// refusing server's code of another subject (RFC 3464 section
+		// 2.3.6, the Diagnostic-Code's own code) takes that code.
+		{"status 5.7.1, the diagnostic's 5.2.2 beside vague words", failedReply("552", "5.7.1", "", "552 5.2.2 rejected"), MailboxFull},
+		{"status 5.7.1, the diagnostic's 5.1.1 beside vague words", failedReply("550", "5.7.1", "", "550 5.1.1 delivery failed"), UserUnknown},
+		// Stays X.7.1: the diagnostic's code is of the same subject.
+		{"status 5.7.1, the diagnostic's 5.7.1", failedReply("550", "5.7.1", "", "550 5.7.1 refused"), Blocked},
 		// The wording of a specific cause beside a generic code: the
 		// text stage decides before the status stage (classify/doc.go).
 		// Postfix smtpd_check.c's "552 Message size exceeds fixed limit".
