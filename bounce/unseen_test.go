@@ -1385,6 +1385,21 @@ func TestDecode_unseen(t *testing.T) {
 			"r15-d-dsn-571-diag522-vague":     {bounced("emil.sandberg@example.se", "mailbox_full")},
 			"r15-d-text-toobig":               {bounced("harald.strand@example.no", "message_too_big")},
 		}},
+		// The fifteenth round's fifth batch: specific codes beside vague or
+		// misleading words, written after the fourth was fixed, before these
+		// were decoded.
+		{"fifteenth round: fifth batch", map[string][]unseenRcpt{
+			"r15-e-postfix-511-service-unavailable":  {bounced("pablo.ortega@example.es", "user_unknown")},
+			"r15-e-sendmail-522-transaction-failed":  {bounced("quinn.baker@example.com", "mailbox_full")},
+			"r15-e-postfix-delay-422-tryagain":       {r("delay", "rina.sato@example.jp", "mailbox_full")},
+			"r15-e-exim-511-message-rejected":        {bounced("sara.lind@example.se", "user_unknown")},
+			"r15-e-qmail-534-not-accepted":           {bounced("tariq.aziz@example.ae", "message_too_big")},
+			"r15-e-dsn-513-invalid":                  {bounced("ulla.berg@example.fi", "user_unknown")},
+			"r15-e-postfix-521-policy":               {bounced("vera.novak@example.sk", "suspended")},
+			"r15-e-o365-571-service-unavailable":     {bounced("walter.frei@example.ch", "rejected")},
+			"r15-e-postfix-511-spam-words":           {bounced("xena.pavlou@example.gr", "spam_detected")},
+			"r15-e-postfix-470-too-many-connections": {r("delay", "yann.leroy@example.fr", "too_many_connections")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
