@@ -41,6 +41,12 @@ func TestClassify_refR15(t *testing.T) {
 		{"status 5.7.1, the diagnostic's 5.1.1 beside vague words", failedReply("550", "5.7.1", "", "550 5.1.1 delivery failed"), UserUnknown},
 		// Stays X.7.1: the diagnostic's code is of the same subject.
 		{"status 5.7.1, the diagnostic's 5.7.1", failedReply("550", "5.7.1", "", "550 5.7.1 refused"), Blocked},
+		// 28-r15.tsv, rule 511: RFC 5321's name of 554 ("Transaction
+		// failed") decides only where the status says nothing more.
+		{"transaction failed under 5.2.2: the code decides", failedReply("554", "5.2.2", "DATA", "554 5.2.2 Transaction failed"), MailboxFull},
+		{"transaction failed under 5.1.1: the code decides", failedReply("554", "5.1.1", "RCPT", "554 5.1.1 Transaction failed"), UserUnknown},
+		{"transaction failed under 5.0.0", failedReply("554", "5.0.0", "DATA", "554 5.0.0 Transaction failed"), SystemError},
+		{"transaction failed, no status", failedReply("554", "", "DATA", "554 Transaction failed"), SystemError},
 		// The wording of a specific cause beside a generic code: the
 		// text stage decides before the status stage (classify/doc.go).
 		// Postfix smtpd_check.c's "552 Message size exceeds fixed limit".
