@@ -1403,6 +1403,17 @@ func TestDecode_unseen(t *testing.T) {
 			"r15-e-postfix-511-spam-words":           {bounced("xena.pavlou@example.gr", "spam_detected")},
 			"r15-e-postfix-470-too-many-connections": {r("delay", "yann.leroy@example.fr", "too_many_connections")},
 		}},
+		// The fifteenth round's sixth batch: size and full-mailbox words in
+		// other languages (ASCII, as SMTP replies are) beside 5.7.1 and 5.0.0,
+		// written after the fifth was fixed, before these were decoded.
+		{"fifteenth round: sixth batch", map[string][]unseenRcpt{
+			"r15-f-postfix-571-fr-size":  {bounced("margaux.petit@example.fr", "message_too_big")},
+			"r15-f-exim-571-es-size":     {bounced("javier.moreno@example.es", "message_too_big")},
+			"r15-f-sendmail-500-it-size": {bounced("chiara.bruno@example.it", "message_too_big")},
+			"r15-f-qmail-571-nl-size":    {bounced("daan.visser@example.nl", "message_too_big")},
+			"r15-f-dsn-500-fr-full":      {bounced("lucie.bernard@example.fr", "mailbox_full")},
+			"r15-f-postfix-571-es-full":  {bounced("sofia.ramirez@example.mx", "mailbox_full")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
