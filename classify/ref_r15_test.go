@@ -47,6 +47,12 @@ func TestClassify_refR15(t *testing.T) {
 		{"transaction failed under 5.1.1: the code decides", failedReply("554", "5.1.1", "RCPT", "554 5.1.1 Transaction failed"), UserUnknown},
 		{"transaction failed under 5.0.0", failedReply("554", "5.0.0", "DATA", "554 5.0.0 Transaction failed"), SystemError},
 		{"transaction failed, no status", failedReply("554", "", "DATA", "554 Transaction failed"), SystemError},
+		// 28-r15.tsv, the sixth batch: the same causes in other
+		// languages, as ASCII SMTP replies, beside 5.7.1 and 5.0.0.
+		{"french too large under 5.7.1", failedReply("550", "5.7.1", "DATA", "550 5.7.1 Message refuse : message trop volumineux"), MessageTooBig},
+		{"italian too large, 552 under 5.0.0", failedReply("552", "5.0.0", "DATA", "552 Messaggio troppo grande"), MessageTooBig},
+		{"dutch too large under 5.7.1", failedReply("554", "5.7.1", "DATA", "554 5.7.1 Bericht is te groot"), MessageTooBig},
+		{"spanish full mailbox without accents under 5.7.1", failedReply("550", "5.7.1", "RCPT", "550 5.7.1 El buzon del destinatario esta lleno"), MailboxFull},
 		// The wording of a specific cause beside a generic code: the
 		// text stage decides before the status stage (classify/doc.go).
 		// Postfix smtpd_check.c's "552 Message size exceeds fixed limit".
