@@ -232,8 +232,9 @@ func newFacts(in Input, action string) facts {
 	f.idx = newIndex(f.text)
 	if f.text != "" {
 		// A send log may give only the text: read the codes from it. A
-		// text's own code is also more precise than a generic x.0.0.
-		if st := failureStatus(f.text, in.Diagnostic); st != "" && (f.status == "" || genericStatus(f.status) && !genericStatus(st) && st[0] == f.status[0]) {
+		// text's own code is also more precise than a generic x.0.0,
+		// and than a relay's X.7.1 beside a code of another subject.
+		if st := failureStatus(f.text, in.Diagnostic); st != "" && (f.status == "" || lessPrecise(f.status, st)) {
 			f.status = st
 		}
 		if f.code == "" {
@@ -270,6 +271,23 @@ func failureStatus(text, raw string) string {
 		s = s[strings.Index(s, c)+len(c):]
 	}
 	return st
+}
+
+// lessPrecise reports whether the report's status st says less than the
+// code c the server's own text gives, of the same class: st is generic
+// (x.0.0), or st is X.7.1 and c of another subject. RFC 3463 section 3.8
+// names X.7.1 "delivery not authorized, message refused", the refusal a
+// relay reports for whatever it refused; RFC 3464 section 2.3.6 makes the
+// Diagnostic-Code the code the refusing server actually issued, so its
+// mailbox, address or size code (X.2.2, X.1.1, X.3.4) tells the cause.
+func lessPrecise(st, c string) bool {
+	if genericStatus(c) || st[0] != c[0] {
+		return false
+	}
+	if genericStatus(st) {
+		return true
+	}
+	return st[1:] == ".7.1" && !strings.HasPrefix(c[1:], ".7.")
 }
 
 // genericStatus reports whether st says nothing beyond its class (x.0.0).

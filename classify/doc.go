@@ -63,7 +63,7 @@
 // !wordings may occur. So a specific cause beats a generic one by a lower
 // prio: a size-limit wording beside a generic 5.7.1 is message_too_big.
 // when is "-" or conditions separated by ";": status=5.7.1,x.2. (codes
-// or prefixes), code=550,5xx, command=RCPT,DATA,- ("-": none known),
+// or prefixes; "-" no status, "generic" a class only, X.0.0), code=550,5xx, command=RCPT,DATA,- ("-": none known),
 // spoke=yes (the server said more than codes), hard=yes|no (only where
 // the wording proves it), name=TEXT (shown instead of the wording),
 // confidence=medium|low (a wording too vague for high); refine and

@@ -59,7 +59,7 @@ type facts struct {
 // what matched (the wording, or the status or code) and where that
 // wording or code comes from.
 func (r *Rule) match(f *facts) (bool, string, string) {
-	if len(r.Status) > 0 && !statusIn(f.status, r.Status) {
+	if len(r.Status) > 0 && !statusCond(f.status, r.Status) {
 		return false, "", ""
 	}
 	if len(r.Code) > 0 && !codeIn(f.code, r.Code) {
@@ -121,18 +121,6 @@ func pickSource(list, sources []string, def string, ok func(string) bool) string
 		}
 	}
 	return def
-}
-
-func statusIn(st string, list []string) bool {
-	if st == "" {
-		return false
-	}
-	for _, p := range list {
-		if statusMatch(st, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // statusMatch matches a status against "5.7.26", "x.7.26", "5.7." or "x.7.".

@@ -38,12 +38,12 @@ var metamorphicKnown = map[string][]string{
 	// its status or command; r7-domino-quota: Domino folds its
 	// Diagnostic-Code inside a word ("ov" / " er quota"), which RFC 5322
 	// unfolding reads as two words; its text part had them whole.
-	// r13-*: the SMTP command was said only in the dropped text part
+	// r13-*, r15-exim-unknown-500: the SMTP command was said only in the dropped text part
 	// (Postfix's "(in reply to RCPT TO command)", Exim's "after RCPT
 	// TO"); a "no such user" under Status 5.0.0 with no command reads as
 	// a filter's (60-adjust.tsv, stage:unknown).
 	"dsn-only": {"unseen/docomo-data", "unseen/r13-exim-es-two", "unseen/r13-exim-pl-nouser", "unseen/r13-postfix-de-unknown",
-		"unseen/r13-postfix-fr-unknown", "unseen/r13-postfix-nl-unknown", "unseen/r7-domino-quota",
+		"unseen/r13-postfix-fr-unknown", "unseen/r13-postfix-nl-unknown", "unseen/r15-exim-unknown-500", "unseen/r7-domino-quota",
 		// zoo/courier/prog-nouser: only the notice ("<<< no such user
 		// here" with no host and no command) says a local program
 		// answered; the DSN's "unknown; no such user here" under 5.0.0
