@@ -588,6 +588,17 @@ func noticeRecipients(m *message, notice string) []string {
 	for _, a := range findAddresses(m.original().From) {
 		skip[a] = true
 	}
+	// A mail system's address ("postmaster@", "mailer-daemon@") in a
+	// notice is most often the reporting system's own, but not when the
+	// returned message was sent to it: then it is the recipient that
+	// failed (RFC 5321 section 4.5.1: every domain must accept mail for
+	// its postmaster, and mail to it may bounce like any other).
+	returned := map[string]bool{}
+	for _, a := range append(originalRecipients(m), returnedRecipientInOriginalTo(m)...) {
+		if !skip[a] {
+			returned[toLower(a)] = true
+		}
+	}
 	var strong, weak, sender []string
 	// seen holds the addresses taken as strong; weak holds those of
 	// one sentence and once, so an address a later sentence names in
@@ -615,7 +626,7 @@ func noticeRecipients(m *message, notice string) []string {
 			// labelled one is labelled too.
 			listed := prevStrong && prevEnd <= at && listSeparators(t[prevEnd:at])
 			prevEnd, prevStrong = min(at+len(a), len(t)), false
-			if skip[a] || seen[a] || isBounceSender(a) {
+			if skip[a] || seen[a] || isBounceSender(a) && !returned[toLower(a)] {
 				return true
 			}
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
@@ -947,13 +958,35 @@ func paragraphsAfter(notice, addr string, n int) []string {
 		if j := strings.Index(rest, "\n\n"); j >= 0 {
 			p = rest[:j]
 		}
+		whole := p
+		if h, body, ok := strings.Cut(p, "\n"); ok && sectionHeading(h) {
+			// A section's heading line ("----- Non-delivered
+			// information -----") and its text beneath: the text.
+			p = strings.TrimSpace(body)
+		}
 		if p == "" || len(p) > maxParagraphAfter || strings.HasPrefix(p, "-") {
 			break
 		}
 		out = append(out, oneLine(p))
-		rest = rest[len(p):]
+		rest = rest[len(whole):]
 	}
 	return out
+}
+
+// sectionHeading reports whether line heads a section of a notice with
+// words between runs of dashes ("----- Non-delivered information -----"),
+// as Sendmail-style notices head theirs, and is not a marker of the
+// returned message ("----- Original message follows -----").
+func sectionHeading(line string) bool {
+	t := strings.TrimSpace(line)
+	if !strings.HasPrefix(t, "---") || !strings.HasSuffix(t, "---") {
+		return false
+	}
+	words := strings.Trim(t, "- ")
+	if words == "" || strings.Contains(words, "---") {
+		return false
+	}
+	return dashMarkerIndex(toLower(t)) < 0
 }
 
 // maxParagraphAfter bounds the paragraph paragraphAfter takes.
