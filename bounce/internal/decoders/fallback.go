@@ -193,11 +193,14 @@ func decodeTextNotice(m *message) *Report {
 	if len(addrs) == 0 {
 		addrs = noticeRecipients(m, notice)
 	}
+	// sections is the notice with its own sections (below).
+	sections := notice
 	if len(addrs) == 0 {
 		// The notice's own sections, under marker lines that head a
 		// list of addresses or a transcript: read when the words
 		// before the first marker name no recipient.
 		if s := unfoldWrapped(m.noticeWithSections()); len(s) > len(notice) {
+			sections = s
 			if as := noticeRecipients(m, s); len(as) > 0 {
 				notice, addrs = s, as
 			}
@@ -218,11 +221,24 @@ func decodeTextNotice(m *message) *Report {
 			rep.Recipients = []Recipient{r}
 			return rep
 		}
-		if a := soleReturnedRecipient(m); a != "" && len(notice) <= maxParagraphAfter && hasFailureWords(notice) {
+		a := soleReturnedRecipient(m)
+		if a != "" && !hasFailureWords(notice) && !saysNotDelivered(notice) {
+			// Nothing but a marker above a session transcript
+			// ("----- Transcript of session follows -----" / "421
+			// host (smtp)... Deferred: Connection timed out"): the
+			// transcript is what the notice says, when it speaks of
+			// the recipient's host; one that names another ("550
+			// ghost... User unknown") is about someone else.
+			if _, domain, _ := strings.Cut(a, "@"); domain != "" && containsFold(sections, domain) {
+				notice = sections
+			}
+		}
+		if a != "" && len(notice) <= maxParagraphAfter && (hasFailureWords(notice) || saysNotDelivered(notice)) {
 			// A notice of one sentence that names no address ("Your
 			// message could not be delivered because the recipient's
-			// mailbox is full."), above the returned message: the
-			// message's one recipient is the one it failed for.
+			// mailbox is full.", or only "could not be delivered to
+			// one or more recipients"), above the returned message:
+			// the message's one recipient is the one it failed for.
 			r := Recipient{Address: a, Diagnostic: oneLine(notice)}
 			switch {
 			case textDelivered(m):
@@ -908,6 +924,13 @@ func (m *message) failedRecipients() []string {
 		}
 	}
 	return out
+}
+
+// saysNotDelivered reports whether a notice's words say that a message
+// was not delivered (notDeliveredWords), even where a line break parts
+// them ("could not\nbe delivered").
+func saysNotDelivered(notice string) bool {
+	return containsAny(toLower(oneLine(notice)), notDeliveredWords)
 }
 
 // hasFailureWords reports whether a diagnostic says more than that the

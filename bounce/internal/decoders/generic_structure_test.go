@@ -84,3 +84,40 @@ func TestParagraphsAfter_sectionHeading(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeText_soleReturnedRecipient: a notice that names no address
+// but says the message could not be delivered (its words cut by a line
+// break), or whose only words are a session transcript under its marker,
+// failed for the returned message's one recipient; a notice that says
+// neither, or a returned message with two recipients, names nobody.
+func TestDecodeText_soleReturnedRecipient(t *testing.T) {
+	head := "From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\nTo: s@example.com\nSubject: Undelivered Mail Returned to Sender\n\n"
+	said := head + "This is the mail system at host mx.example.com.\n\nI'm sorry to have to inform you that your message could not\n" +
+		"be delivered to one or more recipients. It's attached below.\n\n                   The mail system\n\n" +
+		"--- Below this line is a copy of the message.\n\nFrom: <s@example.com>\nTo: rcpt@example.org\nSubject: hi\n\nhello\n"
+	transcript := "From: Mail Delivery Subsystem <MAILER-DAEMON@example.com>\nTo: s@example.com\nSubject: Returned mail: Cannot send message for 4 days\n\n" +
+		"   ----- Transcript of session follows -----\n421 example.org (smtp)... Deferred: Connection timed out during user open with example.org\n\n" +
+		"   ----- Unsent message follows -----\nReceived: by mx.example.com; id 0000000;\n    Thu, 29 Apr 1995 23:34:45 +0900\n" +
+		"From: s@example.com\nTo: rcpt@example.org\nSubject: hi\n\nhello\n"
+	t.Run("could not be delivered", func(t *testing.T) {
+		genericRecipient(t, said, "rcpt@example.org")
+	})
+	t.Run("a transcript under its marker", func(t *testing.T) {
+		r := genericRecipient(t, transcript, "rcpt@example.org")
+		if r.ReplyCode != "421" || !strings.Contains(r.Diagnostic, "Connection timed out") {
+			t.Errorf("reply %q diagnostic %q, want the transcript's", r.ReplyCode, r.Diagnostic)
+		}
+	})
+	for name, raw := range map[string]string{
+		"no failure words":           strings.Replace(said, "could not\nbe delivered to one or more recipients", "was read by its\nrecipients", 1),
+		"two returned recipients":    strings.Replace(said, "To: rcpt@example.org", "To: rcpt@example.org, other@example.org", 1),
+		"a transcript about another": strings.Replace(transcript, "421 example.org (smtp)... Deferred: Connection timed out during user open with example.org", "550 ghost... User unknown", 1),
+		"a marker and no words":      strings.Replace(transcript, "421 example.org (smtp)... Deferred: Connection timed out during user open with example.org", "see below", 1),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if rep := decodeGenericOnly(t, raw); rep != nil && rep.Kind != KindNotBounce && len(rep.Recipients) > 0 {
+				t.Errorf("recipients %+v, want none", rep.Recipients)
+			}
+		})
+	}
+}
