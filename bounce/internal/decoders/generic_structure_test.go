@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -120,4 +121,57 @@ func TestDecodeText_soleReturnedRecipient(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDecodeJSONNotice: a delivery event mailed as JSON is read by RFC
+// 3464's fields in JSON's spelling, inside a notification service's
+// envelope too; a delivery is reported delivered, and an object without
+// those fields (a complaint, a list of addresses) reports no one.
+func TestDecodeJSONNotice(t *testing.T) {
+	head := "From: Events <no-reply@events.example.net>\nTo: s@example.com\nSubject: Notification Message\nContent-Type: text/plain\n\n"
+	bounce := `{"notificationType":"Bounce","bounce":{"bouncedRecipients":[{"emailAddress":"a@example.org","action":"failed","status":"5.1.1","diagnosticCode":"smtp; 550 5.1.1 user unknown"}]},` +
+		`"mail":{"destination":["a@example.org","c@example.org"],"headers":[{"name":"To","value":"a@example.org"}]}}`
+	enveloped := "{\n  \"Type\" : \"Notification\",\n  \"Message\" : " + strconv.Quote(bounce) + "\n}\n"
+	delivery := `{"notificationType":"Delivery","mail":{"destination":["b@example.org"]},"delivery":{"recipients":["b@example.org"],"smtpResponse":"250 2.6.0 Message received"}}` +
+		"\n\n--\nTo stop receiving these notifications, unsubscribe.\n"
+	for _, c := range []struct {
+		name, body, addr, action, status string
+		kind                             Kind
+	}{
+		{"bounce", bounce, "a@example.org", "failed", "5.1.1", KindBounce},
+		{"bounce in an envelope", enveloped, "a@example.org", "failed", "5.1.1", KindBounce},
+		{"delivery", delivery, "b@example.org", "delivered", "2.6.0", KindDelivered},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep := decodeGenericOnly(t, head+c.body)
+			if rep == nil || rep.Kind != c.kind || len(rep.Recipients) != 1 {
+				t.Fatalf("report %+v, want one recipient, kind %s", rep, c.kind)
+			}
+			r := rep.Recipients[0]
+			if r.Address != c.addr || r.Action != c.action || r.Status != c.status {
+				t.Errorf("recipient %+v, want %s %s %s", r, c.addr, c.action, c.status)
+			}
+		})
+	}
+	for name, body := range map[string]string{
+		"complaint":       `{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"a@example.org"}],"complaintFeedbackType":"abuse"}}`,
+		"addresses alone": `{"recipients":["a@example.org"],"note":"hello"}`,
+		"unknown action":  `{"recipient":"a@example.org","action":"opened"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if rep := decodeJSONNotice(newTestMessage(t, head+body)); rep != nil {
+				t.Errorf("report %+v, want none", rep)
+			}
+		})
+	}
+}
+
+// newTestMessage parses raw as Decode does, failing t on an error.
+func newTestMessage(t *testing.T, raw string) *message {
+	t.Helper()
+	m, err := newMessage([]byte(raw), testOptions(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
