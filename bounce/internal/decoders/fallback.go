@@ -409,6 +409,18 @@ func decodeTextNotice(m *message) *Report {
 				}
 			}
 		}
+		if r.Action == "" {
+			if tail := failureAfterSuccess(r.Diagnostic); tail != "" {
+				// The refusal's codes, not the acceptance's that
+				// come first in the words.
+				r.ReplyCode = leadingReplyCode(tail)
+				if st := findStatus(tail); st != "" && st[0] == r.ReplyCode[0] {
+					r.Status = st
+				} else {
+					r.Status = statusFromReplyCode(r.ReplyCode)
+				}
+			}
+		}
 		fillCodes(&r)
 		rep.Recipients = append(rep.Recipients, r)
 	}
@@ -416,6 +428,38 @@ func decodeTextNotice(m *message) *Report {
 		return nil
 	}
 	return rep
+}
+
+// failureAfterSuccess returns d from its first failure reply (4yz or
+// 5yz, RFC 5321 section 4.2.1) when an earlier reply in it is a positive
+// completion (2yz): a session's transcript ("RCPT TO:<a>" / "250 2.1.5
+// Ok" / "DATA" / "354 End data" / "451 4.3.0 Error: queue file write
+// error") took the recipient and then refused the message, and the
+// refusal is what became of it. Otherwise "".
+func failureAfterSuccess(d string) string {
+	positive := false
+	for i := 0; i < len(d); {
+		for i < len(d) && (d[i] == ' ' || d[i] == '\t') {
+			i++
+		}
+		j := i
+		for j < len(d) && d[j] != ' ' && d[j] != '\t' {
+			j++
+		}
+		if c := leadingReplyCode(d[i:j]); c != "" && len(d[i:j]) >= 3 && d[i:i+3] == c {
+			switch c[0] {
+			case '2':
+				positive = true
+			case '4', '5':
+				if !positive {
+					return ""
+				}
+				return d[i:]
+			}
+		}
+		i = j
+	}
+	return ""
 }
 
 // noticeWithSections returns the notice with the sections that

@@ -175,3 +175,32 @@ func newTestMessage(t *testing.T, raw string) *message {
 	}
 	return m
 }
+
+// TestFailureAfterSuccess: a session transcript that took the recipient
+// ("250 2.1.5 Ok") and then refused the message ("451 4.3.0 ..." to
+// DATA) gives the refusal's codes as the recipient's, not the
+// acceptance's; words whose first reply is a failure, or that have no
+// positive reply before it ("Office 365 ... 550"), are read as they were.
+func TestFailureAfterSuccess(t *testing.T) {
+	for in, want := range map[string]string{
+		"RCPT TO:<a@example.org> Out: 250 2.1.5 Ok In: DATA Out: 354 End data Out: 451 4.3.0 Error: queue file write error": "451 4.3.0 Error: queue file write error",
+		"550 5.1.1 <a@example.org>: unknown; then 250 ok":                                                                   "",
+		"host said: 552 mailbox full":                        "",
+		"Office 365 a Status code: 550 5.0.0 mailbox full":   "",
+		"accepted for 2013 days, 20 tries, 550 user unknown": "",
+	} {
+		if got := failureAfterSuccess(in); got != want {
+			t.Errorf("failureAfterSuccess(%q) = %q, want %q", in, got, want)
+		}
+	}
+	raw := "From: MAILER-DAEMON@mx.example.com (Mail Delivery System)\nTo: postmaster@mx.example.com\n" +
+		"Subject: Postfix SMTP server: errors from client.example.net[192.0.2.2]\n\nTranscript of session follows.\n\n" +
+		" Out: 220 mx.example.com ESMTP\n In:  EHLO client.example.net\n Out: 250 mx.example.com\n" +
+		" In:  MAIL FROM:<s@example.net>\n Out: 250 2.1.0 Ok\n In:  RCPT TO:<rcpt@example.org>\n Out: 250 2.1.5 Ok\n" +
+		" In:  DATA\n Out: 354 End data with <CR><LF>.<CR><LF>\n Out: 451 4.3.0 Error: queue file write error\n" +
+		" In:  QUIT\n Out: 221 2.0.0 Bye\n\nFor other details, see the local mail logfile\n"
+	r := genericRecipient(t, raw, "rcpt@example.org")
+	if r.ReplyCode != "451" || r.Status != "4.3.0" {
+		t.Errorf("reply %q status %q, want 451 4.3.0 (diagnostic %q)", r.ReplyCode, r.Status, r.Diagnostic)
+	}
+}
