@@ -696,8 +696,12 @@ func noticeRecipients(m *message, notice string) []string {
 				// a msg-id (RFC 5322 section 3.6.4) is no mailbox.
 				return true
 			}
+			// A field's name before a colon ("Reply-To: <a>", a quoted
+			// header's) is a label, not a display name: only the
+			// recipient labels make such a line a recipient's.
+			fieldLine := strings.HasSuffix(strings.TrimRight(t[:at], " \t<\"'"), ":")
 			strongLine := lead == "" || listed || recipientLabel(lead) || replyLead(lead, t[min(at+len(a), len(t)):]) ||
-				!senderLead(lead) && nameLine(lead, t[min(at+len(a), len(t)):])
+				!senderLead(lead) && !fieldLine && nameLine(lead, t[min(at+len(a), len(t)):])
 			if !strongLine && seenWeak[a] {
 				return true
 			}

@@ -204,3 +204,23 @@ func TestFailureAfterSuccess(t *testing.T) {
 		t.Errorf("reply %q status %q, want 451 4.3.0 (diagnostic %q)", r.ReplyCode, r.Status, r.Diagnostic)
 	}
 }
+
+// TestNoticeRecipients_fieldLine: a notice that quotes the returned
+// message's header after a marker the readers do not know ("Original
+// message follows.") shows "Reply-To: <a>": a field's name before a
+// colon is no display name, and the address no recipient; a recipient
+// label ("To:") still is, and a name before an address still makes a
+// list's line.
+func TestNoticeRecipients_fieldLine(t *testing.T) {
+	raw := "From: postmaster@mx.example.com\nTo: s@example.org\nSubject: Undeliverable Mail\n\n" +
+		"Unknown user: rcpt@example.com\n\n\nOriginal message follows.\n\n" +
+		"Received: from example.org by mx.example.com; Thu, 29 Apr 2009 23:45:10 -0600\n" +
+		"From: Sam Sender <s@example.org>\nReply-To: replies@example.org\nTo: rcpt@example.com\nSubject: hi\n\nhello\n"
+	rep := decodeGenericOnly(t, raw)
+	if rep == nil || len(rep.Recipients) != 1 || rep.Recipients[0].Address != "rcpt@example.com" {
+		t.Errorf("recipients %+v, want rcpt@example.com alone", rep)
+	}
+	list := "From: MAILER-DAEMON@mx.example.com\nTo: s@example.org\nSubject: Undeliverable Mail\n\n" +
+		"Your message could not be delivered to these recipients (mailbox unavailable):\n\nLars Berger <lars@example.com>\n"
+	genericRecipient(t, list, "lars@example.com")
+}
