@@ -224,3 +224,22 @@ func TestNoticeRecipients_fieldLine(t *testing.T) {
 		"Your message could not be delivered to these recipients (mailbox unavailable):\n\nLars Berger <lars@example.com>\n"
 	genericRecipient(t, list, "lars@example.com")
 }
+
+// TestDecodeGenericDSN_inlineSections: a DSN pasted into the text after
+// a Sendmail notice whose sections stand under marker lines ("-----
+// Transcript of session follows -----"), with no Diagnostic-Code: the
+// words above the fields are the notice's, the returned message coming
+// after them, and the transcript's reply and the local mailer's line that
+// names the recipient by its local part say why.
+func TestDecodeGenericDSN_inlineSections(t *testing.T) {
+	raw := "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>\nTo: s@example.com\nSubject: Returned mail: User unknown\n\n" +
+		"The original message was received at Thu, 29 Apr 2000 23:34:45 +0900\nfrom [192.0.2.230]\n\n" +
+		"   ----- The following addresses had permanent fatal errors -----\n<rcpt@example.net>\n\n" +
+		"   ----- Transcript of session follows -----\nmail.local: unknown user: rcpt\n554 <rcpt@example.net>... Service unavailable\n\n" +
+		"Reporting-MTA: dns; mx.example.net\n\nFinal-Recipient: RFC822; <rcpt@example.net>\nAction: failed\nStatus: 5.5.0\n\n" +
+		"From: s@example.com\nSubject: hi\nTo: rcpt@example.net\n\nhello\n"
+	r := genericRecipient(t, raw, "rcpt@example.net")
+	if r.ReplyCode != "554" || !strings.Contains(r.Diagnostic, "unknown user") {
+		t.Errorf("reply %q diagnostic %q, want the transcript's 554 and the local mailer's cause", r.ReplyCode, r.Diagnostic)
+	}
+}
