@@ -277,6 +277,15 @@ func decodeTextNotice(m *message) *Report {
 			// which are other recipients' or other hosts'.
 			r.Diagnostic = l
 		}
+		if len(addrs) == 1 && !hasFailureWords(r.Diagnostic) {
+			// The address only in the returned message's header,
+			// quoted in the notice ("Original Message:" / "From: ..."
+			// / "To: <a>" / "Subject: ..."): the fields after it are
+			// no cause, the notice's words above the header are.
+			if p := aboveQuotedHeader(notice, a); p != "" {
+				r.Diagnostic = p
+			}
+		}
 		few := len(addrs) <= maxCrossRead
 		if few {
 			r.Diagnostic = cutAtOther(notice, r.Diagnostic, a, addrs)
@@ -972,6 +981,62 @@ func (m *message) failedRecipients() []string {
 		}
 	}
 	return out
+}
+
+// isFieldLine reports whether line is a header field ("Subject: hi"): a
+// field name, a colon.
+func isFieldLine(line string) bool {
+	c := strings.IndexByte(line, ':')
+	return c > 0 && c <= 40 && headerNameLike(line[:c])
+}
+
+// aboveQuotedHeader returns, as one line, the paragraph above the
+// header block that holds addr's first mention on one of its fields
+// (the line and one next to it are fields), when that paragraph says
+// the message was not delivered or why; else "". A label line ending in
+// a colon ("Original Message:") between them is skipped.
+func aboveQuotedHeader(notice, addr string) string {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return ""
+	}
+	lines := splitLines(notice)
+	at, n := -1, 0
+	for k, l := range lines {
+		if n+len(l) >= i {
+			at = k
+			break
+		}
+		n += len(l) + 1
+	}
+	if at < 0 || !isFieldLine(lines[at]) {
+		return ""
+	}
+	if !(at > 0 && isFieldLine(lines[at-1]) || at+1 < len(lines) && isFieldLine(lines[at+1])) {
+		return ""
+	}
+	k := at
+	for k > 0 && (isFieldLine(lines[k-1]) || strings.HasPrefix(lines[k-1], " ") || strings.HasPrefix(lines[k-1], "\t")) && strings.TrimSpace(lines[k-1]) != "" {
+		k--
+	}
+	if k > 0 && strings.HasSuffix(strings.TrimSpace(lines[k-1]), ":") {
+		k-- // "Original Message:"
+	}
+	for k > 0 && strings.TrimSpace(lines[k-1]) == "" {
+		k--
+	}
+	end := k
+	for k > 0 && strings.TrimSpace(lines[k-1]) != "" {
+		k--
+	}
+	if k == end {
+		return ""
+	}
+	p := oneLine(strings.Join(lines[k:end], "\n"))
+	if len(p) > maxParagraphAfter || !hasFailureWords(p) && !saysNotDelivered(p) {
+		return ""
+	}
+	return p
 }
 
 // saysNotDelivered reports whether a notice's words say that a message

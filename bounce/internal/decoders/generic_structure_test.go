@@ -243,3 +243,19 @@ func TestDecodeGenericDSN_inlineSections(t *testing.T) {
 		t.Errorf("reply %q diagnostic %q, want the transcript's 554 and the local mailer's cause", r.ReplyCode, r.Diagnostic)
 	}
 }
+
+// TestAboveQuotedHeader: a notice that names its recipient only in the
+// returned message's header, quoted under "Original Message:", says why
+// in the paragraph above the header, not in the fields after the To.
+func TestAboveQuotedHeader(t *testing.T) {
+	raw := "From: NDR Administrator <sysadmin@mms.example.net>\nTo: s@example.com\nSubject: Undeliverable Message\n\n" +
+		"Message could not be delivered to mobile.\nError: No valid recipients for this MM\n\n\nOriginal Message:\n" +
+		"From: Sam <s@example.com>\nTo: 0000000000@mms.example.net\nSubject: test\nDate:  Wed, 20 Jun 2013 10:29:52 +0000\n"
+	r := genericRecipient(t, raw, "0000000000@mms.example.net")
+	if want := "Message could not be delivered to mobile. Error: No valid recipients for this MM"; !strings.HasPrefix(r.Diagnostic, want) {
+		t.Errorf("diagnostic %q, want it to start %q", r.Diagnostic, want)
+	}
+	if got := aboveQuotedHeader("Hello there.\n\nTo: a@example.org\nSubject: hi\n", "a@example.org"); got != "" {
+		t.Errorf("aboveQuotedHeader over words that say no failure = %q, want \"\"", got)
+	}
+}
