@@ -391,6 +391,18 @@ func decodeTextNotice(m *message) *Report {
 		} else if common != "" && !hasFailureWords(r.Diagnostic) {
 			r.Diagnostic = strings.TrimSpace(common + " " + r.Diagnostic)
 		}
+		if r.Diagnostic == "" && len(addrs) == 1 {
+			// Nothing else said: the line above the recipient's in its
+			// paragraph, under a section heading ("------- Failure
+			// Reasons --------" / "<the reason>" / "<a>", Lotus
+			// Notes'), in words no list here knows (another language).
+			// Only there: elsewhere the line above is a sentence that
+			// introduces a list ("Delivery to the following recipients
+			// failed."), no cause.
+			if prev := paragraphBefore(notice, a); prev != "" && underSectionHeading(notice, a) && !strings.HasSuffix(prev, ":") {
+				r.Diagnostic = prev
+			}
+		}
 		if reply := beneath[toLower(a)]; reply != "" && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
 			// A section of codes below the notice's words: the address
 			// alone on its line, the server's reply beneath it.
@@ -1123,6 +1135,23 @@ func sectionHeading(line string) bool {
 		return false
 	}
 	return dashMarkerIndex(toLower(t)) < 0
+}
+
+// underSectionHeading reports whether the paragraph that first names
+// addr comes right under a section heading line (sectionHeading), blank
+// lines apart, and is not the heading's own line.
+func underSectionHeading(notice, addr string) bool {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return false
+	}
+	start := strings.LastIndex(notice[:i], "\n\n")
+	if start < 0 {
+		return false
+	}
+	above := strings.TrimRight(notice[:start], " \t\n")
+	line := above[strings.LastIndexByte(above, '\n')+1:]
+	return sectionHeading(line)
 }
 
 // maxParagraphAfter bounds the paragraph paragraphAfter takes.

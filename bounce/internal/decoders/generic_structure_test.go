@@ -259,3 +259,27 @@ func TestAboveQuotedHeader(t *testing.T) {
 		t.Errorf("aboveQuotedHeader over words that say no failure = %q, want \"\"", got)
 	}
 }
+
+// TestDecodeText_lineAbove: a notice that says nothing else of its one
+// recipient gives the line above its address, under a section heading
+// ("------- Failure Reasons --------"), as its diagnostic, in whatever
+// words; a heading that introduces the list ("...failed permanently:")
+// is no such line.
+func TestDecodeText_lineAbove(t *testing.T) {
+	head := "From: postmaster@n.example.co.jp\nTo: s@example.jp\nSubject: Undeliverable message\n\n------- Failure Reasons  --------\n\n"
+	tail := "\n------- Returned Message --------\nFrom: s@example.jp\nTo: rcpt@example.co.jp\nSubject: hi\n\nhello\n"
+	r := genericRecipient(t, head+"ディレクトリのリストにありません\nrcpt@example.co.jp\n"+tail, "rcpt@example.co.jp")
+	if r.Diagnostic != "ディレクトリのリストにありません" {
+		t.Errorf("diagnostic %q, want the line above the address", r.Diagnostic)
+	}
+	r = genericRecipient(t, head+"Delivery to the following recipients failed permanently:\nrcpt@example.co.jp\n"+tail, "rcpt@example.co.jp")
+	if strings.Contains(r.Diagnostic, "following recipients") {
+		t.Errorf("diagnostic %q, want no heading", r.Diagnostic)
+	}
+	plain := "From: postmaster@n.example.co.jp\nTo: s@example.jp\nSubject: Undeliverable message\n\n" +
+		"Delivery to the following recipients failed.\n\n       rcpt@example.co.jp\n" + tail
+	r = genericRecipient(t, plain, "rcpt@example.co.jp")
+	if strings.Contains(r.Diagnostic, "following recipients") {
+		t.Errorf("diagnostic %q, want no sentence that introduces the list", r.Diagnostic)
+	}
+}
