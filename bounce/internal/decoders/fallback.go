@@ -219,11 +219,14 @@ func decodeTextNotice(m *message) *Report {
 	if len(addrs) == 0 {
 		addrs = noticeRecipients(m, notice)
 	}
+	// sections is the notice with its own sections (below).
+	sections := notice
 	if len(addrs) == 0 {
 		// The notice's own sections, under marker lines that head a
 		// list of addresses or a transcript: read when the words
 		// before the first marker name no recipient.
 		if s := unfoldWrapped(m.noticeWithSections()); len(s) > len(notice) {
+			sections = s
 			if as := noticeRecipients(m, s); len(as) > 0 {
 				notice, addrs = s, as
 			}
@@ -244,11 +247,24 @@ func decodeTextNotice(m *message) *Report {
 			rep.Recipients = []Recipient{r}
 			return rep
 		}
-		if a := soleReturnedRecipient(m); a != "" && len(notice) <= maxParagraphAfter && hasFailureWords(notice) {
+		a := soleReturnedRecipient(m)
+		if a != "" && !hasFailureWords(notice) && !saysNotDelivered(notice) {
+			// Nothing but a marker above a session transcript
+			// ("----- Transcript of session follows -----" / "421
+			// host (smtp)... Deferred: Connection timed out"): the
+			// transcript is what the notice says, when it speaks of
+			// the recipient's host; one that names another ("550
+			// ghost... User unknown") is about someone else.
+			if _, domain, _ := strings.Cut(a, "@"); domain != "" && containsFold(sections, domain) {
+				notice = sections
+			}
+		}
+		if a != "" && len(notice) <= maxParagraphAfter && (hasFailureWords(notice) || saysNotDelivered(notice)) {
 			// A notice of one sentence that names no address ("Your
 			// message could not be delivered because the recipient's
-			// mailbox is full."), above the returned message: the
-			// message's one recipient is the one it failed for.
+			// mailbox is full.", or only "could not be delivered to
+			// one or more recipients"), above the returned message:
+			// the message's one recipient is the one it failed for.
 			r := Recipient{Address: a, Diagnostic: oneLine(notice)}
 			switch {
 			case textDelivered(m):
@@ -286,6 +302,15 @@ func decodeTextNotice(m *message) *Report {
 			// Host unknown"): the reply, not the lines after it,
 			// which are other recipients' or other hosts'.
 			r.Diagnostic = l
+		}
+		if len(addrs) == 1 && !hasFailureWords(r.Diagnostic) {
+			// The address only in the returned message's header,
+			// quoted in the notice ("Original Message:" / "From: ..."
+			// / "To: <a>" / "Subject: ..."): the fields after it are
+			// no cause, the notice's words above the header are.
+			if p := aboveQuotedHeader(notice, a); p != "" {
+				r.Diagnostic = p
+			}
 		}
 		few := len(addrs) <= maxCrossRead
 		if few {
@@ -392,6 +417,18 @@ func decodeTextNotice(m *message) *Report {
 		} else if common != "" && !hasFailureWords(r.Diagnostic) {
 			r.Diagnostic = strings.TrimSpace(common + " " + r.Diagnostic)
 		}
+		if r.Diagnostic == "" && len(addrs) == 1 {
+			// Nothing else said: the line above the recipient's in its
+			// paragraph, under a section heading ("------- Failure
+			// Reasons --------" / "<the reason>" / "<a>", Lotus
+			// Notes'), in words no list here knows (another language).
+			// Only there: elsewhere the line above is a sentence that
+			// introduces a list ("Delivery to the following recipients
+			// failed."), no cause.
+			if prev := paragraphBefore(notice, a); prev != "" && underSectionHeading(notice, a) && !strings.HasSuffix(prev, ":") {
+				r.Diagnostic = prev
+			}
+		}
 		if reply := beneath[toLower(a)]; reply != "" && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
 			// A section of codes below the notice's words: the address
 			// alone on its line, the server's reply beneath it.
@@ -419,6 +456,18 @@ func decodeTextNotice(m *message) *Report {
 				}
 			}
 		}
+		if r.Action == "" {
+			if tail := failureAfterSuccess(r.Diagnostic); tail != "" {
+				// The refusal's codes, not the acceptance's that
+				// come first in the words.
+				r.ReplyCode = leadingReplyCode(tail)
+				if st := findStatus(tail); st != "" && st[0] == r.ReplyCode[0] {
+					r.Status = st
+				} else {
+					r.Status = statusFromReplyCode(r.ReplyCode)
+				}
+			}
+		}
 		fillCodes(&r)
 		rep.Recipients = append(rep.Recipients, r)
 	}
@@ -426,6 +475,38 @@ func decodeTextNotice(m *message) *Report {
 		return nil
 	}
 	return rep
+}
+
+// failureAfterSuccess returns d from its first failure reply (4yz or
+// 5yz, RFC 5321 section 4.2.1) when an earlier reply in it is a positive
+// completion (2yz): a session's transcript ("RCPT TO:<a>" / "250 2.1.5
+// Ok" / "DATA" / "354 End data" / "451 4.3.0 Error: queue file write
+// error") took the recipient and then refused the message, and the
+// refusal is what became of it. Otherwise "".
+func failureAfterSuccess(d string) string {
+	positive := false
+	for i := 0; i < len(d); {
+		for i < len(d) && (d[i] == ' ' || d[i] == '\t') {
+			i++
+		}
+		j := i
+		for j < len(d) && d[j] != ' ' && d[j] != '\t' {
+			j++
+		}
+		if c := leadingReplyCode(d[i:j]); c != "" && len(d[i:j]) >= 3 && d[i:i+3] == c {
+			switch c[0] {
+			case '2':
+				positive = true
+			case '4', '5':
+				if !positive {
+					return ""
+				}
+				return d[i:]
+			}
+		}
+		i = j
+	}
+	return ""
 }
 
 // noticeWithSections returns the notice with the sections that
@@ -614,6 +695,17 @@ func noticeRecipients(m *message, notice string) []string {
 	for _, a := range findAddresses(m.original().From) {
 		skip[a] = true
 	}
+	// A mail system's address ("postmaster@", "mailer-daemon@") in a
+	// notice is most often the reporting system's own, but not when the
+	// returned message was sent to it: then it is the recipient that
+	// failed (RFC 5321 section 4.5.1: every domain must accept mail for
+	// its postmaster, and mail to it may bounce like any other).
+	returned := map[string]bool{}
+	for _, a := range append(originalRecipients(m), returnedRecipientInOriginalTo(m)...) {
+		if !skip[a] {
+			returned[toLower(a)] = true
+		}
+	}
 	var strong, weak, sender []string
 	// seen holds the addresses taken as strong; weak holds those of
 	// one sentence and once, so an address a later sentence names in
@@ -641,7 +733,7 @@ func noticeRecipients(m *message, notice string) []string {
 			// labelled one is labelled too.
 			listed := prevStrong && prevEnd <= at && listSeparators(t[prevEnd:at])
 			prevEnd, prevStrong = min(at+len(a), len(t)), false
-			if skip[a] || seen[a] || isBounceSender(a) {
+			if skip[a] || seen[a] || isBounceSender(a) && !returned[toLower(a)] {
 				return true
 			}
 			lead := strings.Trim(t[:at], " \t\"'<*-:")
@@ -651,8 +743,12 @@ func noticeRecipients(m *message, notice string) []string {
 				// a msg-id (RFC 5322 section 3.6.4) is no mailbox.
 				return true
 			}
+			// A field's name before a colon ("Reply-To: <a>", a quoted
+			// header's) is a label, not a display name: only the
+			// recipient labels make such a line a recipient's.
+			fieldLine := strings.HasSuffix(strings.TrimRight(t[:at], " \t<\"'"), ":")
 			strongLine := lead == "" || listed || recipientLabel(lead) || replyLead(lead, t[min(at+len(a), len(t)):]) ||
-				!senderLead(lead) && nameLine(lead, t[min(at+len(a), len(t)):])
+				!senderLead(lead) && !fieldLine && nameLine(lead, t[min(at+len(a), len(t)):])
 			if !strongLine && seenWeak[a] {
 				return true
 			}
@@ -925,6 +1021,69 @@ func (m *message) failedRecipients() []string {
 	return out
 }
 
+// isFieldLine reports whether line is a header field ("Subject: hi"): a
+// field name, a colon.
+func isFieldLine(line string) bool {
+	c := strings.IndexByte(line, ':')
+	return c > 0 && c <= 40 && headerNameLike(line[:c])
+}
+
+// aboveQuotedHeader returns, as one line, the paragraph above the
+// header block that holds addr's first mention on one of its fields
+// (the line and one next to it are fields), when that paragraph says
+// the message was not delivered or why; else "". A label line ending in
+// a colon ("Original Message:") between them is skipped.
+func aboveQuotedHeader(notice, addr string) string {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return ""
+	}
+	lines := splitLines(notice)
+	at, n := -1, 0
+	for k, l := range lines {
+		if n+len(l) >= i {
+			at = k
+			break
+		}
+		n += len(l) + 1
+	}
+	if at < 0 || !isFieldLine(lines[at]) {
+		return ""
+	}
+	if !(at > 0 && isFieldLine(lines[at-1]) || at+1 < len(lines) && isFieldLine(lines[at+1])) {
+		return ""
+	}
+	k := at
+	for k > 0 && (isFieldLine(lines[k-1]) || strings.HasPrefix(lines[k-1], " ") || strings.HasPrefix(lines[k-1], "\t")) && strings.TrimSpace(lines[k-1]) != "" {
+		k--
+	}
+	if k > 0 && strings.HasSuffix(strings.TrimSpace(lines[k-1]), ":") {
+		k-- // "Original Message:"
+	}
+	for k > 0 && strings.TrimSpace(lines[k-1]) == "" {
+		k--
+	}
+	end := k
+	for k > 0 && strings.TrimSpace(lines[k-1]) != "" {
+		k--
+	}
+	if k == end {
+		return ""
+	}
+	p := oneLine(strings.Join(lines[k:end], "\n"))
+	if len(p) > maxParagraphAfter || !hasFailureWords(p) && !saysNotDelivered(p) {
+		return ""
+	}
+	return p
+}
+
+// saysNotDelivered reports whether a notice's words say that a message
+// was not delivered (notDeliveredWords), even where a line break parts
+// them ("could not\nbe delivered").
+func saysNotDelivered(notice string) bool {
+	return containsAny(toLower(oneLine(notice)), notDeliveredWords)
+}
+
 // hasFailureWords reports whether a diagnostic says more than that the
 // message failed: an SMTP code, or a word naming a cause.
 func hasFailureWords(d string) bool {
@@ -973,13 +1132,52 @@ func paragraphsAfter(notice, addr string, n int) []string {
 		if j := strings.Index(rest, "\n\n"); j >= 0 {
 			p = rest[:j]
 		}
+		whole := p
+		if h, body, ok := strings.Cut(p, "\n"); ok && sectionHeading(h) {
+			// A section's heading line ("----- Non-delivered
+			// information -----") and its text beneath: the text.
+			p = strings.TrimSpace(body)
+		}
 		if p == "" || len(p) > maxParagraphAfter || strings.HasPrefix(p, "-") {
 			break
 		}
 		out = append(out, oneLine(p))
-		rest = rest[len(p):]
+		rest = rest[len(whole):]
 	}
 	return out
+}
+
+// sectionHeading reports whether line heads a section of a notice with
+// words between runs of dashes ("----- Non-delivered information -----"),
+// as Sendmail-style notices head theirs, and is not a marker of the
+// returned message ("----- Original message follows -----").
+func sectionHeading(line string) bool {
+	t := strings.TrimSpace(line)
+	if !strings.HasPrefix(t, "---") || !strings.HasSuffix(t, "---") {
+		return false
+	}
+	words := strings.Trim(t, "- ")
+	if words == "" || strings.Contains(words, "---") {
+		return false
+	}
+	return dashMarkerIndex(toLower(t)) < 0
+}
+
+// underSectionHeading reports whether the paragraph that first names
+// addr comes right under a section heading line (sectionHeading), blank
+// lines apart, and is not the heading's own line.
+func underSectionHeading(notice, addr string) bool {
+	i := mime.IndexFold(notice, addr)
+	if i < 0 {
+		return false
+	}
+	start := strings.LastIndex(notice[:i], "\n\n")
+	if start < 0 {
+		return false
+	}
+	above := strings.TrimRight(notice[:start], " \t\n")
+	line := above[strings.LastIndexByte(above, '\n')+1:]
+	return sectionHeading(line)
 }
 
 // maxParagraphAfter bounds the paragraph paragraphAfter takes.

@@ -132,6 +132,8 @@ var registry = []decoder{
 
 	// 6. The generic delivery-status reader.
 	{name: "rfc3464", family: familyStandard, decode: decodeGenericDSN},
+	// A delivery event in JSON, by RFC 3464's fields.
+	{name: "json", family: familyStandard, decode: decodeJSONNotice},
 
 	// 7. Auto-replies.
 	{name: "rfc3834", family: familyAutoReply, match: matchAutoReply, decode: decodeAutoReply},

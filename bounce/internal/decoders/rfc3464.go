@@ -2,6 +2,7 @@ package decoders
 
 import (
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -297,6 +298,27 @@ func decodeGenericDSN(m *message) *Report {
 	}
 	notice, _ := splitAtMarker(text[:start])
 	enrichFromText(rep.Recipients, notice)
+	if whole := text[:start]; len(whole) > len(notice) && slices.ContainsFunc(rep.Recipients, func(r Recipient) bool { return r.Diagnostic == "" }) {
+		// The notice's sections under its marker lines ("----- The
+		// following addresses had permanent fatal errors -----",
+		// "----- Transcript of session follows -----"), above the
+		// fields: the returned message comes after them, so the words
+		// before the fields are all the notice's.
+		enrichFromText(rep.Recipients, whole)
+		notice = whole
+		for i := range rep.Recipients {
+			r := &rep.Recipients[i]
+			if d := toLower(r.Diagnostic); d != "" && !containsAny(d, causeWords) {
+				// A local mailer's line that names the recipient by its
+				// local part above the server's reply ("mail.local:
+				// unknown user: a" / "554 <a@b>... Service
+				// unavailable"): the cause the reply does not say.
+				if l := localPartLine(whole, r.Address); l != "" && containsAny(toLower(l), causeWords) {
+					r.Diagnostic = l + " " + r.Diagnostic
+				}
+			}
+		}
+	}
 	replyCommands(rep.Recipients, notice)
 	if after := strings.TrimLeft(text[start+len(body):], "\n"); after != "" && m.originalPart() == nil {
 		// The returned message's header often follows the fields.
