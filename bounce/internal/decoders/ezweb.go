@@ -42,10 +42,10 @@ func matchEZweb(m *message) bool {
 	if (strings.Contains(f, "@ezweb.ne.jp") || strings.Contains(f, "@au.com") || strings.Contains(f, ".ezweb.ne.jp")) && isBounceSender(f) {
 		return true
 	}
-	for _, v := range m.header().Values("received") {
-		if strings.Contains(v, "(EZweb Mail)") {
-			return isBounceSender(f) || strings.HasPrefix(m.lowerSubject(), "mail system error")
-		}
+	// The marker has no line break: in a Received value if in their
+	// lines (received).
+	if receivedHas(m, "(EZweb Mail)") {
+		return isBounceSender(f) || strings.HasPrefix(m.lowerSubject(), "mail system error")
 	}
 	return false
 }

@@ -1002,7 +1002,7 @@ type (
 // lowerSubject returns the decoded Subject lower-cased, computed once.
 func (m *message) lowerSubject() string {
 	if !m.lowerSubjDone {
-		m.lowerSubj, m.lowerSubjDone = lowerOnce(m.subject, m.asciiSubjectVal, m.asciiSubjectDone), true
+		m.lowerSubj, m.lowerSubjDone = m.lowerOnce(m.subject, m.asciiSubjectVal, m.asciiSubjectDone), true
 	}
 	return m.lowerSubj
 }
@@ -1010,20 +1010,20 @@ func (m *message) lowerSubject() string {
 // lowerOnce returns toLower(s), or ascii, s with its ASCII letters
 // lowered (asciiLower), when known (done) and s is ASCII: for ASCII
 // the two are the same string.
-func lowerOnce(s, ascii string, done bool) string {
+func (m *message) lowerOnce(s, ascii string, done bool) string {
 	if done && isASCIIString(s) {
 		return ascii
 	}
-	return toLower(s)
+	return m.lowerInRoom(s)
 }
 
 // asciiLowerOnce returns asciiLower(s), or lower, toLower(s), when known
 // (done) and s is ASCII.
-func asciiLowerOnce(s, lower string, done bool) string {
+func (m *message) asciiLowerOnce(s, lower string, done bool) string {
 	if done && isASCIIString(s) {
 		return lower
 	}
-	return asciiLower(s)
+	return m.asciiLowerInRoom(s)
 }
 
 // subjectHas reports whether the decoded Subject contains sub, ASCII
@@ -1031,7 +1031,7 @@ func asciiLowerOnce(s, lower string, done bool) string {
 // with the Subject lowered (ASCII) once per message.
 func (m *message) subjectHas(sub string) bool {
 	if !m.asciiSubjectDone {
-		m.asciiSubjectVal, m.asciiSubjectDone = asciiLowerOnce(m.subject, m.lowerSubj, m.lowerSubjDone), true
+		m.asciiSubjectVal, m.asciiSubjectDone = m.asciiLowerOnce(m.subject, m.lowerSubj, m.lowerSubjDone), true
 	}
 	return strings.Contains(m.asciiSubjectVal, asciiLower(sub))
 }
@@ -1039,7 +1039,7 @@ func (m *message) subjectHas(sub string) bool {
 // fromHas is subjectHas for the decoded From header.
 func (m *message) fromHas(sub string) bool {
 	if !m.asciiFromDone {
-		m.asciiFromVal, m.asciiFromDone = asciiLowerOnce(m.from, m.lowerFromVal, m.lowerFromDone), true
+		m.asciiFromVal, m.asciiFromDone = m.asciiLowerOnce(m.from, m.lowerFromVal, m.lowerFromDone), true
 	}
 	return strings.Contains(m.asciiFromVal, asciiLower(sub))
 }
@@ -1047,7 +1047,7 @@ func (m *message) fromHas(sub string) bool {
 // lowerFrom returns the decoded From header lower-cased, computed once.
 func (m *message) lowerFrom() string {
 	if !m.lowerFromDone {
-		m.lowerFromVal, m.lowerFromDone = lowerOnce(m.from, m.asciiFromVal, m.asciiFromDone), true
+		m.lowerFromVal, m.lowerFromDone = m.lowerOnce(m.from, m.asciiFromVal, m.asciiFromDone), true
 	}
 	return m.lowerFromVal
 }
@@ -1089,6 +1089,29 @@ func (m *message) lowerInRoom(s string) string {
 	t = mime.AppendLower(t, s)
 	*m.room = t
 	return unsafe.String(unsafe.SliceData(t[k:]), len(t)-k)
+}
+
+// asciiLowerInRoom returns asciiLower(s), written to m's room for text
+// when it has one and s changes (lowerInRoom).
+func (m *message) asciiLowerInRoom(s string) string {
+	if m.room == nil || !hasASCIIUpper(s) {
+		return asciiLower(s)
+	}
+	t := mime.GrowRoom(m.room, len(s))
+	k := len(t)
+	t = mime.AppendASCIILower(t, s)
+	*m.room = t
+	return unsafe.String(unsafe.SliceData(t[k:]), len(t)-k)
+}
+
+// hasASCIIUpper reports whether s has an ASCII capital letter.
+func hasASCIIUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // toLower is strings.ToLower, faster (mime.ToLower).

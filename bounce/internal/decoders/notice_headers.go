@@ -130,7 +130,7 @@ func anyReceivedBy(m *message, domain string) bool {
 // fromAddress returns the lower-cased address of the bounce's From header.
 func fromAddress(m *message) string {
 	if !m.fromAddrDone {
-		m.fromAddr, m.fromAddrDone = toLower(firstAddress(m.from)), true
+		m.fromAddr, m.fromAddrDone = m.lowerInRoom(firstAddress(m.from)), true
 	}
 	return m.fromAddr
 }

@@ -461,7 +461,7 @@ func transcriptLines(body string) []string {
 
 // sendmailTranscriptOf reads the "Transcript of session follows" section.
 func sendmailTranscriptOf(notice string) *smTranscript {
-	tr := &smTranscript{per: map[string]*smReply{}}
+	tr := &smTranscript{} // per made at its first recipient (most notices have none)
 	body, ok := transcriptSection(notice)
 	if !ok {
 		return tr
@@ -532,6 +532,9 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 				sr = cur
 			}
 			sr.output = out
+			if tr.per == nil {
+				tr.per = map[string]*smReply{}
+			}
 			tr.per[key] = sr
 		}
 	}

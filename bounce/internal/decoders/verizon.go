@@ -15,7 +15,7 @@ func matchVerizon(m *message) bool {
 	if strings.Contains(f, "vzwpix.com") || strings.Contains(f, "vtext.com") {
 		return true
 	}
-	return isBounceSender(f) && strings.Contains(f, "verizon")
+	return strings.Contains(f, "verizon") && isBounceSender(f)
 }
 
 func decodeVerizon(m *message) *Report {
