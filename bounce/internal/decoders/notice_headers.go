@@ -15,7 +15,7 @@ func headerHas(m *message, key, sub string) bool {
 	if key == "received" {
 		// Many matchers look for their MTA in the Received fields:
 		// lowered once, searched as is (containsFold's result).
-		return strings.Contains(m.lowerReceived(), asciiLower(sub))
+		return contains(m.lowerReceived(), asciiLower(sub))
 	}
 	h := m.header()
 	for i := range h {
@@ -29,7 +29,7 @@ func headerHas(m *message, key, sub string) bool {
 // receivedHas reports whether any Received header contains sub
 // (compared as written).
 func receivedHas(m *message, sub string) bool {
-	return strings.Contains(m.received(), sub)
+	return contains(m.received(), sub)
 }
 
 // received returns the values of the top-level Received fields, trimmed,

@@ -98,7 +98,7 @@ func quoteOpen(s string) bool {
 // the "@" of an open "<" whose other half closes it on the next line is
 // joined; text without one is returned as is.
 func joinBrokenAddresses(text string) string {
-	if !strings.Contains(text, "@\n") && !strings.Contains(text, "@\r\n") {
+	if !hasAtLineEnd(text) {
 		return text
 	}
 	var b strings.Builder
@@ -149,4 +149,19 @@ func brokenAtSign(head, tail string) bool {
 		j++
 	}
 	return j > 0 && j < len(tail) && tail[j] == '>' && strings.Contains(tail[:j], ".")
+}
+
+// hasAtLineEnd reports whether text holds "@\n" or "@\r\n": one scan
+// for the at signs rather than one for each.
+func hasAtLineEnd(text string) bool {
+	for i := 0; ; {
+		k := strings.IndexByte(text[i:], '@')
+		if k < 0 {
+			return false
+		}
+		i += k + 1
+		if rest := text[i:]; strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n") {
+			return true
+		}
+	}
 }
