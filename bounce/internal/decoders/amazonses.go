@@ -27,8 +27,7 @@ import (
 // delivered).
 
 func matchAmazonSES(m *message) bool {
-	h := m.header()
-	if h.Has("x-amz-sns-message-id") {
+	if m.hasField("x-amz-sns-message-id") {
 		return true
 	}
 	d := domainOf(fromAddress(m))

@@ -11,8 +11,7 @@ import "strings"
 // inline in the text, then the original message.
 
 func matchAmazonWorkMail(m *message) bool {
-	h := m.header()
-	return strings.Contains(h.Get("x-mailer"), "Amazon WorkMail") || strings.Contains(h.Get("x-original-mailer"), "Amazon WorkMail")
+	return strings.Contains(m.getField("x-mailer"), "Amazon WorkMail") || strings.Contains(m.getField("x-original-mailer"), "Amazon WorkMail")
 }
 
 func decodeAmazonWorkMail(m *message) *Report {

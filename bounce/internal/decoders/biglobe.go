@@ -13,7 +13,7 @@ func matchBiglobe(m *message) bool {
 	if strings.Contains(f, "biglobe.ne.jp") && isBounceSender(f) {
 		return true
 	}
-	return containsFold(m.header().Get("content-type"), "biglobe")
+	return containsFold(m.getField("content-type"), "biglobe")
 }
 
 // biglobeReasons maps BIGLOBE's descriptions to reasons.

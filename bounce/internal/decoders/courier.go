@@ -16,7 +16,7 @@ import "strings"
 // which gives the command and the server's complete reply.
 
 func matchCourier(m *message) bool {
-	if strings.HasPrefix(toLower(strings.Trim(m.header().Get("message-id"), "<> ")), "courier.") {
+	if strings.HasPrefix(toLower(strings.Trim(m.getField("message-id"), "<> ")), "courier.") {
 		return true
 	}
 	s := m.lowerSubject()
@@ -30,7 +30,7 @@ func decodeCourier(m *message) *Report {
 	notice := m.notice()
 	lower := m.lowerNotice()
 	if !strings.Contains(lower, "running the courier mail server") && !strings.Contains(lower, "courier mail server") {
-		if !strings.HasPrefix(toLower(strings.Trim(m.header().Get("message-id"), "<> ")), "courier.") {
+		if !strings.HasPrefix(toLower(strings.Trim(m.getField("message-id"), "<> ")), "courier.") {
 			return nil
 		}
 	}

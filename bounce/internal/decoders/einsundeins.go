@@ -16,11 +16,10 @@ import "strings"
 const unitedInternetOriginal = "--- the header of the original message is following. ---"
 
 func matchEinsUndEins(m *message) bool {
-	h := m.header()
 	if !m.fromBounceSender() {
 		return false
 	}
-	if h.Has("x-ui-out-filterresults") {
+	if m.hasField("x-ui-out-filterresults") {
 		return true
 	}
 	f := m.lowerFrom()

@@ -43,12 +43,11 @@ var exchange2003Codes = map[string]string{
 }
 
 func matchExchange2003(m *message) bool {
-	h := m.header()
-	xm := toLower(h.Get("x-mailer"))
+	xm := toLower(m.getField("x-mailer"))
 	if strings.Contains(xm, "internet mail service") || strings.Contains(xm, "microsoft exchange server internet mail connector") {
 		return true
 	}
-	if h.Has("x-ms-embedded-report") {
+	if m.hasField("x-ms-embedded-report") {
 		return true
 	}
 	// Exchange names its non-delivery reports "Undeliverable: SUBJECT";

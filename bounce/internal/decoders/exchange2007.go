@@ -34,8 +34,7 @@ import (
 // quoted replies are not, and the parser relies on those.
 
 func matchExchange2007(m *message) bool {
-	h := m.header()
-	if h.Has("x-ms-exchange-message-is-ndr") {
+	if m.hasField("x-ms-exchange-message-is-ndr") {
 		return true
 	}
 	if !strings.HasPrefix(m.root.MediaType, "multipart/report") {

@@ -25,8 +25,7 @@ import (
 // status is used, the notice gives the rest.
 
 func matchExim(m *message) bool {
-	h := m.header()
-	if h.Has("x-failed-recipients") {
+	if m.hasField("x-failed-recipients") {
 		return true
 	}
 	s := m.lowerSubject()

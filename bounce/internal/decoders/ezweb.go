@@ -118,7 +118,7 @@ func decodeEZweb(m *message) *Report {
 	cause := strings.Join(causes, " ")
 	// QUIRK: au's content filter marks what it refused with X-SPASIGN: NG;
 	// the notice then says only that the recipient was rejected.
-	if hint == "" && strings.EqualFold(m.header().Get("x-spasign"), "NG") {
+	if hint == "" && strings.EqualFold(m.getField("x-spasign"), "NG") {
 		hint = "filtered"
 	}
 	if p := m.dsnPart(); p != nil {

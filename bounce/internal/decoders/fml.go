@@ -22,7 +22,7 @@ import (
 // also carry X-MLServer: only a notice with one of these wordings is read.
 
 func matchFML(m *message) bool {
-	return strings.HasPrefix(toLower(m.header().Get("x-mlserver")), "fml")
+	return strings.HasPrefix(toLower(m.getField("x-mlserver")), "fml")
 }
 
 // fmlErrors map fml's wordings (lower-case) to the reason they state.

@@ -20,7 +20,7 @@ import "strings"
 // (ReasonHint rejected).
 
 func matchGoogleGroups(m *message) bool {
-	return matchGmail(m) && m.header().Has("x-failed-recipients")
+	return matchGmail(m) && m.hasField("x-failed-recipients")
 }
 
 func decodeGoogleGroups(m *message) *Report {

@@ -28,7 +28,7 @@ func matchKDDI(m *message) bool {
 	if strings.Contains(f, "no-reply@") && (strings.Contains(f, ".dion.ne.jp") || strings.Contains(f, "auone-net.jp")) {
 		return true
 	}
-	return strings.Contains(toLower(m.header().Get("reply-to")), "no-reply@app.auone-net.jp")
+	return strings.Contains(toLower(m.getField("reply-to")), "no-reply@app.auone-net.jp")
 }
 
 func decodeKDDI(m *message) *Report {

@@ -11,7 +11,7 @@ import "strings"
 // shorten addresses to their local part.
 
 func matchMailRu(m *message) bool {
-	if m.header().Has("x-mailer-daemon-recipients") {
+	if m.hasField("x-mailer-daemon-recipients") {
 		return true
 	}
 	f := m.lowerFrom()

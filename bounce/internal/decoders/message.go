@@ -242,6 +242,11 @@ type message struct {
 	fromAddr     string // cache of fromAddress
 	subject      string // decoded Subject header
 
+	// keyMask has the keyBit of every field name of the top-level
+	// header, once keyMaskDone (maybeField).
+	keyMaskDone bool
+	keyMask     uint64
+
 	// bodyRead is set by every lookup of the body (text, notice, parts,
 	// the original): TestRegistry_matchReadsHeadersOnly checks that no
 	// match function sets it.
@@ -317,6 +322,45 @@ func fillMessage(m *message, raw []byte, o *Options, root *part, mp *mime.Parser
 
 // header returns the top-level header.
 func (m *message) header() header { return m.root.Header }
+
+// hasField is m.header().Has(key): a key whose bit is not in the
+// header's keyMask is not in it, told without a look at its fields (the
+// matchers ask every message for the marker fields of their formats,
+// which most do not have).
+func (m *message) hasField(key string) bool {
+	return m.maybeField(key) && m.root.Header.Has(key)
+}
+
+// getField is m.header().Get(key), told as hasField tells.
+func (m *message) getField(key string) string {
+	if !m.maybeField(key) {
+		return ""
+	}
+	return m.root.Header.Get(key)
+}
+
+// maybeField reports whether the top-level header may have a field
+// named key: false when no key of it has key's bit (keyBit), the mask
+// made at the first question.
+func (m *message) maybeField(key string) bool {
+	if !m.keyMaskDone {
+		h := m.root.Header
+		for i := range h {
+			m.keyMask |= keyBit(h[i].Key)
+		}
+		m.keyMaskDone = true
+	}
+	return m.keyMask&keyBit(key) != 0
+}
+
+// keyBit is the bit of a field name in a header's keyMask: one of 64,
+// by its length and its first and last bytes.
+func keyBit(key string) uint64 {
+	if key == "" {
+		return 1
+	}
+	return 1 << ((uint(len(key))*5 + uint(key[0]) + uint(key[len(key)-1])*3) & 63)
+}
 
 // get returns a decoded top-level header value.
 func (m *message) get(key string) string { return mime.DecodeWords(m.root.Header.Get(key)) }
@@ -464,10 +508,9 @@ func (m *message) try(d *decoder) (rep *Report) {
 // finish fills what every report shares: the bounce's own headers, the
 // original message, normalised addresses and codes, and the kind.
 func (m *message) finish(rep *Report) {
-	h := m.header()
 	rep.Subject = m.subject
-	rep.MessageID = strings.Trim(h.Get("message-id"), "<> ")
-	rep.Date = dateOf(h.Get("date"))
+	rep.MessageID = strings.Trim(m.getField("message-id"), "<> ")
+	rep.Date = dateOf(m.getField("date"))
 	if rep.Original.MessageID == "" && !rep.Original.known && rep.Kind != KindNotBounce {
 		rep.Original = m.original()
 	}

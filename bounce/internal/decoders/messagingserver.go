@@ -17,7 +17,7 @@ import (
 // ("@relay:user@host").
 
 func matchMessagingServer(m *message) bool {
-	if strings.Contains(m.header().Get("content-type"), "Boundary_(ID_") {
+	if strings.Contains(m.getField("content-type"), "Boundary_(ID_") {
 		return true
 	}
 	// Its notices' subject ("Delivery Notification: Delivery has

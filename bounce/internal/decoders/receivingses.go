@@ -12,7 +12,7 @@ import "strings"
 // part has the reply the receipt rule chose.
 
 func matchReceivingSES(m *message) bool {
-	return containsLower(m.header().Get("message-id"), "amazonses.com") && m.dsnPart() != nil
+	return containsLower(m.getField("message-id"), "amazonses.com") && m.dsnPart() != nil
 }
 
 func decodeReceivingSES(m *message) *Report {

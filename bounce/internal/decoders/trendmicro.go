@@ -12,7 +12,7 @@ import "strings"
 // ***"; the returned message is attached.
 
 func matchTrendMicro(m *message) bool {
-	if containsFold(m.header().Get("content-type"), "interscan") {
+	if containsFold(m.getField("content-type"), "interscan") {
 		return true
 	}
 	return m.fromHas("interscan")

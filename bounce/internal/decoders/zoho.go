@@ -14,7 +14,7 @@ import (
 // headers follow, without a separator.
 
 func matchZoho(m *message) bool {
-	if m.header().Has("x-zohomail") {
+	if m.hasField("x-zohomail") {
 		return true
 	}
 	return headerHas(m, "x-mailer", "zoho mail") && m.fromBounceSender()
