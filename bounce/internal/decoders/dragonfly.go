@@ -75,12 +75,13 @@ func decodeDragonFly(m *message) *Report {
 		}
 	}
 	var reply []string
+	var lbuf [256]byte
 	for _, l := range splitLines(strings.TrimSpace(body)) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
 		}
-		lt := toLower(t)
+		lt := lowerIn(lbuf[:], t) // read in this iteration only
 		if k := strings.Index(lt, " did not like our "); k >= 0 && strings.HasSuffix(t, ":") {
 			if h, _, ok := hostAndRest(t[:k]); ok {
 				r.RemoteMTA = h

@@ -396,8 +396,9 @@ func eximHostLine(t string) bool {
 // from.
 func eximDetail(ls []string) (remote, cmd, diag, genBy string) {
 	var parts []string
+	var lbuf [256]byte
 	for _, t := range ls {
-		lt := toLower(t)
+		lt := lowerIn(lbuf[:], t) // read in this iteration only
 		switch {
 		case strings.HasPrefix(lt, "(ultimately generated from ") || strings.HasPrefix(lt, "(generated from "):
 			genBy = strings.TrimSuffix(t[strings.Index(lt, "from ")+5:], ")")
@@ -407,7 +408,7 @@ func eximDetail(ls []string) (remote, cmd, diag, genBy string) {
 			continue
 		case strings.HasPrefix(lt, "delay reason: "):
 			t = strings.TrimSpace(t[len("delay reason: "):])
-			lt = toLower(t)
+			lt = lowerIn(lbuf[:], t)
 		}
 		if i := strings.Index(lt, "smtp error from remote mail"); i >= 0 {
 			rest := t[i:]

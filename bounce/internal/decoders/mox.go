@@ -28,8 +28,10 @@ import "strings"
 
 func sniffMox(m *message) bool {
 	n := m.lowerNotice()
-	return contains(n, "delivery has failed permanently for your email to:") ||
-		contains(n, "delivery has been delayed of your email to:")
+	// Both end in "of your email to:" / "for your email to:": most
+	// notices, without it, are told by one search.
+	return contains(n, " your email to:") && (contains(n, "delivery has failed permanently for your email to:") ||
+		contains(n, "delivery has been delayed of your email to:"))
 }
 
 func decodeMox(m *message) *Report {

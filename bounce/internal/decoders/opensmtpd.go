@@ -50,9 +50,10 @@ func decodeOpenSMTPD(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "opensmtpd", ReportingMTA: reporting}
 	var listed []Recipient
 	inList := false
+	var lbuf [256]byte
 	for _, l := range unfoldLines(splitLines(notice)) {
 		t := strings.TrimSpace(l)
-		if lt := toLower(t); strings.HasSuffix(lt, "list of recipients:") || strings.HasSuffix(lt, "to these recipients.") {
+		if lt := lowerIn(lbuf[:], t); strings.HasSuffix(lt, "list of recipients:") || strings.HasSuffix(lt, "to these recipients.") {
 			inList = true
 			continue
 		}

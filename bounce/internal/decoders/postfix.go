@@ -143,7 +143,8 @@ func postfixWriteError(r *Recipient, text string) {
 		return
 	}
 	const lead = "error writing message: "
-	l := toLower(text)
+	var buf [512]byte
+	l := lowerIn(buf[:], text)
 	if i := strings.Index(l, lead); i >= 0 && hasPrefixAny(l[i+len(lead):], []string{"file too large", "disk quota exceeded"}) {
 		r.ReasonHint = "mailbox_full"
 	}
@@ -243,13 +244,14 @@ func applyPostfixDetail(r *Recipient, text string, setDiag bool) {
 	// output: " and the output; its DSN gives "x-unix;" and the output
 	// alone (the zoo's prog-nouser: "user unknown. Command output: no
 	// such user here", "Diagnostic-Code: x-unix; no such user here").
-	if i := strings.Index(toLower(diag), ". command output: "); r.DiagnosticType == "" && remote == "" && i > 0 && postfixSysExit(diag[:i]) {
+	var buf [512]byte
+	if i := strings.Index(lowerIn(buf[:], diag), ". command output: "); r.DiagnosticType == "" && remote == "" && i > 0 && postfixSysExit(diag[:i]) {
 		r.DiagnosticType = "x-unix"
 		if r.Diagnostic == diag {
 			r.Diagnostic = strings.TrimSpace(diag[i+len(". command output: "):])
 		}
 	}
-	if r.ReasonHint == "" && remote == "" && strings.HasPrefix(toLower(diag), `unknown user: "`) {
+	if r.ReasonHint == "" && remote == "" && strings.HasPrefix(lowerIn(buf[:], diag), `unknown user: "`) {
 		// Postfix's own local(8) and virtual(8) found no such user
 		// (src/local/unknown.c, deliver_unknown: dsb_simple(why, "5.1.1",
 		// "unknown user: \"%s\"", ...)): no remote server and no
@@ -273,7 +275,8 @@ var postfixSysExits = []string{
 
 // postfixSysExit reports whether diag is one of postfixSysExits alone.
 func postfixSysExit(diag string) bool {
-	d := toLower(strings.TrimSuffix(strings.TrimSpace(diag), "."))
+	var buf [64]byte // longer than every postfixSysExits text
+	d := lowerIn(buf[:], strings.TrimSuffix(strings.TrimSpace(diag), "."))
 	for _, t := range postfixSysExits {
 		if d == t {
 			return true
@@ -286,13 +289,14 @@ func postfixSysExit(diag string) bool {
 // command and the server's own words.
 func postfixDetail(text string) (remote, cmd, diag string) {
 	t := oneLine(text)
-	lower := toLower(t)
+	var buf, rbuf [512]byte
+	lower := lowerIn(buf[:], t)
 	// "(in reply to RCPT TO command)": smtp_reply_footer, always last.
 	if i := strings.LastIndex(lower, "(in reply to "); i >= 0 {
 		if j := strings.Index(lower[i:], " command)"); j > 0 {
 			cmd = smtpCommand(t[i+len("(in reply to ") : i+j])
 			t = strings.TrimSpace(t[:i] + t[i+j+len(" command)"):])
-			lower = toLower(t)
+			lower = lowerIn(buf[:], t) // the lowered t before it no longer read
 		}
 	}
 	// QUIRK: a destination marked dead repeats its last error after
@@ -306,7 +310,7 @@ func postfixDetail(text string) (remote, cmd, diag string) {
 		h, rest, ok := hostAndRest(t)
 		if ok {
 			remote = h
-			rl := toLower(rest)
+			rl := lowerIn(rbuf[:], rest)
 			if strings.HasPrefix(rl, "refused to talk to me:") {
 				rest = strings.TrimSpace(rest[len("refused to talk to me:"):])
 				if cmd == "" {
@@ -360,7 +364,8 @@ func postfixDetail(text string) (remote, cmd, diag string) {
 // ... command)").
 func cleanPostfixDiagnostic(r *Recipient) {
 	d := r.Diagnostic
-	ld := toLower(d)
+	var buf [512]byte
+	ld := lowerIn(buf[:], d)
 	if strings.HasPrefix(ld, "host ") || strings.Contains(ld, "(in reply to ") {
 		remote, cmd, diag := postfixDetail(d)
 		if r.RemoteMTA == "" {

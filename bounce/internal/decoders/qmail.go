@@ -78,14 +78,15 @@ var qmailBoilerplate = []string{
 func qmailDetail(r *Recipient, ls []string) {
 	var own, said []string
 	inReply := false
+	var lbuf [256]byte
 	for _, t := range ls {
-		lt := toLower(t)
+		lt := lowerIn(lbuf[:], t) // read in this iteration only
 		// QUIRK: indimail-mta prefixes "From: <sender> RCPT: <rcpt> ".
 		if strings.HasPrefix(lt, "from: <") {
 			if i := strings.Index(lt, "rcpt: <"); i >= 0 {
 				if j := strings.IndexByte(lt[i:], '>'); j >= 0 {
 					t = strings.TrimSpace(t[i+j+1:])
-					lt = toLower(t)
+					lt = lowerIn(lbuf[:], t)
 				}
 			}
 		}
