@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Postfix (https://www.postfix.org) bounces are recognised by their
 // subjects ("Undelivered Mail Returned to Sender", "Delayed Mail (still
@@ -32,7 +36,7 @@ func matchPostfix(m *message) bool {
 	if hasPrefixAny(s, postfixSubjects) {
 		return true
 	}
-	return mailerDaemonFrom(m) && (receivedHas(m, "(Postfix)") || receivedHas(m, "(Postfix,"))
+	return mailerDaemonFrom(m) && receivedPostfix(m)
 }
 
 // postfixMarkers are the first lines of Postfix notices, lower-case.
@@ -441,4 +445,20 @@ done:
 		}
 	}
 	return rs
+}
+
+// receivedPostfix reports whether a Received line holds "(Postfix)" or
+// "(Postfix,": one search of "(Postfix" for both.
+func receivedPostfix(m *message) bool {
+	r := m.received()
+	for i := 0; ; {
+		k := mime.Index(r[i:], "(Postfix")
+		if k < 0 {
+			return false
+		}
+		i += k + len("(Postfix")
+		if i < len(r) && (r[i] == ')' || r[i] == ',') {
+			return true
+		}
+	}
 }

@@ -684,7 +684,7 @@ func dsnBlockIn(text string) string {
 // text is not one.
 func unquoteForwarded(m *message) string {
 	text := m.text()
-	if !strings.Contains(text, "\n> ") && !strings.Contains(text, "\n>>") {
+	if !quotedLine(text) {
 		return ""
 	}
 	if !containsLower(text, "forwarded message") && !containsLower(text, "fwd:") {
@@ -737,4 +737,19 @@ func reparseMultipart(m *message) *message {
 		return nil
 	}
 	return &message{opts: m.opts, raw: raw, root: nr, from: m.from, subject: m.subject}
+}
+
+// quotedLine reports whether text holds "\n> " or "\n>>": one scan of
+// its "\n>" for both.
+func quotedLine(text string) bool {
+	for i := 0; ; {
+		k := strings.Index(text[i:], "\n>")
+		if k < 0 {
+			return false
+		}
+		i += k + 2
+		if i < len(text) && (text[i] == ' ' || text[i] == '>') {
+			return true
+		}
+	}
 }

@@ -24,11 +24,14 @@ func matchX2(m *message) bool {
 }
 
 func decodeX2(m *message) *Report {
-	notice := unfoldWrapped(m.notice()) // a reply a relay folded, whole
 	lower := m.lowerNotice()
 	rep := &Report{Kind: KindBounce, Format: "x2"}
+	// The notice unfolded (a reply a relay folded, whole) for one of
+	// the two layouts only: most notices the subject let in are neither.
+	var notice string
 	switch {
 	case strings.Contains(lower, "unable to deliver message to the following address"):
+		notice = unfoldWrapped(m.notice())
 		for _, p := range addressParagraphs(notice, qmailStyle) {
 			r := Recipient{Address: p.addr, Action: "failed"}
 			qmailDetail(&r, p.lines)
@@ -36,6 +39,7 @@ func decodeX2(m *message) *Report {
 			rep.Recipients = append(rep.Recipients, r)
 		}
 	case strings.Contains(lower, "delivery failed: "):
+		notice = unfoldWrapped(m.notice())
 		var cur *addrPara
 		var paras []addrPara
 		for _, l := range splitLines(notice) {
