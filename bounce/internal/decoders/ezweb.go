@@ -1,7 +1,9 @@
 package decoders
 
 import (
+	"encoding/binary"
 	"strings"
+	"unsafe"
 
 	"github.com/bounced-dev/bounced/internal/smtp"
 )
@@ -179,7 +181,14 @@ func ezwebCommand(s string) string {
 
 // isASCIIString reports whether s holds only 7-bit characters.
 func isASCIIString(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// Eight bytes at a time.
+		if binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
 		}
