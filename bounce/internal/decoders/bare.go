@@ -57,7 +57,7 @@ func bareName(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(s, "...")
 	s = strings.Trim(s, "<>\"'`,;:()[] \t")
-	if len(s) < 2 || len(s) > 64 || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+	if len(s) < 2 || len(s) > 64 || s[0] == '.' || s[len(s)-1] == '.' || contains(s, "..") {
 		return ""
 	}
 	letters := false
@@ -77,7 +77,7 @@ func bareName(s string) string {
 			letters = true
 		}
 	}
-	if !letters && !strings.Contains(s, ".") {
+	if !letters && !contains(s, ".") {
 		// A reply code or a count, not a name; CompuServe's numeric
 		// user IDs hold a dot ("76543.210").
 		return ""
@@ -208,7 +208,7 @@ func bareAt(name, domain string) string {
 	if screenNameDomains[domain] {
 		return toLower(strings.ReplaceAll(name, " ", "")) + "@" + domain
 	}
-	if strings.Contains(name, " ") {
+	if contains(name, " ") {
 		return ""
 	}
 	return normalizeAddress(name + "@" + domain)
@@ -231,7 +231,7 @@ func (m *message) noticeHosts() []string {
 	l := m.lowerNotice()
 	for _, w := range []string{"mail system at host ", "program at host "} {
 		if i := strings.Index(l, w); i >= 0 {
-			if h := hostOf(strings.TrimSuffix(firstWord(l[i+len(w):]), ".")); strings.Contains(h, ".") {
+			if h := hostOf(strings.TrimSuffix(firstWord(l[i+len(w):]), ".")); contains(h, ".") {
 				out = appendUnique(out, h)
 			}
 		}
@@ -279,7 +279,7 @@ func (m *message) refusingHosts() []string {
 			break
 		}
 		off += i + len("while talking to ")
-		if h := hostOf(strings.TrimRight(firstWord(l[off:]), ".:")); strings.Contains(h, ".") {
+		if h := hostOf(strings.TrimRight(firstWord(l[off:]), ".:")); contains(h, ".") {
 			out = appendUnique(out, h)
 		}
 	}
@@ -296,7 +296,7 @@ func (m *message) refusingHosts() []string {
 // plus one label, by the Public Suffix List), or "".
 func registrable(host string) string {
 	host = strings.TrimSuffix(toLower(host), ".")
-	if !strings.Contains(host, ".") {
+	if !contains(host, ".") {
 		return ""
 	}
 	d, err := publicsuffix.EffectiveTLDPlusOne(host)

@@ -29,7 +29,7 @@ func matchDragonFly(m *message) bool {
 	if receivedHas(m, "(DragonFly Mail Agent") {
 		return true
 	}
-	return mailerDaemonFrom(m) && strings.Contains(textPeek(m, 200), "dragonfly mail agent")
+	return mailerDaemonFrom(m) && contains(textPeek(m, 200), "dragonfly mail agent")
 }
 
 // dragonflyEndMarkers end dma's notice; the returned message or its

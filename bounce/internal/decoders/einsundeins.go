@@ -23,7 +23,7 @@ func matchEinsUndEins(m *message) bool {
 		return true
 	}
 	f := m.lowerFrom()
-	return strings.Contains(f, "kundenserver") || strings.Contains(f, "1and1") || strings.Contains(f, "ionos")
+	return contains(f, "kundenserver") || contains(f, "1and1") || contains(f, "ionos")
 }
 
 func decodeEinsUndEins(m *message) *Report {

@@ -162,7 +162,7 @@ func reportedError(text string) string {
 // Exchange NDR's plain-text notice: the generating server and, for each
 // recipient line (an address alone on a line), the reply below it.
 func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
-	if !containsFold(text, "returned '") && !strings.Contains(text, "##") {
+	if !containsFold(text, "returned '") && !contains(text, "##") {
 		return "", nil
 	}
 	var generating string
@@ -189,7 +189,7 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 				continue
 			}
 		}
-		if a := bareAddress(t); a != "" && !strings.Contains(t, "<mailto:") {
+		if a := bareAddress(t); a != "" && !contains(t, "<mailto:") {
 			out = append(out, exchangeDiag{addr: a})
 			cur = &out[len(out)-1]
 			pendingHost = ""
@@ -199,7 +199,7 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(t, "#") && strings.Contains(t[1:], "#"):
+		case strings.HasPrefix(t, "#") && contains(t[1:], "#"):
 			// Exchange 2007/2010: "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##"
 			if cur.reply == "" {
 				r := strings.TrimPrefix(t, "#")
@@ -278,7 +278,7 @@ func exchangeHostReply(t string) string {
 // looksLikeHost reports whether s is a lone host name: dotted, no white
 // space, letters, digits, '-' and '.' only.
 func looksLikeHost(s string) bool {
-	if len(s) < 4 || !strings.Contains(s, ".") || strings.HasSuffix(s, ".") && len(s) < 5 {
+	if len(s) < 4 || !contains(s, ".") || strings.HasSuffix(s, ".") && len(s) < 5 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

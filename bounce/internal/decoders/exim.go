@@ -29,7 +29,7 @@ func matchExim(m *message) bool {
 		return true
 	}
 	s := m.lowerSubject()
-	if strings.HasPrefix(s, "mail delivery failed") || strings.HasPrefix(s, "warning: message ") && strings.Contains(s, "delayed") || strings.HasPrefix(s, "mail failure") {
+	if strings.HasPrefix(s, "mail delivery failed") || strings.HasPrefix(s, "warning: message ") && contains(s, "delayed") || strings.HasPrefix(s, "mail failure") {
 		return true
 	}
 	return mailerDaemonFrom(m) && receivedHas(m, "(Exim ")
@@ -294,7 +294,7 @@ func eximSuccess(m *message, list string) *Report {
 // Runs of \ooo escapes are turned back into bytes only where they are
 // valid UTF-8 text, so a literal backslash in a reply stays as it is.
 func eximUnescape(s string) string {
-	if !strings.Contains(s, "\\") {
+	if !contains(s, "\\") {
 		return s
 	}
 	var b strings.Builder

@@ -41,7 +41,7 @@ var ezwebCauses = []phraseHint{
 
 func matchEZweb(m *message) bool {
 	f := m.lowerFrom()
-	if (strings.Contains(f, "@ezweb.ne.jp") || strings.Contains(f, "@au.com") || strings.Contains(f, ".ezweb.ne.jp")) && isBounceSender(f) {
+	if (contains(f, "@ezweb.ne.jp") || contains(f, "@au.com") || contains(f, ".ezweb.ne.jp")) && isBounceSender(f) {
 		return true
 	}
 	// The marker has no line break: in a Received value if in their
@@ -80,7 +80,7 @@ func decodeEZweb(m *message) *Report {
 				listed[cur].Diagnostic = strings.TrimSpace(listed[cur].Diagnostic + " " + strings.TrimSpace(t[3:]))
 				inReply = true
 			}
-		case strings.HasPrefix(lt, "recipient:") || strings.HasPrefix(t, "<") && strings.Contains(t, "@") && strings.Contains(t, ">"):
+		case strings.HasPrefix(lt, "recipient:") || strings.HasPrefix(t, "<") && contains(t, "@") && contains(t, ">"):
 			// "Recipient: <a>", "<a>", or Postfix's "<a>: reply (in reply to ...)".
 			v, reply := strings.TrimPrefix(strings.TrimPrefix(t, "Recipient:"), "recipient:"), ""
 			if gt := strings.Index(v, "@"); gt >= 0 {
@@ -110,7 +110,7 @@ func decodeEZweb(m *message) *Report {
 			}
 		case inReply && cur >= 0:
 			listed[cur].Diagnostic += " " + t
-		case isASCIIString(t) && !strings.Contains(t, "@"):
+		case isASCIIString(t) && !contains(t, "@"):
 			causes = append(causes, t)
 			if hint == "" {
 				hint = hintOf(lt, ezwebCauses)
@@ -167,7 +167,7 @@ func ezwebCommand(s string) string {
 	u := strings.ToUpper(s)
 	if i := strings.Index(u, "IN REPLY TO "); i >= 0 {
 		u = u[i+len("IN REPLY TO "):]
-	} else if strings.Contains(u, " ") && !strings.HasPrefix(u, "RCPT") && !strings.HasPrefix(u, "MAIL") {
+	} else if contains(u, " ") && !strings.HasPrefix(u, "RCPT") && !strings.HasPrefix(u, "MAIL") {
 		if !strings.HasPrefix(u, "DATA") && !strings.HasPrefix(u, "HELO") && !strings.HasPrefix(u, "EHLO") {
 			return ""
 		}

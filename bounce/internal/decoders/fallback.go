@@ -1254,7 +1254,7 @@ const maxCausesAbove = 4
 // (">>> RCPT To:<a>", "<<< 550 ...") and MDaemon's ("--> RCPT To:<a>",
 // "<-- 550 ...", each after a time stamp and a colon).
 func noticeTranscript(notice string) map[string][2]string {
-	if !strings.Contains(notice, "-->") && !strings.Contains(notice, ">>>") {
+	if !contains(notice, "-->") && !contains(notice, ">>>") {
 		return nil
 	}
 	out := map[string][2]string{}
@@ -1319,5 +1319,5 @@ func oneParagraph(notice string, addrs []string) bool {
 			hi = i
 		}
 	}
-	return lo >= 0 && !strings.Contains(notice[lo:hi], "\n\n")
+	return lo >= 0 && !contains(notice[lo:hi], "\n\n")
 }

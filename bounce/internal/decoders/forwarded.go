@@ -84,7 +84,7 @@ func listAdminSender(from string) bool {
 // ezmlm writes "Mailing-List: contact LIST-help@HOST; run by ezmlm" in
 // them (ezmlm-make's mailinglist file).
 func ezmlmNotice(m *message) bool {
-	return strings.Contains(toLower(m.getField("mailing-list")), "run by ezmlm")
+	return contains(toLower(m.getField("mailing-list")), "run by ezmlm")
 }
 
 // forwardMarkers are the lines mail programs write above a message they

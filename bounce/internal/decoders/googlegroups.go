@@ -25,7 +25,7 @@ func matchGoogleGroups(m *message) bool {
 
 func decodeGoogleGroups(m *message) *Report {
 	text := m.notice()
-	if !strings.Contains(text, "groups.google.com") && !strings.Contains(text, "Google Groups") {
+	if !contains(text, "groups.google.com") && !contains(text, "Google Groups") {
 		return nil
 	}
 	addrs := m.failedRecipients()

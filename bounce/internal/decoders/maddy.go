@@ -31,7 +31,7 @@ func sniffMaddy(m *message) bool {
 }
 
 func decodeMaddy(m *message) *Report {
-	if !strings.Contains(m.lowerNotice(), "this is the mail delivery system at ") {
+	if !contains(m.lowerNotice(), "this is the mail delivery system at ") {
 		return nil
 	}
 	if rep := dsnAs(m, "maddy"); rep != nil {

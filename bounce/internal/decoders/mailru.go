@@ -15,7 +15,7 @@ func matchMailRu(m *message) bool {
 		return true
 	}
 	f := m.lowerFrom()
-	return (strings.Contains(f, "mail.ru") || headerHas(m, "message-id", "mail.ru>")) && isBounceSender(f)
+	return (contains(f, "mail.ru") || headerHas(m, "message-id", "mail.ru>")) && isBounceSender(f)
 }
 
 func decodeMailRu(m *message) *Report {

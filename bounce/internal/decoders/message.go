@@ -905,7 +905,7 @@ func parseDateGMT(s string) (t time.Time, ok bool) {
 		return t, false
 	}
 	head := s[:len(s)-len(zone)]
-	if strings.IndexByte(head[1:], 'T') >= 0 || strings.ContainsAny(head, "+-()\r\n\t") || strings.Contains(head, ":60") {
+	if strings.IndexByte(head[1:], 'T') >= 0 || strings.ContainsAny(head, "+-()\r\n\t") || contains(head, ":60") {
 		// time.Parse matches spaces, not tabs, and refuses second 60.
 		return t, false
 	}

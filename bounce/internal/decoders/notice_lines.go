@@ -44,7 +44,7 @@ func trimmedLines(text string) []string {
 // "a@b:"), or "" when the line says anything else.
 func bareAddress(line string) string {
 	t := strings.Trim(strings.TrimSpace(line), "<>:;,\"'")
-	if t == "" || strings.ContainsAny(t, " \t<>") || !strings.Contains(t, "@") {
+	if t == "" || strings.ContainsAny(t, " \t<>") || !contains(t, "@") {
 		return ""
 	}
 	return normalizeAddress(t)
@@ -69,7 +69,7 @@ func containsLower(s, sub string) bool {
 	if mime.IndexFold(s, sub) >= 0 {
 		return true
 	}
-	if !strings.Contains(s, "\u0130") && !strings.Contains(s, "\u212a") {
+	if !contains(s, "\u0130") && !contains(s, "\u212a") {
 		return false
 	}
 	return strings.Contains(toLower(s), sub)

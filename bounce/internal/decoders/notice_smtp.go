@@ -182,7 +182,7 @@ func hostAndRest(s string) (host, rest string, ok bool) {
 		return "", s, false
 	}
 	host = t[:end]
-	if !strings.Contains(host, ".") && !strings.HasPrefix(t[end:], "[") {
+	if !contains(host, ".") && !strings.HasPrefix(t[end:], "[") {
 		return "", s, false
 	}
 	t = t[end:]

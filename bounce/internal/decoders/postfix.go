@@ -72,7 +72,7 @@ func decodePostfix(m *message) *Report {
 	action := "failed"
 	subj := m.lowerSubject()
 	switch {
-	case strings.Contains(lower, "this is a warning only") || strings.HasPrefix(subj, "delayed mail"):
+	case contains(lower, "this is a warning only") || strings.HasPrefix(subj, "delayed mail"):
 		action = "delayed"
 	case strings.HasPrefix(subj, "successful mail delivery report"):
 		action = "delivered"
@@ -103,7 +103,7 @@ func decodePostfix(m *message) *Report {
 			cleanPostfixDiagnostic(r)
 		}
 	}
-	if len(rs) == 0 && strings.Contains(lower, "delivery report unavailable") {
+	if len(rs) == 0 && contains(lower, "delivery report unavailable") {
 		// QUIRK: Postfix writes "--- Delivery report unavailable ---" when it
 		// lost the recipient's record; the returned message still says
 		// whom it was for.
@@ -370,7 +370,7 @@ func cleanPostfixDiagnostic(r *Recipient) {
 	d := r.Diagnostic
 	var buf [512]byte
 	ld := lowerIn(buf[:], d)
-	if strings.HasPrefix(ld, "host ") || strings.Contains(ld, "(in reply to ") {
+	if strings.HasPrefix(ld, "host ") || contains(ld, "(in reply to ") {
 		remote, cmd, diag := postfixDetail(d)
 		if r.RemoteMTA == "" {
 			r.RemoteMTA = remote

@@ -1,7 +1,5 @@
 package decoders
 
-import "strings"
-
 // Amazon SES inbound (receiving) bounces.
 //
 // When SES receives mail for a domain and a receipt rule bounces it, SES
@@ -17,7 +15,7 @@ func matchReceivingSES(m *message) bool {
 
 func decodeReceivingSES(m *message) *Report {
 	rep := dsnAs(m, "receivingses")
-	if rep == nil || !strings.Contains(rep.ReportingMTA, "amazonaws.com") && !strings.Contains(rep.ReportingMTA, "amazonses.com") {
+	if rep == nil || !contains(rep.ReportingMTA, "amazonaws.com") && !contains(rep.ReportingMTA, "amazonses.com") {
 		return nil
 	}
 	return rep

@@ -16,7 +16,7 @@ func matchSendGrid(m *message) bool {
 		return true
 	}
 	p := m.dsnPart()
-	return p != nil && strings.Contains(p.Text(), "X-SendGrid-")
+	return p != nil && contains(p.Text(), "X-SendGrid-")
 }
 
 func decodeSendGrid(m *message) *Report {

@@ -388,11 +388,11 @@ func sendmailListed(notice string) []smListed {
 			// permanent fatal errors" / "... transient non-fatal
 			// errors" (which holds "fatal error" too: tried first).
 			switch {
-			case strings.Contains(lt, "transient non-fatal"), strings.Contains(lt, "transient"):
+			case contains(lt, "transient non-fatal"), contains(lt, "transient"):
 				action = "delayed"
-			case strings.Contains(lt, "permanent fatal error"), strings.Contains(lt, "permanent delivery error"), strings.Contains(lt, "fatal error"):
+			case contains(lt, "permanent fatal error"), contains(lt, "permanent delivery error"), contains(lt, "fatal error"):
 				action = "failed"
-			case strings.Contains(lt, "successful delivery"):
+			case contains(lt, "successful delivery"):
 				action = "delivered"
 			default:
 				action = ""
@@ -474,7 +474,7 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 	for _, t := range transcriptLines(body) {
 		lt := lowerLine(&lbuf, t) // read in this iteration only
 		switch {
-		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !strings.Contains(t, " "):
+		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !contains(t, " "):
 			// the next section, or a MIME boundary
 			return tr
 		case strings.IndexByte(lt, ':') > 0 && knownDSNField(lt[:strings.IndexByte(lt, ':')]):
@@ -598,7 +598,7 @@ func (tr *smTranscript) quoting(a string) *smReply {
 	}
 	for _, r := range tr.session {
 		for _, l := range r.reply {
-			if strings.Contains(toLower(l), "<"+n+">") {
+			if contains(toLower(l), "<"+n+">") {
 				return r
 			}
 		}
@@ -614,11 +614,11 @@ func (r *smReply) quotesOther(a string, rs []Recipient) bool {
 	other := false
 	for _, l := range r.reply {
 		ll := toLower(l)
-		if n != "" && strings.Contains(ll, "<"+n+">") {
+		if n != "" && contains(ll, "<"+n+">") {
 			return false
 		}
 		for _, o := range rs {
-			if on := toLower(normalizeAddress(o.Address)); on != "" && on != n && strings.Contains(ll, "<"+on+">") {
+			if on := toLower(normalizeAddress(o.Address)); on != "" && on != n && contains(ll, "<"+on+">") {
 				other = true
 			}
 		}
@@ -723,7 +723,7 @@ func reparseMultipart(m *message) *message {
 	if b == "" || len(mime.SplitMultipart(root.Raw, b, 2)) < 2 {
 		return nil
 	}
-	if root.MediaType == "text/plain" && !strings.Contains(string(root.Raw), "\n--"+b+"--") {
+	if root.MediaType == "text/plain" && !contains(string(root.Raw), "\n--"+b+"--") {
 		return nil
 	}
 	raw := make([]byte, 0, len(root.Raw)+100)

@@ -52,7 +52,7 @@ func decodeTrendMicro(m *message) *Report {
 			r.Command = smtpCommand(toLower(sent))
 			r.Diagnostic = strings.Join(reply, " ")
 			fillCodes(r)
-		case strings.HasPrefix(lt, "reason:") && strings.Contains(t, "@"):
+		case strings.HasPrefix(lt, "reason:") && contains(t, "@"):
 			words := strings.TrimSpace(t[len("reason:"):])
 			for _, a := range findAddresses(words) {
 				r := add(a)

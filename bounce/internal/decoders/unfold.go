@@ -32,7 +32,7 @@ const foldWidth = 60
 // follows a ruler or a heading that ends in a colon (unless the colon is
 // inside a quoted reply).
 func unfoldWrapped(text string) string {
-	if !strings.Contains(text, "\n ") && !strings.Contains(text, "\n\t") {
+	if !contains(text, "\n ") && !contains(text, "\n\t") {
 		return text
 	}
 	lines := splitLines(text)
@@ -148,7 +148,7 @@ func brokenAtSign(head, tail string) bool {
 	for j < len(tail) && domainChars[tail[j]] {
 		j++
 	}
-	return j > 0 && j < len(tail) && tail[j] == '>' && strings.Contains(tail[:j], ".")
+	return j > 0 && j < len(tail) && tail[j] == '>' && contains(tail[:j], ".")
 }
 
 // hasAtLineEnd reports whether text holds "@\n" or "@\r\n": one scan

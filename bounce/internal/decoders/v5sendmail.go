@@ -94,7 +94,7 @@ func decodeV5Sendmail(m *message) *Report {
 			if strings.HasPrefix(toLower(rest), "deferred: ") {
 				rest = strings.TrimSpace(rest[len("deferred: "):])
 			}
-			if sp := strings.Index(who, " ("); sp > 0 && !strings.Contains(who, "@") {
+			if sp := strings.Index(who, " ("); sp > 0 && !contains(who, "@") {
 				// "example.org (smtp)... 550 Host unknown": about a host.
 				h := who[:sp]
 				if !strings.EqualFold(h, host) {

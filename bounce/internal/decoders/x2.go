@@ -17,7 +17,7 @@ import "strings"
 
 func matchX2(m *message) bool {
 	s := m.lowerSubject()
-	if !strings.Contains(s, "deliver") && !strings.Contains(s, "failure") {
+	if !contains(s, "deliver") && !contains(s, "failure") {
 		return false
 	}
 	return mailerDaemonFrom(m)
@@ -30,7 +30,7 @@ func decodeX2(m *message) *Report {
 	// the two layouts only: most notices the subject let in are neither.
 	var notice string
 	switch {
-	case strings.Contains(lower, "unable to deliver message to the following address"):
+	case contains(lower, "unable to deliver message to the following address"):
 		notice = unfoldWrapped(m.notice())
 		for _, p := range addressParagraphs(notice, qmailStyle) {
 			r := Recipient{Address: p.addr, Action: "failed"}
@@ -38,7 +38,7 @@ func decodeX2(m *message) *Report {
 			finishRecipient(&r)
 			rep.Recipients = append(rep.Recipients, r)
 		}
-	case strings.Contains(lower, "delivery failed: "):
+	case contains(lower, "delivery failed: "):
 		notice = unfoldWrapped(m.notice())
 		var cur *addrPara
 		var paras []addrPara

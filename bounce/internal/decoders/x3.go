@@ -27,7 +27,7 @@ func matchX3(m *message) bool {
 func decodeX3(m *message) *Report {
 	notice := m.notice()
 	lower := m.lowerNotice()
-	if !strings.Contains(lower, "this is an automatically generated delivery status notification") {
+	if !contains(lower, "this is an automatically generated delivery status notification") {
 		return nil
 	}
 	reporting, dsn := dsnOf(m)
@@ -42,9 +42,9 @@ func decodeX3(m *message) *Report {
 		blankBefore := prevBlank
 		prevBlank = t == ""
 		switch {
-		case strings.Contains(lt, "to the following recipients"):
+		case contains(lt, "to the following recipients"):
 			inList, inDetails = true, false
-			expired = strings.Contains(lt, "aborted after")
+			expired = contains(lt, "aborted after")
 			continue
 		case strings.HasPrefix(lt, "technical details"):
 			inList, inDetails = false, true

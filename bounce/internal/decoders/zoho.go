@@ -24,7 +24,7 @@ func decodeZoho(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "zoho"}
 	text := m.notice()
 	action := "failed"
-	if strings.Contains(m.lowerNotice(), "this is a temporary error") {
+	if contains(m.lowerNotice(), "this is a temporary error") {
 		action = "delayed"
 	}
 	for _, line := range unfoldLines(splitLines(text)) {
