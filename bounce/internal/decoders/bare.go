@@ -520,7 +520,7 @@ func transcriptText(notice string) string {
 		return ""
 	}
 	var out []string
-	for _, line := range splitLines(body) {
+	for line := range lineSeq(body) {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(t, "-----") {
 			break

@@ -77,7 +77,7 @@ func decodeDomino(m *message) *Report {
 
 // dominoSubject reads the "Subject:" line of the "Your message" paragraph.
 func dominoSubject(notice string) string {
-	for _, line := range splitLines(notice) {
+	for line := range lineSeq(notice) {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(toLower(t), "was not delivered to") {
 			break

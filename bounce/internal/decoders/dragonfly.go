@@ -76,7 +76,7 @@ func decodeDragonFly(m *message) *Report {
 	}
 	var reply []string
 	var lbuf [256]byte
-	for _, l := range splitLines(strings.TrimSpace(body)) {
+	for l := range lineSeq(strings.TrimSpace(body)) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue

@@ -143,7 +143,7 @@ func decodeExchangeNDR(m *message, format string) *Report {
 // Exchange Online's administrators' section, or "" (none, or several).
 func reportedError(text string) string {
 	reply := ""
-	for _, l := range splitLines(text) {
+	for l := range lineSeq(text) {
 		t := strings.TrimSpace(l)
 		if len(t) > len("reported error:") && strings.EqualFold(t[:len("reported error:")], "reported error:") {
 			if reply != "" {

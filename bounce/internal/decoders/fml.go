@@ -55,7 +55,7 @@ func decodeFML(m *message) *Report {
 		}
 	}
 	var diag, addr string
-	for _, l := range splitLines(body) {
+	for l := range lineSeq(body) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue

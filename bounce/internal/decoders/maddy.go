@@ -39,7 +39,7 @@ func decodeMaddy(m *message) *Report {
 	}
 	rep := &Report{Kind: KindBounce, Format: "maddy"}
 	rep.Original = m.original()
-	for _, l := range splitLines(m.notice()) {
+	for l := range lineSeq(m.notice()) {
 		t := strings.TrimSpace(l)
 		if !strings.HasPrefix(t, "Delivery to ") {
 			continue

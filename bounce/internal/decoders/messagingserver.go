@@ -133,7 +133,7 @@ func messagingServerCommand(reason string) string {
 func messagingServerBlocks(notice string) []messagingServerBlock {
 	var out []messagingServerBlock
 	var cur *messagingServerBlock
-	for _, line := range splitLines(notice) {
+	for line := range lineSeq(notice) {
 		t := strings.TrimSpace(line)
 		c := strings.Index(t, ": ")
 		if c <= 0 {

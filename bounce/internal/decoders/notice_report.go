@@ -43,7 +43,7 @@ func failedReport(format string, addrs []string, diag string, set func(*Recipien
 func noticeSections(text, addrMarker, textMarker string) (addrs []string, diag string) {
 	var lines []string
 	state := 0 // 1: addresses, 2: text
-	for _, line := range splitLines(text) {
+	for line := range lineSeq(text) {
 		t := strings.TrimSpace(line)
 		lt := toLower(t)
 		switch {

@@ -169,7 +169,7 @@ func postfixParagraphs(notice string) []postfixPara {
 		}
 		block = nil
 	}
-	for _, l := range splitLines(notice) {
+	for l := range lineSeq(notice) {
 		t := strings.TrimSpace(l)
 		switch {
 		case t == "":
@@ -392,7 +392,7 @@ func postfixServerErrors(notice string) []Recipient {
 		text string
 	}
 	var steps []step
-	for _, l := range splitLines(notice) {
+	for l := range lineSeq(notice) {
 		t := strings.TrimSpace(l)
 		switch {
 		case strings.HasPrefix(t, "In:"):

@@ -380,7 +380,7 @@ func sendmailListed(notice string) []smListed {
 	var out []smListed
 	action := ""
 	var lbuf [256]byte
-	for _, l := range splitLines(notice) {
+	for l := range lineSeq(notice) {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "-----") {
 			lt := lowerLine(&lbuf, t) // read in this iteration only
@@ -444,7 +444,7 @@ func transcriptSection(notice string) (string, bool) {
 // the one line it was.
 func transcriptLines(body string) []string {
 	var out []string
-	for _, l := range splitLines(body) {
+	for l := range lineSeq(body) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
@@ -692,7 +692,7 @@ func unquoteForwarded(m *message) string {
 	}
 	var b strings.Builder
 	quoted := 0
-	for _, l := range splitLines(text) {
+	for l := range lineSeq(text) {
 		if strings.HasPrefix(l, ">") {
 			quoted++
 			l = strings.TrimPrefix(l[1:], " ")

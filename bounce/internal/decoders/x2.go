@@ -42,7 +42,7 @@ func decodeX2(m *message) *Report {
 		notice = unfoldWrapped(m.notice())
 		var cur *addrPara
 		var paras []addrPara
-		for _, l := range splitLines(notice) {
+		for l := range lineSeq(notice) {
 			t := strings.TrimSpace(l)
 			lt := toLower(t)
 			if strings.HasPrefix(lt, "delivery failed: ") {

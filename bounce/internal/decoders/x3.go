@@ -36,7 +36,7 @@ func decodeX3(m *message) *Report {
 	expired := false
 	var details []string
 	prevBlank := true
-	for _, l := range splitLines(notice) {
+	for l := range lineSeq(notice) {
 		t := strings.TrimSpace(l)
 		lt := toLower(t)
 		blankBefore := prevBlank
