@@ -36,7 +36,7 @@ func decodeAmavis(m *message) *Report {
 		r := &rep.Recipients[i]
 		l := toLower(r.Diagnostic)
 		for _, v := range amavisVerdicts {
-			if strings.Contains(l, v.verdict) {
+			if contains(l, v.verdict) {
 				r.ReasonHint = v.reason
 				break
 			}

@@ -445,7 +445,7 @@ func bareNoticeRecipients(m *message) []Recipient {
 		// One recipient: the whole transcript is about it, its lines
 		// that name the name inside a mailbox path too ("+user.marta:
 		// Mailbox does not exist", Cyrus' deliver).
-		if tr := transcriptText(text); tr != "" && !strings.Contains(out[0].Diagnostic, tr) {
+		if tr := transcriptText(text); tr != "" && !contains(out[0].Diagnostic, tr) {
 			out[0].Diagnostic = strings.TrimSpace(out[0].Diagnostic + " " + tr)
 		}
 	}
@@ -454,18 +454,18 @@ func bareNoticeRecipients(m *message) []Recipient {
 		local := r.Address[:strings.LastIndexByte(r.Address, '@')]
 		for _, line := range lines {
 			t := strings.TrimSpace(line)
-			if t != "" && !strings.Contains(r.Diagnostic, t) && namesAlone(t, local) && len(t) <= 200 {
+			if t != "" && !contains(r.Diagnostic, t) && namesAlone(t, local) && len(t) <= 200 {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + t)
 			}
 		}
 		if !hasFailureWords(r.Diagnostic) {
 			// "Your message was not delivered to: jdoe" / "" / "The
 			// user does not exist in this post office."
-			if next := paragraphFrom(lines, at[i]+1); next != "" && !strings.Contains(r.Diagnostic, next) {
+			if next := paragraphFrom(lines, at[i]+1); next != "" && !contains(r.Diagnostic, next) {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + next)
 			}
 		}
-		if !hasFailureWords(r.Diagnostic) && replies != "" && !strings.Contains(r.Diagnostic, replies) {
+		if !hasFailureWords(r.Diagnostic) && replies != "" && !contains(r.Diagnostic, replies) {
 			r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + replies)
 		}
 		fillCodes(r)

@@ -115,7 +115,7 @@ func decodeExchangeNDR(m *message, format string) *Report {
 				if r.RemoteMTA == "" {
 					r.RemoteMTA = d.remote
 				}
-				if d.reply != "" && (r.Diagnostic == "" || len(r.Diagnostic) < len(d.reply) && strings.Contains(d.reply, r.Diagnostic)) {
+				if d.reply != "" && (r.Diagnostic == "" || len(r.Diagnostic) < len(d.reply) && contains(d.reply, r.Diagnostic)) {
 					setReply(r, d.reply)
 				}
 				break

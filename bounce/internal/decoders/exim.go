@@ -87,7 +87,7 @@ func decodeExim(m *message) *Report {
 	// Each list of markers is searched for only when the words they
 	// all hold are in the notice (TestEximMarkers_share): one search of
 	// a notice that is not Exim's, not one per marker.
-	if strings.Contains(lower, eximFailedShared) {
+	if contains(lower, eximFailedShared) {
 		for _, mk := range eximFailedMarkers {
 			if i := strings.Index(lower, mk); i >= 0 {
 				start = i + len(mk)
@@ -95,7 +95,7 @@ func decodeExim(m *message) *Report {
 			}
 		}
 	}
-	if start < 0 && strings.Contains(lower, eximDelayedShared) {
+	if start < 0 && contains(lower, eximDelayedShared) {
 		for _, mk := range eximDelayedMarkers {
 			if i := strings.Index(lower, mk); i >= 0 {
 				start, action = i+len(mk), "delayed"

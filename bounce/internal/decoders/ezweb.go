@@ -144,7 +144,7 @@ func decodeEZweb(m *message) *Report {
 		switch {
 		case r.Diagnostic == "":
 			r.Diagnostic = cause
-		case hint != "" && !strings.Contains(r.Diagnostic, cause):
+		case hint != "" && !contains(r.Diagnostic, cause):
 			// The carrier's own sentence ("The user(s) account is
 			// disabled.") says more than the generic reply after it.
 			r.Diagnostic = cause + " " + r.Diagnostic

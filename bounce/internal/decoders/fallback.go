@@ -286,7 +286,7 @@ func decodeTextNotice(m *message) *Report {
 			// part only ('unknown user: "vera"', "walter (user not
 			// found)"), the full address being in the returned
 			// message's header.
-			if l := localPartLine(notice, a); l != "" && !strings.Contains(r.Diagnostic, l) {
+			if l := localPartLine(notice, a); l != "" && !contains(r.Diagnostic, l) {
 				r.Diagnostic = strings.TrimSpace(l + " " + r.Diagnostic)
 			}
 		}
@@ -350,7 +350,7 @@ func decodeTextNotice(m *message) *Report {
 			// further down in the server's reply ("Error during the last
 			// delivery attempt:" / "... 552 5.2.2 <a>: Mailbox full",
 			// mox's): that reply is its own, beside the words above.
-			if w := laterMention(notice, "", a, addrs); w != "" && !strings.Contains(r.Diagnostic, w) {
+			if w := laterMention(notice, "", a, addrs); w != "" && !contains(r.Diagnostic, w) {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + w)
 			}
 		}
@@ -370,7 +370,7 @@ func decodeTextNotice(m *message) *Report {
 			r.Diagnostic = strings.TrimSpace(reply + " " + r.Diagnostic)
 		}
 		if len(addrs) == 1 {
-			if rl := reasonLines(notice); rl != "" && !strings.Contains(r.Diagnostic, rl) {
+			if rl := reasonLines(notice); rl != "" && !contains(r.Diagnostic, rl) {
 				r.Diagnostic = strings.TrimSpace(rl + " " + r.Diagnostic)
 			}
 			// Exchange Online's text NDR names its codes on the "Status
@@ -1118,12 +1118,12 @@ var finalWords = []string{"failed permanently", "permanent error", "permanent fa
 func textDelayed(m *message) bool {
 	l, subj := m.lowerNotice(), m.lowerSubject()
 	for _, w := range finalWords {
-		if strings.Contains(l, w) || strings.Contains(subj, w) {
+		if contains(l, w) || contains(subj, w) {
 			return false
 		}
 	}
 	for _, w := range delayWords {
-		if strings.Contains(l, w) || strings.Contains(subj, w) {
+		if contains(l, w) || contains(subj, w) {
 			return true
 		}
 	}

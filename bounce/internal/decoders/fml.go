@@ -49,7 +49,7 @@ func decodeFML(m *message) *Report {
 	}
 	reason := ""
 	for _, e := range fmlErrors {
-		if strings.Contains(subj, e.word) {
+		if contains(subj, e.word) {
 			reason = e.reason
 			break
 		}
@@ -62,7 +62,7 @@ func decodeFML(m *message) *Report {
 		}
 		lt := toLower(t)
 		for _, e := range fmlErrors {
-			if strings.Contains(lt, e.word) {
+			if contains(lt, e.word) {
 				diag = t
 				if reason == "" {
 					reason = e.reason

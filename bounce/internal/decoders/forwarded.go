@@ -73,7 +73,7 @@ func decodeForwarded(m *message) *Report {
 // line.
 func listAdminSender(from string) bool {
 	for _, w := range []string{"-owner@", "owner-", "-bounces@", "-request@", "-admin@", "listserv@"} {
-		if strings.Contains(from, w) {
+		if contains(from, w) {
 			return true
 		}
 	}
@@ -105,7 +105,7 @@ func inlineForward(text string) []byte {
 		t := toLower(strings.TrimSpace(l))
 		if strings.HasPrefix(t, "---") || strings.HasPrefix(t, "***") {
 			for _, mk := range forwardMarkers {
-				if strings.Contains(t, mk) {
+				if contains(t, mk) {
 					start = i + 1
 					break
 				}

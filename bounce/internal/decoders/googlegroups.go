@@ -55,7 +55,7 @@ func googleGroupsSentence(text, addr string) string {
 	lines := trimmedLines(text)
 	for _, l := range lines {
 		for _, q := range [][2]string{{"(", ")"}, {"（", "）"}, {"「", "」"}, {"\"", "\""}} {
-			if strings.Contains(l, q[0]+group+q[1]) {
+			if contains(l, q[0]+group+q[1]) {
 				return oneLine(l)
 			}
 		}

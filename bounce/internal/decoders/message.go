@@ -1076,7 +1076,7 @@ func (m *message) subjectHas(sub string) bool {
 	if !m.asciiSubjectDone {
 		m.asciiSubjectVal, m.asciiSubjectDone = m.asciiLowerOnce(m.subject, m.lowerSubj, m.lowerSubjDone), true
 	}
-	return strings.Contains(m.asciiSubjectVal, asciiLower(sub))
+	return contains(m.asciiSubjectVal, asciiLower(sub))
 }
 
 // fromHas is subjectHas for the decoded From header.
@@ -1084,7 +1084,7 @@ func (m *message) fromHas(sub string) bool {
 	if !m.asciiFromDone {
 		m.asciiFromVal, m.asciiFromDone = m.asciiLowerOnce(m.from, m.lowerFromVal, m.lowerFromDone), true
 	}
-	return strings.Contains(m.asciiFromVal, asciiLower(sub))
+	return contains(m.asciiFromVal, asciiLower(sub))
 }
 
 // lowerFrom returns the decoded From header lower-cased, computed once.

@@ -78,7 +78,7 @@ func containsLower(s, sub string) bool {
 	if !contains(s, "\u0130") && !contains(s, "\u212a") {
 		return false
 	}
-	return strings.Contains(toLower(s), sub)
+	return contains(toLower(s), sub)
 }
 
 // hasSuffixFold reports whether s ends with suffix, ignoring ASCII case,

@@ -47,10 +47,10 @@ func noticeSections(text, addrMarker, textMarker string) (addrs []string, diag s
 		t := strings.TrimSpace(line)
 		lt := toLower(t)
 		switch {
-		case strings.Contains(lt, addrMarker):
+		case contains(lt, addrMarker):
 			state = 1
 			continue
-		case strings.Contains(lt, textMarker):
+		case contains(lt, textMarker):
 			state = 2
 			continue
 		case strings.HasPrefix(t, "-----"):

@@ -21,7 +21,7 @@ func matchOutlook(m *message) bool {
 	mid := toLower(m.getField("message-id"))
 	from := domainOf(fromAddress(m))
 	for _, d := range []string{"hotmail.com", "outlook.com", "live.com", "msn.com"} {
-		if strings.Contains(mid, d) || hostIs(from, d) {
+		if contains(mid, d) || hostIs(from, d) {
 			return true
 		}
 	}

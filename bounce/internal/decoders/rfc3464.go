@@ -441,7 +441,7 @@ func dsnRecipients(m *message, body string) (string, []Recipient) {
 		// comment ("Status: 5.2.1 (mailbox disabled, not accepting
 		// messages)"): the reporting MTA's own words, kept beside the
 		// remote server's.
-		if c := statusComment(b.Get("status")); c != "" && !strings.Contains(toLower(r.Diagnostic), toLower(c)) {
+		if c := statusComment(b.Get("status")); c != "" && !contains(toLower(r.Diagnostic), toLower(c)) {
 			if r.Diagnostic == "" {
 				r.Diagnostic = c
 			} else {

@@ -234,7 +234,7 @@ func decodeSendmail(m *message) *Report {
 			// QUIRK: with no Diagnostic-Code, the local mailer's words in
 			// the transcript ("mail.local: unknown user: x") say more than
 			// Sendmail's own "Service unavailable" after them.
-			if other := oneLine(strings.Join(other, " ")); !strings.Contains(r.Diagnostic, other) {
+			if other := oneLine(strings.Join(other, " ")); !contains(r.Diagnostic, other) {
 				r.Diagnostic = strings.TrimSpace(other + " " + r.Diagnostic)
 			}
 		}

@@ -72,7 +72,7 @@ func decodeX3(m *message) *Report {
 		r := &rep.Recipients[i]
 		for _, d := range details {
 			// "SMTP:RCPT host 192.0.2.8: 553 ...", "Routing: Could not find a gateway for X"
-			if len(details) > 1 && !strings.Contains(toLower(d), toLower(r.Address)) {
+			if len(details) > 1 && !contains(toLower(d), toLower(r.Address)) {
 				continue
 			}
 			ld := toLower(d)
