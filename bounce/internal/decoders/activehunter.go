@@ -12,7 +12,7 @@ func matchActiveHunter(m *message) bool {
 	// QUIRK: X-AHMAILID is stamped on every message the gateway passes,
 	// other servers' bounces included; only its own reports use its MIME
 	// boundary.
-	return containsFold(m.header().Get("content-type"), "active!hunter")
+	return containsFold(m.getField("content-type"), "active!hunter")
 }
 
 func decodeActiveHunter(m *message) *Report {

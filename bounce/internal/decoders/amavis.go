@@ -36,7 +36,7 @@ func decodeAmavis(m *message) *Report {
 		r := &rep.Recipients[i]
 		l := toLower(r.Diagnostic)
 		for _, v := range amavisVerdicts {
-			if strings.Contains(l, v.verdict) {
+			if contains(l, v.verdict) {
 				r.ReasonHint = v.reason
 				break
 			}
@@ -53,14 +53,14 @@ func decodeAmavis(m *message) *Report {
 func decodeAmavisText(m *message) *Report {
 	notice := m.notice()
 	lower := toLower(notice)
-	if !strings.Contains(lower, "content checker found") {
+	if !contains(lower, "content checker found") {
 		return nil
 	}
 	hint := ""
 	switch {
-	case strings.Contains(lower, "virus:") || strings.Contains(lower, "viruses:"):
+	case contains(lower, "virus:") || contains(lower, "viruses:"):
 		hint = "virus_detected"
-	case strings.Contains(lower, "banned name") || strings.Contains(lower, "banned filename"):
+	case contains(lower, "banned name") || contains(lower, "banned filename"):
 		hint = "policy_violation"
 	}
 	var finding []string
@@ -69,7 +69,7 @@ func decodeAmavisText(m *message) *Report {
 	for _, line := range strings.Split(notice, "\n") {
 		t := strings.TrimSpace(line)
 		lt := toLower(t)
-		if strings.Contains(lt, "begin headers") {
+		if contains(lt, "begin headers") {
 			break
 		}
 		switch {

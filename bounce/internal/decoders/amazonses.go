@@ -27,8 +27,7 @@ import (
 // delivered).
 
 func matchAmazonSES(m *message) bool {
-	h := m.header()
-	if h.Has("x-amz-sns-message-id") {
+	if m.hasField("x-amz-sns-message-id") {
 		return true
 	}
 	d := domainOf(fromAddress(m))
@@ -37,7 +36,7 @@ func matchAmazonSES(m *message) bool {
 
 func decodeAmazonSES(m *message) *Report {
 	body := m.text()
-	if strings.Contains(body, `"notificationType"`) || strings.Contains(body, `"eventType"`) || strings.Contains(body, `\"notificationType\"`) || strings.Contains(body, `\"eventType\"`) {
+	if contains(body, `"notificationType"`) || contains(body, `"eventType"`) || contains(body, `\"notificationType\"`) || contains(body, `\"eventType\"`) {
 		if rep := decodeSESNotification(body); rep != nil {
 			return rep
 		}
@@ -58,7 +57,7 @@ func decodeAmazonSES(m *message) *Report {
 // SES's own status (5.1.0) stays only when the reply has none.
 func sesLegacyDiagnostic(r *Recipient) {
 	d := r.Diagnostic
-	if len(d) < 8 || findStatus(d[:min(len(d), 8)]) == "" || !strings.Contains(d, " - ") {
+	if len(d) < 8 || findStatus(d[:min(len(d), 8)]) == "" || !contains(d, " - ") {
 		return
 	}
 	open := strings.IndexByte(d, '\'')

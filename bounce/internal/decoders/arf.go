@@ -26,8 +26,7 @@ func decodeARF(m *message) *Report {
 	if p := m.findPart("message/feedback-report"); p != nil {
 		return decodeFeedbackReport(m, p.Text())
 	}
-	h := m.header()
-	if containsLower(h.Get("content-type"), "feedback-report") {
+	if containsLower(m.getField("content-type"), "feedback-report") {
 		// QUIRK: a feedback report whose report part is labelled text/plain.
 		var found string
 		m.root.Walk(func(p *part) bool {
@@ -44,7 +43,7 @@ func decodeARF(m *message) *Report {
 			return decodeFeedbackReport(m, found)
 		}
 	}
-	if strings.EqualFold(h.Get("x-apple-unsubscribe"), "true") {
+	if strings.EqualFold(m.getField("x-apple-unsubscribe"), "true") {
 		return decodeAppleUnsubscribe(m)
 	}
 	if m.subjectHas("complaint about message from") || aolFeedbackLoop(m) {

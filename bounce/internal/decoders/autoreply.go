@@ -172,7 +172,7 @@ func readReceiptSubject(s string) bool {
 // with "X-Loop: " that address.
 func sympaRobot(m *message) bool {
 	from := toLower(firstAddress(m.from))
-	return strings.HasPrefix(from, "sympa@") && strings.Contains(toLower(m.header().Get("x-loop")), from)
+	return strings.HasPrefix(from, "sympa@") && contains(toLower(m.getField("x-loop")), from)
 }
 
 // failureNotice reports whether a message's own text reads as a

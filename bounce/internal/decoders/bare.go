@@ -57,7 +57,7 @@ func bareName(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(s, "...")
 	s = strings.Trim(s, "<>\"'`,;:()[] \t")
-	if len(s) < 2 || len(s) > 64 || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+	if len(s) < 2 || len(s) > 64 || s[0] == '.' || s[len(s)-1] == '.' || contains(s, "..") {
 		return ""
 	}
 	letters := false
@@ -77,7 +77,7 @@ func bareName(s string) string {
 			letters = true
 		}
 	}
-	if !letters && !strings.Contains(s, ".") {
+	if !letters && !contains(s, ".") {
 		// A reply code or a count, not a name; CompuServe's numeric
 		// user IDs hold a dot ("76543.210").
 		return ""
@@ -208,7 +208,7 @@ func bareAt(name, domain string) string {
 	if screenNameDomains[domain] {
 		return toLower(strings.ReplaceAll(name, " ", "")) + "@" + domain
 	}
-	if strings.Contains(name, " ") {
+	if contains(name, " ") {
 		return ""
 	}
 	return normalizeAddress(name + "@" + domain)
@@ -231,7 +231,7 @@ func (m *message) noticeHosts() []string {
 	l := m.lowerNotice()
 	for _, w := range []string{"mail system at host ", "program at host "} {
 		if i := strings.Index(l, w); i >= 0 {
-			if h := hostOf(strings.TrimSuffix(firstWord(l[i+len(w):]), ".")); strings.Contains(h, ".") {
+			if h := hostOf(strings.TrimSuffix(firstWord(l[i+len(w):]), ".")); contains(h, ".") {
 				out = appendUnique(out, h)
 			}
 		}
@@ -279,7 +279,7 @@ func (m *message) refusingHosts() []string {
 			break
 		}
 		off += i + len("while talking to ")
-		if h := hostOf(strings.TrimRight(firstWord(l[off:]), ".:")); strings.Contains(h, ".") {
+		if h := hostOf(strings.TrimRight(firstWord(l[off:]), ".:")); contains(h, ".") {
 			out = appendUnique(out, h)
 		}
 	}
@@ -296,7 +296,7 @@ func (m *message) refusingHosts() []string {
 // plus one label, by the Public Suffix List), or "".
 func registrable(host string) string {
 	host = strings.TrimSuffix(toLower(host), ".")
-	if !strings.Contains(host, ".") {
+	if !contains(host, ".") {
 		return ""
 	}
 	d, err := publicsuffix.EffectiveTLDPlusOne(host)
@@ -445,7 +445,7 @@ func bareNoticeRecipients(m *message) []Recipient {
 		// One recipient: the whole transcript is about it, its lines
 		// that name the name inside a mailbox path too ("+user.marta:
 		// Mailbox does not exist", Cyrus' deliver).
-		if tr := transcriptText(text); tr != "" && !strings.Contains(out[0].Diagnostic, tr) {
+		if tr := transcriptText(text); tr != "" && !contains(out[0].Diagnostic, tr) {
 			out[0].Diagnostic = strings.TrimSpace(out[0].Diagnostic + " " + tr)
 		}
 	}
@@ -454,18 +454,18 @@ func bareNoticeRecipients(m *message) []Recipient {
 		local := r.Address[:strings.LastIndexByte(r.Address, '@')]
 		for _, line := range lines {
 			t := strings.TrimSpace(line)
-			if t != "" && !strings.Contains(r.Diagnostic, t) && namesAlone(t, local) && len(t) <= 200 {
+			if t != "" && !contains(r.Diagnostic, t) && namesAlone(t, local) && len(t) <= 200 {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + t)
 			}
 		}
 		if !hasFailureWords(r.Diagnostic) {
 			// "Your message was not delivered to: jdoe" / "" / "The
 			// user does not exist in this post office."
-			if next := paragraphFrom(lines, at[i]+1); next != "" && !strings.Contains(r.Diagnostic, next) {
+			if next := paragraphFrom(lines, at[i]+1); next != "" && !contains(r.Diagnostic, next) {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + next)
 			}
 		}
-		if !hasFailureWords(r.Diagnostic) && replies != "" && !strings.Contains(r.Diagnostic, replies) {
+		if !hasFailureWords(r.Diagnostic) && replies != "" && !contains(r.Diagnostic, replies) {
 			r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + replies)
 		}
 		fillCodes(r)
@@ -520,7 +520,7 @@ func transcriptText(notice string) string {
 		return ""
 	}
 	var out []string
-	for _, line := range splitLines(body) {
+	for line := range lineSeq(body) {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(t, "-----") {
 			break

@@ -1,7 +1,5 @@
 package decoders
 
-import "strings"
-
 // BIGLOBE, a Japanese ISP, writes reports from postmaster@biglobe.ne.jp (or
 // a host below it) in a multipart/mixed whose boundary starts with
 // "--_Biglobe": "----- The following addresses had delivery problems -----",
@@ -10,10 +8,10 @@ import "strings"
 
 func matchBiglobe(m *message) bool {
 	f := m.lowerFrom()
-	if strings.Contains(f, "biglobe.ne.jp") && isBounceSender(f) {
+	if contains(f, "biglobe.ne.jp") && isBounceSender(f) {
 		return true
 	}
-	return containsFold(m.header().Get("content-type"), "biglobe")
+	return containsFold(m.getField("content-type"), "biglobe")
 }
 
 // biglobeReasons maps BIGLOBE's descriptions to reasons.

@@ -44,14 +44,13 @@ func (m *message) challengeProtected() string {
 // lower-case.
 func (m *message) challengeOwn() map[string]bool {
 	own := map[string]bool{}
-	h := m.header()
 	for _, k := range []string{"to", "return-path", "errors-to"} {
-		for _, a := range findAddresses(h.Get(k)) {
+		for _, a := range findAddresses(m.getField(k)) {
 			own[toLower(a)] = true
 		}
 	}
 	from := toLower(firstAddress(m.from))
-	for _, a := range findAddresses(h.Get("reply-to")) {
+	for _, a := range findAddresses(m.getField("reply-to")) {
 		if l := toLower(a); l != from {
 			own[l] = true
 		}
@@ -177,12 +176,11 @@ func isCookie(s string) bool {
 // TMDA's X-Delivery-Agent header (AutoResponse.py) on an auto-replied
 // message, or a From or Reply-To that is a confirm address.
 func tmdaRequest(m *message) bool {
-	h := m.header()
-	if strings.HasPrefix(toLower(strings.TrimSpace(h.Get("x-delivery-agent"))), "tmda") &&
-		strings.HasPrefix(toLower(h.Get("auto-submitted")), "auto-replied") {
+	if strings.HasPrefix(toLower(strings.TrimSpace(m.getField("x-delivery-agent"))), "tmda") &&
+		strings.HasPrefix(toLower(m.getField("auto-submitted")), "auto-replied") {
 		return true
 	}
-	for _, v := range []string{m.from, h.Get("reply-to")} {
+	for _, v := range []string{m.from, m.getField("reply-to")} {
 		if a := firstAddress(v); a != "" && stripConfirm(a) != a {
 			return true
 		}

@@ -16,7 +16,7 @@ import "strings"
 // which gives the command and the server's complete reply.
 
 func matchCourier(m *message) bool {
-	if strings.HasPrefix(toLower(strings.Trim(m.header().Get("message-id"), "<> ")), "courier.") {
+	if strings.HasPrefix(toLower(strings.Trim(m.getField("message-id"), "<> ")), "courier.") {
 		return true
 	}
 	s := m.lowerSubject()
@@ -29,15 +29,15 @@ func matchCourier(m *message) bool {
 func decodeCourier(m *message) *Report {
 	notice := m.notice()
 	lower := m.lowerNotice()
-	if !strings.Contains(lower, "running the courier mail server") && !strings.Contains(lower, "courier mail server") {
-		if !strings.HasPrefix(toLower(strings.Trim(m.header().Get("message-id"), "<> ")), "courier.") {
+	if !contains(lower, "running the courier mail server") && !contains(lower, "courier mail server") {
+		if !strings.HasPrefix(toLower(strings.Trim(m.getField("message-id"), "<> ")), "courier.") {
 			return nil
 		}
 	}
 	reporting, rs := dsnOf(m)
 	action := "failed"
-	if strings.Contains(lower, "delayed mail") || strings.Contains(lower, "has not been delivered") && !strings.Contains(lower, "cannot be delivered") ||
-		strings.Contains(lower, "delays in delivering your message") {
+	if contains(lower, "delayed mail") || contains(lower, "has not been delivered") && !contains(lower, "cannot be delivered") ||
+		contains(lower, "delays in delivering your message") {
 		// Courier 1.0's delay notice (its dsndelayed.txt template), as in
 		// the zoo's greylist case (testdata/zoo/courier):
 		//
@@ -48,7 +48,7 @@ func decodeCourier(m *message) *Report {
 		action = "delayed"
 	}
 	switch {
-	case strings.Contains(lower, "message delivered successfully"):
+	case contains(lower, "message delivered successfully"):
 		// Courier 1.0's success notice (its dsndelivered.txt template),
 		// as in the zoo's success-local case (testdata/zoo/courier), a
 		// local mailbox's delivery with NOTIFY=SUCCESS:
@@ -61,7 +61,7 @@ func decodeCourier(m *message) *Report {
 		//	<ok@virt.example.com>:
 		//	 <<< Message delivered.
 		action = "delivered"
-	case strings.Contains(lower, "message delivered to a mail gateway"):
+	case contains(lower, "message delivered to a mail gateway"):
 		// its relayed notice (dsnrelayed.txt), as in the zoo's success
 		// and success-expanded cases: "your message has been transferred
 		// to an intermediate mail gateway that is not capable of

@@ -11,11 +11,22 @@ import "strings"
 // paragraph.
 
 func matchDomino(m *message) bool {
-	s := strings.ToUpper(m.subject)
-	if strings.HasPrefix(s, "DELIVERY FAILURE:") || strings.HasPrefix(s, "DELIVERY_FAILURE:") || strings.HasPrefix(s, "DELIVERY REPORT") && headerHas(m, "received", "domino") {
+	// An ASCII Subject upper-cased is compared ASCII letters folded,
+	// without the copy strings.ToUpper makes.
+	s, prefix := m.subject, hasPrefixFold
+	if !isASCIIString(s) {
+		s, prefix = strings.ToUpper(s), strings.HasPrefix
+	}
+	if prefix(s, "DELIVERY FAILURE:") || prefix(s, "DELIVERY_FAILURE:") || prefix(s, "DELIVERY REPORT") && headerHas(m, "received", "domino") {
 		return true
 	}
 	return headerHas(m, "x-mailer", "domino")
+}
+
+// hasPrefixFold reports whether s, ASCII, begins with prefix, ASCII
+// letters compared case-insensitively.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // dominoReasons maps Domino's own descriptions (English and the localised
@@ -66,7 +77,7 @@ func decodeDomino(m *message) *Report {
 
 // dominoSubject reads the "Subject:" line of the "Your message" paragraph.
 func dominoSubject(notice string) string {
-	for _, line := range splitLines(notice) {
+	for line := range lineSeq(notice) {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(toLower(t), "was not delivered to") {
 			break

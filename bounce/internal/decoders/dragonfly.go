@@ -29,7 +29,7 @@ func matchDragonFly(m *message) bool {
 	if receivedHas(m, "(DragonFly Mail Agent") {
 		return true
 	}
-	return mailerDaemonFrom(m) && strings.Contains(textPeek(m, 200), "dragonfly mail agent")
+	return mailerDaemonFrom(m) && contains(textPeek(m, 200), "dragonfly mail agent")
 }
 
 // dragonflyEndMarkers end dma's notice; the returned message or its
@@ -75,12 +75,13 @@ func decodeDragonFly(m *message) *Report {
 		}
 	}
 	var reply []string
-	for _, l := range splitLines(strings.TrimSpace(body)) {
+	var lbuf [256]byte
+	for l := range lineSeq(strings.TrimSpace(body)) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
 		}
-		lt := toLower(t)
+		lt := lowerIn(lbuf[:], t) // read in this iteration only
 		if k := strings.Index(lt, " did not like our "); k >= 0 && strings.HasSuffix(t, ":") {
 			if h, _, ok := hostAndRest(t[:k]); ok {
 				r.RemoteMTA = h

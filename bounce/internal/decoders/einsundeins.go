@@ -16,15 +16,14 @@ import "strings"
 const unitedInternetOriginal = "--- the header of the original message is following. ---"
 
 func matchEinsUndEins(m *message) bool {
-	h := m.header()
 	if !m.fromBounceSender() {
 		return false
 	}
-	if h.Has("x-ui-out-filterresults") {
+	if m.hasField("x-ui-out-filterresults") {
 		return true
 	}
 	f := m.lowerFrom()
-	return strings.Contains(f, "kundenserver") || strings.Contains(f, "1and1") || strings.Contains(f, "ionos")
+	return contains(f, "kundenserver") || contains(f, "1and1") || contains(f, "ionos")
 }
 
 func decodeEinsUndEins(m *message) *Report {

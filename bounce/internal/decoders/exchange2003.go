@@ -43,12 +43,11 @@ var exchange2003Codes = map[string]string{
 }
 
 func matchExchange2003(m *message) bool {
-	h := m.header()
-	xm := toLower(h.Get("x-mailer"))
-	if strings.Contains(xm, "internet mail service") || strings.Contains(xm, "microsoft exchange server internet mail connector") {
+	xm := toLower(m.getField("x-mailer"))
+	if contains(xm, "internet mail service") || contains(xm, "microsoft exchange server internet mail connector") {
 		return true
 	}
-	if h.Has("x-ms-embedded-report") {
+	if m.hasField("x-ms-embedded-report") {
 		return true
 	}
 	// Exchange names its non-delivery reports "Undeliverable: SUBJECT";
@@ -91,7 +90,7 @@ func decodeExchange2003(m *message) *Report {
 	lines := trimmedLines(text[start:])
 	for k, line := range lines {
 		t := strings.TrimSpace(line)
-		if k+1 < len(lines) && !strings.Contains(t, " on ") && strings.HasSuffix(t, ">") {
+		if k+1 < len(lines) && !contains(t, " on ") && strings.HasSuffix(t, ">") {
 			// A recipient line folded before its date (a relay's
 			// re-wrapping: "Name <addr>" / "    on 3/10/2026 9:12 AM"),
 			// read whole; the date line then reads as nothing.
@@ -127,7 +126,7 @@ func decodeExchange2003(m *message) *Report {
 			inMTSID = true // QUIRK: the X.400 MTS-ID wraps onto a line starting ";"
 			continue
 		}
-		if inMTSID && (strings.HasPrefix(t, ";") || strings.Contains(t, ";l=")) {
+		if inMTSID && (strings.HasPrefix(t, ";") || contains(t, ";l=")) {
 			continue
 		}
 		inMTSID = false
@@ -166,7 +165,7 @@ func exchange2003Recipient(t string, names map[string]string) string {
 	if a := names[toLower(strings.Trim(strings.TrimSpace(t[:i]), "\"'"))]; a != "" {
 		return a
 	}
-	if n := bareName(t[:i]); n != "" && !strings.Contains(n, " ") && strings.ContainsAny(t[i:], "0123456789") {
+	if n := bareName(t[:i]); n != "" && !contains(n, " ") && strings.ContainsAny(t[i:], "0123456789") {
 		// A directory alias ("TNGUYEN on 5/17/2002 10:01 AM"): kept
 		// bare, for resolveBare to place by the returned message.
 		return n

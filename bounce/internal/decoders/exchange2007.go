@@ -34,8 +34,7 @@ import (
 // quoted replies are not, and the parser relies on those.
 
 func matchExchange2007(m *message) bool {
-	h := m.header()
-	if h.Has("x-ms-exchange-message-is-ndr") {
+	if m.hasField("x-ms-exchange-message-is-ndr") {
 		return true
 	}
 	if !strings.HasPrefix(m.root.MediaType, "multipart/report") {
@@ -116,7 +115,7 @@ func decodeExchangeNDR(m *message, format string) *Report {
 				if r.RemoteMTA == "" {
 					r.RemoteMTA = d.remote
 				}
-				if d.reply != "" && (r.Diagnostic == "" || len(r.Diagnostic) < len(d.reply) && strings.Contains(d.reply, r.Diagnostic)) {
+				if d.reply != "" && (r.Diagnostic == "" || len(r.Diagnostic) < len(d.reply) && contains(d.reply, r.Diagnostic)) {
 					setReply(r, d.reply)
 				}
 				break
@@ -144,7 +143,7 @@ func decodeExchangeNDR(m *message, format string) *Report {
 // Exchange Online's administrators' section, or "" (none, or several).
 func reportedError(text string) string {
 	reply := ""
-	for _, l := range splitLines(text) {
+	for l := range lineSeq(text) {
 		t := strings.TrimSpace(l)
 		if len(t) > len("reported error:") && strings.EqualFold(t[:len("reported error:")], "reported error:") {
 			if reply != "" {
@@ -163,7 +162,7 @@ func reportedError(text string) string {
 // Exchange NDR's plain-text notice: the generating server and, for each
 // recipient line (an address alone on a line), the reply below it.
 func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
-	if !containsFold(text, "returned '") && !strings.Contains(text, "##") {
+	if !containsFold(text, "returned '") && !contains(text, "##") {
 		return "", nil
 	}
 	var generating string
@@ -190,7 +189,7 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 				continue
 			}
 		}
-		if a := bareAddress(t); a != "" && !strings.Contains(t, "<mailto:") {
+		if a := bareAddress(t); a != "" && !contains(t, "<mailto:") {
 			out = append(out, exchangeDiag{addr: a})
 			cur = &out[len(out)-1]
 			pendingHost = ""
@@ -200,7 +199,7 @@ func parseExchangeDiagnostics(text string) (string, []exchangeDiag) {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(t, "#") && strings.Contains(t[1:], "#"):
+		case strings.HasPrefix(t, "#") && contains(t[1:], "#"):
 			// Exchange 2007/2010: "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##"
 			if cur.reply == "" {
 				r := strings.TrimPrefix(t, "#")
@@ -279,7 +278,7 @@ func exchangeHostReply(t string) string {
 // looksLikeHost reports whether s is a lone host name: dotted, no white
 // space, letters, digits, '-' and '.' only.
 func looksLikeHost(s string) bool {
-	if len(s) < 4 || !strings.Contains(s, ".") || strings.HasSuffix(s, ".") && len(s) < 5 {
+	if len(s) < 4 || !contains(s, ".") || strings.HasSuffix(s, ".") && len(s) < 5 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {

@@ -25,12 +25,11 @@ import (
 // status is used, the notice gives the rest.
 
 func matchExim(m *message) bool {
-	h := m.header()
-	if h.Has("x-failed-recipients") {
+	if m.hasField("x-failed-recipients") {
 		return true
 	}
 	s := m.lowerSubject()
-	if strings.HasPrefix(s, "mail delivery failed") || strings.HasPrefix(s, "warning: message ") && strings.Contains(s, "delayed") || strings.HasPrefix(s, "mail failure") {
+	if strings.HasPrefix(s, "mail delivery failed") || strings.HasPrefix(s, "warning: message ") && contains(s, "delayed") || strings.HasPrefix(s, "mail failure") {
 		return true
 	}
 	return mailerDaemonFrom(m) && receivedHas(m, "(Exim ")
@@ -88,7 +87,7 @@ func decodeExim(m *message) *Report {
 	// Each list of markers is searched for only when the words they
 	// all hold are in the notice (TestEximMarkers_share): one search of
 	// a notice that is not Exim's, not one per marker.
-	if strings.Contains(lower, eximFailedShared) {
+	if contains(lower, eximFailedShared) {
 		for _, mk := range eximFailedMarkers {
 			if i := strings.Index(lower, mk); i >= 0 {
 				start = i + len(mk)
@@ -96,7 +95,7 @@ func decodeExim(m *message) *Report {
 			}
 		}
 	}
-	if start < 0 && strings.Contains(lower, eximDelayedShared) {
+	if start < 0 && contains(lower, eximDelayedShared) {
 		for _, mk := range eximDelayedMarkers {
 			if i := strings.Index(lower, mk); i >= 0 {
 				start, action = i+len(mk), "delayed"
@@ -295,7 +294,7 @@ func eximSuccess(m *message, list string) *Report {
 // Runs of \ooo escapes are turned back into bytes only where they are
 // valid UTF-8 text, so a literal backslash in a reply stays as it is.
 func eximUnescape(s string) string {
-	if !strings.Contains(s, "\\") {
+	if !contains(s, "\\") {
 		return s
 	}
 	var b strings.Builder
@@ -397,8 +396,9 @@ func eximHostLine(t string) bool {
 // from.
 func eximDetail(ls []string) (remote, cmd, diag, genBy string) {
 	var parts []string
+	var lbuf [256]byte
 	for _, t := range ls {
-		lt := toLower(t)
+		lt := lowerIn(lbuf[:], t) // read in this iteration only
 		switch {
 		case strings.HasPrefix(lt, "(ultimately generated from ") || strings.HasPrefix(lt, "(generated from "):
 			genBy = strings.TrimSuffix(t[strings.Index(lt, "from ")+5:], ")")
@@ -408,7 +408,7 @@ func eximDetail(ls []string) (remote, cmd, diag, genBy string) {
 			continue
 		case strings.HasPrefix(lt, "delay reason: "):
 			t = strings.TrimSpace(t[len("delay reason: "):])
-			lt = toLower(t)
+			lt = lowerIn(lbuf[:], t)
 		}
 		if i := strings.Index(lt, "smtp error from remote mail"); i >= 0 {
 			rest := t[i:]

@@ -1,7 +1,9 @@
 package decoders
 
 import (
+	"encoding/binary"
 	"strings"
+	"unsafe"
 
 	"github.com/bounced-dev/bounced/internal/smtp"
 )
@@ -39,13 +41,13 @@ var ezwebCauses = []phraseHint{
 
 func matchEZweb(m *message) bool {
 	f := m.lowerFrom()
-	if (strings.Contains(f, "@ezweb.ne.jp") || strings.Contains(f, "@au.com") || strings.Contains(f, ".ezweb.ne.jp")) && isBounceSender(f) {
+	if (contains(f, "@ezweb.ne.jp") || contains(f, "@au.com") || contains(f, ".ezweb.ne.jp")) && isBounceSender(f) {
 		return true
 	}
-	for _, v := range m.header().Values("received") {
-		if strings.Contains(v, "(EZweb Mail)") {
-			return isBounceSender(f) || strings.HasPrefix(m.lowerSubject(), "mail system error")
-		}
+	// The marker has no line break: in a Received value if in their
+	// lines (received).
+	if receivedHas(m, "(EZweb Mail)") {
+		return isBounceSender(f) || strings.HasPrefix(m.lowerSubject(), "mail system error")
 	}
 	return false
 }
@@ -78,7 +80,7 @@ func decodeEZweb(m *message) *Report {
 				listed[cur].Diagnostic = strings.TrimSpace(listed[cur].Diagnostic + " " + strings.TrimSpace(t[3:]))
 				inReply = true
 			}
-		case strings.HasPrefix(lt, "recipient:") || strings.HasPrefix(t, "<") && strings.Contains(t, "@") && strings.Contains(t, ">"):
+		case strings.HasPrefix(lt, "recipient:") || strings.HasPrefix(t, "<") && contains(t, "@") && contains(t, ">"):
 			// "Recipient: <a>", "<a>", or Postfix's "<a>: reply (in reply to ...)".
 			v, reply := strings.TrimPrefix(strings.TrimPrefix(t, "Recipient:"), "recipient:"), ""
 			if gt := strings.Index(v, "@"); gt >= 0 {
@@ -108,7 +110,7 @@ func decodeEZweb(m *message) *Report {
 			}
 		case inReply && cur >= 0:
 			listed[cur].Diagnostic += " " + t
-		case isASCIIString(t) && !strings.Contains(t, "@"):
+		case isASCIIString(t) && !contains(t, "@"):
 			causes = append(causes, t)
 			if hint == "" {
 				hint = hintOf(lt, ezwebCauses)
@@ -118,7 +120,7 @@ func decodeEZweb(m *message) *Report {
 	cause := strings.Join(causes, " ")
 	// QUIRK: au's content filter marks what it refused with X-SPASIGN: NG;
 	// the notice then says only that the recipient was rejected.
-	if hint == "" && strings.EqualFold(m.header().Get("x-spasign"), "NG") {
+	if hint == "" && strings.EqualFold(m.getField("x-spasign"), "NG") {
 		hint = "filtered"
 	}
 	if p := m.dsnPart(); p != nil {
@@ -142,7 +144,7 @@ func decodeEZweb(m *message) *Report {
 		switch {
 		case r.Diagnostic == "":
 			r.Diagnostic = cause
-		case hint != "" && !strings.Contains(r.Diagnostic, cause):
+		case hint != "" && !contains(r.Diagnostic, cause):
 			// The carrier's own sentence ("The user(s) account is
 			// disabled.") says more than the generic reply after it.
 			r.Diagnostic = cause + " " + r.Diagnostic
@@ -165,7 +167,7 @@ func ezwebCommand(s string) string {
 	u := strings.ToUpper(s)
 	if i := strings.Index(u, "IN REPLY TO "); i >= 0 {
 		u = u[i+len("IN REPLY TO "):]
-	} else if strings.Contains(u, " ") && !strings.HasPrefix(u, "RCPT") && !strings.HasPrefix(u, "MAIL") {
+	} else if contains(u, " ") && !strings.HasPrefix(u, "RCPT") && !strings.HasPrefix(u, "MAIL") {
 		if !strings.HasPrefix(u, "DATA") && !strings.HasPrefix(u, "HELO") && !strings.HasPrefix(u, "EHLO") {
 			return ""
 		}
@@ -179,7 +181,14 @@ func ezwebCommand(s string) string {
 
 // isASCIIString reports whether s holds only 7-bit characters.
 func isASCIIString(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// Eight bytes at a time.
+		if binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
 		}

@@ -33,8 +33,7 @@ var bounceSubjects = []string{
 // non-delivery report: a mail-system sender, a bounce subject, an
 // X-Failed-Recipients header, or a report part.
 func looksLikeBounce(m *message) bool {
-	h := m.header()
-	if h.Has("x-failed-recipients") || m.dsnPart() != nil {
+	if m.hasField("x-failed-recipients") || m.dsnPart() != nil {
 		return true
 	}
 	if m.fromBounceSender() {
@@ -105,7 +104,7 @@ func quarantineReport(m *message) bool {
 // carries no report and no returned message: it says what the list did,
 // not that a message its reader sent failed.
 func listAdministrivia(m *message) bool {
-	if !strings.EqualFold(strings.TrimSpace(m.header().Get("x-list-administrivia")), "yes") {
+	if !strings.EqualFold(strings.TrimSpace(m.getField("x-list-administrivia")), "yes") {
 		return false
 	}
 	return m.dsnPart() == nil && m.findPart("message/rfc822", "message/global") == nil
@@ -116,7 +115,7 @@ func listAdministrivia(m *message) bool {
 // mark of a mail system beyond the subject, and no code outside its
 // quoted (">") lines.
 func personReply(m *message) bool {
-	if !onlySubject(m) || autoSubmitted(m) || !m.header().Has("in-reply-to") || !strings.HasPrefix(m.lowerSubject(), "re:") {
+	if !onlySubject(m) || autoSubmitted(m) || !m.hasField("in-reply-to") || !strings.HasPrefix(m.lowerSubject(), "re:") {
 		return false
 	}
 	quoted := false
@@ -135,7 +134,7 @@ func personReply(m *message) bool {
 // onlySubject reports whether the subject is a message's only mark of a
 // bounce: no report part, no X-Failed-Recipients, no mail-system sender.
 func onlySubject(m *message) bool {
-	return !m.header().Has("x-failed-recipients") && m.dsnPart() == nil && !m.fromBounceSender() && !nullSender(m)
+	return !m.hasField("x-failed-recipients") && m.dsnPart() == nil && !m.fromBounceSender() && !nullSender(m)
 }
 
 // nullReversePath reports whether the message came with the null
@@ -143,7 +142,7 @@ func onlySubject(m *message) bool {
 // a mail system's notice (RFC 5321 section 4.5.5: a notification is sent
 // with the null reverse-path) or an auto-reply, not a person's mail.
 func nullReversePath(m *message) bool {
-	return strings.TrimSpace(m.header().Get("return-path")) == "<>"
+	return strings.TrimSpace(m.getField("return-path")) == "<>"
 }
 
 // nullSender reports whether the message has the null reverse-path and a
@@ -187,7 +186,7 @@ var noticeFailureWords = []string{
 // program (RFC 3834 section 5: Auto-Submitted other than "no"); a
 // gateway's rejection notice may carry no other mark of a bounce.
 func autoSubmitted(m *message) bool {
-	v := toLower(strings.TrimSpace(m.header().Get("auto-submitted")))
+	v := toLower(strings.TrimSpace(m.getField("auto-submitted")))
 	return v != "" && v != "no"
 }
 
@@ -197,8 +196,7 @@ func autoSubmitted(m *message) bool {
 // administrative addresses: its words about a delivery (a member quoting
 // a report, "Fwd: Returned mail") are not a report to the sender.
 func listPost(m *message) bool {
-	h := m.header()
-	if !h.Has("list-id") && !h.Has("list-post") {
+	if !m.hasField("list-id") && !m.hasField("list-post") {
 		return false
 	}
 	return !m.fromBounceSender() && !listAdminSender(m.lowerFrom())
@@ -339,7 +337,7 @@ func decodeTextNotice(m *message) *Report {
 			// part only ('unknown user: "vera"', "walter (user not
 			// found)"), the full address being in the returned
 			// message's header.
-			if l := localPartLine(notice, a); l != "" && !strings.Contains(r.Diagnostic, l) {
+			if l := localPartLine(notice, a); l != "" && !contains(r.Diagnostic, l) {
 				r.Diagnostic = strings.TrimSpace(l + " " + r.Diagnostic)
 			}
 		}
@@ -403,7 +401,7 @@ func decodeTextNotice(m *message) *Report {
 			// further down in the server's reply ("Error during the last
 			// delivery attempt:" / "... 552 5.2.2 <a>: Mailbox full",
 			// mox's): that reply is its own, beside the words above.
-			if w := laterMention(notice, "", a, addrs); w != "" && !strings.Contains(r.Diagnostic, w) {
+			if w := laterMention(notice, "", a, addrs); w != "" && !contains(r.Diagnostic, w) {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + w)
 			}
 		}
@@ -435,7 +433,7 @@ func decodeTextNotice(m *message) *Report {
 			r.Diagnostic = strings.TrimSpace(reply + " " + r.Diagnostic)
 		}
 		if len(addrs) == 1 {
-			if rl := reasonLines(notice); rl != "" && !strings.Contains(r.Diagnostic, rl) {
+			if rl := reasonLines(notice); rl != "" && !contains(r.Diagnostic, rl) {
 				r.Diagnostic = strings.TrimSpace(rl + " " + r.Diagnostic)
 			}
 			// Exchange Online's text NDR names its codes on the "Status
@@ -554,7 +552,7 @@ func soleReturnedRecipient(m *message) string {
 	if len(as) != 1 || isBounceSender(as[0]) {
 		return ""
 	}
-	for _, a := range findAddresses(m.header().Get("to")) {
+	for _, a := range findAddresses(m.getField("to")) {
 		if strings.EqualFold(a, as[0]) {
 			return ""
 		}
@@ -681,7 +679,7 @@ const maxBefore = 300
 func noticeRecipients(m *message, notice string) []string {
 	skip := map[string]bool{}
 	for _, k := range []string{"from", "to", "return-path", "reply-to", "sender", "delivered-to", "x-original-to", "errors-to"} {
-		for _, a := range findAddresses(m.header().Get(k)) {
+		for _, a := range findAddresses(m.getField(k)) {
 			skip[a] = true
 		}
 	}
@@ -811,13 +809,13 @@ func noticeRecipients(m *message, notice string) []string {
 // the sender, who is the bounce's To; a mail system that writes it on the
 // notice it makes names the recipient the returned message was for.
 func returnedRecipientInOriginalTo(m *message) []string {
-	xs := findAddresses(m.header().Get("x-original-to"))
+	xs := findAddresses(m.getField("x-original-to"))
 	if len(xs) == 0 {
 		return nil
 	}
 	o := m.original()
 	rcpts := append(findAddresses(o.To), findAddresses(strings.Join(o.Header("Cc"), ","))...)
-	not := append(findAddresses(m.header().Get("to")), findAddresses(o.From)...)
+	not := append(findAddresses(m.getField("to")), findAddresses(o.From)...)
 	var out []string
 	for _, x := range xs {
 		in, own := false, false
@@ -1344,12 +1342,12 @@ var finalWords = []string{"failed permanently", "permanent error", "permanent fa
 func textDelayed(m *message) bool {
 	l, subj := m.lowerNotice(), m.lowerSubject()
 	for _, w := range finalWords {
-		if strings.Contains(l, w) || strings.Contains(subj, w) {
+		if contains(l, w) || contains(subj, w) {
 			return false
 		}
 	}
 	for _, w := range delayWords {
-		if strings.Contains(l, w) || strings.Contains(subj, w) {
+		if contains(l, w) || contains(subj, w) {
 			return true
 		}
 	}
@@ -1480,7 +1478,7 @@ const maxCausesAbove = 4
 // (">>> RCPT To:<a>", "<<< 550 ...") and MDaemon's ("--> RCPT To:<a>",
 // "<-- 550 ...", each after a time stamp and a colon).
 func noticeTranscript(notice string) map[string][2]string {
-	if !strings.Contains(notice, "-->") && !strings.Contains(notice, ">>>") {
+	if !contains(notice, "-->") && !contains(notice, ">>>") {
 		return nil
 	}
 	out := map[string][2]string{}
@@ -1545,5 +1543,5 @@ func oneParagraph(notice string, addrs []string) bool {
 			hi = i
 		}
 	}
-	return lo >= 0 && !strings.Contains(notice[lo:hi], "\n\n")
+	return lo >= 0 && !contains(notice[lo:hi], "\n\n")
 }

@@ -22,7 +22,7 @@ import (
 // also carry X-MLServer: only a notice with one of these wordings is read.
 
 func matchFML(m *message) bool {
-	return strings.HasPrefix(toLower(m.header().Get("x-mlserver")), "fml")
+	return strings.HasPrefix(toLower(m.getField("x-mlserver")), "fml")
 }
 
 // fmlErrors map fml's wordings (lower-case) to the reason they state.
@@ -49,20 +49,20 @@ func decodeFML(m *message) *Report {
 	}
 	reason := ""
 	for _, e := range fmlErrors {
-		if strings.Contains(subj, e.word) {
+		if contains(subj, e.word) {
 			reason = e.reason
 			break
 		}
 	}
 	var diag, addr string
-	for _, l := range splitLines(body) {
+	for l := range lineSeq(body) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
 		}
 		lt := toLower(t)
 		for _, e := range fmlErrors {
-			if strings.Contains(lt, e.word) {
+			if contains(lt, e.word) {
 				diag = t
 				if reason == "" {
 					reason = e.reason

@@ -40,7 +40,7 @@ import (
 // not one.
 func decodeForwarded(m *message) *Report {
 	admin := listAdminSender(m.lowerFrom()) || ezmlmNotice(m)
-	if !admin && (!looksLikeBounce(m) || m.header().Has("list-id") || m.header().Has("list-post")) {
+	if !admin && (!looksLikeBounce(m) || m.hasField("list-id") || m.hasField("list-post")) {
 		// A post distributed by a list (RFC 2919 List-Id, RFC 2369
 		// List-Post) was written to its members, not to the sender.
 		return nil
@@ -73,7 +73,7 @@ func decodeForwarded(m *message) *Report {
 // line.
 func listAdminSender(from string) bool {
 	for _, w := range []string{"-owner@", "owner-", "-bounces@", "-request@", "-admin@", "listserv@"} {
-		if strings.Contains(from, w) {
+		if contains(from, w) {
 			return true
 		}
 	}
@@ -84,7 +84,7 @@ func listAdminSender(from string) bool {
 // ezmlm writes "Mailing-List: contact LIST-help@HOST; run by ezmlm" in
 // them (ezmlm-make's mailinglist file).
 func ezmlmNotice(m *message) bool {
-	return strings.Contains(toLower(m.header().Get("mailing-list")), "run by ezmlm")
+	return contains(toLower(m.getField("mailing-list")), "run by ezmlm")
 }
 
 // forwardMarkers are the lines mail programs write above a message they
@@ -105,7 +105,7 @@ func inlineForward(text string) []byte {
 		t := toLower(strings.TrimSpace(l))
 		if strings.HasPrefix(t, "---") || strings.HasPrefix(t, "***") {
 			for _, mk := range forwardMarkers {
-				if strings.Contains(t, mk) {
+				if contains(t, mk) {
 					start = i + 1
 					break
 				}

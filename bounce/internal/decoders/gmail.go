@@ -252,7 +252,7 @@ func gmailDetails(r *Recipient, details string) {
 		return
 	}
 	// "... rejected by the server for the recipient domain D by HOST. [IP]."
-	if k := strings.Index(ld[:i], " by "); k >= 0 && strings.Contains(ld[:i], "for the recipient domain") {
+	if k := strings.Index(ld[:i], " by "); k >= 0 && contains(ld[:i], "for the recipient domain") {
 		if k2 := strings.LastIndex(ld[:i], " by "); k2 > k {
 			k = k2
 		}
@@ -284,7 +284,7 @@ func gmailDetails(r *Recipient, details string) {
 // answered.
 func gmailConnection(r *Recipient) {
 	ld := toLower(r.Diagnostic)
-	if !strings.Contains(ld, "did not accept our requests to connect") {
+	if !contains(ld, "did not accept our requests to connect") {
 		return
 	}
 	if r.RemoteMTA == "" {

@@ -11,8 +11,7 @@ func matchGMX(m *message) bool {
 	if !m.fromBounceSender() {
 		return false
 	}
-	h := m.header()
-	if h.Has("x-gmx-antispam") || h.Has("x-gmx-antivirus") {
+	if m.hasField("x-gmx-antispam") || m.hasField("x-gmx-antivirus") {
 		return true
 	}
 	return m.fromHas("gmx.")

@@ -20,12 +20,12 @@ import "strings"
 // (ReasonHint rejected).
 
 func matchGoogleGroups(m *message) bool {
-	return matchGmail(m) && m.header().Has("x-failed-recipients")
+	return matchGmail(m) && m.hasField("x-failed-recipients")
 }
 
 func decodeGoogleGroups(m *message) *Report {
 	text := m.notice()
-	if !strings.Contains(text, "groups.google.com") && !strings.Contains(text, "Google Groups") {
+	if !contains(text, "groups.google.com") && !contains(text, "Google Groups") {
 		return nil
 	}
 	addrs := m.failedRecipients()
@@ -55,7 +55,7 @@ func googleGroupsSentence(text, addr string) string {
 	lines := trimmedLines(text)
 	for _, l := range lines {
 		for _, q := range [][2]string{{"(", ")"}, {"（", "）"}, {"「", "」"}, {"\"", "\""}} {
-			if strings.Contains(l, q[0]+group+q[1]) {
+			if contains(l, q[0]+group+q[1]) {
 				return oneLine(l)
 			}
 		}

@@ -24,7 +24,7 @@ func decodeGoogleWorkspace(m *message) *Report {
 	addrs := m.failedRecipients()
 	response := googleResponse(text)
 	lower := m.lowerNotice()
-	sendMailAs := strings.Contains(lower, "'send mail as'") || strings.Contains(lower, "\"send mail as\"") || strings.Contains(lower, "customfromdenied")
+	sendMailAs := contains(lower, "'send mail as'") || contains(lower, "\"send mail as\"") || contains(lower, "customfromdenied")
 	if sendMailAs {
 		// The user's own SMTP relay for "Send mail as" refused the
 		// message: it went to none of its recipients, so every address
@@ -38,7 +38,7 @@ func decodeGoogleWorkspace(m *message) *Report {
 		return nil
 	}
 	action := "failed"
-	if strings.Contains(lower, "delivery incomplete") || strings.Contains(lower, "will retry") {
+	if contains(lower, "delivery incomplete") || contains(lower, "will retry") {
 		action = "delayed"
 	}
 	rep := &Report{Kind: KindBounce, Format: "googleworkspace"}

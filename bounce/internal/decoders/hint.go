@@ -1,7 +1,5 @@
 package decoders
 
-import "strings"
-
 // phraseHint ties a decoder's own wording of a cause to a reason hint
 // (Recipient.ReasonHint): the tables of the formats that state their cause
 // in fixed sentences of their own.
@@ -12,7 +10,7 @@ type phraseHint struct{ phrase, reason string }
 func hintOf(text string, table []phraseHint) string {
 	lower := toLower(text)
 	for _, p := range table {
-		if strings.Contains(lower, p.phrase) {
+		if contains(lower, p.phrase) {
 			return p.reason
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // message follows.".
 
 func matchIMailServer(m *message) bool {
-	return strings.HasPrefix(toLower(m.header().Get("x-mailer")), "<smtp32 v") && looksLikeBounce(m)
+	return strings.HasPrefix(toLower(m.getField("x-mailer")), "<smtp32 v") && looksLikeBounce(m)
 }
 
 // imailReasons maps IMail's own phrases to reasons; IMail writes them

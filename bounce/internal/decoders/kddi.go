@@ -25,10 +25,10 @@ var kddiCauses = []phraseHint{
 
 func matchKDDI(m *message) bool {
 	f := m.lowerFrom()
-	if strings.Contains(f, "no-reply@") && (strings.Contains(f, ".dion.ne.jp") || strings.Contains(f, "auone-net.jp")) {
+	if contains(f, "no-reply@") && (contains(f, ".dion.ne.jp") || contains(f, "auone-net.jp")) {
 		return true
 	}
-	return strings.Contains(toLower(m.header().Get("reply-to")), "no-reply@app.auone-net.jp")
+	return contains(toLower(m.getField("reply-to")), "no-reply@app.auone-net.jp")
 }
 
 func decodeKDDI(m *message) *Report {

@@ -31,7 +31,7 @@ func sniffMaddy(m *message) bool {
 }
 
 func decodeMaddy(m *message) *Report {
-	if !strings.Contains(m.lowerNotice(), "this is the mail delivery system at ") {
+	if !contains(m.lowerNotice(), "this is the mail delivery system at ") {
 		return nil
 	}
 	if rep := dsnAs(m, "maddy"); rep != nil {
@@ -39,7 +39,7 @@ func decodeMaddy(m *message) *Report {
 	}
 	rep := &Report{Kind: KindBounce, Format: "maddy"}
 	rep.Original = m.original()
-	for _, l := range splitLines(m.notice()) {
+	for l := range lineSeq(m.notice()) {
 		t := strings.TrimSpace(l)
 		if !strings.HasPrefix(t, "Delivery to ") {
 			continue

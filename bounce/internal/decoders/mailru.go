@@ -11,11 +11,11 @@ import "strings"
 // shorten addresses to their local part.
 
 func matchMailRu(m *message) bool {
-	if m.header().Has("x-mailer-daemon-recipients") {
+	if m.hasField("x-mailer-daemon-recipients") {
 		return true
 	}
 	f := m.lowerFrom()
-	return isBounceSender(f) && (strings.Contains(f, "mail.ru") || headerHas(m, "message-id", "mail.ru>"))
+	return (contains(f, "mail.ru") || headerHas(m, "message-id", "mail.ru>")) && isBounceSender(f)
 }
 
 func decodeMailRu(m *message) *Report {

@@ -27,7 +27,7 @@ func decodeMcAfee(m *message) *Report {
 	for i, r := range rep.Recipients {
 		seen[r.Address] = i
 	}
-	for _, line := range splitLines(text) {
+	for line := range lineSeq(text) {
 		t := strings.TrimSpace(line)
 		if !strings.HasPrefix(t, "<") {
 			continue

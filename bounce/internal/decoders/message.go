@@ -242,6 +242,11 @@ type message struct {
 	fromAddr     string // cache of fromAddress
 	subject      string // decoded Subject header
 
+	// keyMask has the keyBit of every field name of the top-level
+	// header, once keyMaskDone (maybeField).
+	keyMaskDone bool
+	keyMask     uint64
+
 	// bodyRead is set by every lookup of the body (text, notice, parts,
 	// the original): TestRegistry_matchReadsHeadersOnly checks that no
 	// match function sets it.
@@ -317,6 +322,45 @@ func fillMessage(m *message, raw []byte, o *Options, root *part, mp *mime.Parser
 
 // header returns the top-level header.
 func (m *message) header() header { return m.root.Header }
+
+// hasField is m.header().Has(key): a key whose bit is not in the
+// header's keyMask is not in it, told without a look at its fields (the
+// matchers ask every message for the marker fields of their formats,
+// which most do not have).
+func (m *message) hasField(key string) bool {
+	return m.maybeField(key) && m.root.Header.Has(key)
+}
+
+// getField is m.header().Get(key), told as hasField tells.
+func (m *message) getField(key string) string {
+	if !m.maybeField(key) {
+		return ""
+	}
+	return m.root.Header.Get(key)
+}
+
+// maybeField reports whether the top-level header may have a field
+// named key: false when no key of it has key's bit (keyBit), the mask
+// made at the first question.
+func (m *message) maybeField(key string) bool {
+	if !m.keyMaskDone {
+		h := m.root.Header
+		for i := range h {
+			m.keyMask |= keyBit(h[i].Key)
+		}
+		m.keyMaskDone = true
+	}
+	return m.keyMask&keyBit(key) != 0
+}
+
+// keyBit is the bit of a field name in a header's keyMask: one of 64,
+// by its length and its first and last bytes.
+func keyBit(key string) uint64 {
+	if key == "" {
+		return 1
+	}
+	return 1 << ((uint(len(key))*5 + uint(key[0]) + uint(key[len(key)-1])*3) & 63)
+}
 
 // get returns a decoded top-level header value.
 func (m *message) get(key string) string { return mime.DecodeWords(m.root.Header.Get(key)) }
@@ -464,10 +508,9 @@ func (m *message) try(d *decoder) (rep *Report) {
 // finish fills what every report shares: the bounce's own headers, the
 // original message, normalised addresses and codes, and the kind.
 func (m *message) finish(rep *Report) {
-	h := m.header()
 	rep.Subject = m.subject
-	rep.MessageID = strings.Trim(h.Get("message-id"), "<> ")
-	rep.Date = dateOf(h.Get("date"))
+	rep.MessageID = strings.Trim(m.getField("message-id"), "<> ")
+	rep.Date = dateOf(m.getField("date"))
 	if rep.Original.MessageID == "" && !rep.Original.known && rep.Kind != KindNotBounce {
 		rep.Original = m.original()
 	}
@@ -862,7 +905,7 @@ func parseDateGMT(s string) (t time.Time, ok bool) {
 		return t, false
 	}
 	head := s[:len(s)-len(zone)]
-	if strings.IndexByte(head[1:], 'T') >= 0 || strings.ContainsAny(head, "+-()\r\n\t") || strings.Contains(head, ":60") {
+	if strings.IndexByte(head[1:], 'T') >= 0 || strings.ContainsAny(head, "+-()\r\n\t") || contains(head, ":60") {
 		// time.Parse matches spaces, not tabs, and refuses second 60.
 		return t, false
 	}
@@ -1002,7 +1045,7 @@ type (
 // lowerSubject returns the decoded Subject lower-cased, computed once.
 func (m *message) lowerSubject() string {
 	if !m.lowerSubjDone {
-		m.lowerSubj, m.lowerSubjDone = lowerOnce(m.subject, m.asciiSubjectVal, m.asciiSubjectDone), true
+		m.lowerSubj, m.lowerSubjDone = m.lowerOnce(m.subject, m.asciiSubjectVal, m.asciiSubjectDone), true
 	}
 	return m.lowerSubj
 }
@@ -1010,20 +1053,20 @@ func (m *message) lowerSubject() string {
 // lowerOnce returns toLower(s), or ascii, s with its ASCII letters
 // lowered (asciiLower), when known (done) and s is ASCII: for ASCII
 // the two are the same string.
-func lowerOnce(s, ascii string, done bool) string {
+func (m *message) lowerOnce(s, ascii string, done bool) string {
 	if done && isASCIIString(s) {
 		return ascii
 	}
-	return toLower(s)
+	return m.lowerInRoom(s)
 }
 
 // asciiLowerOnce returns asciiLower(s), or lower, toLower(s), when known
 // (done) and s is ASCII.
-func asciiLowerOnce(s, lower string, done bool) string {
+func (m *message) asciiLowerOnce(s, lower string, done bool) string {
 	if done && isASCIIString(s) {
 		return lower
 	}
-	return asciiLower(s)
+	return m.asciiLowerInRoom(s)
 }
 
 // subjectHas reports whether the decoded Subject contains sub, ASCII
@@ -1031,23 +1074,23 @@ func asciiLowerOnce(s, lower string, done bool) string {
 // with the Subject lowered (ASCII) once per message.
 func (m *message) subjectHas(sub string) bool {
 	if !m.asciiSubjectDone {
-		m.asciiSubjectVal, m.asciiSubjectDone = asciiLowerOnce(m.subject, m.lowerSubj, m.lowerSubjDone), true
+		m.asciiSubjectVal, m.asciiSubjectDone = m.asciiLowerOnce(m.subject, m.lowerSubj, m.lowerSubjDone), true
 	}
-	return strings.Contains(m.asciiSubjectVal, asciiLower(sub))
+	return contains(m.asciiSubjectVal, asciiLower(sub))
 }
 
 // fromHas is subjectHas for the decoded From header.
 func (m *message) fromHas(sub string) bool {
 	if !m.asciiFromDone {
-		m.asciiFromVal, m.asciiFromDone = asciiLowerOnce(m.from, m.lowerFromVal, m.lowerFromDone), true
+		m.asciiFromVal, m.asciiFromDone = m.asciiLowerOnce(m.from, m.lowerFromVal, m.lowerFromDone), true
 	}
-	return strings.Contains(m.asciiFromVal, asciiLower(sub))
+	return contains(m.asciiFromVal, asciiLower(sub))
 }
 
 // lowerFrom returns the decoded From header lower-cased, computed once.
 func (m *message) lowerFrom() string {
 	if !m.lowerFromDone {
-		m.lowerFromVal, m.lowerFromDone = lowerOnce(m.from, m.asciiFromVal, m.asciiFromDone), true
+		m.lowerFromVal, m.lowerFromDone = m.lowerOnce(m.from, m.asciiFromVal, m.asciiFromDone), true
 	}
 	return m.lowerFromVal
 }
@@ -1089,6 +1132,29 @@ func (m *message) lowerInRoom(s string) string {
 	t = mime.AppendLower(t, s)
 	*m.room = t
 	return unsafe.String(unsafe.SliceData(t[k:]), len(t)-k)
+}
+
+// asciiLowerInRoom returns asciiLower(s), written to m's room for text
+// when it has one and s changes (lowerInRoom).
+func (m *message) asciiLowerInRoom(s string) string {
+	if m.room == nil || !hasASCIIUpper(s) {
+		return asciiLower(s)
+	}
+	t := mime.GrowRoom(m.room, len(s))
+	k := len(t)
+	t = mime.AppendASCIILower(t, s)
+	*m.room = t
+	return unsafe.String(unsafe.SliceData(t[k:]), len(t)-k)
+}
+
+// hasASCIIUpper reports whether s has an ASCII capital letter.
+func hasASCIIUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // toLower is strings.ToLower, faster (mime.ToLower).

@@ -17,7 +17,7 @@ import (
 // ("@relay:user@host").
 
 func matchMessagingServer(m *message) bool {
-	if strings.Contains(m.header().Get("content-type"), "Boundary_(ID_") {
+	if contains(m.getField("content-type"), "Boundary_(ID_") {
 		return true
 	}
 	// Its notices' subject ("Delivery Notification: Delivery has
@@ -43,7 +43,7 @@ func decodeMessagingServer(m *message) *Report {
 		// still awaiting delivery to the following recipients").
 		rep = &Report{Kind: KindBounce, Format: "messagingserver"}
 		action := ""
-		if l := m.lowerNotice(); strings.Contains(l, "has been delayed") || strings.Contains(l, "still awaiting delivery") {
+		if l := m.lowerNotice(); contains(l, "has been delayed") || contains(l, "still awaiting delivery") {
 			action = "delayed"
 		}
 		for _, b := range blocks {
@@ -119,11 +119,11 @@ func messagingServerOriginal(notice string) Original {
 func messagingServerCommand(reason string) string {
 	l := toLower(reason)
 	switch {
-	case strings.Contains(l, "rejected address"), strings.Contains(l, "rejected recipient"):
+	case contains(l, "rejected address"), contains(l, "rejected recipient"):
 		return "RCPT"
-	case strings.Contains(l, "mail from"):
+	case contains(l, "mail from"):
 		return "MAIL"
-	case strings.Contains(l, "rejected message"), strings.Contains(l, "after data"):
+	case contains(l, "rejected message"), contains(l, "after data"):
 		return "DATA"
 	}
 	return ""
@@ -133,7 +133,7 @@ func messagingServerCommand(reason string) string {
 func messagingServerBlocks(notice string) []messagingServerBlock {
 	var out []messagingServerBlock
 	var cur *messagingServerBlock
-	for _, line := range splitLines(notice) {
+	for line := range lineSeq(notice) {
 		t := strings.TrimSpace(line)
 		c := strings.Index(t, ": ")
 		if c <= 0 {

@@ -17,8 +17,7 @@ func matchMimecast(m *message) bool {
 	// QUIRK: X-Mimecast-* headers are also stamped on other servers'
 	// bounces delivered through Mimecast; only its own notices have the
 	// subject.
-	h := m.header()
-	return (h.Has("x-mimecast-originator") || h.Has("x-mc-system")) && m.subjectHas("delivery failure")
+	return (m.hasField("x-mimecast-originator") || m.hasField("x-mc-system")) && m.subjectHas("delivery failure")
 }
 
 func decodeMimecast(m *message) *Report {

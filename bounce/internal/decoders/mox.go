@@ -28,8 +28,10 @@ import "strings"
 
 func sniffMox(m *message) bool {
 	n := m.lowerNotice()
-	return contains(n, "delivery has failed permanently for your email to:") ||
-		contains(n, "delivery has been delayed of your email to:")
+	// Both end in "of your email to:" / "for your email to:": most
+	// notices, without it, are told by one search.
+	return contains(n, " your email to:") && (contains(n, "delivery has failed permanently for your email to:") ||
+		contains(n, "delivery has been delayed of your email to:"))
 }
 
 func decodeMox(m *message) *Report {
@@ -39,11 +41,11 @@ func decodeMox(m *message) *Report {
 	}
 	n := m.lowerNotice()
 	_, last, ok := strings.Cut(n, "error during the last delivery attempt:")
-	if !ok || !strings.Contains(n, "delivery has failed permanently for your email to:") {
+	if !ok || !contains(n, "delivery has failed permanently for your email to:") {
 		return rep
 	}
 	last, _, _ = strings.Cut(strings.TrimSpace(last), "\n")
-	if !strings.Contains(last, ", transient") && !strings.HasPrefix(last, "transient") && !strings.Contains(last, ": transient") {
+	if !contains(last, ", transient") && !strings.HasPrefix(last, "transient") && !contains(last, ": transient") {
 		return rep
 	}
 	for i := range rep.Recipients {

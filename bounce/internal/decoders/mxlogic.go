@@ -10,8 +10,7 @@ import "strings"
 // returned headers.
 
 func matchMXLogic(m *message) bool {
-	h := m.header()
-	if h.Has("x-mx-bounce") || h.Has("x-mxl-notehash") || h.Has("x-mxl-hash") {
+	if m.hasField("x-mx-bounce") || m.hasField("x-mxl-notehash") || m.hasField("x-mxl-hash") {
 		return true
 	}
 	if !m.fromBounceSender() {

@@ -17,8 +17,8 @@ func eximList(text string) []Recipient {
 	action := "failed"
 	for i, l := range lines {
 		ll := toLower(l)
-		if strings.Contains(ll, "following address") || strings.Contains(ll, "not yet been delivered is:") || strings.Contains(ll, "not yet been delivered are:") {
-			if strings.Contains(ll, "not yet been delivered") {
+		if contains(ll, "following address") || contains(ll, "not yet been delivered is:") || contains(ll, "not yet been delivered are:") {
+			if contains(ll, "not yet been delivered") {
 				action = "delayed"
 			}
 			lines = lines[i+1:]

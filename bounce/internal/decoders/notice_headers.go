@@ -15,7 +15,7 @@ func headerHas(m *message, key, sub string) bool {
 	if key == "received" {
 		// Many matchers look for their MTA in the Received fields:
 		// lowered once, searched as is (containsFold's result).
-		return strings.Contains(m.lowerReceived(), asciiLower(sub))
+		return contains(m.lowerReceived(), asciiLower(sub))
 	}
 	h := m.header()
 	for i := range h {
@@ -29,7 +29,7 @@ func headerHas(m *message, key, sub string) bool {
 // receivedHas reports whether any Received header contains sub
 // (compared as written).
 func receivedHas(m *message, sub string) bool {
-	return strings.Contains(m.received(), sub)
+	return contains(m.received(), sub)
 }
 
 // received returns the values of the top-level Received fields, trimmed,
@@ -130,7 +130,7 @@ func anyReceivedBy(m *message, domain string) bool {
 // fromAddress returns the lower-cased address of the bounce's From header.
 func fromAddress(m *message) string {
 	if !m.fromAddrDone {
-		m.fromAddr, m.fromAddrDone = toLower(firstAddress(m.from)), true
+		m.fromAddr, m.fromAddrDone = m.lowerInRoom(firstAddress(m.from)), true
 	}
 	return m.fromAddr
 }

@@ -1,6 +1,7 @@
 package decoders
 
 import (
+	"iter"
 	"strings"
 
 	"github.com/bounced-dev/bounced/bounce/internal/mime"
@@ -44,7 +45,7 @@ func trimmedLines(text string) []string {
 // "a@b:"), or "" when the line says anything else.
 func bareAddress(line string) string {
 	t := strings.Trim(strings.TrimSpace(line), "<>:;,\"'")
-	if t == "" || strings.ContainsAny(t, " \t<>") || !strings.Contains(t, "@") {
+	if t == "" || strings.ContainsAny(t, " \t<>") || !contains(t, "@") {
 		return ""
 	}
 	return normalizeAddress(t)
@@ -52,6 +53,11 @@ func bareAddress(line string) string {
 
 // splitLines splits text into lines.
 func splitLines(text string) []string { return strings.Split(text, "\n") }
+
+// lineSeq yields the lines of splitLines(text), in order, without making
+// the slice of them (strings.SplitSeq yields what strings.Split returns):
+// for a loop that reads each line once.
+func lineSeq(text string) iter.Seq[string] { return strings.SplitSeq(text, "\n") }
 
 // containsFold reports whether s contains sub, ignoring ASCII case,
 // without allocating.
@@ -69,10 +75,10 @@ func containsLower(s, sub string) bool {
 	if mime.IndexFold(s, sub) >= 0 {
 		return true
 	}
-	if !strings.Contains(s, "\u0130") && !strings.Contains(s, "\u212a") {
+	if !contains(s, "\u0130") && !contains(s, "\u212a") {
 		return false
 	}
-	return strings.Contains(toLower(s), sub)
+	return contains(toLower(s), sub)
 }
 
 // hasSuffixFold reports whether s ends with suffix, ignoring ASCII case,
@@ -114,7 +120,7 @@ func blockAfter(text string) []string {
 // surrounding white space.
 func nonBlankLines(text string) []string {
 	var out []string
-	for _, l := range splitLines(text) {
+	for l := range lineSeq(text) {
 		if t := strings.TrimSpace(l); t != "" {
 			out = append(out, t)
 		}

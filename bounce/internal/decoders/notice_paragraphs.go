@@ -29,7 +29,7 @@ const (
 func addressParagraphs(notice string, style paraStyle) []addrPara {
 	var out []addrPara
 	var cur *addrPara
-	for _, l := range splitLines(notice) {
+	for l := range lineSeq(notice) {
 		t := strings.TrimSpace(l)
 		if t == "" || style == courierStyle && strings.HasPrefix(t, "-----") {
 			if cur != nil && (style == courierStyle || len(cur.lines) > 0) {

@@ -43,14 +43,14 @@ func failedReport(format string, addrs []string, diag string, set func(*Recipien
 func noticeSections(text, addrMarker, textMarker string) (addrs []string, diag string) {
 	var lines []string
 	state := 0 // 1: addresses, 2: text
-	for _, line := range splitLines(text) {
+	for line := range lineSeq(text) {
 		t := strings.TrimSpace(line)
 		lt := toLower(t)
 		switch {
-		case strings.Contains(lt, addrMarker):
+		case contains(lt, addrMarker):
 			state = 1
 			continue
-		case strings.Contains(lt, textMarker):
+		case contains(lt, textMarker):
 			state = 2
 			continue
 		case strings.HasPrefix(t, "-----"):

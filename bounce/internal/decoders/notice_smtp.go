@@ -182,7 +182,7 @@ func hostAndRest(s string) (host, rest string, ok bool) {
 		return "", s, false
 	}
 	host = t[:end]
-	if !strings.Contains(host, ".") && !strings.HasPrefix(t[end:], "[") {
+	if !contains(host, ".") && !strings.HasPrefix(t[end:], "[") {
 		return "", s, false
 	}
 	t = t[end:]
@@ -222,7 +222,7 @@ func tidyReply(d string) string {
 	}
 	lead := len(d) - len(strings.TrimLeft(d, " \t\"'("))
 	multi := d[lead+3] == '-'
-	if !multi && !strings.Contains(d[lead+4:], rc) {
+	if !multi && !contains(d[lead+4:], rc) {
 		return d // a one-line reply: its code is not repeated
 	}
 	st := replyStatus(d)

@@ -47,7 +47,7 @@ func decodeNullmailer(m *message) *Report {
 	// The notice is nullmailer-dsn's one human part: a report relayed
 	// without it (a gateway keeping only the machine part) is still
 	// nullmailer's, its Received field says who injected it.
-	if n := m.lowerNotice(); n != "" && !strings.Contains(n, "this is the nullmailer delivery system") {
+	if n := m.lowerNotice(); n != "" && !contains(n, "this is the nullmailer delivery system") {
 		return nil
 	}
 	rep := dsnAs(m, "nullmailer")
@@ -78,11 +78,11 @@ func decodeNullmailer(m *message) *Report {
 // another recipient of rs in angle brackets and not r itself.
 func nullmailerOthersDiagnostic(r *Recipient, rs []Recipient) bool {
 	d := toLower(r.Diagnostic)
-	if d == "" || strings.Contains(d, "<"+toLower(r.Address)+">") {
+	if d == "" || contains(d, "<"+toLower(r.Address)+">") {
 		return false
 	}
 	for _, o := range rs {
-		if o.Address != r.Address && strings.Contains(d, "<"+toLower(o.Address)+">") {
+		if o.Address != r.Address && contains(d, "<"+toLower(o.Address)+">") {
 			return true
 		}
 	}

@@ -23,7 +23,7 @@ func matchOffice365(m *message) bool {
 	// X-MS-Office365-* on every message it receives, bounces from other
 	// MTAs included; only an NDR Exchange generated itself also carries
 	// X-MS-Exchange-Message-Is-Ndr.
-	if !h.Has("x-ms-exchange-message-is-ndr") {
+	if !m.hasField("x-ms-exchange-message-is-ndr") {
 		return false
 	}
 	for _, f := range h {

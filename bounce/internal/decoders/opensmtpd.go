@@ -27,14 +27,14 @@ func matchOpenSMTPD(m *message) bool {
 func decodeOpenSMTPD(m *message) *Report {
 	notice := m.notice()
 	lower := m.lowerNotice()
-	if !strings.Contains(lower, "this is the mailer-daemon, please do not reply") {
+	if !contains(lower, "this is the mailer-daemon, please do not reply") {
 		return nil
 	}
 	action := "failed"
 	switch {
-	case strings.Contains(lower, "a message is delayed") || strings.Contains(lower, "only a temporary failure report"):
+	case contains(lower, "a message is delayed") || contains(lower, "only a temporary failure report"):
 		action = "delayed"
-	case strings.Contains(lower, "your message was relayed to these recipients"):
+	case contains(lower, "your message was relayed to these recipients"):
 		// smtpd/bounce.c's notice for NOTIFY=SUCCESS when the next hop
 		// takes no DSN, as in the zoo's success case
 		// (testdata/zoo/opensmtpd), the address followed by ": " alone:
@@ -43,16 +43,17 @@ func decodeOpenSMTPD(m *message) *Report {
 		//
 		//	ok@example.net:
 		action = "relayed"
-	case strings.Contains(lower, "your message was successfully delivered to these recipients"):
+	case contains(lower, "your message was successfully delivered to these recipients"):
 		action = "delivered"
 	}
 	reporting, rs := dsnOf(m)
 	rep := &Report{Kind: KindBounce, Format: "opensmtpd", ReportingMTA: reporting}
 	var listed []Recipient
 	inList := false
+	var lbuf [256]byte
 	for _, l := range unfoldLines(splitLines(notice)) {
 		t := strings.TrimSpace(l)
-		if lt := toLower(t); strings.HasSuffix(lt, "list of recipients:") || strings.HasSuffix(lt, "to these recipients.") {
+		if lt := lowerIn(lbuf[:], t); strings.HasSuffix(lt, "list of recipients:") || strings.HasSuffix(lt, "to these recipients.") {
 			inList = true
 			continue
 		}
@@ -116,7 +117,7 @@ func decodeOpenSMTPD(m *message) *Report {
 // will not be tried again, so the recipient failed. Without the DSN part
 // the notice's "Envelope expired" says the same.
 func openSMTPDExpired(r *Recipient) {
-	if strings.EqualFold(r.Action, "delayed") && (r.Status == "4.4.7" || r.Status == "") && strings.Contains(toLower(r.Diagnostic), "envelope expired") {
+	if strings.EqualFold(r.Action, "delayed") && (r.Status == "4.4.7" || r.Status == "") && contains(toLower(r.Diagnostic), "envelope expired") {
 		r.Action = "failed"
 	}
 }

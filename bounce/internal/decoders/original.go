@@ -285,6 +285,21 @@ func lowerLine(buf *[256]byte, s string) string {
 	return toLower(s)
 }
 
+// lowerIn returns toLower(s): s itself when lower-casing changes
+// nothing, else in buf when s is ASCII and fits (buf's bytes must then
+// outlive the result's use), eight bytes at a time; for a text a
+// function lowers to look into and drops.
+func lowerIn(buf []byte, s string) string {
+	if mime.LowerUnchanged(s) {
+		return s
+	}
+	if len(s) <= cap(buf) && isASCIIString(s) {
+		t := mime.AppendASCIILower(buf[:0], s)
+		return unsafe.String(unsafe.SliceData(t), len(t))
+	}
+	return toLower(s)
+}
+
 // notice returns the bounce text without the returned message.
 func (m *message) notice() string {
 	if !m.noticeDone {

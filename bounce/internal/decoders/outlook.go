@@ -12,17 +12,16 @@ import "strings"
 // X-Message-Delivery/X-Message-Info headers Hotmail adds to every message).
 
 func matchOutlook(m *message) bool {
-	h := m.header()
-	if !h.Has("x-dsncontext") {
+	if !m.hasField("x-dsncontext") {
 		return false
 	}
-	if h.Has("x-message-delivery") || h.Has("x-message-info") {
+	if m.hasField("x-message-delivery") || m.hasField("x-message-info") {
 		return true
 	}
-	mid := toLower(h.Get("message-id"))
+	mid := toLower(m.getField("message-id"))
 	from := domainOf(fromAddress(m))
 	for _, d := range []string{"hotmail.com", "outlook.com", "live.com", "msn.com"} {
-		if strings.Contains(mid, d) || hostIs(from, d) {
+		if contains(mid, d) || hostIs(from, d) {
 			return true
 		}
 	}

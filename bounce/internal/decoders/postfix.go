@@ -1,6 +1,10 @@
 package decoders
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/bounced-dev/bounced/bounce/internal/mime"
+)
 
 // Postfix (https://www.postfix.org) bounces are recognised by their
 // subjects ("Undelivered Mail Returned to Sender", "Delayed Mail (still
@@ -32,7 +36,7 @@ func matchPostfix(m *message) bool {
 	if hasPrefixAny(s, postfixSubjects) {
 		return true
 	}
-	return mailerDaemonFrom(m) && (receivedHas(m, "(Postfix)") || receivedHas(m, "(Postfix,"))
+	return mailerDaemonFrom(m) && receivedPostfix(m)
 }
 
 // postfixMarkers are the first lines of Postfix notices, lower-case.
@@ -68,7 +72,7 @@ func decodePostfix(m *message) *Report {
 	action := "failed"
 	subj := m.lowerSubject()
 	switch {
-	case strings.Contains(lower, "this is a warning only") || strings.HasPrefix(subj, "delayed mail"):
+	case contains(lower, "this is a warning only") || strings.HasPrefix(subj, "delayed mail"):
 		action = "delayed"
 	case strings.HasPrefix(subj, "successful mail delivery report"):
 		action = "delivered"
@@ -99,7 +103,7 @@ func decodePostfix(m *message) *Report {
 			cleanPostfixDiagnostic(r)
 		}
 	}
-	if len(rs) == 0 && strings.Contains(lower, "delivery report unavailable") {
+	if len(rs) == 0 && contains(lower, "delivery report unavailable") {
 		// QUIRK: Postfix writes "--- Delivery report unavailable ---" when it
 		// lost the recipient's record; the returned message still says
 		// whom it was for.
@@ -143,7 +147,8 @@ func postfixWriteError(r *Recipient, text string) {
 		return
 	}
 	const lead = "error writing message: "
-	l := toLower(text)
+	var buf [512]byte
+	l := lowerIn(buf[:], text)
 	if i := strings.Index(l, lead); i >= 0 && hasPrefixAny(l[i+len(lead):], []string{"file too large", "disk quota exceeded"}) {
 		r.ReasonHint = "mailbox_full"
 	}
@@ -164,7 +169,7 @@ func postfixParagraphs(notice string) []postfixPara {
 		}
 		block = nil
 	}
-	for _, l := range splitLines(notice) {
+	for l := range lineSeq(notice) {
 		t := strings.TrimSpace(l)
 		switch {
 		case t == "":
@@ -243,13 +248,14 @@ func applyPostfixDetail(r *Recipient, text string, setDiag bool) {
 	// output: " and the output; its DSN gives "x-unix;" and the output
 	// alone (the zoo's prog-nouser: "user unknown. Command output: no
 	// such user here", "Diagnostic-Code: x-unix; no such user here").
-	if i := strings.Index(toLower(diag), ". command output: "); r.DiagnosticType == "" && remote == "" && i > 0 && postfixSysExit(diag[:i]) {
+	var buf [512]byte
+	if i := strings.Index(lowerIn(buf[:], diag), ". command output: "); r.DiagnosticType == "" && remote == "" && i > 0 && postfixSysExit(diag[:i]) {
 		r.DiagnosticType = "x-unix"
 		if r.Diagnostic == diag {
 			r.Diagnostic = strings.TrimSpace(diag[i+len(". command output: "):])
 		}
 	}
-	if r.ReasonHint == "" && remote == "" && strings.HasPrefix(toLower(diag), `unknown user: "`) {
+	if r.ReasonHint == "" && remote == "" && strings.HasPrefix(lowerIn(buf[:], diag), `unknown user: "`) {
 		// Postfix's own local(8) and virtual(8) found no such user
 		// (src/local/unknown.c, deliver_unknown: dsb_simple(why, "5.1.1",
 		// "unknown user: \"%s\"", ...)): no remote server and no
@@ -273,7 +279,8 @@ var postfixSysExits = []string{
 
 // postfixSysExit reports whether diag is one of postfixSysExits alone.
 func postfixSysExit(diag string) bool {
-	d := toLower(strings.TrimSuffix(strings.TrimSpace(diag), "."))
+	var buf [64]byte // longer than every postfixSysExits text
+	d := lowerIn(buf[:], strings.TrimSuffix(strings.TrimSpace(diag), "."))
 	for _, t := range postfixSysExits {
 		if d == t {
 			return true
@@ -286,13 +293,14 @@ func postfixSysExit(diag string) bool {
 // command and the server's own words.
 func postfixDetail(text string) (remote, cmd, diag string) {
 	t := oneLine(text)
-	lower := toLower(t)
+	var buf, rbuf [512]byte
+	lower := lowerIn(buf[:], t)
 	// "(in reply to RCPT TO command)": smtp_reply_footer, always last.
 	if i := strings.LastIndex(lower, "(in reply to "); i >= 0 {
 		if j := strings.Index(lower[i:], " command)"); j > 0 {
 			cmd = smtpCommand(t[i+len("(in reply to ") : i+j])
 			t = strings.TrimSpace(t[:i] + t[i+j+len(" command)"):])
-			lower = toLower(t)
+			lower = lowerIn(buf[:], t) // the lowered t before it no longer read
 		}
 	}
 	// QUIRK: a destination marked dead repeats its last error after
@@ -306,7 +314,7 @@ func postfixDetail(text string) (remote, cmd, diag string) {
 		h, rest, ok := hostAndRest(t)
 		if ok {
 			remote = h
-			rl := toLower(rest)
+			rl := lowerIn(rbuf[:], rest)
 			if strings.HasPrefix(rl, "refused to talk to me:") {
 				rest = strings.TrimSpace(rest[len("refused to talk to me:"):])
 				if cmd == "" {
@@ -360,8 +368,9 @@ func postfixDetail(text string) (remote, cmd, diag string) {
 // ... command)").
 func cleanPostfixDiagnostic(r *Recipient) {
 	d := r.Diagnostic
-	ld := toLower(d)
-	if strings.HasPrefix(ld, "host ") || strings.Contains(ld, "(in reply to ") {
+	var buf [512]byte
+	ld := lowerIn(buf[:], d)
+	if strings.HasPrefix(ld, "host ") || contains(ld, "(in reply to ") {
 		remote, cmd, diag := postfixDetail(d)
 		if r.RemoteMTA == "" {
 			r.RemoteMTA = remote
@@ -383,7 +392,7 @@ func postfixServerErrors(notice string) []Recipient {
 		text string
 	}
 	var steps []step
-	for _, l := range splitLines(notice) {
+	for l := range lineSeq(notice) {
 		t := strings.TrimSpace(l)
 		switch {
 		case strings.HasPrefix(t, "In:"):
@@ -436,4 +445,20 @@ done:
 		}
 	}
 	return rs
+}
+
+// receivedPostfix reports whether a Received line holds "(Postfix)" or
+// "(Postfix,": one search of "(Postfix" for both.
+func receivedPostfix(m *message) bool {
+	r := m.received()
+	for i := 0; ; {
+		k := mime.Index(r[i:], "(Postfix")
+		if k < 0 {
+			return false
+		}
+		i += k + len("(Postfix")
+		if i < len(r) && (r[i] == ')' || r[i] == ',') {
+			return true
+		}
+	}
 }

@@ -21,25 +21,25 @@ import "strings"
 
 func matchQmail(m *message) bool {
 	s := m.lowerSubject()
-	if strings.HasPrefix(s, "failure notice") || strings.Contains(s, "delivery failure") {
+	if strings.HasPrefix(s, "failure notice") || contains(s, "delivery failure") {
 		return true
 	}
 	if mailerDaemonFrom(m) && (receivedHas(m, "(qmail ") || receivedHas(m, "qmail-")) {
 		return true
 	}
-	return strings.Contains(textPeek(m, 400), "this is the qmail-send program")
+	return contains(textPeek(m, 400), "this is the qmail-send program")
 }
 
 func decodeQmail(m *message) *Report {
 	notice := m.notice()
 	lower := m.lowerNotice()
-	if !strings.Contains(lower, "this is the qmail-send program") &&
-		!strings.Contains(lower, "i'm afraid i wasn't able to deliver your message") &&
-		!strings.Contains(lower, "i wasn't able to deliver your message") {
+	if !contains(lower, "this is the qmail-send program") &&
+		!contains(lower, "i'm afraid i wasn't able to deliver your message") &&
+		!contains(lower, "i wasn't able to deliver your message") {
 		return nil
 	}
 	action := "failed"
-	if strings.Contains(lower, "this is not a permanent error") || strings.Contains(lower, "i'm still trying") || strings.Contains(lower, "has not been delivered yet") {
+	if contains(lower, "this is not a permanent error") || contains(lower, "i'm still trying") || contains(lower, "has not been delivered yet") {
 		action = "delayed"
 	}
 	rep := &Report{Kind: KindBounce, Format: "qmail"}
@@ -78,21 +78,22 @@ var qmailBoilerplate = []string{
 func qmailDetail(r *Recipient, ls []string) {
 	var own, said []string
 	inReply := false
+	var lbuf [256]byte
 	for _, t := range ls {
-		lt := toLower(t)
+		lt := lowerIn(lbuf[:], t) // read in this iteration only
 		// QUIRK: indimail-mta prefixes "From: <sender> RCPT: <rcpt> ".
 		if strings.HasPrefix(lt, "from: <") {
 			if i := strings.Index(lt, "rcpt: <"); i >= 0 {
 				if j := strings.IndexByte(lt[i:], '>'); j >= 0 {
 					t = strings.TrimSpace(t[i+j+1:])
-					lt = toLower(t)
+					lt = lowerIn(lbuf[:], t)
 				}
 			}
 		}
 		if hasPrefixAny(lt, qmailBoilerplate) {
 			// qmail gave up by time: the failure below is the last
 			// one it met before the message expired in its queue.
-			if strings.Contains(lt, "in the queue too long") && r.ReasonHint == "" {
+			if contains(lt, "in the queue too long") && r.ReasonHint == "" {
 				r.ReasonHint = "expired"
 			}
 			inReply = false
@@ -122,19 +123,19 @@ func qmailDetail(r *Recipient, ls []string) {
 	sentence := strings.Join(own, " ")
 	ls2 := toLower(sentence)
 	switch {
-	case strings.Contains(ls2, "does not like recipient"):
+	case contains(ls2, "does not like recipient"):
 		r.Command = "RCPT"
 		r.RemoteMTA = mtaFirstWord(sentence[:strings.Index(ls2, "does not like recipient")])
-	case strings.Contains(ls2, "failed after i sent the message"):
+	case contains(ls2, "failed after i sent the message"):
 		r.Command = "DATA"
 		r.RemoteMTA = mtaFirstWord(sentence[:strings.Index(ls2, "failed after i sent the message")])
-	case strings.Contains(ls2, "but sender was rejected"):
+	case contains(ls2, "but sender was rejected"):
 		r.Command = "MAIL"
-	case strings.Contains(ls2, "but my name was rejected"):
+	case contains(ls2, "but my name was rejected"):
 		r.Command = "HELO"
-	case strings.Contains(ls2, "but greeting failed"):
+	case contains(ls2, "but greeting failed"):
 		r.Command = "CONN"
-	case strings.Contains(ls2, "most progress was "):
+	case contains(ls2, "most progress was "):
 		c := sentence[strings.Index(ls2, "most progress was ")+len("most progress was "):]
 		r.Command = smtpCommand(c)
 	}

@@ -1,7 +1,5 @@
 package decoders
 
-import "strings"
-
 // Amazon SES inbound (receiving) bounces.
 //
 // When SES receives mail for a domain and a receipt rule bounces it, SES
@@ -12,12 +10,12 @@ import "strings"
 // part has the reply the receipt rule chose.
 
 func matchReceivingSES(m *message) bool {
-	return containsLower(m.header().Get("message-id"), "amazonses.com") && m.dsnPart() != nil
+	return containsLower(m.getField("message-id"), "amazonses.com") && m.dsnPart() != nil
 }
 
 func decodeReceivingSES(m *message) *Report {
 	rep := dsnAs(m, "receivingses")
-	if rep == nil || !strings.Contains(rep.ReportingMTA, "amazonaws.com") && !strings.Contains(rep.ReportingMTA, "amazonses.com") {
+	if rep == nil || !contains(rep.ReportingMTA, "amazonaws.com") && !contains(rep.ReportingMTA, "amazonses.com") {
 		return nil
 	}
 	return rep

@@ -248,8 +248,8 @@ func noticeRejections(notice, lower, reporting string, known []Recipient) []Reci
 		}
 		addr := strings.TrimSpace(notice[start : start+end])
 		rest := lower[start+end+1:]
-		if j := strings.IndexByte(rest, ':'); j >= 0 && strings.Contains(rest[:j], "rejected") {
-			if !strings.Contains(addr, "@") && reporting != "" && addr != "" && !strings.ContainsAny(addr, " \t") {
+		if j := strings.IndexByte(rest, ':'); j >= 0 && contains(rest[:j], "rejected") {
+			if !contains(addr, "@") && reporting != "" && addr != "" && !strings.ContainsAny(addr, " \t") {
 				addr += "@" + reporting
 			}
 			if a := normalizeAddress(addr); a != "" && !knownRecipient(known, a) {
@@ -463,7 +463,7 @@ func dsnRecipients(m *message, body string) (string, []Recipient) {
 		// comment ("Status: 5.2.1 (mailbox disabled, not accepting
 		// messages)"): the reporting MTA's own words, kept beside the
 		// remote server's.
-		if c := statusComment(b.Get("status")); c != "" && !strings.Contains(toLower(r.Diagnostic), toLower(c)) {
+		if c := statusComment(b.Get("status")); c != "" && !contains(toLower(r.Diagnostic), toLower(c)) {
 			if r.Diagnostic == "" {
 				r.Diagnostic = c
 			} else {
@@ -506,7 +506,7 @@ func statusComment(v string) string {
 // not an address literal): a name only the reporting site resolves.
 func unqualified(addr string) bool {
 	d := addr[strings.LastIndexByte(addr, '@')+1:]
-	return !strings.Contains(d, ".") && !strings.HasPrefix(d, "[")
+	return !contains(d, ".") && !strings.HasPrefix(d, "[")
 }
 
 // dsnAddress reads an RFC 3464 address field ("rfc822; a@b", RFC 6533
@@ -516,10 +516,10 @@ func dsnAddress(v string) string {
 	if v == "" {
 		return ""
 	}
-	if strings.Contains(v, "+") && strings.Contains(toLower(v[:min(len(v), 8)]), "rfc822") {
+	if contains(v, "+") && contains(toLower(v[:min(len(v), 8)]), "rfc822") {
 		v = decodeXtext(v)
 	}
-	if strings.Contains(v, `\x{`) && strings.Contains(toLower(v[:min(len(v), 8)]), "utf-8") {
+	if contains(v, `\x{`) && contains(toLower(v[:min(len(v), 8)]), "utf-8") {
 		v = decodeUnitext(v)
 	}
 	return normalizeAddress(v)

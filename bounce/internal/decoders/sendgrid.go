@@ -12,11 +12,11 @@ import "strings"
 // Return-Path apps@sendgrid.net or the X-SendGrid-* delivery-status fields.
 
 func matchSendGrid(m *message) bool {
-	if containsLower(m.header().Get("return-path"), "sendgrid.net") {
+	if containsLower(m.getField("return-path"), "sendgrid.net") {
 		return true
 	}
 	p := m.dsnPart()
-	return p != nil && strings.Contains(p.Text(), "X-SendGrid-")
+	return p != nil && contains(p.Text(), "X-SendGrid-")
 }
 
 func decodeSendGrid(m *message) *Report {

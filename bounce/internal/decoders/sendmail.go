@@ -234,7 +234,7 @@ func decodeSendmail(m *message) *Report {
 			// QUIRK: with no Diagnostic-Code, the local mailer's words in
 			// the transcript ("mail.local: unknown user: x") say more than
 			// Sendmail's own "Service unavailable" after them.
-			if other := oneLine(strings.Join(other, " ")); !strings.Contains(r.Diagnostic, other) {
+			if other := oneLine(strings.Join(other, " ")); !contains(r.Diagnostic, other) {
 				r.Diagnostic = strings.TrimSpace(other + " " + r.Diagnostic)
 			}
 		}
@@ -380,7 +380,7 @@ func sendmailListed(notice string) []smListed {
 	var out []smListed
 	action := ""
 	var lbuf [256]byte
-	for _, l := range splitLines(notice) {
+	for l := range lineSeq(notice) {
 		t := strings.TrimSpace(l)
 		if strings.HasPrefix(t, "-----") {
 			lt := lowerLine(&lbuf, t) // read in this iteration only
@@ -388,11 +388,11 @@ func sendmailListed(notice string) []smListed {
 			// permanent fatal errors" / "... transient non-fatal
 			// errors" (which holds "fatal error" too: tried first).
 			switch {
-			case strings.Contains(lt, "transient non-fatal"), strings.Contains(lt, "transient"):
+			case contains(lt, "transient non-fatal"), contains(lt, "transient"):
 				action = "delayed"
-			case strings.Contains(lt, "permanent fatal error"), strings.Contains(lt, "permanent delivery error"), strings.Contains(lt, "fatal error"):
+			case contains(lt, "permanent fatal error"), contains(lt, "permanent delivery error"), contains(lt, "fatal error"):
 				action = "failed"
-			case strings.Contains(lt, "successful delivery"):
+			case contains(lt, "successful delivery"):
 				action = "delivered"
 			default:
 				action = ""
@@ -444,7 +444,7 @@ func transcriptSection(notice string) (string, bool) {
 // the one line it was.
 func transcriptLines(body string) []string {
 	var out []string
-	for _, l := range splitLines(body) {
+	for l := range lineSeq(body) {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
@@ -461,7 +461,7 @@ func transcriptLines(body string) []string {
 
 // sendmailTranscriptOf reads the "Transcript of session follows" section.
 func sendmailTranscriptOf(notice string) *smTranscript {
-	tr := &smTranscript{per: map[string]*smReply{}}
+	tr := &smTranscript{} // per made at its first recipient (most notices have none)
 	body, ok := transcriptSection(notice)
 	if !ok {
 		return tr
@@ -474,7 +474,7 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 	for _, t := range transcriptLines(body) {
 		lt := lowerLine(&lbuf, t) // read in this iteration only
 		switch {
-		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !strings.Contains(t, " "):
+		case strings.HasPrefix(t, "-----") || strings.HasPrefix(t, "--") && !contains(t, " "):
 			// the next section, or a MIME boundary
 			return tr
 		case strings.IndexByte(lt, ':') > 0 && knownDSNField(lt[:strings.IndexByte(lt, ':')]):
@@ -532,6 +532,9 @@ func sendmailTranscriptOf(notice string) *smTranscript {
 				sr = cur
 			}
 			sr.output = out
+			if tr.per == nil {
+				tr.per = map[string]*smReply{}
+			}
 			tr.per[key] = sr
 		}
 	}
@@ -595,7 +598,7 @@ func (tr *smTranscript) quoting(a string) *smReply {
 	}
 	for _, r := range tr.session {
 		for _, l := range r.reply {
-			if strings.Contains(toLower(l), "<"+n+">") {
+			if contains(toLower(l), "<"+n+">") {
 				return r
 			}
 		}
@@ -611,11 +614,11 @@ func (r *smReply) quotesOther(a string, rs []Recipient) bool {
 	other := false
 	for _, l := range r.reply {
 		ll := toLower(l)
-		if n != "" && strings.Contains(ll, "<"+n+">") {
+		if n != "" && contains(ll, "<"+n+">") {
 			return false
 		}
 		for _, o := range rs {
-			if on := toLower(normalizeAddress(o.Address)); on != "" && on != n && strings.Contains(ll, "<"+on+">") {
+			if on := toLower(normalizeAddress(o.Address)); on != "" && on != n && contains(ll, "<"+on+">") {
 				other = true
 			}
 		}
@@ -681,7 +684,7 @@ func dsnBlockIn(text string) string {
 // text is not one.
 func unquoteForwarded(m *message) string {
 	text := m.text()
-	if !strings.Contains(text, "\n> ") && !strings.Contains(text, "\n>>") {
+	if !quotedLine(text) {
 		return ""
 	}
 	if !containsLower(text, "forwarded message") && !containsLower(text, "fwd:") {
@@ -689,7 +692,7 @@ func unquoteForwarded(m *message) string {
 	}
 	var b strings.Builder
 	quoted := 0
-	for _, l := range splitLines(text) {
+	for l := range lineSeq(text) {
 		if strings.HasPrefix(l, ">") {
 			quoted++
 			l = strings.TrimPrefix(l[1:], " ")
@@ -720,7 +723,7 @@ func reparseMultipart(m *message) *message {
 	if b == "" || len(mime.SplitMultipart(root.Raw, b, 2)) < 2 {
 		return nil
 	}
-	if root.MediaType == "text/plain" && !strings.Contains(string(root.Raw), "\n--"+b+"--") {
+	if root.MediaType == "text/plain" && !contains(string(root.Raw), "\n--"+b+"--") {
 		return nil
 	}
 	raw := make([]byte, 0, len(root.Raw)+100)
@@ -734,4 +737,19 @@ func reparseMultipart(m *message) *message {
 		return nil
 	}
 	return &message{opts: m.opts, raw: raw, root: nr, from: m.from, subject: m.subject}
+}
+
+// quotedLine reports whether text holds "\n> " or "\n>>": one scan of
+// its "\n>" for both.
+func quotedLine(text string) bool {
+	for i := 0; ; {
+		k := strings.Index(text[i:], "\n>")
+		if k < 0 {
+			return false
+		}
+		i += k + 2
+		if i < len(text) && (text[i] == ' ' || text[i] == '>') {
+			return true
+		}
+	}
 }

@@ -18,7 +18,7 @@ func decodeSurfControl(m *message) *Report {
 	text := m.notice()
 	if rep == nil {
 		rep = &Report{Kind: KindBounce, Format: "surfcontrol"}
-		for _, line := range splitLines(text) {
+		for line := range lineSeq(text) {
 			t := strings.TrimSpace(line)
 			if strings.HasPrefix(toLower(t), "addressed to:") {
 				if a := firstAddress(t); a != "" {
@@ -30,7 +30,7 @@ func decodeSurfControl(m *message) *Report {
 	for i := range rep.Recipients {
 		r := &rep.Recipients[i]
 		// "kijitora@example.com: [192.0.2.5], 550 kijitora@example.com... No such user"
-		for _, line := range splitLines(text) {
+		for line := range lineSeq(text) {
 			t := strings.TrimSpace(line)
 			if !strings.HasPrefix(toLower(t), toLower(r.Address)+":") {
 				continue

@@ -12,7 +12,7 @@ import "strings"
 // ***"; the returned message is attached.
 
 func matchTrendMicro(m *message) bool {
-	if containsFold(m.header().Get("content-type"), "interscan") {
+	if containsFold(m.getField("content-type"), "interscan") {
 		return true
 	}
 	return m.fromHas("interscan")
@@ -52,7 +52,7 @@ func decodeTrendMicro(m *message) *Report {
 			r.Command = smtpCommand(toLower(sent))
 			r.Diagnostic = strings.Join(reply, " ")
 			fillCodes(r)
-		case strings.HasPrefix(lt, "reason:") && strings.Contains(t, "@"):
+		case strings.HasPrefix(lt, "reason:") && contains(t, "@"):
 			words := strings.TrimSpace(t[len("reason:"):])
 			for _, a := range findAddresses(words) {
 				r := add(a)

@@ -32,7 +32,7 @@ const foldWidth = 60
 // follows a ruler or a heading that ends in a colon (unless the colon is
 // inside a quoted reply).
 func unfoldWrapped(text string) string {
-	if !strings.Contains(text, "\n ") && !strings.Contains(text, "\n\t") {
+	if !contains(text, "\n ") && !contains(text, "\n\t") {
 		return text
 	}
 	lines := splitLines(text)
@@ -98,7 +98,7 @@ func quoteOpen(s string) bool {
 // the "@" of an open "<" whose other half closes it on the next line is
 // joined; text without one is returned as is.
 func joinBrokenAddresses(text string) string {
-	if !strings.Contains(text, "@\n") && !strings.Contains(text, "@\r\n") {
+	if !hasAtLineEnd(text) {
 		return text
 	}
 	var b strings.Builder
@@ -148,5 +148,20 @@ func brokenAtSign(head, tail string) bool {
 	for j < len(tail) && domainChars[tail[j]] {
 		j++
 	}
-	return j > 0 && j < len(tail) && tail[j] == '>' && strings.Contains(tail[:j], ".")
+	return j > 0 && j < len(tail) && tail[j] == '>' && contains(tail[:j], ".")
+}
+
+// hasAtLineEnd reports whether text holds "@\n" or "@\r\n": one scan
+// for the at signs rather than one for each.
+func hasAtLineEnd(text string) bool {
+	for i := 0; ; {
+		k := strings.IndexByte(text[i:], '@')
+		if k < 0 {
+			return false
+		}
+		i += k + 1
+		if rest := text[i:]; strings.HasPrefix(rest, "\n") || strings.HasPrefix(rest, "\r\n") {
+			return true
+		}
+	}
 }

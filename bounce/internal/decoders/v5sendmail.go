@@ -62,8 +62,9 @@ func decodeV5Sendmail(m *message) *Report {
 	type hostNote struct{ host, text, code string }
 	var hostNotes []hostNote
 	seenHost := map[string]bool{}
+	var lbuf [256]byte
 	for _, t := range nonBlankLines(body) {
-		lt := toLower(t)
+		lt := lowerIn(lbuf[:], t) // read in this iteration only
 		switch {
 		case strings.HasPrefix(lt, "while talking to ") || strings.HasPrefix(lt, "... while talking to "):
 			host = strings.TrimRight(strings.TrimSpace(t[strings.Index(lt, "talking to ")+len("talking to "):]), ".:")
@@ -93,7 +94,7 @@ func decodeV5Sendmail(m *message) *Report {
 			if strings.HasPrefix(toLower(rest), "deferred: ") {
 				rest = strings.TrimSpace(rest[len("deferred: "):])
 			}
-			if sp := strings.Index(who, " ("); sp > 0 && !strings.Contains(who, "@") {
+			if sp := strings.Index(who, " ("); sp > 0 && !contains(who, "@") {
 				// "example.org (smtp)... 550 Host unknown": about a host.
 				h := who[:sp]
 				if !strings.EqualFold(h, host) {

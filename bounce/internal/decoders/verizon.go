@@ -12,10 +12,10 @@ import "strings"
 
 func matchVerizon(m *message) bool {
 	f := m.lowerFrom()
-	if strings.Contains(f, "vzwpix.com") || strings.Contains(f, "vtext.com") {
+	if contains(f, "vzwpix.com") || contains(f, "vtext.com") {
 		return true
 	}
-	return isBounceSender(f) && strings.Contains(f, "verizon")
+	return contains(f, "verizon") && isBounceSender(f)
 }
 
 func decodeVerizon(m *message) *Report {
@@ -63,7 +63,7 @@ func decodeVerizon(m *message) *Report {
 	ld := toLower(strings.Join(errs, " "))
 	// The gateways' own summaries: "No valid recipients for this MM",
 	// "Invalid user address".
-	if strings.Contains(ld, "no valid recipients") || strings.Contains(ld, "invalid user") {
+	if contains(ld, "no valid recipients") || contains(ld, "invalid user") {
 		r.ReasonHint = "user_unknown"
 	}
 	fillCodes(&r)

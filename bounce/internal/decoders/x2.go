@@ -17,28 +17,32 @@ import "strings"
 
 func matchX2(m *message) bool {
 	s := m.lowerSubject()
-	if !strings.Contains(s, "deliver") && !strings.Contains(s, "failure") {
+	if !contains(s, "deliver") && !contains(s, "failure") {
 		return false
 	}
 	return mailerDaemonFrom(m)
 }
 
 func decodeX2(m *message) *Report {
-	notice := unfoldWrapped(m.notice()) // a reply a relay folded, whole
 	lower := m.lowerNotice()
 	rep := &Report{Kind: KindBounce, Format: "x2"}
+	// The notice unfolded (a reply a relay folded, whole) for one of
+	// the two layouts only: most notices the subject let in are neither.
+	var notice string
 	switch {
-	case strings.Contains(lower, "unable to deliver message to the following address"):
+	case contains(lower, "unable to deliver message to the following address"):
+		notice = unfoldWrapped(m.notice())
 		for _, p := range addressParagraphs(notice, qmailStyle) {
 			r := Recipient{Address: p.addr, Action: "failed"}
 			qmailDetail(&r, p.lines)
 			finishRecipient(&r)
 			rep.Recipients = append(rep.Recipients, r)
 		}
-	case strings.Contains(lower, "delivery failed: "):
+	case contains(lower, "delivery failed: "):
+		notice = unfoldWrapped(m.notice())
 		var cur *addrPara
 		var paras []addrPara
-		for _, l := range splitLines(notice) {
+		for l := range lineSeq(notice) {
 			t := strings.TrimSpace(l)
 			lt := toLower(t)
 			if strings.HasPrefix(lt, "delivery failed: ") {

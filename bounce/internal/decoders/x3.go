@@ -27,7 +27,7 @@ func matchX3(m *message) bool {
 func decodeX3(m *message) *Report {
 	notice := m.notice()
 	lower := m.lowerNotice()
-	if !strings.Contains(lower, "this is an automatically generated delivery status notification") {
+	if !contains(lower, "this is an automatically generated delivery status notification") {
 		return nil
 	}
 	reporting, dsn := dsnOf(m)
@@ -36,15 +36,15 @@ func decodeX3(m *message) *Report {
 	expired := false
 	var details []string
 	prevBlank := true
-	for _, l := range splitLines(notice) {
+	for l := range lineSeq(notice) {
 		t := strings.TrimSpace(l)
 		lt := toLower(t)
 		blankBefore := prevBlank
 		prevBlank = t == ""
 		switch {
-		case strings.Contains(lt, "to the following recipients"):
+		case contains(lt, "to the following recipients"):
 			inList, inDetails = true, false
-			expired = strings.Contains(lt, "aborted after")
+			expired = contains(lt, "aborted after")
 			continue
 		case strings.HasPrefix(lt, "technical details"):
 			inList, inDetails = false, true
@@ -72,7 +72,7 @@ func decodeX3(m *message) *Report {
 		r := &rep.Recipients[i]
 		for _, d := range details {
 			// "SMTP:RCPT host 192.0.2.8: 553 ...", "Routing: Could not find a gateway for X"
-			if len(details) > 1 && !strings.Contains(toLower(d), toLower(r.Address)) {
+			if len(details) > 1 && !contains(toLower(d), toLower(r.Address)) {
 				continue
 			}
 			ld := toLower(d)

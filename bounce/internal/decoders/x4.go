@@ -21,7 +21,7 @@ func matchX4(m *message) bool {
 func decodeX4(m *message) *Report {
 	notice := m.notice()
 	lower := m.lowerNotice()
-	if !strings.Contains(lower, "to the following address(es) could not be delivered") {
+	if !contains(lower, "to the following address(es) could not be delivered") {
 		return nil
 	}
 	rep := &Report{Kind: KindBounce, Format: "x4"}

@@ -40,7 +40,7 @@ func decodeX5(m *message) *Report {
 	if err != nil || !isBounceSender(im.from) || im.dsnPart() == nil {
 		return nil
 	}
-	if id := strings.TrimSpace(im.header().Get("message-id")); id != "" && strings.EqualFold(id, strings.TrimSpace(m.header().Get("message-id"))) {
+	if id := strings.TrimSpace(im.getField("message-id")); id != "" && strings.EqualFold(id, strings.TrimSpace(m.getField("message-id"))) {
 		return nil
 	}
 	return decodeNested(im, func(d *decoder) bool {

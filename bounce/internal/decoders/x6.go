@@ -35,12 +35,12 @@ func decodeX6(m *message) *Report {
 		lt := toLower(t)
 		var addrs []string
 		switch {
-		case strings.Contains(lt, "rejected recipient <"):
+		case contains(lt, "rejected recipient <"):
 			j := strings.Index(lt, "rejected recipient <") + len("rejected recipient ")
 			if a := normalizeAddress(t[j : j+strings.IndexByte(t[j:], '>')+1]); a != "" {
 				addrs = append(addrs, a)
 			}
-		case strings.Contains(lt, "returned permanent errors: "), strings.Contains(lt, "returned temporary errors: "):
+		case contains(lt, "returned permanent errors: "), contains(lt, "returned temporary errors: "):
 			j := strings.Index(lt, "errors: ") + len("errors: ")
 			list := t[j:]
 			if k := mime.IndexFold(list, ". reason:"); k >= 0 {
@@ -55,7 +55,7 @@ func decodeX6(m *message) *Report {
 			continue
 		}
 		r := Recipient{Action: "failed"}
-		if strings.Contains(lt, "temporary errors") {
+		if contains(lt, "temporary errors") {
 			r.Action = "delayed"
 		}
 		if j := strings.Index(lt, "smtp server <"); j >= 0 {
@@ -65,11 +65,11 @@ func decodeX6(m *message) *Report {
 			}
 		}
 		switch {
-		case strings.Contains(lt, "(error following rcpt command)"), strings.Contains(lt, "rejected recipient"), strings.Contains(lt, "(rcpt to)"):
+		case contains(lt, "(error following rcpt command)"), contains(lt, "rejected recipient"), contains(lt, "(rcpt to)"):
 			r.Command = "RCPT"
-		case strings.Contains(lt, "(data)"):
+		case contains(lt, "(data)"):
 			r.Command = "DATA"
-		case strings.Contains(lt, "(mail from)"), strings.Contains(lt, "(error following mail command)"):
+		case contains(lt, "(mail from)"), contains(lt, "(error following mail command)"):
 			r.Command = "MAIL"
 		}
 		if j := strings.LastIndexByte(t, '['); j >= 0 {

@@ -20,8 +20,7 @@ import "strings"
 // header Yahoo adds, or a Yahoo mailer-daemon sender with that notice.
 
 func matchYahoo(m *message) bool {
-	h := m.header()
-	if h.Has("x-ymailisg") || h.Has("x-ymail-osg") {
+	if m.hasField("x-ymailisg") || m.hasField("x-ymail-osg") {
 		return true
 	}
 	d := domainOf(fromAddress(m))

@@ -9,11 +9,10 @@ import "strings"
 // X-Yandex-Queue-ID and X-Yandex-Sender fields.
 
 func matchYandex(m *message) bool {
-	h := m.header()
 	if !m.fromBounceSender() {
 		return false
 	}
-	return h.Has("x-yandex-front") || h.Has("x-yandex-uniq") || m.fromHas("@yandex.")
+	return m.hasField("x-yandex-front") || m.hasField("x-yandex-uniq") || m.fromHas("@yandex.")
 }
 
 func decodeYandex(m *message) *Report {

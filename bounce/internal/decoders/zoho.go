@@ -14,7 +14,7 @@ import (
 // headers follow, without a separator.
 
 func matchZoho(m *message) bool {
-	if m.header().Has("x-zohomail") {
+	if m.hasField("x-zohomail") {
 		return true
 	}
 	return headerHas(m, "x-mailer", "zoho mail") && m.fromBounceSender()
@@ -24,7 +24,7 @@ func decodeZoho(m *message) *Report {
 	rep := &Report{Kind: KindBounce, Format: "zoho"}
 	text := m.notice()
 	action := "failed"
-	if strings.Contains(m.lowerNotice(), "this is a temporary error") {
+	if contains(m.lowerNotice(), "this is a temporary error") {
 		action = "delayed"
 	}
 	for _, line := range unfoldLines(splitLines(text)) {

@@ -104,6 +104,15 @@ func stringOf(b []byte, owned bool) string {
 // isASCII reports whether b holds only 7-bit bytes. It tests eight bytes
 // at a time (their high bits), as utf8.Valid does.
 func isASCII(b []byte) bool {
+	// Thirty-two bytes an iteration, then eight.
+	for len(b) >= 32 {
+		w := binary.LittleEndian.Uint64(b) | binary.LittleEndian.Uint64(b[8:]) |
+			binary.LittleEndian.Uint64(b[16:]) | binary.LittleEndian.Uint64(b[24:])
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[32:]
+	}
 	for len(b) >= 8 {
 		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
 			return false

@@ -535,11 +535,18 @@ func SplitMultipart(body []byte, boundary string, limit int) [][]byte {
 
 // splitMultipart is SplitMultipart, appending the parts to parts.
 func splitMultipart(body []byte, boundary string, limit int, parts [][]byte) [][]byte {
-	delim := []byte("--" + boundary)
+	// The delimiter on the stack for a boundary of RFC 2046's 70 bytes
+	// at most, and searched by its rarest byte (Index): bytes.Index
+	// anchors on its first, a dash, which the dashed lines of bounces
+	// are full of.
+	var dbuf [80]byte
+	delim := append(append(dbuf[:0], "--"...), boundary...)
+	text := unsafe.String(unsafe.SliceData(body), len(body))
+	dstr := unsafe.String(unsafe.SliceData(delim), len(delim))
 	start := -1
 	pos := 0
 	for pos <= len(body) {
-		i := bytes.Index(body[pos:], delim)
+		i := Index(text[pos:], dstr)
 		if i < 0 {
 			break
 		}
