@@ -272,7 +272,9 @@ func clusterConfig(t *testing.T, d *testutil.Dovecot, rc *testutil.RedisCluster,
 	writeCA(t, d, ca)
 	var b strings.Builder
 	fmt.Fprintf(&b, "log: {level: info}\nhttp: {listen: %q}\n", httpAddr)
-	fmt.Fprintf(&b, "redis: {addrs: [%s], prefix: \"{bounced}\"}\n", strings.Join(rc.Addrs(), ", "))
+	// wait_replicas: every write waits for the replica of its master, so
+	// the killed master cannot take a write its replica never had.
+	fmt.Fprintf(&b, "redis: {addrs: [%s], prefix: \"{bounced}\", wait_replicas: 1, wait_timeout: 2s}\n", strings.Join(rc.Addrs(), ", "))
 	fmt.Fprintf(&b, "nats: {url: %q, replicas: 3}\n", nc.URL)
 	fmt.Fprintf(&b, "mailboxes:\n  - name: shop\n    addr: %q\n    tls: implicit\n    tls_ca_file: %q\n    username: %q\n    password: env:TEST_IMAP_PASSWORD\n", d.IMAPSAddr, ca, d.User)
 	// Small batches keep the daemon at work long enough for two failovers.

@@ -43,7 +43,9 @@ func OpenStore(cfg *config.Config, log *slog.Logger) (*suppress.Store, redis.Uni
 	if err != nil {
 		return nil, nil, fmt.Errorf("app: redis: %w", err)
 	}
-	return suppress.New(c, cfg.Redis.Prefix, cfg.Policy.Suppress(), log), c, nil
+	st := suppress.New(c, cfg.Redis.Prefix, cfg.Policy.Suppress(), log)
+	st.WaitForReplicas(cfg.Redis.WaitReplicas, cfg.Redis.WaitTimeout.D())
+	return st, c, nil
 }
 
 // poolSize is enough Redis connections for every mailbox's handlers at

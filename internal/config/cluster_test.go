@@ -3,6 +3,7 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidate_clusterPrefixNeedsHashTag(t *testing.T) {
@@ -32,5 +33,21 @@ func TestValidate_clusterPrefixNeedsHashTag(t *testing.T) {
 				t.Errorf("Validate() with %+v = %v, want a hash tag error: %v", tc.redis, err, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestLoad_redisWaitReplicas: redis.wait_replicas and wait_timeout are
+// read (off by default), so a daemon on replicated Redis can wait for its
+// writes to reach a replica.
+func TestLoad_redisWaitReplicas(t *testing.T) {
+	if c := Default(); c.Redis.WaitReplicas != 0 {
+		t.Errorf("default wait_replicas = %d, want 0", c.Redis.WaitReplicas)
+	}
+	c, err := Load(writeFile(t, "redis:\n  wait_replicas: 1\n  wait_timeout: 250ms\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Redis.WaitReplicas != 1 || c.Redis.WaitTimeout.D() != 250*time.Millisecond {
+		t.Errorf("redis = %+v, want wait_replicas 1 and wait_timeout 250ms", c.Redis)
 	}
 }

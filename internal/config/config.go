@@ -247,6 +247,14 @@ type Redis struct {
 	// Prefix starts every key (default "{bounced}": the braces keep all keys
 	// in one Redis Cluster hash slot).
 	Prefix string `yaml:"prefix"`
+	// WaitReplicas is how many replicas must acknowledge each write (Redis
+	// WAIT) before it counts as done (default 0: none). With a replica
+	// set, 1 keeps a failover from losing a write the master had
+	// answered; see docs/clusters.md.
+	WaitReplicas int `yaml:"wait_replicas"`
+	// WaitTimeout is how long a write waits for them (default 1s); a write
+	// too few acknowledged in time is retried.
+	WaitTimeout Duration `yaml:"wait_timeout"`
 }
 
 // Policy decides when a bounce suppresses an address.
@@ -580,6 +588,9 @@ func (c *Config) Validate() error {
 		bad("redis.url or redis.addrs is required")
 	}
 	errs = append(errs, c.Redis.validateCluster()...)
+	if c.Redis.WaitReplicas < 0 || c.Redis.WaitTimeout < 0 {
+		bad("redis.wait_replicas %d and redis.wait_timeout %s: must not be negative", c.Redis.WaitReplicas, c.Redis.WaitTimeout.D())
+	}
 	errs = append(errs, c.Lease.validate()...)
 	if c.Policy.SoftThreshold < 1 {
 		bad("policy.soft_threshold %d: must be at least 1", c.Policy.SoftThreshold)

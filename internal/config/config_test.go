@@ -121,6 +121,7 @@ func TestLoad_errors(t *testing.T) {
 		{"bad verp", "decode:\n  verp: [bounces@shop.example]\n", nil, "{local}"},
 		{"bad env int", "", []string{"BOUNCED_POLICY_SOFT_THRESHOLD=many"}, "BOUNCED_POLICY_SOFT_THRESHOLD"},
 		{"duplicate names", "mailboxes:\n  - {addr: 'h:993', username: u, password: p}\n  - {addr: 'i:993', username: u, password: p}\n", nil, "used twice"},
+		{"negative wait_replicas", "redis:\n  wait_replicas: -1\n", nil, "redis.wait_replicas -1"},
 		{"move batch out of range", "mailboxes:\n  - {addr: 'h:993', username: u, password: p, move_batch_size: 200000}\n", nil, "move_batch_size 200000"},
 	}
 	for _, tc := range tests {

@@ -113,7 +113,7 @@ func (s *Store) Disallow(ctx context.Context, entry, actor, note string) (bool, 
 
 func (s *Store) allowOp(ctx context.Context, op, e, actor, note string) (bool, error) {
 	now := time.UnixMilli(s.now().UnixMilli()).UTC()
-	n, err := allowScript.Run(ctx, s.c, []string{s.allowKey(e), s.key("audit")}, s.prefix, op, e, actor, note,
+	n, err := s.runWrite(ctx, allowScript, []string{s.allowKey(e), s.key("audit")}, s.prefix, op, e, actor, note,
 		now.Format(time.RFC3339Nano), AuditLength).Int()
 	if err != nil {
 		return false, fmt.Errorf("suppress: allowlist %s %s: %w", op, e, err)
@@ -188,7 +188,7 @@ func (s *Store) Delivered(ctx context.Context, addr string, at time.Time) (int, 
 	if at.IsZero() {
 		at = s.now()
 	}
-	n, err := deliveredScript.Run(ctx, s.c, []string{s.key("addr", a), s.key("soft", a)}, ms(at)).Int()
+	n, err := s.runWrite(ctx, deliveredScript, []string{s.key("addr", a), s.key("soft", a)}, ms(at)).Int()
 	if err != nil {
 		return 0, fmt.Errorf("suppress: delivered %s: %w", a, err)
 	}

@@ -236,6 +236,9 @@ func IsTransient(err error) bool {
 	if errors.Is(err, ErrStaleFence) {
 		return true // the lease's new holder makes the write; see WithFence
 	}
+	if errors.Is(err, ErrReplicasBehind) {
+		return true // the write is made again; see Store.WaitForReplicas
+	}
 	if errors.Is(err, ErrNoEpoch) {
 		return true // until an operator rebuilds the store; see ErrNoEpoch
 	}

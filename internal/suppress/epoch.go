@@ -116,7 +116,7 @@ func (s *Store) SetEpoch(ctx context.Context, e Epoch) error {
 // createEpoch writes e unless Redis has an epoch already, and returns the
 // epoch Redis has after it.
 func (s *Store) createEpoch(ctx context.Context, e Epoch) (Epoch, error) {
-	_, err := createEpochScript.Run(ctx, s.c, []string{s.key("epoch")}, e.ID, ms(e.CreatedAt)).Result()
+	_, err := s.runWrite(ctx, createEpochScript, []string{s.key("epoch")}, e.ID, ms(e.CreatedAt)).Result()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return Epoch{}, fmt.Errorf("suppress: create epoch: %w", err)
 	}

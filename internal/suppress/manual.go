@@ -181,7 +181,7 @@ func (s *Store) add(ctx context.Context, actor string, adds []Addition, audit bo
 	if err := s.lazySweep(ctx); err != nil {
 		return nil, err
 	}
-	st, err := addScript.Run(ctx, s.c, []string{s.key("audit")}, args...).StringSlice()
+	st, err := s.runWrite(ctx, addScript, []string{s.key("audit")}, args...).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("suppress: add: %w", err)
 	}

@@ -20,7 +20,7 @@ func (s *Store) Relabel(ctx context.Context, addr, raw, reason, category string,
 	if raw == "" {
 		return false, fmt.Errorf("%w: relabel: no raw message", ErrInvalid)
 	}
-	n, err := relabelScript.Run(ctx, s.c, []string{s.key("addr", a)}, s.prefix, a, raw, reason, category, b01(hard), rule, confidence).Int()
+	n, err := s.runWrite(ctx, relabelScript, []string{s.key("addr", a)}, s.prefix, a, raw, reason, category, b01(hard), rule, confidence).Int()
 	if err != nil {
 		return false, fmt.Errorf("suppress: relabel %s: %w", a, err)
 	}

@@ -494,6 +494,11 @@ type Store struct {
 	// addrIndexed is set once the address index is known to be built
 	// (query.go).
 	addrIndexed atomic.Bool
+	// waitReplicas replicas must acknowledge every write within
+	// waitTimeout (replicas.go); 0 does not wait.
+	waitReplicas int
+	waitTimeout  time.Duration
+	replicas     replicaCounts
 }
 
 // New returns a store on c with keys under prefix (DefaultPrefix when "").
@@ -722,7 +727,7 @@ func (s *Store) apply(ctx context.Context, e Entry, now time.Time, needEpoch boo
 	args = append(args, historyArgs(e, carrier, idem, at)...) // history.go
 	// The fence goes last: the script's prelude takes it off (fence.go).
 	keys, args = s.fenced(ctx, keys, args)
-	v, err := applyScript.Run(ctx, s.c, keys, args...).Slice()
+	v, err := s.runWrite(ctx, applyScript, keys, args...).Slice()
 	if ferr := fenceError("apply "+addr, err); ferr != nil {
 		return Result{}, ferr
 	}
@@ -936,7 +941,7 @@ func (s *Store) remove(ctx context.Context, addr, actor, note string, now time.T
 	if outbox {
 		queue = "1"
 	}
-	n, err := removeScript.Run(ctx, s.c, keys, s.prefix, ms(now), lazySweepLimit, a, actor, note,
+	n, err := s.runWrite(ctx, removeScript, keys, s.prefix, ms(now), lazySweepLimit, a, actor, note,
 		now.Format(time.RFC3339Nano), AuditLength, queue, s.scopesArg).Int()
 	if err != nil {
 		return false, fmt.Errorf("suppress: remove %s: %w", a, err)

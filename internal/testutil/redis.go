@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -129,4 +130,24 @@ func (s *RedisServer) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.proc.stop()
+}
+
+// Pause stops the server's process (SIGSTOP) without closing its
+// connections, as a server that hangs; Resume (SIGCONT) lets it go on.
+// The test fails when the server is not running.
+func (s *RedisServer) Pause() { s.signal(syscall.SIGSTOP) }
+
+// Resume continues a server Pause stopped.
+func (s *RedisServer) Resume() { s.signal(syscall.SIGCONT) }
+
+func (s *RedisServer) signal(sig syscall.Signal) {
+	s.t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.proc.running() {
+		s.t.Fatalf("testutil: redis-server %s is not running", s.Addr)
+	}
+	if err := s.proc.cmd.Process.Signal(sig); err != nil {
+		s.t.Fatalf("testutil: signal %v to redis-server %s: %v", sig, s.Addr, err)
+	}
 }
