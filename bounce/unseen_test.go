@@ -1658,6 +1658,22 @@ func TestDecode_unseen(t *testing.T) {
 				r("delay", "oscar.reid@example.org", "mailbox_full"), bounced("ruth.fenwick@example.org", "user_unknown")},
 			"r18-dsn-mixed-expanded-failed": {r("delivered", "indkob@example.dk", "delivered"), bounced("mette.holm@example.dk", "suspended")},
 		}},
+		// The eighteenth round's second batch, written after the first was
+		// fixed and before these were decoded.
+		{"eighteenth round: second batch", map[string][]unseenRcpt{
+			// Zendesk's acknowledgement in Dutch with no header; an agent's
+			// own reply through Zendesk (a person: no auto-reply); a
+			// customer attaching the bounce of his own mail; Znuny's
+			// acknowledgement quoting "could not be delivered".
+			"r18-b-zendesk-ack-nl-noheaders":         {auto("klantenservice@fietsonderdelen.example")},
+			"r18-b-agent-reply-zendesk":              {none},
+			"r18-b-customer-fwd-own-bounce-attached": {none},
+			"r18-b-otrs-ack-quotes-undelivered":      {auto("service@paketlogistik.example")},
+			// Relayed and delayed, nothing failed; a German bounce whose
+			// subject starts "Automatische Antwort:".
+			"r18-b-dsn-relayed-and-delayed":                {r("delivered", "stefan.gruber@example.at", "delivered"), r("delay", "magdalena.bauer@example.at", "mailbox_full")},
+			"r18-b-bounce-subject-de-automatische-antwort": {bounced("tobias.lang@example.de", "user_unknown")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
