@@ -25,6 +25,9 @@ func TestKind_r18(t *testing.T) {
 		// A failure notice with an acknowledgement's words stays a failure.
 		{"failure with ack words", "From: MAILER-DAEMON@mx.example.org\nTo: a@shop.example\nSubject: Undeliverable [#123]\n\n" +
 			"Your email has been received but could not be delivered: 550 5.1.1 <b@example.org> User unknown\n", KindBounce, ""},
+		// The customer's words quoted below the acknowledgement.
+		{"ack quoting a failure", "From: desk@vendor.example\nTo: a@shop.example\nSubject: [Ticket#1000581] x\nPrecedence: bulk\n\n" +
+			"Your e-mail has been received.\n\n> The parcel could not be delivered, address not found.\n", KindAutoReply, "desk@vendor.example"},
 		// A list's confirmation request: no ticket.
 		{"mailman registration", "From: l-confirm@lists.example\nTo: a@shop.example\nSubject: confirm 3f9a\nAuto-Submitted: auto-generated\nX-List-Administrivia: yes\n\n" +
 			"We have received a registration request for the email address\n", KindNotBounce, ""},

@@ -31,14 +31,14 @@ var ticketAckWords = []string{
 	"abbiamo ricevuto la sua richiesta", "abbiamo ricevuto la tua richiesta",
 	"nous l'avons bien reçu", "nous l’avons bien reçu", "nous avons bien reçu votre",
 	"recebemos sua solicitação", "recebemos a sua solicitação",
-	"hebben uw verzoek ontvangen", "wij hebben uw bericht ontvangen",
+	"hebben uw verzoek ontvangen", "wij hebben uw bericht ontvangen", "is ontvangen en wordt",
 	"を受け付けました", "を受け付けいたしました",
 }
 
 // ticketWords name a ticket or a request in a help desk's subject or
 // text, lower-case; a number follows them ("Your request (48213)",
 // "[Ticket#2026120110000417]", "ticket #612094").
-var ticketWords = []string{"ticket", "request", "anfrage", "solicitud", "richiesta", "demande", "お問い合わせ", "リクエスト"}
+var ticketWords = []string{"ticket", "request", "anfrage", "verzoek", "solicitud", "solicitação", "richiesta", "demande", "お問い合わせ", "リクエスト"}
 
 // ticketNumbered reports whether a lower-case text numbers a ticket: "[#"
 // and a digit (Freshdesk's and osTicket's subjects), or a ticket word
@@ -102,7 +102,8 @@ func machineMarked(m *message) bool {
 // system, with no report part and no returned message, its text saying
 // that the message was received and a ticket opened, and a mark that a
 // program wrote it (machineMarked) or a ticket number. A failure notice's
-// words, a list's post or administrivia, a read receipt and Sympa's robot
+// words outside the lines it quotes (a help desk echoes the customer's
+// message, which may speak of a parcel "not delivered"), a list's post or administrivia, a read receipt and Sympa's robot
 // are left to the decoders of those.
 func matchTicketAck(m *message) bool {
 	if m.fromBounceSender() || m.dsnPart() != nil || m.hasField("x-failed-recipients") {
@@ -115,7 +116,7 @@ func matchTicketAck(m *message) bool {
 	if !containsAny(l, ticketAckWords) {
 		return false
 	}
-	if failureNotice(m) || listPost(m) || listAdministrivia(m) || sympaRobot(m) || readReceiptSubject(m.lowerSubject()) {
+	if failureNotice(m) && ownWordsFail(m.notice()) || listPost(m) || listAdministrivia(m) || sympaRobot(m) || readReceiptSubject(m.lowerSubject()) {
 		return false
 	}
 	return machineMarked(m) || ticketNumbered(m.lowerSubject()) || ticketNumbered(l)
@@ -123,4 +124,26 @@ func matchTicketAck(m *message) bool {
 
 func decodeTicketAck(m *message) *Report {
 	return &Report{Kind: KindAutoReply, AutoReplyFrom: firstAddress(m.from)}
+}
+
+// ownWordsFail is failureNotice of a text without its quoted ("> ")
+// lines: a failure the message says in its own words.
+func ownWordsFail(text string) bool {
+	var own strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), ">") {
+			continue
+		}
+		own.WriteString(line)
+		own.WriteByte('\n')
+	}
+	t := own.String()
+	l := toLower(t)
+	if !containsAny(l, notDeliveredWords) {
+		return false
+	}
+	if st := findStatus(t); st != "" && (st[0] == '4' || st[0] == '5') {
+		return true
+	}
+	return containsAny(l, rejectionCauses)
 }
