@@ -1586,6 +1586,94 @@ func TestDecode_unseen(t *testing.T) {
 			"r15-f-dsn-500-fr-full":      {bounced("lucie.bernard@example.fr", "mailbox_full")},
 			"r15-f-postfix-571-es-full":  {bounced("sofia.ramirez@example.mx", "mailbox_full")},
 		}},
+		// The eighteenth round (see the README): what lands in a shop's
+		// return-path mailbox that looks like a bounce but is not one, and
+		// bounces that look like something else. Each written with its
+		// verdict before it was decoded.
+		{"eighteenth round: help-desk acknowledgements", map[string][]unseenRcpt{
+			// Zendesk (English with Auto-Submitted, German with no header,
+			// Japanese), Freshdesk (English with Precedence: bulk, Spanish
+			// bare), OTRS (X-OTRS-Loop, Precedence: bulk), Znuny, Request
+			// Tracker's AutoReply, osTicket, Jira Service Management, Help
+			// Scout (X-Auto-Response-Suppress alone), an Italian one bare:
+			// the helpdesk that answered, no failure.
+			"r18-zendesk-ack-en":            {auto("support@acmegear.example")},
+			"r18-zendesk-ack-de-noheaders":  {auto("kundenservice@gartenbedarf.example")},
+			"r18-zendesk-ack-ja":            {auto("support@tokyo-zakka.example")},
+			"r18-freshdesk-ack-en":          {auto("help@northwind-packaging.example")},
+			"r18-freshdesk-ack-es":          {auto("soporte@ferreteria-luna.example")},
+			"r18-otrs-autoreply-de":         {auto("service@moebelwerk.example")},
+			"r18-znuny-autoreply-en":        {auto("helpdesk@bikeparts-supply.example")},
+			"r18-rt-autoreply":              {auto("orders@printhouse.example")},
+			"r18-osticket-ack":              {auto("support@labelprint.example")},
+			"r18-jira-sm-ack":               {auto("jira@cloudhosting-co.atlassian.net")},
+			"r18-helpscout-autoreply-fr":    {auto("bonjour@atelier-cerise.example")},
+			"r18-helpdesk-ack-it-noheaders": {auto("assistenza@tipografia-riva.example")},
+		}},
+		{"eighteenth round: list notices that are no failure", map[string][]unseenRcpt{
+			// Mailman 3 holding a post for its size (held, not refused), its
+			// address confirmation, its digest quoting bounce words; Sympa's
+			// French moderation notice and Spanish welcome; Google Groups'
+			// German pending notice.
+			"r18-mailman3-held-size":      {none},
+			"r18-mailman3-confirm-join":   {none},
+			"r18-mailman3-digest":         {none},
+			"r18-sympa-moderation-fr":     {none},
+			"r18-sympa-welcome-es":        {none},
+			"r18-googlegroups-pending-de": {none},
+			// Mailman 3's uncaught-bounce wrapper around a DSN that says
+			// relayed: the wrapped report read, no failure in it.
+			"r18-list-forwarded-relayed-dsn": {r("delivered", "sales@partner-a.example", "delivered")},
+		}},
+		{"eighteenth round: people", map[string][]unseenRcpt{
+			// A customer forwarding his own Outlook NDR (to the shop's old
+			// address), a reply "my mailbox was full, I cleared it" in
+			// English and Portuguese, a customer forwarding the dispatch
+			// mail, a German recall request, Exchange's read receipt as Dutch
+			// text and its Spanish "deleted unread" report.
+			"r18-human-fwd-undeliverable":   {none},
+			"r18-human-mailbox-was-full":    {none},
+			"r18-human-mailbox-cleared-pt":  {none},
+			"r18-human-forward-order":       {none},
+			"r18-recall-request-de":         {none},
+			"r18-mdn-exchange-text-read-nl": {none},
+			"r18-mdn-exchange-deleted-es":   {none},
+		}},
+		{"eighteenth round: failures that look like something else", map[string][]unseenRcpt{
+			// Rejections marked Auto-Submitted: auto-replied with an
+			// "Automatic reply:" subject (Exim text, Postfix DSN, Exchange
+			// in Dutch); subjects in French and Spanish that read like a
+			// vacation notice; bounces forwarded inline by a helpdesk
+			// (Freshdesk's new-ticket alert, Request Tracker's ticket).
+			"r18-autoreplied-rejection-exim":             {bounced("niamh.byrne@example.ie", "user_unknown")},
+			"r18-automatic-reply-quota-dsn":              {bounced("erik.sandstrom@example.se", "mailbox_full")},
+			"r18-exchange-autoreply-ndr-nl":              {bounced("lotte.peeters@example.be", "user_unknown")},
+			"r18-bounce-subject-fr-reponse-automatique":  {bounced("claire.fontaine@example.fr", "user_unknown")},
+			"r18-bounce-subject-es-respuesta-automatica": {bounced("rodrigo.salas@example.mx", "suspended")},
+			"r18-helpdesk-forwarded-bounce-freshdesk":    {bounced("aroha.ngata@example.nz", "user_unknown")},
+			"r18-helpdesk-forwarded-bounce-rt":           {bounced("eleni.papadaki@example.gr", "mailbox_full")},
+		}},
+		{"eighteenth round: several recipients, mixed actions", map[string][]unseenRcpt{
+			"r18-dsn-mixed-four": {r("delivered", "amelia.clarke@example.org", "delivered"), r("delivered", "board@example.org", "delivered"),
+				r("delay", "oscar.reid@example.org", "mailbox_full"), bounced("ruth.fenwick@example.org", "user_unknown")},
+			"r18-dsn-mixed-expanded-failed": {r("delivered", "indkob@example.dk", "delivered"), bounced("mette.holm@example.dk", "suspended")},
+		}},
+		// The eighteenth round's second batch, written after the first was
+		// fixed and before these were decoded.
+		{"eighteenth round: second batch", map[string][]unseenRcpt{
+			// Zendesk's acknowledgement in Dutch with no header; an agent's
+			// own reply through Zendesk (a person: no auto-reply); a
+			// customer attaching the bounce of his own mail; Znuny's
+			// acknowledgement quoting "could not be delivered".
+			"r18-b-zendesk-ack-nl-noheaders":         {auto("klantenservice@fietsonderdelen.example")},
+			"r18-b-agent-reply-zendesk":              {none},
+			"r18-b-customer-fwd-own-bounce-attached": {none},
+			"r18-b-otrs-ack-quotes-undelivered":      {auto("service@paketlogistik.example")},
+			// Relayed and delayed, nothing failed; a German bounce whose
+			// subject starts "Automatische Antwort:".
+			"r18-b-dsn-relayed-and-delayed":                {r("delivered", "stefan.gruber@example.at", "delivered"), r("delay", "magdalena.bauer@example.at", "mailbox_full")},
+			"r18-b-bounce-subject-de-automatische-antwort": {bounced("tobias.lang@example.de", "user_unknown")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

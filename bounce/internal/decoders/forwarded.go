@@ -170,3 +170,57 @@ func inlineForward(text string) []byte {
 	}
 	return []byte(strings.TrimRight(b.String(), "\n") + "\n")
 }
+
+// forwardPrefixes begin the subject of a message a person forwards, as
+// mail programs write it (English "Fwd:" and "Fw:", German "WG:", French
+// "TR:", Spanish "RV:", Portuguese "Enc:"), lower-case.
+var forwardPrefixes = []string{"fwd:", "fw:", "wg:", "tr:", "rv:", "enc:"}
+
+// ownBounceForwarded reports whether a person forwards a bounce of a
+// message they sent themselves: a "Fwd:" subject, no mark of a mail
+// system (sender, null reverse-path, report part, X-Failed-Recipients,
+// Auto-Submitted), sent to another domain than the forwarder's, and a
+// forwarded message (attached or inline) whose To is the forwarder's own
+// address. The bounce was theirs (a customer
+// writing "my mail to you came back"): the address that failed is one
+// they wrote to, not one the shop mailed, and nothing the shop sent
+// failed.
+func ownBounceForwarded(m *message) bool {
+	if !hasPrefixAny(m.lowerSubject(), forwardPrefixes) || m.fromBounceSender() || nullReversePath(m) ||
+		m.dsnPart() != nil || m.hasField("x-failed-recipients") || autoSubmitted(m) {
+		return false
+	}
+	from := firstAddress(m.from)
+	at := strings.LastIndexByte(from, '@')
+	if at < 0 {
+		return false
+	}
+	// The forward goes out of the forwarder's domain: someone outside
+	// writes to the shop. Within one domain (a shop's desk forwarding its
+	// own bounce to its postmaster) the bounce is the shop's.
+	// A forward to the forwarder's own mailbox elsewhere (the same local
+	// part at another domain) keeps the bounce for its reader, who sent
+	// the message that failed: the bounce is theirs to act on.
+	for _, a := range findAddresses(m.getField("to")) {
+		i := strings.LastIndexByte(a, '@')
+		if i < 0 || strings.EqualFold(a[i:], from[at:]) || strings.EqualFold(a[:i], from[:at]) {
+			return false
+		}
+	}
+	var raw []byte
+	if p := m.findPart("message/rfc822", "message/global"); p != nil && p.Depth <= 4 {
+		raw = mime.TrimLeadingBlankLines(p.Body())
+	} else if raw = inlineForward(m.text()); raw == nil {
+		return false
+	}
+	im, err := newMessage(raw, m.opts, false)
+	if err != nil || !looksLikeBounce(im) {
+		return false
+	}
+	for _, a := range findAddresses(im.getField("to")) {
+		if strings.EqualFold(a, from) {
+			return true
+		}
+	}
+	return false
+}

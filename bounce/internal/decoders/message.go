@@ -468,6 +468,11 @@ func (m *message) decode() *Report {
 }
 
 func (m *message) runDecoders() *Report {
+	if ownBounceForwarded(m) {
+		// A person forwarding the bounce of their own message
+		// (forwarded.go): no failure of the shop's.
+		return &Report{Kind: KindNotBounce}
+	}
 	for i := range registry {
 		d := &registry[i]
 		if rep := m.try(d); rep != nil && (len(rep.Recipients) > 0 || rep.Kind == KindAutoReply || rep.Kind == KindComplaint) {

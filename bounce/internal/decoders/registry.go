@@ -137,6 +137,8 @@ var registry = []decoder{
 
 	// 7. Auto-replies.
 	{name: "rfc3834", family: familyAutoReply, match: matchAutoReply, decode: decodeAutoReply},
+	// A help desk's acknowledgement of a new ticket (ticketack.go).
+	{name: "ticketack", family: familyAutoReply, decode: sniffed(matchTicketAck, decodeTicketAck)},
 
 	// 8. Last resorts.
 	{name: "forwarded", family: familyFallback, decode: decodeForwarded},
