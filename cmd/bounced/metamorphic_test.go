@@ -16,13 +16,13 @@ import (
 // metamorphicApplies is, per transform, the fewest messages of the
 // unlabelled sets it must apply to (may not fall).
 var metamorphicApplies = map[string]int{
-	// measured after the merge of rounds 12-14 and zoo2 (723 blind-round
-	// messages, 229 of the zoo)
-	"no-diagnostic": 267, "no-dsn": 265, "reencode-base64": 915, "reencode-qp": 868, "rewrap": 314, "rename": 907,
-	"generic-status": 197, "dsn-only": 291, "no-original": 439, "flat": 367, "reboundary": 541, "reorder-headers": 952,
+	// measured after the merge of rounds 15-18 (949 blind-round messages,
+	// 229 of the zoo)
+	"no-diagnostic": 378, "no-dsn": 376, "reencode-base64": 1136, "reencode-qp": 1085, "rewrap": 392, "rename": 1109,
+	"generic-status": 284, "dsn-only": 419, "no-original": 579, "flat": 495, "reboundary": 698, "reorder-headers": 1178,
 	// the byte-level transforms (perturb_bytes_test.go)
-	"crlf": 952, "mbox": 952, "lower-fields": 952, "8bit": 104, "transcode": 150, "refold": 679,
-	"trailing-space": 937, "encoded-words": 944, "dsn-spacing": 420, "html": 737, "mime-case": 812, "relayed": 951,
+	"crlf": 1178, "mbox": 1178, "lower-fields": 1178, "8bit": 114, "transcode": 184, "refold": 903,
+	"trailing-space": 1161, "encoded-words": 1169, "dsn-spacing": 564, "html": 934, "mime-case": 1025, "relayed": 1177,
 }
 
 // metamorphicKnown lists, per transform, the messages whose verdict it
@@ -128,8 +128,8 @@ func TestRobust_metamorphic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if len(paths) < 900 {
-		t.Fatalf("%d messages in the unseen and zoo sets, want 900 or more", len(paths))
+	if len(paths) < 1150 {
+		t.Fatalf("%d messages in the unseen and zoo sets, want 1150 or more", len(paths))
 	}
 	sort.Strings(paths)
 	verdicts := func(b []byte) []verdict {
