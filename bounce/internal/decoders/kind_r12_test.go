@@ -4,11 +4,7 @@ import "testing"
 
 // The twelfth blind round (testdata/unseen r12-*): the kind of mail.
 func TestKind_r12(t *testing.T) {
-	tests := []struct {
-		name, raw string
-		kind      Kind
-		addr      string // the auto-reply's address, when kind is KindAutoReply
-	}{
+	tests := []kindCase{
 		{"masqmail warning", "From: MAILER-DAEMON@mx.example.de\nSubject: Warning: could not yet send message\n\n" +
 			"Sorry, but your mail could not yet be delivered to all recipients.\nDelivery to the following recipients has been defered:\n\n\ta@example.de\n\n" +
 			"Delivery will be tried again, until it is either successful or a\ntimeout has been reached.\n\n" +
@@ -43,6 +39,20 @@ func TestKind_r12(t *testing.T) {
 		{"german challenge", "From: b@filter.example.de\nSubject: Bitte bestaetigen\nAuto-Submitted: auto-replied\n\n" +
 			"Sie haben eine Nachricht an tom@example.de gesendet. Dieses Postfach nimmt nur Nachrichten von bestätigten Absendern an.\n", KindAutoReply, "tom@example.de"},
 	}
+	checkKinds(t, tests)
+}
+
+// kindCase is a message and the kind Decode must give it.
+type kindCase struct {
+	name, raw string
+	kind      Kind
+	addr      string // the auto-reply's address, when kind is KindAutoReply
+}
+
+// checkKinds decodes each case's message and checks its kind, and the
+// auto-reply's address where the case names one.
+func checkKinds(t *testing.T, tests []kindCase) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rep, err := Decode([]byte(tc.raw), testOptions())

@@ -6,11 +6,7 @@ import "testing"
 // acknowledgements (ticketack.go) and a person forwarding the bounce of
 // their own mail (ownBounceForwarded).
 func TestKind_r18(t *testing.T) {
-	tests := []struct {
-		name, raw string
-		kind      Kind
-		addr      string
-	}{
+	tests := []kindCase{
 		{"ack numbered, no header", "From: Desk <desk@vendor.example>\nTo: a@shop.example\nSubject: Anfrage erhalten: x\n\n" +
 			"Ihre Anfrage (48877) ist eingegangen und wird geprüft.\n", KindAutoReply, "desk@vendor.example"},
 		{"ack by precedence", "From: desk@vendor.example\nTo: a@shop.example\nSubject: RE: x\nPrecedence: bulk\nX-OTRS-Loop: desk@vendor.example\n\n" +
@@ -46,18 +42,5 @@ func TestKind_r18(t *testing.T) {
 			"---------- Forwarded message ----------\nFrom: MAILER-DAEMON@mx.example.jp\nTo: nyanko@example.jp\n" +
 			"Subject: Returned mail: see transcript for details\n\n<c@example.net>: host mx.example.net said: 550 5.1.1 <c@example.net>: User unknown\n", KindBounce, ""},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			rep, err := Decode([]byte(tc.raw), testOptions())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rep.Kind != tc.kind {
-				t.Fatalf("Decode() kind = %v (format %s), want %v", rep.Kind, rep.Format, tc.kind)
-			}
-			if tc.addr != "" && rep.AutoReplyFrom != tc.addr {
-				t.Errorf("Decode() auto-reply address = %q, want %q", rep.AutoReplyFrom, tc.addr)
-			}
-		})
-	}
+	checkKinds(t, tests)
 }
