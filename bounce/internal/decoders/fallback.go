@@ -1243,17 +1243,20 @@ func paragraphBefore(notice, addr string) string {
 }
 
 // localPartLine returns the line of notice that names addr's local part
-// alone (not as part of an address or a longer word), trimmed, or "".
+// alone (not as part of an address or a longer word), trimmed, or, when
+// every such line is longer than a reply, the sentence of the first that
+// names it; or "".
 func localPartLine(notice, addr string) string {
 	at := strings.LastIndexByte(addr, '@')
 	if at < 2 {
 		return ""
 	}
 	local := addr[:at]
+	sentence := ""
 	for off := 0; off < len(notice); {
 		j := mime.IndexFold(notice[off:], local)
 		if j < 0 {
-			return ""
+			break
 		}
 		j += off
 		k := j + len(local)
@@ -1262,11 +1265,61 @@ func localPartLine(notice, addr string) string {
 			continue
 		}
 		ls, le := lineBounds(notice, j, k)
-		if line := strings.TrimSpace(notice[ls:le]); len(line) <= 200 && strings.IndexByte(line, '@') < 0 {
-			return line
+		line := notice[ls:le]
+		if strings.IndexByte(line, '@') >= 0 {
+			continue
+		}
+		if t := strings.TrimSpace(line); len(t) <= 200 {
+			return t
+		}
+		if sentence == "" {
+			sentence = sentenceAround(line, j-ls, k-ls)
 		}
 	}
-	return ""
+	// A line too long to be a reply (a paragraph on one line, as Google
+	// Groups writes its notice: "We're writing to let you know that the
+	// group you tried to contact (name) may not exist, or you may not
+	// have permission to post messages to the group. A few more details
+	// ..."): the sentence that names the local part, when no short line
+	// names it.
+	return sentence
+}
+
+// maxSentence bounds, in characters, the sentence sentenceAround takes:
+// one sentence, not a paragraph.
+const maxSentence = 240
+
+// sentenceAround returns the sentence of line that holds line[j:k]: from
+// the end of the sentence before it to the end of its own (".", "!", "?"
+// before a space or the line's end; "。", "！", "？" anywhere), trimmed,
+// or "" when it is longer than maxSentence characters.
+func sentenceAround(line string, j, k int) string {
+	start, end := 0, len(line)
+	for i, c := range line {
+		stop := false
+		switch c {
+		case '。', '！', '？':
+			stop = true
+		case '.', '!', '?':
+			n := i + 1
+			stop = n == len(line) || line[n] == ' ' || line[n] == '\t'
+		}
+		if !stop {
+			continue
+		}
+		n := i + utf8.RuneLen(c)
+		if n <= j {
+			start = n
+		} else if i >= k {
+			end = n
+			break
+		}
+	}
+	s := strings.TrimSpace(line[start:end])
+	if utf8.RuneCountInString(s) > maxSentence {
+		return ""
+	}
+	return s
 }
 
 // localPartByte reports whether c may continue an address's local part.

@@ -283,3 +283,32 @@ func TestDecode_textRepliesPerRecipient(t *testing.T) {
 		})
 	}
 }
+
+// A notice that names the recipient by its local part in a paragraph
+// written on one line (Google Groups'): the sentence that names it is
+// the diagnostic, not the whole line, nor nothing.
+func TestLocalPartLine_longLineSentence(t *testing.T) {
+	notice := "Hello sender@example.org,\n\n" +
+		"We're writing to let you know that the group you tried to contact (team) may not exist, " +
+		"or you may not have permission to post messages to the group. A few more details on why " +
+		"you weren't able to post:\n\n * You might have spelled the group name incorrectly.\n"
+	want := "We're writing to let you know that the group you tried to contact (team) may not exist, " +
+		"or you may not have permission to post messages to the group."
+	if got := localPartLine(notice, "team@groups.example.com"); got != want {
+		t.Errorf("localPartLine() = %q, want %q", got, want)
+	}
+	ja := "連絡しようとしたグループ（team）が存在しないか、グループにメッセージを投稿する権限がない可能性があります。" +
+		"投稿できなかった詳しい理由をいくつか紹介します:\n"
+	if got, want := localPartLine(ja, "team@groups.example.com"), "連絡しようとしたグループ（team）が存在しないか、グループにメッセージを投稿する権限がない可能性があります。"; got != want {
+		t.Errorf("localPartLine() = %q, want %q", got, want)
+	}
+	// A short line that names it comes first, wherever it is.
+	short := notice + "unknown user: \"team\"\n"
+	if got := localPartLine(short, "team@groups.example.com"); got != `unknown user: "team"` {
+		t.Errorf("localPartLine() = %q, want the short line", got)
+	}
+	// A sentence longer than maxSentence is a paragraph: none.
+	if got := localPartLine(strings.Repeat("word ", 60)+"team "+strings.Repeat("word ", 60)+"\n", "team@x.example"); got != "" {
+		t.Errorf("localPartLine() = %q, want none", got)
+	}
+}
