@@ -329,6 +329,7 @@ func (a *App) start(ctx context.Context) error {
 		cls = classify.New(rules)
 	}
 	a.checkEpoch(ctx, pub) // before any Apply: from now on Apply refuses without an epoch
+	a.warnUnwaitedReplicas(ctx)
 	limits := map[string]pipeline.Limits{}
 	for _, mc := range cfg.Mailboxes {
 		limits[mc.Name] = pipeline.Limits{MaxRecipients: mc.MaxRecipients, MaxNewSuppressionsPerMinute: mc.MaxNewSuppressionsPerMinute}
@@ -472,4 +473,19 @@ func decodeMaxRecipients(mailboxes []config.Mailbox) int {
 		}
 	}
 	return n
+}
+
+// warnUnwaitedReplicas warns once at start when the store's master has
+// replicas and redis.wait_replicas is 0: a failover can then lose a
+// suppression the master had answered (docs/clusters.md).
+func (a *App) warnUnwaitedReplicas(ctx context.Context) {
+	if a.store.WaitsForReplicas() > 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if n, err := a.store.ConnectedReplicas(ctx); err == nil && n > 0 {
+		a.log.Warn("redis has replicas but redis.wait_replicas is 0: a failover can lose a suppression the master had answered; set redis.wait_replicas: 1",
+			"replicas", n)
+	}
 }

@@ -164,6 +164,21 @@ func (r *replicaCounts) forget(addr string) {
 	r.mu.Unlock()
 }
 
+// ConnectedReplicas is how many replicas the master of the store's hash
+// slot says are connected to it (ROLE), read now. The daemon warns at
+// start when there are some and the store does not wait for them.
+func (s *Store) ConnectedReplicas(ctx context.Context) (int, error) {
+	c, _, err := s.masterOf(ctx, []string{s.key("epoch")})
+	if err != nil {
+		return 0, err
+	}
+	var fresh replicaCounts
+	return fresh.connected(ctx, c, "")
+}
+
+// WaitsForReplicas is how many replicas each write waits for (0: none).
+func (s *Store) WaitsForReplicas() int { return s.waitReplicas }
+
 func errCmd(ctx context.Context, err error) *redis.Cmd {
 	c := redis.NewCmd(ctx)
 	c.SetErr(err)

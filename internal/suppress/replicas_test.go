@@ -31,6 +31,9 @@ func TestStore_waitForReplicas(t *testing.T) {
 		return err == nil && strings.Contains(info, "master_link_status:up")
 	})
 	s, _ := newStore(t, mc, "{w}")
+	if n, err := s.ConnectedReplicas(ctx); err != nil || n != 1 {
+		t.Errorf("ConnectedReplicas() = %d, %v; want 1", n, err)
+	}
 	s.WaitForReplicas(1, 300*time.Millisecond)
 	onReplica := func(addr string) bool {
 		n, err := rc.Exists(ctx, s.key("addr", addr)).Result()
@@ -71,6 +74,9 @@ func TestStore_waitForReplicas(t *testing.T) {
 func TestStore_waitForReplicas_none(t *testing.T) {
 	srv := testutil.StartRedis(t)
 	s, _ := newStore(t, newClient(t, srv), "{w}")
+	if n, err := s.ConnectedReplicas(context.Background()); err != nil || n != 0 {
+		t.Errorf("ConnectedReplicas() = %d, %v; want 0", n, err)
+	}
 	s.WaitForReplicas(1, 5*time.Second)
 	start := time.Now()
 	for i := range 20 {
