@@ -26,14 +26,16 @@ func TestStore_waitForReplicas(t *testing.T) {
 	replica := testutil.StartRedisWith(t, testutil.RedisOptions{Args: []string{"--replicaof", host, port}})
 	mc, rc := newClient(t, master), newClient(t, replica)
 	ctx := context.Background()
-	testutil.WaitFor(t, 20*time.Second, "the replica to be in sync", func() bool {
-		info, err := rc.Info(ctx, "replication").Result()
-		return err == nil && strings.Contains(info, "master_link_status:up")
-	})
 	s, _ := newStore(t, mc, "{w}")
-	if n, err := s.ConnectedReplicas(ctx); err != nil || n != 1 {
-		t.Errorf("ConnectedReplicas() = %d, %v; want 1", n, err)
-	}
+	// The replica's link is up before its master lists it online: wait for
+	// both ends, and for ROLE to name it.
+	testutil.WaitFor(t, 20*time.Second, "the replica to be in sync and listed by its master", func() bool {
+		info, err := rc.Info(ctx, "replication").Result()
+		minfo, merr := mc.Info(ctx, "replication").Result()
+		n, rerr := s.ConnectedReplicas(ctx)
+		return err == nil && merr == nil && rerr == nil && n == 1 &&
+			strings.Contains(info, "master_link_status:up") && strings.Contains(minfo, "state=online")
+	})
 	s.WaitForReplicas(1, 300*time.Millisecond)
 	onReplica := func(addr string) bool {
 		n, err := rc.Exists(ctx, s.key("addr", addr)).Result()
