@@ -30,18 +30,7 @@ func reportSnapshot(t *testing.T, rep *Report) string {
 // caller's buffer overwritten after DecodeBytes returns leaves the report
 // as it was, for every message of the corpus (and the zoo's).
 func TestDecodeBytes_detached(t *testing.T) {
-	var files []string
-	for _, dir := range []string{filepath.Join("..", "..", "shared", "corpus", "sisimai"), filepath.Join("testdata")} {
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() && filepath.Ext(p) != ".json" && filepath.Base(p) != "LICENSE" {
-				files = append(files, p)
-			}
-			return nil
-		})
-	}
-	if len(files) == 0 {
-		t.Skip("no corpus")
-	}
+	files := detachFiles(t)
 	for _, p := range files {
 		raw, err := os.ReadFile(p)
 		if err != nil {
@@ -75,18 +64,7 @@ func TestDecodeBytes_detached(t *testing.T) {
 // breaks, is the same after all the others were decoded, and the
 // caller's buffer is never written.
 func TestDecode_reportsOutliveReuse(t *testing.T) {
-	var files []string
-	for _, dir := range []string{filepath.Join("..", "..", "shared", "corpus", "sisimai"), filepath.Join("testdata")} {
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() && filepath.Ext(p) != ".json" && filepath.Base(p) != "LICENSE" {
-				files = append(files, p)
-			}
-			return nil
-		})
-	}
-	if len(files) == 0 {
-		t.Skip("no corpus")
-	}
+	files := detachFiles(t)
 	type kept struct {
 		name string
 		rep  *Report
@@ -125,18 +103,10 @@ func TestDecode_reportsOutliveReuse(t *testing.T) {
 // the race detector).
 func TestDecode_parallel(t *testing.T) {
 	var raws [][]byte
-	for _, dir := range []string{filepath.Join("..", "..", "shared", "corpus", "sisimai"), filepath.Join("testdata")} {
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.Type().IsRegular() && filepath.Ext(p) != ".json" && filepath.Base(p) != "LICENSE" {
-				if raw, err := os.ReadFile(p); err == nil {
-					raws = append(raws, raw)
-				}
-			}
-			return nil
-		})
-	}
-	if len(raws) == 0 {
-		t.Skip("no corpus")
+	for _, p := range detachFiles(t) {
+		if raw, err := os.ReadFile(p); err == nil {
+			raws = append(raws, raw)
+		}
 	}
 	want := make([]string, len(raws))
 	for i, raw := range raws {
@@ -173,4 +143,23 @@ func TestDecode_parallel(t *testing.T) {
 			t.Error(e)
 		}
 	}
+}
+
+// detachFiles lists the messages of the shared corpus and of testdata
+// (not their labels), skipping the test when there are none.
+func detachFiles(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	for _, dir := range []string{filepath.Join("..", "..", "shared", "corpus", "sisimai"), filepath.Join("testdata")} {
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() && filepath.Ext(p) != ".json" && filepath.Base(p) != "LICENSE" {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	if len(files) == 0 {
+		t.Skip("no corpus")
+	}
+	return files
 }
