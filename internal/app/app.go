@@ -390,6 +390,7 @@ func mailboxConfig(mc config.Mailbox) (mailbox.Config, error) {
 		QuarantineFolder: mc.QuarantineFolder, After: mailbox.AfterAction(mc.After),
 		BatchSize: mc.BatchSize, MoveBatchSize: mc.MoveBatchSize, Concurrency: mc.Concurrency, MaxMessageSize: mc.MaxMessageSize, PollInterval: mc.PollInterval.D(),
 		IdleRefresh: mc.IdleRefresh.D(), StopGrace: mc.StopGrace.D(),
+		BackoffMin: mc.BackoffMin.D(), BackoffMax: mc.BackoffMax.D(),
 		MaxAttempts: mc.MaxAttempts, StallAfter: mc.StallAfter.D(),
 	}
 	if mc.TLSCAFile != "" {

@@ -529,3 +529,17 @@ func TestPoolSize(t *testing.T) {
 		})
 	}
 }
+
+// TestMailboxConfig_backoff: a mailbox's backoff_min and backoff_max reach
+// the worker, which waits between them before reconnecting.
+func TestMailboxConfig_backoff(t *testing.T) {
+	mc := config.Mailbox{Name: "shop", Addr: "imap.example:993", Username: "u",
+		BackoffMin: config.Duration(250 * time.Millisecond), BackoffMax: config.Duration(7 * time.Second)}
+	wc, err := mailboxConfig(mc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wc.BackoffMin != 250*time.Millisecond || wc.BackoffMax != 7*time.Second {
+		t.Errorf("mailboxConfig backoff = %v..%v, want 250ms..7s", wc.BackoffMin, wc.BackoffMax)
+	}
+}

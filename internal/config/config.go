@@ -403,6 +403,12 @@ type Mailbox struct {
 	// StopGrace is how long a stopping daemon lets the messages being
 	// handled finish and moves the handled ones (default 10s).
 	StopGrace Duration `yaml:"stop_grace"`
+	// BackoffMin and BackoffMax bound the jittered, doubling wait before
+	// a reconnect or a retry after a failure (defaults 1s and 2m): a
+	// shorter cap comes back sooner after an outage, a longer one spares a
+	// server that is down.
+	BackoffMin Duration `yaml:"backoff_min"`
+	BackoffMax Duration `yaml:"backoff_max"`
 	// MaxAttempts is how many times a message may fail, with Redis and
 	// NATS up, before it is quarantined (default 10). Failures during an
 	// outage do not count.
@@ -484,6 +490,12 @@ func mailboxDefaults(m *Mailbox) {
 	}
 	if m.StopGrace == 0 {
 		m.StopGrace = Duration(mailbox.DefaultStopGrace)
+	}
+	if m.BackoffMin == 0 {
+		m.BackoffMin = Duration(mailbox.DefaultBackoffMin)
+	}
+	if m.BackoffMax == 0 {
+		m.BackoffMax = Duration(mailbox.DefaultBackoffMax)
 	}
 	if m.MaxAttempts == 0 {
 		m.MaxAttempts = mailbox.DefaultMaxAttempts
@@ -690,6 +702,9 @@ func (c *Config) Validate() error {
 		}
 		if m.MoveBatchSize < 1 || m.MoveBatchSize > 100000 {
 			bad("%s.move_batch_size %d: want 1 to 100000", at, m.MoveBatchSize)
+		}
+		if m.BackoffMin < 0 || m.BackoffMax < m.BackoffMin {
+			bad("%s.backoff_min %s and backoff_max %s: want 0 < backoff_min <= backoff_max", at, m.BackoffMin.D(), m.BackoffMax.D())
 		}
 		for _, f := range []string{m.ProcessedFolder, m.IgnoredFolder, m.QuarantineFolder} {
 			if strings.EqualFold(f, m.Mailbox) {

@@ -122,6 +122,8 @@ func TestLoad_errors(t *testing.T) {
 		{"bad env int", "", []string{"BOUNCED_POLICY_SOFT_THRESHOLD=many"}, "BOUNCED_POLICY_SOFT_THRESHOLD"},
 		{"duplicate names", "mailboxes:\n  - {addr: 'h:993', username: u, password: p}\n  - {addr: 'i:993', username: u, password: p}\n", nil, "used twice"},
 		{"negative wait_replicas", "redis:\n  wait_replicas: -1\n", nil, "redis.wait_replicas -1"},
+		{"backoff max below min", "mailboxes:\n  - {addr: 'h:993', username: u, password: p, backoff_min: 10s, backoff_max: 5s}\n", nil, "backoff_min 10s and backoff_max 5s"},
+		{"negative backoff", "mailboxes:\n  - {addr: 'h:993', username: u, password: p, backoff_min: -1s}\n", nil, "backoff_min -1s"},
 		{"move batch out of range", "mailboxes:\n  - {addr: 'h:993', username: u, password: p, move_batch_size: 200000}\n", nil, "move_batch_size 200000"},
 	}
 	for _, tc := range tests {

@@ -25,7 +25,7 @@ func TestDefault_mailboxDefaults(t *testing.T) {
 	m := Mailbox{Username: "shop@example.com"}
 	mailboxDefaults(&m)
 	if m.MaxRecipients != 200 || m.MaxNewSuppressionsPerMinute != 500 || m.BatchSize != 500 || m.Concurrency != 64 ||
-		m.StopGrace.D().Seconds() != 10 || m.Name != "shop@example.com" || m.After != "move" {
+		m.StopGrace.D().Seconds() != 10 || m.BackoffMin.D().Seconds() != 1 || m.BackoffMax.D().Minutes() != 2 || m.Name != "shop@example.com" || m.After != "move" {
 		t.Errorf("mailboxDefaults() = %+v, want the documented defaults", m)
 	}
 }
