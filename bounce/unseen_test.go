@@ -1674,6 +1674,17 @@ func TestDecode_unseen(t *testing.T) {
 			"r18-b-dsn-relayed-and-delayed":                {r("delivered", "stefan.gruber@example.at", "delivered"), r("delay", "magdalena.bauer@example.at", "mailbox_full")},
 			"r18-b-bounce-subject-de-automatische-antwort": {bounced("tobias.lang@example.de", "user_unknown")},
 		}},
+		// Round left1 (see the README): the Japanese reception-setting
+		// refusals of the seventeenth round relayed by other Japanese ISPs
+		// and delivery services, under domains no carrier rule knows: the
+		// notice's own sentence (受信設定, 指定受信, 受信拒否設定) says the
+		// recipient's setting refused the sender, whatever the reply's words.
+		{"left1: Japanese reception-setting refusals under other domains", map[string][]unseenRcpt{
+			"left1-ja-isp-reception-setting-data":  {bounced("kenta.mori@isp.example.ne.jp", "filtered")},
+			"left1-ja-isp-refusal-setting-iso2022": {bounced("ayaka.fujii@provider.example.jp", "filtered")},
+			"left1-ja-isp-shitei-jushin-sjis":      {bounced("daichi.kondo@hikari.example.ne.jp", "filtered")},
+			"left1-ja-isp-cause-after-reply":       {bounced("yui.hayashi@net.example.ne.jp", "filtered")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
