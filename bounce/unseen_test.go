@@ -1685,6 +1685,13 @@ func TestDecode_unseen(t *testing.T) {
 			"left1-ja-isp-shitei-jushin-sjis":      {bounced("daichi.kondo@hikari.example.ne.jp", "filtered")},
 			"left1-ja-isp-cause-after-reply":       {bounced("yui.hayashi@net.example.ne.jp", "filtered")},
 		}},
+		// Written after 28-left1.tsv (see the README): Sendmail's words
+		// for errno EHOSTDOWN under EX_TEMPFAIL and for a mailer's exit
+		// status EX_NOPERM, with the DSN's generic codes of sysexits.c.
+		{"left1: Sendmail's exit-status and errno texts", map[string][]unseenRcpt{
+			"left1-sendmail-host-down-delay": {r("delay", "mika.virtanen@example.fi", "network_error")},
+			"left1-sendmail-noperm":          {bounced("petr.novak@example.cz", "system_error")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
