@@ -1692,6 +1692,12 @@ func TestDecode_unseen(t *testing.T) {
 			"left1-sendmail-host-down-delay": {r("delay", "mika.virtanen@example.fi", "network_error")},
 			"left1-sendmail-noperm":          {bounced("petr.novak@example.cz", "system_error")},
 		}},
+		// A gateway's plain notice (layout invented) that says why in the
+		// paragraph above the recipient, with no SMTP code.
+		{"left1: the cause above the recipient, no code", map[string][]unseenRcpt{
+			"left1-text-not-accepting-above":  {bounced("lena.hoff@example.net", "network_error")},
+			"left1-text-protocol-error-above": {bounced("jonas.berg@example.net", "syntax_error")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
