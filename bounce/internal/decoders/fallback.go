@@ -1103,7 +1103,9 @@ func hasFailureWords(d string) bool {
 		return true
 	}
 	l := toLower(d)
-	return containsAny(l, causeWords)
+	// "quotation" (a returned message's subject: "Your quotation
+	// request") is no "quota".
+	return containsAny(strings.ReplaceAll(l, "quotation", ""), causeWords)
 }
 
 // causeWords are words that name why a delivery failed, lower-case: with
@@ -1112,6 +1114,10 @@ var causeWords = []string{
 	"unknown", "not exist", "no such", "not found", "full", "quota", "size", "too large", "too big",
 	"blocked", "blacklist", "blocklist", "spam", "virus", "denied", "refused", "rejected", "disabled", "expired", "invalid",
 	"loop",
+	// A host that takes no connection or no mail ("is not accepting
+	// connections"), and Sendmail's EX_PROTOCOL text ("Remote protocol
+	// error", sysexits.c).
+	"not accepting", "protocol error",
 }
 
 // paragraphAfter returns the paragraph that follows the one naming addr
