@@ -16,6 +16,11 @@ func TestClassify_refLeft1(t *testing.T) {
 		// the file; no verdict on the recipient.
 		{"sendmail EX_NOPERM", failedReply("550", "5.0.0", "", "550 5.0.0 <anna@example.com>... Insufficient permission"), SystemError},
 		{"sendmail EX_NOPERM with errno", failedReply("550", "5.0.0", "", "550 5.0.0 <anna@example.com>... Insufficient permission: Permission denied"), SystemError},
+		// sendmail sysexits.c 8.25: 69 UNAVAILABLE " 554 5.0.0 Service
+		// unavailable"; sysexits.h: "A service is unavailable. This can
+		// occur if a support program or file does not exist" (a
+		// catch-all of the local system), under a generic status only.
+		{"sendmail EX_UNAVAILABLE", failedReply("554", "5.0.0", "", "554 5.0.0 <anna@example.com>... Service unavailable"), SystemError},
 		// sendmail err.c errstring(EHOSTDOWN) "Host %s is down", under
 		// EX_TEMPFAIL's "Deferred: ".
 		{"sendmail host is down", delayedReply("", "4.0.0", "", "<anna@example.com>... Deferred: Host mx.example.com is down"), NetworkError},
@@ -38,6 +43,9 @@ func TestClassify_refLeft1Kept(t *testing.T) {
 		{"sendmail EX_NOHOST", failedReply("550", "5.1.2", "", "550 5.1.2 <anna@example.com>... Host unknown (Name server: example.com: host not found)"), HostUnknown},
 		{"sendmail EX_TEMPFAIL prog", delayedReply("", "4.0.0", "", "Deferred: prog mailer (/bin/sh) exited with EX_TEMPFAIL"), MailerError},
 		{"sendmail connection reset", delayedReply("", "4.0.0", "", "Deferred: Connection reset by mx.example.com."), NetworkError},
+		// A specific status beside the same words is the server's own
+		// refusal, not Sendmail's exit status.
+		{"service unavailable under 5.7.1", failedReply("554", "5.7.1", "RCPT", "554 5.7.1 Service unavailable"), Rejected},
 		{"sendmail EX_CONFIG", failedReply("554", "5.3.5", "", "554 5.3.5 Local configuration error"), SystemError},
 	}
 	checkClear(t, tests)
