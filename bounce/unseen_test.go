@@ -1674,6 +1674,30 @@ func TestDecode_unseen(t *testing.T) {
 			"r18-b-dsn-relayed-and-delayed":                {r("delivered", "stefan.gruber@example.at", "delivered"), r("delay", "magdalena.bauer@example.at", "mailbox_full")},
 			"r18-b-bounce-subject-de-automatische-antwort": {bounced("tobias.lang@example.de", "user_unknown")},
 		}},
+		// Round left1 (see the README): the Japanese reception-setting
+		// refusals of the seventeenth round relayed by other Japanese ISPs
+		// and delivery services, under domains no carrier rule knows: the
+		// notice's own sentence (受信設定, 指定受信, 受信拒否設定) says the
+		// recipient's setting refused the sender, whatever the reply's words.
+		{"left1: Japanese reception-setting refusals under other domains", map[string][]unseenRcpt{
+			"left1-ja-isp-reception-setting-data":  {bounced("kenta.mori@isp.example.ne.jp", "filtered")},
+			"left1-ja-isp-refusal-setting-iso2022": {bounced("ayaka.fujii@provider.example.jp", "filtered")},
+			"left1-ja-isp-shitei-jushin-sjis":      {bounced("daichi.kondo@hikari.example.ne.jp", "filtered")},
+			"left1-ja-isp-cause-after-reply":       {bounced("yui.hayashi@net.example.ne.jp", "filtered")},
+		}},
+		// Written after 28-left1.tsv (see the README): Sendmail's words
+		// for errno EHOSTDOWN under EX_TEMPFAIL and for a mailer's exit
+		// status EX_NOPERM, with the DSN's generic codes of sysexits.c.
+		{"left1: Sendmail's exit-status and errno texts", map[string][]unseenRcpt{
+			"left1-sendmail-host-down-delay": {r("delay", "mika.virtanen@example.fi", "network_error")},
+			"left1-sendmail-noperm":          {bounced("petr.novak@example.cz", "system_error")},
+		}},
+		// A gateway's plain notice (layout invented) that says why in the
+		// paragraph above the recipient, with no SMTP code.
+		{"left1: the cause above the recipient, no code", map[string][]unseenRcpt{
+			"left1-text-not-accepting-above":  {bounced("lena.hoff@example.net", "network_error")},
+			"left1-text-protocol-error-above": {bounced("jonas.berg@example.net", "syntax_error")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

@@ -396,6 +396,20 @@ func decodeTextNotice(m *message) *Report {
 				r.Diagnostic = strings.TrimSpace(r.Diagnostic + " " + oneLine(errorLines(notice)))
 			}
 		}
+		if len(addrs) == 1 && !containsAny(r.Diagnostic, jaSettingWords) {
+			// A Japanese notice's own sentence that the recipient's
+			// reception setting refused the mail (受信設定, 指定受信,
+			// 受信拒否設定), in a paragraph above or after the
+			// recipient's: the reply beside the address ("550 Unknown
+			// user" after DATA, a generic "5.7.1 Rejected") is one
+			// reply for several causes, and the sentence says which.
+			// Only these words: hasFailureWords' cause words stay
+			// English, for the readers that decide where a
+			// recipient's words end.
+			if c := jaSettingSentence(notice, a); c != "" {
+				r.Diagnostic = strings.TrimSpace(c + " " + r.Diagnostic)
+			}
+		}
 		if len(addrs) == 1 && findReplyCode(r.Diagnostic) == "" && findStatus(r.Diagnostic) == "" {
 			// One recipient named alone under a heading, and again
 			// further down in the server's reply ("Error during the last
@@ -1089,7 +1103,9 @@ func hasFailureWords(d string) bool {
 		return true
 	}
 	l := toLower(d)
-	return containsAny(l, causeWords)
+	// "quotation" (a returned message's subject: "Your quotation
+	// request") is no "quota".
+	return containsAny(strings.ReplaceAll(l, "quotation", ""), causeWords)
 }
 
 // causeWords are words that name why a delivery failed, lower-case: with
@@ -1098,6 +1114,10 @@ var causeWords = []string{
 	"unknown", "not exist", "no such", "not found", "full", "quota", "size", "too large", "too big",
 	"blocked", "blacklist", "blocklist", "spam", "virus", "denied", "refused", "rejected", "disabled", "expired", "invalid",
 	"loop",
+	// A host that takes no connection or no mail ("is not accepting
+	// connections"), and Sendmail's EX_PROTOCOL text ("Remote protocol
+	// error", sysexits.c).
+	"not accepting", "protocol error",
 }
 
 // paragraphAfter returns the paragraph that follows the one naming addr
@@ -1488,10 +1508,41 @@ func errorLinesFor(notice, addr string, addrs []string) string {
 	return strings.Join(out, " ")
 }
 
+// jaSettingWords are the words of a Japanese notice saying that the
+// recipient's reception setting refused the mail: 受信拒否 (reception
+// refusal, 受信拒否設定), 指定受信 (receiving only from designated
+// senders), 受信設定 (the reception setting), 受信を拒否 and 拒否され
+// (refused to receive; was refused). The carriers' and ISPs' pages use
+// them for the recipient's own filter (NTT docomo 受信/拒否設定 and
+// 宛先指定受信; NTT Communications' FAQ on docomo error mail: 受信拒否設定;
+// iTSCOM 受信拒否設定), as classify's rules 20-text.tsv read them.
+var jaSettingWords = []string{"受信拒否", "指定受信", "受信設定", "受信を拒否", "拒否され"}
+
+// jaSettingSentence returns the short paragraphs above the one naming
+// addr in notice that say in Japanese that the recipient's reception
+// setting refused the mail (jaSettingWords), or else the paragraph after
+// it when that one says so; "" when neither does.
+func jaSettingSentence(notice, addr string) string {
+	says := func(p string) bool { return containsAny(p, jaSettingWords) }
+	if c := causesAboveBy(notice, addr, says); c != "" {
+		return c
+	}
+	if next := paragraphAfter(notice, addr); says(next) {
+		return next
+	}
+	return ""
+}
+
 // causesAbove returns, in the notice's order, the short paragraphs above
 // the one naming addr (at most maxCausesAbove of them, up to a long one
 // or a separator) that name a cause, as one line; "" when none does.
 func causesAbove(notice, addr string) string {
+	return causesAboveBy(notice, addr, hasFailureWords)
+}
+
+// causesAboveBy is causesAbove with the test of a paragraph's cause
+// given.
+func causesAboveBy(notice, addr string, cause func(string) bool) string {
 	i := mime.IndexFold(notice, addr)
 	if i < 0 {
 		return ""
@@ -1515,7 +1566,7 @@ func causesAbove(notice, addr string) string {
 		if len(p) > maxParagraphAfter || strings.HasPrefix(p, "-") || strings.HasPrefix(p, "=") {
 			break
 		}
-		if strings.IndexByte(p, '@') < 0 && hasFailureWords(p) {
+		if strings.IndexByte(p, '@') < 0 && cause(p) {
 			found = append([]string{oneLine(p)}, found...)
 		}
 	}
