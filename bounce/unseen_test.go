@@ -1674,6 +1674,90 @@ func TestDecode_unseen(t *testing.T) {
 			"r18-b-dsn-relayed-and-delayed":                {r("delivered", "stefan.gruber@example.at", "delivered"), r("delay", "magdalena.bauer@example.at", "mailbox_full")},
 			"r18-b-bounce-subject-de-automatische-antwort": {bounced("tobias.lang@example.de", "user_unknown")},
 		}},
+		// The nineteenth round (see the README): blame, whose fault the
+		// failure is. A shop suppresses a customer only when the address is
+		// at fault; a refusal of the sender (its IP on a blocklist, its
+		// authentication, its reverse DNS, its volume, its content, its
+		// domain, a relay or TLS rule, a block the recipient set) must not
+		// read as the address's fault. Each written with its verdict before
+		// it was decoded.
+		{"nineteenth round: the sending IP on a blocklist", map[string][]unseenRcpt{
+			"r19-postfix-rbl-zen":          {bounced("henrik.aalto@example.fi", "blocked")},
+			"r19-postfix-postscreen-dnsbl": {bounced("maja.kovac@example.hr", "blocked")},
+			"r19-exim-rbl-spamcop":         {bounced("joost.dekker@example.nl", "blocked")},
+			// Sendmail names the recipient and adds its own "User unknown"
+			// line after the remote's RBL refusal: the remote's words decide.
+			"r19-sendmail-dnsbl-names-rcpt": {bounced("carla.nunes@example.com.br", "blocked")},
+			// An RBL refusal worded as "Recipient address rejected".
+			"r19-o365-out-rbl-names-rcpt": {bounced("arne.haugen@example.no", "blocked")},
+			"r19-outlook-s3150":           {bounced("rocio.paredes@hotmail.com", "blocked")},
+			"r19-outlook-banned-ip-606":   {bounced("nils.ek@outlook.com", "blocked")},
+			"r19-yahoo-bl21":              {bounced("f.rossi@yahoo.com", "blocked")},
+			"r19-mimecast-spamcop":        {bounced("amelia.wright@example.co.uk", "blocked")},
+			"r19-proofpoint-blocked":      {bounced("d.alvarez@example.com", "blocked")},
+			// Barracuda beside sendmail's "554 5.0.0 Service unavailable".
+			"r19-barracuda-reputation":  {bounced("r.kowalski@example.pl", "blocked")},
+			"r19-barracuda-550-blocked": {bounced("g.fischer@example.de", "blocked")},
+			// "blocked by the recipient OR by Trend Micro Email Reputation
+			// Service": the reputation list, not the person.
+			"r19-trendmicro-ers-or-recipient": {bounced("h.tanaka@example.jp", "blocked")},
+			"r19-trendmicro-rbl-plus":         {bounced("wei.chen@example.com.sg", "blocked")},
+			"r19-comcast-bl000001":            {bounced("bob.miller@comcast.net", "blocked")},
+			"r19-gmx-nemesis-greeting":        {bounced("moritz.wagner@gmx.net", "blocked")},
+			"r19-qmail-cisco-reputation":      {bounced("ingrid.solberg@example.no", "bad_reputation")},
+		}},
+		{"nineteenth round: the sender's authentication", map[string][]unseenRcpt{
+			"r19-gmail-dmarc-5726":      {bounced("sofie.lindgren@gmail.com", "auth_failure")},
+			"r19-gmail-unauth-5726":     {bounced("marco.riva@gmail.com", "auth_failure")},
+			"r19-o365-out-gmail-dmarc":  {bounced("torstein.lie@gmail.com", "auth_failure")},
+			"r19-outlook-dmarc-509":     {bounced("v.gallo@outlook.it", "auth_failure")},
+			"r19-outlook-515-authlevel": {bounced("linnea.holm@hotmail.com", "auth_failure")},
+			"r19-yahoo-unauth-579":      {bounced("k.nyberg@yahoo.com", "auth_failure")},
+			"r19-icloud-dmarc":          {bounced("emil.strand@me.com", "auth_failure")},
+			"r19-exim-dmarc-reject":     {bounced("pieter.bos@example.be", "auth_failure")},
+			// SPF refusals worded as "Recipient address rejected" or naming
+			// the sender's address.
+			"r19-postfix-policyd-spf": {bounced("oskar.berg@example.no", "auth_failure")},
+			"r19-gmx-spf-reject":      {bounced("lena.schulz@gmx.de", "auth_failure")},
+		}},
+		{"nineteenth round: the sender's address or domain refused", map[string][]unseenRcpt{
+			// 5.1.8 and 5.1.1 codes about the SENDER: never the recipient's
+			// unknown domain or user.
+			"r19-postfix-sender-domain-notfound": {bounced("luca.ferri@example.it", "rejected")},
+			"r19-sendmail-sender-domain-518":     {bounced("yuki.sato@example.jp", "rejected")},
+			"r19-cisco-sender-domain":            {bounced("anna.moretti@example.com", "rejected")},
+			"r19-postfix-511-sender-blocked":     {bounced("ines.duarte@example.pt", "rejected")},
+			"r19-exim-sender-verify":             {bounced("femke.smit@example.nl", "rejected")},
+			"r19-sendmail-access-mailfrom":       {bounced("dmitri.ivanov@example.ru", "rejected")},
+			// The person's own block list: the recipient's filter.
+			"r19-mimecast-user-entry":      {bounced("oliver.hughes@example.co.uk", "filtered")},
+			"r19-recipient-blocked-sender": {bounced("sara.lombardi@example.it", "filtered")},
+		}},
+		{"nineteenth round: the sending host, its volume, its content, relay and TLS", map[string][]unseenRcpt{
+			"r19-postfix-ptr-reverse-hostname": {bounced("ana.lucia@example.com.ar", "require_ptr")},
+			"r19-gmail-ptr-5725":               {bounced("aino.virtanen@gmail.com", "require_ptr")},
+			"r19-yahoo-tss04-delay":            {r("delay", "e.bianchi@yahoo.com", "rate_limited")},
+			"r19-orange-too-many-connections":  {r("delay", "claire.martin@orange.fr", "too_many_connections")},
+			"r19-postfix-rspamd-spam":          {bounced("giulia.conti@example.it", "spam_detected")},
+			"r19-gmail-spam-571":               {bounced("lucia.mendez@gmail.com", "spam_detected")},
+			"r19-exim-spam-score":              {bounced("sanne.visser@example.nl", "spam_detected")},
+			"r19-postfix-amavis-virus":         {bounced("marta.gil@example.es", "virus_detected")},
+			"r19-exim-malware":                 {bounced("lars.jansen@example.nl", "virus_detected")},
+			"r19-icloud-cs01":                  {bounced("pablo.soto@icloud.com", "policy_violation")},
+			"r19-postfix-relay-denied":         {bounced("tomas.novak@example.cz", "no_relaying")},
+			"r19-starttls-required":            {bounced("mikko.laine@example.fi", "failed_starttls")},
+		}},
+		{"nineteenth round: the address at fault", map[string][]unseenRcpt{
+			// A 5.7.1 whose words say the user is unknown.
+			"r19-postfix-571-user-unknown":        {bounced("rasmus.lund@example.dk", "user_unknown")},
+			"r19-postfix-domain-not-found":        {bounced("petra.horvat@exmaple-mail.hr", "host_unknown")},
+			"r19-icloud-nouser-control":           {bounced("freja.dahl@icloud.com", "user_unknown")},
+			"r19-o365-out-nouser-control":         {bounced("kari.nordmann@example.no", "user_unknown")},
+			"r19-gmx-mailbox-unavailable-control": {bounced("jonas.becker@web.de", "user_unknown")},
+			"r19-gmail-disabled-control":          {bounced("j.koskinen@gmail.com", "suspended")},
+			// One report, two recipients: only the first is the address's fault.
+			"r19-postfix-two-mixed": {bounced("paolo.greco@example.it", "user_unknown"), bounced("chiara.villa@example.net", "blocked")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
