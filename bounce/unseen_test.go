@@ -1774,6 +1774,39 @@ func TestDecode_unseen(t *testing.T) {
 			// One report, two recipients: only the first is the address's fault.
 			"r19-postfix-two-mixed": {bounced("paolo.greco@example.it", "user_unknown"), bounced("chiara.villa@example.net", "blocked")},
 		}},
+		// The nineteenth round's second batch, written after the first was
+		// decoded and before these were.
+		{"nineteenth round: second batch", map[string][]unseenRcpt{
+			// Sender verification that quotes the SENDER's own server saying
+			// "User unknown" (Postfix's reject_unverified_sender, Exim's
+			// callout): the sender is refused, the recipient is fine.
+			"r19-b-postfix-unverified-sender":     {bounced("mats.eriksson@example.se", "rejected")},
+			"r19-b-exim-callout-sender":           {bounced("ruben.mulder@example.nl", "rejected")},
+			"r19-b-qmail-badmailfrom":             {bounced("sven.hagen@example.no", "rejected")},
+			"r19-b-postfix-sender-login-mismatch": {bounced("hanna.sjoberg@example.se", "rejected")},
+			"r19-b-postfix-opendmarc":             {bounced("jorge.castro@example.cl", "auth_failure")},
+			"r19-b-o365-spf-5723":                 {bounced("karin.berg@example.se", "auth_failure")},
+			"r19-b-postfix-es-spf":                {bounced("valeria.ruiz@example.mx", "auth_failure")},
+			"r19-b-outlook-spamhaus-as":           {bounced("saga.nilsson@hotmail.com", "blocked")},
+			"r19-b-outlook-helo-spamhaus":         {bounced("m.fontana@outlook.com", "blocked")},
+			"r19-b-o365-708-traffic":              {bounced("ines.rubio@example.es", "blocked")},
+			"r19-b-earthlink-ip-blocked":          {bounced("pat.oneill@earthlink.net", "blocked")},
+			"r19-b-gmail-ip-not-authorized":       {bounced("elin.lund@gmail.com", "blocked")},
+			// Yahoo's [TS03] after the queue gave up: the IP's permanent
+			// deferral, not the address.
+			"r19-b-yahoo-ts03-permanent":     {bounced("l.marino@yahoo.it", "blocked")},
+			"r19-b-trendmicro-ers-db":        {bounced("minh.nguyen@example.com.vn", "blocked")},
+			"r19-b-postfix-de-rbl":           {bounced("anja.keller@example.de", "blocked")},
+			"r19-b-postfix-fr-rbl":           {bounced("julien.moreau@example.fr", "blocked")},
+			"r19-b-mimecast-poor-reputation": {bounced("thandi.nkosi@example.co.za", "bad_reputation")},
+			"r19-b-spamass-milter":           {bounced("alessia.bruno@example.it", "spam_detected")},
+			"r19-b-gmx-rate-limit-delay":     {r("delay", "felix.hofmann@gmx.de", "rate_limited")},
+			"r19-b-postfix-450-ptr-delay":    {r("delay", "raul.ortega@example.es", "require_ptr")},
+			// qmail's "No such user here" under #5.7.1: the address.
+			"r19-b-qmail-nosuchuser-571": {bounced("liv.aas@example.no", "user_unknown")},
+			// One full inbox, one DMARC refusal of the same message.
+			"r19-b-gmail-mixed-full-dmarc": {bounced("carmen.vidal@gmail.com", "mailbox_full"), bounced("diego.marin@gmail.com", "auth_failure")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {
