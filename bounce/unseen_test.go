@@ -1698,6 +1698,166 @@ func TestDecode_unseen(t *testing.T) {
 			"left1-text-not-accepting-above":  {bounced("lena.hoff@example.net", "network_error")},
 			"left1-text-protocol-error-above": {bounced("jonas.berg@example.net", "syntax_error")},
 		}},
+		// The nineteenth round (see the README): blame, whose fault the
+		// failure is. A shop suppresses a customer only when the address is
+		// at fault; a refusal of the sender (its IP on a blocklist, its
+		// authentication, its reverse DNS, its volume, its content, its
+		// domain, a relay or TLS rule, a block the recipient set) must not
+		// read as the address's fault. Each written with its verdict before
+		// it was decoded.
+		{"nineteenth round: the sending IP on a blocklist", map[string][]unseenRcpt{
+			"r19-postfix-rbl-zen":          {bounced("henrik.aalto@example.fi", "blocked")},
+			"r19-postfix-postscreen-dnsbl": {bounced("maja.kovac@example.hr", "blocked")},
+			"r19-exim-rbl-spamcop":         {bounced("joost.dekker@example.nl", "blocked")},
+			// Sendmail names the recipient and adds its own "User unknown"
+			// line after the remote's RBL refusal: the remote's words decide.
+			"r19-sendmail-dnsbl-names-rcpt": {bounced("carla.nunes@example.com.br", "blocked")},
+			// An RBL refusal worded as "Recipient address rejected".
+			"r19-o365-out-rbl-names-rcpt": {bounced("arne.haugen@example.no", "blocked")},
+			"r19-outlook-s3150":           {bounced("rocio.paredes@hotmail.com", "blocked")},
+			"r19-outlook-banned-ip-606":   {bounced("nils.ek@outlook.com", "blocked")},
+			"r19-yahoo-bl21":              {bounced("f.rossi@yahoo.com", "blocked")},
+			"r19-mimecast-spamcop":        {bounced("amelia.wright@example.co.uk", "blocked")},
+			"r19-proofpoint-blocked":      {bounced("d.alvarez@example.com", "blocked")},
+			// Barracuda beside sendmail's "554 5.0.0 Service unavailable".
+			"r19-barracuda-reputation":  {bounced("r.kowalski@example.pl", "blocked")},
+			"r19-barracuda-550-blocked": {bounced("g.fischer@example.de", "blocked")},
+			// "blocked by the recipient OR by Trend Micro Email Reputation
+			// Service": the reputation list, not the person.
+			"r19-trendmicro-ers-or-recipient": {bounced("h.tanaka@example.jp", "blocked")},
+			"r19-trendmicro-rbl-plus":         {bounced("wei.chen@example.com.sg", "blocked")},
+			"r19-comcast-bl000001":            {bounced("bob.miller@comcast.net", "blocked")},
+			"r19-gmx-nemesis-greeting":        {bounced("moritz.wagner@gmx.net", "blocked")},
+			"r19-qmail-cisco-reputation":      {bounced("ingrid.solberg@example.no", "bad_reputation")},
+		}},
+		{"nineteenth round: the sender's authentication", map[string][]unseenRcpt{
+			"r19-gmail-dmarc-5726":      {bounced("sofie.lindgren@gmail.com", "auth_failure")},
+			"r19-gmail-unauth-5726":     {bounced("marco.riva@gmail.com", "auth_failure")},
+			"r19-o365-out-gmail-dmarc":  {bounced("torstein.lie@gmail.com", "auth_failure")},
+			"r19-outlook-dmarc-509":     {bounced("v.gallo@outlook.it", "auth_failure")},
+			"r19-outlook-515-authlevel": {bounced("linnea.holm@hotmail.com", "auth_failure")},
+			"r19-yahoo-unauth-579":      {bounced("k.nyberg@yahoo.com", "auth_failure")},
+			"r19-icloud-dmarc":          {bounced("emil.strand@me.com", "auth_failure")},
+			"r19-exim-dmarc-reject":     {bounced("pieter.bos@example.be", "auth_failure")},
+			// SPF refusals worded as "Recipient address rejected" or naming
+			// the sender's address.
+			"r19-postfix-policyd-spf": {bounced("oskar.berg@example.no", "auth_failure")},
+			"r19-gmx-spf-reject":      {bounced("lena.schulz@gmx.de", "auth_failure")},
+		}},
+		{"nineteenth round: the sender's address or domain refused", map[string][]unseenRcpt{
+			// 5.1.8 and 5.1.1 codes about the SENDER: never the recipient's
+			// unknown domain or user.
+			"r19-postfix-sender-domain-notfound": {bounced("luca.ferri@example.it", "rejected")},
+			"r19-sendmail-sender-domain-518":     {bounced("yuki.sato@example.jp", "rejected")},
+			"r19-cisco-sender-domain":            {bounced("anna.moretti@example.com", "rejected")},
+			"r19-postfix-511-sender-blocked":     {bounced("ines.duarte@example.pt", "rejected")},
+			"r19-exim-sender-verify":             {bounced("femke.smit@example.nl", "rejected")},
+			"r19-sendmail-access-mailfrom":       {bounced("dmitri.ivanov@example.ru", "rejected")},
+			// Revised after decoding (was filtered): the third round's blind
+			// case on the same Mimecast reply (gateway-envelope-blocked) wants
+			// rejected, as 27-refd.tsv reads "envelope blocked": the entry
+			// refuses the envelope sender, and "User Entry" names who made
+			// it. One reply must not want two reasons in two rounds.
+			"r19-mimecast-user-entry": {bounced("oliver.hughes@example.co.uk", "rejected")},
+			// Words that say the person blocked the sender: the recipient's
+			// own filter.
+			"r19-recipient-blocked-sender": {bounced("sara.lombardi@example.it", "filtered")},
+		}},
+		{"nineteenth round: the sending host, its volume, its content, relay and TLS", map[string][]unseenRcpt{
+			"r19-postfix-ptr-reverse-hostname": {bounced("ana.lucia@example.com.ar", "require_ptr")},
+			"r19-gmail-ptr-5725":               {bounced("aino.virtanen@gmail.com", "require_ptr")},
+			// Revised after decoding (was rate_limited): [TSS04] is one Yahoo
+			// code whose older wording is "deferred due to user complaints"
+			// alone (logs quoted on pastebin, KumoMTA issue 51): the
+			// sender's reputation with Yahoo's users, "unexpected volume"
+			// added later beside it.
+			"r19-yahoo-tss04-delay":           {r("delay", "e.bianchi@yahoo.com", "bad_reputation")},
+			"r19-orange-too-many-connections": {r("delay", "claire.martin@orange.fr", "too_many_connections")},
+			"r19-postfix-rspamd-spam":         {bounced("giulia.conti@example.it", "spam_detected")},
+			"r19-gmail-spam-571":              {bounced("lucia.mendez@gmail.com", "spam_detected")},
+			"r19-exim-spam-score":             {bounced("sanne.visser@example.nl", "spam_detected")},
+			"r19-postfix-amavis-virus":        {bounced("marta.gil@example.es", "virus_detected")},
+			"r19-exim-malware":                {bounced("lars.jansen@example.nl", "virus_detected")},
+			// Revised after decoding (was policy_violation): the [CS01] tag
+			// is the verdict of Apple's filter on the sender (Suped: Cloudmark,
+			// sender reputation; Apple's postmaster page: "We track a
+			// sender's reputation using ... IP and domain reputations,
+			// content checks, and user feedback"), not a bare local policy.
+			"r19-icloud-cs01":          {bounced("pablo.soto@icloud.com", "blocked")},
+			"r19-postfix-relay-denied": {bounced("tomas.novak@example.cz", "no_relaying")},
+			"r19-starttls-required":    {bounced("mikko.laine@example.fi", "failed_starttls")},
+		}},
+		{"nineteenth round: the address at fault", map[string][]unseenRcpt{
+			// A 5.7.1 whose words say the user is unknown.
+			"r19-postfix-571-user-unknown":        {bounced("rasmus.lund@example.dk", "user_unknown")},
+			"r19-postfix-domain-not-found":        {bounced("petra.horvat@exmaple-mail.hr", "host_unknown")},
+			"r19-icloud-nouser-control":           {bounced("freja.dahl@icloud.com", "user_unknown")},
+			"r19-o365-out-nouser-control":         {bounced("kari.nordmann@example.no", "user_unknown")},
+			"r19-gmx-mailbox-unavailable-control": {bounced("jonas.becker@web.de", "user_unknown")},
+			"r19-gmail-disabled-control":          {bounced("j.koskinen@gmail.com", "suspended")},
+			// One report, two recipients: only the first is the address's fault.
+			"r19-postfix-two-mixed": {bounced("paolo.greco@example.it", "user_unknown"), bounced("chiara.villa@example.net", "blocked")},
+		}},
+		// The nineteenth round's second batch, written after the first was
+		// decoded and before these were.
+		{"nineteenth round: second batch", map[string][]unseenRcpt{
+			// Sender verification that quotes the SENDER's own server saying
+			// "User unknown" (Postfix's reject_unverified_sender, Exim's
+			// callout): the sender is refused, the recipient is fine.
+			"r19-b-postfix-unverified-sender":     {bounced("mats.eriksson@example.se", "rejected")},
+			"r19-b-exim-callout-sender":           {bounced("ruben.mulder@example.nl", "rejected")},
+			"r19-b-qmail-badmailfrom":             {bounced("sven.hagen@example.no", "rejected")},
+			"r19-b-postfix-sender-login-mismatch": {bounced("hanna.sjoberg@example.se", "rejected")},
+			"r19-b-postfix-opendmarc":             {bounced("jorge.castro@example.cl", "auth_failure")},
+			"r19-b-o365-spf-5723":                 {bounced("karin.berg@example.se", "auth_failure")},
+			"r19-b-postfix-es-spf":                {bounced("valeria.ruiz@example.mx", "auth_failure")},
+			"r19-b-outlook-spamhaus-as":           {bounced("saga.nilsson@hotmail.com", "blocked")},
+			"r19-b-outlook-helo-spamhaus":         {bounced("m.fontana@outlook.com", "blocked")},
+			"r19-b-o365-708-traffic":              {bounced("ines.rubio@example.es", "blocked")},
+			"r19-b-earthlink-ip-blocked":          {bounced("pat.oneill@earthlink.net", "blocked")},
+			"r19-b-gmail-ip-not-authorized":       {bounced("elin.lund@gmail.com", "blocked")},
+			// Yahoo's [TS03] after the queue gave up: the IP's permanent
+			// deferral, not the address.
+			"r19-b-yahoo-ts03-permanent":     {bounced("l.marino@yahoo.it", "blocked")},
+			"r19-b-trendmicro-ers-db":        {bounced("minh.nguyen@example.com.vn", "blocked")},
+			"r19-b-postfix-de-rbl":           {bounced("anja.keller@example.de", "blocked")},
+			"r19-b-postfix-fr-rbl":           {bounced("julien.moreau@example.fr", "blocked")},
+			"r19-b-mimecast-poor-reputation": {bounced("thandi.nkosi@example.co.za", "bad_reputation")},
+			"r19-b-spamass-milter":           {bounced("alessia.bruno@example.it", "spam_detected")},
+			"r19-b-gmx-rate-limit-delay":     {r("delay", "felix.hofmann@gmx.de", "rate_limited")},
+			"r19-b-postfix-450-ptr-delay":    {r("delay", "raul.ortega@example.es", "require_ptr")},
+			// qmail's "No such user here" under #5.7.1: the address.
+			"r19-b-qmail-nosuchuser-571": {bounced("liv.aas@example.no", "user_unknown")},
+			// One full inbox, one DMARC refusal of the same message.
+			"r19-b-gmail-mixed-full-dmarc": {bounced("carmen.vidal@gmail.com", "mailbox_full"), bounced("diego.marin@gmail.com", "auth_failure")},
+		}},
+		// The nineteenth round's third batch, in the layouts of other
+		// reporting MTAs (Google Workspace, Yahoo as the sender's MTA,
+		// Exchange on premises, OpenSMTPD, Domino), written after the second
+		// was decoded and before these were. A reporting MTA's own heading
+		// or explanation ("Address not found", "The e-mail address you
+		// entered couldn't be found") keyed to a 5.1.x code is its guess;
+		// the remote's words decide.
+		{"nineteenth round: third batch, other reporting MTAs", map[string][]unseenRcpt{
+			"r19-c-gws-notfound-heading-sender-denied": {bounced("ulrike.braun@example.at", "rejected")},
+			"r19-c-gws-blocked-rbl":                    {bounced("stefan.huber@example.at", "blocked")},
+			"r19-c-gws-outlook-dmarc":                  {bounced("julia.gruber@outlook.at", "auth_failure")},
+			"r19-c-gws-notfound-control":               {bounced("leopold.wimmer@example.at", "user_unknown")},
+			"r19-c-gws-delay-rate":                     {r("delay", "theresa.pichler@example.at", "rate_limited")},
+			"r19-c-yahoo-sender-rbl":                   {bounced("lorenzo.sala@example.it", "blocked")},
+			"r19-c-yahoo-sender-spf":                   {bounced("elisa.fabbri@example.it", "auth_failure")},
+			"r19-c-yahoo-sender-nouser-control":        {bounced("davide.rinaldi@example.it", "user_unknown")},
+			"r19-c-exchange-onprem-rbl":                {bounced("grace.taylor@example.com.au", "blocked")},
+			// "blocked by the recipient domain's policy" after "Sender
+			// denied": the domain's policy refuses the sender, no person's
+			// own block.
+			"r19-c-exchange-onprem-511-sender": {bounced("liam.walker@example.com.au", "rejected")},
+			"r19-c-exchange-onprem-cfa-spam":   {bounced("chloe.king@example.com.au", "spam_detected")},
+			"r19-c-opensmtpd-rbl":              {bounced("reto.meier@example.ch", "blocked")},
+			"r19-c-opensmtpd-ptr":              {bounced("nadia.keller@example.ch", "require_ptr")},
+			"r19-c-domino-rbl":                 {bounced("o.lehmann@example.de", "blocked")},
+			"r19-c-domino-relay":               {bounced("k.busch@example.org", "no_relaying")},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, c := range classes {

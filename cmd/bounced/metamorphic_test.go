@@ -59,7 +59,15 @@ var metamorphicKnown = map[string][]string{
 		// r16-cpanel-nosuchuser: as the r13 messages, Exim's "after
 		// RCPT TO" is in the dropped text part only, and its DSN's
 		// "550 No Such User Here" under 5.0.0 reads as a filter's.
-		"unseen/r16-cpanel-nosuchuser"},
+		"unseen/r16-cpanel-nosuchuser",
+		// r19-gmx-mailbox-unavailable-control: as the r13 messages,
+		// Postfix's "(in reply to RCPT TO command)" is in the dropped text
+		// part only; "mailbox unavailable" under 5.0.0 with no command reads
+		// as a filter's (stage:unknown). r19-sendmail-access-mailfrom:
+		// Sendmail's transcript (">>> MAIL From:" answered by "Access
+		// denied") is dropped; the DSN's "Access denied" under 5.7.1 with no
+		// command reads as a security rule's, not the sender's refusal.
+		"unseen/r19-gmx-mailbox-unavailable-control", "unseen/r19-sendmail-access-mailfrom"},
 	// r13-postfix-ru-koi8: the transform joins the KOI8-R text part and
 	// the UTF-8 delivery-status part under the text's charset, so the
 	// Diagnostic-Code's Cyrillic is read as KOI8-R, no words left.
