@@ -157,8 +157,11 @@ func readFile(path string) string {
 // come back after each fault, and with the default cap a fully jittered
 // wait after a few failures averages a minute (the cap's own behaviour is
 // the mailbox package's tests').
-var chaosMailbox = append([]string{"batch_size: 10", "move_batch_size: 10", "concurrency: 4", "poll_interval: 300ms", "backoff_max: 10s"},
+var chaosMailbox = append([]string{"batch_size: 10", "move_batch_size: 10", "concurrency: 4", "poll_interval: 300ms", "backoff_max: " + chaosBackoffMax.String()},
 	ifSetting("MaxNewSuppressionsPerMinute", "max_new_suppressions_per_minute: -1")...)
+
+// chaosBackoffMax is chaosMailbox's backoff_max.
+const chaosBackoffMax = 10 * time.Second
 
 // ifSetting returns line when config.Mailbox has the field (a setting
 // added by a fix that may or may not be merged yet: the configuration
@@ -962,7 +965,7 @@ func chaosQuota(t *testing.T) {
 	// of chaosMailbox) while the folder was full (no poll reached the end
 	// of the mailbox), and the restart cut its connection: it may wait up
 	// to that cap before it connects again, then drains.
-	cs.drained(t, m, 10*time.Second+2*time.Minute)
+	cs.drained(t, m, chaosBackoffMax+2*time.Minute)
 	f := cs.account(t, m, nil)
 	f.note = fmt.Sprintf("target folder held at %d by the quota; %d re-handles in 20s; /readyz during the stall %d", held, rehandled, code)
 	d.finish(t, f, "quota", chaosCmd("quota"))
